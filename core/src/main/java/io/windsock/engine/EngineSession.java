@@ -1,0 +1,430 @@
+package io.windsock.engine;
+
+import io.windsock.engine.protocol.EngineCodec;
+import io.windsock.engine.protocol.EnginePacket;
+import io.windsock.engine.protocol.EnginePacketType;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Engine.IO client session: heartbeat, buffering while no transport can write, the
+ * polling→WebSocket upgrade, and close.
+ *
+ * <p>Threading: all state lives on the session's {@link EngineScheduler}; transports call the
+ * {@code on*} methods there. {@link #send} and {@link #close} may be called from any thread.
+ * The {@link Handler} is called on the scheduler's thread and must not block.
+ */
+public final class EngineSession {
+    private static final Logger log = LoggerFactory.getLogger(EngineSession.class);
+
+    /** Lifecycle: OPEN until a close starts, CLOSING while a server close flushes, then CLOSED. */
+    public enum State { OPEN, CLOSING, CLOSED }
+
+    /** Receives what the client sends. Called on the session's scheduler thread; must not block. */
+    public interface Handler {
+        void onMessage(EngineSession session, String text);
+
+        void onBinary(EngineSession session, byte[] data);
+
+        /** The session is closed; {@code reason} is one of Engine.IO's: "transport close", "ping timeout", ... */
+        void onClose(EngineSession session, String reason);
+    }
+
+    private static final Handler IGNORE = new Handler() {
+        @Override
+        public void onMessage(EngineSession session, String text) {
+        }
+
+        @Override
+        public void onBinary(EngineSession session, byte[] data) {
+        }
+
+        @Override
+        public void onClose(EngineSession session, String reason) {
+        }
+    };
+
+    private final String id;
+    private final EngineCodec codec;
+    private final EngineOptions options;
+    private final EngineScheduler scheduler;
+    private final EngineRequest request;
+    private final Runnable onRemoved;
+
+    /** Packets sent from any thread, moved to {@link #writeBuffer} on the scheduler thread. */
+    private final Queue<EnginePacket> outbox = new ConcurrentLinkedQueue<>();
+    /** True while a drain task is queued on the scheduler; coalesces many sends into one flush. */
+    private final AtomicBoolean drainQueued = new AtomicBoolean();
+
+    // Scheduler-thread state.
+    private volatile State state = State.OPEN;
+    private Handler handler = IGNORE;
+    /** The transport packets go out on; replaced once by an upgrade. */
+    private EngineTransport transport;
+    /** The WebSocket being probed during an upgrade, or null. */
+    private EngineTransport probe;
+    /** Whether the probe answered "probe" and now waits for the UPGRADE packet. */
+    private boolean probed;
+    private boolean upgraded;
+    private final ArrayDeque<EnginePacket> writeBuffer = new ArrayDeque<>();
+    private EngineScheduler.Cancellable pingIntervalTimer = EngineScheduler.Cancellable.NONE;
+    private EngineScheduler.Cancellable pingTimeoutTimer = EngineScheduler.Cancellable.NONE;
+    private EngineScheduler.Cancellable upgradeTimeoutTimer = EngineScheduler.Cancellable.NONE;
+
+    EngineSession(String id, EngineCodec codec, EngineOptions options, EngineScheduler scheduler,
+                  EngineRequest request, EngineTransport transport, Runnable onRemoved) {
+        this.id = id;
+        this.codec = codec;
+        this.options = options;
+        this.scheduler = scheduler;
+        this.request = request;
+        this.transport = transport;
+        this.onRemoved = onRemoved;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** @return the Engine.IO protocol revision the client speaks. */
+    public int protocol() {
+        return codec.protocol();
+    }
+
+    public EngineCodec codec() {
+        return codec;
+    }
+
+    public EngineRequest request() {
+        return request;
+    }
+
+    public EngineScheduler scheduler() {
+        return scheduler;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** @return the current transport's name; read on the scheduler thread for an exact answer. */
+    public String transportName() {
+        return transport.name();
+    }
+
+    /** @return whether the session has moved to WebSocket after starting on polling. */
+    public boolean isUpgraded() {
+        return upgraded;
+    }
+
+    /** @return whether a WebSocket probe is under way. Scheduler thread only. */
+    public boolean isUpgrading() {
+        return probe != null;
+    }
+
+    /** @return the transport packets currently go out on. Scheduler thread only. */
+    public EngineTransport transport() {
+        return transport;
+    }
+
+    /** Sets the receiver of this session's messages. Call it on the scheduler thread, before the first message. */
+    public void setHandler(Handler handler) {
+        this.handler = Objects.requireNonNull(handler, "handler");
+    }
+
+    /** Queues a packet for the client. Any thread; packets go out in the order queued. */
+    public void send(EnginePacket packet) {
+        outbox.add(packet);
+        queueDrain();
+    }
+
+    /** Queues several packets that go out together (e.g. a binary event and its attachments). Any thread. */
+    public void send(List<EnginePacket> packets) {
+        outbox.addAll(packets);
+        queueDrain();
+    }
+
+    /**
+     * Closes the session from the server side ("forced close"): what is queued is flushed first, then
+     * the transport closes. Any thread.
+     */
+    public void close() {
+        runOnScheduler(() -> {
+            if (state != State.OPEN) {
+                return;
+            }
+            state = State.CLOSING;
+            drainOutbox();
+            if (writeBuffer.isEmpty() || transport.isWritable()) {
+                flush();
+                closeTransport();
+            }
+            // Otherwise flush() closes the transport once the buffer has drained.
+        });
+    }
+
+    // ---- called by the server and the transports, on the scheduler thread ----
+
+    void open() {
+        String upgrades = options.allowUpgrades() && "polling".equals(transport.name())
+                && options.transports().contains("websocket") ? "[\"websocket\"]" : "[]";
+        String handshake = "{\"sid\":\"" + id + "\",\"upgrades\":" + upgrades
+                + ",\"pingInterval\":" + options.pingInterval().toMillis()
+                + ",\"pingTimeout\":" + options.pingTimeout().toMillis()
+                + ",\"maxPayload\":" + options.maxHttpBufferSize() + "}";
+        writeBuffer.add(EnginePacket.text(EnginePacketType.OPEN, handshake));
+        flush();
+        schedulePing();
+    }
+
+    /** A packet arrived on a transport of this session. */
+    public void onPacket(EngineTransport from, EnginePacket packet) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (from == probe) {
+            onProbePacket(packet);
+            return;
+        }
+        if (from != transport) {
+            return;
+        }
+        switch (packet.type()) {
+            case MESSAGE -> {
+                if (packet.isBinary()) {
+                    handler.onBinary(this, packet.binary());
+                } else {
+                    handler.onMessage(this, packet.text());
+                }
+            }
+            case PONG -> {
+                pingTimeoutTimer.cancel();
+                schedulePing();
+            }
+            case PING -> onClose("transport error", "invalid heartbeat direction");
+            case CLOSE -> onClose("transport close", null);
+            default -> { // OPEN, UPGRADE and NOOP from a client mean nothing here.
+            }
+        }
+    }
+
+    /** The transport can write again (a poll arrived). */
+    public void onDrain(EngineTransport t) {
+        if (t != transport || state == State.CLOSED) {
+            return;
+        }
+        if (probed && transport.isWritable()) {
+            // The client waits for this poll to end before it sends UPGRADE on the WebSocket.
+            transport.send(List.of(EnginePacket.NOOP));
+            return;
+        }
+        drainOutbox();
+        flush();
+    }
+
+    /** The transport's connection closed or its request failed. */
+    public void onTransportClose(EngineTransport t) {
+        if (t == probe) {
+            cancelUpgrade();
+        } else if (t == transport) {
+            onClose(state == State.CLOSING ? "forced close" : "transport close", null);
+        }
+    }
+
+    /** The transport failed (overlapping polls, a write error): the session closes with "transport error". */
+    public void onTransportError(EngineTransport t, String description) {
+        if (t == probe) {
+            cancelUpgrade();
+            t.close();
+        } else if (t == transport) {
+            onClose("transport error", description);
+        }
+    }
+
+    /** The client sent something undecodable: the session closes with "parse error". */
+    public void onParseError(EngineTransport t, String description) {
+        if (t == probe) {
+            cancelUpgrade();
+            t.close();
+        } else if (t == transport) {
+            onClose("parse error", description);
+        }
+    }
+
+    /**
+     * Starts probing a WebSocket opened for this session. The caller has checked
+     * {@link #canUpgrade()}.
+     */
+    public void startUpgrade(EngineTransport websocket) {
+        probe = websocket;
+        probed = false;
+        upgradeTimeoutTimer = scheduler.schedule(() -> {
+            EngineTransport timedOut = probe;
+            cancelUpgrade();
+            if (timedOut != null) {
+                timedOut.close();
+            }
+        }, options.upgradeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** @return whether a WebSocket may take over this session now. */
+    public boolean canUpgrade() {
+        return state == State.OPEN && probe == null && !upgraded && options.allowUpgrades()
+                && "polling".equals(transport.name());
+    }
+
+    /** Closes the session because the server stops ("server shutting down"). Any thread. */
+    void shutdown() {
+        runOnScheduler(() -> {
+            if (state != State.CLOSED) {
+                onClose("server shutting down", null);
+            }
+        });
+    }
+
+    // ---- internals ----
+
+    private void onProbePacket(EnginePacket packet) {
+        if (!probed && packet.type() == EnginePacketType.PING && "probe".equals(packet.text())) {
+            probed = true;
+            probe.send(List.of(EnginePacket.PROBE_PONG));
+            if (transport.isWritable()) {
+                transport.send(List.of(EnginePacket.NOOP));
+            }
+        } else if (probed && packet.type() == EnginePacketType.UPGRADE) {
+            EngineTransport websocket = probe;
+            cancelUpgrade();
+            EngineTransport polling = transport;
+            transport = websocket;
+            upgraded = true;
+            polling.discard();
+            drainOutbox();
+            flush();
+            if (state == State.CLOSING) {
+                closeTransport();
+            }
+        } else {
+            log.debug("session {}: invalid upgrade packet {}", id, packet.type());
+            EngineTransport failed = probe;
+            cancelUpgrade();
+            failed.close();
+        }
+    }
+
+    private void cancelUpgrade() {
+        upgradeTimeoutTimer.cancel();
+        probe = null;
+        probed = false;
+    }
+
+    private void schedulePing() {
+        pingIntervalTimer.cancel();
+        pingIntervalTimer = scheduler.schedule(() -> {
+            writeBuffer.add(EnginePacket.PING);
+            flush();
+            resetPingTimeout();
+        }, options.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void resetPingTimeout() {
+        pingTimeoutTimer.cancel();
+        pingTimeoutTimer = scheduler.schedule(() -> onClose("ping timeout", null),
+                options.pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void queueDrain() {
+        if (drainQueued.compareAndSet(false, true)) {
+            scheduler.execute(() -> {
+                drainQueued.set(false);
+                drainOutbox();
+                flush();
+            });
+        }
+    }
+
+    private void drainOutbox() {
+        EnginePacket packet;
+        while ((packet = outbox.poll()) != null) {
+            if (state != State.CLOSED) {
+                writeBuffer.add(packet);
+            }
+        }
+    }
+
+    private void flush() {
+        if (state == State.CLOSED || writeBuffer.isEmpty() || !transport.isWritable() || probed && isPolling()) {
+            return;
+        }
+        List<EnginePacket> packets = new ArrayList<>(writeBuffer);
+        writeBuffer.clear();
+        transport.send(packets);
+        if (state == State.CLOSING && writeBuffer.isEmpty()) {
+            closeTransport();
+        }
+    }
+
+    private boolean isPolling() {
+        return "polling".equals(transport.name());
+    }
+
+    private void closeTransport() {
+        boolean pollWaiting = transport.isWritable();
+        transport.close();
+        if (isPolling()) {
+            // Long-polling has no connection to lose: the CLOSE packet ends the session, either now
+            // on the waiting poll or on the next one, which the transport reports as a close.
+            if (pollWaiting) {
+                onClose("forced close", null);
+            } else {
+                pingTimeoutTimer.cancel();
+                pingTimeoutTimer = scheduler.schedule(() -> onClose("forced close", null),
+                        options.pingInterval().plus(options.pingTimeout()).toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private void onClose(String reason, String description) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        pingIntervalTimer.cancel();
+        pingTimeoutTimer.cancel();
+        if (probe != null) {
+            EngineTransport pending = probe;
+            cancelUpgrade();
+            pending.close();
+        }
+        writeBuffer.clear();
+        outbox.clear();
+        transport.close();
+        onRemoved.run();
+        if (description != null) {
+            log.debug("session {} closed: {} ({})", id, reason, description);
+        }
+        Handler h = handler;
+        handler = IGNORE;
+        h.onClose(this, reason);
+    }
+
+    private void runOnScheduler(Runnable task) {
+        if (scheduler.inThread()) {
+            task.run();
+        } else {
+            scheduler.execute(task);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EngineSession[" + id + "]";
+    }
+}

@@ -1,0 +1,27 @@
+package io.windsock.engine;
+
+import java.util.List;
+
+/**
+ * One way packets reach a client: long-polling or WebSocket. Implemented by the network layer; the
+ * session calls it on its scheduler's thread only.
+ */
+public interface EngineTransport {
+    /** @return {@code "polling"} or {@code "websocket"}. */
+    String name();
+
+    /** @return whether {@link #send} may be called now (a poll is waiting, or the socket is open). */
+    boolean isWritable();
+
+    /** Writes packets to the client; for long-polling this answers the waiting poll. */
+    void send(List<io.windsock.engine.protocol.EnginePacket> packets);
+
+    /**
+     * Closes the transport. Long-polling answers a waiting poll with a CLOSE packet (or the next poll,
+     * if none waits); WebSocket closes the connection.
+     */
+    void close();
+
+    /** Retires a transport after an upgrade: a waiting poll is answered with NOOP and later polls are refused. */
+    void discard();
+}

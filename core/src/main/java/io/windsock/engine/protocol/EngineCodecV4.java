@@ -1,0 +1,125 @@
+package io.windsock.engine.protocol;
+
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Engine.IO protocol revision 4: a text packet is its type digit followed by its data; a binary
+ * WebSocket frame is a raw message with no type byte; a polling payload joins packets with the
+ * record separator {@code 0x1e} and carries binary as {@code b} followed by base64.
+ */
+public final class EngineCodecV4 implements EngineCodec {
+    public static final EngineCodecV4 INSTANCE = new EngineCodecV4();
+
+    /** Separates packets in a long-polling payload. */
+    public static final char SEPARATOR = '\u001e';
+
+    private EngineCodecV4() {
+    }
+
+    @Override
+    public int protocol() {
+        return 4;
+    }
+
+    @Override
+    public String encodeText(EnginePacket packet) {
+        if (packet.isBinary()) {
+            throw new IllegalArgumentException("binary packet in a text frame: " + packet);
+        }
+        String text = packet.text();
+        if (text == null) {
+            return String.valueOf(packet.type().code());
+        }
+        return new StringBuilder(text.length() + 1).append(packet.type().code()).append(text).toString();
+    }
+
+    @Override
+    public byte[] encodeBinaryFrame(EnginePacket packet) {
+        byte[] data = packet.binary();
+        if (data == null || packet.type() != EnginePacketType.MESSAGE) {
+            throw new IllegalArgumentException("not a binary message: " + packet);
+        }
+        return data;
+    }
+
+    @Override
+    public EnginePacket decodeText(String frame) throws EngineDecodeException {
+        if (frame.isEmpty()) {
+            throw new EngineDecodeException(EngineDecodeException.Reason.EMPTY_PACKET, "empty packet");
+        }
+        EnginePacketType type = EnginePacketType.fromCode(frame.charAt(0));
+        if (type == null) {
+            throw new EngineDecodeException(EngineDecodeException.Reason.UNKNOWN_TYPE,
+                    "unknown packet type '" + printable(frame.charAt(0)) + "'");
+        }
+        if (frame.length() == 1) {
+            return type == EnginePacketType.MESSAGE ? EnginePacket.message("") : EnginePacket.of(type);
+        }
+        return EnginePacket.text(type, frame.substring(1));
+    }
+
+    @Override
+    public EnginePacket decodeBinaryFrame(byte[] frame) {
+        return EnginePacket.message(frame);
+    }
+
+    @Override
+    public String encodePayload(List<EnginePacket> packets) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < packets.size(); i++) {
+            if (i > 0) {
+                out.append(SEPARATOR);
+            }
+            EnginePacket packet = packets.get(i);
+            byte[] binary = packet.binary();
+            if (binary != null) {
+                out.append('b').append(Base64.getEncoder().encodeToString(binary));
+            } else {
+                out.append(packet.type().code());
+                if (packet.text() != null) {
+                    out.append(packet.text());
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    @Override
+    public List<EnginePacket> decodePayload(String body, int maxPackets) throws EngineDecodeException {
+        List<EnginePacket> packets = new ArrayList<>();
+        int start = 0;
+        int length = body.length();
+        while (true) {
+            int end = body.indexOf(SEPARATOR, start);
+            if (end < 0) {
+                end = length;
+            }
+            if (packets.size() == maxPackets) {
+                throw new EngineDecodeException(EngineDecodeException.Reason.TOO_MANY_PACKETS,
+                        "more than " + maxPackets + " packets in one payload");
+            }
+            packets.add(decodePayloadPacket(body.substring(start, end)));
+            if (end == length) {
+                return packets;
+            }
+            start = end + 1;
+        }
+    }
+
+    private EnginePacket decodePayloadPacket(String encoded) throws EngineDecodeException {
+        if (!encoded.isEmpty() && encoded.charAt(0) == 'b') {
+            try {
+                return EnginePacket.message(Base64.getDecoder().decode(encoded.substring(1)));
+            } catch (IllegalArgumentException e) {
+                throw new EngineDecodeException(EngineDecodeException.Reason.BAD_BASE64, "invalid base64 in binary packet");
+            }
+        }
+        return decodeText(encoded);
+    }
+
+    static String printable(char c) {
+        return c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\u%04x", (int) c);
+    }
+}

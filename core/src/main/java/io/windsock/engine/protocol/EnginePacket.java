@@ -1,0 +1,87 @@
+package io.windsock.engine.protocol;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One Engine.IO packet: a type and an optional payload that is either text ({@link String}) or
+ * binary ({@code byte[]}). Immutable by convention: the byte array is not copied.
+ */
+public final class EnginePacket {
+    public static final EnginePacket PING = new EnginePacket(EnginePacketType.PING, null);
+    public static final EnginePacket PONG = new EnginePacket(EnginePacketType.PONG, null);
+    public static final EnginePacket CLOSE = new EnginePacket(EnginePacketType.CLOSE, null);
+    public static final EnginePacket NOOP = new EnginePacket(EnginePacketType.NOOP, null);
+    public static final EnginePacket UPGRADE = new EnginePacket(EnginePacketType.UPGRADE, null);
+    public static final EnginePacket PROBE_PING = new EnginePacket(EnginePacketType.PING, "probe");
+    public static final EnginePacket PROBE_PONG = new EnginePacket(EnginePacketType.PONG, "probe");
+
+    private final EnginePacketType type;
+    private final Object data;
+
+    private EnginePacket(EnginePacketType type, Object data) {
+        this.type = Objects.requireNonNull(type, "type");
+        this.data = data;
+    }
+
+    public static EnginePacket of(EnginePacketType type) {
+        return new EnginePacket(type, null);
+    }
+
+    public static EnginePacket text(EnginePacketType type, String data) {
+        return new EnginePacket(type, data);
+    }
+
+    public static EnginePacket message(String text) {
+        return new EnginePacket(EnginePacketType.MESSAGE, Objects.requireNonNull(text));
+    }
+
+    public static EnginePacket message(byte[] binary) {
+        return new EnginePacket(EnginePacketType.MESSAGE, Objects.requireNonNull(binary));
+    }
+
+    public EnginePacketType type() {
+        return type;
+    }
+
+    /** @return the payload: a {@link String}, a {@code byte[]}, or {@code null}. */
+    public Object data() {
+        return data;
+    }
+
+    public boolean isBinary() {
+        return data instanceof byte[];
+    }
+
+    /** @return the text payload, or {@code null} when there is none or it is binary. */
+    public String text() {
+        return data instanceof String s ? s : null;
+    }
+
+    /** @return the binary payload, or {@code null} when there is none or it is text. */
+    public byte[] binary() {
+        return data instanceof byte[] b ? b : null;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof EnginePacket p) || p.type != type) {
+            return false;
+        }
+        if (data instanceof byte[] b) {
+            return p.data instanceof byte[] pb && Arrays.equals(b, pb);
+        }
+        return Objects.equals(data, p.data);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * type.hashCode() + (data instanceof byte[] b ? Arrays.hashCode(b) : Objects.hashCode(data));
+    }
+
+    @Override
+    public String toString() {
+        String payload = data == null ? "" : data instanceof byte[] b ? "<" + b.length + " bytes>" : (String) data;
+        return type + (payload.isEmpty() ? "" : " " + payload);
+    }
+}

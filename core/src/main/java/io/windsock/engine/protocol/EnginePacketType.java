@@ -1,0 +1,24 @@
+package io.windsock.engine.protocol;
+
+/** The seven Engine.IO packet types, shared by protocol versions 3 and 4. */
+public enum EnginePacketType {
+    OPEN, CLOSE, PING, PONG, MESSAGE, UPGRADE, NOOP;
+
+    private static final EnginePacketType[] VALUES = values();
+
+    /** The single ASCII digit that starts a text-encoded packet. */
+    public char code() {
+        return (char) ('0' + ordinal());
+    }
+
+    /** @return the type for an ASCII digit, or {@code null} when the character is not one. */
+    public static EnginePacketType fromCode(int c) {
+        int i = c - '0';
+        return i >= 0 && i < VALUES.length ? VALUES[i] : null;
+    }
+
+    /** @return the type for a numeric code (Engine.IO v3 binary frames), or {@code null}. */
+    public static EnginePacketType fromNumber(int n) {
+        return n >= 0 && n < VALUES.length ? VALUES[n] : null;
+    }
+}

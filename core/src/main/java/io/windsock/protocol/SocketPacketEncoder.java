@@ -1,0 +1,139 @@
+package io.windsock.protocol;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Encodes Socket.IO v5 packets: {@code <type>[<attachments>-][<namespace>,][<id>][<json>]}.
+ * Binary parts ({@code byte[]}, {@link ByteBuffer}) inside lists, maps and arrays are replaced by
+ * {@code {"_placeholder":true,"num":n}} and returned as separate attachments. Thread-safe.
+ */
+public final class SocketPacketEncoder {
+    private final JsonCodec json;
+
+    public SocketPacketEncoder(JsonCodec json) {
+        this.json = Objects.requireNonNull(json, "json");
+    }
+
+    /** The encoded form: the text packet, then its binary attachments in order. */
+    public record Encoded(String text, List<byte[]> attachments) {
+        public boolean isBinary() {
+            return !attachments.isEmpty();
+        }
+    }
+
+    public Encoded encode(SocketPacket packet) {
+        Object data = packet.data();
+        SocketPacketType type = packet.type();
+        List<byte[]> attachments = List.of();
+        if ((type.isEvent() || type.isAck()) && hasBinary(data, 0)) {
+            attachments = new ArrayList<>();
+            data = deconstruct(data, attachments);
+            type = type.isEvent() ? SocketPacketType.BINARY_EVENT : SocketPacketType.BINARY_ACK;
+        }
+        StringBuilder out = new StringBuilder(64);
+        out.append(type.code());
+        if (type.isBinary()) {
+            out.append(attachments.size()).append('-');
+        }
+        if (!"/".equals(packet.namespace())) {
+            out.append(packet.namespace()).append(',');
+        }
+        if (packet.hasId()) {
+            out.append(packet.id());
+        }
+        if (data != null) {
+            out.append(json.write(data));
+        }
+        return new Encoded(out.toString(), attachments);
+    }
+
+    /** Encodes a packet that must not carry binary parts (CONNECT, DISCONNECT, CONNECT_ERROR, text events). */
+    public String encodeText(SocketPacket packet) {
+        Encoded encoded = encode(packet);
+        if (encoded.isBinary()) {
+            throw new IllegalArgumentException("packet has binary parts");
+        }
+        return encoded.text();
+    }
+
+    /** @return whether a value holds a binary part anywhere in its lists, maps and arrays. */
+    public static boolean hasBinary(Object value) {
+        return hasBinary(value, 0);
+    }
+
+    private static boolean hasBinary(Object value, int depth) {
+        if (value == null || depth > 64) {
+            return false;
+        }
+        if (value instanceof byte[] || value instanceof ByteBuffer) {
+            return true;
+        }
+        if (value instanceof List<?> list) {
+            for (Object item : list) {
+                if (hasBinary(item, depth + 1)) {
+                    return true;
+                }
+            }
+        } else if (value instanceof Map<?, ?> map) {
+            for (Object item : map.values()) {
+                if (hasBinary(item, depth + 1)) {
+                    return true;
+                }
+            }
+        } else if (value instanceof Object[] array) {
+            for (Object item : array) {
+                if (hasBinary(item, depth + 1)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static Object deconstruct(Object value, List<byte[]> attachments) {
+        if (value instanceof byte[] bytes) {
+            return placeholder(bytes, attachments);
+        }
+        if (value instanceof ByteBuffer buffer) {
+            ByteBuffer copy = buffer.duplicate();
+            byte[] bytes = new byte[copy.remaining()];
+            copy.get(bytes);
+            return placeholder(bytes, attachments);
+        }
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>(list.size());
+            for (Object item : list) {
+                out.add(deconstruct(item, attachments));
+            }
+            return out;
+        }
+        if (value instanceof Object[] array) {
+            List<Object> out = new ArrayList<>(array.length);
+            for (Object item : array) {
+                out.add(deconstruct(item, attachments));
+            }
+            return out;
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<Object, Object> out = new LinkedHashMap<>(map.size() * 2);
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                out.put(e.getKey(), deconstruct(e.getValue(), attachments));
+            }
+            return out;
+        }
+        return value;
+    }
+
+    private static Map<String, Object> placeholder(byte[] bytes, List<byte[]> attachments) {
+        Map<String, Object> placeholder = new LinkedHashMap<>(4);
+        placeholder.put("_placeholder", Boolean.TRUE);
+        placeholder.put("num", attachments.size());
+        attachments.add(bytes);
+        return placeholder;
+    }
+}
