@@ -78,6 +78,8 @@ public final class EngineSession {
     private EngineScheduler.Cancellable pingIntervalTimer = EngineScheduler.Cancellable.NONE;
     private EngineScheduler.Cancellable pingTimeoutTimer = EngineScheduler.Cancellable.NONE;
     private EngineScheduler.Cancellable upgradeTimeoutTimer = EngineScheduler.Cancellable.NONE;
+    /** Ends a server-closed polling session whose client never polls again. */
+    private EngineScheduler.Cancellable closeTimer = EngineScheduler.Cancellable.NONE;
 
     EngineSession(String id, EngineCodec codec, EngineOptions options, EngineScheduler scheduler,
                   EngineRequest request, EngineTransport transport, Runnable onRemoved) {
@@ -163,11 +165,11 @@ public final class EngineSession {
             }
             state = State.CLOSING;
             drainOutbox();
-            if (writeBuffer.isEmpty() || transport.isWritable()) {
-                flush();
+            if (writeBuffer.isEmpty()) {
                 closeTransport();
+            } else {
+                flush(); // closes the transport once the buffer has drained, now or on the next poll
             }
-            // Otherwise flush() closes the transport once the buffer has drained.
         });
     }
 
@@ -278,7 +280,7 @@ public final class EngineSession {
     /** @return whether a WebSocket may take over this session now. */
     public boolean canUpgrade() {
         return state == State.OPEN && probe == null && !upgraded && options.allowUpgrades()
-                && "polling".equals(transport.name());
+                && options.transports().contains("websocket") && "polling".equals(transport.name());
     }
 
     /** Closes the session because the server stops ("server shutting down"). Any thread. */
@@ -384,8 +386,10 @@ public final class EngineSession {
             if (pollWaiting) {
                 onClose("forced close", null);
             } else {
-                pingTimeoutTimer.cancel();
-                pingTimeoutTimer = scheduler.schedule(() -> onClose("forced close", null),
+                // The fallback below replaces the heartbeat: a later ping would cancel it and end the session with
+                // "ping timeout" instead of "forced close".
+                pingIntervalTimer.cancel();
+                closeTimer = scheduler.schedule(() -> onClose("forced close", null),
                         options.pingInterval().plus(options.pingTimeout()).toMillis(), TimeUnit.MILLISECONDS);
             }
         }
@@ -398,6 +402,7 @@ public final class EngineSession {
         state = State.CLOSED;
         pingIntervalTimer.cancel();
         pingTimeoutTimer.cancel();
+        closeTimer.cancel();
         if (probe != null) {
             EngineTransport pending = probe;
             cancelUpgrade();

@@ -34,6 +34,9 @@ public final class SocketPacketEncoder {
             attachments = new ArrayList<>();
             data = deconstruct(data, attachments);
             type = type.isEvent() ? SocketPacketType.BINARY_EVENT : SocketPacketType.BINARY_ACK;
+        } else if (type.isBinary()) {
+            // Nothing binary: "50-..." would leave socket.io-parser (4.2.x) waiting for attachments.
+            type = type.isEvent() ? SocketPacketType.EVENT : SocketPacketType.ACK;
         }
         StringBuilder out = new StringBuilder(64);
         out.append(type.code());

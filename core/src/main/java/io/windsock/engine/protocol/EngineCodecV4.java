@@ -49,6 +49,14 @@ public final class EngineCodecV4 implements EngineCodec {
         if (frame.isEmpty()) {
             throw new EngineDecodeException(EngineDecodeException.Reason.EMPTY_PACKET, "empty packet");
         }
+        if (frame.charAt(0) == 'b') {
+            // Base64 binary: in polling payloads, and in WebSocket text frames of clients with forceBase64.
+            try {
+                return EnginePacket.message(Base64.getDecoder().decode(frame.substring(1)));
+            } catch (IllegalArgumentException e) {
+                throw new EngineDecodeException(EngineDecodeException.Reason.BAD_BASE64, "invalid base64 in binary packet");
+            }
+        }
         EnginePacketType type = EnginePacketType.fromCode(frame.charAt(0));
         if (type == null) {
             throw new EngineDecodeException(EngineDecodeException.Reason.UNKNOWN_TYPE,
@@ -100,23 +108,12 @@ public final class EngineCodecV4 implements EngineCodec {
                 throw new EngineDecodeException(EngineDecodeException.Reason.TOO_MANY_PACKETS,
                         "more than " + maxPackets + " packets in one payload");
             }
-            packets.add(decodePayloadPacket(body.substring(start, end)));
+            packets.add(decodeText(body.substring(start, end)));
             if (end == length) {
                 return packets;
             }
             start = end + 1;
         }
-    }
-
-    private EnginePacket decodePayloadPacket(String encoded) throws EngineDecodeException {
-        if (!encoded.isEmpty() && encoded.charAt(0) == 'b') {
-            try {
-                return EnginePacket.message(Base64.getDecoder().decode(encoded.substring(1)));
-            } catch (IllegalArgumentException e) {
-                throw new EngineDecodeException(EngineDecodeException.Reason.BAD_BASE64, "invalid base64 in binary packet");
-            }
-        }
-        return decodeText(encoded);
     }
 
     static String printable(char c) {

@@ -1,0 +1,136 @@
+package io.windsock;
+
+import io.windsock.engine.EngineRequest;
+import io.windsock.engine.EngineServer;
+import io.windsock.engine.EngineSession;
+import io.windsock.engine.protocol.EnginePacket;
+import io.windsock.internal.exec.HandlerExecutors;
+import io.windsock.internal.exec.SerialExecutor;
+import io.windsock.internal.transport.HttpFallback;
+import io.windsock.internal.transport.HttpServer;
+import io.windsock.internal.transport.TransportConfig;
+import io.windsock.server.WindsockOptions;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * A raw Engine.IO server (like Node's {@code engine.io} package): sessions that exchange text and
+ * binary messages, with no namespaces or events. Uses the transport, engine and limit settings of
+ * {@link WindsockOptions} (set its path, e.g. {@code /engine.io/}).
+ *
+ * <p>Threading: listener methods of one connection run in order on the handler executor, never on
+ * a network thread. {@link Connection} methods may be called from any thread.
+ */
+public final class EngineIoServer implements AutoCloseable {
+    /** Receives the life of each connection. */
+    public interface Listener {
+        void onOpen(Connection connection);
+
+        void onMessage(Connection connection, String text);
+
+        void onBinary(Connection connection, byte[] data);
+
+        void onClose(Connection connection, String reason);
+    }
+
+    /** One client session. */
+    public static final class Connection {
+        private final EngineSession session;
+
+        private Connection(EngineSession session) {
+            this.session = session;
+        }
+
+        public String id() {
+            return session.id();
+        }
+
+        public EngineRequest request() {
+            return session.request();
+        }
+
+        public void send(String text) {
+            session.send(EnginePacket.message(text));
+        }
+
+        public void send(byte[] data) {
+            session.send(EnginePacket.message(data));
+        }
+
+        /** Closes the session after what is queued has been sent. */
+        public void close() {
+            session.close();
+        }
+    }
+
+    private final WindsockOptions options;
+    private final Listener listener;
+    private final ExecutorService ownedExecutor;
+    private final Executor executor;
+    private HttpServer http;
+    private InetSocketAddress address;
+
+    public EngineIoServer(WindsockOptions options, Listener listener) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.ownedExecutor = options.handlerExecutor() == null ? HandlerExecutors.newDefault() : null;
+        this.executor = ownedExecutor != null ? ownedExecutor : options.handlerExecutor();
+    }
+
+    public synchronized EngineIoServer start() {
+        EngineServer engine = new EngineServer(options.engine(), this::onSession);
+        TransportConfig config = new TransportConfig(options.path(), options.engine(), options.cors(),
+                options.allowRequest(), options.perMessageDeflate(), options.httpCompression(), HttpFallback.NONE);
+        http = new HttpServer(config, engine);
+        try {
+            address = http.start(options.host(), options.port(), options.ioThreads());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while binding", e);
+        }
+        return this;
+    }
+
+    public synchronized int port() {
+        return address == null ? -1 : address.getPort();
+    }
+
+    public synchronized void stop() {
+        if (http != null) {
+            http.stop();
+            http = null;
+        }
+        if (ownedExecutor != null) {
+            ownedExecutor.shutdown();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void onSession(EngineSession session) {
+        Connection connection = new Connection(session);
+        SerialExecutor serial = new SerialExecutor(executor);
+        serial.execute(() -> listener.onOpen(connection));
+        session.setHandler(new EngineSession.Handler() {
+            @Override
+            public void onMessage(EngineSession s, String text) {
+                serial.execute(() -> listener.onMessage(connection, text));
+            }
+
+            @Override
+            public void onBinary(EngineSession s, byte[] data) {
+                serial.execute(() -> listener.onBinary(connection, data));
+            }
+
+            @Override
+            public void onClose(EngineSession s, String reason) {
+                serial.execute(() -> listener.onClose(connection, reason));
+            }
+        });
+    }
+}

@@ -1,0 +1,69 @@
+package io.windsock.internal.exec;
+
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs tasks one at a time, in submission order, on a shared executor. One per connection: its
+ * callbacks stay ordered while different connections run in parallel. A task that throws is logged
+ * and does not stop the ones after it.
+ */
+public final class SerialExecutor implements Executor {
+    private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
+    /** Tasks run per turn before yielding the pool thread, so a busy connection cannot starve others. */
+    private static final int BATCH = 64;
+
+    private final Executor delegate;
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** True while a drain is scheduled or running on the delegate. */
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+
+    public SerialExecutor(Executor delegate) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        tasks.add(Objects.requireNonNull(task, "task"));
+        schedule();
+    }
+
+    private void schedule() {
+        if (scheduled.compareAndSet(false, true)) {
+            try {
+                delegate.execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                scheduled.set(false);
+                log.warn("handler executor rejected a task; {} tasks dropped", tasks.size(), e);
+                tasks.clear();
+            }
+        }
+    }
+
+    private void drain() {
+        try {
+            for (int i = 0; i < BATCH; i++) {
+                Runnable task = tasks.poll();
+                if (task == null) {
+                    break;
+                }
+                try {
+                    task.run();
+                } catch (Throwable t) {
+                    log.error("uncaught exception in a connection task", t);
+                }
+            }
+        } finally {
+            scheduled.set(false);
+            if (!tasks.isEmpty()) {
+                schedule();
+            }
+        }
+    }
+}

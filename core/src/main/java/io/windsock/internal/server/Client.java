@@ -1,0 +1,195 @@
+package io.windsock.internal.server;
+
+import io.windsock.engine.EngineScheduler;
+import io.windsock.engine.EngineSession;
+import io.windsock.engine.protocol.EnginePacket;
+import io.windsock.protocol.SocketDecodeException;
+import io.windsock.protocol.SocketPacket;
+import io.windsock.protocol.SocketPacketDecoder;
+import io.windsock.protocol.SocketPacketEncoder;
+import io.windsock.protocol.SocketPacketType;
+import io.windsock.server.DisconnectReason;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Engine.IO connection seen by the Socket.IO layer: decodes its packets, routes them to its
+ * sockets (one per joined namespace), and closes it when no namespace is joined in time.
+ * Decoding and routing run on the session's scheduler thread; writes may come from any thread.
+ */
+final class Client implements EngineSession.Handler {
+    private static final Map<String, Object> INVALID_NAMESPACE = Map.of("message", "Invalid namespace");
+
+    private final SocketIoServer server;
+    private final EngineSession session;
+    private final SocketPacketDecoder decoder;
+    /** Joined (or joining) namespaces by name. Written on the scheduler thread and by socket executors. */
+    private final Map<String, SocketImpl> sockets = new ConcurrentHashMap<>();
+    private EngineScheduler.Cancellable connectTimeout = EngineScheduler.Cancellable.NONE;
+    private volatile boolean closed;
+
+    Client(SocketIoServer server, EngineSession session) {
+        this.server = server;
+        this.session = session;
+        this.decoder = new SocketPacketDecoder(server.jsonCodec(), server.options().limits());
+    }
+
+    void start() {
+        session.setHandler(this);
+        connectTimeout = session.scheduler().schedule(() -> {
+            if (sockets.isEmpty() && !closed) {
+                session.close();
+            }
+        }, server.options().connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    EngineSession session() {
+        return session;
+    }
+
+    SocketIoServer server() {
+        return server;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    // ---- from the engine, on the scheduler thread ----
+
+    @Override
+    public void onMessage(EngineSession s, String text) {
+        try {
+            SocketPacket packet = decoder.decode(text);
+            if (packet != null) {
+                route(packet);
+            }
+        } catch (SocketDecodeException e) {
+            onDecodeError(e);
+        }
+    }
+
+    @Override
+    public void onBinary(EngineSession s, byte[] data) {
+        try {
+            SocketPacket packet = decoder.addBinary(data);
+            if (packet != null) {
+                route(packet);
+            }
+        } catch (SocketDecodeException e) {
+            onDecodeError(e);
+        }
+    }
+
+    @Override
+    public void onClose(EngineSession s, String reason) {
+        closeAll(DisconnectReason.fromEngine(reason));
+    }
+
+    private void route(SocketPacket packet) {
+        String namespace = packet.namespace();
+        SocketImpl socket = sockets.get(namespace);
+        if (socket == null && packet.type() == SocketPacketType.CONNECT) {
+            connect(namespace, packet.data());
+        } else if (socket != null && packet.type() != SocketPacketType.CONNECT
+                && packet.type() != SocketPacketType.CONNECT_ERROR) {
+            socket.onPacket(packet);
+        } else {
+            // A packet for a namespace not joined, or a second CONNECT: the reference closes the connection.
+            server.errorHandler().onError(socket, null, new ClientError("invalid state: " + packet.type()
+                    + " for namespace " + namespace + " from client " + session.id()));
+            close(DisconnectReason.FORCED_SERVER_CLOSE);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void connect(String name, Object auth) {
+        Map<String, Object> authMap = auth instanceof Map ? (Map<String, Object>) auth : Map.of();
+        NamespaceImpl namespace = server.resolve(name, authMap);
+        if (namespace == null) {
+            write(new SocketPacket(SocketPacketType.CONNECT_ERROR, name, SocketPacket.NO_ID, INVALID_NAMESPACE));
+            return;
+        }
+        SocketImpl socket = new SocketImpl(namespace, this, authMap);
+        sockets.put(name, socket);
+        socket.executor().execute(() -> namespace.connect(socket));
+    }
+
+    private void onDecodeError(SocketDecodeException e) {
+        server.errorHandler().onError(null, null,
+                new ClientError("bad packet from client " + session.id() + ": " + e.getMessage()));
+        closeAll(DisconnectReason.PARSE_ERROR);
+        session.close();
+    }
+
+    // ---- from sockets, any thread ----
+
+    /** A socket passed its middlewares and is now connected: the connect timeout no longer applies. */
+    void onSocketConnected() {
+        session.scheduler().execute(() -> connectTimeout.cancel());
+    }
+
+    /** A socket left (refused, or disconnected alone). */
+    void remove(SocketImpl socket) {
+        sockets.remove(socket.namespace().name(), socket);
+    }
+
+    void write(SocketPacket packet) {
+        if (closed) {
+            return;
+        }
+        session.send(toEnginePackets(server.encoder().encode(packet)));
+    }
+
+    /** Writes packets that were already encoded (a broadcast encodes once for all recipients). */
+    void writeEncoded(List<EnginePacket> packets) {
+        if (!closed) {
+            session.send(packets);
+        }
+    }
+
+    static List<EnginePacket> toEnginePackets(SocketPacketEncoder.Encoded encoded) {
+        if (!encoded.isBinary()) {
+            return List.of(EnginePacket.message(encoded.text()));
+        }
+        List<EnginePacket> packets = new ArrayList<>(1 + encoded.attachments().size());
+        packets.add(EnginePacket.message(encoded.text()));
+        for (byte[] attachment : encoded.attachments()) {
+            packets.add(EnginePacket.message(attachment));
+        }
+        return packets;
+    }
+
+    /** Disconnects every socket (each gets a DISCONNECT) and closes the connection. Any thread. */
+    void disconnectAll() {
+        for (SocketImpl socket : List.copyOf(sockets.values())) {
+            socket.disconnect(false);
+        }
+        close(DisconnectReason.FORCED_SERVER_CLOSE);
+    }
+
+    private void close(DisconnectReason reason) {
+        if (session.scheduler().inThread()) {
+            closeAll(reason);
+            session.close();
+        } else {
+            session.scheduler().execute(() -> close(reason));
+        }
+    }
+
+    private void closeAll(DisconnectReason reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        connectTimeout.cancel();
+        decoder.reset();
+        for (SocketImpl socket : List.copyOf(sockets.values())) {
+            socket.onClose(reason);
+        }
+        sockets.clear();
+    }
+}

@@ -1,0 +1,252 @@
+package io.windsock.internal.transport;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.ssl.SslHandler;
+import io.windsock.engine.EngineError;
+import io.windsock.engine.EngineRequest;
+import io.windsock.engine.EngineServer;
+import io.windsock.engine.EngineSession;
+import io.windsock.engine.EngineTransport;
+import io.windsock.engine.protocol.EngineCodec;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Routes HTTP requests on one connection: Engine.IO requests under the configured path (handshake,
+ * polling GET/POST, WebSocket upgrade), everything else to the fallback. Checks each request the way
+ * the Node reference server does and answers failures with its status and JSON body.
+ */
+final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private final TransportConfig config;
+    private final EngineServer engine;
+    /** The polling transport whose GET waits on this connection, so a dropped connection can fail it. */
+    private volatile PollingTransport waitingPoll;
+
+    EngineHttpHandler(TransportConfig config, EngineServer engine) {
+        this.config = config;
+        this.engine = engine;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!request.decoderResult().isSuccess()) {
+            Throwable cause = request.decoderResult().cause();
+            HttpResponseStatus status = cause instanceof TooLongFrameException
+                    ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE : HttpResponseStatus.BAD_REQUEST;
+            HttpResponses.send(ctx, new HttpResponses.RequestInfo(false, null), null, status, null, "");
+            return;
+        }
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        if (!uri.path().startsWith(config.path())) {
+            if (!config.fallback().handle(ctx, request)) {
+                HttpResponses.send(ctx, HttpResponses.RequestInfo.of(request), null, HttpResponseStatus.NOT_FOUND,
+                        HttpResponses.TEXT_PLAIN, "Not Found");
+            }
+            return;
+        }
+        HttpResponses.RequestInfo info = HttpResponses.RequestInfo.of(request);
+        if (request.method() == HttpMethod.OPTIONS && config.cors() != null) {
+            HttpResponses.preflight(ctx, request, config.cors());
+            return;
+        }
+        Map<String, List<String>> query = uri.parameters();
+        String transport = first(query, "transport");
+        boolean upgrade = isWebSocketUpgrade(request);
+        if (transport == null || !config.engine().transports().contains(transport)) {
+            fail(ctx, info, EngineError.UNKNOWN_TRANSPORT, upgrade);
+            return;
+        }
+        String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+        if (origin != null && hasInvalidHeaderChar(origin)) {
+            fail(ctx, info, EngineError.BAD_REQUEST, upgrade);
+            return;
+        }
+        String sid = first(query, "sid");
+        if (sid != null) {
+            EngineSession session = engine.session(sid);
+            if (session == null) {
+                fail(ctx, info, EngineError.UNKNOWN_SID, upgrade);
+            } else if (upgrade && "websocket".equals(transport)) {
+                upgradeSession(ctx, request, session);
+            } else if ("polling".equals(transport) && !upgrade) {
+                poll(ctx, request, info, session);
+            } else {
+                fail(ctx, info, EngineError.BAD_REQUEST, upgrade);
+            }
+            return;
+        }
+        if (request.method() != HttpMethod.GET) {
+            fail(ctx, info, EngineError.BAD_HANDSHAKE_METHOD, upgrade);
+            return;
+        }
+        if ("websocket".equals(transport) && !upgrade) {
+            fail(ctx, info, EngineError.BAD_REQUEST, false);
+            return;
+        }
+        EngineCodec codec = EngineCodec.forProtocol(protocolOf(first(query, "EIO")));
+        if (codec == null) {
+            fail(ctx, info, EngineError.UNSUPPORTED_PROTOCOL_VERSION, upgrade);
+            return;
+        }
+        EngineRequest engineRequest = toEngineRequest(ctx, request, query);
+        if (!config.allowRequest().allow(engineRequest)) {
+            fail(ctx, info, EngineError.FORBIDDEN, upgrade);
+            return;
+        }
+        NettyScheduler scheduler = new NettyScheduler(ctx.channel().eventLoop());
+        if (upgrade) {
+            WebSocketTransport ws = acceptWebSocket(ctx, request, codec);
+            if (ws != null) {
+                ws.bind(engine.open(engineRequest, codec, ws, scheduler));
+            }
+        } else {
+            PollingTransport polling = new PollingTransport(codec, config.cors(), config.engine().maxPacketsPerPayload());
+            polling.onHandshakePoll(ctx, info);
+            waitingPoll = polling;
+            polling.bind(engine.open(engineRequest, codec, polling, scheduler));
+        }
+    }
+
+    private void poll(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponses.RequestInfo info,
+                      EngineSession session) {
+        boolean get = request.method() == HttpMethod.GET;
+        if (!get && request.method() != HttpMethod.POST) {
+            fail(ctx, info, EngineError.BAD_REQUEST, false);
+            return;
+        }
+        String body = get ? null : request.content().toString(StandardCharsets.UTF_8);
+        boolean binaryBody = !get && "application/octet-stream".equalsIgnoreCase(
+                request.headers().get(HttpHeaderNames.CONTENT_TYPE));
+        session.scheduler().execute(() -> {
+            if (!(session.transport() instanceof PollingTransport polling)) {
+                fail(ctx, info, EngineError.BAD_REQUEST, false);
+            } else if (get) {
+                waitingPoll = polling;
+                polling.onPoll(ctx, info);
+            } else {
+                polling.onData(ctx, info, body, binaryBody);
+            }
+        });
+    }
+
+    private void upgradeSession(ChannelHandlerContext ctx, FullHttpRequest request, EngineSession session) {
+        EngineCodec codec = session.codec();
+        WebSocketTransport ws = acceptWebSocket(ctx, request, codec);
+        if (ws == null) {
+            return;
+        }
+        session.scheduler().execute(() -> {
+            if (session.canUpgrade()) {
+                ws.bind(session);
+                session.startUpgrade(ws);
+            } else {
+                ws.close();
+            }
+        });
+    }
+
+    private WebSocketTransport acceptWebSocket(ChannelHandlerContext ctx, FullHttpRequest request, EngineCodec codec) {
+        String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss" : "ws";
+        String location = scheme + "://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + config.path();
+        WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(location, null,
+                config.perMessageDeflate(), config.engine().maxHttpBufferSize());
+        WebSocketServerHandshaker handshaker = factory.newHandshaker(request);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return null;
+        }
+        WebSocketTransport ws = new WebSocketTransport(ctx.channel(), codec, handshaker);
+        ChannelPipeline pipeline = ctx.pipeline();
+        pipeline.addLast(new WebSocketFrameAggregator(config.engine().maxHttpBufferSize()), ws);
+        pipeline.remove(this);
+        handshaker.handshake(ctx.channel(), request);
+        return ws;
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        PollingTransport poll = waitingPoll;
+        if (poll != null && poll.session() != null) {
+            poll.session().scheduler().execute(() -> poll.onPollConnectionClosed(ctx));
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+
+    private void fail(ChannelHandlerContext ctx, HttpResponses.RequestInfo info, EngineError error, boolean upgrade) {
+        if (upgrade) {
+            // The reference aborts a failed upgrade with a bare 400 and closes the connection.
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST,
+                    Unpooled.copiedBuffer(error.message(), StandardCharsets.UTF_8));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_HTML);
+            HttpResponses.send(ctx, false, response);
+            return;
+        }
+        HttpResponses.send(ctx, info, config.cors(), HttpResponseStatus.valueOf(error.httpStatus()),
+                HttpResponses.JSON, error.json());
+    }
+
+    private static int protocolOf(String eio) {
+        return "4".equals(eio) ? 4 : "3".equals(eio) ? 3 : -1;
+    }
+
+    private static boolean isWebSocketUpgrade(FullHttpRequest request) {
+        return request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+                && request.headers().contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+    }
+
+    private static String first(Map<String, List<String>> query, String name) {
+        List<String> values = query.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    /** Node's checkInvalidHeaderChar: only tab and visible ASCII/Latin-1 characters are allowed. */
+    private static boolean hasInvalidHeaderChar(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!(c == '\t' || c >= 0x20 && c <= 0x7e || c >= 0x80 && c <= 0xff)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static EngineRequest toEngineRequest(ChannelHandlerContext ctx, FullHttpRequest request,
+                                                 Map<String, List<String>> query) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (Map.Entry<String, String> header : request.headers()) {
+            headers.computeIfAbsent(header.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(header.getValue());
+        }
+        Map<String, List<String>> queryCopy = new LinkedHashMap<>();
+        query.forEach((k, v) -> queryCopy.put(k, List.copyOf(v)));
+        headers.replaceAll((k, v) -> List.copyOf(v));
+        InetSocketAddress remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
+        return new EngineRequest(request.method().name(), request.uri(), queryCopy, headers, remote,
+                ctx.pipeline().get(SslHandler.class) != null);
+    }
+}

@@ -1,0 +1,99 @@
+package io.windsock.internal.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.windsock.server.CorsOptions;
+import java.nio.charset.StandardCharsets;
+
+/** Writes complete HTTP responses with CORS and keep-alive handled. Safe from any thread. */
+final class HttpResponses {
+    static final String TEXT_PLAIN = "text/plain; charset=UTF-8";
+    static final String JSON = "application/json";
+
+    private HttpResponses() {
+    }
+
+    /** What a response needs to know about the request it answers. */
+    record RequestInfo(boolean keepAlive, String origin) {
+        static RequestInfo of(io.netty.handler.codec.http.HttpRequest request) {
+            return new RequestInfo(io.netty.handler.codec.http.HttpUtil.isKeepAlive(request),
+                    request.headers().get(HttpHeaderNames.ORIGIN));
+        }
+    }
+
+    static void send(ChannelHandlerContext ctx, RequestInfo request, CorsOptions cors, HttpResponseStatus status,
+                     String contentType, String body) {
+        ByteBuf content = body.isEmpty() ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+        HttpHeaders headers = response.headers();
+        if (contentType != null) {
+            headers.set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        }
+        addCors(headers, cors, request.origin());
+        send(ctx, request.keepAlive(), response);
+    }
+
+    static void send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        if (keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(response, ctx.voidPromise());
+        } else {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    static void addCors(HttpHeaders headers, CorsOptions cors, String origin) {
+        if (cors == null) {
+            return;
+        }
+        String allowOrigin = cors.allowOriginFor(origin);
+        if (allowOrigin == null) {
+            return;
+        }
+        headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, allowOrigin);
+        if (!"*".equals(allowOrigin)) {
+            headers.add(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
+        }
+        if (cors.credentials()) {
+            headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
+        }
+        if (!cors.exposedHeaders().isEmpty()) {
+            headers.set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, String.join(",", cors.exposedHeaders()));
+        }
+    }
+
+    /** Answers a CORS preflight with 204. */
+    static void preflight(ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpRequest request, CorsOptions cors) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT,
+                Unpooled.EMPTY_BUFFER);
+        HttpHeaders headers = response.headers();
+        String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+        addCors(headers, cors, origin);
+        if (cors.allowOriginFor(origin) != null) {
+            headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, String.join(",", cors.methods()));
+            String asked = request.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS);
+            String allowed = cors.allowedHeaders() != null ? String.join(",", cors.allowedHeaders()) : asked;
+            if (allowed != null && !allowed.isEmpty()) {
+                headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, allowed);
+                if (cors.allowedHeaders() == null) {
+                    headers.add(HttpHeaderNames.VARY, HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS);
+                }
+            }
+            if (cors.maxAge() != null) {
+                headers.set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, cors.maxAge().toSeconds());
+            }
+        }
+        send(ctx, io.netty.handler.codec.http.HttpUtil.isKeepAlive(request), response);
+    }
+}

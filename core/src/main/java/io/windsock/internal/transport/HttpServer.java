@@ -1,0 +1,91 @@
+package io.windsock.internal.transport;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpContentCompressor;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.compression.StandardCompressionOptions;
+import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.windsock.engine.EngineServer;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/** The Netty server: one listening socket, HTTP/1.1 with WebSocket upgrade, Engine.IO under one path. */
+public final class HttpServer {
+    private static final int MAX_INITIAL_LINE = 8192;
+    private static final int MAX_HEADER_SIZE = 16384;
+    /** Responses smaller than this are not worth compressing (the Node server's default threshold). */
+    private static final int COMPRESSION_THRESHOLD = 1024;
+
+    private final TransportConfig config;
+    private final EngineServer engine;
+    private EventLoopGroup bossGroup;
+    private EventLoopGroup workerGroup;
+    private Channel serverChannel;
+
+    public HttpServer(TransportConfig config, EngineServer engine) {
+        this.config = config;
+        this.engine = engine;
+    }
+
+    /** Binds and returns the address bound (port 0 picks a free port). */
+    public InetSocketAddress start(String host, int port, int ioThreads) throws InterruptedException {
+        bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("windsock-accept", true),
+                NioIoHandler.newFactory());
+        workerGroup = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("windsock-io", true),
+                NioIoHandler.newFactory());
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ChannelPipeline p = ch.pipeline();
+                        p.addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192));
+                        if (config.httpCompression()) {
+                            p.addLast(new HttpContentCompressor(COMPRESSION_THRESHOLD,
+                                StandardCompressionOptions.gzip(), StandardCompressionOptions.deflate()));
+                        }
+                        p.addLast(new HttpObjectAggregator(config.engine().maxHttpBufferSize()));
+                        if (config.perMessageDeflate()) {
+                            p.addLast(new WebSocketServerCompressionHandler(config.engine().maxHttpBufferSize()));
+                        }
+                        p.addLast(new EngineHttpHandler(config, engine));
+                    }
+                });
+        try {
+            serverChannel = bootstrap.bind(host, port).sync().channel();
+        } catch (InterruptedException | RuntimeException e) {
+            stop();
+            throw e;
+        }
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** Stops accepting, closes every session ("server shutting down") and releases the threads. */
+    public void stop() {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+        engine.shutdown();
+        if (workerGroup != null) {
+            workerGroup.shutdownGracefully(50, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        }
+        if (bossGroup != null) {
+            bossGroup.shutdownGracefully(0, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.windsock.internal.transport;
+
+import io.netty.channel.EventLoop;
+import io.windsock.engine.EngineScheduler;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/** A session's scheduler on the Netty event loop of the connection that opened it. */
+public final class NettyScheduler implements EngineScheduler {
+    private final EventLoop loop;
+
+    public NettyScheduler(EventLoop loop) {
+        this.loop = loop;
+    }
+
+    public EventLoop loop() {
+        return loop;
+    }
+
+    @Override
+    public boolean inThread() {
+        return loop.inEventLoop();
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        loop.execute(task);
+    }
+
+    @Override
+    public Cancellable schedule(Runnable task, long delay, TimeUnit unit) {
+        ScheduledFuture<?> future = loop.schedule(task, delay, unit);
+        return () -> future.cancel(false);
+    }
+}

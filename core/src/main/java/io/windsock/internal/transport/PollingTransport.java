@@ -1,0 +1,172 @@
+package io.windsock.internal.transport;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.windsock.engine.EngineError;
+import io.windsock.engine.EngineSession;
+import io.windsock.engine.EngineTransport;
+import io.windsock.engine.protocol.EngineCodec;
+import io.windsock.engine.protocol.EngineDecodeException;
+import io.windsock.engine.protocol.EnginePacket;
+import io.windsock.engine.protocol.EnginePacketType;
+import io.windsock.server.CorsOptions;
+import java.util.List;
+
+/**
+ * HTTP long-polling: a GET waits until the session has packets; a POST carries client packets.
+ * All methods run on the session's scheduler thread.
+ */
+final class PollingTransport implements EngineTransport {
+    private final EngineCodec codec;
+    private final CorsOptions cors;
+    private final int maxPacketsPerPayload;
+    private EngineSession session;
+
+    /** The GET waiting for packets, or null. */
+    private ChannelHandlerContext pollCtx;
+    private HttpResponses.RequestInfo pollRequest;
+    /** The session closed while no GET waited: the next GET gets CLOSE. */
+    private boolean closeOnNextPoll;
+    /** Retired by an upgrade: requests are refused. */
+    private boolean discarded;
+    private boolean closed;
+
+    PollingTransport(EngineCodec codec, CorsOptions cors, int maxPacketsPerPayload) {
+        this.codec = codec;
+        this.cors = cors;
+        this.maxPacketsPerPayload = maxPacketsPerPayload;
+    }
+
+    void bind(EngineSession session) {
+        this.session = session;
+    }
+
+    EngineSession session() {
+        return session;
+    }
+
+    @Override
+    public String name() {
+        return "polling";
+    }
+
+    @Override
+    public boolean isWritable() {
+        return pollCtx != null;
+    }
+
+    /** A GET arrived. */
+    void onPoll(ChannelHandlerContext ctx, HttpResponses.RequestInfo request) {
+        if (discarded || closed && !closeOnNextPoll) {
+            refuse(ctx, request);
+            return;
+        }
+        if (closeOnNextPoll) {
+            closeOnNextPoll = false;
+            HttpResponses.send(ctx, request, cors, HttpResponseStatus.OK, HttpResponses.TEXT_PLAIN,
+                    codec.encodePayload(List.of(EnginePacket.CLOSE)));
+            if (session != null) {
+                session.onTransportClose(this);
+            }
+            return;
+        }
+        if (pollCtx != null) {
+            // A second GET while one waits is a client error; the reference closes the session.
+            HttpResponses.send(ctx, request, cors, HttpResponseStatus.BAD_REQUEST, null, "");
+            session.onTransportError(this, "overlap from client");
+            return;
+        }
+        pollCtx = ctx;
+        pollRequest = request;
+        if (session != null) {
+            session.onDrain(this);
+        }
+    }
+
+    /** The handshake GET: it waits for the OPEN packet like any poll. */
+    void onHandshakePoll(ChannelHandlerContext ctx, HttpResponses.RequestInfo request) {
+        pollCtx = ctx;
+        pollRequest = request;
+    }
+
+    /** A POST arrived with client packets. */
+    void onData(ChannelHandlerContext ctx, HttpResponses.RequestInfo request, String body, boolean binaryBody) {
+        if (discarded || closed) {
+            refuse(ctx, request);
+            return;
+        }
+        if (binaryBody) {
+            // Engine.IO v4 carries binary as base64 text; an octet-stream body is not ours.
+            refuse(ctx, request);
+            session.onTransportError(this, "invalid content");
+            return;
+        }
+        List<EnginePacket> packets;
+        try {
+            packets = codec.decodePayload(body, maxPacketsPerPayload);
+        } catch (EngineDecodeException e) {
+            // The reference acknowledges the body, then closes the session with "parse error".
+            HttpResponses.send(ctx, request, cors, HttpResponseStatus.OK, "text/html", "ok");
+            session.onParseError(this, e.getMessage());
+            return;
+        }
+        HttpResponses.send(ctx, request, cors, HttpResponseStatus.OK, "text/html", "ok");
+        for (EnginePacket packet : packets) {
+            if (packet.type() == EnginePacketType.CLOSE) {
+                // The client leaves: its waiting poll ends with NOOP, as the reference does.
+                if (pollCtx != null) {
+                    send(List.of(EnginePacket.NOOP));
+                }
+                closed = true;
+                session.onTransportClose(this);
+                return;
+            }
+            session.onPacket(this, packet);
+        }
+    }
+
+    @Override
+    public void send(List<EnginePacket> packets) {
+        ChannelHandlerContext ctx = pollCtx;
+        HttpResponses.RequestInfo request = pollRequest;
+        pollCtx = null;
+        pollRequest = null;
+        HttpResponses.send(ctx, request, cors, HttpResponseStatus.OK, HttpResponses.TEXT_PLAIN,
+                codec.encodePayload(packets));
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (pollCtx != null) {
+            send(List.of(EnginePacket.CLOSE));
+        } else if (!discarded) {
+            closeOnNextPoll = true;
+        }
+    }
+
+    @Override
+    public void discard() {
+        discarded = true;
+        if (pollCtx != null) {
+            send(List.of(EnginePacket.NOOP));
+        }
+    }
+
+    /** The connection of a GET closed; if that GET was still waiting, the session fails. */
+    void onPollConnectionClosed(ChannelHandlerContext ctx) {
+        if (pollCtx == ctx) {
+            pollCtx = null;
+            pollRequest = null;
+            session.onTransportError(this, "poll connection closed prematurely");
+        }
+    }
+
+    private void refuse(ChannelHandlerContext ctx, HttpResponses.RequestInfo request) {
+        HttpResponses.send(ctx, request, cors, HttpResponseStatus.BAD_REQUEST, HttpResponses.JSON,
+                EngineError.BAD_REQUEST.json());
+    }
+}

@@ -1,0 +1,20 @@
+package io.windsock.internal.transport;
+
+import io.windsock.engine.EngineOptions;
+import io.windsock.server.AllowRequest;
+import io.windsock.server.CorsOptions;
+
+/**
+ * What the network layer needs to know.
+ *
+ * @param path              the Engine.IO path, with leading and trailing slash ({@code /socket.io/})
+ * @param engine            engine settings (limits, timeouts, transports)
+ * @param cors              CORS settings, or {@code null} for none
+ * @param allowRequest      the handshake/upgrade gate
+ * @param perMessageDeflate whether WebSocket compression is negotiated
+ * @param httpCompression   whether long-polling responses are gzip/deflate-compressed when the client accepts it
+ * @param fallback          serves requests outside {@code path}
+ */
+public record TransportConfig(String path, EngineOptions engine, CorsOptions cors, AllowRequest allowRequest,
+                              boolean perMessageDeflate, boolean httpCompression, HttpFallback fallback) {
+}

@@ -1,0 +1,267 @@
+package io.windsock.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.windsock.engine.EngineOptions;
+import io.windsock.protocol.ProtocolLimits;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
+/**
+ * Every server setting, immutable; build with {@link #builder()}, change a copy with
+ * {@link #toBuilder()}. Defaults follow the Node {@code socket.io} server where it has one.
+ *
+ * <table>
+ * <caption>Defaults</caption>
+ * <tr><td>host, port</td><td>{@code 0.0.0.0}, 8001 (0 picks a free port)</td></tr>
+ * <tr><td>path</td><td>{@code /socket.io/}</td></tr>
+ * <tr><td>engine</td><td>{@link EngineOptions#DEFAULT}: ping 25 s / 20 s, 1 MB buffer, both transports</td></tr>
+ * <tr><td>cors</td><td>none (same-origin only)</td></tr>
+ * <tr><td>allowRequest</td><td>allow all</td></tr>
+ * <tr><td>perMessageDeflate</td><td>off (as in Node); WebSocket compression costs CPU per message</td></tr>
+ * <tr><td>httpCompression</td><td>on, for polling responses of 1 KB and more</td></tr>
+ * <tr><td>connectTimeout</td><td>45 s for a client to join a namespace before it is closed</td></tr>
+ * <tr><td>limits</td><td>{@link ProtocolLimits#DEFAULT}, packet length bounded by maxHttpBufferSize</td></tr>
+ * <tr><td>handlerExecutor</td><td>a pool of up to 256 daemon threads that die when idle</td></tr>
+ * <tr><td>objectMapper</td><td>a plain Jackson {@link ObjectMapper}</td></tr>
+ * <tr><td>ioThreads</td><td>0: Netty's default, twice the cores</td></tr>
+ * <tr><td>errorHandler</td><td>logs at WARN (client errors) or ERROR (handler exceptions)</td></tr>
+ * </table>
+ */
+public final class WindsockOptions {
+    private final String host;
+    private final int port;
+    private final String path;
+    private final EngineOptions engine;
+    private final CorsOptions cors;
+    private final AllowRequest allowRequest;
+    private final boolean perMessageDeflate;
+    private final boolean httpCompression;
+    private final Duration connectTimeout;
+    private final ProtocolLimits limits;
+    private final Executor handlerExecutor;
+    private final ObjectMapper objectMapper;
+    private final int ioThreads;
+    private final ErrorHandler errorHandler;
+
+    private WindsockOptions(Builder b) {
+        host = b.host;
+        port = b.port;
+        path = b.path;
+        engine = b.engine;
+        cors = b.cors;
+        allowRequest = b.allowRequest;
+        perMessageDeflate = b.perMessageDeflate;
+        httpCompression = b.httpCompression;
+        connectTimeout = b.connectTimeout;
+        limits = b.limits;
+        handlerExecutor = b.handlerExecutor;
+        objectMapper = b.objectMapper;
+        ioThreads = b.ioThreads;
+        errorHandler = b.errorHandler;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public EngineOptions engine() {
+        return engine;
+    }
+
+    /** @return the CORS settings, or {@code null} for none. */
+    public CorsOptions cors() {
+        return cors;
+    }
+
+    public AllowRequest allowRequest() {
+        return allowRequest;
+    }
+
+    public boolean perMessageDeflate() {
+        return perMessageDeflate;
+    }
+
+    public boolean httpCompression() {
+        return httpCompression;
+    }
+
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** @return the decoder limits; the packet length never exceeds {@code engine().maxHttpBufferSize()}. */
+    public ProtocolLimits limits() {
+        int max = Math.min(limits.maxPacketLength(), engine.maxHttpBufferSize());
+        return max == limits.maxPacketLength() ? limits
+                : new ProtocolLimits(limits.maxAttachments(), limits.maxAckIdDigits(), max);
+    }
+
+    /** @return the executor handlers run on, or {@code null} for the default pool. */
+    public Executor handlerExecutor() {
+        return handlerExecutor;
+    }
+
+    /** @return the Jackson mapper for JSON, or {@code null} for a default one. */
+    public ObjectMapper objectMapper() {
+        return objectMapper;
+    }
+
+    public int ioThreads() {
+        return ioThreads;
+    }
+
+    /** @return the error hook, or {@code null} for the default logging one. */
+    public ErrorHandler errorHandler() {
+        return errorHandler;
+    }
+
+    public static final class Builder {
+        private String host = "0.0.0.0";
+        private int port = 8001;
+        private String path = "/socket.io/";
+        private EngineOptions engine = EngineOptions.DEFAULT;
+        private CorsOptions cors;
+        private AllowRequest allowRequest = AllowRequest.ALL;
+        private boolean perMessageDeflate;
+        private boolean httpCompression = true;
+        private Duration connectTimeout = Duration.ofSeconds(45);
+        private ProtocolLimits limits = ProtocolLimits.DEFAULT;
+        private Executor handlerExecutor;
+        private ObjectMapper objectMapper;
+        private int ioThreads;
+        private ErrorHandler errorHandler;
+
+        private Builder() {
+        }
+
+        private Builder(WindsockOptions o) {
+            host = o.host;
+            port = o.port;
+            path = o.path;
+            engine = o.engine;
+            cors = o.cors;
+            allowRequest = o.allowRequest;
+            perMessageDeflate = o.perMessageDeflate;
+            httpCompression = o.httpCompression;
+            connectTimeout = o.connectTimeout;
+            limits = o.limits;
+            handlerExecutor = o.handlerExecutor;
+            objectMapper = o.objectMapper;
+            ioThreads = o.ioThreads;
+            errorHandler = o.errorHandler;
+        }
+
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** The URL path of the endpoint; a missing leading or trailing slash is added. */
+        public Builder path(String path) {
+            String p = Objects.requireNonNull(path, "path");
+            if (!p.startsWith("/")) {
+                p = "/" + p;
+            }
+            if (!p.endsWith("/")) {
+                p = p + "/";
+            }
+            this.path = p;
+            return this;
+        }
+
+        public Builder engine(EngineOptions engine) {
+            this.engine = Objects.requireNonNull(engine, "engine");
+            return this;
+        }
+
+        public Builder cors(CorsOptions cors) {
+            this.cors = cors;
+            return this;
+        }
+
+        public Builder allowRequest(AllowRequest allowRequest) {
+            this.allowRequest = Objects.requireNonNull(allowRequest, "allowRequest");
+            return this;
+        }
+
+        public Builder perMessageDeflate(boolean on) {
+            this.perMessageDeflate = on;
+            return this;
+        }
+
+        public Builder httpCompression(boolean on) {
+            this.httpCompression = on;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("connectTimeout must be positive");
+            }
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        public Builder limits(ProtocolLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /**
+         * The executor handlers run on. Each connection's handlers still run one at a time, in order.
+         * On Java 21+, {@code Executors.newVirtualThreadPerTaskExecutor()} works as is.
+         */
+        public Builder handlerExecutor(Executor executor) {
+            this.handlerExecutor = executor;
+            return this;
+        }
+
+        public Builder objectMapper(ObjectMapper mapper) {
+            this.objectMapper = mapper;
+            return this;
+        }
+
+        public Builder ioThreads(int threads) {
+            if (threads < 0) {
+                throw new IllegalArgumentException("ioThreads must not be negative");
+            }
+            this.ioThreads = threads;
+            return this;
+        }
+
+        public Builder errorHandler(ErrorHandler handler) {
+            this.errorHandler = handler;
+            return this;
+        }
+
+        public WindsockOptions build() {
+            return new WindsockOptions(this);
+        }
+    }
+}
