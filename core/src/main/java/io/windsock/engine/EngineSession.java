@@ -68,7 +68,7 @@ public final class EngineSession {
     private volatile State state = State.OPEN;
     private Handler handler = IGNORE;
     /** The transport packets go out on; replaced once by an upgrade. */
-    private EngineTransport transport;
+    private volatile EngineTransport transport;
     /** The WebSocket being probed during an upgrade, or null. */
     private EngineTransport probe;
     /** Whether the probe answered "probe" and now waits for the UPGRADE packet. */

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -121,6 +120,6 @@ public final class Handshake {
 
     @Override
     public String toString() {
-        return "Handshake[" + address() + " " + url().toLowerCase(Locale.ROOT) + "]";
+        return "Handshake[" + address() + " " + url() + "]";
     }
 }

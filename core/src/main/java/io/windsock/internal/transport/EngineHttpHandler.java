@@ -138,7 +138,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         String body = get ? null : request.content().toString(StandardCharsets.UTF_8);
         boolean binaryBody = !get && "application/octet-stream".equalsIgnoreCase(
                 request.headers().get(HttpHeaderNames.CONTENT_TYPE));
-        session.scheduler().execute(() -> {
+        runOn(session, () -> {
             if (!(session.transport() instanceof PollingTransport polling)) {
                 fail(ctx, info, EngineError.BAD_REQUEST, false);
             } else if (get) {
@@ -156,9 +156,10 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         if (ws == null) {
             return;
         }
-        session.scheduler().execute(() -> {
+        // Bound now, so frames that arrive before the probe starts queue behind it instead of being lost.
+        ws.bind(session);
+        runOn(session, () -> {
             if (session.canUpgrade()) {
-                ws.bind(session);
                 session.startUpgrade(ws);
             } else {
                 ws.close();
@@ -182,6 +183,15 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         pipeline.remove(this);
         handshaker.handshake(ctx.channel(), request);
         return ws;
+    }
+
+    /** Runs a task on the session's thread: at once when already there, keeping request order. */
+    private static void runOn(EngineSession session, Runnable task) {
+        if (session.scheduler().inThread()) {
+            task.run();
+        } else {
+            session.scheduler().execute(task);
+        }
     }
 
     @Override
