@@ -19,6 +19,7 @@ public final class EngineOptions {
     private final boolean allowUpgrades;
     private final Set<String> transports;
     private final int maxPacketsPerPayload;
+    private final long maxPendingOutboundBytes;
 
     private EngineOptions(Builder b) {
         this.pingInterval = b.pingInterval;
@@ -28,6 +29,7 @@ public final class EngineOptions {
         this.allowUpgrades = b.allowUpgrades;
         this.transports = Set.copyOf(b.transports);
         this.maxPacketsPerPayload = b.maxPacketsPerPayload;
+        this.maxPendingOutboundBytes = b.maxPendingOutboundBytes;
     }
 
     public static Builder builder() {
@@ -76,6 +78,15 @@ public final class EngineOptions {
         return maxPacketsPerPayload;
     }
 
+    /**
+     * The most bytes that may wait to be written to one WebSocket client (default 16 MiB). A client
+     * that reads slower than the server writes is disconnected ("transport error") rather than
+     * buffered without bound.
+     */
+    public long maxPendingOutboundBytes() {
+        return maxPendingOutboundBytes;
+    }
+
     public static final class Builder {
         private Duration pingInterval = Duration.ofSeconds(25);
         private Duration pingTimeout = Duration.ofSeconds(20);
@@ -84,6 +95,7 @@ public final class EngineOptions {
         private boolean allowUpgrades = true;
         private Set<String> transports = Set.of("polling", "websocket");
         private int maxPacketsPerPayload = 10_000;
+        private long maxPendingOutboundBytes = 16L * 1024 * 1024;
 
         private Builder() {
         }
@@ -96,6 +108,7 @@ public final class EngineOptions {
             allowUpgrades = o.allowUpgrades;
             transports = o.transports;
             maxPacketsPerPayload = o.maxPacketsPerPayload;
+            maxPendingOutboundBytes = o.maxPendingOutboundBytes;
         }
 
         public Builder pingInterval(Duration d) {
@@ -145,6 +158,14 @@ public final class EngineOptions {
                 throw new IllegalArgumentException("maxPacketsPerPayload must be positive");
             }
             maxPacketsPerPayload = n;
+            return this;
+        }
+
+        public Builder maxPendingOutboundBytes(long bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("maxPendingOutboundBytes must be at least 1024");
+            }
+            maxPendingOutboundBytes = bytes;
             return this;
         }
 

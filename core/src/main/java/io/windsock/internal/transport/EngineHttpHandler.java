@@ -177,7 +177,8 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return null;
         }
-        WebSocketTransport ws = new WebSocketTransport(ctx.channel(), codec, handshaker);
+        WebSocketTransport ws = new WebSocketTransport(ctx.channel(), codec, handshaker,
+                config.engine().maxPendingOutboundBytes());
         ChannelPipeline pipeline = ctx.pipeline();
         pipeline.addLast(new WebSocketFrameAggregator(config.engine().maxHttpBufferSize()), ws);
         pipeline.remove(this);

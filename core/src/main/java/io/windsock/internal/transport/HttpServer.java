@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.compression.StandardCompressionOptions;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.windsock.engine.EngineServer;
 import java.net.InetSocketAddress;
@@ -44,6 +45,8 @@ public final class HttpServer {
                 NioIoHandler.newFactory());
         workerGroup = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("windsock-io", true),
                 NioIoHandler.newFactory());
+        // A live client always has traffic within a ping period; anything quieter is dead or hostile.
+        long idleSeconds = Math.max(60, config.engine().pingInterval().plus(config.engine().pingTimeout()).toSeconds() + 5);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(NioServerSocketChannel.class)
@@ -54,6 +57,7 @@ public final class HttpServer {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ChannelPipeline p = ch.pipeline();
+                        p.addLast(new IdleStateHandler(0, 0, idleSeconds, TimeUnit.SECONDS), IdleCloser.INSTANCE);
                         p.addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192));
                         if (config.httpCompression()) {
                             p.addLast(new HttpContentCompressor(COMPRESSION_THRESHOLD,

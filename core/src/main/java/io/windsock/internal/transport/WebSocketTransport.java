@@ -33,13 +33,15 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
     private final Channel channel;
     private final EngineCodec codec;
     private final WebSocketServerHandshaker handshaker;
+    private final long maxPendingBytes;
     private volatile EngineSession session;
     private volatile boolean closing;
 
-    WebSocketTransport(Channel channel, EngineCodec codec, WebSocketServerHandshaker handshaker) {
+    WebSocketTransport(Channel channel, EngineCodec codec, WebSocketServerHandshaker handshaker, long maxPendingBytes) {
         this.channel = channel;
         this.codec = codec;
         this.handshaker = handshaker;
+        this.maxPendingBytes = maxPendingBytes;
     }
 
     void bind(EngineSession session) {
@@ -66,6 +68,17 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
     }
 
     private void write(List<EnginePacket> packets) {
+        if (closing) {
+            return;
+        }
+        if (pendingBytes() > maxPendingBytes) {
+            // A client that does not read is dropped rather than buffered without bound.
+            log.debug("websocket client too slow: over {} bytes pending, closing", maxPendingBytes);
+            closing = true;
+            deliver(() -> session.onTransportError(this, "client too slow"));
+            channel.close();
+            return;
+        }
         for (EnginePacket packet : packets) {
             WebSocketFrame frame = packet.isBinary()
                     ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(codec.encodeBinaryFrame(packet)))
@@ -73,6 +86,11 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
             channel.write(frame, channel.voidPromise());
         }
         channel.flush();
+    }
+
+    private long pendingBytes() {
+        var buffer = channel.unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
 
     @Override
