@@ -78,6 +78,8 @@ public final class EngineSession {
     private EngineScheduler.Cancellable pingIntervalTimer = EngineScheduler.Cancellable.NONE;
     private EngineScheduler.Cancellable pingTimeoutTimer = EngineScheduler.Cancellable.NONE;
     private EngineScheduler.Cancellable upgradeTimeoutTimer = EngineScheduler.Cancellable.NONE;
+    /** How long a closed session stays findable by id; see {@link #lingerAfterClose}. */
+    private long lingerMillis;
     /** Ends a server-closed polling session whose client never polls again. */
     private EngineScheduler.Cancellable closeTimer = EngineScheduler.Cancellable.NONE;
 
@@ -238,6 +240,22 @@ public final class EngineSession {
             cancelUpgrade();
         } else if (t == transport) {
             onClose(state == State.CLOSING ? "forced close" : "transport close", null);
+        }
+    }
+
+    /**
+     * Keeps the session findable by id for a while after it closes, so a request already on its way
+     * (a poll racing the client's own CLOSE) gets a clean answer from the transport rather than
+     * "unknown session". Call before the close; {@link #forget()} ends it early.
+     */
+    public void lingerAfterClose(long millis) {
+        lingerMillis = millis;
+    }
+
+    /** Removes a closed, lingering session from the server's table now. */
+    public void forget() {
+        if (state == State.CLOSED) {
+            onRemoved.run();
         }
     }
 
@@ -411,7 +429,11 @@ public final class EngineSession {
         writeBuffer.clear();
         outbox.clear();
         transport.close();
-        onRemoved.run();
+        if (lingerMillis > 0) {
+            scheduler.schedule(onRemoved, lingerMillis, TimeUnit.MILLISECONDS);
+        } else {
+            onRemoved.run();
+        }
         if (description != null) {
             log.debug("session {} closed: {} ({})", id, reason, description);
         }

@@ -17,6 +17,9 @@ import java.util.List;
  * All methods run on the session's scheduler thread.
  */
 final class PollingTransport implements EngineTransport {
+    /** How long a poll racing the client's own CLOSE can still be answered. */
+    private static final long CLOSE_LINGER_MILLIS = 2000;
+
     private final EngineCodec codec;
     private final CorsOptions cors;
     private final int maxPacketsPerPayload;
@@ -27,6 +30,8 @@ final class PollingTransport implements EngineTransport {
     private HttpResponses.RequestInfo pollRequest;
     /** The session closed while no GET waited: the next GET gets CLOSE. */
     private boolean closeOnNextPoll;
+    /** The client sent CLOSE while no GET waited: a GET racing it gets NOOP, once. */
+    private boolean noopOnNextPoll;
     /** Retired by an upgrade: requests are refused. */
     private boolean discarded;
     private boolean closed;
@@ -57,6 +62,13 @@ final class PollingTransport implements EngineTransport {
 
     /** A GET arrived. */
     void onPoll(ChannelHandlerContext ctx, HttpResponses.RequestInfo request) {
+        if (noopOnNextPoll) {
+            noopOnNextPoll = false;
+            HttpResponses.send(ctx, request, cors, HttpResponseStatus.OK, HttpResponses.TEXT_PLAIN,
+                    codec.encodePayload(List.of(EnginePacket.NOOP)));
+            session.forget();
+            return;
+        }
         if (discarded || closed && !closeOnNextPoll) {
             refuse(ctx, request);
             return;
@@ -113,9 +125,13 @@ final class PollingTransport implements EngineTransport {
         HttpResponses.send(ctx, request, cors, HttpResponseStatus.OK, "text/html", "ok");
         for (EnginePacket packet : packets) {
             if (packet.type() == EnginePacketType.CLOSE) {
-                // The client leaves: its waiting poll ends with NOOP, as the reference does.
+                // The client leaves: its waiting poll ends with NOOP, as the reference does. A poll
+                // sent just before the CLOSE may still be on its way: it gets the NOOP too.
                 if (pollCtx != null) {
                     send(List.of(EnginePacket.NOOP));
+                } else {
+                    noopOnNextPoll = true;
+                    session.lingerAfterClose(CLOSE_LINGER_MILLIS);
                 }
                 closed = true;
                 session.onTransportClose(this);
