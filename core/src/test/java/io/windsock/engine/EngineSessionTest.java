@@ -575,6 +575,37 @@ class EngineSessionTest {
     }
 
     @Test
+    void lingeringSessionStaysFindableUntilForgottenOrExpired() {
+        FakeTransport polling = FakeTransport.polling();
+        EngineSession session = open(EngineOptions.DEFAULT, polling);
+        session.lingerAfterClose(2000);
+
+        session.onTransportClose(polling);
+
+        assertEquals(List.of("transport close"), handler.closeReasons);
+        assertSame(session, server.session(session.id()), "findable while it lingers");
+        scheduler.advance(Duration.ofMillis(1999));
+        assertSame(session, server.session(session.id()));
+        scheduler.advance(Duration.ofMillis(1));
+        assertNull(server.session(session.id()), "removed once the linger ends");
+
+        FakeTransport other = FakeTransport.polling();
+        EngineSession forgotten = open(EngineOptions.DEFAULT, other);
+        forgotten.lingerAfterClose(2000);
+        forgotten.onTransportClose(other);
+        forgotten.forget();
+        assertNull(server.session(forgotten.id()), "forget() removes it at once");
+    }
+
+    @Test
+    void forgetDoesNothingWhileOpen() {
+        FakeTransport polling = FakeTransport.polling();
+        EngineSession session = open(EngineOptions.DEFAULT, polling);
+        session.forget();
+        assertSame(session, server.session(session.id()));
+    }
+
+    @Test
     void serverCloseOnPollingWithNoWaitingPoll() {
         FakeTransport polling = FakeTransport.polling();
         EngineSession session = open(EngineOptions.DEFAULT, polling);
