@@ -236,6 +236,10 @@ public final class WindsockOptions {
         /**
          * The executor handlers run on. Each connection's handlers still run one at a time, in order.
          * On Java 21+, {@code Executors.newVirtualThreadPerTaskExecutor()} works as is.
+         *
+         * <p>{@code Runnable::run} is the explicit opt-in for handlers that never block: they then run
+         * on the network thread that read the packet, with no thread hand-off (the fastest setting,
+         * and the wrong one for any handler that waits on I/O or locks).
          */
         public Builder handlerExecutor(Executor executor) {
             this.handlerExecutor = executor;
