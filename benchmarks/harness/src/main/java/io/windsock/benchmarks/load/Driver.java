@@ -1,0 +1,589 @@
+package io.windsock.benchmarks.load;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The WebSocket load driver: many raw Socket.IO clients on one Netty event loop (pin the driver to
+ * its own core), against any server that implements the benchmark contract:
+ * {@code echo(x)} acks {@code x}; {@code join(room)} joins the room and acks;
+ * {@code bcast(room, x)} emits {@code msg(x)} to everyone in the room and acks.
+ *
+ * <p>Scenarios ({@code --scenario}):
+ * <ul>
+ * <li>{@code echo-closed}: every client keeps one echo in flight (closed loop); acks/s.
+ * <li>{@code echo-rate}: echoes at a fixed total rate, spread round-robin over the clients; latency
+ *     is measured from each echo's intended send time, so a stalled server cannot hide its queue.
+ * <li>{@code fanout}: all clients join one room; {@code bcast} at a rate giving {@code --rate}
+ *     deliveries/s; latency from the broadcast's intended send time to each delivery.
+ * <li>{@code storm}: {@code --clients} connections as fast as {@code --concurrency} handshakes in
+ *     flight allow; connects/s, server CPU per connect, then RSS and live heap per idle connection.
+ * </ul>
+ * One JSON object per run is appended to {@code --out}; the server's CPU comes from
+ * {@code /proc/<--server-pid>/stat} over the measured window only (after {@code --warmup}).
+ */
+public final class Driver implements RawClient.Listener {
+    private enum Phase { CONNECT, JOIN, ECHO, FANOUT, IDLE }
+
+    private final Map<String, String> opts;
+    private final String scenario;
+    private final String peer;
+    private final String runtime;
+    private final long serverPid;
+    private final int clientCount;
+    private final double rate;
+    private final double warmupSeconds;
+    private final double durationSeconds;
+    private final int concurrency;
+    private final byte[] echoBody;
+    private final byte[] joinBody = "[\"join\",\"bench\"]".getBytes(StandardCharsets.US_ASCII);
+    private final String filler;
+
+    private final EventLoopGroup group;
+    private final EventLoop loop;
+    private final Bootstrap bootstrap;
+    private final InetSocketAddress remote;
+    private final URI uri;
+    private final long epoch = System.nanoTime();
+
+    // ---- event-loop state ----
+    private Phase phase = Phase.CONNECT;
+    private RawClient[] pool = new RawClient[0];
+    private int target;
+    private int started;
+    private int inFlight;
+    private int readyCount;
+    private int connectFailures;
+    private String lastFailure;
+    private long lastReadyNanos;
+    private CompletableFuture<Void> connected;
+    private int joined;
+    private CompletableFuture<Void> allJoined;
+    private boolean running;
+    private boolean recording;
+    private final Histogram latency = new Histogram();
+    private final Histogram connectLatency = new Histogram();
+    private long ops;
+    private long sent;
+    private long closedWhileRunning;
+    private Pacer pacer;
+
+    private Driver(Map<String, String> opts) {
+        this.opts = opts;
+        scenario = required("scenario");
+        peer = opts.getOrDefault("peer", "unknown");
+        runtime = opts.getOrDefault("runtime", "java");
+        serverPid = Long.parseLong(required("server-pid"));
+        clientCount = Integer.parseInt(opts.getOrDefault("clients", "100"));
+        rate = Double.parseDouble(opts.getOrDefault("rate", "0"));
+        warmupSeconds = Double.parseDouble(opts.getOrDefault("warmup", "3"));
+        durationSeconds = Double.parseDouble(opts.getOrDefault("duration", "10"));
+        concurrency = Integer.parseInt(opts.getOrDefault("concurrency", "200"));
+        int payload = Integer.parseInt(opts.getOrDefault("payload", "32"));
+        filler = "x".repeat(Math.max(0, payload));
+        echoBody = ("[\"echo\",\"" + filler + "\"]").getBytes(StandardCharsets.US_ASCII);
+
+        String host = opts.getOrDefault("host", "127.0.0.1");
+        int port = Integer.parseInt(required("port"));
+        String path = opts.getOrDefault("path", "/socket.io/");
+        remote = new InetSocketAddress(host, port);
+        uri = URI.create("ws://" + host + ":" + port + path + "?EIO=4&transport=websocket");
+
+        boolean epoll = Epoll.isAvailable() && !"nio".equals(opts.get("transport"));
+        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        group = new MultiThreadIoEventLoopGroup(1, factory);
+        loop = group.next();
+        bootstrap = new Bootstrap().group(group)
+                .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000);
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                System.err.println("usage: Driver --scenario echo-closed|echo-rate|fanout|storm --port P"
+                        + " --server-pid PID [--peer NAME] [--runtime java|node] [--clients N] [--rate R]"
+                        + " [--warmup S] [--duration S] [--payload BYTES] [--concurrency N] [--out FILE]"
+                        + " [--rep N] [--node-stats-file FILE] [--path /socket.io/]");
+                System.exit(2);
+            }
+            opts.put(args[i].substring(2), args[++i]);
+        }
+        Driver driver = new Driver(opts);
+        int status = 0;
+        Map<String, Object> result;
+        try {
+            result = driver.run();
+        } catch (Exception e) {
+            result = driver.base();
+            result.put("failed", e.toString());
+            status = 1;
+        } finally {
+            driver.group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+        driver.write(result);
+        System.exit(status);
+    }
+
+    private String required(String name) {
+        String v = opts.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException("--" + name + " is required");
+        }
+        return v;
+    }
+
+    private Map<String, Object> run() throws Exception {
+        return switch (scenario) {
+            case "echo-closed" -> echo(false);
+            case "echo-rate" -> echo(true);
+            case "fanout" -> fanout();
+            case "storm" -> storm();
+            default -> throw new IllegalArgumentException("unknown scenario " + scenario);
+        };
+    }
+
+    // ---- scenarios ----
+
+    private Map<String, Object> echo(boolean paced) throws Exception {
+        connectAll(clientCount);
+        onLoop(() -> {
+            phase = Phase.ECHO;
+            running = true;
+            if (paced) {
+                pacer = new Pacer(rate, (k, intended) -> {
+                    pool[(int) (k % pool.length)].emitWithAck(echoBody, intended);
+                    sent++;
+                });
+                pacer.run();
+            } else {
+                for (RawClient c : pool) {
+                    c.emitWithAck(echoBody, System.nanoTime());
+                }
+            }
+            return null;
+        });
+        Map<String, Object> r = measure();
+        r.put("opUnit", "ack");
+        return r;
+    }
+
+    private Map<String, Object> fanout() throws Exception {
+        connectAll(clientCount);
+        allJoined = new CompletableFuture<>();
+        onLoop(() -> {
+            phase = Phase.JOIN;
+            for (RawClient c : pool) {
+                c.emitWithAck(joinBody, System.nanoTime());
+            }
+            return null;
+        });
+        allJoined.get(120, TimeUnit.SECONDS);
+        double broadcastsPerSecond = rate / clientCount;
+        onLoop(() -> {
+            phase = Phase.FANOUT;
+            running = true;
+            pacer = new Pacer(broadcastsPerSecond, (k, intended) -> {
+                String body = "[\"bcast\",\"bench\",\"T" + (intended - epoch) + "|" + filler + "\"]";
+                pool[(int) (k % pool.length)].emitWithAck(body.getBytes(StandardCharsets.US_ASCII), intended);
+                sent++;
+            });
+            pacer.run();
+            return null;
+        });
+        Map<String, Object> r = measure();
+        r.put("opUnit", "delivery");
+        r.put("broadcastsPerSec", broadcastsPerSecond);
+        long broadcastsInWindow = (long) r.get("sent");
+        r.put("deliveryRatio", broadcastsInWindow == 0 ? 0.0
+                : round((double) (long) r.get("ops") / ((double) broadcastsInWindow * clientCount), 4));
+        return r;
+    }
+
+    private Map<String, Object> storm() throws Exception {
+        Path stats = opts.containsKey("node-stats-file") ? Path.of(opts.get("node-stats-file")) : null;
+        int warmupConnections = Integer.parseInt(opts.getOrDefault("warmup-connections", "1000"));
+        if (warmupConnections > 0) {
+            connectAll(warmupConnections);
+            closeAll();
+            Thread.sleep(2000);
+        }
+        long heapBefore = LiveHeap.measure(runtime, serverPid, stats);
+        long rssBefore = ProcStats.rssBytes(serverPid);
+        ProcStats.Cpu driverBefore = ProcStats.cpu(-1);
+        onLoop(() -> {
+            connectLatency.reset();
+            return null;
+        });
+        ProcStats.Cpu cpuBefore = ProcStats.cpu(serverPid);
+        long t0 = System.nanoTime();
+        connectAll(clientCount);
+        ProcStats.Cpu cpu = ProcStats.cpu(serverPid).minus(cpuBefore);
+        long t1 = onLoop(() -> lastReadyNanos);
+        ProcStats.Cpu driverCpu = ProcStats.cpu(-1).minus(driverBefore);
+        Thread.sleep(2000);
+        long rssAfter = ProcStats.rssBytes(serverPid);
+        long heapAfter = LiveHeap.measure(runtime, serverPid, stats);
+        int stillOpen = onLoop(() -> {
+            int open = 0;
+            for (RawClient c : pool) {
+                if (c.channel() != null && c.channel().isActive()) {
+                    open++;
+                }
+            }
+            return open;
+        });
+        closeAll();
+
+        double seconds = (t1 - t0) / 1e9;
+        Map<String, Object> r = base();
+        r.put("opUnit", "connect");
+        r.put("ops", (long) clientCount);
+        r.put("seconds", round(seconds, 3));
+        r.put("connectsPerSec", round(clientCount / seconds, 1));
+        r.put("opsPerSec", round(clientCount / seconds, 1));
+        putCpu(r, cpu, clientCount, seconds);
+        r.put("driverCpuPct", round(100.0 * driverCpu.totalNanos() / (seconds * 1e9), 1));
+        putLatency(r, connectLatency);
+        r.put("connectFailures", connectFailures);
+        r.put("openAfterIdle", stillOpen);
+        r.put("rssBeforeBytes", rssBefore);
+        r.put("rssAfterBytes", rssAfter);
+        r.put("rssPerConnBytes", round((double) (rssAfter - rssBefore) / clientCount, 1));
+        r.put("liveHeapBeforeBytes", heapBefore);
+        r.put("liveHeapAfterBytes", heapAfter);
+        r.put("liveHeapPerConnBytes", heapBefore < 0 || heapAfter < 0 ? null
+                : round((double) (heapAfter - heapBefore) / clientCount, 1));
+        return r;
+    }
+
+    /** Warm-up, then one measured window: ops, latency and both processes' CPU. */
+    private Map<String, Object> measure() throws Exception {
+        Thread.sleep((long) (warmupSeconds * 1000));
+        ProcStats.Cpu driverBefore = ProcStats.cpu(-1);
+        ProcStats.Cpu serverBefore = ProcStats.cpu(serverPid);
+        long[] start = onLoop(() -> {
+            latency.reset();
+            ops = 0;
+            sent = 0;
+            recording = true;
+            return new long[] {System.nanoTime()};
+        });
+        Thread.sleep((long) (durationSeconds * 1000));
+        long[] end = onLoop(() -> {
+            recording = false;
+            return new long[] {System.nanoTime(), ops, sent};
+        });
+        ProcStats.Cpu server = ProcStats.cpu(serverPid).minus(serverBefore);
+        ProcStats.Cpu driver = ProcStats.cpu(-1).minus(driverBefore);
+        Histogram snapshot = onLoop(() -> {
+            running = false;
+            if (pacer != null) {
+                pacer.stopped = true;
+            }
+            Histogram copy = new Histogram();
+            copy.add(latency);
+            return copy;
+        });
+        double seconds = (end[0] - start[0]) / 1e9;
+        long measuredOps = end[1];
+        Map<String, Object> r = base();
+        r.put("ops", measuredOps);
+        r.put("sent", end[2]);
+        r.put("seconds", round(seconds, 3));
+        r.put("opsPerSec", round(measuredOps / seconds, 1));
+        putCpu(r, server, measuredOps, seconds);
+        r.put("driverCpuPct", round(100.0 * driver.totalNanos() / (seconds * 1e9), 1));
+        putLatency(r, snapshot);
+        r.put("closedWhileRunning", onLoop(() -> closedWhileRunning));
+        r.put("lostAcks", onLoop(() -> {
+            long lost = 0;
+            for (RawClient c : pool) {
+                lost += c.lostAcks;
+            }
+            return lost;
+        }));
+        closeAll();
+        return r;
+    }
+
+    // ---- connections ----
+
+    private void connectAll(int n) throws Exception {
+        CompletableFuture<Void> done = onLoop(() -> {
+            phase = Phase.CONNECT;
+            pool = new RawClient[n];
+            target = n;
+            started = 0;
+            inFlight = 0;
+            readyCount = 0;
+            connected = new CompletableFuture<>();
+            startMore();
+            return connected;
+        });
+        done.get(Math.max(60, n / 50), TimeUnit.SECONDS);
+    }
+
+    private void startMore() {
+        while (inFlight < concurrency && started < target) {
+            open(started++);
+        }
+    }
+
+    private void open(int index) {
+        RawClient client = new RawClient(index, this);
+        pool[index] = client;
+        inFlight++;
+        client.connectStartNanos = System.nanoTime();
+        WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
+                .webSocketUri(uri)
+                .version(WebSocketVersion.V13)
+                .allowExtensions(false) // no permessage-deflate offered
+                .maxFramePayloadLength(1 << 20)
+                .handshakeTimeoutMillis(30_000)
+                .build();
+        ChannelFuture f = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 16),
+                        new WebSocketClientProtocolHandler(config), client);
+            }
+        }).connect(remote);
+        f.addListener(future -> {
+            if (!future.isSuccess()) {
+                client.reportClosed(String.valueOf(future.cause()));
+            }
+        });
+    }
+
+    private void closeAll() throws Exception {
+        List<ChannelFuture> closing = onLoop(() -> {
+            phase = Phase.IDLE;
+            List<ChannelFuture> fs = new ArrayList<>();
+            for (RawClient c : pool) {
+                if (c != null && c.channel() != null) {
+                    fs.add(c.channel().close());
+                }
+            }
+            return fs;
+        });
+        for (ChannelFuture f : closing) {
+            f.await(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public void onReady(RawClient client) {
+        if (phase != Phase.CONNECT) {
+            return;
+        }
+        long now = System.nanoTime();
+        inFlight--;
+        readyCount++;
+        lastReadyNanos = now;
+        connectLatency.record(now - client.connectStartNanos);
+        if (readyCount == target) {
+            connected.complete(null);
+        } else {
+            startMore();
+        }
+    }
+
+    @Override
+    public void onAck(RawClient client, long id, long sentNanos, long nowNanos) {
+        switch (phase) {
+            case ECHO -> {
+                if (recording) {
+                    latency.record(nowNanos - sentNanos);
+                    ops++;
+                }
+                if (running && pacer == null) {
+                    client.emitWithAck(echoBody, nowNanos);
+                }
+            }
+            case JOIN -> {
+                if (++joined == pool.length) {
+                    allJoined.complete(null);
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    @Override
+    public void onEvent(RawClient client, ByteBuf content, long nowNanos) {
+        if (phase != Phase.FANOUT || !recording) {
+            return;
+        }
+        int from = content.readerIndex();
+        int end = from + content.readableBytes();
+        int t = content.indexOf(from, end, (byte) 'T');
+        if (t < 0) {
+            return;
+        }
+        long stamp = RawClient.parseDecimal(content, t + 1, end);
+        if (stamp >= 0) {
+            latency.record(nowNanos - (epoch + stamp));
+            ops++;
+        }
+    }
+
+    @Override
+    public void onClosed(RawClient client, boolean wasReady, String why) {
+        if (phase == Phase.CONNECT && !wasReady) {
+            inFlight--;
+            connectFailures++;
+            lastFailure = why;
+            if (connectFailures > Math.max(10, target / 20)) {
+                connected.completeExceptionally(new IOException(
+                        connectFailures + " connections failed, the last: " + why));
+                return;
+            }
+            open(client.index); // retry the same slot
+        } else if (phase != Phase.IDLE && phase != Phase.CONNECT) {
+            closedWhileRunning++;
+            lastFailure = why;
+        }
+    }
+
+    // ---- pacing ----
+
+    /** Calls its action at a fixed rate on the event loop, catching up (never skipping) when late. */
+    private final class Pacer implements Runnable {
+        interface Action {
+            void fire(long k, long intendedNanos);
+        }
+
+        private final long t0 = System.nanoTime();
+        private final double intervalNanos;
+        private final Action action;
+        private long k;
+        boolean stopped;
+
+        Pacer(double perSecond, Action action) {
+            if (perSecond <= 0) {
+                throw new IllegalArgumentException("--rate must be positive");
+            }
+            this.intervalNanos = 1e9 / perSecond;
+            this.action = action;
+        }
+
+        @Override
+        public void run() {
+            if (stopped) {
+                return;
+            }
+            long now = System.nanoTime();
+            while (true) {
+                long due = t0 + (long) (k * intervalNanos);
+                if (due > now) {
+                    loop.schedule(this, due - now, TimeUnit.NANOSECONDS);
+                    return;
+                }
+                action.fire(k, due);
+                k++;
+            }
+        }
+    }
+
+    // ---- results ----
+
+    private Map<String, Object> base() {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("time", Instant.now().toString());
+        r.put("peer", peer);
+        r.put("scenario", opts.getOrDefault("label", scenario));
+        r.put("driverScenario", scenario);
+        r.put("rep", Integer.parseInt(opts.getOrDefault("rep", "0")));
+        r.put("clients", clientCount);
+        r.put("rate", rate);
+        r.put("payload", filler.length());
+        r.put("transport", "websocket");
+        if (lastFailure != null) {
+            r.put("lastFailure", lastFailure);
+        }
+        return r;
+    }
+
+    private static void putCpu(Map<String, Object> r, ProcStats.Cpu cpu, long ops, double seconds) {
+        double perOp = ops == 0 ? 0 : 1.0 / ops / 1000.0;
+        r.put("serverUserUsPerOp", round(cpu.userNanos() * perOp, 3));
+        r.put("serverSysUsPerOp", round(cpu.systemNanos() * perOp, 3));
+        r.put("serverCpuUsPerOp", round(cpu.totalNanos() * perOp, 3));
+        r.put("serverCpuPct", round(100.0 * cpu.totalNanos() / (seconds * 1e9), 1));
+    }
+
+    private static void putLatency(Map<String, Object> r, Histogram h) {
+        r.put("latCount", h.count());
+        r.put("latMeanUs", round(h.mean() / 1000.0, 1));
+        r.put("latP50Us", round(h.percentile(0.50) / 1000.0, 1));
+        r.put("latP99Us", round(h.percentile(0.99) / 1000.0, 1));
+        r.put("latP999Us", round(h.percentile(0.999) / 1000.0, 1));
+        r.put("latMaxUs", round(h.max() / 1000.0, 1));
+    }
+
+    private void write(Map<String, Object> result) throws IOException {
+        String line = new ObjectMapper().writeValueAsString(result);
+        System.out.println(line);
+        String out = opts.get("out");
+        if (out != null) {
+            Files.writeString(Path.of(out), line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+    }
+
+    private <T> T onLoop(Callable<T> task) throws Exception {
+        return loop.submit(task).get(120, TimeUnit.SECONDS);
+    }
+
+    static double round(double v, int decimals) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return 0;
+        }
+        double scale = Math.pow(10, decimals);
+        return Math.round(v * scale) / scale;
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "Driver[%s %s]", scenario, peer);
+    }
+}
