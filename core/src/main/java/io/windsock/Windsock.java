@@ -3,6 +3,8 @@ package io.windsock;
 import io.windsock.engine.EngineServer;
 import io.windsock.internal.exec.HandlerExecutors;
 import io.windsock.internal.server.SocketIoServer;
+import io.windsock.internal.transport.ClasspathResources;
+import io.windsock.internal.transport.ClientBundle;
 import io.windsock.internal.transport.HttpFallback;
 import io.windsock.internal.transport.HttpServer;
 import io.windsock.internal.transport.TransportConfig;
@@ -36,7 +38,7 @@ public final class Windsock implements AutoCloseable {
     private final WindsockOptions options;
     private final SocketIoServer sockets;
     private final ExecutorService ownedExecutor;
-    private final HttpFallback fallback;
+    private final List<ClasspathResources.Mount> staticResources;
     private HttpServer http;
     private InetSocketAddress address;
 
@@ -45,7 +47,7 @@ public final class Windsock implements AutoCloseable {
         this.ownedExecutor = options.handlerExecutor() == null ? HandlerExecutors.newDefault() : null;
         this.sockets = new SocketIoServer(options,
                 ownedExecutor != null ? ownedExecutor : options.handlerExecutor());
-        this.fallback = builder.fallback;
+        this.staticResources = List.copyOf(builder.staticResources);
         for (Consumer<Windsock> setup : builder.setups) {
             setup.accept(this);
         }
@@ -55,14 +57,22 @@ public final class Windsock implements AutoCloseable {
         return new Builder();
     }
 
-    /** Binds the port and starts serving. */
+    /**
+     * Binds the port and starts serving.
+     *
+     * @throws IllegalStateException when serveClient is on without the client bundle on the classpath,
+     *                               or a static resources folder is missing
+     */
     public synchronized Windsock start() {
         if (http != null) {
             throw new IllegalStateException("already started");
         }
+        ClientBundle clientBundle = options.serveClient()
+                ? ClientBundle.load(options.path(), options.cors()) : null;
+        HttpFallback pages = staticResources.isEmpty() ? HttpFallback.NONE : ClasspathResources.load(staticResources);
         EngineServer engine = new EngineServer(options.engine(), sockets::onEngineConnection);
         TransportConfig config = new TransportConfig(options.path(), options.engine(), options.cors(),
-                options.allowRequest(), options.perMessageDeflate(), options.httpCompression(), fallback);
+                options.allowRequest(), options.perMessageDeflate(), options.httpCompression(), pages, clientBundle);
         HttpServer server = new HttpServer(config, engine);
         try {
             address = server.start(options.host(), options.port(), options.ioThreads());
@@ -128,7 +138,7 @@ public final class Windsock implements AutoCloseable {
     public static final class Builder {
         private WindsockOptions options = WindsockOptions.builder().build();
         private final List<Consumer<Windsock>> setups = new ArrayList<>();
-        private HttpFallback fallback = HttpFallback.NONE;
+        private final List<ClasspathResources.Mount> staticResources = new ArrayList<>();
 
         private Builder() {
         }
@@ -150,9 +160,28 @@ public final class Windsock implements AutoCloseable {
             return this;
         }
 
-        /** Serves requests outside the Socket.IO path (internal: pages, the client bundle). */
-        public Builder httpFallback(HttpFallback fallback) {
-            this.fallback = Objects.requireNonNull(fallback, "fallback");
+        /**
+         * Serves an application's own files (pages, scripts, styles) from a classpath folder, for GET
+         * and HEAD outside the Socket.IO path: {@code staticResources("/", "com/example/web")} answers
+         * {@code /} with {@code com/example/web/index.html} and {@code /app.js} with
+         * {@code com/example/web/app.js}. Every file of the folder is read into memory at
+         * {@link Windsock#start()} (which fails if the folder is missing or empty) and only those files
+         * are served; anything else gets 404. Each answer has a content type from the file name, an
+         * ETag with 304, and {@code Cache-Control: no-cache}. Meant for a few pages, not large media.
+         * May be called several times; for a path two folders both hold, the first call wins.
+         * Resources come from the calling thread's context class loader (else Windsock's own).
+         *
+         * @param urlPath   where the folder appears, e.g. {@code "/"} or {@code "/app/"}
+         * @param directory the classpath folder, e.g. {@code "com/example/web"}
+         */
+        public Builder staticResources(String urlPath, String directory) {
+            Objects.requireNonNull(urlPath, "urlPath");
+            Objects.requireNonNull(directory, "directory");
+            String url = (urlPath.startsWith("/") ? "" : "/") + urlPath + (urlPath.endsWith("/") ? "" : "/");
+            String dir = directory.replaceAll("^/+|/+$", "");
+            ClassLoader context = Thread.currentThread().getContextClassLoader();
+            staticResources.add(new ClasspathResources.Mount(url, dir,
+                    context != null ? context : Windsock.class.getClassLoader()));
             return this;
         }
 

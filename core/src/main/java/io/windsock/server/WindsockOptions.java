@@ -26,6 +26,7 @@ import java.util.concurrent.Executor;
  * <tr><td>objectMapper</td><td>a plain Jackson {@link ObjectMapper}</td></tr>
  * <tr><td>ioThreads</td><td>0: Netty's default, twice the cores</td></tr>
  * <tr><td>errorHandler</td><td>logs at WARN (client errors) or ERROR (handler exceptions)</td></tr>
+ * <tr><td>serveClient</td><td>off: the browser client is not served (see {@link Builder#serveClient})</td></tr>
  * </table>
  */
 public final class WindsockOptions {
@@ -43,6 +44,7 @@ public final class WindsockOptions {
     private final ObjectMapper objectMapper;
     private final int ioThreads;
     private final ErrorHandler errorHandler;
+    private final boolean serveClient;
 
     private WindsockOptions(Builder b) {
         host = b.host;
@@ -59,6 +61,7 @@ public final class WindsockOptions {
         objectMapper = b.objectMapper;
         ioThreads = b.ioThreads;
         errorHandler = b.errorHandler;
+        serveClient = b.serveClient;
     }
 
     public static Builder builder() {
@@ -132,6 +135,11 @@ public final class WindsockOptions {
         return errorHandler;
     }
 
+    /** @return whether the socket.io browser client is served under {@link #path()}. */
+    public boolean serveClient() {
+        return serveClient;
+    }
+
     public static final class Builder {
         private String host = "0.0.0.0";
         private int port = 8001;
@@ -147,6 +155,7 @@ public final class WindsockOptions {
         private ObjectMapper objectMapper;
         private int ioThreads;
         private ErrorHandler errorHandler;
+        private boolean serveClient;
 
         private Builder() {
         }
@@ -166,6 +175,7 @@ public final class WindsockOptions {
             objectMapper = o.objectMapper;
             ioThreads = o.ioThreads;
             errorHandler = o.errorHandler;
+            serveClient = o.serveClient;
         }
 
         public Builder host(String host) {
@@ -261,6 +271,20 @@ public final class WindsockOptions {
 
         public Builder errorHandler(ErrorHandler handler) {
             this.errorHandler = handler;
+            return this;
+        }
+
+        /**
+         * Serves the socket.io browser client, like the Node server's {@code serveClient}: GET
+         * {@code /socket.io/socket.io.js} (under {@link #path}), {@code socket.io.min.js},
+         * {@code socket.io.esm.min.js} and their {@code .map} files, so a page can load it with
+         * {@code <script src="/socket.io/socket.io.js">}. ETag (the client's version) with 304,
+         * {@code Cache-Control: public, max-age=0}, compressed when {@link #httpCompression} is on.
+         * Needs the {@code io.windsock:windsock-client-bundle} jar on the classpath (it holds the
+         * npm {@code socket.io-client} files); without it, starting the server fails. Default off.
+         */
+        public Builder serveClient(boolean on) {
+            this.serveClient = on;
             return this;
         }
 

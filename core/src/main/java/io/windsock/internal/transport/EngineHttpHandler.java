@@ -58,6 +58,9 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        if (config.clientBundle() != null && config.clientBundle().serve(ctx, request, uri.path())) {
+            return; // /socket.io/socket.io.js and its kin, under the Engine.IO path
+        }
         if (!uri.path().startsWith(config.path())) {
             if (!config.fallback().handle(ctx, request)) {
                 HttpResponses.send(ctx, HttpResponses.RequestInfo.of(request), null, HttpResponseStatus.NOT_FOUND,

@@ -14,7 +14,15 @@ import io.windsock.server.CorsOptions;
  * @param perMessageDeflate whether WebSocket compression is negotiated
  * @param httpCompression   whether long-polling responses are gzip/deflate-compressed when the client accepts it
  * @param fallback          serves requests outside {@code path}
+ * @param clientBundle      the socket.io browser client, served under {@code path} before Engine.IO sees the
+ *                          request, or {@code null} (serveClient off)
  */
 public record TransportConfig(String path, EngineOptions engine, CorsOptions cors, AllowRequest allowRequest,
-                              boolean perMessageDeflate, boolean httpCompression, HttpFallback fallback) {
+                              boolean perMessageDeflate, boolean httpCompression, HttpFallback fallback,
+                              ClientBundle clientBundle) {
+    /** Without the client bundle. */
+    public TransportConfig(String path, EngineOptions engine, CorsOptions cors, AllowRequest allowRequest,
+                           boolean perMessageDeflate, boolean httpCompression, HttpFallback fallback) {
+        this(path, engine, cors, allowRequest, perMessageDeflate, httpCompression, fallback, null);
+    }
 }
