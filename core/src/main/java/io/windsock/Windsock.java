@@ -1,5 +1,8 @@
 package io.windsock;
 
+import io.windsock.connection.ConnectionOptions;
+import io.windsock.connection.Connections;
+import io.windsock.connection.SocketConnection;
 import io.windsock.engine.EngineServer;
 import io.windsock.internal.exec.HandlerExecutors;
 import io.windsock.internal.server.SocketIoServer;
@@ -17,6 +20,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -157,6 +161,29 @@ public final class Windsock implements AutoCloseable {
         /** Configures a namespace once the server exists. */
         public Builder namespace(String name, Consumer<Namespace> setup) {
             setups.add(server -> setup.accept(server.of(name)));
+            return this;
+        }
+
+        /**
+         * Serves a namespace with a {@link SocketConnection} class: each client that joins gets its
+         * own instance from {@code factory} (e.g. {@code ChatConnection::new}). Its handlers are
+         * bound when {@link #build()} runs, which fails naming any handler that cannot be bound.
+         * Named apart from {@link #namespace(String, Consumer)} on purpose: with an overload, a
+         * constructor reference to a class with several constructors would be ambiguous.
+         *
+         * @see Connections#serve(Namespace, Supplier, ConnectionOptions)
+         */
+        public Builder connections(String name, Supplier<? extends SocketConnection> factory) {
+            return connections(name, factory, ConnectionOptions.DEFAULT);
+        }
+
+        /** As {@link #connections(String, Supplier)}, with options (e.g. TornadIO2's close on a bad event). */
+        public Builder connections(String name, Supplier<? extends SocketConnection> factory,
+                                   ConnectionOptions options) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(factory, "factory");
+            Objects.requireNonNull(options, "options");
+            setups.add(server -> Connections.serve(server.of(name), factory, options));
             return this;
         }
 

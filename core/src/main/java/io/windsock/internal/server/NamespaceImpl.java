@@ -41,6 +41,11 @@ public final class NamespaceImpl implements Namespace {
         return name;
     }
 
+    /** @return the server this namespace belongs to: its JSON mapper and error hook (used by dispatch). */
+    public SocketIoServer server() {
+        return server;
+    }
+
     @Override
     public Namespace use(Middleware middleware) {
         middlewares.add(middleware);

@@ -1,0 +1,42 @@
+package io.windsock.connection;
+
+import io.windsock.internal.dispatch.ConnectionInstaller;
+import io.windsock.server.Namespace;
+import java.util.function.Supplier;
+
+/**
+ * Serves a namespace with a {@link SocketConnection} class after the server is built; before, use
+ * {@code Windsock.builder().connections(name, factory)}.
+ *
+ * <pre>{@code
+ * Connections.serve(server.of("/chat"), ChatConnection::new);
+ * Connections.serve(server.of(Pattern.compile("/room-\\d+")), RoomConnection::new);  // a dynamic group
+ * }</pre>
+ */
+public final class Connections {
+    private Connections() {
+    }
+
+    /** Same as {@link #serve(Namespace, Supplier, ConnectionOptions)} with {@link ConnectionOptions#DEFAULT}. */
+    public static void serve(Namespace namespace, Supplier<? extends SocketConnection> factory) {
+        serve(namespace, factory, ConnectionOptions.DEFAULT);
+    }
+
+    /**
+     * Makes every client that joins the namespace get its own instance from {@code factory}, whose
+     * {@code onOpen} runs as a middleware (after the ones added before, before the ones added after).
+     * Events that have a functional listener ({@code socket.on(...)}) go to that listener instead;
+     * the instance takes the socket's {@code fallback} slot.
+     *
+     * <p>The factory is called once here, and the instance discarded, to learn the class: its
+     * handlers are bound now, so a bad signature fails at startup.
+     *
+     * @param factory must return a new instance on each call
+     * @throws IllegalArgumentException naming every handler that cannot be bound
+     * @throws IllegalStateException if the namespace is already served by a connection class
+     */
+    public static void serve(Namespace namespace, Supplier<? extends SocketConnection> factory,
+                             ConnectionOptions options) {
+        ConnectionInstaller.install(namespace, factory, options);
+    }
+}

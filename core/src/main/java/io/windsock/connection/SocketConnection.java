@@ -1,0 +1,180 @@
+package io.windsock.connection;
+
+import io.windsock.internal.dispatch.ConnectionDriver;
+import io.windsock.server.ConnectError;
+import io.windsock.server.DisconnectReason;
+import io.windsock.server.Handshake;
+import io.windsock.server.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One client's connection to one namespace, as a class whose methods client events call
+ * (TornadIO2's model). Subclass it, annotate handlers with {@link Event}, and serve a namespace with
+ * it: {@code Windsock.builder().connections("/chat", ChatConnection::new)} or
+ * {@link Connections#serve}. Fields hold per-connection state.
+ *
+ * <pre>{@code
+ * public class ChatConnection extends SocketConnection {
+ *     private String nick;
+ *
+ *     @Override
+ *     protected boolean onOpen(Handshake handshake) {
+ *         return handshake.query("token") != null;           // false refuses the connection
+ *     }
+ *
+ *     @Event
+ *     public void hello(String name) {                        // emit('hello', 'Joes') or emit('hello', {name: 'Joes'})
+ *         nick = name;
+ *         emit("thanks", Args.named("name", name));           // the client receives one object {name: ...}
+ *         emit("hello", name, "foobar");                      // the client receives two arguments
+ *     }
+ *
+ *     @Event("add")
+ *     public int add(int a, int b) { return a + b; }         // the return value is the ack
+ * }
+ * }</pre>
+ *
+ * <h2>Lifecycle</h2>
+ * <ol>
+ * <li>A client asks to join the namespace: the factory makes a new instance, then {@link #onOpen}
+ *     runs as one of the namespace's middlewares (in registration order with the others). From here
+ *     on {@link #socket()} works; in the constructor it does not.</li>
+ * <li>Once every middleware passed, the client is connected and its events call handlers.</li>
+ * <li>{@link #onClose} runs once when the socket leaves, after every event that arrived before.
+ *     It does not run for a connection that was refused.</li>
+ * </ol>
+ *
+ * <h2>Threading</h2>
+ * Every hook and handler of one instance runs on that socket's serial executor ({@link Socket#executor()}):
+ * one at a time, in arrival order, never on a network thread. Blocking is allowed and delays only
+ * this connection's later events; other connections and the pings go on. The threads come from
+ * {@code WindsockOptions.handlerExecutor}; on Java 21+ pass
+ * {@code Executors.newVirtualThreadPerTaskExecutor()} to give each busy connection a virtual thread.
+ * The sending methods ({@link #emit}, {@link #send}, ...) may be called from any thread.
+ *
+ * <h2>Dispatch and binding</h2>
+ * An event calls the {@link Event} handler of that name. If exactly one argument arrives and it is
+ * a JSON object whose keys match the parameter names, it binds by name; otherwise the arguments
+ * bind by position. A handler whose only parameter is an object type (record, POJO, {@code Map})
+ * receives the whole object. Values convert to the declared types with the server's Jackson
+ * {@code ObjectMapper}; {@code Optional} parameters may be missing; an {@code Ack} parameter
+ * receives the acknowledgement. The return value is the ack (see {@link Args#of} for several
+ * values; a {@code CompletionStage} acks when it completes). An event that cannot be delivered
+ * (unknown name, missing or extra arguments, a value that does not convert) is logged through the
+ * server's error handler and answered with the ack {@code {"error": "..."}} when the client asked
+ * for one; the connection lives on unless {@link ConnectionOptions#closeOnBadEvent()}. The full
+ * rules are in the project's {@code docs/event-model.md}.
+ */
+public abstract class SocketConnection {
+    /** Set once, before {@link #onOpen}, by the dispatcher that owns this instance (see ConnectionAccess). */
+    private volatile ConnectionDriver driver;
+
+    protected SocketConnection() {
+    }
+
+    // ---- hooks ----
+
+    /**
+     * Decides whether the client may join. Runs before the client is connected; the socket can
+     * already be configured (data, rooms), and events emitted here are held back and sent right
+     * after the client's CONNECT reply (dropped if the connection is refused).
+     *
+     * @return {@code false} to refuse with CONNECT_ERROR {@code {"message": "connection refused"}};
+     *         throw {@link ConnectError} to choose the message and data. The default accepts.
+     */
+    protected boolean onOpen(Handshake handshake) throws Exception {
+        return true;
+    }
+
+    /**
+     * Receives the {@code message} event (the client's {@code socket.send(value)}) when no
+     * {@code @Event("message")} handler exists: {@code null} for no argument, the one value
+     * otherwise (more than one argument is a bad event). An ack the client asked for is sent empty
+     * after this returns; a handler {@code @Event("message")} can return one instead. Overriding
+     * it is optional: without an override a {@code message} event is an unknown event.
+     */
+    protected void onMessage(Object message) throws Exception {
+    }
+
+    /**
+     * Receives every event (but {@code message}, when {@link #onMessage} is overridden) before the
+     * {@link Event} handlers; overriding it replaces that dispatch. The arguments follow TornadIO2's
+     * rule: when exactly one argument arrives and it is a JSON object, {@code args} is empty and
+     * {@code kwargs} holds the object; otherwise {@code args} holds every argument and
+     * {@code kwargs} is empty. Both are unmodifiable.
+     *
+     * <p>The default calls the {@link Event} handler; an override may call
+     * {@code super.onEvent(name, args, kwargs)} to do so after all, from within this call. Passed
+     * the lists it received, it binds exactly what the client sent; other lists bind as if the
+     * client had sent {@code args}, or the one object {@code kwargs} if {@code args} is empty.
+     *
+     * @return the ack: as for a handler's return value
+     */
+    protected Object onEvent(String name, List<Object> args, Map<String, Object> kwargs) throws Exception {
+        return driver().dispatchDefault(name, args, kwargs);
+    }
+
+    /** Runs once when the connection ends, after the events that arrived before; the default does nothing. */
+    protected void onClose(DisconnectReason reason) {
+    }
+
+    // ---- talking to the client; any thread ----
+
+    /**
+     * @return the underlying socket: id, handshake, data, rooms, the functional API
+     * @throws IllegalStateException in the constructor (the socket is attached just before {@link #onOpen})
+     */
+    public final Socket socket() {
+        return driver().socket();
+    }
+
+    /**
+     * Sends an event with positional arguments (JSON-serializable values, {@code byte[]} for binary).
+     * For TornadIO2's keyword form, pass one {@link Args#named} map. Does nothing once closed.
+     */
+    public final void emit(String event, Object... args) {
+        driver().emit(event, args);
+    }
+
+    /**
+     * Sends an event that the client acknowledges. The future completes with the ack's arguments,
+     * or exceptionally with a {@code TimeoutException} after {@code timeout}, or with an
+     * {@code IllegalStateException} if the connection ends first. Dependent actions run on this
+     * connection's executor, in order with its handlers.
+     */
+    public final CompletableFuture<List<Object>> emitWithAck(Duration timeout, String event, Object... args) {
+        return driver().emitWithAck(timeout, event, args);
+    }
+
+    /** Sends a {@code message} event with one value (TornadIO2's {@code send}). */
+    public final void send(Object message) {
+        driver().emit("message", message);
+    }
+
+    /**
+     * Leaves the namespace: the client gets {@code disconnect} with {@code "io server disconnect"},
+     * then {@link #onClose} runs. The client's other namespaces stay; {@code socket().disconnect(true)}
+     * closes the whole connection.
+     */
+    public final void close() {
+        socket().disconnect(false);
+    }
+
+    private ConnectionDriver driver() {
+        ConnectionDriver d = driver;
+        if (d == null) {
+            throw new IllegalStateException(getClass().getName()
+                    + " is not attached to a socket yet: socket() and emit() work from onOpen on, not in the constructor");
+        }
+        return d;
+    }
+
+    @Override
+    public String toString() {
+        ConnectionDriver d = driver;
+        return getClass().getSimpleName() + "[" + (d == null ? "unattached" : d.socket().id()) + "]";
+    }
+}

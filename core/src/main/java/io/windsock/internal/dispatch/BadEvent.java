@@ -1,0 +1,36 @@
+package io.windsock.internal.dispatch;
+
+import java.util.List;
+
+/**
+ * An incoming event that cannot be delivered: unknown name, missing or extra arguments, a value
+ * that does not convert. Stackless: it is the client's mistake, reported as a log line and an error
+ * ack, never a server bug.
+ */
+final class BadEvent extends RuntimeException {
+    private final String clientMessage;
+
+    private BadEvent(String logMessage, String clientMessage) {
+        super(logMessage, null, false, false);
+        this.clientMessage = clientMessage;
+    }
+
+    static BadEvent unknown(String event, List<Object> received) {
+        return new BadEvent("bad event '" + event + "': unknown event; received " + ValueText.of(received),
+                "unknown event '" + event + "'");
+    }
+
+    /**
+     * @param problem  what did not fit, e.g. {@code argument 2 (int b): "x" is not an int}
+     * @param expected the handler's signature, e.g. {@code test(int a, int b)}
+     */
+    static BadEvent mismatch(String event, String problem, String expected, List<Object> received) {
+        return new BadEvent("bad event '" + event + "': " + problem + "; expected " + expected
+                + ", received " + ValueText.of(received), problem + "; expected " + expected);
+    }
+
+    /** @return the text of the error ack: the problem and the expected signature, not the payload. */
+    String clientMessage() {
+        return clientMessage;
+    }
+}

@@ -1,0 +1,268 @@
+package io.windsock.internal.dispatch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.windsock.connection.Args;
+import io.windsock.connection.ConnectionOptions;
+import io.windsock.connection.SocketConnection;
+import io.windsock.internal.server.ClientError;
+import io.windsock.server.Ack;
+import io.windsock.server.ConnectError;
+import io.windsock.server.DisconnectReason;
+import io.windsock.server.ErrorHandler;
+import io.windsock.server.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Drives one {@link SocketConnection} on one {@link Socket}: runs its hooks, dispatches the socket's
+ * events to its handlers, turns return values into acks, and reports bad events. Public only
+ * because {@code SocketConnection} delegates to it; not an API.
+ *
+ * <p>Threading: {@link #open}, {@link #onEvent} and {@link #onClose} run on the socket's serial
+ * executor; the emitting methods may be called from any thread.
+ */
+public final class ConnectionDriver {
+    private static final String REFUSED = "connection refused";
+    private static final String INTERNAL_ERROR = "internal error";
+
+    private final SocketConnection connection;
+    private final Socket socket;
+    private final ConnectionType type;
+    private final ObjectMapper mapper;
+    private final ErrorHandler errors;
+    private final ConnectionOptions options;
+    /** Emits made before the client is connected (from onOpen), sent after its CONNECT reply; null after. Guarded by this. */
+    private List<Runnable> held = new ArrayList<>();
+    /** The event being handled, so that {@code super.onEvent(...)} can reach its ack. Socket executor only. */
+    private Incoming current;
+
+    /** One incoming event, in TornadIO2's args/kwargs shape too. */
+    private static final class Incoming {
+        final List<Object> raw;
+        final List<Object> args;
+        final Map<String, Object> kwargs;
+        final Ack ack;
+        /** Set when a handler received the Ack itself: then its return value is not an ack. */
+        boolean ackTaken;
+
+        @SuppressWarnings("unchecked")
+        Incoming(List<Object> raw, Ack ack) {
+            this.raw = raw;
+            this.ack = ack;
+            if (raw.size() == 1 && raw.get(0) instanceof Map<?, ?> object) {
+                this.args = List.of();
+                this.kwargs = Collections.unmodifiableMap((Map<String, Object>) object);
+            } else {
+                this.args = Collections.unmodifiableList(raw);
+                this.kwargs = Map.of();
+            }
+        }
+    }
+
+    ConnectionDriver(SocketConnection connection, Socket socket, ConnectionType type, ObjectMapper mapper,
+                     ErrorHandler errors, ConnectionOptions options) {
+        this.connection = connection;
+        this.socket = socket;
+        this.type = type;
+        this.mapper = mapper;
+        this.errors = errors;
+        this.options = options;
+        ConnectionAccess.attach(connection, this);
+    }
+
+    public Socket socket() {
+        return socket;
+    }
+
+    SocketConnection connection() {
+        return connection;
+    }
+
+    // ---- lifecycle ----
+
+    /**
+     * The connection's middleware step: asks {@code onOpen}, then wires events and close. Throws to
+     * refuse (a {@link ConnectError} keeps its message and data).
+     */
+    void open() throws Exception {
+        boolean accepted;
+        try {
+            accepted = ConnectionAccess.onOpen(connection, socket.handshake());
+        } catch (Exception | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        if (!accepted) {
+            throw new ConnectError(REFUSED);
+        }
+        socket.fallback(this::onEvent);
+        socket.onDisconnect(this::onClose);
+        // The connect step runs as one task on the socket's executor: this task runs after it, once
+        // the client has its CONNECT reply (or was refused by a later middleware: then emits drop).
+        socket.executor().execute(this::release);
+    }
+
+    private void release() {
+        List<Runnable> tasks;
+        synchronized (this) {
+            tasks = held;
+            held = null;
+        }
+        tasks.forEach(Runnable::run);
+    }
+
+    void onClose(DisconnectReason reason) {
+        try {
+            ConnectionAccess.onClose(connection, reason);
+        } catch (Throwable t) {
+            errors.onError(socket, "disconnect", t);
+        }
+    }
+
+    // ---- emitting, any thread ----
+
+    public void emit(String event, Object... args) {
+        synchronized (this) {
+            if (held != null) {
+                held.add(() -> socket.emit(event, args));
+                return;
+            }
+        }
+        socket.emit(event, args);
+    }
+
+    public CompletableFuture<List<Object>> emitWithAck(Duration timeout, String event, Object... args) {
+        synchronized (this) {
+            if (held != null) {
+                CompletableFuture<List<Object>> result = new CompletableFuture<>();
+                held.add(() -> socket.emitWithAck(timeout, event, args).whenComplete((value, error) -> {
+                    if (error != null) {
+                        result.completeExceptionally(error);
+                    } else {
+                        result.complete(value);
+                    }
+                }));
+                return result;
+            }
+        }
+        return socket.emitWithAck(timeout, event, args);
+    }
+
+    // ---- dispatch, on the socket's executor ----
+
+    /** The socket's fallback listener: every event without a functional listener of its own. */
+    void onEvent(String name, List<Object> raw, Ack ack) {
+        Incoming in = new Incoming(raw, ack);
+        Incoming outer = current;
+        current = in;
+        try {
+            Object result;
+            if ("message".equals(name) && type.overridesOnMessage()) {
+                if (raw.size() > 1) {
+                    throw BadEvent.mismatch(name, raw.size() + " arguments received, 1 expected", "onMessage(Object message)", raw);
+                }
+                ConnectionAccess.onMessage(connection, raw.isEmpty() ? null : raw.get(0));
+                result = null;
+            } else if (type.overridesOnEvent()) {
+                result = ConnectionAccess.onEvent(connection, name, in.args, in.kwargs);
+            } else {
+                result = dispatch(name, in);
+            }
+            if (!in.ackTaken) {
+                reply(name, ack, result);
+            }
+        } catch (BadEvent e) {
+            rejected(name, ack, e);
+        } catch (Throwable t) {
+            failed(name, ack, t);
+        } finally {
+            current = outer;
+        }
+    }
+
+    /** {@code SocketConnection.onEvent}'s default: the {@code @Event} handler, by the rules of its javadoc. */
+    public Object dispatchDefault(String name, List<Object> args, Map<String, Object> kwargs) throws Exception {
+        Incoming in = current;
+        if (in == null || in.args != args || in.kwargs != kwargs) {
+            // Not the lists this event arrived with: bind what they describe, keeping the event's ack.
+            List<Object> raw = !args.isEmpty() || kwargs.isEmpty() ? args : List.of(kwargs);
+            Incoming rebuilt = new Incoming(raw, in == null ? Ack.NONE : in.ack);
+            Object result = dispatchRethrowing(name, rebuilt);
+            if (in != null) {
+                in.ackTaken |= rebuilt.ackTaken;
+            }
+            return result;
+        }
+        return dispatchRethrowing(name, in);
+    }
+
+    private Object dispatchRethrowing(String name, Incoming in) throws Exception {
+        try {
+            return dispatch(name, in);
+        } catch (Exception | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new CompletionException(t);
+        }
+    }
+
+    private Object dispatch(String name, Incoming in) throws Throwable {
+        HandlerMethod handler = type.handler(name);
+        if (handler == null) {
+            throw BadEvent.unknown(name, in.raw);
+        }
+        Object[] args = handler.bind(in.raw, in.ack, mapper);
+        in.ackTaken |= handler.takesAck();
+        return handler.invoke(connection, args);
+    }
+
+    // ---- acks and errors ----
+
+    /** Return value to ack: null (void) is an empty ack, {@link Args} several values, a stage acks when done. */
+    private void reply(String event, Ack ack, Object result) {
+        if (result instanceof CompletionStage<?> stage) {
+            // Failures are reported even when no ack was asked, or they would vanish.
+            stage.whenComplete((value, error) -> {
+                if (error != null) {
+                    failed(event, ack, error instanceof CompletionException && error.getCause() != null
+                            ? error.getCause() : error);
+                } else {
+                    reply(event, ack, value);
+                }
+            });
+        } else if (ack.requested()) {
+            if (result == null) {
+                ack.send();
+            } else if (result instanceof Args several) {
+                ack.send(several.values().toArray());
+            } else {
+                ack.send(result);
+            }
+        }
+    }
+
+    private void rejected(String event, Ack ack, BadEvent e) {
+        errors.onError(socket, event, new ClientError(e.getMessage()));
+        if (ack.requested()) {
+            ack.send(Map.of("error", e.clientMessage()));
+        }
+        if (options.closeOnBadEvent()) {
+            socket.disconnect(true);
+        }
+    }
+
+    /** A handler threw: a server-side bug, so the client learns only that it failed. */
+    private void failed(String event, Ack ack, Throwable error) {
+        errors.onError(socket, event, error);
+        if (ack.requested()) {
+            ack.send(Map.of("error", INTERNAL_ERROR));
+        }
+    }
+}

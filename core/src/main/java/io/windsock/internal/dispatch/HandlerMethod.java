@@ -1,0 +1,149 @@
+package io.windsock.internal.dispatch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.windsock.connection.SocketConnection;
+import io.windsock.server.Ack;
+import java.lang.invoke.MethodHandle;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One {@code @Event} method, bound once at registration: its invoker, how each parameter receives
+ * a value, and whether named binding applies. {@link #bind} decides per call between named and
+ * positional binding (the rules of docs/event-model.md). Immutable and thread-safe.
+ */
+final class HandlerMethod {
+    private final String event;
+    private final String signature;
+    /** {@code (Object target, Object[] args) Object}; void methods return null. */
+    private final MethodHandle invoker;
+    private final int parameterCount;
+    /** The parameters that receive event arguments, in declaration order (the Ack parameter excluded). */
+    private final List<ParamBinding> params;
+    private final int ackIndex;
+    /** Whether one incoming object may bind by its keys: every parameter has a name, and the whole-object rule does not apply. */
+    private final boolean named;
+    private final Set<String> names = new LinkedHashSet<>();
+    private final Set<String> required = new LinkedHashSet<>();
+
+    HandlerMethod(String event, String signature, MethodHandle invoker, int parameterCount,
+                  List<ParamBinding> params, int ackIndex, boolean named) {
+        this.event = event;
+        this.signature = signature;
+        this.invoker = invoker;
+        this.parameterCount = parameterCount;
+        this.params = List.copyOf(params);
+        this.ackIndex = ackIndex;
+        this.named = named;
+        for (ParamBinding p : params) {
+            if (p.name() != null) {
+                names.add(p.name());
+                if (!p.isOptional()) {
+                    required.add(p.name());
+                }
+            }
+        }
+    }
+
+    String event() {
+        return event;
+    }
+
+    /** @return e.g. {@code test(int a, int b)}: what error messages show as "expected". */
+    String signature() {
+        return signature;
+    }
+
+    boolean takesAck() {
+        return ackIndex >= 0;
+    }
+
+    /** @return whether named binding can apply to this handler. */
+    boolean bindsByName() {
+        return named;
+    }
+
+    /**
+     * @return the method's arguments for these incoming values
+     * @throws BadEvent when they do not fit the parameters
+     */
+    Object[] bind(List<Object> raw, Ack ack, ObjectMapper mapper) {
+        Object[] out = new Object[parameterCount];
+        if (ackIndex >= 0) {
+            out[ackIndex] = ack;
+        }
+        try {
+            if (named && raw.size() == 1 && raw.get(0) instanceof Map<?, ?> object) {
+                String keyProblem = keyProblem(object);
+                if (keyProblem == null) {
+                    for (ParamBinding p : params) {
+                        String where = "argument '" + p.name() + "'";
+                        out[p.index()] = object.containsKey(p.name())
+                                ? p.convert(object.get(p.name()), mapper, where) : p.missing(where);
+                    }
+                    return out;
+                }
+                try {
+                    bindPositional(raw, out, mapper);
+                    return out;
+                } catch (ParamBinding.Mismatch positional) {
+                    // The client most likely meant named arguments: the keys explain the failure best.
+                    throw new ParamBinding.Mismatch(keyProblem);
+                }
+            }
+            bindPositional(raw, out, mapper);
+            return out;
+        } catch (ParamBinding.Mismatch m) {
+            throw BadEvent.mismatch(event, m.getMessage(), signature, raw);
+        }
+    }
+
+    private void bindPositional(List<Object> raw, Object[] out, ObjectMapper mapper) throws ParamBinding.Mismatch {
+        if (raw.size() > params.size()) {
+            throw new ParamBinding.Mismatch(count(raw.size()) + " received, " + params.size() + " expected");
+        }
+        for (int i = 0; i < params.size(); i++) {
+            ParamBinding p = params.get(i);
+            String where = "argument " + (i + 1);
+            out[p.index()] = i < raw.size() ? p.convert(raw.get(i), mapper, where) : p.missing(where);
+        }
+    }
+
+    /** @return why the object's keys do not name the parameters, or null if they do. */
+    private String keyProblem(Map<?, ?> object) {
+        List<String> unknown = new ArrayList<>();
+        for (Object key : object.keySet()) {
+            if (!names.contains(String.valueOf(key))) {
+                unknown.add(String.valueOf(key));
+            }
+        }
+        List<String> missing = new ArrayList<>();
+        for (String name : required) {
+            if (!object.containsKey(name)) {
+                missing.add(name);
+            }
+        }
+        if (unknown.isEmpty() && missing.isEmpty()) {
+            return null;
+        }
+        return "the object's keys " + object.keySet() + " do not match the parameters " + names
+                + (unknown.isEmpty() ? "" : " (unknown: " + String.join(", ", unknown) + ")")
+                + (missing.isEmpty() ? "" : " (missing: " + String.join(", ", missing) + ")");
+    }
+
+    Object invoke(SocketConnection target, Object[] args) throws Throwable {
+        return invoker.invokeExact((Object) target, args);
+    }
+
+    private static String count(int n) {
+        return n == 1 ? "1 argument" : n + " arguments";
+    }
+
+    @Override
+    public String toString() {
+        return "'" + event + "' -> " + signature;
+    }
+}

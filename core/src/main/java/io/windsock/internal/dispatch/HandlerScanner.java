@@ -1,0 +1,250 @@
+package io.windsock.internal.dispatch;
+
+import com.fasterxml.jackson.annotation.JacksonAnnotation;
+import com.fasterxml.jackson.core.TreeNode;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.type.TypeBindings;
+import com.fasterxml.jackson.databind.type.TypeFactory;
+import io.windsock.connection.Arg;
+import io.windsock.connection.Event;
+import io.windsock.connection.SocketConnection;
+import io.windsock.server.Ack;
+import io.windsock.server.Handshake;
+import io.windsock.server.Namespace;
+import io.windsock.server.Socket;
+import java.lang.annotation.Annotation;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Parameter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Turns a {@link SocketConnection} subclass into a {@link ConnectionType}: finds its {@link Event}
+ * methods (inherited ones included), checks each signature, and prepares its invoker and parameter
+ * bindings. Every problem is collected, so one failure lists them all, each naming its method.
+ */
+final class HandlerScanner {
+    /** Names socket.io reserves: a client cannot emit them, so a handler for one would never run. */
+    static final Set<String> RESERVED = Set.of("connect", "connect_error", "disconnect", "disconnecting",
+            "newListener", "removeListener");
+    /** Types a client cannot send, with what to use instead. */
+    private static final Map<Class<?>, String> FRAMEWORK_TYPES = Map.of(
+            Socket.class, "use socket()",
+            Handshake.class, "use socket().handshake()",
+            Namespace.class, "use socket().namespace()",
+            SocketConnection.class, "use this");
+    private static final Pattern PACKAGE = Pattern.compile("\\b(?:[a-z_][a-zA-Z0-9_]*\\.)+(?=[A-Za-z_$])");
+
+    private HandlerScanner() {
+    }
+
+    static ConnectionType scan(Class<? extends SocketConnection> type) {
+        List<String> problems = new ArrayList<>();
+        Map<String, HandlerMethod> handlers = new LinkedHashMap<>();
+        Map<String, String> declaredBy = new LinkedHashMap<>();
+        Set<String> overridden = new HashSet<>();
+        JavaType view = TypeFactory.defaultInstance().constructType(type);
+        for (Class<?> c = type; c != SocketConnection.class; c = c.getSuperclass()) {
+            Method[] methods = c.getDeclaredMethods();
+            Arrays.sort(methods, Comparator.comparing(Method::toGenericString)); // stable messages
+            for (Method m : methods) {
+                Event event = m.getAnnotation(Event.class);
+                if (event == null || m.isBridge() || m.isSynthetic()) {
+                    continue;
+                }
+                // A subclass handler with the same signature overrides this one: only the override counts.
+                if (!Modifier.isPrivate(m.getModifiers())
+                        && !overridden.add(m.getName() + Arrays.toString(m.getParameterTypes()))) {
+                    continue;
+                }
+                String name = event.value().isEmpty() ? m.getName() : event.value();
+                String where = display(m);
+                String previous = declaredBy.putIfAbsent(name, where);
+                if (previous != null) {
+                    problems.add("two handlers for event '" + name + "': " + previous + " and " + where);
+                    continue;
+                }
+                HandlerMethod handler = bind(type, view, m, name, where, problems);
+                if (handler != null) {
+                    handlers.put(name, handler);
+                }
+            }
+        }
+        boolean onEvent = overrides(type, "onEvent", String.class, List.class, Map.class);
+        boolean onMessage = overrides(type, "onMessage", Object.class);
+        if (onMessage && declaredBy.containsKey("message")) {
+            problems.add("both onMessage(Object) and " + declaredBy.get("message")
+                    + " handle the event 'message': keep one");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("cannot bind the events of " + type.getName() + ":\n  - "
+                    + String.join("\n  - ", problems));
+        }
+        return new ConnectionType(type, handlers, onEvent, onMessage);
+    }
+
+    /** @return the handler, or null after adding why it cannot be bound to the problems. */
+    private static HandlerMethod bind(Class<?> type, JavaType view, Method m, String name, String where,
+                                      List<String> problems) {
+        int before = problems.size();
+        if (RESERVED.contains(name)) {
+            problems.add(where + ": '" + name + "' is reserved by socket.io; clients cannot emit it");
+        }
+        if (Modifier.isStatic(m.getModifiers())) {
+            problems.add(where + ": a handler must be an instance method, not static");
+        }
+        if (m.getTypeParameters().length > 0) {
+            problems.add(where + ": a handler cannot be a generic method (its type variables cannot be resolved)");
+        }
+        TypeBindings bindings = bindingsOf(view, m.getDeclaringClass());
+        List<ParamBinding> params = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        int ackIndex = -1;
+        Parameter[] parameters = m.getParameters();
+        for (int i = 0; i < parameters.length; i++) {
+            Parameter p = parameters[i];
+            if (p.getType() == Ack.class) {
+                if (ackIndex >= 0) {
+                    problems.add(where + ": more than one Ack parameter");
+                }
+                ackIndex = i;
+                continue;
+            }
+            String hint = FRAMEWORK_TYPES.get(p.getType());
+            if (hint != null) {
+                problems.add(where + ": parameter " + (i + 1) + " is a " + p.getType().getSimpleName()
+                        + ", which no client sends; " + hint);
+                continue;
+            }
+            JavaType declared = TypeFactory.defaultInstance().resolveMemberType(p.getParameterizedType(), bindings);
+            Arg arg = p.getAnnotation(Arg.class);
+            String argName = arg != null ? arg.value() : p.isNamePresent() ? p.getName() : null;
+            if (arg != null && arg.value().isEmpty()) {
+                problems.add(where + ": @Arg on parameter " + (i + 1) + " needs a name");
+            } else if (argName != null && !names.add(argName)) {
+                problems.add(where + ": two parameters named '" + argName + "'");
+            }
+            // A plain class shows as written; a generic type shows resolved (T of Base<String> is String).
+            String typeName = simpleName(p.getParameterizedType() instanceof Class<?> c
+                    ? c.getTypeName() : declared.toCanonical());
+            ParamBinding binding = new ParamBinding(i, argName, arg != null, typeName, declared);
+            String abstractProblem = unconstructible(binding.target());
+            if (abstractProblem != null) {
+                problems.add(where + ": parameter " + (i + 1) + " " + abstractProblem);
+            }
+            params.add(binding);
+        }
+        if (ackIndex >= 0 && m.getReturnType() != void.class) {
+            problems.add(where + ": a handler with an Ack parameter acknowledges itself and must return void");
+        }
+        if (problems.size() > before) {
+            return null;
+        }
+        MethodHandle invoker;
+        try {
+            invoker = invoker(m);
+        } catch (IllegalAccessException e) {
+            problems.add(where + ": not accessible to Windsock (" + e.getMessage()
+                    + "); make it public, or open its package to Windsock");
+            return null;
+        }
+        boolean wholeObject = params.size() == 1 && !params.get(0).hasExplicitName()
+                && isObjectLike(params.get(0).target());
+        boolean named = !wholeObject && params.stream().allMatch(p -> p.name() != null);
+        String signature = m.getName() + params.stream().map(ParamBinding::describe)
+                .collect(Collectors.joining(", ", "(", ")"));
+        return new HandlerMethod(name, signature, invoker, parameters.length, params, ackIndex, named);
+    }
+
+    /** @return an invoker of type {@code (Object, Object[])Object}, so calls need no per-call adaptation. */
+    private static MethodHandle invoker(Method m) throws IllegalAccessException {
+        MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(m.getDeclaringClass(), MethodHandles.lookup());
+        MethodHandle handle = lookup.unreflect(m);
+        int n = m.getParameterCount();
+        return handle.asType(MethodType.genericMethodType(n + 1)).asSpreader(Object[].class, n);
+    }
+
+    private static TypeBindings bindingsOf(JavaType view, Class<?> declaring) {
+        JavaType superType = view.findSuperType(declaring);
+        return superType == null ? TypeBindings.emptyBindings() : superType.getBindings();
+    }
+
+    /**
+     * Whether a lone parameter of this type takes the whole incoming object rather than one of its
+     * keys: maps, records, POJOs, {@code Object} and JSON trees do; scalars, strings, arrays,
+     * collections and enums do not.
+     */
+    static boolean isObjectLike(JavaType type) {
+        Class<?> raw = type.getRawClass();
+        if (type.isPrimitive() || type.isArrayType() || type.isCollectionLikeType() || raw.isEnum()) {
+            return false;
+        }
+        if (Number.class.isAssignableFrom(raw) || CharSequence.class.isAssignableFrom(raw)
+                || raw == Boolean.class || raw == Character.class) {
+            return false;
+        }
+        String pkg = raw.getPackageName();
+        return !pkg.equals("java.time") && raw != java.util.UUID.class && raw != java.net.URI.class
+                && raw != java.net.URL.class && !java.util.Date.class.isAssignableFrom(raw);
+    }
+
+    /**
+     * @return why Jackson could not build a value of this type (an interface or abstract class it
+     *         has no default for and no annotation telling how), or null
+     */
+    private static String unconstructible(JavaType type) {
+        Class<?> raw = type.getRawClass();
+        if (type.isPrimitive() || type.isArrayType() || !Modifier.isAbstract(raw.getModifiers())) {
+            return null;
+        }
+        if (Map.class.isAssignableFrom(raw) || Collection.class.isAssignableFrom(raw) || raw == Iterable.class
+                || raw == Number.class || raw == CharSequence.class || TreeNode.class.isAssignableFrom(raw)) {
+            return null; // Jackson maps these to concrete defaults
+        }
+        for (Annotation a : raw.getAnnotations()) {
+            if (a.annotationType().isAnnotationPresent(JacksonAnnotation.class)) {
+                return null; // @JsonTypeInfo, @JsonDeserialize(as = ...), ...: the user told Jackson how
+            }
+        }
+        return "is " + raw.getSimpleName() + ", an abstract type Jackson cannot instantiate; use a concrete"
+                + " type, or annotate it (@JsonTypeInfo, @JsonDeserialize(as = ...))";
+    }
+
+    private static boolean overrides(Class<?> type, String name, Class<?>... parameterTypes) {
+        for (Class<?> c = type; c != SocketConnection.class; c = c.getSuperclass()) {
+            try {
+                c.getDeclaredMethod(name, parameterTypes);
+                return true;
+            } catch (NoSuchMethodException e) {
+                // look further up
+            }
+        }
+        return false;
+    }
+
+    /** @return e.g. {@code ChatConnection.hello(String)}. */
+    static String display(Method m) {
+        Class<?> c = m.getDeclaringClass();
+        String owner = c.getSimpleName().isEmpty() ? c.getName() : c.getSimpleName(); // anonymous classes
+        return owner + "." + m.getName() + Arrays.stream(m.getParameterTypes())
+                .map(Class::getSimpleName).collect(Collectors.joining(", ", "(", ")"));
+    }
+
+    /** {@code java.util.List<java.lang.String>} becomes {@code List<String>}. */
+    static String simpleName(String typeName) {
+        return PACKAGE.matcher(typeName).replaceAll("").replace('$', '.');
+    }
+}

@@ -1,0 +1,161 @@
+package io.windsock.internal.dispatch;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Optional;
+
+/**
+ * How one handler parameter receives an incoming JSON value: its name for named binding, whether
+ * it may be missing, and the conversion to its declared type. Immutable; built once per handler.
+ */
+final class ParamBinding {
+    /** A value that cannot bind; stackless, it is an expected outcome and becomes a bad-event report. */
+    static final class Mismatch extends Exception {
+        Mismatch(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private final int index;
+    private final String name;
+    private final boolean explicitName;
+    private final String typeName;
+    private final JavaType target;
+    private final Class<?> boxed;
+    private final boolean primitive;
+    private final boolean optional;
+    private final boolean passThrough;
+
+    /**
+     * @param index        the position in the method's parameter list
+     * @param name         the name for named binding, or {@code null} when the class file has none
+     * @param explicitName whether the name comes from {@code @Arg}
+     * @param typeName     the declared type as the messages show it
+     * @param declared     the declared type, resolved against the connection class
+     */
+    ParamBinding(int index, String name, boolean explicitName, String typeName, JavaType declared) {
+        this.index = index;
+        this.name = name;
+        this.explicitName = explicitName;
+        this.typeName = typeName;
+        this.optional = declared.getRawClass() == Optional.class;
+        this.target = optional ? declared.containedTypeOrUnknown(0) : declared;
+        this.primitive = target.isPrimitive();
+        this.boxed = primitive ? box(target.getRawClass()) : target.getRawClass();
+        this.passThrough = unconstrained(target);
+    }
+
+    int index() {
+        return index;
+    }
+
+    String name() {
+        return name;
+    }
+
+    boolean hasExplicitName() {
+        return explicitName;
+    }
+
+    boolean isOptional() {
+        return optional;
+    }
+
+    /** @return the type that values convert to ({@code T} for {@code Optional<T>}). */
+    JavaType target() {
+        return target;
+    }
+
+    /** @return e.g. {@code int b}, or {@code int} when the name is unknown. */
+    String describe() {
+        return name == null ? typeName : typeName + " " + name;
+    }
+
+    /** @return the value for an argument the client did not send. */
+    Object missing(String where) throws Mismatch {
+        if (optional) {
+            return Optional.empty();
+        }
+        throw new Mismatch("missing " + where + " (" + describe() + ")");
+    }
+
+    /** @return the value converted to the declared type, with the server's mapper. */
+    Object convert(Object value, ObjectMapper mapper, String where) throws Mismatch {
+        if (value == null) {
+            if (optional) {
+                return Optional.empty();
+            }
+            if (primitive) {
+                throw new Mismatch(where + " (" + describe() + "): null is not a valid " + typeName);
+            }
+            return null;
+        }
+        Object converted;
+        if (passThrough && boxed.isInstance(value)) {
+            converted = value; // already the declared type (String, Integer, byte[], Map<String, Object>, ...)
+        } else {
+            try {
+                converted = mapper.convertValue(value, target);
+            } catch (IllegalArgumentException e) {
+                throw new Mismatch(where + " (" + describe() + "): " + reason(e));
+            }
+            if (converted == null && primitive) {
+                throw new Mismatch(where + " (" + describe() + "): " + ValueText.of(value) + " is not a valid " + typeName);
+            }
+        }
+        return optional ? Optional.ofNullable(converted) : converted;
+    }
+
+    /** Jackson's own explanation without its location suffix, which means nothing for a converted value. */
+    private static String reason(IllegalArgumentException e) {
+        Throwable cause = e.getCause();
+        String message = cause instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
+        if (message == null) {
+            return e.getClass().getSimpleName();
+        }
+        int newline = message.indexOf('\n');
+        // Package names say nothing to a client and reveal the server's layout.
+        return HandlerScanner.simpleName(newline < 0 ? message : message.substring(0, newline));
+    }
+
+    /**
+     * Whether a value that is an instance of the raw type needs no conversion: true unless type
+     * arguments constrain the contents ({@code List<Integer>} must convert each element;
+     * {@code Map<String, Object>} need not, keys are always strings).
+     */
+    private static boolean unconstrained(JavaType type) {
+        if (type.isArrayType()) {
+            return true; // the instance check on the array class is exact (byte[] for binary)
+        }
+        for (int i = 0; i < type.containedTypeCount(); i++) {
+            Class<?> c = type.containedType(i).getRawClass();
+            boolean stringKey = type.isMapLikeType() && i == 0 && c == String.class;
+            if (c != Object.class && !stringKey) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Class<?> box(Class<?> primitive) {
+        if (primitive == int.class) {
+            return Integer.class;
+        } else if (primitive == long.class) {
+            return Long.class;
+        } else if (primitive == double.class) {
+            return Double.class;
+        } else if (primitive == boolean.class) {
+            return Boolean.class;
+        } else if (primitive == float.class) {
+            return Float.class;
+        } else if (primitive == short.class) {
+            return Short.class;
+        } else if (primitive == byte.class) {
+            return Byte.class;
+        } else if (primitive == char.class) {
+            return Character.class;
+        }
+        throw new IllegalArgumentException("not a primitive: " + primitive);
+    }
+}
