@@ -1,6 +1,8 @@
 package io.windsock.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.windsock.adapter.AdapterFactory;
+import io.windsock.adapter.InMemoryAdapter;
 import io.windsock.engine.EngineOptions;
 import io.windsock.protocol.ProtocolLimits;
 import java.time.Duration;
@@ -27,6 +29,8 @@ import java.util.concurrent.Executor;
  * <tr><td>ioThreads</td><td>0: Netty's default, twice the cores</td></tr>
  * <tr><td>errorHandler</td><td>logs at WARN (client errors) or ERROR (handler exceptions)</td></tr>
  * <tr><td>serveClient</td><td>off: the browser client is not served (see {@link Builder#serveClient})</td></tr>
+ * <tr><td>adapter</td><td>{@link InMemoryAdapter}: rooms and broadcasts on this node only</td></tr>
+ * <tr><td>connectionStateRecovery</td><td>off; {@link ConnectionStateRecovery#defaults()} keeps sessions 2 min</td></tr>
  * </table>
  */
 public final class WindsockOptions {
@@ -45,6 +49,8 @@ public final class WindsockOptions {
     private final int ioThreads;
     private final ErrorHandler errorHandler;
     private final boolean serveClient;
+    private final AdapterFactory adapter;
+    private final ConnectionStateRecovery connectionStateRecovery;
 
     private WindsockOptions(Builder b) {
         host = b.host;
@@ -62,6 +68,8 @@ public final class WindsockOptions {
         ioThreads = b.ioThreads;
         errorHandler = b.errorHandler;
         serveClient = b.serveClient;
+        adapter = b.adapter;
+        connectionStateRecovery = b.connectionStateRecovery;
     }
 
     public static Builder builder() {
@@ -140,6 +148,16 @@ public final class WindsockOptions {
         return serveClient;
     }
 
+    /** @return what makes each namespace's adapter (rooms, broadcasts, recovery storage). */
+    public AdapterFactory adapter() {
+        return adapter;
+    }
+
+    /** @return the connection state recovery settings, or {@code null} when recovery is off (the default). */
+    public ConnectionStateRecovery connectionStateRecovery() {
+        return connectionStateRecovery;
+    }
+
     public static final class Builder {
         private String host = "0.0.0.0";
         private int port = 8001;
@@ -156,6 +174,8 @@ public final class WindsockOptions {
         private int ioThreads;
         private ErrorHandler errorHandler;
         private boolean serveClient;
+        private AdapterFactory adapter = InMemoryAdapter::new;
+        private ConnectionStateRecovery connectionStateRecovery;
 
         private Builder() {
         }
@@ -176,6 +196,8 @@ public final class WindsockOptions {
             ioThreads = o.ioThreads;
             errorHandler = o.errorHandler;
             serveClient = o.serveClient;
+            adapter = o.adapter;
+            connectionStateRecovery = o.connectionStateRecovery;
         }
 
         public Builder host(String host) {
@@ -271,6 +293,21 @@ public final class WindsockOptions {
 
         public Builder errorHandler(ErrorHandler handler) {
             this.errorHandler = handler;
+            return this;
+        }
+
+        /** The adapter of every namespace: the in-memory one by default, a cluster adapter to scale out. */
+        public Builder adapter(AdapterFactory adapter) {
+            this.adapter = Objects.requireNonNull(adapter, "adapter");
+            return this;
+        }
+
+        /**
+         * Turns connection state recovery on with these settings ({@link ConnectionStateRecovery#defaults()}:
+         * 2 minutes, middlewares skipped), or off with {@code null}. See {@link ConnectionStateRecovery}.
+         */
+        public Builder connectionStateRecovery(ConnectionStateRecovery recovery) {
+            this.connectionStateRecovery = recovery;
             return this;
         }
 
