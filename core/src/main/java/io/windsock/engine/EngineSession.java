@@ -124,6 +124,14 @@ public final class EngineSession {
         return transport.name();
     }
 
+    /**
+     * Any thread: whether the client can take a packet right now (the session is open and its
+     * transport is writable without buffering). Volatile packets are dropped when it cannot.
+     */
+    public boolean isWritableNow() {
+        return state == State.OPEN && transport.isWritableNow();
+    }
+
     /** @return whether the session has moved to WebSocket after starting on polling. */
     public boolean isUpgraded() {
         return upgraded;

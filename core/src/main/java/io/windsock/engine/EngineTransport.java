@@ -13,6 +13,15 @@ public interface EngineTransport {
     /** @return whether {@link #send} may be called now (a poll is waiting, or the socket is open). */
     boolean isWritable();
 
+    /**
+     * Any thread: whether a packet queued now would go out without waiting (a poll is waiting, or the
+     * WebSocket is under its write-buffer high-water mark). An estimate, used to drop volatile
+     * packets; transports whose state lives on the scheduler thread must override it.
+     */
+    default boolean isWritableNow() {
+        return isWritable();
+    }
+
     /** Writes packets to the client; for long-polling this answers the waiting poll. */
     void send(List<io.windsock.engine.protocol.EnginePacket> packets);
 

@@ -26,7 +26,7 @@ final class PollingTransport implements EngineTransport {
     private EngineSession session;
 
     /** The GET waiting for packets, or null. */
-    private ChannelHandlerContext pollCtx;
+    private volatile ChannelHandlerContext pollCtx;
     private HttpResponses.RequestInfo pollRequest;
     /** The session closed while no GET waited: the next GET gets CLOSE. */
     private boolean closeOnNextPoll;
@@ -57,6 +57,12 @@ final class PollingTransport implements EngineTransport {
 
     @Override
     public boolean isWritable() {
+        return pollCtx != null;
+    }
+
+    /** Any thread: a GET is waiting ({@link #pollCtx} is volatile for this read). */
+    @Override
+    public boolean isWritableNow() {
         return pollCtx != null;
     }
 

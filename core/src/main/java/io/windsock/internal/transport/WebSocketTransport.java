@@ -58,6 +58,12 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
         return !closing && channel.isActive();
     }
 
+    /** Any thread: open and under Netty's write-buffer high-water mark. */
+    @Override
+    public boolean isWritableNow() {
+        return !closing && channel.isWritable();
+    }
+
     @Override
     public void send(List<EnginePacket> packets) {
         if (channel.eventLoop().inEventLoop()) {
