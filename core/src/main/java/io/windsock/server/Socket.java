@@ -3,6 +3,7 @@ package io.windsock.server;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -13,6 +14,10 @@ import java.util.function.Consumer;
  * time, in the order events arrived, on the server's handler executor (never on a network thread).
  * Lifecycle: connected once the namespace's middlewares pass; disconnected for good after
  * {@link #onDisconnect} listeners ran. Emitting on a disconnected socket does nothing.
+ *
+ * <p>Rooms: a connected socket is in the room named by its {@link #id()}; it may join and leave
+ * others at any time, and leaves them all when it disconnects (with connection state recovery, a
+ * recovered socket is back in the same rooms).
  */
 public interface Socket {
     /** @return this socket's id, random, unique per namespace connection. */
@@ -27,8 +32,44 @@ public interface Socket {
     /** @return {@code "polling"} or {@code "websocket"}. */
     String transport();
 
-    /** @return per-connection data, free for the application (thread-safe). */
+    /**
+     * @return per-connection data, free for the application (thread-safe, no {@code null} values).
+     *         {@link BroadcastOperator#fetchSockets()} sees a copy; connection state recovery restores it.
+     */
     Map<String, Object> data();
+
+    /**
+     * @return whether this socket took over the session of a connection lost earlier (connection
+     *         state recovery): same id, rooms and data, and the missed events were replayed
+     */
+    boolean recovered();
+
+    /** Joins rooms. Does nothing once disconnected. */
+    void join(String... rooms);
+
+    /** Leaves a room. */
+    void leave(String room);
+
+    /** @return a snapshot of this socket's rooms, its own id included (empty once disconnected). */
+    Set<String> rooms();
+
+    /** @return an operator selecting the sockets in these rooms, except this one. */
+    default BroadcastOperator to(String... rooms) {
+        return broadcast().to(rooms);
+    }
+
+    /** Same as {@link #to}. */
+    default BroadcastOperator in(String... rooms) {
+        return broadcast().to(rooms);
+    }
+
+    /** @return an operator selecting every other socket of the namespace but those in these rooms. */
+    default BroadcastOperator except(String... rooms) {
+        return broadcast().except(rooms);
+    }
+
+    /** @return an operator selecting every socket of the namespace except this one (socket.io's {@code socket.broadcast}). */
+    BroadcastOperator broadcast();
 
     /** Handles an event by name; one listener per name, the latest wins. */
     Socket on(String event, EventListener listener);
@@ -36,8 +77,22 @@ public interface Socket {
     /** Removes the listener of an event. */
     Socket off(String event);
 
-    /** Receives every incoming event before its own listener (not the reserved ones). */
+    /**
+     * Adds a middleware for incoming events: they run in order before any listener and may reject an
+     * event by throwing (see {@link EventMiddleware}).
+     */
+    Socket use(EventMiddleware middleware);
+
+    /**
+     * Receives every incoming event before its own listener. Events with a reserved name
+     * ({@code connect}, {@code connect_error}, {@code disconnect}, {@code disconnecting},
+     * {@code newListener}, {@code removeListener}) are never dispatched: they are reported to the
+     * error hook and dropped.
+     */
     Socket onAny(CatchAllListener listener);
+
+    /** Sees every event sent to this socket, its own and broadcasts (see {@link OutgoingListener}). */
+    Socket onAnyOutgoing(OutgoingListener listener);
 
     /** Receives the events that have no listener of their own; without one they are ignored. */
     Socket fallback(CatchAllListener listener);
@@ -45,7 +100,12 @@ public interface Socket {
     /** Called once when the socket leaves, with the reason. */
     Socket onDisconnect(Consumer<DisconnectReason> listener);
 
-    /** Sends an event. Arguments are JSON-serializable values, {@code byte[]} or {@code ByteBuffer}. */
+    /**
+     * Sends an event. Arguments are JSON-serializable values, {@code byte[]} or {@code ByteBuffer}.
+     * With connection state recovery on, the event is stored and carries an offset as its last argument.
+     *
+     * @throws IllegalArgumentException for a reserved event name (see {@link #onAny})
+     */
     void emit(String event, Object... args);
 
     /**

@@ -144,6 +144,11 @@ final class Client implements EngineSession.Handler {
         session.send(toEnginePackets(server.encoder().encode(packet)));
     }
 
+    /** @return the Engine.IO packets of a Socket.IO packet (its text, then its binary attachments). */
+    List<EnginePacket> encode(SocketPacket packet) {
+        return toEnginePackets(server.encoder().encode(packet));
+    }
+
     /** Writes packets that were already encoded (a broadcast encodes once for all recipients). */
     void writeEncoded(List<EnginePacket> packets) {
         if (!closed) {

@@ -1,17 +1,24 @@
 package io.windsock.internal.server;
 
+import io.windsock.server.BroadcastOperator;
+import io.windsock.server.EventListener;
 import io.windsock.server.Middleware;
 import io.windsock.server.Namespace;
 import io.windsock.server.NamespaceMatcher;
 import io.windsock.server.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A group of namespaces created on demand when a client asks for a name the matcher accepts
@@ -23,7 +30,9 @@ final class DynamicNamespaces implements Namespace {
     private final String description;
     private final List<Middleware> middlewares = new CopyOnWriteArrayList<>();
     private final List<Consumer<Socket>> connectionListeners = new CopyOnWriteArrayList<>();
+    private final Map<String, EventListener> serverSideListeners = new ConcurrentHashMap<>();
     private final Map<String, NamespaceImpl> children = new ConcurrentHashMap<>();
+    private final Supplier<Collection<NamespaceImpl>> targets = children::values;
 
     DynamicNamespaces(SocketIoServer server, NamespaceMatcher matcher, String description) {
         this.server = server;
@@ -36,7 +45,7 @@ final class DynamicNamespaces implements Namespace {
     }
 
     NamespaceImpl create(String name) {
-        NamespaceImpl child = new NamespaceImpl(server, name, middlewares, connectionListeners);
+        NamespaceImpl child = new NamespaceImpl(server, name, middlewares, connectionListeners, serverSideListeners);
         children.put(name, child);
         return child;
     }
@@ -62,9 +71,42 @@ final class DynamicNamespaces implements Namespace {
     /** Sends to every socket of every namespace of the group. */
     @Override
     public void emit(String event, Object... args) {
+        broadcast().emit(event, args);
+    }
+
+    /** @return an operator over every namespace of the group (each action applies to each child). */
+    @Override
+    public BroadcastOperator broadcast() {
+        return new BroadcastOperatorImpl(targets, Set.of());
+    }
+
+    @Override
+    public Set<String> rooms() {
+        Set<String> all = new HashSet<>();
         for (NamespaceImpl child : children.values()) {
-            child.emit(event, args);
+            all.addAll(child.rooms());
         }
+        return all;
+    }
+
+    @Override
+    public void serverSideEmit(String event, Object... args) {
+        for (NamespaceImpl child : children.values()) {
+            child.serverSideEmit(event, args);
+        }
+    }
+
+    /** Not supported on a group: which children's answers to wait for is undefined. */
+    @Override
+    public CompletableFuture<List<Object>> serverSideEmitWithAck(Duration timeout, String event, Object... args) {
+        throw new UnsupportedOperationException("serverSideEmitWithAck on a dynamic namespace group; use one namespace");
+    }
+
+    /** Registers the listener for every namespace of the group, present and future. */
+    @Override
+    public Namespace onServerSideEmit(String event, EventListener listener) {
+        serverSideListeners.put(event, listener);
+        return this;
     }
 
     @Override

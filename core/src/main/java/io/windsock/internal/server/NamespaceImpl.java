@@ -1,39 +1,68 @@
 package io.windsock.internal.server;
 
+import io.windsock.adapter.Adapter;
+import io.windsock.adapter.AdapterNamespace;
+import io.windsock.adapter.EncodedPacket;
+import io.windsock.adapter.LocalSocket;
+import io.windsock.adapter.PersistedSession;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.protocol.SocketPacketType;
+import io.windsock.server.Ack;
+import io.windsock.server.BroadcastOperator;
 import io.windsock.server.ConnectError;
+import io.windsock.server.ConnectionStateRecovery;
+import io.windsock.server.DisconnectReason;
+import io.windsock.server.EventListener;
 import io.windsock.server.Middleware;
 import io.windsock.server.Namespace;
 import io.windsock.server.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
-/** A namespace: its middlewares and connection listeners (shared with its group if dynamic), and its sockets. */
+/**
+ * A namespace: its middlewares and listeners (shared with its group if dynamic), its sockets, and its
+ * adapter, which keeps the rooms and sends broadcasts.
+ *
+ * <p>{@link #sockets} holds every socket the adapter may send to, by id: connected ones and connecting
+ * ones (a connecting socket holds what it is sent until its CONNECT reply). The public views list the
+ * connected ones only.
+ */
 public final class NamespaceImpl implements Namespace {
     private final SocketIoServer server;
     private final String name;
     private final List<Middleware> middlewares;
     private final List<Consumer<Socket>> connectionListeners;
+    private final Map<String, EventListener> serverSideListeners;
     private final Map<String, SocketImpl> sockets = new ConcurrentHashMap<>();
+    private final AtomicLong ackIds = new AtomicLong();
+    private final Adapter adapter;
+    private final Supplier<Collection<NamespaceImpl>> self = () -> List.of(this);
 
     NamespaceImpl(SocketIoServer server, String name) {
-        this(server, name, new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>());
+        this(server, name, new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>(), new ConcurrentHashMap<>());
     }
 
     NamespaceImpl(SocketIoServer server, String name, List<Middleware> middlewares,
-                  List<Consumer<Socket>> connectionListeners) {
+                  List<Consumer<Socket>> connectionListeners, Map<String, EventListener> serverSideListeners) {
         this.server = server;
         this.name = name;
         this.middlewares = middlewares;
         this.connectionListeners = connectionListeners;
+        this.serverSideListeners = serverSideListeners;
+        this.adapter = server.options().adapter().create(new View());
+        this.adapter.init();
     }
 
     @Override
@@ -44,6 +73,23 @@ public final class NamespaceImpl implements Namespace {
     /** @return the server this namespace belongs to: its JSON mapper and error hook (used by dispatch). */
     public SocketIoServer server() {
         return server;
+    }
+
+    /** @return this namespace's adapter. */
+    public Adapter adapter() {
+        return adapter;
+    }
+
+    ConnectionStateRecovery recovery() {
+        return server.options().connectionStateRecovery();
+    }
+
+    long nextAckId() {
+        return ackIds.getAndIncrement();
+    }
+
+    Supplier<Collection<NamespaceImpl>> self() {
+        return self;
     }
 
     @Override
@@ -60,28 +106,119 @@ public final class NamespaceImpl implements Namespace {
 
     @Override
     public void emit(String event, Object... args) {
-        if (sockets.isEmpty()) {
-            return;
-        }
-        SocketPacket packet = SocketPacket.event(name, SocketImpl.eventList(event, args), SocketPacket.NO_ID);
-        var encoded = Client.toEnginePackets(server.encoder().encode(packet));
-        for (SocketImpl socket : sockets.values()) {
-            socket.client().writeEncoded(encoded);
-        }
+        broadcast().emit(event, args);
+    }
+
+    @Override
+    public BroadcastOperator broadcast() {
+        return new BroadcastOperatorImpl(self, Set.of());
     }
 
     @Override
     public Collection<Socket> sockets() {
-        return new ArrayList<>(sockets.values());
+        List<Socket> connected = new ArrayList<>(sockets.size());
+        for (SocketImpl socket : sockets.values()) {
+            if (socket.isConnected()) {
+                connected.add(socket);
+            }
+        }
+        return connected;
     }
 
     @Override
     public Optional<Socket> socket(String id) {
-        return Optional.ofNullable(sockets.get(id));
+        SocketImpl socket = sockets.get(id);
+        return socket != null && socket.isConnected() ? Optional.of(socket) : Optional.empty();
     }
 
-    /** Runs the middlewares, then connects the socket and calls the connection listeners. On the socket's executor. */
+    @Override
+    public Set<String> rooms() {
+        return adapter.rooms();
+    }
+
+    @Override
+    public void serverSideEmit(String event, Object... args) {
+        Events.checkNotReserved(event);
+        adapter.serverSideEmit(Events.eventList(event, args));
+    }
+
+    @Override
+    public CompletableFuture<List<Object>> serverSideEmitWithAck(Duration timeout, String event, Object... args) {
+        Events.checkNotReserved(event);
+        return adapter.serverSideEmitWithAck(Events.eventList(event, args), timeout).toCompletableFuture()
+                .thenApplyAsync(responses -> responses, server.executor());
+    }
+
+    @Override
+    public Namespace onServerSideEmit(String event, EventListener listener) {
+        serverSideListeners.put(event, listener);
+        return this;
+    }
+
+    // ---- connecting, on the socket's executor ----
+
+    /**
+     * Connects a socket: recovers its session if it asks to and one is found, runs the middlewares
+     * (unless a recovered socket may skip them), then sends the CONNECT reply and calls the
+     * connection listeners.
+     */
     void connect(SocketImpl socket) {
+        if (!register(socket)) {
+            return;
+        }
+        ConnectionStateRecovery recovery = recovery();
+        Map<String, Object> auth = socket.handshake().auth();
+        if (recovery != null && auth.get("pid") instanceof String pid && auth.get("offset") instanceof String offset) {
+            adapter.restoreSession(pid, offset).whenComplete((session, error) -> socket.executor().execute(() -> {
+                if (error != null) {
+                    server.errorHandler().onError(socket, "connection", error);
+                }
+                if (error == null && session.isPresent()) {
+                    recover(socket, session.get(), offset, recovery);
+                } else {
+                    runMiddlewares(socket);
+                }
+            }));
+            return;
+        }
+        runMiddlewares(socket);
+    }
+
+    /**
+     * Takes over a session: the socket gets its id, data and rooms (from now on it holds what is
+     * broadcast to them), then the events it missed, which it replays after its CONNECT reply.
+     */
+    private void recover(SocketImpl socket, PersistedSession session, String offset, ConnectionStateRecovery recovery) {
+        if (sockets.containsKey(session.sid())) {
+            runMiddlewares(socket); // the old socket is still here (cannot happen unless a pid was reused)
+            return;
+        }
+        sockets.remove(socket.id(), socket);
+        socket.adopt(session);
+        if (!register(socket)) {
+            return;
+        }
+        adapter.addAll(session.sid(), session.rooms());
+        adapter.missedPackets(session, offset).whenComplete((missed, error) -> socket.executor().execute(() -> {
+            if (error != null) {
+                adapter.delAll(session.sid());
+                sockets.remove(session.sid(), socket);
+                socket.forgetRecovery();
+                if (register(socket)) {
+                    runMiddlewares(socket);
+                }
+                return;
+            }
+            socket.replay(missed);
+            if (recovery.skipMiddlewares()) {
+                finishConnect(socket);
+            } else {
+                runMiddlewares(socket);
+            }
+        }));
+    }
+
+    private void runMiddlewares(SocketImpl socket) {
         for (Middleware middleware : middlewares) {
             try {
                 middleware.handle(socket);
@@ -90,9 +227,15 @@ public final class NamespaceImpl implements Namespace {
                 return;
             }
         }
-        sockets.put(socket.id(), socket);
+        finishConnect(socket);
+    }
+
+    private void finishConnect(SocketImpl socket) {
+        String id = socket.id();
+        adapter.addAll(id, Set.of(id));
         if (!socket.markConnected()) {
-            sockets.remove(socket.id());
+            adapter.delAll(id);
+            sockets.remove(id, socket);
             return;
         }
         for (Consumer<Socket> listener : connectionListeners) {
@@ -102,6 +245,16 @@ public final class NamespaceImpl implements Namespace {
                 server.errorHandler().onError(socket, "connection", e);
             }
         }
+    }
+
+    /** @return whether the socket is registered under its id; false if it has left (then it is not). */
+    private boolean register(SocketImpl socket) {
+        sockets.put(socket.id(), socket);
+        if (socket.hasLeft()) { // left meanwhile: its own removal may have run before the put
+            sockets.remove(socket.id(), socket);
+            return false;
+        }
+        return true;
     }
 
     void remove(SocketImpl socket) {
@@ -118,11 +271,59 @@ public final class NamespaceImpl implements Namespace {
         }
         socket.client().remove(socket);
         socket.client().write(new SocketPacket(SocketPacketType.CONNECT_ERROR, name, SocketPacket.NO_ID, error));
-        socket.onClose(io.windsock.server.DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
+        socket.onClose(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
     }
 
     @Override
     public String toString() {
         return "Namespace[" + name + "]";
+    }
+
+    /** What the adapter sees of this namespace. */
+    private final class View implements AdapterNamespace {
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public LocalSocket localSocket(String id) {
+            return sockets.get(id);
+        }
+
+        @Override
+        public EncodedPacket encode(SocketPacket packet, String offset) {
+            return EncodedPacket.of(packet, Client.toEnginePackets(server.encoder().encode(packet)), offset);
+        }
+
+        @Override
+        public long nextAckId() {
+            return NamespaceImpl.this.nextAckId();
+        }
+
+        @Override
+        public ConnectionStateRecovery recovery() {
+            return NamespaceImpl.this.recovery();
+        }
+
+        @Override
+        public void onServerSideEmit(List<Object> eventAndArgs, Ack ack) {
+            if (eventAndArgs.isEmpty()) {
+                return;
+            }
+            String event = String.valueOf(eventAndArgs.get(0));
+            EventListener listener = serverSideListeners.get(event);
+            if (listener == null) {
+                return;
+            }
+            List<Object> args = new ArrayList<>(eventAndArgs.subList(1, eventAndArgs.size()));
+            server.executor().execute(() -> {
+                try {
+                    listener.onEvent(args, ack);
+                } catch (Exception e) {
+                    server.errorHandler().onError(null, event, e);
+                }
+            });
+        }
     }
 }

@@ -1,61 +1,96 @@
 package io.windsock.internal.server;
 
+import io.windsock.adapter.Adapter;
+import io.windsock.adapter.BroadcastAckHandler;
+import io.windsock.adapter.BroadcastOptions;
+import io.windsock.adapter.EncodedPacket;
+import io.windsock.adapter.LocalSocket;
+import io.windsock.adapter.PersistedSession;
+import io.windsock.adapter.SocketDetails;
 import io.windsock.engine.EngineScheduler;
+import io.windsock.engine.protocol.EnginePacket;
 import io.windsock.internal.exec.SerialExecutor;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.protocol.SocketPacketType;
 import io.windsock.server.Ack;
+import io.windsock.server.BroadcastOperator;
 import io.windsock.server.CatchAllListener;
 import io.windsock.server.DisconnectReason;
 import io.windsock.server.EventListener;
+import io.windsock.server.EventMiddleware;
 import io.windsock.server.Handshake;
 import io.windsock.server.Namespace;
+import io.windsock.server.OutgoingListener;
 import io.windsock.server.Socket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
-/** A client's socket in one namespace. See {@link Socket} for the contract. */
-final class SocketImpl implements Socket {
+/**
+ * A client's socket in one namespace. See {@link Socket} for the contract; as a {@link LocalSocket}
+ * it is what the namespace's adapter sends broadcasts to.
+ *
+ * <p>Output gate: state changes and writes to the client happen under {@link #outLock}, so nothing
+ * goes out before the CONNECT reply (packets for a connecting socket are held, then sent right after
+ * it, behind any replayed events) and nothing after the socket left.
+ */
+final class SocketImpl implements Socket, LocalSocket {
     enum State { CONNECTING, CONNECTED, DISCONNECTED }
 
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
-
-    private final String id = newId();
+    /** The public id: random, replaced once by a recovered session's id before the socket is registered. */
+    private volatile String id = Ids.newId();
+    /** The private session id for connection state recovery, or null when recovery is off. */
+    private volatile String pid;
+    private volatile boolean recovered;
     private final NamespaceImpl namespace;
     private final Client client;
     private final Handshake handshake;
     private final SerialExecutor executor;
     private final Map<String, Object> data = new ConcurrentHashMap<>();
     private final Map<String, EventListener> listeners = new ConcurrentHashMap<>();
+    private final List<EventMiddleware> middlewares = new CopyOnWriteArrayList<>();
     private final List<CatchAllListener> anyListeners = new CopyOnWriteArrayList<>();
+    private final List<OutgoingListener> outgoingListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<DisconnectReason>> disconnectListeners = new CopyOnWriteArrayList<>();
-    private final AtomicLong nextAckId = new AtomicLong();
-    private final Map<Long, PendingAck> pendingAcks = new ConcurrentHashMap<>();
-    private final AtomicReference<State> state = new AtomicReference<>(State.CONNECTING);
+    private final SocketAcks acks;
     private volatile CatchAllListener fallback;
 
-    private record PendingAck(CompletableFuture<List<Object>> future, EngineScheduler.Cancellable timeout) {
-    }
+    private final Object outLock = new Object();
+    /** Written under outLock. */
+    private volatile State state = State.CONNECTING;
+    /** While connecting: packets to send after the CONNECT reply. Under outLock; null once connected. */
+    private List<EncodedPacket> held = new ArrayList<>();
+    /** While recovering: the missed events to replay after the CONNECT reply, and their offsets. Under outLock. */
+    private List<List<Object>> replay = List.of();
+    private Set<String> replayedOffsets = Set.of();
 
     SocketImpl(NamespaceImpl namespace, Client client, Map<String, Object> auth) {
         this.namespace = namespace;
         this.client = client;
         this.handshake = new Handshake(client.session().request(), auth, Instant.now());
         this.executor = new SerialExecutor(client.server().executor());
+        this.acks = new SocketAcks(executor);
+        if (namespace.recovery() != null) {
+            this.pid = Ids.newId();
+        }
     }
+
+    // ---- identity and state ----
 
     @Override
     public String id() {
@@ -74,7 +109,17 @@ final class SocketImpl implements Socket {
 
     @Override
     public boolean isConnected() {
-        return state.get() == State.CONNECTED;
+        return state == State.CONNECTED;
+    }
+
+    /** @return whether the socket has left (or was refused) for good. */
+    boolean hasLeft() {
+        return state == State.DISCONNECTED;
+    }
+
+    @Override
+    public boolean recovered() {
+        return recovered;
     }
 
     @Override
@@ -96,6 +141,8 @@ final class SocketImpl implements Socket {
         return client;
     }
 
+    // ---- listeners ----
+
     @Override
     public Socket on(String event, EventListener listener) {
         listeners.put(event, listener);
@@ -109,8 +156,20 @@ final class SocketImpl implements Socket {
     }
 
     @Override
+    public Socket use(EventMiddleware middleware) {
+        middlewares.add(middleware);
+        return this;
+    }
+
+    @Override
     public Socket onAny(CatchAllListener listener) {
         anyListeners.add(listener);
+        return this;
+    }
+
+    @Override
+    public Socket onAnyOutgoing(OutgoingListener listener) {
+        outgoingListeners.add(listener);
         return this;
     }
 
@@ -126,54 +185,221 @@ final class SocketImpl implements Socket {
         return this;
     }
 
+    // ---- rooms and broadcasts ----
+
+    @Override
+    public void join(String... rooms) {
+        join(Arrays.asList(rooms));
+    }
+
+    @Override
+    public void join(Collection<String> rooms) {
+        if (state == State.DISCONNECTED) {
+            return;
+        }
+        adapter().addAll(id, Set.copyOf(rooms));
+        if (state == State.DISCONNECTED) {
+            adapter().delAll(id); // left meanwhile: undo, so no room keeps a socket that is gone
+        }
+    }
+
+    @Override
+    public void leave(String room) {
+        adapter().del(id, room);
+    }
+
+    @Override
+    public Set<String> rooms() {
+        return adapter().socketRooms(id);
+    }
+
+    @Override
+    public BroadcastOperator broadcast() {
+        return new BroadcastOperatorImpl(namespace.self(), Set.of(id));
+    }
+
+    private Adapter adapter() {
+        return namespace.adapter();
+    }
+
+    // ---- sending ----
+
     @Override
     public void emit(String event, Object... args) {
-        if (isConnected()) {
-            client.write(SocketPacket.event(namespace.name(), eventList(event, args), SocketPacket.NO_ID));
+        Events.checkNotReserved(event);
+        if (!isConnected()) {
+            return;
+        }
+        SocketPacket packet = SocketPacket.event(namespace.name(), Events.eventList(event, args), SocketPacket.NO_ID);
+        if (namespace.recovery() != null) {
+            // Stored and numbered like a broadcast to this socket's own room (as socket.io does).
+            adapter().broadcast(packet, BroadcastOptions.to(Set.of(id)));
+        } else if (writeIfConnected(client.encode(packet))) {
+            notifyOutgoing(packet);
         }
     }
 
     @Override
     public CompletableFuture<List<Object>> emitWithAck(Duration timeout, String event, Object... args) {
+        Events.checkNotReserved(event);
         CompletableFuture<List<Object>> future = new CompletableFuture<>();
         if (!isConnected()) {
             future.completeExceptionally(new IllegalStateException("socket " + id + " is disconnected"));
             return future;
         }
-        long ackId = nextAckId.getAndIncrement();
+        long ackId = namespace.nextAckId();
         EngineScheduler.Cancellable timer = client.session().scheduler().schedule(() -> {
-            PendingAck pending = pendingAcks.remove(ackId);
-            if (pending != null) {
-                executor.execute(() -> pending.future().completeExceptionally(new TimeoutException(
+            CompletableFuture<List<Object>> expired = acks.timedOut(ackId);
+            if (expired != null) {
+                executor.execute(() -> expired.completeExceptionally(new TimeoutException(
                         "no ack for '" + event + "' from socket " + id + " within " + timeout.toMillis() + " ms")));
             }
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-        pendingAcks.put(ackId, new PendingAck(future, timer));
-        client.write(SocketPacket.event(namespace.name(), eventList(event, args), ackId));
+        acks.expect(ackId, future, timer);
+        SocketPacket packet = SocketPacket.event(namespace.name(), Events.eventList(event, args), ackId);
+        if (writeIfConnected(client.encode(packet))) {
+            notifyOutgoing(packet);
+        }
         return future;
+    }
+
+    @Override
+    public void send(EncodedPacket packet, BroadcastOptions options) {
+        if (options.volatileFlag() && (state != State.CONNECTED || !client.session().isWritableNow())) {
+            return;
+        }
+        boolean queued;
+        synchronized (outLock) {
+            queued = switch (state) {
+                case CONNECTING -> held.add(packet);
+                case CONNECTED -> {
+                    client.writeEncoded(packet.enginePackets());
+                    yield true;
+                }
+                case DISCONNECTED -> false;
+            };
+        }
+        if (queued) {
+            notifyOutgoing(packet.packet());
+        }
+    }
+
+    @Override
+    public void expectAck(long ackId, BroadcastAckHandler handler) {
+        acks.expect(ackId, handler);
+    }
+
+    /** @return how many acks this socket waits for (for tests). */
+    int pendingAckCount() {
+        return acks.size();
+    }
+
+    private boolean writeIfConnected(List<EnginePacket> packets) {
+        synchronized (outLock) {
+            if (state != State.CONNECTED) {
+                return false;
+            }
+            client.writeEncoded(packets);
+            return true;
+        }
+    }
+
+    private void notifyOutgoing(SocketPacket packet) {
+        if (outgoingListeners.isEmpty() || packet.args().isEmpty()) {
+            return;
+        }
+        String event = String.valueOf(packet.args().get(0));
+        List<Object> args = packet.args().subList(1, packet.args().size());
+        executor.execute(() -> {
+            for (OutgoingListener listener : outgoingListeners) {
+                try {
+                    listener.onEvent(event, args);
+                } catch (Exception e) {
+                    client.server().errorHandler().onError(this, event, e);
+                }
+            }
+        });
+    }
+
+    @Override
+    public SocketDetails details() {
+        return new SocketDetails(id, handshake, rooms(), Map.copyOf(data));
     }
 
     @Override
     public void disconnect(boolean close) {
         if (close) {
             client.disconnectAll();
-            return;
-        }
-        if (isConnected()) {
-            client.write(new SocketPacket(SocketPacketType.DISCONNECT, namespace.name(), SocketPacket.NO_ID, null));
-            client.remove(this);
-            onClose(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
+        } else {
+            close(DisconnectReason.SERVER_NAMESPACE_DISCONNECT, true);
         }
     }
 
     // ---- lifecycle, driven by Client and NamespaceImpl ----
 
-    /** The middlewares passed: the client gets its CONNECT reply. On this socket's executor. */
-    boolean markConnected() {
-        if (client.isClosed() || !state.compareAndSet(State.CONNECTING, State.CONNECTED)) {
-            return false;
+    /** Takes over a persisted session (before the socket is registered anywhere). Socket executor. */
+    void adopt(PersistedSession session) {
+        id = session.sid();
+        pid = session.pid();
+        data.putAll(session.data());
+        recovered = true;
+    }
+
+    /** The missed events to replay right after the CONNECT reply. Socket executor, while connecting. */
+    void replay(List<List<Object>> missed) {
+        Set<String> offsets = new HashSet<>();
+        for (List<Object> event : missed) {
+            if (!event.isEmpty() && event.get(event.size() - 1) instanceof String offset) {
+                offsets.add(offset);
+            }
         }
-        client.write(new SocketPacket(SocketPacketType.CONNECT, namespace.name(), SocketPacket.NO_ID, Map.of("sid", id)));
+        synchronized (outLock) {
+            replay = missed;
+            replayedOffsets = offsets;
+        }
+    }
+
+    /** Gives up a recovery that could not complete: a fresh id and no data. Socket executor, while connecting. */
+    void forgetRecovery() {
+        id = Ids.newId();
+        pid = Ids.newId();
+        data.clear();
+        recovered = false;
+        synchronized (outLock) {
+            if (held != null) {
+                held.clear();
+            }
+        }
+    }
+
+    /**
+     * The middlewares passed: the client gets its CONNECT reply, then the replayed events, then what
+     * was held. Socket executor.
+     */
+    boolean markConnected() {
+        synchronized (outLock) {
+            if (client.isClosed() || state != State.CONNECTING) {
+                return false;
+            }
+            state = State.CONNECTED;
+            Map<String, Object> reply = new LinkedHashMap<>();
+            reply.put("sid", id);
+            if (pid != null) {
+                reply.put("pid", pid);
+            }
+            client.write(new SocketPacket(SocketPacketType.CONNECT, namespace.name(), SocketPacket.NO_ID, reply));
+            for (List<Object> event : replay) {
+                client.write(SocketPacket.event(namespace.name(), event, SocketPacket.NO_ID));
+            }
+            for (EncodedPacket packet : held) {
+                if (packet.offset() == null || !replayedOffsets.contains(packet.offset())) {
+                    client.writeEncoded(packet.enginePackets());
+                }
+            }
+            held = null;
+            replay = List.of();
+            replayedOffsets = Set.of();
+        }
         client.onSocketConnected();
         return true;
     }
@@ -182,7 +408,7 @@ final class SocketImpl implements Socket {
     void onPacket(SocketPacket packet) {
         switch (packet.type()) {
             case EVENT, BINARY_EVENT -> executor.execute(() -> onEvent(packet));
-            case ACK, BINARY_ACK -> onAck(packet);
+            case ACK, BINARY_ACK -> acks.onAck(packet.id(), packet.args());
             case DISCONNECT -> {
                 client.remove(this);
                 onClose(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT);
@@ -194,21 +420,34 @@ final class SocketImpl implements Socket {
 
     /** Leaves for good. Any thread; listeners run on the executor. */
     void onClose(DisconnectReason reason) {
-        State previous = state.getAndSet(State.DISCONNECTED);
-        if (previous == State.DISCONNECTED) {
-            return;
-        }
-        executor.execute(() -> {
-            for (Long ackId : List.copyOf(pendingAcks.keySet())) {
-                PendingAck pending = pendingAcks.remove(ackId);
-                if (pending != null) {
-                    pending.timeout().cancel();
-                    pending.future().completeExceptionally(
-                            new IllegalStateException("socket " + id + " disconnected: " + reason));
-                }
+        close(reason, false);
+    }
+
+    private void close(DisconnectReason reason, boolean sendDisconnect) {
+        State previous;
+        synchronized (outLock) {
+            previous = state;
+            if (previous == State.DISCONNECTED || sendDisconnect && previous != State.CONNECTED) {
+                return;
             }
+            if (sendDisconnect) {
+                client.write(new SocketPacket(SocketPacketType.DISCONNECT, namespace.name(), SocketPacket.NO_ID, null));
+            }
+            state = State.DISCONNECTED;
+            held = null;
+        }
+        if (sendDisconnect) {
+            client.remove(this);
+        }
+        String leavingId = id;
+        if (pid != null && reason.isRecoverable() && (previous == State.CONNECTED || recovered)) {
+            adapter().persistSession(new PersistedSession(leavingId, pid, adapter().socketRooms(leavingId), data));
+        }
+        adapter().delAll(leavingId);
+        namespace.remove(this);
+        executor.execute(() -> {
+            acks.closeAll(leavingId, reason);
             if (previous == State.CONNECTED) {
-                namespace.remove(this);
                 for (Consumer<DisconnectReason> listener : disconnectListeners) {
                     try {
                         listener.accept(reason);
@@ -229,8 +468,22 @@ final class SocketImpl implements Socket {
             return;
         }
         String event = String.valueOf(all.get(0));
-        List<Object> args = all.subList(1, all.size());
+        if (Events.RESERVED.contains(event)) {
+            client.server().errorHandler().onError(this, event,
+                    new ClientError("reserved event name '" + event + "' sent by client " + client.session().id()));
+            return;
+        }
+        List<Object> args = new ArrayList<>(all.subList(1, all.size()));
         Ack ack = packet.hasId() ? new AckImpl(packet.id()) : Ack.NONE;
+        for (EventMiddleware middleware : middlewares) {
+            try {
+                middleware.handle(event, args);
+            } catch (Exception e) {
+                client.server().errorHandler().onError(this, event, e);
+                ack.send(Map.of("message", e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                return;
+            }
+        }
         try {
             for (CatchAllListener any : anyListeners) {
                 any.onEvent(event, args, ack);
@@ -249,18 +502,9 @@ final class SocketImpl implements Socket {
         }
     }
 
-    private void onAck(SocketPacket packet) {
-        PendingAck pending = pendingAcks.remove(packet.id());
-        if (pending != null) {
-            pending.timeout().cancel();
-            List<Object> args = packet.args();
-            executor.execute(() -> pending.future().complete(args));
-        }
-    }
-
     private final class AckImpl implements Ack {
         private final long ackId;
-        private final java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();
+        private final AtomicBoolean sent = new AtomicBoolean();
 
         AckImpl(long ackId) {
             this.ackId = ackId;
@@ -273,26 +517,10 @@ final class SocketImpl implements Socket {
 
         @Override
         public void send(Object... args) {
-            if (sent.compareAndSet(false, true) && isConnected()) {
-                client.write(SocketPacket.ack(namespace.name(), ackId, java.util.Arrays.asList(args)));
+            if (sent.compareAndSet(false, true)) {
+                writeIfConnected(client.encode(SocketPacket.ack(namespace.name(), ackId, Arrays.asList(args))));
             }
         }
-    }
-
-    static List<Object> eventList(String event, Object[] args) {
-        List<Object> list = new ArrayList<>(args.length + 1);
-        list.add(event);
-        for (Object arg : args) {
-            list.add(arg);
-        }
-        return list;
-    }
-
-    /** 15 random bytes, URL-safe base64: unguessable and never chosen by the client. */
-    private static String newId() {
-        byte[] bytes = new byte[15];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     @Override

@@ -1,0 +1,106 @@
+package io.windsock.internal.server;
+
+import io.windsock.adapter.BroadcastAckHandler;
+import io.windsock.server.BroadcastTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * Collects the acks of one broadcast into a future: complete once every node reported its recipient
+ * count and every recipient acked; a {@link BroadcastTimeoutException} with the acks so far once the
+ * timeout passes first. The future is completed on the handler executor, never on a network thread.
+ */
+final class AckCollector implements BroadcastAckHandler {
+    private final CompletableFuture<List<Object>> future = new CompletableFuture<>();
+    private final Executor executor;
+    private final String description;
+    private final Duration timeout;
+    private final ScheduledFuture<?> timer;
+    // Guarded by this.
+    private final List<Object> responses = new ArrayList<>();
+    private int expectedClients;
+    private int reportedServers;
+    /** Nodes serving the namespace, -1 until known. */
+    private int expectedServers = -1;
+    private volatile boolean done;
+
+    AckCollector(Duration timeout, Executor executor, String description) {
+        this.executor = executor;
+        this.description = description;
+        this.timeout = timeout;
+        this.timer = Timers.schedule(this::onTimeout, timeout);
+    }
+
+    CompletableFuture<List<Object>> future() {
+        return future;
+    }
+
+    /** The adapter said how many nodes serve the namespace. */
+    synchronized void onServerCount(int count) {
+        expectedServers = count;
+        check();
+    }
+
+    /** The adapter's server count failed: the broadcast cannot know when it is complete. */
+    void onServerCountFailed(Throwable error) {
+        synchronized (this) {
+            if (done) {
+                return;
+            }
+            done = true;
+        }
+        timer.cancel(false);
+        executor.execute(() -> future.completeExceptionally(error));
+    }
+
+    @Override
+    public synchronized void onClientCount(int count) {
+        expectedClients += count;
+        reportedServers++;
+        check();
+    }
+
+    @Override
+    public synchronized void onAck(List<Object> args) {
+        if (done) {
+            return;
+        }
+        responses.add(args.isEmpty() ? null : args.get(0));
+        check();
+    }
+
+    @Override
+    public boolean isDone() {
+        return done;
+    }
+
+    private void check() {
+        if (done || reportedServers != expectedServers || responses.size() < expectedClients) {
+            return;
+        }
+        done = true;
+        timer.cancel(false);
+        List<Object> result = responses.stream().toList(); // unmodifiable, keeps nulls
+        executor.execute(() -> future.complete(result));
+    }
+
+    private void onTimeout() {
+        List<Object> partial;
+        int expected;
+        synchronized (this) {
+            if (done) {
+                return;
+            }
+            done = true;
+            partial = responses.stream().toList();
+            expected = expectedClients;
+        }
+        String message = "operation has timed out: " + partial.size() + " of " + expected + " acks for "
+                + description + " within " + timeout.toMillis() + " ms";
+        executor.execute(() -> future.completeExceptionally(new BroadcastTimeoutException(message, partial)));
+    }
+}

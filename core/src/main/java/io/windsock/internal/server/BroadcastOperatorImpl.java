@@ -1,0 +1,214 @@
+package io.windsock.internal.server;
+
+import io.windsock.adapter.BroadcastOptions;
+import io.windsock.adapter.SocketDetails;
+import io.windsock.protocol.SocketPacket;
+import io.windsock.server.BroadcastOperator;
+import io.windsock.server.BroadcastTimeoutException;
+import io.windsock.server.RemoteSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+
+/**
+ * The broadcast operator of a namespace (or of every namespace of a dynamic group): immutable rooms,
+ * except-rooms and flags; each action goes through the target namespaces' adapters.
+ */
+final class BroadcastOperatorImpl implements BroadcastOperator {
+    private final Supplier<Collection<NamespaceImpl>> targets;
+    private final Set<String> rooms;
+    private final Set<String> except;
+    private final boolean volatileFlag;
+    private final boolean compress;
+    private final boolean local;
+    private final Duration timeout;
+
+    BroadcastOperatorImpl(Supplier<Collection<NamespaceImpl>> targets, Set<String> except) {
+        this(targets, Set.of(), except, false, true, false, null);
+    }
+
+    private BroadcastOperatorImpl(Supplier<Collection<NamespaceImpl>> targets, Set<String> rooms, Set<String> except,
+                                  boolean volatileFlag, boolean compress, boolean local, Duration timeout) {
+        this.targets = targets;
+        this.rooms = rooms;
+        this.except = except;
+        this.volatileFlag = volatileFlag;
+        this.compress = compress;
+        this.local = local;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public BroadcastOperator to(String... more) {
+        return new BroadcastOperatorImpl(targets, union(rooms, more), except, volatileFlag, compress, local, timeout);
+    }
+
+    @Override
+    public BroadcastOperator except(String... more) {
+        return new BroadcastOperatorImpl(targets, rooms, union(except, more), volatileFlag, compress, local, timeout);
+    }
+
+    @Override
+    public BroadcastOperator volatileEvents() {
+        return new BroadcastOperatorImpl(targets, rooms, except, true, compress, local, timeout);
+    }
+
+    @Override
+    public BroadcastOperator compress(boolean on) {
+        return new BroadcastOperatorImpl(targets, rooms, except, volatileFlag, on, local, timeout);
+    }
+
+    @Override
+    public BroadcastOperator local() {
+        return new BroadcastOperatorImpl(targets, rooms, except, volatileFlag, compress, true, timeout);
+    }
+
+    @Override
+    public BroadcastOperator timeout(Duration d) {
+        Objects.requireNonNull(d, "timeout");
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative");
+        }
+        return new BroadcastOperatorImpl(targets, rooms, except, volatileFlag, compress, local, d);
+    }
+
+    BroadcastOptions options() {
+        return new BroadcastOptions(rooms, except, volatileFlag, compress, local, timeout);
+    }
+
+    @Override
+    public void emit(String event, Object... args) {
+        Events.checkNotReserved(event);
+        BroadcastOptions options = options();
+        List<Object> data = Events.eventList(event, args);
+        for (NamespaceImpl namespace : targets.get()) {
+            namespace.adapter().broadcast(SocketPacket.event(namespace.name(), data, SocketPacket.NO_ID), options);
+        }
+    }
+
+    @Override
+    public CompletableFuture<List<Object>> emitWithAck(String event, Object... args) {
+        Events.checkNotReserved(event);
+        if (timeout == null) {
+            throw new IllegalStateException("emitWithAck on a broadcast needs a timeout: call timeout(...) first");
+        }
+        BroadcastOptions options = options();
+        List<Object> data = Events.eventList(event, args);
+        List<CompletableFuture<List<Object>>> futures = new ArrayList<>();
+        for (NamespaceImpl namespace : targets.get()) {
+            AckCollector collector = new AckCollector(timeout, namespace.server().executor(),
+                    "'" + event + "' in " + namespace.name());
+            namespace.adapter().broadcastWithAck(SocketPacket.event(namespace.name(), data, SocketPacket.NO_ID),
+                    options, collector);
+            namespace.adapter().serverCount().whenComplete((count, error) -> {
+                if (error != null) {
+                    collector.onServerCountFailed(error);
+                } else {
+                    collector.onServerCount(count);
+                }
+            });
+            futures.add(collector.future());
+        }
+        return futures.size() == 1 ? futures.get(0) : combine(futures);
+    }
+
+    /** Concatenates the acks of several namespaces; if any timed out, times out with every ack received. */
+    private static CompletableFuture<List<Object>> combine(List<CompletableFuture<List<Object>>> futures) {
+        if (futures.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).handle((ignored, error) -> {
+            List<Object> all = new ArrayList<>();
+            Throwable failure = null;
+            for (CompletableFuture<List<Object>> f : futures) {
+                try {
+                    all.addAll(f.join());
+                } catch (CompletionException e) {
+                    if (e.getCause() instanceof BroadcastTimeoutException timeout) {
+                        all.addAll(timeout.responses());
+                    }
+                    failure = failure == null ? e.getCause() : failure;
+                }
+            }
+            if (failure instanceof BroadcastTimeoutException t) {
+                throw new CompletionException(new BroadcastTimeoutException(t.getMessage(), all));
+            } else if (failure != null) {
+                throw new CompletionException(failure);
+            }
+            return all.stream().toList();
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<RemoteSocket>> fetchSockets() {
+        BroadcastOptions options = options();
+        List<CompletableFuture<List<RemoteSocket>>> futures = new ArrayList<>();
+        for (NamespaceImpl namespace : targets.get()) {
+            futures.add(namespace.adapter().fetchSockets(options).toCompletableFuture()
+                    .thenApply(details -> toRemote(namespace, details)));
+        }
+        if (futures.size() == 1) {
+            return futures.get(0);
+        }
+        return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+            List<RemoteSocket> all = new ArrayList<>();
+            futures.forEach(f -> all.addAll(f.join()));
+            return List.copyOf(all);
+        });
+    }
+
+    private static List<RemoteSocket> toRemote(NamespaceImpl namespace, List<SocketDetails> details) {
+        List<RemoteSocket> sockets = new ArrayList<>(details.size());
+        for (SocketDetails d : details) {
+            sockets.add(new RemoteSocketImpl(namespace, d));
+        }
+        return List.copyOf(sockets);
+    }
+
+    @Override
+    public void socketsJoin(String... newRooms) {
+        BroadcastOptions options = options();
+        Set<String> set = Set.of(newRooms);
+        for (NamespaceImpl namespace : targets.get()) {
+            namespace.adapter().addSockets(options, set);
+        }
+    }
+
+    @Override
+    public void socketsLeave(String... oldRooms) {
+        BroadcastOptions options = options();
+        Set<String> set = Set.of(oldRooms);
+        for (NamespaceImpl namespace : targets.get()) {
+            namespace.adapter().delSockets(options, set);
+        }
+    }
+
+    @Override
+    public void disconnectSockets(boolean close) {
+        BroadcastOptions options = options();
+        for (NamespaceImpl namespace : targets.get()) {
+            namespace.adapter().disconnectSockets(options, close);
+        }
+    }
+
+    private static Set<String> union(Set<String> base, String[] more) {
+        Set<String> set = new LinkedHashSet<>(base);
+        for (String room : more) {
+            set.add(Objects.requireNonNull(room, "room"));
+        }
+        return Set.copyOf(set);
+    }
+
+    @Override
+    public String toString() {
+        return "BroadcastOperator[to=" + rooms + " except=" + except + (volatileFlag ? " volatile" : "")
+                + (local ? " local" : "") + (timeout != null ? " timeout=" + timeout.toMillis() + "ms" : "") + "]";
+    }
+}

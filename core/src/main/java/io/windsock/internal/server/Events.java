@@ -1,0 +1,34 @@
+package io.windsock.internal.server;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** Event names and argument lists, shared by sockets, namespaces and broadcast operators. */
+final class Events {
+    /** Names socket.io reserves: never sent, and never dispatched when a client sends them. */
+    static final Set<String> RESERVED = Set.of("connect", "connect_error", "disconnect", "disconnecting",
+            "newListener", "removeListener");
+
+    private Events() {
+    }
+
+    static void checkNotReserved(String event) {
+        if (event == null) {
+            throw new IllegalArgumentException("event name is null");
+        }
+        if (RESERVED.contains(event)) {
+            throw new IllegalArgumentException("\"" + event + "\" is a reserved event name");
+        }
+    }
+
+    /** @return {@code [event, args...]}, the data of an EVENT packet. */
+    static List<Object> eventList(String event, Object[] args) {
+        List<Object> list = new ArrayList<>(args.length + 1);
+        list.add(event);
+        for (Object arg : args) {
+            list.add(arg);
+        }
+        return list;
+    }
+}

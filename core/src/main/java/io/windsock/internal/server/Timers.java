@@ -1,0 +1,33 @@
+package io.windsock.internal.server;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Timeouts that belong to no connection (a broadcast waiting for acks): one daemon thread shared by
+ * every server, which exits when no timer is pending. Timer tasks must only hand work to an executor.
+ */
+final class Timers {
+    private static final ScheduledThreadPoolExecutor TIMER = create();
+
+    private Timers() {
+    }
+
+    private static ScheduledThreadPoolExecutor create() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "windsock-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        timer.setKeepAliveTime(10, TimeUnit.SECONDS);
+        timer.allowCoreThreadTimeOut(true);
+        return timer;
+    }
+
+    static ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+        return TIMER.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+    }
+}

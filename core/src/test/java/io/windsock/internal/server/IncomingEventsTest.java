@@ -1,0 +1,95 @@
+package io.windsock.internal.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.windsock.server.Namespace;
+import io.windsock.server.Socket;
+import io.windsock.server.WindsockOptions;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class IncomingEventsTest {
+    private SocketLayer layer;
+    private Namespace main;
+    private final List<String> log = new ArrayList<>();
+    private final List<Throwable> errors = new ArrayList<>();
+    private Socket socket;
+    private SocketLayer.TestClient client;
+
+    @BeforeEach
+    void setUp() {
+        layer = new SocketLayer(WindsockOptions.builder().errorHandler((s, event, error) -> {
+            errors.add(error);
+            log.add("error " + event + ": " + error.getMessage());
+        }).build());
+        main = layer.server.of("/");
+        main.onConnection(s -> socket = s);
+        client = layer.connect("/", null);
+        client.take();
+    }
+
+    @Test
+    void middlewaresRunInOrderBeforeAnyListenerAndMayChangeArguments() {
+        socket.use((event, args) -> log.add("mw1 " + event + " " + args));
+        socket.use((event, args) -> {
+            log.add("mw2");
+            args.set(0, "changed");
+        });
+        socket.onAny((event, args, ack) -> log.add("any " + event + " " + args));
+        socket.on("e", (args, ack) -> log.add("on " + args));
+        client.send("2[\"e\",\"original\"]");
+        assertEquals(List.of("mw1 e [original]", "mw2", "any e [changed]", "on [changed]"), log);
+    }
+
+    @Test
+    void aMiddlewareRejectsAnEventWithAnErrorThatReachesTheAckAndTheErrorHook() {
+        socket.use((event, args) -> {
+            if ("forbidden".equals(event)) {
+                throw new SecurityException("not allowed");
+            }
+        });
+        socket.onAny((event, args, ack) -> log.add("any " + event));
+        socket.on("forbidden", (args, ack) -> log.add("listener ran"));
+        socket.on("fine", (args, ack) -> ack.send("ok"));
+
+        client.send("27[\"forbidden\",1]");
+        assertEquals(List.of("37[{\"message\":\"not allowed\"}]"), client.take());
+        assertEquals(List.of("error forbidden: not allowed"), log);
+        assertInstanceOf(SecurityException.class, errors.get(0));
+
+        client.send("2[\"forbidden\"]"); // without an ack: only the error hook hears of it
+        assertEquals(List.of(), client.take());
+        client.send("28[\"fine\"]");
+        assertEquals(List.of("38[\"ok\"]"), client.take());
+        assertEquals(2, errors.size());
+    }
+
+    @Test
+    void aReservedEventFromTheClientReachesNoListener() {
+        // The decoder refuses it (as socket.io-parser does): a parse error that closes the connection.
+        socket.onAny((event, args, ack) -> log.add("any " + event));
+        socket.on("disconnect", (args, ack) -> log.add("listener ran"));
+        client.send("2[\"disconnect\",\"fake\"]");
+        assertEquals(1, errors.size(), log::toString);
+        assertEquals(List.of("error null: " + errors.get(0).getMessage()), log);
+        assertTrue(!socket.isConnected());
+    }
+
+    @Test
+    void outgoingListenersSeeOwnEmitsAndBroadcastsThatReachTheSocket() {
+        socket.onAnyOutgoing((event, args) -> log.add("out " + event + " " + args));
+        socket.join("room");
+        socket.emit("own", 1);
+        main.to("room").emit("room event", "x");
+        main.to("other").emit("not for us");
+        socket.broadcast().emit("not for us either");
+        main.volatileEvents().emit("vol");
+        client.transport.writableNow = false;
+        main.volatileEvents().emit("dropped");
+        assertEquals(List.of("out own [1]", "out room event [x]", "out vol []"), log);
+    }
+}

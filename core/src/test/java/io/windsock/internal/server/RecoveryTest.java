@@ -1,0 +1,230 @@
+package io.windsock.internal.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.windsock.adapter.AdapterFactory;
+import io.windsock.adapter.InMemoryAdapter;
+import io.windsock.adapter.PersistedSession;
+import io.windsock.server.ConnectionStateRecovery;
+import io.windsock.server.Namespace;
+import io.windsock.server.Socket;
+import io.windsock.server.WindsockOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.junit.jupiter.api.Test;
+
+class RecoveryTest {
+    private final MutableClock clock = new MutableClock();
+    private final List<Socket> connected = new ArrayList<>();
+    private SocketLayer layer;
+    private Namespace main;
+
+    private void start(ConnectionStateRecovery recovery, AdapterFactory adapter) {
+        layer = new SocketLayer(WindsockOptions.builder().connectionStateRecovery(recovery).adapter(adapter).build());
+        main = layer.server.of("/");
+        main.onConnection(connected::add);
+    }
+
+    private void start() {
+        start(ConnectionStateRecovery.defaults(), ns -> new InMemoryAdapter(ns, clock));
+    }
+
+    /** A first connection: returns its CONNECT reply payload. */
+    private Map<String, Object> firstConnect(SocketLayer.TestClient client) {
+        List<String> got = client.take();
+        assertEquals(1, got.size(), got::toString);
+        return Wire.connectReply(got.get(0));
+    }
+
+    private static String offsetOf(String eventPacket) {
+        List<Object> event = Wire.event(eventPacket);
+        return (String) event.get(event.size() - 1);
+    }
+
+    private static String reconnectAuth(Map<String, Object> reply, String offset) {
+        return "{\"pid\":\"" + reply.get("pid") + "\",\"offset\":\"" + offset + "\"}";
+    }
+
+    @Test
+    void storedEventsCarryAnOffsetAndMissedOnesAreReplayedInOrderAfterTheConnectReply() {
+        start();
+        SocketLayer.TestClient client = layer.connect("/", null);
+        Map<String, Object> reply = firstConnect(client);
+        String sid = (String) reply.get("sid");
+        assertNotNull(reply.get("pid"), "the CONNECT reply carries a pid when recovery is on");
+        assertNotEquals(sid, reply.get("pid"));
+        Socket socket = connected.get(0);
+        socket.join("room");
+        socket.data().put("user", "ann");
+
+        main.to("room").emit("e", 1);
+        socket.emit("direct", 2);
+        socket.emitWithAck(Duration.ofSeconds(30), "asks", 0);
+        main.volatileEvents().emit("vol", 0);
+        List<String> got = client.take();
+        assertEquals(4, got.size(), got::toString);
+        assertEquals(List.of("e", 1), Wire.event(got.get(0)).subList(0, 2));
+        assertEquals(List.of("direct", 2), Wire.event(got.get(1)).subList(0, 2));
+        assertEquals(3, Wire.event(got.get(1)).size(), "an emit to one socket is stored too");
+        assertTrue(got.get(2).matches("2\\d+\\[\"asks\",0]"), "an event with an ack gets no offset: " + got.get(2));
+        assertEquals("2[\"vol\",0]", got.get(3), "a volatile event gets no offset");
+        String lastOffset = offsetOf(got.get(1));
+
+        client.drop();
+        assertFalse(socket.isConnected());
+        main.to("room").emit("e", 3);
+        main.to("other").emit("not for it", 0);
+        main.emit("all", 4);
+        main.except("room").emit("not for it", 0);
+        main.to("room").volatileEvents().emit("vol", 0);
+
+        SocketLayer.TestClient again = layer.connect("/", reconnectAuth(reply, lastOffset));
+        got = again.take();
+        assertEquals(3, got.size(), got::toString);
+        assertEquals(Map.of("sid", sid, "pid", reply.get("pid")), Wire.connectReply(got.get(0)));
+        assertEquals(List.of("e", 3), Wire.event(got.get(1)).subList(0, 2));
+        assertEquals(List.of("all", 4), Wire.event(got.get(2)).subList(0, 2));
+
+        Socket recovered = connected.get(1);
+        assertTrue(recovered.recovered());
+        assertEquals(sid, recovered.id());
+        assertEquals(Set.of(sid, "room"), recovered.rooms());
+        assertEquals(Map.of("user", "ann"), recovered.data());
+        main.to("room").emit("e", 5);
+        assertEquals(List.of("e", 5), Wire.event(again.take().get(0)).subList(0, 2));
+    }
+
+    @Test
+    void anExpiredSessionIsPurgedAndTheClientConnectsAfresh() {
+        start();
+        SocketLayer.TestClient client = layer.connect("/", null);
+        Map<String, Object> reply = firstConnect(client);
+        connected.get(0).emit("e", 1);
+        String offset = offsetOf(client.take().get(0));
+        client.drop();
+        InMemoryAdapter adapter = (InMemoryAdapter) layer.server.of("/").adapter();
+        assertEquals(1, adapter.persistedSessionCount());
+
+        clock.advance(Duration.ofMinutes(2).plusMillis(1));
+        adapter.purgeExpired();
+        assertEquals(0, adapter.persistedSessionCount());
+        assertEquals(0, adapter.storedEventCount());
+
+        SocketLayer.TestClient again = layer.connect("/", reconnectAuth(reply, offset));
+        Map<String, Object> second = firstConnect(again);
+        assertNotEquals(reply.get("sid"), second.get("sid"));
+        assertNotEquals(reply.get("pid"), second.get("pid"));
+        assertFalse(connected.get(1).recovered());
+    }
+
+    @Test
+    void aSessionIsKeptForTheWholeWindowAndUsedOnce() {
+        start();
+        SocketLayer.TestClient client = layer.connect("/", null);
+        Map<String, Object> reply = firstConnect(client);
+        connected.get(0).emit("e", 1);
+        String offset = offsetOf(client.take().get(0));
+        client.drop();
+        clock.advance(Duration.ofMinutes(2));
+
+        SocketLayer.TestClient again = layer.connect("/", reconnectAuth(reply, offset));
+        assertEquals(reply.get("sid"), Wire.sid(again.take().get(0)));
+        again.drop();
+        // Dropped again right away: its new session is kept, but the old pid is not restored twice.
+        SocketLayer.TestClient third = layer.connect("/", reconnectAuth(reply, offset));
+        assertEquals(reply.get("sid"), Wire.sid(third.take().get(0)), "the same pid was persisted again");
+        SocketLayer.TestClient fourth = layer.connect("/", reconnectAuth(reply, offset));
+        assertNotEquals(reply.get("sid"), Wire.sid(fourth.take().get(0)), "used once: not while third holds it");
+    }
+
+    @Test
+    void aVoluntaryDisconnectIsNotRecoverable() {
+        start();
+        SocketLayer.TestClient client = layer.connect("/", null);
+        Map<String, Object> reply = firstConnect(client);
+        connected.get(0).emit("e", 1);
+        String offset = offsetOf(client.take().get(0));
+        client.send("1");
+        SocketLayer.TestClient again = layer.connect("/", reconnectAuth(reply, offset));
+        assertNotEquals(reply.get("sid"), Wire.sid(again.take().get(0)));
+    }
+
+    @Test
+    void anUnknownOffsetMeansNoRecovery() {
+        start();
+        SocketLayer.TestClient client = layer.connect("/", null);
+        Map<String, Object> reply = firstConnect(client);
+        client.drop();
+        SocketLayer.TestClient again = layer.connect("/", reconnectAuth(reply, "zz9"));
+        assertNotEquals(reply.get("sid"), Wire.sid(again.take().get(0)));
+        assertFalse(connected.get(1).recovered());
+    }
+
+    @Test
+    void withoutSkipMiddlewaresARecoveredSocketPassesThemWithItsOldIdAndData() {
+        start(new ConnectionStateRecovery(Duration.ofMinutes(1), false), ns -> new InMemoryAdapter(ns, clock));
+        List<String> seen = new ArrayList<>();
+        main.use(socket -> seen.add(socket.id() + " recovered=" + socket.recovered() + " data=" + socket.data()));
+        SocketLayer.TestClient client = layer.connect("/", null);
+        Map<String, Object> reply = firstConnect(client);
+        connected.get(0).data().put("k", "v");
+        connected.get(0).emit("e", 1);
+        String offset = offsetOf(client.take().get(0));
+        client.drop();
+        layer.connect("/", reconnectAuth(reply, offset)).take();
+        assertEquals(List.of(reply.get("sid") + " recovered=false data={}",
+                reply.get("sid") + " recovered=true data={k=v}"), seen);
+    }
+
+    @Test
+    void anEventBroadcastWhileTheSessionIsRestoredArrivesExactlyOnce() {
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        start(ConnectionStateRecovery.defaults(), ns -> new InMemoryAdapter(ns, clock) {
+            @Override
+            public CompletionStage<List<List<Object>>> missedPackets(PersistedSession session, String offset) {
+                // Collected only when the test says so: what is broadcast before then is both live and missed.
+                return release.thenCompose(ignored -> super.missedPackets(session, offset));
+            }
+        });
+        SocketLayer.TestClient client = layer.connect("/", null);
+        Map<String, Object> reply = firstConnect(client);
+        connected.get(0).join("room");
+        main.to("room").emit("e", 1);
+        String offset = offsetOf(client.take().get(0));
+        client.drop();
+        main.to("room").emit("e", 2);
+
+        SocketLayer.TestClient again = layer.connect("/", reconnectAuth(reply, offset));
+        assertEquals(List.of(), again.take(), "nothing before the CONNECT reply");
+        main.to("room").emit("e", 3); // the socket is back in its room, connecting: held
+        release.complete(null);
+        main.to("room").emit("e", 4);
+
+        List<String> got = again.take();
+        assertEquals(4, got.size(), got::toString);
+        assertEquals(reply.get("sid"), Wire.sid(got.get(0)));
+        for (int i = 1; i <= 3; i++) {
+            assertEquals(List.of("e", i + 1), Wire.event(got.get(i)).subList(0, 2), got::toString);
+        }
+    }
+
+    @Test
+    void withoutRecoveryTheConnectReplyHasOnlyTheSidAndEventsNoOffset() {
+        start(null, InMemoryAdapter::new);
+        SocketLayer.TestClient client = layer.connect("/", null);
+        Map<String, Object> reply = firstConnect(client);
+        assertEquals(Set.of("sid"), reply.keySet());
+        connected.get(0).emit("e", 1);
+        main.emit("all");
+        assertEquals(List.of("2[\"e\",1]", "2[\"all\"]"), client.take());
+    }
+}
