@@ -11,6 +11,7 @@ import io.windsock.internal.transport.ClientBundle;
 import io.windsock.internal.transport.HttpFallback;
 import io.windsock.internal.transport.HttpServer;
 import io.windsock.internal.transport.TransportConfig;
+import io.windsock.server.BroadcastOperator;
 import io.windsock.server.Namespace;
 import io.windsock.server.NamespaceMatcher;
 import io.windsock.server.WindsockOptions;
@@ -88,11 +89,12 @@ public final class Windsock implements AutoCloseable {
         return this;
     }
 
-    /** Disconnects every client and stops. Idempotent. */
+    /** Disconnects every client, closes the namespaces' adapters and stops. Idempotent. */
     public synchronized void stop() {
         if (http != null) {
             http.stop();
             http = null;
+            sockets.closeAdapters();
         }
         if (ownedExecutor != null) {
             ownedExecutor.shutdown();
@@ -131,6 +133,26 @@ public final class Windsock implements AutoCloseable {
     /** Sends an event to every socket of the main namespace. */
     public void emit(String event, Object... args) {
         of("/").emit(event, args);
+    }
+
+    /** @return an operator selecting every socket of the main namespace (see {@link Namespace#broadcast()}). */
+    public BroadcastOperator broadcast() {
+        return of("/").broadcast();
+    }
+
+    /** @return an operator selecting the sockets of the main namespace in these rooms, from any thread. */
+    public BroadcastOperator to(String... rooms) {
+        return of("/").to(rooms);
+    }
+
+    /** Same as {@link #to}. */
+    public BroadcastOperator in(String... rooms) {
+        return of("/").to(rooms);
+    }
+
+    /** @return an operator selecting every socket of the main namespace but those in these rooms. */
+    public BroadcastOperator except(String... rooms) {
+        return of("/").except(rooms);
     }
 
     /** @return the Socket.IO layer, for the modules built on it. */

@@ -106,6 +106,17 @@ public final class SocketIoServer {
         return namespaces.values();
     }
 
+    /** Closes every namespace's adapter (the server stopped). */
+    public void closeAdapters() {
+        for (NamespaceImpl namespace : namespaces.values()) {
+            try {
+                namespace.adapter().close();
+            } catch (RuntimeException e) {
+                log.warn("closing the adapter of {} failed", namespace.name(), e);
+            }
+        }
+    }
+
     private static void logError(io.windsock.server.Socket socket, String event, Throwable error) {
         String where = socket == null ? "" : " (socket " + socket.id() + " in " + socket.namespace().name()
                 + (event == null ? "" : ", event '" + event + "'") + ")";
