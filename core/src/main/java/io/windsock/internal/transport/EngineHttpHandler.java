@@ -141,6 +141,11 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         String body = get ? null : request.content().toString(StandardCharsets.UTF_8);
         boolean binaryBody = !get && "application/octet-stream".equalsIgnoreCase(
                 request.headers().get(HttpHeaderNames.CONTENT_TYPE));
+        if (get && session.transport() instanceof PollingTransport polling) {
+            // Set now, not in the task: when the connection closes before the task has run on the
+            // session's thread, channelInactive must still reach the session (queued behind the poll).
+            waitingPoll = polling;
+        }
         runOn(session, () -> {
             if (!(session.transport() instanceof PollingTransport polling)) {
                 fail(ctx, info, EngineError.BAD_REQUEST, false);
