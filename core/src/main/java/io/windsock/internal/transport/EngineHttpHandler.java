@@ -107,6 +107,11 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             fail(ctx, info, EngineError.BAD_REQUEST, false);
             return;
         }
+        if (upgrade && !"websocket".equals(transport)) {
+            // Only the websocket transport takes upgrades (the reference closes such a WebSocket at once).
+            fail(ctx, info, EngineError.BAD_REQUEST, true);
+            return;
+        }
         EngineCodec codec = EngineCodec.forProtocol(protocolOf(first(query, "EIO")));
         if (codec == null) {
             fail(ctx, info, EngineError.UNSUPPORTED_PROTOCOL_VERSION, upgrade);
