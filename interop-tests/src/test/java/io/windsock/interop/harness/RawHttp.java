@@ -1,0 +1,207 @@
+package io.windsock.interop.harness;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * HTTP/1.1 over a plain socket, for requests no well-behaved client sends: any bytes out, the response
+ * parsed as it comes, and whether the server then closed the connection. Every read is bounded by
+ * {@link Mailbox#DEFAULT_TIMEOUT}.
+ */
+public final class RawHttp implements AutoCloseable {
+    /** A response: status, headers (names in lower case) and body as text. */
+    public record Response(int status, Map<String, String> headers, String body) {
+        public String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+    }
+
+    /** Bounds every wait. */
+    public static final java.time.Duration TIMEOUT = Mailbox.DEFAULT_TIMEOUT;
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    private RawHttp(int port) throws IOException {
+        socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", port), (int) Mailbox.DEFAULT_TIMEOUT.toMillis());
+        socket.setSoTimeout((int) Mailbox.DEFAULT_TIMEOUT.toMillis());
+        socket.setTcpNoDelay(true);
+        in = socket.getInputStream();
+        out = socket.getOutputStream();
+    }
+
+    public static RawHttp connect(int port) {
+        try {
+            return new RawHttp(port);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * One request on a new connection ({@code Connection: close}); returns the response.
+     *
+     * @param headers extra header lines, e.g. {@code "Origin: x"}
+     */
+    public static Response request(int port, String method, String target, String body, String... headers) {
+        try (RawHttp http = connect(port)) {
+            http.send(method, target, body, headers);
+            return http.read();
+        }
+    }
+
+    /** Starts a request whose answer comes later (a long-polling GET), on its own connection. */
+    public static CompletableFuture<Response> requestAsync(int port, String method, String target, String body,
+                                                           String... headers) {
+        RawHttp http = connect(port);
+        http.send(method, target, body, headers);
+        return CompletableFuture.supplyAsync(() -> {
+            try (http) {
+                return http.read();
+            }
+        });
+    }
+
+    /** Writes a request with {@code Host}, {@code Connection: close} unless given, and {@code Content-Length} for a body. */
+    public void send(String method, String target, String body, String... headers) {
+        StringBuilder request = new StringBuilder().append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
+        request.append("Host: 127.0.0.1:").append(socket.getPort()).append("\r\n");
+        boolean connection = false;
+        for (String header : headers) {
+            request.append(header).append("\r\n");
+            connection |= header.toLowerCase(Locale.ROOT).startsWith("connection:");
+        }
+        if (!connection) {
+            request.append("Connection: close\r\n");
+        }
+        byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        if (body != null) {
+            request.append("Content-Length: ").append(content.length).append("\r\n");
+        }
+        request.append("\r\n");
+        byte[] head = request.toString().getBytes(StandardCharsets.ISO_8859_1);
+        byte[] all = new byte[head.length + content.length];
+        System.arraycopy(head, 0, all, 0, head.length);
+        System.arraycopy(content, 0, all, head.length, content.length);
+        write(all);
+    }
+
+    /** Writes raw bytes. A server that already closed the connection may make this fail; that is returned as false. */
+    public boolean write(byte[] bytes) {
+        try {
+            out.write(bytes);
+            out.flush();
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Reads one response (Content-Length, chunked, or up to the end of the connection). */
+    public Response read() {
+        try {
+            String statusLine = readLine();
+            if (statusLine == null) {
+                throw new AssertionError("the connection closed before a response");
+            }
+            String[] parts = statusLine.split(" ", 3);
+            int status = Integer.parseInt(parts[1]);
+            Map<String, String> headers = new LinkedHashMap<>();
+            String line;
+            while ((line = readLine()) != null && !line.isEmpty()) {
+                int colon = line.indexOf(':');
+                headers.merge(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim(),
+                        (a, b) -> a + ", " + b);
+            }
+            byte[] body;
+            if (headers.containsKey("content-length")) {
+                body = in.readNBytes(Integer.parseInt(headers.get("content-length")));
+            } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+                ByteArrayOutputStream chunks = new ByteArrayOutputStream();
+                int size;
+                while ((size = Integer.parseInt(readLine().trim().split(";")[0], 16)) > 0) {
+                    chunks.write(in.readNBytes(size));
+                    readLine();
+                }
+                readLine();
+                body = chunks.toByteArray();
+            } else {
+                body = in.readAllBytes();
+            }
+            return new Response(status, headers, new String(body, StandardCharsets.UTF_8));
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("no response within " + Mailbox.DEFAULT_TIMEOUT.toMillis() + " ms");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @return whether the server closes the connection (end of stream or reset) within the timeout. */
+    public boolean closedByServer() {
+        try {
+            byte[] buffer = new byte[1024];
+            while (in.read(buffer) != -1) {
+                // Drain whatever else comes until the end of the stream.
+            }
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (SocketException e) {
+            return true; // reset
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String readLine() throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) != -1) {
+            if (c == '\n') {
+                byte[] bytes = line.toByteArray();
+                int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+                return new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
+            }
+            line.write(c);
+        }
+        return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Waits for a response that was started with {@link #requestAsync}. */
+    public static Response await(CompletableFuture<Response> response) {
+        try {
+            return response.get(Mailbox.DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("no response within " + Mailbox.DEFAULT_TIMEOUT.toMillis() + " ms");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new AssertionError("the request failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // nothing to do
+        }
+    }
+}
