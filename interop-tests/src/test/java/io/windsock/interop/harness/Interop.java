@@ -65,7 +65,12 @@ public final class Interop implements AfterEachCallback {
 
     /** Starts a Node process running socket.io-client 4.x. */
     public NodeClient client() {
-        NodeClient client = NodeClient.start();
+        return client(NodeClient.SCRIPT);
+    }
+
+    /** Starts a Node process running another driver script with the same commands. */
+    public NodeClient client(String driverScript) {
+        NodeClient client = NodeClient.start(driverScript);
         synchronized (this) {
             processes.add(client.process());
         }

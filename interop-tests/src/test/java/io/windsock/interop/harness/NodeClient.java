@@ -22,9 +22,17 @@ public final class NodeClient implements AutoCloseable {
         this.process = process;
     }
 
-    /** Starts the driver and waits until socket.io-client is loaded. */
+    /** Starts the socket.io-client 4.x driver and waits until it is loaded. */
     public static NodeClient start() {
-        NodeProcess process = NodeProcess.start(SCRIPT, Map.of());
+        return start(SCRIPT);
+    }
+
+    /**
+     * Starts a driver script that speaks the same commands (e.g. one for another client version) and
+     * waits for its {@code ready} line.
+     */
+    public static NodeClient start(String script) {
+        NodeProcess process = NodeProcess.start(script, Map.of());
         try {
             process.lines().take(line -> "ready".equals(line.path("type").asText()), "the driver's ready line");
         } catch (AssertionError e) {
