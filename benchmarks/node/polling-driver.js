@@ -3,8 +3,8 @@
 // measures --duration seconds: acks/s, latency percentiles from a histogram, and the server's CPU
 // per ack (user and system separately) from /proc/<--server-pid>/stat. Appends one JSON line to --out,
 // in the same shape as the Java driver's.
-// Requests go through one keep-alive http.Agent, as a browser reuses its connections (the client's
-// Node default is a new TCP connection per request).
+// --agent keepalive (default): requests go through one keep-alive http.Agent, as a browser reuses its
+// connections. --agent none: the client's Node default, a new TCP connection for every request.
 "use strict";
 const fs = require("fs");
 const http = require("http");
@@ -39,7 +39,8 @@ let recording = false;
 let running = true;
 let ops = 0;
 let closed = 0;
-const agent = new http.Agent({ keepAlive: true });
+const agentMode = opts.agent || "keepalive";
+const agent = agentMode === "none" ? false : new http.Agent({ keepAlive: true });
 
 function connect() {
   return new Promise((resolve, reject) => {
@@ -52,6 +53,7 @@ function connect() {
     });
     socket.once("connect", () => resolve(socket));
     socket.once("connect_error", reject);
+    setTimeout(() => reject(new Error("no CONNECT within 10 s")), 10000).unref();
     socket.on("disconnect", () => {
       if (running) closed++;
     });
@@ -99,6 +101,7 @@ async function main() {
     rate: 0,
     payload: payload.length,
     transport: "polling",
+    agent: agentMode,
     ops,
     seconds: round(seconds, 3),
     opsPerSec: round(ops / seconds, 1),

@@ -216,7 +216,7 @@ public final class Driver implements RawClient.Listener {
             }
             return null;
         });
-        allJoined.get(120, TimeUnit.SECONDS);
+        allJoined.get(30 + clientCount / 500, TimeUnit.SECONDS);
         double broadcastsPerSecond = rate / clientCount;
         onLoop(() -> {
             phase = Phase.FANOUT;

@@ -1,0 +1,198 @@
+#!/usr/bin/env bash
+# Runs every benchmark scenario against every peer and writes results, medians, tables and a chart.
+#
+#   benchmarks/run.sh [--reps 3] [--warmup 4] [--duration 8] [--scenarios "s1-echo-closed ..."]
+#                     [--peers "windsock node-socketio ..."] [--out DIR] [--no-build] [--quick]
+#                     [--wait-quiet MINUTES] [--jfr]
+#
+# --jfr records each Java server with JDK Flight Recorder (settings=profile) and writes a summary of
+# its CPU samples by top frame next to the logs (it costs a few per cent: profile in a separate run).
+#
+# Each run starts a fresh server process pinned to core $SERVER_CPU (default 1) and a driver pinned
+# to core $DRIVER_CPU (default 0); peers are interleaved (their order rotates every repetition);
+# compression is off everywhere. Results: DIR/results.jsonl (one line per run), DIR/summary.{csv,json,md},
+# DIR/chart.svg, DIR/machine.txt, DIR/logs/. See docs/benchmarks.md.
+set -euo pipefail
+
+BENCH=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$BENCH/.." && pwd)
+SERVER_CPU=${SERVER_CPU:-1}
+DRIVER_CPU=${DRIVER_CPU:-0}
+# The JVM sees the affinity mask (one CPU), so it would pick SerialGC: name the collector.
+SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:--XX:+UseG1GC -Xmx1g}
+DRIVER_JAVA_OPTS=${DRIVER_JAVA_OPTS:--XX:+UseParallelGC -Xmx1g}
+
+REPS=3
+WARMUP=4
+DURATION=8
+BUILD=1
+WAIT_QUIET=0
+JFR=0
+OUT=""
+SCENARIOS="s1-echo-closed s2-echo-20k s3-fanout-1k s3-fanout-10k s4-storm-10k s5-polling-echo s5b-polling-newconn"
+PEERS="windsock windsock-inline node-socketio netty-socketio netty-echo"
+STORM_CLIENTS=10000
+FANOUT_BIG=10000
+
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --reps) REPS=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
+    --duration) DURATION=$2; shift 2 ;;
+    --scenarios) SCENARIOS=$2; shift 2 ;;
+    --peers) PEERS=$2; shift 2 ;;
+    --out) OUT=$2; shift 2 ;;
+    --no-build) BUILD=0; shift ;;
+    --wait-quiet) WAIT_QUIET=$2; shift 2 ;;
+    --jfr) JFR=1; shift ;;
+    --quick) REPS=1; WARMUP=2; DURATION=3; STORM_CLIENTS=2000; FANOUT_BIG=2000; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+OUT=${OUT:-$BENCH/results/$(date -u +%Y%m%dT%H%M%SZ)}
+mkdir -p "$OUT/logs"
+RESULTS=$OUT/results.jsonl
+HARNESS=$BENCH/harness/target
+NSIO=$BENCH/netty-socketio-peer/target
+HCP="$HARNESS/classes:$HARNESS/lib/*"
+NCP="$NSIO/classes:$NSIO/lib/*"
+
+if [[ $BUILD == 1 ]]; then
+  echo "building..."
+  (cd "$ROOT" && mvn -q -B package -Dmaven.test.skip=true -pl benchmarks/harness,benchmarks/netty-socketio-peer -am)
+fi
+if [[ ! -d $BENCH/node/node_modules ]]; then
+  (cd "$BENCH/node" && npm ci --no-audit --no-fund --silent)
+fi
+
+# Other builds or tests on the machine skew every figure: wait for them (up to WAIT_QUIET minutes).
+others() { pgrep -fa 'surefire|plexus-classworlds' | grep -v "^$$ " || true; }
+if [[ $WAIT_QUIET -gt 0 ]]; then
+  for ((m = 0; m < WAIT_QUIET; m++)); do
+    [[ -z $(others) ]] && break
+    echo "other builds are running; waiting ($m/$WAIT_QUIET min)"; sleep 60
+  done
+fi
+
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "nproc: $(nproc)"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+  echo "memory: $(free -h | awk '/^Mem:/ {print $2}')"
+  echo "kernel: $(uname -r)"
+  echo "java: $(java -version 2>&1 | head -1)"
+  echo "node: $(node --version)"
+  echo "socket.io: $(node -p 'require("'"$BENCH"'/node/node_modules/socket.io/package.json").version')"
+  echo "socket.io-client: $(node -p 'require("'"$BENCH"'/node/node_modules/socket.io-client/package.json").version')"
+  echo "server cpu: $SERVER_CPU, driver cpu: $DRIVER_CPU"
+  echo "server JVM options: $SERVER_JAVA_OPTS"
+  echo "reps: $REPS, warmup: ${WARMUP}s, duration: ${DURATION}s"
+  echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "other builds at start: $(others | wc -l)"
+} | tee "$OUT/machine.txt"
+
+peers_for() {
+  case $1 in
+    s1-echo-closed|s2-echo-20k) echo "$PEERS" ;;
+    # The ceiling has no polling. netty-socketio 2.0.14 never answers the CONNECT of a client that
+    # reuses its connections (keep-alive agent), so it runs only in s5b.
+    s5-polling-echo) echo "$PEERS" | tr ' ' '\n' | grep -vxE 'netty-echo|windsock-inline|netty-socketio' | tr '\n' ' ' ;;
+    s5b-polling-newconn) echo "$PEERS" | tr ' ' '\n' | grep -vxE 'netty-echo|windsock-inline' | tr '\n' ' ' ;;
+    *) echo "$PEERS" | tr ' ' '\n' | grep -vx 'windsock-inline' | tr '\n' ' ' ;;
+  esac
+}
+
+SERVER_PID=""
+STATS=$OUT/node-stats.json
+start_peer() {
+  local peer=$1 port=$2 log=$3 jfr=$4
+  local SERVER_JAVA_OPTS=$SERVER_JAVA_OPTS
+  if [[ $JFR == 1 ]]; then
+    SERVER_JAVA_OPTS="$SERVER_JAVA_OPTS -XX:StartFlightRecording=filename=$jfr,settings=profile,dumponexit=true"
+  fi
+  case $peer in
+    windsock) taskset -c "$SERVER_CPU" java $SERVER_JAVA_OPTS -cp "$HCP" io.windsock.benchmarks.peers.WindsockPeer "$port" >"$log" 2>&1 & ;;
+    windsock-inline) taskset -c "$SERVER_CPU" java $SERVER_JAVA_OPTS -cp "$HCP" io.windsock.benchmarks.peers.WindsockPeer "$port" --inline-handlers >"$log" 2>&1 & ;;
+    netty-socketio) taskset -c "$SERVER_CPU" java $SERVER_JAVA_OPTS -cp "$NCP" io.windsock.benchmarks.peers.NettySocketIoPeer "$port" >"$log" 2>&1 & ;;
+    netty-echo) taskset -c "$SERVER_CPU" java $SERVER_JAVA_OPTS -cp "$HCP" io.windsock.benchmarks.peers.NettyEchoPeer "$port" >"$log" 2>&1 & ;;
+    node-socketio) BENCH_STATS_FILE=$STATS taskset -c "$SERVER_CPU" node --expose-gc "$BENCH/node/server.js" "$port" >"$log" 2>&1 & ;;
+    *) echo "unknown peer $peer" >&2; return 1 ;;
+  esac
+  SERVER_PID=$!
+  for ((i = 0; i < 300; i++)); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+    kill -0 "$SERVER_PID" 2>/dev/null || { echo "$peer died at start: $(tail -3 "$log")" >&2; return 1; }
+    sleep 0.1
+  done
+  echo "$peer did not open port $port" >&2
+  return 1
+}
+
+stop_peer() {
+  [[ -z $SERVER_PID ]] && return
+  kill -TERM "$SERVER_PID" 2>/dev/null || true
+  for ((i = 0; i < 50; i++)); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+}
+trap stop_peer EXIT
+
+run_driver() {
+  local scenario=$1 peer=$2 port=$3 rep=$4
+  local runtime=java
+  [[ $peer == node-socketio ]] && runtime=node
+  local common=(--port "$port" --server-pid "$SERVER_PID" --peer "$peer" --rep "$rep" --label "$scenario"
+    --out "$RESULTS" --warmup "$WARMUP" --duration "$DURATION")
+  local java_driver=(timeout 600 taskset -c "$DRIVER_CPU" java $DRIVER_JAVA_OPTS -cp "$HCP" io.windsock.benchmarks.load.Driver
+    --runtime "$runtime" --node-stats-file "$STATS")
+  case $scenario in
+    s1-echo-closed) "${java_driver[@]}" "${common[@]}" --scenario echo-closed --clients 100 ;;
+    s2-echo-20k) "${java_driver[@]}" "${common[@]}" --scenario echo-rate --clients 100 --rate 20000 ;;
+    s3-fanout-1k) "${java_driver[@]}" "${common[@]}" --scenario fanout --clients 1000 --rate 50000 --concurrency 500 ;;
+    s3-fanout-10k) "${java_driver[@]}" "${common[@]}" --scenario fanout --clients "$FANOUT_BIG" --rate 50000 --concurrency 500 ;;
+    s4-storm-10k) "${java_driver[@]}" "${common[@]}" --scenario storm --clients "$STORM_CLIENTS" --concurrency 500 \
+        --warmup-connections 1000 ;;
+    s5-polling-echo) timeout 600 taskset -c "$DRIVER_CPU" node "$BENCH/node/polling-driver.js" "${common[@]}" --clients 50 \
+        --agent keepalive ;;
+    s5b-polling-newconn) timeout 600 taskset -c "$DRIVER_CPU" node "$BENCH/node/polling-driver.js" "${common[@]}" --clients 50 \
+        --agent none ;;
+    *) echo "unknown scenario $scenario" >&2; return 1 ;;
+  esac
+}
+
+PORT=$((21000 + RANDOM % 2000))
+start_time=$(date +%s)
+for ((rep = 1; rep <= REPS; rep++)); do
+  for scenario in $SCENARIOS; do
+    read -r -a peers <<<"$(peers_for "$scenario")"
+    n=${#peers[@]}
+    for ((k = 0; k < n; k++)); do
+      peer=${peers[$(((k + rep - 1) % n))]} # rotate the order every repetition
+      PORT=$((PORT + 1))
+      log="$OUT/logs/$scenario-$peer-$rep.log"
+      jfr="$OUT/logs/$scenario-$peer-$rep.jfr"
+      printf '[%4ds] rep %d %-16s %-15s ' $(($(date +%s) - start_time)) "$rep" "$scenario" "$peer"
+      if ! start_peer "$peer" "$PORT" "$log" "$jfr"; then
+        echo "{\"peer\":\"$peer\",\"scenario\":\"$scenario\",\"rep\":$rep,\"failed\":\"server did not start\"}" >>"$RESULTS"
+        stop_peer; continue
+      fi
+      sleep 0.5
+      if ! run_driver "$scenario" "$peer" "$PORT" "$rep" >"$OUT/logs/$scenario-$peer-$rep.driver.log" 2>&1; then
+        echo -n "(driver failed) "
+      fi
+      tail -1 "$OUT/logs/$scenario-$peer-$rep.driver.log" | cut -c1-400 | sed -E 's/.*"opsPerSec":([0-9.]+).*"serverCpuUsPerOp":([0-9.]+).*"driverCpuPct":([0-9.]+).*/ops\/s \1, server µs\/op \2, driver cpu \3%/'
+      stop_peer
+      if [[ -f $jfr ]]; then
+        java -cp "$HCP" io.windsock.benchmarks.report.JfrTop "$jfr" >"${jfr%.jfr}.profile.txt" 2>&1 || true
+      fi
+      sleep 1
+    done
+  done
+done
+echo "other builds at end: $(others | wc -l)" | tee -a "$OUT/machine.txt"
+echo "total: $(($(date +%s) - start_time)) s" | tee -a "$OUT/machine.txt"
+
+java -cp "$HCP" io.windsock.benchmarks.report.Report "$RESULTS" "$OUT" >/dev/null
+echo "results: $OUT (summary.md, summary.csv, summary.json, chart.svg)"
