@@ -453,7 +453,8 @@ class SocketIoClientV4Test {
         node.freeze();
         assertEquals(DisconnectReason.PING_TIMEOUT, reasons.take());
         long tookMs = (System.nanoTime() - frozenAt) / 1_000_000;
-        assertTrue(tookMs <= 3 * (interval.toMillis() + timeout.toMillis()),
+        // At most one interval until the unanswered ping, then the timeout; the rest is slack for a busy machine.
+        assertTrue(tookMs <= interval.toMillis() + timeout.toMillis() + 2_000,
                 () -> "the ping timeout took " + tookMs + " ms");
         assertTrue(server.of("/").sockets().isEmpty());
     }
