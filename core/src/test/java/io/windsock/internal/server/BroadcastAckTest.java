@@ -125,14 +125,12 @@ class BroadcastAckTest {
     void aSocketDropsTheRegistrationsOfBroadcastsThatTimedOut() throws Exception {
         client("room");
         SocketImpl socket = (SocketImpl) connected.get(0);
-        List<CompletableFuture<List<Object>>> futures = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            futures.add(main.to("room").timeout(Duration.ZERO).emitWithAck("q", i));
-        }
-        for (CompletableFuture<List<Object>> f : futures) {
-            assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
+            CompletableFuture<List<Object>> f = main.to("room").timeout(Duration.ZERO).emitWithAck("q", i);
+            assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS)); // timed out, never acked
         }
         main.to("room").timeout(LONG).emitWithAck("last");
-        assertTrue(socket.pendingAckCount() < 40, "swept: " + socket.pendingAckCount());
+        // Swept when the count reached 32 (all but the newest were finished): at most 10 left since.
+        assertTrue(socket.pendingAckCount() <= 10, "swept: " + socket.pendingAckCount());
     }
 }
