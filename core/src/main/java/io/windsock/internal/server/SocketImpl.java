@@ -34,7 +34,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -62,13 +61,8 @@ final class SocketImpl implements Socket, LocalSocket {
     private final Handshake handshake;
     private final SerialExecutor executor;
     private final Map<String, Object> data = new ConcurrentHashMap<>();
-    private final Map<String, EventListener> listeners = new ConcurrentHashMap<>();
-    private final List<EventMiddleware> middlewares = new CopyOnWriteArrayList<>();
-    private final List<CatchAllListener> anyListeners = new CopyOnWriteArrayList<>();
-    private final List<OutgoingListener> outgoingListeners = new CopyOnWriteArrayList<>();
-    private final List<Consumer<DisconnectReason>> disconnectListeners = new CopyOnWriteArrayList<>();
+    private final SocketListeners listeners;
     private final SocketAcks acks;
-    private volatile CatchAllListener fallback;
 
     private final Object outLock = new Object();
     /** Written under outLock. */
@@ -85,6 +79,7 @@ final class SocketImpl implements Socket, LocalSocket {
         this.handshake = new Handshake(client.session().request(), auth, Instant.now());
         this.executor = new SerialExecutor(client.server().executor());
         this.acks = new SocketAcks(executor);
+        this.listeners = new SocketListeners(this, client.server().errorHandler());
         if (namespace.recovery() != null) {
             this.pid = Ids.newId();
         }
@@ -145,43 +140,43 @@ final class SocketImpl implements Socket, LocalSocket {
 
     @Override
     public Socket on(String event, EventListener listener) {
-        listeners.put(event, listener);
+        listeners.on(event, listener);
         return this;
     }
 
     @Override
     public Socket off(String event) {
-        listeners.remove(event);
+        listeners.off(event);
         return this;
     }
 
     @Override
     public Socket use(EventMiddleware middleware) {
-        middlewares.add(middleware);
+        listeners.use(middleware);
         return this;
     }
 
     @Override
     public Socket onAny(CatchAllListener listener) {
-        anyListeners.add(listener);
+        listeners.onAny(listener);
         return this;
     }
 
     @Override
     public Socket onAnyOutgoing(OutgoingListener listener) {
-        outgoingListeners.add(listener);
+        listeners.onAnyOutgoing(listener);
         return this;
     }
 
     @Override
     public Socket fallback(CatchAllListener listener) {
-        fallback = listener;
+        listeners.fallback(listener);
         return this;
     }
 
     @Override
     public Socket onDisconnect(Consumer<DisconnectReason> listener) {
-        disconnectListeners.add(listener);
+        listeners.onDisconnect(listener);
         return this;
     }
 
@@ -305,20 +300,9 @@ final class SocketImpl implements Socket, LocalSocket {
     }
 
     private void notifyOutgoing(SocketPacket packet) {
-        if (outgoingListeners.isEmpty() || packet.args().isEmpty()) {
-            return;
+        if (listeners.hasOutgoingListeners()) {
+            executor.execute(() -> listeners.outgoing(packet));
         }
-        String event = String.valueOf(packet.args().get(0));
-        List<Object> args = packet.args().subList(1, packet.args().size());
-        executor.execute(() -> {
-            for (OutgoingListener listener : outgoingListeners) {
-                try {
-                    listener.onEvent(event, args);
-                } catch (Exception e) {
-                    client.server().errorHandler().onError(this, event, e);
-                }
-            }
-        });
     }
 
     @Override
@@ -448,13 +432,7 @@ final class SocketImpl implements Socket, LocalSocket {
         executor.execute(() -> {
             acks.closeAll(leavingId, reason);
             if (previous == State.CONNECTED) {
-                for (Consumer<DisconnectReason> listener : disconnectListeners) {
-                    try {
-                        listener.accept(reason);
-                    } catch (RuntimeException e) {
-                        client.server().errorHandler().onError(this, "disconnect", e);
-                    }
-                }
+                listeners.disconnected(reason);
             }
         });
     }
@@ -473,33 +451,8 @@ final class SocketImpl implements Socket, LocalSocket {
                     new ClientError("reserved event name '" + event + "' sent by client " + client.session().id()));
             return;
         }
-        List<Object> args = new ArrayList<>(all.subList(1, all.size()));
-        Ack ack = packet.hasId() ? new AckImpl(packet.id()) : Ack.NONE;
-        for (EventMiddleware middleware : middlewares) {
-            try {
-                middleware.handle(event, args);
-            } catch (Exception e) {
-                client.server().errorHandler().onError(this, event, e);
-                ack.send(Map.of("message", e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-                return;
-            }
-        }
-        try {
-            for (CatchAllListener any : anyListeners) {
-                any.onEvent(event, args, ack);
-            }
-            EventListener listener = listeners.get(event);
-            if (listener != null) {
-                listener.onEvent(args, ack);
-            } else {
-                CatchAllListener fb = fallback;
-                if (fb != null) {
-                    fb.onEvent(event, args, ack);
-                }
-            }
-        } catch (Exception e) {
-            client.server().errorHandler().onError(this, event, e);
-        }
+        listeners.dispatch(event, new ArrayList<>(all.subList(1, all.size())),
+                packet.hasId() ? new AckImpl(packet.id()) : Ack.NONE);
     }
 
     private final class AckImpl implements Ack {
