@@ -1,6 +1,7 @@
 package io.windsock.connection;
 
 import io.windsock.internal.dispatch.ConnectionDriver;
+import io.windsock.server.BroadcastOperator;
 import io.windsock.server.ConnectError;
 import io.windsock.server.DisconnectReason;
 import io.windsock.server.Handshake;
@@ -32,8 +33,12 @@ import java.util.concurrent.CompletableFuture;
  *         emit("hello", name, "foobar");                      // the client receives two arguments
  *     }
  *
- *     @Event("add")
- *     public int add(int a, int b) { return a + b; }         // the return value is the ack
+ *     @Event("join room")
+ *     public String join(String room) {                        // the return value is the ack
+ *         joinRoom(room);
+ *         to(room).emit("joined", nick);
+ *         return "ok";
+ *     }
  * }
  * }</pre>
  *
@@ -161,6 +166,29 @@ public abstract class SocketConnection {
      */
     public final void close() {
         socket().disconnect(false);
+    }
+
+    // ---- rooms; any thread ----
+
+    /**
+     * Joins rooms: {@link Socket#join}. Not named {@code join}, so that a handler of the natural
+     * event name {@code join(String room)} cannot call itself by mistake.
+     */
+    public final void joinRoom(String... rooms) {
+        socket().join(rooms);
+    }
+
+    /** Leaves a room: {@link Socket#leave}. */
+    public final void leaveRoom(String room) {
+        socket().leave(room);
+    }
+
+    /**
+     * @return an operator selecting the sockets in these rooms but this one ({@link Socket#to}):
+     *         {@code to("lobby").emit("joined", nick)}. The rest is on {@link #socket()}.
+     */
+    public final BroadcastOperator to(String... rooms) {
+        return socket().to(rooms);
     }
 
     private ConnectionDriver driver() {

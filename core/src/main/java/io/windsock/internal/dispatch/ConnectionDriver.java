@@ -131,6 +131,7 @@ public final class ConnectionDriver {
     public void emit(String event, Object... args) {
         synchronized (this) {
             if (held != null) {
+                checkNotReserved(event); // now, where the caller can see it, not when the emit is released
                 held.add(() -> socket.emit(event, args));
                 return;
             }
@@ -141,6 +142,7 @@ public final class ConnectionDriver {
     public CompletableFuture<List<Object>> emitWithAck(Duration timeout, String event, Object... args) {
         synchronized (this) {
             if (held != null) {
+                checkNotReserved(event);
                 CompletableFuture<List<Object>> result = new CompletableFuture<>();
                 held.add(() -> socket.emitWithAck(timeout, event, args).whenComplete((value, error) -> {
                     if (error != null) {
@@ -153,6 +155,16 @@ public final class ConnectionDriver {
             }
         }
         return socket.emitWithAck(timeout, event, args);
+    }
+
+    /** The check {@link Socket#emit} makes, with its message. */
+    private static void checkNotReserved(String event) {
+        if (event == null) {
+            throw new IllegalArgumentException("event name is null");
+        }
+        if (HandlerScanner.RESERVED.contains(event)) {
+            throw new IllegalArgumentException("\"" + event + "\" is a reserved event name");
+        }
     }
 
     // ---- dispatch, on the socket's executor ----

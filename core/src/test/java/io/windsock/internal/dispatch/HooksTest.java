@@ -75,6 +75,19 @@ class HooksTest {
         assertTrue(w.fake.emitted.isEmpty());
     }
 
+    @Test
+    void aReservedNameFailsAtTheEmitEvenWhileHeld() {
+        Fixtures.Wired<SocketConnection> w = new Fixtures.Wired<>(new SocketConnection() {
+            @Override
+            protected boolean onOpen(Handshake handshake) {
+                emit("disconnect");
+                return true;
+            }
+        });
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, w.driver::open);
+        assertEquals("\"disconnect\" is a reserved event name", e.getMessage());
+    }
+
     public static class Refusing extends SocketConnection {
         @Override
         protected boolean onOpen(Handshake handshake) {
