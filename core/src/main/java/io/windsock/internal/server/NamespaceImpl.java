@@ -196,6 +196,7 @@ public final class NamespaceImpl implements Namespace {
         sockets.remove(socket.id(), socket);
         socket.adopt(session);
         if (!register(socket)) {
+            adapter.persistSession(session); // the client left meanwhile: keep the session for its next try
             return;
         }
         adapter.addAll(session.sid(), session.rooms());
