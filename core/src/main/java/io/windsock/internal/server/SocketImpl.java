@@ -424,12 +424,16 @@ final class SocketImpl implements Socket, LocalSocket {
             client.remove(this);
         }
         String leavingId = id;
-        if (pid != null && reason.isRecoverable() && (previous == State.CONNECTED || recovered)) {
-            adapter().persistSession(new PersistedSession(leavingId, pid, adapter().socketRooms(leavingId), data));
-        }
+        PersistedSession session = pid != null && reason.isRecoverable() && (previous == State.CONNECTED || recovered)
+                ? new PersistedSession(leavingId, pid, adapter().socketRooms(leavingId), data) : null;
         adapter().delAll(leavingId);
         namespace.remove(this);
         executor.execute(() -> {
+            if (session != null) {
+                // Off the network thread (the adapter may lock its event log), and after the socket is
+                // gone from the namespace, so a reconnecting client can take its id at once.
+                adapter().persistSession(session);
+            }
             acks.closeAll(leavingId, reason);
             if (previous == State.CONNECTED) {
                 listeners.disconnected(reason);
