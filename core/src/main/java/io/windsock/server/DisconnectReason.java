@@ -31,10 +31,14 @@ public enum DisconnectReason {
         return wire;
     }
 
-    /** @return whether the client did not choose to leave, so connection state recovery may apply. */
+    /**
+     * @return whether connection state recovery may apply: the same set as socket.io's
+     *         (the connection was lost or closed under the socket, rather than the socket being
+     *         told to leave)
+     */
     public boolean isRecoverable() {
         return this == TRANSPORT_CLOSE || this == TRANSPORT_ERROR || this == PING_TIMEOUT
-                || this == SERVER_SHUTTING_DOWN;
+                || this == SERVER_SHUTTING_DOWN || this == FORCED_CLOSE || this == FORCED_SERVER_CLOSE;
     }
 
     /** @return the reason for an Engine.IO close reason. */
