@@ -1,0 +1,155 @@
+package io.windsock.examples.chat;
+
+import io.windsock.connection.Args;
+import io.windsock.connection.Event;
+import io.windsock.connection.SocketConnection;
+import io.windsock.server.DisconnectReason;
+import io.windsock.server.Namespace;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * One browser tab in the chat. Each event the page emits calls the method of that name, one at a
+ * time; what a method returns is the acknowledgement the page waits for (the tick beside a message).
+ */
+public class ChatConnection extends SocketConnection {
+    static final List<String> ROOMS = List.of("general", "java", "random");
+    private static final Pattern NICKNAME = Pattern.compile("[\\p{L}\\p{N}._-]{1,20}");
+    private static final int MAX_TEXT = 500;
+
+    /** Lower-cased nickname to socket id, for every connection: the nicknames taken. */
+    private final Map<String, String> nicknames;
+    private String nick;   // null until login
+    private String room;   // the one room this tab is in, null until it joins one
+
+    public ChatConnection(Map<String, String> nicknames) {
+        this.nicknames = nicknames;
+    }
+
+    @Event
+    public Map<String, Object> login(String wanted) {
+        String name = wanted == null ? "" : wanted.strip();
+        if (nick != null) {
+            return error("You are " + nick + " already.");
+        }
+        if (!NICKNAME.matcher(name).matches()) {
+            return error("A nickname is 1 to 20 letters, digits, '.', '-' or '_'.");
+        }
+        if (nicknames.putIfAbsent(key(name), socket().id()) != null) {
+            return error(name + " is taken.");
+        }
+        nick = name;
+        socket().data().put("nick", nick);  // others see it through fetchSockets()
+        return Map.of("nick", nick, "rooms", roomSizes());
+    }
+
+    @Event
+    public Map<String, Object> join(String name) {
+        if (nick == null) {
+            return error("Log in first.");
+        }
+        if (!ROOMS.contains(name)) {
+            return error("There is no room #" + name + ".");
+        }
+        if (!name.equals(room)) {
+            leaveRoom();
+            room = name;
+            socket().join(room);
+            socket().to(room).emit("joined", Args.named("room", room, "nick", nick));
+            roomChanged(room);
+        }
+        return Map.of("room", room, "members", members(room));
+    }
+
+    @Event("chat message")
+    public Map<String, Object> chatMessage(String text) {
+        if (room == null) {
+            return error("Join a room first.");
+        }
+        if (text == null || text.isBlank()) {
+            return error("Say something.");
+        }
+        long time = System.currentTimeMillis();
+        socket().to(room).emit("chat message", Args.named("room", room, "from", nick, "text", clip(text), "time", time));
+        return Map.of("time", time);
+    }
+
+    @Event("private message")
+    public Map<String, Object> privateMessage(String to, String text) {
+        String id = nick == null || to == null ? null : nicknames.get(key(to));
+        if (id == null) {
+            return error(to + " is not online.");
+        }
+        if (text == null || text.isBlank()) {
+            return error("Say something.");
+        }
+        long time = System.currentTimeMillis();
+        socket().to(id).emit("private message", Args.named("from", nick, "to", to, "text", clip(text), "time", time));
+        return Map.of("time", time);
+    }
+
+    @Event
+    public void typing(boolean typing) {
+        if (room != null) {  // volatile: a lost "typing" costs nothing, so never queue it
+            socket().to(room).volatileEvents().emit("typing", Args.named("room", room, "nick", nick, "typing", typing));
+        }
+    }
+
+    @Override
+    protected void onClose(DisconnectReason reason) {
+        leaveRoom();
+        if (nick != null) {
+            nicknames.remove(key(nick), socket().id());
+        }
+    }
+
+    private void leaveRoom() {
+        if (room != null) {
+            String left = room;
+            room = null;
+            socket().leave(left);
+            chat().to(left).emit("left", Args.named("room", left, "nick", nick));
+            roomChanged(left);
+        }
+    }
+
+    /** Tells a room who is in it now, and everyone how full each room is. */
+    private void roomChanged(String changed) {
+        chat().to(changed).emit("members", Args.named("room", changed, "members", members(changed)));
+        chat().emit("rooms", roomSizes());
+    }
+
+    /** The nicknames in a room, from the rooms API (on a cluster adapter, every node's). */
+    private List<String> members(String name) {
+        return chat().in(name).fetchSockets().join().stream()
+                .map(socket -> (String) socket.data().get("nick"))
+                .sorted(String.CASE_INSENSITIVE_ORDER)
+                .toList();
+    }
+
+    private Map<String, Integer> roomSizes() {
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        ROOMS.forEach(name -> sizes.put(name, members(name).size()));
+        return sizes;
+    }
+
+    private Namespace chat() {
+        return socket().namespace();
+    }
+
+    private static Map<String, Object> error(String message) {
+        return Map.of("error", message);
+    }
+
+    private static String key(String nickname) {
+        return nickname.toLowerCase(Locale.ROOT);
+    }
+
+    private static String clip(String text) {
+        String t = text.strip();
+        return t.length() <= MAX_TEXT ? t : t.substring(0, MAX_TEXT);
+    }
+}
