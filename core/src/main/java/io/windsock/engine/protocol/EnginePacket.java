@@ -18,6 +18,11 @@ public final class EnginePacket {
 
     private final EnginePacketType type;
     private final Object data;
+    /**
+     * The UTF-8 bytes of this packet's WebSocket text frame, made by the first recipient and reused
+     * by the others of a broadcast. Racy by design: two threads may both compute the same bytes.
+     */
+    private byte[] textFrame;
 
     private EnginePacket(EnginePacketType type, Object data) {
         this.type = Objects.requireNonNull(type, "type");
@@ -61,6 +66,24 @@ public final class EnginePacket {
     /** @return the binary payload, or {@code null} when there is none or it is text. */
     public byte[] binary() {
         return data instanceof byte[] b ? b : null;
+    }
+
+    /**
+     * @return the UTF-8 bytes of this text packet as a WebSocket frame (the type digit, then the
+     *         data; the same in protocol revisions 3 and 4), computed once per packet
+     */
+    public byte[] textFrameUtf8() {
+        byte[] frame = textFrame;
+        if (frame == null) {
+            if (isBinary()) {
+                throw new IllegalStateException("binary packet has no text frame: " + this);
+            }
+            String text = text();
+            frame = (text == null ? String.valueOf(type.code()) : type.code() + text)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            textFrame = frame;
+        }
+        return frame;
     }
 
     @Override

@@ -90,7 +90,7 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
         for (EnginePacket packet : packets) {
             WebSocketFrame frame = packet.isBinary()
                     ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(codec.encodeBinaryFrame(packet)))
-                    : new TextWebSocketFrame(codec.encodeText(packet));
+                    : new TextWebSocketFrame(Unpooled.wrappedBuffer(packet.textFrameUtf8()));
             channel.write(frame, channel.voidPromise());
         }
         channel.flush();

@@ -246,4 +246,16 @@ class EngineCodecV4Test {
         EngineDecodeException e = assertThrows(EngineDecodeException.class, decoding::run);
         assertEquals(reason, e.reason(), e.getMessage());
     }
+
+    @Test
+    void textFrameBytesMatchTheCodecAndAreMadeOnce() {
+        EnginePacket packet = EnginePacket.message("h\u00e9llo \ud83d\ude00");
+        byte[] frame = packet.textFrameUtf8();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+                EngineCodecV4.INSTANCE.encodeText(packet).getBytes(java.nio.charset.StandardCharsets.UTF_8), frame);
+        org.junit.jupiter.api.Assertions.assertSame(frame, packet.textFrameUtf8(), "shared by every recipient");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {'2'}, EnginePacket.PING.textFrameUtf8());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> EnginePacket.message(new byte[] {1}).textFrameUtf8());
+    }
 }
