@@ -5,7 +5,6 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -15,16 +14,9 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
-import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,7 +71,7 @@ public final class Driver implements RawClient.Listener {
     private final EventLoop loop;
     private final Bootstrap bootstrap;
     private final InetSocketAddress remote;
-    private final URI uri;
+    private final byte[] upgradeRequest;
     private final long epoch = System.nanoTime();
 
     // ---- event-loop state ----
@@ -123,7 +115,7 @@ public final class Driver implements RawClient.Listener {
         int port = Integer.parseInt(required("port"));
         String path = opts.getOrDefault("path", "/socket.io/");
         remote = new InetSocketAddress(host, port);
-        uri = URI.create("ws://" + host + ":" + port + path + "?EIO=4&transport=websocket");
+        upgradeRequest = RawClient.upgradeRequest(host, port, path + "?EIO=4&transport=websocket");
 
         boolean epoll = Epoll.isAvailable() && !"nio".equals(opts.get("transport"));
         IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -369,24 +361,11 @@ public final class Driver implements RawClient.Listener {
     }
 
     private void open(int index) {
-        RawClient client = new RawClient(index, this);
+        RawClient client = new RawClient(index, this, upgradeRequest);
         pool[index] = client;
         inFlight++;
         client.connectStartNanos = System.nanoTime();
-        WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
-                .webSocketUri(uri)
-                .version(WebSocketVersion.V13)
-                .allowExtensions(false) // no permessage-deflate offered
-                .maxFramePayloadLength(1 << 20)
-                .handshakeTimeoutMillis(30_000)
-                .build();
-        ChannelFuture f = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 16),
-                        new WebSocketClientProtocolHandler(config), client);
-            }
-        }).connect(remote);
+        ChannelFuture f = bootstrap.clone().handler(client).connect(remote);
         f.addListener(future -> {
             if (!future.isSuccess()) {
                 client.reportClosed(String.valueOf(future.cause()));
