@@ -82,7 +82,8 @@ public final class ClasspathResources implements HttpFallback {
             }
             if (found.isEmpty()) {
                 throw new IllegalStateException("staticResources: no files under " + mount.directory()
-                        + " on the classpath (a folder of resources, e.g. src/main/resources/" + mount.directory() + ")");
+                        + " on the classpath (a folder of resources, e.g. src/main/resources/"
+                        + mount.directory() + ")");
             }
             found.forEach((relative, bytes) ->
                     files.putIfAbsent(mount.urlPath() + relative, StaticFile.of(relative, bytes)));
@@ -121,7 +122,8 @@ public final class ClasspathResources implements HttpFallback {
                 }
                 try (Stream<Path> walk = Files.walk(dir)) {
                     for (Path file : (Iterable<Path>) walk.filter(Files::isRegularFile).sorted()::iterator) {
-                        String relative = dir.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+                        String relative = dir.relativize(file).toString()
+                                .replace(file.getFileSystem().getSeparator(), "/");
                         into.putIfAbsent(relative, Files.readAllBytes(file));
                     }
                 }

@@ -81,7 +81,7 @@ record StaticFile(byte[] content, String contentType, String etag) {
         headers.set(HttpHeaderNames.CACHE_CONTROL, cacheControl);
         if (!notModified) {
             headers.set(HttpHeaderNames.CONTENT_TYPE, contentType);
-            headers.set("X-Content-Type-Options", "nosniff");
+            headers.set("x-content-type-options", "nosniff");
             // A HEAD answer has no body but tells the length a GET would have.
             headers.setInt(HttpHeaderNames.CONTENT_LENGTH, content.length);
         } else {

@@ -73,7 +73,8 @@ public class ChatConnection extends SocketConnection {
             return error("Say something.");
         }
         long time = System.currentTimeMillis();
-        socket().to(room).emit("chat message", Args.named("room", room, "from", nick, "text", clip(text), "time", time));
+        socket().to(room).emit("chat message",
+                Args.named("room", room, "from", nick, "text", clip(text), "time", time));
         return Map.of("time", time);
     }
 

@@ -62,12 +62,14 @@ function join(room) {
     if (reply.error) {
       return notice(reply.error);
     }
-    state.room = reply.room;
-    state.typing.forEach(clearTimeout);
-    state.typing.clear();
-    $('messages').replaceChildren();
-    $('room-title').textContent = '# ' + reply.room;
-    $('message-input').placeholder = 'Message #' + reply.room;
+    if (reply.room !== state.room) {  // a new room; after a reconnection, the same one goes on
+      state.room = reply.room;
+      state.typing.forEach(clearTimeout);
+      state.typing.clear();
+      $('messages').replaceChildren();
+      $('room-title').textContent = '# ' + reply.room;
+      writeToRoom();
+    }
     document.querySelectorAll('#rooms li').forEach((li) => li.classList.toggle('current', li.dataset.room === reply.room));
     notice(`You joined #${reply.room}`);
     renderMembers(reply.members);
