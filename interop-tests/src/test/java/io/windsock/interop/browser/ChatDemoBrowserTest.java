@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The demo in a real browser: two people chat in the example chat server's page, served with its
- * socket.io client by the server itself. Leaves the screenshots in {@code docs/} for the README.
+ * socket.io client by the server itself. Leaves its screenshots in {@code target/screenshots/}; with
+ * {@code -Dwindsock.screenshots=docs} it refreshes the README's pictures in {@code docs/} instead.
  */
 class ChatDemoBrowserTest {
     private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G'};
@@ -87,7 +88,7 @@ class ChatDemoBrowserTest {
             // The pictures for the README: Bob typing a reply, as Alice sees it.
             bob.type("#message-input", "Nice, see you in #general");
             alice.waitText("#typing", "bob is typing…");
-            Path docs = docsFolder();
+            Path docs = screenshotFolder();
             alice.screenshot(docs.resolve("demo-alice.png"));
             bob.screenshot(docs.resolve("demo-bob.png"));
             for (String name : List.of("demo-alice.png", "demo-bob.png")) {
@@ -124,10 +125,17 @@ class ChatDemoBrowserTest {
         return "#messages li.notice:text-is('" + text + "')";
     }
 
-    /** The repository's {@code docs/} folder, from the module folder (Maven) or the repository root. */
-    private static Path docsFolder() throws IOException {
+    /**
+     * Where the screenshots go: the module's {@code target/screenshots/}, so a test run leaves the
+     * work tree clean, or the repository's {@code docs/} with {@code -Dwindsock.screenshots=docs}.
+     */
+    private static Path screenshotFolder() throws IOException {
         Path here = Path.of("").toAbsolutePath();
-        Path root = Files.isDirectory(here.resolve("interop-tests")) ? here : here.getParent();
-        return Files.createDirectories(root.resolve("docs"));
+        boolean atRoot = Files.isDirectory(here.resolve("interop-tests"));
+        if ("docs".equals(System.getProperty("windsock.screenshots"))) {
+            return Files.createDirectories((atRoot ? here : here.getParent()).resolve("docs"));
+        }
+        Path module = atRoot ? here.resolve("interop-tests") : here;
+        return Files.createDirectories(module.resolve("target").resolve("screenshots"));
     }
 }
