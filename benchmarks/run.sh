@@ -107,11 +107,18 @@ peers_for() {
 
 SERVER_PID=""
 STATS=$OUT/node-stats.json
+# JFR's "profile" settings with Java method sampling every 1 ms instead of 10 ms (more samples per run).
+JFC=$OUT/cpu-profile.jfc
+if [[ $JFR == 1 ]]; then
+  JAVA_HOME_DIR=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+  sed -e 's|\(method-sampling-java-interval">\)[^<]*|\11 ms|' \
+    -e 's|\(method-sampling-native-interval">\)[^<]*|\110 ms|' "$JAVA_HOME_DIR/lib/jfr/profile.jfc" >"$JFC"
+fi
 start_peer() {
   local peer=$1 port=$2 log=$3 jfr=$4
   local SERVER_JAVA_OPTS=$SERVER_JAVA_OPTS
   if [[ $JFR == 1 ]]; then
-    SERVER_JAVA_OPTS="$SERVER_JAVA_OPTS -XX:StartFlightRecording=filename=$jfr,settings=profile,dumponexit=true"
+    SERVER_JAVA_OPTS="$SERVER_JAVA_OPTS -XX:StartFlightRecording=filename=$jfr,settings=$JFC,dumponexit=true"
   fi
   case $peer in
     windsock) nice -n "$NICE" taskset -c "$SERVER_CPU" java $SERVER_JAVA_OPTS -cp "$HCP" io.windsock.benchmarks.peers.WindsockPeer "$port" >"$log" 2>&1 & ;;

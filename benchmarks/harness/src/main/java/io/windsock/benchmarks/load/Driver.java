@@ -238,7 +238,10 @@ public final class Driver implements RawClient.Listener {
             closeAll();
             Thread.sleep(2000);
         }
-        long heapBefore = LiveHeap.measure(runtime, serverPid, stats);
+        // --histogram-prefix P keeps the Java class histograms as P.before.txt and P.after.txt.
+        String histograms = opts.get("histogram-prefix");
+        long heapBefore = LiveHeap.measure(runtime, serverPid, stats,
+                histograms == null ? null : Path.of(histograms + ".before.txt"));
         long rssBefore = ProcStats.rssBytes(serverPid);
         ProcStats.Cpu driverBefore = ProcStats.cpu(-1);
         onLoop(() -> {
@@ -253,7 +256,8 @@ public final class Driver implements RawClient.Listener {
         ProcStats.Cpu driverCpu = ProcStats.cpu(-1).minus(driverBefore);
         Thread.sleep(2000);
         long rssAfter = ProcStats.rssBytes(serverPid);
-        long heapAfter = LiveHeap.measure(runtime, serverPid, stats);
+        long heapAfter = LiveHeap.measure(runtime, serverPid, stats,
+                histograms == null ? null : Path.of(histograms + ".after.txt"));
         int stillOpen = onLoop(() -> {
             int open = 0;
             for (RawClient c : pool) {

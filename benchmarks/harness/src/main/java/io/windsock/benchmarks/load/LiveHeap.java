@@ -23,19 +23,28 @@ public final class LiveHeap {
 
     /** @return live heap bytes, or -1 when the runtime has no way to tell. */
     public static long measure(String runtime, long pid, Path nodeStatsFile) throws IOException, InterruptedException {
+        return measure(runtime, pid, nodeStatsFile, null);
+    }
+
+    /** @param histogramCopy where to save the Java class histogram (for a per-class diff), or null */
+    public static long measure(String runtime, long pid, Path nodeStatsFile, Path histogramCopy)
+            throws IOException, InterruptedException {
         return switch (runtime) {
-            case "java" -> java(pid);
+            case "java" -> java(pid, histogramCopy);
             case "node" -> node(pid, nodeStatsFile);
             default -> -1;
         };
     }
 
-    static long java(long pid) throws IOException, InterruptedException {
+    static long java(long pid, Path histogramCopy) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("jcmd", Long.toString(pid), "GC.class_histogram")
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException("jcmd failed: " + out.lines().limit(5).toList());
+        }
+        if (histogramCopy != null) {
+            Files.writeString(histogramCopy, out);
         }
         for (String line : out.lines().toList()) {
             String t = line.trim();

@@ -91,8 +91,8 @@ final class Chart {
         sb.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                 + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\">%n", WIDTH, y, WIDTH, y));
         sb.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", WIDTH, y));
-        sb.append(text(10, 24, 16, "bold", "Windsock vs Node socket.io 4.8, netty-socketio 2.0.14 and a plain Netty "
-                + "WebSocket echo (medians; server pinned to one core)"));
+        sb.append(text(10, 24, 15, "bold", "Windsock, Node socket.io 4.8, netty-socketio 2.0.14 and a plain Netty "
+                + "WebSocket echo: medians, server on one core"));
         sb.append(body);
         sb.append("</svg>\n");
         return sb.toString();
