@@ -2,7 +2,8 @@ package io.windsock.server;
 
 /**
  * Sees every failure in application code and every bad packet: handler exceptions, refused events,
- * decode errors. The default logs them. Called on the thread where the failure happened.
+ * decode errors. The default logs them. Never called on a network thread: handler failures are
+ * reported on the socket's executor, protocol errors on the handler executor.
  */
 @FunctionalInterface
 public interface ErrorHandler {

@@ -99,7 +99,7 @@ final class Client implements EngineSession.Handler {
             socket.onPacket(packet);
         } else {
             // A packet for a namespace not joined, or a second CONNECT: the reference closes the connection.
-            server.errorHandler().onError(socket, null, new ClientError("invalid state: " + packet.type()
+            server.reportError(socket, null, new ClientError("invalid state: " + packet.type()
                     + " for namespace " + namespace + " from client " + session.id()));
             close(DisconnectReason.FORCED_SERVER_CLOSE);
         }
@@ -119,7 +119,7 @@ final class Client implements EngineSession.Handler {
     }
 
     private void onDecodeError(SocketDecodeException e) {
-        server.errorHandler().onError(null, null,
+        server.reportError(null, null,
                 new ClientError("bad packet from client " + session.id() + ": " + e.getMessage()));
         closeAll(DisconnectReason.PARSE_ERROR);
         session.close();

@@ -59,6 +59,11 @@ public final class SocketIoServer {
         return executor;
     }
 
+    /** Reports an error seen on a network thread; the hook runs on the handler executor, never there. */
+    void reportError(io.windsock.server.Socket socket, String event, Throwable error) {
+        executor.execute(() -> errorHandler.onError(socket, event, error));
+    }
+
     public ErrorHandler errorHandler() {
         return errorHandler;
     }
@@ -92,7 +97,7 @@ public final class SocketIoServer {
             try {
                 matches = group.matcher().matches(name, auth == null ? Map.of() : auth);
             } catch (RuntimeException e) {
-                errorHandler.onError(null, null, e);
+                reportError(null, null, e);
                 matches = false;
             }
             if (matches) {
