@@ -48,7 +48,7 @@ public final class HttpServer {
         workerGroup = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("windsock-io", true),
                 NioIoHandler.newFactory());
         // A live client always has traffic within a ping period; anything quieter is dead or hostile.
-        long idleSeconds = Math.max(60, config.engine().pingInterval().plus(config.engine().pingTimeout()).toSeconds() + 5);
+        long idleMillis = config.engine().pingInterval().plus(config.engine().pingTimeout()).toMillis() + 1000;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(NioServerSocketChannel.class)
@@ -59,7 +59,7 @@ public final class HttpServer {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ChannelPipeline p = ch.pipeline();
-                        p.addLast(new IdleStateHandler(0, 0, idleSeconds, TimeUnit.SECONDS), IdleCloser.INSTANCE);
+                        p.addLast(new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS), IdleCloser.INSTANCE);
                         p.addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192));
                         if (config.httpCompression()) {
                             p.addLast(new HttpContentCompressor(COMPRESSION_THRESHOLD,
