@@ -391,8 +391,13 @@ public final class EngineSession {
         if (state == State.CLOSED || writeBuffer.isEmpty() || !transport.isWritable() || probed && isPolling()) {
             return;
         }
-        List<EnginePacket> packets = new ArrayList<>(writeBuffer);
-        writeBuffer.clear();
+        List<EnginePacket> packets;
+        if (writeBuffer.size() == 1) {
+            packets = List.of(writeBuffer.poll());  // the common case: one event, no copy of the deque
+        } else {
+            packets = new ArrayList<>(writeBuffer);
+            writeBuffer.clear();
+        }
         transport.send(packets);
         if (state == State.CLOSING && writeBuffer.isEmpty()) {
             closeTransport();
