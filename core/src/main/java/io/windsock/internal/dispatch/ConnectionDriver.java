@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.windsock.connection.Args;
 import io.windsock.connection.ConnectionOptions;
 import io.windsock.connection.SocketConnection;
-import io.windsock.internal.server.ClientError;
+import io.windsock.server.ClientError;
 import io.windsock.server.Ack;
 import io.windsock.server.ConnectError;
 import io.windsock.server.DisconnectReason;

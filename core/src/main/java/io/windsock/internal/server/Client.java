@@ -8,6 +8,7 @@ import io.windsock.protocol.SocketPacket;
 import io.windsock.protocol.SocketPacketDecoder;
 import io.windsock.protocol.SocketPacketEncoder;
 import io.windsock.protocol.SocketPacketType;
+import io.windsock.server.ClientError;
 import io.windsock.server.DisconnectReason;
 import java.util.ArrayList;
 import java.util.List;

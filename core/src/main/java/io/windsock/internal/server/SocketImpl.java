@@ -15,6 +15,7 @@ import io.windsock.protocol.SocketPacketType;
 import io.windsock.server.Ack;
 import io.windsock.server.BroadcastOperator;
 import io.windsock.server.CatchAllListener;
+import io.windsock.server.ClientError;
 import io.windsock.server.DisconnectReason;
 import io.windsock.server.EventListener;
 import io.windsock.server.EventMiddleware;

@@ -4,6 +4,7 @@ import io.windsock.engine.EngineSession;
 import io.windsock.internal.json.JacksonJsonCodec;
 import io.windsock.protocol.JsonCodec;
 import io.windsock.protocol.SocketPacketEncoder;
+import io.windsock.server.ClientError;
 import io.windsock.server.ErrorHandler;
 import io.windsock.server.Namespace;
 import io.windsock.server.NamespaceMatcher;

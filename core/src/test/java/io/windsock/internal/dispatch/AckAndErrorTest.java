@@ -8,7 +8,7 @@ import io.windsock.connection.Args;
 import io.windsock.connection.ConnectionOptions;
 import io.windsock.connection.Event;
 import io.windsock.connection.SocketConnection;
-import io.windsock.internal.server.ClientError;
+import io.windsock.server.ClientError;
 import io.windsock.server.Ack;
 import java.io.IOException;
 import java.util.Arrays;

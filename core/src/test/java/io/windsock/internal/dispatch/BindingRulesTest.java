@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.windsock.connection.Arg;
 import io.windsock.connection.Event;
 import io.windsock.connection.SocketConnection;
-import io.windsock.internal.server.ClientError;
+import io.windsock.server.ClientError;
 import io.windsock.server.Ack;
 import java.util.ArrayList;
 import java.util.Arrays;
