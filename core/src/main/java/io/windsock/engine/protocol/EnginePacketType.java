@@ -16,9 +16,4 @@ public enum EnginePacketType {
         int i = c - '0';
         return i >= 0 && i < VALUES.length ? VALUES[i] : null;
     }
-
-    /** @return the type for a numeric code (Engine.IO v3 binary frames), or {@code null}. */
-    public static EnginePacketType fromNumber(int n) {
-        return n >= 0 && n < VALUES.length ? VALUES[n] : null;
-    }
 }

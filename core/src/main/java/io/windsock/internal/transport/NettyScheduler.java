@@ -13,10 +13,6 @@ public final class NettyScheduler implements EngineScheduler {
         this.loop = loop;
     }
 
-    public EventLoop loop() {
-        return loop;
-    }
-
     @Override
     public boolean inThread() {
         return loop.inEventLoop();
