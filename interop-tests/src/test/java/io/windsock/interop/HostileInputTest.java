@@ -30,9 +30,6 @@ class HostileInputTest {
     private static final String PATH = "/socket.io/";
     private static final String POLLING = PATH + "?EIO=4&transport=polling";
     private static final String WEBSOCKET = PATH + "?EIO=4&transport=websocket";
-    private static final String[] UPGRADE_HEADERS = {
-            "Connection: Upgrade", "Upgrade: websocket", "Sec-WebSocket-Version: 13",
-            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="};
 
     @RegisterExtension
     final Interop interop = new Interop();
@@ -116,7 +113,7 @@ class HostileInputTest {
     void websocketWithABadProtocolVersionIsRefusedAndClosed() {
         for (String query : new String[] {"?EIO=9&transport=websocket", "?transport=websocket", "?EIO=x&transport=websocket"}) {
             try (RawHttp http = RawHttp.connect(port)) {
-                http.send("GET", PATH + query, null, UPGRADE_HEADERS);
+                http.send("GET", PATH + query, null, RawHttp.WEBSOCKET_UPGRADE);
                 Response response = http.read();
                 assertEquals(400, response.status(), query);
                 assertTrue(http.closedByServer(), () -> query + ": the connection stays open");
@@ -128,7 +125,7 @@ class HostileInputTest {
     void websocketWithAnUnknownTransportIsRefusedAndClosed() {
         for (String query : new String[] {"?EIO=4&transport=foo", "?EIO=4", "?EIO=4&transport=polling"}) {
             try (RawHttp http = RawHttp.connect(port)) {
-                http.send("GET", PATH + query, null, UPGRADE_HEADERS);
+                http.send("GET", PATH + query, null, RawHttp.WEBSOCKET_UPGRADE);
                 Response response = http.read();
                 assertEquals(400, response.status(), query);
                 assertTrue(http.closedByServer(), () -> query + ": the connection stays open");

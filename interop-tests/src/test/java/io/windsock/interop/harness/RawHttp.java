@@ -32,6 +32,11 @@ public final class RawHttp implements AutoCloseable {
     /** Bounds every wait. */
     public static final java.time.Duration TIMEOUT = Mailbox.DEFAULT_TIMEOUT;
 
+    /** The header lines of a WebSocket upgrade request (RFC 6455's sample key). */
+    public static final String[] WEBSOCKET_UPGRADE = {
+            "Connection: Upgrade", "Upgrade: websocket", "Sec-WebSocket-Version: 13",
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="};
+
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
@@ -129,7 +134,9 @@ public final class RawHttp implements AutoCloseable {
                         (a, b) -> a + ", " + b);
             }
             byte[] body;
-            if (headers.containsKey("content-length")) {
+            if (status == 101) {
+                body = new byte[0];  // the connection now speaks WebSocket: nothing more belongs to HTTP
+            } else if (headers.containsKey("content-length")) {
                 body = in.readNBytes(Integer.parseInt(headers.get("content-length")));
             } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
                 ByteArrayOutputStream chunks = new ByteArrayOutputStream();
@@ -149,6 +156,31 @@ public final class RawHttp implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Sends a WebSocket upgrade for {@code target} with extra header lines and reads the answer's head. */
+    public Response upgrade(String target, String... extraHeaders) {
+        String[] headers = java.util.Arrays.copyOf(WEBSOCKET_UPGRADE, WEBSOCKET_UPGRADE.length + extraHeaders.length);
+        System.arraycopy(extraHeaders, 0, headers, WEBSOCKET_UPGRADE.length, extraHeaders.length);
+        send("GET", target, null, headers);
+        return read();
+    }
+
+    /** A client-to-server WebSocket text frame (masked, as RFC 6455 requires), for payloads under 126 bytes. */
+    public static byte[] maskedTextFrame(String text) {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        if (payload.length > 125) {
+            throw new IllegalArgumentException("payload too long for a one-byte length");
+        }
+        byte[] mask = {1, 2, 3, 4};
+        byte[] frame = new byte[6 + payload.length];
+        frame[0] = (byte) 0x81;
+        frame[1] = (byte) (0x80 | payload.length);
+        System.arraycopy(mask, 0, frame, 2, 4);
+        for (int i = 0; i < payload.length; i++) {
+            frame[6 + i] = (byte) (payload[i] ^ mask[i % 4]);
+        }
+        return frame;
     }
 
     /** @return whether the server closes the connection (end of stream or reset) within the timeout. */
