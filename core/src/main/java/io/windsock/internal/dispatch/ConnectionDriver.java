@@ -241,14 +241,15 @@ public final class ConnectionDriver {
     private void reply(String event, Ack ack, Object result) {
         if (result instanceof CompletionStage<?> stage) {
             // Failures are reported even when no ack was asked, or they would vanish.
-            stage.whenComplete((value, error) -> {
+            // Completed on this socket's executor whatever thread completes the stage (never a network one).
+            stage.whenCompleteAsync((value, error) -> {
                 if (error != null) {
                     failed(event, ack, error instanceof CompletionException && error.getCause() != null
                             ? error.getCause() : error);
                 } else {
                     reply(event, ack, value);
                 }
-            });
+            }, socket.executor());
         } else if (ack.requested()) {
             if (result == null) {
                 ack.send();

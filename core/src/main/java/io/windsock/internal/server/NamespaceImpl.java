@@ -195,12 +195,17 @@ public final class NamespaceImpl implements Namespace {
         }
         sockets.remove(socket.id(), socket);
         socket.adopt(session);
+        // Rooms first, so a close that races the registration persists them and removes them again.
+        adapter.addAll(session.sid(), session.rooms());
         if (!register(socket)) {
+            adapter.delAll(session.sid());
             adapter.persistSession(session); // the client left meanwhile: keep the session for its next try
             return;
         }
-        adapter.addAll(session.sid(), session.rooms());
         adapter.missedPackets(session, offset).whenComplete((missed, error) -> socket.executor().execute(() -> {
+            if (socket.hasLeft()) {
+                return; // its close already persisted the session and left the rooms
+            }
             if (error != null) {
                 adapter.delAll(session.sid());
                 sockets.remove(session.sid(), socket);

@@ -255,6 +255,11 @@ final class SocketImpl implements Socket, LocalSocket {
         SocketPacket packet = SocketPacket.event(namespace.name(), Events.eventList(event, args), ackId);
         if (writeIfConnected(client.encode(packet))) {
             notifyOutgoing(packet);
+        } else if (acks.timedOut(ackId) != null) {
+            // Left between the check above and the write: fail now, not at the timeout.
+            timer.cancel();
+            executor.execute(() -> future.completeExceptionally(
+                    new IllegalStateException("socket " + id + " is disconnected")));
         }
         return future;
     }

@@ -114,6 +114,8 @@ class AckAndErrorTest {
         Fixtures.RecordingAck ack = w.fire("later", "[]");
         assertTrue(ack.sent.isEmpty(), "not before completion");
         w.connection.pending.complete(5);
+        assertTrue(ack.sent.isEmpty(), "the ack goes out on the socket's executor, not the completing thread");
+        w.fake.runTasks();
         assertEquals(List.of(5), ack.only());
         assertEquals(List.of(1, 2), w.fire("laterSeveral", "[]").only());
     }

@@ -213,6 +213,7 @@ final class Fixtures {
             } catch (Exception e) {
                 throw new AssertionError("the fallback listener must not throw", e);
             }
+            fake.runTasks(); // what the socket's executor does next (a completed future's ack)
             return ack;
         }
 
