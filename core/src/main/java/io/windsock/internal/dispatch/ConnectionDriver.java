@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.windsock.connection.Args;
 import io.windsock.connection.ConnectionOptions;
 import io.windsock.connection.SocketConnection;
+import io.windsock.internal.server.Events;
 import io.windsock.server.ClientError;
 import io.windsock.server.Ack;
 import io.windsock.server.ConnectError;
@@ -80,10 +81,6 @@ public final class ConnectionDriver {
         return socket;
     }
 
-    SocketConnection connection() {
-        return connection;
-    }
-
     // ---- lifecycle ----
 
     /**
@@ -131,7 +128,7 @@ public final class ConnectionDriver {
     public void emit(String event, Object... args) {
         synchronized (this) {
             if (held != null) {
-                checkNotReserved(event); // now, where the caller can see it, not when the emit is released
+                Events.checkNotReserved(event); // now, where the caller can see it, not when the emit is released
                 held.add(() -> socket.emit(event, args));
                 return;
             }
@@ -142,7 +139,7 @@ public final class ConnectionDriver {
     public CompletableFuture<List<Object>> emitWithAck(Duration timeout, String event, Object... args) {
         synchronized (this) {
             if (held != null) {
-                checkNotReserved(event);
+                Events.checkNotReserved(event);
                 CompletableFuture<List<Object>> result = new CompletableFuture<>();
                 held.add(() -> socket.emitWithAck(timeout, event, args).whenComplete((value, error) -> {
                     if (error != null) {
@@ -155,16 +152,6 @@ public final class ConnectionDriver {
             }
         }
         return socket.emitWithAck(timeout, event, args);
-    }
-
-    /** The check {@link Socket#emit} makes, with its message. */
-    private static void checkNotReserved(String event) {
-        if (event == null) {
-            throw new IllegalArgumentException("event name is null");
-        }
-        if (HandlerScanner.RESERVED.contains(event)) {
-            throw new IllegalArgumentException("\"" + event + "\" is a reserved event name");
-        }
     }
 
     // ---- dispatch, on the socket's executor ----

@@ -17,14 +17,12 @@ final class ConnectionType {
         }
     };
 
-    private final Class<? extends SocketConnection> type;
     private final Map<String, HandlerMethod> handlers;
     private final boolean overridesOnEvent;
     private final boolean overridesOnMessage;
 
-    ConnectionType(Class<? extends SocketConnection> type, Map<String, HandlerMethod> handlers,
+    ConnectionType(Map<String, HandlerMethod> handlers,
                    boolean overridesOnEvent, boolean overridesOnMessage) {
-        this.type = type;
         this.handlers = Map.copyOf(handlers);
         this.overridesOnEvent = overridesOnEvent;
         this.overridesOnMessage = overridesOnMessage;
@@ -36,10 +34,6 @@ final class ConnectionType {
      */
     static ConnectionType of(Class<? extends SocketConnection> type) {
         return CACHE.get(type);
-    }
-
-    Class<? extends SocketConnection> type() {
-        return type;
     }
 
     /** @return the handler of an event, or null. */

@@ -28,6 +28,9 @@ final class HandlerMethod {
     private final boolean named;
     private final Set<String> names = new LinkedHashSet<>();
     private final Set<String> required = new LinkedHashSet<>();
+    /** How mismatch messages name each parameter, made once rather than on every event. */
+    private final String[] namedWhere;
+    private final String[] positionalWhere;
 
     HandlerMethod(String event, String signature, MethodHandle invoker, int parameterCount,
                   List<ParamBinding> params, int ackIndex, boolean named) {
@@ -38,6 +41,12 @@ final class HandlerMethod {
         this.params = List.copyOf(params);
         this.ackIndex = ackIndex;
         this.named = named;
+        this.namedWhere = new String[this.params.size()];
+        this.positionalWhere = new String[this.params.size()];
+        for (int i = 0; i < namedWhere.length; i++) {
+            namedWhere[i] = "argument '" + this.params.get(i).name() + "'";
+            positionalWhere[i] = "argument " + (i + 1);
+        }
         for (ParamBinding p : params) {
             if (p.name() != null) {
                 names.add(p.name());
@@ -46,10 +55,6 @@ final class HandlerMethod {
                 }
             }
         }
-    }
-
-    String event() {
-        return event;
     }
 
     /** @return e.g. {@code test(int a, int b)}: what error messages show as "expected". */
@@ -79,8 +84,9 @@ final class HandlerMethod {
             if (named && raw.size() == 1 && raw.get(0) instanceof Map<?, ?> object) {
                 String keyProblem = keyProblem(object);
                 if (keyProblem == null) {
-                    for (ParamBinding p : params) {
-                        String where = "argument '" + p.name() + "'";
+                    for (int i = 0; i < params.size(); i++) {
+                        ParamBinding p = params.get(i);
+                        String where = namedWhere[i];
                         out[p.index()] = object.containsKey(p.name())
                                 ? p.convert(object.get(p.name()), mapper, where) : p.missing(where);
                     }
@@ -107,7 +113,7 @@ final class HandlerMethod {
         }
         for (int i = 0; i < params.size(); i++) {
             ParamBinding p = params.get(i);
-            String where = "argument " + (i + 1);
+            String where = positionalWhere[i];
             out[p.index()] = i < raw.size() ? p.convert(raw.get(i), mapper, where) : p.missing(where);
         }
     }

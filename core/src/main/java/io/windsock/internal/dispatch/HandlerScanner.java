@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.type.TypeFactory;
 import io.windsock.connection.Arg;
 import io.windsock.connection.Event;
 import io.windsock.connection.SocketConnection;
+import io.windsock.internal.server.Events;
 import io.windsock.server.Ack;
 import io.windsock.server.Handshake;
 import io.windsock.server.Namespace;
@@ -37,9 +38,6 @@ import java.util.stream.Collectors;
  * bindings. Every problem is collected, so one failure lists them all, each naming its method.
  */
 final class HandlerScanner {
-    /** Names socket.io reserves: a client cannot emit them, so a handler for one would never run. */
-    static final Set<String> RESERVED = Set.of("connect", "connect_error", "disconnect", "disconnecting",
-            "newListener", "removeListener");
     /** Types a client cannot send, with what to use instead. */
     private static final Map<Class<?>, String> FRAMEWORK_TYPES = Map.of(
             Socket.class, "use socket()",
@@ -93,14 +91,14 @@ final class HandlerScanner {
             throw new IllegalArgumentException("cannot bind the events of " + type.getName() + ":\n  - "
                     + String.join("\n  - ", problems));
         }
-        return new ConnectionType(type, handlers, onEvent, onMessage);
+        return new ConnectionType(handlers, onEvent, onMessage);
     }
 
     /** @return the handler, or null after adding why it cannot be bound to the problems. */
     private static HandlerMethod bind(Class<?> type, JavaType view, Method m, String name, String where,
                                       List<String> problems) {
         int before = problems.size();
-        if (RESERVED.contains(name)) {
+        if (Events.RESERVED.contains(name)) { // a client cannot emit these, so the handler would never run
             problems.add(where + ": '" + name + "' is reserved by socket.io; clients cannot emit it");
         }
         if (Modifier.isStatic(m.getModifiers())) {

@@ -6,11 +6,9 @@ import io.windsock.engine.protocol.EnginePacket;
 import io.windsock.protocol.SocketDecodeException;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.protocol.SocketPacketDecoder;
-import io.windsock.protocol.SocketPacketEncoder;
 import io.windsock.protocol.SocketPacketType;
 import io.windsock.server.ClientError;
 import io.windsock.server.DisconnectReason;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,7 +33,7 @@ final class Client implements EngineSession.Handler {
     Client(SocketIoServer server, EngineSession session) {
         this.server = server;
         this.session = session;
-        this.decoder = new SocketPacketDecoder(server.jsonCodec(), server.options().limits());
+        this.decoder = new SocketPacketDecoder(server.json(), server.options().limits());
     }
 
     void start() {
@@ -142,12 +140,7 @@ final class Client implements EngineSession.Handler {
         if (closed) {
             return;
         }
-        session.send(toEnginePackets(server.encoder().encode(packet)));
-    }
-
-    /** @return the Engine.IO packets of a Socket.IO packet (its text, then its binary attachments). */
-    List<EnginePacket> encode(SocketPacket packet) {
-        return toEnginePackets(server.encoder().encode(packet));
+        session.send(server.encode(packet));
     }
 
     /** Writes packets that were already encoded (a broadcast encodes once for all recipients). */
@@ -155,18 +148,6 @@ final class Client implements EngineSession.Handler {
         if (!closed) {
             session.send(packets);
         }
-    }
-
-    static List<EnginePacket> toEnginePackets(SocketPacketEncoder.Encoded encoded) {
-        if (!encoded.isBinary()) {
-            return List.of(EnginePacket.message(encoded.text()));
-        }
-        List<EnginePacket> packets = new ArrayList<>(1 + encoded.attachments().size());
-        packets.add(EnginePacket.message(encoded.text()));
-        for (byte[] attachment : encoded.attachments()) {
-            packets.add(EnginePacket.message(attachment));
-        }
-        return packets;
     }
 
     /** Disconnects every socket (each gets a DISCONNECT) and closes the connection. Any thread. */

@@ -1,19 +1,20 @@
 package io.windsock.internal.server;
 
+import io.windsock.protocol.SocketPacketDecoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 /** Event names and argument lists, shared by sockets, namespaces and broadcast operators. */
-final class Events {
+public final class Events {
     /** Names socket.io reserves: never sent, and never dispatched when a client sends them. */
-    static final Set<String> RESERVED = Set.of("connect", "connect_error", "disconnect", "disconnecting",
-            "newListener", "removeListener");
+    public static final Set<String> RESERVED = SocketPacketDecoder.RESERVED_EVENTS;
 
     private Events() {
     }
 
-    static void checkNotReserved(String event) {
+    /** Refuses a null or reserved event name, as {@code Socket.emit} does. */
+    public static void checkNotReserved(String event) {
         if (event == null) {
             throw new IllegalArgumentException("event name is null");
         }

@@ -299,7 +299,7 @@ public final class NamespaceImpl implements Namespace {
 
         @Override
         public EncodedPacket encode(SocketPacket packet, String offset) {
-            return EncodedPacket.of(packet, Client.toEnginePackets(server.encoder().encode(packet)), offset);
+            return EncodedPacket.of(packet, server.encode(packet), offset);
         }
 
         @Override

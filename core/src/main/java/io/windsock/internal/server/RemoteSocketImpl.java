@@ -4,7 +4,6 @@ import io.windsock.adapter.SocketDetails;
 import io.windsock.server.BroadcastOperator;
 import io.windsock.server.Handshake;
 import io.windsock.server.RemoteSocket;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -15,7 +14,7 @@ final class RemoteSocketImpl implements RemoteSocket {
 
     RemoteSocketImpl(NamespaceImpl namespace, SocketDetails details) {
         this.details = details;
-        this.operator = new BroadcastOperatorImpl(() -> List.of(namespace), Set.of()).to(details.id());
+        this.operator = new BroadcastOperatorImpl(namespace.self(), Set.of()).to(details.id());
     }
 
     @Override

@@ -230,7 +230,7 @@ final class SocketImpl implements Socket, LocalSocket {
         if (namespace.recovery() != null) {
             // Stored and numbered like a broadcast to this socket's own room (as socket.io does).
             adapter().broadcast(packet, BroadcastOptions.to(Set.of(id)));
-        } else if (writeIfConnected(client.encode(packet))) {
+        } else if (writeIfConnected(client.server().encode(packet))) {
             notifyOutgoing(packet);
         }
     }
@@ -253,7 +253,7 @@ final class SocketImpl implements Socket, LocalSocket {
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         acks.expect(ackId, future, timer);
         SocketPacket packet = SocketPacket.event(namespace.name(), Events.eventList(event, args), ackId);
-        if (writeIfConnected(client.encode(packet))) {
+        if (writeIfConnected(client.server().encode(packet))) {
             notifyOutgoing(packet);
         } else if (acks.timedOut(ackId) != null) {
             // Left between the check above and the write: fail now, not at the timeout.
@@ -481,7 +481,7 @@ final class SocketImpl implements Socket, LocalSocket {
         @Override
         public void send(Object... args) {
             if (sent.compareAndSet(false, true)) {
-                writeIfConnected(client.encode(SocketPacket.ack(namespace.name(), ackId, Arrays.asList(args))));
+                writeIfConnected(client.server().encode(SocketPacket.ack(namespace.name(), ackId, Arrays.asList(args))));
             }
         }
     }

@@ -1,14 +1,16 @@
 package io.windsock.internal.server;
 
 import io.windsock.engine.EngineSession;
+import io.windsock.engine.protocol.EnginePacket;
 import io.windsock.internal.json.JacksonJsonCodec;
-import io.windsock.protocol.JsonCodec;
+import io.windsock.protocol.SocketPacket;
 import io.windsock.protocol.SocketPacketEncoder;
 import io.windsock.server.ClientError;
 import io.windsock.server.ErrorHandler;
 import io.windsock.server.Namespace;
 import io.windsock.server.NamespaceMatcher;
 import io.windsock.server.WindsockOptions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,12 +50,18 @@ public final class SocketIoServer {
         return json;
     }
 
-    JsonCodec jsonCodec() {
-        return json;
-    }
-
-    SocketPacketEncoder encoder() {
-        return encoder;
+    /** @return the Engine.IO packets of a Socket.IO packet: its text, then its binary attachments. */
+    List<EnginePacket> encode(SocketPacket packet) {
+        SocketPacketEncoder.Encoded encoded = encoder.encode(packet);
+        if (!encoded.isBinary()) {
+            return List.of(EnginePacket.message(encoded.text()));
+        }
+        List<EnginePacket> packets = new ArrayList<>(1 + encoded.attachments().size());
+        packets.add(EnginePacket.message(encoded.text()));
+        for (byte[] attachment : encoded.attachments()) {
+            packets.add(EnginePacket.message(attachment));
+        }
+        return packets;
     }
 
     public Executor executor() {
@@ -106,10 +114,6 @@ public final class SocketIoServer {
             }
         }
         return null;
-    }
-
-    public java.util.Collection<NamespaceImpl> namespaces() {
-        return namespaces.values();
     }
 
     /** Closes every namespace's adapter (the server stopped). */

@@ -305,6 +305,6 @@ class HandlerScannerTest {
     @Test
     void reservedNamesMatchSocketIo() {
         assertEquals(new TreeSet<>(List.of("connect", "connect_error", "disconnect", "disconnecting", "newListener",
-                "removeListener")), new TreeSet<>(HandlerScanner.RESERVED));
+                "removeListener")), new TreeSet<>(io.windsock.internal.server.Events.RESERVED));
     }
 }
