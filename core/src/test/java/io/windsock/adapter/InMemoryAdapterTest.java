@@ -10,11 +10,8 @@ import io.windsock.engine.protocol.EnginePacket;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.server.Ack;
 import io.windsock.server.ConnectionStateRecovery;
-import java.time.Clock;
+import io.windsock.testing.MutableClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -29,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class InMemoryAdapterTest {
     private static final Duration WINDOW = Duration.ofMinutes(2);
 
-    private final TestClock clock = new TestClock();
+    private final MutableClock clock = new MutableClock();
     private final FakeNamespace namespace = new FakeNamespace();
 
     private InMemoryAdapter adapter(ConnectionStateRecovery recovery) {
@@ -370,29 +367,6 @@ class InMemoryAdapterTest {
         @Override
         public SocketDetails details() {
             return new SocketDetails(id, null, adapter.socketRooms(id), Map.of());
-        }
-    }
-
-    private static final class TestClock extends Clock {
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }
