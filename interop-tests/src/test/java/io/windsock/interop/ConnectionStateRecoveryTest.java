@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -70,12 +71,14 @@ class ConnectionStateRecoveryTest {
 
             // Ticks go to the room from another thread for the whole scenario, about one per millisecond.
             AtomicInteger sent = new AtomicInteger();
+            Semaphore ticked = new Semaphore(0); // a permit per tick sent, to wait on
             AtomicBoolean stop = new AtomicBoolean();
             CountDownLatch stopped = new CountDownLatch(1);
             Thread ticker = new Thread(() -> {
                 try {
                     while (!stop.get()) {
                         server.to("feed").emit("tick", sent.getAndIncrement());
+                        ticked.release();
                         LockSupport.parkNanos(1_000_000);
                     }
                 } finally {
@@ -93,7 +96,8 @@ class ConnectionStateRecoveryTest {
                 assertTrue(disconnects.take().isRecoverable(), "the server saw an involuntary disconnect");
                 int sentDuringOutage = sent.get();
                 // Some ticks go out while the client is away: only a replay can bring them.
-                awaitAtLeast(sent, sentDuringOutage + 20);
+                ticked.drainPermits();
+                assertTrue(ticked.tryAcquire(20, 10, TimeUnit.SECONDS), "20 ticks sent during the outage");
                 proxy.resume();
 
                 // Ticks already on their way before the cut, then the disconnect; the client reconnects on
@@ -134,17 +138,6 @@ class ConnectionStateRecoveryTest {
             client.disconnect(); // before the proxy goes: a clean goodbye, not another cut
             assertEquals("io client disconnect", client.expectDisconnect());
             assertEquals(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT, disconnects.take());
-        }
-    }
-
-    /** Waits (bounded) until the counter reaches a value. */
-    private static void awaitAtLeast(AtomicInteger counter, int value) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (counter.get() < value) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("counter at " + counter.get() + ", expected " + value);
-            }
-            LockSupport.parkNanos(100_000);
         }
     }
 
