@@ -7,20 +7,14 @@ import io.windsock.server.DisconnectReason;
 import io.windsock.server.Namespace;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * One browser tab in the chat. Each event the page emits calls the method of that name, one at a
  * time; what a method returns is the acknowledgement the page waits for (the tick beside a message).
  */
 public class ChatConnection extends SocketConnection {
-    static final List<String> ROOMS = List.of("general", "java", "random");
-    private static final Pattern NICKNAME = Pattern.compile("[\\p{L}\\p{N}._-]{1,20}");
-    private static final int MAX_TEXT = 500;
-
-    /** Lower-cased nickname to socket id, for every connection: the nicknames taken. */
+    /** Nickname key ({@link ChatRules#nicknameKey}) to socket id, for every connection: the nicknames taken. */
     private final Map<String, String> nicknames;
     private String nick;   // null until login
     private String room;   // the one room this tab is in, null until it joins one
@@ -35,8 +29,9 @@ public class ChatConnection extends SocketConnection {
         if (nick != null) {
             return error("You are " + nick + " already.");
         }
-        if (!NICKNAME.matcher(name).matches()) {
-            return error("A nickname is 1 to 20 letters, digits, '.', '-' or '_'.");
+        String problem = ChatRules.nicknameProblem(name);
+        if (problem != null) {
+            return error(problem);
         }
         if (nicknames.putIfAbsent(key(name), socket().id()) != null) {
             return error(name + " is taken.");
@@ -51,8 +46,9 @@ public class ChatConnection extends SocketConnection {
         if (nick == null) {
             return error("Log in first.");
         }
-        if (!ROOMS.contains(name)) {
-            return error("There is no room #" + name + ".");
+        if (!ChatRules.isRoom(name)) {
+            return error(name == null || name.length() > ChatRules.MAX_NICKNAME
+                    ? "Which room?" : "There is no room #" + name + ".");
         }
         if (!name.equals(room)) {
             leaveRoom();
@@ -69,12 +65,13 @@ public class ChatConnection extends SocketConnection {
         if (room == null) {
             return error("Join a room first.");
         }
-        if (text == null || text.isBlank()) {
+        String message = ChatRules.message(text);
+        if (message == null) {
             return error("Say something.");
         }
         long time = System.currentTimeMillis();
         socket().to(room).emit("chat message",
-                Args.named("room", room, "from", nick, "text", clip(text), "time", time));
+                Args.named("room", room, "from", nick, "text", message, "time", time));
         return Map.of("time", time);
     }
 
@@ -82,13 +79,14 @@ public class ChatConnection extends SocketConnection {
     public Map<String, Object> privateMessage(String to, String text) {
         String id = nick == null || to == null ? null : nicknames.get(key(to));
         if (id == null) {
-            return error(to + " is not online.");
+            return error(ChatRules.nicknameProblem(to) == null ? to + " is not online." : "Who is that?");
         }
-        if (text == null || text.isBlank()) {
+        String message = ChatRules.message(text);
+        if (message == null) {
             return error("Say something.");
         }
         long time = System.currentTimeMillis();
-        socket().to(id).emit("private message", Args.named("from", nick, "to", to, "text", clip(text), "time", time));
+        socket().to(id).emit("private message", Args.named("from", nick, "to", to, "text", message, "time", time));
         return Map.of("time", time);
     }
 
@@ -133,7 +131,7 @@ public class ChatConnection extends SocketConnection {
 
     private Map<String, Integer> roomSizes() {
         Map<String, Integer> sizes = new LinkedHashMap<>();
-        ROOMS.forEach(name -> sizes.put(name, members(name).size()));
+        ChatRules.ROOMS.forEach(name -> sizes.put(name, members(name).size()));
         return sizes;
     }
 
@@ -146,11 +144,6 @@ public class ChatConnection extends SocketConnection {
     }
 
     private static String key(String nickname) {
-        return nickname.toLowerCase(Locale.ROOT);
-    }
-
-    private static String clip(String text) {
-        String t = text.strip();
-        return t.length() <= MAX_TEXT ? t : t.substring(0, MAX_TEXT);
+        return ChatRules.nicknameKey(nickname);
     }
 }
