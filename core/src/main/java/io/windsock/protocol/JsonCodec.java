@@ -10,7 +10,18 @@ import java.io.IOException;
  * depending on the implementation, application objects. Implementations are thread-safe.
  */
 public interface JsonCodec {
+    /**
+     * @throws LimitExceeded when the document is past one of the reader's bounds (depth, lengths)
+     * @throws IOException   when it is not JSON
+     */
     Object read(String json) throws IOException;
 
     String write(Object value);
+
+    /** The document is past one of the reader's bounds; the message names the bound, never the input. */
+    final class LimitExceeded extends IOException {
+        public LimitExceeded(String message) {
+            super(message);
+        }
+    }
 }

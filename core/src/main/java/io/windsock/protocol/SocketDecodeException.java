@@ -5,6 +5,8 @@ public final class SocketDecodeException extends Exception {
     /** What was wrong, for logs and tests. */
     public enum Reason {
         EMPTY_PACKET, UNKNOWN_TYPE, ILLEGAL_ATTACHMENTS, TOO_MANY_ATTACHMENTS, ACK_ID_TOO_LONG, INVALID_JSON,
+        /** Valid JSON past a bound of the reader: nesting depth, number or document length. */
+        JSON_LIMIT,
         INVALID_PAYLOAD, PACKET_TOO_LARGE, UNEXPECTED_BINARY, UNEXPECTED_TEXT, BAD_PLACEHOLDER
     }
 

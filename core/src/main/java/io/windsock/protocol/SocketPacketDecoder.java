@@ -90,6 +90,8 @@ public final class SocketPacketDecoder {
         if (i < length) {
             try {
                 data = json.read(text.substring(i));
+            } catch (JsonCodec.LimitExceeded e) {
+                throw new SocketDecodeException(SocketDecodeException.Reason.JSON_LIMIT, e.getMessage());
             } catch (IOException | RuntimeException e) {
                 throw new SocketDecodeException(SocketDecodeException.Reason.INVALID_JSON, "invalid JSON payload");
             }

@@ -121,7 +121,7 @@ public final class WindsockOptions {
     public ProtocolLimits limits() {
         int max = Math.min(limits.maxPacketLength(), engine.maxHttpBufferSize());
         return max == limits.maxPacketLength() ? limits
-                : new ProtocolLimits(limits.maxAttachments(), limits.maxAckIdDigits(), max);
+                : limits.withMaxPacketLength(max);
     }
 
     /** @return the executor handlers run on, or {@code null} for the default pool. */

@@ -1,47 +1,101 @@
 package io.windsock.internal.json;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.windsock.protocol.JsonCodec;
+import io.windsock.protocol.ProtocolLimits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Objects;
 
-/** {@link JsonCodec} on a Jackson {@link ObjectMapper}; application objects are written as Jackson would. */
+/**
+ * {@link JsonCodec} for the wire. Two mappers, on purpose:
+ * <ul>
+ * <li>incoming JSON is read by Windsock's own locked-down reader, whatever the application configured:
+ *     plain values only (no default typing, no type ids honoured), nesting depth, document, string
+ *     and number lengths bounded, duplicate keys refused, nothing after the value;</li>
+ * <li>the application's mapper ({@link #mapper()}) writes outgoing values and converts decoded
+ *     values into handlers' declared parameter types.</li>
+ * </ul>
+ * Output never carries an unpaired surrogate raw: it is written as a {@code \\uXXXX} escape, as
+ * {@code JSON.stringify} does, so it survives UTF-8 and reaches the client unchanged.
+ */
 public final class JacksonJsonCodec implements JsonCodec {
+    /** Numbers longer than this are refused: a JavaScript number never needs more than 25 characters. */
+    static final int MAX_NUMBER_LENGTH = 100;
+
     private final ObjectMapper mapper;
     /** Made once: a reader and a writer are immutable and skip the mapper's per-call set-up. */
-    private final ObjectReader reader;
+    private final ObjectReader wireReader;
     private final ObjectWriter writer;
 
-    public JacksonJsonCodec(ObjectMapper mapper) {
+    /**
+     * @param mapper the application's mapper: it writes outgoing values and binds handler parameters;
+     *               never used to read the wire
+     * @param limits the decoder's limits: JSON depth and document length
+     */
+    public JacksonJsonCodec(ObjectMapper mapper, ProtocolLimits limits) {
         this.mapper = Objects.requireNonNull(mapper, "mapper").copy()
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .disable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
-        this.reader = this.mapper.readerFor(Object.class);
+        this.wireReader = wireMapper(limits).readerFor(Object.class);
         this.writer = this.mapper.writer();
+    }
+
+    public JacksonJsonCodec(ObjectMapper mapper) {
+        this(mapper, ProtocolLimits.DEFAULT);
     }
 
     public JacksonJsonCodec() {
         this(new ObjectMapper());
     }
 
+    private static ObjectMapper wireMapper(ProtocolLimits limits) {
+        int maxLength = limits.maxPacketLength();
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(limits.maxJsonDepth())
+                        .maxDocumentLength(maxLength)
+                        .maxStringLength(maxLength)
+                        .maxNameLength(maxLength)
+                        .maxNumberLength(MAX_NUMBER_LENGTH)
+                        .build())
+                // JSON.parse keeps the last of two equal keys; two readers of one payload (a proxy, a
+                // handler) could then disagree on its value. No JSON.stringify output has duplicates.
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+        return JsonMapper.builder(factory)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+                .build();
+    }
+
+    /** @return the application's mapper (a copy): for converting decoded values into declared types. */
     public ObjectMapper mapper() {
         return mapper;
     }
 
+    /** Reads wire JSON into plain values; see the class comment for what is refused. */
     @Override
     public Object read(String json) throws IOException {
-        return reader.readValue(json);
+        try {
+            return wireReader.readValue(json);
+        } catch (StreamConstraintsException e) {
+            throw new LimitExceeded(e.getOriginalMessage()); // numbers and bounds only, no input
+        }
     }
 
     @Override
     public String write(Object value) {
         try {
-            return writer.writeValueAsString(value);
+            return Surrogates.escapeUnpaired(writer.writeValueAsString(value));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("cannot write " + value.getClass().getName() + " as JSON", e);
         }

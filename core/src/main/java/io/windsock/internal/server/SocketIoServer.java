@@ -1,5 +1,6 @@
 package io.windsock.internal.server;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.windsock.engine.EngineSession;
 import io.windsock.engine.protocol.EnginePacket;
 import io.windsock.internal.json.JacksonJsonCodec;
@@ -36,7 +37,8 @@ public final class SocketIoServer {
 
     public SocketIoServer(WindsockOptions options, Executor executor) {
         this.options = options;
-        this.json = options.objectMapper() == null ? new JacksonJsonCodec() : new JacksonJsonCodec(options.objectMapper());
+        this.json = new JacksonJsonCodec(options.objectMapper() == null ? new ObjectMapper() : options.objectMapper(),
+                options.limits());
         this.encoder = new SocketPacketEncoder(json);
         this.executor = executor;
         this.errorHandler = options.errorHandler() != null ? options.errorHandler() : SocketIoServer::logError;
