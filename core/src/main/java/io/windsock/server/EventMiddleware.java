@@ -9,8 +9,10 @@ import java.util.List;
  * here a rejected event reaches no listener at all).
  *
  * <p>{@code args} is mutable: changes are seen by the next middlewares and the listeners. Throwing
- * rejects the event: no listener runs, the error goes to the server's {@link ErrorHandler}, and if the
- * client asked for an ack it is answered with {@code {"message": <the error's message>}}.
+ * rejects the event: no listener runs, and if the client asked for an ack it is answered with
+ * {@code {"message": ..., "data": ...}} of a {@link Rejection}; any other exception goes to the
+ * server's {@link ErrorHandler} and the ack gets only {@code {"message": "internal error"}}, so
+ * exception text never reaches clients.
  */
 @FunctionalInterface
 public interface EventMiddleware {

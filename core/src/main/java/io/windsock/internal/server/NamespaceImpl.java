@@ -9,12 +9,12 @@ import io.windsock.protocol.SocketPacket;
 import io.windsock.protocol.SocketPacketType;
 import io.windsock.server.Ack;
 import io.windsock.server.BroadcastOperator;
-import io.windsock.server.ConnectError;
 import io.windsock.server.ConnectionStateRecovery;
 import io.windsock.server.DisconnectReason;
 import io.windsock.server.EventListener;
 import io.windsock.server.Middleware;
 import io.windsock.server.Namespace;
+import io.windsock.server.Rejection;
 import io.windsock.server.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -228,8 +228,11 @@ public final class NamespaceImpl implements Namespace {
         for (Middleware middleware : middlewares) {
             try {
                 middleware.handle(socket);
-            } catch (Exception e) {
+            } catch (Exception | Error e) {
                 refuse(socket, e);
+                if (e instanceof VirtualMachineError fatal) {
+                    throw fatal;
+                }
                 return;
             }
         }
@@ -267,12 +270,19 @@ public final class NamespaceImpl implements Namespace {
         sockets.remove(socket.id(), socket);
     }
 
-    private void refuse(SocketImpl socket, Exception e) {
+    /**
+     * Only a {@link Rejection}'s text reaches the client; any other failure is the server's own, its
+     * text may hold secrets (the Node server sends it): the client gets a generic message.
+     */
+    private void refuse(SocketImpl socket, Throwable e) {
         Map<String, Object> error = new LinkedHashMap<>();
-        error.put("message", e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-        if (e instanceof ConnectError ce && ce.data() != null) {
-            error.put("data", ce.data());
-        } else if (!(e instanceof ConnectError)) {
+        if (e instanceof Rejection rejection) {
+            error.put("message", rejection.getMessage() == null ? "connection refused" : rejection.getMessage());
+            if (rejection.data() != null) {
+                error.put("data", rejection.data());
+            }
+        } else {
+            error.put("message", Rejection.GENERIC_MESSAGE);
             server.errorHandler().onError(socket, "connection", e);
         }
         socket.client().remove(socket);

@@ -8,7 +8,9 @@ import io.windsock.server.ErrorHandler;
 import io.windsock.server.EventListener;
 import io.windsock.server.EventMiddleware;
 import io.windsock.server.OutgoingListener;
+import io.windsock.server.Rejection;
 import io.windsock.server.Socket;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,7 +66,8 @@ final class SocketListeners {
     }
 
     /**
-     * An incoming event: the middlewares (a rejection answers the ack with the error's message), then
+     * An incoming event: the middlewares (a rejection answers the ack: a {@link Rejection}'s message,
+     * else a generic one), then
      * the catch-all listeners, then the event's listener or else the fallback.
      */
     void dispatch(String event, List<Object> args, Ack ack) {
@@ -72,8 +75,10 @@ final class SocketListeners {
             try {
                 middleware.handle(event, args);
             } catch (Exception e) {
-                errors.onError(socket, event, e);
-                ack.send(Map.of("message", e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                ack.send(rejectionReply(e));
+                if (!(e instanceof Rejection)) {
+                    errors.onError(socket, event, e);
+                }
                 return;
             }
         }
@@ -93,6 +98,20 @@ final class SocketListeners {
         } catch (Exception e) {
             errors.onError(socket, event, e);
         }
+    }
+
+    /** The ack of a rejected event: a {@link Rejection}'s own text, else a generic one (never exception text). */
+    private static Map<String, Object> rejectionReply(Exception e) {
+        Map<String, Object> reply = new LinkedHashMap<>();
+        if (e instanceof Rejection rejection) {
+            reply.put("message", rejection.getMessage() == null ? "rejected" : rejection.getMessage());
+            if (rejection.data() != null) {
+                reply.put("data", rejection.data());
+            }
+        } else {
+            reply.put("message", Rejection.GENERIC_MESSAGE);
+        }
+        return reply;
     }
 
     boolean hasOutgoingListeners() {

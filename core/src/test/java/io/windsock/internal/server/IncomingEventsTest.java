@@ -46,7 +46,7 @@ class IncomingEventsTest {
     }
 
     @Test
-    void aMiddlewareRejectsAnEventWithAnErrorThatReachesTheAckAndTheErrorHook() {
+    void aMiddlewareRejectsAnEventWithAnErrorThatReachesTheErrorHookButNotItsTextTheClient() {
         socket.use((event, args) -> {
             if ("forbidden".equals(event)) {
                 throw new SecurityException("not allowed");
@@ -57,7 +57,7 @@ class IncomingEventsTest {
         socket.on("fine", (args, ack) -> ack.send("ok"));
 
         client.send("27[\"forbidden\",1]");
-        assertEquals(List.of("37[{\"message\":\"not allowed\"}]"), client.take());
+        assertEquals(List.of("37[{\"message\":\"internal error\"}]"), client.take());
         assertEquals(List.of("error forbidden: not allowed"), log);
         assertInstanceOf(SecurityException.class, errors.get(0));
 
@@ -66,6 +66,16 @@ class IncomingEventsTest {
         client.send("28[\"fine\"]");
         assertEquals(List.of("38[\"ok\"]"), client.take());
         assertEquals(2, errors.size());
+    }
+
+    @Test
+    void aRejectionFromAMiddlewareReachesTheAckWithItsMessageAndData() {
+        socket.use((event, args) -> {
+            throw new io.windsock.server.Rejection("slow down", java.util.Map.of("retryIn", 5));
+        });
+        client.send("27[\"e\"]");
+        assertEquals(List.of("37[{\"message\":\"slow down\",\"data\":{\"retryIn\":5}}]"), client.take());
+        assertEquals(List.of(), errors);
     }
 
     @Test
