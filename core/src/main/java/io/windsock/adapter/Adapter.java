@@ -14,7 +14,8 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Threading: every method may be called from any thread, network event loops included, and
  * must not block; work that waits (a network round trip) returns a {@link CompletionStage}.
- * Lifecycle: {@link #init()} once the namespace exists, {@link #close()} when the server stops.
+ * Lifecycle: {@link #init()} once the namespace exists, {@link #close()} when the server stops or
+ * when a dynamic namespace is removed for being empty (on a handler thread, never a network one).
  *
  * <p>Rooms are plain strings; every connected socket is in the room named by its own id.
  */
@@ -23,7 +24,7 @@ public interface Adapter {
     default void init() {
     }
 
-    /** Called once, when the server stops. */
+    /** Called once, when the server stops or the namespace is removed. */
     default void close() {
     }
 

@@ -31,6 +31,8 @@ import java.util.concurrent.Executor;
  * <tr><td>serveClient</td><td>off: the browser client is not served (see {@link Builder#serveClient})</td></tr>
  * <tr><td>adapter</td><td>{@link InMemoryAdapter}: rooms and broadcasts on this node only</td></tr>
  * <tr><td>connectionStateRecovery</td><td>off; {@link ConnectionStateRecovery#defaults()} keeps sessions 2 min</td></tr>
+ * <tr><td>maxDynamicNamespaces</td><td>10,000 namespaces created on demand, in total (Node: no limit)</td></tr>
+ * <tr><td>maxNamespacesPerClient</td><td>100 namespaces joined (or joining) per connection (Node: no limit)</td></tr>
  * </table>
  */
 public final class WindsockOptions {
@@ -51,6 +53,8 @@ public final class WindsockOptions {
     private final boolean serveClient;
     private final AdapterFactory adapter;
     private final ConnectionStateRecovery connectionStateRecovery;
+    private final int maxDynamicNamespaces;
+    private final int maxNamespacesPerClient;
 
     private WindsockOptions(Builder b) {
         host = b.host;
@@ -70,6 +74,8 @@ public final class WindsockOptions {
         serveClient = b.serveClient;
         adapter = b.adapter;
         connectionStateRecovery = b.connectionStateRecovery;
+        maxDynamicNamespaces = b.maxDynamicNamespaces;
+        maxNamespacesPerClient = b.maxNamespacesPerClient;
     }
 
     public static Builder builder() {
@@ -158,6 +164,16 @@ public final class WindsockOptions {
         return connectionStateRecovery;
     }
 
+    /** @return the most namespaces created on demand (by dynamic namespace groups) alive at once. */
+    public int maxDynamicNamespaces() {
+        return maxDynamicNamespaces;
+    }
+
+    /** @return the most namespaces one Engine.IO connection may have joined or be joining at once. */
+    public int maxNamespacesPerClient() {
+        return maxNamespacesPerClient;
+    }
+
     public static final class Builder {
         private String host = "0.0.0.0";
         private int port = 8001;
@@ -176,6 +192,8 @@ public final class WindsockOptions {
         private boolean serveClient;
         private AdapterFactory adapter = InMemoryAdapter::new;
         private ConnectionStateRecovery connectionStateRecovery;
+        private int maxDynamicNamespaces = 10_000;
+        private int maxNamespacesPerClient = 100;
 
         private Builder() {
         }
@@ -198,6 +216,8 @@ public final class WindsockOptions {
             serveClient = o.serveClient;
             adapter = o.adapter;
             connectionStateRecovery = o.connectionStateRecovery;
+            maxDynamicNamespaces = o.maxDynamicNamespaces;
+            maxNamespacesPerClient = o.maxNamespacesPerClient;
         }
 
         public Builder host(String host) {
@@ -322,6 +342,35 @@ public final class WindsockOptions {
          */
         public Builder serveClient(boolean on) {
             this.serveClient = on;
+            return this;
+        }
+
+        /**
+         * The most namespaces that dynamic namespace groups ({@code of(Pattern)}, {@code of(NamespaceMatcher)})
+         * may hold at once, over all groups; default 10,000. A child namespace lives while a socket is in
+         * it or joining it (and, with connection state recovery, while a session of it may still be
+         * recovered); a CONNECT that would create one more is refused with CONNECT_ERROR
+         * {@code {"message":"Too many namespaces"}}. The Node server has no such limit.
+         */
+        public Builder maxDynamicNamespaces(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxDynamicNamespaces must be positive");
+            }
+            this.maxDynamicNamespaces = max;
+            return this;
+        }
+
+        /**
+         * The most namespaces one client connection may have joined (or be joining) at once; default
+         * 100. One more CONNECT is refused with CONNECT_ERROR
+         * {@code {"message":"Too many namespaces for this connection"}}; the connection stays open.
+         * The Node server has no such limit.
+         */
+        public Builder maxNamespacesPerClient(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxNamespacesPerClient must be positive");
+            }
+            this.maxNamespacesPerClient = max;
             return this;
         }
 

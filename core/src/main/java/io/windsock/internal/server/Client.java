@@ -3,12 +3,14 @@ package io.windsock.internal.server;
 import io.windsock.engine.EngineScheduler;
 import io.windsock.engine.EngineSession;
 import io.windsock.engine.protocol.EnginePacket;
+import io.windsock.internal.log.LogSafe;
 import io.windsock.protocol.SocketDecodeException;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.protocol.SocketPacketDecoder;
 import io.windsock.protocol.SocketPacketType;
 import io.windsock.server.ClientError;
 import io.windsock.server.DisconnectReason;
+import io.windsock.server.Rejection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,6 +23,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class Client implements EngineSession.Handler {
     private static final Map<String, Object> INVALID_NAMESPACE = Map.of("message", "Invalid namespace");
+    private static final Map<String, Object> TOO_MANY_FOR_CLIENT =
+            Map.of("message", "Too many namespaces for this connection");
 
     private final SocketIoServer server;
     private final EngineSession session;
@@ -106,15 +110,35 @@ final class Client implements EngineSession.Handler {
 
     @SuppressWarnings("unchecked")
     private void connect(String name, Object auth) {
-        Map<String, Object> authMap = auth instanceof Map ? (Map<String, Object>) auth : Map.of();
-        NamespaceImpl namespace = server.resolve(name, authMap);
-        if (namespace == null) {
-            write(new SocketPacket(SocketPacketType.CONNECT_ERROR, name, SocketPacket.NO_ID, INVALID_NAMESPACE));
+        if (closed) {
             return;
         }
+        Map<String, Object> authMap = auth instanceof Map ? (Map<String, Object>) auth : Map.of();
+        if (sockets.size() >= server.options().maxNamespacesPerClient()) {
+            server.warnings().warn("namespaces-per-client", "refused namespace {} for client {}: {} namespaces joined"
+                    + " (maxNamespacesPerClient)", LogSafe.text(name), session.id(), sockets.size());
+            refuse(name, TOO_MANY_FOR_CLIENT);
+            return;
+        }
+        NamespaceImpl namespace;
+        try {
+            namespace = server.join(name, authMap);
+        } catch (Rejection e) {
+            refuse(name, Map.of("message", e.getMessage()));
+            return;
+        }
+        if (namespace == null) {
+            refuse(name, INVALID_NAMESPACE);
+            return;
+        }
+        // From here the socket is a member of the namespace until its close has run (see SocketImpl).
         SocketImpl socket = new SocketImpl(namespace, this, authMap);
         sockets.put(name, socket);
         socket.executor().execute(() -> namespace.connect(socket));
+    }
+
+    private void refuse(String namespace, Map<String, Object> error) {
+        write(new SocketPacket(SocketPacketType.CONNECT_ERROR, namespace, SocketPacket.NO_ID, error));
     }
 
     private void onDecodeError(SocketDecodeException e) {

@@ -23,6 +23,12 @@ import java.util.function.Supplier;
 /**
  * A group of namespaces created on demand when a client asks for a name the matcher accepts
  * (socket.io's parent namespace). Middlewares and listeners registered here apply to every child.
+ *
+ * <p>A child lives while it has members (sockets connected or joining) and is removed, its adapter
+ * closed, when the last one leaves: socket.io's {@code cleanupEmptyChildNamespaces}, which is off by
+ * default in Node and always on here, since otherwise any client could create namespaces at will.
+ * A CONNECT refused by the middlewares therefore leaves nothing behind. See
+ * {@code WindsockOptions.maxDynamicNamespaces} for the cap.
  */
 final class DynamicNamespaces implements Namespace {
     private final SocketIoServer server;
@@ -44,10 +50,16 @@ final class DynamicNamespaces implements Namespace {
         return matcher;
     }
 
+    /** A new child namespace sharing the group's middlewares and listeners. Inside the server's compute on the name. */
     NamespaceImpl create(String name) {
-        NamespaceImpl child = new NamespaceImpl(server, name, middlewares, connectionListeners, serverSideListeners);
+        NamespaceImpl child = new NamespaceImpl(server, name, this, middlewares, connectionListeners, serverSideListeners);
         children.put(name, child);
         return child;
+    }
+
+    /** A child was removed (it became empty). */
+    void forget(NamespaceImpl child) {
+        children.remove(child.name(), child);
     }
 
     /** @return the description of the group (the pattern it was made from). */

@@ -27,6 +27,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -49,15 +52,26 @@ public final class NamespaceImpl implements Namespace {
     private final AtomicLong ackIds = new AtomicLong();
     private final Adapter adapter;
     private final Supplier<Collection<NamespaceImpl>> self = () -> List.of(this);
+    /** The dynamic group this namespace is a child of, or null for a static namespace (never removed). */
+    private final DynamicNamespaces group;
+    /**
+     * A dynamic child's members: sockets from their CONNECT until their close has run, plus one if
+     * the application pinned it. Changed only inside the server's compute on this name; at zero the
+     * namespace is removed.
+     */
+    private final AtomicInteger members = new AtomicInteger();
+    private boolean pinned;
+    private final AtomicBoolean adapterClosed = new AtomicBoolean();
 
     NamespaceImpl(SocketIoServer server, String name) {
-        this(server, name, new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>(), new ConcurrentHashMap<>());
+        this(server, name, null, new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>(), new ConcurrentHashMap<>());
     }
 
-    NamespaceImpl(SocketIoServer server, String name, List<Middleware> middlewares,
+    NamespaceImpl(SocketIoServer server, String name, DynamicNamespaces group, List<Middleware> middlewares,
                   List<Consumer<Socket>> connectionListeners, Map<String, EventListener> serverSideListeners) {
         this.server = server;
         this.name = name;
+        this.group = group;
         this.middlewares = middlewares;
         this.connectionListeners = connectionListeners;
         this.serverSideListeners = serverSideListeners;
@@ -78,6 +92,61 @@ public final class NamespaceImpl implements Namespace {
     /** @return this namespace's adapter. */
     public Adapter adapter() {
         return adapter;
+    }
+
+    /** @return the dynamic group of this namespace, or null when it is static. */
+    DynamicNamespaces group() {
+        return group;
+    }
+
+    /** One more member (dynamic children only). Inside the server's compute on this name. */
+    void retain() {
+        if (group != null) {
+            members.incrementAndGet();
+        }
+    }
+
+    /** @return the members left after one left. Inside the server's compute on this name. */
+    int releaseMember() {
+        return members.decrementAndGet();
+    }
+
+    /** The application holds this namespace ({@code server.of(name)}): never removed. Inside the server's compute. */
+    void pin() {
+        if (group != null && !pinned) {
+            pinned = true;
+            members.incrementAndGet();
+        }
+    }
+
+    /**
+     * A socket of this namespace left for good and its close has run (listeners included): it no
+     * longer keeps a dynamic namespace alive, except while a session it persisted may be recovered.
+     * On the socket's executor.
+     */
+    void socketLeft(boolean sessionPersisted) {
+        if (group == null) {
+            return;
+        }
+        ConnectionStateRecovery recovery = recovery();
+        if (!sessionPersisted || recovery == null) {
+            server.release(this);
+            return;
+        }
+        Timers.schedule(() -> {
+            try {
+                server.executor().execute(() -> server.release(this));
+            } catch (RejectedExecutionException stopped) {
+                // The server stopped: its adapters are closed already.
+            }
+        }, recovery.maxDisconnectionDuration());
+    }
+
+    /** Closes the adapter once (a removed child, or the server stopped; both may happen). */
+    void closeAdapter() {
+        if (adapterClosed.compareAndSet(false, true)) {
+            adapter.close();
+        }
     }
 
     ConnectionStateRecovery recovery() {

@@ -435,14 +435,18 @@ final class SocketImpl implements Socket, LocalSocket {
         adapter().delAll(leavingId);
         namespace.remove(this);
         executor.execute(() -> {
-            if (session != null) {
-                // Off the network thread (the adapter may lock its event log), and after the socket is
-                // gone from the namespace, so a reconnecting client can take its id at once.
-                adapter().persistSession(session);
-            }
-            acks.closeAll(leavingId, reason);
-            if (previous == State.CONNECTED) {
-                listeners.disconnected(reason);
+            try {
+                if (session != null) {
+                    // Off the network thread (the adapter may lock its event log), and after the socket is
+                    // gone from the namespace, so a reconnecting client can take its id at once.
+                    adapter().persistSession(session);
+                }
+                acks.closeAll(leavingId, reason);
+                if (previous == State.CONNECTED) {
+                    listeners.disconnected(reason);
+                }
+            } finally {
+                namespace.socketLeft(session != null); // last: a dynamic namespace may go with its last socket
             }
         });
     }

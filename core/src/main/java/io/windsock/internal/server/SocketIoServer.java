@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.windsock.engine.EngineSession;
 import io.windsock.engine.protocol.EnginePacket;
 import io.windsock.internal.json.JacksonJsonCodec;
+import io.windsock.internal.log.LogSafe;
+import io.windsock.internal.log.RateLimitedLog;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.protocol.SocketPacketEncoder;
 import io.windsock.server.ClientError;
 import io.windsock.server.ErrorHandler;
 import io.windsock.server.Namespace;
 import io.windsock.server.NamespaceMatcher;
+import io.windsock.server.Rejection;
 import io.windsock.server.WindsockOptions;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SocketIoServer {
     private static final Logger log = LoggerFactory.getLogger(SocketIoServer.class);
+    static final String TOO_MANY_NAMESPACES = "Too many namespaces";
 
     private final WindsockOptions options;
     private final JacksonJsonCodec json;
@@ -34,6 +39,9 @@ public final class SocketIoServer {
     private final ErrorHandler errorHandler;
     private final Map<String, NamespaceImpl> namespaces = new ConcurrentHashMap<>();
     private final List<DynamicNamespaces> dynamic = new CopyOnWriteArrayList<>();
+    /** Live namespaces of dynamic groups: counted up inside a compute on {@link #namespaces}, down after removal. */
+    private final AtomicInteger dynamicCount = new AtomicInteger();
+    private final RateLimitedLog warnings = new RateLimitedLog(log);
 
     public SocketIoServer(WindsockOptions options, Executor executor) {
         this.options = options;
@@ -75,6 +83,11 @@ public final class SocketIoServer {
         executor.execute(() -> errorHandler.onError(socket, event, error));
     }
 
+    /** WARN lines a client can cause, rate-limited per kind. */
+    RateLimitedLog warnings() {
+        return warnings;
+    }
+
     public ErrorHandler errorHandler() {
         return errorHandler;
     }
@@ -84,10 +97,19 @@ public final class SocketIoServer {
         new Client(this, session).start();
     }
 
-    /** @return the static namespace with this name, created if needed. */
+    /**
+     * @return the namespace with this name, created (static) if needed. A dynamic child namespace of
+     *         that name is returned as is and pinned: the application holds it, so it is never removed.
+     */
     public NamespaceImpl of(String name) {
         String normalized = name.startsWith("/") ? name : "/" + name;
-        return namespaces.computeIfAbsent(normalized, n -> new NamespaceImpl(this, n));
+        return namespaces.compute(normalized, (n, current) -> {
+            if (current == null) {
+                return new NamespaceImpl(this, n);
+            }
+            current.pin();
+            return current;
+        });
     }
 
     /** Registers a dynamic namespace group. */
@@ -97,10 +119,17 @@ public final class SocketIoServer {
         return group;
     }
 
-    /** @return the namespace a client may join under this name, creating a dynamic one if allowed, else null. */
-    NamespaceImpl resolve(String name, Map<String, Object> auth) {
+    /**
+     * The namespace a client may join under this name: a static one, a live dynamic one, or a new
+     * dynamic one if a group's matcher accepts the name. A dynamic namespace returned counts the
+     * caller as a member until {@link #release}: it is never removed under a joining socket.
+     *
+     * @return the namespace, or null when no namespace has this name and no group accepts it
+     * @throws Rejection when a new dynamic namespace would pass {@code maxDynamicNamespaces}
+     */
+    NamespaceImpl join(String name, Map<String, Object> auth) {
         NamespaceImpl existing = namespaces.get(name);
-        if (existing != null) {
+        if (existing != null && (existing.group() == null || retain(existing))) {
             return existing;
         }
         for (DynamicNamespaces group : dynamic) {
@@ -112,20 +141,92 @@ public final class SocketIoServer {
                 matches = false;
             }
             if (matches) {
-                return namespaces.computeIfAbsent(name, n -> group.create(n));
+                NamespaceImpl namespace = namespaces.compute(name, (n, current) -> {
+                    if (current != null) {
+                        current.retain();
+                        return current;
+                    }
+                    if (dynamicCount.incrementAndGet() > options.maxDynamicNamespaces()) {
+                        dynamicCount.decrementAndGet();
+                        return null;
+                    }
+                    try {
+                        NamespaceImpl child = group.create(n);
+                        child.retain();
+                        return child;
+                    } catch (RuntimeException | Error e) {
+                        dynamicCount.decrementAndGet(); // the adapter failed to start: nothing was kept
+                        throw e;
+                    }
+                });
+                if (namespace == null) {
+                    warnings.warn("namespace-limit", "refused namespace {} from client: {} dynamic namespaces exist"
+                            + " (maxDynamicNamespaces)", LogSafe.text(name), options.maxDynamicNamespaces());
+                    throw new Rejection(TOO_MANY_NAMESPACES);
+                }
+                return namespace;
             }
         }
         return null;
     }
 
+    /** Counts one more member of a live dynamic namespace; false if it was removed meanwhile. */
+    private boolean retain(NamespaceImpl namespace) {
+        boolean[] retained = {false};
+        namespaces.computeIfPresent(namespace.name(), (n, current) -> {
+            if (current == namespace) {
+                current.retain();
+                retained[0] = true;
+            }
+            return current;
+        });
+        return retained[0];
+    }
+
+    /**
+     * A member of a dynamic namespace left for good: the last one removes the namespace (socket.io's
+     * {@code cleanupEmptyChildNamespaces}, always on here) and closes its adapter. Atomic with
+     * {@link #join} on the same name, so a joining socket either keeps it alive or gets a new one.
+     * Call off the network threads (an adapter's close may take time).
+     */
+    void release(NamespaceImpl namespace) {
+        boolean[] removed = {false};
+        namespaces.computeIfPresent(namespace.name(), (n, current) -> {
+            if (current != namespace || namespace.releaseMember() > 0) {
+                return current;
+            }
+            removed[0] = true;
+            return null;
+        });
+        if (removed[0]) {
+            dynamicCount.decrementAndGet();
+            namespace.group().forget(namespace);
+            closeAdapter(namespace);
+        }
+    }
+
+    /** @return how many namespaces dynamic groups hold now. */
+    int dynamicNamespaceCount() {
+        return dynamicCount.get();
+    }
+
+    /** @return the live namespace with this name, static or dynamic, or null (never creates one). */
+    NamespaceImpl existing(String name) {
+        return namespaces.get(name);
+    }
+
     /** Closes every namespace's adapter (the server stopped). */
     public void closeAdapters() {
         for (NamespaceImpl namespace : namespaces.values()) {
-            try {
-                namespace.adapter().close();
-            } catch (RuntimeException e) {
-                log.warn("closing the adapter of {} failed", namespace.name(), e);
-            }
+            closeAdapter(namespace);
+        }
+    }
+
+    private static void closeAdapter(NamespaceImpl namespace) {
+        try {
+            namespace.closeAdapter();
+        } catch (RuntimeException e) {
+            log.warn("closing the adapter of {} failed", LogSafe.text(namespace.name()), e);
         }
     }
 
