@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
@@ -193,7 +194,10 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         WebSocketTransport ws = new WebSocketTransport(ctx.channel(), codec, handshaker,
                 config.engine().maxPendingOutboundBytes());
         ChannelPipeline pipeline = ctx.pipeline();
-        pipeline.addLast(new WebSocketFrameAggregator(config.engine().maxHttpBufferSize()), ws);
+        // Netty checks UTF-8 only where WebSocketServerProtocolHandler adds this validator; with the bare
+        // handshaker, text frames with invalid UTF-8 were decoded with U+FFFD. Close 1007 as Node does.
+        pipeline.addLast(new Utf8FrameValidator(true),
+                new WebSocketFrameAggregator(config.engine().maxHttpBufferSize()), ws);
         pipeline.remove(this);
         handshaker.handshake(ctx.channel(), request);
         return ws;
