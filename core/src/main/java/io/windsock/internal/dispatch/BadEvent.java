@@ -1,5 +1,6 @@
 package io.windsock.internal.dispatch;
 
+import io.windsock.internal.log.LogSafe;
 import java.util.List;
 
 /**
@@ -16,7 +17,7 @@ final class BadEvent extends RuntimeException {
     }
 
     static BadEvent unknown(String event, List<Object> received) {
-        return new BadEvent("bad event '" + event + "': unknown event; received " + ValueText.of(received),
+        return new BadEvent("bad event '" + LogSafe.text(event) + "': unknown event; received " + ValueText.of(received),
                 "unknown event '" + event + "'");
     }
 
@@ -25,7 +26,7 @@ final class BadEvent extends RuntimeException {
      * @param expected the handler's signature, e.g. {@code test(int a, int b)}
      */
     static BadEvent mismatch(String event, String problem, String expected, List<Object> received) {
-        return new BadEvent("bad event '" + event + "': " + problem + "; expected " + expected
+        return new BadEvent("bad event '" + LogSafe.text(event) + "': " + problem + "; expected " + expected
                 + ", received " + ValueText.of(received), problem + "; expected " + expected);
     }
 

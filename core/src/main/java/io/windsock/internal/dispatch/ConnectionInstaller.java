@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.windsock.connection.ConnectionOptions;
 import io.windsock.connection.SocketConnection;
 import io.windsock.internal.json.JacksonJsonCodec;
+import io.windsock.internal.log.LogSafe;
 import io.windsock.internal.server.NamespaceImpl;
 import io.windsock.internal.server.SocketIoServer;
 import io.windsock.server.ErrorHandler;
@@ -68,7 +69,7 @@ public final class ConnectionInstaller {
             errors = server.errorHandler();
         } else { // a namespace of another implementation (tests): Jackson's defaults, errors logged
             mapper = DefaultsHolder.MAPPER;
-            errors = (s, event, error) -> log.warn("socket {} event {}: {}", s == null ? null : s.id(), event,
+            errors = (s, event, error) -> log.warn("socket {} event {}: {}", s == null ? null : s.id(), LogSafe.text(event),
                     error.toString(), error);
         }
         new ConnectionDriver(connection, socket, type, mapper, errors, options).open();

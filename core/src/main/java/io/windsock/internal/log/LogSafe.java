@@ -14,16 +14,22 @@ public final class LogSafe {
 
     /**
      * @return the text with control, format, separator and unpaired surrogate characters written as
-     *         {@code \n}, {@code \r}, {@code \t} or {@code \\uXXXX}, backslashes doubled, cut after
-     *         {@value #MAX_CHARS} characters with {@code …(N chars)} telling the full length;
-     *         {@code "null"} for null
+     *         {@code \n}, {@code \r}, {@code \t} or {@code \\uXXXX}, cut after {@value #MAX_CHARS}
+     *         characters with {@code …(N chars)} telling the full length; {@code "null"} for null.
+     *         Backslashes are kept as they are, so text made safe once is unchanged by a second pass
+     *         (a message built from safe parts can be passed through again at the end).
      */
     public static String text(CharSequence text) {
+        return text(text, MAX_CHARS);
+    }
+
+    /** {@link #text(CharSequence)} with another length bound, for whole messages. */
+    public static String text(CharSequence text, int maxChars) {
         if (text == null) {
             return "null";
         }
         int length = text.length();
-        int keep = Math.min(length, MAX_CHARS);
+        int keep = Math.min(length, maxChars);
         if (keep > 0 && keep < length && Character.isHighSurrogate(text.charAt(keep - 1))) {
             keep--; // never cut a pair in two
         }
@@ -52,9 +58,6 @@ public final class LogSafe {
     }
 
     private static boolean needsEscape(char c) {
-        if (c == '\\') {
-            return true;
-        }
         if (c < 0x20 || c == 0x7f) {
             return true;
         }
@@ -75,7 +78,6 @@ public final class LogSafe {
             case '\n' -> out.append("\\n");
             case '\r' -> out.append("\\r");
             case '\t' -> out.append("\\t");
-            case '\\' -> out.append("\\\\");
             default -> out.append(String.format("\\u%04x", (int) c));
         }
     }

@@ -103,7 +103,7 @@ final class Client implements EngineSession.Handler {
         } else {
             // A packet for a namespace not joined, or a second CONNECT: the reference closes the connection.
             server.reportError(socket, null, new ClientError("invalid state: " + packet.type()
-                    + " for namespace " + namespace + " from client " + session.id()));
+                    + " for namespace " + LogSafe.text(namespace) + " from client " + session.id()));
             close(DisconnectReason.FORCED_SERVER_CLOSE);
         }
     }
@@ -143,7 +143,7 @@ final class Client implements EngineSession.Handler {
 
     private void onDecodeError(SocketDecodeException e) {
         server.reportError(null, null,
-                new ClientError("bad packet from client " + session.id() + ": " + e.getMessage()));
+                new ClientError("bad packet from client " + session.id() + ": " + LogSafe.text(e.getMessage())));
         closeAll(DisconnectReason.PARSE_ERROR);
         session.close();
     }

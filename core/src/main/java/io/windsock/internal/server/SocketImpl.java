@@ -10,6 +10,7 @@ import io.windsock.adapter.SocketDetails;
 import io.windsock.engine.EngineScheduler;
 import io.windsock.engine.protocol.EnginePacket;
 import io.windsock.internal.exec.SerialExecutor;
+import io.windsock.internal.log.LogSafe;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.protocol.SocketPacketType;
 import io.windsock.server.Ack;
@@ -462,7 +463,8 @@ final class SocketImpl implements Socket, LocalSocket {
         String event = String.valueOf(all.get(0));
         if (Events.RESERVED.contains(event)) {
             client.server().errorHandler().onError(this, event,
-                    new ClientError("reserved event name '" + event + "' sent by client " + client.session().id()));
+                    new ClientError("reserved event name '" + LogSafe.text(event) + "' sent by client "
+                            + client.session().id()));
             return;
         }
         listeners.dispatch(event, new ArrayList<>(all.subList(1, all.size())),

@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
 public final class SocketIoServer {
     private static final Logger log = LoggerFactory.getLogger(SocketIoServer.class);
     static final String TOO_MANY_NAMESPACES = "Too many namespaces";
+    /** The longest client error message logged whole (its client parts are cut shorter already). */
+    private static final int MAX_MESSAGE_CHARS = 1000;
 
     private final WindsockOptions options;
     private final JacksonJsonCodec json;
@@ -49,7 +51,7 @@ public final class SocketIoServer {
                 options.limits());
         this.encoder = new SocketPacketEncoder(json);
         this.executor = executor;
-        this.errorHandler = options.errorHandler() != null ? options.errorHandler() : SocketIoServer::logError;
+        this.errorHandler = options.errorHandler() != null ? options.errorHandler() : this::logError;
     }
 
     public WindsockOptions options() {
@@ -230,11 +232,16 @@ public final class SocketIoServer {
         }
     }
 
-    private static void logError(io.windsock.server.Socket socket, String event, Throwable error) {
-        String where = socket == null ? "" : " (socket " + socket.id() + " in " + socket.namespace().name()
-                + (event == null ? "" : ", event '" + event + "'") + ")";
+    /**
+     * The default error hook. Namespace and event names come from clients: they are escaped and cut
+     * (a CR/LF cannot start a forged line), and client errors are rate-limited, since a client can
+     * cause one per packet.
+     */
+    private void logError(io.windsock.server.Socket socket, String event, Throwable error) {
+        String where = socket == null ? "" : " (socket " + socket.id() + " in " + LogSafe.text(socket.namespace().name())
+                + (event == null ? "" : ", event '" + LogSafe.text(event) + "'") + ")";
         if (error instanceof ClientError) {
-            log.warn("{}{}", error.getMessage(), where);
+            warnings.warn("client-error", "{}{}", LogSafe.text(error.getMessage(), MAX_MESSAGE_CHARS), where);
         } else {
             log.error("handler failed{}", where, error);
         }

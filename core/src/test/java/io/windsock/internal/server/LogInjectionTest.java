@@ -1,0 +1,78 @@
+package io.windsock.internal.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.windsock.connection.Connections;
+import io.windsock.connection.Event;
+import io.windsock.connection.SocketConnection;
+import io.windsock.server.WindsockOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Client-chosen names with CR/LF reach the default error hook's WARN lines: each stays one line,
+ * escaped and cut. (slf4j-simple writes to System.err, looked up at each line.)
+ */
+class LogInjectionTest {
+    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    private PrintStream original;
+
+    @BeforeEach
+    void capture() {
+        original = System.err;
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setErr(original);
+    }
+
+    private List<String> lines() {
+        System.err.flush();
+        return Arrays.stream(captured.toString(StandardCharsets.UTF_8).split("\n")).filter(l -> !l.isEmpty()).toList();
+    }
+
+    public static final class Chat extends SocketConnection {
+        @Event
+        public void hello() {
+        }
+    }
+
+    @Test
+    void anEventNameWithCrLfMakesOneEscapedWarnLine() {
+        SocketLayer layer = new SocketLayer(WindsockOptions.builder().build());
+        Connections.serve(layer.server.of("/"), Chat::new);
+        SocketLayer.TestClient client = layer.connect("/", null);
+        client.take();
+        String name = "x\r\nWARN FAKE admin logged in" + "y".repeat(500_000);
+        client.send("2[\"" + name.replace("\r", "\\r").replace("\n", "\\n") + "\"]");
+
+        List<String> lines = lines();
+        assertEquals(1, lines.size(), lines::toString);
+        String line = lines.get(0);
+        assertTrue(line.contains("WARN") && line.contains("bad event 'x\\r\\nWARN FAKE admin logged in"), line);
+        assertTrue(line.contains("…(500028 chars)"), line);
+        assertTrue(line.length() < 2_000, "line of " + line.length() + " chars");
+    }
+
+    @Test
+    void aNamespaceWithCrLfMakesOneEscapedWarnLine() {
+        SocketLayer layer = new SocketLayer(WindsockOptions.builder().build());
+        layer.server.of("/");
+        SocketLayer.TestClient client = layer.connect("/", null);
+        client.take();
+        client.send("2/evil\r\nWARN FAKE line,[\"x\"]"); // a namespace not joined: invalid state, closed
+
+        List<String> lines = lines();
+        assertEquals(1, lines.size(), lines::toString);
+        assertTrue(lines.get(0).contains("for namespace /evil\\r\\nWARN FAKE line from client"), lines.get(0));
+    }
+}
