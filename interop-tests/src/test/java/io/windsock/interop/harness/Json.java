@@ -17,7 +17,9 @@ import java.util.Map;
  * can compare what a client received with {@link #tree} of what the server sent, kind included.
  */
 public final class Json {
-    public static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Writes non-ASCII as escapes, so a lone surrogate in a test value reaches Node intact (UTF-8 cannot carry it). */
+    public static final ObjectMapper MAPPER = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII).build());
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private Json() {
