@@ -60,7 +60,7 @@ public final class NamespaceImpl implements Namespace {
      * namespace is removed.
      */
     private final AtomicInteger members = new AtomicInteger();
-    private boolean pinned;
+    private volatile boolean pinned;
     private final AtomicBoolean adapterClosed = new AtomicBoolean();
 
     NamespaceImpl(SocketIoServer server, String name) {
@@ -109,6 +109,11 @@ public final class NamespaceImpl implements Namespace {
     /** @return the members left after one left. Inside the server's compute on this name. */
     int releaseMember() {
         return members.decrementAndGet();
+    }
+
+    /** @return whether this namespace is never removed: static, or pinned by the application. */
+    boolean isPermanent() {
+        return group == null || pinned;
     }
 
     /** The application holds this namespace ({@code server.of(name)}): never removed. Inside the server's compute. */

@@ -105,6 +105,10 @@ public final class SocketIoServer {
      */
     public NamespaceImpl of(String name) {
         String normalized = name.startsWith("/") ? name : "/" + name;
+        NamespaceImpl existing = namespaces.get(normalized);
+        if (existing != null && existing.isPermanent()) {
+            return existing; // the common case, e.g. of("/").emit(...): no lock
+        }
         return namespaces.compute(normalized, (n, current) -> {
             if (current == null) {
                 return new NamespaceImpl(this, n);
