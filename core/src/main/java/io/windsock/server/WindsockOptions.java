@@ -135,7 +135,7 @@ public final class WindsockOptions {
         return handlerExecutor;
     }
 
-    /** @return the Jackson mapper for JSON, or {@code null} for a default one. */
+    /** @return the application's Jackson mapper (outgoing values, parameter types), or {@code null} for a default one. */
     public ObjectMapper objectMapper() {
         return objectMapper;
     }
@@ -298,6 +298,12 @@ public final class WindsockOptions {
             return this;
         }
 
+        /**
+         * The application's Jackson mapper: it writes outgoing values and converts incoming ones into
+         * handlers' declared parameter types. It never parses what clients send: that is Windsock's own
+         * locked-down reader (no default typing, bounded depth and lengths; see {@link ProtocolLimits}),
+         * whatever this mapper is configured to do. Default: a plain {@link ObjectMapper}.
+         */
         public Builder objectMapper(ObjectMapper mapper) {
             this.objectMapper = mapper;
             return this;
