@@ -15,6 +15,7 @@ import io.windsock.interop.harness.NodeClient;
 import io.windsock.interop.harness.Transport;
 import io.windsock.server.BroadcastTimeoutException;
 import io.windsock.server.ConnectError;
+import io.windsock.server.Rejection;
 import io.windsock.server.Namespace;
 import io.windsock.server.RemoteSocket;
 import io.windsock.server.Socket;
@@ -243,7 +244,7 @@ class RoomsAndBroadcastsTest {
         main.onConnection(socket -> {
             socket.use((event, args) -> {
                 if (event.startsWith("admin:")) {
-                    throw new SecurityException("admins only");
+                    throw new Rejection("admins only");
                 }
             });
             socket.onAny((event, args, ack) -> seen.put(new Seen("any", event, args)));
