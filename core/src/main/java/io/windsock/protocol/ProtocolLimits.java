@@ -9,8 +9,8 @@ package io.windsock.protocol;
  *                        the Node server silently rounds a longer one)
  * @param maxPacketLength the most characters in one text packet (default 1,000,000, the default
  *                        {@code maxHttpBufferSize}); also the most characters of its JSON document
- * @param maxJsonDepth    the deepest nesting of arrays and objects in a packet's JSON (default 100;
- *                        Node has no limit and its server dies on a few thousand levels)
+ * @param maxJsonDepth    the deepest nesting of arrays and objects in a packet's JSON, 1 to 10,000
+ *                        (default 100; Node has no limit and its server dies on a few thousand levels)
  */
 public record ProtocolLimits(int maxAttachments, int maxAckIdDigits, int maxPacketLength, int maxJsonDepth) {
     /** The default JSON nesting depth. */
