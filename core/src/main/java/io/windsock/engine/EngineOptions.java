@@ -20,6 +20,9 @@ public final class EngineOptions {
     private final Set<String> transports;
     private final int maxPacketsPerPayload;
     private final long maxPendingOutboundBytes;
+    private final int maxPollResponseBytes;
+    /** Whether {@link #maxPollResponseBytes} was set, or follows {@link #maxHttpBufferSize}. */
+    private final boolean maxPollResponseBytesSet;
 
     private EngineOptions(Builder b) {
         this.pingInterval = b.pingInterval;
@@ -30,6 +33,8 @@ public final class EngineOptions {
         this.transports = Set.copyOf(b.transports);
         this.maxPacketsPerPayload = b.maxPacketsPerPayload;
         this.maxPendingOutboundBytes = b.maxPendingOutboundBytes;
+        this.maxPollResponseBytesSet = b.maxPollResponseBytes > 0;
+        this.maxPollResponseBytes = maxPollResponseBytesSet ? b.maxPollResponseBytes : b.maxHttpBufferSize;
     }
 
     public static Builder builder() {
@@ -79,12 +84,33 @@ public final class EngineOptions {
     }
 
     /**
-     * The most bytes that may wait to be written to one WebSocket client (default 16 MiB). A client
-     * that reads slower than the server writes is disconnected ("transport error") rather than
-     * buffered without bound.
+     * The most bytes held for one client, on every transport (default 16 MiB): packets queued and not yet
+     * sent (for long-polling, everything waiting for the next polls) plus what the connection has not yet
+     * handed to the network (a WebSocket's or a poll response's unflushed bytes). Text counts as UTF-8,
+     * binary as its length.
+     *
+     * <p>At the bound: the packet that would cross it is refused before it is queued, and the client is
+     * dropped at once with "transport error" (a recoverable disconnect reason; socket.io clients reconnect).
+     * A client that does not read, or polls too seldom for what it is sent, ends here instead of in the
+     * server's heap. A single packet larger than the bound (a broadcast included) can never be sent and
+     * drops every client it is sent to: raise the bound to send such messages. Node has no such bound: its
+     * polling buffer and its WebSocket buffer grow until the client reads or the process runs out of memory
+     * (with {@code ws}, an application may watch {@code bufferedAmount} itself).
      */
     public long maxPendingOutboundBytes() {
         return maxPendingOutboundBytes;
+    }
+
+    /**
+     * The most bytes in one long-polling response body (default: {@link #maxHttpBufferSize()}, 1,000,000).
+     * Packets that do not fit wait for the next poll, in order; a single packet larger than this goes alone
+     * in its response. A Socket.IO packet's binary attachments may span responses (the client joins them).
+     * This mirrors the client, which splits what it POSTs at the server's {@code maxPayload}
+     * ({@link #maxHttpBufferSize()}); Node's server has no such cap and answers a poll with everything
+     * buffered.
+     */
+    public int maxPollResponseBytes() {
+        return maxPollResponseBytes;
     }
 
     public static final class Builder {
@@ -96,6 +122,8 @@ public final class EngineOptions {
         private Set<String> transports = Set.of("polling", "websocket");
         private int maxPacketsPerPayload = 10_000;
         private long maxPendingOutboundBytes = 16L * 1024 * 1024;
+        /** 0: follow {@link #maxHttpBufferSize}. */
+        private int maxPollResponseBytes;
 
         private Builder() {
         }
@@ -109,6 +137,7 @@ public final class EngineOptions {
             transports = o.transports;
             maxPacketsPerPayload = o.maxPacketsPerPayload;
             maxPendingOutboundBytes = o.maxPendingOutboundBytes;
+            maxPollResponseBytes = o.maxPollResponseBytesSet ? o.maxPollResponseBytes : 0;
         }
 
         public Builder pingInterval(Duration d) {
@@ -166,6 +195,18 @@ public final class EngineOptions {
                 throw new IllegalArgumentException("maxPendingOutboundBytes must be at least 1024");
             }
             maxPendingOutboundBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Caps one long-polling response body, in bytes (at least 64); see
+         * {@link EngineOptions#maxPollResponseBytes()}. Unset, it follows {@link #maxHttpBufferSize}.
+         */
+        public Builder maxPollResponseBytes(int bytes) {
+            if (bytes < 64) {
+                throw new IllegalArgumentException("maxPollResponseBytes must be at least 64 bytes");
+            }
+            maxPollResponseBytes = bytes;
             return this;
         }
 

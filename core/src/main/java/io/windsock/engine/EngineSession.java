@@ -63,6 +63,10 @@ public final class EngineSession {
     private final Queue<EnginePacket> outbox = new ConcurrentLinkedQueue<>();
     /** True while a drain task is queued on the scheduler; coalesces many sends into one flush. */
     private final AtomicBoolean drainQueued = new AtomicBoolean();
+    /** Counts the bytes of {@link #outbox} and {@link #writeBuffer}; refuses packets past the bound. */
+    private final OutboundBudget outbound;
+    /** Set once by the packet that would have crossed the bound: later packets are refused, the session closes. */
+    private final AtomicBoolean overflowed = new AtomicBoolean();
 
     // Scheduler-thread state.
     private volatile State state = State.OPEN;
@@ -92,6 +96,7 @@ public final class EngineSession {
         this.request = request;
         this.transport = transport;
         this.onRemoved = onRemoved;
+        this.outbound = new OutboundBudget(options.maxPendingOutboundBytes());
     }
 
     public String id() {
@@ -152,16 +157,47 @@ public final class EngineSession {
         this.handler = Objects.requireNonNull(handler, "handler");
     }
 
-    /** Queues a packet for the client. Any thread; packets go out in the order queued. */
-    public void send(EnginePacket packet) {
+    /**
+     * Queues a packet for the client. Any thread; packets go out in the order queued.
+     *
+     * <p>A packet that would take the bytes held for this client past
+     * {@link EngineOptions#maxPendingOutboundBytes()} is refused before it is queued, and the session
+     * closes with "transport error": the client is too slow to take what it is sent.
+     *
+     * @return whether the packet was queued (false: refused at the bound, or the session is closed)
+     */
+    public boolean send(EnginePacket packet) {
+        if (!reserve(packet.byteSize())) {
+            return false;
+        }
         outbox.add(packet);
         queueDrain();
+        return true;
     }
 
-    /** Queues several packets that go out together (e.g. a binary event and its attachments). Any thread. */
-    public void send(List<EnginePacket> packets) {
+    /**
+     * Queues several packets that go out together (e.g. a binary event and its attachments): all of
+     * them, or none when they do not fit under the bound (see {@link #send(EnginePacket)}). Any thread.
+     *
+     * @return whether the packets were queued
+     */
+    public boolean send(List<EnginePacket> packets) {
+        if (!reserve(OutboundBudget.sizeOf(packets))) {
+            return false;
+        }
         outbox.addAll(packets);
         queueDrain();
+        return true;
+    }
+
+    /**
+     * Any thread: the bytes held for this client, counted as {@link EnginePacket#byteSize()}: packets the
+     * session queues plus what its transport has not yet handed to the network. At most
+     * {@link EngineOptions#maxPendingOutboundBytes()}, give or take the transport's share, which moves
+     * on another thread.
+     */
+    public long pendingOutboundBytes() {
+        return outbound.held() + transport.pendingBytes();
     }
 
     /**
@@ -192,7 +228,7 @@ public final class EngineSession {
                 + ",\"pingInterval\":" + options.pingInterval().toMillis()
                 + ",\"pingTimeout\":" + options.pingTimeout().toMillis()
                 + ",\"maxPayload\":" + options.maxHttpBufferSize() + "}";
-        writeBuffer.add(EnginePacket.text(EnginePacketType.OPEN, handshake));
+        queueControl(EnginePacket.text(EnginePacketType.OPEN, handshake));
         flush();
         schedulePing();
     }
@@ -356,7 +392,7 @@ public final class EngineSession {
     private void schedulePing() {
         pingIntervalTimer.cancel();
         pingIntervalTimer = scheduler.schedule(() -> {
-            writeBuffer.add(EnginePacket.PING);
+            queueControl(EnginePacket.PING);
             flush();
             resetPingTimeout();
         }, options.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
@@ -383,6 +419,8 @@ public final class EngineSession {
         while ((packet = outbox.poll()) != null) {
             if (state != State.CLOSED) {
                 writeBuffer.add(packet);
+            } else {
+                outbound.release(packet.byteSize());
             }
         }
     }
@@ -394,14 +432,64 @@ public final class EngineSession {
         List<EnginePacket> packets;
         if (writeBuffer.size() == 1) {
             packets = List.of(writeBuffer.poll());  // the common case: one event, no copy of the deque
+        } else if (isPolling()) {
+            packets = takePollResponse();
         } else {
             packets = new ArrayList<>(writeBuffer);
             writeBuffer.clear();
         }
         transport.send(packets);
+        // Released after the transport has counted them, so that no moment counts them nowhere.
+        outbound.release(OutboundBudget.sizeOf(packets));
         if (state == State.CLOSING && writeBuffer.isEmpty()) {
             closeTransport();
         }
+    }
+
+    /**
+     * Takes the packets for one poll response: as many as fit in {@link EngineOptions#maxPollResponseBytes()},
+     * at least one (a larger packet goes alone). The rest waits for the next poll.
+     */
+    private List<EnginePacket> takePollResponse() {
+        long cap = options.maxPollResponseBytes();
+        List<EnginePacket> packets = new ArrayList<>();
+        long bytes = 0;
+        EnginePacket next;
+        while ((next = writeBuffer.peek()) != null) {
+            long more = codec.payloadBytes(next, packets.isEmpty());
+            if (!packets.isEmpty() && bytes + more > cap) {
+                break;
+            }
+            packets.add(writeBuffer.poll());
+            bytes += more;
+        }
+        return packets;
+    }
+
+    /** Queues a packet of the session's own (OPEN, PING): counted, never refused. Scheduler thread. */
+    private void queueControl(EnginePacket packet) {
+        outbound.add(packet.byteSize());
+        writeBuffer.add(packet);
+    }
+
+    /** Reserves room for packets about to be queued, or refuses them and starts dropping the client. */
+    private boolean reserve(long bytes) {
+        if (state == State.CLOSED || overflowed.get()) {
+            return false;
+        }
+        EngineTransport current = transport;
+        if (outbound.tryReserve(bytes, current.pendingBytes())) {
+            return true;
+        }
+        if (overflowed.compareAndSet(false, true)) {
+            long pending = outbound.held() + current.pendingBytes();
+            String description = bytes > outbound.limit()
+                    ? "packet of " + bytes + " bytes larger than maxPendingOutboundBytes (" + outbound.limit() + ")"
+                    : "client too slow: " + pending + " bytes pending, " + bytes + " more refused (limit "
+                            + outbound.limit() + ")";
+            runOnScheduler(() -> onClose("transport error", description));
+        }
+        return false;
     }
 
     private boolean isPolling() {
@@ -439,9 +527,14 @@ public final class EngineSession {
             cancelUpgrade();
             pending.close();
         }
+        outbound.release(OutboundBudget.sizeOf(writeBuffer));
         writeBuffer.clear();
-        outbox.clear();
-        transport.close();
+        drainOutbox(); // releases what was queued; later sends are refused or dropped by their own drain
+        if (overflowed.get()) {
+            transport.abort();
+        } else {
+            transport.close();
+        }
         if (lingerMillis > 0) {
             scheduler.schedule(onRemoved, lingerMillis, TimeUnit.MILLISECONDS);
         } else {

@@ -22,6 +22,15 @@ public interface EngineTransport {
         return isWritable();
     }
 
+    /**
+     * Any thread: the bytes this transport has taken from the session and not yet handed to the network
+     * (WebSocket frames or poll responses still in the connection's write buffer). They count against
+     * {@link EngineOptions#maxPendingOutboundBytes()} with what the session still queues.
+     */
+    default long pendingBytes() {
+        return 0;
+    }
+
     /** Writes packets to the client; for long-polling this answers the waiting poll. */
     void send(List<io.windsock.engine.protocol.EnginePacket> packets);
 
@@ -30,6 +39,14 @@ public interface EngineTransport {
      * if none waits); WebSocket closes the connection.
      */
     void close();
+
+    /**
+     * Closes at once, dropping whatever the client has not read: the session gave up on a client too slow
+     * to take its packets, so nothing more is queued behind them. By default as {@link #close()}.
+     */
+    default void abort() {
+        close();
+    }
 
     /** Retires a transport after an upgrade: a waiting poll is answered with NOOP and later polls are refused. */
     void discard();

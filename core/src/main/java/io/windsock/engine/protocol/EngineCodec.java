@@ -26,6 +26,12 @@ public interface EngineCodec {
     String encodePayload(List<EnginePacket> packets);
 
     /**
+     * The UTF-8 bytes {@code packet} adds to a long-polling response body, with the separator before it
+     * unless it comes first, so that the sum over a list is the length of {@link #encodePayload}'s body.
+     */
+    long payloadBytes(EnginePacket packet, boolean first);
+
+    /**
      * Decodes a long-polling request body.
      *
      * @param maxPackets the most packets one body may hold, a guard against tiny-packet floods

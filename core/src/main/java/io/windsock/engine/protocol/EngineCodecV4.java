@@ -95,6 +95,14 @@ public final class EngineCodecV4 implements EngineCodec {
     }
 
     @Override
+    public long payloadBytes(EnginePacket packet, boolean first) {
+        byte[] binary = packet.binary();
+        // Binary goes as 'b' and base64 (4 characters per 3 bytes, padded); text as its WebSocket frame.
+        long bytes = binary != null ? 1 + 4L * ((binary.length + 2) / 3) : packet.byteSize();
+        return first ? bytes : bytes + 1;
+    }
+
+    @Override
     public List<EnginePacket> decodePayload(String body, int maxPackets) throws EngineDecodeException {
         List<EnginePacket> packets = new ArrayList<>();
         int start = 0;

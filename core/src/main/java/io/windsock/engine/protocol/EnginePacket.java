@@ -23,6 +23,8 @@ public final class EnginePacket {
      * by the others of a broadcast. Racy by design: two threads may both compute the same bytes.
      */
     private byte[] textFrame;
+    /** {@link #byteSize()}, computed once (0: not yet); racy like {@link #textFrame}. */
+    private int byteSize;
 
     private EnginePacket(EnginePacketType type, Object data) {
         this.type = Objects.requireNonNull(type, "type");
@@ -84,6 +86,47 @@ public final class EnginePacket {
             textFrame = frame;
         }
         return frame;
+    }
+
+    /**
+     * The bytes this packet takes as a WebSocket frame payload: the UTF-8 length of its type digit and
+     * text, or the length of its binary data. What the outbound bounds count; computed once per packet
+     * (a broadcast shares it) without encoding the text. Any thread.
+     */
+    public int byteSize() {
+        int size = byteSize;
+        if (size == 0) {
+            byte[] frame = textFrame;
+            if (frame != null) {
+                size = frame.length;
+            } else if (data instanceof byte[] b) {
+                size = b.length;
+            } else {
+                size = 1 + (data instanceof String s ? utf8Length(s) : 0);
+            }
+            byteSize = size;
+        }
+        return size;
+    }
+
+    /** The UTF-8 length of a string, without encoding it (a lone surrogate counts 3 bytes: an upper bound). */
+    static int utf8Length(String s) {
+        int length = s.length();
+        int bytes = length;
+        for (int i = 0; i < length; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                if (c < 0x800) {
+                    bytes += 1;
+                } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    bytes += 2;  // a pair: 4 bytes for 2 chars
+                    i++;
+                } else {
+                    bytes += 2;
+                }
+            }
+        }
+        return bytes;
     }
 
     @Override

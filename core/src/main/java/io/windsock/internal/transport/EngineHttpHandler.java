@@ -191,8 +191,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return null;
         }
-        WebSocketTransport ws = new WebSocketTransport(ctx.channel(), codec, handshaker,
-                config.engine().maxPendingOutboundBytes());
+        WebSocketTransport ws = new WebSocketTransport(ctx.channel(), codec, handshaker);
         ChannelPipeline pipeline = ctx.pipeline();
         // Netty checks UTF-8 only where WebSocketServerProtocolHandler adds this validator; with the bare
         // handshaker, text frames with invalid UTF-8 were decoded with U+FFFD. Close 1007 as Node does.

@@ -2,6 +2,7 @@ package io.windsock.internal.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -33,24 +34,33 @@ final class HttpResponses {
     static void send(ChannelHandlerContext ctx, RequestInfo request, CorsOptions cors, HttpResponseStatus status,
                      String contentType, String body) {
         ByteBuf content = body.isEmpty() ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
+        send(ctx, request, cors, status, contentType, content);
+    }
+
+    /**
+     * Sends a response with this body (released by the write).
+     *
+     * @return completes once the response is written to the network, or failed
+     */
+    static ChannelFuture send(ChannelHandlerContext ctx, RequestInfo request, CorsOptions cors,
+                              HttpResponseStatus status, String contentType, ByteBuf content) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
         HttpHeaders headers = response.headers();
         if (contentType != null) {
             headers.set(HttpHeaderNames.CONTENT_TYPE, contentType);
         }
         addCors(headers, cors, request.origin());
-        send(ctx, request.keepAlive(), response);
+        return send(ctx, request.keepAlive(), response);
     }
 
-    static void send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
+    static ChannelFuture send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
         if (keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            ctx.writeAndFlush(response, ctx.voidPromise());
-        } else {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            return ctx.writeAndFlush(response);
         }
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        return ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 
     static void addCors(HttpHeaders headers, CorsOptions cors, String origin) {

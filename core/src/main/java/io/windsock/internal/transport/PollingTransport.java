@@ -1,5 +1,7 @@
 package io.windsock.internal.transport;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.windsock.engine.EngineError;
@@ -10,7 +12,9 @@ import io.windsock.engine.protocol.EngineDecodeException;
 import io.windsock.engine.protocol.EnginePacket;
 import io.windsock.engine.protocol.EnginePacketType;
 import io.windsock.server.CorsOptions;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * HTTP long-polling: a GET waits until the session has packets; a POST carries client packets.
@@ -35,6 +39,8 @@ final class PollingTransport implements EngineTransport {
     /** Retired by an upgrade: requests are refused. */
     private boolean discarded;
     private boolean closed;
+    /** Bytes of poll responses written and not yet handed to the network (a client slow to read them). */
+    private final AtomicLong unflushedBytes = new AtomicLong();
 
     PollingTransport(EngineCodec codec, CorsOptions cors, int maxPacketsPerPayload) {
         this.codec = codec;
@@ -153,8 +159,17 @@ final class PollingTransport implements EngineTransport {
         HttpResponses.RequestInfo request = pollRequest;
         pollCtx = null;
         pollRequest = null;
-        HttpResponses.send(ctx, request, cors, HttpResponseStatus.OK, HttpResponses.TEXT_PLAIN,
-                codec.encodePayload(packets));
+        ByteBuf body = Unpooled.copiedBuffer(codec.encodePayload(packets), StandardCharsets.UTF_8);
+        long bytes = body.readableBytes();
+        unflushedBytes.addAndGet(bytes);
+        HttpResponses.send(ctx, request, cors, HttpResponseStatus.OK, HttpResponses.TEXT_PLAIN, body)
+                .addListener(written -> unflushedBytes.addAndGet(-bytes));
+    }
+
+    /** Any thread: poll responses not yet written to the network, which count against the session's bound. */
+    @Override
+    public long pendingBytes() {
+        return unflushedBytes.get();
     }
 
     @Override

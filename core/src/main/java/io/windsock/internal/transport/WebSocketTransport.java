@@ -35,15 +35,13 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
     private final Channel channel;
     private final EngineCodec codec;
     private final WebSocketServerHandshaker handshaker;
-    private final long maxPendingBytes;
     private volatile EngineSession session;
     private volatile boolean closing;
 
-    WebSocketTransport(Channel channel, EngineCodec codec, WebSocketServerHandshaker handshaker, long maxPendingBytes) {
+    WebSocketTransport(Channel channel, EngineCodec codec, WebSocketServerHandshaker handshaker) {
         this.channel = channel;
         this.codec = codec;
         this.handshaker = handshaker;
-        this.maxPendingBytes = maxPendingBytes;
     }
 
     void bind(EngineSession session) {
@@ -79,14 +77,6 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
         if (closing) {
             return;
         }
-        if (pendingBytes() > maxPendingBytes) {
-            // A client that does not read is dropped rather than buffered without bound.
-            log.debug("websocket client too slow: over {} bytes pending, closing", maxPendingBytes);
-            closing = true;
-            deliver(() -> session.onTransportError(this, "client too slow"));
-            channel.close();
-            return;
-        }
         for (EnginePacket packet : packets) {
             WebSocketFrame frame = packet.isBinary()
                     ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(codec.encodeBinaryFrame(packet)))
@@ -96,7 +86,9 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
         channel.flush();
     }
 
-    private long pendingBytes() {
+    /** Any thread: the frames Netty holds for a client that has not read them yet (its outbound buffer). */
+    @Override
+    public long pendingBytes() {
         var buffer = channel.unsafe().outboundBuffer();
         return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
@@ -110,6 +102,13 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
         if (channel.isActive()) {
             channel.writeAndFlush(new CloseWebSocketFrame()).addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    /** The client is too slow: close the connection now, not behind the frames it does not read. */
+    @Override
+    public void abort() {
+        closing = true;
+        channel.close();
     }
 
     @Override
