@@ -487,7 +487,8 @@ public final class EngineSession {
                     ? "packet of " + bytes + " bytes larger than maxPendingOutboundBytes (" + outbound.limit() + ")"
                     : "client too slow: " + pending + " bytes pending, " + bytes + " more refused (limit "
                             + outbound.limit() + ")";
-            runOnScheduler(() -> onClose("transport error", description));
+            // Always a task of its own: the sender may be inside a handler or a broadcast loop on this thread.
+            scheduler.execute(() -> onClose("transport error", description));
         }
         return false;
     }

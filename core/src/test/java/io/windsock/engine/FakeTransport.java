@@ -27,6 +27,9 @@ final class FakeTransport implements EngineTransport {
     private boolean closeOnNextPoll;
     private boolean discarded;
     private int closeCalls;
+    private boolean aborted;
+    /** What the network layer would still hold (unflushed frames or responses). */
+    private long pendingBytes;
     /** Each element is one {@link #send} call (for polling: one HTTP response). */
     private final List<List<EnginePacket>> sent = new ArrayList<>();
 
@@ -143,6 +146,18 @@ final class FakeTransport implements EngineTransport {
     }
 
     @Override
+    public long pendingBytes() {
+        return pendingBytes;
+    }
+
+    @Override
+    public void abort() {
+        aborted = true;
+        closed = true;
+        writable = false;
+    }
+
+    @Override
     public void discard() {
         discarded = true;
         if (writable) {
@@ -178,6 +193,14 @@ final class FakeTransport implements EngineTransport {
 
     int closeCalls() {
         return closeCalls;
+    }
+
+    boolean isAborted() {
+        return aborted;
+    }
+
+    void setPendingBytes(long bytes) {
+        pendingBytes = bytes;
     }
 
     boolean isDiscarded() {
