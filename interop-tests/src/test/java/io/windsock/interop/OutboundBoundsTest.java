@@ -146,6 +146,39 @@ class OutboundBoundsTest {
     }
 
     @Test
+    void aPollAnswersAtMostTheCapAndTheRestFollowsInOrder() {
+        Mailbox<Integer> emitted = interop.mailbox("emitted");
+        // The default cap (maxHttpBufferSize, 1,000,000 bytes), with room for the whole 30 MB backlog.
+        Windsock server = server(EngineOptions.builder().maxPendingOutboundBytes(64L * 1024 * 1024).build());
+        String chunk = "x".repeat(10_000);
+        server.of("/").onConnection(socket -> {
+            if (isRaw(socket)) {
+                for (int i = 0; i < 3_000; i++) {
+                    socket.emit("n", i, chunk);
+                }
+                emitted.put(3_000);
+            }
+        });
+        String sid = rawConnect(server);
+        emitted.take();  // everything is queued before the first poll
+
+        int next = 0;
+        int largest = 0;
+        while (next < 3_000) {
+            RawHttp.Response response = RawHttp.request(server.port(), "GET", pollTarget(sid), null);
+            assertEquals(200, response.status());
+            largest = Math.max(largest, response.body().getBytes(StandardCharsets.UTF_8).length);
+            for (String packet : response.body().split(String.valueOf(SEPARATOR))) {
+                if (packet.startsWith("42")) {
+                    assertEquals(next, Json.parse(packet.substring(2)).get(1).asInt(), "in order, once each");
+                    next++;
+                }
+            }
+        }
+        assertTrue(largest <= 1_000_000, "a poll response of " + largest + " bytes");
+    }
+
+    @Test
     void theRealClientGetsEveryEventInOrderAcrossCappedPollResponses() {
         Windsock server = server(EngineOptions.builder().maxPollResponseBytes(64 * 1024).build());
         String fiveKb = "e".repeat(5_000);
