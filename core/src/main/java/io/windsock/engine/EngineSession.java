@@ -482,11 +482,7 @@ public final class EngineSession {
             return true;
         }
         if (overflowed.compareAndSet(false, true)) {
-            long pending = outbound.held() + current.pendingBytes();
-            String description = bytes > outbound.limit()
-                    ? "packet of " + bytes + " bytes larger than maxPendingOutboundBytes (" + outbound.limit() + ")"
-                    : "client too slow: " + pending + " bytes pending, " + bytes + " more refused (limit "
-                            + outbound.limit() + ")";
+            String description = outbound.describeRefusal(bytes, current.pendingBytes());
             // Always a task of its own: the sender may be inside a handler or a broadcast loop on this thread.
             scheduler.execute(() -> onClose("transport error", description));
         }

@@ -61,6 +61,15 @@ final class OutboundBudget {
         assert now >= 0 : "released more than was held: " + now;
     }
 
+    /** @return why {@code bytes} were refused, for the close's description (the log). */
+    String describeRefusal(long bytes, long elsewhere) {
+        if (bytes > limit) {
+            return "packet of " + bytes + " bytes larger than maxPendingOutboundBytes (" + limit + ")";
+        }
+        return "client too slow: " + (held() + elsewhere) + " bytes pending, " + bytes + " more refused (limit "
+                + limit + ")";
+    }
+
     static long sizeOf(Collection<EnginePacket> packets) {
         long total = 0;
         for (EnginePacket packet : packets) {
