@@ -258,4 +258,44 @@ class EngineCodecV4Test {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                 () -> EnginePacket.message(new byte[] {1}).textFrameUtf8());
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "a", "h\u00e9llo", "\u20ac uro", "\ud83d\ude00 pair", "\u07ff\u0800", "lone \ud800 high",
+            "lone \udc00 low", "tail \ud83d"})
+    void byteSizeIsTheTextFramesUtf8Length(String text) {
+        EnginePacket packet = EnginePacket.message(text);
+        int expected = ("4" + text).getBytes(StandardCharsets.UTF_8).length;
+        boolean lone = text.contains("lone") || text.startsWith("tail");
+        if (lone) {
+            // Java writes a lone surrogate as '?'; the count allows the 3 bytes of its WTF-8 form.
+            assertEquals(expected + 2, packet.byteSize());
+        } else {
+            assertEquals(expected, packet.byteSize());
+            assertEquals(packet.textFrameUtf8().length, packet.byteSize());
+        }
+    }
+
+    @Test
+    void byteSizeOfBinaryAndBarePackets() {
+        assertEquals(0, EnginePacket.message(new byte[0]).byteSize());
+        assertEquals(1000, EnginePacket.message(new byte[1000]).byteSize());
+        assertEquals(1, EnginePacket.PING.byteSize());
+        assertEquals(6, EnginePacket.PROBE_PONG.byteSize());
+    }
+
+    @Test
+    void payloadBytesAddUpToTheEncodedBodysLength() {
+        List<EnginePacket> packets = List.of(EnginePacket.message("h\u00e9llo \ud83d\ude00"), EnginePacket.PING,
+                EnginePacket.message(new byte[0]), EnginePacket.message(new byte[1]), EnginePacket.message(new byte[2]),
+                EnginePacket.message(new byte[3]), EnginePacket.message(new byte[1000]), EnginePacket.NOOP,
+                EnginePacket.text(EnginePacketType.OPEN, OPEN_JSON));
+        for (int n = 1; n <= packets.size(); n++) {
+            List<EnginePacket> some = packets.subList(0, n);
+            long sum = 0;
+            for (int i = 0; i < some.size(); i++) {
+                sum += CODEC.payloadBytes(some.get(i), i == 0);
+            }
+            assertEquals(CODEC.encodePayload(some).getBytes(StandardCharsets.UTF_8).length, sum, some.toString());
+        }
+    }
 }
