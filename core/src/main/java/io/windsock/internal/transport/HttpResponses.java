@@ -57,7 +57,8 @@ final class HttpResponses {
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
         if (keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            return ctx.writeAndFlush(response);
+            // A failed write reaches exceptionCaught (which closes), as with a void promise.
+            return ctx.writeAndFlush(response).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
         }
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         return ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
