@@ -126,6 +126,54 @@ class OutboundBoundsTest {
     }
 
     @Test
+    void pollResponsesTheClientDoesNotReadCountAndAreDroppedWithIt() throws Exception {
+        Mailbox<DisconnectReason> reasons = interop.mailbox("disconnect reasons");
+        Mailbox<Socket> joined = interop.mailbox("joined");
+        Windsock server = server(EngineOptions.builder().maxPendingOutboundBytes(8L * 1024 * 1024)
+                .maxPollResponseBytes(4 * 1024 * 1024).build());
+        server.of("/").onConnection(socket -> {
+            if (isRaw(socket)) {
+                socket.onDisconnect(reasons::put);
+                joined.put(socket);
+            }
+        });
+        String sid = rawConnect(server);
+        Socket socket = joined.take();
+        assertEquals(200, RawHttp.request(server.port(), "GET", pollTarget(sid), null).status());  // the CONNECT reply
+
+        // Each poll is answered with 3 MB that the client never reads, on a connection of its own.
+        String threeMb = "b".repeat(3_000_000);
+        List<java.net.Socket> unread = new java.util.ArrayList<>();
+        try {
+            // Until the drop: 3 unread responses of 3 MB are more than 8 MiB, even after the kernel's buffers.
+            for (int i = 0; i < 6 && socket.isConnected(); i++) {
+                java.net.Socket connection = new java.net.Socket();
+                connection.setReceiveBufferSize(4096);
+                connection.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()));
+                connection.setSoTimeout((int) Mailbox.DEFAULT_TIMEOUT.toMillis());
+                connection.getOutputStream().write(("GET " + pollTarget(sid) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                socket.emit("big", threeMb);
+                if (!readStatusLine(connection).startsWith("HTTP/1.1 200")) {
+                    connection.close();
+                    break;  // dropped: this poll found no session
+                }
+                unread.add(connection);
+            }
+            assertEquals(DisconnectReason.TRANSPORT_ERROR, reasons.take(), "the unread responses count");
+            assertTrue(unread.size() >= 2 && unread.size() < 6, unread.size() + " responses before the drop");
+            for (java.net.Socket connection : unread) {
+                assertTrue(endsWithinTimeout(connection), "a dropped client's unread response is let go");
+            }
+        } finally {
+            for (java.net.Socket connection : unread) {
+                connection.close();
+            }
+        }
+        assertServesAPollingClient(server);
+    }
+
+    @Test
     void aBroadcastLargerThanTheBoundIsRefusedForAPollingClientThatDoesNotPoll() {
         Mailbox<DisconnectReason> reasons = interop.mailbox("disconnect reasons");
         Mailbox<Socket> joined = interop.mailbox("joined");
@@ -238,6 +286,30 @@ class OutboundBoundsTest {
         RawHttp.Response connect = RawHttp.request(server.port(), "POST", pollTarget(sid), "40");
         assertEquals(200, connect.status());
         return sid;
+    }
+
+    private static String readStatusLine(java.net.Socket connection) throws java.io.IOException {
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = connection.getInputStream().read()) != -1 && c != '\n') {
+            line.append((char) c);
+        }
+        return line.toString();
+    }
+
+    /** Reads what comes until the server closes the connection; false if it is still open at the timeout. */
+    private static boolean endsWithinTimeout(java.net.Socket connection) {
+        try {
+            byte[] buffer = new byte[64 * 1024];
+            while (connection.getInputStream().read(buffer) != -1) {
+                // what the server had flushed before it closed
+            }
+            return true;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (java.io.IOException e) {
+            return true;  // reset
+        }
     }
 
     private static String pollTarget(String sid) {

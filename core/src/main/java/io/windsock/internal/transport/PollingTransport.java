@@ -2,6 +2,8 @@ package io.windsock.internal.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.windsock.engine.EngineError;
@@ -14,6 +16,8 @@ import io.windsock.engine.protocol.EnginePacketType;
 import io.windsock.server.CorsOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -41,6 +45,8 @@ final class PollingTransport implements EngineTransport {
     private boolean closed;
     /** Bytes of poll responses written and not yet handed to the network (a client slow to read them). */
     private final AtomicLong unflushedBytes = new AtomicLong();
+    /** The connections of those responses, closed by {@link #abort()}. */
+    private final Set<Channel> unflushedConnections = ConcurrentHashMap.newKeySet();
 
     PollingTransport(EngineCodec codec, CorsOptions cors, int maxPacketsPerPayload) {
         this.codec = codec;
@@ -162,8 +168,17 @@ final class PollingTransport implements EngineTransport {
         ByteBuf body = Unpooled.copiedBuffer(codec.encodePayload(packets), StandardCharsets.UTF_8);
         long bytes = body.readableBytes();
         unflushedBytes.addAndGet(bytes);
-        HttpResponses.send(ctx, request, cors, HttpResponseStatus.OK, HttpResponses.TEXT_PLAIN, body)
-                .addListener(written -> unflushedBytes.addAndGet(-bytes));
+        ChannelFuture written = HttpResponses.send(ctx, request, cors, HttpResponseStatus.OK, HttpResponses.TEXT_PLAIN,
+                body);
+        if (written.isDone()) {
+            unflushedBytes.addAndGet(-bytes);
+        } else {
+            unflushedConnections.add(ctx.channel());
+            written.addListener(done -> {
+                unflushedBytes.addAndGet(-bytes);
+                unflushedConnections.remove(ctx.channel());
+            });
+        }
     }
 
     /** Any thread: poll responses not yet written to the network, which count against the session's bound. */
@@ -182,6 +197,15 @@ final class PollingTransport implements EngineTransport {
             send(List.of(EnginePacket.CLOSE));
         } else if (!discarded) {
             closeOnNextPoll = true;
+        }
+    }
+
+    /** The session gave up on a client too slow: responses it has not read are dropped with their connections. */
+    @Override
+    public void abort() {
+        close();
+        for (Channel connection : unflushedConnections) {
+            connection.close();
         }
     }
 
