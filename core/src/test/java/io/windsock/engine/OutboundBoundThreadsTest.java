@@ -3,8 +3,10 @@ package io.windsock.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.windsock.engine.protocol.EngineCodecV4;
 import io.windsock.engine.protocol.EnginePacket;
 import io.windsock.engine.protocol.EnginePacketType;
@@ -31,7 +33,7 @@ class OutboundBoundThreadsTest {
     private static final int PER_PRODUCER = 5_000;
     private static final int CAP = 4 * 1024;
 
-    private final DefaultEventLoopGroup loops = new DefaultEventLoopGroup(2);
+    private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
 
     @AfterEach
     void stop() {
