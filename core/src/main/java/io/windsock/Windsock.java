@@ -5,6 +5,7 @@ import io.windsock.connection.Connections;
 import io.windsock.connection.SocketConnection;
 import io.windsock.engine.EngineServer;
 import io.windsock.internal.exec.HandlerExecutors;
+import io.windsock.internal.exec.SerialExecutor;
 import io.windsock.internal.server.SocketIoServer;
 import io.windsock.internal.transport.ClasspathResources;
 import io.windsock.internal.transport.ClientBundle;
@@ -16,13 +17,20 @@ import io.windsock.server.Namespace;
 import io.windsock.server.NamespaceMatcher;
 import io.windsock.server.WindsockOptions;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Socket.IO server.
@@ -36,16 +44,25 @@ import java.util.regex.Pattern;
  *         .start();
  * }</pre>
  *
- * <p>Lifecycle: {@link #start()} binds the port; {@link #stop()} disconnects every client ("server
- * shutting down") and releases threads. Namespaces may be added before or after start. Thread-safe.
+ * <p>Lifecycle: {@link #start()} binds the port, once; {@link #stop()} shuts down in stages (see
+ * there) and is final: a stopped server cannot start again ({@link #start()} then throws
+ * {@link IllegalStateException}); build a new one. Namespaces may be added before or after start.
+ * Thread-safe.
  */
 public final class Windsock implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Windsock.class);
+    /** How long a second {@code stop()} waits for the first beyond its timeout (the threads' own shutdown). */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+
     private final WindsockOptions options;
     private final SocketIoServer sockets;
     private final ExecutorService ownedExecutor;
     private final List<ClasspathResources.Mount> staticResources;
+    /** Guarded by this. */
     private HttpServer http;
     private InetSocketAddress address;
+    /** Completed when the first stop has finished; null until stop is called. Guarded by this. */
+    private CompletableFuture<Void> stopped;
 
     private Windsock(Builder builder) {
         this.options = builder.options;
@@ -65,10 +82,15 @@ public final class Windsock implements AutoCloseable {
     /**
      * Binds the port and starts serving.
      *
-     * @throws IllegalStateException when serveClient is on without the client bundle on the classpath,
-     *                               or a static resources folder is missing
+     * @throws IllegalStateException when already started, when stopped (a stopped server does not
+     *                               restart: its threads and adapters are released), when serveClient is
+     *                               on without the client bundle on the classpath, or a static resources
+     *                               folder is missing
      */
     public synchronized Windsock start() {
+        if (stopped != null) {
+            throw new IllegalStateException("this server was stopped and cannot start again; build a new one");
+        }
         if (http != null) {
             throw new IllegalStateException("already started");
         }
@@ -89,18 +111,111 @@ public final class Windsock implements AutoCloseable {
         return this;
     }
 
-    /** Disconnects every client, closes the namespaces' adapters and stops. Idempotent. */
-    public synchronized void stop() {
-        if (http != null) {
-            http.stop();
-            http = null;
-            sockets.closeAdapters();
+    /** {@link #stop(Duration)} with {@link WindsockOptions#shutdownTimeout()} (default 10 s). */
+    public void stop() {
+        stop(options.shutdownTimeout());
+    }
+
+    /**
+     * Stops the server, in stages:
+     * <ol>
+     * <li>stops accepting connections (a handshake already on its way is closed at once);</li>
+     * <li>every socket leaves with {@link io.windsock.server.DisconnectReason#SERVER_SHUTTING_DOWN}
+     *     and every connection closes after what was already sent to it: a WebSocket gets its close
+     *     frame, a waiting poll the Engine.IO CLOSE packet. As with Node's {@code io.close()}, no
+     *     Socket.IO DISCONNECT is sent, so socket.io clients see "transport close" and reconnect (to
+     *     another node, or to this one once restarted);</li>
+     * <li>waits until the events that arrived before have been handled and every socket's
+     *     disconnect listeners (a connection class's {@code onClose}) have run; emits they make are
+     *     dropped (counted, never thrown);</li>
+     * <li>ends the network threads, closes the namespaces' adapters, then ends the default handler
+     *     pool (a handler executor given in the options is the application's to shut down).</li>
+     * </ol>
+     * Waiting is bounded by {@code timeout} (stages 3 and 4 share it); past it the server stops
+     * anyway and logs how many sockets were still busy. Idempotent: a later call waits for the first
+     * to finish. Callable from any thread: called from a handler, or from one of this server's
+     * network threads, it starts the stop on a thread of its own and returns at once, because
+     * waiting there would wait for itself (a handler's own socket cannot close while it runs).
+     */
+    public void stop(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        CompletableFuture<Void> done;
+        HttpServer server;
+        boolean first;
+        synchronized (this) {
+            first = stopped == null;
+            if (first) {
+                stopped = new CompletableFuture<>();
+            }
+            done = stopped;
+            server = http;
         }
-        if (ownedExecutor != null) {
-            ownedExecutor.shutdown();
+        boolean mayWait = !(server != null && server.isEventLoopThread())
+                && !HandlerExecutors.isHandlerThread() && !SerialExecutor.isRunningTask();
+        if (first) {
+            if (mayWait) {
+                shutdown(server, timeout, done);
+            } else {
+                Thread stopper = new Thread(() -> shutdown(server, timeout, done), "windsock-stop");
+                stopper.start();
+            }
+        } else if (mayWait) {
+            try {
+                done.get(timeout.plus(STOP_GRACE).toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                log.warn("waiting for the server to stop: {}", e.toString());
+            }
         }
     }
 
+    private void shutdown(HttpServer server, Duration timeout, CompletableFuture<Void> done) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean interrupted = false;
+        try {
+            if (server != null) {
+                server.stopAccepting();
+            }
+            sockets.shutdown();
+            try {
+                if (!sockets.awaitSocketsClosed(deadline)) {
+                    log.warn("stopping: {} sockets still had handlers running after {} ms; stopping anyway",
+                            sockets.liveSockets(), timeout.toMillis());
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+                deadline = System.nanoTime();
+            }
+            if (server != null) {
+                server.closeSessionsAndReleaseThreads(millisLeft(deadline));
+            }
+            sockets.closeAdapters();
+            if (ownedExecutor != null) {
+                ownedExecutor.shutdown();
+                try {
+                    if (!interrupted && !ownedExecutor.awaitTermination(millisLeft(deadline), TimeUnit.MILLISECONDS)) {
+                        log.warn("stopping: handler threads still busy after {} ms; interrupting them", timeout.toMillis());
+                        ownedExecutor.shutdownNow();
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    ownedExecutor.shutdownNow();
+                }
+            }
+        } finally {
+            done.complete(null);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static long millisLeft(long deadlineNanos) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+    }
+
+    /** Same as {@link #stop()}. */
     @Override
     public void close() {
         stop();

@@ -78,6 +78,8 @@ public final class EngineSession {
     /** Whether the probe answered "probe" and now waits for the UPGRADE packet. */
     private boolean probed;
     private boolean upgraded;
+    /** Whether reading from the client is paused (flow control of the layer above). */
+    private boolean readingSuspended;
     private final ArrayDeque<EnginePacket> writeBuffer = new ArrayDeque<>();
     private EngineScheduler.Cancellable pingIntervalTimer = EngineScheduler.Cancellable.NONE;
     private EngineScheduler.Cancellable pingTimeoutTimer = EngineScheduler.Cancellable.NONE;
@@ -217,6 +219,34 @@ public final class EngineSession {
                 flush(); // closes the transport once the buffer has drained, now or on the next poll
             }
         });
+    }
+
+    /**
+     * Stops reading from the client until {@link #resumeReading()}: the layer above has too much
+     * queued. What was already read is still delivered. While reading is paused the client's pongs
+     * cannot be read, so a missing pong does not end the session: the ping is sent again instead.
+     * Any thread; applied on the scheduler thread, at once when called there.
+     */
+    public void suspendReading() {
+        runOnScheduler(() -> setReadingSuspended(true));
+    }
+
+    /** Resumes reading after {@link #suspendReading()}. Any thread. */
+    public void resumeReading() {
+        runOnScheduler(() -> setReadingSuspended(false));
+    }
+
+    /** @return whether reading is paused. Scheduler thread. */
+    public boolean isReadingSuspended() {
+        return readingSuspended;
+    }
+
+    private void setReadingSuspended(boolean suspended) {
+        if (readingSuspended == suspended || state == State.CLOSED) {
+            return;
+        }
+        readingSuspended = suspended;
+        transport.setReadingSuspended(suspended);
     }
 
     // ---- called by the server and the transports, on the scheduler thread ----
@@ -369,6 +399,9 @@ public final class EngineSession {
             EngineTransport polling = transport;
             transport = websocket;
             upgraded = true;
+            if (readingSuspended) {
+                websocket.setReadingSuspended(true);
+            }
             polling.discard();
             drainOutbox();
             flush();
@@ -400,8 +433,17 @@ public final class EngineSession {
 
     private void resetPingTimeout() {
         pingTimeoutTimer.cancel();
-        pingTimeoutTimer = scheduler.schedule(() -> onClose("ping timeout", null),
-                options.pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        pingTimeoutTimer = scheduler.schedule(() -> {
+            if (readingSuspended) {
+                // The pong may be waiting unread behind the paused input: ping again rather than
+                // blame the client (the pings also keep the connection from looking idle).
+                writeBuffer.add(EnginePacket.PING);
+                flush();
+                resetPingTimeout();
+            } else {
+                onClose("ping timeout", null);
+            }
+        }, options.pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void queueDrain() {

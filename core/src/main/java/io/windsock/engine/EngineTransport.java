@@ -48,6 +48,15 @@ public interface EngineTransport {
         close();
     }
 
+    /**
+     * Stops or resumes reading what the client sends: a WebSocket stops reading its connection, a
+     * long-polling transport holds the answer to the client's POST (so the client sends no next one).
+     * Packets already read are still delivered. The default does nothing (a transport that cannot
+     * pause). Scheduler thread.
+     */
+    default void setReadingSuspended(boolean suspended) {
+    }
+
     /** Retires a transport after an upgrade: a waiting poll is answered with NOOP and later polls are refused. */
     void discard();
 }

@@ -33,6 +33,10 @@ import java.util.concurrent.Executor;
  * <tr><td>connectionStateRecovery</td><td>off; {@link ConnectionStateRecovery#defaults()} keeps sessions 2 min</td></tr>
  * <tr><td>maxDynamicNamespaces</td><td>10,000 namespaces created on demand, in total (Node: no limit)</td></tr>
  * <tr><td>maxNamespacesPerClient</td><td>100 namespaces joined (or joining) per connection (Node: no limit)</td></tr>
+ * <tr><td>maxQueuedEvents</td><td>20,000 incoming events per socket waiting for their handler
+ *     (reading pauses at 5,000); see {@link Builder#maxQueuedEvents}</td></tr>
+ * <tr><td>maxQueuedEventBytes</td><td>4 MB of those events per socket (reading pauses at 1 MB)</td></tr>
+ * <tr><td>shutdownTimeout</td><td>10 s for {@code Windsock.stop()} to let handlers finish</td></tr>
  * </table>
  */
 public final class WindsockOptions {
@@ -55,6 +59,9 @@ public final class WindsockOptions {
     private final ConnectionStateRecovery connectionStateRecovery;
     private final int maxDynamicNamespaces;
     private final int maxNamespacesPerClient;
+    private final int maxQueuedEvents;
+    private final long maxQueuedEventBytes;
+    private final Duration shutdownTimeout;
 
     private WindsockOptions(Builder b) {
         host = b.host;
@@ -76,6 +83,9 @@ public final class WindsockOptions {
         connectionStateRecovery = b.connectionStateRecovery;
         maxDynamicNamespaces = b.maxDynamicNamespaces;
         maxNamespacesPerClient = b.maxNamespacesPerClient;
+        maxQueuedEvents = b.maxQueuedEvents;
+        maxQueuedEventBytes = b.maxQueuedEventBytes;
+        shutdownTimeout = b.shutdownTimeout;
     }
 
     public static Builder builder() {
@@ -174,6 +184,21 @@ public final class WindsockOptions {
         return maxNamespacesPerClient;
     }
 
+    /** @return the most incoming events one socket may have waiting for its handlers; see {@link Builder#maxQueuedEvents}. */
+    public int maxQueuedEvents() {
+        return maxQueuedEvents;
+    }
+
+    /** @return the most wire bytes of incoming events one socket may have waiting; see {@link Builder#maxQueuedEventBytes}. */
+    public long maxQueuedEventBytes() {
+        return maxQueuedEventBytes;
+    }
+
+    /** @return how long {@code Windsock.stop()} waits for handlers to finish before it stops anyway. */
+    public Duration shutdownTimeout() {
+        return shutdownTimeout;
+    }
+
     public static final class Builder {
         private String host = "0.0.0.0";
         private int port = 8001;
@@ -194,6 +219,9 @@ public final class WindsockOptions {
         private ConnectionStateRecovery connectionStateRecovery;
         private int maxDynamicNamespaces = 10_000;
         private int maxNamespacesPerClient = 100;
+        private int maxQueuedEvents = 20_000;
+        private long maxQueuedEventBytes = 4L * 1024 * 1024;
+        private Duration shutdownTimeout = Duration.ofSeconds(10);
 
         private Builder() {
         }
@@ -218,6 +246,66 @@ public final class WindsockOptions {
             connectionStateRecovery = o.connectionStateRecovery;
             maxDynamicNamespaces = o.maxDynamicNamespaces;
             maxNamespacesPerClient = o.maxNamespacesPerClient;
+            maxQueuedEvents = o.maxQueuedEvents;
+            maxQueuedEventBytes = o.maxQueuedEventBytes;
+            shutdownTimeout = o.shutdownTimeout;
+        }
+
+        /**
+         * Inbound flow control: the most incoming events one socket (one client in one namespace) may
+         * have arrived and waiting for its handlers. Default 20,000.
+         *
+         * <p>Above a quarter of this (or of {@link #maxQueuedEventBytes}), the high-water mark, the
+         * server stops reading the client's connection: a WebSocket is no longer read, a long-polling
+         * POST is not answered (so the client sends no next one). Reading resumes once the socket is
+         * back under an eighth of both (the low-water mark). A client only reaches the limit itself
+         * by sending while it is not read (after the pause at most one network read or one polling
+         * payload arrives, which the margin between the marks and the limit absorbs; a second POST
+         * while one is held is refused, as Node does); an event arriving at the limit is dropped and
+         * the client disconnected (every socket gets a DISCONNECT), reported to the error hook as a
+         * {@link ClientError}. While reading is paused, the client's pongs wait unread too: pings are
+         * sent again instead of ending the session with "ping timeout".
+         *
+         * <p>Node has no such bound and needs none: its one thread runs each handler as the event is
+         * read, so it reads no faster than it handles (what a handler awaits is not queued by socket.io).
+         * Handlers here run on other threads, so the queue between reading and handling needs a bound.
+         */
+        public Builder maxQueuedEvents(int events) {
+            if (events < 8) {
+                throw new IllegalArgumentException("maxQueuedEvents must be at least 8");
+            }
+            this.maxQueuedEvents = events;
+            return this;
+        }
+
+        /**
+         * Inbound flow control in bytes: the most wire bytes (text, plus binary attachments) of
+         * incoming events one socket may have waiting for its handlers. Default 4 MB: reading pauses
+         * above 1 MB and resumes under 512 KB. An event arriving while the queue is under this limit
+         * is accepted whatever its size (up to {@link EngineOptions#maxHttpBufferSize}), so the queue
+         * holds at most this plus one event. See {@link #maxQueuedEvents} for the behaviour.
+         */
+        public Builder maxQueuedEventBytes(long bytes) {
+            if (bytes < 8) {
+                throw new IllegalArgumentException("maxQueuedEventBytes must be at least 8");
+            }
+            this.maxQueuedEventBytes = bytes;
+            return this;
+        }
+
+        /**
+         * How long {@code Windsock.stop()} waits for the handlers of the events that arrived before it
+         * (and the disconnect listeners) to finish, and for the default handler pool to end. Default
+         * 10 s. Past it the server stops anyway: it logs how many sockets were still busy, and the
+         * default pool's threads are interrupted.
+         */
+        public Builder shutdownTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("shutdownTimeout must not be negative");
+            }
+            this.shutdownTimeout = timeout;
+            return this;
         }
 
         public Builder host(String host) {

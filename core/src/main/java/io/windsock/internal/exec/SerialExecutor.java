@@ -18,6 +18,8 @@ public final class SerialExecutor implements Executor {
     private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
     /** Tasks run per turn before yielding the pool thread, so a busy connection cannot starve others. */
     private static final int BATCH = 64;
+    /** Set while the current thread runs a task of some serial executor (a connection's handler). */
+    private static final ThreadLocal<Boolean> RUNNING = new ThreadLocal<>();
 
     private final Executor delegate;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -26,6 +28,11 @@ public final class SerialExecutor implements Executor {
 
     public SerialExecutor(Executor delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
+    }
+
+    /** @return whether the current thread is running a task of a serial executor (a handler). */
+    public static boolean isRunningTask() {
+        return RUNNING.get() != null;
     }
 
     @Override
@@ -40,13 +47,16 @@ public final class SerialExecutor implements Executor {
                 delegate.execute(this::drain);
             } catch (RejectedExecutionException e) {
                 scheduled.set(false);
-                log.warn("handler executor rejected a task; {} tasks dropped", tasks.size(), e);
+                // Only an application-supplied executor rejects (the default pool runs late tasks inline).
+                log.error("the handler executor rejected a connection's tasks; {} tasks dropped", tasks.size(), e);
                 tasks.clear();
             }
         }
     }
 
     private void drain() {
+        Boolean outer = RUNNING.get();
+        RUNNING.set(Boolean.TRUE);
         try {
             for (int i = 0; i < BATCH; i++) {
                 Runnable task = tasks.poll();
@@ -60,6 +70,9 @@ public final class SerialExecutor implements Executor {
                 }
             }
         } finally {
+            if (outer == null) {
+                RUNNING.remove();
+            }
             scheduled.set(false);
             if (!tasks.isEmpty()) {
                 schedule();

@@ -29,6 +29,9 @@ final class Client implements EngineSession.Handler {
     private final SocketIoServer server;
     private final EngineSession session;
     private final SocketPacketDecoder decoder;
+    private final ReadGate readGate;
+    /** Wire bytes of the packet being decoded (its text, then its binary attachments). Scheduler thread. */
+    private long packetBytes;
     /** Joined (or joining) namespaces by name. Written on the scheduler thread and by socket executors. */
     private final Map<String, SocketImpl> sockets = new ConcurrentHashMap<>();
     private EngineScheduler.Cancellable connectTimeout = EngineScheduler.Cancellable.NONE;
@@ -38,10 +41,12 @@ final class Client implements EngineSession.Handler {
         this.server = server;
         this.session = session;
         this.decoder = new SocketPacketDecoder(server.json(), server.options().limits());
+        this.readGate = new ReadGate(session, server.stats());
     }
 
     void start() {
         session.setHandler(this);
+        server.clientOpened(this);
         connectTimeout = session.scheduler().schedule(() -> {
             if (sockets.isEmpty() && !closed) {
                 session.close();
@@ -61,14 +66,22 @@ final class Client implements EngineSession.Handler {
         return closed;
     }
 
+    ReadGate readGate() {
+        return readGate;
+    }
+
     // ---- from the engine, on the scheduler thread ----
 
     @Override
     public void onMessage(EngineSession s, String text) {
+        if (closed) {
+            return; // read before the close took effect: nothing is deliverable any more
+        }
         try {
+            packetBytes = text.length();
             SocketPacket packet = decoder.decode(text);
             if (packet != null) {
-                route(packet);
+                route(packet, packetBytes);
             }
         } catch (SocketDecodeException e) {
             onDecodeError(e);
@@ -77,10 +90,14 @@ final class Client implements EngineSession.Handler {
 
     @Override
     public void onBinary(EngineSession s, byte[] data) {
+        if (closed) {
+            return;
+        }
         try {
+            packetBytes += data.length;
             SocketPacket packet = decoder.addBinary(data);
             if (packet != null) {
-                route(packet);
+                route(packet, packetBytes);
             }
         } catch (SocketDecodeException e) {
             onDecodeError(e);
@@ -92,14 +109,14 @@ final class Client implements EngineSession.Handler {
         closeAll(DisconnectReason.fromEngine(reason));
     }
 
-    private void route(SocketPacket packet) {
+    private void route(SocketPacket packet, long size) {
         String namespace = packet.namespace();
         SocketImpl socket = sockets.get(namespace);
         if (socket == null && packet.type() == SocketPacketType.CONNECT) {
             connect(namespace, packet.data());
         } else if (socket != null && packet.type() != SocketPacketType.CONNECT
                 && packet.type() != SocketPacketType.CONNECT_ERROR) {
-            socket.onPacket(packet);
+            socket.onPacket(packet, size);
         } else {
             // A packet for a namespace not joined, or a second CONNECT: the reference closes the connection.
             server.reportError(socket, null, new ClientError("invalid state: " + packet.type()
@@ -174,6 +191,26 @@ final class Client implements EngineSession.Handler {
         }
     }
 
+    /**
+     * A socket's queue of incoming events is full although reading was paused: the client keeps
+     * sending past the flow control, so it is told to go (a DISCONNECT for every socket, which
+     * socket.io clients do not reconnect after) and the connection closes. Scheduler thread.
+     */
+    void onQueueLimit(SocketImpl socket, String limits) {
+        if (closed) {
+            return;
+        }
+        server.stats().countQueueLimitDisconnect();
+        server.reportError(socket, null, new ClientError("client " + session.id() + " sent events past the queue limit of "
+                + limits + " in namespace " + socket.namespace().name() + " while its reading was paused; disconnected"));
+        disconnectAll();
+    }
+
+    /** The server stops: every socket leaves ("server shutting down"), then the connection closes. Any thread. */
+    void shutdown() {
+        close(DisconnectReason.SERVER_SHUTTING_DOWN);
+    }
+
     /** Disconnects every socket (each gets a DISCONNECT) and closes the connection. Any thread. */
     void disconnectAll() {
         for (SocketImpl socket : List.copyOf(sockets.values())) {
@@ -185,9 +222,13 @@ final class Client implements EngineSession.Handler {
     private void close(DisconnectReason reason) {
         if (session.scheduler().inThread()) {
             closeAll(reason);
-            session.close();
+            session.close(); // what the sockets sent before goes out first
         } else {
-            session.scheduler().execute(() -> close(reason));
+            try {
+                session.scheduler().execute(() -> close(reason));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                closeAll(reason); // the network threads are gone: the connection is gone with them
+            }
         }
     }
 
@@ -196,6 +237,7 @@ final class Client implements EngineSession.Handler {
             return;
         }
         closed = true;
+        server.clientClosed(this);
         connectTimeout.cancel();
         decoder.reset();
         for (SocketImpl socket : List.copyOf(sockets.values())) {

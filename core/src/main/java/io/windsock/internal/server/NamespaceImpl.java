@@ -407,7 +407,7 @@ public final class NamespaceImpl implements Namespace {
                 return;
             }
             List<Object> args = new ArrayList<>(eventAndArgs.subList(1, eventAndArgs.size()));
-            server.executor().execute(() -> {
+            server.runOnHandlerExecutor(() -> {
                 try {
                     listener.onEvent(args, ack);
                 } catch (Exception e) {

@@ -48,7 +48,13 @@ import java.util.function.Consumer;
  *
  * <p>Output gate: state changes and writes to the client happen under {@link #outLock}, so nothing
  * goes out before the CONNECT reply (packets for a connecting socket are held, then sent right after
- * it, behind any replayed events) and nothing after the socket left.
+ * it, behind any replayed events) and nothing after the socket left (what is dropped then is counted
+ * in {@link ServerStats#droppedAfterClose()}).
+ *
+ * <p>Input: whether an incoming event is deliverable is decided when it arrives. Events that arrived
+ * before the socket left are handled in order on its executor, and the disconnect listeners run once,
+ * after them. Until handled they count in the socket's {@link InboundQueue}, which pauses reading
+ * the connection when it holds too much.
  */
 final class SocketImpl implements Socket, LocalSocket {
     enum State { CONNECTING, CONNECTED, DISCONNECTED }
@@ -65,6 +71,9 @@ final class SocketImpl implements Socket, LocalSocket {
     private final Map<String, Object> data = new ConcurrentHashMap<>();
     private final SocketListeners listeners;
     private final SocketAcks acks;
+    private final InboundQueue inbound;
+    /** Set once the CONNECT reply went out: events of a socket refused while connecting are not handled. */
+    private volatile boolean wasConnected;
 
     private final Object outLock = new Object();
     /** Written under outLock. */
@@ -82,6 +91,9 @@ final class SocketImpl implements Socket, LocalSocket {
         this.executor = new SerialExecutor(client.server().executor());
         this.acks = new SocketAcks(executor);
         this.listeners = new SocketListeners(this, client.server().errorHandler());
+        this.inbound = new InboundQueue(client.readGate(), client.server().stats(),
+                client.server().options().maxQueuedEvents(), client.server().options().maxQueuedEventBytes());
+        client.server().socketOpened();
         if (namespace.recovery() != null) {
             this.pid = Ids.newId();
         }
@@ -225,6 +237,7 @@ final class SocketImpl implements Socket, LocalSocket {
     public void emit(String event, Object... args) {
         Events.checkNotReserved(event);
         if (!isConnected()) {
+            countIfLeft();
             return;
         }
         SocketPacket packet = SocketPacket.event(namespace.name(), Events.eventList(event, args), SocketPacket.NO_ID);
@@ -241,6 +254,7 @@ final class SocketImpl implements Socket, LocalSocket {
         Events.checkNotReserved(event);
         CompletableFuture<List<Object>> future = new CompletableFuture<>();
         if (!isConnected()) {
+            countIfLeft();
             future.completeExceptionally(new IllegalStateException("socket " + id + " is disconnected"));
             return future;
         }
@@ -299,11 +313,24 @@ final class SocketImpl implements Socket, LocalSocket {
     private boolean writeIfConnected(List<EnginePacket> packets) {
         synchronized (outLock) {
             if (state != State.CONNECTED) {
+                countIfLeft();
                 return false;
             }
             client.writeEncoded(packets);
             return true;
         }
+    }
+
+    /** An emit or ack after the socket left is dropped, never thrown at the handler that made it: counted. */
+    private void countIfLeft() {
+        if (state == State.DISCONNECTED) {
+            client.server().stats().countDroppedAfterClose();
+        }
+    }
+
+    /** @return events arrived and not yet handled (for tests). */
+    long queuedEvents() {
+        return inbound.events();
     }
 
     private void notifyOutgoing(SocketPacket packet) {
@@ -373,6 +400,7 @@ final class SocketImpl implements Socket, LocalSocket {
                 return false;
             }
             state = State.CONNECTED;
+            wasConnected = true;
             Map<String, Object> reply = new LinkedHashMap<>();
             reply.put("sid", id);
             if (pid != null) {
@@ -395,10 +423,13 @@ final class SocketImpl implements Socket, LocalSocket {
         return true;
     }
 
-    /** A packet for this socket arrived. Scheduler thread; handling moves to this socket's executor. */
-    void onPacket(SocketPacket packet) {
+    /**
+     * A packet of {@code size} wire bytes for this socket arrived. Scheduler thread; handling moves to
+     * this socket's executor.
+     */
+    void onPacket(SocketPacket packet, long size) {
         switch (packet.type()) {
-            case EVENT, BINARY_EVENT -> executor.execute(() -> onEvent(packet));
+            case EVENT, BINARY_EVENT -> onEventArrived(packet, size);
             case ACK, BINARY_ACK -> acks.onAck(packet.id(), packet.args());
             case DISCONNECT -> {
                 client.remove(this);
@@ -407,6 +438,28 @@ final class SocketImpl implements Socket, LocalSocket {
             default -> { // CONNECT and CONNECT_ERROR are the client's business.
             }
         }
+    }
+
+    /**
+     * Decides now whether the event is deliverable: it is unless the socket already left. The close
+     * queues its listeners from this same thread (see {@link #close}), so an event accepted here is
+     * queued before them.
+     */
+    private void onEventArrived(SocketPacket packet, long size) {
+        if (state == State.DISCONNECTED) {
+            return;
+        }
+        if (!inbound.offer(size)) {
+            client.onQueueLimit(this, inbound.limits());
+            return;
+        }
+        executor.execute(() -> {
+            try {
+                onEvent(packet);
+            } finally {
+                inbound.done(size);
+            }
+        });
     }
 
     /** Leaves for good. Any thread; listeners run on the executor. */
@@ -435,7 +488,8 @@ final class SocketImpl implements Socket, LocalSocket {
                 ? new PersistedSession(leavingId, pid, adapter().socketRooms(leavingId), data) : null;
         adapter().delAll(leavingId);
         namespace.remove(this);
-        executor.execute(() -> {
+        inbound.release(); // its queued events are still handled, but no longer hold the connection paused
+        Runnable finish = () -> {
             try {
                 if (session != null) {
                     // Off the network thread (the adapter may lock its event log), and after the socket is
@@ -447,14 +501,30 @@ final class SocketImpl implements Socket, LocalSocket {
                     listeners.disconnected(reason);
                 }
             } finally {
-                namespace.socketLeft(session != null); // last: a dynamic namespace may go with its last socket
+                try {
+                    namespace.socketLeft(session != null); // a dynamic namespace may go with its last socket
+                } finally {
+                    client.server().socketClosed(); // last: a stop waits for it
+                }
             }
-        });
+        };
+        // Queued from the session's thread, where events arrive: every event accepted before the
+        // state changed above is queued before the listeners, none after.
+        EngineScheduler scheduler = client.session().scheduler();
+        if (scheduler.inThread()) {
+            executor.execute(finish);
+        } else {
+            try {
+                scheduler.execute(() -> executor.execute(finish));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                executor.execute(finish); // the network threads are gone: no event can arrive any more
+            }
+        }
     }
 
     private void onEvent(SocketPacket packet) {
-        if (!isConnected()) {
-            return;
+        if (!wasConnected) {
+            return; // refused (or gone) before its CONNECT reply: nothing of it is delivered
         }
         List<Object> all = packet.args();
         if (all.isEmpty()) {

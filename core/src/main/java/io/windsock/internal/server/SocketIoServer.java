@@ -17,7 +17,10 @@ import io.windsock.server.WindsockOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,6 +47,13 @@ public final class SocketIoServer {
     /** Live namespaces of dynamic groups: counted up inside a compute on {@link #namespaces}, down after removal. */
     private final AtomicInteger dynamicCount = new AtomicInteger();
     private final RateLimitedLog warnings = new RateLimitedLog(log);
+    private final ServerStats stats = new ServerStats();
+    /** Open connections, so that a shutdown can close each one. */
+    private final Set<Client> clients = ConcurrentHashMap.newKeySet();
+    /** Sockets created whose close has not finished running its listeners. Guarded by itself (for waiting). */
+    private final Object socketsLock = new Object();
+    private long liveSockets;
+    private volatile boolean shuttingDown;
 
     public SocketIoServer(WindsockOptions options, Executor executor) {
         this.options = options;
@@ -80,9 +90,26 @@ public final class SocketIoServer {
         return executor;
     }
 
+    /** @return the flow-control and drop counters. */
+    public ServerStats stats() {
+        return stats;
+    }
+
     /** Reports an error seen on a network thread; the hook runs on the handler executor, never there. */
     void reportError(io.windsock.server.Socket socket, String event, Throwable error) {
-        executor.execute(() -> errorHandler.onError(socket, event, error));
+        runOnHandlerExecutor(() -> errorHandler.onError(socket, event, error));
+    }
+
+    /**
+     * Runs a task that belongs to no socket on the handler executor. An application executor that
+     * rejects it (shut down) does not throw into the caller, a network thread: the task is logged and dropped.
+     */
+    void runOnHandlerExecutor(Runnable task) {
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException e) {
+            log.error("the handler executor rejected a task (was it shut down before the server stopped?)", e);
+        }
     }
 
     /** WARN lines a client can cause, rate-limited per kind. */
@@ -97,6 +124,68 @@ public final class SocketIoServer {
     /** Called on the session's thread right after an Engine.IO handshake. */
     public void onEngineConnection(EngineSession session) {
         new Client(this, session).start();
+    }
+
+    void clientOpened(Client client) {
+        clients.add(client);
+        if (shuttingDown) {
+            client.shutdown(); // a handshake that raced the shutdown
+        }
+    }
+
+    void clientClosed(Client client) {
+        clients.remove(client);
+    }
+
+    void socketOpened() {
+        synchronized (socketsLock) {
+            liveSockets++;
+        }
+    }
+
+    void socketClosed() {
+        synchronized (socketsLock) {
+            if (--liveSockets == 0) {
+                socketsLock.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Starts the shutdown: every connection's sockets leave with "server shutting down" (their queued
+     * events are still handled, then their disconnect listeners run), then each connection closes
+     * after what was sent to it. Connections opened from now on are closed at once. Any thread.
+     */
+    public void shutdown() {
+        shuttingDown = true;
+        for (Client client : List.copyOf(clients)) {
+            client.shutdown();
+        }
+    }
+
+    /**
+     * Waits until every socket's close has run (events handled, disconnect listeners called).
+     *
+     * @return whether they all finished before the deadline ({@link System#nanoTime()} based)
+     */
+    public boolean awaitSocketsClosed(long deadlineNanos) throws InterruptedException {
+        synchronized (socketsLock) {
+            while (liveSockets > 0) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(socketsLock, left);
+            }
+            return true;
+        }
+    }
+
+    /** @return sockets whose close has not finished yet (connected ones included). */
+    public long liveSockets() {
+        synchronized (socketsLock) {
+            return liveSockets;
+        }
     }
 
     /**

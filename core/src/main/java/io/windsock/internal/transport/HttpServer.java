@@ -83,15 +83,52 @@ public final class HttpServer {
 
     /** Stops accepting, closes every session ("server shutting down") and releases the threads. */
     public void stop() {
+        stopAccepting();
+        engine.shutdown();
+        releaseThreads(2000);
+    }
+
+    /** Closes the listening socket: no new connection is accepted. Not on one of this server's threads. */
+    public void stopAccepting() {
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
         }
+    }
+
+    /**
+     * Closes every session still open ("server shutting down"), lets the event loops run what is
+     * queued (pending writes, close frames), then ends them, waiting up to {@code timeoutMillis}.
+     * Not on one of this server's threads.
+     */
+    public void closeSessionsAndReleaseThreads(long timeoutMillis) {
         engine.shutdown();
+        releaseThreads(timeoutMillis);
+    }
+
+    private void releaseThreads(long timeoutMillis) {
+        long timeout = Math.max(100, timeoutMillis);
         if (workerGroup != null) {
-            workerGroup.shutdownGracefully(50, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+            workerGroup.shutdownGracefully(50, timeout, TimeUnit.MILLISECONDS).awaitUninterruptibly(timeout + 1000);
         }
         if (bossGroup != null) {
-            bossGroup.shutdownGracefully(0, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+            bossGroup.shutdownGracefully(0, timeout, TimeUnit.MILLISECONDS).awaitUninterruptibly(timeout + 1000);
         }
+    }
+
+    /** @return whether the current thread is one of this server's event loops (which must never block). */
+    public boolean isEventLoopThread() {
+        return inGroup(workerGroup) || inGroup(bossGroup);
+    }
+
+    private static boolean inGroup(EventLoopGroup group) {
+        if (group == null) {
+            return false;
+        }
+        for (io.netty.util.concurrent.EventExecutor loop : group) {
+            if (loop.inEventLoop()) {
+                return true;
+            }
+        }
+        return false;
     }
 }

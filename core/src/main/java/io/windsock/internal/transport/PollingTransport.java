@@ -47,6 +47,11 @@ final class PollingTransport implements EngineTransport {
     private final AtomicLong unflushedBytes = new AtomicLong();
     /** The connections of those responses, closed by {@link #abort()}. */
     private final Set<Channel> unflushedConnections = ConcurrentHashMap.newKeySet();
+    /** Flow control: reading is paused, so the answer to a POST is held until it resumes. */
+    private boolean readingSuspended;
+    /** The POST whose "ok" is held while reading is paused, or null. */
+    private ChannelHandlerContext heldPostCtx;
+    private HttpResponses.RequestInfo heldPostRequest;
 
     PollingTransport(EngineCodec codec, CorsOptions cors, int maxPacketsPerPayload) {
         this.codec = codec;
@@ -125,6 +130,12 @@ final class PollingTransport implements EngineTransport {
             refuse(ctx, request);
             return;
         }
+        if (heldPostCtx != null) {
+            // A second POST while one is unanswered: the reference refuses data requests that overlap.
+            HttpResponses.send(ctx, request, cors, HttpResponseStatus.BAD_REQUEST, null, "");
+            session.onTransportError(this, "data request overlap from client");
+            return;
+        }
         if (binaryBody) {
             // Engine.IO v4 carries binary as base64 text; an octet-stream body is not ours.
             refuse(ctx, request);
@@ -140,9 +151,9 @@ final class PollingTransport implements EngineTransport {
             session.onParseError(this, e.getMessage());
             return;
         }
-        HttpResponses.send(ctx, request, cors, HttpResponseStatus.OK, "text/html", "ok");
         for (EnginePacket packet : packets) {
             if (packet.type() == EnginePacketType.CLOSE) {
+                HttpResponses.send(ctx, request, cors, HttpResponseStatus.OK, "text/html", "ok");
                 // The client leaves: its waiting poll ends with NOOP, as the reference does. A poll
                 // sent just before the CLOSE may still be on its way: it gets the NOOP too.
                 if (pollCtx != null) {
@@ -156,6 +167,30 @@ final class PollingTransport implements EngineTransport {
                 return;
             }
             session.onPacket(this, packet);
+        }
+        if (readingSuspended && !closed && !discarded) {
+            // The client sends its next POST only after this answer: holding it is how polling stops reading.
+            heldPostCtx = ctx;
+            heldPostRequest = request;
+        } else {
+            HttpResponses.send(ctx, request, cors, HttpResponseStatus.OK, "text/html", "ok");
+        }
+    }
+
+    @Override
+    public void setReadingSuspended(boolean suspended) {
+        readingSuspended = suspended;
+        if (!suspended) {
+            releaseHeldPost();
+        }
+    }
+
+    private void releaseHeldPost() {
+        ChannelHandlerContext ctx = heldPostCtx;
+        if (ctx != null) {
+            heldPostCtx = null;
+            HttpResponses.send(ctx, heldPostRequest, cors, HttpResponseStatus.OK, "text/html", "ok");
+            heldPostRequest = null;
         }
     }
 
@@ -193,6 +228,7 @@ final class PollingTransport implements EngineTransport {
             return;
         }
         closed = true;
+        releaseHeldPost();
         if (pollCtx != null) {
             send(List.of(EnginePacket.CLOSE));
         } else if (!discarded) {
@@ -212,6 +248,7 @@ final class PollingTransport implements EngineTransport {
     @Override
     public void discard() {
         discarded = true;
+        releaseHeldPost();
         if (pollCtx != null) {
             send(List.of(EnginePacket.NOOP));
         }

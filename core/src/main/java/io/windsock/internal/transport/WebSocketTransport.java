@@ -111,6 +111,16 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
         channel.close();
     }
 
+    /** Flow control: stops reading the connection (frames already read are still delivered). */
+    @Override
+    public void setReadingSuspended(boolean suspended) {
+        if (channel.eventLoop().inEventLoop()) {
+            channel.config().setAutoRead(!suspended);
+        } else {
+            channel.eventLoop().execute(() -> channel.config().setAutoRead(!suspended));
+        }
+    }
+
     @Override
     public void discard() {
         // A WebSocket is never replaced by another transport.

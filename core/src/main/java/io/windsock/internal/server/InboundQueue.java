@@ -1,0 +1,110 @@
+package io.windsock.internal.server;
+
+/**
+ * Counts one socket's incoming events that arrived and are not handled yet, in events and in wire
+ * bytes, and moves the socket over and back under its connection's read gate.
+ *
+ * <p>Marks, from the limits ({@code WindsockOptions.maxQueuedEvents} and {@code maxQueuedEventBytes}):
+ * above a quarter of either (the high-water mark) the socket holds its connection's reading
+ * paused; once both are back under an eighth (the low-water mark) it lets go. An event that arrives
+ * while the queue is already at a limit is refused and the client is disconnected: a client only
+ * gets there by sending while its connection does not read (at most one read buffer or one polling
+ * payload arrives after the pause), so it is not following the protocol's flow control.
+ *
+ * <p>Threading: {@link #offer} runs on the session's thread, {@link #done} on the socket's executor;
+ * both are short and synchronized on this queue.
+ */
+final class InboundQueue {
+    private final ReadGate gate;
+    private final ServerStats stats;
+    private final long maxEvents;
+    private final long maxBytes;
+    private final long highEvents;
+    private final long highBytes;
+    private final long lowEvents;
+    private final long lowBytes;
+
+    // Guarded by this.
+    private long events;
+    private long bytes;
+    /** Whether this socket holds its connection's reading paused. */
+    private boolean over;
+
+    InboundQueue(ReadGate gate, ServerStats stats, long maxEvents, long maxBytes) {
+        this.gate = gate;
+        this.stats = stats;
+        this.maxEvents = maxEvents;
+        this.maxBytes = maxBytes;
+        this.highEvents = Math.max(1, maxEvents / 4);
+        this.highBytes = Math.max(1, maxBytes / 4);
+        this.lowEvents = highEvents / 2;
+        this.lowBytes = highBytes / 2;
+    }
+
+    /**
+     * An event of {@code size} wire bytes arrived. Session thread.
+     *
+     * @return false when the queue is already at a limit: the event is refused
+     */
+    boolean offer(long size) {
+        boolean pause;
+        synchronized (this) {
+            if (events >= maxEvents || bytes >= maxBytes) {
+                return false;
+            }
+            events++;
+            bytes += size;
+            pause = !over && (events > highEvents || bytes > highBytes);
+            if (pause) {
+                over = true;
+            }
+            stats.queued(events, bytes, size);
+        }
+        if (pause) {
+            gate.socketOver();
+        }
+        return true;
+    }
+
+    /** An event of {@code size} bytes was handled (or skipped). Socket executor. */
+    void done(long size) {
+        boolean resume;
+        synchronized (this) {
+            events--;
+            bytes -= size;
+            resume = over && events <= lowEvents && bytes <= lowBytes;
+            if (resume) {
+                over = false;
+            }
+        }
+        stats.handled(size);
+        if (resume) {
+            gate.socketUnder();
+        }
+    }
+
+    /** The socket left: it no longer holds reading paused (its queued events are still handled). */
+    void release() {
+        boolean resume;
+        synchronized (this) {
+            resume = over;
+            over = false;
+        }
+        if (resume) {
+            gate.socketUnder();
+        }
+    }
+
+    synchronized long events() {
+        return events;
+    }
+
+    synchronized long bytes() {
+        return bytes;
+    }
+
+    /** @return a description of the limits for a log line. */
+    String limits() {
+        return maxEvents + " events or " + maxBytes + " bytes";
+    }
+}
