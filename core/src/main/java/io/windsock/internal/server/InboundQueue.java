@@ -95,14 +95,6 @@ final class InboundQueue {
         }
     }
 
-    synchronized long events() {
-        return events;
-    }
-
-    synchronized long bytes() {
-        return bytes;
-    }
-
     /** @return a description of the limits for a log line. */
     String limits() {
         return maxEvents + " events or " + maxBytes + " bytes";

@@ -328,11 +328,6 @@ final class SocketImpl implements Socket, LocalSocket {
         }
     }
 
-    /** @return events arrived and not yet handled (for tests). */
-    long queuedEvents() {
-        return inbound.events();
-    }
-
     private void notifyOutgoing(SocketPacket packet) {
         if (listeners.hasOutgoingListeners()) {
             executor.execute(() -> listeners.outgoing(packet));
