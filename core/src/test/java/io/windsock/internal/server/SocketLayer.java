@@ -31,7 +31,12 @@ final class SocketLayer {
     final Scheduler scheduler = new Scheduler();
 
     SocketLayer(WindsockOptions options) {
-        server = new SocketIoServer(options, Runnable::run);
+        this(options, Runnable::run);
+    }
+
+    /** With handlers on this executor (e.g. a queue the test runs by hand). */
+    SocketLayer(WindsockOptions options, java.util.concurrent.Executor handlers) {
+        server = new SocketIoServer(options, handlers);
         engine = new EngineServer(options.engine(), server::onEngineConnection);
     }
 
@@ -105,6 +110,8 @@ final class SocketLayer {
         final List<EnginePacket> sent = new ArrayList<>();
         volatile boolean writableNow = true;
         boolean closed;
+        /** Whether the session asked this transport to stop reading (flow control). */
+        boolean readingSuspended;
 
         @Override
         public String name() {
@@ -133,6 +140,11 @@ final class SocketLayer {
 
         @Override
         public void discard() {
+        }
+
+        @Override
+        public void setReadingSuspended(boolean suspended) {
+            readingSuspended = suspended;
         }
     }
 
