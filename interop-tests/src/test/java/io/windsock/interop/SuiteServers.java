@@ -3,6 +3,7 @@ package io.windsock.interop;
 import io.windsock.EngineIoServer;
 import io.windsock.Windsock;
 import io.windsock.engine.EngineOptions;
+import io.windsock.interop.harness.Interop;
 import io.windsock.server.ConnectError;
 import io.windsock.server.CorsOptions;
 import io.windsock.server.Namespace;
@@ -20,7 +21,7 @@ public final class SuiteServers {
     }
 
     static WindsockOptions.Builder suiteOptions(int port, String path) {
-        return WindsockOptions.builder().port(port).host("127.0.0.1").path(path).cors(CorsOptions.anyOrigin())
+        return WindsockOptions.builder().port(port).host("127.0.0.1").ioThreads(Interop.ioThreads()).path(path).cors(CorsOptions.anyOrigin())
                 .engine(EngineOptions.builder().pingInterval(Duration.ofMillis(300))
                         .pingTimeout(Duration.ofMillis(200)).maxHttpBufferSize(1_000_000).build());
     }

@@ -3,6 +3,7 @@ package io.windsock.internal.transport;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -32,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Routes HTTP requests on one connection: Engine.IO requests under the configured path (handshake,
@@ -125,10 +127,9 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         NettyScheduler scheduler = new NettyScheduler(ctx.channel().eventLoop());
         if (upgrade) {
-            WebSocketTransport ws = acceptWebSocket(ctx, request, codec);
-            if (ws != null) {
-                ws.bind(engine.open(engineRequest, codec, ws, scheduler));
-            }
+            // The 101 is on the wire before the OPEN packet is written (Node flushes it alone too).
+            acceptWebSocket(ctx, request, codec,
+                    ws -> ws.attach(engine.open(engineRequest, codec, ws, scheduler), () -> { }));
         } else {
             PollingTransport polling = new PollingTransport(codec, config.cors(), config.engine().maxPacketsPerPayload());
             polling.onHandshakePoll(ctx, info);
@@ -165,23 +166,30 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     private void upgradeSession(ChannelHandlerContext ctx, FullHttpRequest request, EngineSession session) {
-        EngineCodec codec = session.codec();
-        WebSocketTransport ws = acceptWebSocket(ctx, request, codec);
-        if (ws == null) {
-            return;
-        }
-        // Bound now, so frames that arrive before the probe starts queue behind it instead of being lost.
-        ws.bind(session);
-        runOn(session, () -> {
-            if (session.canUpgrade()) {
-                session.startUpgrade(ws);
-            } else {
-                ws.close();
-            }
-        });
+        // Engine sessions opened here always run on a NettyScheduler.
+        EventLoop sessionLoop = ((NettyScheduler) session.scheduler()).loop();
+        acceptWebSocket(ctx, request, session.codec(), ws ->
+                // One owner thread: the WebSocket joins the session's loop before the session sees it.
+                EventLoopHandover.move(ctx.channel(), sessionLoop).addListener(moved -> {
+                    if (moved.isSuccess()) {
+                        ws.attach(session, () -> {
+                            if (session.canUpgrade()) {
+                                session.startUpgrade(ws);
+                            } else {
+                                ws.close();
+                            }
+                        });
+                    }
+                }));
     }
 
-    private WebSocketTransport acceptWebSocket(ChannelHandlerContext ctx, FullHttpRequest request, EngineCodec codec) {
+    /**
+     * Answers the WebSocket handshake and installs the frame handler, with auto-read off until the
+     * transport is attached to its session. {@code accepted} runs on this channel's loop once the
+     * 101 response is written.
+     */
+    private void acceptWebSocket(ChannelHandlerContext ctx, FullHttpRequest request, EngineCodec codec,
+                                 Consumer<WebSocketTransport> accepted) {
         String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss" : "ws";
         String location = scheme + "://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + config.path();
         WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(location, null,
@@ -189,7 +197,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         WebSocketServerHandshaker handshaker = factory.newHandshaker(request);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
-            return null;
+            return;
         }
         WebSocketTransport ws = new WebSocketTransport(ctx.channel(), codec, handshaker);
         ChannelPipeline pipeline = ctx.pipeline();
@@ -198,8 +206,16 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         pipeline.addLast(new Utf8FrameValidator(true),
                 new WebSocketFrameAggregator(config.engine().maxHttpBufferSize()), ws);
         pipeline.remove(this);
-        handshaker.handshake(ctx.channel(), request);
-        return ws;
+        // No read until the transport has its session: frames of a client that does not wait for
+        // the 101 are held, at most one read's worth.
+        ctx.channel().config().setAutoRead(false);
+        handshaker.handshake(ctx.channel(), request).addListener(written -> {
+            if (written.isSuccess()) {
+                accepted.accept(ws);
+            } else {
+                ctx.channel().close();
+            }
+        });
     }
 
     /** Runs a task on the session's thread: at once when already there, keeping request order. */

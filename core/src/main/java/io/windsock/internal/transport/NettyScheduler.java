@@ -13,6 +13,11 @@ public final class NettyScheduler implements EngineScheduler {
         this.loop = loop;
     }
 
+    /** @return the event loop this session lives on; a WebSocket that upgrades the session moves here. */
+    EventLoop loop() {
+        return loop;
+    }
+
     @Override
     public boolean inThread() {
         return loop.inEventLoop();

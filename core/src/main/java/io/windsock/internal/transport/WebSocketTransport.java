@@ -20,23 +20,43 @@ import io.windsock.engine.EngineTransport;
 import io.windsock.engine.protocol.EngineCodec;
 import io.windsock.engine.protocol.EngineDecodeException;
 import io.windsock.engine.protocol.EnginePacket;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The WebSocket transport: one Engine.IO packet per frame. It is also the channel's frame handler;
- * frames are handed to the session on the session's scheduler (the same thread unless the session
- * began on long-polling on another connection).
+ * The WebSocket transport: one Engine.IO packet per frame, each written and flushed on its own as
+ * the Node server does. It is also the channel's frame handler.
+ *
+ * <p>Threading: the channel lives on its session's event loop (a WebSocket that upgrades a
+ * long-polling session is moved there first, see {@link EventLoopHandover}), so reads, writes and
+ * the close all run on the session's thread, in order, with no hop between loops. Frames read
+ * before the session is attached (a client that does not wait for the 101) are held and handed
+ * over on {@link #attach}.
+ *
+ * <p>Server close: the frames written before {@link #close()} go out first, then a close frame;
+ * the TCP connection closes when the client answers the close (as RFC 6455 wants, and so that no
+ * unread client data turns the close into a reset that could destroy what was just sent), or
+ * after {@link #CLOSE_REPLY_TIMEOUT_MILLIS} for a client that never answers.
  */
 final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFrame> implements EngineTransport {
     private static final Logger log = LoggerFactory.getLogger(WebSocketTransport.class);
+    /** How long a server close waits for the client's close frame before closing the connection itself. */
+    static final long CLOSE_REPLY_TIMEOUT_MILLIS = 5000;
 
     private final Channel channel;
     private final EngineCodec codec;
     private final WebSocketServerHandshaker handshaker;
-    private volatile EngineSession session;
+    /** Set once on the channel's loop; null until then. */
+    private EngineSession session;
+    /** Text (String) and binary (byte[]) messages read before {@link #attach}; bounded by one read, as auto-read is off then. */
+    private List<Object> held;
+    /** A close started (either side) or the connection failed: no more writes. Volatile for {@link #isWritableNow}. */
     private volatile boolean closing;
+    /** The server's close frame is written; the client's answer closes the connection. */
+    private boolean closeFrameSent;
 
     WebSocketTransport(Channel channel, EngineCodec codec, WebSocketServerHandshaker handshaker) {
         this.channel = channel;
@@ -44,8 +64,30 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
         this.handshaker = handshaker;
     }
 
-    void bind(EngineSession session) {
+    /**
+     * Hands this connection's frames to {@code session} from now on, first those read before. Call
+     * on the channel's event loop, which must be the session's.
+     *
+     * @param beforeHeld runs before the held frames are delivered (e.g. starting the upgrade probe)
+     */
+    void attach(EngineSession session, Runnable beforeHeld) {
+        if (!channel.eventLoop().inEventLoop() || !session.scheduler().inThread()) {
+            throw new IllegalStateException("a WebSocket must live on its session's event loop");
+        }
         this.session = session;
+        beforeHeld.run();
+        List<Object> early = held;
+        held = null;
+        if (early != null) {
+            for (Object message : early) {
+                deliver(message);
+            }
+        }
+        if (!channel.isActive()) {
+            session.onTransportClose(this); // it dropped before the session knew it
+            return;
+        }
+        channel.config().setAutoRead(true);
     }
 
     @Override
@@ -66,14 +108,6 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
 
     @Override
     public void send(List<EnginePacket> packets) {
-        if (channel.eventLoop().inEventLoop()) {
-            write(packets);
-        } else {
-            channel.eventLoop().execute(() -> write(packets));
-        }
-    }
-
-    private void write(List<EnginePacket> packets) {
         if (closing) {
             return;
         }
@@ -81,9 +115,10 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
             WebSocketFrame frame = packet.isBinary()
                     ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(codec.encodeBinaryFrame(packet)))
                     : new TextWebSocketFrame(Unpooled.wrappedBuffer(packet.textFrameUtf8()));
-            channel.write(frame, channel.voidPromise());
+            // One flush per packet, as Node's ws writes each frame with its own socket write: clients
+            // that read one frame per TCP read (the official protocol suite's) depend on it.
+            channel.writeAndFlush(frame, channel.voidPromise());
         }
-        channel.flush();
     }
 
     /** Any thread: the frames Netty holds for a client that has not read them yet (its outbound buffer). */
@@ -99,9 +134,20 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
             return;
         }
         closing = true;
-        if (channel.isActive()) {
-            channel.writeAndFlush(new CloseWebSocketFrame()).addListener(ChannelFutureListener.CLOSE);
+        if (!channel.isActive()) {
+            return;
         }
+        closeFrameSent = true;
+        // Queued behind every frame written before it, on the same thread: nothing can overtake it.
+        channel.writeAndFlush(new CloseWebSocketFrame()).addListener(f -> {
+            if (!f.isSuccess()) {
+                channel.close();
+                return;
+            }
+            var timeout = channel.eventLoop().schedule(() -> channel.close(),
+                    CLOSE_REPLY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            channel.closeFuture().addListener(closed -> timeout.cancel(false));
+        });
     }
 
     /** The client is too slow: close the connection now, not behind the frames it does not read. */
@@ -129,60 +175,67 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
         if (frame instanceof TextWebSocketFrame text) {
-            String data = text.text();
-            deliver(() -> {
-                try {
-                    session.onPacket(this, codec.decodeText(data));
-                } catch (EngineDecodeException e) {
-                    session.onParseError(this, e.getMessage());
-                }
-            });
+            received(text.text());
         } else if (frame instanceof BinaryWebSocketFrame binary) {
-            byte[] data = ByteBufUtil.getBytes(binary.content());
-            deliver(() -> {
-                try {
-                    session.onPacket(this, codec.decodeBinaryFrame(data));
-                } catch (EngineDecodeException e) {
-                    session.onParseError(this, e.getMessage());
-                }
-            });
+            received(ByteBufUtil.getBytes(binary.content()));
         } else if (frame instanceof PingWebSocketFrame) {
-            ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+            if (!closeFrameSent) {
+                ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+            }
         } else if (frame instanceof CloseWebSocketFrame) {
             closing = true;
-            handshaker.close(ctx.channel(), (CloseWebSocketFrame) frame.retain());
+            if (closeFrameSent) {
+                ctx.close(); // the client answered our close: the handshake is complete
+            } else {
+                handshaker.close(ctx.channel(), (CloseWebSocketFrame) frame.retain());
+            }
+        }
+    }
+
+    private void received(Object message) {
+        if (session == null) {
+            if (held == null) {
+                held = new ArrayList<>();
+            }
+            held.add(message);
+        } else {
+            deliver(message);
+        }
+    }
+
+    private void deliver(Object message) {
+        try {
+            EnginePacket packet = message instanceof String text
+                    ? codec.decodeText(text) : codec.decodeBinaryFrame((byte[]) message);
+            session.onPacket(this, packet);
+        } catch (EngineDecodeException e) {
+            session.onParseError(this, e.getMessage());
         }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
-        deliver(() -> session.onTransportClose(this));
+        held = null;
+        if (session != null) {
+            session.onTransportClose(this);
+        }
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("websocket error: {}", cause.toString());
+        boolean wasClosing = closing;
         closing = true;
-        deliver(() -> session.onTransportError(this, cause.toString()));
-        if (cause instanceof TooLongFrameException && ctx.channel().isActive()) {
+        if (cause instanceof TooLongFrameException && ctx.channel().isActive() && !wasClosing) {
             // A message over the limit in several frames: close with 1009, as for one frame too large.
             ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG))
                     .addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.close();
         }
-    }
-
-    private void deliver(Runnable task) {
-        EngineSession s = session;
-        if (s == null) {
-            return;
-        }
-        if (s.scheduler().inThread()) {
-            task.run();
-        } else {
-            s.scheduler().execute(task);
+        if (session != null) {
+            session.onTransportError(this, cause.toString());
         }
     }
 }

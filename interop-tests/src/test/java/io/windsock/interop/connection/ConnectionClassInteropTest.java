@@ -132,7 +132,7 @@ class ConnectionClassInteropTest {
     void theSeedExampleAnswersThanksAsOneObjectAndHelloAsTwoArguments(Transport transport) {
         // The builder's own path, on a server of its own; the client leaves before it stops.
         Windsock server = Windsock.builder()
-                .options(WindsockOptions.builder().host("127.0.0.1").port(0).build())
+                .options(WindsockOptions.builder().host("127.0.0.1").port(0).ioThreads(Interop.ioThreads()).build())
                 .connections("/chat", ChatConnection::new)
                 .build().start();
         try {

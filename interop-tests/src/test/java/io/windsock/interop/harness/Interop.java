@@ -40,12 +40,27 @@ public final class Interop implements AfterEachCallback {
     private final List<NodeProcess> processes = new ArrayList<>();
     private final List<Mailbox<?>> mailboxes = new ArrayList<>();
 
+    /** System property: event loops of every server the harness starts (default {@value #DEFAULT_IO_THREADS}). */
+    public static final String IO_THREADS_PROPERTY = "windsock.interop.ioThreads";
     /**
-     * Starts a server on 127.0.0.1, on a free port, with the options the function makes of the
-     * defaults. Add namespaces and listeners to it before clients connect.
+     * Two or more loops, with the default handler pool, make every interop test a real-threads test:
+     * a client's polling and WebSocket connections can land on different loops, as in production.
+     */
+    public static final int DEFAULT_IO_THREADS = 2;
+
+    /** @return the event loops each server gets unless a test sets its own. */
+    public static int ioThreads() {
+        return Integer.getInteger(IO_THREADS_PROPERTY, DEFAULT_IO_THREADS);
+    }
+
+    /**
+     * Starts a server on 127.0.0.1, on a free port, with {@link #ioThreads()} event loops and the
+     * options the function makes of those defaults. Add namespaces and listeners to it before
+     * clients connect.
      */
     public Windsock server(UnaryOperator<WindsockOptions.Builder> options) {
-        WindsockOptions built = options.apply(WindsockOptions.builder().host("127.0.0.1").port(0)).build();
+        WindsockOptions built = options.apply(WindsockOptions.builder().host("127.0.0.1").port(0)
+                .ioThreads(ioThreads())).build();
         Windsock server = Windsock.builder().options(built).build();
         synchronized (this) {
             servers.add(server);
