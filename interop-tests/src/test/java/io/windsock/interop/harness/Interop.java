@@ -43,10 +43,12 @@ public final class Interop implements AfterEachCallback {
     /** System property: event loops of every server the harness starts (default {@value #DEFAULT_IO_THREADS}). */
     public static final String IO_THREADS_PROPERTY = "windsock.interop.ioThreads";
     /**
-     * Two or more loops, with the default handler pool, make every interop test a real-threads test:
-     * a client's polling and WebSocket connections can land on different loops, as in production.
+     * Several loops, with the default handler pool, make every interop test a real-threads test. Three,
+     * not two: Netty hands accepted connections to its loops in turn, and socket.io-client opens its
+     * WebSocket two connections after its polling handshake, so over two loops both would always
+     * share one; over three they never do, which is the layout where races between loops show.
      */
-    public static final int DEFAULT_IO_THREADS = 2;
+    public static final int DEFAULT_IO_THREADS = 3;
 
     /** @return the event loops each server gets unless a test sets its own. */
     public static int ioThreads() {

@@ -183,6 +183,39 @@ public final class RawHttp implements AutoCloseable {
         return frame;
     }
 
+    /** One server-to-client WebSocket frame: its opcode (1 text, 2 binary, 8 close, ...) and payload. */
+    public record Frame(int opcode, byte[] payload) {
+        public String text() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Reads one (unmasked, unfragmented) WebSocket frame from the server, waiting up to the timeout. */
+    public Frame readFrame() {
+        try {
+            int first = in.read();
+            int second = in.read();
+            if (first < 0 || second < 0) {
+                throw new AssertionError("the connection closed before a frame");
+            }
+            long length = second & 0x7f;
+            if (length == 126) {
+                length = ((in.read() & 0xff) << 8) | (in.read() & 0xff);
+            } else if (length == 127) {
+                length = java.nio.ByteBuffer.wrap(in.readNBytes(8)).getLong();
+            }
+            byte[] payload = in.readNBytes((int) length);
+            if (payload.length != length) {
+                throw new AssertionError("the connection closed inside a frame");
+            }
+            return new Frame(first & 0x0f, payload);
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("no frame within " + Mailbox.DEFAULT_TIMEOUT.toMillis() + " ms");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** @return whether the server closes the connection (end of stream or reset) within the timeout. */
     public boolean closedByServer() {
         try {
