@@ -153,7 +153,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             // session's thread, channelInactive must still reach the session (queued behind the poll).
             waitingPoll = polling;
         }
-        runOn(session, () -> {
+        Runnable answer = () -> {
             if (!(session.transport() instanceof PollingTransport polling)) {
                 fail(ctx, info, EngineError.BAD_REQUEST, false);
             } else if (get) {
@@ -161,6 +161,20 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                 polling.onPoll(ctx, info);
             } else {
                 polling.onData(ctx, info, body, binaryBody);
+            }
+        };
+        runOn(session, () -> {
+            if (session.isUpgrading()) {
+                // The client may have sent UPGRADE on its WebSocket before this request: the socket lives on
+                // this loop, so let the loop read it first and answer in the order sent, as Node does (400).
+                ((NettyScheduler) session.scheduler()).executeAfterIo(() -> {
+                    answer.run();
+                    if (get && !ctx.channel().isActive() && session.transport() instanceof PollingTransport polling) {
+                        polling.onPollConnectionClosed(ctx); // its close may have been handled before the poll
+                    }
+                });
+            } else {
+                answer.run();
             }
         });
     }

@@ -18,6 +18,16 @@ public final class NettyScheduler implements EngineScheduler {
         return loop;
     }
 
+    /**
+     * Runs a task once this loop has looked at its sockets again: a zero-delay scheduled task is
+     * taken only at the start of a task batch, which follows an I/O pass (a non-blocking select,
+     * since a task is due). So whatever the kernel already holds for this loop's connections is
+     * read before the task runs.
+     */
+    void executeAfterIo(Runnable task) {
+        loop.schedule(task, 0, TimeUnit.NANOSECONDS);
+    }
+
     @Override
     public boolean inThread() {
         return loop.inEventLoop();
