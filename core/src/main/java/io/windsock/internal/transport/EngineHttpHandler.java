@@ -220,8 +220,8 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         pipeline.addLast(new Utf8FrameValidator(true),
                 new WebSocketFrameAggregator(config.engine().maxHttpBufferSize()), ws);
         pipeline.remove(this);
-        // No read until the transport has its session: frames of a client that does not wait for
-        // the 101 are held, at most one read's worth.
+        // No read until the transport has its session (and, after an upgrade, has moved to the
+        // session's loop): a read requested before this is held by the transport.
         ctx.channel().config().setAutoRead(false);
         handshaker.handshake(ctx.channel(), request).addListener(written -> {
             if (written.isSuccess()) {

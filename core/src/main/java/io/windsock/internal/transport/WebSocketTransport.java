@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: the channel lives on its session's event loop (a WebSocket that upgrades a
  * long-polling session is moved there first, see {@link EventLoopHandover}), so reads, writes and
- * the close all run on the session's thread, in order, with no hop between loops. Frames read
- * before the session is attached (a client that does not wait for the 101) are held and handed
- * over on {@link #attach}.
+ * the close all run on the session's thread, in order, with no hop between loops. Auto-read is
+ * off from the upgrade request until {@link #attach}; frames of a read that was already requested
+ * then are held and handed over on attach.
  *
  * <p>Server close: the frames written before {@link #close()} go out first, then a close frame;
  * the TCP connection closes when the client answers the close (as RFC 6455 wants, and so that no
@@ -51,7 +51,7 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
     private final WebSocketServerHandshaker handshaker;
     /** Set once on the channel's loop; null until then. */
     private EngineSession session;
-    /** Text (String) and binary (byte[]) messages read before {@link #attach}; bounded by one read, as auto-read is off then. */
+    /** Text (String) and binary (byte[]) messages read before {@link #attach}; at most one read's worth, as auto-read is off. */
     private List<Object> held;
     /** A close started (either side) or the connection failed: no more writes. Volatile for {@link #isWritableNow}. */
     private volatile boolean closing;
