@@ -129,7 +129,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         if (upgrade) {
             // The 101 is on the wire before the OPEN packet is written (Node flushes it alone too).
             acceptWebSocket(ctx, request, codec,
-                    ws -> ws.attach(engine.open(engineRequest, codec, ws, scheduler), () -> { }));
+                    ws -> ws.attach(engine.open(engineRequest, codec, ws, scheduler), () -> { }), () -> { });
         } else {
             PollingTransport polling = new PollingTransport(codec, config.cors(), config.engine().maxPacketsPerPayload());
             polling.onHandshakePoll(ctx, info);
@@ -163,16 +163,18 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                 polling.onData(ctx, info, body, binaryBody);
             }
         };
+        // Answered after requests the client sent before it on its WebSocket: the session's loop reads them first.
+        Runnable inOrder = () -> {
+            answer.run();
+            if (get && !ctx.channel().isActive() && session.transport() instanceof PollingTransport polling) {
+                polling.onPollConnectionClosed(ctx); // its close may have been handled before the poll
+            }
+        };
         runOn(session, () -> {
-            if (session.isUpgrading()) {
-                // The client may have sent UPGRADE on its WebSocket before this request: the socket lives on
-                // this loop, so let the loop read it first and answer in the order sent, as Node does (400).
-                ((NettyScheduler) session.scheduler()).executeAfterIo(() -> {
-                    answer.run();
-                    if (get && !ctx.channel().isActive() && session.transport() instanceof PollingTransport polling) {
-                        polling.onPollConnectionClosed(ctx); // its close may have been handled before the poll
-                    }
-                });
+            if (session.transport() instanceof PollingTransport polling && polling.holdsRequests()) {
+                polling.hold(inOrder); // a WebSocket is on its way to this loop
+            } else if (session.isUpgrading()) {
+                ((NettyScheduler) session.scheduler()).executeAfterIo(inOrder);
             } else {
                 answer.run();
             }
@@ -181,29 +183,44 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     private void upgradeSession(ChannelHandlerContext ctx, FullHttpRequest request, EngineSession session) {
         // Engine sessions opened here always run on a NettyScheduler.
-        EventLoop sessionLoop = ((NettyScheduler) session.scheduler()).loop();
+        NettyScheduler scheduler = (NettyScheduler) session.scheduler();
+        // Until this WebSocket is attached and read on the session's loop, polls wait: the client
+        // may have sent its probe and UPGRADE before them. Settled exactly once, on that loop.
+        PollingTransport polling = session.transport() instanceof PollingTransport p ? p : null;
+        if (polling != null) {
+            runOn(session, polling::upgradeArriving);
+        }
+        Runnable settled = () -> {
+            if (polling != null) {
+                polling.upgradeSettled(scheduler);
+            }
+        };
         acceptWebSocket(ctx, request, session.codec(), ws ->
                 // One owner thread: the WebSocket joins the session's loop before the session sees it.
-                EventLoopHandover.move(ctx.channel(), sessionLoop).addListener(moved -> {
-                    if (moved.isSuccess()) {
-                        ws.attach(session, () -> {
-                            if (session.canUpgrade()) {
-                                session.startUpgrade(ws);
-                            } else {
-                                ws.close();
-                            }
-                        });
+                EventLoopHandover.move(ctx.channel(), scheduler.loop()).addListener(moved -> {
+                    try {
+                        if (moved.isSuccess()) {
+                            ws.attach(session, () -> {
+                                if (session.canUpgrade()) {
+                                    session.startUpgrade(ws);
+                                } else {
+                                    ws.close();
+                                }
+                            });
+                        }
+                    } finally {
+                        settled.run();
                     }
-                }));
+                }), () -> runOn(session, settled));
     }
 
     /**
      * Answers the WebSocket handshake and installs the frame handler, with auto-read off until the
      * transport is attached to its session. {@code accepted} runs on this channel's loop once the
-     * 101 response is written.
+     * 101 response is written; {@code failed} instead, on the same loop, when no WebSocket comes of it.
      */
     private void acceptWebSocket(ChannelHandlerContext ctx, FullHttpRequest request, EngineCodec codec,
-                                 Consumer<WebSocketTransport> accepted) {
+                                 Consumer<WebSocketTransport> accepted, Runnable failed) {
         String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss" : "ws";
         String location = scheme + "://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + config.path();
         WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(location, null,
@@ -211,6 +228,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         WebSocketServerHandshaker handshaker = factory.newHandshaker(request);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            failed.run();
             return;
         }
         WebSocketTransport ws = new WebSocketTransport(ctx.channel(), codec, handshaker);
@@ -228,6 +246,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                 accepted.accept(ws);
             } else {
                 ctx.channel().close();
+                failed.run();
             }
         });
     }

@@ -15,6 +15,7 @@ import io.windsock.engine.protocol.EnginePacket;
 import io.windsock.engine.protocol.EnginePacketType;
 import io.windsock.server.CorsOptions;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,6 +53,10 @@ final class PollingTransport implements EngineTransport {
     /** The POST whose "ok" is held while reading is paused, or null. */
     private ChannelHandlerContext heldPostCtx;
     private HttpResponses.RequestInfo heldPostRequest;
+    /** WebSockets accepted for this session that are not yet attached to it (they move to its loop first). */
+    private int upgradesArriving;
+    /** Requests that came while a WebSocket was arriving, answered after its first read; null when none. */
+    private List<Runnable> heldRequests;
 
     PollingTransport(EngineCodec codec, CorsOptions cors, int maxPacketsPerPayload) {
         this.codec = codec;
@@ -260,6 +265,44 @@ final class PollingTransport implements EngineTransport {
             pollCtx = null;
             pollRequest = null;
             session.onTransportError(this, "poll connection closed prematurely");
+        }
+    }
+
+    /**
+     * A WebSocket for this session was accepted on some loop and is on its way to the session's:
+     * requests that come meanwhile wait, since the client may have sent its probe and UPGRADE
+     * before them (Node reads both in order and refuses such a poll).
+     */
+    void upgradeArriving() {
+        upgradesArriving++;
+    }
+
+    /** @return whether a request must wait for {@link #upgradeSettled}. */
+    boolean holdsRequests() {
+        return upgradesArriving > 0;
+    }
+
+    /** Keeps a request until the arriving WebSocket has settled. */
+    void hold(Runnable request) {
+        if (heldRequests == null) {
+            heldRequests = new ArrayList<>();
+        }
+        heldRequests.add(request);
+    }
+
+    /**
+     * The arriving WebSocket is attached to the session (or failed): once none is arriving, the
+     * held requests run after the loop's next read of its sockets, so after what the client sent
+     * on the WebSocket before them.
+     */
+    void upgradeSettled(NettyScheduler scheduler) {
+        if (--upgradesArriving > 0 || heldRequests == null) {
+            return;
+        }
+        List<Runnable> held = heldRequests;
+        heldRequests = null;
+        for (Runnable request : held) {
+            scheduler.executeAfterIo(request);
         }
     }
 

@@ -44,6 +44,30 @@ class UpgradeRaceTest {
         assertEquals(Map.of(400, ROUNDS), statuses, "statuses of a poll after UPGRADE over " + ROUNDS + " rounds");
     }
 
+    /**
+     * As the official socket.io suite does it: probe and UPGRADE sent at once after the 101, without
+     * waiting for "3probe", then the poll. The WebSocket may still be on its way to the session's
+     * loop when the poll gets there.
+     */
+    @Test
+    void aPollSentRightAfterAnUnansweredProbeAndUpgradeIsAlwaysRefused() {
+        Windsock server = interop.server(o -> o);
+        int port = server.port();
+        Map<Integer, Integer> statuses = new TreeMap<>();
+        for (int round = 0; round < ROUNDS; round++) {
+            String sid = handshake(port);
+            try (RawHttp ws = RawHttp.connect(port)) {
+                assertEquals(101, ws.upgrade("/socket.io/?EIO=4&transport=websocket&sid=" + sid).status());
+                ws.write(RawHttp.maskedTextFrame("2probe"));
+                ws.write(RawHttp.maskedTextFrame("5"));
+                RawHttp.Response poll = RawHttp.request(port, "GET", "/socket.io/?EIO=4&transport=polling&sid=" + sid, null);
+                statuses.merge(poll.status(), 1, Integer::sum);
+                assertEquals("3probe", ws.readFrame().text());
+            }
+        }
+        assertEquals(Map.of(400, ROUNDS), statuses, "statuses of a poll after UPGRADE over " + ROUNDS + " rounds");
+    }
+
     private static String handshake(int port) {
         RawHttp.Response open = RawHttp.request(port, "GET", "/socket.io/?EIO=4&transport=polling", null);
         assertEquals(200, open.status());
