@@ -11,6 +11,7 @@ import io.windsock.internal.transport.ClasspathResources;
 import io.windsock.internal.transport.ClientBundle;
 import io.windsock.internal.transport.HttpFallback;
 import io.windsock.internal.transport.HttpServer;
+import io.windsock.internal.transport.HttpServerSettings;
 import io.windsock.internal.transport.TransportConfig;
 import io.windsock.server.BroadcastOperator;
 import io.windsock.server.Namespace;
@@ -99,7 +100,8 @@ public final class Windsock implements AutoCloseable {
         HttpFallback pages = staticResources.isEmpty() ? HttpFallback.NONE : ClasspathResources.load(staticResources);
         EngineServer engine = new EngineServer(options.engine(), sockets::onEngineConnection);
         TransportConfig config = new TransportConfig(options.path(), options.engine(), options.cors(),
-                options.allowRequest(), options.perMessageDeflate(), options.httpCompression(), pages, clientBundle);
+                options.allowRequest(), options.perMessageDeflate(), options.httpCompression(), pages, clientBundle,
+                HttpServerSettings.from(options));
         HttpServer server = new HttpServer(config, engine);
         try {
             address = server.start(options.host(), options.port(), options.ioThreads());

@@ -4,10 +4,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.windsock.adapter.AdapterFactory;
 import io.windsock.adapter.InMemoryAdapter;
 import io.windsock.engine.EngineOptions;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.windsock.protocol.ProtocolLimits;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import javax.net.ssl.SSLException;
 
 /**
  * Every server setting, immutable; build with {@link #builder()}, change a copy with
@@ -19,6 +27,8 @@ import java.util.concurrent.Executor;
  * <tr><td>path</td><td>{@code /socket.io/}</td></tr>
  * <tr><td>engine</td><td>{@link EngineOptions#DEFAULT}: ping 25 s / 20 s, 1 MB buffer, both transports</td></tr>
  * <tr><td>cors</td><td>none (same-origin only)</td></tr>
+ * <tr><td>checkWebSocketOrigin</td><td>on: a WebSocket from a page of another origin that {@code cors} does
+ *     not allow is refused with 403 (see {@link Builder#checkWebSocketOrigin})</td></tr>
  * <tr><td>allowRequest</td><td>allow all</td></tr>
  * <tr><td>perMessageDeflate</td><td>off (as in Node); WebSocket compression costs CPU per message</td></tr>
  * <tr><td>httpCompression</td><td>on, for polling responses of 1 KB and more</td></tr>
@@ -37,6 +47,12 @@ import java.util.concurrent.Executor;
  *     (reading pauses at 5,000); see {@link Builder#maxQueuedEvents}</td></tr>
  * <tr><td>maxQueuedEventBytes</td><td>4 MB of those events per socket (reading pauses at 1 MB)</td></tr>
  * <tr><td>shutdownTimeout</td><td>10 s for {@code Windsock.stop()} to let handlers finish</td></tr>
+ * <tr><td>headersTimeout</td><td>60 s for a request's headers, from its first byte (Node's {@code headersTimeout})</td></tr>
+ * <tr><td>requestTimeout</td><td>300 s for a whole request, body included (Node's {@code requestTimeout})</td></tr>
+ * <tr><td>keepAliveTimeout</td><td>5 s idle between two requests on a connection (Node's {@code keepAliveTimeout})</td></tr>
+ * <tr><td>maxConnections</td><td>the process's open-files limit less a tenth (at least 64) kept for everything
+ *     else; unlimited where the JVM cannot read that limit (see {@link Builder#maxConnections})</td></tr>
+ * <tr><td>tls</td><td>off: plain HTTP and WebSocket (see {@link Builder#tls(SslContext)})</td></tr>
  * </table>
  */
 public final class WindsockOptions {
@@ -62,6 +78,12 @@ public final class WindsockOptions {
     private final int maxQueuedEvents;
     private final long maxQueuedEventBytes;
     private final Duration shutdownTimeout;
+    private final boolean checkWebSocketOrigin;
+    private final Duration headersTimeout;
+    private final Duration requestTimeout;
+    private final Duration keepAliveTimeout;
+    private final int maxConnections;
+    private final SslContext sslContext;
 
     private WindsockOptions(Builder b) {
         host = b.host;
@@ -86,6 +108,12 @@ public final class WindsockOptions {
         maxQueuedEvents = b.maxQueuedEvents;
         maxQueuedEventBytes = b.maxQueuedEventBytes;
         shutdownTimeout = b.shutdownTimeout;
+        checkWebSocketOrigin = b.checkWebSocketOrigin;
+        headersTimeout = b.headersTimeout;
+        requestTimeout = b.requestTimeout;
+        keepAliveTimeout = b.keepAliveTimeout;
+        maxConnections = b.maxConnections;
+        sslContext = b.sslContext;
     }
 
     public static Builder builder() {
@@ -199,6 +227,56 @@ public final class WindsockOptions {
         return shutdownTimeout;
     }
 
+    /** @return whether WebSocket requests from pages of other origins are checked (see {@link Builder#checkWebSocketOrigin}). */
+    public boolean checkWebSocketOrigin() {
+        return checkWebSocketOrigin;
+    }
+
+    /** @return how long a request's headers may take, from its first byte. */
+    public Duration headersTimeout() {
+        return headersTimeout;
+    }
+
+    /** @return how long a whole request may take, from its first byte to the end of its body. */
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    /** @return how long a connection may stay idle between two requests. */
+    public Duration keepAliveTimeout() {
+        return keepAliveTimeout;
+    }
+
+    /** @return the most connections open at once; {@link Integer#MAX_VALUE} means no cap. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** @return the server TLS context (https and wss), or {@code null} for plain HTTP (the default). */
+    public SslContext sslContext() {
+        return sslContext;
+    }
+
+    /**
+     * The default {@code maxConnections}: the process's open-files limit less a tenth of it (at least 64)
+     * for files, pipes and outgoing connections; {@link Integer#MAX_VALUE} when the JVM cannot read the limit.
+     */
+    static int defaultMaxConnections() {
+        long limit = -1;
+        try {
+            if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+                limit = unix.getMaxFileDescriptorCount();
+            }
+        } catch (RuntimeException | LinkageError e) {
+            limit = -1; // a runtime without the management module: no cap
+        }
+        if (limit <= 0 || limit >= Integer.MAX_VALUE) {
+            return Integer.MAX_VALUE;
+        }
+        long cap = limit - Math.max(64, limit / 10);
+        return (int) Math.max(1, cap);
+    }
+
     public static final class Builder {
         private String host = "0.0.0.0";
         private int port = 8001;
@@ -222,6 +300,12 @@ public final class WindsockOptions {
         private int maxQueuedEvents = 20_000;
         private long maxQueuedEventBytes = 4L * 1024 * 1024;
         private Duration shutdownTimeout = Duration.ofSeconds(10);
+        private boolean checkWebSocketOrigin = true;
+        private Duration headersTimeout = Duration.ofSeconds(60);
+        private Duration requestTimeout = Duration.ofSeconds(300);
+        private Duration keepAliveTimeout = Duration.ofSeconds(5);
+        private int maxConnections = defaultMaxConnections();
+        private SslContext sslContext;
 
         private Builder() {
         }
@@ -249,6 +333,12 @@ public final class WindsockOptions {
             maxQueuedEvents = o.maxQueuedEvents;
             maxQueuedEventBytes = o.maxQueuedEventBytes;
             shutdownTimeout = o.shutdownTimeout;
+            checkWebSocketOrigin = o.checkWebSocketOrigin;
+            headersTimeout = o.headersTimeout;
+            requestTimeout = o.requestTimeout;
+            keepAliveTimeout = o.keepAliveTimeout;
+            maxConnections = o.maxConnections;
+            sslContext = o.sslContext;
         }
 
         /**
@@ -339,6 +429,10 @@ public final class WindsockOptions {
             return this;
         }
 
+        /**
+         * The CORS settings of the HTTP endpoints, or {@code null} for none (the default). The allowed
+         * origins also decide which cross-origin WebSockets are accepted (see {@link #checkWebSocketOrigin}).
+         */
         public Builder cors(CorsOptions cors) {
             this.cors = cors;
             return this;
@@ -455,6 +549,27 @@ public final class WindsockOptions {
         }
 
         /**
+         * Whether a WebSocket (a handshake, or the upgrade of a polling session) is checked against its
+         * {@code Origin} header. On by default: a request from a browser page of another origin is refused
+         * with 403 before the connection opens, unless {@link #cors} allows that origin; this stops
+         * cross-site WebSocket hijacking, where a hostile page opens a WebSocket that carries the user's
+         * cookies. Browsers cannot be stopped by CORS here: they send WebSocket requests to any origin.
+         *
+         * <p>Always accepted: a request without {@code Origin} (not a browser, e.g. Node's socket.io-client),
+         * and a same-origin page, whose {@code Origin} names the host and port of the request's {@code Host}
+         * header (scheme default ports filled in). Behind a reverse proxy that rewrites {@code Host}, list the
+         * public origin in {@link #cors} or forward the original {@code Host}.
+         *
+         * <p>{@code false} accepts WebSockets from any origin, as the Node server does by default; do so only
+         * when nothing trusts cookies or other ambient credentials. {@link CorsOptions#anyOrigin()} has the
+         * same effect on WebSockets.
+         */
+        public Builder checkWebSocketOrigin(boolean on) {
+            this.checkWebSocketOrigin = on;
+            return this;
+        }
+
+        /**
          * The most namespaces one client connection may have joined (or be joining) at once; default
          * 100. One more CONNECT is refused with CONNECT_ERROR
          * {@code {"message":"Too many namespaces for this connection"}}; the connection stays open.
@@ -468,8 +583,119 @@ public final class WindsockOptions {
             return this;
         }
 
+        /**
+         * How long a request's headers may take from its first byte, and a new connection's first request
+         * from the moment it opened; past it the server answers 408 and closes the connection (Node's
+         * {@code headersTimeout}, 60 s). Lower it against clients that trickle headers (slowloris).
+         * Must be positive and not above {@link #requestTimeout}.
+         */
+        public Builder headersTimeout(Duration timeout) {
+            this.headersTimeout = positive(timeout, "headersTimeout");
+            return this;
+        }
+
+        /**
+         * How long a whole request, body included, may take from its first byte; past it the server answers
+         * 408 and closes the connection (Node's {@code requestTimeout}, 300 s). A long-polling GET that
+         * waits for packets is not affected: it has been received in full. Must be positive.
+         */
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = positive(timeout, "requestTimeout");
+            return this;
+        }
+
+        /**
+         * How long a connection may stay idle after a response before it is closed (Node's
+         * {@code keepAliveTimeout}, 5 s); announced to clients in a {@code Keep-Alive: timeout=n} header.
+         * A WebSocket is not affected (its heartbeat watches it). Must be positive.
+         */
+        public Builder keepAliveTimeout(Duration timeout) {
+            this.keepAliveTimeout = positive(timeout, "keepAliveTimeout");
+            return this;
+        }
+
+        /**
+         * The most connections (HTTP and WebSocket) open at once on this server, like Node's
+         * {@code server.maxConnections}. A connection accepted past the cap is closed at once, before a byte
+         * is read, and counted in a WARN line at most every 10 s; open connections keep working. The
+         * default keeps the process out of "too many open files": its open-files limit less a tenth (at
+         * least 64) left for everything else, or no cap where the JVM cannot read the limit.
+         * {@link Integer#MAX_VALUE} for no cap (Node's default).
+         */
+        public Builder maxConnections(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxConnections must be at least 1");
+            }
+            this.maxConnections = max;
+            return this;
+        }
+
+        /**
+         * Serves https and wss on the port, with this server context (e.g.
+         * {@code SslContextBuilder.forServer(keyManagerFactory).build()}); {@code null} for plain HTTP. Plain
+         * HTTP is then no longer served on that port.
+         *
+         * @throws IllegalArgumentException if the context is a client context
+         */
+        public Builder tls(SslContext context) {
+            if (context != null && !context.isServer()) {
+                throw new IllegalArgumentException("tls needs a server SslContext (SslContextBuilder.forServer)");
+            }
+            this.sslContext = context;
+            return this;
+        }
+
+        /**
+         * Serves https and wss with a certificate chain and its private key, both PEM files: the chain
+         * ({@code -----BEGIN CERTIFICATE-----}, the server's first), and an unencrypted PKCS#8 key
+         * ({@code -----BEGIN PRIVATE KEY-----}; {@code openssl pkcs8 -topk8 -nocrypt} converts others).
+         *
+         * @throws IllegalArgumentException if a file cannot be read or does not hold what it should
+         */
+        public Builder tls(Path certificateChain, Path privateKey) {
+            Objects.requireNonNull(certificateChain, "certificateChain");
+            Objects.requireNonNull(privateKey, "privateKey");
+            try (InputStream chain = Files.newInputStream(certificateChain);
+                 InputStream key = Files.newInputStream(privateKey)) {
+                return tls(chain, key);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read the TLS certificate or key: " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * As {@link #tls(Path, Path)}, from streams (read in full now; the caller closes them).
+         *
+         * @throws IllegalArgumentException if the streams do not hold a PEM certificate chain and key
+         */
+        public Builder tls(InputStream certificateChain, InputStream privateKey) {
+            Objects.requireNonNull(certificateChain, "certificateChain");
+            Objects.requireNonNull(privateKey, "privateKey");
+            try {
+                this.sslContext = SslContextBuilder.forServer(certificateChain, privateKey).build();
+            } catch (SSLException | IllegalArgumentException e) {
+                throw new IllegalArgumentException("invalid TLS certificate or key: " + e.getMessage(), e);
+            }
+            return this;
+        }
+
+        /**
+         * @throws IllegalStateException if {@code headersTimeout} is longer than {@code requestTimeout}
+         */
         public WindsockOptions build() {
+            if (headersTimeout.compareTo(requestTimeout) > 0) {
+                throw new IllegalStateException("headersTimeout (" + headersTimeout + ") must not exceed requestTimeout ("
+                        + requestTimeout + ")");
+            }
             return new WindsockOptions(this);
+        }
+
+        private static Duration positive(Duration timeout, String name) {
+            Objects.requireNonNull(timeout, name);
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive");
+            }
+            return timeout;
         }
     }
 }

@@ -42,12 +42,14 @@ import java.util.function.Consumer;
 final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final TransportConfig config;
     private final EngineServer engine;
+    private final OriginCheck originCheck;
     /** The polling transport whose GET waits on this connection, so a dropped connection can fail it. */
     private volatile PollingTransport waitingPoll;
 
     EngineHttpHandler(TransportConfig config, EngineServer engine) {
         this.config = config;
         this.engine = engine;
+        this.originCheck = new OriginCheck(config.cors(), config.server().checkWebSocketOrigin());
     }
 
     @Override
@@ -87,11 +89,18 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             fail(ctx, info, EngineError.BAD_REQUEST, upgrade);
             return;
         }
+        if (upgrade && !originCheck.allowsWebSocket(request.headers())) {
+            refuseOrigin(ctx);
+            return;
+        }
         String sid = first(query, "sid");
         if (sid != null) {
             EngineSession session = engine.session(sid);
             if (session == null) {
                 fail(ctx, info, EngineError.UNKNOWN_SID, upgrade);
+            } else if (session.codec().protocol() != requestedRevision(first(query, "EIO"))) {
+                // The reference refuses a request whose EIO is not its session's (PROTOCOL_MISMATCH).
+                fail(ctx, info, EngineError.BAD_REQUEST, upgrade);
             } else if (upgrade && "websocket".equals(transport)) {
                 upgradeSession(ctx, request, session);
             } else if ("polling".equals(transport) && !upgrade) {
@@ -284,6 +293,19 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         HttpResponses.send(ctx, info, config.cors(), HttpResponseStatus.valueOf(error.httpStatus()),
                 HttpResponses.JSON, error.json());
+    }
+
+    /** A WebSocket from a page of a foreign origin: 403, before the handshake, and the connection closed. */
+    private static void refuseOrigin(ChannelHandlerContext ctx) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.FORBIDDEN,
+                Unpooled.copiedBuffer(EngineError.FORBIDDEN.message(), StandardCharsets.UTF_8));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_HTML);
+        HttpResponses.send(ctx, false, response);
+    }
+
+    /** The revision a request with a sid speaks, as the reference reads it: "4" is 4, anything else 3. */
+    private static int requestedRevision(String eio) {
+        return "4".equals(eio) ? 4 : 3;
     }
 
     private static int protocolOf(String eio) {

@@ -53,6 +53,27 @@ final class HttpResponses {
         return send(ctx, request.keepAlive(), response);
     }
 
+    /**
+     * A 200 of the polling transport (a payload, or the "ok" to a POST), marked {@code cache-control:
+     * no-store} as the reference marks them: a cached poll would replay another moment's packets.
+     */
+    static ChannelFuture sendPolling(ChannelHandlerContext ctx, RequestInfo request, CorsOptions cors,
+                                     String contentType, String body) {
+        return sendPolling(ctx, request, cors, contentType,
+                body.isEmpty() ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+    }
+
+    /** {@link #sendPolling(ChannelHandlerContext, RequestInfo, CorsOptions, String, String)} with a body to release. */
+    static ChannelFuture sendPolling(ChannelHandlerContext ctx, RequestInfo request, CorsOptions cors,
+                                     String contentType, ByteBuf content) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, content);
+        HttpHeaders headers = response.headers();
+        headers.set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        headers.set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        addCors(headers, cors, request.origin());
+        return send(ctx, request.keepAlive(), response);
+    }
+
     static ChannelFuture send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
         if (keepAlive) {

@@ -49,6 +49,8 @@ public final class HttpServer {
                 NioIoHandler.newFactory());
         // A live client always has traffic within a ping period; anything quieter is dead or hostile.
         long idleMillis = config.engine().pingInterval().plus(config.engine().pingTimeout()).toMillis() + 1000;
+        HttpServerSettings settings = config.server();
+        ConnectionLimiter connections = new ConnectionLimiter(settings.maxConnections());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(NioServerSocketChannel.class)
@@ -58,9 +60,21 @@ public final class HttpServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (!connections.admit(ch)) {
+                            ch.close();
+                            return;
+                        }
                         ChannelPipeline p = ch.pipeline();
+                        if (settings.sslContext() != null) {
+                            p.addLast(settings.sslContext().newHandler(ch.alloc()));
+                        }
+                        // The backstop for a request being answered and for WebSockets; the HTTP phases have
+                        // their own, shorter timeouts.
                         p.addLast(new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS), IdleCloser.INSTANCE);
+                        RequestTimeouts timeouts = new RequestTimeouts(settings);
+                        p.addLast(timeouts.bytes());
                         p.addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192));
+                        p.addLast(timeouts.messages());
                         if (config.httpCompression()) {
                             p.addLast(new HttpContentCompressor(COMPRESSION_THRESHOLD,
                                 StandardCompressionOptions.gzip(), StandardCompressionOptions.deflate()));

@@ -5,7 +5,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 
-/** Closes connections on which nothing moved for the idle period (half-open sockets, idle keep-alives, slowloris). */
+/**
+ * Closes connections on which nothing moved for the idle period: the backstop behind the engine's
+ * heartbeat (half-open WebSockets, a request whose answer never comes). Request timeouts and idle
+ * keep-alive connections are {@link RequestTimeouts}' job.
+ */
 @ChannelHandler.Sharable
 final class IdleCloser extends ChannelInboundHandlerAdapter {
     static final IdleCloser INSTANCE = new IdleCloser();

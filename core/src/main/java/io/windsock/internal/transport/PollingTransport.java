@@ -92,7 +92,7 @@ final class PollingTransport implements EngineTransport {
     void onPoll(ChannelHandlerContext ctx, HttpResponses.RequestInfo request) {
         if (noopOnNextPoll) {
             noopOnNextPoll = false;
-            HttpResponses.send(ctx, request, cors, HttpResponseStatus.OK, HttpResponses.TEXT_PLAIN,
+            HttpResponses.sendPolling(ctx, request, cors, HttpResponses.TEXT_PLAIN,
                     codec.encodePayload(List.of(EnginePacket.NOOP)));
             session.forget();
             return;
@@ -103,7 +103,7 @@ final class PollingTransport implements EngineTransport {
         }
         if (closeOnNextPoll) {
             closeOnNextPoll = false;
-            HttpResponses.send(ctx, request, cors, HttpResponseStatus.OK, HttpResponses.TEXT_PLAIN,
+            HttpResponses.sendPolling(ctx, request, cors, HttpResponses.TEXT_PLAIN,
                     codec.encodePayload(List.of(EnginePacket.CLOSE)));
             if (session != null) {
                 session.onTransportClose(this);
@@ -152,13 +152,13 @@ final class PollingTransport implements EngineTransport {
             packets = codec.decodePayload(body, maxPacketsPerPayload);
         } catch (EngineDecodeException e) {
             // The reference acknowledges the body, then closes the session with "parse error".
-            HttpResponses.send(ctx, request, cors, HttpResponseStatus.OK, "text/html", "ok");
+            HttpResponses.sendPolling(ctx, request, cors, "text/html", "ok");
             session.onParseError(this, e.getMessage());
             return;
         }
         for (EnginePacket packet : packets) {
             if (packet.type() == EnginePacketType.CLOSE) {
-                HttpResponses.send(ctx, request, cors, HttpResponseStatus.OK, "text/html", "ok");
+                HttpResponses.sendPolling(ctx, request, cors, "text/html", "ok");
                 // The client leaves: its waiting poll ends with NOOP, as the reference does. A poll
                 // sent just before the CLOSE may still be on its way: it gets the NOOP too.
                 if (pollCtx != null) {
@@ -178,7 +178,7 @@ final class PollingTransport implements EngineTransport {
             heldPostCtx = ctx;
             heldPostRequest = request;
         } else {
-            HttpResponses.send(ctx, request, cors, HttpResponseStatus.OK, "text/html", "ok");
+            HttpResponses.sendPolling(ctx, request, cors, "text/html", "ok");
         }
     }
 
@@ -194,7 +194,7 @@ final class PollingTransport implements EngineTransport {
         ChannelHandlerContext ctx = heldPostCtx;
         if (ctx != null) {
             heldPostCtx = null;
-            HttpResponses.send(ctx, heldPostRequest, cors, HttpResponseStatus.OK, "text/html", "ok");
+            HttpResponses.sendPolling(ctx, heldPostRequest, cors, "text/html", "ok");
             heldPostRequest = null;
         }
     }
@@ -208,8 +208,7 @@ final class PollingTransport implements EngineTransport {
         ByteBuf body = Unpooled.copiedBuffer(codec.encodePayload(packets), StandardCharsets.UTF_8);
         long bytes = body.readableBytes();
         unflushedBytes.addAndGet(bytes);
-        ChannelFuture written = HttpResponses.send(ctx, request, cors, HttpResponseStatus.OK, HttpResponses.TEXT_PLAIN,
-                body);
+        ChannelFuture written = HttpResponses.sendPolling(ctx, request, cors, HttpResponses.TEXT_PLAIN, body);
         if (written.isDone()) {
             unflushedBytes.addAndGet(-bytes);
         } else {

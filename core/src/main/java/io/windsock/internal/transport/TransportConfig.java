@@ -16,11 +16,20 @@ import io.windsock.server.CorsOptions;
  * @param fallback          serves requests outside {@code path}
  * @param clientBundle      the socket.io browser client, served under {@code path} before Engine.IO sees the
  *                          request, or {@code null} (serveClient off)
+ * @param server            timeouts, connection cap, TLS and the WebSocket origin check
  */
 public record TransportConfig(String path, EngineOptions engine, CorsOptions cors, AllowRequest allowRequest,
                               boolean perMessageDeflate, boolean httpCompression, HttpFallback fallback,
-                              ClientBundle clientBundle) {
-    /** Without the client bundle. */
+                              ClientBundle clientBundle, HttpServerSettings server) {
+    /** With the default server settings. */
+    public TransportConfig(String path, EngineOptions engine, CorsOptions cors, AllowRequest allowRequest,
+                           boolean perMessageDeflate, boolean httpCompression, HttpFallback fallback,
+                           ClientBundle clientBundle) {
+        this(path, engine, cors, allowRequest, perMessageDeflate, httpCompression, fallback, clientBundle,
+                HttpServerSettings.DEFAULTS);
+    }
+
+    /** Without the client bundle, with the default server settings. */
     public TransportConfig(String path, EngineOptions engine, CorsOptions cors, AllowRequest allowRequest,
                            boolean perMessageDeflate, boolean httpCompression, HttpFallback fallback) {
         this(path, engine, cors, allowRequest, perMessageDeflate, httpCompression, fallback, null);

@@ -1,0 +1,241 @@
+package io.windsock.internal.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The timeouts of one connection while it speaks HTTP, as the Node server's {@code headersTimeout},
+ * {@code requestTimeout} and {@code keepAliveTimeout}:
+ * <ul>
+ * <li>a request's headers must arrive within {@code headersTimeout} of its first byte (a new
+ *     connection's first request: of the connection's opening), and the whole request within
+ *     {@code requestTimeout}; otherwise 408 and close (slowloris: trickled headers or bodies);</li>
+ * <li>a connection with no request in progress and no response owed closes after
+ *     {@code keepAliveTimeout} (announced with {@code Keep-Alive: timeout=n});</li>
+ * <li>while a request has been received in full and its answer is owed (a long-polling GET waits up
+ *     to a ping interval) no timer runs here: the session answers it;</li>
+ * <li>at the {@code 101} of a WebSocket upgrade both handlers leave the pipeline: the engine's
+ *     heartbeat watches WebSockets.</li>
+ * </ul>
+ * Two handlers share one instance: {@link #bytes()} sits before the HTTP codec and sees a request
+ * start; {@link #messages()} sits after it and sees requests end and responses go out. All state is
+ * touched on the channel's event loop only.
+ */
+final class RequestTimeouts {
+    private static final Logger log = LoggerFactory.getLogger(RequestTimeouts.class);
+
+    private enum Phase {
+        /** Reading a request's line and headers. */
+        HEADERS,
+        /** Headers read, reading the body. */
+        BODY,
+        /** Requests read in full, answers owed. */
+        ANSWERING,
+        /** Nothing in progress: a keep-alive connection between requests. */
+        IDLE
+    }
+
+    private final long headersNanos;
+    private final long requestNanos;
+    private final long keepAliveNanos;
+    private final String keepAliveHeader;
+    private final Bytes bytes = new Bytes();
+    private final Messages messages = new Messages();
+
+    private Phase phase = Phase.HEADERS;
+    private long requestStart;
+    /** Requests read in full whose final response has not been written yet. */
+    private int owed;
+    /** The status of the response being written (its head passed, its last content not yet). */
+    private int writingStatus;
+    private ScheduledFuture<?> timer;
+    private ChannelHandlerContext messagesCtx;
+    private boolean removed;
+
+    RequestTimeouts(HttpServerSettings settings) {
+        this.headersNanos = settings.headersTimeout().toNanos();
+        this.requestNanos = settings.requestTimeout().toNanos();
+        this.keepAliveNanos = settings.keepAliveTimeout().toNanos();
+        this.keepAliveHeader = "timeout=" + Math.max(1, settings.keepAliveTimeout().toSeconds());
+    }
+
+    /** The handler to place before the HTTP codec. */
+    ChannelHandler bytes() {
+        return bytes;
+    }
+
+    /** The handler to place right after the HTTP codec. */
+    ChannelHandler messages() {
+        return messages;
+    }
+
+    private void schedule(ChannelHandlerContext ctx, long delayNanos) {
+        cancel();
+        timer = ctx.executor().schedule(this::expire, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+    }
+
+    private void cancel() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    private void startRequest(ChannelHandlerContext ctx) {
+        phase = Phase.HEADERS;
+        requestStart = System.nanoTime();
+        schedule(ctx, headersNanos);
+    }
+
+    private void expire() {
+        timer = null;
+        ChannelHandlerContext ctx = messagesCtx;
+        if (removed || ctx == null || !ctx.channel().isActive()) {
+            return;
+        }
+        switch (phase) {
+            case HEADERS, BODY -> {
+                if (log.isDebugEnabled()) {
+                    log.debug("{}: request {} not received in time; answering 408", ctx.channel().remoteAddress(),
+                            phase == Phase.HEADERS ? "headers" : "body");
+                }
+                if (owed > 0 || writingStatus != 0) {
+                    ctx.close(); // an answer is being written: a 408 cannot follow it cleanly
+                    return;
+                }
+                FullHttpResponse timeout = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                        HttpResponseStatus.REQUEST_TIMEOUT, Unpooled.EMPTY_BUFFER);
+                timeout.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                timeout.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+                ctx.writeAndFlush(timeout).addListener(ChannelFutureListener.CLOSE);
+            }
+            case IDLE -> ctx.close();
+            case ANSWERING -> { }
+        }
+    }
+
+    private void remove(ChannelPipeline pipeline) {
+        removed = true;
+        cancel();
+        if (pipeline.context(bytes) != null) {
+            pipeline.remove(bytes);
+        }
+        if (pipeline.context(messages) != null) {
+            pipeline.remove(messages);
+        }
+    }
+
+    /** Before the codec: the first byte of a request starts its clock. */
+    private final class Bytes extends ChannelInboundHandlerAdapter {
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            if (ctx.channel().isActive()) {
+                startRequest(ctx); // a new connection's first request: timed from the opening
+            }
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) throws Exception {
+            if (timer == null && phase == Phase.HEADERS) {
+                startRequest(ctx);
+            }
+            super.channelActive(ctx);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+            if ((phase == Phase.IDLE || phase == Phase.ANSWERING) && msg instanceof ByteBuf buf && buf.isReadable()) {
+                startRequest(ctx);
+            }
+            ctx.fireChannelRead(msg);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            cancel();
+            super.channelInactive(ctx);
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            cancel();
+        }
+    }
+
+    /** After the codec: requests end, responses go out. */
+    private final class Messages extends ChannelDuplexHandler {
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            messagesCtx = ctx;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+            if (msg instanceof HttpRequest && phase == Phase.HEADERS) {
+                phase = Phase.BODY;
+                schedule(ctx, requestStart + requestNanos - System.nanoTime());
+            }
+            if (msg instanceof LastHttpContent && phase == Phase.BODY) {
+                owed++;
+                phase = Phase.ANSWERING;
+                cancel();
+            }
+            ctx.fireChannelRead(msg);
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+            if (msg instanceof HttpResponse response) {
+                writingStatus = response.status().code();
+                if (writingStatus == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
+                    // A WebSocket from here on: its heartbeat, not HTTP timeouts, keeps it honest.
+                    ctx.write(msg, promise);
+                    remove(ctx.pipeline());
+                    return;
+                }
+                if (HttpUtil.isKeepAlive(response) && response.protocolVersion() == HttpVersion.HTTP_1_1
+                        && !response.headers().contains(HttpHeaderNames.KEEP_ALIVE)) {
+                    response.headers().set(HttpHeaderNames.KEEP_ALIVE, keepAliveHeader);
+                }
+            }
+            if (msg instanceof LastHttpContent) {
+                boolean informational = writingStatus >= 100 && writingStatus < 200;
+                writingStatus = 0;
+                if (!informational) {
+                    promise = promise.unvoid();
+                    promise.addListener(future -> responseWritten(ctx));
+                }
+            }
+            ctx.write(msg, promise);
+        }
+
+        private void responseWritten(ChannelHandlerContext ctx) {
+            owed = Math.max(0, owed - 1);
+            if (owed == 0 && phase == Phase.ANSWERING && !removed && ctx.channel().isActive()) {
+                phase = Phase.IDLE;
+                schedule(ctx, keepAliveNanos);
+            }
+        }
+    }
+}
