@@ -77,7 +77,9 @@ final class RequestTimeouts {
         this.headersNanos = settings.headersTimeout().toNanos();
         this.requestNanos = settings.requestTimeout().toNanos();
         this.keepAliveNanos = settings.keepAliveTimeout().toNanos();
-        this.keepAliveHeader = "timeout=" + Math.max(1, settings.keepAliveTimeout().toSeconds());
+        // Whole seconds, rounded down so that a client never reuses a connection the server is closing.
+        long seconds = settings.keepAliveTimeout().toSeconds();
+        this.keepAliveHeader = seconds > 0 ? "timeout=" + seconds : null;
     }
 
     /** The handler to place before the HTTP codec. */
@@ -214,7 +216,7 @@ final class RequestTimeouts {
                     remove(ctx.pipeline());
                     return;
                 }
-                if (HttpUtil.isKeepAlive(response) && response.protocolVersion() == HttpVersion.HTTP_1_1
+                if (keepAliveHeader != null && HttpUtil.isKeepAlive(response) && response.protocolVersion() == HttpVersion.HTTP_1_1
                         && !response.headers().contains(HttpHeaderNames.KEEP_ALIVE)) {
                     response.headers().set(HttpHeaderNames.KEEP_ALIVE, keepAliveHeader);
                 }
