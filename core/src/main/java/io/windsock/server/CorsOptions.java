@@ -10,6 +10,11 @@ import java.util.function.Predicate;
  * option of the Node server. Immutable. Without it no CORS headers are sent, so browsers only allow
  * same-origin pages.
  *
+ * <p>The allowed origins also decide which WebSockets open from pages of other origins (browsers do
+ * not apply CORS to WebSockets, so the server checks): a WebSocket whose {@code Origin} is neither
+ * same-origin nor allowed here is refused with 403 (see {@link WindsockOptions.Builder#checkWebSocketOrigin};
+ * {@link #anyOrigin()} accepts every origin). Unlike the Node server, which leaves WebSockets unchecked.
+ *
  * <p>Defaults once enabled: methods {@code GET,HEAD,PUT,PATCH,POST,DELETE}; allowed headers: those the
  * preflight asks for; no credentials; no exposed headers; no max age.
  */
