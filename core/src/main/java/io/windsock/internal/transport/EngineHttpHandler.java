@@ -33,6 +33,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Routes HTTP requests on one connection: Engine.IO requests under the configured path (handshake,
@@ -40,6 +42,7 @@ import java.util.function.Consumer;
  * the Node reference server does and answers failures with its status and JSON body.
  */
 final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger log = LoggerFactory.getLogger(EngineHttpHandler.class);
     private final TransportConfig config;
     private final EngineServer engine;
     private final OriginCheck originCheck;
@@ -90,7 +93,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         if (upgrade && !originCheck.allowsWebSocket(request.headers())) {
-            refuseOrigin(ctx);
+            refuseOrigin(ctx, request);
             return;
         }
         String sid = first(query, "sid");
@@ -296,11 +299,30 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     /** A WebSocket from a page of a foreign origin: 403, before the handshake, and the connection closed. */
-    private static void refuseOrigin(ChannelHandlerContext ctx) {
+    private static void refuseOrigin(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (log.isDebugEnabled()) {
+            String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+            String host = request.headers().get(HttpHeaderNames.HOST);
+            log.debug("{}: WebSocket refused (403): Origin '{}' is not same-origin with Host '{}' nor allowed by cors",
+                    ctx.channel().remoteAddress(), clip(origin), clip(host));
+        }
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.FORBIDDEN,
                 Unpooled.copiedBuffer(EngineError.FORBIDDEN.message(), StandardCharsets.UTF_8));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_HTML);
         HttpResponses.send(ctx, false, response);
+    }
+
+    /** A header value for a log line: at most 100 characters, anything but printable ASCII as '?'. */
+    private static String clip(String value) {
+        if (value == null) {
+            return null;
+        }
+        StringBuilder clipped = new StringBuilder(Math.min(value.length(), 103));
+        for (int i = 0; i < value.length() && i < 100; i++) {
+            char c = value.charAt(i);
+            clipped.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return value.length() > 100 ? clipped.append("...").toString() : clipped.toString();
     }
 
     /** The revision a request with a sid speaks, as the reference reads it: "4" is 4, anything else 3. */

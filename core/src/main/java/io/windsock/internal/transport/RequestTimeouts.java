@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -122,8 +123,11 @@ final class RequestTimeouts {
                     log.debug("{}: request {} not received in time; answering 408", ctx.channel().remoteAddress(),
                             phase == Phase.HEADERS ? "headers" : "body");
                 }
-                if (owed > 0 || writingStatus != 0) {
-                    ctx.close(); // an answer is being written: a 408 cannot follow it cleanly
+                SslHandler tls = ctx.pipeline().get(SslHandler.class);
+                if (owed > 0 || writingStatus != 0 || tls != null && !tls.handshakeFuture().isSuccess()) {
+                    // An answer is being written (a 408 cannot follow it cleanly), or TLS never got as far
+                    // as HTTP (a 408 would wait for the handshake): just close.
+                    ctx.close();
                     return;
                 }
                 FullHttpResponse timeout = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
