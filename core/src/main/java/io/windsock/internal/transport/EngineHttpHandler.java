@@ -25,6 +25,8 @@ import io.windsock.engine.EngineServer;
 import io.windsock.engine.EngineSession;
 import io.windsock.engine.EngineTransport;
 import io.windsock.engine.protocol.EngineCodec;
+import io.windsock.internal.log.LogSafe;
+import io.windsock.internal.log.RateLimitedLog;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -33,7 +35,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -42,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * the Node reference server does and answers failures with its status and JSON body.
  */
 final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-    private static final Logger log = LoggerFactory.getLogger(EngineHttpHandler.class);
+    /** Refused cross-origin WebSockets, at most 10 lines a minute: a hostile page can send many. */
+    private static final RateLimitedLog refusals = new RateLimitedLog(LoggerFactory.getLogger(EngineHttpHandler.class));
     private final TransportConfig config;
     private final EngineServer engine;
     private final OriginCheck originCheck;
@@ -300,29 +302,14 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     /** A WebSocket from a page of a foreign origin: 403, before the handshake, and the connection closed. */
     private static void refuseOrigin(ChannelHandlerContext ctx, FullHttpRequest request) {
-        if (log.isDebugEnabled()) {
-            String origin = request.headers().get(HttpHeaderNames.ORIGIN);
-            String host = request.headers().get(HttpHeaderNames.HOST);
-            log.debug("{}: WebSocket refused (403): Origin '{}' is not same-origin with Host '{}' nor allowed by cors",
-                    ctx.channel().remoteAddress(), clip(origin), clip(host));
-        }
+        refusals.warn("websocket-origin", "{}: WebSocket refused (403): Origin '{}' is neither same-origin with Host '{}'"
+                        + " nor allowed by cors", ctx.channel().remoteAddress(),
+                LogSafe.text(request.headers().get(HttpHeaderNames.ORIGIN)),
+                LogSafe.text(request.headers().get(HttpHeaderNames.HOST)));
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.FORBIDDEN,
                 Unpooled.copiedBuffer(EngineError.FORBIDDEN.message(), StandardCharsets.UTF_8));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_HTML);
         HttpResponses.send(ctx, false, response);
-    }
-
-    /** A header value for a log line: at most 100 characters, anything but printable ASCII as '?'. */
-    private static String clip(String value) {
-        if (value == null) {
-            return null;
-        }
-        StringBuilder clipped = new StringBuilder(Math.min(value.length(), 103));
-        for (int i = 0; i < value.length() && i < 100; i++) {
-            char c = value.charAt(i);
-            clipped.append(c >= 0x20 && c < 0x7f ? c : '?');
-        }
-        return value.length() > 100 ? clipped.append("...").toString() : clipped.toString();
     }
 
     /** The revision a request with a sid speaks, as the reference reads it: "4" is 4, anything else 3. */
