@@ -9,10 +9,11 @@ import java.util.List;
  * here a rejected event reaches no listener at all).
  *
  * <p>{@code args} is mutable: changes are seen by the next middlewares and the listeners. Throwing
- * rejects the event: no listener runs, and if the client asked for an ack it is answered with
- * {@code {"message": ..., "data": ...}} of a {@link Rejection}; any other exception goes to the
- * server's {@link ErrorHandler} and the ack gets only {@code {"message": "internal error"}}, so
- * exception text never reaches clients.
+ * rejects the event: no listener runs, and if the client asked for an ack it is answered with one
+ * error object. A {@link Rejection} is a deliberate refusal whose message (and data, if any) the
+ * client sees: {@code {"error": "rejected", "message": ..., "data": ...}}; any other exception is an
+ * application failure, reported to the server's {@link ErrorHandler}, whose text never reaches the
+ * client: {@code {"error": "internal_error", "message": "internal error"}}.
  */
 @FunctionalInterface
 public interface EventMiddleware {

@@ -71,11 +71,20 @@ public interface Socket {
     /** @return an operator selecting every socket of the namespace except this one (socket.io's {@code socket.broadcast}). */
     BroadcastOperator broadcast();
 
-    /** Handles an event by name; one listener per name, the latest wins. */
+    /**
+     * Adds a listener for an event, as EventEmitter's {@code on}: an event runs every listener added
+     * for its name, in registration order (adding one twice runs it twice). They share the event's
+     * {@link Ack}: the first {@code send} goes out, later ones do nothing. A listener that throws is
+     * reported to the error hook and the next one still runs. An event with a listener never reaches
+     * the {@link #fallback}.
+     */
     Socket on(String event, EventListener listener);
 
-    /** Removes the listener of an event. */
+    /** Removes every listener of an event. */
     Socket off(String event);
+
+    /** Removes one registration of this listener (the earliest) for an event; does nothing if absent. */
+    Socket off(String event, EventListener listener);
 
     /**
      * Adds a middleware for incoming events: they run in order before any listener and may reject an
@@ -94,7 +103,10 @@ public interface Socket {
     /** Sees every event sent to this socket, its own and broadcasts (see {@link OutgoingListener}). */
     Socket onAnyOutgoing(OutgoingListener listener);
 
-    /** Receives the events that have no listener of their own; without one they are ignored. */
+    /**
+     * Receives the events that have no listener of their own; without one they are ignored. One
+     * slot: setting it replaces the previous fallback (a connection class takes it).
+     */
     Socket fallback(CatchAllListener listener);
 
     /** Called once when the socket leaves, with the reason. */

@@ -165,6 +165,12 @@ final class SocketImpl implements Socket, LocalSocket {
     }
 
     @Override
+    public Socket off(String event, EventListener listener) {
+        listeners.off(event, listener);
+        return this;
+    }
+
+    @Override
     public Socket use(EventMiddleware middleware) {
         listeners.use(middleware);
         return this;

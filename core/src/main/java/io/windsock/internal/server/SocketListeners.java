@@ -10,7 +10,6 @@ import io.windsock.server.EventMiddleware;
 import io.windsock.server.OutgoingListener;
 import io.windsock.server.Rejection;
 import io.windsock.server.Socket;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,7 +24,8 @@ import java.util.function.Consumer;
 final class SocketListeners {
     private final Socket socket;
     private final ErrorHandler errors;
-    private final Map<String, EventListener> listeners = new ConcurrentHashMap<>();
+    /** Per event, its listeners in registration order (EventEmitter semantics: {@code on} adds). */
+    private final Map<String, List<EventListener>> listeners = new ConcurrentHashMap<>();
     private final List<EventMiddleware> middlewares = new CopyOnWriteArrayList<>();
     private final List<CatchAllListener> anyListeners = new CopyOnWriteArrayList<>();
     private final List<OutgoingListener> outgoingListeners = new CopyOnWriteArrayList<>();
@@ -38,11 +38,19 @@ final class SocketListeners {
     }
 
     void on(String event, EventListener listener) {
-        listeners.put(event, listener);
+        listeners.computeIfAbsent(event, e -> new CopyOnWriteArrayList<>()).add(listener);
     }
 
     void off(String event) {
         listeners.remove(event);
+    }
+
+    /** Removes the earliest registration of this listener for the event (as EventEmitter's {@code off}). */
+    void off(String event, EventListener listener) {
+        listeners.computeIfPresent(event, (e, list) -> {
+            list.remove(listener);
+            return list.isEmpty() ? null : list;
+        });
     }
 
     void use(EventMiddleware middleware) {
@@ -66,52 +74,49 @@ final class SocketListeners {
     }
 
     /**
-     * An incoming event: the middlewares (a rejection answers the ack: a {@link Rejection}'s message,
-     * else a generic one), then
-     * the catch-all listeners, then the event's listener or else the fallback.
+     * An incoming event: the middlewares (a rejection answers the ack with an error, see
+     * {@link AckErrors}), then the catch-all listeners, then every listener of the event in
+     * registration order, or else the fallback. A listener that throws is reported and the next one
+     * still runs; they share one ack, of which the first send goes out.
      */
     void dispatch(String event, List<Object> args, Ack ack) {
         for (EventMiddleware middleware : middlewares) {
             try {
                 middleware.handle(event, args);
             } catch (Exception e) {
-                ack.send(rejectionReply(e));
-                if (!(e instanceof Rejection)) {
+                ack.send(AckErrors.rejected(e));
+                if (!(e instanceof Rejection)) { // a Rejection is a deliberate refusal, not a failure
                     errors.onError(socket, event, e);
                 }
                 return;
             }
         }
-        try {
-            for (CatchAllListener any : anyListeners) {
+        for (CatchAllListener any : anyListeners) {
+            try {
                 any.onEvent(event, args, ack);
+            } catch (Exception e) {
+                errors.onError(socket, event, e);
             }
-            EventListener listener = listeners.get(event);
-            if (listener != null) {
-                listener.onEvent(args, ack);
-            } else {
-                CatchAllListener fb = fallback;
-                if (fb != null) {
-                    fb.onEvent(event, args, ack);
+        }
+        List<EventListener> own = listeners.get(event);
+        if (own != null && !own.isEmpty()) {
+            for (EventListener listener : own) {
+                try {
+                    listener.onEvent(args, ack);
+                } catch (Exception e) {
+                    errors.onError(socket, event, e);
                 }
             }
-        } catch (Exception e) {
-            errors.onError(socket, event, e);
+            return;
         }
-    }
-
-    /** The ack of a rejected event: a {@link Rejection}'s own text, else a generic one (never exception text). */
-    private static Map<String, Object> rejectionReply(Exception e) {
-        Map<String, Object> reply = new LinkedHashMap<>();
-        if (e instanceof Rejection rejection) {
-            reply.put("message", rejection.getMessage() == null ? "rejected" : rejection.getMessage());
-            if (rejection.data() != null) {
-                reply.put("data", rejection.data());
+        CatchAllListener fb = fallback;
+        if (fb != null) {
+            try {
+                fb.onEvent(event, args, ack);
+            } catch (Exception e) {
+                errors.onError(socket, event, e);
             }
-        } else {
-            reply.put("message", Rejection.GENERIC_MESSAGE);
         }
-        return reply;
     }
 
     boolean hasOutgoingListeners() {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.windsock.server.EventListener;
 import io.windsock.server.Namespace;
 import io.windsock.server.Socket;
 import io.windsock.server.WindsockOptions;
@@ -57,7 +58,7 @@ class IncomingEventsTest {
         socket.on("fine", (args, ack) -> ack.send("ok"));
 
         client.send("27[\"forbidden\",1]");
-        assertEquals(List.of("37[{\"message\":\"internal error\"}]"), client.take());
+        assertEquals(List.of("37[{\"error\":\"internal_error\",\"message\":\"internal error\"}]"), client.take());
         assertEquals(List.of("error forbidden: not allowed"), log);
         assertInstanceOf(SecurityException.class, errors.get(0));
 
@@ -69,12 +70,52 @@ class IncomingEventsTest {
     }
 
     @Test
+    void onAddsListenersThatRunInRegistrationOrderAndTheFirstAckWins() {
+        EventListener second = (args, ack) -> {
+            log.add("second " + args);
+            ack.send("from second");
+        };
+        socket.on("e", (args, ack) -> log.add("first " + args));
+        socket.on("e", second);
+        socket.on("e", (args, ack) -> {
+            log.add("third");
+            ack.send("from third"); // ignored: the second listener answered first
+        });
+        socket.fallback((event, args, ack) -> log.add("fallback " + event));
+        client.send("25[\"e\",1]");
+        assertEquals(List.of("35[\"from second\"]"), client.take());
+        assertEquals(List.of("first [1]", "second [1]", "third"), log);
+
+        log.clear();
+        socket.off("e", second);
+        client.send("2[\"e\",2]");
+        assertEquals(List.of("first [2]", "third"), log, "off(event, listener) removes that one");
+
+        log.clear();
+        socket.off("e");
+        client.send("2[\"e\",3]");
+        assertEquals(List.of("fallback e"), log, "off(event) removes them all");
+    }
+
+    @Test
+    void aThrowingListenerIsReportedAndTheNextOneStillRuns() {
+        socket.on("e", (args, ack) -> {
+            throw new IllegalStateException("first failed");
+        });
+        socket.on("e", (args, ack) -> ack.send("second ran"));
+        client.send("21[\"e\"]");
+        assertEquals(List.of("31[\"second ran\"]"), client.take());
+        assertEquals(List.of("error e: first failed"), log);
+    }
+
+    @Test
     void aRejectionFromAMiddlewareReachesTheAckWithItsMessageAndData() {
         socket.use((event, args) -> {
             throw new io.windsock.server.Rejection("slow down", java.util.Map.of("retryIn", 5));
         });
         client.send("27[\"e\"]");
-        assertEquals(List.of("37[{\"message\":\"slow down\",\"data\":{\"retryIn\":5}}]"), client.take());
+        assertEquals(List.of("37[{\"error\":\"rejected\",\"message\":\"slow down\",\"data\":{\"retryIn\":5}}]"),
+                client.take());
         assertEquals(List.of(), errors);
     }
 
