@@ -1,6 +1,7 @@
 package io.windsock.internal.dispatch;
 
 import io.windsock.internal.log.LogSafe;
+import io.windsock.internal.server.AckErrors;
 import java.util.List;
 
 /**
@@ -9,15 +10,18 @@ import java.util.List;
  * ack, never a server bug.
  */
 final class BadEvent extends RuntimeException {
+    private final String code;
     private final String clientMessage;
 
-    private BadEvent(String logMessage, String clientMessage) {
+    private BadEvent(String code, String logMessage, String clientMessage) {
         super(logMessage, null, false, false);
+        this.code = code;
         this.clientMessage = clientMessage;
     }
 
     static BadEvent unknown(String event, List<Object> received) {
-        return new BadEvent("bad event '" + LogSafe.text(event) + "': unknown event; received " + ValueText.of(received),
+        return new BadEvent(AckErrors.UNKNOWN_EVENT, "bad event '" + LogSafe.text(event) + "': unknown event; received "
+                + ValueText.of(received),
                 "unknown event '" + event + "'");
     }
 
@@ -26,8 +30,14 @@ final class BadEvent extends RuntimeException {
      * @param expected the handler's signature, e.g. {@code test(int a, int b)}
      */
     static BadEvent mismatch(String event, String problem, String expected, List<Object> received) {
-        return new BadEvent("bad event '" + LogSafe.text(event) + "': " + problem + "; expected " + expected
+        return new BadEvent(AckErrors.BAD_ARGUMENTS, "bad event '" + LogSafe.text(event) + "': " + problem
+                + "; expected " + expected
                 + ", received " + ValueText.of(received), problem + "; expected " + expected);
+    }
+
+    /** @return the machine-readable code of the error ack ({@link AckErrors}). */
+    String code() {
+        return code;
     }
 
     /** @return the text of the error ack: the problem and the expected signature, not the payload. */

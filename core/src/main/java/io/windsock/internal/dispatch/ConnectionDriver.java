@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.windsock.connection.Args;
 import io.windsock.connection.ConnectionOptions;
 import io.windsock.connection.SocketConnection;
+import io.windsock.internal.server.AckErrors;
 import io.windsock.internal.server.Events;
 import io.windsock.server.ClientError;
 import io.windsock.server.Ack;
@@ -30,7 +31,6 @@ import java.util.concurrent.CompletionStage;
  */
 public final class ConnectionDriver {
     private static final String REFUSED = "connection refused";
-    private static final String INTERNAL_ERROR = "internal error";
 
     private final SocketConnection connection;
     private final Socket socket;
@@ -66,12 +66,14 @@ public final class ConnectionDriver {
         }
     }
 
+    /** @param mapper the application's mapper; conversion uses its strict copy unless the options say lenient */
     ConnectionDriver(SocketConnection connection, Socket socket, ConnectionType type, ObjectMapper mapper,
                      ErrorHandler errors, ConnectionOptions options) {
         this.connection = connection;
         this.socket = socket;
         this.type = type;
-        this.mapper = mapper;
+        // Strict unless asked: conversion must never change the data (see StrictConversion).
+        this.mapper = options.lenientConversion() ? mapper : StrictConversion.of(mapper);
         this.errors = errors;
         this.options = options;
         ConnectionAccess.attach(connection, this);
@@ -251,10 +253,13 @@ public final class ConnectionDriver {
     private void rejected(String event, Ack ack, BadEvent e) {
         errors.onError(socket, event, new ClientError(e.getMessage()));
         if (ack.requested()) {
-            ack.send(Map.of("error", e.clientMessage()));
+            ack.send(AckErrors.of(e.code(), e.clientMessage()));
         }
-        if (options.closeOnBadEvent()) {
-            socket.disconnect(true);
+        switch (options.onBadEvent()) {
+            case CLOSE_NAMESPACE -> socket.disconnect(false);
+            case CLOSE_CONNECTION -> socket.disconnect(true);
+            case KEEP_OPEN -> {
+            }
         }
     }
 
@@ -262,7 +267,7 @@ public final class ConnectionDriver {
     private void failed(String event, Ack ack, Throwable error) {
         errors.onError(socket, event, error);
         if (ack.requested()) {
-            ack.send(Map.of("error", INTERNAL_ERROR));
+            ack.send(AckErrors.internal());
         }
     }
 }

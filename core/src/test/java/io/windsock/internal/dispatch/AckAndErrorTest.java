@@ -129,7 +129,7 @@ class AckAndErrorTest {
     void anExceptionIsReportedAndTheClientLearnsOnlyThatItFailed() throws Exception {
         Fixtures.Wired<Acks> w = wired();
         Fixtures.RecordingAck ack = w.fire("boom", "[]");
-        assertEquals(List.of(Map.of("error", "internal error")), ack.only());
+        assertEquals(List.of(Map.of("error", "internal_error", "message", "internal error")), ack.only());
         Fixtures.Reported report = w.errors.only();
         assertEquals("boom", report.event());
         assertEquals("secret detail", report.error().getMessage());
@@ -139,7 +139,7 @@ class AckAndErrorTest {
     @Test
     void aFailedFutureIsReportedUnwrappedEvenWithoutAnAck() throws Exception {
         Fixtures.Wired<Acks> w = wired();
-        assertEquals(List.of(Map.of("error", "internal error")), w.fire("failLater", "[]").only());
+        assertEquals(List.of(Map.of("error", "internal_error", "message", "internal error")), w.fire("failLater", "[]").only());
         assertInstanceOf(IOException.class, w.errors.only().error());
         w.errors.reports.clear();
         Fixtures.RecordingAck none = w.fire("failLater", "[]", false);
@@ -150,7 +150,7 @@ class AckAndErrorTest {
     @Test
     void anUnknownEventIsReportedAndAnsweredAndTheConnectionLives() throws Exception {
         Fixtures.Wired<Acks> w = wired();
-        assertEquals(List.of(Map.of("error", "unknown event 'nope'")), w.fire("nope", "[1, {\"a\": true}]").only());
+        assertEquals(List.of(Map.of("error", "unknown_event", "message", "unknown event 'nope'")), w.fire("nope", "[1, {\"a\": true}]").only());
         Fixtures.Reported report = w.errors.only();
         assertEquals("nope", report.event());
         assertInstanceOf(ClientError.class, report.error());
@@ -179,10 +179,18 @@ class AckAndErrorTest {
     }
 
     @Test
-    void closeOnBadEventClosesTheWholeConnectionAfterTheErrorAck() throws Exception {
+    void closeOnBadEventClosesThisNamespaceOnlyAfterTheErrorAck() throws Exception {
         Fixtures.Wired<Acks> w = wired(ConnectionOptions.builder().closeOnBadEvent(true).build());
-        assertEquals(List.of(Map.of("error", "unknown event 'nope'")), w.fire("nope", "[]").only());
-        assertEquals(List.of(true), w.fake.disconnects);
+        assertEquals(List.of(Map.of("error", "unknown_event", "message", "unknown event 'nope'")), w.fire("nope", "[]").only());
+        assertEquals(List.of(false), w.fake.disconnects, "disconnect(false): this namespace's socket");
+    }
+
+    @Test
+    void closingTheWholeConnectionIsAnExplicitChoice() throws Exception {
+        Fixtures.Wired<Acks> w = wired(ConnectionOptions.builder()
+                .onBadEvent(ConnectionOptions.BadEventAction.CLOSE_CONNECTION).build());
+        w.fire("nope", "[]");
+        assertEquals(List.of(true), w.fake.disconnects, "disconnect(true): every namespace");
     }
 
     @Test
@@ -194,7 +202,11 @@ class AckAndErrorTest {
 
     @Test
     void optionsDefaultToKeepingTheConnection() {
-        assertEquals(false, ConnectionOptions.DEFAULT.closeOnBadEvent());
-        assertTrue(ConnectionOptions.DEFAULT.toBuilder().closeOnBadEvent(true).build().closeOnBadEvent());
+        assertEquals(ConnectionOptions.BadEventAction.KEEP_OPEN, ConnectionOptions.DEFAULT.onBadEvent());
+        assertEquals(ConnectionOptions.BadEventAction.CLOSE_NAMESPACE,
+                ConnectionOptions.DEFAULT.toBuilder().closeOnBadEvent(true).build().onBadEvent());
+        ConnectionOptions all = ConnectionOptions.builder()
+                .onBadEvent(ConnectionOptions.BadEventAction.CLOSE_CONNECTION).lenientConversion(true).build();
+        assertEquals(all, all.toBuilder().build());
     }
 }

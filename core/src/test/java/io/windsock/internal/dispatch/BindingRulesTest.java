@@ -144,8 +144,9 @@ class BindingRulesTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> error = (Map<String, Object>) ack.only().get(0);
         assertEquals(1, ack.only().size());
-        assertEquals(List.of("error"), List.copyOf(error.keySet()));
-        return (String) error.get("error");
+        assertEquals(List.of("error", "message"), List.copyOf(error.keySet()));
+        assertTrue(List.of("bad_arguments", "unknown_event").contains(error.get("error")), error::toString);
+        return (String) error.get("message");
     }
 
     // ---- positional and named ----
@@ -276,9 +277,9 @@ class BindingRulesTest {
     }
 
     @Test
-    void jacksonDefaultCoercionsApply() {
-        // Documented: the server's mapper decides; Jackson's defaults accept a numeric string for an int.
-        assertEquals(List.of(1, 2), call("add", "[\"1\", 2]"));
+    void aNumericStringIsNotANumber() {
+        // Strict by default (StrictConversionTest has every pair); Jackson would take "1" for an int.
+        assertTrue(rejected("add", "[\"1\", 2]").startsWith("argument 1 (int a): "));
     }
 
     @Test

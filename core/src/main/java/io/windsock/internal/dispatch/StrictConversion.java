@@ -1,0 +1,160 @@
+package io.windsock.internal.dispatch;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import java.io.IOException;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * The mapper that converts incoming values to handler parameter types unless a namespace asked for
+ * lenient conversion: a copy of the application's mapper (its modules and settings kept) that
+ * refuses every conversion changing the data. A JSON number with a fraction never becomes an
+ * integer type; a string never a number or a boolean; a number or boolean never a string or a
+ * boolean/number; {@code null} never a primitive; a number out of the target's range (an
+ * {@code int} from 2^40, a {@code byte} from 300, a {@code float} from 1e300) is a mismatch, never
+ * a wrap or an infinity. The rules hold inside collections, records and POJOs too.
+ */
+final class StrictConversion {
+    /** One strict copy per application mapper; weak, so a stopped server's mapper can go. */
+    private static final Map<ObjectMapper, ObjectMapper> COPIES = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private StrictConversion() {
+    }
+
+    static ObjectMapper of(ObjectMapper application) {
+        return COPIES.computeIfAbsent(application, StrictConversion::strictCopy);
+    }
+
+    private static ObjectMapper strictCopy(ObjectMapper application) {
+        ObjectMapper m = application.copy();
+        m.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        m.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
+        for (LogicalType type : new LogicalType[]{LogicalType.Integer, LogicalType.Float, LogicalType.Boolean}) {
+            m.coercionConfigFor(type)
+                    .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+        }
+        m.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+        m.coercionConfigFor(LogicalType.Boolean)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+        m.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        // Jackson takes a byte from 128..255 (wrapping it), a float from any double (1e300 becomes
+        // Infinity) and a char from a number: those three get deserializers that refuse.
+        SimpleModule module = new SimpleModule("windsock-strict-scalars");
+        module.addDeserializer(byte.class, new ByteDeserializer(byte.class));
+        module.addDeserializer(Byte.class, new ByteDeserializer(Byte.class));
+        module.addDeserializer(float.class, new FloatDeserializer(float.class));
+        module.addDeserializer(Float.class, new FloatDeserializer(Float.class));
+        module.addDeserializer(char.class, new CharDeserializer(char.class));
+        module.addDeserializer(Character.class, new CharDeserializer(Character.class));
+        m.registerModule(module);
+        return m;
+    }
+
+    /** The scalar deserializers below: {@code null} is a mismatch for a primitive, {@code null} for its box. */
+    private abstract static class StrictScalar<T> extends StdScalarDeserializer<T> {
+        private final boolean primitive;
+
+        StrictScalar(Class<T> type) {
+            super(type);
+            this.primitive = type.isPrimitive();
+        }
+
+        @Override
+        public T getNullValue(DeserializationContext ctxt) {
+            if (primitive) {
+                try {
+                    return ctxt.reportInputMismatch(this, "null is not a valid %s", _valueClass.getSimpleName());
+                } catch (IOException e) {
+                    throw new IllegalArgumentException(e.getMessage(), e);
+                }
+            }
+            return null;
+        }
+
+        T mismatch(JsonParser p, DeserializationContext ctxt, String what) throws IOException {
+            return ctxt.reportInputMismatch(this, "%s is not a valid %s", what, _valueClass.getSimpleName());
+        }
+
+        static String shown(JsonParser p) throws IOException {
+            JsonToken t = p.currentToken();
+            if (t == JsonToken.VALUE_STRING) {
+                return "String \"" + ValueText.of(p.getText()).replace("\"", "") + "\"";
+            }
+            return t != null && t.isScalarValue() ? p.getText() : "a JSON " + (t == null ? "value" : t.asString());
+        }
+    }
+
+    private static final class ByteDeserializer extends StrictScalar<Byte> {
+        @SuppressWarnings("unchecked")
+        ByteDeserializer(Class<?> type) {
+            super((Class<Byte>) type);
+        }
+
+        @Override
+        public Byte deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (p.currentToken() == JsonToken.VALUE_NUMBER_INT) {
+                if (p.getNumberType() == JsonParser.NumberType.INT) {
+                    int v = p.getIntValue();
+                    if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) {
+                        return (byte) v;
+                    }
+                }
+                return mismatch(p, ctxt, p.getText() + " (out of range " + Byte.MIN_VALUE + ".." + Byte.MAX_VALUE + ")");
+            }
+            return mismatch(p, ctxt, shown(p));
+        }
+    }
+
+    private static final class FloatDeserializer extends StrictScalar<Float> {
+        @SuppressWarnings("unchecked")
+        FloatDeserializer(Class<?> type) {
+            super((Class<Float>) type);
+        }
+
+        @Override
+        public Float deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            JsonToken t = p.currentToken();
+            if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+                double v = p.getDoubleValue();
+                if (Double.isFinite(v) && Math.abs(v) <= Float.MAX_VALUE) {
+                    return (float) v;
+                }
+                return mismatch(p, ctxt, p.getText() + " (out of range of float)");
+            }
+            return mismatch(p, ctxt, shown(p));
+        }
+    }
+
+    private static final class CharDeserializer extends StrictScalar<Character> {
+        @SuppressWarnings("unchecked")
+        CharDeserializer(Class<?> type) {
+            super((Class<Character>) type);
+        }
+
+        @Override
+        public Character deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (p.currentToken() == JsonToken.VALUE_STRING) {
+                String s = p.getText();
+                if (s.length() == 1) {
+                    return s.charAt(0);
+                }
+            }
+            return mismatch(p, ctxt, shown(p) + " (a char is a string of one character)");
+        }
+    }
+}

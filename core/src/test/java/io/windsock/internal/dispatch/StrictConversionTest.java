@@ -1,0 +1,139 @@
+package io.windsock.internal.dispatch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.windsock.connection.ConnectionOptions;
+import io.windsock.connection.Event;
+import io.windsock.connection.SocketConnection;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Strict conversion, the default: every pair of JSON value and Java type that could change the
+ * data is refused, inside collections and records too; lenient conversion is Jackson's, on request.
+ * Each row is a literal JSON argument list and what the handler must receive (or a refusal).
+ */
+class StrictConversionTest {
+    public record Pixel(int x, byte level) {
+    }
+
+    public enum Color { RED, GREEN }
+
+    /** Each handler acks with what it received, so the test sees the converted value. */
+    public static class Types extends SocketConnection {
+        @Event public int add(int a, int b) { return a + b; }
+        @Event("int") public int anInt(int v) { return v; }
+        @Event("Integer") public Integer boxedInt(Integer v) { return v; }
+        @Event("long") public long aLong(long v) { return v; }
+        @Event("short") public short aShort(short v) { return v; }
+        @Event("byte") public byte aByte(byte v) { return v; }
+        @Event("float") public float aFloat(float v) { return v; }
+        @Event("double") public double aDouble(double v) { return v; }
+        @Event("boolean") public boolean aBoolean(boolean v) { return v; }
+        @Event("String") public String aString(String v) { return v; }
+        @Event("char") public String aChar(char v) { return String.valueOf(v); }
+        @Event("BigInteger") public BigInteger big(BigInteger v) { return v; }
+        @Event("BigDecimal") public BigDecimal decimal(BigDecimal v) { return v; }
+        @Event("List") public List<Integer> list(List<Integer> v) { return v; }
+        @Event("Pixel") public String pixel(Pixel v) { return v.toString(); }
+        @Event("Color") public Color color(Color v) { return v; }
+        @Event("UUID") public String uuid(UUID v) { return v.toString(); }
+    }
+
+    private static final Object REFUSED = new Object() {
+        @Override
+        public String toString() {
+            return "REFUSED";
+        }
+    };
+
+    /** {type, JSON arguments, what the handler acks with, or REFUSED}. */
+    private static final Object[][] STRICT = {
+            {"int", "[3]", 3}, {"int", "[-2147483648]", -2147483648}, {"int", "[1.5]", REFUSED},
+            {"int", "[1.0]", REFUSED}, {"int", "[\"2\"]", REFUSED}, {"int", "[true]", REFUSED},
+            {"int", "[1099511627776]", REFUSED}, {"int", "[2147483648]", REFUSED}, {"int", "[null]", REFUSED},
+            {"int", "[{}]", REFUSED}, {"int", "[[1]]", REFUSED},
+            {"Integer", "[null]", null}, {"Integer", "[7]", 7}, {"Integer", "[1.5]", REFUSED},
+            {"Integer", "[\"7\"]", REFUSED},
+            {"long", "[1099511627776]", 1099511627776L}, {"long", "[2]", 2L}, {"long", "[1.5]", REFUSED},
+            {"long", "[\"5\"]", REFUSED}, {"long", "[9223372036854775808]", REFUSED},
+            {"short", "[32767]", (short) 32767}, {"short", "[32768]", REFUSED}, {"short", "[1.5]", REFUSED},
+            {"byte", "[127]", (byte) 127}, {"byte", "[-128]", (byte) -128}, {"byte", "[128]", REFUSED},
+            {"byte", "[255]", REFUSED}, {"byte", "[300]", REFUSED}, {"byte", "[\"1\"]", REFUSED},
+            {"byte", "[1.5]", REFUSED},
+            {"float", "[1.5]", 1.5f}, {"float", "[2]", 2.0f}, {"float", "[1e300]", REFUSED},
+            {"float", "[\"1.5\"]", REFUSED}, {"float", "[true]", REFUSED},
+            {"double", "[1.5]", 1.5}, {"double", "[2]", 2.0}, {"double", "[\"1.5\"]", REFUSED},
+            {"double", "[false]", REFUSED},
+            {"boolean", "[true]", true}, {"boolean", "[1]", REFUSED}, {"boolean", "[0]", REFUSED},
+            {"boolean", "[\"true\"]", REFUSED}, {"boolean", "[null]", REFUSED},
+            {"String", "[\"x\"]", "x"}, {"String", "[5]", REFUSED}, {"String", "[1.5]", REFUSED},
+            {"String", "[true]", REFUSED}, {"String", "[[\"x\"]]", REFUSED},
+            {"char", "[\"a\"]", "a"}, {"char", "[\"ab\"]", REFUSED}, {"char", "[65]", REFUSED},
+            {"BigInteger", "[123456789012345678901234567890]", new BigInteger("123456789012345678901234567890")},
+            {"BigInteger", "[1.5]", REFUSED}, {"BigInteger", "[\"5\"]", REFUSED},
+            {"BigDecimal", "[1.5]", new BigDecimal("1.5")}, {"BigDecimal", "[\"1.5\"]", REFUSED},
+            {"List", "[[1, 2]]", List.of(1, 2)}, {"List", "[[1, 1.5]]", REFUSED}, {"List", "[[1, \"2\"]]", REFUSED},
+            {"List", "[[1, null]]", java.util.Arrays.asList(1, null)},
+            {"Pixel", "[{\"x\": 1, \"level\": 2}]", "Pixel[x=1, level=2]"},
+            {"Pixel", "[{\"x\": 1.5, \"level\": 2}]", REFUSED}, {"Pixel", "[{\"x\": 1, \"level\": 300}]", REFUSED},
+            {"Pixel", "[{\"x\": null, \"level\": 1}]", REFUSED}, {"Pixel", "[{\"x\": \"1\", \"level\": 1}]", REFUSED},
+            {"Color", "[\"GREEN\"]", Color.GREEN}, {"Color", "[1]", REFUSED}, {"Color", "[\"BLUE\"]", REFUSED},
+            {"UUID", "[\"00000000-0000-0000-0000-000000000001\"]", "00000000-0000-0000-0000-000000000001"},
+    };
+
+    @Test
+    void strictByDefaultForEveryPair() throws Exception {
+        Fixtures.Wired<Types> w = new Fixtures.Wired<>(new Types()).open();
+        List<String> wrong = new ArrayList<>();
+        for (Object[] row : STRICT) {
+            String event = (String) row[0];
+            String json = (String) row[1];
+            List<Object> acked = w.fire(event, json).only();
+            boolean reported = !w.errors.reports.isEmpty();
+            w.errors.reports.clear();
+            if (row[2] == REFUSED) {
+                if (!reported || !(acked.get(0) instanceof Map<?, ?> error) || !"bad_arguments".equals(error.get("error"))) {
+                    wrong.add(event + " " + json + ": expected a refusal, got " + acked);
+                }
+            } else {
+                List<Object> expected = row[2] == null ? List.of() : List.of(row[2]); // a null return acks empty
+                if (reported || !expected.equals(acked)) {
+                    wrong.add(event + " " + json + ": expected " + row[2] + ", got " + acked);
+                }
+            }
+        }
+        assertTrue(wrong.isEmpty(), String.join("\n", wrong));
+    }
+
+    @Test
+    void theRefusalSaysWhatDidNotFit() throws Exception {
+        Fixtures.Wired<Types> w = new Fixtures.Wired<>(new Types()).open();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> error = (Map<String, Object>) w.fire("add", "[1.5, 2]").only().get(0);
+        assertEquals("bad_arguments", error.get("error"));
+        String message = (String) error.get("message");
+        assertTrue(message.startsWith("argument 1 (int a): "), message);
+        assertTrue(message.endsWith("; expected add(int a, int b)"), message);
+        error = (Map<String, Object>) w.fire("byte", "[300]").only().get(0);
+        assertTrue(((String) error.get("message")).contains("300"), error.toString());
+    }
+
+    @Test
+    void lenientConversionIsJacksonsAndMustBeAskedFor() throws Exception {
+        Fixtures.Wired<Types> strict = new Fixtures.Wired<>(new Types()).open();
+        assertEquals("bad_arguments", ((Map<?, ?>) strict.fire("add", "[\"2\", \"3\"]").only().get(0)).get("error"));
+        Fixtures.Wired<Types> lenient = new Fixtures.Wired<>(new Types(),
+                ConnectionOptions.builder().lenientConversion(true).build()).open();
+        assertEquals(List.of(3), lenient.fire("add", "[1.5, 2]").only());
+        assertEquals(List.of(5), lenient.fire("add", "[\"2\", \"3\"]").only());
+        assertTrue(lenient.errors.reports.isEmpty());
+        assertEquals(false, ConnectionOptions.DEFAULT.lenientConversion());
+    }
+}
