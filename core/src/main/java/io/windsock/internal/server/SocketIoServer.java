@@ -62,6 +62,9 @@ public final class SocketIoServer {
         this.encoder = new SocketPacketEncoder(json);
         this.executor = executor;
         this.errorHandler = options.errorHandler() != null ? options.errorHandler() : this::logError;
+        // The main namespace exists with the server, as in Node: a client's io(url) joins "/" even when
+        // the application serves only other namespaces. It is static, so no dynamic group takes "/".
+        of("/");
     }
 
     public WindsockOptions options() {
