@@ -66,6 +66,16 @@ final class HandlerMethod {
         return ackIndex >= 0;
     }
 
+    /** @return how many parameters receive event arguments (the Ack parameter excluded). */
+    int dataParameterCount() {
+        return params.size();
+    }
+
+    /** @return whether some data parameter has no name (no {@code @Arg}, no {@code -parameters}). */
+    boolean lacksNames() {
+        return params.stream().anyMatch(p -> p.name() == null);
+    }
+
     /** @return whether named binding can apply to this handler. */
     boolean bindsByName() {
         return named;

@@ -31,6 +31,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns a {@link SocketConnection} subclass into a {@link ConnectionType}: finds its {@link Event}
@@ -38,6 +40,7 @@ import java.util.stream.Collectors;
  * bindings. Every problem is collected, so one failure lists them all, each naming its method.
  */
 final class HandlerScanner {
+    private static final Logger log = LoggerFactory.getLogger(HandlerScanner.class);
     /** Types a client cannot send, with what to use instead. */
     private static final Map<Class<?>, String> FRAMEWORK_TYPES = Map.of(
             Socket.class, "use socket()",
@@ -91,7 +94,28 @@ final class HandlerScanner {
             throw new IllegalArgumentException("cannot bind the events of " + type.getName() + ":\n  - "
                     + String.join("\n  - ", problems));
         }
+        warnIfUnnamed(type, handlers.values());
         return new ConnectionType(handlers, onEvent, onMessage);
+    }
+
+    /**
+     * Named binding needs parameter names, which a class compiled without {@code javac -parameters}
+     * lacks: its multi-parameter handlers then quietly bind by position only. One warning per class
+     * (the scan runs once per class) names the handlers and the two fixes.
+     */
+    private static void warnIfUnnamed(Class<?> type, Collection<HandlerMethod> handlers) {
+        List<String> unnamed = new ArrayList<>();
+        for (HandlerMethod handler : handlers) {
+            if (handler.dataParameterCount() >= 2 && !handler.bindsByName() && handler.lacksNames()) {
+                unnamed.add(handler.signature());
+            }
+        }
+        if (!unnamed.isEmpty()) {
+            log.warn("{} was compiled without parameter names, so these handlers bind by position only and a"
+                    + " client's single object (emit('add', {a: 1, b: 2})) does not bind by name: {}. Compile with"
+                    + " 'javac -parameters' (maven-compiler-plugin: <parameters>true</parameters>), or name each"
+                    + " parameter with @Arg(\"...\")", type.getName(), String.join(", ", unnamed));
+        }
     }
 
     /** @return the handler, or null after adding why it cannot be bound to the problems. */
