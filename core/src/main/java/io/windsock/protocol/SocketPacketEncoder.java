@@ -9,8 +9,9 @@ import java.util.Objects;
 
 /**
  * Encodes Socket.IO v5 packets: {@code <type>[<attachments>-][<namespace>,][<id>][<json>]}.
- * Binary parts ({@code byte[]}, {@link ByteBuffer}) inside lists, maps and arrays are replaced by
- * {@code {"_placeholder":true,"num":n}} and returned as separate attachments. Thread-safe.
+ * Binary parts ({@code byte[]}, {@link ByteBuffer}) of events and acks are replaced by
+ * {@code {"_placeholder":true,"num":n}} and returned as separate attachments, wherever they sit
+ * (see {@link JsonCodec#write(Object, List)}). Thread-safe.
  */
 public final class SocketPacketEncoder {
     private final JsonCodec json;
@@ -29,16 +30,23 @@ public final class SocketPacketEncoder {
     public Encoded encode(SocketPacket packet) {
         Object data = packet.data();
         SocketPacketType type = packet.type();
+        String body = null;
         List<byte[]> attachments = List.of();
-        if ((type.isEvent() || type.isAck()) && hasBinary(data, 0)) {
-            attachments = new ArrayList<>();
-            data = deconstruct(data, attachments);
-            type = type.isEvent() ? SocketPacketType.BINARY_EVENT : SocketPacketType.BINARY_ACK;
+        if (data != null && (type.isEvent() || type.isAck())) {
+            // One walk whatever the values' types: the codec turns every binary part it writes
+            // (in a map, a list, a record's field) into a placeholder and an attachment.
+            attachments = new ArrayList<>(0);
+            body = json.write(data, attachments);
+            type = attachments.isEmpty()
+                    // Nothing binary: "50-..." would leave socket.io-parser (4.2.x) waiting for attachments.
+                    ? (type.isEvent() ? SocketPacketType.EVENT : SocketPacketType.ACK)
+                    : (type.isEvent() ? SocketPacketType.BINARY_EVENT : SocketPacketType.BINARY_ACK);
+        } else if (data != null) {
+            body = json.write(data);
         } else if (type.isBinary()) {
-            // Nothing binary: "50-..." would leave socket.io-parser (4.2.x) waiting for attachments.
             type = type.isEvent() ? SocketPacketType.EVENT : SocketPacketType.ACK;
         }
-        StringBuilder out = new StringBuilder(64);
+        StringBuilder out = new StringBuilder(16 + (body == null ? 0 : body.length()));
         out.append(type.code());
         if (type.isBinary()) {
             out.append(attachments.size()).append('-');
@@ -49,8 +57,8 @@ public final class SocketPacketEncoder {
         if (packet.hasId()) {
             out.append(packet.id());
         }
-        if (data != null) {
-            out.append(json.write(data));
+        if (body != null) {
+            out.append(body);
         }
         return new Encoded(out.toString(), attachments);
     }
@@ -98,7 +106,8 @@ public final class SocketPacketEncoder {
         return false;
     }
 
-    private static Object deconstruct(Object value, List<byte[]> attachments) {
+    /** Replaces the binary parts in lists, maps and arrays by placeholders, collecting them in order. */
+    static Object deconstruct(Object value, List<byte[]> attachments) {
         if (value instanceof byte[] bytes) {
             return placeholder(bytes, attachments);
         }

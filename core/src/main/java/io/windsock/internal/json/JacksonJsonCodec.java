@@ -1,6 +1,7 @@
 package io.windsock.internal.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
@@ -13,7 +14,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.windsock.protocol.JsonCodec;
 import io.windsock.protocol.ProtocolLimits;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -90,6 +93,20 @@ public final class JacksonJsonCodec implements JsonCodec {
         } catch (StreamConstraintsException e) {
             throw new LimitExceeded(e.getOriginalMessage()); // numbers and bounds only, no input
         }
+    }
+
+    /** Binary anywhere in the value, whatever its type, becomes an attachment: see {@link AttachmentGenerator}. */
+    @Override
+    public String write(Object value, List<byte[]> attachments) {
+        StringWriter out = new StringWriter(64);
+        try (JsonGenerator generator = new AttachmentGenerator(mapper.getFactory().createGenerator(out), attachments)) {
+            writer.writeValue(generator, value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("cannot write " + value.getClass().getName() + " as JSON", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail; a serializer might
+        }
+        return Surrogates.escapeUnpaired(out.toString());
     }
 
     @Override
