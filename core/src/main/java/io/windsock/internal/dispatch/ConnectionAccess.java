@@ -51,6 +51,14 @@ final class ConnectionAccess {
         }
     }
 
+    /**
+     * Moves a connection to the driver of its recovered socket (connection state recovery): the
+     * earlier socket has left, so its driver no longer dispatches to it.
+     */
+    static void reattach(SocketConnection connection, ConnectionDriver driver) {
+        DRIVER.setVolatile(connection, driver);
+    }
+
     static boolean onOpen(SocketConnection connection, Handshake handshake) throws Throwable {
         return (boolean) ON_OPEN.invokeExact(connection, handshake);
     }

@@ -69,6 +69,15 @@ public final class ConnectionDriver {
     /** @param mapper the application's mapper; conversion uses its strict copy unless the options say lenient */
     ConnectionDriver(SocketConnection connection, Socket socket, ConnectionType type, ObjectMapper mapper,
                      ErrorHandler errors, ConnectionOptions options) {
+        this(connection, socket, type, mapper, errors, options, false);
+    }
+
+    /**
+     * @param again whether the connection served an earlier socket of the same session and now
+     *              serves its recovered successor (it is then re-attached)
+     */
+    ConnectionDriver(SocketConnection connection, Socket socket, ConnectionType type, ObjectMapper mapper,
+                     ErrorHandler errors, ConnectionOptions options, boolean again) {
         this.connection = connection;
         this.socket = socket;
         this.type = type;
@@ -76,11 +85,19 @@ public final class ConnectionDriver {
         this.mapper = options.lenientConversion() ? mapper : StrictConversion.of(mapper);
         this.errors = errors;
         this.options = options;
-        ConnectionAccess.attach(connection, this);
+        if (again) {
+            ConnectionAccess.reattach(connection, this);
+        } else {
+            ConnectionAccess.attach(connection, this);
+        }
     }
 
     public Socket socket() {
         return socket;
+    }
+
+    SocketConnection connection() {
+        return connection;
     }
 
     // ---- lifecycle ----
@@ -90,22 +107,51 @@ public final class ConnectionDriver {
      * refuse (a {@link ConnectError} keeps its message and data).
      */
     void open() throws Exception {
+        if (!askOnOpen()) {
+            throw new ConnectError(REFUSED);
+        }
+        wire();
+        // The connect step runs as one task on the socket's executor: this task runs after it, once
+        // the client has its CONNECT reply (or was refused by a later middleware: then emits drop).
+        socket.executor().execute(this::release);
+    }
+
+    /**
+     * For a socket already connected without the middleware step (a recovered socket whose
+     * middlewares were skipped): asks {@code onOpen} all the same, and since the client already has
+     * its CONNECT reply, a refusal makes the socket leave the namespace. Socket executor.
+     */
+    void openConnected() {
+        release(); // connected: emits from onOpen go out at once
         boolean accepted;
         try {
-            accepted = ConnectionAccess.onOpen(connection, socket.handshake());
+            accepted = askOnOpen();
+        } catch (Exception e) {
+            if (!(e instanceof ConnectError)) {
+                errors.onError(socket, "connection", e);
+            }
+            accepted = false;
+        }
+        if (accepted) {
+            wire();
+        } else {
+            socket.disconnect(false);
+        }
+    }
+
+    private boolean askOnOpen() throws Exception {
+        try {
+            return ConnectionAccess.onOpen(connection, socket.handshake());
         } catch (Exception | Error e) {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
-        if (!accepted) {
-            throw new ConnectError(REFUSED);
-        }
+    }
+
+    private void wire() {
         socket.fallback(this::onEvent);
         socket.onDisconnect(this::onClose);
-        // The connect step runs as one task on the socket's executor: this task runs after it, once
-        // the client has its CONNECT reply (or was refused by a later middleware: then emits drop).
-        socket.executor().execute(this::release);
     }
 
     private void release() {
@@ -114,7 +160,9 @@ public final class ConnectionDriver {
             tasks = held;
             held = null;
         }
-        tasks.forEach(Runnable::run);
+        if (tasks != null) {
+            tasks.forEach(Runnable::run);
+        }
     }
 
     void onClose(DisconnectReason reason) {

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
  * Timeouts that belong to no connection (a broadcast waiting for acks): one daemon thread shared by
  * every server, which exits when no timer is pending. Timer tasks must only hand work to an executor.
  */
-final class Timers {
+public final class Timers {
     private static final ScheduledThreadPoolExecutor TIMER = create();
 
     private Timers() {
@@ -27,7 +27,7 @@ final class Timers {
         return timer;
     }
 
-    static ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+    public static ScheduledFuture<?> schedule(Runnable task, Duration delay) {
         return TIMER.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
     }
 }

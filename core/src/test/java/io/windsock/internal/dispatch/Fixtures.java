@@ -114,6 +114,7 @@ final class Fixtures {
                 case "namespace" -> namespace;
                 case "handshake" -> handshake;
                 case "isConnected" -> connected;
+                case "recovered" -> false;
                 case "data" -> data;
                 case "executor" -> executor;
                 case "fallback" -> {

@@ -1,0 +1,127 @@
+package io.windsock.internal.dispatch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.windsock.connection.ConnectionOptions;
+import io.windsock.connection.SocketConnection;
+import io.windsock.internal.json.JacksonJsonCodec;
+import io.windsock.internal.log.LogSafe;
+import io.windsock.internal.server.NamespaceImpl;
+import io.windsock.internal.server.SocketIoServer;
+import io.windsock.internal.server.Timers;
+import io.windsock.server.ConnectionStateRecovery;
+import io.windsock.server.DisconnectReason;
+import io.windsock.server.ErrorHandler;
+import io.windsock.server.Socket;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One namespace (or dynamic group) served by a connection class: gives each socket its instance,
+ * and with connection state recovery keeps the instance of a socket that left involuntarily so that
+ * its recovered successor gets it back, fields intact.
+ *
+ * <p>Two entry points, because recovery may skip the namespace's middlewares: {@link #admit} is a
+ * middleware (every fresh connection, and recoveries when middlewares run); {@link #connected} is a
+ * connection listener that serves the sockets the middleware never saw (recovered, middlewares
+ * skipped). Either way {@code onOpen} runs once per socket, on the kept instance when there is one.
+ *
+ * <p>Kept instances: one per socket that left with a recoverable reason while recovery is on, for
+ * {@code maxDisconnectionDuration} (the life of its persisted session), then dropped; the bound is
+ * the adapter's own bound on persisted sessions. A recovered socket takes its instance out.
+ */
+final class ServedNamespace {
+    private static final Logger log = LoggerFactory.getLogger(ServedNamespace.class);
+
+    private final Supplier<? extends SocketConnection> factory;
+    private final ConnectionOptions options;
+    /** Sockets the middleware attached an instance to, until their connection listener runs; weak, so a refused one just goes. */
+    private final Set<Socket> admitted = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+    /** Instances of sockets that left recoverably, by namespace name and socket id (a recovered socket keeps its id). */
+    private final Map<String, SocketConnection> kept = new ConcurrentHashMap<>();
+
+    ServedNamespace(Supplier<? extends SocketConnection> factory, ConnectionOptions options) {
+        this.factory = factory;
+        this.options = options;
+    }
+
+    /** The middleware step. Socket executor; throws to refuse. */
+    void admit(Socket socket) throws Exception {
+        ConnectionDriver driver = driverFor(socket);
+        driver.open();
+        admitted.add(socket);
+        keepOnRecoverableClose(socket, driver.connection());
+    }
+
+    /** The connection listener: serves a socket that connected without the middleware step. Socket executor. */
+    void connected(Socket socket) {
+        if (admitted.remove(socket)) {
+            return;
+        }
+        ConnectionDriver driver = driverFor(socket);
+        driver.openConnected();
+        keepOnRecoverableClose(socket, driver.connection());
+    }
+
+    /** @return a driver for the socket: on the kept instance of its session if recovered and still kept, else a new one. */
+    private ConnectionDriver driverFor(Socket socket) {
+        SocketConnection connection = socket.recovered() ? kept.remove(key(socket)) : null;
+        boolean again = connection != null;
+        if (connection == null) {
+            connection = factory.get();
+            if (connection == null) {
+                throw new IllegalStateException("the connection factory for " + socket.namespace().name() + " returned null");
+            }
+        }
+        ConnectionType type = ConnectionType.of(connection.getClass());
+        ObjectMapper mapper;
+        ErrorHandler errors;
+        if (socket.namespace() instanceof NamespaceImpl ns) {
+            SocketIoServer server = ns.server();
+            mapper = server.json().mapper();
+            errors = server.errorHandler();
+        } else { // a namespace of another implementation (tests): Jackson's defaults, errors logged
+            mapper = DefaultsHolder.MAPPER;
+            errors = (s, event, error) -> log.warn("socket {} event {}: {}", s == null ? null : s.id(),
+                    LogSafe.text(event), error.toString(), error);
+        }
+        return new ConnectionDriver(connection, socket, type, mapper, errors, options, again);
+    }
+
+    /** After {@code onClose}: a recoverable leave keeps the instance for the recovery window. */
+    private void keepOnRecoverableClose(Socket socket, SocketConnection connection) {
+        ConnectionStateRecovery recovery = socket.namespace() instanceof NamespaceImpl ns
+                ? ns.server().options().connectionStateRecovery() : null;
+        if (recovery == null) {
+            return;
+        }
+        socket.onDisconnect(reason -> keep(socket, connection, reason, recovery));
+    }
+
+    private void keep(Socket socket, SocketConnection connection, DisconnectReason reason, ConnectionStateRecovery recovery) {
+        if (!reason.isRecoverable()) {
+            return;
+        }
+        String key = key(socket);
+        kept.put(key, connection);
+        Timers.schedule(() -> kept.remove(key, connection), recovery.maxDisconnectionDuration());
+    }
+
+    private static String key(Socket socket) {
+        return socket.namespace().name() + '\0' + socket.id();
+    }
+
+    /** @return how many instances wait for their socket's recovery (for tests). */
+    int keptCount() {
+        return kept.size();
+    }
+
+    private static final class DefaultsHolder {
+        static final ObjectMapper MAPPER = new JacksonJsonCodec().mapper();
+    }
+}

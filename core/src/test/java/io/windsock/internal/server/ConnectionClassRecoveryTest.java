@@ -1,0 +1,155 @@
+package io.windsock.internal.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.windsock.adapter.InMemoryAdapter;
+import io.windsock.adapter.PersistedSession;
+import io.windsock.connection.Connections;
+import io.windsock.connection.Event;
+import io.windsock.connection.SocketConnection;
+import io.windsock.server.ConnectionStateRecovery;
+import io.windsock.server.DisconnectReason;
+import io.windsock.server.Handshake;
+import io.windsock.server.WindsockOptions;
+import io.windsock.testing.MutableClock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A connection class under connection state recovery, on the socket layer: a recovered socket gets
+ * back the instance its session had (fields intact), or a new one when that instance is gone, and
+ * every handler answers; {@code onOpen} runs once per socket, recovered ones included.
+ */
+class ConnectionClassRecoveryTest {
+    public static class Counter extends SocketConnection {
+        final List<String> log = new ArrayList<>();
+        int count;
+        boolean refuse;
+
+        @Override
+        protected boolean onOpen(Handshake handshake) {
+            log.add("open recovered=" + socket().recovered());
+            return !refuse;
+        }
+
+        @Override
+        protected void onClose(DisconnectReason reason) {
+            log.add("close " + reason.wire());
+        }
+
+        @Event
+        public int increment() {
+            return ++count;
+        }
+    }
+
+    private final MutableClock clock = new MutableClock();
+    private final List<Counter> instances = new ArrayList<>();
+    private SocketLayer layer;
+
+    private void start(boolean skipMiddlewares) {
+        layer = new SocketLayer(WindsockOptions.builder()
+                .connectionStateRecovery(new ConnectionStateRecovery(Duration.ofMinutes(2), skipMiddlewares))
+                .adapter(ns -> new InMemoryAdapter(ns, clock)).build());
+        Connections.serve(layer.server.of("/"), () -> {
+            Counter c = new Counter();
+            instances.add(c);
+            return c;
+        });
+        instances.clear(); // the probe made at registration
+    }
+
+    private static String auth(Map<String, Object> reply, String offset) {
+        return "{\"pid\":\"" + reply.get("pid") + "\",\"offset\":\"" + offset + "\"}";
+    }
+
+    /** Connects, increments twice, gets an offset, drops; returns the auth to recover with. */
+    private String connectCountAndDrop() {
+        SocketLayer.TestClient client = layer.connect("/", null);
+        Map<String, Object> reply = Wire.connectReply(client.take().get(0));
+        client.send("21[\"increment\"]");
+        client.send("22[\"increment\"]");
+        assertEquals(List.of("31[1]", "32[2]"), client.take());
+        layer.server.of("/").emit("tick");
+        List<Object> tick = Wire.event(client.take().get(0));
+        client.drop();
+        return auth(reply, (String) tick.get(tick.size() - 1));
+    }
+
+    private void recoversTheSameInstance(boolean skipMiddlewares) {
+        start(skipMiddlewares);
+        String auth = connectCountAndDrop();
+        Counter first = instances.get(0);
+
+        SocketLayer.TestClient again = layer.connect("/", auth);
+        List<String> got = again.take();
+        assertTrue(got.get(0).startsWith("0{\"sid\":"), got::toString);
+        again.send("23[\"increment\"]");
+        assertEquals(List.of("33[3]"), again.take(), "the same instance, its field intact, answers");
+        assertEquals(1, instances.size(), "no new instance");
+        assertSame(first, instances.get(0));
+        assertEquals(List.of("open recovered=false", "close transport close", "open recovered=true"), first.log);
+        assertTrue(first.socket().recovered());
+    }
+
+    @Test
+    void aRecoveredSocketGetsItsInstanceBackWhenMiddlewaresAreSkipped() {
+        recoversTheSameInstance(true);
+    }
+
+    @Test
+    void aRecoveredSocketGetsItsInstanceBackWhenMiddlewaresRun() {
+        recoversTheSameInstance(false);
+    }
+
+    @Test
+    void withoutAKeptInstanceARecoveredSocketGetsANewOneThatKnows() {
+        start(true);
+        String realAuth = connectCountAndDrop();
+        String offset = realAuth.substring(realAuth.indexOf("\"offset\":\"") + 10, realAuth.length() - 2);
+        // A session persisted elsewhere (another node of a cluster): this server has no instance for it.
+        layer.server.of("/").adapter().persistSession(new PersistedSession("ghost", "ghost-pid", Set.of("room"), Map.of()));
+
+        SocketLayer.TestClient again = layer.connect("/", auth(Map.of("pid", "ghost-pid"), offset));
+        assertTrue(again.take().get(0).startsWith("0{\"sid\":\"ghost\""));
+        again.send("21[\"increment\"]");
+        assertEquals(List.of("31[1]"), again.take(), "a new instance answers");
+        assertEquals(2, instances.size());
+        assertEquals(List.of("open recovered=true"), instances.get(1).log);
+    }
+
+    @Test
+    void aRefusalOnRecoveryWhenMiddlewaresAreSkippedMakesTheSocketLeave() {
+        start(true);
+        String auth = connectCountAndDrop();
+        instances.get(0).log.clear();
+        Counter first = instances.get(0);
+        first.refuse = true;
+        SocketLayer.TestClient again = layer.connect("/", auth);
+        List<String> got = again.take();
+        assertEquals(2, got.size(), got::toString);
+        assertTrue(got.get(0).startsWith("0{\"sid\":"));
+        assertEquals("1", got.get(1), "DISCONNECT: io server disconnect");
+        assertTrue(layer.server.of("/").sockets().isEmpty());
+    }
+
+    @Test
+    void aVoluntaryLeaveKeepsNoInstance() {
+        start(true);
+        SocketLayer.TestClient client = layer.connect("/", null);
+        Map<String, Object> reply = Wire.connectReply(client.take().get(0));
+        layer.server.of("/").emit("tick");
+        List<Object> tick = Wire.event(client.take().get(0));
+        client.send("1"); // the client leaves: not recoverable, so nothing to recover
+        SocketLayer.TestClient again = layer.connect("/", auth(reply, (String) tick.get(1)));
+        again.take();
+        assertEquals(2, instances.size(), "a fresh connection, a fresh instance");
+        assertEquals(List.of("open recovered=false"), instances.get(1).log);
+    }
+}
