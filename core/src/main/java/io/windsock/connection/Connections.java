@@ -25,6 +25,9 @@ public final class Connections {
     /**
      * Makes every client that joins the namespace get its own instance from {@code factory}, whose
      * {@code onOpen} runs as a middleware (after the ones added before, before the ones added after).
+     * A socket recovered by connection state recovery gets its session's instance back while it is
+     * kept (see {@link SocketConnection}); a connection listener added here serves the recovered
+     * sockets that skip the middlewares.
      * Events that have a functional listener ({@code socket.on(...)}) go to that listener instead;
      * the instance takes the socket's {@code fallback} slot.
      *

@@ -51,6 +51,11 @@ import java.util.concurrent.CompletableFuture;
  * <li>{@link #onClose} runs once when the socket leaves, after every event that arrived before.
  *     It does not run for a connection that was refused.</li>
  * </ol>
+ * With connection state recovery on, the instance of a socket that left involuntarily is kept for
+ * the recovery window; the recovered socket gets it back (fields intact) or, if it is gone, a new
+ * instance. Either way {@link #onOpen} runs again, with {@code socket().recovered()} true; when the
+ * namespace's middlewares are skipped (the default) it runs right after the CONNECT reply, and
+ * refusing then makes the socket leave.
  *
  * <h2>Threading</h2>
  * Every hook and handler of one instance runs on that socket's serial executor ({@link Socket#executor()}):
@@ -67,11 +72,14 @@ import java.util.concurrent.CompletableFuture;
  * receives the whole object. Values convert to the declared types with the server's Jackson
  * {@code ObjectMapper}; {@code Optional} parameters may be missing; an {@code Ack} parameter
  * receives the acknowledgement. The return value is the ack (see {@link Args#of} for several
- * values; a {@code CompletionStage} acks when it completes). An event that cannot be delivered
- * (unknown name, missing or extra arguments, a value that does not convert) is logged through the
- * server's error handler and answered with the ack {@code {"error": "..."}} when the client asked
- * for one; the connection lives on unless {@link ConnectionOptions#closeOnBadEvent()}. The full
- * rules are in the project's {@code docs/event-model.md}.
+ * values; a {@code CompletionStage} acks when it completes). Conversion is strict unless
+ * {@link ConnectionOptions#lenientConversion()}: {@code 1.5} never binds to an {@code int}, nor
+ * {@code "5"} to a number. An event that cannot be delivered (unknown name, missing or extra
+ * arguments, a value that does not convert) is logged through the server's error handler and
+ * answered with the ack {@code {"error": "bad_arguments" or "unknown_event", "message": "..."}} when
+ * the client asked for one; the socket lives on unless {@link ConnectionOptions#onBadEvent()} says
+ * otherwise. Named binding needs parameter names: compile with {@code javac -parameters} or use
+ * {@link Arg}. The full rules are in the project's {@code docs/event-model.md}.
  */
 public abstract class SocketConnection {
     /** Set once, before {@link #onOpen}, by the dispatcher that owns this instance (see ConnectionAccess). */
@@ -85,7 +93,10 @@ public abstract class SocketConnection {
     /**
      * Decides whether the client may join. Runs before the client is connected; the socket can
      * already be configured (data, rooms), and events emitted here are held back and sent right
-     * after the client's CONNECT reply (dropped if the connection is refused).
+     * after the client's CONNECT reply (dropped if the connection is refused). Runs again for a
+     * socket recovered by connection state recovery ({@code socket().recovered()} is then true),
+     * on this same instance when it was kept; if the namespace's middlewares are skipped, that
+     * call comes after the CONNECT reply, and refusing makes the socket leave.
      *
      * @return {@code false} to refuse with CONNECT_ERROR {@code {"message": "connection refused"}};
      *         throw {@link ConnectError} to choose the message and data. The default accepts.
@@ -122,7 +133,11 @@ public abstract class SocketConnection {
         return driver().dispatchDefault(name, args, kwargs);
     }
 
-    /** Runs once when the connection ends, after the events that arrived before; the default does nothing. */
+    /**
+     * Runs once per socket when it leaves, after the events that arrived before; the default does
+     * nothing. After an involuntary leave ({@code reason.isRecoverable()}) with connection state
+     * recovery on, this instance may serve the client's recovered socket later.
+     */
     protected void onClose(DisconnectReason reason) {
     }
 

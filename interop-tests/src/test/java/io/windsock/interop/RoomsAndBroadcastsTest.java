@@ -265,7 +265,8 @@ class RoomsAndBroadcastsTest {
         a.client.emit("no listener", Map.of("k", 1));
         assertEquals(new Seen("any", "no listener", List.of(Map.of("k", 1))), seen.take());
 
-        assertEquals(Json.array(Map.of("message", "admins only")), a.client.emitWithAck("admin:wipe").args(),
+        assertEquals(Json.array(Map.of("error", "rejected", "message", "admins only")),
+                a.client.emitWithAck("admin:wipe").args(),
                 "a rejected event is answered through its ack");
 
         a.socket.emit("from server", 1);

@@ -187,7 +187,7 @@ class ConnectionClassInteropTest {
         assertEquals(Json.array(List.of(1, 2)), client.emitWithAck("list").args(), "a List is one argument");
         assertEquals(Json.array(), client.emitWithAck("nothing").args(), "void: an empty ack");
         assertEquals(Json.array(42), client.emitWithAck("twice", 21).args(), "a future acks when it completes");
-        assertEquals(Json.array(Map.of("error", "internal error")), client.emitWithAck("broken").args());
+        assertEquals(Json.array(Map.of("error", "internal_error", "message", "internal error")), client.emitWithAck("broken").args());
         assertTrue(errors.take().endsWith("|/|broken|database down"));
         assertEquals(Json.array(Map.of("x", 1, "y", 2)), client.emitWithAck("move to", Map.of("x", 1, "y", 2)).args());
     }
@@ -209,16 +209,18 @@ class ConnectionClassInteropTest {
         ClientSocket client = interop.client().connect(interop.url(server, "/chat"), options(Transport.WEBSOCKET));
         String id = client.expectConnect();
 
-        assertEquals(Json.array(Map.of("error", "missing argument 2 (int b); expected add(int a, int b)")),
+        assertEquals(Json.array(Map.of("error", "bad_arguments",
+                        "message", "missing argument 2 (int b); expected add(int a, int b)")),
                 client.emitWithAck("add", 1).args());
         assertEquals(id + "|/chat|add|bad event 'add': missing argument 2 (int b); expected add(int a, int b),"
                 + " received [1]", errors.take());
 
-        assertEquals(Json.array(Map.of("error", "3 arguments received, 2 expected; expected add(int a, int b)")),
+        assertEquals(Json.array(Map.of("error", "bad_arguments",
+                        "message", "3 arguments received, 2 expected; expected add(int a, int b)")),
                 client.emitWithAck("add", 1, 2, 3).args());
         assertTrue(errors.take().startsWith(id + "|/chat|add|bad event 'add': 3 arguments received"));
 
-        assertEquals(Json.array(Map.of("error", "unknown event 'subtract'")), client.emitWithAck("subtract", 1).args());
+        assertEquals(Json.array(Map.of("error", "unknown_event", "message", "unknown event 'subtract'")), client.emitWithAck("subtract", 1).args());
         assertEquals(id + "|/chat|subtract|bad event 'subtract': unknown event; received [1]", errors.take());
 
         assertEquals(Json.array(3), client.emitWithAck("add", 1, 2).args(), "the connection lives on");
@@ -243,23 +245,29 @@ class ConnectionClassInteropTest {
     }
 
     @Test
-    void closeOnBadEventClosesTheConnectionAsTornadioDid() {
+    void closeOnBadEventClosesTheNamespaceAndTheOthersOnTheConnectionLiveOn() {
         Mailbox<String> errors = interop.mailbox("errors");
         Windsock server = serverReportingErrors(errors);
-        Connections.serve(server.of("/"), Calculator::new, ConnectionOptions.builder().closeOnBadEvent(true).build());
+        Connections.serve(server.of("/"), Calculator::new);
+        Connections.serve(server.of("/strict"), Calculator::new, ConnectionOptions.builder().closeOnBadEvent(true).build());
 
-        ClientSocket asking = connect(server, "/");
-        assertEquals(Json.array(Map.of("error", "unknown event 'nope'")), asking.emitWithAck("nope").args(),
-                "the error ack goes out before the close");
+        NodeClient node = interop.client();
+        ClientSocket main = node.connect(interop.url(server, "/"), options(Transport.WEBSOCKET));
+        main.expectConnect();
+        ClientSocket asking = node.multiplex(main, "/strict", Map.of());
+        asking.expectConnect();
+        assertEquals(Json.array(Map.of("error", "unknown_event", "message", "unknown event 'nope'")),
+                asking.emitWithAck("nope").args(), "the error ack goes out before the close");
         assertEquals("io server disconnect", asking.expectDisconnect());
-        assertTrue(errors.take().endsWith("|/|nope|bad event 'nope': unknown event; received []"));
+        assertTrue(errors.take().endsWith("|/strict|nope|bad event 'nope': unknown event; received []"));
+        assertEquals(Json.array(3), main.emitWithAck("add", 1, 2).args(), "/ on the same connection lives on");
 
-        ClientSocket silent = connect(server, "/");
+        ClientSocket silent = connect(server, "/strict");
         silent.emit("add", 1);
         assertEquals("io server disconnect", silent.expectDisconnect());
-        assertTrue(errors.take().contains("|/|add|bad event 'add': missing argument 2"));
+        assertTrue(errors.take().contains("|/strict|add|bad event 'add': missing argument 2"));
 
-        ClientSocket good = connect(server, "/");
+        ClientSocket good = connect(server, "/strict");
         assertEquals(Json.array(3), good.emitWithAck("add", 1, 2).args(), "good events do not close");
     }
 
