@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +44,17 @@ final class ServedNamespace {
     /** Sockets the middleware attached an instance to, until their connection listener runs; weak, so a refused one just goes. */
     private final Set<Socket> admitted = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
     /** Instances of sockets that left recoverably, by namespace name and socket id (a recovered socket keeps its id). */
-    private final Map<String, SocketConnection> kept = new ConcurrentHashMap<>();
+    private final Map<String, Kept> kept = new ConcurrentHashMap<>();
+
+    /** One keeping of an instance, with the timer that ends it; a new one each time, so an old timer never ends a later keeping. */
+    private static final class Kept {
+        final SocketConnection connection;
+        volatile ScheduledFuture<?> expiry;
+
+        Kept(SocketConnection connection) {
+            this.connection = connection;
+        }
+    }
 
     ServedNamespace(Supplier<? extends SocketConnection> factory, ConnectionOptions options) {
         this.factory = factory;
@@ -70,7 +81,15 @@ final class ServedNamespace {
 
     /** @return a driver for the socket: on the kept instance of its session if recovered and still kept, else a new one. */
     private ConnectionDriver driverFor(Socket socket) {
-        SocketConnection connection = socket.recovered() ? kept.remove(key(socket)) : null;
+        SocketConnection connection = null;
+        Kept taken = socket.recovered() ? kept.remove(key(socket)) : null;
+        if (taken != null) {
+            ScheduledFuture<?> expiry = taken.expiry;
+            if (expiry != null) {
+                expiry.cancel(false);
+            }
+            connection = taken.connection;
+        }
         boolean again = connection != null;
         if (connection == null) {
             connection = factory.get();
@@ -108,8 +127,9 @@ final class ServedNamespace {
             return;
         }
         String key = key(socket);
-        kept.put(key, connection);
-        Timers.schedule(() -> kept.remove(key, connection), recovery.maxDisconnectionDuration());
+        Kept entry = new Kept(connection);
+        kept.put(key, entry);
+        entry.expiry = Timers.schedule(() -> kept.remove(key, entry), recovery.maxDisconnectionDuration());
     }
 
     private static String key(Socket socket) {

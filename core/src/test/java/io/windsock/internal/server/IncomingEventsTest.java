@@ -85,8 +85,15 @@ class IncomingEventsTest {
         client.send("25[\"e\",1]");
         assertEquals(List.of("35[\"from second\"]"), client.take());
         assertEquals(List.of("first [1]", "second [1]", "third"), log);
+    }
 
-        log.clear();
+    @Test
+    void offRemovesOneListenerOrAllOfThem() {
+        EventListener second = (args, ack) -> log.add("second " + args);
+        socket.on("e", (args, ack) -> log.add("first " + args));
+        socket.on("e", second);
+        socket.on("e", (args, ack) -> log.add("third"));
+        socket.fallback((event, args, ack) -> log.add("fallback " + event));
         socket.off("e", second);
         client.send("2[\"e\",2]");
         assertEquals(List.of("first [2]", "third"), log, "off(event, listener) removes that one");
