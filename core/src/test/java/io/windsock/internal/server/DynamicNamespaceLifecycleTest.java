@@ -33,6 +33,9 @@ class DynamicNamespaceLifecycleTest {
         layer = new SocketLayer(options.apply(WindsockOptions.builder()
                 .errorHandler((s, e, error) -> errors.add(error))
                 .adapter(ns -> {
+                    if ("/".equals(ns.name())) {
+                        return new InMemoryAdapter(ns); // the main namespace: made with the server, never removed
+                    }
                     adaptersOpen.incrementAndGet();
                     return new InMemoryAdapter(ns) {
                         @Override
