@@ -34,6 +34,9 @@ class DynamicNamespacesRealThreadsTest {
 
     private Windsock start() {
         return interop.server(o -> o.ioThreads(2).adapter(ns -> {
+            if ("/".equals(ns.name())) {
+                return new InMemoryAdapter(ns); // the main namespace: made with the server, never removed
+            }
             adaptersOpen.incrementAndGet();
             return new InMemoryAdapter(ns) {
                 @Override
