@@ -40,13 +40,15 @@ import org.slf4j.LoggerFactory;
  * Windsock server = Windsock.builder()
  *         .port(8001)
  *         .namespace("/chat", chat -> chat.onConnection(socket ->
- *                 socket.on("hello", (args, ack) -> ack.send("hi " + args.get(0)))))
+ *                 socket.on("hello", (data, ack) -> ack.send("hi " + data.get(0)))))
  *         .build()
  *         .start();
  * }</pre>
  *
- * <p>Lifecycle: {@link #start()} binds the port, once; {@link #stop()} shuts down in stages (see
- * there) and is final: a stopped server cannot start again ({@link #start()} then throws
+ * <p>Lifecycle: {@link #start()} binds the port, once, and logs the address at INFO; from then on
+ * the server's network threads keep the JVM alive (they are not daemon threads), so a {@code main}
+ * that starts a server and returns leaves it serving. {@link #stop()} shuts down in stages (see
+ * there), ends those threads, and is final: a stopped server cannot start again ({@link #start()} then throws
  * {@link IllegalStateException}); build a new one. Namespaces may be added before or after start.
  * Thread-safe.
  */
@@ -110,6 +112,8 @@ public final class Windsock implements AutoCloseable {
             throw new IllegalStateException("interrupted while binding", e);
         }
         http = server;
+        log.info("Windsock listening on http://{}:{}{} (namespaces: {})", address.getHostString(), address.getPort(),
+                options.path(), String.join(", ", sockets.namespaceNames()));
         return this;
     }
 

@@ -210,6 +210,15 @@ public final class SocketIoServer {
         });
     }
 
+    /** @return the static namespaces' names, then each dynamic group's pattern, for a log line. */
+    public List<String> namespaceNames() {
+        List<String> names = new ArrayList<>();
+        namespaces.values().stream().filter(n -> n.group() == null).map(NamespaceImpl::name).sorted()
+                .forEach(names::add);
+        dynamic.forEach(group -> names.add(group.name() + " (dynamic)"));
+        return names;
+    }
+
     /** Registers a dynamic namespace group. */
     public Namespace of(NamespaceMatcher matcher, String description) {
         DynamicNamespaces group = new DynamicNamespaces(this, matcher, description);

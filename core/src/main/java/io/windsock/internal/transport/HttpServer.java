@@ -41,11 +41,11 @@ public final class HttpServer {
 
     /** Binds and returns the address bound (port 0 picks a free port). */
     public InetSocketAddress start(String host, int port, int ioThreads) throws InterruptedException {
-        bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("windsock-accept", true),
+        bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("windsock-accept", false),
                 NioIoHandler.newFactory());
         // One event loop per core: a loop that finds several messages per wake-up costs less per message.
         int threads = ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors();
-        workerGroup = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("windsock-io", true),
+        workerGroup = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("windsock-io", false),
                 NioIoHandler.newFactory());
         // A live client always has traffic within a ping period; anything quieter is dead or hostile.
         long idleMillis = config.engine().pingInterval().plus(config.engine().pingTimeout()).toMillis() + 1000;
