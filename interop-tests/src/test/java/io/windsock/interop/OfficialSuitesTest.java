@@ -111,7 +111,7 @@ class OfficialSuitesTest {
         Path preload = suite.resolve("node_modules").resolve(".windsock-async-ws.cjs");
         Files.writeString(preload, """
                 // Every ws client emits one message per tick (ws >= 8.16).
-                const WebSocket = require("ws/lib/websocket.js");
+                const WebSocket = require("ws"); // the package exports the WebSocket class itself
                 const setSocket = WebSocket.prototype.setSocket;
                 WebSocket.prototype.setSocket = function (socket, head, options) {
                   return setSocket.call(this, socket, head, { ...options, allowSynchronousEvents: false });
