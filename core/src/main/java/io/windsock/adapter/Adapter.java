@@ -24,8 +24,22 @@ public interface Adapter {
     default void init() {
     }
 
-    /** Called once, when the server stops or the namespace is removed. */
+    /**
+     * Called once, when the server stops or the namespace is removed. A cluster adapter stops
+     * listening to the other nodes here (without blocking).
+     */
     default void close() {
+    }
+
+    /**
+     * Completes when the adapter can serve sockets: for a cluster adapter, once its subscriptions are
+     * confirmed, so that a socket connecting afterwards gets every broadcast from other nodes. A
+     * namespace holds each connecting socket (before its middlewares) until then. Never completes
+     * exceptionally: an adapter that gives up waiting (its server is down) completes it anyway and
+     * reports the problem itself. An adapter that is ready at once (the default) returns a completed stage.
+     */
+    default CompletionStage<Void> ready() {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
     }
 
     // ---- membership (always local: each node knows its own sockets) ----

@@ -122,6 +122,11 @@ public class InMemoryAdapter implements Adapter {
         return Set.copyOf(rooms.keySet());
     }
 
+    /** @return whether a local socket is in this room (without copying the room set, unlike {@link #rooms()}) */
+    protected boolean hasRoom(String room) {
+        return rooms.containsKey(room);
+    }
+
     // ---- broadcasts ----
 
     @Override

@@ -240,6 +240,19 @@ public final class NamespaceImpl implements Namespace {
         if (!register(socket)) {
             return;
         }
+        CompletableFuture<Void> ready = adapter.ready().toCompletableFuture();
+        if (!ready.isDone()) { // a cluster adapter still subscribing: hold the socket until it can serve
+            ready.whenComplete((ignored, error) -> socket.executor().execute(() -> connectWhenReady(socket)));
+            return;
+        }
+        connectWhenReady(socket);
+    }
+
+    private void connectWhenReady(SocketImpl socket) {
+        if (socket.hasLeft()) {
+            sockets.remove(socket.id(), socket);
+            return;
+        }
         ConnectionStateRecovery recovery = recovery();
         Map<String, Object> auth = socket.handshake().auth();
         if (recovery != null && auth.get("pid") instanceof String pid && auth.get("offset") instanceof String offset) {

@@ -1,0 +1,207 @@
+package io.windsock.redis;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
+import io.windsock.adapter.Adapter;
+import io.windsock.adapter.AdapterFactory;
+import io.windsock.adapter.AdapterNamespace;
+import io.windsock.redis.internal.RedisAdapter;
+import io.windsock.redis.internal.RedisConnections;
+import io.windsock.redis.internal.WireCodec;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Makes Redis adapters that join a socket.io cluster: Windsock nodes and Node.js servers using
+ * {@code @socket.io/redis-adapter} 8.3 (its default msgpack parser), on the same Redis and key prefix.
+ * Set it with {@code WindsockOptions.Builder.adapter(factory)}.
+ *
+ * <pre>{@code
+ * RedisAdapterFactory redis = RedisAdapterFactory.builder().uri("redis://127.0.0.1:6379").build();
+ * Windsock server = Windsock.builder().options(o -> o.adapter(redis)) ... .start();
+ * ...
+ * server.stop();
+ * redis.close();
+ * }</pre>
+ *
+ * <p>Connections: one factory opens one connection for PUBLISH and PUBSUB NUMSUB and one subscriber
+ * connection, both asynchronously when it is built, and shares them between the adapters of every
+ * namespace it makes. Nothing here blocks a thread: {@link #create} (which may run on a network thread,
+ * for a dynamic namespace) only starts the namespace's subscriptions; the namespace holds connecting
+ * sockets until Redis confirmed them ({@link Adapter#ready()}), or until the request timeout passes.
+ *
+ * <p>Outages: the connections reconnect and subscribe again by themselves. Meanwhile local delivery
+ * goes on; what other nodes should have got (broadcasts, server-side events, requests) is dropped,
+ * logged once per outage and counted ({@link #unpublishedCount()}); a request waiting for other nodes
+ * fails at its timeout. Connection state recovery across nodes is not possible with pub/sub.
+ *
+ * <p>Lifecycle: {@link #close()} after the servers using it stopped; it closes the connections, and
+ * the Lettuce client when the factory made it (from a URI). Thread-safe.
+ */
+public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable {
+    private final RedisConnections connections;
+    private final WireCodec codec;
+    private final String key;
+    private final Duration requestTimeout;
+    private final boolean publishOnSpecificResponseChannel;
+
+    private RedisAdapterFactory(Builder builder) {
+        this.key = builder.key;
+        this.requestTimeout = builder.requestTimeout;
+        this.publishOnSpecificResponseChannel = builder.publishOnSpecificResponseChannel;
+        this.codec = new WireCodec(builder.objectMapper);
+        if (builder.client != null) {
+            this.connections = new RedisConnections(builder.client, builder.uri, false);
+        } else {
+            RedisClient client = RedisClient.create();
+            // Our own client fails commands at once while disconnected (counted as unpublished), instead
+            // of queueing them without bound until Redis is back.
+            client.setOptions(ClientOptions.builder()
+                    .autoReconnect(true)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .requestQueueSize(builder.requestQueueSize)
+                    .timeoutOptions(TimeoutOptions.enabled(requestTimeout))
+                    .build());
+            this.connections = new RedisConnections(client, builder.uri, true);
+        }
+    }
+
+    /** @return a builder with Node's defaults: prefix "socket.io", request timeout 5 s */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public Adapter create(AdapterNamespace namespace) {
+        return new RedisAdapter(namespace, connections, codec, key, requestTimeout, publishOnSpecificResponseChannel);
+    }
+
+    /** @return completes when both connections are open (fails if the first attempt failed; they keep retrying) */
+    public CompletionStage<Void> connected() {
+        return connections.connected();
+    }
+
+    /** @return how many messages to other nodes could not be published to Redis since the factory was built */
+    public long unpublishedCount() {
+        return connections.unpublishedCount();
+    }
+
+    /** Closes the connections (and the client if the factory made it) without waiting. */
+    public CompletionStage<Void> closeAsync() {
+        return connections.close();
+    }
+
+    /** Closes the connections (and the client if the factory made it) and waits up to the request timeout. */
+    @Override
+    public void close() {
+        try {
+            connections.close().toCompletableFuture().get(requestTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // closing is best effort: the connections are being torn down either way
+        }
+    }
+
+    /** Options of a {@link RedisAdapterFactory}. Not thread-safe; {@link #build()} validates. */
+    public static final class Builder {
+        private RedisClient client;
+        private RedisURI uri;
+        private String key = "socket.io";
+        private Duration requestTimeout = Duration.ofSeconds(5);
+        private boolean publishOnSpecificResponseChannel;
+        private ObjectMapper objectMapper = new ObjectMapper();
+        private int requestQueueSize = 10_000;
+
+        private Builder() {
+        }
+
+        /** The Redis server, e.g. {@code redis://127.0.0.1:6379}; the factory makes and owns its client. */
+        public Builder uri(String uri) {
+            return uri(RedisURI.create(uri));
+        }
+
+        /** The Redis server; the factory makes and owns its client. */
+        public Builder uri(RedisURI uri) {
+            this.uri = Objects.requireNonNull(uri, "uri");
+            this.client = null;
+            return this;
+        }
+
+        /**
+         * A Lettuce client the application already has, and the server to connect it to. The factory
+         * opens its two connections on it and never shuts the client down; the client's options apply
+         * (with Lettuce's defaults, commands queue while Redis is down and run when it is back).
+         */
+        public Builder client(RedisClient client, RedisURI uri) {
+            this.client = Objects.requireNonNull(client, "client");
+            this.uri = Objects.requireNonNull(uri, "uri");
+            return this;
+        }
+
+        /** The channel prefix, as the Node adapter's {@code key}; default {@code "socket.io"}. */
+        public Builder key(String key) {
+            if (key == null || key.isEmpty()) {
+                throw new IllegalArgumentException("key must not be empty");
+            }
+            this.key = key;
+            return this;
+        }
+
+        /**
+         * How long a request to the other nodes (fetchSockets, serverSideEmit with acks, broadcast acks
+         * without their own timeout) waits for their answers, and how long a namespace waits for its
+         * subscriptions; Node's {@code requestsTimeout}; default 5 s.
+         */
+        public Builder requestTimeout(Duration requestTimeout) {
+            if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
+                throw new IllegalArgumentException("requestTimeout must be positive");
+            }
+            this.requestTimeout = requestTimeout;
+            return this;
+        }
+
+        /**
+         * Whether this node answers a request on the requesting node's own response channel
+         * ({@code <key>-response#<nsp>#<uid>#}) rather than the shared one, as Node's option of the same
+         * name; default false (Node's default). Every node listens on both.
+         */
+        public Builder publishOnSpecificResponseChannel(boolean specific) {
+            this.publishOnSpecificResponseChannel = specific;
+            return this;
+        }
+
+        /**
+         * The mapper that turns event arguments and socket data into messages; use the one given to
+         * {@code WindsockOptions} so both sides agree. Default: a plain {@code ObjectMapper}.
+         */
+        public Builder objectMapper(ObjectMapper objectMapper) {
+            this.objectMapper = Objects.requireNonNull(objectMapper, "objectMapper");
+            return this;
+        }
+
+        /**
+         * For a client the factory makes: how many commands may wait on a connection (Lettuce's
+         * request queue); past it a publish fails at once and is counted as unpublished. Default 10,000.
+         */
+        public Builder requestQueueSize(int size) {
+            if (size < 1) {
+                throw new IllegalArgumentException("requestQueueSize must be positive");
+            }
+            this.requestQueueSize = size;
+            return this;
+        }
+
+        /** @throws IllegalStateException when neither a URI nor a client was given */
+        public RedisAdapterFactory build() {
+            if (uri == null) {
+                throw new IllegalStateException("a Redis URI or client is required");
+            }
+            return new RedisAdapterFactory(this);
+        }
+    }
+}

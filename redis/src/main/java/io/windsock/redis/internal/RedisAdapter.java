@@ -1,0 +1,420 @@
+package io.windsock.redis.internal;
+
+import io.windsock.adapter.AdapterNamespace;
+import io.windsock.adapter.BroadcastAckHandler;
+import io.windsock.adapter.BroadcastOptions;
+import io.windsock.adapter.InMemoryAdapter;
+import io.windsock.adapter.LocalSocket;
+import io.windsock.adapter.SocketDetails;
+import io.windsock.protocol.SocketPacket;
+import io.windsock.server.Ack;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The adapter of one namespace in a Redis cluster, speaking {@code @socket.io/redis-adapter} 8.3's
+ * messages. Local sockets are served by the in-memory part at once; what must reach other nodes is
+ * published without waiting. Messages from Redis arrive on a Redis I/O thread and are handled there
+ * without blocking (packets are queued on sockets; server-side events run on the handler executor).
+ */
+public final class RedisAdapter extends InMemoryAdapter {
+    private static final Logger log = LoggerFactory.getLogger(RedisAdapter.class);
+
+    private final RedisConnections redis;
+    private final WireCodec codec;
+    private final Duration requestTimeout;
+    private final boolean publishOnSpecificResponseChannel;
+    private final String uid = Uid.next(6);
+    private final String channel;
+    private final String requestChannel;
+    private final String responseChannel;
+    private final String specificResponseChannel;
+    private final Map<String, PendingRequest> requests = new ConcurrentHashMap<>();
+    private final Map<String, BroadcastAckHandler> ackRequests = new ConcurrentHashMap<>();
+    private final RedisConnections.Listener onRequestChannel = this::onRequestChannel;
+    private final RedisConnections.Listener onBroadcastChannel = this::onBroadcast;
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    public RedisAdapter(AdapterNamespace namespace, RedisConnections redis, WireCodec codec, String prefix,
+                        Duration requestTimeout, boolean publishOnSpecificResponseChannel) {
+        super(namespace);
+        this.redis = redis;
+        this.codec = codec;
+        this.requestTimeout = requestTimeout;
+        this.publishOnSpecificResponseChannel = publishOnSpecificResponseChannel;
+        this.channel = prefix + "#" + namespace.name() + "#";
+        this.requestChannel = prefix + "-request#" + namespace.name() + "#";
+        this.responseChannel = prefix + "-response#" + namespace.name() + "#";
+        this.specificResponseChannel = responseChannel + uid + "#";
+    }
+
+    /** @return this node's id in the cluster for this namespace */
+    public String uid() {
+        return uid;
+    }
+
+    private List<String> channels() {
+        return List.of(requestChannel, responseChannel, specificResponseChannel);
+    }
+
+    /**
+     * Starts the subscriptions without waiting; {@link #ready()} completes when Redis confirmed them,
+     * or after the request timeout (logged: the namespace then serves its own sockets, and Lettuce
+     * subscribes once Redis answers).
+     */
+    @Override
+    public void init() {
+        redis.subscribe(channels(), channel + "*", onRequestChannel, onBroadcastChannel)
+                .toCompletableFuture()
+                .orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((v, error) -> {
+                    if (error != null) {
+                        log.warn("subscribing for namespace {} not confirmed ({}); serving it anyway", namespace.name(),
+                                error.toString());
+                    }
+                    ready.complete(null);
+                });
+    }
+
+    @Override
+    public CompletionStage<Void> ready() {
+        return ready;
+    }
+
+    /** Unsubscribes (without waiting) and fails the requests still waiting for answers. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        redis.unsubscribe(channels(), channel + "*", onRequestChannel, onBroadcastChannel);
+        IllegalStateException error = new IllegalStateException("the adapter of " + namespace.name() + " closed");
+        for (PendingRequest request : List.copyOf(requests.values())) {
+            request.fail(error);
+        }
+        ackRequests.clear();
+        ready.complete(null);
+    }
+
+    // ---- broadcasts ----
+
+    @Override
+    public void broadcast(SocketPacket packet, BroadcastOptions options) {
+        if (!options.local()) {
+            publishBroadcast(packet, options);
+        }
+        super.broadcast(packet, options);
+    }
+
+    private void publishBroadcast(SocketPacket packet, BroadcastOptions options) {
+        byte[] message;
+        try {
+            message = codec.msgpack(Arrays.asList(uid, Messages.packet(packet.args(), namespace.name()),
+                    Messages.options(options, null)));
+        } catch (IllegalArgumentException e) {
+            log.warn("a broadcast in {} cannot be sent to other nodes: {}", namespace.name(), e.getMessage());
+            return;
+        }
+        String target = options.rooms().size() == 1 ? channel + options.rooms().iterator().next() + "#" : channel;
+        redis.publish(target, message);
+    }
+
+    /** A broadcast from another node (or the emitter): deliver it to the local sockets it selects. */
+    private void onBroadcast(String fromChannel, byte[] message) {
+        if (closed.get() || !fromChannel.startsWith(channel) || fromChannel.length() < channel.length() + 1) {
+            return;
+        }
+        String room = fromChannel.substring(channel.length(), fromChannel.length() - 1);
+        if (!room.isEmpty() && !hasRoom(room)) {
+            return; // a broadcast to one room this node holds no socket for
+        }
+        List<Object> parts;
+        try {
+            parts = Messages.list(WireCodec.decodeMsgpack(message));
+        } catch (RuntimeException e) {
+            log.debug("ignoring a malformed broadcast on {}", fromChannel, e);
+            return;
+        }
+        if (parts.size() < 3 || uid.equals(parts.get(0))) {
+            return;
+        }
+        Map<String, Object> packet = Messages.map(parts.get(1));
+        Object nsp = packet.getOrDefault("nsp", "/");
+        if (!namespace.name().equals(nsp == null ? "/" : nsp) || !(packet.get("data") instanceof List<?>)) {
+            return;
+        }
+        BroadcastOptions options = Messages.readOptions(parts.get(2));
+        super.broadcast(SocketPacket.event(namespace.name(), Messages.copy(packet.get("data")), SocketPacket.NO_ID),
+                options);
+    }
+
+    @Override
+    public void broadcastWithAck(SocketPacket packet, BroadcastOptions options, BroadcastAckHandler handler) {
+        if (!options.local()) {
+            Duration timeout = options.timeout() == null ? requestTimeout : options.timeout();
+            String requestId = Uid.next(6);
+            byte[] request;
+            try {
+                request = codec.msgpack(Messages.object("uid", uid, "requestId", requestId,
+                        "type", RequestType.BROADCAST.code(), "packet", Messages.packet(packet.args(), namespace.name()),
+                        "opts", Messages.options(options, timeout)));
+            } catch (IllegalArgumentException e) {
+                log.warn("a broadcast with acks in {} cannot be sent to other nodes: {}", namespace.name(),
+                        e.getMessage());
+                request = null;
+            }
+            if (request != null) {
+                ackRequests.put(requestId, handler);
+                CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .execute(() -> ackRequests.remove(requestId));
+                redis.publish(requestChannel, request);
+            }
+        }
+        super.broadcastWithAck(packet, options, handler);
+    }
+
+    /** @return the nodes subscribed to this namespace's request channel (PUBSUB NUMSUB), this one included */
+    @Override
+    public CompletionStage<Integer> serverCount() {
+        return redis.numsub(requestChannel).thenApply(Long::intValue);
+    }
+
+    // ---- server-side operations ----
+
+    @Override
+    public CompletionStage<List<SocketDetails>> fetchSockets(BroadcastOptions options) {
+        List<SocketDetails> local = new ArrayList<>();
+        for (LocalSocket socket : select(options)) {
+            local.add(socket.details());
+        }
+        if (options.local()) {
+            return CompletableFuture.completedFuture(local);
+        }
+        return request(RequestType.REMOTE_FETCH, Messages.object("opts", Messages.selection(options)), requestTimeout)
+                .thenApply(responses -> {
+                    List<SocketDetails> all = new ArrayList<>(local);
+                    for (Map<String, Object> response : responses) {
+                        for (Object raw : Messages.list(response.get("sockets"))) {
+                            SocketDetails details = readSocket(raw);
+                            if (details != null) {
+                                all.add(details);
+                            }
+                        }
+                    }
+                    return all;
+                });
+    }
+
+    @Override
+    public void addSockets(BroadcastOptions options, Set<String> rooms) {
+        super.addSockets(options, rooms);
+        if (!options.local()) {
+            publishRequest(Messages.object("uid", uid, "type", RequestType.REMOTE_JOIN.code(),
+                    "opts", Messages.selection(options), "rooms", List.copyOf(rooms)));
+        }
+    }
+
+    @Override
+    public void delSockets(BroadcastOptions options, Set<String> rooms) {
+        super.delSockets(options, rooms);
+        if (!options.local()) {
+            publishRequest(Messages.object("uid", uid, "type", RequestType.REMOTE_LEAVE.code(),
+                    "opts", Messages.selection(options), "rooms", List.copyOf(rooms)));
+        }
+    }
+
+    @Override
+    public void disconnectSockets(BroadcastOptions options, boolean close) {
+        super.disconnectSockets(options, close);
+        if (!options.local()) {
+            publishRequest(Messages.object("uid", uid, "type", RequestType.REMOTE_DISCONNECT.code(),
+                    "opts", Messages.selection(options), "close", close));
+        }
+    }
+
+    @Override
+    public void serverSideEmit(List<Object> eventAndArgs) {
+        publishRequest(Messages.object("uid", uid, "type", RequestType.SERVER_SIDE_EMIT.code(),
+                "data", eventAndArgs));
+    }
+
+    @Override
+    public CompletionStage<List<Object>> serverSideEmitWithAck(List<Object> eventAndArgs, Duration timeout) {
+        return request(RequestType.SERVER_SIDE_EMIT, Messages.object("data", eventAndArgs), timeout)
+                .thenApply(responses -> {
+                    List<Object> data = new ArrayList<>(responses.size());
+                    for (Map<String, Object> response : responses) {
+                        data.add(response.get("data"));
+                    }
+                    return data;
+                });
+    }
+
+    private void publishRequest(Map<String, Object> request) {
+        byte[] message;
+        try {
+            message = codec.json(request);
+        } catch (IllegalArgumentException e) {
+            log.warn("a request in {} cannot be sent to other nodes: {}", namespace.name(), e.getMessage());
+            return;
+        }
+        redis.publish(requestChannel, message);
+    }
+
+    /**
+     * Publishes a request and waits for one response per other node, as counted by PUBSUB NUMSUB
+     * (minus this one); fails with a {@code BroadcastTimeoutException} when they do not all answer in time.
+     */
+    private CompletionStage<List<Map<String, Object>>> request(RequestType type, Map<String, Object> body,
+                                                              Duration timeout) {
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the adapter of " + namespace.name()
+                    + " is closed"));
+        }
+        return serverCount().thenCompose(count -> {
+            int expected = count - 1; // every node answers but this one
+            if (expected <= 0) {
+                return CompletableFuture.completedFuture(List.<Map<String, Object>>of());
+            }
+            String requestId = Uid.next(6);
+            Map<String, Object> message = Messages.object("uid", uid, "requestId", requestId, "type", type.code());
+            message.putAll(body);
+            byte[] bytes = codec.json(message);
+            PendingRequest pending = new PendingRequest(requestId, type, expected, timeout,
+                    () -> requests.remove(requestId));
+            requests.put(requestId, pending);
+            redis.publish(requestChannel, bytes).whenComplete((receivers, error) -> {
+                if (error != null) {
+                    pending.fail(new IllegalStateException(type + " request could not be published to Redis: "
+                            + error.getMessage(), error));
+                }
+            });
+            return pending.future();
+        });
+    }
+
+    // ---- requests from other nodes ----
+
+    private void onRequestChannel(String fromChannel, byte[] message) {
+        if (closed.get()) {
+            return;
+        }
+        if (fromChannel.startsWith(responseChannel)) {
+            onResponse(message);
+        } else if (fromChannel.equals(requestChannel)) {
+            Map<String, Object> request;
+            try {
+                request = Messages.map(WireCodec.decode(message));
+            } catch (RuntimeException e) {
+                log.debug("ignoring a malformed request in {}", namespace.name(), e);
+                return;
+            }
+            RemoteRequests.handle(this, request);
+        }
+    }
+
+    private void onResponse(byte[] message) {
+        Map<String, Object> response;
+        try {
+            response = Messages.map(WireCodec.decode(message));
+        } catch (RuntimeException e) {
+            log.debug("ignoring a malformed response in {}", namespace.name(), e);
+            return;
+        }
+        Object requestId = response.get("requestId");
+        BroadcastAckHandler ackHandler = requestId instanceof String id ? ackRequests.get(id) : null;
+        if (ackHandler != null) {
+            RequestType type = RequestType.of(response.get("type"));
+            if (type == RequestType.BROADCAST_CLIENT_COUNT && response.get("clientCount") instanceof Number n) {
+                ackHandler.onClientCount(n.intValue());
+            } else if (type == RequestType.BROADCAST_ACK) {
+                ackHandler.onAck(Arrays.asList(response.get("packet")));
+            }
+            return;
+        }
+        PendingRequest pending = requestId instanceof String id ? requests.get(id) : null;
+        if (pending != null) {
+            pending.onResponse(response);
+        }
+    }
+
+    // ---- what RemoteRequests needs ----
+
+    String ownUid() {
+        return uid;
+    }
+
+    boolean isOwnRequest(Object requestId) {
+        return requestId instanceof String id && (requests.containsKey(id) || ackRequests.containsKey(id));
+    }
+
+    AdapterNamespace adapterNamespace() {
+        return namespace;
+    }
+
+    WireCodec codec() {
+        return codec;
+    }
+
+    Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    List<LocalSocket> localSockets(BroadcastOptions options) {
+        return select(options);
+    }
+
+    void addLocal(BroadcastOptions options, Set<String> rooms) {
+        super.addSockets(options, rooms);
+    }
+
+    void delLocal(BroadcastOptions options, Set<String> rooms) {
+        super.delSockets(options, rooms);
+    }
+
+    void disconnectLocal(BroadcastOptions options, boolean close) {
+        super.disconnectSockets(options, close);
+    }
+
+    void broadcastWithAckLocal(SocketPacket packet, BroadcastOptions options, BroadcastAckHandler handler) {
+        super.broadcastWithAck(packet, options, handler);
+    }
+
+    /** Answers a request on the response channel Node expects for it. */
+    void publishResponse(Object requesterUid, byte[] response) {
+        String target = publishOnSpecificResponseChannel && requesterUid instanceof String u
+                ? responseChannel + u + "#" : responseChannel;
+        redis.publish(target, response);
+    }
+
+    /** Answers a server-side event's ack: Node always answers those on the shared response channel. */
+    void publishServerSideAck(byte[] response) {
+        redis.publish(responseChannel, response);
+    }
+
+    void onServerSideEmit(List<Object> eventAndArgs, Ack ack) {
+        namespace.onServerSideEmit(eventAndArgs, ack);
+    }
+
+    private static SocketDetails readSocket(Object raw) {
+        Map<String, Object> socket = Messages.map(raw);
+        if (!(socket.get("id") instanceof String id)) {
+            return null;
+        }
+        Set<String> rooms = Messages.rooms(socket.get("rooms"));
+        return new SocketDetails(id, HandshakeCodec.read(socket.get("handshake")), rooms,
+                Messages.map(socket.get("data")));
+    }
+}

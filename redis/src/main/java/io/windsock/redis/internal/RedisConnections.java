@@ -1,0 +1,243 @@
+package io.windsock.redis.internal;
+
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The two Redis connections one factory shares between its namespaces' adapters: one for PUBLISH and
+ * PUBSUB NUMSUB, one in subscriber mode. Routes each message to the listeners of its channel (or
+ * pattern). Both connections open asynchronously; everything here returns at once.
+ *
+ * <p>Outages: Lettuce reconnects both connections and re-subscribes what was subscribed; on each
+ * reconnection of the subscriber this also subscribes again to every channel a listener holds (a
+ * SUBSCRIBE Redis already knows is harmless), so that a subscription that failed during the outage is
+ * not lost. An outage is logged once when it starts and once when it ends; every message that could
+ * not be published is counted.
+ */
+public final class RedisConnections {
+    private static final Logger log = LoggerFactory.getLogger(RedisConnections.class);
+
+    /** Receives a message: its channel and its bytes. Called on a Redis I/O thread; must not block. */
+    public interface Listener extends BiConsumer<String, byte[]> {
+    }
+
+    private final RedisClient client;
+    private final boolean ownsClient;
+    private final CompletableFuture<StatefulRedisConnection<byte[], byte[]>> commands;
+    private final CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> subscriber;
+    private final Map<String, Set<Listener>> channels = new ConcurrentHashMap<>();
+    private final Map<String, Set<Listener>> patterns = new ConcurrentHashMap<>();
+    private final AtomicLong unpublished = new AtomicLong();
+    /** Whether an outage was logged and its end not yet. */
+    private final AtomicBoolean down = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    public RedisConnections(RedisClient client, RedisURI uri, boolean ownsClient) {
+        this.client = client;
+        this.ownsClient = ownsClient;
+        this.commands = client.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture();
+        this.subscriber = client.connectPubSubAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture();
+        commands.thenAccept(c -> c.addListener(new StateListener("publisher")));
+        subscriber.thenAccept(c -> {
+            c.addListener(new Router());
+            c.addListener(new StateListener("subscriber"));
+        });
+        CompletableFuture.allOf(commands, subscriber).exceptionally(error -> {
+            log.warn("connecting to Redis at {} failed: {}", uri, error.getMessage());
+            return null;
+        });
+    }
+
+    /** @return completes when both connections are open */
+    public CompletionStage<Void> connected() {
+        return CompletableFuture.allOf(commands, subscriber);
+    }
+
+    /** Publishes; a failure is counted and logged (once per outage) and fails the returned stage. */
+    public CompletionStage<Long> publish(String channel, byte[] message) {
+        CompletableFuture<Long> published = commands
+                .thenCompose(c -> c.async().publish(bytes(channel), message).toCompletableFuture());
+        published.whenComplete((receivers, error) -> {
+            if (error != null) {
+                unpublished.incrementAndGet();
+                if (down.compareAndSet(false, true)) {
+                    log.warn("publishing to Redis failed ({}); messages to other nodes are dropped until it is back",
+                            error.getMessage());
+                }
+            }
+        });
+        return published;
+    }
+
+    /** @return the number of subscribers of a channel ({@code PUBSUB NUMSUB}) */
+    public CompletionStage<Long> numsub(String channel) {
+        return commands.thenCompose(c -> c.async().pubsubNumsub(bytes(channel)).toCompletableFuture())
+                .thenApply(counts -> counts.values().stream().mapToLong(Long::longValue).sum());
+    }
+
+    /**
+     * Subscribes a listener to channels and one pattern.
+     *
+     * @return completes when Redis confirmed every subscription
+     */
+    public CompletionStage<Void> subscribe(List<String> channelNames, String pattern, Listener channelListener,
+                                           Listener patternListener) {
+        for (String channel : channelNames) {
+            channels.computeIfAbsent(channel, k -> new CopyOnWriteArraySet<>()).add(channelListener);
+        }
+        patterns.computeIfAbsent(pattern, k -> new CopyOnWriteArraySet<>()).add(patternListener);
+        return subscriber.thenCompose(c -> CompletableFuture.allOf(
+                c.async().subscribe(bytesArray(channelNames)).toCompletableFuture(),
+                c.async().psubscribe(bytes(pattern)).toCompletableFuture()));
+    }
+
+    /** Removes a listener; unsubscribes at Redis from what no listener holds any more. */
+    public CompletionStage<Void> unsubscribe(List<String> channelNames, String pattern, Listener channelListener,
+                                             Listener patternListener) {
+        List<String> unused = new ArrayList<>();
+        for (String channel : channelNames) {
+            if (remove(channels, channel, channelListener)) {
+                unused.add(channel);
+            }
+        }
+        boolean patternUnused = remove(patterns, pattern, patternListener);
+        if (closed.get() || (unused.isEmpty() && !patternUnused)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return subscriber.thenCompose(c -> CompletableFuture.allOf(
+                unused.isEmpty() ? CompletableFuture.completedFuture(null)
+                        : c.async().unsubscribe(bytesArray(unused)).toCompletableFuture(),
+                patternUnused ? c.async().punsubscribe(bytes(pattern)).toCompletableFuture()
+                        : CompletableFuture.completedFuture(null)));
+    }
+
+    private static boolean remove(Map<String, Set<Listener>> map, String key, Listener listener) {
+        boolean[] emptied = {false};
+        map.computeIfPresent(key, (k, set) -> {
+            set.remove(listener);
+            emptied[0] = set.isEmpty();
+            return set.isEmpty() ? null : set;
+        });
+        return emptied[0];
+    }
+
+    /** @return how many messages could not be published since the start */
+    public long unpublishedCount() {
+        return unpublished.get();
+    }
+
+    /** Closes both connections, and the client when this made it. Returns at once. */
+    public CompletionStage<Void> close() {
+        if (!closed.compareAndSet(false, true)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> connections = CompletableFuture.allOf(
+                commands.thenCompose(c -> c.closeAsync()).exceptionally(e -> null),
+                subscriber.thenCompose(c -> c.closeAsync()).exceptionally(e -> null));
+        if (!ownsClient) {
+            return connections;
+        }
+        return connections.thenCompose(v -> client.shutdownAsync());
+    }
+
+    static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[][] bytesArray(List<String> texts) {
+        byte[][] out = new byte[texts.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = bytes(texts.get(i));
+        }
+        return out;
+    }
+
+    private void resubscribe(StatefulRedisPubSubConnection<byte[], byte[]> connection) {
+        if (closed.get()) {
+            return;
+        }
+        List<String> channelNames = new ArrayList<>(channels.keySet());
+        if (!channelNames.isEmpty()) {
+            connection.async().subscribe(bytesArray(channelNames));
+        }
+        for (String pattern : patterns.keySet()) {
+            connection.async().psubscribe(bytes(pattern));
+        }
+    }
+
+    private final class Router extends RedisPubSubAdapter<byte[], byte[]> {
+        @Override
+        public void message(byte[] channel, byte[] message) {
+            String name = new String(channel, StandardCharsets.UTF_8);
+            dispatch(channels.get(name), name, message);
+        }
+
+        @Override
+        public void message(byte[] pattern, byte[] channel, byte[] message) {
+            dispatch(patterns.get(new String(pattern, StandardCharsets.UTF_8)),
+                    new String(channel, StandardCharsets.UTF_8), message);
+        }
+
+        private void dispatch(Set<Listener> listeners, String channel, byte[] message) {
+            if (listeners == null) {
+                return;
+            }
+            for (Listener listener : listeners) {
+                try {
+                    listener.accept(channel, message);
+                } catch (RuntimeException e) {
+                    log.warn("a message on {} could not be handled", channel, e);
+                }
+            }
+        }
+    }
+
+    private final class StateListener implements RedisConnectionStateListener {
+        private final String role;
+
+        StateListener(String role) {
+            this.role = role;
+        }
+
+        @Override
+        public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+            if (!closed.get() && down.compareAndSet(false, true)) {
+                log.warn("lost the Redis {} connection; reconnecting (messages to other nodes are dropped meanwhile)",
+                        role);
+            }
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+            if (connection instanceof StatefulRedisPubSubConnection<?, ?> pubSub) {
+                resubscribe((StatefulRedisPubSubConnection<byte[], byte[]>) pubSub);
+            }
+            if (down.compareAndSet(true, false)) {
+                log.info("Redis {} connection is back ({} messages could not be published so far)", role,
+                        unpublished.get());
+            }
+        }
+    }
+}
