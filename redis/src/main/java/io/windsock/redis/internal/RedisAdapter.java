@@ -133,10 +133,12 @@ public final class RedisAdapter extends InMemoryAdapter {
 
     /** A broadcast from another node (or the emitter): deliver it to the local sockets it selects. */
     private void onBroadcast(String fromChannel, byte[] message) {
-        if (closed.get() || !fromChannel.startsWith(channel) || fromChannel.length() < channel.length() + 1) {
+        if (closed.get() || !fromChannel.startsWith(channel)) {
             return;
         }
-        String room = fromChannel.substring(channel.length(), fromChannel.length() - 1);
+        // As Node's channel.slice(prefix.length, -1): "" for the namespace channel, else the room before its '#'.
+        String room = fromChannel.length() <= channel.length() ? ""
+                : fromChannel.substring(channel.length(), fromChannel.length() - 1);
         if (!room.isEmpty() && !hasRoom(room)) {
             return; // a broadcast to one room this node holds no socket for
         }

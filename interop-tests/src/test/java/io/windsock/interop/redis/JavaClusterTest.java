@@ -1,0 +1,213 @@
+package io.windsock.interop.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.windsock.Windsock;
+import io.windsock.interop.harness.ClientEvent;
+import io.windsock.interop.harness.ClientSocket;
+import io.windsock.interop.harness.Interop;
+import io.windsock.interop.harness.Json;
+import io.windsock.interop.harness.Mailbox;
+import io.windsock.interop.harness.NodeClient;
+import io.windsock.server.BroadcastTimeoutException;
+import io.windsock.server.RemoteSocket;
+import io.windsock.server.Socket;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Two Windsock nodes on one Redis, with real socket.io-client 4.8 clients on each. */
+class JavaClusterTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @RegisterExtension
+    final Interop interop = new Interop();
+    @RegisterExtension
+    final RedisNodes redis = new RedisNodes(interop);
+
+    /** A node whose sockets join the room named by their auth's "room", keep its "name" as data, and echo "shout". */
+    private Windsock node(Mailbox<Socket> connections) {
+        Windsock node = redis.node();
+        node.of("/").onConnection(socket -> {
+            Object room = socket.handshake().auth().get("room");
+            if (room instanceof String r) {
+                socket.join(r);
+            }
+            if (socket.handshake().auth().get("name") instanceof String name) {
+                socket.data().put("name", name);
+            }
+            socket.on("shout", (args, ack) -> socket.broadcast().emit("shouted", args.get(0)));
+            connections.put(socket);
+        });
+        return node;
+    }
+
+    private ClientSocket connect(NodeClient client, Windsock node, Map<String, Object> auth) {
+        ClientSocket socket = client.connect(interop.url(node, "/") + "?tag=x",
+                Map.of("transports", List.of("websocket"), "auth", auth));
+        socket.expectConnect();
+        return socket;
+    }
+
+    private static <T> T await(java.util.concurrent.CompletableFuture<T> future) throws Exception {
+        return future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Test
+    void broadcastsReachEveryClientOnceFromEitherNode() {
+        Mailbox<Socket> connections = interop.mailbox("connections");
+        Windsock a = node(connections);
+        Windsock b = node(connections);
+        NodeClient client = interop.client();
+        ClientSocket a1 = connect(client, a, Map.of());
+        ClientSocket a2 = connect(client, a, Map.of("room", "r"));
+        ClientSocket b1 = connect(client, b, Map.of());
+        ClientSocket b2 = connect(client, b, Map.of("room", "r"));
+        connections.drain();
+        List<ClientSocket> all = List.of(a1, a2, b1, b2);
+
+        a.emit("news", "from a", 1);
+        b.emit("news", "from b", 2);
+        for (ClientSocket socket : all) {
+            assertEquals(Json.array("from a", 1), socket.expectEvent("news").args());
+            assertEquals(Json.array("from b", 2), socket.expectEvent("news").args());
+        }
+
+        b.to("r").emit("room", "only r");
+        b.except("r").emit("except", "not r");
+        a.to("r", "nowhere").emit("rooms", "r or nowhere");
+        for (ClientSocket socket : List.of(a2, b2)) {
+            assertEquals(Json.array("only r"), socket.expectEvent("room").args());
+            assertEquals(Json.array("r or nowhere"), socket.expectEvent("rooms").args());
+        }
+        for (ClientSocket socket : List.of(a1, b1)) {
+            assertEquals(Json.array("not r"), socket.expectEvent("except").args());
+        }
+
+        a2.emit("shout", "hey");
+        for (ClientSocket socket : List.of(a1, b1, b2)) {
+            assertEquals(Json.array("hey"), socket.expectEvent("shouted").args());
+        }
+
+        byte[] bytes = {0, 1, 2, (byte) 255};
+        b.emit("bin", bytes, Map.of("nested", bytes));
+        a.of("/").local().emit("local", "a only");
+        for (ClientSocket socket : all) {
+            assertEquals(Json.array(bytes, Map.of("nested", bytes)), socket.expectEvent("bin").args());
+        }
+        for (ClientSocket socket : List.of(a1, a2)) {
+            assertEquals(Json.array("a only"), socket.expectEvent("local").args());
+        }
+        // An end marker from each node: a duplicate or a stray packet would arrive before it.
+        a.emit("end");
+        b.emit("end");
+        for (ClientSocket socket : all) {
+            socket.expectEvent("end");
+            socket.expectEvent("end");
+        }
+    }
+
+    @Test
+    void fetchSocketsJoinLeaveAndDisconnectAcrossNodes() throws Exception {
+        Mailbox<Socket> connections = interop.mailbox("connections");
+        Windsock a = node(connections);
+        Windsock b = node(connections);
+        NodeClient client = interop.client();
+        ClientSocket a1 = connect(client, a, Map.of("name", "ann"));
+        connections.take();
+        ClientSocket b1 = connect(client, b, Map.of("name", "bob", "room", "r"));
+        String bobId = connections.take().id();
+
+        List<RemoteSocket> found = await(a.of("/").fetchSockets());
+        assertEquals(2, found.size());
+        RemoteSocket bob = found.stream().filter(s -> s.id().equals(bobId)).findFirst().orElseThrow();
+        assertEquals(Set.of(bobId, "r"), bob.rooms());
+        assertEquals("bob", bob.data().get("name"));
+        assertEquals("bob", bob.handshake().auth().get("name"));
+        assertEquals("x", bob.handshake().query("tag"));
+        assertEquals("websocket", bob.handshake().query("transport"));
+        assertTrue(bob.handshake().address().getAddress().isLoopbackAddress(), () -> "" + bob.handshake().address());
+
+        bob.emit("direct", "to bob");
+        assertEquals(Json.array("to bob"), b1.expectEvent("direct").args());
+
+        a.of("/").in("r").socketsJoin("s", "t");
+        a.of("/").socketsLeave("t");
+        RemoteSocket again = await(a.of("/").in("s").fetchSockets()).get(0);
+        assertEquals(Set.of(bobId, "r", "s"), again.rooms());
+
+        b.of("/").except("r").disconnectSockets(false);
+        a1.expectDisconnect();
+        a.of("/").in("r").disconnectSockets(false);
+        b1.expectDisconnect();
+    }
+
+    @Test
+    void serverSideEmitWithAcksAndBroadcastAcksCountEveryNode() throws Exception {
+        Mailbox<Socket> connections = interop.mailbox("connections");
+        Mailbox<List<Object>> heard = interop.mailbox("heard");
+        Windsock a = node(connections);
+        Windsock b = node(connections);
+        b.of("/").onServerSideEmit("hello", (args, ack) -> heard.put(args));
+        b.of("/").onServerSideEmit("ping", (args, ack) -> ack.send("pong " + args.get(0)));
+        a.of("/").onServerSideEmit("ping", (args, ack) -> ack.send("never: own event"));
+        NodeClient client = interop.client();
+        ClientSocket a1 = connect(client, a, Map.of());
+        ClientSocket b1 = connect(client, b, Map.of());
+        ClientSocket b2 = connect(client, b, Map.of());
+        connections.drain();
+
+        a.of("/").serverSideEmit("hello", 1, "two");
+        assertEquals(List.of(1, "two"), heard.take());
+        assertEquals(List.of("pong 7"), await(a.of("/").serverSideEmitWithAck(WAIT, "ping", 7)));
+
+        var acks = a.of("/").timeout(WAIT).emitWithAck("ask", "q");
+        for (ClientSocket socket : List.of(a1, b1, b2)) {
+            ClientEvent ask = socket.expectEvent("ask");
+            assertTrue(ask.wantsAck());
+            socket.ack(ask, socket.name());
+        }
+        assertEquals(Set.of(a1.name(), b1.name(), b2.name()), new HashSet<>(await(acks)));
+
+        // One client on the other node does not answer: the broadcast times out with the acks it got.
+        var partial = a.of("/").timeout(Duration.ofMillis(800)).emitWithAck("ask", "again");
+        ClientEvent first = a1.expectEvent("ask");
+        a1.ack(first, "a1 again");
+        ClientEvent second = b1.expectEvent("ask");
+        b1.ack(second, "b1 again");
+        b2.expectEvent("ask");
+        ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> await(partial));
+        BroadcastTimeoutException timeout = assertInstanceOf(BroadcastTimeoutException.class, failed.getCause());
+        assertEquals(Set.of("a1 again", "b1 again"), new HashSet<>(timeout.responses()));
+    }
+
+    @Test
+    void aRequestFailsClearlyWhenANodeDoesNotAnswer() throws Exception {
+        Windsock a = interop.server(o -> o.adapter(redis.factory(Duration.ofMillis(500))));
+        // A subscriber to the request channel that never answers: counted as a node, it stays silent.
+        RedisClient raw = RedisClient.create(RedisNodes.URI);
+        try (StatefulRedisPubSubConnection<String, String> silent = raw.connectPubSub()) {
+            silent.sync().subscribe(redis.key() + "-request#/#");
+            ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> await(a.of("/").fetchSockets()));
+            BroadcastTimeoutException timeout = assertInstanceOf(BroadcastTimeoutException.class, failed.getCause());
+            assertTrue(timeout.getMessage().contains("REMOTE_FETCH"), timeout.getMessage());
+            ExecutionException noAck = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> await(a.of("/").serverSideEmitWithAck(Duration.ofMillis(300), "ping")));
+            assertInstanceOf(BroadcastTimeoutException.class, noAck.getCause());
+        } finally {
+            raw.shutdown();
+        }
+    }
+}
