@@ -49,8 +49,9 @@ public final class RedisConnections {
     private final Map<String, Set<Listener>> channels = new ConcurrentHashMap<>();
     private final Map<String, Set<Listener>> patterns = new ConcurrentHashMap<>();
     private final AtomicLong unpublished = new AtomicLong();
-    /** Whether an outage was logged and its end not yet. */
-    private final AtomicBoolean down = new AtomicBoolean();
+    /** Per connection, whether an outage was logged and its end not yet. */
+    private final StateListener publisherState = new StateListener("publisher");
+    private final StateListener subscriberState = new StateListener("subscriber");
     private final AtomicBoolean closed = new AtomicBoolean();
 
     public RedisConnections(RedisClient client, RedisURI uri, boolean ownsClient) {
@@ -58,10 +59,10 @@ public final class RedisConnections {
         this.ownsClient = ownsClient;
         this.commands = client.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture();
         this.subscriber = client.connectPubSubAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture();
-        commands.thenAccept(c -> c.addListener(new StateListener("publisher")));
+        commands.thenAccept(c -> c.addListener(publisherState));
         subscriber.thenAccept(c -> {
             c.addListener(new Router());
-            c.addListener(new StateListener("subscriber"));
+            c.addListener(subscriberState);
         });
         CompletableFuture.allOf(commands, subscriber).exceptionally(error -> {
             log.warn("connecting to Redis at {} failed: {}", uri, error.getMessage());
@@ -81,7 +82,7 @@ public final class RedisConnections {
         published.whenComplete((receivers, error) -> {
             if (error != null) {
                 unpublished.incrementAndGet();
-                if (down.compareAndSet(false, true)) {
+                if (publisherState.down.compareAndSet(false, true)) {
                     log.warn("publishing to Redis failed ({}); messages to other nodes are dropped until it is back",
                             error.getMessage());
                 }
@@ -215,6 +216,8 @@ public final class RedisConnections {
 
     private final class StateListener implements RedisConnectionStateListener {
         private final String role;
+        /** Whether an outage of this connection was logged and its end not yet. */
+        final AtomicBoolean down = new AtomicBoolean();
 
         StateListener(String role) {
             this.role = role;
