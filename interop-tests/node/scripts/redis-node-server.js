@@ -10,7 +10,7 @@
 // Clients: "shout" is broadcast from the socket as "shouted" (sender excluded). Server-side events: "hello" is
 // printed, "ping" is acked with "pong node <arg>".
 // Commands:
-//   {"op":"emit","event":"e","args":[...],"to":["r"],"except":["x"]}
+//   {"op":"emit","event":"e","args":[...],"to":["r"],"except":["x"],"volatile":true,"local":true}
 //   {"op":"emitWithAck","event":"e","args":[...],"timeout":2000,"seq":1}     replies {responses} or {error}
 //   {"op":"fetch","to":["r"],"seq":2}                    replies {sockets:[{id, auth, query, address, rooms, data}]}
 //   {"op":"join","to":["r"],"rooms":["s"]} / {"op":"leave",...} / {"op":"disconnect","to":["r"]}
@@ -54,6 +54,12 @@ io.on('ping', (arg, ack) => ack('pong node ' + arg));
 
 function target(command, base = io) {
   let op = base;
+  if (command.volatile) {
+    op = op.volatile;
+  }
+  if (command.local) {
+    op = op.local;
+  }
   if (command.to) {
     op = op.to(command.to);
   }

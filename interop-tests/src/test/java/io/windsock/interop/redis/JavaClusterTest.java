@@ -13,6 +13,7 @@ import io.windsock.interop.harness.Interop;
 import io.windsock.interop.harness.Json;
 import io.windsock.interop.harness.Mailbox;
 import io.windsock.interop.harness.NodeClient;
+import io.windsock.redis.RedisEmitter;
 import io.windsock.server.BroadcastTimeoutException;
 import io.windsock.server.RemoteSocket;
 import io.windsock.server.Socket;
@@ -59,6 +60,12 @@ class JavaClusterTest {
         return socket;
     }
 
+    private static void takeAll(Mailbox<Socket> connections, int count) {
+        for (int i = 0; i < count; i++) {
+            connections.take();
+        }
+    }
+
     private static <T> T await(java.util.concurrent.CompletableFuture<T> future) throws Exception {
         return future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -73,25 +80,30 @@ class JavaClusterTest {
         ClientSocket a2 = connect(client, a, Map.of("room", "r"));
         ClientSocket b1 = connect(client, b, Map.of());
         ClientSocket b2 = connect(client, b, Map.of("room", "r"));
-        connections.drain();
+        takeAll(connections, 4);
         List<ClientSocket> all = List.of(a1, a2, b1, b2);
 
         a.emit("news", "from a", 1);
-        b.emit("news", "from b", 2);
         for (ClientSocket socket : all) {
             assertEquals(Json.array("from a", 1), socket.expectEvent("news").args());
+        }
+        b.emit("news", "from b", 2);
+        for (ClientSocket socket : all) {
             assertEquals(Json.array("from b", 2), socket.expectEvent("news").args());
         }
 
+        // Broadcasts from one node arrive in order; from two nodes in any order: one node at a time.
         b.to("r").emit("room", "only r");
         b.except("r").emit("except", "not r");
-        a.to("r", "nowhere").emit("rooms", "r or nowhere");
         for (ClientSocket socket : List.of(a2, b2)) {
             assertEquals(Json.array("only r"), socket.expectEvent("room").args());
-            assertEquals(Json.array("r or nowhere"), socket.expectEvent("rooms").args());
         }
         for (ClientSocket socket : List.of(a1, b1)) {
             assertEquals(Json.array("not r"), socket.expectEvent("except").args());
+        }
+        a.to("r", "nowhere").emit("rooms", "r or nowhere");
+        for (ClientSocket socket : List.of(a2, b2)) {
+            assertEquals(Json.array("r or nowhere"), socket.expectEvent("rooms").args());
         }
 
         a2.emit("shout", "hey");
@@ -101,10 +113,10 @@ class JavaClusterTest {
 
         byte[] bytes = {0, 1, 2, (byte) 255};
         b.emit("bin", bytes, Map.of("nested", bytes));
-        a.of("/").local().emit("local", "a only");
         for (ClientSocket socket : all) {
             assertEquals(Json.array(bytes, Map.of("nested", bytes)), socket.expectEvent("bin").args());
         }
+        a.of("/").local().emit("local", "a only");
         for (ClientSocket socket : List.of(a1, a2)) {
             assertEquals(Json.array("a only"), socket.expectEvent("local").args());
         }
@@ -165,7 +177,7 @@ class JavaClusterTest {
         ClientSocket a1 = connect(client, a, Map.of());
         ClientSocket b1 = connect(client, b, Map.of());
         ClientSocket b2 = connect(client, b, Map.of());
-        connections.drain();
+        takeAll(connections, 3);
 
         a.of("/").serverSideEmit("hello", 1, "two");
         assertEquals(List.of(1, "two"), heard.take());
@@ -190,6 +202,42 @@ class JavaClusterTest {
                 () -> await(partial));
         BroadcastTimeoutException timeout = assertInstanceOf(BroadcastTimeoutException.class, failed.getCause());
         assertEquals(Set.of("a1 again", "b1 again"), new HashSet<>(timeout.responses()));
+    }
+
+    @Test
+    void theJavaEmitterReachesEveryNode() {
+        Mailbox<Socket> connections = interop.mailbox("connections");
+        Mailbox<List<Object>> heard = interop.mailbox("heard");
+        Windsock a = node(connections);
+        Windsock b = node(connections);
+        a.of("/").onServerSideEmit("note", (args, ack) -> heard.put(args));
+        b.of("/").onServerSideEmit("note", (args, ack) -> heard.put(args));
+        NodeClient client = interop.client();
+        ClientSocket a1 = connect(client, a, Map.of("room", "r"));
+        ClientSocket b1 = connect(client, b, Map.of("room", "r"));
+        ClientSocket b2 = connect(client, b, Map.of());
+        takeAll(connections, 3);
+        byte[] bytes = {9, 8, 7};
+        try (RedisEmitter emitter = RedisEmitter.builder().uri(RedisNodes.URI).key(redis.key()).build()) {
+            emitter.to("r").emit("news", "to r", bytes);
+            for (ClientSocket socket : List.of(a1, b1)) {
+                assertEquals(Json.array("to r", bytes), socket.expectEvent("news").args());
+            }
+            emitter.of("/").except("r").emit("news", "not r");
+            assertEquals(Json.array("not r"), b2.expectEvent("news").args());
+            emitter.of("/").except("r").socketsJoin("joined");
+            emitter.of("/").to("r").socketsLeave("r");
+            emitter.to("joined").emit("news", "joined");
+            assertEquals(Json.array("joined"), b2.expectEvent("news").args());
+            emitter.of("/").serverSideEmit("note", 1);
+            assertEquals(List.of(1), heard.take());
+            assertEquals(List.of(1), heard.take());
+            emitter.of("/").to("joined").disconnectSockets(false);
+            b2.expectDisconnect();
+            emitter.emit("end");
+            a1.expectEvent("end");
+            b1.expectEvent("end");
+        }
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.windsock.interop.harness.Json;
 import io.windsock.interop.harness.Mailbox;
 import io.windsock.interop.harness.NodeClient;
 import io.windsock.interop.harness.NodeProcess;
+import io.windsock.redis.RedisEmitter;
 import io.windsock.server.RemoteSocket;
 import io.windsock.server.Socket;
 import java.time.Duration;
@@ -102,8 +103,10 @@ class MixedClusterTest {
         ClientSocket b1 = connect(client, interop.url(b, "/"), Map.of());
         ClientSocket n1 = connect(client, "http://127.0.0.1:" + n.port(), Map.of("room", "r"));
         ClientSocket n2 = connect(client, "http://127.0.0.1:" + n.port(), Map.of());
-        connections.drain();
-        n.lines().drain();
+        connections.take();
+        connections.take();
+        n.lines().take(line -> line.path("type").asText().equals("connection"), "connection");
+        n.lines().take(line -> line.path("type").asText().equals("connection"), "connection");
         List<ClientSocket> all = List.of(a1, b1, n1, n2);
 
         a.emit("news", "from a");
@@ -138,6 +141,21 @@ class MixedClusterTest {
         expectAll(List.of(a1, n1), "emitted", Json.array("to r", bytes));
         n.process().send(Map.of("op", "emitter", "event", "emitted", "args", List.of("to all")));
         expectAll(all, "emitted", Json.array("to all"));
+
+        try (RedisEmitter emitter = RedisEmitter.builder().uri(RedisNodes.URI).key(redis.key()).build()) {
+            emitter.to("r").emit("java emitter", "to r", bytes);
+            expectAll(List.of(a1, n1), "java emitter", Json.array("to r", bytes));
+            emitter.of("/").except("r").emit("java emitter", "not r");
+            expectAll(List.of(b1, n2), "java emitter", Json.array("not r"));
+        }
+
+        // Flags across: a volatile event reaches clients that can take it; a local one stays on its node.
+        n.process().send(Map.of("op", "emit", "event", "volatile", "args", List.of("v"), "volatile", true));
+        expectAll(all, "volatile", Json.array("v"));
+        a.of("/").volatileEvents().emit("volatile", "va");
+        expectAll(all, "volatile", Json.array("va"));
+        n.process().send(Map.of("op", "emit", "event", "local", "args", List.of("node only"), "local", true));
+        expectAll(List.of(n1, n2), "local", Json.array("node only"));
 
         // End markers: a duplicate or a stray packet would arrive before them.
         a.emit("end");
