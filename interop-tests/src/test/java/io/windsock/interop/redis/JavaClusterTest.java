@@ -243,6 +243,9 @@ class JavaClusterTest {
     @Test
     void aRequestFailsClearlyWhenANodeDoesNotAnswer() throws Exception {
         Windsock a = interop.server(o -> o.adapter(redis.factory(Duration.ofMillis(500))));
+        // A client connects once the namespace's subscriptions are confirmed: then both subscribers count.
+        a.of("/");
+        connect(interop.client(), a, Map.of());
         // A subscriber to the request channel that never answers: counted as a node, it stays silent.
         RedisClient raw = RedisClient.create(RedisNodes.URI);
         try (StatefulRedisPubSubConnection<String, String> silent = raw.connectPubSub()) {

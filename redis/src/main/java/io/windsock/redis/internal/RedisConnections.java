@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +47,8 @@ public final class RedisConnections {
     private final boolean ownsClient;
     private final CompletableFuture<StatefulRedisConnection<byte[], byte[]>> commands;
     private final CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> subscriber;
+    /** The subscriber once every command sent so far was dispatched; guarded by this. */
+    private CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> subscriberOrder;
     private final Map<String, Set<Listener>> channels = new ConcurrentHashMap<>();
     private final Map<String, Set<Listener>> patterns = new ConcurrentHashMap<>();
     private final AtomicLong unpublished = new AtomicLong();
@@ -59,6 +62,7 @@ public final class RedisConnections {
         this.ownsClient = ownsClient;
         this.commands = client.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture();
         this.subscriber = client.connectPubSubAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture();
+        this.subscriberOrder = subscriber;
         commands.thenAccept(c -> c.addListener(publisherState));
         subscriber.thenAccept(c -> {
             c.addListener(new Router());
@@ -102,19 +106,19 @@ public final class RedisConnections {
      *
      * @return completes when Redis confirmed every subscription
      */
-    public CompletionStage<Void> subscribe(List<String> channelNames, String pattern, Listener channelListener,
+    public synchronized CompletionStage<Void> subscribe(List<String> channelNames, String pattern, Listener channelListener,
                                            Listener patternListener) {
         for (String channel : channelNames) {
             channels.computeIfAbsent(channel, k -> new CopyOnWriteArraySet<>()).add(channelListener);
         }
         patterns.computeIfAbsent(pattern, k -> new CopyOnWriteArraySet<>()).add(patternListener);
-        return subscriber.thenCompose(c -> CompletableFuture.allOf(
+        return inOrder(c -> CompletableFuture.allOf(
                 c.async().subscribe(bytesArray(channelNames)).toCompletableFuture(),
                 c.async().psubscribe(bytes(pattern)).toCompletableFuture()));
     }
 
     /** Removes a listener; unsubscribes at Redis from what no listener holds any more. */
-    public CompletionStage<Void> unsubscribe(List<String> channelNames, String pattern, Listener channelListener,
+    public synchronized CompletionStage<Void> unsubscribe(List<String> channelNames, String pattern, Listener channelListener,
                                              Listener patternListener) {
         List<String> unused = new ArrayList<>();
         for (String channel : channelNames) {
@@ -126,11 +130,39 @@ public final class RedisConnections {
         if (closed.get() || (unused.isEmpty() && !patternUnused)) {
             return CompletableFuture.completedFuture(null);
         }
-        return subscriber.thenCompose(c -> CompletableFuture.allOf(
+        return inOrder(c -> CompletableFuture.allOf(
                 unused.isEmpty() ? CompletableFuture.completedFuture(null)
                         : c.async().unsubscribe(bytesArray(unused)).toCompletableFuture(),
                 patternUnused ? c.async().punsubscribe(bytes(pattern)).toCompletableFuture()
                         : CompletableFuture.completedFuture(null)));
+    }
+
+    /**
+     * Sends subscriber commands in the order of the calls (guarded by this), also when they are made
+     * before the connection is open: a namespace removed and created again must not have its new
+     * SUBSCRIBE overtaken by the old UNSUBSCRIBE.
+     *
+     * @return completes when Redis confirmed the commands
+     */
+    private CompletableFuture<Void> inOrder(
+            Function<StatefulRedisPubSubConnection<byte[], byte[]>, CompletableFuture<Void>> commands) {
+        CompletableFuture<Void> confirmed = new CompletableFuture<>();
+        subscriberOrder = subscriberOrder.thenApply(c -> {
+            commands.apply(c).whenComplete((v, error) -> {
+                if (error != null) {
+                    confirmed.completeExceptionally(error);
+                } else {
+                    confirmed.complete(null);
+                }
+            });
+            return c;
+        });
+        subscriberOrder.whenComplete((c, error) -> {
+            if (error != null) {
+                confirmed.completeExceptionally(error);
+            }
+        });
+        return confirmed;
     }
 
     private static boolean remove(Map<String, Set<Listener>> map, String key, Listener listener) {
