@@ -80,7 +80,12 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
         return new RedisAdapter(namespace, connections, codec, key, requestTimeout, publishOnSpecificResponseChannel);
     }
 
-    /** @return completes when both connections are open (fails if the first attempt failed; they keep retrying) */
+    /**
+     * @return completes when both connections are open. Fails when Redis could not be reached at the
+     *         first attempt: Lettuce retries only connections that were once open, so such a factory
+     *         never connects (its namespaces serve their own sockets only); wait on this at start-up
+     *         and build a new factory if it fails
+     */
     public CompletionStage<Void> connected() {
         return connections.connected();
     }

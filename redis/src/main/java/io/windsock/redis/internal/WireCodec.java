@@ -24,6 +24,8 @@ import org.msgpack.jackson.dataformat.MessagePackFactory;
  */
 public final class WireCodec {
     private static final ObjectMapper MSGPACK = new ObjectMapper(new MessagePackFactory());
+    /** Reads JSON from other nodes into trees only (no application types): shared, thread-safe. */
+    private static final ObjectMapper JSON_READER = new ObjectMapper();
 
     private final ObjectMapper json;
 
@@ -79,7 +81,7 @@ public final class WireCodec {
     /** @throws UncheckedIOException on malformed JSON */
     public static Object decodeJson(byte[] message) {
         try {
-            return plain(new ObjectMapper().readTree(message));
+            return plain(JSON_READER.readTree(message));
         } catch (IOException e) {
             throw new UncheckedIOException("malformed JSON message: "
                     + new String(message, 0, Math.min(message.length, 80), StandardCharsets.UTF_8), e);
