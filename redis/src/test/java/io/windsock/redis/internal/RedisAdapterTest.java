@@ -1,0 +1,210 @@
+package io.windsock.redis.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.windsock.adapter.AdapterNamespace;
+import io.windsock.adapter.BroadcastAckHandler;
+import io.windsock.adapter.BroadcastOptions;
+import io.windsock.adapter.EncodedPacket;
+import io.windsock.adapter.LocalSocket;
+import io.windsock.adapter.SocketDetails;
+import io.windsock.protocol.SocketPacket;
+import io.windsock.redis.RedisAdapterFactory;
+import io.windsock.server.Ack;
+import io.windsock.server.ConnectionStateRecovery;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The receiving side of broadcasts, fed with messages as the Node adapter publishes them (raw bytes on
+ * a real Redis at 127.0.0.1:6379, or {@code -Dwindsock.redis.uri}), each test under its own key prefix.
+ */
+class RedisAdapterTest {
+    private static final String URI = System.getProperty("windsock.redis.uri", "redis://127.0.0.1:6379");
+    /** notepack.encode(["other1", {type: 2, data: ["ev", 1]}, {rooms: [], except: [], flags: {}}]): no nsp */
+    private static final String NO_NSP = "93a66f746865723182a47479706502a46461746192a2657601"
+            + "83a5726f6f6d7390a665786365707490a5666c61677380";
+
+    private final String key = "wsu-" + UUID.randomUUID();
+    private final Map<String, FakeSocket> sockets = new ConcurrentHashMap<>();
+    private final BlockingQueue<String> delivered = new LinkedBlockingQueue<>();
+    private final AtomicInteger encodes = new AtomicInteger();
+    private RedisAdapterFactory factory;
+    private RedisAdapter adapter;
+    private RedisClient raw;
+    private StatefulRedisConnection<byte[], byte[]> publisher;
+
+    @BeforeEach
+    void start() throws Exception {
+        factory = RedisAdapterFactory.builder().uri(URI).key(key).requestTimeout(Duration.ofSeconds(5)).build();
+        adapter = (RedisAdapter) factory.create(new FakeNamespace());
+        adapter.init();
+        adapter.ready().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        for (String id : List.of("s1", "s2")) {
+            sockets.put(id, new FakeSocket(id));
+            adapter.addAll(id, Set.of(id));
+        }
+        adapter.addAll("s1", Set.of("r"));
+        raw = RedisClient.create(URI);
+        publisher = raw.connect(ByteArrayCodec.INSTANCE);
+    }
+
+    @AfterEach
+    void stop() {
+        adapter.close();
+        factory.close();
+        publisher.close();
+        raw.shutdown();
+    }
+
+    private void publish(String channel, byte[] message) {
+        publisher.sync().publish(channel.getBytes(StandardCharsets.UTF_8), message);
+    }
+
+    private byte[] broadcast(String uid, String nsp, Set<String> rooms, String event) {
+        return new WireCodec(new com.fasterxml.jackson.databind.ObjectMapper()).msgpack(List.of(uid,
+                Messages.packet(List.of(event), nsp), Messages.options(BroadcastOptions.to(rooms), null)));
+    }
+
+    private String next() throws InterruptedException {
+        String got = delivered.poll(10, TimeUnit.SECONDS);
+        if (got == null) {
+            throw new AssertionError("nothing delivered within 10 s");
+        }
+        return got;
+    }
+
+    /** A broadcast every node delivers: what was published before it was ignored if it is next. */
+    private void expectMarker() throws InterruptedException {
+        publish(key + "#/#", broadcast("other", "/", Set.of(), "marker"));
+        assertEquals("s1 marker", next());
+        assertEquals("s2 marker", next());
+        assertNull(delivered.poll());
+    }
+
+    @Test
+    void aBroadcastWithoutNamespaceIsForTheMainOneAndIsEncodedOnce() throws Exception {
+        publish(key + "#/#", HexFormat.of().parseHex(NO_NSP));
+        assertEquals(Set.of("s1 ev", "s2 ev"), Set.of(next(), next()));
+        assertEquals(1, encodes.get());
+    }
+
+    @Test
+    void ignoresItsOwnUidOtherNamespacesUnknownRoomsAndGarbage() throws Exception {
+        publish(key + "#/#", broadcast(adapter.uid(), "/", Set.of(), "own"));
+        publish(key + "#/#", broadcast("other", "/chat", Set.of(), "other namespace"));
+        publish(key + "#/#nowhere#", broadcast("other", "/", Set.of("nowhere"), "unknown room"));
+        publish(key + "#/#", new byte[] {(byte) 0x93, 0x01});
+        publish(key + "#/#", "not msgpack at all".getBytes(StandardCharsets.UTF_8));
+        expectMarker();
+        publish(key + "#/#r#", broadcast("other", "/", Set.of("r"), "room"));
+        assertEquals("s1 room", next());
+        expectMarker();
+    }
+
+    @Test
+    void malformedRequestsAreIgnored() throws Exception {
+        publish(key + "-request#/#", "{\"type\":".getBytes(StandardCharsets.UTF_8));
+        publish(key + "-request#/#", "{\"type\":99,\"uid\":\"x\"}".getBytes(StandardCharsets.UTF_8));
+        publish(key + "-request#/#", "{\"type\":2,\"uid\":\"x\",\"opts\":7,\"rooms\":\"r\"}"
+                .getBytes(StandardCharsets.UTF_8));
+        publish(key + "-request#/#", new byte[] {(byte) 0xc1});
+        // A valid request after them is still answered: the socket joins.
+        publish(key + "-request#/#", "{\"type\":2,\"uid\":\"x\",\"opts\":{\"rooms\":[\"s2\"],\"except\":[]},\"rooms\":[\"joined\"]}"
+                .getBytes(StandardCharsets.UTF_8));
+        publish(key + "#/#joined#", broadcast("other", "/", Set.of("joined"), "joined"));
+        assertEquals("s2 joined", next());
+        expectMarker();
+    }
+
+    private final class FakeNamespace implements AdapterNamespace {
+        @Override
+        public String name() {
+            return "/";
+        }
+
+        @Override
+        public LocalSocket localSocket(String id) {
+            return sockets.get(id);
+        }
+
+        @Override
+        public EncodedPacket encode(SocketPacket packet, String offset) {
+            encodes.incrementAndGet();
+            return EncodedPacket.of(packet, List.of(), offset);
+        }
+
+        @Override
+        public long nextAckId() {
+            return 1;
+        }
+
+        @Override
+        public ConnectionStateRecovery recovery() {
+            return null;
+        }
+
+        @Override
+        public void onServerSideEmit(List<Object> eventAndArgs, Ack ack) {
+        }
+    }
+
+    private final class FakeSocket implements LocalSocket {
+        private final String id;
+
+        FakeSocket(String id) {
+            this.id = id;
+        }
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public void send(EncodedPacket packet, BroadcastOptions options) {
+            delivered.add(id + " " + packet.packet().args().get(0));
+        }
+
+        @Override
+        public void expectAck(long ackId, BroadcastAckHandler handler) {
+        }
+
+        @Override
+        public void join(Collection<String> rooms) {
+            adapter.addAll(id, Set.copyOf(rooms));
+        }
+
+        @Override
+        public void leave(String room) {
+            adapter.del(id, room);
+        }
+
+        @Override
+        public void disconnect(boolean close) {
+        }
+
+        @Override
+        public SocketDetails details() {
+            return new SocketDetails(id, null, adapter.socketRooms(id), Map.of());
+        }
+    }
+}
