@@ -22,7 +22,10 @@ import java.util.concurrent.CompletionStage;
  *
  * <pre>{@code
  * RedisAdapterFactory redis = RedisAdapterFactory.builder().uri("redis://127.0.0.1:6379").build();
- * Windsock server = Windsock.builder().options(o -> o.adapter(redis)) ... .start();
+ * Windsock server = Windsock.builder()
+ *         .options(WindsockOptions.builder().port(8001).adapter(redis).build())
+ *         .build()
+ *         .start();
  * ...
  * server.stop();
  * redis.close();
