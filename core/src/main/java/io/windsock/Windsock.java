@@ -331,6 +331,21 @@ public final class Windsock implements AutoCloseable {
         }
 
         /**
+         * As {@link #connections(String, Supplier)}, with the class named, so that {@code factory} is
+         * first called when a client joins (for dependency-injection containers).
+         *
+         * @see Connections#serve(Namespace, Class, Supplier, ConnectionOptions)
+         */
+        public <T extends SocketConnection> Builder connections(String name, Class<T> type,
+                                                                Supplier<? extends T> factory) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(factory, "factory");
+            setups.add(server -> Connections.serve(server.of(name), type, factory));
+            return this;
+        }
+
+        /**
          * Serves an application's own files (pages, scripts, styles) from a classpath folder, for GET
          * and HEAD outside the Socket.IO path: {@code staticResources("/", "com/example/web")} answers
          * {@code /} with {@code com/example/web/index.html} and {@code /app.js} with

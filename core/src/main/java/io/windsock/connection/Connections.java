@@ -32,7 +32,8 @@ public final class Connections {
      * the instance takes the socket's {@code fallback} slot.
      *
      * <p>The factory is called once here, and the instance discarded, to learn the class: its
-     * handlers are bound now, so a bad signature fails at startup.
+     * handlers are bound now, so a bad signature fails at startup. To avoid that call, name the class:
+     * {@link #serve(Namespace, Class, Supplier, ConnectionOptions)}.
      *
      * @param factory must return a new instance on each call
      * @throws IllegalArgumentException naming every handler that cannot be bound
@@ -41,5 +42,26 @@ public final class Connections {
     public static void serve(Namespace namespace, Supplier<? extends SocketConnection> factory,
                              ConnectionOptions options) {
         ConnectionInstaller.install(namespace, factory, options);
+    }
+
+    /** Same as {@link #serve(Namespace, Class, Supplier, ConnectionOptions)} with {@link ConnectionOptions#DEFAULT}. */
+    public static <T extends SocketConnection> void serve(Namespace namespace, Class<T> type,
+                                                          Supplier<? extends T> factory) {
+        serve(namespace, type, factory, ConnectionOptions.DEFAULT);
+    }
+
+    /**
+     * As {@link #serve(Namespace, Supplier, ConnectionOptions)}, with the class named: its handlers are
+     * bound now from {@code type}, and {@code factory} is first called when a client joins. Meant for
+     * dependency-injection containers ({@code serve(ns, ChatConnection.class, () -> container.get(ChatConnection.class))}),
+     * which should not be asked for an instance only to learn its class. An instance of a subclass
+     * (a container's proxy) is bound by its own class when it is first seen.
+     *
+     * @throws IllegalArgumentException naming every handler of {@code type} that cannot be bound
+     * @throws IllegalStateException if the namespace is already served by a connection class
+     */
+    public static <T extends SocketConnection> void serve(Namespace namespace, Class<T> type,
+                                                          Supplier<? extends T> factory, ConnectionOptions options) {
+        ConnectionInstaller.install(namespace, java.util.Objects.requireNonNull(type, "type"), factory, options);
     }
 }

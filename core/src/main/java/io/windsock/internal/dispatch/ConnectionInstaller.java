@@ -28,16 +28,30 @@ public final class ConnectionInstaller {
      */
     public static void install(Namespace namespace, Supplier<? extends SocketConnection> factory,
                                ConnectionOptions options) {
+        install(namespace, null, factory, options);
+    }
+
+    /**
+     * As {@link #install(Namespace, Supplier, ConnectionOptions)}; with {@code type} given, the factory
+     * is not called until a client joins (a dependency-injection container is not asked for an
+     * instance it would throw away).
+     */
+    public static void install(Namespace namespace, Class<? extends SocketConnection> type,
+                               Supplier<? extends SocketConnection> factory, ConnectionOptions options) {
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(factory, "factory");
         Objects.requireNonNull(options, "options");
-        // A Supplier hides its class: one instance, never attached, tells it, so that a bad handler
-        // fails here at startup rather than when the first client connects.
-        SocketConnection probe = factory.get();
-        if (probe == null) {
-            throw new IllegalArgumentException("the connection factory for " + namespace.name() + " returned null");
+        if (type != null) {
+            ConnectionType.of(type);
+        } else {
+            // A Supplier hides its class: one instance, never attached, tells it, so that a bad handler
+            // fails here at startup rather than when the first client connects.
+            SocketConnection probe = factory.get();
+            if (probe == null) {
+                throw new IllegalArgumentException("the connection factory for " + namespace.name() + " returned null");
+            }
+            ConnectionType.of(probe.getClass());
         }
-        ConnectionType.of(probe.getClass());
         if (!SERVED.add(namespace)) {
             throw new IllegalStateException("namespace " + namespace.name()
                     + " already serves a connection class; one per namespace");

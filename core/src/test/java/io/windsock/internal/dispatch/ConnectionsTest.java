@@ -69,6 +69,33 @@ class ConnectionsTest {
     }
 
     @Test
+    void withTheClassNamedTheFactoryIsFirstCalledWhenAClientJoins() throws Exception {
+        List<Middleware> middlewares = new ArrayList<>();
+        Namespace namespace = recordingNamespace(middlewares);
+        AtomicInteger made = new AtomicInteger();
+        Connections.serve(namespace, BindingRulesTest.Recorder.class, () -> {
+            made.incrementAndGet();
+            return new BindingRulesTest.Recorder();
+        });
+        assertEquals(0, made.get(), "no throwaway instance to learn the class");
+
+        Fixtures.FakeSocket socket = new Fixtures.FakeSocket();
+        socket.namespace = namespace;
+        middlewares.get(0).handle(socket.socket);
+        assertEquals(1, made.get());
+        assertNotNull(socket.fallback);
+
+        AtomicInteger calls = new AtomicInteger();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Connections.serve(recordingNamespace(new ArrayList<>()), HandlerScannerTest.Duplicate.class, () -> {
+                    calls.incrementAndGet();
+                    return new HandlerScannerTest.Duplicate();
+                }));
+        assertTrue(e.getMessage().contains("two handlers for event 'go'"), e.getMessage());
+        assertEquals(0, calls.get());
+    }
+
+    @Test
     void anUnbindableClassFailsAtRegistrationAndRegistersNothing() {
         List<Middleware> middlewares = new ArrayList<>();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
