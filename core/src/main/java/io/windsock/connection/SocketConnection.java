@@ -162,8 +162,13 @@ public abstract class SocketConnection {
     /**
      * Sends an event that the client acknowledges. The future completes with the ack's arguments,
      * or exceptionally with a {@code TimeoutException} after {@code timeout}, or with an
-     * {@code IllegalStateException} if the connection ends first. Dependent actions run on this
-     * connection's executor, in order with its handlers.
+     * {@code IllegalStateException} if the connection ends first.
+     *
+     * <p>A handler may block on the future ({@code emitWithAck(...).get(5, SECONDS)}) and gets the
+     * client's answer: the future completes on a handler-executor thread, not on this connection's
+     * serial executor. Stages attached without an executor run on that thread, concurrently with
+     * this connection's handlers; use {@code thenAcceptAsync(action, socket().executor())} to run
+     * them in order with the handlers.
      */
     public final CompletableFuture<List<Object>> emitWithAck(Duration timeout, String event, Object... args) {
         return driver().emitWithAck(timeout, event, args);

@@ -124,7 +124,13 @@ public interface Socket {
      * Sends an event and waits for the client's acknowledgement. The future completes with the
      * ack's arguments, or exceptionally with {@link java.util.concurrent.TimeoutException} after
      * {@code timeout}, or with {@link IllegalStateException} if the socket disconnects first.
-     * Dependent actions run on this socket's executor.
+     *
+     * <p>The future completes on a thread of the handler executor ({@code WindsockOptions.handlerExecutor}),
+     * never on this socket's serial executor nor on a network thread: a listener of this socket may
+     * block on it ({@code get()}, {@code join()}) and gets the answer. Stages attached without an
+     * executor ({@code thenApply}, {@code thenAccept}, ...) run on that handler thread, concurrently
+     * with this socket's listeners; attach them with {@code thenAcceptAsync(action, executor())} to
+     * run them in order with the listeners instead.
      */
     CompletableFuture<List<Object>> emitWithAck(Duration timeout, String event, Object... args);
 

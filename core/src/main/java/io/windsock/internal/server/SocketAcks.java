@@ -8,11 +8,19 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The acks a socket waits for, by ack id: its own {@code emitWithAck} calls (a future and a timer
  * each) and broadcasts with acks (a shared handler, whose single timer lives in the broadcast).
- * Thread-safe. Futures are completed on the socket's executor.
+ * Thread-safe.
+ *
+ * <p>Own acks' futures are completed on the handler executor, not on the socket's serial executor: a
+ * handler of this socket may block on such a future ({@code emitWithAck(...).get()}) while it holds
+ * the serial executor, so completing there would wait for the handler that waits for it. Stages
+ * attached without an executor therefore run on a handler-pool thread, concurrently with the
+ * socket's handlers; acks are not ordered with events (nor are they in Node, where an ack callback
+ * runs whenever its packet is read).
  */
 final class SocketAcks {
     private sealed interface Pending permits Single, Shared {
@@ -31,8 +39,23 @@ final class SocketAcks {
     /** Size at which the next broadcast registration drops the registrations of finished broadcasts. */
     private volatile int sweepAt = MIN_SWEEP;
 
+    /** @param executor the handler executor (never a network thread unless the application chose so) */
     SocketAcks(Executor executor) {
         this.executor = executor;
+    }
+
+    /**
+     * Completes an own ack's future on the handler executor. If the executor refuses (an application
+     * executor shut down before the server stopped), completes it here: a future that never
+     * completes would hang whoever waits for it.
+     */
+    void completeLater(CompletableFuture<List<Object>> future, List<Object> args, Throwable error) {
+        Runnable completion = error == null ? () -> future.complete(args) : () -> future.completeExceptionally(error);
+        try {
+            executor.execute(completion);
+        } catch (RejectedExecutionException e) {
+            completion.run();
+        }
     }
 
     void expect(long ackId, CompletableFuture<List<Object>> future, EngineScheduler.Cancellable timer) {
@@ -59,7 +82,7 @@ final class SocketAcks {
         Pending p = pending.remove(ackId);
         if (p instanceof Single single) {
             single.timer().cancel();
-            executor.execute(() -> single.future().complete(args));
+            completeLater(single.future(), args, null);
         } else if (p instanceof Shared shared && !shared.handler().isDone()) {
             shared.handler().onAck(args);
         }
@@ -71,8 +94,8 @@ final class SocketAcks {
             Pending p = pending.remove(ackId);
             if (p instanceof Single single) {
                 single.timer().cancel();
-                executor.execute(() -> single.future().completeExceptionally(
-                        new IllegalStateException("socket " + socketId + " disconnected: " + reason)));
+                completeLater(single.future(), null,
+                        new IllegalStateException("socket " + socketId + " disconnected: " + reason));
             }
         }
     }

@@ -89,7 +89,7 @@ final class SocketImpl implements Socket, LocalSocket {
         this.client = client;
         this.handshake = new Handshake(client.session().request(), auth, Instant.now());
         this.executor = new SerialExecutor(client.server().executor());
-        this.acks = new SocketAcks(executor);
+        this.acks = new SocketAcks(client.server().executor());
         this.listeners = new SocketListeners(this, client.server().errorHandler());
         this.inbound = new InboundQueue(client.readGate(), client.server().stats(),
                 client.server().options().maxQueuedEvents(), client.server().options().maxQueuedEventBytes());
@@ -268,8 +268,8 @@ final class SocketImpl implements Socket, LocalSocket {
         EngineScheduler.Cancellable timer = client.session().scheduler().schedule(() -> {
             CompletableFuture<List<Object>> expired = acks.timedOut(ackId);
             if (expired != null) {
-                executor.execute(() -> expired.completeExceptionally(new TimeoutException(
-                        "no ack for '" + event + "' from socket " + id + " within " + timeout.toMillis() + " ms")));
+                acks.completeLater(expired, null, new TimeoutException(
+                        "no ack for '" + event + "' from socket " + id + " within " + timeout.toMillis() + " ms"));
             }
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         acks.expect(ackId, future, timer);
@@ -279,8 +279,7 @@ final class SocketImpl implements Socket, LocalSocket {
         } else if (acks.timedOut(ackId) != null) {
             // Left between the check above and the write: fail now, not at the timeout.
             timer.cancel();
-            executor.execute(() -> future.completeExceptionally(
-                    new IllegalStateException("socket " + id + " is disconnected")));
+            acks.completeLater(future, null, new IllegalStateException("socket " + id + " is disconnected"));
         }
         return future;
     }
