@@ -2,6 +2,7 @@ package io.windsock.connection;
 
 import io.windsock.internal.dispatch.ConnectionDriver;
 import io.windsock.server.BroadcastOperator;
+import io.windsock.server.Connection;
 import io.windsock.server.ConnectError;
 import io.windsock.server.DisconnectReason;
 import io.windsock.server.Handshake;
@@ -186,6 +187,16 @@ public abstract class SocketConnection {
      */
     public final void close() {
         socket().disconnect(false);
+    }
+
+    /**
+     * @return the client's underlying connection (Node's {@code socket.conn}): its id, transport,
+     *         address; {@code conn().close()} drops it as a transport failure, which the client
+     *         reconnects from (and is recovered from, with connection state recovery on). Any thread.
+     * @throws IllegalStateException in the constructor
+     */
+    public final Connection conn() {
+        return socket().conn();
     }
 
     // ---- rooms; any thread ----

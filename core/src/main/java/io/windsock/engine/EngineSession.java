@@ -77,7 +77,7 @@ public final class EngineSession {
     private EngineTransport probe;
     /** Whether the probe answered "probe" and now waits for the UPGRADE packet. */
     private boolean probed;
-    private boolean upgraded;
+    private volatile boolean upgraded;
     /** Whether reading from the client is paused (flow control of the layer above). */
     private boolean readingSuspended;
     private final ArrayDeque<EnginePacket> writeBuffer = new ArrayDeque<>();

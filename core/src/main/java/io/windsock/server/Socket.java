@@ -147,6 +147,13 @@ public interface Socket {
     /** Leaves the namespace, and with {@code close} closes the whole connection and its other namespaces. */
     void disconnect(boolean close);
 
+    /**
+     * @return the client's underlying connection (Node's {@code socket.conn}), shared with the
+     *         client's sockets in other namespaces; its {@link Connection#close()} closes it as a
+     *         transport failure the client reconnects from
+     */
+    Connection conn();
+
     /** @return an executor that runs tasks in order with this socket's listeners. */
     java.util.concurrent.Executor executor();
 }

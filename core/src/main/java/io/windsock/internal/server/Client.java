@@ -9,8 +9,10 @@ import io.windsock.protocol.SocketPacket;
 import io.windsock.protocol.SocketPacketDecoder;
 import io.windsock.protocol.SocketPacketType;
 import io.windsock.server.ClientError;
+import io.windsock.server.Connection;
 import io.windsock.server.DisconnectReason;
 import io.windsock.server.Rejection;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * sockets (one per joined namespace), and closes it when no namespace is joined in time.
  * Decoding and routing run on the session's scheduler thread; writes may come from any thread.
  */
-final class Client implements EngineSession.Handler {
+final class Client implements EngineSession.Handler, Connection {
     private static final Map<String, Object> INVALID_NAMESPACE = Map.of("message", "Invalid namespace");
     private static final Map<String, Object> TOO_MANY_FOR_CLIENT =
             Map.of("message", "Too many namespaces for this connection");
@@ -62,8 +64,47 @@ final class Client implements EngineSession.Handler {
         return server;
     }
 
-    boolean isClosed() {
+    /** @return whether the sockets were closed (the connection is gone for the Socket.IO layer). */
+    boolean hasClosed() {
         return closed;
+    }
+
+    // ---- the public view (Connection), any thread ----
+
+    @Override
+    public String id() {
+        return session.id();
+    }
+
+    @Override
+    public String transport() {
+        return session.transportName();
+    }
+
+    @Override
+    public boolean isUpgraded() {
+        return session.isUpgraded();
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return session.request().remoteAddress();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed || session.state() != EngineSession.State.OPEN;
+    }
+
+    /** As Node's {@code socket.conn.close()}: the engine closes ("forced close"), no DISCONNECT is sent. */
+    @Override
+    public void close() {
+        session.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[" + session.id() + "]";
     }
 
     ReadGate readGate() {

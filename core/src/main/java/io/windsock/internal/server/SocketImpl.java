@@ -17,6 +17,7 @@ import io.windsock.server.Ack;
 import io.windsock.server.BroadcastOperator;
 import io.windsock.server.CatchAllListener;
 import io.windsock.server.ClientError;
+import io.windsock.server.Connection;
 import io.windsock.server.DisconnectReason;
 import io.windsock.server.EventListener;
 import io.windsock.server.EventMiddleware;
@@ -147,6 +148,11 @@ final class SocketImpl implements Socket, LocalSocket {
     }
 
     Client client() {
+        return client;
+    }
+
+    @Override
+    public Connection conn() {
         return client;
     }
 
@@ -396,7 +402,7 @@ final class SocketImpl implements Socket, LocalSocket {
      */
     boolean markConnected() {
         synchronized (outLock) {
-            if (client.isClosed() || state != State.CONNECTING) {
+            if (client.hasClosed() || state != State.CONNECTING) {
                 return false;
             }
             state = State.CONNECTED;

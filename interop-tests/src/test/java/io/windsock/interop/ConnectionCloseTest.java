@@ -1,0 +1,149 @@
+package io.windsock.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.windsock.Windsock;
+import io.windsock.connection.Connections;
+import io.windsock.connection.Event;
+import io.windsock.connection.SocketConnection;
+import io.windsock.interop.harness.ClientEvent;
+import io.windsock.interop.harness.ClientSocket;
+import io.windsock.interop.harness.Interop;
+import io.windsock.interop.harness.Json;
+import io.windsock.interop.harness.Mailbox;
+import io.windsock.interop.harness.NodeClient;
+import io.windsock.interop.harness.Transport;
+import io.windsock.server.Ack;
+import io.windsock.server.Connection;
+import io.windsock.server.ConnectionStateRecovery;
+import io.windsock.server.DisconnectReason;
+import io.windsock.server.Socket;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * {@code conn().close()}, Node's {@code socket.conn.close()}: the server drops the connection as a
+ * transport failure; the real socket.io-client 4.8 reconnects by itself and, with connection state
+ * recovery on, is recovered with its id, rooms and the events it missed.
+ */
+class ConnectionCloseTest {
+    @RegisterExtension
+    final Interop interop = new Interop();
+
+    public static class Dropping extends SocketConnection {
+        @Event
+        public void drop(Ack ack) {
+            ack.send(conn().id());
+            conn().close(); // what was queued before (the ack) is sent first
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aClosedConnectionIsReconnectedAndRecovered(Transport transport) throws Exception {
+        // Handshakes are refused while the test holds them: the reconnect waits until the missed events are stored.
+        AtomicBoolean holding = new AtomicBoolean();
+        Windsock server = interop.server(o -> o.ioThreads(2).connectionStateRecovery(ConnectionStateRecovery.defaults())
+                .allowRequest(request -> !holding.get()));
+        Mailbox<Socket> connections = interop.mailbox("connections");
+        Mailbox<DisconnectReason> disconnects = interop.mailbox("disconnects");
+        server.of("/").onConnection(socket -> {
+            if (!socket.recovered()) {
+                socket.join("feed");
+            }
+            socket.onDisconnect(disconnects::put);
+            connections.put(socket);
+        });
+
+        {
+            NodeClient node = interop.client();
+            ClientSocket client = node.connect(interop.url(server, "/"), reconnecting(transport));
+            String id = client.expectConnect();
+            if (transport == Transport.UPGRADE) {
+                client.awaitUpgrade();
+            }
+            Socket first = connections.take();
+            Connection conn = first.conn();
+            assertEquals(transport.finalTransport(), conn.transport());
+            assertEquals(transport == Transport.UPGRADE, conn.isUpgraded());
+            assertTrue(conn.remoteAddress().getAddress().isLoopbackAddress());
+            assertFalse(conn.isClosed());
+            assertNotEquals(id, conn.id(), "the connection's id is the Engine.IO session's, not the socket's");
+
+            server.to("feed").emit("tick", 1);
+            assertEquals(Json.array(1), withoutOffset(client.expectEvent("tick")));
+
+            holding.set(true);
+            conn.close();
+            assertEquals(DisconnectReason.FORCED_CLOSE, disconnects.take());
+            assertTrue(conn.isClosed());
+            server.to("feed").emit("tick", 2);
+            server.to("feed").emit("tick", 3);
+            assertEquals("transport close", client.expectDisconnect());
+            holding.set(false);
+
+            ClientEvent event;
+            while (!"connect".equals((event = client.next()).type())) {
+                assertEquals("connect_error", event.type(), event::toString);
+            }
+            assertEquals(id, event.id(), "the same socket id");
+            Socket recovered = connections.take();
+            assertTrue(recovered.recovered());
+            assertTrue(recovered.rooms().contains("feed"));
+            assertNotEquals(conn.id(), recovered.conn().id(), "a new connection");
+            assertEquals(Json.array(2), withoutOffset(client.expectEvent("tick")));
+            assertEquals(Json.array(3), withoutOffset(client.expectEvent("tick")));
+
+            client.disconnect();
+            assertEquals("io client disconnect", client.expectDisconnect());
+            assertEquals(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT, disconnects.take());
+            client.assertNothingMore();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aConnectionClassClosesItsConnectionAndTheClientComesBack(Transport transport) throws Exception {
+        Windsock server = interop.server(o -> o.ioThreads(2));
+        Connections.serve(server.of("/"), Dropping::new);
+        NodeClient node = interop.client();
+        ClientSocket client = node.connect(interop.url(server, "/"), reconnecting(transport));
+        String firstId = client.expectConnect();
+        if (transport == Transport.UPGRADE) {
+            client.awaitUpgrade();
+        }
+        String engineId = client.emitWithAck("drop").args().get(0).asText();
+        assertNotEquals(firstId, engineId);
+        assertEquals("transport close", client.expectDisconnect());
+        String secondId = client.expectConnect(); // reconnected by itself: the close was not final
+        assertNotEquals(firstId, secondId, "without recovery, a new socket");
+        client.disconnect();
+        assertEquals("io client disconnect", client.expectDisconnect());
+        client.assertNothingMore();
+    }
+
+    private static Map<String, Object> reconnecting(Transport transport) {
+        Map<String, Object> options = new HashMap<>(transport.clientOptions());
+        options.put("reconnection", true);
+        options.put("reconnectionDelay", 50);
+        options.put("reconnectionDelayMax", 200);
+        options.put("randomizationFactor", 0);
+        return options;
+    }
+
+    /** The event's arguments without the recovery offset that ends them when recovery is on. */
+    private static com.fasterxml.jackson.databind.JsonNode withoutOffset(ClientEvent event) {
+        com.fasterxml.jackson.databind.node.ArrayNode args = event.args().deepCopy();
+        if (args.size() > 1 && args.get(args.size() - 1).isTextual()) {
+            args.remove(args.size() - 1);
+        }
+        return args;
+    }
+}
