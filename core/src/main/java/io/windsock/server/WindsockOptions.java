@@ -13,6 +13,9 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import javax.net.ssl.SSLException;
@@ -40,7 +43,8 @@ import javax.net.ssl.SSLException;
  * <tr><td>errorHandler</td><td>logs at WARN (client errors) or ERROR (handler exceptions)</td></tr>
  * <tr><td>serveClient</td><td>off: the browser client is not served (see {@link Builder#serveClient})</td></tr>
  * <tr><td>adapter</td><td>{@link InMemoryAdapter}: rooms and broadcasts on this node only</td></tr>
- * <tr><td>connectionStateRecovery</td><td>off; {@link ConnectionStateRecovery#defaults()} keeps sessions 2 min</td></tr>
+ * <tr><td>connectionStateRecovery</td><td>off; {@link ConnectionStateRecovery#defaults()} keeps sessions 2 min;
+ *     a namespace's own setting ({@link Builder#connectionStateRecovery(String, ConnectionStateRecovery)}) wins</td></tr>
  * <tr><td>maxDynamicNamespaces</td><td>10,000 namespaces created on demand, in total (Node: no limit)</td></tr>
  * <tr><td>maxNamespacesPerClient</td><td>100 namespaces joined (or joining) per connection (Node: no limit)</td></tr>
  * <tr><td>maxQueuedEvents</td><td>20,000 incoming events per socket waiting for their handler
@@ -73,6 +77,8 @@ public final class WindsockOptions {
     private final boolean serveClient;
     private final AdapterFactory adapter;
     private final ConnectionStateRecovery connectionStateRecovery;
+    /** Per-namespace recovery by namespace name; a null value turns it off there. Unmodifiable. */
+    private final Map<String, ConnectionStateRecovery> namespaceRecovery;
     private final int maxDynamicNamespaces;
     private final int maxNamespacesPerClient;
     private final int maxQueuedEvents;
@@ -103,6 +109,7 @@ public final class WindsockOptions {
         serveClient = b.serveClient;
         adapter = b.adapter;
         connectionStateRecovery = b.connectionStateRecovery;
+        namespaceRecovery = Collections.unmodifiableMap(new LinkedHashMap<>(b.namespaceRecovery));
         maxDynamicNamespaces = b.maxDynamicNamespaces;
         maxNamespacesPerClient = b.maxNamespacesPerClient;
         maxQueuedEvents = b.maxQueuedEvents;
@@ -197,9 +204,21 @@ public final class WindsockOptions {
         return adapter;
     }
 
-    /** @return the connection state recovery settings, or {@code null} when recovery is off (the default). */
+    /**
+     * @return the server-wide connection state recovery settings, or {@code null} when recovery is off
+     *         (the default); a namespace may override it ({@link #connectionStateRecovery(String)})
+     */
     public ConnectionStateRecovery connectionStateRecovery() {
         return connectionStateRecovery;
+    }
+
+    /**
+     * @return the recovery settings that apply to the namespace of this name: its own (set with
+     *         {@link Builder#connectionStateRecovery(String, ConnectionStateRecovery)}, {@code null}
+     *         when turned off there) if it has some, otherwise the server-wide ones
+     */
+    public ConnectionStateRecovery connectionStateRecovery(String namespace) {
+        return namespaceRecovery.containsKey(namespace) ? namespaceRecovery.get(namespace) : connectionStateRecovery;
     }
 
     /** @return the most namespaces created on demand (by dynamic namespace groups) alive at once. */
@@ -295,6 +314,7 @@ public final class WindsockOptions {
         private boolean serveClient;
         private AdapterFactory adapter = InMemoryAdapter::new;
         private ConnectionStateRecovery connectionStateRecovery;
+        private final Map<String, ConnectionStateRecovery> namespaceRecovery = new LinkedHashMap<>();
         private int maxDynamicNamespaces = 10_000;
         private int maxNamespacesPerClient = 100;
         private int maxQueuedEvents = 20_000;
@@ -328,6 +348,7 @@ public final class WindsockOptions {
             serveClient = o.serveClient;
             adapter = o.adapter;
             connectionStateRecovery = o.connectionStateRecovery;
+            namespaceRecovery.putAll(o.namespaceRecovery);
             maxDynamicNamespaces = o.maxDynamicNamespaces;
             maxNamespacesPerClient = o.maxNamespacesPerClient;
             maxQueuedEvents = o.maxQueuedEvents;
@@ -516,6 +537,22 @@ public final class WindsockOptions {
          */
         public Builder connectionStateRecovery(ConnectionStateRecovery recovery) {
             this.connectionStateRecovery = recovery;
+            return this;
+        }
+
+        /**
+         * Sets connection state recovery for one namespace (Node has no such option): these settings,
+         * or off with {@code null}, whatever the server-wide {@link #connectionStateRecovery(ConnectionStateRecovery)}
+         * says. Namespaces without a setting of their own follow the server-wide one. A namespace
+         * without recovery stores no events and adds no offset to them; its CONNECT reply carries no
+         * {@code pid}. A namespace of a dynamic group ({@code server.of(Pattern)}) takes the setting of
+         * its own name, if any.
+         *
+         * @param namespace the namespace's name, e.g. {@code "/chat"} ({@code "chat"} means the same)
+         */
+        public Builder connectionStateRecovery(String namespace, ConnectionStateRecovery recovery) {
+            Objects.requireNonNull(namespace, "namespace");
+            namespaceRecovery.put(namespace.startsWith("/") ? namespace : "/" + namespace, recovery);
             return this;
         }
 

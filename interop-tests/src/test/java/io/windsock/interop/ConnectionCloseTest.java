@@ -3,6 +3,7 @@ package io.windsock.interop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.windsock.Windsock;
@@ -22,6 +23,7 @@ import io.windsock.server.ConnectionStateRecovery;
 import io.windsock.server.DisconnectReason;
 import io.windsock.server.Socket;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -89,11 +91,7 @@ class ConnectionCloseTest {
             assertEquals("transport close", client.expectDisconnect());
             holding.set(false);
 
-            ClientEvent event;
-            while (!"connect".equals((event = client.next()).type())) {
-                assertEquals("connect_error", event.type(), event::toString);
-            }
-            assertEquals(id, event.id(), "the same socket id");
+            assertEquals(id, awaitConnect(client), "the same socket id");
             Socket recovered = connections.take();
             assertTrue(recovered.recovered());
             assertTrue(recovered.rooms().contains("feed"));
@@ -127,6 +125,61 @@ class ConnectionCloseTest {
         client.disconnect();
         assertEquals("io client disconnect", client.expectDisconnect());
         client.assertNothingMore();
+    }
+
+    /** Recovery on "/live" only: after the same drop, "/live" is recovered and "/plain" starts afresh. */
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"WEBSOCKET", "POLLING"})
+    void onlyTheNamespaceWithRecoveryIsRecovered(Transport transport) throws Exception {
+        AtomicBoolean holding = new AtomicBoolean();
+        Windsock server = interop.server(o -> o.ioThreads(2)
+                .connectionStateRecovery("/live", ConnectionStateRecovery.defaults())
+                .allowRequest(request -> !holding.get()));
+        Mailbox<Socket> connections = interop.mailbox("connections");
+        for (String name : new String[] {"/live", "/plain"}) {
+            server.of(name).onConnection(connections::put);
+        }
+        NodeClient node = interop.client();
+        ClientSocket live = node.connect(interop.url(server, "/live"), reconnecting(transport));
+        String liveId = live.expectConnect();
+        Socket liveSocket = connections.take();
+        ClientSocket plain = node.multiplex(live, "/plain", Map.of());
+        String plainId = plain.expectConnect();
+        Socket plainSocket = connections.take();
+        assertSame(liveSocket.conn(), plainSocket.conn(), "one connection under both namespaces");
+
+        server.of("/live").emit("e", 1);
+        server.of("/plain").emit("e", 1);
+        assertEquals(2, live.expectEvent("e").args().size(), "an offset last on /live");
+        assertEquals(Json.array(1), plain.expectEvent("e").args(), "no offset on /plain");
+
+        holding.set(true);
+        liveSocket.conn().close();
+        assertEquals("transport close", live.expectDisconnect());
+        assertEquals("transport close", plain.expectDisconnect());
+        server.of("/live").emit("e", 2);
+        server.of("/plain").emit("e", 2); // nobody there, nothing stored
+        holding.set(false);
+
+        assertEquals(liveId, awaitConnect(live));
+        assertEquals(Json.array(2), withoutOffset(live.expectEvent("e")));
+        assertNotEquals(plainId, awaitConnect(plain));
+        Socket first = connections.take();
+        Socket second = connections.take();
+        for (Socket socket : List.of(first, second)) {
+            assertEquals("/live".equals(socket.namespace().name()), socket.recovered(), socket::toString);
+        }
+        live.assertNothingMore();
+        plain.assertNothingMore();
+    }
+
+    /** @return the socket id of the next {@code connect}, after the failed attempts while handshakes were refused. */
+    private static String awaitConnect(ClientSocket client) {
+        ClientEvent event;
+        while (!"connect".equals((event = client.next()).type())) {
+            assertEquals("connect_error", event.type(), event::toString);
+        }
+        return event.id();
     }
 
     private static Map<String, Object> reconnecting(Transport transport) {

@@ -62,6 +62,8 @@ public final class NamespaceImpl implements Namespace {
     private final AtomicInteger members = new AtomicInteger();
     private volatile boolean pinned;
     private final AtomicBoolean adapterClosed = new AtomicBoolean();
+    /** Fixed at creation: the adapter decides at creation whether it stores events. */
+    private final ConnectionStateRecovery recovery;
 
     NamespaceImpl(SocketIoServer server, String name) {
         this(server, name, null, new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>(), new ConcurrentHashMap<>());
@@ -75,6 +77,7 @@ public final class NamespaceImpl implements Namespace {
         this.middlewares = middlewares;
         this.connectionListeners = connectionListeners;
         this.serverSideListeners = serverSideListeners;
+        this.recovery = server.options().connectionStateRecovery(name);
         this.adapter = server.options().adapter().create(new View());
         this.adapter.init();
     }
@@ -154,8 +157,9 @@ public final class NamespaceImpl implements Namespace {
         }
     }
 
+    /** @return this namespace's recovery settings (its own, else the server-wide ones), or null when off here. */
     ConnectionStateRecovery recovery() {
-        return server.options().connectionStateRecovery();
+        return recovery;
     }
 
     long nextAckId() {
