@@ -173,6 +173,39 @@ class ConnectionCloseTest {
         plain.assertNothingMore();
     }
 
+    public static class Counting extends SocketConnection {
+        private int count;
+
+        @Event
+        public int count() {
+            return ++count;
+        }
+    }
+
+    /** A connection class on the only namespace with recovery keeps its instance across conn().close(). */
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"WEBSOCKET", "POLLING"})
+    void aConnectionClassOnANamespaceWithRecoveryKeepsItsInstance(Transport transport) throws Exception {
+        Windsock server = interop.server(o -> o.ioThreads(2)
+                .connectionStateRecovery("/live", ConnectionStateRecovery.defaults()));
+        Connections.serve(server.of("/live"), Counting::new);
+        Mailbox<Socket> connections = interop.mailbox("connections");
+        server.of("/live").onConnection(connections::put);
+        NodeClient node = interop.client();
+        ClientSocket client = node.connect(interop.url(server, "/live"), reconnecting(transport));
+        String id = client.expectConnect();
+        assertEquals(Json.array(1), client.emitWithAck("count").args());
+        assertEquals(Json.array(2), client.emitWithAck("count").args());
+        server.of("/live").emit("e", 1); // a client asks to recover from the offset of the last event it got
+        assertEquals(Json.array(1), withoutOffset(client.expectEvent("e")));
+        connections.take().conn().close();
+        assertEquals("transport close", client.expectDisconnect());
+        assertEquals(id, awaitConnect(client));
+        assertTrue(connections.take().recovered());
+        assertEquals(Json.array(3), client.emitWithAck("count").args(), "the same instance, its field intact");
+        client.assertNothingMore();
+    }
+
     /** @return the socket id of the next {@code connect}, after the failed attempts while handshakes were refused. */
     private static String awaitConnect(ClientSocket client) {
         ClientEvent event;

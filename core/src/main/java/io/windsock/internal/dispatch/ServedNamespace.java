@@ -115,7 +115,7 @@ final class ServedNamespace {
     /** After {@code onClose}: a recoverable leave keeps the instance for the recovery window. */
     private void keepOnRecoverableClose(Socket socket, SocketConnection connection) {
         ConnectionStateRecovery recovery = socket.namespace() instanceof NamespaceImpl ns
-                ? ns.server().options().connectionStateRecovery() : null;
+                ? ns.recovery() : null; // the namespace's own setting, else the server-wide one
         if (recovery == null) {
             return;
         }

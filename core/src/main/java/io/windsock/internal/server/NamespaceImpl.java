@@ -158,7 +158,7 @@ public final class NamespaceImpl implements Namespace {
     }
 
     /** @return this namespace's recovery settings (its own, else the server-wide ones), or null when off here. */
-    ConnectionStateRecovery recovery() {
+    public ConnectionStateRecovery recovery() {
         return recovery;
     }
 
