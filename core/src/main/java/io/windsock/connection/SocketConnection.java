@@ -169,7 +169,8 @@ public abstract class SocketConnection {
      * client's answer: the future completes on a handler-executor thread, not on this connection's
      * serial executor. Stages attached without an executor run on that thread, concurrently with
      * this connection's handlers; use {@code thenAcceptAsync(action, socket().executor())} to run
-     * them in order with the handlers.
+     * them in order with the handlers. Not in {@link #onOpen}: an event emitted there is held until
+     * the CONNECT reply, which follows {@code onOpen}, so a wait there only ends at its timeout.
      */
     public final CompletableFuture<List<Object>> emitWithAck(Duration timeout, String event, Object... args) {
         return driver().emitWithAck(timeout, event, args);
