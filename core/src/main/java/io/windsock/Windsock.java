@@ -112,7 +112,8 @@ public final class Windsock implements AutoCloseable {
             throw new IllegalStateException("interrupted while binding", e);
         }
         http = server;
-        log.info("Windsock listening on http://{}:{}{} (namespaces: {})", address.getHostString(), address.getPort(),
+        log.info("Windsock listening on {}://{}:{}{} (namespaces: {})", options.sslContext() != null ? "https" : "http",
+                options.host(), address.getPort(),
                 options.path(), String.join(", ", sockets.namespaceNames()));
         return this;
     }
