@@ -204,7 +204,8 @@ public final class EngineSession {
 
     /**
      * Closes the session from the server side ("forced close"): what is queued is flushed first, then
-     * the transport closes. Any thread.
+     * the transport closes. A transport that cannot write now (no poll waiting, a WebSocket batch on
+     * its way) closes after the drain that takes the rest. Any thread.
      */
     public void close() {
         runOnScheduler(() -> {
@@ -294,7 +295,10 @@ public final class EngineSession {
         }
     }
 
-    /** The transport can write again (a poll arrived). */
+    /**
+     * The transport can write again: a poll arrived, or a WebSocket finished writing its last batch
+     * (what was queued meanwhile goes out as the next one; a close waiting behind it follows).
+     */
     public void onDrain(EngineTransport t) {
         if (t != transport || state == State.CLOSED) {
             return;
@@ -405,8 +409,8 @@ public final class EngineSession {
             polling.discard();
             drainOutbox();
             flush();
-            if (state == State.CLOSING) {
-                closeTransport();
+            if (state == State.CLOSING && writeBuffer.isEmpty()) {
+                closeTransport(); // else the flush that empties the buffer closes it
             }
         } else {
             log.debug("session {}: invalid upgrade packet {}", id, packet.type());

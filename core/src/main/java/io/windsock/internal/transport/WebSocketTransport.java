@@ -3,6 +3,7 @@ package io.windsock.internal.transport;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -29,6 +30,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The WebSocket transport: one Engine.IO packet per frame, each written and flushed on its own as
  * the Node server does. It is also the channel's frame handler.
+ *
+ * <p>Pacing, as Node's engine.io: {@link #send} writes one batch, and the transport stays not
+ * writable until the batch's last frame has been written to the connection and a loop turn has
+ * passed; it then calls {@link EngineSession#onDrain}, which sends what the session queued
+ * meanwhile as the next batch. Packets emitted right after a batch (a CONNECT reply, then the
+ * first event of the handler) thus go out in separate writes, not back to back, and a client that
+ * does not read holds the rest in the session, where the outbound bound counts it.
  *
  * <p>Threading: the channel lives on its session's event loop (a WebSocket that upgrades a
  * long-polling session is moved there first, see {@link EventLoopHandover}), so reads, writes and
@@ -57,6 +65,16 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
     private volatile boolean closing;
     /** The server's close frame is written; the client's answer closes the connection. */
     private boolean closeFrameSent;
+    /**
+     * A batch is on its way: set by {@link #send}, cleared when its last frame is written and the
+     * session told. Volatile for {@link #isWritableNow}.
+     */
+    private volatile boolean batchInFlight;
+    /** Inside {@link #send}: a write that completes at once is reported on a later loop turn. */
+    private boolean sending;
+    /** The one listener of every batch's last frame; and the task that reports a batch written. */
+    private final ChannelFutureListener batchWritten = this::onBatchWritten;
+    private final Runnable drained = this::drained;
 
     WebSocketTransport(Channel channel, EngineCodec codec, WebSocketServerHandshaker handshaker) {
         this.channel = channel;
@@ -95,29 +113,75 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
         return "websocket";
     }
 
+    /** Open, and no batch on its way (see the class comment). */
     @Override
     public boolean isWritable() {
-        return !closing && channel.isActive();
+        return !closing && !batchInFlight && channel.isActive();
     }
 
-    /** Any thread: open and under Netty's write-buffer high-water mark. */
+    /**
+     * Any thread: open, no batch on its way and under Netty's write-buffer high-water mark. Volatile
+     * packets are dropped otherwise, as Node drops them while its transport is not writable.
+     */
     @Override
     public boolean isWritableNow() {
-        return !closing && channel.isWritable();
+        return !closing && !batchInFlight && channel.isWritable();
     }
 
     @Override
     public void send(List<EnginePacket> packets) {
-        if (closing) {
+        if (closing || packets.isEmpty()) {
             return;
         }
-        for (EnginePacket packet : packets) {
-            WebSocketFrame frame = packet.isBinary()
-                    ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(codec.encodeBinaryFrame(packet)))
-                    : new TextWebSocketFrame(Unpooled.wrappedBuffer(packet.textFrameUtf8()));
-            // One flush per packet, as Node's ws writes each frame with its own socket write: clients
-            // that read one frame per TCP read (the official protocol suite's) depend on it.
-            channel.writeAndFlush(frame, channel.voidPromise());
+        batchInFlight = true;
+        sending = true;
+        try {
+            int last = packets.size() - 1;
+            for (int i = 0; i <= last; i++) {
+                EnginePacket packet = packets.get(i);
+                WebSocketFrame frame = packet.isBinary()
+                        ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(codec.encodeBinaryFrame(packet)))
+                        : new TextWebSocketFrame(Unpooled.wrappedBuffer(packet.textFrameUtf8()));
+                // One flush per packet, as Node's ws writes each frame with its own socket write: clients
+                // that read one frame per TCP read (the official protocol suite's) depend on it.
+                if (i < last) {
+                    channel.writeAndFlush(frame, channel.voidPromise());
+                } else {
+                    channel.writeAndFlush(frame).addListener(batchWritten);
+                }
+            }
+        } finally {
+            sending = false;
+        }
+    }
+
+    /** The batch's last frame is written (or failed). On the channel's loop, the session's. */
+    private void onBatchWritten(ChannelFuture future) {
+        if (!future.isSuccess()) {
+            if (!closing && channel.isActive()) {
+                // As Node's "write error": the connection cannot be trusted with what follows.
+                log.debug("websocket write error: {}", future.cause().toString());
+                closing = true;
+                if (session != null) {
+                    session.onTransportError(this, "write error: " + future.cause());
+                }
+                channel.close();
+            }
+            return; // a closed connection is reported by channelInactive
+        }
+        if (sending) {
+            // Written at once, inside send (the session's flush): report it on the next turn, as
+            // Node reports a write from its callback, so what the caller queues next waits for it.
+            channel.eventLoop().execute(drained);
+        } else {
+            drained();
+        }
+    }
+
+    private void drained() {
+        batchInFlight = false;
+        if (!closing && session != null) {
+            session.onDrain(this);
         }
     }
 
