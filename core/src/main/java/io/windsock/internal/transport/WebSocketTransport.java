@@ -34,9 +34,9 @@ import org.slf4j.LoggerFactory;
  * <p>Pacing, as Node's engine.io: {@link #send} writes one batch, and the transport stays not
  * writable until the batch's last frame has been written to the connection and a loop turn has
  * passed; it then calls {@link EngineSession#onDrain}, which sends what the session queued
- * meanwhile as the next batch. Packets emitted right after a batch (a CONNECT reply, then the
- * first event of the handler) thus go out in separate writes, not back to back, and a client that
- * does not read holds the rest in the session, where the outbound bound counts it.
+ * meanwhile as the next batch. Packets queued while a batch is written thus follow it a loop turn
+ * later rather than back to back, and a client that does not read holds the rest in the session,
+ * where the outbound bound counts it. The cost is one listener per batch, not per packet.
  *
  * <p>Threading: the channel lives on its session's event loop (a WebSocket that upgrades a
  * long-polling session is moved there first, see {@link EventLoopHandover}), so reads, writes and
