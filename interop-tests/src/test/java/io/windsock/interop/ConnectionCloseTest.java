@@ -61,6 +61,7 @@ class ConnectionCloseTest {
                 socket.join("feed");
             }
             socket.onDisconnect(disconnects::put);
+            socket.on("sync", (data, ack) -> ack.send());
             connections.put(socket);
         });
 
@@ -70,6 +71,9 @@ class ConnectionCloseTest {
             String id = client.expectConnect();
             if (transport == Transport.UPGRADE) {
                 client.awaitUpgrade();
+                // The client reports the upgrade once it has sent UPGRADE; an ack over the WebSocket,
+                // read after that packet, proves the server has switched too.
+                client.emitWithAck("sync");
             }
             Socket first = connections.take();
             Connection conn = first.conn();
