@@ -441,7 +441,7 @@ public final class EngineSession {
             if (readingSuspended) {
                 // The pong may be waiting unread behind the paused input: ping again rather than
                 // blame the client (the pings also keep the connection from looking idle).
-                writeBuffer.add(EnginePacket.PING);
+                queueControl(EnginePacket.PING);
                 flush();
                 resetPingTimeout();
             } else {

@@ -216,6 +216,21 @@ class EngineSessionOutboundTest extends EngineSessionFixture {
         assertEquals(List.of("transport close"), handler.closeReasons);
     }
 
+    @Test
+    void aPingSentAgainWhileReadingIsPausedIsCountedLikeAnyOther() {
+        FakeTransport polling = FakeTransport.polling();
+        EngineSession session = open(EngineOptions.DEFAULT, polling);
+        polling.takeSent();
+        session.suspendReading();
+        scheduler.advanceMillis(25_000);  // the first PING
+        assertEquals(1, session.pendingOutboundBytes());
+        scheduler.advanceMillis(20_000);  // no pong read: the PING goes again instead of a timeout
+        assertEquals(2, session.pendingOutboundBytes(), "both pings held for the client");
+        polling.poll();
+        assertEquals(0, session.pendingOutboundBytes(), "what was written is let go, no more");
+        assertEquals(List.of(), handler.closeReasons);
+    }
+
     // ---- helpers ----
 
     /** Text of random lengths (some non-ASCII) and binary, so responses end at many different points. */
