@@ -1,30 +1,36 @@
 package io.windsock.adapter;
 
-import io.windsock.engine.protocol.EnginePacket;
 import io.windsock.protocol.SocketPacket;
-import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * A Socket.IO packet encoded once for all its recipients: the same Engine.IO packets (the same
- * strings and byte arrays) go to every socket. Made by {@link AdapterNamespace#encode}. Immutable.
+ * A Socket.IO packet encoded once for all its recipients: every recipient that speaks the same
+ * protocol generation gets the same encoded frames (the same strings and byte arrays). Made by
+ * {@link AdapterNamespace#encode}. Thread-safe; the packet and offset are immutable.
+ *
+ * <p>The encodings are made lazily, one per protocol generation, by the first recipient that needs
+ * it, and cached in a slot per generation. Encoding is pure, so when two threads race on an empty
+ * slot the first value stored wins and both use it.
  */
 public final class EncodedPacket {
-    private final SocketPacket packet;
-    private final List<EnginePacket> enginePackets;
-    private final String offset;
+    /** How many encodings (protocol generations) one packet can cache. */
+    public static final int ENCODINGS = 4;
 
-    EncodedPacket(SocketPacket packet, List<EnginePacket> enginePackets, String offset) {
+    private final SocketPacket packet;
+    private final String offset;
+    private final AtomicReferenceArray<Object> encodings = new AtomicReferenceArray<>(ENCODINGS);
+
+    private EncodedPacket(SocketPacket packet, String offset) {
         this.packet = Objects.requireNonNull(packet, "packet");
-        this.enginePackets = List.copyOf(enginePackets);
         this.offset = offset;
     }
 
     /**
      * For the namespace implementation only: adapters get instances from {@link AdapterNamespace#encode}.
      */
-    public static EncodedPacket of(SocketPacket packet, List<EnginePacket> enginePackets, String offset) {
-        return new EncodedPacket(packet, enginePackets, offset);
+    public static EncodedPacket of(SocketPacket packet, String offset) {
+        return new EncodedPacket(packet, offset);
     }
 
     /** @return the packet as built, its arguments before encoding (the offset, if any, last). */
@@ -32,13 +38,31 @@ public final class EncodedPacket {
         return packet;
     }
 
-    /** @return the text packet, then its binary attachments; shared, never modify. */
-    public List<EnginePacket> enginePackets() {
-        return enginePackets;
-    }
-
     /** @return the connection state recovery offset stored with this packet, or {@code null} if not stored. */
     public String offset() {
         return offset;
+    }
+
+    /**
+     * For the server's implementation: the encoding cached in {@code slot}, or {@code null} when none
+     * was made yet. Shared: never modify it.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T encoding(int slot) {
+        return (T) encodings.get(slot);
+    }
+
+    /**
+     * For the server's implementation: caches an encoding in {@code slot} unless one is there already.
+     *
+     * @return the encoding now cached (the one given, or the one another thread stored first)
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T cacheEncoding(int slot, T encoding) {
+        Objects.requireNonNull(encoding, "encoding");
+        if (encodings.compareAndSet(slot, null, encoding)) {
+            return encoding;
+        }
+        return (T) encodings.get(slot);
     }
 }

@@ -379,6 +379,14 @@ public final class EngineSession {
                 && options.transports().contains("websocket") && "polling".equals(transport.name());
     }
 
+    /**
+     * Closes the session as a failure of its transport ("transport error", which connection state
+     * recovery treats as involuntary): what is queued is dropped. Any thread.
+     */
+    public void closeAsTransportError(String description) {
+        runOnScheduler(() -> onClose("transport error", description));
+    }
+
     /** Closes the session because the server stops ("server shutting down"). Any thread. */
     void shutdown() {
         runOnScheduler(() -> {

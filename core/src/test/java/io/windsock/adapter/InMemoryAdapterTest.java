@@ -188,7 +188,7 @@ class InMemoryAdapterTest {
         EncodedPacket first = a.received.get(0);
         String offset1 = first.offset();
         assertEquals(List.of("e", 1, offset1), first.packet().args());
-        assertEquals("2[\"e\",1,\"" + offset1 + "\"]", first.enginePackets().get(0).text());
+        assertEquals("2[\"e\",1,\"" + offset1 + "\"]", first.<List<EnginePacket>>encoding(0).get(0).text());
         assertNull(a.received.get(1).offset());
         assertEquals(List.of("v", 2), a.received.get(1).packet().args());
         assertTrue(a.received.get(2).offset().compareTo(offset1) != 0);
@@ -290,7 +290,9 @@ class InMemoryAdapterTest {
         public EncodedPacket encode(SocketPacket packet, String offset) {
             encodeCalls++;
             String text = "2" + (packet.hasId() ? packet.id() : "") + json(packet.args());
-            return EncodedPacket.of(packet, List.of(EnginePacket.message(text)), offset);
+            EncodedPacket encoded = EncodedPacket.of(packet, offset);
+            encoded.cacheEncoding(0, List.of(EnginePacket.message(text)));
+            return encoded;
         }
 
         private static String json(List<Object> args) {

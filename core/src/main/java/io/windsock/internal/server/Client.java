@@ -1,12 +1,13 @@
 package io.windsock.internal.server;
 
+import io.windsock.adapter.EncodedPacket;
 import io.windsock.engine.EngineScheduler;
-import io.windsock.engine.EngineSession;
-import io.windsock.engine.protocol.EnginePacket;
+import io.windsock.internal.carrier.Carrier;
+import io.windsock.internal.carrier.Frames;
+import io.windsock.internal.carrier.SocketDialect;
 import io.windsock.internal.log.LogSafe;
 import io.windsock.protocol.SocketDecodeException;
 import io.windsock.protocol.SocketPacket;
-import io.windsock.protocol.SocketPacketDecoder;
 import io.windsock.protocol.SocketPacketType;
 import io.windsock.server.ClientError;
 import io.windsock.server.Connection;
@@ -19,45 +20,47 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One Engine.IO connection seen by the Socket.IO layer: decodes its packets, routes them to its
- * sockets (one per joined namespace), and closes it when no namespace is joined in time.
- * Decoding and routing run on the session's scheduler thread; writes may come from any thread.
+ * One client connection seen by the Socket.IO layer, whatever {@link Carrier} brings it: routes its
+ * packets to its sockets (one per joined namespace), and closes it when no namespace is joined in time.
+ * Routing runs on the carrier's scheduler thread; writes may come from any thread. What differs
+ * between protocol generations is asked of the carrier's {@link SocketDialect}.
  */
-final class Client implements EngineSession.Handler, Connection {
-    private static final Map<String, Object> INVALID_NAMESPACE = Map.of("message", "Invalid namespace");
-    private static final Map<String, Object> TOO_MANY_FOR_CLIENT =
-            Map.of("message", "Too many namespaces for this connection");
+final class Client implements Carrier.Listener, Connection {
+    private static final String INVALID_NAMESPACE = "Invalid namespace";
+    private static final String TOO_MANY_FOR_CLIENT = "Too many namespaces for this connection";
 
     private final SocketIoServer server;
-    private final EngineSession session;
-    private final SocketPacketDecoder decoder;
+    private final Carrier carrier;
+    private final SocketDialect dialect;
     private final ReadGate readGate;
-    /** Wire bytes of the packet being decoded (its text, then its binary attachments). Scheduler thread. */
-    private long packetBytes;
     /** Joined (or joining) namespaces by name. Written on the scheduler thread and by socket executors. */
     private final Map<String, SocketImpl> sockets = new ConcurrentHashMap<>();
     private EngineScheduler.Cancellable connectTimeout = EngineScheduler.Cancellable.NONE;
     private volatile boolean closed;
 
-    Client(SocketIoServer server, EngineSession session) {
+    Client(SocketIoServer server, Carrier carrier) {
         this.server = server;
-        this.session = session;
-        this.decoder = new SocketPacketDecoder(server.json(), server.options().limits());
-        this.readGate = new ReadGate(session, server.stats());
+        this.carrier = carrier;
+        this.dialect = carrier.dialect();
+        this.readGate = new ReadGate(carrier, server.stats());
     }
 
+    /** Called on the carrier's thread right after it opened. */
     void start() {
-        session.setHandler(this);
+        carrier.start(this);
         server.clientOpened(this);
-        connectTimeout = session.scheduler().schedule(() -> {
+        connectTimeout = carrier.scheduler().schedule(() -> {
             if (sockets.isEmpty() && !closed) {
-                session.close();
+                carrier.close();
             }
         }, server.options().connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        if (dialect.connectsMainImplicitly()) {
+            connect("/", Map.of());
+        }
     }
 
-    EngineSession session() {
-        return session;
+    Carrier carrier() {
+        return carrier;
     }
 
     SocketIoServer server() {
@@ -73,108 +76,92 @@ final class Client implements EngineSession.Handler, Connection {
 
     @Override
     public String id() {
-        return session.id();
+        return carrier.id();
     }
 
     @Override
     public String transport() {
-        return session.transportName();
+        return carrier.transportName();
     }
 
     @Override
     public boolean isUpgraded() {
-        return session.isUpgraded();
+        return carrier.isUpgraded();
     }
 
     @Override
     public InetSocketAddress remoteAddress() {
-        return session.request().remoteAddress();
+        return carrier.request().remoteAddress();
     }
 
     @Override
     public boolean isClosed() {
-        return closed || session.state() != EngineSession.State.OPEN;
+        return closed || !carrier.isOpen();
     }
 
     /** As Node's {@code socket.conn.close()}: the engine closes ("forced close"), no DISCONNECT is sent. */
     @Override
     public void close() {
-        session.close();
+        carrier.close();
     }
 
     @Override
     public String toString() {
-        return "Connection[" + session.id() + "]";
+        return "Connection[" + carrier.id() + "]";
     }
 
     ReadGate readGate() {
         return readGate;
     }
 
-    // ---- from the engine, on the scheduler thread ----
+    // ---- from the carrier, on its scheduler thread ----
 
     @Override
-    public void onMessage(EngineSession s, String text) {
-        if (closed) {
-            return; // read before the close took effect: nothing is deliverable any more
-        }
-        try {
-            packetBytes = text.length();
-            SocketPacket packet = decoder.decode(text);
-            if (packet != null) {
-                route(packet, packetBytes);
-            }
-        } catch (SocketDecodeException e) {
-            onDecodeError(e);
+    public void onPacket(SocketPacket packet, long wireBytes) {
+        if (!closed) { // else read before the close took effect: nothing is deliverable any more
+            route(packet, wireBytes);
         }
     }
 
     @Override
-    public void onBinary(EngineSession s, byte[] data) {
+    public void onDecodeError(SocketDecodeException e) {
         if (closed) {
             return;
         }
-        try {
-            packetBytes += data.length;
-            SocketPacket packet = decoder.addBinary(data);
-            if (packet != null) {
-                route(packet, packetBytes);
-            }
-        } catch (SocketDecodeException e) {
-            onDecodeError(e);
-        }
+        server.reportError(null, null,
+                new ClientError("bad packet from client " + carrier.id() + ": " + LogSafe.text(e.getMessage())));
+        closeAll(DisconnectReason.PARSE_ERROR);
+        carrier.close();
     }
 
     @Override
-    public void onClose(EngineSession s, String reason) {
-        closeAll(DisconnectReason.fromEngine(reason));
+    public void onClose(DisconnectReason reason) {
+        closeAll(reason);
     }
 
     private void route(SocketPacket packet, long size) {
         String namespace = packet.namespace();
         SocketImpl socket = sockets.get(namespace);
         if (socket == null && packet.type() == SocketPacketType.CONNECT) {
-            connect(namespace, packet.data());
+            connect(namespace, dialect.connectAuth(packet));
         } else if (socket != null && packet.type() != SocketPacketType.CONNECT
                 && packet.type() != SocketPacketType.CONNECT_ERROR) {
             socket.onPacket(packet, size);
         } else {
             // A packet for a namespace not joined, or a second CONNECT: the reference closes the connection.
             server.reportError(socket, null, new ClientError("invalid state: " + packet.type()
-                    + " for namespace " + LogSafe.text(namespace) + " from client " + session.id()));
+                    + " for namespace " + LogSafe.text(namespace) + " from client " + carrier.id()));
             close(DisconnectReason.FORCED_SERVER_CLOSE);
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private void connect(String name, Object auth) {
+    private void connect(String name, Map<String, Object> authMap) {
         if (closed) {
             return;
         }
-        Map<String, Object> authMap = auth instanceof Map ? (Map<String, Object>) auth : Map.of();
         if (sockets.size() >= server.options().maxNamespacesPerClient()) {
             server.warnings().warn("namespaces-per-client", "refused namespace {} for client {}: {} namespaces joined"
-                    + " (maxNamespacesPerClient)", LogSafe.text(name), session.id(), sockets.size());
+                    + " (maxNamespacesPerClient)", LogSafe.text(name), carrier.id(), sockets.size());
             refuse(name, TOO_MANY_FOR_CLIENT);
             return;
         }
@@ -182,7 +169,7 @@ final class Client implements EngineSession.Handler, Connection {
         try {
             namespace = server.join(name, authMap);
         } catch (Rejection e) {
-            refuse(name, Map.of("message", e.getMessage()));
+            refuse(name, e.getMessage());
             return;
         }
         if (namespace == null) {
@@ -195,22 +182,21 @@ final class Client implements EngineSession.Handler, Connection {
         socket.executor().execute(() -> namespace.connect(socket));
     }
 
-    private void refuse(String namespace, Map<String, Object> error) {
-        write(new SocketPacket(SocketPacketType.CONNECT_ERROR, namespace, SocketPacket.NO_ID, error));
+    private void refuse(String namespace, String message) {
+        refuse(namespace, message, null);
     }
 
-    private void onDecodeError(SocketDecodeException e) {
-        server.reportError(null, null,
-                new ClientError("bad packet from client " + session.id() + ": " + LogSafe.text(e.getMessage())));
-        closeAll(DisconnectReason.PARSE_ERROR);
-        session.close();
+    /** Refuses a namespace with CONNECT_ERROR, its payload shaped by the dialect. Any thread. */
+    void refuse(String namespace, String message, Object data) {
+        write(new SocketPacket(SocketPacketType.CONNECT_ERROR, namespace, SocketPacket.NO_ID,
+                dialect.connectError(message, data)));
     }
 
     // ---- from sockets, any thread ----
 
     /** A socket passed its middlewares and is now connected: the connect timeout no longer applies. */
     void onSocketConnected() {
-        session.scheduler().execute(() -> connectTimeout.cancel());
+        carrier.scheduler().execute(() -> connectTimeout.cancel());
     }
 
     /** A socket left (refused, or disconnected alone). */
@@ -222,13 +208,25 @@ final class Client implements EngineSession.Handler, Connection {
         if (closed) {
             return;
         }
-        session.send(server.encode(packet));
+        carrier.send(dialect.encode(packet));
     }
 
-    /** Writes packets that were already encoded (a broadcast encodes once for all recipients). */
-    void writeEncoded(List<EnginePacket> packets) {
+    /** @return the packet encoded for this connection's dialect. */
+    Frames encode(SocketPacket packet) {
+        return dialect.encode(packet);
+    }
+
+    /** Writes frames already encoded for this connection's dialect. */
+    void writeEncoded(Frames frames) {
         if (!closed) {
-            session.send(packets);
+            carrier.send(frames);
+        }
+    }
+
+    /** Writes a packet encoded once for all recipients (a broadcast), in this connection's dialect. */
+    void writeEncoded(EncodedPacket packet) {
+        if (!closed) {
+            carrier.send(dialect.frames(packet));
         }
     }
 
@@ -242,7 +240,7 @@ final class Client implements EngineSession.Handler, Connection {
             return;
         }
         server.stats().countQueueLimitDisconnect();
-        server.reportError(socket, null, new ClientError("client " + session.id() + " sent events past the queue limit of "
+        server.reportError(socket, null, new ClientError("client " + carrier.id() + " sent events past the queue limit of "
                 + limits + " in namespace " + socket.namespace().name() + " while its reading was paused; disconnected"));
         disconnectAll();
     }
@@ -261,12 +259,12 @@ final class Client implements EngineSession.Handler, Connection {
     }
 
     private void close(DisconnectReason reason) {
-        if (session.scheduler().inThread()) {
+        if (carrier.scheduler().inThread()) {
             closeAll(reason);
-            session.close(); // what the sockets sent before goes out first
+            carrier.close(); // what the sockets sent before goes out first
         } else {
             try {
-                session.scheduler().execute(() -> close(reason));
+                carrier.scheduler().execute(() -> close(reason));
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 closeAll(reason); // the network threads are gone: the connection is gone with them
             }
@@ -280,7 +278,6 @@ final class Client implements EngineSession.Handler, Connection {
         closed = true;
         server.clientClosed(this);
         connectTimeout.cancel();
-        decoder.reset();
         for (SocketImpl socket : List.copyOf(sockets.values())) {
             socket.onClose(reason);
         }

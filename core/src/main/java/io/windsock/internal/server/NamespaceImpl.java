@@ -366,18 +366,17 @@ public final class NamespaceImpl implements Namespace {
      * text may hold secrets (the Node server sends it): the client gets a generic message.
      */
     private void refuse(SocketImpl socket, Throwable e) {
-        Map<String, Object> error = new LinkedHashMap<>();
+        String message;
+        Object data = null;
         if (e instanceof Rejection rejection) {
-            error.put("message", rejection.getMessage() == null ? "connection refused" : rejection.getMessage());
-            if (rejection.data() != null) {
-                error.put("data", rejection.data());
-            }
+            message = rejection.getMessage() == null ? "connection refused" : rejection.getMessage();
+            data = rejection.data();
         } else {
-            error.put("message", Rejection.GENERIC_MESSAGE);
+            message = Rejection.GENERIC_MESSAGE;
             server.errorHandler().onError(socket, "connection", e);
         }
         socket.client().remove(socket);
-        socket.client().write(new SocketPacket(SocketPacketType.CONNECT_ERROR, name, SocketPacket.NO_ID, error));
+        socket.client().refuse(name, message, data);
         socket.onClose(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
     }
 
@@ -400,7 +399,9 @@ public final class NamespaceImpl implements Namespace {
 
         @Override
         public EncodedPacket encode(SocketPacket packet, String offset) {
-            return EncodedPacket.of(packet, server.encode(packet), offset);
+            EncodedPacket encoded = EncodedPacket.of(packet, offset);
+            server.dialectV5().frames(encoded); // now, on the sender's thread: a value that cannot be encoded throws here
+            return encoded;
         }
 
         @Override

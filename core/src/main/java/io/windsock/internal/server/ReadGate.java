@@ -1,19 +1,19 @@
 package io.windsock.internal.server;
 
-import io.windsock.engine.EngineSession;
+import io.windsock.internal.carrier.Carrier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Pauses reading one connection while any of its sockets has too many events queued. The pause is
- * per connection (the Engine.IO session is what reads), the queues per socket (per namespace).
+ * per connection (the carrier is what reads), the queues per socket (per namespace).
  *
  * <p>Sockets go over and under from different threads; the gate applies the result on the
  * session's thread, reading the count there, so the last change always wins whatever order the
  * calls arrive in.
  */
 final class ReadGate {
-    private final EngineSession session;
+    private final Carrier session;
     private final ServerStats stats;
     /** How many of the connection's sockets are over their high-water mark. */
     private final AtomicInteger socketsOver = new AtomicInteger();
@@ -22,7 +22,7 @@ final class ReadGate {
     /** What was last applied. Session thread. */
     private boolean paused;
 
-    ReadGate(EngineSession session, ServerStats stats) {
+    ReadGate(Carrier session, ServerStats stats) {
         this.session = session;
         this.stats = stats;
     }

@@ -8,7 +8,7 @@ import io.windsock.adapter.LocalSocket;
 import io.windsock.adapter.PersistedSession;
 import io.windsock.adapter.SocketDetails;
 import io.windsock.engine.EngineScheduler;
-import io.windsock.engine.protocol.EnginePacket;
+import io.windsock.internal.carrier.Frames;
 import io.windsock.internal.exec.SerialExecutor;
 import io.windsock.internal.log.LogSafe;
 import io.windsock.protocol.SocketPacket;
@@ -31,7 +31,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -88,7 +87,7 @@ final class SocketImpl implements Socket, LocalSocket {
     SocketImpl(NamespaceImpl namespace, Client client, Map<String, Object> auth) {
         this.namespace = namespace;
         this.client = client;
-        this.handshake = new Handshake(client.session().request(), auth, Instant.now());
+        this.handshake = new Handshake(client.carrier().request(), auth, Instant.now());
         this.executor = new SerialExecutor(client.server().executor());
         this.acks = new SocketAcks(client.server().executor());
         this.listeners = new SocketListeners(this, client.server().errorHandler());
@@ -134,7 +133,7 @@ final class SocketImpl implements Socket, LocalSocket {
 
     @Override
     public String transport() {
-        return client.session().transportName();
+        return client.carrier().transportName();
     }
 
     @Override
@@ -256,7 +255,7 @@ final class SocketImpl implements Socket, LocalSocket {
         if (namespace.recovery() != null) {
             // Stored and numbered like a broadcast to this socket's own room (as socket.io does).
             adapter().broadcast(packet, BroadcastOptions.to(Set.of(id)));
-        } else if (writeIfConnected(client.server().encode(packet))) {
+        } else if (writeIfConnected(client.encode(packet))) {
             notifyOutgoing(packet);
         }
     }
@@ -271,7 +270,7 @@ final class SocketImpl implements Socket, LocalSocket {
             return future;
         }
         long ackId = namespace.nextAckId();
-        EngineScheduler.Cancellable timer = client.session().scheduler().schedule(() -> {
+        EngineScheduler.Cancellable timer = client.carrier().scheduler().schedule(() -> {
             CompletableFuture<List<Object>> expired = acks.timedOut(ackId);
             if (expired != null) {
                 acks.completeLater(expired, null, new TimeoutException(
@@ -280,7 +279,7 @@ final class SocketImpl implements Socket, LocalSocket {
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         acks.expect(ackId, future, timer);
         SocketPacket packet = SocketPacket.event(namespace.name(), Events.eventList(event, args), ackId);
-        if (writeIfConnected(client.server().encode(packet))) {
+        if (writeIfConnected(client.encode(packet))) {
             notifyOutgoing(packet);
         } else if (acks.timedOut(ackId) != null) {
             // Left between the check above and the write: fail now, not at the timeout.
@@ -292,7 +291,7 @@ final class SocketImpl implements Socket, LocalSocket {
 
     @Override
     public void send(EncodedPacket packet, BroadcastOptions options) {
-        if (options.volatileFlag() && (state != State.CONNECTED || !client.session().isWritableNow())) {
+        if (options.volatileFlag() && (state != State.CONNECTED || !client.carrier().isWritableNow())) {
             return;
         }
         boolean queued;
@@ -300,7 +299,7 @@ final class SocketImpl implements Socket, LocalSocket {
             queued = switch (state) {
                 case CONNECTING -> held.add(packet);
                 case CONNECTED -> {
-                    client.writeEncoded(packet.enginePackets());
+                    client.writeEncoded(packet);
                     yield true;
                 }
                 case DISCONNECTED -> false;
@@ -321,13 +320,13 @@ final class SocketImpl implements Socket, LocalSocket {
         return acks.size();
     }
 
-    private boolean writeIfConnected(List<EnginePacket> packets) {
+    private boolean writeIfConnected(Frames frames) {
         synchronized (outLock) {
             if (state != State.CONNECTED) {
                 countIfLeft();
                 return false;
             }
-            client.writeEncoded(packets);
+            client.writeEncoded(frames);
             return true;
         }
     }
@@ -407,18 +406,14 @@ final class SocketImpl implements Socket, LocalSocket {
             }
             state = State.CONNECTED;
             wasConnected = true;
-            Map<String, Object> reply = new LinkedHashMap<>();
-            reply.put("sid", id);
-            if (pid != null) {
-                reply.put("pid", pid);
-            }
-            client.write(new SocketPacket(SocketPacketType.CONNECT, namespace.name(), SocketPacket.NO_ID, reply));
+            client.write(new SocketPacket(SocketPacketType.CONNECT, namespace.name(), SocketPacket.NO_ID,
+                    client.carrier().dialect().connectReply(id, pid)));
             for (List<Object> event : replay) {
                 client.write(SocketPacket.event(namespace.name(), event, SocketPacket.NO_ID));
             }
             for (EncodedPacket packet : held) {
                 if (packet.offset() == null || !replayedOffsets.contains(packet.offset())) {
-                    client.writeEncoded(packet.enginePackets());
+                    client.writeEncoded(packet);
                 }
             }
             held = null;
@@ -516,7 +511,7 @@ final class SocketImpl implements Socket, LocalSocket {
         };
         // Queued from the session's thread, where events arrive: every event accepted before the
         // state changed above is queued before the listeners, none after.
-        EngineScheduler scheduler = client.session().scheduler();
+        EngineScheduler scheduler = client.carrier().scheduler();
         if (scheduler.inThread()) {
             executor.execute(finish);
         } else {
@@ -540,7 +535,7 @@ final class SocketImpl implements Socket, LocalSocket {
         if (Events.RESERVED.contains(event)) {
             client.server().errorHandler().onError(this, event,
                     new ClientError("reserved event name '" + LogSafe.text(event) + "' sent by client "
-                            + client.session().id()));
+                            + client.carrier().id()));
             return;
         }
         listeners.dispatch(event, new ArrayList<>(all.subList(1, all.size())),
@@ -563,7 +558,7 @@ final class SocketImpl implements Socket, LocalSocket {
         @Override
         public void send(Object... args) {
             if (sent.compareAndSet(false, true)) {
-                writeIfConnected(client.server().encode(SocketPacket.ack(namespace.name(), ackId, Arrays.asList(args))));
+                writeIfConnected(client.encode(SocketPacket.ack(namespace.name(), ackId, Arrays.asList(args))));
             }
         }
     }

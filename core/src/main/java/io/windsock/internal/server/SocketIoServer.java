@@ -2,12 +2,11 @@ package io.windsock.internal.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.windsock.engine.EngineSession;
-import io.windsock.engine.protocol.EnginePacket;
+import io.windsock.internal.carrier.EngineCarrier;
+import io.windsock.internal.carrier.SocketDialectV5;
 import io.windsock.internal.json.JacksonJsonCodec;
 import io.windsock.internal.log.LogSafe;
 import io.windsock.internal.log.RateLimitedLog;
-import io.windsock.protocol.SocketPacket;
-import io.windsock.protocol.SocketPacketEncoder;
 import io.windsock.server.ClientError;
 import io.windsock.server.ErrorHandler;
 import io.windsock.server.Namespace;
@@ -39,7 +38,7 @@ public final class SocketIoServer {
 
     private final WindsockOptions options;
     private final JacksonJsonCodec json;
-    private final SocketPacketEncoder encoder;
+    private final SocketDialectV5 dialectV5;
     private final Executor executor;
     private final ErrorHandler errorHandler;
     private final Map<String, NamespaceImpl> namespaces = new ConcurrentHashMap<>();
@@ -59,7 +58,7 @@ public final class SocketIoServer {
         this.options = options;
         this.json = new JacksonJsonCodec(options.objectMapper() == null ? new ObjectMapper() : options.objectMapper(),
                 options.limits());
-        this.encoder = new SocketPacketEncoder(json);
+        this.dialectV5 = new SocketDialectV5(json, options.limits());
         this.executor = executor;
         this.errorHandler = options.errorHandler() != null ? options.errorHandler() : this::logError;
         // The main namespace exists with the server, as in Node: a client's io(url) joins "/" even when
@@ -75,18 +74,9 @@ public final class SocketIoServer {
         return json;
     }
 
-    /** @return the Engine.IO packets of a Socket.IO packet: its text, then its binary attachments. */
-    List<EnginePacket> encode(SocketPacket packet) {
-        SocketPacketEncoder.Encoded encoded = encoder.encode(packet);
-        if (!encoded.isBinary()) {
-            return List.of(EnginePacket.message(encoded.text()));
-        }
-        List<EnginePacket> packets = new ArrayList<>(1 + encoded.attachments().size());
-        packets.add(EnginePacket.message(encoded.text()));
-        for (byte[] attachment : encoded.attachments()) {
-            packets.add(EnginePacket.message(attachment));
-        }
-        return packets;
+    /** @return the dialect of Socket.IO v5 over Engine.IO v4, with this server's JSON codec. */
+    SocketDialectV5 dialectV5() {
+        return dialectV5;
     }
 
     public Executor executor() {
@@ -126,7 +116,12 @@ public final class SocketIoServer {
 
     /** Called on the session's thread right after an Engine.IO handshake. */
     public void onEngineConnection(EngineSession session) {
-        new Client(this, session).start();
+        onConnection(new EngineCarrier(session, dialectV5));
+    }
+
+    /** Called on the carrier's thread right after a connection of any protocol generation opened. */
+    public void onConnection(io.windsock.internal.carrier.Carrier carrier) {
+        new Client(this, carrier).start();
     }
 
     void clientOpened(Client client) {

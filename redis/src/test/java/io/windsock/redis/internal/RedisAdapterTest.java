@@ -149,7 +149,7 @@ class RedisAdapterTest {
         @Override
         public EncodedPacket encode(SocketPacket packet, String offset) {
             encodes.incrementAndGet();
-            return EncodedPacket.of(packet, List.of(), offset);
+            return EncodedPacket.of(packet, offset);
         }
 
         @Override

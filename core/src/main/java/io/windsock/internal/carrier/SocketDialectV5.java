@@ -1,0 +1,97 @@
+package io.windsock.internal.carrier;
+
+import io.windsock.engine.protocol.EnginePacket;
+import io.windsock.protocol.JsonCodec;
+import io.windsock.protocol.ProtocolLimits;
+import io.windsock.protocol.SocketDecodeException;
+import io.windsock.protocol.SocketPacket;
+import io.windsock.protocol.SocketPacketDecoder;
+import io.windsock.protocol.SocketPacketEncoder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Socket.IO v5 over Engine.IO v4 (socket.io-client 3.x and 4.x). See {@link SocketDialect}. */
+public final class SocketDialectV5 implements SocketDialect {
+    private final JsonCodec json;
+    private final ProtocolLimits limits;
+    private final SocketPacketEncoder encoder;
+
+    public SocketDialectV5(JsonCodec json, ProtocolLimits limits) {
+        this.json = json;
+        this.limits = limits;
+        this.encoder = new SocketPacketEncoder(json);
+    }
+
+    @Override
+    public int id() {
+        return V5;
+    }
+
+    @Override
+    public EngineFrames encode(SocketPacket packet) {
+        SocketPacketEncoder.Encoded encoded = encoder.encode(packet);
+        if (!encoded.isBinary()) {
+            return new EngineFrames(List.of(EnginePacket.message(encoded.text())));
+        }
+        List<EnginePacket> packets = new ArrayList<>(1 + encoded.attachments().size());
+        packets.add(EnginePacket.message(encoded.text()));
+        for (byte[] attachment : encoded.attachments()) {
+            packets.add(EnginePacket.message(attachment));
+        }
+        return new EngineFrames(packets);
+    }
+
+    @Override
+    public Decoder newDecoder() {
+        SocketPacketDecoder decoder = new SocketPacketDecoder(json, limits);
+        return new Decoder() {
+            @Override
+            public SocketPacket text(String frame) throws SocketDecodeException {
+                return decoder.decode(frame);
+            }
+
+            @Override
+            public SocketPacket binary(byte[] frame) throws SocketDecodeException {
+                return decoder.addBinary(frame);
+            }
+
+            @Override
+            public void reset() {
+                decoder.reset();
+            }
+        };
+    }
+
+    @Override
+    public boolean connectsMainImplicitly() {
+        return false;
+    }
+
+    @Override
+    public Object connectReply(String sid, String pid) {
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("sid", sid);
+        if (pid != null) {
+            reply.put("pid", pid);
+        }
+        return reply;
+    }
+
+    @Override
+    public Object connectError(String message, Object data) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("message", message);
+        if (data != null) {
+            error.put("data", data);
+        }
+        return error;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> connectAuth(SocketPacket connect) {
+        return connect.data() instanceof Map ? (Map<String, Object>) connect.data() : Map.of();
+    }
+}
