@@ -15,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Engine.IO client session: heartbeat, buffering while no transport can write, the
- * polling→WebSocket upgrade, and close.
+ * One Engine.IO client session: buffering while no transport can write, and close. The heartbeat
+ * ({@link Heartbeat}, per protocol revision) and the polling→WebSocket upgrade ({@link UpgradeProbe})
+ * are parts of their own.
  *
  * <p>Threading: all state lives on the session's {@link EngineScheduler}; transports call the
  * {@code on*} methods there. {@link #send} and {@link #close} may be called from any thread.
@@ -73,17 +74,12 @@ public final class EngineSession {
     private Handler handler = IGNORE;
     /** The transport packets go out on; replaced once by an upgrade. */
     private volatile EngineTransport transport;
-    /** The WebSocket being probed during an upgrade, or null. */
-    private EngineTransport probe;
-    /** Whether the probe answered "probe" and now waits for the UPGRADE packet. */
-    private boolean probed;
+    private final UpgradeProbe upgrade = new UpgradeProbe(this);
+    private final Heartbeat heartbeat;
     private volatile boolean upgraded;
     /** Whether reading from the client is paused (flow control of the layer above). */
     private boolean readingSuspended;
     private final ArrayDeque<EnginePacket> writeBuffer = new ArrayDeque<>();
-    private EngineScheduler.Cancellable pingIntervalTimer = EngineScheduler.Cancellable.NONE;
-    private EngineScheduler.Cancellable pingTimeoutTimer = EngineScheduler.Cancellable.NONE;
-    private EngineScheduler.Cancellable upgradeTimeoutTimer = EngineScheduler.Cancellable.NONE;
     /** How long a closed session stays findable by id; see {@link #lingerAfterClose}. */
     private long lingerMillis;
     /** Ends a server-closed polling session whose client never polls again. */
@@ -99,6 +95,8 @@ public final class EngineSession {
         this.transport = transport;
         this.onRemoved = onRemoved;
         this.outbound = new OutboundBudget(options.maxPendingOutboundBytes());
+        this.heartbeat = java.util.Objects.requireNonNull(Heartbeat.forProtocol(codec.protocol(), new HeartbeatHost()),
+                "no heartbeat for Engine.IO revision " + codec.protocol());
     }
 
     public String id() {
@@ -146,7 +144,7 @@ public final class EngineSession {
 
     /** @return whether a WebSocket probe is under way. Scheduler thread only. */
     public boolean isUpgrading() {
-        return probe != null;
+        return upgrade.isProbing();
     }
 
     /** @return the transport packets currently go out on. Scheduler thread only. */
@@ -261,7 +259,7 @@ public final class EngineSession {
                 + ",\"maxPayload\":" + options.maxHttpBufferSize() + "}";
         queueControl(EnginePacket.text(EnginePacketType.OPEN, handshake));
         flush();
-        schedulePing();
+        heartbeat.start();
     }
 
     /** A packet arrived on a transport of this session. */
@@ -269,8 +267,8 @@ public final class EngineSession {
         if (state == State.CLOSED) {
             return;
         }
-        if (from == probe) {
-            onProbePacket(packet);
+        if (upgrade.isProbe(from)) {
+            upgrade.onPacket(packet);
             return;
         }
         if (from != transport) {
@@ -284,11 +282,7 @@ public final class EngineSession {
                     handler.onMessage(this, packet.text());
                 }
             }
-            case PONG -> {
-                pingTimeoutTimer.cancel();
-                schedulePing();
-            }
-            case PING -> onClose("transport error", "invalid heartbeat direction");
+            case PING, PONG -> heartbeat.onPacket(packet);
             case CLOSE -> onClose("transport close", null);
             default -> { // OPEN, UPGRADE and NOOP from a client mean nothing here.
             }
@@ -303,7 +297,7 @@ public final class EngineSession {
         if (t != transport || state == State.CLOSED) {
             return;
         }
-        if (probed && transport.isWritable()) {
+        if (upgrade.isProbed() && transport.isWritable()) {
             // The client waits for this poll to end before it sends UPGRADE on the WebSocket.
             transport.send(List.of(EnginePacket.NOOP));
             return;
@@ -314,8 +308,8 @@ public final class EngineSession {
 
     /** The transport's connection closed or its request failed. */
     public void onTransportClose(EngineTransport t) {
-        if (t == probe) {
-            cancelUpgrade();
+        if (upgrade.isProbe(t)) {
+            upgrade.cancel();
         } else if (t == transport) {
             onClose(state == State.CLOSING ? "forced close" : "transport close", null);
         }
@@ -339,9 +333,8 @@ public final class EngineSession {
 
     /** The transport failed (overlapping polls, a write error): the session closes with "transport error". */
     public void onTransportError(EngineTransport t, String description) {
-        if (t == probe) {
-            cancelUpgrade();
-            t.close();
+        if (upgrade.isProbe(t)) {
+            upgrade.abort();
         } else if (t == transport) {
             onClose("transport error", description);
         }
@@ -349,9 +342,8 @@ public final class EngineSession {
 
     /** The client sent something undecodable: the session closes with "parse error". */
     public void onParseError(EngineTransport t, String description) {
-        if (t == probe) {
-            cancelUpgrade();
-            t.close();
+        if (upgrade.isProbe(t)) {
+            upgrade.abort();
         } else if (t == transport) {
             onClose("parse error", description);
         }
@@ -362,20 +354,12 @@ public final class EngineSession {
      * {@link #canUpgrade()}.
      */
     public void startUpgrade(EngineTransport websocket) {
-        probe = websocket;
-        probed = false;
-        upgradeTimeoutTimer = scheduler.schedule(() -> {
-            EngineTransport timedOut = probe;
-            cancelUpgrade();
-            if (timedOut != null) {
-                timedOut.close();
-            }
-        }, options.upgradeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        upgrade.start(websocket, options.upgradeTimeout().toMillis());
     }
 
     /** @return whether a WebSocket may take over this session now. */
     public boolean canUpgrade() {
-        return state == State.OPEN && probe == null && !upgraded && options.allowUpgrades()
+        return state == State.OPEN && !upgrade.isProbing() && !upgraded && options.allowUpgrades()
                 && options.transports().contains("websocket") && "polling".equals(transport.name());
     }
 
@@ -398,64 +382,56 @@ public final class EngineSession {
 
     // ---- internals ----
 
-    private void onProbePacket(EnginePacket packet) {
-        if (!probed && packet.type() == EnginePacketType.PING && "probe".equals(packet.text())) {
-            probed = true;
-            probe.send(List.of(EnginePacket.PROBE_PONG));
-            if (transport.isWritable()) {
-                transport.send(List.of(EnginePacket.NOOP));
-            }
-        } else if (probed && packet.type() == EnginePacketType.UPGRADE) {
-            EngineTransport websocket = probe;
-            cancelUpgrade();
-            EngineTransport polling = transport;
-            transport = websocket;
-            upgraded = true;
-            if (readingSuspended) {
-                websocket.setReadingSuspended(true);
-            }
-            polling.discard();
-            drainOutbox();
-            flush();
-            if (state == State.CLOSING && writeBuffer.isEmpty()) {
-                closeTransport(); // else the flush that empties the buffer closes it
-            }
-        } else {
-            log.debug("session {}: invalid upgrade packet {}", id, packet.type());
-            EngineTransport failed = probe;
-            cancelUpgrade();
-            failed.close();
+    /** The probe answered: a waiting poll ends now, since the client waits for it before it sends UPGRADE. */
+    void onProbed() {
+        if (transport.isWritable()) {
+            transport.send(List.of(EnginePacket.NOOP));
         }
     }
 
-    private void cancelUpgrade() {
-        upgradeTimeoutTimer.cancel();
-        probe = null;
-        probed = false;
+    /** The probed WebSocket sent UPGRADE: it becomes the transport, the polling one is retired. */
+    void completeUpgrade(EngineTransport websocket) {
+        EngineTransport polling = transport;
+        transport = websocket;
+        upgraded = true;
+        if (readingSuspended) {
+            websocket.setReadingSuspended(true);
+        }
+        polling.discard();
+        drainOutbox();
+        flush();
+        if (state == State.CLOSING && writeBuffer.isEmpty()) {
+            closeTransport(); // else the flush that empties the buffer closes it
+        }
     }
 
-    private void schedulePing() {
-        pingIntervalTimer.cancel();
-        pingIntervalTimer = scheduler.schedule(() -> {
-            queueControl(EnginePacket.PING);
+    /** What the heartbeat may do to this session. */
+    private final class HeartbeatHost implements Heartbeat.Session {
+        @Override
+        public EngineScheduler scheduler() {
+            return scheduler;
+        }
+
+        @Override
+        public EngineOptions options() {
+            return options;
+        }
+
+        @Override
+        public boolean isReadingSuspended() {
+            return readingSuspended;
+        }
+
+        @Override
+        public void sendControl(EnginePacket packet) {
+            queueControl(packet);
             flush();
-            resetPingTimeout();
-        }, options.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
-    }
+        }
 
-    private void resetPingTimeout() {
-        pingTimeoutTimer.cancel();
-        pingTimeoutTimer = scheduler.schedule(() -> {
-            if (readingSuspended) {
-                // The pong may be waiting unread behind the paused input: ping again rather than
-                // blame the client (the pings also keep the connection from looking idle).
-                queueControl(EnginePacket.PING);
-                flush();
-                resetPingTimeout();
-            } else {
-                onClose("ping timeout", null);
-            }
-        }, options.pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        @Override
+        public void fail(String reason, String description) {
+            onClose(reason, description);
+        }
     }
 
     private void queueDrain() {
@@ -480,7 +456,7 @@ public final class EngineSession {
     }
 
     private void flush() {
-        if (state == State.CLOSED || writeBuffer.isEmpty() || !transport.isWritable() || probed && isPolling()) {
+        if (state == State.CLOSED || writeBuffer.isEmpty() || !transport.isWritable() || upgrade.isProbed() && isPolling()) {
             return;
         }
         List<EnginePacket> packets;
@@ -556,9 +532,7 @@ public final class EngineSession {
             if (pollWaiting) {
                 onClose("forced close", null);
             } else {
-                // The fallback below replaces the heartbeat: a later ping would cancel it and end the session with
-                // "ping timeout" instead of "forced close".
-                pingIntervalTimer.cancel();
+                heartbeat.onClosing(); // the fallback below replaces the heartbeat
                 closeTimer = scheduler.schedule(() -> onClose("forced close", null),
                         options.pingInterval().plus(options.pingTimeout()).toMillis(), TimeUnit.MILLISECONDS);
             }
@@ -570,14 +544,9 @@ public final class EngineSession {
             return;
         }
         state = State.CLOSED;
-        pingIntervalTimer.cancel();
-        pingTimeoutTimer.cancel();
+        heartbeat.stop();
         closeTimer.cancel();
-        if (probe != null) {
-            EngineTransport pending = probe;
-            cancelUpgrade();
-            pending.close();
-        }
+        upgrade.abort();
         outbound.release(OutboundBudget.sizeOf(writeBuffer));
         writeBuffer.clear();
         drainOutbox(); // releases what was queued; later sends are refused or dropped by their own drain
