@@ -3,12 +3,8 @@ package io.windsock.engine;
 import io.windsock.engine.protocol.EngineCodec;
 import io.windsock.engine.protocol.EnginePacket;
 import io.windsock.engine.protocol.EnginePacketType;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -39,18 +35,16 @@ public final class EngineSession {
         void onClose(EngineSession session, String reason);
     }
 
+    /** Receives nothing: before the handler is set and after the close. */
     private static final Handler IGNORE = new Handler() {
         @Override
-        public void onMessage(EngineSession session, String text) {
-        }
+        public void onMessage(EngineSession session, String text) { }
 
         @Override
-        public void onBinary(EngineSession session, byte[] data) {
-        }
+        public void onBinary(EngineSession session, byte[] data) { }
 
         @Override
-        public void onClose(EngineSession session, String reason) {
-        }
+        public void onClose(EngineSession session, String reason) { }
     };
 
     private final String id;
@@ -60,14 +54,10 @@ public final class EngineSession {
     private final EngineRequest request;
     private final Runnable onRemoved;
 
-    /** Packets sent from any thread, moved to {@link #writeBuffer} on the scheduler thread. */
-    private final Queue<EnginePacket> outbox = new ConcurrentLinkedQueue<>();
+    /** What goes to the client, counted against the outbound bound. */
+    private final SessionOutbox outbox;
     /** True while a drain task is queued on the scheduler; coalesces many sends into one flush. */
     private final AtomicBoolean drainQueued = new AtomicBoolean();
-    /** Counts the bytes of {@link #outbox} and {@link #writeBuffer}; refuses packets past the bound. */
-    private final OutboundBudget outbound;
-    /** Set once by the packet that would have crossed the bound: later packets are refused, the session closes. */
-    private final AtomicBoolean overflowed = new AtomicBoolean();
 
     // Scheduler-thread state.
     private volatile State state = State.OPEN;
@@ -79,7 +69,6 @@ public final class EngineSession {
     private volatile boolean upgraded;
     /** Whether reading from the client is paused (flow control of the layer above). */
     private boolean readingSuspended;
-    private final ArrayDeque<EnginePacket> writeBuffer = new ArrayDeque<>();
     /** How long a closed session stays findable by id; see {@link #lingerAfterClose}. */
     private long lingerMillis;
     /** Ends a server-closed polling session whose client never polls again. */
@@ -94,7 +83,7 @@ public final class EngineSession {
         this.request = request;
         this.transport = transport;
         this.onRemoved = onRemoved;
-        this.outbound = new OutboundBudget(options.maxPendingOutboundBytes());
+        this.outbox = new SessionOutbox(options.maxPendingOutboundBytes());
         this.heartbeat = java.util.Objects.requireNonNull(Heartbeat.forProtocol(codec.protocol(), new HeartbeatHost()),
                 "no heartbeat for Engine.IO revision " + codec.protocol());
     }
@@ -197,7 +186,7 @@ public final class EngineSession {
      * on another thread.
      */
     public long pendingOutboundBytes() {
-        return outbound.held() + transport.pendingBytes();
+        return outbox.held() + transport.pendingBytes();
     }
 
     /**
@@ -212,7 +201,7 @@ public final class EngineSession {
             }
             state = State.CLOSING;
             drainOutbox();
-            if (writeBuffer.isEmpty()) {
+            if (outbox.isEmpty()) {
                 closeTransport();
             } else {
                 flush(); // closes the transport once the buffer has drained, now or on the next poll
@@ -251,13 +240,11 @@ public final class EngineSession {
     // ---- called by the server and the transports, on the scheduler thread ----
 
     void open() {
-        String upgrades = options.allowUpgrades() && "polling".equals(transport.name())
-                && options.transports().contains("websocket") ? "[\"websocket\"]" : "[]";
-        String handshake = "{\"sid\":\"" + id + "\",\"upgrades\":" + upgrades
-                + ",\"pingInterval\":" + options.pingInterval().toMillis()
-                + ",\"pingTimeout\":" + options.pingTimeout().toMillis()
-                + ",\"maxPayload\":" + options.maxHttpBufferSize() + "}";
-        queueControl(EnginePacket.text(EnginePacketType.OPEN, handshake));
+        List<String> upgrades = options.allowUpgrades() && isPolling() && options.transports().contains("websocket")
+                ? List.of("websocket") : List.of();
+        String handshake = codec.handshake(id, upgrades, options.pingInterval().toMillis(),
+                options.pingTimeout().toMillis(), options.maxHttpBufferSize());
+        outbox.addControl(EnginePacket.text(EnginePacketType.OPEN, handshake));
         flush();
         heartbeat.start();
     }
@@ -400,7 +387,7 @@ public final class EngineSession {
         polling.discard();
         drainOutbox();
         flush();
-        if (state == State.CLOSING && writeBuffer.isEmpty()) {
+        if (state == State.CLOSING && outbox.isEmpty()) {
             closeTransport(); // else the flush that empties the buffer closes it
         }
     }
@@ -424,7 +411,7 @@ public final class EngineSession {
 
         @Override
         public void sendControl(EnginePacket packet) {
-            queueControl(packet);
+            outbox.addControl(packet);
             flush();
         }
 
@@ -445,78 +432,32 @@ public final class EngineSession {
     }
 
     private void drainOutbox() {
-        EnginePacket packet;
-        while ((packet = outbox.poll()) != null) {
-            if (state != State.CLOSED) {
-                writeBuffer.add(packet);
-            } else {
-                outbound.release(packet.byteSize());
-            }
-        }
+        outbox.drain(state == State.CLOSED);
     }
 
     private void flush() {
-        if (state == State.CLOSED || writeBuffer.isEmpty() || !transport.isWritable() || upgrade.isProbed() && isPolling()) {
+        if (state == State.CLOSED || outbox.isEmpty() || !transport.isWritable() || upgrade.isProbed() && isPolling()) {
             return;
         }
-        List<EnginePacket> packets;
-        if (writeBuffer.size() == 1) {
-            packets = List.of(writeBuffer.poll());  // the common case: one event, no copy of the deque
-        } else if (isPolling()) {
-            packets = takePollResponse();
-        } else {
-            packets = new ArrayList<>(writeBuffer);
-            writeBuffer.clear();
-        }
+        List<EnginePacket> packets = outbox.take(isPolling(), codec, options.maxPollResponseBytes());
         transport.send(packets);
-        // Released after the transport has counted them, so that no moment counts them nowhere.
-        outbound.release(OutboundBudget.sizeOf(packets));
-        if (state == State.CLOSING && writeBuffer.isEmpty()) {
+        outbox.sent(packets);
+        if (state == State.CLOSING && outbox.isEmpty()) {
             closeTransport();
         }
     }
 
-    /**
-     * Takes the packets for one poll response: as many as fit in {@link EngineOptions#maxPollResponseBytes()},
-     * at least one (a larger packet goes alone). The rest waits for the next poll.
-     */
-    private List<EnginePacket> takePollResponse() {
-        long cap = options.maxPollResponseBytes();
-        List<EnginePacket> packets = new ArrayList<>();
-        long bytes = 0;
-        EnginePacket next;
-        while ((next = writeBuffer.peek()) != null) {
-            long more = codec.payloadBytes(next, packets.isEmpty());
-            if (!packets.isEmpty() && bytes + more > cap) {
-                break;
-            }
-            packets.add(writeBuffer.poll());
-            bytes += more;
-        }
-        return packets;
-    }
-
-    /** Queues a packet of the session's own (OPEN, PING): counted, never refused. Scheduler thread. */
-    private void queueControl(EnginePacket packet) {
-        outbound.add(packet.byteSize());
-        writeBuffer.add(packet);
-    }
-
     /** Reserves room for packets about to be queued, or refuses them and starts dropping the client. */
     private boolean reserve(long bytes) {
-        if (state == State.CLOSED || overflowed.get()) {
+        if (state == State.CLOSED) {
             return false;
         }
-        EngineTransport current = transport;
-        if (outbound.tryReserve(bytes, current.pendingBytes())) {
-            return true;
-        }
-        if (overflowed.compareAndSet(false, true)) {
-            String description = outbound.describeRefusal(bytes, current.pendingBytes());
+        String refusal = outbox.reserve(bytes, transport.pendingBytes());
+        if (refusal != null && !refusal.isEmpty()) {
             // Always a task of its own: the sender may be inside a handler or a broadcast loop on this thread.
-            scheduler.execute(() -> onClose("transport error", description));
+            scheduler.execute(() -> onClose("transport error", refusal));
         }
-        return false;
+        return refusal == null;
     }
 
     private boolean isPolling() {
@@ -547,10 +488,8 @@ public final class EngineSession {
         heartbeat.stop();
         closeTimer.cancel();
         upgrade.abort();
-        outbound.release(OutboundBudget.sizeOf(writeBuffer));
-        writeBuffer.clear();
-        drainOutbox(); // releases what was queued; later sends are refused or dropped by their own drain
-        if (overflowed.get()) {
+        outbox.clear(); // releases what was queued; later sends are refused or dropped by their own drain
+        if (outbox.overflowed()) {
             transport.abort();
         } else {
             transport.close();

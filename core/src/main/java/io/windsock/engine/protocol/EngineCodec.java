@@ -38,6 +38,15 @@ public interface EngineCodec {
      */
     List<EnginePacket> decodePayload(String body, int maxPackets) throws EngineDecodeException;
 
+    /**
+     * The data of the OPEN packet that answers a handshake (v4: {@code sid, upgrades, pingInterval,
+     * pingTimeout, maxPayload}; v3 has no {@code maxPayload}).
+     *
+     * @param upgrades the transports the client may upgrade to, e.g. {@code ["websocket"]} or none
+     */
+    String handshake(String sid, List<String> upgrades, long pingIntervalMillis, long pingTimeoutMillis,
+                     long maxPayload);
+
     /** @return the codec for a protocol revision, or {@code null} when it is not supported. */
     static EngineCodec forProtocol(int protocol) {
         return protocol == 4 ? EngineCodecV4.INSTANCE : null;

@@ -24,6 +24,19 @@ public final class EngineCodecV4 implements EngineCodec {
     }
 
     @Override
+    public String handshake(String sid, List<String> upgrades, long pingIntervalMillis, long pingTimeoutMillis,
+                            long maxPayload) {
+        // Ids and transport names are [A-Za-z0-9_-]: nothing to escape.
+        StringBuilder upgradeList = new StringBuilder("[");
+        for (String upgrade : upgrades) {
+            upgradeList.append(upgradeList.length() > 1 ? ",\"" : "\"").append(upgrade).append('"');
+        }
+        return "{\"sid\":\"" + sid + "\",\"upgrades\":" + upgradeList.append(']')
+                + ",\"pingInterval\":" + pingIntervalMillis + ",\"pingTimeout\":" + pingTimeoutMillis
+                + ",\"maxPayload\":" + maxPayload + "}";
+    }
+
+    @Override
     public String encodeText(EnginePacket packet) {
         if (packet.isBinary()) {
             throw new IllegalArgumentException("binary packet in a text frame: " + packet);
