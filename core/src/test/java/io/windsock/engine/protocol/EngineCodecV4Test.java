@@ -298,4 +298,12 @@ class EngineCodecV4Test {
             assertEquals(CODEC.encodePayload(some).getBytes(StandardCharsets.UTF_8).length, sum, some.toString());
         }
     }
+
+    @Test
+    void handshakeDataListsTheUpgradesAndTheTimings() {
+        assertEquals("{\"sid\":\"abc\",\"upgrades\":[\"websocket\"],\"pingInterval\":25000,\"pingTimeout\":20000,"
+                + "\"maxPayload\":1000000}", CODEC.handshake("abc", List.of("websocket"), 25000, 20000, 1000000));
+        assertEquals("{\"sid\":\"abc\",\"upgrades\":[],\"pingInterval\":300,\"pingTimeout\":200,\"maxPayload\":5}",
+                CODEC.handshake("abc", List.of(), 300, 200, 5));
+    }
 }
