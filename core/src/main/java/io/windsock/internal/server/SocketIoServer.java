@@ -2,6 +2,7 @@ package io.windsock.internal.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.windsock.engine.EngineSession;
+import io.windsock.internal.carrier.Carrier;
 import io.windsock.internal.carrier.EngineCarrier;
 import io.windsock.internal.carrier.SocketDialectV5;
 import io.windsock.internal.json.JacksonJsonCodec;
@@ -120,7 +121,7 @@ public final class SocketIoServer {
     }
 
     /** Called on the carrier's thread right after a connection of any protocol generation opened. */
-    public void onConnection(io.windsock.internal.carrier.Carrier carrier) {
+    public void onConnection(Carrier carrier) {
         new Client(this, carrier).start();
     }
 
