@@ -14,12 +14,14 @@ import java.util.Map;
  * time; what a method returns is the acknowledgement the page waits for (the tick beside a message).
  */
 public class ChatConnection extends SocketConnection {
-    /** Nickname key ({@link ChatRules#nicknameKey}) to socket id, for every connection: the nicknames taken. */
-    private final Map<String, String> nicknames;
+    private static final String UNAVAILABLE = "Nicknames are unavailable right now; try again.";
+
+    /** Nickname key ({@link ChatRules#nicknameKey}) to socket id: the names taken, on this node or the cluster. */
+    private final Nicknames nicknames;
     private String nick;   // null until login
     private String room;   // the one room this tab is in, null until it joins one
 
-    public ChatConnection(Map<String, String> nicknames) {
+    ChatConnection(Nicknames nicknames) {
         this.nicknames = nicknames;
     }
 
@@ -33,8 +35,12 @@ public class ChatConnection extends SocketConnection {
         if (problem != null) {
             return error(problem);
         }
-        if (nicknames.putIfAbsent(key(name), socket().id()) != null) {
-            return error(name + " is taken.");
+        try {
+            if (!nicknames.claim(key(name), socket().id())) {
+                return error(name + " is taken.");
+            }
+        } catch (Nicknames.UnavailableException e) {
+            return error(UNAVAILABLE);
         }
         nick = name;
         socket().data().put("nick", nick);  // others see it through fetchSockets()
@@ -77,7 +83,12 @@ public class ChatConnection extends SocketConnection {
 
     @Event("private message")
     public Map<String, Object> privateMessage(String to, String text) {
-        String id = nick == null || to == null ? null : nicknames.get(key(to));
+        String id;
+        try {
+            id = nick == null || to == null || ChatRules.nicknameProblem(to) != null ? null : nicknames.owner(key(to));
+        } catch (Nicknames.UnavailableException e) {
+            return error(UNAVAILABLE);
+        }
         if (id == null) {
             return error(ChatRules.nicknameProblem(to) == null ? to + " is not online." : "Who is that?");
         }
@@ -86,6 +97,7 @@ public class ChatConnection extends SocketConnection {
             return error("Say something.");
         }
         long time = System.currentTimeMillis();
+        // The owner's socket id is a room on every node, so this reaches it wherever it is connected.
         socket().to(id).emit("private message", Args.named("from", nick, "to", to, "text", message, "time", time));
         return Map.of("time", time);
     }
@@ -99,10 +111,11 @@ public class ChatConnection extends SocketConnection {
 
     @Override
     protected void onClose(DisconnectReason reason) {
-        leaveRoom();
+        // The name first: whoever sees "left" may take it at once.
         if (nick != null) {
-            nicknames.remove(key(nick), socket().id());
+            nicknames.release(key(nick), socket().id());
         }
+        leaveRoom();
     }
 
     private void leaveRoom() {
