@@ -2,7 +2,9 @@
 //   echo(x)          -> ack(x)
 //   join(room)       -> socket joins room, ack()
 //   bcast(room, x)   -> io.to(room).emit("msg", x), ack()
-// Usage: node --expose-gc server.js <port>
+// Usage: node --expose-gc server.js <port> [--redis redis://127.0.0.1:6379 --key PREFIX]
+// With --redis the server joins a cluster through @socket.io/redis-adapter 8.3 (msgpack, channel prefix
+// --key, default "socket.io") and listens only once both Redis clients are connected.
 // With BENCH_STATS_FILE set, SIGUSR2 runs a full GC and writes process.memoryUsage() there as JSON.
 "use strict";
 const http = require("http");
@@ -10,6 +12,12 @@ const fs = require("fs");
 const { Server } = require("socket.io");
 
 const port = Number(process.argv[2]);
+const flag = (name) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const redisUrl = flag("--redis");
+const redisKey = flag("--key") || "socket.io";
 const statsFile = process.env.BENCH_STATS_FILE;
 
 const httpServer = http.createServer();
@@ -43,6 +51,21 @@ process.on("SIGUSR2", () => {
 });
 process.on("SIGTERM", () => process.exit(0));
 
-httpServer.listen(port, "127.0.0.1", () => {
-  console.log(`node socket.io ${require("socket.io/package.json").version} listening on ${port}`);
+async function main() {
+  if (redisUrl) {
+    const { createClient } = require("redis");
+    const { createAdapter } = require("@socket.io/redis-adapter");
+    const pubClient = createClient({ url: redisUrl });
+    const subClient = pubClient.duplicate();
+    await Promise.all([pubClient.connect(), subClient.connect()]);
+    io.adapter(createAdapter(pubClient, subClient, { key: redisKey }));
+  }
+  httpServer.listen(port, "127.0.0.1", () => {
+    console.log(`node socket.io ${require("socket.io/package.json").version} listening on ${port}`
+      + (redisUrl ? ` (Redis adapter on ${redisUrl})` : ""));
+  });
+}
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
 });

@@ -1,27 +1,34 @@
 package io.windsock.benchmarks.peers;
 
 import io.windsock.Windsock;
+import io.windsock.redis.RedisAdapterFactory;
 import io.windsock.server.WindsockOptions;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The benchmark contract on Windsock with its default options except compression (off on both
  * transports): {@code echo(x)} acks {@code x}; {@code join(room)} joins the room and acks;
  * {@code bcast(room, x)} sends {@code msg(x)} to everyone in the room (the sender included) and acks.
  *
- * <p>Usage: {@code WindsockPeer <port> [--inline-handlers]}. With {@code --inline-handlers} the
- * handlers run on the network thread ({@code handlerExecutor(Runnable::run)}, the documented opt-in
- * for handlers that never block) instead of the default handler pool: the difference is the cost of
- * the thread hand-off.
+ * <p>Usage: {@code WindsockPeer <port> [--inline-handlers] [--redis URI --key PREFIX]}. With
+ * {@code --inline-handlers} the handlers run on the network thread ({@code handlerExecutor(Runnable::run)},
+ * the documented opt-in for handlers that never block) instead of the default handler pool: the
+ * difference is the cost of the thread hand-off. With {@code --redis} the node joins a cluster through
+ * the Redis adapter (channel prefix {@code --key}, default {@code socket.io}), and opens its port only
+ * once both Redis connections are up.
  */
 public final class WindsockPeer {
     private WindsockPeer() {
     }
 
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
-        boolean inline = Arrays.asList(args).contains("--inline-handlers");
+        List<String> flags = Arrays.asList(args);
+        boolean inline = flags.contains("--inline-handlers");
+        String redis = value(flags, "--redis");
         WindsockOptions.Builder options = WindsockOptions.builder()
                 .host("127.0.0.1")
                 .port(port)
@@ -29,6 +36,13 @@ public final class WindsockPeer {
                 .httpCompression(false);
         if (inline) {
             options.handlerExecutor(Runnable::run);
+        }
+        if (redis != null) {
+            String key = value(flags, "--key");
+            RedisAdapterFactory factory = RedisAdapterFactory.builder().uri(redis).key(key == null ? "socket.io" : key)
+                    .build();
+            factory.connected().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            options.adapter(factory);
         }
         Windsock server = Windsock.builder().options(options.build()).build();
         server.of("/").onConnection(socket -> {
@@ -43,7 +57,13 @@ public final class WindsockPeer {
             });
         });
         server.start();
-        System.out.println("windsock listening on " + server.port() + (inline ? " (inline handlers)" : ""));
+        System.out.println("windsock listening on " + server.port() + (inline ? " (inline handlers)" : "")
+                + (redis == null ? "" : " (Redis adapter on " + redis + ")"));
         new CountDownLatch(1).await();
+    }
+
+    private static String value(List<String> flags, String name) {
+        int i = flags.indexOf(name);
+        return i >= 0 && i + 1 < flags.size() ? flags.get(i + 1) : null;
     }
 }
