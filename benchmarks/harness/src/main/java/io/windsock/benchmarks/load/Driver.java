@@ -43,12 +43,17 @@ import java.util.concurrent.TimeUnit;
  * <li>{@code echo-rate}: echoes at a fixed total rate, spread round-robin over the clients; latency
  *     is measured from each echo's intended send time, so a stalled server cannot hide its queue.
  * <li>{@code fanout}: all clients join one room; {@code bcast} at a rate giving {@code --rate}
- *     deliveries/s; latency from the broadcast's intended send time to each delivery.
+ *     deliveries/s; latency from the broadcast's intended send time to each delivery. With
+ *     {@code --port2} the clients alternate between two servers of one cluster and one client on the
+ *     first ({@code --single-emitter true}, the default then) sends every broadcast; latency is also
+ *     reported apart for the clients on the second server (the cross-node path).
  * <li>{@code storm}: {@code --clients} connections as fast as {@code --concurrency} handshakes in
  *     flight allow; connects/s, server CPU per connect, then RSS and live heap per idle connection.
  * </ul>
  * One JSON object per run is appended to {@code --out}; the server's CPU comes from
- * {@code /proc/<--server-pid>/stat} over the measured window only (after {@code --warmup}).
+ * {@code /proc/<--server-pid>/stat} over the measured window only (after {@code --warmup}); a
+ * comma-separated {@code --server-pid} sums several server processes (a cluster), and
+ * {@code --redis-pid} reports the Redis server's CPU apart.
  */
 public final class Driver implements RawClient.Listener {
     private enum Phase { CONNECT, JOIN, ECHO, FANOUT, IDLE }
@@ -58,6 +63,9 @@ public final class Driver implements RawClient.Listener {
     private final String peer;
     private final String runtime;
     private final long serverPid;
+    /** Every server process of the run (one, or the nodes of a cluster); CPU is their sum. */
+    private final long[] serverPids;
+    private final long redisPid;
     private final int clientCount;
     private final double rate;
     private final double warmupSeconds;
@@ -72,6 +80,10 @@ public final class Driver implements RawClient.Listener {
     private final Bootstrap bootstrap;
     private final InetSocketAddress remote;
     private final byte[] upgradeRequest;
+    /** The second server of a cluster run ({@code --port2}): odd-numbered clients connect there. Null otherwise. */
+    private final InetSocketAddress remote2;
+    private final byte[] upgradeRequest2;
+    private final boolean singleEmitter;
     private final long epoch = System.nanoTime();
 
     // ---- event-loop state ----
@@ -90,6 +102,8 @@ public final class Driver implements RawClient.Listener {
     private boolean running;
     private boolean recording;
     private final Histogram latency = new Histogram();
+    /** Deliveries to clients on the second server of a cluster run (the broadcasts that crossed nodes). */
+    private final Histogram remoteLatency = new Histogram();
     private final Histogram connectLatency = new Histogram();
     private long ops;
     private long sent;
@@ -101,7 +115,9 @@ public final class Driver implements RawClient.Listener {
         scenario = required("scenario");
         peer = opts.getOrDefault("peer", "unknown");
         runtime = opts.getOrDefault("runtime", "java");
-        serverPid = Long.parseLong(required("server-pid"));
+        serverPids = java.util.Arrays.stream(required("server-pid").split(",")).mapToLong(Long::parseLong).toArray();
+        serverPid = serverPids[0];
+        redisPid = Long.parseLong(opts.getOrDefault("redis-pid", "-1"));
         clientCount = Integer.parseInt(opts.getOrDefault("clients", "100"));
         rate = Double.parseDouble(opts.getOrDefault("rate", "0"));
         warmupSeconds = Double.parseDouble(opts.getOrDefault("warmup", "3"));
@@ -116,6 +132,15 @@ public final class Driver implements RawClient.Listener {
         String path = opts.getOrDefault("path", "/socket.io/");
         remote = new InetSocketAddress(host, port);
         upgradeRequest = RawClient.upgradeRequest(host, port, path + "?EIO=4&transport=websocket");
+        if (opts.containsKey("port2")) {
+            int port2 = Integer.parseInt(opts.get("port2"));
+            remote2 = new InetSocketAddress(host, port2);
+            upgradeRequest2 = RawClient.upgradeRequest(host, port2, path + "?EIO=4&transport=websocket");
+        } else {
+            remote2 = null;
+            upgradeRequest2 = null;
+        }
+        singleEmitter = Boolean.parseBoolean(opts.getOrDefault("single-emitter", Boolean.toString(remote2 != null)));
 
         boolean epoll = Epoll.isAvailable() && !"nio".equals(opts.get("transport"));
         IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -134,7 +159,8 @@ public final class Driver implements RawClient.Listener {
                 System.err.println("usage: Driver --scenario echo-closed|echo-rate|fanout|storm --port P"
                         + " --server-pid PID [--peer NAME] [--runtime java|node] [--clients N] [--rate R]"
                         + " [--warmup S] [--duration S] [--payload BYTES] [--concurrency N] [--out FILE]"
-                        + " [--rep N] [--node-stats-file FILE] [--path /socket.io/]");
+                        + " [--rep N] [--node-stats-file FILE] [--path /socket.io/] [--port2 P]"
+                        + " [--single-emitter true|false] [--redis-pid PID]");
                 System.exit(2);
             }
             opts.put(args[i].substring(2), args[++i]);
@@ -215,7 +241,8 @@ public final class Driver implements RawClient.Listener {
             running = true;
             pacer = new Pacer(broadcastsPerSecond, (k, intended) -> {
                 String body = "[\"bcast\",\"bench\",\"T" + (intended - epoch) + "|" + filler + "\"]";
-                pool[(int) (k % pool.length)].emitWithAck(body.getBytes(StandardCharsets.US_ASCII), intended);
+                RawClient emitter = singleEmitter ? pool[0] : pool[(int) (k % pool.length)];
+                emitter.emitWithAck(body.getBytes(StandardCharsets.US_ASCII), intended);
                 sent++;
             });
             pacer.run();
@@ -224,6 +251,9 @@ public final class Driver implements RawClient.Listener {
         Map<String, Object> r = measure();
         r.put("opUnit", "delivery");
         r.put("broadcastsPerSec", broadcastsPerSecond);
+        if (remote2 != null) {
+            r.put("nodes", 2);
+        }
         long broadcastsInWindow = (long) r.get("sent");
         r.put("deliveryRatio", broadcastsInWindow == 0 ? 0.0
                 : round((double) (long) r.get("ops") / ((double) broadcastsInWindow * clientCount), 4));
@@ -295,9 +325,11 @@ public final class Driver implements RawClient.Listener {
     private Map<String, Object> measure() throws Exception {
         Thread.sleep((long) (warmupSeconds * 1000));
         ProcStats.Cpu driverBefore = ProcStats.cpu(-1);
-        ProcStats.Cpu serverBefore = ProcStats.cpu(serverPid);
+        ProcStats.Cpu serverBefore = ProcStats.cpu(serverPids);
+        ProcStats.Cpu redisBefore = redisPid > 0 ? ProcStats.cpu(redisPid) : null;
         long[] start = onLoop(() -> {
             latency.reset();
+            remoteLatency.reset();
             ops = 0;
             sent = 0;
             recording = true;
@@ -308,8 +340,14 @@ public final class Driver implements RawClient.Listener {
             recording = false;
             return new long[] {System.nanoTime(), ops, sent};
         });
-        ProcStats.Cpu server = ProcStats.cpu(serverPid).minus(serverBefore);
+        ProcStats.Cpu server = ProcStats.cpu(serverPids).minus(serverBefore);
+        ProcStats.Cpu redis = redisBefore == null ? null : ProcStats.cpu(redisPid).minus(redisBefore);
         ProcStats.Cpu driver = ProcStats.cpu(-1).minus(driverBefore);
+        Histogram remoteSnapshot = onLoop(() -> {
+            Histogram copy = new Histogram();
+            copy.add(remoteLatency);
+            return copy;
+        });
         Histogram snapshot = onLoop(() -> {
             running = false;
             if (pacer != null) {
@@ -329,6 +367,14 @@ public final class Driver implements RawClient.Listener {
         putCpu(r, server, measuredOps, seconds);
         r.put("driverCpuPct", round(100.0 * driver.totalNanos() / (seconds * 1e9), 1));
         putLatency(r, snapshot);
+        if (remote2 != null) {
+            r.put("latRemoteP50Us", round(remoteSnapshot.percentile(0.50) / 1000.0, 1));
+            r.put("latRemoteP99Us", round(remoteSnapshot.percentile(0.99) / 1000.0, 1));
+        }
+        if (redis != null) {  // the Redis may serve others too: an upper bound for this run
+            r.put("redisCpuUsPerOp", round(measuredOps == 0 ? 0 : redis.totalNanos() / 1000.0 / measuredOps, 3));
+            r.put("redisCpuPct", round(100.0 * redis.totalNanos() / (seconds * 1e9), 1));
+        }
         r.put("closedWhileRunning", onLoop(() -> closedWhileRunning));
         r.put("lostAcks", onLoop(() -> {
             long lost = 0;
@@ -365,11 +411,12 @@ public final class Driver implements RawClient.Listener {
     }
 
     private void open(int index) {
-        RawClient client = new RawClient(index, this, upgradeRequest);
+        boolean second = remote2 != null && index % 2 == 1;
+        RawClient client = new RawClient(index, this, second ? upgradeRequest2 : upgradeRequest);
         pool[index] = client;
         inFlight++;
         client.connectStartNanos = System.nanoTime();
-        ChannelFuture f = bootstrap.clone().handler(client).connect(remote);
+        ChannelFuture f = bootstrap.clone().handler(client).connect(second ? remote2 : remote);
         f.addListener(future -> {
             if (!future.isSuccess()) {
                 client.reportClosed(String.valueOf(future.cause()));
@@ -446,6 +493,9 @@ public final class Driver implements RawClient.Listener {
         long stamp = RawClient.parseDecimal(content, t + 1, end);
         if (stamp >= 0) {
             latency.record(nowNanos - (epoch + stamp));
+            if (remote2 != null && client.index % 2 == 1) {
+                remoteLatency.record(nowNanos - (epoch + stamp));
+            }
             ops++;
         }
     }

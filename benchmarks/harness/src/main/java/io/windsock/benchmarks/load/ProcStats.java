@@ -41,6 +41,18 @@ public final class ProcStats {
         return new Cpu(utime * nanosPerTick, stime * nanosPerTick);
     }
 
+    /** @return the CPU time of several processes together (the nodes of a cluster) */
+    public static Cpu cpu(long... pids) {
+        long user = 0;
+        long system = 0;
+        for (long pid : pids) {
+            Cpu one = cpu(pid);
+            user += one.userNanos();
+            system += one.systemNanos();
+        }
+        return new Cpu(user, system);
+    }
+
     /** @return the resident set size in bytes. */
     public static long rssBytes(long pid) {
         try {

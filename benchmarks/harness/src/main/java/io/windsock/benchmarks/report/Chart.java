@@ -40,7 +40,10 @@ final class Chart {
             new Panel("s5-polling-echo", "serverCpuUsPerOp",
                     "5. Long-polling echo, keep-alive (socket.io-client 4.8): server CPU per ack", "µs", false, 1),
             new Panel("s5b-polling-newconn", "serverCpuUsPerOp",
-                    "5b. Long-polling echo, a connection per request: server CPU per ack", "µs", false, 1));
+                    "5b. Long-polling echo, a connection per request: server CPU per ack", "µs", false, 1),
+            new Panel("s7-cluster-fanout", "serverCpuUsPerOp",
+                    "7. Fan-out across two nodes on Redis, 50,000 deliveries/s: CPU of both nodes per delivery", "µs",
+                    false, 1));
 
     private Chart() {
     }

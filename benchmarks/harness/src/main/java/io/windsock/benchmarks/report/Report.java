@@ -39,6 +39,8 @@ public final class Report {
                 + "keep-alive connections");
         SCENARIOS.put("s5b-polling-newconn", "5b. long-polling echo as in 5, a new TCP connection per request "
                 + "(the Node client's default)");
+        SCENARIOS.put("s7-cluster-fanout", "7. room fan-out across two nodes joined by Redis, 1,000 clients split over "
+                + "both, one emitter, 50,000 deliveries/s");
     }
 
     static final List<String> PEER_ORDER = List.of(WINDSOCK, "windsock-inline", NODE, "netty-socketio", CEILING);
@@ -46,7 +48,7 @@ public final class Report {
     static final String[] METRICS = {
         "opsPerSec", "serverCpuUsPerOp", "serverUserUsPerOp", "serverSysUsPerOp", "serverCpuPct", "driverCpuPct",
         "latP50Us", "latP99Us", "latP999Us", "latMaxUs", "connectsPerSec", "rssPerConnBytes", "liveHeapPerConnBytes",
-        "deliveryRatio",
+        "deliveryRatio", "latRemoteP50Us", "latRemoteP99Us", "redisCpuUsPerOp",
     };
 
     private Report() {
@@ -193,7 +195,9 @@ public final class Report {
             String scenario = entry.getKey();
             Map<String, Cell> row = entry.getValue();
             sb.append("#### ").append(SCENARIOS.getOrDefault(scenario, scenario)).append("\n\n");
-            if (scenario.startsWith("s4")) {
+            if (scenario.startsWith("s7")) {
+                clusterTable(sb, row);
+            } else if (scenario.startsWith("s4")) {
                 sb.append("| peer | runs | connects/s | vs Node | server CPU µs/connect | user | sys | vs Node | "
                         + "connect p50 ms | p99 ms | RSS KB/conn | live heap B/conn | driver CPU % |\n");
                 sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
@@ -251,6 +255,36 @@ public final class Report {
         }
         sb.append(targets(cells));
         return sb.toString();
+    }
+
+    /** The cluster fan-out: CPU of both nodes together, Redis apart, and latency of the deliveries that crossed nodes. */
+    private static void clusterTable(StringBuilder sb, Map<String, Cell> row) {
+        sb.append("| peer | runs | deliveries/s | server CPU µs/delivery (2 nodes) | user | sys | vs Node | p50 µs "
+                + "| p99 µs | cross-node p50 µs | cross-node p99 µs | Redis µs/delivery | server CPU % | driver CPU % "
+                + "| delivered |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Cell c : row.values()) {
+            sb.append("| ").append(c.peer()).append(" | ").append(runs(c)).append(" | ")
+                    .append(v(c, "opsPerSec", 0)).append(" | ")
+                    .append(v(c, "serverCpuUsPerOp", 2)).append(" | ")
+                    .append(v(c, "serverUserUsPerOp", 2)).append(" | ")
+                    .append(v(c, "serverSysUsPerOp", 2)).append(" | ")
+                    .append(x(ratio(row, c.peer(), NODE, "serverCpuUsPerOp"))).append(" | ")
+                    .append(v(c, "latP50Us", 0)).append(" | ")
+                    .append(v(c, "latP99Us", 0)).append(" | ")
+                    .append(v(c, "latRemoteP50Us", 0)).append(" | ")
+                    .append(v(c, "latRemoteP99Us", 0)).append(" | ")
+                    .append(v(c, "redisCpuUsPerOp", 3)).append(" | ")
+                    .append(v(c, "serverCpuPct", 0)).append(" | ")
+                    .append(v(c, "driverCpuPct", 0)).append(" | ")
+                    .append(c.get("deliveryRatio") == null ? "–" : fmt(100 * c.get("deliveryRatio"), 1) + " %")
+                    .append(" |\n");
+        }
+        sb.append("\nRatios of Windsock to Node in this run: CPU per delivery ")
+                .append(x(ratio(row, WINDSOCK, NODE, "serverCpuUsPerOp"))).append(", p50 ")
+                .append(x(ratio(row, WINDSOCK, NODE, "latP50Us"))).append(", p99 ")
+                .append(x(ratio(row, WINDSOCK, NODE, "latP99Us"))).append(", cross-node p99 ")
+                .append(x(ratio(row, WINDSOCK, NODE, "latRemoteP99Us"))).append(".\n");
     }
 
     static String targets(Map<String, Map<String, Cell>> cells) {
