@@ -40,7 +40,7 @@ public final class ChatServer {
      * serves the same rooms and nicknames.
      *
      * @param prefix of the adapter's channels and of the nickname keys ({@link #DEFAULT_PREFIX})
-     * @throws IllegalStateException when Redis cannot be reached within 5 s
+     * @throws IllegalStateException when Redis cannot be reached within 5 s, or the server does not start
      */
     public static Node startNode(String host, int port, String redisUri, String prefix) {
         Duration timeout = Duration.ofSeconds(5);
@@ -58,7 +58,7 @@ public final class ChatServer {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            throw new IllegalStateException("could not join the chat on " + redisUri + ": " + e, e);
+            throw new IllegalStateException("could not start a chat node on " + redisUri + ", port " + port + ": " + e, e);
         }
     }
 
