@@ -37,7 +37,7 @@ import javax.net.ssl.SSLException;
  * <tr><td>httpCompression</td><td>on, for polling responses of 1 KB and more</td></tr>
  * <tr><td>connectTimeout</td><td>45 s for a client to join a namespace before it is closed</td></tr>
  * <tr><td>limits</td><td>{@link ProtocolLimits#DEFAULT}, packet length bounded by maxHttpBufferSize</td></tr>
- * <tr><td>handlerExecutor</td><td>a pool of up to 256 daemon threads that die when idle</td></tr>
+ * <tr><td>handlerExecutor</td><td>a pool of up to 256 daemon threads, started only when none is idle, retired after 60 s idle</td></tr>
  * <tr><td>objectMapper</td><td>a plain Jackson {@link ObjectMapper}</td></tr>
  * <tr><td>ioThreads</td><td>0: one per core (fewer wake-ups per message than Netty's twice the cores)</td></tr>
  * <tr><td>errorHandler</td><td>logs at WARN (client errors) or ERROR (handler exceptions)</td></tr>

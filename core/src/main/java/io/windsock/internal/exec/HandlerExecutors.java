@@ -1,7 +1,7 @@
 package io.windsock.internal.exec;
 
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,6 +16,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * calls and cluster server-side events, each a short task of its own. A fixed capacity would only
  * add a failure mode: a rejected socket task would have to be dropped or run on a network thread.
  *
+ * <p>A thread is started only when no idle one is waiting for work, so the pool holds as many threads as
+ * handlers have run at once lately (a few when handlers do not block), not one per task submitted; at
+ * {@link #DEFAULT_THREADS} further tasks wait in the queue. Idle threads retire after 60 s.
+ *
  * <p>After {@link ExecutorService#shutdown()} (the server stopped), a task submitted late (an ack
  * completing, a future a handler returned completing) runs on the submitting thread instead of
  * being rejected: no {@link java.util.concurrent.RejectedExecutionException} reaches user code and
@@ -28,19 +32,50 @@ public final class HandlerExecutors {
     private HandlerExecutors() {
     }
 
-    /** Up to {@link #DEFAULT_THREADS} daemon threads, created on demand and retired after 60 s idle. */
+    /**
+     * Up to {@link #DEFAULT_THREADS} daemon threads, started only when no idle thread is waiting for a
+     * task, and retired after 60 s idle.
+     */
     public static ExecutorService newDefault() {
+        return newPool(DEFAULT_THREADS, 60, TimeUnit.SECONDS);
+    }
+
+    /** {@link #newDefault()} with another bound and idle time: for tests. */
+    static ThreadPoolExecutor newPool(int maxThreads, long keepAlive, TimeUnit unit) {
         AtomicInteger count = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(DEFAULT_THREADS, DEFAULT_THREADS, 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> new HandlerThread(r, "windsock-handler-" + count.incrementAndGet()),
-                (task, executor) -> task.run());
-        pool.allowCoreThreadTimeOut(true);
+        HandoffQueue queue = new HandoffQueue();
+        // No core threads: the pool grows only when the queue refuses a task, which it does unless an
+        // idle thread takes the task at once. At the bound, the refusal handler queues the task after all.
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(0, maxThreads, keepAlive, unit, queue,
+                r -> new HandlerThread(r, "windsock-handler-" + count.incrementAndGet()),
+                (task, executor) -> {
+                    if (executor.isShutdown()) {
+                        task.run();
+                    } else {
+                        queue.enqueue(task);
+                    }
+                });
         return pool;
     }
 
     /** @return whether the current thread is one of a default pool's threads. */
     public static boolean isHandlerThread() {
         return Thread.currentThread() instanceof HandlerThread;
+    }
+
+    /**
+     * Hands a task to a thread already waiting for one, and refuses it otherwise, so that the pool
+     * starts a thread; {@link #enqueue} queues unconditionally (the pool is at its bound).
+     */
+    private static final class HandoffQueue extends LinkedTransferQueue<Runnable> {
+        @Override
+        public boolean offer(Runnable task) {
+            return tryTransfer(task);
+        }
+
+        void enqueue(Runnable task) {
+            super.offer(task); // unbounded: never refuses
+        }
     }
 
     /** Marks the default pool's threads, so that a blocking call made on one can tell. */
