@@ -1,5 +1,6 @@
 package io.windsock.engine.protocol;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -49,6 +50,11 @@ public final class EngineCodecV4 implements EngineCodec {
     }
 
     @Override
+    public String encodeBinaryAsText(EnginePacket packet) {
+        return "b" + Base64.getEncoder().encodeToString(packet.binary());
+    }
+
+    @Override
     public byte[] encodeBinaryFrame(EnginePacket packet) {
         byte[] data = packet.binary();
         if (data == null || packet.type() != EnginePacketType.MESSAGE) {
@@ -87,6 +93,11 @@ public final class EngineCodecV4 implements EngineCodec {
     }
 
     @Override
+    public Payload encodePayload(List<EnginePacket> packets, boolean binarySupported) {
+        return Payload.text(encodePayload(packets));
+    }
+
+    /** The text body of a long-polling response (v4 never sends a binary one). */
     public String encodePayload(List<EnginePacket> packets) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < packets.size(); i++) {
@@ -116,6 +127,16 @@ public final class EngineCodecV4 implements EngineCodec {
     }
 
     @Override
+    public List<EnginePacket> decodePayload(byte[] body, boolean octetStream, int maxPackets)
+            throws EngineDecodeException {
+        if (octetStream) {
+            // v4 carries binary as base64 text; an octet-stream body is not ours.
+            throw new EngineDecodeException(EngineDecodeException.Reason.INVALID_CONTENT, "invalid content");
+        }
+        return decodePayload(new String(body, StandardCharsets.UTF_8), maxPackets);
+    }
+
+    /** Decodes a text long-polling request body. */
     public List<EnginePacket> decodePayload(String body, int maxPackets) throws EngineDecodeException {
         List<EnginePacket> packets = new ArrayList<>();
         int start = 0;

@@ -26,7 +26,8 @@ class EngineCodecV4Test {
     void protocolAndLookup() {
         assertEquals(4, CODEC.protocol());
         assertSame(CODEC, EngineCodec.forProtocol(4));
-        assertNull(EngineCodec.forProtocol(3));
+        assertSame(EngineCodecV3.INSTANCE, EngineCodec.forProtocol(3));
+        assertNull(EngineCodec.forProtocol(2));
         assertEquals(SEP.charAt(0), EngineCodecV4.SEPARATOR);
     }
 
