@@ -42,6 +42,10 @@ public interface Heartbeat {
 
     /** @return the heartbeat of an Engine.IO protocol revision, or {@code null} when it is not supported. */
     static Heartbeat forProtocol(int protocol, Session session) {
-        return protocol == 4 ? new ServerPingHeartbeat(session) : null;
+        return switch (protocol) {
+            case 4 -> new ServerPingHeartbeat(session);
+            case 3 -> new ClientPingHeartbeat(session);
+            default -> null;
+        };
     }
 }
