@@ -7,7 +7,8 @@ import java.util.Set;
 /**
  * Engine.IO settings, immutable. Defaults are those of the Node {@code engine.io} server: ping every
  * 25 s, 20 s to answer, 10 s to finish an upgrade, 1 MB per message or request body, both
- * transports, upgrades allowed.
+ * transports, upgrades allowed. One difference: Engine.IO v3 clients (socket.io-client 2.x) are served
+ * by default ({@link #allowEIO3()}).
  */
 public final class EngineOptions {
     public static final EngineOptions DEFAULT = builder().build();
@@ -17,6 +18,7 @@ public final class EngineOptions {
     private final Duration upgradeTimeout;
     private final int maxHttpBufferSize;
     private final boolean allowUpgrades;
+    private final boolean allowEIO3;
     private final Set<String> transports;
     private final int maxPacketsPerPayload;
     private final long maxPendingOutboundBytes;
@@ -30,6 +32,7 @@ public final class EngineOptions {
         this.upgradeTimeout = b.upgradeTimeout;
         this.maxHttpBufferSize = b.maxHttpBufferSize;
         this.allowUpgrades = b.allowUpgrades;
+        this.allowEIO3 = b.allowEIO3;
         this.transports = Set.copyOf(b.transports);
         this.maxPacketsPerPayload = b.maxPacketsPerPayload;
         this.maxPendingOutboundBytes = b.maxPendingOutboundBytes;
@@ -71,6 +74,15 @@ public final class EngineOptions {
     /** Whether polling clients may upgrade to WebSocket (default true). */
     public boolean allowUpgrades() {
         return allowUpgrades;
+    }
+
+    /**
+     * Whether clients of Engine.IO revision 3 (socket.io-client 1.x and 2.x, {@code EIO=3}) are served
+     * beside revision 4 ones on the same port (default true; Node's engine.io defaults to false). When
+     * false they get 400 "Unsupported protocol version", as from Node.
+     */
+    public boolean allowEIO3() {
+        return allowEIO3;
     }
 
     /** The transports clients may use: {@code "polling"}, {@code "websocket"} (default both). */
@@ -119,6 +131,7 @@ public final class EngineOptions {
         private Duration upgradeTimeout = Duration.ofSeconds(10);
         private int maxHttpBufferSize = 1_000_000;
         private boolean allowUpgrades = true;
+        private boolean allowEIO3 = true;
         private Set<String> transports = Set.of("polling", "websocket");
         private int maxPacketsPerPayload = 10_000;
         private long maxPendingOutboundBytes = 16L * 1024 * 1024;
@@ -134,6 +147,7 @@ public final class EngineOptions {
             upgradeTimeout = o.upgradeTimeout;
             maxHttpBufferSize = o.maxHttpBufferSize;
             allowUpgrades = o.allowUpgrades;
+            allowEIO3 = o.allowEIO3;
             transports = o.transports;
             maxPacketsPerPayload = o.maxPacketsPerPayload;
             maxPendingOutboundBytes = o.maxPendingOutboundBytes;
@@ -165,6 +179,12 @@ public final class EngineOptions {
 
         public Builder allowUpgrades(boolean allow) {
             allowUpgrades = allow;
+            return this;
+        }
+
+        /** See {@link EngineOptions#allowEIO3()}. */
+        public Builder allowEIO3(boolean allow) {
+            allowEIO3 = allow;
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.windsock.internal.transport;
 
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -107,9 +108,14 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                 // The reference refuses a request whose EIO is not its session's (PROTOCOL_MISMATCH).
                 fail(ctx, info, EngineError.BAD_REQUEST, upgrade);
             } else if (upgrade && "websocket".equals(transport)) {
-                upgradeSession(ctx, request, session);
+                upgradeSession(ctx, request, session, query);
             } else if ("polling".equals(transport) && !upgrade) {
-                poll(ctx, request, info, session);
+                String jsonp = jsonpIndex(session.codec(), query);
+                if (jsonp != null && !Jsonp.isValidIndex(jsonp)) {
+                    fail(ctx, info, EngineError.BAD_REQUEST, false);
+                } else {
+                    poll(ctx, request, info, session, jsonp);
+                }
             } else {
                 fail(ctx, info, EngineError.BAD_REQUEST, upgrade);
             }
@@ -129,8 +135,13 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         EngineCodec codec = EngineCodec.forProtocol(protocolOf(first(query, "EIO")));
-        if (codec == null) {
+        if (codec == null || codec.protocol() == 3 && !config.engine().allowEIO3()) {
             fail(ctx, info, EngineError.UNSUPPORTED_PROTOCOL_VERSION, upgrade);
+            return;
+        }
+        String jsonp = upgrade ? null : jsonpIndex(codec, query);
+        if (jsonp != null && !Jsonp.isValidIndex(jsonp)) {
+            fail(ctx, info, EngineError.BAD_REQUEST, false);
             return;
         }
         EngineRequest engineRequest = toEngineRequest(ctx, request, query);
@@ -141,25 +152,26 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         NettyScheduler scheduler = new NettyScheduler(ctx.channel().eventLoop());
         if (upgrade) {
             // The 101 is on the wire before the OPEN packet is written (Node flushes it alone too).
-            acceptWebSocket(ctx, request, codec,
+            acceptWebSocket(ctx, request, codec, base64(query),
                     ws -> ws.attach(engine.open(engineRequest, codec, ws, scheduler), () -> { }), () -> { });
         } else {
-            PollingTransport polling = new PollingTransport(codec, config.cors(), config.engine().maxPacketsPerPayload());
-            polling.onHandshakePoll(ctx, info);
+            PollingTransport polling = new PollingTransport(codec, config.cors(), config.engine().maxPacketsPerPayload(),
+                    !base64(query));
+            polling.onHandshakePoll(ctx, info, jsonp);
             waitingPoll = polling;
             polling.bind(engine.open(engineRequest, codec, polling, scheduler));
         }
     }
 
     private void poll(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponses.RequestInfo info,
-                      EngineSession session) {
+                      EngineSession session, String jsonp) {
         boolean get = request.method() == HttpMethod.GET;
         if (!get && request.method() != HttpMethod.POST) {
             fail(ctx, info, EngineError.BAD_REQUEST, false);
             return;
         }
-        String body = get ? null : request.content().toString(StandardCharsets.UTF_8);
-        boolean binaryBody = !get && "application/octet-stream".equalsIgnoreCase(
+        byte[] body = get ? null : ByteBufUtil.getBytes(request.content());
+        boolean octetStream = !get && "application/octet-stream".equalsIgnoreCase(
                 request.headers().get(HttpHeaderNames.CONTENT_TYPE));
         if (get && session.transport() instanceof PollingTransport polling) {
             // Set now, not in the task: when the connection closes before the task has run on the
@@ -171,9 +183,9 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                 fail(ctx, info, EngineError.BAD_REQUEST, false);
             } else if (get) {
                 waitingPoll = polling;
-                polling.onPoll(ctx, info);
+                polling.onPoll(ctx, info, jsonp);
             } else {
-                polling.onData(ctx, info, body, binaryBody);
+                polling.onData(ctx, info, body, octetStream, jsonp);
             }
         };
         // Answered after requests the client sent before it on its WebSocket: the session's loop reads them first.
@@ -194,7 +206,8 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         });
     }
 
-    private void upgradeSession(ChannelHandlerContext ctx, FullHttpRequest request, EngineSession session) {
+    private void upgradeSession(ChannelHandlerContext ctx, FullHttpRequest request, EngineSession session,
+                                Map<String, List<String>> query) {
         // Engine sessions opened here always run on a NettyScheduler.
         NettyScheduler scheduler = (NettyScheduler) session.scheduler();
         // Until this WebSocket is attached and read on the session's loop, polls wait: the client
@@ -208,7 +221,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                 polling.upgradeSettled(scheduler);
             }
         };
-        acceptWebSocket(ctx, request, session.codec(), ws ->
+        acceptWebSocket(ctx, request, session.codec(), base64(query), ws ->
                 // One owner thread: the WebSocket joins the session's loop before the session sees it.
                 EventLoopHandover.move(ctx.channel(), scheduler.loop()).addListener(moved -> {
                     try {
@@ -233,7 +246,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
      * 101 response is written; {@code failed} instead, on the same loop, when no WebSocket comes of it.
      */
     private void acceptWebSocket(ChannelHandlerContext ctx, FullHttpRequest request, EngineCodec codec,
-                                 Consumer<WebSocketTransport> accepted, Runnable failed) {
+                                 boolean base64, Consumer<WebSocketTransport> accepted, Runnable failed) {
         String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss" : "ws";
         String location = scheme + "://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + config.path();
         WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(location, null,
@@ -244,7 +257,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             failed.run();
             return;
         }
-        WebSocketTransport ws = new WebSocketTransport(ctx.channel(), codec, handshaker);
+        WebSocketTransport ws = new WebSocketTransport(ctx.channel(), codec, handshaker, base64);
         ChannelPipeline pipeline = ctx.pipeline();
         // Netty checks UTF-8 only where WebSocketServerProtocolHandler adds this validator; with the bare
         // handshaker, text frames with invalid UTF-8 were decoded with U+FFFD. Close 1007 as Node does.
@@ -315,6 +328,20 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
     /** The revision a request with a sid speaks, as the reference reads it: "4" is 4, anything else 3. */
     private static int requestedRevision(String eio) {
         return "4".equals(eio) ? 4 : 3;
+    }
+
+    /**
+     * Whether the client asked for binary as base64 text ({@code b64} set and not empty, as engine.io
+     * reads it): v3 clients without binary support. v4 codecs send binary payloads as text anyway.
+     */
+    private static boolean base64(Map<String, List<String>> query) {
+        String b64 = first(query, "b64");
+        return b64 != null && !b64.isEmpty();
+    }
+
+    /** @return the JSONP index of a v3 polling request ({@code j}), or null; v4 has no JSONP and ignores it */
+    private static String jsonpIndex(EngineCodec codec, Map<String, List<String>> query) {
+        return codec.protocol() == 3 ? first(query, "j") : null;
     }
 
     private static int protocolOf(String eio) {

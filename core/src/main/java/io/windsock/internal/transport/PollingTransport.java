@@ -32,11 +32,15 @@ final class PollingTransport implements EngineTransport {
     private final EngineCodec codec;
     private final CorsOptions cors;
     private final int maxPacketsPerPayload;
+    /** Whether poll responses may be binary (Engine.IO v3 without {@code b64=1}); v4 codecs write text anyway. */
+    private final boolean binarySupported;
     private EngineSession session;
 
     /** The GET waiting for packets, or null. */
     private volatile ChannelHandlerContext pollCtx;
     private HttpResponses.RequestInfo pollRequest;
+    /** The waiting GET's JSONP index, or null when it is not a JSONP poll. */
+    private String pollJsonp;
     /** The session closed while no GET waited: the next GET gets CLOSE. */
     private boolean closeOnNextPoll;
     /** The client sent CLOSE while no GET waited: a GET racing it gets NOOP, once. */
@@ -58,10 +62,11 @@ final class PollingTransport implements EngineTransport {
     /** Requests that came while a WebSocket was arriving, answered after its first read; null when none. */
     private List<Runnable> heldRequests;
 
-    PollingTransport(EngineCodec codec, CorsOptions cors, int maxPacketsPerPayload) {
+    PollingTransport(EngineCodec codec, CorsOptions cors, int maxPacketsPerPayload, boolean binarySupported) {
         this.codec = codec;
         this.cors = cors;
         this.maxPacketsPerPayload = maxPacketsPerPayload;
+        this.binarySupported = binarySupported;
     }
 
     void bind(EngineSession session) {
@@ -88,12 +93,15 @@ final class PollingTransport implements EngineTransport {
         return pollCtx != null;
     }
 
-    /** A GET arrived. */
-    void onPoll(ChannelHandlerContext ctx, HttpResponses.RequestInfo request) {
+    /**
+     * A GET arrived.
+     *
+     * @param jsonp its JSONP index ({@code j}, digits only), or {@code null}
+     */
+    void onPoll(ChannelHandlerContext ctx, HttpResponses.RequestInfo request, String jsonp) {
         if (noopOnNextPoll) {
             noopOnNextPoll = false;
-            HttpResponses.sendPolling(ctx, request, cors, HttpResponses.TEXT_PLAIN,
-                    codec.encodePayload(List.of(EnginePacket.NOOP)));
+            respond(ctx, request, jsonp, List.of(EnginePacket.NOOP));
             session.forget();
             return;
         }
@@ -103,8 +111,7 @@ final class PollingTransport implements EngineTransport {
         }
         if (closeOnNextPoll) {
             closeOnNextPoll = false;
-            HttpResponses.sendPolling(ctx, request, cors, HttpResponses.TEXT_PLAIN,
-                    codec.encodePayload(List.of(EnginePacket.CLOSE)));
+            respond(ctx, request, jsonp, List.of(EnginePacket.CLOSE));
             if (session != null) {
                 session.onTransportClose(this);
             }
@@ -118,19 +125,27 @@ final class PollingTransport implements EngineTransport {
         }
         pollCtx = ctx;
         pollRequest = request;
+        pollJsonp = jsonp;
         if (session != null) {
             session.onDrain(this);
         }
     }
 
     /** The handshake GET: it waits for the OPEN packet like any poll. */
-    void onHandshakePoll(ChannelHandlerContext ctx, HttpResponses.RequestInfo request) {
+    void onHandshakePoll(ChannelHandlerContext ctx, HttpResponses.RequestInfo request, String jsonp) {
         pollCtx = ctx;
         pollRequest = request;
+        pollJsonp = jsonp;
     }
 
-    /** A POST arrived with client packets. */
-    void onData(ChannelHandlerContext ctx, HttpResponses.RequestInfo request, String body, boolean binaryBody) {
+    /**
+     * A POST arrived with client packets.
+     *
+     * @param octetStream whether its content type is {@code application/octet-stream}
+     * @param jsonp       its JSONP index, or {@code null}: a JSONP body is a form whose field {@code d} holds the payload
+     */
+    void onData(ChannelHandlerContext ctx, HttpResponses.RequestInfo request, byte[] body, boolean octetStream,
+                String jsonp) {
         if (discarded || closed) {
             refuse(ctx, request);
             return;
@@ -141,16 +156,25 @@ final class PollingTransport implements EngineTransport {
             session.onTransportError(this, "data request overlap from client");
             return;
         }
-        if (binaryBody) {
-            // Engine.IO v4 carries binary as base64 text; an octet-stream body is not ours.
-            refuse(ctx, request);
-            session.onTransportError(this, "invalid content");
-            return;
+        if (jsonp != null) {
+            String payload = Jsonp.payload(body);
+            if (payload == null) {
+                HttpResponses.sendPolling(ctx, request, cors, "text/html", "ok"); // engine.io ignores such a body
+                return;
+            }
+            body = payload.getBytes(StandardCharsets.UTF_8);
+            octetStream = false;
         }
         List<EnginePacket> packets;
         try {
-            packets = codec.decodePayload(body, maxPacketsPerPayload);
+            packets = codec.decodePayload(body, octetStream, maxPacketsPerPayload);
         } catch (EngineDecodeException e) {
+            if (e.reason() == EngineDecodeException.Reason.INVALID_CONTENT) {
+                // A content type the revision does not take (v4: octet-stream): not a payload of ours.
+                refuse(ctx, request);
+                session.onTransportError(this, e.getMessage());
+                return;
+            }
             // The reference acknowledges the body, then closes the session with "parse error".
             HttpResponses.sendPolling(ctx, request, cors, "text/html", "ok");
             session.onParseError(this, e.getMessage());
@@ -203,12 +227,14 @@ final class PollingTransport implements EngineTransport {
     public void send(List<EnginePacket> packets) {
         ChannelHandlerContext ctx = pollCtx;
         HttpResponses.RequestInfo request = pollRequest;
+        String jsonp = pollJsonp;
         pollCtx = null;
         pollRequest = null;
-        ByteBuf body = Unpooled.copiedBuffer(codec.encodePayload(packets), StandardCharsets.UTF_8);
-        long bytes = body.readableBytes();
+        pollJsonp = null;
+        Response response = encode(jsonp, packets);
+        long bytes = response.body().readableBytes();
         unflushedBytes.addAndGet(bytes);
-        ChannelFuture written = HttpResponses.sendPolling(ctx, request, cors, HttpResponses.TEXT_PLAIN, body);
+        ChannelFuture written = HttpResponses.sendPolling(ctx, request, cors, response.contentType(), response.body());
         if (written.isDone()) {
             unflushedBytes.addAndGet(-bytes);
         } else {
@@ -218,6 +244,29 @@ final class PollingTransport implements EngineTransport {
                 unflushedConnections.remove(ctx.channel());
             });
         }
+    }
+
+    private record Response(String contentType, ByteBuf body) {
+    }
+
+    /** A poll response: JSONP script, binary payload (v3) or text payload. */
+    private Response encode(String jsonp, List<EnginePacket> packets) {
+        EngineCodec.Payload payload = codec.encodePayload(packets, binarySupported && jsonp == null);
+        if (jsonp != null) {
+            return new Response(Jsonp.CONTENT_TYPE,
+                    Unpooled.copiedBuffer(Jsonp.script(jsonp, payload.text()), StandardCharsets.UTF_8));
+        }
+        if (payload.isBinary()) {
+            return new Response("application/octet-stream", Unpooled.wrappedBuffer(payload.binary()));
+        }
+        return new Response(HttpResponses.TEXT_PLAIN, Unpooled.copiedBuffer(payload.text(), StandardCharsets.UTF_8));
+    }
+
+    /** Answers a poll that is not kept (NOOP or CLOSE at once). */
+    private void respond(ChannelHandlerContext ctx, HttpResponses.RequestInfo request, String jsonp,
+                         List<EnginePacket> packets) {
+        Response response = encode(jsonp, packets);
+        HttpResponses.sendPolling(ctx, request, cors, response.contentType(), response.body());
     }
 
     /** Any thread: poll responses not yet written to the network, which count against the session's bound. */

@@ -57,6 +57,8 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
     private final Channel channel;
     private final EngineCodec codec;
     private final WebSocketServerHandshaker handshaker;
+    /** Binary goes as base64 text frames: a v3 client that asked for {@code b64=1}. */
+    private final boolean base64;
     /** Set once on the channel's loop; null until then. */
     private EngineSession session;
     /** Text (String) and binary (byte[]) messages read before {@link #attach}; at most one read's worth, as auto-read is off. */
@@ -76,10 +78,11 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
     private final ChannelFutureListener batchWritten = this::onBatchWritten;
     private final Runnable drained = this::drained;
 
-    WebSocketTransport(Channel channel, EngineCodec codec, WebSocketServerHandshaker handshaker) {
+    WebSocketTransport(Channel channel, EngineCodec codec, WebSocketServerHandshaker handshaker, boolean base64) {
         this.channel = channel;
         this.codec = codec;
         this.handshaker = handshaker;
+        this.base64 = base64;
     }
 
     /**
@@ -139,9 +142,10 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
             int last = packets.size() - 1;
             for (int i = 0; i <= last; i++) {
                 EnginePacket packet = packets.get(i);
-                WebSocketFrame frame = packet.isBinary()
-                        ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(codec.encodeBinaryFrame(packet)))
-                        : new TextWebSocketFrame(Unpooled.wrappedBuffer(packet.textFrameUtf8()));
+                WebSocketFrame frame = !packet.isBinary()
+                        ? new TextWebSocketFrame(Unpooled.wrappedBuffer(packet.textFrameUtf8()))
+                        : base64 ? new TextWebSocketFrame(codec.encodeBinaryAsText(packet))
+                        : new BinaryWebSocketFrame(Unpooled.wrappedBuffer(codec.encodeBinaryFrame(packet)));
                 // One flush per packet, as Node's ws writes each frame with its own socket write: clients
                 // that read one frame per TCP read (the official protocol suite's) depend on it.
                 if (i < last) {
