@@ -11,7 +11,7 @@ import java.util.Map;
  * branching on a protocol. One instance per server and generation (it holds the server's JSON codec);
  * thread-safe, and encoding is pure.
  *
- * <p>How each generation maps (only {@link #V5} is implemented so far):
+ * <p>How each generation maps ({@link #V5} and {@link #V4} are implemented):
  * <table>
  * <caption>dialects</caption>
  * <tr><th></th><th>v5 (Engine.IO v4)</th><th>v4 (Engine.IO v3, socket.io-client 2.x)</th>
@@ -86,6 +86,23 @@ public interface SocketDialect {
      * @return what the application sees as the handshake's auth, never {@code null}
      */
     Map<String, Object> connectAuth(SocketPacket connect);
+
+    /**
+     * @param connectionId the carrier's id
+     * @return the id of the socket a connection opens on {@code namespace}, or {@code null} for a fresh
+     *         random one (v5). Older clients compute it themselves from the connection's id.
+     */
+    default String socketId(String connectionId, String namespace) {
+        return null;
+    }
+
+    /**
+     * @return whether the clients can recover their state after a reconnection: else their sockets get
+     *         no private id and the events stored for recovery reach them without the offset argument
+     */
+    default boolean supportsRecovery() {
+        return true;
+    }
 
     /** Turns one connection's inbound frames into packets. One thread at a time (the carrier's). */
     interface Decoder {

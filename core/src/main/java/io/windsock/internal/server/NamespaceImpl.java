@@ -259,7 +259,7 @@ public final class NamespaceImpl implements Namespace {
         }
         ConnectionStateRecovery recovery = recovery();
         Map<String, Object> auth = socket.handshake().auth();
-        if (recovery != null && auth.get("pid") instanceof String pid && auth.get("offset") instanceof String offset) {
+        if (recovery != null && socket.canRecover() && auth.get("pid") instanceof String pid && auth.get("offset") instanceof String offset) {
             adapter.restoreSession(pid, offset).whenComplete((session, error) -> socket.executor().execute(() -> {
                 if (error != null) {
                     server.errorHandler().onError(socket, "connection", error);

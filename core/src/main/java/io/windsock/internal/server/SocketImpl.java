@@ -9,6 +9,7 @@ import io.windsock.adapter.PersistedSession;
 import io.windsock.adapter.SocketDetails;
 import io.windsock.engine.EngineScheduler;
 import io.windsock.internal.carrier.Frames;
+import io.windsock.internal.carrier.SocketDialect;
 import io.windsock.internal.exec.SerialExecutor;
 import io.windsock.internal.log.LogSafe;
 import io.windsock.protocol.SocketPacket;
@@ -94,7 +95,12 @@ final class SocketImpl implements Socket, LocalSocket {
         this.inbound = new InboundQueue(client.readGate(), client.server().stats(),
                 client.server().options().maxQueuedEvents(), client.server().options().maxQueuedEventBytes());
         client.server().socketOpened();
-        if (namespace.recovery() != null) {
+        SocketDialect dialect = client.carrier().dialect();
+        String fixedId = dialect.socketId(client.carrier().id(), namespace.name());
+        if (fixedId != null) {
+            this.id = fixedId;
+        }
+        if (namespace.recovery() != null && dialect.supportsRecovery()) {
             this.pid = Ids.newId();
         }
     }
@@ -380,6 +386,11 @@ final class SocketImpl implements Socket, LocalSocket {
             replay = missed;
             replayedOffsets = offsets;
         }
+    }
+
+    /** @return whether this socket's client can recover a session (recovery is on and its protocol has it). */
+    boolean canRecover() {
+        return pid != null;
     }
 
     /** Gives up a recovery that could not complete: a fresh id and no data. Socket executor, while connecting. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.windsock.engine.EngineSession;
 import io.windsock.internal.carrier.Carrier;
 import io.windsock.internal.carrier.EngineCarrier;
+import io.windsock.internal.carrier.SocketDialectV4;
 import io.windsock.internal.carrier.SocketDialectV5;
 import io.windsock.internal.json.JacksonJsonCodec;
 import io.windsock.internal.log.LogSafe;
@@ -40,6 +41,7 @@ public final class SocketIoServer {
     private final WindsockOptions options;
     private final JacksonJsonCodec json;
     private final SocketDialectV5 dialectV5;
+    private final SocketDialectV4 dialectV4;
     private final Executor executor;
     private final ErrorHandler errorHandler;
     private final Map<String, NamespaceImpl> namespaces = new ConcurrentHashMap<>();
@@ -60,6 +62,7 @@ public final class SocketIoServer {
         this.json = new JacksonJsonCodec(options.objectMapper() == null ? new ObjectMapper() : options.objectMapper(),
                 options.limits());
         this.dialectV5 = new SocketDialectV5(json, options.limits());
+        this.dialectV4 = new SocketDialectV4(dialectV5);
         this.executor = executor;
         this.errorHandler = options.errorHandler() != null ? options.errorHandler() : this::logError;
         // The main namespace exists with the server, as in Node: a client's io(url) joins "/" even when
@@ -117,7 +120,7 @@ public final class SocketIoServer {
 
     /** Called on the session's thread right after an Engine.IO handshake. */
     public void onEngineConnection(EngineSession session) {
-        onConnection(new EngineCarrier(session, dialectV5));
+        onConnection(new EngineCarrier(session, session.protocol() == 3 ? dialectV4 : dialectV5));
     }
 
     /** Called on the carrier's thread right after a connection of any protocol generation opened. */
