@@ -22,6 +22,9 @@ import java.util.Map;
  * maps). The files come from the classpath, under {@value #RESOURCE_DIRECTORY}, where the
  * {@code windsock-client-bundle} jar puts them; they are read once, at start.
  *
+ * <p>socket.io-client 2.x, for pages that speak Engine.IO v3, is served the same way when the jar has it:
+ * {@code /socket.io/v2/socket.io.js} and its map, with its own version as the ETag ({@code "2.5.0"}).
+ *
  * <p>Only GET and HEAD are answered; other requests go on to Engine.IO. Event loop threads.
  */
 public final class ClientBundle {
@@ -29,6 +32,9 @@ public final class ClientBundle {
     public static final String RESOURCE_DIRECTORY = "io/windsock/client/";
     /** The builds served; the first must be there, the others and the maps are served when present. */
     static final List<String> FILES = List.of("socket.io.js", "socket.io.min.js", "socket.io.esm.min.js");
+    /** Where socket.io-client 2.x is, under {@link #RESOURCE_DIRECTORY} and under the path; optional. */
+    static final String V2_DIRECTORY = "v2/";
+    static final List<String> V2_FILES = List.of("socket.io.js");
     private static final String CACHE_CONTROL = "public, max-age=0";
 
     private final String path;
@@ -72,20 +78,32 @@ public final class ClientBundle {
                     + " io.windsock:windsock-client-bundle beside windsock-core, or turn serveClient off");
         }
         String version = versionOf(read(loader, RESOURCE_DIRECTORY + "package.json"));
-        // Without a version, a digest of the main file still changes whenever the bundle does.
-        String etag = version != null ? "\"" + version + "\"" : StaticFile.of(FILES.get(0), main).etag();
         Map<String, StaticFile> files = new LinkedHashMap<>();
-        for (String name : FILES) {
-            byte[] source = name.equals(FILES.get(0)) ? main : read(loader, RESOURCE_DIRECTORY + name);
-            if (source != null) {
-                files.put(name, new StaticFile(source, "application/javascript; charset=utf-8", etag));
-            }
-            byte[] map = read(loader, RESOURCE_DIRECTORY + name + ".map");
-            if (map != null) {
-                files.put(name + ".map", new StaticFile(map, "application/json; charset=utf-8", etag));
-            }
+        addFiles(loader, "", FILES, main, version, files);
+        byte[] v2 = read(loader, RESOURCE_DIRECTORY + V2_DIRECTORY + V2_FILES.get(0));
+        if (v2 != null) {
+            addFiles(loader, V2_DIRECTORY, V2_FILES, v2,
+                    versionOf(read(loader, RESOURCE_DIRECTORY + V2_DIRECTORY + "package.json")), files);
         }
         return new ClientBundle(path, cors, version != null ? version : "unknown", files);
+    }
+
+    /** Adds one client's builds and maps, found under {@code directory}, with its version as their ETag. */
+    private static void addFiles(ClassLoader loader, String directory, List<String> names, byte[] main, String version,
+                                 Map<String, StaticFile> files) {
+        // Without a version, a digest of the main file still changes whenever the bundle does.
+        String etag = version != null ? "\"" + version + "\"" : StaticFile.of(names.get(0), main).etag();
+        for (String name : names) {
+            String resource = RESOURCE_DIRECTORY + directory + name;
+            byte[] source = name.equals(names.get(0)) ? main : read(loader, resource);
+            if (source != null) {
+                files.put(directory + name, new StaticFile(source, "application/javascript; charset=utf-8", etag));
+            }
+            byte[] map = read(loader, resource + ".map");
+            if (map != null) {
+                files.put(directory + name + ".map", new StaticFile(map, "application/json; charset=utf-8", etag));
+            }
+        }
     }
 
     /** @return the socket.io-client version served (its {@code package.json}), or {@code "unknown"}. */

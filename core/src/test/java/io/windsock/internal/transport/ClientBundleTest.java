@@ -64,6 +64,30 @@ class ClientBundleTest {
     }
 
     @Test
+    void servesTheTwoXClientAtItsOwnPathWithItsOwnVersion() throws Exception {
+        TransportConfig config = serving(classpath(Map.of(
+                "io/windsock/client/socket.io.js", JS,
+                "io/windsock/client/package.json", "{\"version\":\"4.8.4\"}",
+                "io/windsock/client/v2/socket.io.js", "/* 2.x */",
+                "io/windsock/client/v2/socket.io.js.map", "{}",
+                "io/windsock/client/v2/package.json", "{\"version\":\"2.5.0\"}")), "/socket.io/", null);
+        Response v2 = HttpExchange.send(config, GET, "/socket.io/v2/socket.io.js");
+        assertEquals(200, v2.status());
+        assertEquals("/* 2.x */", v2.text());
+        assertEquals(JS_TYPE, v2.contentType());
+        assertEquals("\"2.5.0\"", v2.etag());
+        assertEquals("application/json; charset=utf-8",
+                HttpExchange.send(config, GET, "/socket.io/v2/socket.io.js.map").contentType());
+        assertEquals("\"4.8.4\"", HttpExchange.send(config, GET, "/socket.io/socket.io.js").etag());
+    }
+
+    @Test
+    void withoutTheTwoXClientItsPathIsNotServed() throws Exception {
+        ClientBundle bundle = ClientBundle.load(fullBundle(), "/socket.io/", null);
+        assertTrue(bundle.fileNames().stream().noneMatch(name -> name.startsWith("v2/")), bundle.fileNames()::toString);
+    }
+
+    @Test
     void aMatchingIfNoneMatchGets304() throws Exception {
         TransportConfig config = serving(fullBundle(), "/socket.io/", null);
         for (String tag : List.of("\"4.8.4\"", "W/\"4.8.4\"", "\"1.0\", \"4.8.4\"")) {
