@@ -20,6 +20,8 @@
 //       value: that attribute of every match
 //   {"op":"screenshot","page":"alice","path":"/abs/path.png"}
 //   {"op":"close","page":"alice"}                                    closes the tab (its socket goes)
+//   {"op":"evaluate","page":"alice","script":"..."}   value: the script's result (a promise is awaited),
+//                                                     as JSON
 // Selectors are Playwright's: CSS plus :has-text("..."), :text-is("...") and the like.
 import { chromium } from 'playwright-core';
 import { commands, out, params } from '../lib/wire.js';
@@ -84,6 +86,7 @@ const operations = {
   attributes: ({ page, selector, name }) => pageOf(page).locator(selector)
     .evaluateAll((nodes, attr) => nodes.map((n) => n.getAttribute(attr)), name),
   screenshot: ({ page, path }) => pageOf(page).screenshot({ path }).then(() => path),
+  evaluate: ({ page, script }) => pageOf(page).evaluate(script),
   async close({ page }) {
     await pageOf(page).close({ runBeforeUnload: false });
     pages.delete(page);

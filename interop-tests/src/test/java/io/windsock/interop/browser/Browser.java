@@ -150,6 +150,11 @@ final class Browser implements AutoCloseable {
             return List.of(Json.MAPPER.convertValue(call("texts", name, "selector", selector), String[].class));
         }
 
+        /** @return what a script evaluated in the page gives (a promise is awaited), as JSON */
+        JsonNode evaluate(String script) {
+            return call("evaluate", name, "script", script);
+        }
+
         void screenshot(Path file) {
             call("screenshot", name, "path", file.toAbsolutePath().toString());
         }

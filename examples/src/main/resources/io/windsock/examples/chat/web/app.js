@@ -130,11 +130,30 @@ $('composer').addEventListener('submit', (e) => {
     line.querySelector('.tick').title = failed ? (reply && reply.error) || 'no answer from the server' : 'delivered';
   };
   if (to) {
-    socket.timeout(5000).emit('private message', to, text, acked);
+    emitAcked(5000, 'private message', to, text, acked);
   } else {
-    socket.timeout(5000).emit('chat message', text, acked);
+    emitAcked(5000, 'chat message', text, acked);
   }
 });
+
+// An emit whose callback gets (err, reply): socket.timeout() in 4.x; 2.x has none, so a timer stands in.
+function emitAcked(ms, event, ...args) {
+  const done = args.pop();
+  if (socket.timeout) {
+    socket.timeout(ms).emit(event, ...args, done);
+    return;
+  }
+  let settled = false;
+  const settle = (err, reply) => {
+    if (!settled) {
+      settled = true;
+      clearTimeout(timer);
+      done(err, reply);
+    }
+  };
+  const timer = setTimeout(() => settle(new Error('operation has timed out')), ms);
+  socket.emit(event, ...args, (reply) => settle(null, reply));
+}
 
 socket.on('chat message', (m) => m.room === state.room && message(m));
 socket.on('private message', (m) => message({ ...m, private: true }));
