@@ -49,7 +49,7 @@ class EngineIoV3WireTest {
         Matcher sid = SID.matcher(body);
         assertTrue(sid.find(), body);
         String expected = "0{\"sid\":\"" + sid.group(1) + "\",\"upgrades\":[\"websocket\"],\"pingInterval\":25000,"
-                + "\"pingTimeout\":20000}";
+                + "\"pingTimeout\":20000,\"maxPayload\":1000000}";
         assertTrue(body.startsWith(expected.length() + ":" + expected), body);
         assertEquals("text/plain; charset=UTF-8", open.headers().firstValue("content-type").orElse(""));
         String rest = body.substring(body.indexOf(':') + 1 + expected.length());

@@ -68,8 +68,8 @@ public interface EngineCodec {
     List<EnginePacket> decodePayload(byte[] body, boolean octetStream, int maxPackets) throws EngineDecodeException;
 
     /**
-     * The data of the OPEN packet that answers a handshake (v4: {@code sid, upgrades, pingInterval,
-     * pingTimeout, maxPayload}; v3 has no {@code maxPayload}).
+     * The data of the OPEN packet that answers a handshake: {@code sid, upgrades, pingInterval,
+     * pingTimeout, maxPayload} (v3 too, as engine.io 6 sends it).
      *
      * @param upgrades the transports the client may upgrade to, e.g. {@code ["websocket"]} or none
      */

@@ -18,7 +18,8 @@ import java.util.List;
  *     {@code b64=1}) frames each packet as {@code <0|1><length digits as bytes 0-9><0xFF><packet>}: 0 for
  *     a text packet in UTF-8 (its length in bytes), 1 for a binary one (its type byte, then the data).</li>
  * </ul>
- * The OPEN packet has no {@code maxPayload}.
+ * The OPEN packet carries {@code maxPayload} as engine.io 6 sends it to v3 clients too (they ignore it;
+ * the v3 protocol suite expects it).
  */
 public final class EngineCodecV3 implements EngineCodec {
     public static final EngineCodecV3 INSTANCE = new EngineCodecV3();
@@ -38,12 +39,7 @@ public final class EngineCodecV3 implements EngineCodec {
     @Override
     public String handshake(String sid, List<String> upgrades, long pingIntervalMillis, long pingTimeoutMillis,
                             long maxPayload) {
-        StringBuilder upgradeList = new StringBuilder("[");
-        for (String upgrade : upgrades) {
-            upgradeList.append(upgradeList.length() > 1 ? ",\"" : "\"").append(upgrade).append('"');
-        }
-        return "{\"sid\":\"" + sid + "\",\"upgrades\":" + upgradeList.append(']')
-                + ",\"pingInterval\":" + pingIntervalMillis + ",\"pingTimeout\":" + pingTimeoutMillis + "}";
+        return EngineCodecV4.INSTANCE.handshake(sid, upgrades, pingIntervalMillis, pingTimeoutMillis, maxPayload);
     }
 
     @Override

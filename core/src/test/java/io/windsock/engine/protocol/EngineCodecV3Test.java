@@ -18,12 +18,12 @@ class EngineCodecV3Test {
     private static final EngineCodecV3 CODEC = EngineCodecV3.INSTANCE;
 
     @Test
-    void openPacketHasNoMaxPayload() {
+    void openPacketAsEngineIo6SendsIt() {
         assertEquals(3, CODEC.protocol());
-        assertEquals("{\"sid\":\"abc\",\"upgrades\":[\"websocket\"],\"pingInterval\":25000,\"pingTimeout\":20000}",
-                CODEC.handshake("abc", List.of("websocket"), 25000, 20000, 1_000_000));
-        assertEquals("{\"sid\":\"abc\",\"upgrades\":[],\"pingInterval\":1,\"pingTimeout\":2}",
-                CODEC.handshake("abc", List.of(), 1, 2, 1_000_000));
+        assertEquals("{\"sid\":\"abc\",\"upgrades\":[\"websocket\"],\"pingInterval\":25000,\"pingTimeout\":20000,"
+                + "\"maxPayload\":1000000}", CODEC.handshake("abc", List.of("websocket"), 25000, 20000, 1_000_000));
+        assertEquals("{\"sid\":\"abc\",\"upgrades\":[],\"pingInterval\":1,\"pingTimeout\":2,\"maxPayload\":64}",
+                CODEC.handshake("abc", List.of(), 1, 2, 64));
     }
 
     // ---- WebSocket frames ----
