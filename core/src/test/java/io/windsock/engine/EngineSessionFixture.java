@@ -1,5 +1,6 @@
 package io.windsock.engine;
 
+import io.windsock.engine.protocol.EngineCodec;
 import io.windsock.engine.protocol.EngineCodecV4;
 import io.windsock.engine.protocol.EnginePacket;
 import java.net.InetSocketAddress;
@@ -19,13 +20,18 @@ abstract class EngineSessionFixture {
 
     /** Opens a session through a server with these options (one server per options object). */
     EngineSession open(EngineOptions options, FakeTransport transport) {
+        return open(options, transport, EngineCodecV4.INSTANCE);
+    }
+
+    /** Opens a session of another Engine.IO revision. */
+    EngineSession open(EngineOptions options, FakeTransport transport, EngineCodec codec) {
         if (server == null || server.options() != options) {
             server = new EngineServer(options, session -> {
                 handler.connected.add(session);
                 session.setHandler(handler);
             });
         }
-        EngineSession session = server.open(request(transport.name()), EngineCodecV4.INSTANCE, transport, scheduler);
+        EngineSession session = server.open(request(transport.name()), codec, transport, scheduler);
         transport.bind(session);
         return session;
     }
