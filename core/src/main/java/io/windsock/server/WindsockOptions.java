@@ -28,7 +28,8 @@ import javax.net.ssl.SSLException;
  * <caption>Defaults</caption>
  * <tr><td>host, port</td><td>{@code 0.0.0.0}, 8001 (0 picks a free port)</td></tr>
  * <tr><td>path</td><td>{@code /socket.io/}</td></tr>
- * <tr><td>engine</td><td>{@link EngineOptions#DEFAULT}: ping 25 s / 20 s, 1 MB buffer, both transports</td></tr>
+ * <tr><td>engine</td><td>{@link EngineOptions#DEFAULT}: ping 25 s / 20 s, 1 MB buffer, both transports,
+ *     Engine.IO v3 clients (socket.io-client 2.x) served ({@link EngineOptions#allowEIO3()})</td></tr>
  * <tr><td>cors</td><td>none (same-origin only)</td></tr>
  * <tr><td>checkWebSocketOrigin</td><td>on: a WebSocket from a page of another origin that {@code cors} does
  *     not allow is refused with 403 (see {@link Builder#checkWebSocketOrigin})</td></tr>
@@ -563,7 +564,9 @@ public final class WindsockOptions {
          * {@code <script src="/socket.io/socket.io.js">}. ETag (the client's version) with 304,
          * {@code Cache-Control: public, max-age=0}, compressed when {@link #httpCompression} is on.
          * Needs the {@code io.windsock:windsock-client-bundle} jar on the classpath (it holds the
-         * npm {@code socket.io-client} files); without it, starting the server fails. Default off.
+         * npm {@code socket.io-client} files); without it, starting the server fails. The jar also holds
+         * socket.io-client 2.x, for pages that speak Engine.IO v3: {@code /socket.io/v2/socket.io.js}.
+         * Default off.
          */
         public Builder serveClient(boolean on) {
             this.serveClient = on;
