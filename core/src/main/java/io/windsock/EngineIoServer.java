@@ -1,9 +1,9 @@
 package io.windsock;
 
 import io.windsock.engine.EngineRequest;
-import io.windsock.engine.EngineServer;
-import io.windsock.engine.EngineSession;
-import io.windsock.engine.protocol.EnginePacket;
+import io.windsock.internal.engine.EngineServer;
+import io.windsock.internal.engine.EngineSession;
+import io.windsock.internal.engine.codec.EnginePacket;
 import io.windsock.internal.exec.HandlerExecutors;
 import io.windsock.internal.exec.SerialExecutor;
 import io.windsock.internal.transport.HttpFallback;

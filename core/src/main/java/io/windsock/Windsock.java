@@ -3,7 +3,7 @@ package io.windsock;
 import io.windsock.connection.ConnectionOptions;
 import io.windsock.connection.Connections;
 import io.windsock.connection.SocketConnection;
-import io.windsock.engine.EngineServer;
+import io.windsock.internal.engine.EngineServer;
 import io.windsock.internal.exec.HandlerExecutors;
 import io.windsock.internal.exec.SerialExecutor;
 import io.windsock.internal.server.SocketIoServer;

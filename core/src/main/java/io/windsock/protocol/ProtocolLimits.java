@@ -1,5 +1,7 @@
 package io.windsock.protocol;
 
+import io.windsock.internal.protocol.SocketDecodeException;
+
 /**
  * Bounds the decoder enforces on every incoming packet; anything past them fails with a
  * {@link SocketDecodeException} naming the limit.

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.windsock.engine.protocol.EnginePacket;
+import io.windsock.internal.engine.codec.EnginePacket;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.server.Ack;
 import io.windsock.server.ConnectionStateRecovery;

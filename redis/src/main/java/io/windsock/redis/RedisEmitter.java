@@ -8,7 +8,7 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.windsock.adapter.BroadcastOptions;
-import io.windsock.protocol.SocketPacketDecoder;
+import io.windsock.internal.protocol.SocketPacketDecoder;
 import io.windsock.redis.internal.Messages;
 import io.windsock.redis.internal.RequestType;
 import io.windsock.redis.internal.WireCodec;

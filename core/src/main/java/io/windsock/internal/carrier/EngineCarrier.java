@@ -1,9 +1,9 @@
 package io.windsock.internal.carrier;
 
 import io.windsock.engine.EngineRequest;
-import io.windsock.engine.EngineScheduler;
-import io.windsock.engine.EngineSession;
-import io.windsock.protocol.SocketDecodeException;
+import io.windsock.internal.engine.EngineScheduler;
+import io.windsock.internal.engine.EngineSession;
+import io.windsock.internal.protocol.SocketDecodeException;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.server.DisconnectReason;
 

@@ -1,6 +1,6 @@
 package io.windsock.internal.carrier;
 
-import io.windsock.engine.protocol.EnginePacket;
+import io.windsock.internal.engine.codec.EnginePacket;
 import java.util.List;
 
 /**

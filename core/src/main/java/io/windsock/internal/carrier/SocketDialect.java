@@ -1,7 +1,7 @@
 package io.windsock.internal.carrier;
 
 import io.windsock.adapter.EncodedPacket;
-import io.windsock.protocol.SocketDecodeException;
+import io.windsock.internal.protocol.SocketDecodeException;
 import io.windsock.protocol.SocketPacket;
 import java.util.Map;
 

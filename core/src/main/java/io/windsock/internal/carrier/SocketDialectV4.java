@@ -2,7 +2,7 @@ package io.windsock.internal.carrier;
 
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.windsock.adapter.EncodedPacket;
-import io.windsock.protocol.SocketDecodeException;
+import io.windsock.internal.protocol.SocketDecodeException;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.protocol.SocketPacketType;
 import java.util.ArrayList;

@@ -1,12 +1,12 @@
 package io.windsock.internal.carrier;
 
-import io.windsock.engine.protocol.EnginePacket;
-import io.windsock.protocol.JsonCodec;
+import io.windsock.internal.engine.codec.EnginePacket;
+import io.windsock.internal.protocol.JsonCodec;
 import io.windsock.protocol.ProtocolLimits;
-import io.windsock.protocol.SocketDecodeException;
+import io.windsock.internal.protocol.SocketDecodeException;
 import io.windsock.protocol.SocketPacket;
-import io.windsock.protocol.SocketPacketDecoder;
-import io.windsock.protocol.SocketPacketEncoder;
+import io.windsock.internal.protocol.SocketPacketDecoder;
+import io.windsock.internal.protocol.SocketPacketEncoder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.windsock.protocol.JsonCodec;
+import io.windsock.internal.protocol.JsonCodec;
 import io.windsock.protocol.ProtocolLimits;
 import java.io.IOException;
 import java.io.StringWriter;

@@ -1,12 +1,12 @@
 package io.windsock.internal.server;
 
 import io.windsock.adapter.EncodedPacket;
-import io.windsock.engine.EngineScheduler;
+import io.windsock.internal.engine.EngineScheduler;
 import io.windsock.internal.carrier.Carrier;
 import io.windsock.internal.carrier.Frames;
 import io.windsock.internal.carrier.SocketDialect;
 import io.windsock.internal.log.LogSafe;
-import io.windsock.protocol.SocketDecodeException;
+import io.windsock.internal.protocol.SocketDecodeException;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.protocol.SocketPacketType;
 import io.windsock.server.ClientError;

@@ -1,6 +1,6 @@
 package io.windsock.internal.server;
 
-import io.windsock.protocol.SocketPacketDecoder;
+import io.windsock.internal.protocol.SocketPacketDecoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -1,7 +1,7 @@
 package io.windsock.internal.server;
 
 import io.windsock.adapter.BroadcastAckHandler;
-import io.windsock.engine.EngineScheduler;
+import io.windsock.internal.engine.EngineScheduler;
 import io.windsock.server.DisconnectReason;
 import java.util.List;
 import java.util.Map;

@@ -7,7 +7,7 @@ import io.windsock.adapter.EncodedPacket;
 import io.windsock.adapter.LocalSocket;
 import io.windsock.adapter.PersistedSession;
 import io.windsock.adapter.SocketDetails;
-import io.windsock.engine.EngineScheduler;
+import io.windsock.internal.engine.EngineScheduler;
 import io.windsock.internal.carrier.Frames;
 import io.windsock.internal.carrier.SocketDialect;
 import io.windsock.internal.exec.SerialExecutor;

@@ -1,7 +1,7 @@
 package io.windsock.internal.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.windsock.engine.EngineSession;
+import io.windsock.internal.engine.EngineSession;
 import io.windsock.internal.carrier.Carrier;
 import io.windsock.internal.carrier.EngineCarrier;
 import io.windsock.internal.carrier.SocketDialectV4;

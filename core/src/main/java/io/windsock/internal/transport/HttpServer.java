@@ -17,7 +17,7 @@ import io.netty.handler.codec.compression.StandardCompressionOptions;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.windsock.engine.EngineServer;
+import io.windsock.internal.engine.EngineServer;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 

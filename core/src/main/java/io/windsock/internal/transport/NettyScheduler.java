@@ -1,7 +1,7 @@
 package io.windsock.internal.transport;
 
 import io.netty.channel.EventLoop;
-import io.windsock.engine.EngineScheduler;
+import io.windsock.internal.engine.EngineScheduler;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.windsock.adapter.EncodedPacket;
-import io.windsock.engine.protocol.EnginePacket;
+import io.windsock.internal.engine.codec.EnginePacket;
 import io.windsock.internal.json.JacksonJsonCodec;
 import io.windsock.protocol.ProtocolLimits;
 import io.windsock.protocol.SocketPacket;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.windsock.connection.Connections;
 import io.windsock.connection.Event;
 import io.windsock.connection.SocketConnection;
-import io.windsock.engine.protocol.EnginePacket;
+import io.windsock.internal.engine.codec.EnginePacket;
 import io.windsock.server.Socket;
 import io.windsock.server.WindsockOptions;
 import java.nio.ByteBuffer;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.windsock.engine.protocol.EnginePacket;
+import io.windsock.internal.engine.codec.EnginePacket;
 import io.windsock.server.ConnectError;
 import io.windsock.server.Namespace;
 import io.windsock.server.RemoteSocket;

@@ -1,13 +1,13 @@
 package io.windsock.internal.server;
 
 import io.windsock.engine.EngineRequest;
-import io.windsock.engine.EngineScheduler;
-import io.windsock.engine.EngineServer;
-import io.windsock.engine.EngineSession;
-import io.windsock.engine.EngineTransport;
-import io.windsock.engine.protocol.EngineCodecV4;
-import io.windsock.engine.protocol.EnginePacket;
-import io.windsock.engine.protocol.EnginePacketType;
+import io.windsock.internal.engine.EngineScheduler;
+import io.windsock.internal.engine.EngineServer;
+import io.windsock.internal.engine.EngineSession;
+import io.windsock.internal.engine.EngineTransport;
+import io.windsock.internal.engine.codec.EngineCodecV4;
+import io.windsock.internal.engine.codec.EnginePacket;
+import io.windsock.internal.engine.codec.EnginePacketType;
 import io.windsock.server.Socket;
 import io.windsock.server.WindsockOptions;
 import java.net.InetSocketAddress;

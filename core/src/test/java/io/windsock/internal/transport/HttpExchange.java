@@ -10,7 +10,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.windsock.engine.EngineOptions;
-import io.windsock.engine.EngineServer;
+import io.windsock.internal.engine.EngineServer;
 import io.windsock.server.AllowRequest;
 import io.windsock.server.CorsOptions;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package io.windsock.benchmarks.jmh;
 
-import io.windsock.engine.protocol.EngineCodecV4;
-import io.windsock.engine.protocol.EngineDecodeException;
-import io.windsock.engine.protocol.EnginePacket;
+import io.windsock.internal.engine.codec.EngineCodecV4;
+import io.windsock.internal.engine.codec.EngineDecodeException;
+import io.windsock.internal.engine.codec.EnginePacket;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

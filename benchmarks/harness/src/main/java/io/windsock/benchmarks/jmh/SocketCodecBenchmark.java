@@ -2,10 +2,10 @@ package io.windsock.benchmarks.jmh;
 
 import io.windsock.internal.json.JacksonJsonCodec;
 import io.windsock.protocol.ProtocolLimits;
-import io.windsock.protocol.SocketDecodeException;
+import io.windsock.internal.protocol.SocketDecodeException;
 import io.windsock.protocol.SocketPacket;
-import io.windsock.protocol.SocketPacketDecoder;
-import io.windsock.protocol.SocketPacketEncoder;
+import io.windsock.internal.protocol.SocketPacketDecoder;
+import io.windsock.internal.protocol.SocketPacketEncoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

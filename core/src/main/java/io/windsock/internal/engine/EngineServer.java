@@ -1,0 +1,82 @@
+package io.windsock.internal.engine;
+
+import io.windsock.engine.EngineOptions;
+import io.windsock.engine.EngineRequest;
+import io.windsock.internal.engine.codec.EngineCodec;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The session table of an Engine.IO server: opens sessions at handshake, finds them by id, and
+ * closes them all at shutdown. Knows nothing of HTTP; the network layer calls it. Thread-safe.
+ */
+public final class EngineServer {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final EngineOptions options;
+    private final Consumer<EngineSession> onConnection;
+    private final Map<String, EngineSession> sessions = new ConcurrentHashMap<>();
+
+    /**
+     * @param onConnection called on the new session's scheduler thread right after the handshake,
+     *                     before any client message; it sets the session's handler
+     */
+    public EngineServer(EngineOptions options, Consumer<EngineSession> onConnection) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.onConnection = Objects.requireNonNull(onConnection, "onConnection");
+    }
+
+    public EngineOptions options() {
+        return options;
+    }
+
+    /**
+     * Opens a session on its first transport and sends the OPEN packet. Call on {@code scheduler}'s thread.
+     */
+    public EngineSession open(EngineRequest request, EngineCodec codec, EngineTransport transport,
+                              EngineScheduler scheduler) {
+        String id;
+        EngineSession session;
+        do {
+            id = newId();
+            String sid = id;
+            session = new EngineSession(id, codec, options, scheduler, request, transport, () -> sessions.remove(sid));
+        } while (sessions.putIfAbsent(id, session) != null);
+        session.open();
+        onConnection.accept(session);
+        return session;
+    }
+
+    /** @return the open (or closing) session with this id, or {@code null}. */
+    public EngineSession session(String id) {
+        return id == null ? null : sessions.get(id);
+    }
+
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    public Collection<EngineSession> sessions() {
+        return new ArrayList<>(sessions.values());
+    }
+
+    /** Closes every session with "server shutting down". */
+    public void shutdown() {
+        for (EngineSession session : sessions()) {
+            session.shutdown();
+        }
+    }
+
+    /** 15 random bytes as 20 URL-safe base64 characters, like the Node server's ids. */
+    static String newId() {
+        byte[] bytes = new byte[15];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}

@@ -1,0 +1,80 @@
+package io.windsock.internal.engine;
+
+import io.windsock.internal.engine.codec.EnginePacket;
+import java.util.Collection;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The bytes a session holds for its client (queued packets not yet handed to a transport), and the bound
+ * on them together with what the transport itself still holds. Thread-safe: packets are reserved on any
+ * thread and released on the session's thread.
+ *
+ * <p>Invariant: {@link #held()} is the sum of {@link EnginePacket#byteSize()} over every packet reserved
+ * or added and not yet released. A reservation is all or nothing, and is refused before the packet is
+ * queued anywhere, so a packet that cannot fit never costs the server more than the reference to it.
+ */
+final class OutboundBudget {
+    private final long limit;
+    private final AtomicLong held = new AtomicLong();
+
+    OutboundBudget(long limit) {
+        this.limit = limit;
+    }
+
+    /** @return the bound (the engine option {@code maxPendingOutboundBytes}). */
+    long limit() {
+        return limit;
+    }
+
+    /** @return the bytes of packets reserved and not yet released. Any thread. */
+    long held() {
+        return held.get();
+    }
+
+    /**
+     * Reserves {@code bytes} unless they would take the client past the bound.
+     *
+     * @param elsewhere what the transport still holds for this client (an estimate read just before)
+     * @return whether the bytes were reserved; when false, nothing was
+     */
+    boolean tryReserve(long bytes, long elsewhere) {
+        while (true) {
+            long current = held.get();
+            long next = current + bytes;
+            if (next + elsewhere > limit) {
+                return false;
+            }
+            if (held.compareAndSet(current, next)) {
+                return true;
+            }
+        }
+    }
+
+    /** Counts bytes the session itself queues (its heartbeat and control packets), which are never refused. */
+    void add(long bytes) {
+        held.addAndGet(bytes);
+    }
+
+    /** The packets left the session (handed to the transport, or dropped at close). */
+    void release(long bytes) {
+        long now = held.addAndGet(-bytes);
+        assert now >= 0 : "released more than was held: " + now;
+    }
+
+    /** @return why {@code bytes} were refused, for the close's description (the log). */
+    String describeRefusal(long bytes, long elsewhere) {
+        if (bytes > limit) {
+            return "packet of " + bytes + " bytes larger than maxPendingOutboundBytes (" + limit + ")";
+        }
+        return "client too slow: " + (held() + elsewhere) + " bytes pending, " + bytes + " more refused (limit "
+                + limit + ")";
+    }
+
+    static long sizeOf(Collection<EnginePacket> packets) {
+        long total = 0;
+        for (EnginePacket packet : packets) {
+            total += packet.byteSize();
+        }
+        return total;
+    }
+}

@@ -1,0 +1,70 @@
+package io.windsock.internal.engine;
+
+import io.windsock.internal.engine.codec.EnginePacket;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Engine.IO v4's heartbeat: the server sends PING every pingInterval and closes the session with
+ * "ping timeout" when no PONG follows within pingTimeout. A PING from the client is a protocol error.
+ */
+final class ServerPingHeartbeat implements Heartbeat {
+    private final Session session;
+    private EngineScheduler.Cancellable pingIntervalTimer = EngineScheduler.Cancellable.NONE;
+    private EngineScheduler.Cancellable pingTimeoutTimer = EngineScheduler.Cancellable.NONE;
+
+    ServerPingHeartbeat(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public void start() {
+        schedulePing();
+    }
+
+    @Override
+    public void onPacket(EnginePacket packet) {
+        switch (packet.type()) {
+            case PONG -> {
+                pingTimeoutTimer.cancel();
+                schedulePing();
+            }
+            case PING -> session.fail("transport error", "invalid heartbeat direction");
+            default -> throw new IllegalArgumentException("not a heartbeat packet: " + packet.type());
+        }
+    }
+
+    @Override
+    public void onClosing() {
+        // The close timer replaces the heartbeat: a later ping would cancel it and end the session
+        // with "ping timeout" instead of "forced close".
+        pingIntervalTimer.cancel();
+    }
+
+    @Override
+    public void stop() {
+        pingIntervalTimer.cancel();
+        pingTimeoutTimer.cancel();
+    }
+
+    private void schedulePing() {
+        pingIntervalTimer.cancel();
+        pingIntervalTimer = session.scheduler().schedule(() -> {
+            session.sendControl(EnginePacket.PING);
+            resetPingTimeout();
+        }, session.options().pingInterval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void resetPingTimeout() {
+        pingTimeoutTimer.cancel();
+        pingTimeoutTimer = session.scheduler().schedule(() -> {
+            if (session.isReadingSuspended()) {
+                // The pong may be waiting unread behind the paused input: ping again rather than
+                // blame the client (the pings also keep the connection from looking idle).
+                session.sendControl(EnginePacket.PING);
+                resetPingTimeout();
+            } else {
+                session.fail("ping timeout", null);
+            }
+        }, session.options().pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,134 @@
+package io.windsock.internal.engine;
+
+import io.windsock.internal.engine.codec.EngineCodec;
+import io.windsock.internal.engine.codec.EnginePacket;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The packets on their way to one session's client, counted against its {@link OutboundBudget}:
+ * queued from any thread, moved to a write buffer on the session's scheduler thread, taken from there
+ * in batches for the transport. Methods say which thread they are for.
+ */
+final class SessionOutbox {
+    /** Packets sent from any thread, moved to {@link #buffer} on the scheduler thread. */
+    private final Queue<EnginePacket> queued = new ConcurrentLinkedQueue<>();
+    /** Counts the bytes of {@link #queued} and {@link #buffer}; refuses packets past the bound. */
+    private final OutboundBudget budget;
+    /** Set once by the packet that would have crossed the bound: later packets are refused, the session closes. */
+    private final AtomicBoolean overflowed = new AtomicBoolean();
+    /** Packets waiting for the transport. Scheduler thread. */
+    private final ArrayDeque<EnginePacket> buffer = new ArrayDeque<>();
+
+    SessionOutbox(long maxPendingBytes) {
+        this.budget = new OutboundBudget(maxPendingBytes);
+    }
+
+    /**
+     * Any thread: reserves room for {@code bytes} about to be queued.
+     *
+     * @param transportPending the bytes the transport holds, which count too
+     * @return {@code null} when reserved; otherwise why not: {@code ""} when the bound was crossed
+     *         before, else (this once) the description of the refusal that starts dropping the client
+     */
+    String reserve(long bytes, long transportPending) {
+        if (overflowed.get()) {
+            return "";
+        }
+        if (budget.tryReserve(bytes, transportPending)) {
+            return null;
+        }
+        return overflowed.compareAndSet(false, true) ? budget.describeRefusal(bytes, transportPending) : "";
+    }
+
+    /** Any thread: queues packets reserved with {@link #reserve}. */
+    void add(EnginePacket packet) {
+        queued.add(packet);
+    }
+
+    /** Any thread: queues packets reserved with {@link #reserve}. */
+    void addAll(List<EnginePacket> packets) {
+        queued.addAll(packets);
+    }
+
+    /** @return whether a packet was once refused at the bound. Any thread. */
+    boolean overflowed() {
+        return overflowed.get();
+    }
+
+    /** @return the bytes queued and buffered. Any thread. */
+    long held() {
+        return budget.held();
+    }
+
+    /** Moves what was queued to the write buffer, or drops it (releasing its bytes) once closed. Scheduler thread. */
+    void drain(boolean closed) {
+        EnginePacket packet;
+        while ((packet = queued.poll()) != null) {
+            if (!closed) {
+                buffer.add(packet);
+            } else {
+                budget.release(packet.byteSize());
+            }
+        }
+    }
+
+    /** Buffers a packet of the session's own (OPEN, PING): counted, never refused. Scheduler thread. */
+    void addControl(EnginePacket packet) {
+        budget.add(packet.byteSize());
+        buffer.add(packet);
+    }
+
+    /** @return whether the write buffer is empty. Scheduler thread. */
+    boolean isEmpty() {
+        return buffer.isEmpty();
+    }
+
+    /**
+     * Takes the next batch for the transport: everything for a WebSocket; for a poll response as many as
+     * fit in {@code pollCap} bytes of {@code codec}'s payload, at least one (a larger packet goes alone;
+     * the rest waits for the next poll). Call {@link #sent} once the transport has counted them.
+     * Scheduler thread; the buffer is not empty.
+     */
+    List<EnginePacket> take(boolean polling, EngineCodec codec, long pollCap) {
+        if (buffer.size() == 1) {
+            return List.of(buffer.poll());  // the common case: one event, no copy of the deque
+        }
+        if (!polling) {
+            List<EnginePacket> packets = new ArrayList<>(buffer);
+            buffer.clear();
+            return packets;
+        }
+        List<EnginePacket> packets = new ArrayList<>();
+        long bytes = 0;
+        EnginePacket next;
+        while ((next = buffer.peek()) != null) {
+            long more = codec.payloadBytes(next, packets.isEmpty());
+            if (!packets.isEmpty() && bytes + more > pollCap) {
+                break;
+            }
+            packets.add(buffer.poll());
+            bytes += more;
+        }
+        return packets;
+    }
+
+    /**
+     * Releases a batch the transport now counts (released after, so that no moment counts it nowhere).
+     * Scheduler thread.
+     */
+    void sent(List<EnginePacket> packets) {
+        budget.release(OutboundBudget.sizeOf(packets));
+    }
+
+    /** The session closed: drops and releases everything; later packets are dropped by {@link #drain}. Scheduler thread. */
+    void clear() {
+        budget.release(OutboundBudget.sizeOf(buffer));
+        buffer.clear();
+        drain(true);
+    }
+}

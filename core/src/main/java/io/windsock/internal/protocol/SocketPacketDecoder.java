@@ -1,0 +1,206 @@
+package io.windsock.internal.protocol;
+
+import io.windsock.protocol.ProtocolLimits;
+import io.windsock.protocol.SocketPacket;
+import io.windsock.protocol.SocketPacketType;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Decodes Socket.IO v5 packets for one client. Stateful: a binary packet is followed by its
+ * attachments, which {@link #addBinary} collects before the packet is complete. Not thread-safe;
+ * one instance per client, used from one thread at a time.
+ */
+public final class SocketPacketDecoder {
+    /** Event names a client may not emit: they are the sockets' own lifecycle events. */
+    public static final Set<String> RESERVED_EVENTS =
+            Set.of("connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener");
+
+    private final JsonCodec json;
+    private final ProtocolLimits limits;
+
+    /** The binary packet being reassembled, or null. */
+    private SocketPacket pending;
+    private List<byte[]> pendingAttachments;
+    private int expectedAttachments;
+
+    public SocketPacketDecoder(JsonCodec json, ProtocolLimits limits) {
+        this.json = Objects.requireNonNull(json, "json");
+        this.limits = Objects.requireNonNull(limits, "limits");
+    }
+
+    /**
+     * Decodes a text packet.
+     *
+     * @return the packet, or {@code null} when it is a binary packet that awaits attachments
+     */
+    public SocketPacket decode(String text) throws SocketDecodeException {
+        if (pending != null) {
+            throw new SocketDecodeException(SocketDecodeException.Reason.UNEXPECTED_TEXT,
+                    "got a text packet while reconstructing a binary packet");
+        }
+        int length = text.length();
+        if (length == 0) {
+            throw new SocketDecodeException(SocketDecodeException.Reason.EMPTY_PACKET, "empty packet");
+        }
+        if (length > limits.maxPacketLength()) {
+            throw new SocketDecodeException(SocketDecodeException.Reason.PACKET_TOO_LARGE,
+                    "packet of " + length + " characters exceeds " + limits.maxPacketLength());
+        }
+        SocketPacketType type = SocketPacketType.fromCode(text.charAt(0));
+        if (type == null) {
+            throw new SocketDecodeException(SocketDecodeException.Reason.UNKNOWN_TYPE, "unknown packet type");
+        }
+        int i = 1;
+        int attachments = 0;
+        if (type.isBinary()) {
+            int dash = text.indexOf('-', i);
+            if (dash <= i || !allDigits(text, i, dash) || dash - i > 9) {
+                throw new SocketDecodeException(SocketDecodeException.Reason.ILLEGAL_ATTACHMENTS, "illegal attachments");
+            }
+            attachments = Integer.parseInt(text, i, dash, 10);
+            if (attachments > limits.maxAttachments()) {
+                throw new SocketDecodeException(SocketDecodeException.Reason.TOO_MANY_ATTACHMENTS,
+                        attachments + " attachments exceed the limit of " + limits.maxAttachments());
+            }
+            i = dash + 1;
+        }
+        String namespace = "/";
+        if (i < length && text.charAt(i) == '/') {
+            int comma = text.indexOf(',', i);
+            int end = comma < 0 ? length : comma;
+            namespace = text.substring(i, end);
+            i = comma < 0 ? length : comma + 1;
+        }
+        long id = SocketPacket.NO_ID;
+        if (i < length && isDigit(text.charAt(i))) {
+            int start = i;
+            while (i < length && isDigit(text.charAt(i))) {
+                i++;
+            }
+            if (i - start > limits.maxAckIdDigits()) {
+                throw new SocketDecodeException(SocketDecodeException.Reason.ACK_ID_TOO_LONG,
+                        "ack id of " + (i - start) + " digits exceeds " + limits.maxAckIdDigits());
+            }
+            id = Long.parseLong(text, start, i, 10);
+        }
+        Object data = null;
+        if (i < length) {
+            try {
+                data = json.read(text.substring(i));
+            } catch (JsonCodec.LimitExceeded e) {
+                throw new SocketDecodeException(SocketDecodeException.Reason.JSON_LIMIT, e.getMessage());
+            } catch (IOException | RuntimeException e) {
+                throw new SocketDecodeException(SocketDecodeException.Reason.INVALID_JSON, "invalid JSON payload");
+            }
+            if (!isPayloadValid(type, data)) {
+                throw new SocketDecodeException(SocketDecodeException.Reason.INVALID_PAYLOAD,
+                        "invalid payload for " + type);
+            }
+        } else if (type.isEvent() || type.isAck()) {
+            throw new SocketDecodeException(SocketDecodeException.Reason.INVALID_PAYLOAD, "missing payload for " + type);
+        }
+        SocketPacket packet = new SocketPacket(type, namespace, id, data);
+        if (type.isBinary() && attachments > 0) {
+            pending = packet;
+            expectedAttachments = attachments;
+            pendingAttachments = new ArrayList<>(attachments);
+            return null;
+        }
+        return type.isBinary() ? reconstruct(packet, List.of()) : packet;
+    }
+
+    /**
+     * Adds one binary attachment to the packet being reassembled.
+     *
+     * @return the complete packet once its last attachment arrived, else {@code null}
+     */
+    public SocketPacket addBinary(byte[] attachment) throws SocketDecodeException {
+        if (pending == null) {
+            throw new SocketDecodeException(SocketDecodeException.Reason.UNEXPECTED_BINARY,
+                    "got binary data when not reconstructing a packet");
+        }
+        pendingAttachments.add(attachment);
+        if (pendingAttachments.size() < expectedAttachments) {
+            return null;
+        }
+        SocketPacket packet = pending;
+        List<byte[]> parts = pendingAttachments;
+        reset();
+        return reconstruct(packet, parts);
+    }
+
+    /** @return whether a binary packet is waiting for attachments. */
+    public boolean isReconstructing() {
+        return pending != null;
+    }
+
+    /** Drops a partly reassembled packet, e.g. when the client disconnects. */
+    public void reset() {
+        pending = null;
+        pendingAttachments = null;
+        expectedAttachments = 0;
+    }
+
+    private static SocketPacket reconstruct(SocketPacket packet, List<byte[]> parts) throws SocketDecodeException {
+        Object data = fill(packet.data(), parts, 0);
+        return new SocketPacket(packet.type(), packet.namespace(), packet.id(), data);
+    }
+
+    private static Object fill(Object value, List<byte[]> parts, int depth) throws SocketDecodeException {
+        if (depth > 64) {
+            return value;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>(list.size());
+            for (Object item : list) {
+                out.add(fill(item, parts, depth + 1));
+            }
+            return out;
+        }
+        if (value instanceof Map<?, ?> map) {
+            if (Boolean.TRUE.equals(map.get("_placeholder"))) {
+                Object num = map.get("num");
+                if (num instanceof Integer n && n >= 0 && n < parts.size()) {
+                    return parts.get(n);
+                }
+                throw new SocketDecodeException(SocketDecodeException.Reason.BAD_PLACEHOLDER, "illegal attachment index");
+            }
+            Map<String, Object> out = new LinkedHashMap<>(map.size() * 2);
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                out.put((String) e.getKey(), fill(e.getValue(), parts, depth + 1));
+            }
+            return out;
+        }
+        return value;
+    }
+
+    static boolean isPayloadValid(SocketPacketType type, Object data) {
+        return switch (type) {
+            case CONNECT -> data instanceof Map;
+            case DISCONNECT -> false;
+            case CONNECT_ERROR -> data instanceof String || data instanceof Map;
+            case EVENT, BINARY_EVENT -> data instanceof List<?> l && !l.isEmpty()
+                    && (l.get(0) instanceof Number || l.get(0) instanceof String s && !RESERVED_EVENTS.contains(s));
+            case ACK, BINARY_ACK -> data instanceof List;
+        };
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static boolean allDigits(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!isDigit(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
