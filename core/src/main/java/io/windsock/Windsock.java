@@ -16,6 +16,8 @@ import io.windsock.internal.transport.TransportConfig;
 import io.windsock.server.BroadcastOperator;
 import io.windsock.server.Namespace;
 import io.windsock.server.NamespaceMatcher;
+import io.windsock.server.ServerStats;
+import io.windsock.server.Socket;
 import io.windsock.server.WindsockOptions;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -277,9 +279,14 @@ public final class Windsock implements AutoCloseable {
         return of("/").except(rooms);
     }
 
-    /** @return the Socket.IO layer, for the modules built on it. */
-    public SocketIoServer internals() {
-        return sockets;
+    /**
+     * @return a snapshot of this server's statistics: connections and sockets open now and at most,
+     *         connections opened and packets sent and received per second (10-second moving
+     *         averages), and the inbound flow control's counters. Cheap (a few counter reads); any
+     *         thread, at any time, before start and after stop too.
+     */
+    public ServerStats stats() {
+        return sockets.stats().snapshot();
     }
 
     /** Builds a server; nothing starts until {@link Windsock#start()}. */

@@ -140,6 +140,7 @@ final class Client implements Carrier.Listener, Connection {
     }
 
     private void route(SocketPacket packet, long size) {
+        server.stats().packetReceived();
         String namespace = packet.namespace();
         SocketImpl socket = sockets.get(namespace);
         if (socket == null && packet.type() == SocketPacketType.CONNECT) {
@@ -208,6 +209,7 @@ final class Client implements Carrier.Listener, Connection {
         if (closed) {
             return;
         }
+        server.stats().packetSent();
         carrier.send(dialect.encode(packet));
     }
 
@@ -219,6 +221,7 @@ final class Client implements Carrier.Listener, Connection {
     /** Writes frames already encoded for this connection's dialect. */
     void writeEncoded(Frames frames) {
         if (!closed) {
+            server.stats().packetSent();
             carrier.send(frames);
         }
     }
@@ -226,6 +229,7 @@ final class Client implements Carrier.Listener, Connection {
     /** Writes a packet encoded once for all recipients (a broadcast), in this connection's dialect. */
     void writeEncoded(EncodedPacket packet) {
         if (!closed) {
+            server.stats().packetSent();
             carrier.send(dialect.frames(packet));
         }
     }

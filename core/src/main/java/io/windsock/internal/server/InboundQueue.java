@@ -16,7 +16,7 @@ package io.windsock.internal.server;
  */
 final class InboundQueue {
     private final ReadGate gate;
-    private final ServerStats stats;
+    private final StatsCounters stats;
     private final long maxEvents;
     private final long maxBytes;
     private final long highEvents;
@@ -30,7 +30,7 @@ final class InboundQueue {
     /** Whether this socket holds its connection's reading paused. */
     private boolean over;
 
-    InboundQueue(ReadGate gate, ServerStats stats, long maxEvents, long maxBytes) {
+    InboundQueue(ReadGate gate, StatsCounters stats, long maxEvents, long maxBytes) {
         this.gate = gate;
         this.stats = stats;
         this.maxEvents = maxEvents;

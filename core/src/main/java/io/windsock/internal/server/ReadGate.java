@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ReadGate {
     private final Carrier session;
-    private final ServerStats stats;
+    private final StatsCounters stats;
     /** How many of the connection's sockets are over their high-water mark. */
     private final AtomicInteger socketsOver = new AtomicInteger();
     /** True while an {@link #apply} task is queued on the session's thread. */
@@ -22,7 +22,7 @@ final class ReadGate {
     /** What was last applied. Session thread. */
     private boolean paused;
 
-    ReadGate(Carrier session, ServerStats stats) {
+    ReadGate(Carrier session, StatsCounters stats) {
         this.session = session;
         this.stats = stats;
     }

@@ -50,7 +50,7 @@ import java.util.function.Consumer;
  * <p>Output gate: state changes and writes to the client happen under {@link #outLock}, so nothing
  * goes out before the CONNECT reply (packets for a connecting socket are held, then sent right after
  * it, behind any replayed events) and nothing after the socket left (what is dropped then is counted
- * in {@link ServerStats#droppedAfterClose()}).
+ * in {@link io.windsock.server.ServerStats#droppedAfterClose()}).
  *
  * <p>Input: whether an incoming event is deliverable is decided when it arrives. Events that arrived
  * before the socket left are handled in order on its executor, and the disconnect listeners run once,

@@ -14,6 +14,7 @@ import io.windsock.server.ErrorHandler;
 import io.windsock.server.Namespace;
 import io.windsock.server.NamespaceMatcher;
 import io.windsock.server.Rejection;
+import io.windsock.server.Socket;
 import io.windsock.server.WindsockOptions;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +51,7 @@ public final class SocketIoServer {
     /** Live namespaces of dynamic groups: counted up inside a compute on {@link #namespaces}, down after removal. */
     private final AtomicInteger dynamicCount = new AtomicInteger();
     private final RateLimitedLog warnings = new RateLimitedLog(log);
-    private final ServerStats stats = new ServerStats();
+    private final StatsCounters stats;
     /** Open connections, so that a shutdown can close each one. */
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
     /** Sockets created whose close has not finished running its listeners. Guarded by itself (for waiting). */
@@ -58,7 +60,13 @@ public final class SocketIoServer {
     private volatile boolean shuttingDown;
 
     public SocketIoServer(WindsockOptions options, Executor executor) {
+        this(options, executor, System::nanoTime);
+    }
+
+    /** @param nanoClock the clock of the statistics' rates (tests move it by hand) */
+    public SocketIoServer(WindsockOptions options, Executor executor, LongSupplier nanoClock) {
         this.options = options;
+        this.stats = new StatsCounters(nanoClock);
         this.json = new JacksonJsonCodec(options.objectMapper() == null ? new ObjectMapper() : options.objectMapper(),
                 options.limits());
         this.dialectV5 = new SocketDialectV5(json, options.limits());
@@ -87,8 +95,8 @@ public final class SocketIoServer {
         return executor;
     }
 
-    /** @return the flow-control and drop counters. */
-    public ServerStats stats() {
+    /** @return the live counters; {@code stats().snapshot()} is {@code Windsock.stats()}. */
+    public StatsCounters stats() {
         return stats;
     }
 
@@ -130,22 +138,27 @@ public final class SocketIoServer {
 
     void clientOpened(Client client) {
         clients.add(client);
+        stats.engineSessionOpened();
         if (shuttingDown) {
             client.shutdown(); // a handshake that raced the shutdown
         }
     }
 
     void clientClosed(Client client) {
-        clients.remove(client);
+        if (clients.remove(client)) {
+            stats.engineSessionClosed();
+        }
     }
 
     void socketOpened() {
         synchronized (socketsLock) {
             liveSockets++;
         }
+        stats.socketOpened();
     }
 
     void socketClosed() {
+        stats.socketClosed();
         synchronized (socketsLock) {
             if (--liveSockets == 0) {
                 socketsLock.notifyAll();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.windsock.server.ClientError;
 import io.windsock.server.Socket;
+import io.windsock.server.ServerStats;
 import io.windsock.server.WindsockOptions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ class InboundFlowTest {
     }
 
     private ServerStats stats() {
-        return layer.server.stats();
+        return layer.server.stats().snapshot();
     }
 
     @Test

@@ -36,7 +36,13 @@ final class SocketLayer {
 
     /** With handlers on this executor (e.g. a queue the test runs by hand). */
     SocketLayer(WindsockOptions options, java.util.concurrent.Executor handlers) {
-        server = new SocketIoServer(options, handlers);
+        this(options, handlers, System::nanoTime);
+    }
+
+    /** With the statistics' rates on this clock. */
+    SocketLayer(WindsockOptions options, java.util.concurrent.Executor handlers,
+                java.util.function.LongSupplier nanoClock) {
+        server = new SocketIoServer(options, handlers, nanoClock);
         engine = new EngineServer(options.engine(), server::onEngineConnection);
     }
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.windsock.Windsock;
-import io.windsock.internal.server.ServerStats;
+import io.windsock.server.ServerStats;
 import io.windsock.interop.harness.Interop;
 import io.windsock.interop.harness.Mailbox;
 import io.windsock.interop.harness.RawHttp;
@@ -96,8 +96,8 @@ class InboundFlowControlTest {
                     "the error hook names the limit: " + error);
             assertEquals("41", client.next(), "the client is told to go (it does not reconnect)");
             assertEquals(RawSocketIo.CLOSED, client.next());
-            assertEquals(1, server.internals().stats().queueLimitDisconnects());
-            assertTrue(server.internals().stats().peakSocketQueuedEvents() <= 8);
+            assertEquals(1, server.stats().queueLimitDisconnects());
+            assertTrue(server.stats().peakSocketQueuedEvents() <= 8);
         } finally {
             release.countDown();
         }
@@ -106,18 +106,20 @@ class InboundFlowControlTest {
     /** A server whose "flood" handler blocks until released, with an "echo" event for neighbours. */
     private final class Flood {
         final Windsock server;
-        final ServerStats stats;
         final WindsockOptions options;
         final CountDownLatch release = new CountDownLatch(1);
         final CountDownLatch allHandled;
         final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         final long heapBefore;
 
+        ServerStats stats() {
+            return server.stats();
+        }
+
         Flood(int events) {
             allHandled = new CountDownLatch(events);
             server = interop.server(o -> o.ioThreads(2));
             options = server.options();
-            stats = server.internals().stats();
             server.of("/").onConnection(socket -> {
                 socket.on("flood", (args, ack) -> {
                     await(release);
@@ -129,7 +131,7 @@ class InboundFlowControlTest {
         }
 
         void assertPausedAndNeighboursServed(CompletableFuture<Void> sending) throws Exception {
-            awaitTrue(() -> stats.pausedConnections() == 1, "the flooding connection was never paused");
+            awaitTrue(() -> stats().pausedConnections() == 1, "the flooding connection was never paused");
             // Neighbours on both event loops get their acks while the flood waits.
             List<RawSocketIo> neighbours = new ArrayList<>();
             try {
@@ -146,14 +148,14 @@ class InboundFlowControlTest {
                 neighbours.forEach(RawSocketIo::close);
             }
             assertFalse(sending.isDone(), "the flooder sent everything although its handler is blocked");
-            assertEquals(1, stats.pausedConnections());
-            long peakBytes = stats.peakSocketQueuedBytes();
-            long peakEvents = stats.peakSocketQueuedEvents();
+            assertEquals(1, stats().pausedConnections());
+            long peakBytes = stats().peakSocketQueuedBytes();
+            long peakEvents = stats().peakSocketQueuedEvents();
             // Paused above a quarter of the limit; after the pause at most one read or one POST more arrives.
             assertTrue(peakBytes <= options.maxQueuedEventBytes() / 4 + options.engine().maxHttpBufferSize(),
                     "queued " + peakBytes + " bytes");
             assertTrue(peakEvents <= options.maxQueuedEvents(), "queued " + peakEvents + " events");
-            assertEquals(0, stats.queueLimitDisconnects());
+            assertEquals(0, stats().queueLimitDisconnects());
             long heapPaused = usedHeapAfterGc();
             System.out.printf("flood paused: %d events / %d bytes queued at peak, heap %+.1f MB after GC%n",
                     peakEvents, peakBytes, (heapPaused - heapBefore) / 1e6);
@@ -163,8 +165,8 @@ class InboundFlowControlTest {
             release.countDown();
             sending.get(LONG.toSeconds(), TimeUnit.SECONDS); // reading resumed: everything went out
             assertTrue(allHandled.await(LONG.toSeconds(), TimeUnit.SECONDS), "not every event was handled");
-            awaitTrue(() -> stats.queuedEvents() == 0 && stats.pausedConnections() == 0, "the queue did not drain");
-            assertTrue(stats.pauses() >= 1);
+            awaitTrue(() -> stats().queuedEvents() == 0 && stats().pausedConnections() == 0, "the queue did not drain");
+            assertTrue(stats().pauses() >= 1);
         }
     }
 

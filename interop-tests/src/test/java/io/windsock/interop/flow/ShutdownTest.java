@@ -57,7 +57,7 @@ class ShutdownTest {
             client.sendAll(List.of("42[\"work\",1]", "42[\"work\",2]", "42[\"work\",3]"));
         }
         assertTrue(started.await(10, TimeUnit.SECONDS));
-        InboundFlowControlTest.awaitTrue(() -> server.internals().stats().queuedEvents() == 9,
+        InboundFlowControlTest.awaitTrue(() -> server.stats().queuedEvents() == 9,
                 "the nine events did not all arrive"); // arrived: running or queued behind a busy handler
 
         CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::stop);
@@ -75,7 +75,7 @@ class ShutdownTest {
             assertEquals(RawSocketIo.CLOSED, client.next());
             client.close();
         }
-        assertEquals(18, server.internals().stats().droppedAfterClose(), "9 emits and 9 emits with ack dropped");
+        assertEquals(18, server.stats().droppedAfterClose(), "9 emits and 9 emits with ack dropped");
         for (CompletableFuture<List<Object>> ack : lateAcks) {
             assertTrue(ack.isCompletedExceptionally());
         }

@@ -3,7 +3,6 @@ package io.windsock.benchmarks.jmh;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.windsock.Windsock;
 import io.windsock.engine.EngineRequest;
 import io.windsock.internal.engine.EngineScheduler;
 import io.windsock.internal.engine.EngineServer;
@@ -11,6 +10,8 @@ import io.windsock.internal.engine.EngineSession;
 import io.windsock.internal.engine.EngineTransport;
 import io.windsock.internal.engine.codec.EngineCodecV4;
 import io.windsock.internal.engine.codec.EnginePacket;
+import io.windsock.internal.server.SocketIoServer;
+import io.windsock.server.Socket;
 import io.windsock.server.WindsockOptions;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -33,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Broadcast fan-out through the whole server-side path, without sockets: {@code N} in-memory
  * clients (Engine.IO sessions on an inline scheduler, handlers inline) join one room, and each
- * operation is {@code server.to("room").emit("msg", x)} with a 32-byte string, down to a Netty
+ * operation is {@code server.to("room").emit("msg", x)} (on the Socket.IO layer under {@code Windsock}) with a 32-byte string, down to a Netty
  * {@link TextWebSocketFrame} per recipient built as the WebSocket transport builds it (then
  * released instead of written). Divide the time per operation by {@code clients} for the cost per
  * delivery without the kernel.
@@ -48,16 +49,18 @@ public class BroadcastBenchmark {
     @Param({"1000", "10000"})
     public int clients;
 
-    private Windsock server;
+    private SocketIoServer server;
     private final String payload = Payloads.text(32);
     long delivered;
 
     @Setup(Level.Trial)
     public void setUp() {
         WindsockOptions options = WindsockOptions.builder().handlerExecutor(Runnable::run).build();
-        server = Windsock.builder().options(options).build();
+        // The Socket.IO layer under Windsock's facade (Windsock.to(room) is of("/").to(room)), so that
+        // sessions can be opened in memory.
+        server = new SocketIoServer(options, Runnable::run);
         server.of("/").onConnection(socket -> socket.join("room"));
-        EngineServer engine = new EngineServer(options.engine(), server.internals()::onEngineConnection);
+        EngineServer engine = new EngineServer(options.engine(), server::onEngineConnection);
         EngineRequest request = new EngineRequest("GET", "/socket.io/?EIO=4&transport=websocket", Map.of(),
                 Map.of(), new InetSocketAddress("127.0.0.1", 40000), false);
         for (int i = 0; i < clients; i++) {
@@ -66,7 +69,7 @@ public class BroadcastBenchmark {
             session.onPacket(transport, EnginePacket.message("0")); // Socket.IO CONNECT to "/"
         }
         delivered = 0;
-        server.to("room").emit("msg", payload);
+        server.of("/").to("room").emit("msg", payload);
         if (delivered < clients) {
             throw new IllegalStateException("only " + delivered + " of " + clients + " clients got the broadcast");
         }
@@ -74,12 +77,13 @@ public class BroadcastBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        server.stop();
+        server.shutdown();
+        server.closeAdapters();
     }
 
     @Benchmark
     public long broadcast() {
-        server.to("room").emit("msg", payload);
+        server.of("/").to("room").emit("msg", payload);
         return delivered;
     }
 

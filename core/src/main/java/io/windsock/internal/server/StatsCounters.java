@@ -1,0 +1,102 @@
+package io.windsock.internal.server;
+
+import io.windsock.server.ServerStats;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/**
+ * The live counters behind {@link ServerStats}: gauges with their peaks, rates in
+ * {@link RateWindow}s, and the inbound flow control's counters. Thread-safe; counting never blocks.
+ */
+public final class StatsCounters {
+    private final LongSupplier nanoClock;
+    private final AtomicInteger engineSessions = new AtomicInteger();
+    private final AtomicInteger peakEngineSessions = new AtomicInteger();
+    private final AtomicLong sockets = new AtomicLong();
+    private final AtomicLong peakSockets = new AtomicLong();
+    private final RateWindow opened = new RateWindow();
+    private final RateWindow sent = new RateWindow();
+    private final RateWindow received = new RateWindow();
+
+    private final AtomicLong queuedEvents = new AtomicLong();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicLong peakSocketEvents = new AtomicLong();
+    private final AtomicLong peakSocketBytes = new AtomicLong();
+    private final AtomicInteger pausedConnections = new AtomicInteger();
+    private final LongAdder pauses = new LongAdder();
+    private final LongAdder queueLimitDisconnects = new LongAdder();
+    private final LongAdder droppedAfterClose = new LongAdder();
+
+    StatsCounters(LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
+    }
+
+    private long second() {
+        return TimeUnit.NANOSECONDS.toSeconds(nanoClock.getAsLong());
+    }
+
+    void engineSessionOpened() {
+        peakEngineSessions.accumulateAndGet(engineSessions.incrementAndGet(), Math::max);
+        opened.add(second(), 1);
+    }
+
+    void engineSessionClosed() {
+        engineSessions.decrementAndGet();
+    }
+
+    void socketOpened() {
+        peakSockets.accumulateAndGet(sockets.incrementAndGet(), Math::max);
+    }
+
+    void socketClosed() {
+        sockets.decrementAndGet();
+    }
+
+    void packetSent() {
+        sent.add(second(), 1);
+    }
+
+    void packetReceived() {
+        received.add(second(), 1);
+    }
+
+    void queued(long socketEvents, long socketBytes, long size) {
+        queuedEvents.incrementAndGet();
+        queuedBytes.addAndGet(size);
+        peakSocketEvents.accumulateAndGet(socketEvents, Math::max);
+        peakSocketBytes.accumulateAndGet(socketBytes, Math::max);
+    }
+
+    void handled(long size) {
+        queuedEvents.decrementAndGet();
+        queuedBytes.addAndGet(-size);
+    }
+
+    void paused(boolean paused) {
+        if (paused) {
+            pausedConnections.incrementAndGet();
+            pauses.increment();
+        } else {
+            pausedConnections.decrementAndGet();
+        }
+    }
+
+    void countQueueLimitDisconnect() {
+        queueLimitDisconnects.increment();
+    }
+
+    void countDroppedAfterClose() {
+        droppedAfterClose.increment();
+    }
+
+    public ServerStats snapshot() {
+        long now = second();
+        return new ServerStats(engineSessions.get(), peakEngineSessions.get(), sockets.get(), peakSockets.get(),
+                opened.perSecond(now), sent.perSecond(now), received.perSecond(now),
+                queuedEvents.get(), queuedBytes.get(), peakSocketEvents.get(), peakSocketBytes.get(),
+                pausedConnections.get(), pauses.sum(), queueLimitDisconnects.sum(), droppedAfterClose.sum());
+    }
+}
