@@ -36,33 +36,69 @@ public final class EngineIoServer implements AutoCloseable {
         void onClose(Connection connection, String reason);
     }
 
-    /** One client session. */
-    public static final class Connection {
+    /**
+     * One client session. Any thread; sends after the close are dropped.
+     */
+    public interface Connection {
+        /** @return the session id (the {@code sid} the client sends). */
+        String id();
+
+        /** @return the handshake request that opened the session. */
+        EngineRequest request();
+
+        /** @return the current transport: {@code "polling"}, or {@code "websocket"} once upgraded. */
+        String transport();
+
+        /** Sends a text message. */
+        void send(String text);
+
+        /** Sends a binary message. */
+        void send(byte[] data);
+
+        /** Closes the session after what is queued has been sent. */
+        void close();
+    }
+
+    private static final class SessionConnection implements Connection {
         private final EngineSession session;
 
-        private Connection(EngineSession session) {
+        SessionConnection(EngineSession session) {
             this.session = session;
         }
 
+        @Override
         public String id() {
             return session.id();
         }
 
+        @Override
         public EngineRequest request() {
             return session.request();
         }
 
+        @Override
+        public String transport() {
+            return session.transportName();
+        }
+
+        @Override
         public void send(String text) {
             session.send(EnginePacket.message(text));
         }
 
+        @Override
         public void send(byte[] data) {
             session.send(EnginePacket.message(data));
         }
 
-        /** Closes the session after what is queued has been sent. */
+        @Override
         public void close() {
             session.close();
+        }
+
+        @Override
+        public String toString() {
+            return "Connection[" + session.id() + "]";
         }
     }
 
@@ -115,7 +151,7 @@ public final class EngineIoServer implements AutoCloseable {
     }
 
     private void onSession(EngineSession session) {
-        Connection connection = new Connection(session);
+        Connection connection = new SessionConnection(session);
         SerialExecutor serial = new SerialExecutor(executor);
         serial.execute(() -> listener.onOpen(connection));
         session.setHandler(new EngineSession.Handler() {

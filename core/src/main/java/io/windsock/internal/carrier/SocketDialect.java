@@ -47,7 +47,7 @@ public interface SocketDialect {
 
     /**
      * @return a small number naming the dialect ({@link #V5}, {@link #V4}, {@link #PROTOCOL_1}): the
-     *         slot of its frames in an {@link EncodedPacket}'s cache, below {@link EncodedPacket#ENCODINGS}
+     *         slot of its frames in an {@link EncodedBroadcast}'s cache, below {@link EncodedBroadcast#ENCODINGS}
      */
     int id();
 
@@ -56,11 +56,15 @@ public interface SocketDialect {
 
     /**
      * @return the packet's frames in this dialect, encoded by the first recipient that needs them and
-     *         shared by the rest (see {@link EncodedPacket#encoding})
+     *         shared by the rest (see {@link EncodedBroadcast#encoding}); a packet that did not come
+     *         from the namespace's encode (an adapter's own) is encoded for this recipient alone
      */
     default Frames frames(EncodedPacket packet) {
-        Frames frames = packet.encoding(id());
-        return frames != null ? frames : packet.cacheEncoding(id(), encode(packet.packet()));
+        if (!(packet instanceof EncodedBroadcast shared)) {
+            return encode(packet.packet());
+        }
+        Frames frames = shared.encoding(id());
+        return frames != null ? frames : shared.cacheEncoding(id(), encode(packet.packet()));
     }
 
     /** @return a decoder for one connection's inbound frames (it holds a packet waiting for attachments). */

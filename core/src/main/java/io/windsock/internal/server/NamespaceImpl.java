@@ -5,6 +5,7 @@ import io.windsock.adapter.AdapterNamespace;
 import io.windsock.adapter.EncodedPacket;
 import io.windsock.adapter.LocalSocket;
 import io.windsock.adapter.PersistedSession;
+import io.windsock.internal.carrier.EncodedBroadcast;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.protocol.SocketPacketType;
 import io.windsock.server.Ack;
@@ -399,7 +400,7 @@ public final class NamespaceImpl implements Namespace {
 
         @Override
         public EncodedPacket encode(SocketPacket packet, String offset) {
-            EncodedPacket encoded = EncodedPacket.of(packet, offset);
+            EncodedPacket encoded = new EncodedBroadcast(packet, offset);
             server.dialectV5().frames(encoded); // now, on the sender's thread: a value that cannot be encoded throws here
             return encoded;
         }

@@ -73,7 +73,7 @@ class SocketDialectV5Test {
 
     @Test
     void aBroadcastIsEncodedOncePerDialectEvenWhenRecipientsRace() throws Exception {
-        EncodedPacket packet = EncodedPacket.of(SocketPacket.event("/", List.of("e"), SocketPacket.NO_ID), null);
+        EncodedBroadcast packet = new EncodedBroadcast(SocketPacket.event("/", List.of("e"), SocketPacket.NO_ID), null);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             CountDownLatch start = new CountDownLatch(1);

@@ -149,7 +149,17 @@ class RedisAdapterTest {
         @Override
         public EncodedPacket encode(SocketPacket packet, String offset) {
             encodes.incrementAndGet();
-            return EncodedPacket.of(packet, offset);
+            return new EncodedPacket() {
+                @Override
+                public SocketPacket packet() {
+                    return packet;
+                }
+
+                @Override
+                public String offset() {
+                    return offset;
+                }
+            };
         }
 
         @Override
