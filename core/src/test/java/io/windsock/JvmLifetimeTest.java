@@ -48,8 +48,7 @@ class JvmLifetimeTest {
     @Test
     void aStartedServerKeepsTheJvmAliveUntilStopped() throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process process = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                Program.class.getName()).start();
+        Process process = new ProcessBuilder(java.toString(), "-cp", classPath(), Program.class.getName()).start();
         CompletableFuture<String> log = CompletableFuture.supplyAsync(() -> {
             try {
                 return new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -91,4 +90,18 @@ class JvmLifetimeTest {
             process.destroyForcibly();
         }
     }
+
+    /**
+     * The child's class path: this JVM's, plus its module path and the test classes when the tests
+     * run patched into the io.windsock.core module (the child runs everything on the class path).
+     */
+    private static String classPath() throws Exception {
+        String modules = System.getProperty("jdk.module.path");
+        if (modules == null || modules.isEmpty()) {
+            return System.getProperty("java.class.path");
+        }
+        String tests = Path.of(JvmLifetimeTest.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        return String.join(java.io.File.pathSeparator, tests, modules, System.getProperty("java.class.path"));
+    }
+
 }

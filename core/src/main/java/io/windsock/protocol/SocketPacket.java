@@ -2,6 +2,7 @@ package io.windsock.protocol;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One Socket.IO packet, decoded or about to be encoded.
@@ -19,6 +20,9 @@ import java.util.Objects;
  */
 public record SocketPacket(SocketPacketType type, String namespace, long id, Object data) {
     public static final long NO_ID = -1;
+    /** Event names that are the sockets' own lifecycle events: no client and no server emits them. */
+    public static final Set<String> RESERVED_EVENTS =
+            Set.of("connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener");
 
     public SocketPacket {
         Objects.requireNonNull(type, "type");

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.server.Ack;
 import io.windsock.server.ConnectionStateRecovery;
-import io.windsock.testing.MutableClock;
+import io.windsock.internal.testing.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -8,7 +8,7 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.windsock.adapter.BroadcastOptions;
-import io.windsock.internal.protocol.SocketPacketDecoder;
+import io.windsock.protocol.SocketPacket;
 import io.windsock.redis.internal.Messages;
 import io.windsock.redis.internal.RequestType;
 import io.windsock.redis.internal.WireCodec;
@@ -151,7 +151,7 @@ public final class RedisEmitter implements AutoCloseable {
          * @throws IllegalArgumentException for a reserved event name or arguments that cannot be encoded
          */
         public CompletionStage<Void> emit(String event, Object... args) {
-            if (event == null || SocketPacketDecoder.RESERVED_EVENTS.contains(event)) {
+            if (event == null || SocketPacket.RESERVED_EVENTS.contains(event)) {
                 throw new IllegalArgumentException("\"" + event + "\" is a reserved event name");
             }
             List<Object> data = new ArrayList<>(args.length + 1);

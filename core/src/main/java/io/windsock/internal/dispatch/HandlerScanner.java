@@ -179,8 +179,10 @@ final class HandlerScanner {
         try {
             invoker = invoker(m);
         } catch (IllegalAccessException e) {
-            problems.add(where + ": not accessible to Windsock (" + e.getMessage()
-                    + "); make it public, or open its package to Windsock");
+            String pkg = m.getDeclaringClass().getPackageName();
+            problems.add(where + ": not accessible to Windsock (" + e.getMessage() + "); in a modular application,"
+                    + " open its package in module-info.java: opens " + pkg + " to io.windsock.core,"
+                    + " com.fasterxml.jackson.databind;");
             return null;
         }
         boolean wholeObject = params.size() == 1 && !params.get(0).hasExplicitName()
@@ -193,6 +195,8 @@ final class HandlerScanner {
 
     /** @return an invoker of type {@code (Object, Object[])Object}, so calls need no per-call adaptation. */
     private static MethodHandle invoker(Method m) throws IllegalAccessException {
+        // A private lookup needs this module to read the handler's (a no-op on the class path).
+        HandlerScanner.class.getModule().addReads(m.getDeclaringClass().getModule());
         MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(m.getDeclaringClass(), MethodHandles.lookup());
         MethodHandle handle = lookup.unreflect(m);
         int n = m.getParameterCount();

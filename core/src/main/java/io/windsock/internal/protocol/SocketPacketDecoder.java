@@ -18,8 +18,7 @@ import java.util.Set;
  */
 public final class SocketPacketDecoder {
     /** Event names a client may not emit: they are the sockets' own lifecycle events. */
-    public static final Set<String> RESERVED_EVENTS =
-            Set.of("connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener");
+    public static final Set<String> RESERVED_EVENTS = SocketPacket.RESERVED_EVENTS;
 
     private final JsonCodec json;
     private final ProtocolLimits limits;

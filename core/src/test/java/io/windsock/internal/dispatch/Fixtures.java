@@ -226,4 +226,15 @@ final class Fixtures {
     static Duration seconds(long n) {
         return Duration.ofSeconds(n);
     }
+
+    /**
+     * The class path for classes compiled during a test: the test class path, plus the module path
+     * when the tests run patched into the io.windsock.core module (where core itself is).
+     */
+    static String compileClassPath() {
+        String modules = System.getProperty("jdk.module.path");
+        String classes = System.getProperty("java.class.path");
+        return modules == null || modules.isEmpty() ? classes : classes + java.io.File.pathSeparator + modules;
+    }
+
 }

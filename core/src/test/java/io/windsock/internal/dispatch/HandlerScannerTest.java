@@ -281,7 +281,7 @@ class HandlerScannerTest {
                 }
                 """);
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        int status = javac.run(null, null, null, "-classpath", System.getProperty("java.class.path"),
+        int status = javac.run(null, null, null, "-classpath", Fixtures.compileClassPath(),
                 "-d", dir.toString(), source.toString());
         assertEquals(0, status, "compiles");
         try (URLClassLoader loader = new URLClassLoader(new URL[]{dir.toUri().toURL()}, getClass().getClassLoader())) {

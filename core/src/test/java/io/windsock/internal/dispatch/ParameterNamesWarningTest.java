@@ -68,7 +68,7 @@ class ParameterNamesWarningTest {
         Path out = Files.createDirectories(dir.resolve("classes-" + name));
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         List<String> args = new ArrayList<>(Arrays.asList("-d", out.toString(),
-                "-cp", System.getProperty("java.class.path"), src.toString()));
+                "-cp", Fixtures.compileClassPath(), src.toString()));
         if (parameters) {
             args.add(0, "-parameters");
         }

@@ -13,7 +13,7 @@ import io.windsock.server.ConnectionStateRecovery;
 import io.windsock.server.Namespace;
 import io.windsock.server.Socket;
 import io.windsock.server.WindsockOptions;
-import io.windsock.testing.MutableClock;
+import io.windsock.internal.testing.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.windsock.testing;
+package io.windsock.internal.testing;
 
 import java.time.Clock;
 import java.time.Duration;
