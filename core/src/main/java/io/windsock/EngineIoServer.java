@@ -8,7 +8,6 @@ import io.windsock.internal.exec.HandlerExecutors;
 import io.windsock.internal.exec.SerialExecutor;
 import io.windsock.internal.transport.HttpFallback;
 import io.windsock.internal.transport.HttpServer;
-import io.windsock.internal.transport.HttpServerSettings;
 import io.windsock.internal.transport.TransportConfig;
 import io.windsock.server.WindsockOptions;
 import java.net.InetSocketAddress;
@@ -118,9 +117,7 @@ public final class EngineIoServer implements AutoCloseable {
 
     public synchronized EngineIoServer start() {
         EngineServer engine = new EngineServer(options.engine(), this::onSession);
-        TransportConfig config = new TransportConfig(options.path(), options.engine(), options.cors(),
-                options.allowRequest(), options.perMessageDeflate(), options.httpCompression(), HttpFallback.NONE, null,
-                HttpServerSettings.from(options));
+        TransportConfig config = TransportSettings.of(options, HttpFallback.NONE, null);
         http = new HttpServer(config, engine);
         try {
             address = http.start(options.host(), options.port(), options.ioThreads());

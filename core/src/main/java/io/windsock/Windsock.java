@@ -1,7 +1,6 @@
 package io.windsock;
 
 import io.windsock.connection.ConnectionOptions;
-import io.windsock.connection.Connections;
 import io.windsock.connection.SocketConnection;
 import io.windsock.internal.engine.EngineServer;
 import io.windsock.internal.exec.HandlerExecutors;
@@ -11,7 +10,6 @@ import io.windsock.internal.transport.ClasspathResources;
 import io.windsock.internal.transport.ClientBundle;
 import io.windsock.internal.transport.HttpFallback;
 import io.windsock.internal.transport.HttpServer;
-import io.windsock.internal.transport.HttpServerSettings;
 import io.windsock.internal.transport.TransportConfig;
 import io.windsock.server.BroadcastOperator;
 import io.windsock.server.Namespace;
@@ -103,9 +101,7 @@ public final class Windsock implements AutoCloseable {
                 ? ClientBundle.load(options.path(), options.cors()) : null;
         HttpFallback pages = staticResources.isEmpty() ? HttpFallback.NONE : ClasspathResources.load(staticResources);
         EngineServer engine = new EngineServer(options.engine(), sockets::onEngineConnection);
-        TransportConfig config = new TransportConfig(options.path(), options.engine(), options.cors(),
-                options.allowRequest(), options.perMessageDeflate(), options.httpCompression(), pages, clientBundle,
-                HttpServerSettings.from(options));
+        TransportConfig config = TransportSettings.of(options, pages, clientBundle);
         HttpServer server = new HttpServer(config, engine);
         try {
             address = server.start(options.host(), options.port(), options.ioThreads());

@@ -1,6 +1,6 @@
 package io.windsock.connection;
 
-import io.windsock.internal.dispatch.ConnectionDriver;
+import io.windsock.internal.connection.ConnectionBackend;
 import io.windsock.server.BroadcastOperator;
 import io.windsock.server.Connection;
 import io.windsock.server.ConnectError;
@@ -84,7 +84,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public abstract class SocketConnection {
     /** Set once, before {@link #onOpen}, by the dispatcher that owns this instance (see ConnectionAccess). */
-    private volatile ConnectionDriver driver;
+    private volatile ConnectionBackend driver;
 
     protected SocketConnection() {
     }
@@ -223,8 +223,8 @@ public abstract class SocketConnection {
         return socket().to(rooms);
     }
 
-    private ConnectionDriver driver() {
-        ConnectionDriver d = driver;
+    private ConnectionBackend driver() {
+        ConnectionBackend d = driver;
         if (d == null) {
             throw new IllegalStateException(getClass().getName()
                     + " is not attached to a socket yet: socket() and emit() work from onOpen on, not in the constructor");
@@ -234,7 +234,7 @@ public abstract class SocketConnection {
 
     @Override
     public String toString() {
-        ConnectionDriver d = driver;
+        ConnectionBackend d = driver;
         return getClass().getSimpleName() + "[" + (d == null ? "unattached" : d.socket().id()) + "]";
     }
 }

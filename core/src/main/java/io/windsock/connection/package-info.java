@@ -6,7 +6,7 @@
  * <li>{@link io.windsock.connection.SocketConnection}: the base class; hooks, emitting, the binding rules.</li>
  * <li>{@link io.windsock.connection.Event}, {@link io.windsock.connection.Arg}: handler and parameter names.</li>
  * <li>{@link io.windsock.connection.Args}: TornadIO2's keyword emit, and acks with several values.</li>
- * <li>{@link io.windsock.connection.Connections}, {@link io.windsock.connection.ConnectionOptions}: serving a
+ * <li>{@link io.windsock.Connections}, {@link io.windsock.connection.ConnectionOptions}: serving a
  *     namespace with a class (before build: {@code Windsock.Builder.connections}).</li>
  * </ul>
  *

@@ -3,6 +3,8 @@ package io.windsock.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.windsock.adapter.AdapterFactory;
 import io.windsock.adapter.InMemoryAdapter;
+import io.windsock.engine.AllowRequest;
+import io.windsock.engine.CorsOptions;
 import io.windsock.engine.EngineOptions;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.windsock.Windsock;
-import io.windsock.connection.Connections;
+import io.windsock.Connections;
 import io.windsock.connection.Event;
 import io.windsock.connection.SocketConnection;
 import io.windsock.interop.harness.ClientEvent;

@@ -5,7 +5,7 @@ import io.windsock.Windsock;
 import io.windsock.engine.EngineOptions;
 import io.windsock.interop.harness.Interop;
 import io.windsock.server.ConnectError;
-import io.windsock.server.CorsOptions;
+import io.windsock.engine.CorsOptions;
 import io.windsock.server.Namespace;
 import io.windsock.server.Socket;
 import io.windsock.server.WindsockOptions;

@@ -9,7 +9,7 @@ import io.windsock.interop.harness.Mailbox;
 import io.windsock.interop.harness.RawHttp;
 import io.windsock.interop.harness.RawHttp.Response;
 import io.windsock.interop.harness.Transport;
-import io.windsock.server.CorsOptions;
+import io.windsock.engine.CorsOptions;
 import io.windsock.server.WindsockOptions;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;

@@ -54,6 +54,11 @@ public interface SocketDialect {
     /** Encodes a packet into this dialect's frames. Pure: the same packet gives equal frames. */
     Frames encode(SocketPacket packet);
 
+    /** As {@link #encode}, for frames many recipients share (a broadcast): may do more work up front. */
+    default Frames encodeShared(SocketPacket packet) {
+        return encode(packet);
+    }
+
     /**
      * @return the packet's frames in this dialect, encoded by the first recipient that needs them and
      *         shared by the rest (see {@link EncodedBroadcast#encoding}); a packet that did not come
@@ -64,7 +69,7 @@ public interface SocketDialect {
             return encode(packet.packet());
         }
         Frames frames = shared.encoding(id());
-        return frames != null ? frames : shared.cacheEncoding(id(), encode(packet.packet()));
+        return frames != null ? frames : shared.cacheEncoding(id(), encodeShared(packet.packet()));
     }
 
     /** @return a decoder for one connection's inbound frames (it holds a packet waiting for attachments). */

@@ -36,12 +36,20 @@ public final class SocketDialectV4 implements SocketDialect {
     }
 
     @Override
+    public EngineFrames encodeShared(SocketPacket packet) {
+        return v5.encodeShared(packet);
+    }
+
+    @Override
     public Frames frames(EncodedPacket packet) {
         if (packet.offset() == null) {
             return v5.frames(packet); // the same frames as v5's: encoded once for both
         }
-        Frames frames = packet.encoding(id());
-        return frames != null ? frames : packet.cacheEncoding(id(), encode(withoutOffset(packet.packet())));
+        if (!(packet instanceof EncodedBroadcast shared)) {
+            return encode(withoutOffset(packet.packet()));
+        }
+        Frames frames = shared.encoding(id());
+        return frames != null ? frames : shared.cacheEncoding(id(), v5.encodeShared(withoutOffset(packet.packet())));
     }
 
     /** The event without its last argument, the offset recovery appended. */

@@ -31,12 +31,23 @@ public final class SocketDialectV5 implements SocketDialect {
 
     @Override
     public EngineFrames encode(SocketPacket packet) {
+        return encode(packet, false);
+    }
+
+    /** For many recipients: the text's UTF-8 bytes are made once, now, and every WebSocket frame wraps them. */
+    @Override
+    public EngineFrames encodeShared(SocketPacket packet) {
+        return encode(packet, true);
+    }
+
+    private EngineFrames encode(SocketPacket packet, boolean shared) {
         SocketPacketEncoder.Encoded encoded = encoder.encode(packet);
+        EnginePacket text = shared ? EnginePacket.sharedMessage(encoded.text()) : EnginePacket.message(encoded.text());
         if (!encoded.isBinary()) {
-            return new EngineFrames(List.of(EnginePacket.message(encoded.text())));
+            return new EngineFrames(List.of(text));
         }
         List<EnginePacket> packets = new ArrayList<>(1 + encoded.attachments().size());
-        packets.add(EnginePacket.message(encoded.text()));
+        packets.add(text);
         for (byte[] attachment : encoded.attachments()) {
             packets.add(EnginePacket.message(attachment));
         }

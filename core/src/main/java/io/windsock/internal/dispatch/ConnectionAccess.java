@@ -1,6 +1,7 @@
 package io.windsock.internal.dispatch;
 
 import io.windsock.connection.SocketConnection;
+import io.windsock.internal.connection.ConnectionBackend;
 import io.windsock.server.DisconnectReason;
 import io.windsock.server.Handshake;
 import java.lang.invoke.MethodHandle;
@@ -25,7 +26,7 @@ final class ConnectionAccess {
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(SocketConnection.class, MethodHandles.lookup());
-            DRIVER = lookup.findVarHandle(SocketConnection.class, "driver", ConnectionDriver.class);
+            DRIVER = lookup.findVarHandle(SocketConnection.class, "driver", ConnectionBackend.class);
             // findVirtual: the subclass's override is what runs.
             ON_OPEN = lookup.findVirtual(SocketConnection.class, "onOpen",
                     MethodType.methodType(boolean.class, Handshake.class));
@@ -45,7 +46,7 @@ final class ConnectionAccess {
 
     /** Attaches a fresh connection to its driver; a connection is attached once, for life. */
     static void attach(SocketConnection connection, ConnectionDriver driver) {
-        if (!DRIVER.compareAndSet(connection, (ConnectionDriver) null, driver)) {
+        if (!DRIVER.compareAndSet(connection, (ConnectionBackend) null, driver)) {
             throw new IllegalStateException(connection.getClass().getName()
                     + " instance is already attached: the factory must return a new instance per client");
         }

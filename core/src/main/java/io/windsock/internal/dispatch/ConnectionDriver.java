@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.windsock.connection.Args;
 import io.windsock.connection.ConnectionOptions;
 import io.windsock.connection.SocketConnection;
+import io.windsock.internal.connection.ConnectionBackend;
 import io.windsock.internal.server.AckErrors;
 import io.windsock.internal.server.Events;
 import io.windsock.server.ClientError;
@@ -29,7 +30,7 @@ import java.util.concurrent.CompletionStage;
  * <p>Threading: {@link #open}, {@link #onEvent} and {@link #onClose} run on the socket's serial
  * executor; the emitting methods may be called from any thread.
  */
-public final class ConnectionDriver {
+public final class ConnectionDriver implements ConnectionBackend {
     private static final String REFUSED = "connection refused";
 
     private final SocketConnection connection;
@@ -92,6 +93,7 @@ public final class ConnectionDriver {
         }
     }
 
+    @Override
     public Socket socket() {
         return socket;
     }
@@ -175,6 +177,7 @@ public final class ConnectionDriver {
 
     // ---- emitting, any thread ----
 
+    @Override
     public void emit(String event, Object... args) {
         synchronized (this) {
             if (held != null) {
@@ -186,6 +189,7 @@ public final class ConnectionDriver {
         socket.emit(event, args);
     }
 
+    @Override
     public CompletableFuture<List<Object>> emitWithAck(Duration timeout, String event, Object... args) {
         synchronized (this) {
             if (held != null) {
@@ -237,6 +241,7 @@ public final class ConnectionDriver {
     }
 
     /** {@code SocketConnection.onEvent}'s default: the {@code @Event} handler, by the rules of its javadoc. */
+    @Override
     public Object dispatchDefault(String name, List<Object> args, Map<String, Object> kwargs) throws Exception {
         Incoming in = current;
         if (in == null || in.args != args || in.kwargs != kwargs) {

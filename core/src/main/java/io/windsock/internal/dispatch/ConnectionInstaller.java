@@ -12,7 +12,7 @@ import java.util.function.Supplier;
 /**
  * Serves a namespace with a connection class: a middleware and a connection listener per namespace
  * (see {@link ServedNamespace}) create or recover the instance, run its {@code onOpen} and wire its
- * events. See {@code io.windsock.connection.Connections}.
+ * events. See {@code io.windsock.Connections}.
  */
 public final class ConnectionInstaller {
     /** Namespaces already served: a second class would see every event the first one also gets. */

@@ -242,8 +242,9 @@ public final class EngineSession {
     // ---- called by the server and the transports, on the scheduler thread ----
 
     void open() {
-        List<String> upgrades = options.allowUpgrades() && isPolling() && options.transports().contains("websocket")
-                ? List.of("websocket") : List.of();
+        String websocket = TransportKind.WEBSOCKET.wireName();
+        List<String> upgrades = options.allowUpgrades() && isPolling() && options.transports().contains(websocket)
+                ? List.of(websocket) : List.of();
         String handshake = codec.handshake(id, upgrades, options.pingInterval().toMillis(),
                 options.pingTimeout().toMillis(), options.maxHttpBufferSize());
         outbox.addControl(EnginePacket.text(EnginePacketType.OPEN, handshake));
@@ -349,7 +350,7 @@ public final class EngineSession {
     /** @return whether a WebSocket may take over this session now. */
     public boolean canUpgrade() {
         return state == State.OPEN && !upgrade.isProbing() && !upgraded && options.allowUpgrades()
-                && options.transports().contains("websocket") && "polling".equals(transport.name());
+                && options.transports().contains(TransportKind.WEBSOCKET.wireName()) && isPolling();
     }
 
     /**
@@ -463,7 +464,7 @@ public final class EngineSession {
     }
 
     private boolean isPolling() {
-        return "polling".equals(transport.name());
+        return transport.kind() == TransportKind.POLLING;
     }
 
     private void closeTransport() {

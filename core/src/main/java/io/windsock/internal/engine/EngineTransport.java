@@ -8,8 +8,13 @@ import java.util.List;
  * session calls it on its scheduler's thread only.
  */
 public interface EngineTransport {
-    /** @return {@code "polling"} or {@code "websocket"}. */
-    String name();
+    /** @return long-polling or WebSocket. */
+    TransportKind kind();
+
+    /** @return the wire name: {@code "polling"} or {@code "websocket"}. */
+    default String name() {
+        return kind().wireName();
+    }
 
     /** @return whether {@link #send} may be called now (a poll is waiting, or the socket is open). */
     boolean isWritable();

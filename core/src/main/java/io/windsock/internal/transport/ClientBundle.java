@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.windsock.server.CorsOptions;
+import io.windsock.engine.CorsOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

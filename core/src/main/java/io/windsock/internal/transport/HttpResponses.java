@@ -12,7 +12,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.windsock.server.CorsOptions;
+import io.windsock.engine.CorsOptions;
 import java.nio.charset.StandardCharsets;
 
 /** Writes complete HTTP responses with CORS and keep-alive handled. Safe from any thread. */

@@ -1,12 +1,11 @@
 package io.windsock.internal.transport;
 
 import io.netty.handler.ssl.SslContext;
-import io.windsock.server.WindsockOptions;
 import java.time.Duration;
 
 /**
  * The connection-level settings of the HTTP server: request timeouts, the connection cap, TLS and
- * the WebSocket origin check. See the setters of {@link WindsockOptions.Builder} for their meaning.
+ * the WebSocket origin check. See the setters of {@code WindsockOptions.Builder} for their meaning.
  *
  * @param headersTimeout       a request's headers, from its first byte (a new connection's from its opening)
  * @param requestTimeout       a whole request, from its first byte
@@ -17,12 +16,7 @@ import java.time.Duration;
  */
 public record HttpServerSettings(Duration headersTimeout, Duration requestTimeout, Duration keepAliveTimeout,
                                  int maxConnections, SslContext sslContext, boolean checkWebSocketOrigin) {
-    /** The defaults of {@link WindsockOptions}, with no cap on connections (for tests of other parts). */
+    /** The defaults of {@code WindsockOptions}, with no cap on connections (for tests of other parts). */
     public static final HttpServerSettings DEFAULTS = new HttpServerSettings(Duration.ofSeconds(60),
             Duration.ofSeconds(300), Duration.ofSeconds(5), Integer.MAX_VALUE, null, true);
-
-    public static HttpServerSettings from(WindsockOptions options) {
-        return new HttpServerSettings(options.headersTimeout(), options.requestTimeout(), options.keepAliveTimeout(),
-                options.maxConnections(), options.sslContext(), options.checkWebSocketOrigin());
-    }
 }

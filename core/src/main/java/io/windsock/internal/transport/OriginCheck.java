@@ -2,7 +2,7 @@ package io.windsock.internal.transport;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.windsock.server.CorsOptions;
+import io.windsock.engine.CorsOptions;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;

@@ -9,11 +9,12 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.windsock.internal.engine.EngineError;
 import io.windsock.internal.engine.EngineSession;
 import io.windsock.internal.engine.EngineTransport;
+import io.windsock.internal.engine.TransportKind;
 import io.windsock.internal.engine.codec.EngineCodec;
 import io.windsock.internal.engine.codec.EngineDecodeException;
 import io.windsock.internal.engine.codec.EnginePacket;
 import io.windsock.internal.engine.codec.EnginePacketType;
-import io.windsock.server.CorsOptions;
+import io.windsock.engine.CorsOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,8 +79,8 @@ final class PollingTransport implements EngineTransport {
     }
 
     @Override
-    public String name() {
-        return "polling";
+    public TransportKind kind() {
+        return TransportKind.POLLING;
     }
 
     @Override

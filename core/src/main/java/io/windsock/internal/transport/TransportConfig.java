@@ -1,8 +1,8 @@
 package io.windsock.internal.transport;
 
+import io.windsock.engine.AllowRequest;
+import io.windsock.engine.CorsOptions;
 import io.windsock.engine.EngineOptions;
-import io.windsock.server.AllowRequest;
-import io.windsock.server.CorsOptions;
 
 /**
  * What the network layer needs to know.

@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.windsock.internal.engine.EngineSession;
 import io.windsock.internal.engine.EngineTransport;
+import io.windsock.internal.engine.TransportKind;
 import io.windsock.internal.engine.codec.EngineCodec;
 import io.windsock.internal.engine.codec.EngineDecodeException;
 import io.windsock.internal.engine.codec.EnginePacket;
@@ -112,8 +113,8 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
     }
 
     @Override
-    public String name() {
-        return "websocket";
+    public TransportKind kind() {
+        return TransportKind.WEBSOCKET;
     }
 
     /** Open, and no batch on its way (see the class comment). */
@@ -143,7 +144,7 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
             for (int i = 0; i <= last; i++) {
                 EnginePacket packet = packets.get(i);
                 WebSocketFrame frame = !packet.isBinary()
-                        ? new TextWebSocketFrame(Unpooled.wrappedBuffer(packet.textFrameUtf8()))
+                        ? new TextWebSocketFrame(Unpooled.wrappedBuffer(packet.utf8()))
                         : base64 ? new TextWebSocketFrame(codec.encodeBinaryAsText(packet))
                         : new BinaryWebSocketFrame(Unpooled.wrappedBuffer(codec.encodeBinaryFrame(packet)));
                 // One flush per packet, as Node's ws writes each frame with its own socket write: clients

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.windsock.adapter.EncodedPacket;
 import io.windsock.internal.engine.codec.EnginePacket;
 import io.windsock.internal.json.JacksonJsonCodec;
 import io.windsock.protocol.ProtocolLimits;
@@ -67,13 +66,13 @@ class SocketDialectV4Test {
 
     @Test
     void broadcastFramesAreSharedWithV5() {
-        EncodedPacket packet = EncodedPacket.of(SocketPacket.event("/", List.of("e", new byte[] {1}), SocketPacket.NO_ID), null);
+        EncodedBroadcast packet = new EncodedBroadcast(SocketPacket.event("/", List.of("e", new byte[] {1}), SocketPacket.NO_ID), null);
         assertSame(v5.frames(packet), dialect.frames(packet), "one encoding for both generations");
     }
 
     @Test
     void theRecoveryOffsetIsStrippedForV4Clients() {
-        EncodedPacket packet = EncodedPacket.of(SocketPacket.event("/", List.of("e", 1, "offset-7"), SocketPacket.NO_ID),
+        EncodedBroadcast packet = new EncodedBroadcast(SocketPacket.event("/", List.of("e", 1, "offset-7"), SocketPacket.NO_ID),
                 "offset-7");
         assertEquals("2[\"e\",1,\"offset-7\"]", packets(v5.frames(packet)).get(0).text());
         assertEquals("2[\"e\",1]", packets(dialect.frames(packet)).get(0).text());

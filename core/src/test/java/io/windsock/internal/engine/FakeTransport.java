@@ -103,8 +103,8 @@ final class FakeTransport implements EngineTransport {
     // ---- EngineTransport ----
 
     @Override
-    public String name() {
-        return name;
+    public TransportKind kind() {
+        return "polling".equals(name) ? TransportKind.POLLING : TransportKind.WEBSOCKET;
     }
 
     @Override

@@ -162,8 +162,8 @@ class OutboundBoundThreadsTest {
         }
 
         @Override
-        public String name() {
-            return "polling";
+        public TransportKind kind() {
+            return TransportKind.POLLING;
         }
 
         @Override

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.windsock.connection.Connections;
+import io.windsock.Connections;
 import io.windsock.connection.Event;
 import io.windsock.connection.SocketConnection;
 import io.windsock.internal.engine.codec.EnginePacket;

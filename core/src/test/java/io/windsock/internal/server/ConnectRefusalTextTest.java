@@ -3,7 +3,7 @@ package io.windsock.internal.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import io.windsock.connection.Connections;
+import io.windsock.Connections;
 import io.windsock.connection.SocketConnection;
 import io.windsock.server.ConnectError;
 import io.windsock.server.Handshake;

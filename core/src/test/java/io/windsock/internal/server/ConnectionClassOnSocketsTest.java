@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.windsock.connection.ConnectionOptions;
-import io.windsock.connection.Connections;
+import io.windsock.Connections;
 import io.windsock.connection.Event;
 import io.windsock.connection.SocketConnection;
 import io.windsock.server.WindsockOptions;

@@ -5,6 +5,7 @@ import io.windsock.internal.engine.EngineScheduler;
 import io.windsock.internal.engine.EngineServer;
 import io.windsock.internal.engine.EngineSession;
 import io.windsock.internal.engine.EngineTransport;
+import io.windsock.internal.engine.TransportKind;
 import io.windsock.internal.engine.codec.EngineCodecV4;
 import io.windsock.internal.engine.codec.EnginePacket;
 import io.windsock.internal.engine.codec.EnginePacketType;
@@ -120,8 +121,8 @@ final class SocketLayer {
         boolean readingSuspended;
 
         @Override
-        public String name() {
-            return "websocket";
+        public TransportKind kind() {
+            return TransportKind.WEBSOCKET;
         }
 
         @Override

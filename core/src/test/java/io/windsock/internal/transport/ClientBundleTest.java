@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.windsock.internal.transport.HttpExchange.Response;
-import io.windsock.server.CorsOptions;
+import io.windsock.engine.CorsOptions;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.windsock.server.CorsOptions;
+import io.windsock.engine.CorsOptions;
 import org.junit.jupiter.api.Test;
 
 class OriginCheckTest {

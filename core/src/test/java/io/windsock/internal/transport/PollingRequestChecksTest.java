@@ -16,7 +16,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.windsock.engine.EngineOptions;
 import io.windsock.internal.engine.EngineServer;
 import io.windsock.internal.engine.EngineSession;
-import io.windsock.server.AllowRequest;
+import io.windsock.engine.AllowRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -18,7 +18,7 @@ import io.windsock.engine.EngineOptions;
 import io.windsock.internal.engine.EngineServer;
 import io.windsock.internal.engine.EngineSession;
 import io.windsock.internal.engine.codec.EnginePacket;
-import io.windsock.server.AllowRequest;
+import io.windsock.engine.AllowRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.windsock.Windsock;
 import io.windsock.connection.Args;
 import io.windsock.connection.ConnectionOptions;
-import io.windsock.connection.Connections;
+import io.windsock.Connections;
 import io.windsock.connection.Event;
 import io.windsock.connection.SocketConnection;
 import io.windsock.interop.harness.ClientSocket;

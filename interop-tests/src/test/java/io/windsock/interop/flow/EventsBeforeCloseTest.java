@@ -3,7 +3,7 @@ package io.windsock.interop.flow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.windsock.Windsock;
-import io.windsock.connection.Connections;
+import io.windsock.Connections;
 import io.windsock.connection.Event;
 import io.windsock.connection.SocketConnection;
 import io.windsock.interop.harness.Interop;

@@ -112,7 +112,7 @@ public final class EngineCodecV3 implements EngineCodec {
     private byte[] encodeBinaryPayload(List<EnginePacket> packets) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (EnginePacket packet : packets) {
-            byte[] bytes = packet.isBinary() ? encodeBinaryFrame(packet) : packet.textFrameUtf8();
+            byte[] bytes = packet.isBinary() ? encodeBinaryFrame(packet) : packet.utf8();
             out.write(packet.isBinary() ? 1 : 0);
             String length = Integer.toString(bytes.length);
             for (int i = 0; i < length.length(); i++) {

@@ -1,11 +1,13 @@
 package io.windsock.internal.engine.codec;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * One Engine.IO packet: a type and an optional payload that is either text ({@link String}) or
- * binary ({@code byte[]}). Immutable by convention: the byte array is not copied.
+ * binary ({@code byte[]}). Immutable (the byte arrays are not copied: never modify them), so one
+ * instance may go to many recipients on many threads.
  */
 public final class EnginePacket {
     public static final EnginePacket PING = new EnginePacket(EnginePacketType.PING, null);
@@ -19,16 +21,25 @@ public final class EnginePacket {
     private final EnginePacketType type;
     private final Object data;
     /**
-     * The UTF-8 bytes of this packet's WebSocket text frame, made by the first recipient and reused
-     * by the others of a broadcast. Racy by design: two threads may both compute the same bytes.
+     * The text form (type digit, then text) in UTF-8, made at construction for a packet that many
+     * recipients share ({@link #sharedMessage}); {@code null} for the others, which encode on demand.
      */
-    private byte[] textFrame;
-    /** {@link #byteSize()}, computed once (0: not yet); racy like {@link #textFrame}. */
-    private int byteSize;
+    private final byte[] utf8;
+    /** {@link #byteSize()}: fixed at construction, so that what is reserved for a packet is what is released. */
+    private final int byteSize;
 
     private EnginePacket(EnginePacketType type, Object data) {
         this.type = Objects.requireNonNull(type, "type");
         this.data = data;
+        this.utf8 = null;
+        this.byteSize = data instanceof byte[] b ? b.length : 1 + (data instanceof String s ? utf8Length(s) : 0);
+    }
+
+    private EnginePacket(String text, byte[] utf8) {
+        this.type = EnginePacketType.MESSAGE;
+        this.data = text;
+        this.utf8 = utf8;
+        this.byteSize = utf8.length;
     }
 
     public static EnginePacket of(EnginePacketType type) {
@@ -41,6 +52,14 @@ public final class EnginePacket {
 
     public static EnginePacket message(String text) {
         return new EnginePacket(EnginePacketType.MESSAGE, Objects.requireNonNull(text));
+    }
+
+    /**
+     * A text message sent to many recipients (a broadcast): its UTF-8 form is made once, here, and
+     * every recipient's WebSocket frame wraps the same bytes.
+     */
+    public static EnginePacket sharedMessage(String text) {
+        return new EnginePacket(text, (EnginePacketType.MESSAGE.code() + text).getBytes(StandardCharsets.UTF_8));
     }
 
     public static EnginePacket message(byte[] binary) {
@@ -71,42 +90,29 @@ public final class EnginePacket {
     }
 
     /**
-     * @return the UTF-8 bytes of this text packet as a WebSocket frame (the type digit, then the
-     *         data; the same in protocol revisions 3 and 4), computed once per packet
+     * @return the UTF-8 bytes of this text packet's text form (the type digit, then the data; the
+     *         same in protocol revisions 3 and 4): the shared bytes of a {@link #sharedMessage}, else
+     *         encoded now. Do not modify.
+     * @throws IllegalStateException for a binary packet
      */
-    public byte[] textFrameUtf8() {
-        byte[] frame = textFrame;
-        if (frame == null) {
-            if (isBinary()) {
-                throw new IllegalStateException("binary packet has no text frame: " + this);
-            }
-            String text = text();
-            frame = (text == null ? String.valueOf(type.code()) : type.code() + text)
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            textFrame = frame;
+    public byte[] utf8() {
+        if (utf8 != null) {
+            return utf8;
         }
-        return frame;
+        if (isBinary()) {
+            throw new IllegalStateException("binary packet has no text form: " + this);
+        }
+        String text = text();
+        return (text == null ? String.valueOf(type.code()) : type.code() + text).getBytes(StandardCharsets.UTF_8);
     }
 
     /**
-     * The bytes this packet takes as a WebSocket frame payload: the UTF-8 length of its type digit and
-     * text, or the length of its binary data. What the outbound bounds count; computed once per packet
-     * (a broadcast shares it) without encoding the text. Any thread.
+     * The bytes this packet takes on the wire as a WebSocket frame payload: the UTF-8 length of its
+     * type digit and text, or the length of its binary data. What the outbound bounds count; fixed
+     * when the packet is made (without encoding the text). Any thread.
      */
     public int byteSize() {
-        int size = byteSize;
-        if (size == 0) {
-            byte[] frame = textFrame;
-            if (frame != null) {
-                size = frame.length;
-            } else if (data instanceof byte[] b) {
-                size = b.length;
-            } else {
-                size = 1 + (data instanceof String s ? utf8Length(s) : 0);
-            }
-            byteSize = size;
-        }
-        return size;
+        return byteSize;
     }
 
     /** The UTF-8 length of a string, without encoding it (a lone surrogate counts 3 bytes: an upper bound). */

@@ -249,15 +249,19 @@ class EngineCodecV4Test {
     }
 
     @Test
-    void textFrameBytesMatchTheCodecAndAreMadeOnce() {
-        EnginePacket packet = EnginePacket.message("h\u00e9llo \ud83d\ude00");
-        byte[] frame = packet.textFrameUtf8();
-        org.junit.jupiter.api.Assertions.assertArrayEquals(
-                EngineCodecV4.INSTANCE.encodeText(packet).getBytes(java.nio.charset.StandardCharsets.UTF_8), frame);
-        org.junit.jupiter.api.Assertions.assertSame(frame, packet.textFrameUtf8(), "shared by every recipient");
-        org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {'2'}, EnginePacket.PING.textFrameUtf8());
+    void textBytesMatchTheCodecAndASharedMessageMakesThemOnce() {
+        String text = "h\u00e9llo \ud83d\ude00";
+        EnginePacket packet = EnginePacket.message(text);
+        byte[] expected = EngineCodecV4.INSTANCE.encodeText(packet).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, packet.utf8());
+        EnginePacket shared = EnginePacket.sharedMessage(text);
+        assertEquals(packet, shared);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, shared.utf8());
+        org.junit.jupiter.api.Assertions.assertSame(shared.utf8(), shared.utf8(), "shared by every recipient");
+        assertEquals(packet.byteSize(), shared.byteSize());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {'2'}, EnginePacket.PING.utf8());
         org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-                () -> EnginePacket.message(new byte[] {1}).textFrameUtf8());
+                () -> EnginePacket.message(new byte[] {1}).utf8());
     }
 
     @ParameterizedTest
@@ -272,7 +276,7 @@ class EngineCodecV4Test {
             assertEquals(expected + 2, packet.byteSize());
         } else {
             assertEquals(expected, packet.byteSize());
-            assertEquals(packet.textFrameUtf8().length, packet.byteSize());
+            assertEquals(packet.utf8().length, packet.byteSize());
         }
     }
 

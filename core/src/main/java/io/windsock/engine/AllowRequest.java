@@ -1,6 +1,5 @@
-package io.windsock.server;
+package io.windsock.engine;
 
-import io.windsock.engine.EngineRequest;
 
 /**
  * Decides whether a handshake or an upgrade request may proceed, e.g. an origin check. A refusal is

@@ -1,4 +1,4 @@
-package io.windsock.server;
+package io.windsock.engine;
 
 import java.time.Duration;
 import java.util.List;

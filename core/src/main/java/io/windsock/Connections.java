@@ -1,5 +1,7 @@
-package io.windsock.connection;
+package io.windsock;
 
+import io.windsock.connection.ConnectionOptions;
+import io.windsock.connection.SocketConnection;
 import io.windsock.internal.dispatch.ConnectionInstaller;
 import io.windsock.server.Namespace;
 import java.util.function.Supplier;
