@@ -1,5 +1,7 @@
 package io.windsock;
 
+import io.windsock.adapter.AdapterFactory;
+import io.windsock.adapter.InMemoryAdapter;
 import io.windsock.connection.ConnectionOptions;
 import io.windsock.connection.SocketConnection;
 import io.windsock.internal.engine.EngineServer;
@@ -70,7 +72,7 @@ public final class Windsock implements AutoCloseable {
     private Windsock(Builder builder) {
         this.options = builder.options;
         this.ownedExecutor = options.handlerExecutor() == null ? HandlerExecutors.newDefault() : null;
-        this.sockets = new SocketIoServer(options,
+        this.sockets = new SocketIoServer(options, builder.adapters,
                 ownedExecutor != null ? ownedExecutor : options.handlerExecutor());
         this.staticResources = List.copyOf(builder.staticResources);
         for (Consumer<Windsock> setup : builder.setups) {
@@ -288,6 +290,7 @@ public final class Windsock implements AutoCloseable {
     /** Builds a server; nothing starts until {@link Windsock#start()}. */
     public static final class Builder {
         private WindsockOptions options = WindsockOptions.builder().build();
+        private AdapterFactory adapters = InMemoryAdapter::new;
         private final List<Consumer<Windsock>> setups = new ArrayList<>();
         private final List<ClasspathResources.Mount> staticResources = new ArrayList<>();
 
@@ -296,6 +299,17 @@ public final class Windsock implements AutoCloseable {
 
         public Builder options(WindsockOptions options) {
             this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /**
+         * Sets what makes each namespace's adapter (rooms, broadcasts, connection state recovery
+         * storage): the in-memory {@link InMemoryAdapter} by default, rooms and broadcasts on this
+         * node only; a cluster adapter (e.g. {@code windsock-redis}) to serve one set of rooms from
+         * several nodes. The server closes the adapters when it stops.
+         */
+        public Builder adapter(AdapterFactory adapters) {
+            this.adapters = Objects.requireNonNull(adapters, "adapters");
             return this;
         }
 

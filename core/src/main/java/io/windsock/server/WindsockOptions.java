@@ -1,8 +1,6 @@
 package io.windsock.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.windsock.adapter.AdapterFactory;
-import io.windsock.adapter.InMemoryAdapter;
 import io.windsock.engine.AllowRequest;
 import io.windsock.engine.CorsOptions;
 import io.windsock.engine.EngineOptions;
@@ -45,7 +43,6 @@ import javax.net.ssl.SSLException;
  * <tr><td>ioThreads</td><td>0: one per core (fewer wake-ups per message than Netty's twice the cores)</td></tr>
  * <tr><td>errorHandler</td><td>logs at WARN (client errors) or ERROR (handler exceptions)</td></tr>
  * <tr><td>serveClient</td><td>off: the browser client is not served (see {@link Builder#serveClient})</td></tr>
- * <tr><td>adapter</td><td>{@link InMemoryAdapter}: rooms and broadcasts on this node only</td></tr>
  * <tr><td>connectionStateRecovery</td><td>off; {@link ConnectionStateRecovery#defaults()} keeps sessions 2 min;
  *     a namespace's own setting ({@link Builder#connectionStateRecovery(String, ConnectionStateRecovery)}) wins</td></tr>
  * <tr><td>maxDynamicNamespaces</td><td>10,000 namespaces created on demand, in total (Node: no limit)</td></tr>
@@ -78,7 +75,6 @@ public final class WindsockOptions {
     private final int ioThreads;
     private final ErrorHandler errorHandler;
     private final boolean serveClient;
-    private final AdapterFactory adapter;
     private final ConnectionStateRecovery connectionStateRecovery;
     /** Per-namespace recovery by namespace name; a null value turns it off there. Unmodifiable. */
     private final Map<String, ConnectionStateRecovery> namespaceRecovery;
@@ -110,7 +106,6 @@ public final class WindsockOptions {
         ioThreads = b.ioThreads;
         errorHandler = b.errorHandler;
         serveClient = b.serveClient;
-        adapter = b.adapter;
         connectionStateRecovery = b.connectionStateRecovery;
         namespaceRecovery = Collections.unmodifiableMap(new LinkedHashMap<>(b.namespaceRecovery));
         maxDynamicNamespaces = b.maxDynamicNamespaces;
@@ -200,11 +195,6 @@ public final class WindsockOptions {
     /** @return whether the socket.io browser client is served under {@link #path()}. */
     public boolean serveClient() {
         return serveClient;
-    }
-
-    /** @return what makes each namespace's adapter (rooms, broadcasts, recovery storage). */
-    public AdapterFactory adapter() {
-        return adapter;
     }
 
     /**
@@ -315,7 +305,6 @@ public final class WindsockOptions {
         private int ioThreads;
         private ErrorHandler errorHandler;
         private boolean serveClient;
-        private AdapterFactory adapter = InMemoryAdapter::new;
         private ConnectionStateRecovery connectionStateRecovery;
         private final Map<String, ConnectionStateRecovery> namespaceRecovery = new LinkedHashMap<>();
         private int maxDynamicNamespaces = 10_000;
@@ -349,7 +338,6 @@ public final class WindsockOptions {
             ioThreads = o.ioThreads;
             errorHandler = o.errorHandler;
             serveClient = o.serveClient;
-            adapter = o.adapter;
             connectionStateRecovery = o.connectionStateRecovery;
             namespaceRecovery.putAll(o.namespaceRecovery);
             maxDynamicNamespaces = o.maxDynamicNamespaces;
@@ -525,12 +513,6 @@ public final class WindsockOptions {
 
         public Builder errorHandler(ErrorHandler handler) {
             this.errorHandler = handler;
-            return this;
-        }
-
-        /** The adapter of every namespace: the in-memory one by default, a cluster adapter to scale out. */
-        public Builder adapter(AdapterFactory adapter) {
-            this.adapter = Objects.requireNonNull(adapter, "adapter");
             return this;
         }
 

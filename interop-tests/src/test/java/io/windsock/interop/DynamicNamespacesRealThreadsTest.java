@@ -33,7 +33,7 @@ class DynamicNamespacesRealThreadsTest {
     private final Mailbox<String> adapterCloses = new Mailbox<>("adapter closes");
 
     private Windsock start() {
-        return interop.server(o -> o.ioThreads(2).adapter(ns -> {
+        return interop.server(ns -> {
             if ("/".equals(ns.name())) {
                 return new InMemoryAdapter(ns); // the main namespace: made with the server, never removed
             }
@@ -45,7 +45,7 @@ class DynamicNamespacesRealThreadsTest {
                     adapterCloses.put(ns.name());
                 }
             };
-        }));
+        }, o -> o.ioThreads(2));
     }
 
     /** Waits until every adapter made so far was closed, one close event at a time. */

@@ -18,12 +18,13 @@ import java.util.concurrent.CompletionStage;
 /**
  * Makes Redis adapters that join a socket.io cluster: Windsock nodes and Node.js servers using
  * {@code @socket.io/redis-adapter} 8.3 (its default msgpack parser), on the same Redis and key prefix.
- * Set it with {@code WindsockOptions.Builder.adapter(factory)}.
+ * Set it with {@code Windsock.Builder.adapter(factory)}.
  *
  * <pre>{@code
  * RedisAdapterFactory redis = RedisAdapterFactory.builder().uri("redis://127.0.0.1:6379").build();
  * Windsock server = Windsock.builder()
- *         .options(WindsockOptions.builder().port(8001).adapter(redis).build())
+ *         .port(8001)
+ *         .adapter(redis)
  *         .build()
  *         .start();
  * ...

@@ -79,7 +79,7 @@ public final class NamespaceImpl implements Namespace {
         this.connectionListeners = connectionListeners;
         this.serverSideListeners = serverSideListeners;
         this.recovery = server.options().connectionStateRecovery(name);
-        this.adapter = server.options().adapter().create(new View());
+        this.adapter = server.adapters().create(new View());
         this.adapter.init();
     }
 

@@ -1,6 +1,8 @@
 package io.windsock.internal.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.windsock.adapter.AdapterFactory;
+import io.windsock.adapter.InMemoryAdapter;
 import io.windsock.internal.engine.EngineSession;
 import io.windsock.internal.carrier.Carrier;
 import io.windsock.internal.carrier.EngineCarrier;
@@ -52,6 +54,7 @@ public final class SocketIoServer {
     private final AtomicInteger dynamicCount = new AtomicInteger();
     private final RateLimitedLog warnings = new RateLimitedLog(log);
     private final StatsCounters stats;
+    private final AdapterFactory adapters;
     /** Open connections, so that a shutdown can close each one. */
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
     /** Sockets created whose close has not finished running its listeners. Guarded by itself (for waiting). */
@@ -59,13 +62,22 @@ public final class SocketIoServer {
     private long liveSockets;
     private volatile boolean shuttingDown;
 
+    /** With the in-memory adapter. */
     public SocketIoServer(WindsockOptions options, Executor executor) {
-        this(options, executor, System::nanoTime);
+        this(options, InMemoryAdapter::new, executor, System::nanoTime);
     }
 
-    /** @param nanoClock the clock of the statistics' rates (tests move it by hand) */
-    public SocketIoServer(WindsockOptions options, Executor executor, LongSupplier nanoClock) {
+    public SocketIoServer(WindsockOptions options, AdapterFactory adapters, Executor executor) {
+        this(options, adapters, executor, System::nanoTime);
+    }
+
+    /**
+     * @param adapters  makes each namespace's adapter
+     * @param nanoClock the clock of the statistics' rates (tests move it by hand)
+     */
+    public SocketIoServer(WindsockOptions options, AdapterFactory adapters, Executor executor, LongSupplier nanoClock) {
         this.options = options;
+        this.adapters = java.util.Objects.requireNonNull(adapters, "adapters");
         this.stats = new StatsCounters(nanoClock);
         this.json = new JacksonJsonCodec(options.objectMapper() == null ? new ObjectMapper() : options.objectMapper(),
                 options.limits());
@@ -76,6 +88,11 @@ public final class SocketIoServer {
         // The main namespace exists with the server, as in Node: a client's io(url) joins "/" even when
         // the application serves only other namespaces. It is static, so no dynamic group takes "/".
         of("/");
+    }
+
+    /** @return what makes each namespace's adapter. */
+    AdapterFactory adapters() {
+        return adapters;
     }
 
     public WindsockOptions options() {

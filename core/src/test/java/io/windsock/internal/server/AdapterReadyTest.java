@@ -15,14 +15,13 @@ import org.junit.jupiter.api.Test;
 /** A namespace holds connecting sockets until its adapter is ready (a cluster adapter still subscribing). */
 class AdapterReadyTest {
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
-    private final SocketLayer layer = new SocketLayer(WindsockOptions.builder()
-            .adapter(namespace -> new InMemoryAdapter(namespace) {
+    private final SocketLayer layer = SocketLayer.withAdapters(WindsockOptions.builder().build(),
+            namespace -> new InMemoryAdapter(namespace) {
                 @Override
                 public CompletionStage<Void> ready() {
                     return ready;
                 }
-            })
-            .build());
+            });
 
     @Test
     void aSocketConnectsOnceTheAdapterIsReady() {

@@ -54,9 +54,9 @@ class ConnectionClassRecoveryTest {
     private SocketLayer layer;
 
     private void start(boolean skipMiddlewares) {
-        layer = new SocketLayer(WindsockOptions.builder()
-                .connectionStateRecovery(new ConnectionStateRecovery(Duration.ofMinutes(2), skipMiddlewares))
-                .adapter(ns -> new InMemoryAdapter(ns, clock)).build());
+        layer = SocketLayer.withAdapters(WindsockOptions.builder()
+                .connectionStateRecovery(new ConnectionStateRecovery(Duration.ofMinutes(2), skipMiddlewares)).build(),
+                ns -> new InMemoryAdapter(ns, clock));
         Connections.serve(layer.server.of("/"), () -> {
             Counter c = new Counter();
             instances.add(c);

@@ -30,9 +30,8 @@ class DynamicNamespaceLifecycleTest {
     private Namespace rooms;
 
     private void start(UnaryOperator<WindsockOptions.Builder> options) {
-        layer = new SocketLayer(options.apply(WindsockOptions.builder()
-                .errorHandler((s, e, error) -> errors.add(error))
-                .adapter(ns -> {
+        layer = SocketLayer.withAdapters(options.apply(WindsockOptions.builder()
+                .errorHandler((s, e, error) -> errors.add(error))).build(), ns -> {
                     if ("/".equals(ns.name())) {
                         return new InMemoryAdapter(ns); // the main namespace: made with the server, never removed
                     }
@@ -43,7 +42,7 @@ class DynamicNamespaceLifecycleTest {
                             adaptersOpen.decrementAndGet();
                         }
                     };
-                })).build());
+                });
         rooms = layer.server.of((name, auth) -> name.startsWith("/room-"), "/room-*");
     }
 

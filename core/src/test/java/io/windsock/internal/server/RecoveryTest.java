@@ -30,7 +30,7 @@ class RecoveryTest {
     private Namespace main;
 
     private void start(ConnectionStateRecovery recovery, AdapterFactory adapter) {
-        layer = new SocketLayer(WindsockOptions.builder().connectionStateRecovery(recovery).adapter(adapter).build());
+        layer = SocketLayer.withAdapters(WindsockOptions.builder().connectionStateRecovery(recovery).build(), adapter);
         main = layer.server.of("/");
         main.onConnection(connected::add);
     }

@@ -43,7 +43,17 @@ final class SocketLayer {
     /** With the statistics' rates on this clock. */
     SocketLayer(WindsockOptions options, java.util.concurrent.Executor handlers,
                 java.util.function.LongSupplier nanoClock) {
-        server = new SocketIoServer(options, handlers, nanoClock);
+        this(options, io.windsock.adapter.InMemoryAdapter::new, handlers, nanoClock);
+    }
+
+    /** With namespaces' adapters from this factory. */
+    static SocketLayer withAdapters(WindsockOptions options, io.windsock.adapter.AdapterFactory adapters) {
+        return new SocketLayer(options, adapters, Runnable::run, System::nanoTime);
+    }
+
+    SocketLayer(WindsockOptions options, io.windsock.adapter.AdapterFactory adapters,
+                java.util.concurrent.Executor handlers, java.util.function.LongSupplier nanoClock) {
+        server = new SocketIoServer(options, adapters, handlers, nanoClock);
         engine = new EngineServer(options.engine(), server::onEngineConnection);
     }
 

@@ -63,12 +63,12 @@ public final class ChatServer {
     }
 
     private static Windsock start(String host, int port, RedisAdapterFactory adapter, Nicknames nicknames) {
-        WindsockOptions.Builder options = WindsockOptions.builder().host(host).port(port).serveClient(true);
+        Windsock.Builder builder = Windsock.builder()
+                .options(WindsockOptions.builder().host(host).port(port).serveClient(true).build());
         if (adapter != null) {
-            options.adapter(adapter);
+            builder.adapter(adapter);
         }
-        return Windsock.builder()
-                .options(options.build())
+        return builder
                 .staticResources("/", "io/windsock/examples/chat/web")
                 .connections("/", () -> new ChatConnection(nicknames))  // one registry shared by every connection
                 .build()

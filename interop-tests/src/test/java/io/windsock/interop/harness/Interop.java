@@ -1,6 +1,8 @@
 package io.windsock.interop.harness;
 
 import io.windsock.Windsock;
+import io.windsock.adapter.AdapterFactory;
+import io.windsock.adapter.InMemoryAdapter;
 import io.windsock.engine.EngineOptions;
 import io.windsock.server.WindsockOptions;
 import java.time.Duration;
@@ -61,9 +63,14 @@ public final class Interop implements AfterEachCallback {
      * clients connect.
      */
     public Windsock server(UnaryOperator<WindsockOptions.Builder> options) {
+        return server(InMemoryAdapter::new, options);
+    }
+
+    /** A started server whose namespaces get their adapters from {@code adapters}. */
+    public Windsock server(AdapterFactory adapters, UnaryOperator<WindsockOptions.Builder> options) {
         WindsockOptions built = options.apply(WindsockOptions.builder().host("127.0.0.1").port(0)
                 .ioThreads(ioThreads())).build();
-        Windsock server = Windsock.builder().options(built).build();
+        Windsock server = Windsock.builder().options(built).adapter(adapters).build();
         synchronized (this) {
             servers.add(server);
         }

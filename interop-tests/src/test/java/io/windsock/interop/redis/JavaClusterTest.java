@@ -242,7 +242,7 @@ class JavaClusterTest {
 
     @Test
     void aRequestFailsClearlyWhenANodeDoesNotAnswer() throws Exception {
-        Windsock a = interop.server(o -> o.adapter(redis.factory(Duration.ofMillis(500))));
+        Windsock a = interop.server(redis.factory(Duration.ofMillis(500)), o -> o);
         // A client connects once the namespace's subscriptions are confirmed: then both subscribers count.
         a.of("/");
         connect(interop.client(), a, Map.of());

@@ -46,7 +46,7 @@ public final class RedisNodes implements AfterEachCallback {
     /** @return a started Windsock node on the Redis cluster of this test */
     public Windsock node() {
         RedisAdapterFactory factory = factory(Duration.ofSeconds(5));
-        return interop.server(o -> o.adapter(factory));
+        return interop.server(factory, o -> o);
     }
 
     @Override

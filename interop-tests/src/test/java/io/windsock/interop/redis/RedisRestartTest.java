@@ -39,8 +39,8 @@ class RedisRestartTest {
         try (RedisServerProcess server = RedisServerProcess.start()) {
             RedisAdapterFactory factoryA = redis.factory(server.uri(), Duration.ofSeconds(1));
             RedisAdapterFactory factoryB = redis.factory(server.uri(), Duration.ofSeconds(1));
-            Windsock a = interop.server(o -> o.adapter(factoryA).ioThreads(2));
-            Windsock b = interop.server(o -> o.adapter(factoryB).ioThreads(2));
+            Windsock a = interop.server(factoryA, o -> o.ioThreads(2));
+            Windsock b = interop.server(factoryB, o -> o.ioThreads(2));
             b.of("/").onServerSideEmit("ping", (args, ack) -> ack.send("pong"));
             Mailbox<Socket> connections = interop.mailbox("connections");
             a.of("/").onConnection(connections::put);

@@ -37,14 +37,15 @@ public final class WindsockPeer {
         if (inline) {
             options.handlerExecutor(Runnable::run);
         }
+        Windsock.Builder builder = Windsock.builder();
         if (redis != null) {
             String key = value(flags, "--key");
             RedisAdapterFactory factory = RedisAdapterFactory.builder().uri(redis).key(key == null ? "socket.io" : key)
                     .build();
             factory.connected().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            options.adapter(factory);
+            builder.adapter(factory);
         }
-        Windsock server = Windsock.builder().options(options.build()).build();
+        Windsock server = builder.options(options.build()).build();
         server.of("/").onConnection(socket -> {
             socket.on("echo", (arguments, ack) -> ack.send(arguments.toArray()));
             socket.on("join", (arguments, ack) -> {
