@@ -31,7 +31,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,10 +46,9 @@ import java.util.function.Consumer;
  * A client's socket in one namespace. See {@link Socket} for the contract; as a {@link LocalSocket}
  * it is what the namespace's adapter sends broadcasts to.
  *
- * <p>Output gate: state changes and writes to the client happen under {@link #outLock}, so nothing
- * goes out before the CONNECT reply (packets for a connecting socket are held, then sent right after
- * it, behind any replayed events) and nothing after the socket left (what is dropped then is counted
- * in {@link io.windsock.server.ServerStats#droppedAfterClose()}).
+ * <p>Output: every write goes through the socket's {@link OutputGate}, so nothing goes out before
+ * the CONNECT reply and nothing after the socket left (what is dropped then is counted in
+ * {@link io.windsock.server.ServerStats#droppedAfterClose()}).
  *
  * <p>Input: whether an incoming event is deliverable is decided when it arrives. Events that arrived
  * before the socket left are handled in order on its executor, and the disconnect listeners run once,
@@ -58,8 +56,6 @@ import java.util.function.Consumer;
  * the connection when it holds too much.
  */
 final class SocketImpl implements Socket, LocalSocket {
-    enum State { CONNECTING, CONNECTED, DISCONNECTED }
-
     /** The public id: random, replaced once by a recovered session's id before the socket is registered. */
     private volatile String id = Ids.newId();
     /** The private session id for connection state recovery, or null when recovery is off. */
@@ -73,21 +69,13 @@ final class SocketImpl implements Socket, LocalSocket {
     private final SocketListeners listeners;
     private final SocketAcks acks;
     private final InboundQueue inbound;
-    /** Set once the CONNECT reply went out: events of a socket refused while connecting are not handled. */
-    private volatile boolean wasConnected;
 
-    private final Object outLock = new Object();
-    /** Written under outLock. */
-    private volatile State state = State.CONNECTING;
-    /** While connecting: packets to send after the CONNECT reply. Under outLock; null once connected. */
-    private List<EncodedPacket> held = new ArrayList<>();
-    /** While recovering: the missed events to replay after the CONNECT reply, and their offsets. Under outLock. */
-    private List<List<Object>> replay = List.of();
-    private Set<String> replayedOffsets = Set.of();
+    private final OutputGate out;
 
     SocketImpl(NamespaceImpl namespace, Client client, Map<String, Object> auth) {
         this.namespace = namespace;
         this.client = client;
+        this.out = new OutputGate(client);
         this.handshake = new Handshake(client.carrier().request(), auth, Instant.now());
         this.executor = new SerialExecutor(client.server().executor());
         this.acks = new SocketAcks(client.server().executor());
@@ -124,12 +112,12 @@ final class SocketImpl implements Socket, LocalSocket {
 
     @Override
     public boolean isConnected() {
-        return state == State.CONNECTED;
+        return out.state() == OutputGate.State.CONNECTED;
     }
 
     /** @return whether the socket has left (or was refused) for good. */
     boolean hasLeft() {
-        return state == State.DISCONNECTED;
+        return out.state() == OutputGate.State.DISCONNECTED;
     }
 
     @Override
@@ -220,11 +208,11 @@ final class SocketImpl implements Socket, LocalSocket {
 
     @Override
     public void join(Collection<String> rooms) {
-        if (state == State.DISCONNECTED) {
+        if (out.state() == OutputGate.State.DISCONNECTED) {
             return;
         }
         adapter().addAll(id, Set.copyOf(rooms));
-        if (state == State.DISCONNECTED) {
+        if (out.state() == OutputGate.State.DISCONNECTED) {
             adapter().delAll(id); // left meanwhile: undo, so no room keeps a socket that is gone
         }
     }
@@ -297,21 +285,10 @@ final class SocketImpl implements Socket, LocalSocket {
 
     @Override
     public void send(EncodedPacket packet, BroadcastOptions options) {
-        if (options.volatileFlag() && (state != State.CONNECTED || !client.carrier().isWritableNow())) {
+        if (options.volatileFlag() && (out.state() != OutputGate.State.CONNECTED || !client.carrier().isWritableNow())) {
             return;
         }
-        boolean queued;
-        synchronized (outLock) {
-            queued = switch (state) {
-                case CONNECTING -> held.add(packet);
-                case CONNECTED -> {
-                    client.writeEncoded(packet);
-                    yield true;
-                }
-                case DISCONNECTED -> false;
-            };
-        }
-        if (queued) {
+        if (out.send(packet)) {
             notifyOutgoing(packet.packet());
         }
     }
@@ -327,19 +304,16 @@ final class SocketImpl implements Socket, LocalSocket {
     }
 
     private boolean writeIfConnected(Frames frames) {
-        synchronized (outLock) {
-            if (state != State.CONNECTED) {
-                countIfLeft();
-                return false;
-            }
-            client.writeEncoded(frames);
+        if (out.writeIfConnected(frames)) {
             return true;
         }
+        countIfLeft();
+        return false;
     }
 
     /** An emit or ack after the socket left is dropped, never thrown at the handler that made it: counted. */
     private void countIfLeft() {
-        if (state == State.DISCONNECTED) {
+        if (out.state() == OutputGate.State.DISCONNECTED) {
             client.server().stats().countDroppedAfterClose();
         }
     }
@@ -376,16 +350,7 @@ final class SocketImpl implements Socket, LocalSocket {
 
     /** The missed events to replay right after the CONNECT reply. Socket executor, while connecting. */
     void replay(List<List<Object>> missed) {
-        Set<String> offsets = new HashSet<>();
-        for (List<Object> event : missed) {
-            if (!event.isEmpty() && event.get(event.size() - 1) instanceof String offset) {
-                offsets.add(offset);
-            }
-        }
-        synchronized (outLock) {
-            replay = missed;
-            replayedOffsets = offsets;
-        }
+        out.replay(missed);
     }
 
     /** @return whether this socket's client can recover a session (recovery is on and its protocol has it). */
@@ -399,11 +364,7 @@ final class SocketImpl implements Socket, LocalSocket {
         pid = Ids.newId();
         data.clear();
         recovered = false;
-        synchronized (outLock) {
-            if (held != null) {
-                held.clear();
-            }
-        }
+        out.dropHeld();
     }
 
     /**
@@ -411,25 +372,9 @@ final class SocketImpl implements Socket, LocalSocket {
      * was held. Socket executor.
      */
     boolean markConnected() {
-        synchronized (outLock) {
-            if (client.hasClosed() || state != State.CONNECTING) {
-                return false;
-            }
-            state = State.CONNECTED;
-            wasConnected = true;
-            client.write(new SocketPacket(SocketPacketType.CONNECT, namespace.name(), SocketPacket.NO_ID,
-                    client.carrier().dialect().connectReply(id, pid)));
-            for (List<Object> event : replay) {
-                client.write(SocketPacket.event(namespace.name(), event, SocketPacket.NO_ID));
-            }
-            for (EncodedPacket packet : held) {
-                if (packet.offset() == null || !replayedOffsets.contains(packet.offset())) {
-                    client.writeEncoded(packet);
-                }
-            }
-            held = null;
-            replay = List.of();
-            replayedOffsets = Set.of();
+        if (!out.open(new SocketPacket(SocketPacketType.CONNECT, namespace.name(), SocketPacket.NO_ID,
+                client.carrier().dialect().connectReply(id, pid)))) {
+            return false;
         }
         client.onSocketConnected();
         return true;
@@ -458,7 +403,7 @@ final class SocketImpl implements Socket, LocalSocket {
      * queued before them.
      */
     private void onEventArrived(SocketPacket packet, long size) {
-        if (state == State.DISCONNECTED) {
+        if (out.state() == OutputGate.State.DISCONNECTED) {
             return;
         }
         if (!inbound.offer(size)) {
@@ -480,23 +425,16 @@ final class SocketImpl implements Socket, LocalSocket {
     }
 
     private void close(DisconnectReason reason, boolean sendDisconnect) {
-        State previous;
-        synchronized (outLock) {
-            previous = state;
-            if (previous == State.DISCONNECTED || sendDisconnect && previous != State.CONNECTED) {
-                return;
-            }
-            if (sendDisconnect) {
-                client.write(new SocketPacket(SocketPacketType.DISCONNECT, namespace.name(), SocketPacket.NO_ID, null));
-            }
-            state = State.DISCONNECTED;
-            held = null;
+        OutputGate.State previous = out.close(sendDisconnect
+                ? new SocketPacket(SocketPacketType.DISCONNECT, namespace.name(), SocketPacket.NO_ID, null) : null);
+        if (previous == null) {
+            return;
         }
         if (sendDisconnect) {
             client.remove(this);
         }
         String leavingId = id;
-        PersistedSession session = pid != null && reason.isRecoverable() && (previous == State.CONNECTED || recovered)
+        PersistedSession session = pid != null && reason.isRecoverable() && (previous == OutputGate.State.CONNECTED || recovered)
                 ? new PersistedSession(leavingId, pid, adapter().socketRooms(leavingId), data) : null;
         adapter().delAll(leavingId);
         namespace.remove(this);
@@ -509,7 +447,7 @@ final class SocketImpl implements Socket, LocalSocket {
                     adapter().persistSession(session);
                 }
                 acks.closeAll(leavingId, reason);
-                if (previous == State.CONNECTED) {
+                if (previous == OutputGate.State.CONNECTED) {
                     listeners.disconnected(reason);
                 }
             } finally {
@@ -535,7 +473,7 @@ final class SocketImpl implements Socket, LocalSocket {
     }
 
     private void onEvent(SocketPacket packet) {
-        if (!wasConnected) {
+        if (!out.wasConnected()) {
             return; // refused (or gone) before its CONNECT reply: nothing of it is delivered
         }
         List<Object> all = packet.args();

@@ -1,0 +1,140 @@
+package io.windsock.internal.server;
+
+import io.windsock.adapter.EncodedPacket;
+import io.windsock.internal.carrier.Frames;
+import io.windsock.protocol.SocketPacket;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A socket's output gate: its connection state and every write to its client happen under one
+ * lock, so nothing goes out before the CONNECT reply (packets for a connecting socket are held, then
+ * sent right after it, behind any replayed events) and nothing after the socket left.
+ */
+final class OutputGate {
+    enum State { CONNECTING, CONNECTED, DISCONNECTED }
+
+    private final Client client;
+    private final Object lock = new Object();
+    /** Written under lock. */
+    private volatile State state = State.CONNECTING;
+    /** Set with CONNECTED, never cleared: events of a socket refused while connecting are not handled. */
+    private volatile boolean wasConnected;
+    /** While connecting: packets to send after the CONNECT reply. Under lock; null once connected or left. */
+    private List<EncodedPacket> held = new ArrayList<>();
+    /** While recovering: the missed events to replay after the CONNECT reply, and their offsets. Under lock. */
+    private List<List<Object>> replay = List.of();
+    private Set<String> replayedOffsets = Set.of();
+
+    OutputGate(Client client) {
+        this.client = client;
+    }
+
+    State state() {
+        return state;
+    }
+
+    boolean wasConnected() {
+        return wasConnected;
+    }
+
+    /** Sends a broadcast's packet, or holds it while connecting. @return false once the socket left */
+    boolean send(EncodedPacket packet) {
+        synchronized (lock) {
+            return switch (state) {
+                case CONNECTING -> held.add(packet);
+                case CONNECTED -> {
+                    client.writeEncoded(packet);
+                    yield true;
+                }
+                case DISCONNECTED -> false;
+            };
+        }
+    }
+
+    /** @return whether the packets were written: only while connected */
+    boolean writeIfConnected(Frames frames) {
+        synchronized (lock) {
+            if (state != State.CONNECTED) {
+                return false;
+            }
+            client.writeEncoded(frames);
+            return true;
+        }
+    }
+
+    /** The missed events to replay right after the CONNECT reply. While connecting. */
+    void replay(List<List<Object>> missed) {
+        Set<String> offsets = new HashSet<>();
+        for (List<Object> event : missed) {
+            if (!event.isEmpty() && event.get(event.size() - 1) instanceof String offset) {
+                offsets.add(offset);
+            }
+        }
+        synchronized (lock) {
+            replay = missed;
+            replayedOffsets = offsets;
+        }
+    }
+
+    /** Drops what was held for after the CONNECT reply (a recovery given up). */
+    void dropHeld() {
+        synchronized (lock) {
+            if (held != null) {
+                held.clear();
+            }
+        }
+    }
+
+    /**
+     * Connecting to connected: writes the CONNECT reply, then the replayed events, then what was held
+     * (but the events the replay already carried).
+     *
+     * @return false when the socket was not connecting any more, or its connection has closed
+     */
+    boolean open(SocketPacket connectReply) {
+        synchronized (lock) {
+            if (client.hasClosed() || state != State.CONNECTING) {
+                return false;
+            }
+            state = State.CONNECTED;
+            wasConnected = true;
+            client.write(connectReply);
+            for (List<Object> event : replay) {
+                client.write(SocketPacket.event(connectReply.namespace(), event, SocketPacket.NO_ID));
+            }
+            for (EncodedPacket packet : held) {
+                if (packet.offset() == null || !replayedOffsets.contains(packet.offset())) {
+                    client.writeEncoded(packet);
+                }
+            }
+            held = null;
+            replay = List.of();
+            replayedOffsets = Set.of();
+            return true;
+        }
+    }
+
+    /**
+     * Closes the gate for good; with a DISCONNECT packet, only a connected socket, and the packet is
+     * its last write.
+     *
+     * @return the state before, or {@code null} when nothing changed
+     */
+    State close(SocketPacket disconnect) {
+        synchronized (lock) {
+            State previous = state;
+            if (previous == State.DISCONNECTED || disconnect != null && previous != State.CONNECTED) {
+                return null;
+            }
+            if (disconnect != null) {
+                client.write(disconnect);
+            }
+            state = State.DISCONNECTED;
+            held = null;
+            return previous;
+        }
+    }
+}
