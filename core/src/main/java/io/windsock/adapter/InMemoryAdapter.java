@@ -66,7 +66,11 @@ public class InMemoryAdapter implements Adapter {
                 for (String room : newRooms) {
                     if (mine.add(room)) {
                         rooms.compute(room, (r, ids) -> {
-                            Set<String> set = ids == null ? ConcurrentHashMap.newKeySet() : ids;
+                            Set<String> set = ids;
+                            if (set == null) {
+                                set = ConcurrentHashMap.newKeySet();
+                                roomCreated(r, r.equals(id) || sids.containsKey(r));
+                            }
                             set.add(id);
                             return set;
                         });
@@ -107,8 +111,25 @@ public class InMemoryAdapter implements Adapter {
     private void removeFromRoom(String room, String id) {
         rooms.computeIfPresent(room, (r, ids) -> {
             ids.remove(id);
-            return ids.isEmpty() ? null : ids;
+            if (ids.isEmpty()) {
+                roomDeleted(r, r.equals(id) || sids.containsKey(r));
+                return null;
+            }
+            return ids;
         });
+    }
+
+    /**
+     * Called when a room gets its first local socket (as socket.io's {@code create-room} event). Runs
+     * under the room's lock, so that the calls for one room come in order: must be quick and never block.
+     *
+     * @param socketRoom whether the room is named after a local socket's id (a private room)
+     */
+    protected void roomCreated(String room, boolean socketRoom) {
+    }
+
+    /** Called when a room loses its last local socket (socket.io's {@code delete-room}); as {@link #roomCreated}. */
+    protected void roomDeleted(String room, boolean socketRoom) {
     }
 
     @Override
