@@ -1,6 +1,7 @@
 package io.windsock.redis.internal;
 
 import io.windsock.adapter.BroadcastOptions;
+import io.windsock.adapter.SocketDetails;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -123,5 +124,22 @@ public final class Messages {
             map.put((String) keysAndValues[i], keysAndValues[i + 1]);
         }
         return map;
+    }
+
+    /** @return a socket as a FETCH_SOCKETS response carries it: {@code {id, handshake, rooms, data}} */
+    public static Map<String, Object> writeSocket(SocketDetails details) {
+        return object("id", details.id(),
+                "handshake", details.handshake() == null ? Map.of() : HandshakeCodec.write(details.handshake()),
+                "rooms", List.copyOf(details.rooms()), "data", details.data());
+    }
+
+    /** @return a socket from a FETCH_SOCKETS response, or null when it has no id */
+    public static SocketDetails readSocket(Object raw) {
+        Map<String, Object> socket = map(raw);
+        if (!(socket.get("id") instanceof String id)) {
+            return null;
+        }
+        return new SocketDetails(id, HandshakeCodec.read(socket.get("handshake")), rooms(socket.get("rooms")),
+                map(socket.get("data")));
     }
 }

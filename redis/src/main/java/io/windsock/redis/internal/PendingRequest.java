@@ -4,29 +4,28 @@ import io.windsock.server.BroadcastTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A request waiting for the other nodes' responses: completes with them once {@code expected} have
+ * A request waiting for the other nodes' responses (of either adapter; {@code type} names it in errors): completes with them once {@code expected} have
  * arrived, or with a {@link BroadcastTimeoutException} (holding those that did) when the timeout passes
  * first. Thread-safe.
  */
-final class PendingRequest {
+final class PendingRequest<R> {
     private final String requestId;
-    private final RequestType type;
+    private final String type;
     private final int expected;
-    private final CompletableFuture<List<Map<String, Object>>> future = new CompletableFuture<>();
+    private final CompletableFuture<List<R>> future = new CompletableFuture<>();
     // Guarded by this.
-    private final List<Map<String, Object>> responses = new ArrayList<>();
+    private final List<R> responses = new ArrayList<>();
 
-    PendingRequest(String requestId, RequestType type, int expected, Duration timeout, Runnable onDone) {
+    PendingRequest(String requestId, String type, int expected, Duration timeout, Runnable onDone) {
         this.requestId = requestId;
         this.type = type;
         this.expected = expected;
         CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-            List<Map<String, Object>> partial;
+            List<R> partial;
             synchronized (this) {
                 partial = List.copyOf(responses);
             }
@@ -41,16 +40,16 @@ final class PendingRequest {
         return requestId;
     }
 
-    RequestType type() {
+    String type() {
         return type;
     }
 
-    CompletableFuture<List<Map<String, Object>>> future() {
+    CompletableFuture<List<R>> future() {
         return future;
     }
 
-    void onResponse(Map<String, Object> response) {
-        List<Map<String, Object>> all = null;
+    void onResponse(R response) {
+        List<R> all = null;
         synchronized (this) {
             if (future.isDone()) {
                 return;

@@ -40,7 +40,7 @@ public final class RedisAdapter extends InMemoryAdapter {
     private final String requestChannel;
     private final String responseChannel;
     private final String specificResponseChannel;
-    private final Map<String, PendingRequest> requests = new ConcurrentHashMap<>();
+    private final Map<String, PendingRequest<Map<String, Object>>> requests = new ConcurrentHashMap<>();
     private final Map<String, BroadcastAckHandler> ackRequests = new ConcurrentHashMap<>();
     private final RedisConnections.Listener onRequestChannel = this::onRequestChannel;
     private final RedisConnections.Listener onBroadcastChannel = this::onBroadcast;
@@ -101,7 +101,7 @@ public final class RedisAdapter extends InMemoryAdapter {
         }
         redis.unsubscribe(channels(), channel + "*", onRequestChannel, onBroadcastChannel);
         IllegalStateException error = new IllegalStateException("the adapter of " + namespace.name() + " closed");
-        for (PendingRequest request : List.copyOf(requests.values())) {
+        for (PendingRequest<?> request : List.copyOf(requests.values())) {
             request.fail(error);
         }
         ackRequests.clear();
@@ -209,7 +209,7 @@ public final class RedisAdapter extends InMemoryAdapter {
                     List<SocketDetails> all = new ArrayList<>(local);
                     for (Map<String, Object> response : responses) {
                         for (Object raw : Messages.list(response.get("sockets"))) {
-                            SocketDetails details = readSocket(raw);
+                            SocketDetails details = Messages.readSocket(raw);
                             if (details != null) {
                                 all.add(details);
                             }
@@ -294,7 +294,7 @@ public final class RedisAdapter extends InMemoryAdapter {
             Map<String, Object> message = Messages.object("uid", uid, "requestId", requestId, "type", type.code());
             message.putAll(body);
             byte[] bytes = codec.json(message);
-            PendingRequest pending = new PendingRequest(requestId, type, expected, timeout,
+            PendingRequest<Map<String, Object>> pending = new PendingRequest<>(requestId, type.name(), expected, timeout,
                     () -> requests.remove(requestId));
             requests.put(requestId, pending);
             redis.publish(requestChannel, bytes).whenComplete((receivers, error) -> {
@@ -346,7 +346,7 @@ public final class RedisAdapter extends InMemoryAdapter {
             }
             return;
         }
-        PendingRequest pending = requestId instanceof String id ? requests.get(id) : null;
+        PendingRequest<Map<String, Object>> pending = requestId instanceof String id ? requests.get(id) : null;
         if (pending != null) {
             pending.onResponse(response);
         }
@@ -408,15 +408,5 @@ public final class RedisAdapter extends InMemoryAdapter {
 
     void onServerSideEmit(List<Object> eventAndArgs, Ack ack) {
         namespace.onServerSideEmit(eventAndArgs, ack);
-    }
-
-    private static SocketDetails readSocket(Object raw) {
-        Map<String, Object> socket = Messages.map(raw);
-        if (!(socket.get("id") instanceof String id)) {
-            return null;
-        }
-        Set<String> rooms = Messages.rooms(socket.get("rooms"));
-        return new SocketDetails(id, HandshakeCodec.read(socket.get("handshake")), rooms,
-                Messages.map(socket.get("data")));
     }
 }

@@ -3,7 +3,6 @@ package io.windsock.redis.internal;
 import io.windsock.adapter.BroadcastAckHandler;
 import io.windsock.adapter.BroadcastOptions;
 import io.windsock.adapter.LocalSocket;
-import io.windsock.adapter.SocketDetails;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.server.Ack;
 import java.time.Duration;
@@ -43,7 +42,7 @@ final class RemoteRequests {
             case REMOTE_FETCH -> {
                 List<Object> sockets = new ArrayList<>();
                 for (LocalSocket socket : adapter.localSockets(selection(request.get("opts")))) {
-                    sockets.add(writeSocket(socket.details()));
+                    sockets.add(Messages.writeSocket(socket.details()));
                 }
                 respond(adapter, requesterUid, Messages.object("requestId", requestId, "sockets", sockets));
             }
@@ -136,12 +135,6 @@ final class RemoteRequests {
 
     private static void respond(RedisAdapter adapter, Object requesterUid, Map<String, Object> response) {
         adapter.publishResponse(requesterUid, adapter.codec().json(response));
-    }
-
-    private static Map<String, Object> writeSocket(SocketDetails details) {
-        return Messages.object("id", details.id(),
-                "handshake", details.handshake() == null ? Map.of() : HandshakeCodec.write(details.handshake()),
-                "rooms", List.copyOf(details.rooms()), "data", details.data());
     }
 
     /** Relays this node's part of another node's broadcast with acks: its client count, then each ack. */
