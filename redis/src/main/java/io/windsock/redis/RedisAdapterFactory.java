@@ -8,8 +8,10 @@ import io.lettuce.core.TimeoutOptions;
 import io.windsock.adapter.Adapter;
 import io.windsock.adapter.AdapterFactory;
 import io.windsock.adapter.AdapterNamespace;
+import io.windsock.redis.internal.ClusterCodec;
 import io.windsock.redis.internal.RedisAdapter;
 import io.windsock.redis.internal.RedisConnections;
+import io.windsock.redis.internal.ShardedRedisAdapter;
 import io.windsock.redis.internal.WireCodec;
 import java.time.Duration;
 import java.util.Objects;
@@ -32,7 +34,19 @@ import java.util.concurrent.CompletionStage;
  * redis.close();
  * }</pre>
  *
- * <p>Connections: one factory opens one connection for PUBLISH and PUBSUB NUMSUB and one subscriber
+ * <p>Two variants, as Node's two functions; every node of a cluster must use the same one:
+ * <ul>
+ *   <li>classic pub/sub (the default), as {@code createAdapter(pubClient, subClient, {key})}:
+ *       {@code PUBLISH}, {@code PSUBSCRIBE}, the server count from {@code PUBSUB NUMSUB};</li>
+ *   <li>sharded pub/sub ({@link Builder#sharded(SubscriptionMode)}, Redis 7), as
+ *       {@code createShardedAdapter(pubClient, subClient, {channelPrefix: key, subscriptionMode})}:
+ *       {@code SPUBLISH}, {@code SSUBSCRIBE}, socket.io-adapter's cluster messages, the server count
+ *       from {@code PUBSUB SHARDNUMSUB}. It connects to one Redis server (a standalone Redis 7, or one
+ *       node of a cluster whose shard channels it holds): a Redis Cluster of several shards needs a
+ *       cluster-aware client, which this factory does not take yet.</li>
+ * </ul>
+ *
+ * <p>Connections: one factory opens one connection for publishing and PUBSUB and one subscriber
  * connection, both asynchronously when it is built, and shares them between the adapters of every
  * namespace it makes. Nothing here blocks a thread: {@link #create} (which may run on a network thread,
  * for a dynamic namespace) only starts the namespace's subscriptions; the namespace holds connecting
@@ -49,6 +63,8 @@ import java.util.concurrent.CompletionStage;
 public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable {
     private final RedisConnections connections;
     private final WireCodec codec;
+    private final ClusterCodec clusterCodec;
+    private final SubscriptionMode shardedMode;
     private final String key;
     private final Duration requestTimeout;
     private final boolean publishOnSpecificResponseChannel;
@@ -58,6 +74,8 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
         this.requestTimeout = builder.requestTimeout;
         this.publishOnSpecificResponseChannel = builder.publishOnSpecificResponseChannel;
         this.codec = new WireCodec(builder.objectMapper);
+        this.clusterCodec = new ClusterCodec(builder.objectMapper);
+        this.shardedMode = builder.shardedMode;
         if (builder.client != null) {
             this.connections = new RedisConnections(builder.client, builder.uri, false);
         } else {
@@ -81,6 +99,9 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
 
     @Override
     public Adapter create(AdapterNamespace namespace) {
+        if (shardedMode != null) {
+            return new ShardedRedisAdapter(namespace, connections, clusterCodec, key, shardedMode, requestTimeout);
+        }
         return new RedisAdapter(namespace, connections, codec, key, requestTimeout, publishOnSpecificResponseChannel);
     }
 
@@ -125,6 +146,7 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
         private boolean publishOnSpecificResponseChannel;
         private ObjectMapper objectMapper = new ObjectMapper();
         private int requestQueueSize = 10_000;
+        private SubscriptionMode shardedMode;
 
         private Builder() {
         }
@@ -152,7 +174,23 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
             return this;
         }
 
-        /** The channel prefix, as the Node adapter's {@code key}; default {@code "socket.io"}. */
+        /**
+         * Uses Redis 7 sharded pub/sub, as Node's {@code createShardedAdapter} with this
+         * {@code subscriptionMode} ({@link SubscriptionMode#DYNAMIC} is Node's default), instead of the
+         * classic adapter. {@link #key} is then Node's {@code channelPrefix}; Node's server count and
+         * request timeout work as in the classic adapter (the count is {@code PUBSUB SHARDNUMSUB} of the
+         * namespace channel). Not with {@link #publishOnSpecificResponseChannel}: responses always go to
+         * the requesting node's own channel. Default: the classic adapter.
+         */
+        public Builder sharded(SubscriptionMode mode) {
+            this.shardedMode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /**
+         * The channel prefix, as the Node adapter's {@code key} (the sharded adapter's
+         * {@code channelPrefix}); default {@code "socket.io"}.
+         */
         public Builder key(String key) {
             if (key == null || key.isEmpty()) {
                 throw new IllegalArgumentException("key must not be empty");
@@ -205,10 +243,17 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
             return this;
         }
 
-        /** @throws IllegalStateException when neither a URI nor a client was given */
+        /**
+         * @throws IllegalStateException when neither a URI nor a client was given, or when
+         *         {@link #sharded} and {@link #publishOnSpecificResponseChannel} are both set
+         */
         public RedisAdapterFactory build() {
             if (uri == null) {
                 throw new IllegalStateException("a Redis URI or client is required");
+            }
+            if (shardedMode != null && publishOnSpecificResponseChannel) {
+                throw new IllegalStateException("the sharded adapter always answers on the requester's own channel: "
+                        + "publishOnSpecificResponseChannel does not apply");
             }
             return new RedisAdapterFactory(this);
         }

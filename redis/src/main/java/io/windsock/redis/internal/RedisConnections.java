@@ -26,9 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The two Redis connections one factory shares between its namespaces' adapters: one for PUBLISH and
- * PUBSUB NUMSUB, one in subscriber mode. Routes each message to the listeners of its channel (or
- * pattern). Both connections open asynchronously; everything here returns at once.
+ * The two Redis connections one factory shares between its namespaces' adapters: one for (S)PUBLISH and
+ * PUBSUB (SHARD)NUMSUB, one in subscriber mode. Routes each message to the listeners of its channel,
+ * pattern or shard channel. Both connections open asynchronously; everything here returns at once.
  *
  * <p>Outages: Lettuce reconnects both connections and re-subscribes what was subscribed; on each
  * reconnection of the subscriber this also subscribes again to every channel a listener holds (a
@@ -51,6 +51,7 @@ public final class RedisConnections {
     private CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> subscriberOrder;
     private final Map<String, Set<Listener>> channels = new ConcurrentHashMap<>();
     private final Map<String, Set<Listener>> patterns = new ConcurrentHashMap<>();
+    private final Map<String, Set<Listener>> shardChannels = new ConcurrentHashMap<>();
     private final AtomicLong unpublished = new AtomicLong();
     /** Per connection, whether an outage was logged and its end not yet. */
     private final StateListener publisherState = new StateListener("publisher");
@@ -81,8 +82,15 @@ public final class RedisConnections {
 
     /** Publishes; a failure is counted and logged (once per outage) and fails the returned stage. */
     public CompletionStage<Long> publish(String channel, byte[] message) {
-        CompletableFuture<Long> published = commands
-                .thenCompose(c -> c.async().publish(bytes(channel), message).toCompletableFuture());
+        return counted(commands.thenCompose(c -> c.async().publish(bytes(channel), message).toCompletableFuture()));
+    }
+
+    /** Publishes on a shard channel ({@code SPUBLISH}); a failure is counted and logged as {@link #publish}'s. */
+    public CompletionStage<Long> spublish(String channel, byte[] message) {
+        return counted(commands.thenCompose(c -> c.async().spublish(bytes(channel), message).toCompletableFuture()));
+    }
+
+    private CompletableFuture<Long> counted(CompletableFuture<Long> published) {
         published.whenComplete((receivers, error) -> {
             if (error != null) {
                 unpublished.incrementAndGet();
@@ -99,6 +107,43 @@ public final class RedisConnections {
     public CompletionStage<Long> numsub(String channel) {
         return commands.thenCompose(c -> c.async().pubsubNumsub(bytes(channel)).toCompletableFuture())
                 .thenApply(counts -> counts.values().stream().mapToLong(Long::longValue).sum());
+    }
+
+    /** @return the number of subscribers of a shard channel ({@code PUBSUB SHARDNUMSUB}) */
+    public CompletionStage<Long> shardNumsub(String channel) {
+        return commands.thenCompose(c -> c.async().pubsubShardNumsub(bytes(channel)).toCompletableFuture())
+                .thenApply(counts -> counts.values().stream().mapToLong(Long::longValue).sum());
+    }
+
+    /**
+     * Subscribes a listener to shard channels ({@code SSUBSCRIBE}, one command per channel, as a
+     * cluster needs when the channels live in different slots).
+     *
+     * @return completes when Redis confirmed every subscription
+     */
+    public synchronized CompletionStage<Void> ssubscribe(List<String> channelNames, Listener listener) {
+        for (String channel : channelNames) {
+            shardChannels.computeIfAbsent(channel, k -> new CopyOnWriteArraySet<>()).add(listener);
+        }
+        return inOrder(c -> CompletableFuture.allOf(channelNames.stream()
+                .map(channel -> c.async().ssubscribe(bytes(channel)).toCompletableFuture())
+                .toArray(CompletableFuture[]::new)));
+    }
+
+    /** Removes a listener from shard channels; unsubscribes at Redis from those no listener holds any more. */
+    public synchronized CompletionStage<Void> sunsubscribe(List<String> channelNames, Listener listener) {
+        List<String> unused = new ArrayList<>();
+        for (String channel : channelNames) {
+            if (remove(shardChannels, channel, listener)) {
+                unused.add(channel);
+            }
+        }
+        if (closed.get() || unused.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return inOrder(c -> CompletableFuture.allOf(unused.stream()
+                .map(channel -> c.async().sunsubscribe(bytes(channel)).toCompletableFuture())
+                .toArray(CompletableFuture[]::new)));
     }
 
     /**
@@ -217,6 +262,9 @@ public final class RedisConnections {
         for (String pattern : patterns.keySet()) {
             connection.async().psubscribe(bytes(pattern));
         }
+        for (String channel : shardChannels.keySet()) {
+            connection.async().ssubscribe(bytes(channel));
+        }
     }
 
     private final class Router extends RedisPubSubAdapter<byte[], byte[]> {
@@ -230,6 +278,12 @@ public final class RedisConnections {
         public void message(byte[] pattern, byte[] channel, byte[] message) {
             dispatch(patterns.get(new String(pattern, StandardCharsets.UTF_8)),
                     new String(channel, StandardCharsets.UTF_8), message);
+        }
+
+        @Override
+        public void smessage(byte[] channel, byte[] message) {
+            String name = new String(channel, StandardCharsets.UTF_8);
+            dispatch(shardChannels.get(name), name, message);
         }
 
         private void dispatch(Set<Listener> listeners, String channel, byte[] message) {

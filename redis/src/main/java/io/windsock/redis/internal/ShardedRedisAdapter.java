@@ -1,0 +1,158 @@
+package io.windsock.redis.internal;
+
+import io.windsock.adapter.AdapterNamespace;
+import io.windsock.redis.SubscriptionMode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The adapter of one namespace on Redis sharded pub/sub ({@code SPUBLISH}/{@code SSUBSCRIBE}), as
+ * {@code createShardedAdapter} of {@code @socket.io/redis-adapter} 8.3: the cluster adapter's messages
+ * on the namespace channel, responses on the requester's own channel, rooms on their own channels
+ * in the dynamic modes, and the server count from {@code PUBSUB SHARDNUMSUB} of the namespace channel.
+ */
+public final class ShardedRedisAdapter extends ClusterAdapter {
+    private static final Logger log = LoggerFactory.getLogger(ShardedRedisAdapter.class);
+    /** Node's socket ids are 20 characters; its dynamic mode keeps such rooms on the namespace channel. */
+    private static final int SOCKET_ID_LENGTH = 20;
+
+    private final RedisConnections redis;
+    private final SubscriptionMode mode;
+    private final String channel;
+    private final String responseChannel;
+    private final RedisConnections.Listener listener = this::onRaw;
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+
+    public ShardedRedisAdapter(AdapterNamespace namespace, RedisConnections redis, ClusterCodec codec, String prefix,
+                               SubscriptionMode mode, Duration requestTimeout) {
+        super(namespace, codec, requestTimeout);
+        this.redis = redis;
+        this.mode = mode;
+        this.channel = prefix + "#" + namespace.name() + "#";
+        this.responseChannel = channel + uid() + "#";
+    }
+
+    /**
+     * Starts the subscriptions without waiting; {@link #ready()} completes when Redis confirmed them,
+     * or after the request timeout (logged: the namespace then serves its own sockets).
+     */
+    @Override
+    public void init() {
+        redis.ssubscribe(List.of(channel, responseChannel), listener)
+                .toCompletableFuture()
+                .orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((v, error) -> {
+                    if (error != null) {
+                        log.warn("subscribing for namespace {} not confirmed ({}); serving it anyway",
+                                namespace.name(), error.toString());
+                    }
+                    ready.complete(null);
+                });
+    }
+
+    @Override
+    public CompletionStage<Void> ready() {
+        return ready;
+    }
+
+    /** Unsubscribes from every channel (without waiting) and fails the requests still waiting. */
+    @Override
+    public void close() {
+        if (isClosed()) {
+            return;
+        }
+        super.close();
+        List<String> channels = new ArrayList<>(List.of(channel, responseChannel));
+        if (mode != SubscriptionMode.STATIC) {
+            for (String room : rooms()) {
+                channels.add(roomChannel(room)); // channels never subscribed are skipped by the listener count
+            }
+        }
+        redis.sunsubscribe(channels, listener);
+        ready.complete(null);
+    }
+
+    @Override
+    protected void roomCreated(String room, boolean socketRoom) {
+        if (hasOwnChannel(socketRoom) && !isClosed()) {
+            redis.ssubscribe(List.of(roomChannel(room)), listener);
+        }
+    }
+
+    @Override
+    protected void roomDeleted(String room, boolean socketRoom) {
+        if (hasOwnChannel(socketRoom)) {
+            redis.sunsubscribe(List.of(roomChannel(room)), listener);
+        }
+    }
+
+    /** Node's shouldUseASeparateNamespace: whether this node listens on a room's own channel. */
+    private boolean hasOwnChannel(boolean socketRoom) {
+        return mode == SubscriptionMode.DYNAMIC_PRIVATE || (mode == SubscriptionMode.DYNAMIC && !socketRoom);
+    }
+
+    private String roomChannel(String room) {
+        return channel + room + "#";
+    }
+
+    @Override
+    protected CompletionStage<?> publish(ClusterMessage message) {
+        return redis.spublish(channelOf(channel, mode, message), codec.encodePubSub(message));
+    }
+
+    /**
+     * Node's computeChannel: a broadcast without acks to exactly one room goes to the room's channel
+     * in the dynamic modes (not, in "dynamic", when the room looks like a socket id); everything else,
+     * broadcasts with acks included (the server count is the namespace's), to the namespace channel.
+     */
+    static String channelOf(String channel, SubscriptionMode mode, ClusterMessage message) {
+        if (mode == SubscriptionMode.STATIC || message.type() != ClusterMessageType.BROADCAST
+                || message.get("requestId") != null) {
+            return channel;
+        }
+        List<Object> rooms = Messages.list(Messages.map(message.get("opts")).get("rooms"));
+        if (rooms.size() != 1 || !(rooms.get(0) instanceof String room)) {
+            return channel;
+        }
+        if (mode == SubscriptionMode.DYNAMIC && room.length() == SOCKET_ID_LENGTH) {
+            return channel;
+        }
+        return channel + room + "#";
+    }
+
+    @Override
+    protected CompletionStage<?> publishResponse(String requesterUid, ClusterMessage response) {
+        return redis.spublish(channel + requesterUid + "#", codec.encodePubSub(response));
+    }
+
+    /** @return the nodes subscribed to this namespace's channel ({@code PUBSUB SHARDNUMSUB}), this one included */
+    @Override
+    public CompletionStage<Integer> serverCount() {
+        return redis.shardNumsub(channel).thenApply(Long::intValue);
+    }
+
+    /** A message from Redis, on one of this namespace's channels (a Redis I/O thread). */
+    private void onRaw(String fromChannel, byte[] bytes) {
+        ClusterMessage message;
+        try {
+            message = ClusterCodec.decodePubSub(bytes);
+        } catch (RuntimeException e) {
+            log.debug("ignoring a malformed message on {}", fromChannel, e);
+            return;
+        }
+        if (message == null) {
+            return;
+        }
+        if (fromChannel.equals(responseChannel)) {
+            onResponse(message);
+        } else {
+            onMessage(message);
+        }
+    }
+}
