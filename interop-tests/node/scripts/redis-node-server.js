@@ -1,7 +1,9 @@
 // A Node socket.io 4.8 server on the Redis adapter (@socket.io/redis-adapter 8.3, node-redis 4), the Node
 // member of a mixed cluster with Windsock nodes, driven line by line by the Java tests (RedisNodeServer.java).
 //
-// Parameters: {"redis": "redis://127.0.0.1:6379", "key": "<prefix>"}.
+// Parameters: {"redis": "redis://127.0.0.1:6379", "key": "<prefix>", "sharded": "dynamic"}; with "sharded" (a
+// subscriptionMode: "static", "dynamic" or "dynamic-private") the adapter is createShardedAdapter's, with the key as
+// its channelPrefix (Redis 7 SPUBLISH/SSUBSCRIBE), and the emitter command is not available.
 // Every line it prints is tagged {"socket": "server"}:
 //   {"type":"listening","port":1234}                       once the adapter's subscriptions are confirmed
 //   {"type":"connection","id":"..."}                       a client connected (it joined auth.room, data.name = auth.name)
@@ -17,14 +19,15 @@
 //   {"op":"serverSideEmit","event":"e","args":[...]}
 //   {"op":"serverSideEmitWithAck","event":"e","args":[...],"seq":3}        replies {responses} or {error} (5 s)
 //   {"op":"emitter","event":"e","args":[...],"to":["r"]}  publishes with @socket.io/redis-emitter (uid "emitter")
+//   {"op":"serverCount","seq":4}                         replies {count}: the adapter's count of servers
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
-import { createAdapter } from '@socket.io/redis-adapter';
+import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import { Emitter } from '@socket.io/redis-emitter';
 import { createClient } from 'redis';
 import { commands, out, params } from '../lib/wire.js';
 
-const { redis, key } = params();
+const { redis, key, sharded } = params();
 const pubClient = createClient({ url: redis });
 const subClient = pubClient.duplicate();
 const emitterClient = pubClient.duplicate();
@@ -34,7 +37,10 @@ for (const client of [pubClient, subClient, emitterClient]) {
 await Promise.all([pubClient.connect(), subClient.connect(), emitterClient.connect()]);
 
 const httpServer = createServer();
-const io = new Server(httpServer, { adapter: createAdapter(pubClient, subClient, { key }) });
+const adapter = sharded
+  ? createShardedAdapter(pubClient, subClient, { channelPrefix: key, subscriptionMode: sharded })
+  : createAdapter(pubClient, subClient, { key });
+const io = new Server(httpServer, { adapter });
 const emitter = new Emitter(emitterClient, { key });
 const reply = (seq, body) => out({ socket: 'server', type: 'reply', seq, ...body });
 
@@ -112,6 +118,9 @@ commands(async (command) => {
         reply(command.seq, { error: String(e.message || e) });
       }
       break;
+    case 'serverCount':
+      reply(command.seq, { count: await io.of('/').adapter.serverCount() });
+      break;
     case 'emitter':
       target(command, emitter).emit(command.event, ...(command.args || []));
       break;
@@ -123,8 +132,13 @@ commands(async (command) => {
 // The adapter subscribes without telling when it is done. Commands on one connection are answered in order,
 // so once a later subscription of our own is confirmed, the adapter's are too.
 const readyChannel = `${key}-node-ready`;
-await subClient.subscribe(readyChannel, () => {});
-await subClient.unsubscribe(readyChannel);
+if (sharded) {
+  await subClient.sSubscribe(readyChannel, () => {});
+  await subClient.sUnsubscribe(readyChannel);
+} else {
+  await subClient.subscribe(readyChannel, () => {});
+  await subClient.unsubscribe(readyChannel);
+}
 httpServer.listen(0, '127.0.0.1', () => {
   out({ socket: 'server', type: 'listening', port: httpServer.address().port });
 });

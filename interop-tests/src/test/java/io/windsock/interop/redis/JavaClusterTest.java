@@ -14,6 +14,7 @@ import io.windsock.interop.harness.Json;
 import io.windsock.interop.harness.Mailbox;
 import io.windsock.interop.harness.NodeClient;
 import io.windsock.redis.RedisEmitter;
+import io.windsock.redis.SubscriptionMode;
 import io.windsock.server.BroadcastTimeoutException;
 import io.windsock.server.RemoteSocket;
 import io.windsock.server.Socket;
@@ -26,8 +27,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.NullSource;
 
-/** Two Windsock nodes on one Redis, with real socket.io-client 4.8 clients on each. */
+/**
+ * Two Windsock nodes on one Redis, with real socket.io-client 4.8 clients on each. The tests taking a
+ * subscription mode run on the classic adapter (null) and on the sharded one in each mode.
+ */
 class JavaClusterTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -38,7 +45,11 @@ class JavaClusterTest {
 
     /** A node whose sockets join the room named by their auth's "room", keep its "name" as data, and echo "shout". */
     private Windsock node(Mailbox<Socket> connections) {
-        Windsock node = redis.node();
+        return node(connections, null);
+    }
+
+    private Windsock node(Mailbox<Socket> connections, SubscriptionMode sharded) {
+        Windsock node = redis.node(sharded);
         node.of("/").onConnection(socket -> {
             Object room = socket.handshake().auth().get("room");
             if (room instanceof String r) {
@@ -70,11 +81,13 @@ class JavaClusterTest {
         return future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    @Test
-    void broadcastsReachEveryClientOnceFromEitherNode() {
+    @ParameterizedTest(name = "sharded: {0}")
+    @NullSource
+    @EnumSource(SubscriptionMode.class)
+    void broadcastsReachEveryClientOnceFromEitherNode(SubscriptionMode sharded) {
         Mailbox<Socket> connections = interop.mailbox("connections");
-        Windsock a = node(connections);
-        Windsock b = node(connections);
+        Windsock a = node(connections, sharded);
+        Windsock b = node(connections, sharded);
         NodeClient client = interop.client();
         ClientSocket a1 = connect(client, a, Map.of());
         ClientSocket a2 = connect(client, a, Map.of("room", "r"));
@@ -129,11 +142,13 @@ class JavaClusterTest {
         }
     }
 
-    @Test
-    void fetchSocketsJoinLeaveAndDisconnectAcrossNodes() throws Exception {
+    @ParameterizedTest(name = "sharded: {0}")
+    @NullSource
+    @EnumSource(SubscriptionMode.class)
+    void fetchSocketsJoinLeaveAndDisconnectAcrossNodes(SubscriptionMode sharded) throws Exception {
         Mailbox<Socket> connections = interop.mailbox("connections");
-        Windsock a = node(connections);
-        Windsock b = node(connections);
+        Windsock a = node(connections, sharded);
+        Windsock b = node(connections, sharded);
         NodeClient client = interop.client();
         ClientSocket a1 = connect(client, a, Map.of("name", "ann"));
         connections.take();
@@ -164,12 +179,14 @@ class JavaClusterTest {
         b1.expectDisconnect();
     }
 
-    @Test
-    void serverSideEmitWithAcksAndBroadcastAcksCountEveryNode() throws Exception {
+    @ParameterizedTest(name = "sharded: {0}")
+    @NullSource
+    @EnumSource(SubscriptionMode.class)
+    void serverSideEmitWithAcksAndBroadcastAcksCountEveryNode(SubscriptionMode sharded) throws Exception {
         Mailbox<Socket> connections = interop.mailbox("connections");
         Mailbox<List<Object>> heard = interop.mailbox("heard");
-        Windsock a = node(connections);
-        Windsock b = node(connections);
+        Windsock a = node(connections, sharded);
+        Windsock b = node(connections, sharded);
         b.of("/").onServerSideEmit("hello", (args, ack) -> heard.put(args));
         b.of("/").onServerSideEmit("ping", (args, ack) -> ack.send("pong " + args.get(0)));
         a.of("/").onServerSideEmit("ping", (args, ack) -> ack.send("never: own event"));

@@ -12,7 +12,9 @@ import io.windsock.interop.harness.Json;
 import io.windsock.interop.harness.Mailbox;
 import io.windsock.interop.harness.NodeClient;
 import io.windsock.interop.harness.NodeProcess;
+import io.windsock.internal.server.NamespaceImpl;
 import io.windsock.redis.RedisEmitter;
+import io.windsock.redis.SubscriptionMode;
 import io.windsock.server.RemoteSocket;
 import io.windsock.server.Socket;
 import java.time.Duration;
@@ -23,12 +25,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A mixed cluster on one Redis: two Windsock nodes and a Node socket.io 4.8 server with
  * {@code @socket.io/redis-adapter} 8.3 (scripts/redis-node-server.js), real socket.io-client 4.8 clients on all three.
+ * Each test runs on the classic adapter (null) and on the sharded one in each subscription mode.
  */
 class MixedClusterTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -44,9 +49,12 @@ class MixedClusterTest {
     private record NodeServer(NodeProcess process, Mailbox<JsonNode> lines, int port) {
     }
 
-    private NodeServer nodeServer() {
-        NodeProcess process = interop.script("scripts/redis-node-server.js",
-                Map.of("redis", RedisNodes.URI, "key", redis.key()));
+    private NodeServer nodeServer(SubscriptionMode sharded) {
+        Map<String, Object> params = new HashMap<>(Map.of("redis", RedisNodes.URI, "key", redis.key()));
+        if (sharded != null) {
+            params.put("sharded", RedisNodes.nodeName(sharded));
+        }
+        NodeProcess process = interop.script("scripts/redis-node-server.js", params);
         Mailbox<JsonNode> lines = process.mailbox("server");
         JsonNode listening = lines.take(line -> line.path("type").asText().equals("listening"), "listening");
         return new NodeServer(process, lines, listening.path("port").asInt());
@@ -61,8 +69,8 @@ class MixedClusterTest {
                 "reply " + id);
     }
 
-    private Windsock javaNode(Mailbox<Socket> connections) {
-        Windsock node = redis.node();
+    private Windsock javaNode(Mailbox<Socket> connections, SubscriptionMode sharded) {
+        Windsock node = redis.node(sharded);
         node.of("/").onConnection(socket -> {
             if (socket.handshake().auth().get("room") instanceof String room) {
                 socket.join(room);
@@ -92,13 +100,15 @@ class MixedClusterTest {
         }
     }
 
-    @Test
-    void broadcastsReachEveryClientOnceFromJavaNodeAndTheEmitter() {
+    @ParameterizedTest(name = "sharded: {0}")
+    @NullSource
+    @EnumSource(SubscriptionMode.class)
+    void broadcastsReachEveryClientOnceFromJavaNodeAndTheEmitter(SubscriptionMode sharded) {
         Mailbox<Socket> connections = interop.mailbox("connections");
-        Windsock a = javaNode(connections);
-        Windsock b = javaNode(connections);
+        Windsock a = javaNode(connections, sharded);
+        Windsock b = javaNode(connections, sharded);
         NodeClient client = interop.client(); // first, so it is stopped before the Node server
-        NodeServer n = nodeServer();
+        NodeServer n = nodeServer(sharded);
         ClientSocket a1 = connect(client, interop.url(a, "/"), Map.of("room", "r"));
         ClientSocket b1 = connect(client, interop.url(b, "/"), Map.of());
         ClientSocket n1 = connect(client, "http://127.0.0.1:" + n.port(), Map.of("room", "r"));
@@ -137,16 +147,18 @@ class MixedClusterTest {
         n.process().send(Map.of("op", "emit", "event", "bin", "args", List.of(Json.bin(bytes, "Buffer"))));
         expectAll(all, "bin", Json.array(bytes));
 
-        n.process().send(Map.of("op", "emitter", "event", "emitted", "args", List.of("to r", bytes), "to", List.of("r")));
-        expectAll(List.of(a1, n1), "emitted", Json.array("to r", bytes));
-        n.process().send(Map.of("op", "emitter", "event", "emitted", "args", List.of("to all")));
-        expectAll(all, "emitted", Json.array("to all"));
+        if (sharded == null) { // the emitters speak the classic adapter's messages only
+            n.process().send(Map.of("op", "emitter", "event", "emitted", "args", List.of("to r", bytes), "to", List.of("r")));
+            expectAll(List.of(a1, n1), "emitted", Json.array("to r", bytes));
+            n.process().send(Map.of("op", "emitter", "event", "emitted", "args", List.of("to all")));
+            expectAll(all, "emitted", Json.array("to all"));
 
-        try (RedisEmitter emitter = RedisEmitter.builder().uri(RedisNodes.URI).key(redis.key()).build()) {
-            emitter.to("r").emit("java emitter", "to r", bytes);
-            expectAll(List.of(a1, n1), "java emitter", Json.array("to r", bytes));
-            emitter.of("/").except("r").emit("java emitter", "not r");
-            expectAll(List.of(b1, n2), "java emitter", Json.array("not r"));
+            try (RedisEmitter emitter = RedisEmitter.builder().uri(RedisNodes.URI).key(redis.key()).build()) {
+                emitter.to("r").emit("java emitter", "to r", bytes);
+                expectAll(List.of(a1, n1), "java emitter", Json.array("to r", bytes));
+                emitter.of("/").except("r").emit("java emitter", "not r");
+                expectAll(List.of(b1, n2), "java emitter", Json.array("not r"));
+            }
         }
 
         // Flags across: a volatile event reaches clients that can take it; a local one stays on its node.
@@ -164,23 +176,29 @@ class MixedClusterTest {
         expectAll(all, "end", Json.array());
     }
 
-    @Test
-    void clusterOperationsWorkBothWaysBetweenJavaAndNode() throws Exception {
+    @ParameterizedTest(name = "sharded: {0}")
+    @NullSource
+    @EnumSource(SubscriptionMode.class)
+    void clusterOperationsWorkBothWaysBetweenJavaAndNode(SubscriptionMode sharded) throws Exception {
         Mailbox<Socket> connections = interop.mailbox("connections");
         Mailbox<List<Object>> heard = interop.mailbox("heard");
-        Windsock a = javaNode(connections);
-        Windsock b = javaNode(connections);
+        Windsock a = javaNode(connections, sharded);
+        Windsock b = javaNode(connections, sharded);
         a.of("/").onServerSideEmit("hello", (args, ack) -> heard.put(args));
         b.of("/").onServerSideEmit("ping", (args, ack) -> ack.send("pong b " + args.get(0)));
         a.of("/").onServerSideEmit("ping", (args, ack) -> ack.send("pong a " + args.get(0)));
         NodeClient client = interop.client(); // first, so it is stopped before the Node server
-        NodeServer n = nodeServer();
+        NodeServer n = nodeServer(sharded);
         ClientSocket a1 = connect(client, interop.url(a, "/"), Map.of("name", "ann", "room", "r"));
         String annId = connections.take().id();
         ClientSocket n1 = connect(client, "http://127.0.0.1:" + n.port(), Map.of("name", "nia", "room", "r"));
         String niaId = n.lines().take().path("id").asText();
         ClientSocket n2 = connect(client, "http://127.0.0.1:" + n.port(), Map.of());
         n.lines().take();
+
+        // Every node counts the three servers.
+        assertEquals(3, await(((NamespaceImpl) a.of("/")).adapter().serverCount().toCompletableFuture()));
+        assertEquals(3, command(n, Map.of("op", "serverCount")).path("count").asInt());
 
         // fetchSockets from Java sees Node's sockets with their handshake, rooms and data.
         List<RemoteSocket> inR = await(b.of("/").in("r").fetchSockets());

@@ -3,6 +3,7 @@ package io.windsock.interop.redis;
 import io.windsock.Windsock;
 import io.windsock.interop.harness.Interop;
 import io.windsock.redis.RedisAdapterFactory;
+import io.windsock.redis.SubscriptionMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,16 +38,35 @@ public final class RedisNodes implements AfterEachCallback {
     }
 
     public synchronized RedisAdapterFactory factory(String uri, Duration requestTimeout) {
-        RedisAdapterFactory factory = RedisAdapterFactory.builder().uri(uri).key(key)
-                .requestTimeout(requestTimeout).build();
+        return factory(uri, requestTimeout, null);
+    }
+
+    /** @param sharded the sharded adapter's subscription mode, or null for the classic adapter */
+    public synchronized RedisAdapterFactory factory(String uri, Duration requestTimeout, SubscriptionMode sharded) {
+        RedisAdapterFactory.Builder builder = RedisAdapterFactory.builder().uri(uri).key(key)
+                .requestTimeout(requestTimeout);
+        if (sharded != null) {
+            builder.sharded(sharded);
+        }
+        RedisAdapterFactory factory = builder.build();
         factories.add(factory);
         return factory;
     }
 
-    /** @return a started Windsock node on the Redis cluster of this test */
+    /** @return a started Windsock node on the Redis cluster of this test, on the classic adapter */
     public Windsock node() {
-        RedisAdapterFactory factory = factory(Duration.ofSeconds(5));
+        return node(null);
+    }
+
+    /** @return a started Windsock node on the sharded adapter with this mode (null: the classic adapter) */
+    public Windsock node(SubscriptionMode sharded) {
+        RedisAdapterFactory factory = factory(URI, Duration.ofSeconds(5), sharded);
         return interop.server(factory, o -> o);
+    }
+
+    /** @return Node's name of a subscription mode ("static", "dynamic", "dynamic-private") */
+    public static String nodeName(SubscriptionMode mode) {
+        return mode.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.windsock.interop.harness.Interop;
 import io.windsock.interop.harness.Mailbox;
 import io.windsock.interop.harness.NodeClient;
 import io.windsock.redis.RedisAdapterFactory;
+import io.windsock.redis.SubscriptionMode;
 import io.windsock.server.Socket;
 import java.time.Duration;
 import java.util.List;
@@ -19,14 +20,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Redis killed and started again under a stream of broadcasts: local delivery never stops, the adapter
  * reconnects and subscribes again by itself, what could not be published is counted, requests fail
  * clearly meanwhile, and broadcasts reach the other node again afterwards. What is lost: the
- * broadcasts published while Redis was away.
+ * broadcasts published while Redis was away. On the classic adapter and on the sharded one in its dynamic mode,
+ * where the ticks to one room travel on that room's own shard channel, which must be subscribed again too.
  */
 class RedisRestartTest {
     @RegisterExtension
@@ -34,17 +38,25 @@ class RedisRestartTest {
     @RegisterExtension
     final RedisNodes redis = new RedisNodes(interop);
 
-    @Test
-    void survivesARedisRestartUnderLoad() throws Exception {
+    @ParameterizedTest(name = "sharded: {0}")
+    @NullSource
+    @EnumSource(value = SubscriptionMode.class, names = "DYNAMIC")
+    void survivesARedisRestartUnderLoad(SubscriptionMode sharded) throws Exception {
         try (RedisServerProcess server = RedisServerProcess.start()) {
-            RedisAdapterFactory factoryA = redis.factory(server.uri(), Duration.ofSeconds(1));
-            RedisAdapterFactory factoryB = redis.factory(server.uri(), Duration.ofSeconds(1));
+            RedisAdapterFactory factoryA = redis.factory(server.uri(), Duration.ofSeconds(1), sharded);
+            RedisAdapterFactory factoryB = redis.factory(server.uri(), Duration.ofSeconds(1), sharded);
             Windsock a = interop.server(factoryA, o -> o.ioThreads(2));
             Windsock b = interop.server(factoryB, o -> o.ioThreads(2));
             b.of("/").onServerSideEmit("ping", (args, ack) -> ack.send("pong"));
             Mailbox<Socket> connections = interop.mailbox("connections");
-            a.of("/").onConnection(connections::put);
-            b.of("/").onConnection(connections::put);
+            a.of("/").onConnection(socket -> {
+                socket.join("r");
+                connections.put(socket);
+            });
+            b.of("/").onConnection(socket -> {
+                socket.join("r");
+                connections.put(socket);
+            });
             NodeClient client = interop.client();
             Map<String, Object> options = Map.of("transports", List.of("websocket"));
             ClientSocket a1 = client.connect(interop.url(a, "/"), options);
@@ -54,12 +66,12 @@ class RedisRestartTest {
             connections.take();
             connections.take();
 
-            // A stream of broadcasts from node A, paced so the clients keep up.
+            // A stream of broadcasts to one room from node A, paced so the clients keep up.
             AtomicInteger sent = new AtomicInteger();
             AtomicBoolean running = new AtomicBoolean(true);
             Thread producer = new Thread(() -> {
                 while (running.get()) {
-                    a.emit("tick", sent.incrementAndGet());
+                    a.to("r").emit("tick", sent.incrementAndGet());
                     try {
                         Thread.sleep(5); // the pace of the load, not a synchronization
                     } catch (InterruptedException e) {
