@@ -76,6 +76,32 @@ class InMemoryAdapterTest {
     }
 
     @Test
+    void roomHooksFollowTheFirstAndLastSocketAndKnowPrivateRooms() {
+        List<String> calls = new ArrayList<>();
+        InMemoryAdapter adapter = new InMemoryAdapter(namespace, clock) {
+            @Override
+            protected void roomCreated(String room, boolean socketRoom) {
+                calls.add("+" + room + (socketRoom ? " private" : ""));
+            }
+
+            @Override
+            protected void roomDeleted(String room, boolean socketRoom) {
+                calls.add("-" + room + (socketRoom ? " private" : ""));
+            }
+        };
+        adapter.addAll("a", Set.of("a"));
+        adapter.addAll("a", Set.of("r"));
+        adapter.addAll("b", Set.of("b"));
+        adapter.addAll("b", Set.of("r"));
+        assertEquals(List.of("+a private", "+r", "+b private"), calls);
+        adapter.del("a", "r");
+        adapter.delAll("a");
+        assertEquals(List.of("+a private", "+r", "+b private", "-a private"), calls, "r still holds b");
+        adapter.delAll("b");
+        assertEquals(Set.of("-b private", "-r"), Set.copyOf(calls.subList(4, calls.size())));
+    }
+
+    @Test
     void broadcastsToTheUnionOfRoomsMinusExceptEncodingOnce() {
         InMemoryAdapter adapter = adapter(null);
         FakeSocket a = socket(adapter, "a", "red", "blue");
