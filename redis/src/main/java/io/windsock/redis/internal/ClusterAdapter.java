@@ -32,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -226,7 +227,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
      * when the request cannot be published.
      */
     private CompletionStage<List<ClusterMessage>> request(ClusterMessageType type, Duration timeout,
-                                                         java.util.function.Function<String, ClusterMessage> build) {
+                                                         Function<String, ClusterMessage> build) {
         if (closed.get()) {
             return CompletableFuture.failedFuture(new IllegalStateException("the adapter of " + namespace.name()
                     + " is closed"));
