@@ -44,6 +44,7 @@ class MixedClusterTest {
     final RedisNodes redis = new RedisNodes(interop);
 
     private int seq;
+    private final Mailbox<String> synced = interop.mailbox("synced");
 
     /** The Node server: its process, its tagged lines and its port. */
     private record NodeServer(NodeProcess process, Mailbox<JsonNode> lines, int port) {
@@ -72,6 +73,7 @@ class MixedClusterTest {
     private Windsock javaNode(Mailbox<Socket> connections, SubscriptionMode sharded) {
         Windsock node = redis.node(sharded);
         node.of("/").onConnection(socket -> {
+            socket.on("sync", (args, ack) -> synced.put(socket.id()));
             if (socket.handshake().auth().get("room") instanceof String room) {
                 socket.join(room);
             }
@@ -92,6 +94,16 @@ class MixedClusterTest {
 
     private static <T> T await(CompletableFuture<T> future) throws Exception {
         return future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Waits until each Java node heard a "sync" from its client, sent after the client got everything so far. */
+    private void settle(List<ClientSocket> javaClients) {
+        for (ClientSocket socket : javaClients) {
+            socket.emit("sync");
+        }
+        for (int i = 0; i < javaClients.size(); i++) {
+            synced.take();
+        }
     }
 
     private static void expectAll(List<ClientSocket> sockets, String event, JsonNode args) {
@@ -162,8 +174,12 @@ class MixedClusterTest {
         }
 
         // Flags across: a volatile event reaches clients that can take it; a local one stays on its node.
+        // A Windsock node drops a volatile packet while the previous batch to that client is on its way, as
+        // Node does; a message each Java client sends, once heard, says its node finished writing to it.
+        settle(List.of(a1, b1));
         n.process().send(Map.of("op", "emit", "event", "volatile", "args", List.of("v"), "volatile", true));
         expectAll(all, "volatile", Json.array("v"));
+        settle(List.of(a1, b1));
         a.of("/").volatileEvents().emit("volatile", "va");
         expectAll(all, "volatile", Json.array("va"));
         n.process().send(Map.of("op", "emit", "event", "local", "args", List.of("node only"), "local", true));
