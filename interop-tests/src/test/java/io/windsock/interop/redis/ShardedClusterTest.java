@@ -102,8 +102,8 @@ class ShardedClusterTest {
 
     @Test
     void aRequestFailsClearlyWhenANodeDoesNotAnswer() throws Exception {
-        Windsock a = interop.server(o -> o.adapter(redis.factory(RedisNodes.URI, Duration.ofMillis(500),
-                SubscriptionMode.DYNAMIC)));
+        Windsock a = interop.server(redis.factory(RedisNodes.URI, Duration.ofMillis(500),
+                SubscriptionMode.DYNAMIC), o -> o);
         a.of("/");
         ClientSocket socket = interop.client().connect(interop.url(a, "/"), Map.of("transports", List.of("websocket")));
         socket.expectConnect();

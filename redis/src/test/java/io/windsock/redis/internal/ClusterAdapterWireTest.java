@@ -370,7 +370,17 @@ class ClusterAdapterWireTest {
 
         @Override
         public EncodedPacket encode(SocketPacket packet, String offset) {
-            return EncodedPacket.of(packet, offset);
+            return new EncodedPacket() {
+                @Override
+                public SocketPacket packet() {
+                    return packet;
+                }
+
+                @Override
+                public String offset() {
+                    return offset;
+                }
+            };
         }
 
         @Override
