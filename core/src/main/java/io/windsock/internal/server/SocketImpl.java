@@ -11,13 +11,10 @@ import io.windsock.internal.engine.EngineScheduler;
 import io.windsock.internal.carrier.Frames;
 import io.windsock.internal.carrier.SocketDialect;
 import io.windsock.internal.exec.SerialExecutor;
-import io.windsock.internal.log.LogSafe;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.protocol.SocketPacketType;
-import io.windsock.server.Ack;
 import io.windsock.server.BroadcastOperator;
 import io.windsock.server.CatchAllListener;
-import io.windsock.server.ClientError;
 import io.windsock.server.Connection;
 import io.windsock.server.DisconnectReason;
 import io.windsock.server.EventListener;
@@ -28,18 +25,15 @@ import io.windsock.server.OutgoingListener;
 import io.windsock.server.Socket;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -50,25 +44,22 @@ import java.util.function.Consumer;
  * the CONNECT reply and nothing after the socket left (what is dropped then is counted in
  * {@link io.windsock.server.ServerStats#droppedAfterClose()}).
  *
- * <p>Input: whether an incoming event is deliverable is decided when it arrives. Events that arrived
- * before the socket left are handled in order on its executor, and the disconnect listeners run once,
- * after them. Until handled they count in the socket's {@link InboundQueue}, which pauses reading
- * the connection when it holds too much.
+ * <p>Input ({@link SocketInbound}): whether an incoming event is deliverable is decided when it arrives.
+ * Events that arrived before the socket left are handled in order on its executor, and the disconnect
+ * listeners run once, after them. Until handled they count in the socket's {@link InboundQueue}, which
+ * pauses reading the connection when it holds too much.
+ *
+ * <p>Identity ({@link SocketIdentity}): the ids and data that connection state recovery persists and restores.
  */
 final class SocketImpl implements Socket, LocalSocket {
-    /** The public id: random, replaced once by a recovered session's id before the socket is registered. */
-    private volatile String id = Ids.newId();
-    /** The private session id for connection state recovery, or null when recovery is off. */
-    private volatile String pid;
-    private volatile boolean recovered;
+    private final SocketIdentity identity;
     private final NamespaceImpl namespace;
     private final Client client;
     private final Handshake handshake;
     private final SerialExecutor executor;
-    private final Map<String, Object> data = new ConcurrentHashMap<>();
     private final SocketListeners listeners;
     private final SocketAcks acks;
-    private final InboundQueue inbound;
+    private final SocketInbound inbound;
 
     private final OutputGate out;
 
@@ -80,24 +71,20 @@ final class SocketImpl implements Socket, LocalSocket {
         this.executor = new SerialExecutor(client.server().executor());
         this.acks = new SocketAcks(client.server().executor());
         this.listeners = new SocketListeners(this, client.server().errorHandler());
-        this.inbound = new InboundQueue(client.readGate(), client.server().stats(),
-                client.server().options().maxQueuedEvents(), client.server().options().maxQueuedEventBytes());
+        this.inbound = new SocketInbound(this, client, executor, listeners, acks, new InboundQueue(client.readGate(),
+                client.server().stats(), client.server().options().maxQueuedEvents(),
+                client.server().options().maxQueuedEventBytes()));
         client.server().socketOpened();
         SocketDialect dialect = client.carrier().dialect();
-        String fixedId = dialect.socketId(client.carrier().id(), namespace.name());
-        if (fixedId != null) {
-            this.id = fixedId;
-        }
-        if (namespace.recovery() != null && dialect.supportsRecovery()) {
-            this.pid = Ids.newId();
-        }
+        this.identity = new SocketIdentity(dialect.socketId(client.carrier().id(), namespace.name()),
+                namespace.recovery() != null && dialect.supportsRecovery());
     }
 
     // ---- identity and state ----
 
     @Override
     public String id() {
-        return id;
+        return identity.id();
     }
 
     @Override
@@ -122,7 +109,7 @@ final class SocketImpl implements Socket, LocalSocket {
 
     @Override
     public boolean recovered() {
-        return recovered;
+        return identity.recovered();
     }
 
     @Override
@@ -132,7 +119,7 @@ final class SocketImpl implements Socket, LocalSocket {
 
     @Override
     public Map<String, Object> data() {
-        return data;
+        return identity.data();
     }
 
     @Override
@@ -211,25 +198,25 @@ final class SocketImpl implements Socket, LocalSocket {
         if (out.state() == OutputGate.State.DISCONNECTED) {
             return;
         }
-        adapter().addAll(id, Set.copyOf(rooms));
+        adapter().addAll(id(), Set.copyOf(rooms));
         if (out.state() == OutputGate.State.DISCONNECTED) {
-            adapter().delAll(id); // left meanwhile: undo, so no room keeps a socket that is gone
+            adapter().delAll(id()); // left meanwhile: undo, so no room keeps a socket that is gone
         }
     }
 
     @Override
     public void leave(String room) {
-        adapter().del(id, room);
+        adapter().del(id(), room);
     }
 
     @Override
     public Set<String> rooms() {
-        return adapter().socketRooms(id);
+        return adapter().socketRooms(id());
     }
 
     @Override
     public BroadcastOperator broadcast() {
-        return new BroadcastOperatorImpl(namespace.self(), Set.of(id));
+        return new BroadcastOperatorImpl(namespace.self(), Set.of(id()));
     }
 
     private Adapter adapter() {
@@ -248,7 +235,7 @@ final class SocketImpl implements Socket, LocalSocket {
         SocketPacket packet = SocketPacket.event(namespace.name(), Events.eventList(event, args), SocketPacket.NO_ID);
         if (namespace.recovery() != null) {
             // Stored and numbered like a broadcast to this socket's own room (as socket.io does).
-            adapter().broadcast(packet, BroadcastOptions.to(Set.of(id)));
+            adapter().broadcast(packet, BroadcastOptions.to(Set.of(id())));
         } else if (writeIfConnected(client.encode(packet))) {
             notifyOutgoing(packet);
         }
@@ -260,7 +247,7 @@ final class SocketImpl implements Socket, LocalSocket {
         CompletableFuture<List<Object>> future = new CompletableFuture<>();
         if (!isConnected()) {
             countIfLeft();
-            future.completeExceptionally(new IllegalStateException("socket " + id + " is disconnected"));
+            future.completeExceptionally(new IllegalStateException("socket " + id() + " is disconnected"));
             return future;
         }
         long ackId = namespace.nextAckId();
@@ -268,7 +255,7 @@ final class SocketImpl implements Socket, LocalSocket {
             CompletableFuture<List<Object>> expired = acks.timedOut(ackId);
             if (expired != null) {
                 acks.completeLater(expired, null, new TimeoutException(
-                        "no ack for '" + event + "' from socket " + id + " within " + timeout.toMillis() + " ms"));
+                        "no ack for '" + event + "' from socket " + id() + " within " + timeout.toMillis() + " ms"));
             }
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         acks.expect(ackId, future, timer);
@@ -278,7 +265,7 @@ final class SocketImpl implements Socket, LocalSocket {
         } else if (acks.timedOut(ackId) != null) {
             // Left between the check above and the write: fail now, not at the timeout.
             timer.cancel();
-            acks.completeLater(future, null, new IllegalStateException("socket " + id + " is disconnected"));
+            acks.completeLater(future, null, new IllegalStateException("socket " + id() + " is disconnected"));
         }
         return future;
     }
@@ -326,7 +313,7 @@ final class SocketImpl implements Socket, LocalSocket {
 
     @Override
     public SocketDetails details() {
-        return new SocketDetails(id, handshake, rooms(), Map.copyOf(data));
+        return new SocketDetails(id(), handshake, rooms(), Map.copyOf(identity.data()));
     }
 
     @Override
@@ -342,10 +329,7 @@ final class SocketImpl implements Socket, LocalSocket {
 
     /** Takes over a persisted session (before the socket is registered anywhere). Socket executor. */
     void adopt(PersistedSession session) {
-        id = session.sid();
-        pid = session.pid();
-        data.putAll(session.data());
-        recovered = true;
+        identity.adopt(session);
     }
 
     /** The missed events to replay right after the CONNECT reply. Socket executor, while connecting. */
@@ -355,15 +339,12 @@ final class SocketImpl implements Socket, LocalSocket {
 
     /** @return whether this socket's client can recover a session (recovery is on and its protocol has it). */
     boolean canRecover() {
-        return pid != null;
+        return identity.canRecover();
     }
 
     /** Gives up a recovery that could not complete: a fresh id and no data. Socket executor, while connecting. */
     void forgetRecovery() {
-        id = Ids.newId();
-        pid = Ids.newId();
-        data.clear();
-        recovered = false;
+        identity.forgetRecovery();
         out.dropHeld();
     }
 
@@ -373,50 +354,16 @@ final class SocketImpl implements Socket, LocalSocket {
      */
     boolean markConnected() {
         if (!out.open(new SocketPacket(SocketPacketType.CONNECT, namespace.name(), SocketPacket.NO_ID,
-                client.carrier().dialect().connectReply(id, pid)))) {
+                client.carrier().dialect().connectReply(identity.id(), identity.pid())))) {
             return false;
         }
         client.onSocketConnected();
         return true;
     }
 
-    /**
-     * A packet of {@code size} wire bytes for this socket arrived. Scheduler thread; handling moves to
-     * this socket's executor.
-     */
+    /** A packet of {@code size} wire bytes for this socket arrived. Scheduler thread. */
     void onPacket(SocketPacket packet, long size) {
-        switch (packet.type()) {
-            case EVENT, BINARY_EVENT -> onEventArrived(packet, size);
-            case ACK, BINARY_ACK -> acks.onAck(packet.id(), packet.args());
-            case DISCONNECT -> {
-                client.remove(this);
-                onClose(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT);
-            }
-            default -> { // CONNECT and CONNECT_ERROR are the client's business.
-            }
-        }
-    }
-
-    /**
-     * Decides now whether the event is deliverable: it is unless the socket already left. The close
-     * queues its listeners from this same thread (see {@link #close}), so an event accepted here is
-     * queued before them.
-     */
-    private void onEventArrived(SocketPacket packet, long size) {
-        if (out.state() == OutputGate.State.DISCONNECTED) {
-            return;
-        }
-        if (!inbound.offer(size)) {
-            client.onQueueLimit(this, inbound.limits());
-            return;
-        }
-        executor.execute(() -> {
-            try {
-                onEvent(packet);
-            } finally {
-                inbound.done(size);
-            }
-        });
+        inbound.onPacket(packet, size);
     }
 
     /** Leaves for good. Any thread; listeners run on the executor. */
@@ -433,12 +380,12 @@ final class SocketImpl implements Socket, LocalSocket {
         if (sendDisconnect) {
             client.remove(this);
         }
-        String leavingId = id;
-        PersistedSession session = pid != null && reason.isRecoverable() && (previous == OutputGate.State.CONNECTED || recovered)
-                ? new PersistedSession(leavingId, pid, adapter().socketRooms(leavingId), data) : null;
+        String leavingId = identity.id();
+        PersistedSession session = identity.toPersist(reason.isRecoverable(), previous == OutputGate.State.CONNECTED,
+                adapter().socketRooms(leavingId));
         adapter().delAll(leavingId);
         namespace.remove(this);
-        inbound.release(); // its queued events are still handled, but no longer hold the connection paused
+        inbound.release();
         Runnable finish = () -> {
             try {
                 if (session != null) {
@@ -472,48 +419,18 @@ final class SocketImpl implements Socket, LocalSocket {
         }
     }
 
-    private void onEvent(SocketPacket packet) {
-        if (!out.wasConnected()) {
-            return; // refused (or gone) before its CONNECT reply: nothing of it is delivered
-        }
-        List<Object> all = packet.args();
-        if (all.isEmpty()) {
-            return;
-        }
-        String event = String.valueOf(all.get(0));
-        if (Events.RESERVED.contains(event)) {
-            client.server().errorHandler().onError(this, event,
-                    new ClientError("reserved event name '" + LogSafe.text(event) + "' sent by client "
-                            + client.carrier().id()));
-            return;
-        }
-        listeners.dispatch(event, new ArrayList<>(all.subList(1, all.size())),
-                packet.hasId() ? new AckImpl(packet.id()) : Ack.NONE);
+    /** Writes the ack a client asked for, unless the socket left. Any thread. */
+    void writeAck(SocketPacket ack) {
+        writeIfConnected(client.encode(ack));
     }
 
-    private final class AckImpl implements Ack {
-        private final long ackId;
-        private final AtomicBoolean sent = new AtomicBoolean();
-
-        AckImpl(long ackId) {
-            this.ackId = ackId;
-        }
-
-        @Override
-        public boolean requested() {
-            return true;
-        }
-
-        @Override
-        public void send(Object... args) {
-            if (sent.compareAndSet(false, true)) {
-                writeIfConnected(client.encode(SocketPacket.ack(namespace.name(), ackId, Arrays.asList(args))));
-            }
-        }
+    /** @return whether the socket was connected at some point (a refused one never was). */
+    boolean wasConnected() {
+        return out.wasConnected();
     }
 
     @Override
     public String toString() {
-        return "Socket[" + id + " " + namespace.name() + "]";
+        return "Socket[" + id() + " " + namespace.name() + "]";
     }
 }
