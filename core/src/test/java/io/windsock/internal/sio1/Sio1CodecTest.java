@@ -1,0 +1,131 @@
+package io.windsock.internal.sio1;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.windsock.internal.json.JacksonJsonCodec;
+import io.windsock.protocol.SocketPacket;
+import io.windsock.protocol.SocketPacketType;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Protocol-1 packets, framing and the dialect, against wire strings as socket.io-client 0.9.16 writes them. */
+class Sio1CodecTest {
+    private final Sio1Dialect dialect = new Sio1Dialect(new JacksonJsonCodec());
+
+    @Test
+    void decodesTheClientsPackets() throws Exception {
+        assertEquals(new Sio1Packet(2, "", false, "", null), Sio1Packet.decode("2::"));
+        assertEquals(new Sio1Packet(1, "", false, "/chat", null), Sio1Packet.decode("1::/chat"));
+        assertEquals(new Sio1Packet(3, "1", false, "", "a:b:c"), Sio1Packet.decode("3:1::a:b:c"));
+        assertEquals(new Sio1Packet(5, "12", true, "/chat", "{\"name\":\"x\"}"),
+                Sio1Packet.decode("5:12+:/chat:{\"name\":\"x\"}"));
+        assertEquals(new Sio1Packet(6, "", false, "", "4+[\"A+B\"]"), Sio1Packet.decode("6:::4+[\"A+B\"]"));
+        assertEquals(new Sio1Packet(3, "", false, "", ""), Sio1Packet.decode("3:::"));
+        assertEquals(new Sio1Packet(0, "", false, "", null), Sio1Packet.decode("0:"));
+    }
+
+    @Test
+    void encodesAsTheClientParsesThem() {
+        assertEquals("1::", Sio1Packet.of(1, "").encode());
+        assertEquals("0::/chat", Sio1Packet.of(0, "/chat").encode());
+        assertEquals("2::", Sio1Packet.HEARTBEAT_PACKET.encode());
+        assertEquals("8::", Sio1Packet.NOOP_PACKET.encode());
+        assertEquals("5:3+:/chat:{}", new Sio1Packet(5, "3", true, "/chat", "{}").encode());
+        assertEquals("7:::2", Sio1Packet.of(7, "", "2").encode());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "2", "x::", "9::", "22::", "3:a::x", "3:+::x", "3:1234567890123456::x", "3:1++::x"})
+    void refusesMalformedPackets(String text) {
+        assertThrows(Sio1DecodeException.class, () -> Sio1Packet.decode(text));
+    }
+
+    @Test
+    void framesSeveralPacketsAndLeavesOneBare() throws Exception {
+        assertEquals("2::", Sio1Frames.encode(List.of("2::")));
+        assertEquals("\ufffd3\ufffd2::\ufffd9\ufffd3:::héllo", Sio1Frames.encode(List.of("2::", "3:::héllo")));
+        assertEquals(List.of("2::", "3:::héllo"), Sio1Frames.decode("\ufffd3\ufffd2::\ufffd9\ufffd3:::héllo", 10));
+        assertEquals(List.of("3:::x"), Sio1Frames.decode("3:::x", 10));
+    }
+
+    @Test
+    void countsLengthsInUtf16Units() throws Exception {
+        String emoji = "3:::\uD83D\uDE00"; // one code point, two UTF-16 units: length 6
+        assertEquals("\ufffd6\ufffd" + emoji + "\ufffd3\ufffd2::", Sio1Frames.encode(List.of(emoji, "2::")));
+        assertEquals(List.of(emoji, "2::"), Sio1Frames.decode("\ufffd6\ufffd" + emoji + "\ufffd3\ufffd2::", 10));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\ufffd", "\ufffd\ufffd2::", "\ufffd9\ufffd2::", "\ufffdx\ufffd2::", "\ufffd3\ufffd2::x",
+            "\ufffd-1\ufffd2::", "\ufffd99999999999\ufffd2::", "\ufffd3"})
+    void refusesBadFrames(String payload) {
+        assertThrows(Sio1DecodeException.class, () -> Sio1Frames.decode(payload, 10));
+    }
+
+    @Test
+    void boundsThePacketsPerPayload() {
+        assertThrows(Sio1DecodeException.class, () -> Sio1Frames.decode("\ufffd3\ufffd2::\ufffd3\ufffd2::", 1));
+    }
+
+    @Test
+    void decodesEventsMessagesAndAcks() throws Exception {
+        SocketPacket event = dialect.decode(Sio1Packet.decode("5:1+:/chat:{\"name\":\"hi\",\"args\":[{\"a\":1},2]}"));
+        assertEquals(SocketPacket.event("/chat", List.of("hi", Map.of("a", 1), 2), 1), event);
+        assertEquals(SocketPacket.event("/", List.of("hi"), SocketPacket.NO_ID),
+                dialect.decode(Sio1Packet.decode("5:::{\"name\":\"hi\"}")));
+        // An id without '+': no data wanted back, so the event carries no ack id (the caller acks).
+        assertFalse(dialect.decode(Sio1Packet.decode("3:7::text")).hasId());
+        assertEquals(SocketPacket.event("/", List.of("message", "a:b"), SocketPacket.NO_ID),
+                dialect.decode(Sio1Packet.decode("3:::a:b")));
+        assertEquals(SocketPacket.event("/", Arrays.asList("message", null), 2),
+                dialect.decode(Sio1Packet.decode("4:2+::null")));
+        assertEquals(SocketPacket.ack("/", 4, List.of("A+B", "C")), dialect.decode(Sio1Packet.decode("6:::4+[\"A+B\",\"C\"]")));
+        assertEquals(SocketPacket.ack("/x", 4, List.of()), dialect.decode(Sio1Packet.decode("6::/x:4")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"5:::{\"args\":[]}", "5:::[1]", "5:::{\"name\":\"x\",\"args\":1}", "5:::{", "4:::{x",
+            "6:::", "6:::x", "6:::4+{}", "6:::4+[", "6:::١"})
+    void refusesBadData(String text) {
+        assertThrows(Sio1DecodeException.class, () -> dialect.decode(Sio1Packet.decode(text)));
+    }
+
+    @Test
+    void encodesSocketPackets() {
+        assertEquals("1::", encode(new SocketPacket(SocketPacketType.CONNECT, "/", SocketPacket.NO_ID, Map.of("sid", "x"))));
+        assertEquals("1::/chat", encode(new SocketPacket(SocketPacketType.CONNECT, "/chat", SocketPacket.NO_ID, null)));
+        assertEquals("0::/chat", encode(new SocketPacket(SocketPacketType.DISCONNECT, "/chat", SocketPacket.NO_ID, null)));
+        assertEquals("7::/chat:2", encode(new SocketPacket(SocketPacketType.CONNECT_ERROR, "/chat", SocketPacket.NO_ID,
+                Map.of("message", "no"))));
+        assertEquals("5:::{\"name\":\"hi\",\"args\":[1,\"a\"]}", encode(SocketPacket.event("/", List.of("hi", 1, "a"), -1)));
+        assertEquals("5:3+:/c:{\"name\":\"hi\",\"args\":[]}", encode(SocketPacket.event("/c", List.of("hi"), 3)));
+        assertEquals("3:::a:b", encode(SocketPacket.event("/", List.of("message", "a:b"), -1)));
+        assertEquals("3:5+::a", encode(SocketPacket.event("/", List.of("message", "a"), 5)));
+        assertEquals("4:::{\"a\":[1]}", encode(SocketPacket.event("/", List.of("message", Map.of("a", List.of(1))), -1)));
+        assertEquals("5:::{\"name\":\"message\",\"args\":[1,2]}", encode(SocketPacket.event("/", List.of("message", 1, 2), -1)));
+        assertEquals("6:::4+[\"A+B\"]", encode(SocketPacket.ack("/", 4, List.of("A+B"))));
+        assertEquals("6::/c:4", encode(SocketPacket.ack("/c", 4, List.of())));
+        assertEquals("5:::{\"name\":\"b\",\"args\":[\"AQI=\"]}",
+                encode(new SocketPacket(SocketPacketType.BINARY_EVENT, "/", -1, List.of("b", new byte[] {1, 2}))));
+    }
+
+    @Test
+    void aRoundTripKeepsAnAckIdWithPlus() throws Exception {
+        Sio1Packet packet = Sio1Packet.decode("5:9+::{\"name\":\"n\",\"args\":[]}");
+        assertTrue(packet.ackData());
+        assertEquals("9", packet.id());
+        assertNull(Sio1Packet.decode("2::").data());
+    }
+
+    private String encode(SocketPacket packet) {
+        return dialect.encode(packet).encode();
+    }
+}
