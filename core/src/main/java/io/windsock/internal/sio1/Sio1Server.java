@@ -1,0 +1,93 @@
+package io.windsock.internal.sio1;
+
+import io.windsock.engine.EngineRequest;
+import io.windsock.engine.EngineScheduler;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The protocol-1 session table: opens sessions at handshake and finds them by id. Thread-safe. */
+public final class Sio1Server {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** The layer above: gives each new session its handler and decides its handshake. */
+    public interface Acceptor {
+        /**
+         * A handshake opened {@code session}. Called on its scheduler thread; must call
+         * {@link Sio1Session#start} there before returning, and complete {@code verdict} (any
+         * thread, later is fine): normally to answer the handshake, exceptionally to refuse it (401).
+         */
+        void onHandshake(Sio1Session session, CompletableFuture<Void> verdict);
+    }
+
+    private final Sio1Settings settings;
+    private final Acceptor acceptor;
+    private final Map<String, Sio1Session> sessions = new ConcurrentHashMap<>();
+
+    public Sio1Server(Sio1Settings settings, Acceptor acceptor) {
+        this.settings = settings;
+        this.acceptor = acceptor;
+    }
+
+    public Sio1Settings settings() {
+        return settings;
+    }
+
+    /**
+     * Opens a session for a handshake. Call on {@code scheduler}'s thread.
+     *
+     * @return completes with the session when the layer above accepts it; exceptionally when it
+     *         refuses (the session is gone then)
+     */
+    public CompletableFuture<Sio1Session> open(EngineRequest request, EngineScheduler scheduler) {
+        Sio1Session session;
+        String id;
+        do {
+            id = newId();
+            String sid = id;
+            session = new Sio1Session(id, request, scheduler, settings, () -> sessions.remove(sid));
+        } while (sessions.putIfAbsent(id, session) != null);
+        Sio1Session opened = session;
+        CompletableFuture<Void> verdict = new CompletableFuture<>();
+        acceptor.onHandshake(session, verdict);
+        return verdict.handle((ok, refused) -> {
+            if (refused != null) {
+                opened.close("refused");
+                sessions.remove(opened.id(), opened);
+                throw new java.util.concurrent.CompletionException(refused);
+            }
+            return opened;
+        });
+    }
+
+    /** @return the session with this id (open, or closed and still holding its last packets), or null. */
+    public Sio1Session session(String id) {
+        return id == null ? null : sessions.get(id);
+    }
+
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    public Collection<Sio1Session> sessions() {
+        return new ArrayList<>(sessions.values());
+    }
+
+    /** Closes every session (the server stops). */
+    public void shutdown() {
+        for (Sio1Session session : sessions()) {
+            session.close("server shutting down");
+        }
+    }
+
+    /** 16 random bytes as 32 hex digits, TornadIO2's id shape (no ':' for the handshake's split). */
+    static String newId() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}

@@ -1,0 +1,407 @@
+package io.windsock.internal.sio1;
+
+import io.windsock.engine.EngineRequest;
+import io.windsock.engine.EngineScheduler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One protocol-1 session: the outgoing queue (held while no transport is attached), at most one
+ * attached transport, heartbeats from the handshake on, a sliding expiry, and close.
+ *
+ * <p>Threading: state lives on the session's {@link EngineScheduler} (the event loop of the
+ * handshake's connection); transports call the {@code on*}/{@code attach}/{@code detach} methods
+ * there. {@link #send} and {@link #close} may be called from any thread. The {@link Handler} is
+ * called on the scheduler thread and must not block.
+ */
+public final class Sio1Session {
+    /** Heartbeats sent and not answered after which the session closes. */
+    static final int MAX_MISSED_HEARTBEATS = 3;
+
+    /** Receives what the client sends. Scheduler thread; must not block. */
+    public interface Handler {
+        /** A packet other than a heartbeat. */
+        void onPacket(Sio1Session session, Sio1Packet packet);
+
+        /** The session closed ("client disconnect", "heartbeat timeout", "expired", "parse error", ...). Once. */
+        void onClose(Sio1Session session, String reason);
+    }
+
+    /** A way packets reach the client. The session calls it on its scheduler thread only. */
+    public interface Transport {
+        String name();
+
+        /** @return whether {@link #send} may be called now. */
+        boolean isWritable();
+
+        /** @return whether a send answers it and ends it (a poll), or it stays open (a stream). */
+        boolean isOneShot();
+
+        /** Writes packets: answers a poll, or writes them on the stream. */
+        void send(List<String> packets);
+
+        /** The session closed and its last packets are written (streams): end the transport. */
+        void close();
+
+        /** Flow control: stop or resume reading the client. */
+        default void setReadingSuspended(boolean suspended) {
+        }
+    }
+
+    public enum State { OPEN, CLOSED }
+
+    private final String id;
+    private final EngineRequest request;
+    private final EngineScheduler scheduler;
+    private final Sio1Settings settings;
+    private final Runnable onRemoved;
+
+    /** Packets queued from any thread; taken on the scheduler thread. */
+    private final Queue<String> outbox = new ConcurrentLinkedQueue<>();
+    /** UTF-16 units in {@link #outbox}; at most {@link Sio1Settings#maxQueuedChars()}. */
+    private final AtomicLong queuedChars = new AtomicLong();
+    private final AtomicBoolean drainQueued = new AtomicBoolean();
+    private final Runnable drainTask = this::drain;
+
+    private volatile State state = State.OPEN;
+    private Handler handler;
+    // Scheduler-thread state.
+    private Transport transport;
+    private int missedHeartbeats;
+    private boolean readingSuspended;
+    private boolean handlerClosed;
+    private boolean removed;
+    private EngineScheduler.Cancellable heartbeatTimer = EngineScheduler.Cancellable.NONE;
+    private EngineScheduler.Cancellable expiryTimer = EngineScheduler.Cancellable.NONE;
+    private EngineScheduler.Cancellable pollTimer = EngineScheduler.Cancellable.NONE;
+
+    Sio1Session(String id, EngineRequest request, EngineScheduler scheduler, Sio1Settings settings, Runnable onRemoved) {
+        this.id = id;
+        this.request = request;
+        this.scheduler = scheduler;
+        this.settings = settings;
+        this.onRemoved = onRemoved;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** @return the handshake request. */
+    public EngineRequest request() {
+        return request;
+    }
+
+    public EngineScheduler scheduler() {
+        return scheduler;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** @return the attached transport's name, or the last one's. Any thread (a hint). */
+    public String transportName() {
+        return lastTransportName;
+    }
+
+    private volatile String lastTransportName = "none";
+
+    /** Starts heartbeats and the expiry clock. Scheduler thread, once, before any transport attaches. */
+    void start(Handler handler) {
+        this.handler = Objects.requireNonNull(handler, "handler");
+        scheduleHeartbeat();
+        renewExpiry();
+    }
+
+    // ---- outgoing, any thread ----
+
+    /**
+     * Queues a packet. Past {@link Sio1Settings#maxQueuedChars()} queued for a client that does not
+     * take them the packet is refused and the session closes ("transport error").
+     *
+     * @return whether it was queued
+     */
+    public boolean send(String packet) {
+        if (state != State.OPEN) {
+            return false;
+        }
+        return queue(packet);
+    }
+
+    private boolean queue(String packet) {
+        if (queuedChars.addAndGet(packet.length()) > settings.maxQueuedChars()) {
+            queuedChars.addAndGet(-packet.length());
+            close("transport error");
+            return false;
+        }
+        outbox.add(packet);
+        if (drainQueued.compareAndSet(false, true)) {
+            try {
+                scheduler.execute(drainTask);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                drainQueued.set(false); // the network threads are gone
+            }
+        }
+        return true;
+    }
+
+    /** Closes from the server side: the client gets {@code 0::} after what was queued. Any thread. */
+    public void close() {
+        onScheduler(() -> closeNow("server disconnect", true));
+    }
+
+    void close(String reason) {
+        onScheduler(() -> closeNow(reason, false));
+    }
+
+    private void onScheduler(Runnable task) {
+        if (scheduler.inThread()) {
+            task.run();
+        } else {
+            try {
+                scheduler.execute(task);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the network threads are gone: nothing can be sent or read any more
+            }
+        }
+    }
+
+    // ---- scheduler thread ----
+
+    private void drain() {
+        drainQueued.set(false);
+        Transport t = transport;
+        if (t == null || !t.isWritable() || outbox.isEmpty()) {
+            return;
+        }
+        List<String> batch = new ArrayList<>();
+        long chars = 0;
+        String packet;
+        while ((t.isOneShot() ? batch.size() < settings.maxPacketsPerPayload() : true)
+                && (packet = outbox.poll()) != null) {
+            batch.add(packet);
+            chars += packet.length();
+        }
+        queuedChars.addAndGet(-chars);
+        if (t.isOneShot()) {
+            pollTimer.cancel();
+            transport = null;
+            renewExpiry();
+        }
+        t.send(batch);
+        if (!outbox.isEmpty()) {
+            scheduleDrain(); // more than one poll's worth
+        } else if (state == State.CLOSED && !t.isOneShot() && transport == t) {
+            transport = null;
+            t.close();
+        }
+    }
+
+    private void scheduleDrain() {
+        if (drainQueued.compareAndSet(false, true)) {
+            scheduler.execute(drainTask);
+        }
+    }
+
+    /**
+     * Attaches a transport. Refused when one is attached already, or when the session is closed and
+     * nothing is left for the client.
+     */
+    boolean attach(Transport t) {
+        if (transport != null || state == State.CLOSED && outbox.isEmpty() || removed) {
+            return false;
+        }
+        transport = t;
+        lastTransportName = t.name();
+        renewExpiry();
+        t.setReadingSuspended(readingSuspended);
+        if (!outbox.isEmpty()) {
+            drain();
+        } else if (t.isOneShot()) {
+            pollTimer = scheduler.schedule(() -> {
+                if (transport == t) {
+                    transport = null;
+                    renewExpiry();
+                    t.send(List.of(Sio1Packet.NOOP_PACKET.encode()));
+                }
+            }, settings.pollTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        if (state == State.CLOSED && transport == t && !t.isOneShot() && outbox.isEmpty()) {
+            transport = null;
+            t.close();
+        }
+        return true;
+    }
+
+    /** The transport ended (connection closed, poll answered elsewhere). No-op if it is not the attached one. */
+    void detach(Transport t) {
+        if (transport == t) {
+            transport = null;
+            pollTimer.cancel();
+            renewExpiry();
+        }
+    }
+
+    /** @return whether a transport is attached. */
+    boolean hasTransport() {
+        return transport != null;
+    }
+
+    /** What the client sent, one packet's text. Closes the session on a packet that does not parse. */
+    void onPacketText(String text) {
+        if (state != State.OPEN) {
+            return;
+        }
+        Sio1Packet packet;
+        try {
+            packet = Sio1Packet.decode(text);
+        } catch (Sio1DecodeException e) {
+            closeNow("parse error", true);
+            return;
+        }
+        if (packet.type() == Sio1Packet.HEARTBEAT) {
+            missedHeartbeats = 0;
+            return;
+        }
+        handler.onPacket(this, packet);
+    }
+
+    /** A polling body: one packet, or several framed. */
+    void onPayload(String payload) {
+        List<String> packets;
+        try {
+            packets = Sio1Frames.decode(payload, settings.maxPacketsPerPayload());
+        } catch (Sio1DecodeException e) {
+            closeNow("parse error", true);
+            return;
+        }
+        for (String text : packets) {
+            onPacketText(text);
+        }
+    }
+
+    /** Flow control from the layer above. Any thread. */
+    public void suspendReading() {
+        onScheduler(() -> setReadingSuspended(true));
+    }
+
+    public void resumeReading() {
+        onScheduler(() -> setReadingSuspended(false));
+    }
+
+    boolean isReadingSuspended() {
+        return readingSuspended;
+    }
+
+    private final List<Runnable> resumeWaiters = new ArrayList<>(1);
+
+    /** Runs a task once reading is not suspended (at once if it is not). Scheduler thread. */
+    void whenReading(Runnable task) {
+        if (readingSuspended && state == State.OPEN) {
+            resumeWaiters.add(task);
+        } else {
+            task.run();
+        }
+    }
+
+    private void setReadingSuspended(boolean suspended) {
+        if (readingSuspended == suspended) {
+            return;
+        }
+        readingSuspended = suspended;
+        if (transport != null) {
+            transport.setReadingSuspended(suspended);
+        }
+        if (!suspended) {
+            List<Runnable> waiting = List.copyOf(resumeWaiters);
+            resumeWaiters.clear();
+            waiting.forEach(Runnable::run);
+        }
+    }
+
+    private void scheduleHeartbeat() {
+        heartbeatTimer = scheduler.schedule(this::heartbeat, settings.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void heartbeat() {
+        if (state != State.OPEN) {
+            return;
+        }
+        if (readingSuspended) {
+            missedHeartbeats = 0; // its answers cannot be read now
+        }
+        if (missedHeartbeats >= MAX_MISSED_HEARTBEATS) {
+            closeNow("heartbeat timeout", false);
+            return;
+        }
+        missedHeartbeats++;
+        queue(Sio1Packet.HEARTBEAT_PACKET.encode());
+        scheduleHeartbeat();
+    }
+
+    private void renewExpiry() {
+        expiryTimer.cancel();
+        expiryTimer = scheduler.schedule(this::expire, settings.sessionExpiry().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void expire() {
+        if (transport != null && state == State.OPEN) {
+            renewExpiry(); // a stream is open, or a poll waits: the client is there
+            return;
+        }
+        closeNow("expired", false);
+        remove();
+    }
+
+    private void closeNow(String reason, boolean sendDisconnect) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        heartbeatTimer.cancel();
+        resumeWaiters.clear();
+        if (sendDisconnect) {
+            queue(Sio1Packet.of(Sio1Packet.DISCONNECT, "").encode());
+        }
+        if (!handlerClosed) {
+            handlerClosed = true;
+            handler.onClose(this, reason);
+        }
+        if (transport != null) {
+            drain();
+            Transport t = transport;
+            if (t != null && !t.isOneShot() && outbox.isEmpty()) {
+                transport = null;
+                t.close();
+            }
+        }
+        // Findable a while longer, so a poll can still take the final packets (then 401).
+        if (!removed) {
+            expiryTimer.cancel();
+            expiryTimer = scheduler.schedule(this::remove, settings.sessionExpiry().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void remove() {
+        if (!removed) {
+            removed = true;
+            expiryTimer.cancel();
+            pollTimer.cancel();
+            outbox.clear();
+            queuedChars.set(0);
+            onRemoved.run();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Sio1Session[" + id + "]";
+    }
+}

@@ -1,0 +1,193 @@
+package io.windsock.internal.sio1;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.windsock.engine.EngineRequest;
+import io.windsock.server.Protocol1Options;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The session's queue, transports, heartbeats and expiry on a manual clock. */
+class Sio1SessionTest {
+    private static final Protocol1Options OPTIONS = Protocol1Options.builder()
+            .heartbeatInterval(Duration.ofMillis(1000)).pollTimeout(Duration.ofMillis(800))
+            .sessionExpiry(Duration.ofMillis(3000)).build();
+
+    private final ManualClock clock = new ManualClock();
+    private final List<Sio1Packet> received = new ArrayList<>();
+    private final List<String> closes = new ArrayList<>();
+    private Sio1Server server;
+    private Sio1Session session;
+
+    @BeforeEach
+    void open() {
+        server = new Sio1Server(new Sio1Settings(OPTIONS, 100, 10), (s, verdict) -> {
+            s.start(new Sio1Session.Handler() {
+                @Override
+                public void onPacket(Sio1Session session, Sio1Packet packet) {
+                    received.add(packet);
+                }
+
+                @Override
+                public void onClose(Sio1Session session, String reason) {
+                    closes.add(reason);
+                }
+            });
+            verdict.complete(null);
+        });
+        CompletableFuture<Sio1Session> opened = server.open(
+                new EngineRequest("GET", "/socket.io/1/", Map.of(), Map.of(), null, false), clock);
+        session = opened.join();
+    }
+
+    @Test
+    void queuesUntilAPollTakesEverythingFramed() {
+        session.send("1::");
+        session.send("5:::{\"name\":\"a\"}");
+        clock.runPending();
+        Fake poll = new Fake(true);
+        assertTrue(session.attach(poll));
+        assertEquals(List.of(List.of("1::", "5:::{\"name\":\"a\"}")), poll.sent);
+        assertFalse(session.hasTransport());
+    }
+
+    @Test
+    void anIdlePollEndsWithANoopAndOnlyOneTransportAttaches() {
+        Fake poll = new Fake(true);
+        assertTrue(session.attach(poll));
+        assertFalse(session.attach(new Fake(true)));
+        clock.advanceMillis(799);
+        assertTrue(poll.sent.isEmpty());
+        clock.advanceMillis(1);
+        assertEquals(List.of(List.of("8::")), poll.sent);
+        assertTrue(session.attach(new Fake(true)));
+    }
+
+    @Test
+    void aWaitingPollIsAnsweredAsSoonAsSomethingIsSent() {
+        Fake poll = new Fake(true);
+        session.attach(poll);
+        session.send("3:::hi");
+        clock.runPending();
+        assertEquals(List.of(List.of("3:::hi")), poll.sent);
+        clock.advanceMillis(900); // the poll timer was cancelled with the answer
+        assertEquals(1, poll.sent.size());
+    }
+
+    @Test
+    void heartbeatsGoOutAndThreeUnansweredCloseTheSession() {
+        Fake ws = new Fake(false);
+        session.attach(ws);
+        clock.advanceMillis(1000);
+        assertEquals(List.of(List.of("2::")), ws.sent);
+        session.onPacketText("2::");
+        clock.advanceMillis(3000);
+        assertEquals(4, ws.sent.size());
+        assertTrue(closes.isEmpty());
+        clock.advanceMillis(1000);
+        assertEquals(List.of("heartbeat timeout"), closes);
+        assertTrue(ws.closed);
+    }
+
+    @Test
+    void expiresAfterTheLastTransportLeftButNotWhileAStreamIsOpen() {
+        Fake ws = new Fake(false);
+        session.attach(ws);
+        for (int i = 0; i < 10; i++) {
+            clock.advanceMillis(1000);
+            session.onPacketText("2::");
+        }
+        assertTrue(closes.isEmpty());
+        session.detach(ws);
+        clock.advanceMillis(2999);
+        assertTrue(closes.isEmpty());
+        clock.advanceMillis(1);
+        assertEquals(List.of("expired"), closes);
+        assertNull(server.session(session.id()));
+    }
+
+    @Test
+    void aServerCloseSendsDisconnectAndAClosedSessionServesOnlyWhatIsLeft() {
+        session.close();
+        clock.runPending();
+        assertEquals(List.of("server disconnect"), closes);
+        Fake poll = new Fake(true);
+        assertTrue(session.attach(poll));
+        assertEquals(List.of(List.of("0::")), poll.sent);
+        assertFalse(session.attach(new Fake(true)), "nothing left: refused (401)");
+        assertFalse(session.send("3:::late"));
+        assertSame(session, server.session(session.id()));
+        clock.advanceMillis(3000);
+        assertNull(server.session(session.id()));
+    }
+
+    @Test
+    void clientPacketsReachTheHandlerAndGarbageClosesTheSession() {
+        session.onPayload("\ufffd3\ufffd2::\ufffd7\ufffd3:::a:b");
+        assertEquals(List.of(new Sio1Packet(3, "", false, "", "a:b")), received);
+        session.onPayload("\ufffd9\ufffd2::");
+        assertEquals(List.of("parse error"), closes);
+    }
+
+    @Test
+    void aClientThatTakesNothingIsDroppedAtTheQueueBound() {
+        for (int i = 0; i < 10; i++) {
+            assertTrue(session.send("3:::123456"));
+        }
+        assertFalse(session.send("3:::x"));
+        clock.runPending();
+        assertEquals(List.of("transport error"), closes);
+    }
+
+    @Test
+    void theHandshakeAdvertisesTimeoutsInSeconds() {
+        assertEquals("6:5.8:websocket,htmlfile,xhr-polling",
+                new Sio1Settings(OPTIONS, 1, 1).handshakeTail());
+        assertEquals("17:25:websocket,htmlfile,xhr-polling",
+                new Sio1Settings(Protocol1Options.DEFAULT, 1, 1).handshakeTail());
+    }
+
+    private static final class Fake implements Sio1Session.Transport {
+        final boolean oneShot;
+        final List<List<String>> sent = new ArrayList<>();
+        boolean closed;
+
+        Fake(boolean oneShot) {
+            this.oneShot = oneShot;
+        }
+
+        @Override
+        public String name() {
+            return oneShot ? "xhr-polling" : "websocket";
+        }
+
+        @Override
+        public boolean isWritable() {
+            return !closed;
+        }
+
+        @Override
+        public boolean isOneShot() {
+            return oneShot;
+        }
+
+        @Override
+        public void send(List<String> packets) {
+            sent.add(List.copyOf(packets));
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+}
