@@ -73,15 +73,16 @@ public final class Sio1Dialect {
     }
 
     /**
-     * The Socket.IO packet for a client's message (3), json (4), event (5) or ack (6) packet. An
-     * event keeps its id only with {@code +}: without it the client expects no data, and the
-     * caller answers with a plain ack once the event is handled.
+     * The Socket.IO packet for a client's message (3), json (4), event (5) or ack (6) packet. An id
+     * asks for an ack with or without {@code +} (the client sends a message's without, and reads the
+     * ack's data either way): a connection class acks once its handler returned, as TornadIO2
+     * acked after {@code on_message}.
      *
      * @throws Sio1DecodeException for data that does not parse or has the wrong shape
      */
     public SocketPacket decode(Sio1Packet packet) throws Sio1DecodeException {
         String namespace = namespaceOf(packet.endpoint());
-        long id = packet.hasId() && packet.ackData() ? Long.parseLong(packet.id()) : SocketPacket.NO_ID;
+        long id = packet.hasId() ? Long.parseLong(packet.id()) : SocketPacket.NO_ID;
         String data = packet.data() == null ? "" : packet.data();
         switch (packet.type()) {
             case Sio1Packet.MESSAGE:

@@ -71,8 +71,9 @@ public final class Sio1Session {
 
     private volatile State state = State.OPEN;
     private Handler handler;
+    /** Written on the scheduler thread; volatile for {@link #hasTransport()} elsewhere. */
+    private volatile Transport transport;
     // Scheduler-thread state.
-    private Transport transport;
     private int missedHeartbeats;
     private boolean readingSuspended;
     private boolean handlerClosed;
@@ -249,7 +250,17 @@ public final class Sio1Session {
         }
     }
 
-    /** @return whether a transport is attached. */
+    /** @return whether {@code t} is the attached transport. */
+    boolean isAttached(Transport t) {
+        return transport == t;
+    }
+
+    /** A stream became writable again: send what waited. */
+    void flushNow() {
+        drain();
+    }
+
+    /** @return whether a transport is attached. Any thread (a snapshot). */
     boolean hasTransport() {
         return transport != null;
     }
@@ -366,6 +377,7 @@ public final class Sio1Session {
         }
         state = State.CLOSED;
         heartbeatTimer.cancel();
+        List<Runnable> waiting = List.copyOf(resumeWaiters);
         resumeWaiters.clear();
         if (sendDisconnect) {
             queue(Sio1Packet.of(Sio1Packet.DISCONNECT, "").encode());
@@ -382,6 +394,7 @@ public final class Sio1Session {
                 t.close();
             }
         }
+        waiting.forEach(Runnable::run); // held POSTs are answered; what they carried is dropped
         // Findable a while longer, so a poll can still take the final packets (then 401).
         if (!removed) {
             expiryTimer.cancel();

@@ -71,6 +71,10 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         if (config.clientBundle() != null && config.clientBundle().serve(ctx, request, uri.path())) {
             return; // /socket.io/socket.io.js and its kin, under the Engine.IO path
         }
+        if (config.legacy() != null && uri.path().startsWith(config.path())
+                && config.legacy().handle(ctx, request, uri.path())) {
+            return; // Socket.IO 0.9 (/socket.io/1/...)
+        }
         if (!uri.path().startsWith(config.path())) {
             if (!config.fallback().handle(ctx, request)) {
                 HttpResponses.send(ctx, HttpResponses.RequestInfo.of(request), null, HttpResponseStatus.NOT_FOUND,

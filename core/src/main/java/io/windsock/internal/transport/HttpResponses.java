@@ -16,22 +16,22 @@ import io.windsock.engine.CorsOptions;
 import java.nio.charset.StandardCharsets;
 
 /** Writes complete HTTP responses with CORS and keep-alive handled. Safe from any thread. */
-final class HttpResponses {
-    static final String TEXT_PLAIN = "text/plain; charset=UTF-8";
+public final class HttpResponses {
+    public static final String TEXT_PLAIN = "text/plain; charset=UTF-8";
     static final String JSON = "application/json";
 
     private HttpResponses() {
     }
 
     /** What a response needs to know about the request it answers. */
-    record RequestInfo(boolean keepAlive, String origin) {
-        static RequestInfo of(io.netty.handler.codec.http.HttpRequest request) {
+    public record RequestInfo(boolean keepAlive, String origin) {
+        public static RequestInfo of(io.netty.handler.codec.http.HttpRequest request) {
             return new RequestInfo(io.netty.handler.codec.http.HttpUtil.isKeepAlive(request),
                     request.headers().get(HttpHeaderNames.ORIGIN));
         }
     }
 
-    static void send(ChannelHandlerContext ctx, RequestInfo request, CorsOptions cors, HttpResponseStatus status,
+    public static void send(ChannelHandlerContext ctx, RequestInfo request, CorsOptions cors, HttpResponseStatus status,
                      String contentType, String body) {
         ByteBuf content = body.isEmpty() ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
         send(ctx, request, cors, status, contentType, content);
@@ -42,7 +42,7 @@ final class HttpResponses {
      *
      * @return completes once the response is written to the network, or failed
      */
-    static ChannelFuture send(ChannelHandlerContext ctx, RequestInfo request, CorsOptions cors,
+    public static ChannelFuture send(ChannelHandlerContext ctx, RequestInfo request, CorsOptions cors,
                               HttpResponseStatus status, String contentType, ByteBuf content) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
         HttpHeaders headers = response.headers();
@@ -57,14 +57,14 @@ final class HttpResponses {
      * A 200 of the polling transport (a payload, or the "ok" to a POST), marked {@code cache-control:
      * no-store} as the reference marks them: a cached poll would replay another moment's packets.
      */
-    static ChannelFuture sendPolling(ChannelHandlerContext ctx, RequestInfo request, CorsOptions cors,
+    public static ChannelFuture sendPolling(ChannelHandlerContext ctx, RequestInfo request, CorsOptions cors,
                                      String contentType, String body) {
         return sendPolling(ctx, request, cors, contentType,
                 body.isEmpty() ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
     }
 
     /** {@link #sendPolling(ChannelHandlerContext, RequestInfo, CorsOptions, String, String)} with a body to release. */
-    static ChannelFuture sendPolling(ChannelHandlerContext ctx, RequestInfo request, CorsOptions cors,
+    public static ChannelFuture sendPolling(ChannelHandlerContext ctx, RequestInfo request, CorsOptions cors,
                                      String contentType, ByteBuf content) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, content);
         HttpHeaders headers = response.headers();
@@ -74,7 +74,7 @@ final class HttpResponses {
         return send(ctx, request.keepAlive(), response);
     }
 
-    static ChannelFuture send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
+    public static ChannelFuture send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
         if (keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
@@ -85,7 +85,7 @@ final class HttpResponses {
         return ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 
-    static void addCors(HttpHeaders headers, CorsOptions cors, String origin) {
+    public static void addCors(HttpHeaders headers, CorsOptions cors, String origin) {
         if (cors == null) {
             return;
         }
@@ -106,7 +106,7 @@ final class HttpResponses {
     }
 
     /** Answers a CORS preflight with 204. */
-    static void preflight(ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpRequest request, CorsOptions cors) {
+    public static void preflight(ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpRequest request, CorsOptions cors) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT,
                 Unpooled.EMPTY_BUFFER);
         HttpHeaders headers = response.headers();

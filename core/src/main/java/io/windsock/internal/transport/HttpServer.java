@@ -48,7 +48,8 @@ public final class HttpServer {
         workerGroup = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("windsock-io", false),
                 NioIoHandler.newFactory());
         // A live client always has traffic within a ping period; anything quieter is dead or hostile.
-        long idleMillis = config.engine().pingInterval().plus(config.engine().pingTimeout()).toMillis() + 1000;
+        long engineIdle = config.engine().pingInterval().plus(config.engine().pingTimeout()).toMillis() + 1000;
+        long idleMillis = config.legacy() == null ? engineIdle : Math.max(engineIdle, config.legacy().idleMillis());
         HttpServerSettings settings = config.server();
         ConnectionLimiter connections = new ConnectionLimiter(settings.maxConnections());
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -98,7 +99,7 @@ public final class HttpServer {
     /** Stops accepting, closes every session ("server shutting down") and releases the threads. */
     public void stop() {
         stopAccepting();
-        engine.shutdown();
+        shutdownSessions();
         releaseThreads(2000);
     }
 
@@ -115,8 +116,15 @@ public final class HttpServer {
      * Not on one of this server's threads.
      */
     public void closeSessionsAndReleaseThreads(long timeoutMillis) {
-        engine.shutdown();
+        shutdownSessions();
         releaseThreads(timeoutMillis);
+    }
+
+    private void shutdownSessions() {
+        engine.shutdown();
+        if (config.legacy() != null) {
+            config.legacy().shutdown();
+        }
     }
 
     private void releaseThreads(long timeoutMillis) {

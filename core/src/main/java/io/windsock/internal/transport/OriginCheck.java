@@ -14,16 +14,16 @@ import java.util.Locale;
  * host and port are those of the {@code Host} header), an origin the CORS settings allow, or anything
  * when the check is off. Thread-safe and stateless.
  */
-final class OriginCheck {
+public final class OriginCheck {
     private final CorsOptions cors;
     private final boolean enabled;
 
-    OriginCheck(CorsOptions cors, boolean enabled) {
+    public OriginCheck(CorsOptions cors, boolean enabled) {
         this.cors = cors;
         this.enabled = enabled;
     }
 
-    boolean allowsWebSocket(HttpHeaders headers) {
+    public boolean allowsWebSocket(HttpHeaders headers) {
         String origin = headers.get(HttpHeaderNames.ORIGIN);
         if (!enabled || origin == null) {
             return true;

@@ -17,10 +17,18 @@ import io.windsock.engine.EngineOptions;
  * @param clientBundle      the socket.io browser client, served under {@code path} before Engine.IO sees the
  *                          request, or {@code null} (serveClient off)
  * @param server            timeouts, connection cap, TLS and the WebSocket origin check
+ * @param legacy            the Socket.IO 0.9 front end under {@code path + "1/"}, or {@code null} (off)
  */
 public record TransportConfig(String path, EngineOptions engine, CorsOptions cors, AllowRequest allowRequest,
                               boolean perMessageDeflate, boolean httpCompression, HttpFallback fallback,
-                              ClientBundle clientBundle, HttpServerSettings server) {
+                              ClientBundle clientBundle, HttpServerSettings server, ProtocolRoute legacy) {
+    /** Without a legacy front end. */
+    public TransportConfig(String path, EngineOptions engine, CorsOptions cors, AllowRequest allowRequest,
+                           boolean perMessageDeflate, boolean httpCompression, HttpFallback fallback,
+                           ClientBundle clientBundle, HttpServerSettings server) {
+        this(path, engine, cors, allowRequest, perMessageDeflate, httpCompression, fallback, clientBundle, server, null);
+    }
+
     /** With the default server settings. */
     public TransportConfig(String path, EngineOptions engine, CorsOptions cors, AllowRequest allowRequest,
                            boolean perMessageDeflate, boolean httpCompression, HttpFallback fallback,

@@ -1,7 +1,6 @@
 package io.windsock.internal.sio1;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -81,8 +80,8 @@ class Sio1CodecTest {
         assertEquals(SocketPacket.event("/chat", List.of("hi", Map.of("a", 1), 2), 1), event);
         assertEquals(SocketPacket.event("/", List.of("hi"), SocketPacket.NO_ID),
                 dialect.decode(Sio1Packet.decode("5:::{\"name\":\"hi\"}")));
-        // An id without '+': no data wanted back, so the event carries no ack id (the caller acks).
-        assertFalse(dialect.decode(Sio1Packet.decode("3:7::text")).hasId());
+        // An id without '+' (a message sent with a callback) asks for an ack too.
+        assertEquals(SocketPacket.event("/", List.of("message", "text"), 7), dialect.decode(Sio1Packet.decode("3:7::text")));
         assertEquals(SocketPacket.event("/", List.of("message", "a:b"), SocketPacket.NO_ID),
                 dialect.decode(Sio1Packet.decode("3:::a:b")));
         assertEquals(SocketPacket.event("/", Arrays.asList("message", null), 2),

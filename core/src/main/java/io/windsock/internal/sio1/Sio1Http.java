@@ -1,0 +1,335 @@
+package io.windsock.internal.sio1;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.ssl.SslHandler;
+import io.windsock.engine.EngineRequest;
+import io.windsock.internal.transport.HttpResponses;
+import io.windsock.internal.transport.NettyScheduler;
+import io.windsock.internal.transport.OriginCheck;
+import io.windsock.internal.transport.ProtocolRoute;
+import io.windsock.server.AllowRequest;
+import io.windsock.server.CorsOptions;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The HTTP side of protocol 1, under {@code <path><version>/}: the handshake ({@code GET <path>1/},
+ * also as JSONP), the transports ({@code <path>1/<transport>/<sid>}) and the client's
+ * {@code ?disconnect}. Statuses as TornadIO2's: 503 for a version other than 1, 401 for an unknown
+ * or closed session (or a second transport at once, or another IP), 403 for a malformed JSONP POST,
+ * and 403 for a page of a foreign origin.
+ */
+public final class Sio1Http implements ProtocolRoute {
+    private final Sio1Server server;
+    private final String path;
+    private final CorsOptions cors;
+    private final OriginCheck originCheck;
+    private final AllowRequest allowRequest;
+    private final int maxFrameBytes;
+
+    /**
+     * @param path the Socket.IO path with both slashes ({@code /socket.io/})
+     */
+    public Sio1Http(Sio1Server server, String path, CorsOptions cors, boolean checkOrigin, AllowRequest allowRequest,
+                    int maxFrameBytes) {
+        this.server = server;
+        this.path = path;
+        this.cors = cors;
+        this.originCheck = new OriginCheck(cors, checkOrigin);
+        this.allowRequest = allowRequest;
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    @Override
+    public long idleMillis() {
+        var o = server.settings().options();
+        return Math.max(o.pollTimeout().toMillis(), o.heartbeatInterval().toMillis()) + o.clientTimeout().toMillis() + 1000;
+    }
+
+    @Override
+    public void shutdown() {
+        server.shutdown();
+    }
+
+    @Override
+    public boolean handle(ChannelHandlerContext ctx, FullHttpRequest request, String requestPath) {
+        String rest = requestPath.substring(path.length());
+        int slash = rest.indexOf('/');
+        String version = slash < 0 ? rest : rest.substring(0, slash);
+        if (!isDigits(version, 9)) {
+            return false; // not a protocol-1 path: Engine.IO's
+        }
+        HttpResponses.RequestInfo info = HttpResponses.RequestInfo.of(request);
+        if (!"1".equals(version)) {
+            plain(ctx, info, HttpResponseStatus.SERVICE_UNAVAILABLE, "Protocol version not supported");
+            return true;
+        }
+        if (request.method() == HttpMethod.OPTIONS) {
+            if (cors != null) {
+                HttpResponses.preflight(ctx, request, cors);
+            } else {
+                plain(ctx, info, HttpResponseStatus.NO_CONTENT, "");
+            }
+            return true;
+        }
+        if (!originCheck.allowsWebSocket(request.headers())) {
+            // Pages of other sites neither handshake (which runs the application's connection code with
+            // the visitor's cookies) nor use a session.
+            plain(ctx, info, HttpResponseStatus.FORBIDDEN, "Origin not allowed");
+            return true;
+        }
+        String[] parts = slash < 0 ? new String[0] : rest.substring(slash + 1).split("/", -1);
+        Map<String, List<String>> query = new QueryStringDecoder(request.uri()).parameters();
+        if (parts.length == 0 || parts.length == 1 && parts[0].isEmpty()) {
+            handshake(ctx, request, info, query);
+            return true;
+        }
+        String transport = parts[0];
+        String sid = parts.length > 1 ? parts[1] : "";
+        if (parts.length > 3 || parts.length == 3 && !parts[2].isEmpty()) {
+            plain(ctx, info, HttpResponseStatus.NOT_FOUND, "Not Found");
+            return true;
+        }
+        Sio1Session session = server.session(sid);
+        if (query.containsKey("disconnect")) {
+            // The client's synchronous disconnect on page unload: /1//<sid>/?disconnect=1
+            if (session == null) {
+                plain(ctx, info, HttpResponseStatus.UNAUTHORIZED, "Unknown session");
+            } else {
+                session.close("client disconnect");
+                plain(ctx, info, HttpResponseStatus.OK, "");
+            }
+            return true;
+        }
+        if (!server.settings().offers(transport)) {
+            plain(ctx, info, HttpResponseStatus.NOT_FOUND, "Transport not supported");
+            return true;
+        }
+        if (session == null || !sameIp(ctx, session)) {
+            plain(ctx, info, HttpResponseStatus.UNAUTHORIZED, "Unknown session");
+            return true;
+        }
+        switch (transport) {
+            case "websocket", "flashsocket" -> webSocket(ctx, request, info, session, transport);
+            case "htmlfile" -> {
+                if (request.method() == HttpMethod.GET) {
+                    htmlFile(ctx, info, session);
+                } else {
+                    post(ctx, request, info, session, false);
+                }
+            }
+            default -> {
+                boolean jsonp = "jsonp-polling".equals(transport);
+                if (request.method() == HttpMethod.GET) {
+                    poll(ctx, info, session, transport, jsonp ? query : null);
+                } else {
+                    post(ctx, request, info, session, jsonp);
+                }
+            }
+        }
+        return true;
+    }
+
+    private void handshake(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponses.RequestInfo info,
+                           Map<String, List<String>> query) {
+        if (request.method() != HttpMethod.GET) {
+            plain(ctx, info, HttpResponseStatus.METHOD_NOT_ALLOWED, "Method Not Allowed");
+            return;
+        }
+        String jsonp = first(query, "jsonp");
+        if (jsonp != null && (!server.settings().offers("jsonp-polling") || !isDigits(jsonp, 9))) {
+            plain(ctx, info, HttpResponseStatus.FORBIDDEN, "JSONP not allowed");
+            return;
+        }
+        EngineRequest engineRequest = toEngineRequest(ctx, request, query);
+        if (!allowRequest.allow(engineRequest)) {
+            plain(ctx, info, HttpResponseStatus.FORBIDDEN, "Forbidden");
+            return;
+        }
+        server.open(engineRequest, new NettyScheduler(ctx.channel().eventLoop())).whenComplete((session, refused) -> {
+            if (refused != null) {
+                plain(ctx, info, HttpResponseStatus.UNAUTHORIZED, "Unauthorized");
+                return;
+            }
+            String body = session.id() + ":" + server.settings().handshakeTail();
+            if (jsonp == null) {
+                HttpResponses.sendPolling(ctx, info, cors, HttpResponses.TEXT_PLAIN, body);
+            } else {
+                Sio1Poll.sendScript(ctx, info, cors, "io.j[" + jsonp + "](" + Sio1Script.literal(body) + ");");
+            }
+        });
+    }
+
+    private void poll(ChannelHandlerContext ctx, HttpResponses.RequestInfo info, Sio1Session session, String transport,
+                      Map<String, List<String>> jsonpQuery) {
+        String index = null;
+        if (jsonpQuery != null) {
+            index = first(jsonpQuery, "i");
+            if (index == null || !isDigits(index, 9)) {
+                plain(ctx, info, HttpResponseStatus.BAD_REQUEST, "Bad JSONP index"); // never reflected into the script
+                return;
+            }
+        }
+        Sio1Poll poll = new Sio1Poll(transport, ctx, info, cors, index);
+        onSession(session, () -> {
+            if (!session.attach(poll)) {
+                plain(ctx, info, HttpResponseStatus.UNAUTHORIZED, "Unknown session");
+                return;
+            }
+            ctx.channel().closeFuture().addListener(f -> onSession(session, () -> session.detach(poll)));
+        });
+    }
+
+    private void post(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponses.RequestInfo info,
+                      Sio1Session session, boolean jsonp) {
+        if (request.method() != HttpMethod.POST) {
+            plain(ctx, info, HttpResponseStatus.METHOD_NOT_ALLOWED, "Method Not Allowed");
+            return;
+        }
+        String body = request.content().toString(StandardCharsets.UTF_8);
+        String payload;
+        if (jsonp) {
+            payload = Sio1Forms.jsonpPayload(body);
+            if (payload == null) {
+                plain(ctx, info, HttpResponseStatus.FORBIDDEN, "Bad JSONP body");
+                return;
+            }
+        } else {
+            payload = body.startsWith("data=") ? body.substring(5) : body; // IE's XDomainRequest
+        }
+        onSession(session, () -> {
+            if (session.state() != Sio1Session.State.OPEN) {
+                plain(ctx, info, HttpResponseStatus.UNAUTHORIZED, "Unknown session");
+                return;
+            }
+            // While the layer above cannot take more, the answer waits: the client sends no next POST.
+            session.whenReading(() -> {
+                session.onPayload(payload);
+                if (jsonp) {
+                    HttpResponses.sendPolling(ctx, info, cors, "text/html; charset=UTF-8", "");
+                } else {
+                    HttpResponses.sendPolling(ctx, info, cors, HttpResponses.TEXT_PLAIN, "1");
+                }
+            });
+        });
+    }
+
+    private void htmlFile(ChannelHandlerContext ctx, HttpResponses.RequestInfo info, Sio1Session session) {
+        Sio1HtmlFile stream = new Sio1HtmlFile(ctx);
+        onSession(session, () -> {
+            if (session.hasTransport() || session.state() != Sio1Session.State.OPEN) {
+                plain(ctx, info, HttpResponseStatus.UNAUTHORIZED, "Unknown session");
+                return;
+            }
+            stream.start(info, cors);
+            session.attach(stream);
+            ctx.channel().closeFuture().addListener(f -> onSession(session, () -> session.detach(stream)));
+        });
+    }
+
+    private void webSocket(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponses.RequestInfo info,
+                           Sio1Session session, String transport) {
+        if (request.method() != HttpMethod.GET) {
+            plain(ctx, info, HttpResponseStatus.METHOD_NOT_ALLOWED, "Method Not Allowed");
+            return;
+        }
+        if (!request.headers().contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+                || !request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
+            plain(ctx, info, HttpResponseStatus.BAD_REQUEST, "Can \"Upgrade\" only to \"WebSocket\".");
+            return;
+        }
+        String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss" : "ws";
+        String location = scheme + "://" + request.headers().get(HttpHeaderNames.HOST, "localhost")
+                + new QueryStringDecoder(request.uri()).path();
+        // Version 13/8/7, and hixie-76 (no version header) for old Safari and the Flash bridge.
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(location, null, false, maxFrameBytes)
+                .newHandshaker(request);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return;
+        }
+        Sio1WebSocket ws = new Sio1WebSocket(transport, ctx.channel(), session);
+        ChannelPipeline pipeline = ctx.pipeline();
+        pipeline.addLast(new Utf8FrameValidator(true), new WebSocketFrameAggregator(maxFrameBytes), ws);
+        pipeline.remove(ctx.handler());
+        handshaker.handshake(ctx.channel(), request).addListener(written -> {
+            if (!written.isSuccess()) {
+                ctx.channel().close();
+                return;
+            }
+            onSession(session, () -> {
+                if (!session.attach(ws)) {
+                    ws.close(); // another transport is attached, or the session is over
+                }
+            });
+        });
+    }
+
+    private boolean sameIp(ChannelHandlerContext ctx, Sio1Session session) {
+        if (!server.settings().options().verifyRemoteIp()) {
+            return true;
+        }
+        InetSocketAddress first = session.request().remoteAddress();
+        InetSocketAddress now = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
+        return first == null || now == null || first.getAddress().equals(now.getAddress());
+    }
+
+    private static void onSession(Sio1Session session, Runnable task) {
+        if (session.scheduler().inThread()) {
+            task.run();
+        } else {
+            session.scheduler().execute(task);
+        }
+    }
+
+    private void plain(ChannelHandlerContext ctx, HttpResponses.RequestInfo info, HttpResponseStatus status, String body) {
+        HttpResponses.send(ctx, info, cors, status, HttpResponses.TEXT_PLAIN, body);
+    }
+
+    static boolean isDigits(String s, int maxDigits) {
+        if (s.isEmpty() || s.length() > maxDigits) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String first(Map<String, List<String>> query, String name) {
+        List<String> values = query.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    private static EngineRequest toEngineRequest(ChannelHandlerContext ctx, FullHttpRequest request,
+                                                 Map<String, List<String>> query) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (Map.Entry<String, String> header : request.headers()) {
+            headers.computeIfAbsent(header.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(header.getValue());
+        }
+        headers.replaceAll((k, v) -> List.copyOf(v));
+        Map<String, List<String>> queryCopy = new LinkedHashMap<>();
+        query.forEach((k, v) -> queryCopy.put(k, List.copyOf(v)));
+        InetSocketAddress remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
+        return new EngineRequest(request.method().name(), request.uri(), queryCopy, headers, remote,
+                ctx.pipeline().get(SslHandler.class) != null);
+    }
+}

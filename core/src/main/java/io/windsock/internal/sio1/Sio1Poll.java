@@ -1,0 +1,82 @@
+package io.windsock.internal.sio1;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.windsock.internal.transport.HttpResponses;
+import io.windsock.server.CorsOptions;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * A waiting xhr-polling or jsonp-polling GET: answered once with what the session has (framed when
+ * several), or a noop when the poll timeout passes. Session thread, except the write itself.
+ */
+final class Sio1Poll implements Sio1Session.Transport {
+    private final String name;
+    private final ChannelHandlerContext ctx;
+    private final HttpResponses.RequestInfo info;
+    private final CorsOptions cors;
+    /** The JSONP callback index (digits only), or null for xhr-polling. */
+    private final String jsonpIndex;
+    private boolean answered;
+
+    Sio1Poll(String name, ChannelHandlerContext ctx, HttpResponses.RequestInfo info, CorsOptions cors, String jsonpIndex) {
+        this.name = name;
+        this.ctx = ctx;
+        this.info = info;
+        this.cors = cors;
+        this.jsonpIndex = jsonpIndex;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public boolean isWritable() {
+        return !answered && ctx.channel().isActive();
+    }
+
+    @Override
+    public boolean isOneShot() {
+        return true;
+    }
+
+    @Override
+    public void send(List<String> packets) {
+        if (answered) {
+            return;
+        }
+        answered = true;
+        String payload = Sio1Frames.encode(packets);
+        if (jsonpIndex == null) {
+            HttpResponses.sendPolling(ctx, info, cors, HttpResponses.TEXT_PLAIN, payload);
+            return;
+        }
+        sendScript(ctx, info, cors, "io.j[" + jsonpIndex + "](" + Sio1Script.literal(payload) + ");");
+    }
+
+    /** A JSONP answer: a script calling the client's callback. */
+    static void sendScript(ChannelHandlerContext ctx, HttpResponses.RequestInfo info, CorsOptions cors, String script) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                Unpooled.copiedBuffer(script, StandardCharsets.UTF_8));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/javascript; charset=UTF-8");
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        // Old IE's XSS filter mangles scripts that echo query parameters; the index is digits only.
+        response.headers().set("X-XSS-Protection", "0");
+        HttpResponses.addCors(response.headers(), cors, info.origin());
+        HttpResponses.send(ctx, info.keepAlive(), response);
+    }
+
+    @Override
+    public void close() {
+        // A poll is never left open by a closing session: it is answered (0::, or the noop) or detached.
+    }
+}

@@ -1,0 +1,123 @@
+package io.windsock.internal.sio1;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The websocket and flashsocket transports: one packet per text frame, both ways (RFC 6455, and
+ * hixie-76 where Netty's handshaker factory picks it). Frames are read on the connection's loop and
+ * handed to the session's; the session writes from its loop (Netty queues writes from other threads
+ * in order).
+ */
+final class Sio1WebSocket extends SimpleChannelInboundHandler<WebSocketFrame> implements Sio1Session.Transport {
+    private static final long CLOSE_REPLY_TIMEOUT_MILLIS = 5000;
+
+    private final String name;
+    private final Channel channel;
+    private final Sio1Session session;
+    private volatile boolean closing;
+
+    Sio1WebSocket(String name, Channel channel, Sio1Session session) {
+        this.name = name;
+        this.channel = channel;
+        this.session = session;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public boolean isWritable() {
+        return !closing && channel.isActive() && channel.isWritable();
+    }
+
+    @Override
+    public boolean isOneShot() {
+        return false;
+    }
+
+    @Override
+    public void send(List<String> packets) {
+        for (String packet : packets) {
+            channel.write(new TextWebSocketFrame(packet));
+        }
+        // Past the high-water mark the session holds the rest (counted against its bound) until
+        // the client has read this: see channelWritabilityChanged.
+        channel.flush();
+    }
+
+    @Override
+    public void close() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        channel.writeAndFlush(new CloseWebSocketFrame()).addListener(f -> {
+            var timeout = channel.eventLoop().schedule(() -> channel.close(), CLOSE_REPLY_TIMEOUT_MILLIS,
+                    TimeUnit.MILLISECONDS);
+            channel.closeFuture().addListener(c -> timeout.cancel(false));
+        });
+    }
+
+    @Override
+    public void setReadingSuspended(boolean suspended) {
+        channel.config().setAutoRead(!suspended);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (frame instanceof TextWebSocketFrame text) {
+            String packet = text.text();
+            session.scheduler().execute(() -> {
+                if (session.isAttached(this)) {
+                    session.onPacketText(packet);
+                }
+            });
+        } else if (frame instanceof PingWebSocketFrame) {
+            ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+        } else if (frame instanceof CloseWebSocketFrame) {
+            if (closing) {
+                ctx.close();
+            } else {
+                closing = true;
+                ctx.writeAndFlush(frame.retain()).addListener(ChannelFutureListener.CLOSE);
+            }
+        } else {
+            // Binary frames have no meaning in protocol 1.
+            closing = true;
+            ctx.writeAndFlush(new CloseWebSocketFrame(1003, "binary frames are not supported"))
+                    .addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().isWritable()) {
+            session.scheduler().execute(session::flushNow);
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        session.scheduler().execute(() -> session.detach(this));
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        closing = true;
+        ctx.close();
+    }
+}
