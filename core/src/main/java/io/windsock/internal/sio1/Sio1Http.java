@@ -2,6 +2,7 @@ package io.windsock.internal.sio1;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -42,6 +43,7 @@ public final class Sio1Http implements ProtocolRoute {
     private final OriginCheck originCheck;
     private final AllowRequest allowRequest;
     private final int maxFrameBytes;
+    private FlashPolicyServer flashPolicy;
 
     /**
      * @param path the Socket.IO path with both slashes ({@code /socket.io/})
@@ -63,7 +65,21 @@ public final class Sio1Http implements ProtocolRoute {
     }
 
     @Override
+    public void start(EventLoopGroup boss, EventLoopGroup workers, String host, int serverPort)
+            throws InterruptedException {
+        var options = server.settings().options();
+        if (options.flashPolicyPort() != 0) {
+            flashPolicy = new FlashPolicyServer();
+            flashPolicy.start(boss, workers, host, options.flashPolicyPort(), options.flashPolicyFile() != null
+                    ? options.flashPolicyFile() : FlashPolicyServer.defaultPolicy(serverPort));
+        }
+    }
+
+    @Override
     public void shutdown() {
+        if (flashPolicy != null) {
+            flashPolicy.stop();
+        }
         server.shutdown();
     }
 
@@ -88,7 +104,7 @@ public final class Sio1Http implements ProtocolRoute {
             }
             return true;
         }
-        if (!originCheck.allowsWebSocket(request.headers())) {
+        if (!originAllowed(request)) {
             // Pages of other sites neither handshake (which runs the application's connection code with
             // the visitor's cookies) nor use a session.
             plain(ctx, info, HttpResponseStatus.FORBIDDEN, "Origin not allowed");
@@ -258,8 +274,9 @@ public final class Sio1Http implements ProtocolRoute {
         String location = scheme + "://" + request.headers().get(HttpHeaderNames.HOST, "localhost")
                 + new QueryStringDecoder(request.uri()).path();
         // Version 13/8/7, and hixie-76 (no version header) for old Safari and the Flash bridge.
-        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(location, null, false, maxFrameBytes)
-                .newHandshaker(request);
+        WebSocketServerHandshaker handshaker = request.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_VERSION)
+                ? new WebSocketServerHandshakerFactory(location, null, false, maxFrameBytes).newHandshaker(request)
+                : Hixie76.handshaker(location, maxFrameBytes);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return;
@@ -279,6 +296,16 @@ public final class Sio1Http implements ProtocolRoute {
                 }
             });
         });
+    }
+
+    /**
+     * The WebSocket origin check, and an {@code Origin} equal to {@code Host}: the 0.9 client's
+     * WebSocket library in Node sends the host without a scheme (browsers always send one).
+     */
+    private boolean originAllowed(FullHttpRequest request) {
+        String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+        return origin != null && origin.equalsIgnoreCase(request.headers().get(HttpHeaderNames.HOST))
+                || originCheck.allowsWebSocket(request.headers());
     }
 
     private boolean sameIp(ChannelHandlerContext ctx, Sio1Session session) {

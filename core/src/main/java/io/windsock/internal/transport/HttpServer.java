@@ -89,6 +89,10 @@ public final class HttpServer {
                 });
         try {
             serverChannel = bootstrap.bind(host, port).sync().channel();
+            if (config.legacy() != null) {
+                config.legacy().start(bossGroup, workerGroup, host,
+                        ((InetSocketAddress) serverChannel.localAddress()).getPort());
+            }
         } catch (InterruptedException | RuntimeException e) {
             stop();
             throw e;

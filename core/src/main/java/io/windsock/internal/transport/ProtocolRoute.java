@@ -16,7 +16,17 @@ public interface ProtocolRoute {
      */
     boolean handle(ChannelHandlerContext ctx, FullHttpRequest request, String path);
 
-    /** Closes every session (the server stops). */
+    /**
+     * The server is bound: start what this route runs beside it (e.g. a listener on another port),
+     * on the server's event loops.
+     *
+     * @param serverPort the port the server was bound to
+     */
+    default void start(io.netty.channel.EventLoopGroup boss, io.netty.channel.EventLoopGroup workers, String host,
+                       int serverPort) throws InterruptedException {
+    }
+
+    /** Closes every session and what {@link #start} started (the server stops). */
     void shutdown();
 
     /** @return how long a connection of this route may stay silent both ways, in milliseconds. */

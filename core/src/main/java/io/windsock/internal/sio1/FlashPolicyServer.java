@@ -1,0 +1,92 @@
+package io.windsock.internal.sio1;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The Flash socket policy server the flashsocket transport needs: on its own port, it reads the
+ * 22 bytes of {@code <policy-file-request/>}, answers with the policy and a NUL, and closes; any
+ * other first 22 bytes close the connection at once. Runs on the main server's event loops.
+ */
+final class FlashPolicyServer {
+    static final String REQUEST = "<policy-file-request/>";
+    private static final int READ_TIMEOUT_SECONDS = 10;
+
+    private Channel channel;
+
+    /** The default policy: any domain may connect, to the Socket.IO server's port only. */
+    static String defaultPolicy(int serverPort) {
+        return "<?xml version=\"1.0\"?>\n<!DOCTYPE cross-domain-policy SYSTEM \"/xml/dtds/cross-domain-policy.dtd\">\n"
+                + "<cross-domain-policy>\n<site-control permitted-cross-domain-policies=\"master-only\"/>\n"
+                + "<allow-access-from domain=\"*\" to-ports=\"" + serverPort + "\"/>\n</cross-domain-policy>\n";
+    }
+
+    /** Binds the port; the policy is sent as UTF-8 followed by a NUL. */
+    void start(EventLoopGroup boss, EventLoopGroup workers, String host, int port, String policy)
+            throws InterruptedException {
+        byte[] answer = (policy + "\0").getBytes(StandardCharsets.UTF_8);
+        channel = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS), new Request(answer));
+                    }
+                })
+                .bind(host, port).sync().channel();
+    }
+
+    int port() {
+        return ((java.net.InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    void stop() {
+        if (channel != null) {
+            channel.close().syncUninterruptibly();
+        }
+    }
+
+    /** One connection: waits for exactly the request's bytes. */
+    private static final class Request extends ByteToMessageDecoder {
+        private final byte[] answer;
+
+        Request(byte[] answer) {
+            this.answer = answer;
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+            if (in.readableBytes() < REQUEST.length()) {
+                return;
+            }
+            String request = in.readCharSequence(REQUEST.length(), StandardCharsets.US_ASCII).toString();
+            in.skipBytes(in.readableBytes());
+            ctx.channel().config().setAutoRead(false);
+            if (REQUEST.equals(request)) {
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(answer)).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ctx.close();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // a read timeout, or a reset
+        }
+    }
+}
