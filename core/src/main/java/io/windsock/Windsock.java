@@ -8,6 +8,7 @@ import io.windsock.internal.engine.EngineServer;
 import io.windsock.internal.exec.HandlerExecutors;
 import io.windsock.internal.exec.SerialExecutor;
 import io.windsock.internal.server.SocketIoServer;
+import io.windsock.internal.sio1.Sio1FrontEnd;
 import io.windsock.internal.transport.ClasspathResources;
 import io.windsock.internal.transport.ClientBundle;
 import io.windsock.internal.transport.HttpFallback;
@@ -103,7 +104,8 @@ public final class Windsock implements AutoCloseable {
                 ? ClientBundle.load(options.path(), options.cors()) : null;
         HttpFallback pages = staticResources.isEmpty() ? HttpFallback.NONE : ClasspathResources.load(staticResources);
         EngineServer engine = new EngineServer(options.engine(), sockets::onEngineConnection);
-        TransportConfig config = TransportSettings.of(options, pages, clientBundle);
+        TransportConfig config = TransportSettings.of(options, pages, clientBundle,
+                Sio1FrontEnd.create(options, sockets));
         HttpServer server = new HttpServer(config, engine);
         try {
             address = server.start(options.host(), options.port(), options.ioThreads());

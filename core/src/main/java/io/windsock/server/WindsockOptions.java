@@ -89,6 +89,7 @@ public final class WindsockOptions {
     private final Duration keepAliveTimeout;
     private final int maxConnections;
     private final SslContext sslContext;
+    private final Protocol1Options protocol1;
 
     private WindsockOptions(Builder b) {
         host = b.host;
@@ -119,6 +120,7 @@ public final class WindsockOptions {
         keepAliveTimeout = b.keepAliveTimeout;
         maxConnections = b.maxConnections;
         sslContext = b.sslContext;
+        protocol1 = b.protocol1;
     }
 
     public static Builder builder() {
@@ -270,6 +272,14 @@ public final class WindsockOptions {
     }
 
     /**
+     * @return the settings of the Socket.IO 0.9 front end ({@code socket.io-client} 0.7 to 0.9), or
+     *         {@code null} when it is off (the default)
+     */
+    public Protocol1Options protocol1() {
+        return protocol1;
+    }
+
+    /**
      * The default {@code maxConnections}: the process's open-files limit less a tenth of it (at least 64)
      * for files, pipes and outgoing connections; {@link Integer#MAX_VALUE} when the JVM cannot read the limit.
      */
@@ -318,6 +328,7 @@ public final class WindsockOptions {
         private Duration keepAliveTimeout = Duration.ofSeconds(5);
         private int maxConnections = defaultMaxConnections();
         private SslContext sslContext;
+        private Protocol1Options protocol1;
 
         private Builder() {
         }
@@ -351,6 +362,7 @@ public final class WindsockOptions {
             keepAliveTimeout = o.keepAliveTimeout;
             maxConnections = o.maxConnections;
             sslContext = o.sslContext;
+            protocol1 = o.protocol1;
         }
 
         /**
@@ -651,6 +663,18 @@ public final class WindsockOptions {
                 throw new IllegalArgumentException("maxConnections must be at least 1");
             }
             this.maxConnections = max;
+            return this;
+        }
+
+        /**
+         * Serves Socket.IO 0.9 clients too ("protocol 1", {@code socket.io-client} 0.7 to 0.9, the
+         * protocol of TornadIO2), on the same port under {@code <path>1/}: the same namespaces,
+         * connection classes, rooms and broadcasts serve them as current clients. Off by default: it
+         * is a legacy protocol, and one of its transports (jsonp-polling) cannot be protected by an
+         * origin check; see {@link Protocol1Options}. {@code null} turns it off.
+         */
+        public Builder protocol1(Protocol1Options options) {
+            this.protocol1 = options;
             return this;
         }
 

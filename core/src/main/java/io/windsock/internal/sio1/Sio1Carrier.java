@@ -1,0 +1,158 @@
+package io.windsock.internal.sio1;
+
+import io.windsock.engine.EngineRequest;
+import io.windsock.engine.EngineScheduler;
+import io.windsock.internal.carrier.Carrier;
+import io.windsock.internal.carrier.Frames;
+import io.windsock.internal.carrier.SocketDialect;
+import io.windsock.protocol.SocketDecodeException;
+import io.windsock.protocol.SocketPacket;
+import io.windsock.server.DisconnectReason;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A protocol-1 session as the socket layer's {@link Carrier}. The handshake waits for "/": the
+ * main endpoint's CONNECT answers it (and goes out as {@code 1::}), a refusal of "/" answers it 401
+ * instead, as TornadIO2 answered an {@code on_open} that returned false.
+ */
+final class Sio1Carrier implements Carrier, Sio1Session.Handler {
+    private final Sio1Session session;
+    private final SocketDialectP1 dialect;
+    private final CompletableFuture<Void> handshake;
+    private Listener listener;
+
+    Sio1Carrier(Sio1Session session, SocketDialectP1 dialect, CompletableFuture<Void> handshake) {
+        this.session = session;
+        this.dialect = dialect;
+        this.handshake = handshake;
+    }
+
+    @Override
+    public String id() {
+        return session.id();
+    }
+
+    @Override
+    public String transportName() {
+        return session.transportName();
+    }
+
+    @Override
+    public boolean isUpgraded() {
+        return false;
+    }
+
+    @Override
+    public EngineRequest request() {
+        return session.request();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return session.state() == Sio1Session.State.OPEN;
+    }
+
+    @Override
+    public EngineScheduler scheduler() {
+        return session.scheduler();
+    }
+
+    @Override
+    public SocketDialect dialect() {
+        return dialect;
+    }
+
+    @Override
+    public boolean isWritableNow() {
+        return isOpen() && session.hasTransport();
+    }
+
+    @Override
+    public boolean send(Frames frames) {
+        Sio1Frame frame = (Sio1Frame) frames;
+        Sio1Packet packet = frame.packet();
+        boolean main = packet.endpoint().isEmpty();
+        if (main && packet.type() == Sio1Packet.ERROR && !handshake.isDone()) {
+            handshake.completeExceptionally(new IllegalStateException("refused")); // "/" refused: 401
+            return false;
+        }
+        boolean queued = session.send(frame.text());
+        if (main && packet.type() == Sio1Packet.CONNECT) {
+            handshake.complete(null);
+        } else if (main && packet.type() == Sio1Packet.DISCONNECT) {
+            // The 0.9 client leaves altogether on 0:: (it is "booted"): so does the session.
+            session.close("server disconnect");
+        }
+        return queued;
+    }
+
+    @Override
+    public void close() {
+        session.close();
+    }
+
+    @Override
+    public void closeAsTransportError(String description) {
+        session.close("transport error");
+    }
+
+    @Override
+    public void suspendReading() {
+        session.suspendReading();
+    }
+
+    @Override
+    public void resumeReading() {
+        session.resumeReading();
+    }
+
+    @Override
+    public void start(Listener listener) {
+        this.listener = listener;
+    }
+
+    // ---- from the session, on its scheduler thread ----
+
+    @Override
+    public void onPacket(Sio1Session s, Sio1Packet packet) {
+        if (packet.type() == Sio1Packet.DISCONNECT && packet.endpoint().isEmpty()) {
+            session.close("client disconnect"); // the whole socket, every endpoint with it
+            return;
+        }
+        try {
+            SocketPacket decoded = dialect.decode(packet);
+            if (decoded != null && listener != null) {
+                listener.onPacket(decoded, packet.data() == null ? 8 : packet.data().length() + 8);
+            }
+        } catch (SocketDecodeException e) {
+            listener.onDecodeError(e);
+        }
+    }
+
+    @Override
+    public void onClose(Sio1Session s, String reason) {
+        if (!handshake.isDone()) {
+            handshake.completeExceptionally(new IllegalStateException("closed before the handshake was answered"));
+        }
+        if (listener != null) {
+            listener.onClose(reasonOf(reason));
+        }
+    }
+
+    static DisconnectReason reasonOf(String reason) {
+        return switch (reason) {
+            case "client disconnect" -> DisconnectReason.CLIENT_NAMESPACE_DISCONNECT;
+            case "heartbeat timeout" -> DisconnectReason.PING_TIMEOUT;
+            case "parse error" -> DisconnectReason.PARSE_ERROR;
+            case "transport error" -> DisconnectReason.TRANSPORT_ERROR;
+            case "server shutting down" -> DisconnectReason.SERVER_SHUTTING_DOWN;
+            case "expired" -> DisconnectReason.TRANSPORT_CLOSE;
+            default -> DisconnectReason.FORCED_SERVER_CLOSE;
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "Sio1Carrier[" + session.id() + "]";
+    }
+}
