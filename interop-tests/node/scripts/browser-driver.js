@@ -22,6 +22,7 @@
 //   {"op":"close","page":"alice"}                                    closes the tab (its socket goes)
 //   {"op":"evaluate","page":"alice","script":"..."}   value: the script's result (a promise is awaited),
 //                                                     as JSON
+//   {"op":"addScript","page":"alice","path":"/abs/client.js"}       runs a script file in the page
 // Selectors are Playwright's: CSS plus :has-text("..."), :text-is("...") and the like.
 import { chromium } from 'playwright-core';
 import { commands, out, params } from '../lib/wire.js';
@@ -87,6 +88,7 @@ const operations = {
     .evaluateAll((nodes, attr) => nodes.map((n) => n.getAttribute(attr)), name),
   screenshot: ({ page, path }) => pageOf(page).screenshot({ path }).then(() => path),
   evaluate: ({ page, script }) => pageOf(page).evaluate(script),
+  addScript: ({ page, path }) => pageOf(page).addScriptTag({ path }).then(() => null),
   async close({ page }) {
     await pageOf(page).close({ runBeforeUnload: false });
     pages.delete(page);

@@ -159,6 +159,11 @@ final class Browser implements AutoCloseable {
             call("screenshot", name, "path", file.toAbsolutePath().toString());
         }
 
+        /** Runs a script file in the page. */
+        void addScript(Path file) {
+            call("addScript", name, "path", file.toAbsolutePath().toString());
+        }
+
         /** Closes the tab, as a person closing it would: its connection drops. */
         void close() {
             call("close", name);

@@ -1,0 +1,173 @@
+package io.windsock.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.windsock.Windsock;
+import io.windsock.connection.Connections;
+import io.windsock.interop.harness.Interop;
+import io.windsock.interop.harness.Json;
+import io.windsock.interop.harness.Mailbox;
+import io.windsock.interop.sio1.Sio09Client;
+import io.windsock.interop.sio1.Sio1Chat;
+import io.windsock.server.Protocol1Options;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * socket.io-client 0.9.16 (protocol 1) in Node, over websocket and xhr-polling, against connection
+ * classes: the same classes serve it as serve 4.x clients.
+ */
+class Protocol1ClientTest {
+    @RegisterExtension
+    final Interop interop = new Interop();
+
+    /** Fast timings: the client hears a heartbeat every 300 ms and gives up after 600 ms of silence. */
+    private static final Protocol1Options FAST = Protocol1Options.builder()
+            .heartbeatInterval(Duration.ofMillis(300)).clientTimeout(Duration.ofMillis(300))
+            .pollTimeout(Duration.ofMillis(400)).sessionExpiry(Duration.ofMillis(600)).build();
+
+    private Windsock server(Protocol1Options options, Mailbox<String> closes) {
+        Windsock server = interop.server(o -> o.protocol1(options));
+        Connections.serve(server.of("/"), () -> new Sio1Chat(closes));
+        Connections.serve(server.of("/chat"), () -> new Sio1Chat(closes));
+        return server;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"websocket", "xhr-polling"})
+    void eventsMessagesAndAcksBothWays(String transport) {
+        Mailbox<String> closes = interop.mailbox("closes");
+        Windsock server = server(Protocol1Options.DEFAULT, closes);
+        Sio09Client client = new Sio09Client(interop);
+        client.connect("a", interop.url(server, "/"), transport, false, "thanks", "hello", "question", "answered");
+        client.expect("a", "connect");
+
+        client.emit("a", "hello", "Joes"); // positional
+        assertEquals(Json.array(Map.of("name", "Joes")), client.expectEvent("a", "thanks").get("args"));
+        assertEquals(Json.array("Joes", "foobar"), client.expectEvent("a", "hello").get("args"));
+        client.emit("a", "hello", Map.of("name", "Joes")); // one object: by name
+        assertEquals(Json.array(Map.of("name", "Joes")), client.expectEvent("a", "thanks").get("args"));
+        assertEquals(Json.array("Joes", "foobar"), client.expectEvent("a", "hello").get("args"));
+
+        assertEquals(Json.array(5), client.expectAck("a", client.emitWithAck("a", "add", 2, 3)));
+        assertEquals(Json.array(5), client.expectAck("a", client.emitWithAck("a", "add", Map.of("a", 2, "b", 3))));
+        assertEquals(Json.array("a+b:c+a+b:c"), client.expectAck("a", client.emitWithAck("a", "twice", "a+b:c")));
+        assertEquals(Json.array("/ " + transport), client.expectAck("a", client.emitWithAck("a", "where")));
+
+        client.send("a", "plain: text", false); // type 3 both ways
+        assertEquals("plain: text", client.expect("a", "message").get("data").asText());
+        client.send("a", Map.of("k", List.of(1, "+")), true); // type 4 both ways
+        assertEquals(Json.tree(Map.of("k", List.of(1, "+"))), client.expect("a", "message").get("data"));
+        int seq = client.sendWithAck("a", "acked", false); // the client's callback fires on 6:::N
+        JsonNode echoed = client.expect("a", "message");
+        assertEquals(Json.array(), client.expectAck("a", seq));
+        assertEquals("acked", echoed.get("data").asText());
+
+        client.emit("a", "ask", "why?"); // the server asks, the client answers with '+' in the data
+        JsonNode question = client.expectEvent("a", "question");
+        assertEquals(Json.array("why?"), question.get("args"));
+        client.answer("a", question.get("key").asText(), "because+1", 2);
+        assertEquals(Json.array("because+1", 2), client.expectEvent("a", "answered").get("args"));
+
+        client.disconnect("a");
+        assertEquals("booted", client.expect("a", "disconnect").get("reason").asText());
+        assertEquals("/ client namespace disconnect", closes.take());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"websocket", "xhr-polling"})
+    void endpointsAreNamespaces(String transport) {
+        Mailbox<String> closes = interop.mailbox("closes");
+        Windsock server = server(Protocol1Options.DEFAULT, closes);
+        Sio09Client client = new Sio09Client(interop);
+        client.connect("chat", interop.url(server, "/chat"), transport, false, "thanks", "hello");
+        client.expect("chat", "connect");
+        assertEquals(Json.array("/chat " + transport), client.expectAck("chat", client.emitWithAck("chat", "where")));
+        client.of("nope", "chat", "/nope");
+        client.expect("nope", "connect_failed");
+        client.of("main", "chat", "");
+        assertEquals(Json.array("/ " + transport), client.expectAck("main", client.emitWithAck("main", "where")));
+        client.disconnect("chat"); // 0::/chat: that endpoint only
+        client.expect("chat", "disconnect");
+        assertEquals("/chat client namespace disconnect", closes.take());
+        assertEquals(Json.array(7), client.expectAck("main", client.emitWithAck("main", "add", 3, 4)));
+        client.disconnect("main"); // 0:: : the whole socket
+        assertEquals("booted", client.expect("main", "disconnect").get("reason").asText());
+        assertEquals("booted", client.expect("chat", "disconnect").get("reason").asText());
+        assertEquals("booted", client.expect("nope", "disconnect").get("reason").asText());
+        assertEquals("/ client namespace disconnect", closes.take());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"websocket", "xhr-polling"})
+    void heartbeatsKeepAnIdleSessionAliveAndAVanishedClientExpires(String transport) {
+        Mailbox<String> closes = interop.mailbox("closes");
+        Windsock server = server(FAST, closes);
+        Sio09Client client = new Sio09Client(interop);
+        client.connect("a", interop.url(server, "/"), transport, false, "tick");
+        client.expect("a", "connect");
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        try {
+            // Five close timeouts without a word from the application: only heartbeats flow meanwhile.
+            timer.schedule(() -> server.of("/").emit("tick"), 3, TimeUnit.SECONDS);
+            client.expectEvent("a", "tick"); // no disconnect came before it
+        } finally {
+            timer.shutdownNow();
+        }
+        client.process().close(); // the client vanishes without a goodbye
+        String closed = closes.take();
+        assertTrue(Set.of("/ transport close", "/ ping timeout").contains(closed), closed);
+    }
+
+    @Test
+    void aRefusedMainEndpointFailsTheHandshake() {
+        Mailbox<String> closes = interop.mailbox("closes");
+        Windsock server = server(Protocol1Options.DEFAULT, closes);
+        Sio09Client client = new Sio09Client(interop);
+        client.connect("a", interop.url(server, "/") + "/?let=no", "xhr-polling", false);
+        client.expect("a", "error");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"websocket", "xhr-polling"})
+    void reconnectsAfterTheNetworkFails(String transport) throws Exception {
+        Mailbox<String> closes = interop.mailbox("closes");
+        Windsock server = server(FAST, closes);
+        try (TcpProxy proxy = new TcpProxy(server.port())) {
+            Sio09Client client = new Sio09Client(interop);
+            client.connect("a", "http://127.0.0.1:" + proxy.port(), transport, true);
+            client.expect("a", "connect");
+            proxy.cut();
+            client.expect("a", "disconnect");
+            proxy.resume();
+            Set<String> back = Set.of(client.next("a"), client.next("a"));
+            assertEquals(Set.of("reconnect", "connect"), back);
+            assertEquals(Json.array(3), client.expectAck("a", client.emitWithAck("a", "add", 1, 2)));
+            client.disconnect("a");
+            assertEquals("booted", client.expect("a", "disconnect").get("reason").asText());
+            // The cut session ends on the server's clock (as may a handshake of a retry that lost the
+            // race), each as a vanished client; the reconnected one with the client's goodbye.
+            String closed;
+            int vanished = 0;
+            while (!"/ client namespace disconnect".equals(closed = closes.take())) {
+                assertTrue(Set.of("/ transport close", "/ ping timeout").contains(closed), closed);
+                vanished++;
+            }
+            if (vanished == 0) {
+                closed = closes.take();
+                assertTrue(Set.of("/ transport close", "/ ping timeout").contains(closed), closed);
+            }
+        }
+    }
+}
