@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Sio1Session {
     /** Heartbeats sent and not answered after which the session closes. */
     static final int MAX_MISSED_HEARTBEATS = 3;
+    /** Requests held while reading is paused, at most. */
+    static final int MAX_HELD_POSTS = 4;
 
     /** Receives what the client sends. Scheduler thread; must not block. */
     public interface Handler {
@@ -313,9 +315,18 @@ public final class Sio1Session {
 
     private final List<Runnable> resumeWaiters = new ArrayList<>(1);
 
-    /** Runs a task once reading is not suspended (at once if it is not). Scheduler thread. */
+    /**
+     * Runs a task once reading is not suspended (at once if it is not). Scheduler thread. The client
+     * has one POST on its way at a time; one that sends more while paused is dropped at
+     * {@link #MAX_HELD_POSTS}, as a client sending past the flow control.
+     */
     void whenReading(Runnable task) {
         if (readingSuspended && state == State.OPEN) {
+            if (resumeWaiters.size() >= MAX_HELD_POSTS) {
+                closeNow("transport error", false);
+                task.run();
+                return;
+            }
             resumeWaiters.add(task);
         } else {
             task.run();

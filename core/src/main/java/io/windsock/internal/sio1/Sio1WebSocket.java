@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +64,7 @@ final class Sio1WebSocket extends SimpleChannelInboundHandler<WebSocketFrame> im
             return;
         }
         closing = true;
-        channel.writeAndFlush(new CloseWebSocketFrame()).addListener(f -> {
+        channel.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE)).addListener(f -> {
             var timeout = channel.eventLoop().schedule(() -> channel.close(), CLOSE_REPLY_TIMEOUT_MILLIS,
                     TimeUnit.MILLISECONDS);
             channel.closeFuture().addListener(c -> timeout.cancel(false));

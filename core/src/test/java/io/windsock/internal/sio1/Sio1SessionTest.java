@@ -149,6 +149,24 @@ class Sio1SessionTest {
     }
 
     @Test
+    void postsWaitWhileReadingIsPausedAndTooManyDropTheClient() {
+        List<String> answered = new ArrayList<>();
+        session.suspendReading();
+        session.whenReading(() -> answered.add("first"));
+        assertTrue(answered.isEmpty());
+        session.resumeReading();
+        assertEquals(List.of("first"), answered);
+        session.suspendReading();
+        for (int i = 0; i < Sio1Session.MAX_HELD_POSTS; i++) {
+            session.whenReading(() -> answered.add("held"));
+        }
+        assertTrue(closes.isEmpty());
+        session.whenReading(() -> answered.add("one too many"));
+        assertEquals(List.of("transport error"), closes);
+        assertEquals(List.of("first", "held", "held", "held", "held", "one too many"), answered);
+    }
+
+    @Test
     void theHandshakeAdvertisesTimeoutsInSeconds() {
         assertEquals("6:5.8:websocket,htmlfile,xhr-polling",
                 new Sio1Settings(OPTIONS, 1, 1).handshakeTail());
