@@ -10,6 +10,7 @@ import io.windsock.internal.transport.HttpServer;
 import io.windsock.internal.transport.HttpServerSettings;
 import io.windsock.internal.transport.TransportConfig;
 import io.windsock.server.AllowRequest;
+import io.windsock.server.CorsOptions;
 import io.windsock.server.Protocol1Options;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -50,8 +51,16 @@ class Sio1HttpTest {
 
     @BeforeEach
     void start() throws Exception {
+        start(null, true);
+    }
+
+    private void start(CorsOptions cors, boolean verifyRemoteIp) throws Exception {
+        if (server != null) {
+            server.stop();
+        }
         Protocol1Options options = Protocol1Options.builder()
-                .transports(Set.of("websocket", "xhr-polling", "jsonp-polling", "htmlfile")).build();
+                .transports(Set.of("websocket", "xhr-polling", "jsonp-polling", "htmlfile"))
+                .verifyRemoteIp(verifyRemoteIp).build();
         sessions = new Sio1Server(new Sio1Settings(options, 1 << 20, 100), (session, verdict) -> {
             session.start(new Sio1Session.Handler() {
                 @Override
@@ -73,8 +82,8 @@ class Sio1HttpTest {
                 verdict.complete(null);
             }
         });
-        Sio1Http route = new Sio1Http(sessions, "/socket.io/", null, true, AllowRequest.ALL, 100_000);
-        TransportConfig config = new TransportConfig("/socket.io/", EngineOptions.DEFAULT, null, AllowRequest.ALL,
+        Sio1Http route = new Sio1Http(sessions, "/socket.io/", cors, true, AllowRequest.ALL, 100_000);
+        TransportConfig config = new TransportConfig("/socket.io/", EngineOptions.DEFAULT, cors, AllowRequest.ALL,
                 false, true, HttpFallback.NONE, null, HttpServerSettings.DEFAULTS, route);
         server = new HttpServer(config, new EngineServer(EngineOptions.DEFAULT, s -> { }));
         base = "http://127.0.0.1:" + server.start("127.0.0.1", 0, 1).getPort() + "/socket.io/";
@@ -195,6 +204,50 @@ class Sio1HttpTest {
         assertEquals(401, get("1/xhr-polling/" + sid).statusCode(), "a second transport while the socket is open");
         ws.sendText("0::", true);
         ws.abort();
+    }
+
+    @Test
+    void corsEchoesAnAllowedOriginWithCredentials() throws Exception {
+        start(CorsOptions.allowOrigins("http://app.example").credentials(true).build(), true);
+        HttpResponse<String> handshake = http.send(HttpRequest.newBuilder(URI.create(base + "1/?t=1"))
+                .header("Origin", "http://app.example").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, handshake.statusCode());
+        assertEquals("http://app.example", handshake.headers().firstValue("access-control-allow-origin").orElse(null));
+        assertEquals("true", handshake.headers().firstValue("access-control-allow-credentials").orElse(null));
+        String sid = handshake.body().substring(0, 32);
+        HttpResponse<String> poll = http.send(HttpRequest.newBuilder(URI.create(base + "1/xhr-polling/" + sid))
+                .header("Origin", "http://app.example").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals("1::", poll.body());
+        assertEquals("http://app.example", poll.headers().firstValue("access-control-allow-origin").orElse(null));
+        HttpResponse<String> preflight = http.send(HttpRequest.newBuilder(URI.create(base + "1/xhr-polling/" + sid))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "http://app.example")
+                .header("Access-Control-Request-Method", "POST").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(204, preflight.statusCode());
+        assertTrue(preflight.headers().firstValue("access-control-allow-methods").orElse("").contains("POST"));
+        HttpResponse<String> other = http.send(HttpRequest.newBuilder(URI.create(base + "1/?t=2"))
+                .header("Origin", "http://evil.example").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, other.statusCode());
+    }
+
+    @Test
+    void aTransportFromAnotherAddressIsRefusedUnlessTheCheckIsOff() throws Exception {
+        String sid = handshake(); // from 127.0.0.1
+        assertEquals(401, rawGetFrom("127.0.0.2", "/socket.io/1/xhr-polling/" + sid));
+        start(null, false);
+        assertEquals(200, rawGetFrom("127.0.0.2", "/socket.io/1/xhr-polling/" + handshake()));
+    }
+
+    /** A GET from another loopback address (all of 127/8 reaches this host), returning the status. */
+    private int rawGetFrom(String localAddress, String path) throws Exception {
+        try (Socket socket = new Socket()) {
+            socket.bind(new java.net.InetSocketAddress(localAddress, 0));
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", URI.create(base).getPort()));
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return Integer.parseInt(response.substring(9, 12));
+        }
     }
 
     private String handshake() throws Exception {
