@@ -146,6 +146,20 @@ class Protocol1ClientTest {
         assertTrue(Set.of("/ transport close", "/ ping timeout").contains(closed), closed);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"websocket", "xhr-polling"})
+    void aServerStopDropsTheTransportWithoutBootingTheClient(String transport) {
+        Mailbox<String> closes = interop.mailbox("closes");
+        Windsock server = server(QUICK_EXPIRY, closes);
+        Sio09Client client = new Sio09Client(interop);
+        client.connect("a", interop.url(server, "/"), transport, false);
+        client.expect("a", "connect");
+        server.stop();
+        assertEquals("/ server shutting down", closes.take());
+        // Not "booted": a 0.9 client would then never reconnect to the server once it is back.
+        assertTrue(client.expect("a", "disconnect").get("reason").isNull());
+    }
+
     @Test
     void aRefusedMainEndpointFailsTheHandshake() {
         Mailbox<String> closes = interop.mailbox("closes");

@@ -195,6 +195,11 @@ public final class SocketIoServer {
         }
     }
 
+    /** @return whether {@link #shutdown()} has started. Any thread. */
+    public boolean isShuttingDown() {
+        return shuttingDown;
+    }
+
     /**
      * Waits until every socket's close has run (events handled, disconnect listeners called).
      *

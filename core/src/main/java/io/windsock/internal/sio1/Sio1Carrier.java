@@ -9,6 +9,7 @@ import io.windsock.protocol.SocketDecodeException;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.server.DisconnectReason;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 
 /**
  * A protocol-1 session as the socket layer's {@link Carrier}. The handshake waits for "/": the
@@ -19,12 +20,16 @@ final class Sio1Carrier implements Carrier, Sio1Session.Handler {
     private final Sio1Session session;
     private final SocketDialectP1 dialect;
     private final CompletableFuture<Void> handshake;
+    private final BooleanSupplier shuttingDown;
     private Listener listener;
 
-    Sio1Carrier(Sio1Session session, SocketDialectP1 dialect, CompletableFuture<Void> handshake) {
+    /** @param shuttingDown whether the server is stopping (then a close sends no 0::, see {@link #close()}) */
+    Sio1Carrier(Sio1Session session, SocketDialectP1 dialect, CompletableFuture<Void> handshake,
+                BooleanSupplier shuttingDown) {
         this.session = session;
         this.dialect = dialect;
         this.handshake = handshake;
+        this.shuttingDown = shuttingDown;
     }
 
     @Override
@@ -86,9 +91,18 @@ final class Sio1Carrier implements Carrier, Sio1Session.Handler {
         return queued;
     }
 
+    /**
+     * Closes with {@code 0::} after what was queued; but when the server stops, only the transport
+     * closes: a 0.9 client told {@code 0::} is "booted" and never reconnects, while one that loses its
+     * transport does, as 4.x clients do after a server stop.
+     */
     @Override
     public void close() {
-        session.close();
+        if (shuttingDown.getAsBoolean()) {
+            session.close("server shutting down");
+        } else {
+            session.close();
+        }
     }
 
     @Override

@@ -18,7 +18,7 @@ public final class Sio1FrontEnd {
         Sio1Settings settings = new Sio1Settings(options.protocol1(), options.engine().maxPendingOutboundBytes(),
                 options.engine().maxPacketsPerPayload());
         Sio1Server server = new Sio1Server(settings, (session, verdict) -> {
-            Sio1Carrier carrier = new Sio1Carrier(session, dialect, verdict);
+            Sio1Carrier carrier = new Sio1Carrier(session, dialect, verdict, sockets::isShuttingDown);
             session.start(carrier);
             sockets.onConnection(carrier);
         });
