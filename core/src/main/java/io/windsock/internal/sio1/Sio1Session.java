@@ -72,6 +72,9 @@ public final class Sio1Session {
     private final Runnable drainTask = this::drain;
 
     private volatile State state = State.OPEN;
+    private volatile String lastTransportName = "none";
+    /** POSTs held while reading is paused, at most {@link #MAX_HELD_POSTS}. Scheduler thread. */
+    private final List<Runnable> resumeWaiters = new ArrayList<>(1);
     private Handler handler;
     /** Written on the scheduler thread; volatile for {@link #hasTransport()} elsewhere. */
     private volatile Transport transport;
@@ -109,12 +112,10 @@ public final class Sio1Session {
         return state;
     }
 
-    /** @return the attached transport's name, or the last one's. Any thread (a hint). */
+    /** @return the attached transport's name, or the last one's ("none" before the first). Any thread. */
     public String transportName() {
         return lastTransportName;
     }
-
-    private volatile String lastTransportName = "none";
 
     /** Starts heartbeats and the expiry clock. Scheduler thread, once, before any transport attaches. */
     void start(Handler handler) {
@@ -312,8 +313,6 @@ public final class Sio1Session {
     boolean isReadingSuspended() {
         return readingSuspended;
     }
-
-    private final List<Runnable> resumeWaiters = new ArrayList<>(1);
 
     /**
      * Runs a task once reading is not suspended (at once if it is not). Scheduler thread. The client
