@@ -32,10 +32,14 @@ class Protocol1ClientTest {
     @RegisterExtension
     final Interop interop = new Interop();
 
-    /** Fast timings: the client hears a heartbeat every 300 ms and gives up after 600 ms of silence. */
+    /**
+     * Fast timings: the client hears a heartbeat every 300 ms and gives up after 600 ms of silence.
+     * Sessions expire 2 s after their transport left (shorter would race a loaded machine's first
+     * transport after the handshake).
+     */
     private static final Protocol1Options FAST = Protocol1Options.builder()
             .heartbeatInterval(Duration.ofMillis(300)).clientTimeout(Duration.ofMillis(300))
-            .pollTimeout(Duration.ofMillis(400)).sessionExpiry(Duration.ofMillis(600)).build();
+            .pollTimeout(Duration.ofMillis(400)).sessionExpiry(Duration.ofSeconds(2)).build();
 
     /** Default timings, but a vanished session expires in a second. */
     private static final Protocol1Options QUICK_EXPIRY = Protocol1Options.builder()
