@@ -41,9 +41,9 @@ class Protocol1ClientTest {
             .heartbeatInterval(Duration.ofMillis(300)).clientTimeout(Duration.ofMillis(300))
             .pollTimeout(Duration.ofMillis(400)).sessionExpiry(Duration.ofSeconds(2)).build();
 
-    /** Default timings, but a vanished session expires in a second. */
+    /** Default timings, but a vanished session expires in 3 s. */
     private static final Protocol1Options QUICK_EXPIRY = Protocol1Options.builder()
-            .sessionExpiry(Duration.ofSeconds(1)).build();
+            .sessionExpiry(Duration.ofSeconds(3)).build();
 
     /**
      * The client said goodbye. Over xhr-polling its 0:: can be lost (its disconnect aborts the POST

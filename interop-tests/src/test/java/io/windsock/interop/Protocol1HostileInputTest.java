@@ -46,7 +46,7 @@ class Protocol1HostileInputTest {
                 .engine(EngineOptions.builder().maxHttpBufferSize(10_000).build())
                 .protocol1(Protocol1Options.builder()
                         .transports(Set.of("websocket", "xhr-polling", "jsonp-polling"))
-                        .sessionExpiry(Duration.ofSeconds(1)).build()));
+                        .sessionExpiry(Duration.ofSeconds(3)).build()));
         Connections.serve(server.of("/"), () -> new Sio1Chat(closes));
         ClientSocket modern = interop.client().connect(interop.url(server, "/"), Transport.WEBSOCKET.clientOptions());
         modern.expectConnect();

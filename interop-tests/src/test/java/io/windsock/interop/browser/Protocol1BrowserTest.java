@@ -74,7 +74,7 @@ class Protocol1BrowserTest {
                 .options(WindsockOptions.builder().host("127.0.0.1").port(0).ioThreads(Interop.ioThreads())
                         .protocol1(Protocol1Options.builder()
                                 .transports(Set.of("websocket", "xhr-polling", "jsonp-polling"))
-                                .sessionExpiry(Duration.ofSeconds(1)).build())
+                                .sessionExpiry(Duration.ofSeconds(3)).build())
                         .build())
                 .staticResources("/", "sio09-page")
                 .build().start();
