@@ -11,7 +11,7 @@ import java.util.Map;
  * branching on a protocol. One instance per server and generation (it holds the server's JSON codec);
  * thread-safe, and encoding is pure.
  *
- * <p>How each generation maps ({@link #V5} and {@link #V4} are implemented):
+ * <p>How each generation maps (all three are implemented; protocol 1 in {@code internal.sio1}):
  * <table>
  * <caption>dialects</caption>
  * <tr><th></th><th>v5 (Engine.IO v4)</th><th>v4 (Engine.IO v3, socket.io-client 2.x)</th>
@@ -27,7 +27,8 @@ import java.util.Map;
  *     <td>none ({@code 0/nsp,})</td><td>none ({@code 1::/nsp})</td></tr>
  * <tr><td>{@link #connectError}</td><td>{@code {"message":..,"data":..}}</td>
  *     <td>the message as a JSON string ({@code 4/nsp,"msg"})</td>
- *     <td>the message as the reason of {@code 7::/nsp:msg}</td></tr>
+ *     <td>none: {@code 7::/nsp:2}, reason 2 being "unauthorized" (the 0.9 client reads reasons by
+ *     index and emits {@code connect_failed}); a refused "/" fails the handshake with 401</td></tr>
  * <tr><td>{@link #connectAuth}</td><td>the CONNECT packet's payload</td>
  *     <td>the query after the namespace in the CONNECT ({@code 0/nsp?x=1,}), as a map of strings</td>
  *     <td>the query of {@code 1::/nsp?x=1}, as a map of strings</td></tr>
