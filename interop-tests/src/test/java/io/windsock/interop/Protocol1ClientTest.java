@@ -47,7 +47,8 @@ class Protocol1ClientTest {
 
     /**
      * The client said goodbye. Over xhr-polling its 0:: can be lost (its disconnect aborts the POST
-     * carrying it, as section 8 of the notes on the 0.9 client says), and the session expires instead.
+     * carrying it: the stock client closes its transport right after queueing it), and the session
+     * expires instead.
      */
     private static void assertClientLeft(String closed, String transport) {
         if ("websocket".equals(transport)) {
