@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.windsock.Connections;
 import io.windsock.Windsock;
-import io.windsock.connection.Connections;
 import io.windsock.interop.harness.Interop;
 import io.windsock.interop.harness.Json;
 import io.windsock.interop.harness.Mailbox;

@@ -3,8 +3,8 @@ package io.windsock.interop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.windsock.Connections;
 import io.windsock.Windsock;
-import io.windsock.connection.Connections;
 import io.windsock.engine.EngineOptions;
 import io.windsock.interop.harness.ClientSocket;
 import io.windsock.interop.harness.Interop;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.windsock.Connections;
 import io.windsock.Windsock;
-import io.windsock.connection.Connections;
 import io.windsock.interop.harness.Interop;
 import io.windsock.interop.harness.Mailbox;
 import io.windsock.interop.sio1.Sio1Chat;

@@ -1,11 +1,11 @@
 package io.windsock.internal.sio1;
 
 import io.windsock.engine.EngineRequest;
-import io.windsock.engine.EngineScheduler;
 import io.windsock.internal.carrier.Carrier;
 import io.windsock.internal.carrier.Frames;
 import io.windsock.internal.carrier.SocketDialect;
-import io.windsock.protocol.SocketDecodeException;
+import io.windsock.internal.engine.EngineScheduler;
+import io.windsock.internal.protocol.SocketDecodeException;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.server.DisconnectReason;
 import java.util.concurrent.CompletableFuture;

@@ -1,6 +1,6 @@
 package io.windsock.internal.sio1;
 
-import io.windsock.protocol.JsonCodec;
+import io.windsock.internal.protocol.JsonCodec;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.protocol.SocketPacketType;
 import java.io.IOException;

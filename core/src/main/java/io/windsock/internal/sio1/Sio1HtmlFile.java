@@ -11,8 +11,8 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.windsock.engine.CorsOptions;
 import io.windsock.internal.transport.HttpResponses;
-import io.windsock.server.CorsOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 

@@ -8,8 +8,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.windsock.engine.CorsOptions;
 import io.windsock.internal.transport.HttpResponses;
-import io.windsock.server.CorsOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package io.windsock.internal.sio1;
 
 import io.windsock.engine.EngineRequest;
-import io.windsock.engine.EngineScheduler;
+import io.windsock.internal.engine.EngineScheduler;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -2,8 +2,8 @@ package io.windsock.internal.sio1;
 
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.windsock.internal.carrier.SocketDialect;
-import io.windsock.protocol.JsonCodec;
-import io.windsock.protocol.SocketDecodeException;
+import io.windsock.internal.protocol.JsonCodec;
+import io.windsock.internal.protocol.SocketDecodeException;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.protocol.SocketPacketType;
 import java.nio.charset.StandardCharsets;

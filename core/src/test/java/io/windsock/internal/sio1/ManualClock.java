@@ -1,6 +1,6 @@
 package io.windsock.internal.sio1;
 
-import io.windsock.engine.EngineScheduler;
+import io.windsock.internal.engine.EngineScheduler;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Comparator;

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.windsock.engine.AllowRequest;
 import io.windsock.engine.EngineOptions;
-import io.windsock.engine.EngineServer;
+import io.windsock.internal.engine.EngineServer;
 import io.windsock.internal.transport.HttpFallback;
 import io.windsock.internal.transport.HttpServer;
 import io.windsock.internal.transport.HttpServerSettings;
 import io.windsock.internal.transport.TransportConfig;
-import io.windsock.server.AllowRequest;
 import io.windsock.server.Protocol1Options;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

@@ -7,9 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.windsock.adapter.EncodedPacket;
+import io.windsock.internal.carrier.EncodedBroadcast;
 import io.windsock.internal.carrier.SocketDialect;
 import io.windsock.internal.json.JacksonJsonCodec;
-import io.windsock.protocol.SocketDecodeException;
+import io.windsock.internal.protocol.SocketDecodeException;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.protocol.SocketPacketType;
 import java.util.List;
@@ -55,7 +56,7 @@ class SocketDialectP1Test {
 
     @Test
     void aBroadcastIsEncodedOnceForEveryProtocol1Recipient() {
-        EncodedPacket packet = EncodedPacket.of(SocketPacket.event("/", List.of("news", "x"), -1), null);
+        EncodedPacket packet = new EncodedBroadcast(SocketPacket.event("/", List.of("news", "x"), -1), null);
         Sio1Frame first = (Sio1Frame) dialect.frames(packet);
         assertEquals("5:::{\"name\":\"news\",\"args\":[\"x\"]}", first.text());
         assertSame(first, dialect.frames(packet));

@@ -3,8 +3,8 @@ package io.windsock.interop.browser;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.windsock.Connections;
 import io.windsock.Windsock;
-import io.windsock.connection.Connections;
 import io.windsock.interop.harness.Interop;
 import io.windsock.interop.harness.Json;
 import io.windsock.interop.harness.Mailbox;
