@@ -10,12 +10,14 @@ package io.windsock.server;
  * seconds not yet lived as zero. "Packets" are Socket.IO packets (an event, an ack, a CONNECT...),
  * not counting binary attachments; a broadcast counts one packet per recipient.
  *
- * @param engineSessions          Engine.IO sessions (client connections) open now
- * @param peakEngineSessions      the most engine sessions ever open at once
+ * @param engineSessions          client connections open now: Engine.IO sessions (clients 2.x to 4.x) and,
+ *                                with {@link WindsockOptions#protocol1()} on, Socket.IO 0.9 sessions (a 0.9
+ *                                session counts from its handshake until it closes or expires)
+ * @param peakEngineSessions      the most client connections ever open at once
  * @param sockets                 sockets (a client in one namespace) open now, including those still in
  *                                their middlewares and those whose disconnect listeners are running
  * @param peakSockets             the most sockets ever open at once
- * @param connectionsPerSecond    engine sessions opened per second
+ * @param connectionsPerSecond    client connections (Engine.IO and 0.9 sessions) opened per second
  * @param packetsSentPerSecond    Socket.IO packets sent per second
  * @param packetsReceivedPerSecond Socket.IO packets received per second
  * @param queuedEvents            incoming events arrived and not yet handled, over every socket
