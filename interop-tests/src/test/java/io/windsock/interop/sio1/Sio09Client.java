@@ -49,6 +49,14 @@ public final class Sio09Client {
         return expect(id, "sent").get("seq").asInt();
     }
 
+    /**
+     * Emits with a callback and returns at once: a "sent" line with the emit's number, and later its
+     * "ack" line, come in order with the socket's other lines.
+     */
+    public void emitWithAckLater(String id, String name, Object... args) {
+        process.send(Map.of("op", "emit", "id", id, "name", name, "args", List.of(args), "ack", true));
+    }
+
     public void send(String id, Object data, boolean json) {
         process.send(Map.of("op", "send", "id", id, "data", data, "json", json));
     }
