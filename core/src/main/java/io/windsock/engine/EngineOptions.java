@@ -19,6 +19,7 @@ public final class EngineOptions {
     private final int maxHttpBufferSize;
     private final boolean allowUpgrades;
     private final boolean allowEIO3;
+    private final boolean jsonp;
     private final Set<String> transports;
     private final int maxPacketsPerPayload;
     private final long maxPendingOutboundBytes;
@@ -33,6 +34,7 @@ public final class EngineOptions {
         this.maxHttpBufferSize = b.maxHttpBufferSize;
         this.allowUpgrades = b.allowUpgrades;
         this.allowEIO3 = b.allowEIO3;
+        this.jsonp = b.jsonp;
         this.transports = Set.copyOf(b.transports);
         this.maxPacketsPerPayload = b.maxPacketsPerPayload;
         this.maxPendingOutboundBytes = b.maxPendingOutboundBytes;
@@ -85,6 +87,18 @@ public final class EngineOptions {
         return allowEIO3;
     }
 
+    /**
+     * Whether Engine.IO v3 clients may long-poll through JSONP ({@code j=} in the query: a {@code <script>}
+     * that calls {@code ___eio[j](...)}, for browsers without cross-origin XHR). Default false: a script
+     * load carries no {@code Origin} header, so no origin check can stop a page of another site from
+     * opening a session with its visitor's cookies and reading what the server sends. When false, a
+     * {@code j=} request gets 400 "Bad request". Turn it on only if such clients must be served and the
+     * connection's authority does not come from cookies.
+     */
+    public boolean jsonp() {
+        return jsonp;
+    }
+
     /** The transports clients may use: {@code "polling"}, {@code "websocket"} (default both). */
     public Set<String> transports() {
         return transports;
@@ -132,6 +146,7 @@ public final class EngineOptions {
         private int maxHttpBufferSize = 1_000_000;
         private boolean allowUpgrades = true;
         private boolean allowEIO3 = true;
+        private boolean jsonp;
         private Set<String> transports = Set.of("polling", "websocket");
         private int maxPacketsPerPayload = 10_000;
         private long maxPendingOutboundBytes = 16L * 1024 * 1024;
@@ -148,6 +163,7 @@ public final class EngineOptions {
             maxHttpBufferSize = o.maxHttpBufferSize;
             allowUpgrades = o.allowUpgrades;
             allowEIO3 = o.allowEIO3;
+            jsonp = o.jsonp;
             transports = o.transports;
             maxPacketsPerPayload = o.maxPacketsPerPayload;
             maxPendingOutboundBytes = o.maxPendingOutboundBytes;
@@ -185,6 +201,12 @@ public final class EngineOptions {
         /** See {@link EngineOptions#allowEIO3()}. */
         public Builder allowEIO3(boolean allow) {
             allowEIO3 = allow;
+            return this;
+        }
+
+        /** See {@link EngineOptions#jsonp()}. */
+        public Builder jsonp(boolean allow) {
+            jsonp = allow;
             return this;
         }
 

@@ -94,8 +94,8 @@ class EngineIoV3WireTest {
     }
 
     @Test
-    void jsonpPolling() throws Exception {
-        Windsock server = interop.server(o -> o);
+    void jsonpPollingWhenTurnedOn() throws Exception {
+        Windsock server = interop.server(o -> o.engine(EngineOptions.builder().jsonp(true).build()));
         server.of("/").onConnection(socket -> socket.on("say", (args, ack) -> ack.send("got \"" + args.get(0) + "\"")));
         HttpResponse<byte[]> open = get(server, "?EIO=3&transport=polling&j=3&b64=1");
         assertEquals("text/javascript; charset=UTF-8", open.headers().firstValue("content-type").orElse(""));
@@ -115,8 +115,23 @@ class EngineIoV3WireTest {
     }
 
     @Test
-    void badInputGetsEngineIoAnswersAndSparesOtherClients() throws Exception {
+    void jsonpIsRefusedByDefault() throws Exception {
         Windsock server = interop.server(o -> o);
+        HttpResponse<byte[]> refused = get(server, "?EIO=3&transport=polling&j=3&b64=1");
+        assertEquals(400, refused.statusCode());
+        assertEquals("{\"code\":3,\"message\":\"Bad request\"}", text(refused));
+        HttpResponse<byte[]> open = get(server, "?EIO=3&transport=polling&b64=1");
+        assertEquals(200, open.statusCode(), "the same client without JSONP is served");
+        Matcher sid = Pattern.compile("\"sid\":\"([^\"]+)\"").matcher(text(open));
+        assertTrue(sid.find(), text(open));
+        HttpResponse<byte[]> poll = get(server, "?EIO=3&transport=polling&j=3&sid=" + sid.group(1));
+        assertEquals(400, poll.statusCode(), "nor can an open session switch to JSONP");
+        assertFalse(text(poll).contains("___eio"));
+    }
+
+    @Test
+    void badInputGetsEngineIoAnswersAndSparesOtherClients() throws Exception {
+        Windsock server = interop.server(o -> o.engine(EngineOptions.builder().jsonp(true).build()));
         Mailbox<Socket> connections = interop.mailbox("connections");
         server.of("/").onConnection(socket -> {
             connections.put(socket);

@@ -115,7 +115,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                 upgradeSession(ctx, request, session, query);
             } else if ("polling".equals(transport) && !upgrade) {
                 String jsonp = jsonpIndex(session.codec(), query);
-                if (jsonp != null && !Jsonp.isValidIndex(jsonp)) {
+                if (jsonp != null && !jsonpAllowed(jsonp)) {
                     fail(ctx, info, EngineError.BAD_REQUEST, false);
                 } else {
                     poll(ctx, request, info, session, jsonp);
@@ -144,7 +144,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         String jsonp = upgrade ? null : jsonpIndex(codec, query);
-        if (jsonp != null && !Jsonp.isValidIndex(jsonp)) {
+        if (jsonp != null && !jsonpAllowed(jsonp)) {
             fail(ctx, info, EngineError.BAD_REQUEST, false);
             return;
         }
@@ -346,6 +346,11 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
     /** @return the JSONP index of a v3 polling request ({@code j}), or null; v4 has no JSONP and ignores it */
     private static String jsonpIndex(EngineCodec codec, Map<String, List<String>> query) {
         return codec.protocol() == 3 ? first(query, "j") : null;
+    }
+
+    /** JSONP is off unless the application turned it on (see {@code EngineOptions.jsonp()}), and its index is digits. */
+    private boolean jsonpAllowed(String index) {
+        return config.engine().jsonp() && Jsonp.isValidIndex(index);
     }
 
     private static int protocolOf(String eio) {

@@ -73,6 +73,11 @@ final class Browser implements AutoCloseable {
         }
     }
 
+    /** @return the text of the next console error of any page, for a test that expects one. */
+    String takeConsoleError() {
+        return driver.mailbox("console").take(WAIT).path("text").asText();
+    }
+
     /** Opens a new tab on a URL. */
     Page open(String name, String url) {
         call("open", name, "url", url);

@@ -1,13 +1,16 @@
 package io.windsock.interop.browser;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.windsock.Windsock;
+import io.windsock.engine.EngineOptions;
 import io.windsock.examples.chat.ChatServer;
 import io.windsock.interop.browser.Browser.Page;
 import io.windsock.interop.harness.Interop;
 import io.windsock.interop.harness.Json;
+import io.windsock.server.Ack;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -16,13 +19,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * socket.io-client 2.x's browser build, as the demo serves it, in Chromium: a 2.x page and a 4.x page
- * chat together; then the 2.x page sends binary over XHR polling (binary payloads), WebSocket and JSONP.
+ * chat together; then the 2.x page sends binary over XHR polling (binary payloads), WebSocket, and JSONP
+ * to a server that turned JSONP on (the demo, on the defaults, refuses it).
  */
 class ChatTwoClientsBrowserTest {
-    /** Opens a 2.x connection to /echo and sends bytes and text with an ack; gives what came back. */
+    /** Opens a 2.x connection to an /echo URL and sends bytes and text with an ack; gives what came back. */
     private static final String ECHO = """
             new Promise((resolve, reject) => {
-              const socket = io('/echo', { forceNew: true, reconnection: false, %s });
+              const socket = io('%s', { forceNew: true, reconnection: false, %s });
               socket.on('error', reject);
               socket.on('connect_error', (e) => reject(new Error('connect_error: ' + e)));
               socket.on('connect', () => {
@@ -35,6 +39,14 @@ class ChatTwoClientsBrowserTest {
               });
             })""";
 
+    /** Tries a 2.x JSONP connection: gives "connected" or "refused". */
+    private static final String JSONP_TRY = """
+            new Promise((resolve) => {
+              const socket = io('%s', { forceNew: true, reconnection: false, transports: ['polling'], forceJSONP: true });
+              socket.on('connect', () => { resolve('connected'); socket.close(); });
+              socket.on('connect_error', () => { resolve('refused'); socket.close(); });
+            })""";
+
     @RegisterExtension
     final Interop interop = new Interop();
 
@@ -45,14 +57,7 @@ class ChatTwoClientsBrowserTest {
     void aTwoXPageAndAFourXPageChat() {
         try (Windsock server = ChatServer.start("127.0.0.1", 0);
              Browser browser = Browser.launch(interop, profile)) {
-            server.of("/echo").onConnection(socket -> socket.on("reverse", (args, ack) -> {
-                byte[] in = (byte[]) args.get(0);
-                byte[] out = new byte[in.length];
-                for (int i = 0; i < in.length; i++) {
-                    out[i] = in[in.length - 1 - i];
-                }
-                ack.send(out, args.get(1));
-            }));
+            server.of("/echo").onConnection(socket -> socket.on("reverse", ChatTwoClientsBrowserTest::reverse));
             String url = "http://127.0.0.1:" + server.port() + "/";
             Page alice = login(browser, url, "alice", "4.x");
             Page carol = login(browser, url + "?client=2", "carol", "2.x");
@@ -67,17 +72,36 @@ class ChatTwoClientsBrowserTest {
             alice.press("#message-input", "Enter");
             carol.waitVisible("#messages li[data-from=alice]:has-text('And back from 4.x')");
 
-            JsonNode polling = carol.evaluate(ECHO.formatted("transports: ['polling']"));
+            JsonNode polling = carol.evaluate(ECHO.formatted("/echo", "transports: ['polling']"));
             assertEcho(polling, "polling");
             assertEquals(true, polling.path("binaryPayloads").asBoolean(), polling::toString);
-            assertEcho(carol.evaluate(ECHO.formatted("transports: ['websocket']")), "websocket");
-            JsonNode jsonp = carol.evaluate(ECHO.formatted("transports: ['polling'], forceJSONP: true"));
+            assertEcho(carol.evaluate(ECHO.formatted("/echo", "transports: ['websocket']")), "websocket");
+
+            // JSONP is off by default (a script load carries no Origin to check): the demo refuses it.
+            assertEquals("refused", carol.evaluate(JSONP_TRY.formatted("/echo")).asText());
+            String consoleError = browser.takeConsoleError();
+            assertTrue(consoleError.contains("400"), consoleError);
+            // A server that turned it on serves the page's JSONP, across origins as JSONP is meant to.
+            Windsock jsonpServer = interop.server(o -> o.engine(EngineOptions.builder().jsonp(true).build()));
+            jsonpServer.of("/echo").onConnection(socket -> socket.on("reverse", ChatTwoClientsBrowserTest::reverse));
+            JsonNode jsonp = carol.evaluate(ECHO.formatted("http://127.0.0.1:" + jsonpServer.port() + "/echo",
+                    "transports: ['polling'], forceJSONP: true"));
             assertEcho(jsonp, "polling");
             assertEquals(true, jsonp.path("jsonp").asBoolean(), jsonp::toString);
 
             carol.close();
             alice.waitGone("#members li[data-nick=carol]");
         }
+    }
+
+    /** Answers the bytes reversed and the text as it came. */
+    private static void reverse(List<Object> args, Ack ack) {
+        byte[] in = (byte[]) args.get(0);
+        byte[] out = new byte[in.length];
+        for (int i = 0; i < in.length; i++) {
+            out[i] = in[in.length - 1 - i];
+        }
+        ack.send(out, args.get(1));
     }
 
     private static void assertEcho(JsonNode echo, String transport) {
