@@ -21,6 +21,8 @@ module io.windsock.core {
     requires io.netty.codec.http;
     requires io.netty.common;
     requires io.netty.transport;
+    requires io.netty.transport.classes.epoll;
+    requires io.netty.transport.classes.io_uring;
     requires org.slf4j;
     // The open-files limit behind the default maxConnections (UnixOperatingSystemMXBean).
     requires jdk.management;

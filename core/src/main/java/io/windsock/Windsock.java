@@ -19,6 +19,7 @@ import io.windsock.server.Namespace;
 import io.windsock.server.NamespaceMatcher;
 import io.windsock.server.ServerStats;
 import io.windsock.server.Socket;
+import io.windsock.server.IoTransport;
 import io.windsock.server.WindsockOptions;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -114,9 +115,9 @@ public final class Windsock implements AutoCloseable {
             throw new IllegalStateException("interrupted while binding", e);
         }
         http = server;
-        log.info("Windsock listening on {}://{}:{}{} (namespaces: {})", options.sslContext() != null ? "https" : "http",
-                options.host(), address.getPort(),
-                options.path(), String.join(", ", sockets.namespaceNames()));
+        log.info("Windsock listening on {}://{}:{}{} (namespaces: {}; transport: {})",
+                options.sslContext() != null ? "https" : "http", options.host(), address.getPort(),
+                options.path(), String.join(", ", sockets.namespaceNames()), server.transport().displayName());
         return this;
     }
 
@@ -233,6 +234,15 @@ public final class Windsock implements AutoCloseable {
     /** @return the port bound (useful with port 0), or -1 before start. */
     public synchronized int port() {
         return address == null ? -1 : address.getPort();
+    }
+
+    /**
+     * @return the Netty transport the server runs on ({@link IoTransport#IO_URING}, {@link IoTransport#EPOLL}
+     *         or {@link IoTransport#NIO}; see {@link WindsockOptions.Builder#ioTransport}), or {@code null}
+     *         before {@link #start()}
+     */
+    public synchronized IoTransport ioTransport() {
+        return http == null ? null : TransportSettings.choice(http.transport());
     }
 
     public WindsockOptions options() {

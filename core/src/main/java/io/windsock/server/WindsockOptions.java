@@ -41,6 +41,7 @@ import javax.net.ssl.SSLException;
  * <tr><td>handlerExecutor</td><td>a pool of up to 256 daemon threads, started only when none is idle, retired after 60 s idle</td></tr>
  * <tr><td>objectMapper</td><td>a plain Jackson {@link ObjectMapper}</td></tr>
  * <tr><td>ioThreads</td><td>0: one per core (fewer wake-ups per message than Netty's twice the cores)</td></tr>
+ * <tr><td>ioTransport</td><td>{@link IoTransport#AUTO}: epoll on Linux where its library loads, NIO otherwise</td></tr>
  * <tr><td>errorHandler</td><td>logs at WARN (client errors) or ERROR (handler exceptions)</td></tr>
  * <tr><td>serveClient</td><td>off: the browser client is not served (see {@link Builder#serveClient})</td></tr>
  * <tr><td>connectionStateRecovery</td><td>off; {@link ConnectionStateRecovery#defaults()} keeps sessions 2 min;
@@ -73,6 +74,7 @@ public final class WindsockOptions {
     private final Executor handlerExecutor;
     private final ObjectMapper objectMapper;
     private final int ioThreads;
+    private final IoTransport ioTransport;
     private final ErrorHandler errorHandler;
     private final boolean serveClient;
     private final ConnectionStateRecovery connectionStateRecovery;
@@ -105,6 +107,7 @@ public final class WindsockOptions {
         handlerExecutor = b.handlerExecutor;
         objectMapper = b.objectMapper;
         ioThreads = b.ioThreads;
+        ioTransport = b.ioTransport;
         errorHandler = b.errorHandler;
         serveClient = b.serveClient;
         connectionStateRecovery = b.connectionStateRecovery;
@@ -187,6 +190,11 @@ public final class WindsockOptions {
 
     public int ioThreads() {
         return ioThreads;
+    }
+
+    /** @return the Netty transport asked for (see {@link Builder#ioTransport}). */
+    public IoTransport ioTransport() {
+        return ioTransport;
     }
 
     /** @return the error hook, or {@code null} for the default logging one. */
@@ -313,6 +321,7 @@ public final class WindsockOptions {
         private Executor handlerExecutor;
         private ObjectMapper objectMapper;
         private int ioThreads;
+        private IoTransport ioTransport = IoTransport.AUTO;
         private ErrorHandler errorHandler;
         private boolean serveClient;
         private ConnectionStateRecovery connectionStateRecovery;
@@ -347,6 +356,7 @@ public final class WindsockOptions {
             handlerExecutor = o.handlerExecutor;
             objectMapper = o.objectMapper;
             ioThreads = o.ioThreads;
+            ioTransport = o.ioTransport;
             errorHandler = o.errorHandler;
             serveClient = o.serveClient;
             connectionStateRecovery = o.connectionStateRecovery;
@@ -520,6 +530,17 @@ public final class WindsockOptions {
                 throw new IllegalArgumentException("ioThreads must not be negative");
             }
             this.ioThreads = threads;
+            return this;
+        }
+
+        /**
+         * The Netty transport of the event loops. {@link IoTransport#AUTO} (the default) takes epoll
+         * where its native library loads and NIO otherwise; {@link IoTransport#NIO} forces NIO. A
+         * native transport asked for but unavailable here falls back to the next (see
+         * {@link IoTransport}), logged once; the "listening" log line names the one in use.
+         */
+        public Builder ioTransport(IoTransport transport) {
+            this.ioTransport = Objects.requireNonNull(transport, "transport");
             return this;
         }
 

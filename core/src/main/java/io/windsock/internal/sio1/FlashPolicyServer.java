@@ -9,8 +9,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.ServerChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.nio.charset.StandardCharsets;
@@ -35,16 +34,16 @@ final class FlashPolicyServer {
     }
 
     /** Binds the port; the policy is sent as UTF-8 followed by a NUL. */
-    void start(EventLoopGroup boss, EventLoopGroup workers, String host, int port, String policy)
-            throws InterruptedException {
+    void start(EventLoopGroup boss, EventLoopGroup workers, Class<? extends ServerChannel> channelClass, String host,
+               int port, String policy) throws InterruptedException {
         byte[] answer = (policy + "\0").getBytes(StandardCharsets.UTF_8);
         channel = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(channelClass)
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
+                .childHandler(new ChannelInitializer<Channel>() {
                     @Override
-                    protected void initChannel(SocketChannel ch) {
+                    protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS), new Request(answer));
                     }
                 })

@@ -3,6 +3,7 @@ package io.windsock.internal.sio1;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -65,12 +66,12 @@ public final class Sio1Http implements ProtocolRoute {
     }
 
     @Override
-    public void start(EventLoopGroup boss, EventLoopGroup workers, String host, int serverPort)
-            throws InterruptedException {
+    public void start(EventLoopGroup boss, EventLoopGroup workers, Class<? extends ServerChannel> channelClass,
+                      String host, int serverPort) throws InterruptedException {
         var options = server.settings().options();
         if (options.flashPolicyPort() != 0) {
             flashPolicy = new FlashPolicyServer();
-            flashPolicy.start(boss, workers, host, options.flashPolicyPort(), options.flashPolicyFile() != null
+            flashPolicy.start(boss, workers, channelClass, host, options.flashPolicyPort(), options.flashPolicyFile() != null
                     ? options.flashPolicyFile() : FlashPolicyServer.defaultPolicy(serverPort));
         }
     }

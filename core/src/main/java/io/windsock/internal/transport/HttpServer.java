@@ -7,9 +7,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpContentCompressor;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -20,6 +18,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.windsock.internal.engine.EngineServer;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /** The Netty server: one listening socket, HTTP/1.1 with WebSocket upgrade, Engine.IO under one path. */
 public final class HttpServer {
@@ -33,28 +32,38 @@ public final class HttpServer {
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
+    private NettyTransport transport;
+
+    private final Predicate<NettyTransport> available;
 
     public HttpServer(TransportConfig config, EngineServer engine) {
+        this(config, engine, NettyTransport::isAvailable);
+    }
+
+    /** With the transports' availability given: tests simulate a platform without a native library. */
+    HttpServer(TransportConfig config, EngineServer engine, Predicate<NettyTransport> available) {
         this.config = config;
         this.engine = engine;
+        this.available = available;
     }
 
     /** Binds and returns the address bound (port 0 picks a free port). */
     public InetSocketAddress start(String host, int port, int ioThreads) throws InterruptedException {
+        HttpServerSettings settings = config.server();
+        transport = NettyTransport.choose(settings.transports(), available);
         bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("windsock-accept", false),
-                NioIoHandler.newFactory());
+                transport.ioHandlerFactory());
         // One event loop per core: a loop that finds several messages per wake-up costs less per message.
         int threads = ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors();
         workerGroup = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("windsock-io", false),
-                NioIoHandler.newFactory());
+                transport.ioHandlerFactory());
         // A live client always has traffic within a ping period; anything quieter is dead or hostile.
         long engineIdle = config.engine().pingInterval().plus(config.engine().pingTimeout()).toMillis() + 1000;
         long idleMillis = config.legacy() == null ? engineIdle : Math.max(engineIdle, config.legacy().idleMillis());
-        HttpServerSettings settings = config.server();
         ConnectionLimiter connections = new ConnectionLimiter(settings.maxConnections());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
-                .channel(NioServerSocketChannel.class)
+                .channel(transport.serverChannelClass())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -90,7 +99,7 @@ public final class HttpServer {
         try {
             serverChannel = bootstrap.bind(host, port).sync().channel();
             if (config.legacy() != null) {
-                config.legacy().start(bossGroup, workerGroup, host,
+                config.legacy().start(bossGroup, workerGroup, transport.serverChannelClass(), host,
                         ((InetSocketAddress) serverChannel.localAddress()).getPort());
             }
         } catch (InterruptedException | RuntimeException e) {
@@ -98,6 +107,11 @@ public final class HttpServer {
             throw e;
         }
         return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** @return the Netty transport the server runs on, once started. */
+    public NettyTransport transport() {
+        return transport;
     }
 
     /** Stops accepting, closes every session ("server shutting down") and releases the threads. */

@@ -20,9 +20,11 @@ public interface ProtocolRoute {
      * The server is bound: start what this route runs beside it (e.g. a listener on another port),
      * on the server's event loops.
      *
+     * @param channelClass the server channel class that fits those loops (NIO, epoll or io_uring)
      * @param serverPort the port the server was bound to
      */
-    default void start(io.netty.channel.EventLoopGroup boss, io.netty.channel.EventLoopGroup workers, String host,
+    default void start(io.netty.channel.EventLoopGroup boss, io.netty.channel.EventLoopGroup workers,
+                       Class<? extends io.netty.channel.ServerChannel> channelClass, String host,
                        int serverPort) throws InterruptedException {
     }
 
