@@ -144,6 +144,8 @@ start_peer() {
   case $peer in
     windsock) nice -n "$NICE" taskset -c "$SERVER_CPU" java $SERVER_JAVA_OPTS -cp "$HCP" io.windsock.benchmarks.peers.WindsockPeer "$port" "${extra[@]}" >"$log" 2>&1 & ;;
     windsock-inline) nice -n "$NICE" taskset -c "$SERVER_CPU" java $SERVER_JAVA_OPTS -cp "$HCP" io.windsock.benchmarks.peers.WindsockPeer "$port" --inline-handlers >"$log" 2>&1 & ;;
+    # The default Windsock on one Netty transport (see WindsockOptions.ioTransport), for A/B runs.
+    windsock-nio|windsock-epoll|windsock-io_uring) nice -n "$NICE" taskset -c "$SERVER_CPU" java $SERVER_JAVA_OPTS -cp "$HCP" io.windsock.benchmarks.peers.WindsockPeer "$port" --transport "${peer#windsock-}" >"$log" 2>&1 & ;;
     netty-socketio) nice -n "$NICE" taskset -c "$SERVER_CPU" java $SERVER_JAVA_OPTS -cp "$NCP" io.windsock.benchmarks.peers.NettySocketIoPeer "$port" >"$log" 2>&1 & ;;
     netty-echo) nice -n "$NICE" taskset -c "$SERVER_CPU" java $SERVER_JAVA_OPTS -cp "$HCP" io.windsock.benchmarks.peers.NettyEchoPeer "$port" >"$log" 2>&1 & ;;
     node-socketio) BENCH_STATS_FILE=$STATS nice -n "$NICE" taskset -c "$SERVER_CPU" node --expose-gc "$BENCH/node/server.js" "$port" "${extra[@]}" >"$log" 2>&1 & ;;

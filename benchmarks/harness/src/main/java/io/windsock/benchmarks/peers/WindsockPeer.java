@@ -2,6 +2,7 @@ package io.windsock.benchmarks.peers;
 
 import io.windsock.Windsock;
 import io.windsock.redis.RedisAdapterFactory;
+import io.windsock.server.IoTransport;
 import io.windsock.server.WindsockOptions;
 import java.util.Arrays;
 import java.util.List;
@@ -13,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * transports): {@code echo(x)} acks {@code x}; {@code join(room)} joins the room and acks;
  * {@code bcast(room, x)} sends {@code msg(x)} to everyone in the room (the sender included) and acks.
  *
- * <p>Usage: {@code WindsockPeer <port> [--inline-handlers] [--redis URI --key PREFIX]}. With
+ * <p>Usage: {@code WindsockPeer <port> [--inline-handlers] [--transport nio|epoll|io_uring]
+ * [--redis URI --key PREFIX]}. {@code --transport} sets {@code ioTransport} (default: auto). With
  * {@code --inline-handlers} the handlers run on the network thread ({@code handlerExecutor(Runnable::run)},
  * the documented opt-in for handlers that never block) instead of the default handler pool: the
  * difference is the cost of the thread hand-off. With {@code --redis} the node joins a cluster through
@@ -37,6 +39,10 @@ public final class WindsockPeer {
         if (inline) {
             options.handlerExecutor(Runnable::run);
         }
+        String transport = value(flags, "--transport");
+        if (transport != null) {
+            options.ioTransport(IoTransport.valueOf(transport.toUpperCase(java.util.Locale.ROOT)));
+        }
         Windsock.Builder builder = Windsock.builder();
         if (redis != null) {
             String key = value(flags, "--key");
@@ -59,6 +65,7 @@ public final class WindsockPeer {
         });
         server.start();
         System.out.println("windsock listening on " + server.port() + (inline ? " (inline handlers)" : "")
+                + " (transport " + server.ioTransport() + ")"
                 + (redis == null ? "" : " (Redis adapter on " + redis + ")"));
         new CountDownLatch(1).await();
     }
