@@ -5,15 +5,17 @@ package io.windsock.server;
  * transports, WebSocket and long-polling, which all run on it). Set with
  * {@link WindsockOptions.Builder#ioTransport}; the server's "listening" log line names the one in use.
  *
- * <p>The native transports need their Linux library: {@code windsock-core} brings the one for
- * Linux x86-64. On any other platform (macOS, Windows, Linux on ARM without the
- * {@code linux-aarch_64} jars of {@code netty-transport-native-epoll} and
- * {@code netty-transport-native-io_uring}), or where the kernel or a seccomp profile refuses
- * io_uring, a native transport is unavailable and the server falls back to the next one, down to
- * {@link #NIO}, saying so once in its log.
+ * <p>The native transports need their Linux library on the classpath, which {@code windsock-core}
+ * leaves to the application (optional dependencies): {@code io.netty:netty-transport-native-epoll}
+ * or {@code netty-transport-native-io_uring}, classifier {@code linux-x86_64} or
+ * {@code linux-aarch_64}. Without it, on macOS or Windows, or where the kernel or a seccomp profile
+ * refuses io_uring, a native transport is unavailable and the server falls back to the next one,
+ * down to {@link #NIO}, saying so once in its log. With the Redis adapter, add the native jars only
+ * with {@code -Dio.lettuce.core.epoll=false -Dio.lettuce.core.iouring=false}: Lettuce 7.2 would use
+ * them too and fail to connect on Netty 4.2.
  */
 public enum IoTransport {
-    /** The default: {@link #EPOLL} where available, {@link #NIO} otherwise (see docs/benchmarks.md for why). */
+    /** The default: {@link #EPOLL} where its library is present and loads, {@link #NIO} otherwise. */
     AUTO,
     /** Linux io_uring (kernel 5.14+): falls back to {@link #EPOLL}, then {@link #NIO}, where unavailable. */
     IO_URING,

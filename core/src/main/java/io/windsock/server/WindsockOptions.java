@@ -41,7 +41,7 @@ import javax.net.ssl.SSLException;
  * <tr><td>handlerExecutor</td><td>a pool of up to 256 daemon threads, started only when none is idle, retired after 60 s idle</td></tr>
  * <tr><td>objectMapper</td><td>a plain Jackson {@link ObjectMapper}</td></tr>
  * <tr><td>ioThreads</td><td>0: one per core (fewer wake-ups per message than Netty's twice the cores)</td></tr>
- * <tr><td>ioTransport</td><td>{@link IoTransport#AUTO}: epoll on Linux where its library loads, NIO otherwise</td></tr>
+ * <tr><td>ioTransport</td><td>{@link IoTransport#AUTO}: epoll where its library is on the classpath and loads, NIO otherwise</td></tr>
  * <tr><td>errorHandler</td><td>logs at WARN (client errors) or ERROR (handler exceptions)</td></tr>
  * <tr><td>serveClient</td><td>off: the browser client is not served (see {@link Builder#serveClient})</td></tr>
  * <tr><td>connectionStateRecovery</td><td>off; {@link ConnectionStateRecovery#defaults()} keeps sessions 2 min;
@@ -535,7 +535,7 @@ public final class WindsockOptions {
 
         /**
          * The Netty transport of the event loops. {@link IoTransport#AUTO} (the default) takes epoll
-         * where its native library loads and NIO otherwise; {@link IoTransport#NIO} forces NIO. A
+         * where its native library is on the classpath and loads (see {@link IoTransport}) and NIO otherwise; {@link IoTransport#NIO} forces NIO. A
          * native transport asked for but unavailable here falls back to the next (see
          * {@link IoTransport}), logged once; the "listening" log line names the one in use.
          */
