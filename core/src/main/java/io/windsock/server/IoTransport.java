@@ -10,9 +10,9 @@ package io.windsock.server;
  * or {@code netty-transport-native-io_uring}, classifier {@code linux-x86_64} or
  * {@code linux-aarch_64}. Without it, on macOS or Windows, or where the kernel or a seccomp profile
  * refuses io_uring, a native transport is unavailable and the server falls back to the next one,
- * down to {@link #NIO}, saying so once in its log. With the Redis adapter, add the native jars only
- * with {@code -Dio.lettuce.core.epoll=false -Dio.lettuce.core.iouring=false}: Lettuce 7.2 would use
- * them too and fail to connect on Netty 4.2.
+ * down to {@link #NIO}, saying so once in its log. With the Redis adapter, add the epoll library
+ * alone: with both libraries present Lettuce 7.2 fails to connect on Netty 4.2, unless its own use of
+ * them is off ({@code -Dio.lettuce.core.epoll=false -Dio.lettuce.core.iouring=false}).
  */
 public enum IoTransport {
     /** The default: {@link #EPOLL} where its library is present and loads, {@link #NIO} otherwise. */
