@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * of due time (then of scheduling). Everything runs on the caller's thread, so {@link #inThread()}
  * is always true. Not thread-safe.
  */
-final class ManualScheduler implements EngineScheduler {
+public final class ManualScheduler implements EngineScheduler {
     private final Queue<Runnable> queue = new ArrayDeque<>();
     private final PriorityQueue<Timer> timers =
             new PriorityQueue<>(Comparator.comparingLong(Timer::due).thenComparingLong(Timer::seq));
@@ -41,7 +41,7 @@ final class ManualScheduler implements EngineScheduler {
     }
 
     /** Runs the queued tasks (and those they queue) without moving the clock. */
-    void runPending() {
+    public void runPending() {
         Runnable task;
         while ((task = queue.poll()) != null) {
             task.run();
@@ -49,7 +49,7 @@ final class ManualScheduler implements EngineScheduler {
     }
 
     /** Moves the clock forward, running queued tasks and due timers in order. */
-    void advance(Duration duration) {
+    public void advance(Duration duration) {
         if (duration.isNegative()) {
             throw new IllegalArgumentException("time only moves forward");
         }
@@ -65,22 +65,22 @@ final class ManualScheduler implements EngineScheduler {
         nowNanos = target;
     }
 
-    void advanceMillis(long millis) {
+    public void advanceMillis(long millis) {
         advance(Duration.ofMillis(millis));
     }
 
     /** @return the time since the scheduler was made. */
-    Duration now() {
+    public Duration now() {
         return Duration.ofNanos(nowNanos);
     }
 
     /** @return how many timers are scheduled and not cancelled. */
-    int timerCount() {
+    public int timerCount() {
         return timers.size();
     }
 
     /** @return how many tasks wait in the queue. */
-    int queuedCount() {
+    public int queuedCount() {
         return queue.size();
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.windsock.engine.EngineRequest;
+import io.windsock.internal.engine.ManualScheduler;
 import io.windsock.server.Protocol1Options;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ class Sio1SessionTest {
             .heartbeatInterval(Duration.ofMillis(1000)).pollTimeout(Duration.ofMillis(800))
             .sessionExpiry(Duration.ofMillis(3000)).build();
 
-    private final ManualClock clock = new ManualClock();
+    private final ManualScheduler clock = new ManualScheduler();
     private final List<Sio1Packet> received = new ArrayList<>();
     private final List<String> closes = new ArrayList<>();
     private Sio1Server server;

@@ -370,17 +370,7 @@ class ClusterAdapterWireTest {
 
         @Override
         public EncodedPacket encode(SocketPacket packet, String offset) {
-            return new EncodedPacket() {
-                @Override
-                public SocketPacket packet() {
-                    return packet;
-                }
-
-                @Override
-                public String offset() {
-                    return offset;
-                }
-            };
+            return new PlainEncodedPacket(packet, offset);
         }
 
         @Override

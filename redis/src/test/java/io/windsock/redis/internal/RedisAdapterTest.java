@@ -149,17 +149,7 @@ class RedisAdapterTest {
         @Override
         public EncodedPacket encode(SocketPacket packet, String offset) {
             encodes.incrementAndGet();
-            return new EncodedPacket() {
-                @Override
-                public SocketPacket packet() {
-                    return packet;
-                }
-
-                @Override
-                public String offset() {
-                    return offset;
-                }
-            };
+            return new PlainEncodedPacket(packet, offset);
         }
 
         @Override
