@@ -582,7 +582,9 @@ public final class WindsockOptions {
          * {@code Cache-Control: public, max-age=0}, compressed when {@link #httpCompression} is on.
          * Needs the {@code io.windsock:windsock-client-bundle} jar on the classpath (it holds the
          * npm {@code socket.io-client} files); without it, starting the server fails. The jar also holds
-         * socket.io-client 2.x, for pages that speak Engine.IO v3: {@code /socket.io/v2/socket.io.js}.
+         * socket.io-client 2.x, for pages that speak Engine.IO v3: {@code /socket.io/v2/socket.io.js}, and
+         * socket.io-client 0.9.16, for pages that speak protocol 1 ({@link #protocol1}):
+         * {@code /socket.io/v09/socket.io.js}.
          * Default off.
          */
         public Builder serveClient(boolean on) {

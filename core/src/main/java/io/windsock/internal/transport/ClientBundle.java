@@ -23,7 +23,9 @@ import java.util.Map;
  * {@code windsock-client-bundle} jar puts them; they are read once, at start.
  *
  * <p>socket.io-client 2.x, for pages that speak Engine.IO v3, is served the same way when the jar has it:
- * {@code /socket.io/v2/socket.io.js} and its map, with its own version as the ETag ({@code "2.5.0"}).
+ * {@code /socket.io/v2/socket.io.js} and its map, with its own version as the ETag ({@code "2.5.0"}); so is
+ * socket.io-client 0.9.16, for pages that speak protocol 1: {@code /socket.io/v09/socket.io.js}
+ * ({@code "0.9.16"}).
  *
  * <p>Only GET and HEAD are answered; other requests go on to Engine.IO. Event loop threads.
  */
@@ -35,6 +37,11 @@ public final class ClientBundle {
     /** Where socket.io-client 2.x is, under {@link #RESOURCE_DIRECTORY} and under the path; optional. */
     static final String V2_DIRECTORY = "v2/";
     static final List<String> V2_FILES = List.of("socket.io.js");
+    /** Where socket.io-client 0.9.16 is; optional. Not under {@code 1/}, where protocol 1 itself is. */
+    static final String V09_DIRECTORY = "v09/";
+    /** Older clients: directory to their builds, each served when its first build is there. */
+    private static final Map<String, List<String>> OLDER_CLIENTS =
+            Map.of(V2_DIRECTORY, V2_FILES, V09_DIRECTORY, List.of("socket.io.js"));
     private static final String CACHE_CONTROL = "public, max-age=0";
 
     private final String path;
@@ -80,11 +87,13 @@ public final class ClientBundle {
         String version = versionOf(read(loader, RESOURCE_DIRECTORY + "package.json"));
         Map<String, StaticFile> files = new LinkedHashMap<>();
         addFiles(loader, "", FILES, main, version, files);
-        byte[] v2 = read(loader, RESOURCE_DIRECTORY + V2_DIRECTORY + V2_FILES.get(0));
-        if (v2 != null) {
-            addFiles(loader, V2_DIRECTORY, V2_FILES, v2,
-                    versionOf(read(loader, RESOURCE_DIRECTORY + V2_DIRECTORY + "package.json")), files);
-        }
+        OLDER_CLIENTS.forEach((directory, names) -> {
+            byte[] older = read(loader, RESOURCE_DIRECTORY + directory + names.get(0));
+            if (older != null) {
+                addFiles(loader, directory, names, older,
+                        versionOf(read(loader, RESOURCE_DIRECTORY + directory + "package.json")), files);
+            }
+        });
         return new ClientBundle(path, cors, version != null ? version : "unknown", files);
     }
 

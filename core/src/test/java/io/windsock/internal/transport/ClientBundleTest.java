@@ -82,9 +82,25 @@ class ClientBundleTest {
     }
 
     @Test
+    void servesTheZeroNineClientAtItsOwnPathWithItsOwnVersion() throws Exception {
+        TransportConfig config = serving(classpath(Map.of(
+                "io/windsock/client/socket.io.js", JS,
+                "io/windsock/client/package.json", "{\"version\":\"4.8.4\"}",
+                "io/windsock/client/v09/socket.io.js", "/* 0.9 */",
+                "io/windsock/client/v09/package.json", "{\"version\":\"0.9.16\"}")), "/socket.io/", null);
+        Response v09 = HttpExchange.send(config, GET, "/socket.io/v09/socket.io.js");
+        assertEquals(200, v09.status());
+        assertEquals("/* 0.9 */", v09.text());
+        assertEquals(JS_TYPE, v09.contentType());
+        assertEquals("\"0.9.16\"", v09.etag());
+        assertEquals("\"4.8.4\"", HttpExchange.send(config, GET, "/socket.io/socket.io.js").etag());
+    }
+
+    @Test
     void withoutTheTwoXClientItsPathIsNotServed() throws Exception {
         ClientBundle bundle = ClientBundle.load(fullBundle(), "/socket.io/", null);
-        assertTrue(bundle.fileNames().stream().noneMatch(name -> name.startsWith("v2/")), bundle.fileNames()::toString);
+        assertTrue(bundle.fileNames().stream().noneMatch(name -> name.startsWith("v2/") || name.startsWith("v09/")),
+                bundle.fileNames()::toString);
     }
 
     @Test
