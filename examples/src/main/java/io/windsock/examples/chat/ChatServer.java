@@ -2,6 +2,7 @@ package io.windsock.examples.chat;
 
 import io.windsock.Windsock;
 import io.windsock.redis.RedisAdapterFactory;
+import io.windsock.server.Protocol1Options;
 import io.windsock.server.WindsockOptions;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -64,7 +65,10 @@ public final class ChatServer {
 
     private static Windsock start(String host, int port, RedisAdapterFactory adapter, Nicknames nicknames) {
         Windsock.Builder builder = Windsock.builder()
-                .options(WindsockOptions.builder().host(host).port(port).serveClient(true).build());
+                .options(WindsockOptions.builder().host(host).port(port).serveClient(true)
+                        // socket.io-client 0.9 pages (?client=0.9) too, on the safe default transports.
+                        .protocol1(Protocol1Options.DEFAULT)
+                        .build());
         if (adapter != null) {
             builder.adapter(adapter);
         }

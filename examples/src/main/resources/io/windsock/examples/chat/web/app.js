@@ -2,7 +2,19 @@
 'use strict';
 
 const $ = (id) => document.getElementById(id);
-const socket = io({ autoConnect: false });   // same origin; connects once a nickname is chosen
+// Same origin; connects once a nickname is chosen.
+const socket = io.protocol === 1 ? legacySocket() : io({ autoConnect: false });
+
+// socket.io-client 0.9 (protocol 1): io.connect() gives the "/" namespace, whose events and acks with
+// callbacks work as in 4.x; connect() and connected belong to its underlying socket, added here.
+function legacySocket() {
+  const namespace = io.connect(location.origin, { 'force new connection': true, 'auto connect': false });
+  namespace.connect = () => namespace.socket.connect();
+  Object.defineProperty(namespace, 'connected', { get: () => namespace.socket.connected });
+  namespace.on('connect_failed', () => namespace.$emit('connect_error'));
+  namespace.on('error', () => namespace.$emit('connect_error'));
+  return namespace;
+}
 
 const state = {
   nick: null,        // mine, once the server accepted it
@@ -136,7 +148,8 @@ $('composer').addEventListener('submit', (e) => {
   }
 });
 
-// An emit whose callback gets (err, reply): socket.timeout() in 4.x; 2.x has none, so a timer stands in.
+// An emit whose callback gets (err, reply): socket.timeout() in 4.x; 2.x and 0.9 have none, so a timer
+// stands in.
 function emitAcked(ms, event, ...args) {
   const done = args.pop();
   if (socket.timeout) {
