@@ -5,6 +5,8 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
 import io.windsock.adapter.Adapter;
 import io.windsock.adapter.AdapterFactory;
 import io.windsock.adapter.AdapterNamespace;
@@ -14,6 +16,8 @@ import io.windsock.redis.internal.RedisConnections;
 import io.windsock.redis.internal.ShardedRedisAdapter;
 import io.windsock.redis.internal.WireCodec;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 
@@ -41,10 +45,15 @@ import java.util.concurrent.CompletionStage;
  *   <li>sharded pub/sub ({@link Builder#sharded(SubscriptionMode)}, Redis 7), as
  *       {@code createShardedAdapter(pubClient, subClient, {channelPrefix: key, subscriptionMode})}:
  *       {@code SPUBLISH}, {@code SSUBSCRIBE}, socket.io-adapter's cluster messages, the server count
- *       from {@code PUBSUB SHARDNUMSUB}. It connects to one Redis server (a standalone Redis 7, or one
- *       node of a cluster whose shard channels it holds): a Redis Cluster of several shards needs a
- *       cluster-aware client, which this factory does not take yet.</li>
+ *       from {@code PUBSUB SHARDNUMSUB}.</li>
  * </ul>
+ *
+ * <p>One Redis server ({@link Builder#uri}, {@link Builder#client}) or a Redis Cluster
+ * ({@link Builder#clusterUris}, {@link Builder#clusterClient}), with Lettuce's cluster client: the
+ * sharded adapter's SPUBLISH, SSUBSCRIBE and SHARDNUMSUB go to the node owning each channel's slot;
+ * the classic adapter publishes and subscribes on one node (Redis Cluster carries classic messages
+ * to every node) and sums {@code PUBSUB NUMSUB} over all nodes, as Node's classic adapter on a
+ * cluster. The sharded adapter is the one that scales with the cluster.
  *
  * <p>Connections: one factory opens one connection for publishing and PUBSUB and one subscriber
  * connection, both asynchronously when it is built, and shares them between the adapters of every
@@ -76,7 +85,19 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
         this.codec = new WireCodec(builder.objectMapper);
         this.clusterCodec = new ClusterCodec(builder.objectMapper);
         this.shardedMode = builder.shardedMode;
-        if (builder.client != null) {
+        if (builder.clusterClient != null) {
+            this.connections = new RedisConnections(builder.clusterClient, false);
+        } else if (builder.clusterUris != null) {
+            RedisClusterClient client = RedisClusterClient.create(builder.clusterUris);
+            // as for one server below: fail commands at once while disconnected, bounded queue
+            client.setOptions(ClusterClientOptions.builder()
+                    .autoReconnect(true)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .requestQueueSize(builder.requestQueueSize)
+                    .timeoutOptions(TimeoutOptions.enabled(requestTimeout))
+                    .build());
+            this.connections = new RedisConnections(client, true);
+        } else if (builder.client != null) {
             this.connections = new RedisConnections(builder.client, builder.uri, false);
         } else {
             RedisClient client = RedisClient.create();
@@ -141,6 +162,8 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
     public static final class Builder {
         private RedisClient client;
         private RedisURI uri;
+        private RedisClusterClient clusterClient;
+        private List<RedisURI> clusterUris;
         private String key = "socket.io";
         private Duration requestTimeout = Duration.ofSeconds(5);
         private boolean publishOnSpecificResponseChannel;
@@ -160,6 +183,8 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
         public Builder uri(RedisURI uri) {
             this.uri = Objects.requireNonNull(uri, "uri");
             this.client = null;
+            this.clusterClient = null;
+            this.clusterUris = null;
             return this;
         }
 
@@ -171,6 +196,41 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
         public Builder client(RedisClient client, RedisURI uri) {
             this.client = Objects.requireNonNull(client, "client");
             this.uri = Objects.requireNonNull(uri, "uri");
+            this.clusterClient = null;
+            this.clusterUris = null;
+            return this;
+        }
+
+        /**
+         * A Redis Cluster, by one or more of its nodes (seeds, e.g. {@code redis://127.0.0.1:7000});
+         * the factory makes and owns a Lettuce cluster client, which learns the other nodes and the
+         * slot map from them. Replaces a URI or client given before.
+         */
+        public Builder clusterUris(String... seeds) {
+            List<RedisURI> uris = new ArrayList<>();
+            for (String seed : seeds) {
+                uris.add(RedisURI.create(Objects.requireNonNull(seed, "seed")));
+            }
+            if (uris.isEmpty()) {
+                throw new IllegalArgumentException("at least one cluster seed URI is required");
+            }
+            this.clusterUris = List.copyOf(uris);
+            this.clusterClient = null;
+            this.client = null;
+            this.uri = null;
+            return this;
+        }
+
+        /**
+         * A Lettuce cluster client the application already has (its seed URIs set). The factory opens
+         * its two cluster connections on it and never shuts it down; the client's options apply.
+         * Replaces a URI or client given before.
+         */
+        public Builder clusterClient(RedisClusterClient clusterClient) {
+            this.clusterClient = Objects.requireNonNull(clusterClient, "clusterClient");
+            this.clusterUris = null;
+            this.client = null;
+            this.uri = null;
             return this;
         }
 
@@ -244,12 +304,12 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
         }
 
         /**
-         * @throws IllegalStateException when neither a URI nor a client was given, or when
+         * @throws IllegalStateException when no URI, client, cluster seeds or cluster client was given, or when
          *         {@link #sharded} and {@link #publishOnSpecificResponseChannel} are both set
          */
         public RedisAdapterFactory build() {
-            if (uri == null) {
-                throw new IllegalStateException("a Redis URI or client is required");
+            if (uri == null && clusterUris == null && clusterClient == null) {
+                throw new IllegalStateException("a Redis URI, client, cluster seed URIs or cluster client is required");
             }
             if (shardedMode != null && publishOnSpecificResponseChannel) {
                 throw new IllegalStateException("the sharded adapter always answers on the requester's own channel: "

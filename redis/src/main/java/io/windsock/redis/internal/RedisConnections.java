@@ -1,10 +1,15 @@
 package io.windsock.redis.internal;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -35,6 +40,12 @@ import org.slf4j.LoggerFactory;
  * SUBSCRIBE Redis already knows is harmless), so that a subscription that failed during the outage is
  * not lost. An outage is logged once when it starts and once when it ends; every message that could
  * not be published is counted.
+ *
+ * <p>On a Redis Cluster (a {@link RedisClusterClient}) Lettuce routes SPUBLISH, SSUBSCRIBE and
+ * PUBSUB SHARDNUMSUB to the node owning the channel's slot and delivers every node's messages to
+ * the one subscriber connection; PUBLISH and PSUBSCRIBE go to one node (the cluster bus carries
+ * classic messages to all), and NUMSUB, which each node counts for its own clients, is summed over
+ * every node, as Node's classic adapter does on a cluster.
  */
 public final class RedisConnections {
     private static final Logger log = LoggerFactory.getLogger(RedisConnections.class);
@@ -43,9 +54,12 @@ public final class RedisConnections {
     public interface Listener extends BiConsumer<String, byte[]> {
     }
 
-    private final RedisClient client;
+    private final AbstractRedisClient client;
     private final boolean ownsClient;
-    private final CompletableFuture<StatefulRedisConnection<byte[], byte[]>> commands;
+    private final CompletableFuture<? extends StatefulConnection<byte[], byte[]>> connection;
+    private final CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> commands;
+    /** PUBSUB NUMSUB of one channel over the whole deployment (every node of a cluster). */
+    private final Function<byte[], CompletableFuture<Long>> numsub;
     private final CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> subscriber;
     /** The subscriber once every command sent so far was dispatched; guarded by this. */
     private CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> subscriberOrder;
@@ -58,36 +72,68 @@ public final class RedisConnections {
     private final StateListener subscriberState = new StateListener("subscriber");
     private final AtomicBoolean closed = new AtomicBoolean();
 
+    /** Connections to one Redis server. */
     public RedisConnections(RedisClient client, RedisURI uri, boolean ownsClient) {
+        this(client, ownsClient, uri.toString(), client.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture(),
+                commands -> client.connectPubSubAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture(), false);
+    }
+
+    /** Connections to a Redis Cluster: Lettuce's cluster connections, which route by slot. */
+    public RedisConnections(RedisClusterClient client, boolean ownsClient) {
+        // Lettuce's asynchronous connect needs the slot map loaded first ("Partitions not initialized"),
+        // and the subscriber opens after the first connection for the same reason.
+        this(client, ownsClient, "a Redis Cluster", client.refreshPartitionsAsync().toCompletableFuture()
+                        .thenCompose(loaded -> client.connectAsync(ByteArrayCodec.INSTANCE)),
+                commands -> commands.thenCompose(c -> client.connectPubSubAsync(ByteArrayCodec.INSTANCE)).thenApply(c -> {
+                    // shard channels of other nodes arrive on Lettuce's node connections
+                    c.setNodeMessagePropagation(true);
+                    return (StatefulRedisPubSubConnection<byte[], byte[]>) c;
+                }), true);
+    }
+
+    private <C extends StatefulConnection<byte[], byte[]>> RedisConnections(AbstractRedisClient client, boolean ownsClient,
+            String target, CompletableFuture<C> connection,
+            Function<CompletableFuture<C>, CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>>> subscriber,
+            boolean cluster) {
+        this.subscriber = subscriber.apply(connection);
         this.client = client;
         this.ownsClient = ownsClient;
-        this.commands = client.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture();
-        this.subscriber = client.connectPubSubAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture();
-        this.subscriberOrder = subscriber;
-        commands.thenAccept(c -> c.addListener(publisherState));
-        subscriber.thenAccept(c -> {
+        this.connection = connection;
+        this.commands = connection.thenApply(RedisConnections::asyncCommands);
+        this.numsub = cluster ? this::clusterNumsub : this::standaloneNumsub;
+        this.subscriberOrder = this.subscriber;
+        connection.thenAccept(c -> c.addListener(publisherState));
+        this.subscriber.thenAccept(c -> {
             c.addListener(new Router());
             c.addListener(subscriberState);
         });
-        CompletableFuture.allOf(commands, subscriber).exceptionally(error -> {
-            log.warn("connecting to Redis at {} failed: {}", uri, error.getMessage());
+        CompletableFuture.allOf(connection, this.subscriber).exceptionally(error -> {
+            log.warn("connecting to {} failed: {}", target, error.getMessage());
             return null;
         });
     }
 
+    @SuppressWarnings("unchecked")
+    private static RedisClusterAsyncCommands<byte[], byte[]> asyncCommands(StatefulConnection<byte[], byte[]> c) {
+        if (c instanceof StatefulRedisClusterConnection<?, ?> cluster) {
+            return ((StatefulRedisClusterConnection<byte[], byte[]>) cluster).async();
+        }
+        return ((StatefulRedisConnection<byte[], byte[]>) c).async();
+    }
+
     /** @return completes when both connections are open */
     public CompletionStage<Void> connected() {
-        return CompletableFuture.allOf(commands, subscriber);
+        return CompletableFuture.allOf(connection, subscriber);
     }
 
     /** Publishes; a failure is counted and logged (once per outage) and fails the returned stage. */
     public CompletionStage<Long> publish(String channel, byte[] message) {
-        return counted(commands.thenCompose(c -> c.async().publish(bytes(channel), message).toCompletableFuture()));
+        return counted(commands.thenCompose(c -> c.publish(bytes(channel), message).toCompletableFuture()));
     }
 
     /** Publishes on a shard channel ({@code SPUBLISH}); a failure is counted and logged as {@link #publish}'s. */
     public CompletionStage<Long> spublish(String channel, byte[] message) {
-        return counted(commands.thenCompose(c -> c.async().spublish(bytes(channel), message).toCompletableFuture()));
+        return counted(commands.thenCompose(c -> c.spublish(bytes(channel), message).toCompletableFuture()));
     }
 
     private CompletableFuture<Long> counted(CompletableFuture<Long> published) {
@@ -105,14 +151,27 @@ public final class RedisConnections {
 
     /** @return the number of subscribers of a channel ({@code PUBSUB NUMSUB}) */
     public CompletionStage<Long> numsub(String channel) {
-        return commands.thenCompose(c -> c.async().pubsubNumsub(bytes(channel)).toCompletableFuture())
-                .thenApply(counts -> counts.values().stream().mapToLong(Long::longValue).sum());
+        return numsub.apply(bytes(channel));
+    }
+
+    private CompletableFuture<Long> standaloneNumsub(byte[] channel) {
+        return commands.thenCompose(c -> c.pubsubNumsub(channel).toCompletableFuture()).thenApply(RedisConnections::sum);
+    }
+
+    private CompletableFuture<Long> clusterNumsub(byte[] channel) {
+        return connection.thenCompose(c -> ((StatefulRedisClusterConnection<byte[], byte[]>) c).async().all().commands()
+                .pubsubNumsub(channel).toCompletableFuture())
+                .thenApply(perNode -> perNode.stream().mapToLong(RedisConnections::sum).sum());
+    }
+
+    private static long sum(Map<byte[], Long> counts) {
+        return counts.values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** @return the number of subscribers of a shard channel ({@code PUBSUB SHARDNUMSUB}) */
     public CompletionStage<Long> shardNumsub(String channel) {
-        return commands.thenCompose(c -> c.async().pubsubShardNumsub(bytes(channel)).toCompletableFuture())
-                .thenApply(counts -> counts.values().stream().mapToLong(Long::longValue).sum());
+        return commands.thenCompose(c -> c.pubsubShardNumsub(bytes(channel)).toCompletableFuture())
+                .thenApply(RedisConnections::sum);
     }
 
     /**
@@ -231,7 +290,7 @@ public final class RedisConnections {
             return CompletableFuture.completedFuture(null);
         }
         CompletableFuture<Void> connections = CompletableFuture.allOf(
-                commands.thenCompose(c -> c.closeAsync()).exceptionally(e -> null),
+                connection.thenCompose(c -> c.closeAsync()).exceptionally(e -> null),
                 subscriber.thenCompose(c -> c.closeAsync()).exceptionally(e -> null));
         if (!ownsClient) {
             return connections;
