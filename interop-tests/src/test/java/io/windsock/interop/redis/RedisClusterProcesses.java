@@ -1,0 +1,155 @@
+package io.windsock.interop.redis;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A private Redis Cluster of three masters without replicas, on 127.0.0.1 and free ports, each
+ * {@code redis-server} in its own temporary directory, without persistence. {@link #close()} kills
+ * the servers and removes the directories.
+ */
+final class RedisClusterProcesses implements AutoCloseable {
+    private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(20);
+
+    private final Path dir;
+    private final List<Integer> ports = new ArrayList<>();
+    private final List<Process> servers = new ArrayList<>();
+
+    private RedisClusterProcesses(Path dir) {
+        this.dir = dir;
+    }
+
+    static RedisClusterProcesses start(int masters) {
+        RedisClusterProcesses cluster;
+        try {
+            cluster = new RedisClusterProcesses(Files.createTempDirectory("windsock-redis-cluster"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            for (int i = 0; i < masters; i++) {
+                cluster.startServer();
+            }
+            cluster.create();
+            cluster.awaitClusterOk();
+            return cluster;
+        } catch (RuntimeException | Error e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** @return a seed URI for each node */
+    List<String> uris() {
+        return ports.stream().map(p -> "redis://127.0.0.1:" + p).toList();
+    }
+
+    private void startServer() {
+        int port = freePort();
+        int busPort = freePort(); // not the default port + 10000, which may be past 65535 or taken
+        Path nodeDir = dir.resolve(String.valueOf(port));
+        try {
+            Files.createDirectories(nodeDir);
+            Process process = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                    "--cluster-enabled", "yes", "--cluster-port", String.valueOf(busPort), "--cluster-config-file", nodeDir.resolve("nodes-" + port + ".conf").toString(),
+                    "--dir", nodeDir.toString(), "--save", "", "--appendonly", "no")
+                    .redirectErrorStream(true)
+                    .redirectOutput(nodeDir.resolve("redis.log").toFile())
+                    .start();
+            servers.add(process);
+            ports.add(port);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start redis-server (the Debian package redis-server)", e);
+        }
+        // Ready once it answers PING; polled because the server only logs its readiness.
+        awaitOutput(List.of("redis-cli", "-p", String.valueOf(port), "ping"), "PONG");
+    }
+
+    private void create() {
+        List<String> command = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+        ports.forEach(p -> command.add("127.0.0.1:" + p));
+        command.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+        String output = run(command);
+        if (!output.contains("All 16384 slots covered")) {
+            throw new IllegalStateException("redis-cli --cluster create failed:\n" + output);
+        }
+    }
+
+    /** Waits until every node reports the cluster usable and knows every other node. */
+    private void awaitClusterOk() {
+        for (int port : ports) {
+            awaitOutput(List.of("redis-cli", "-p", String.valueOf(port), "cluster", "info"), "cluster_state:ok");
+            awaitOutput(List.of("redis-cli", "-p", String.valueOf(port), "cluster", "info"),
+                    "cluster_known_nodes:" + ports.size());
+        }
+    }
+
+    private static void awaitOutput(List<String> command, String expected) {
+        long deadline = System.nanoTime() + WAIT_NANOS;
+        String last;
+        while (!(last = run(command)).contains(expected)) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException(command + " never printed " + expected + "; last:\n" + last);
+            }
+            try {
+                Thread.sleep(50); // polling an external process, which offers no event to wait on
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private static String run(List<String> command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            byte[] out = process.getInputStream().readAllBytes();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+            return new String(out, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Process server : servers) {
+            server.destroyForcibly();
+        }
+        for (Process server : servers) {
+            try {
+                server.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temporary directory is harmless
+        }
+    }
+}
