@@ -189,18 +189,8 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
         Duration timeout = options.timeout() == null ? requestTimeout : options.timeout();
         return request(FETCH_SOCKETS, timeout, requestId -> message(FETCH_SOCKETS,
                 "opts", Messages.options(options, options.timeout()), "requestId", requestId))
-                .thenApply(responses -> {
-                    List<SocketDetails> all = new ArrayList<>(local);
-                    for (ClusterMessage response : responses) {
-                        for (Object raw : Messages.list(response.get("sockets"))) {
-                            SocketDetails details = Messages.readSocket(raw);
-                            if (details != null) {
-                                all.add(details);
-                            }
-                        }
-                    }
-                    return all;
-                });
+                .thenApply(responses -> Messages.withRemoteSockets(local,
+                        responses.stream().map(response -> response.get("sockets")).toList()));
     }
 
     @Override

@@ -133,6 +133,23 @@ public final class Messages {
                 "rooms", List.copyOf(details.rooms()), "data", details.data());
     }
 
+    /**
+     * @return the local sockets followed by those of every remote answer to a fetchSockets request,
+     *         read from each answer's {@code sockets} list (entries that are not sockets are skipped)
+     */
+    public static List<SocketDetails> withRemoteSockets(List<SocketDetails> local, List<Object> socketLists) {
+        List<SocketDetails> all = new ArrayList<>(local);
+        for (Object sockets : socketLists) {
+            for (Object raw : list(sockets)) {
+                SocketDetails details = readSocket(raw);
+                if (details != null) {
+                    all.add(details);
+                }
+            }
+        }
+        return all;
+    }
+
     /** @return a socket from a FETCH_SOCKETS response, or null when it has no id */
     public static SocketDetails readSocket(Object raw) {
         Map<String, Object> socket = map(raw);

@@ -205,18 +205,8 @@ public final class RedisAdapter extends InMemoryAdapter {
             return CompletableFuture.completedFuture(local);
         }
         return request(RequestType.REMOTE_FETCH, Messages.object("opts", Messages.selection(options)), requestTimeout)
-                .thenApply(responses -> {
-                    List<SocketDetails> all = new ArrayList<>(local);
-                    for (Map<String, Object> response : responses) {
-                        for (Object raw : Messages.list(response.get("sockets"))) {
-                            SocketDetails details = Messages.readSocket(raw);
-                            if (details != null) {
-                                all.add(details);
-                            }
-                        }
-                    }
-                    return all;
-                });
+                .thenApply(responses -> Messages.withRemoteSockets(local,
+                        responses.stream().map(response -> response.get("sockets")).toList()));
     }
 
     @Override
