@@ -61,7 +61,8 @@ import java.util.concurrent.CompletionStage;
  * for a dynamic namespace) only starts the namespace's subscriptions; the namespace holds connecting
  * sockets until Redis confirmed them ({@link Adapter#ready()}), or until the request timeout passes.
  *
- * <p>Outages: the connections reconnect and subscribe again by themselves. Meanwhile local delivery
+ * <p>Outages: the connections reconnect and subscribe again by themselves, also when Redis cannot be
+ * reached when the factory is built (see {@link #connected()}). Meanwhile local delivery
  * goes on; what other nodes should have got (broadcasts, server-side events, requests) is dropped,
  * logged once per outage and counted ({@link #unpublishedCount()}); a request waiting for other nodes
  * fails at its timeout. Connection state recovery across nodes is not possible with pub/sub.
@@ -127,10 +128,11 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
     }
 
     /**
-     * @return completes when both connections are open. Fails when Redis could not be reached at the
-     *         first attempt: Lettuce retries only connections that were once open, so such a factory
-     *         never connects (its namespaces serve their own sockets only); wait on this at start-up
-     *         and build a new factory if it fails
+     * @return completes when both connections are open. While Redis cannot be reached at start-up the
+     *         factory keeps trying (after 0.1 s, then doubling up to every 5 s) and this stays pending;
+     *         meanwhile the namespaces serve their own sockets and messages to other nodes are dropped
+     *         and counted, as during any outage. Fails only when the factory is closed first. Wait on it
+     *         (with a timeout of your choice) to start serving only once the node is in the cluster
      */
     public CompletionStage<Void> connected() {
         return connections.connected();

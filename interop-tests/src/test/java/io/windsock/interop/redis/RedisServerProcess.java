@@ -25,15 +25,18 @@ final class RedisServerProcess implements AutoCloseable {
     }
 
     static RedisServerProcess start() {
-        int port;
+        RedisServerProcess server = reserve();
+        server.restart();
+        return server;
+    }
+
+    /** @return a server on a free port, not started yet: {@link #restart()} starts it */
+    static RedisServerProcess reserve() {
         try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
+            return new RedisServerProcess(probe.getLocalPort());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        RedisServerProcess server = new RedisServerProcess(port);
-        server.restart();
-        return server;
     }
 
     String uri() {

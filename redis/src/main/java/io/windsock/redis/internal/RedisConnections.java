@@ -3,12 +3,14 @@ package io.windsock.redis.internal;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -21,12 +23,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +40,9 @@ import org.slf4j.LoggerFactory;
  * The two Redis connections one factory shares between its namespaces' adapters: one for (S)PUBLISH and
  * PUBSUB (SHARD)NUMSUB, one in subscriber mode. Routes each message to the listeners of its channel,
  * pattern or shard channel. Both connections open asynchronously; everything here returns at once.
+ *
+ * <p>Start-up: a connection whose first attempt fails is tried again until Redis answers ({@link ConnectRetry});
+ * meanwhile publishes and requests fail at once, and subscriptions are sent when the subscriber opens.
  *
  * <p>Outages: Lettuce reconnects both connections and re-subscribes what was subscribed; on each
  * reconnection of the subscriber this also subscribes again to every channel a listener holds (a
@@ -71,34 +80,50 @@ public final class RedisConnections {
     private final StateListener publisherState = new StateListener("publisher");
     private final StateListener subscriberState = new StateListener("subscriber");
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The start-up connection attempts, cancelled on close. */
+    private final Queue<ConnectRetry<?>> retries = new ConcurrentLinkedQueue<>();
+    /** Set when a first connection attempt failed; until the connection opens, requests fail at once. */
+    private volatile boolean publisherRetrying;
+    private volatile boolean subscriberRetrying;
 
     /** Connections to one Redis server. */
     public RedisConnections(RedisClient client, RedisURI uri, boolean ownsClient) {
-        this(client, ownsClient, uri.toString(), client.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture(),
-                commands -> client.connectPubSubAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture(), false);
+        this(client, ownsClient, uri.toString(),
+                () -> client.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture(),
+                () -> client.connectPubSubAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture(), false);
     }
 
     /** Connections to a Redis Cluster: Lettuce's cluster connections, which route by slot. */
     public RedisConnections(RedisClusterClient client, boolean ownsClient) {
         // Lettuce's asynchronous connect needs the slot map loaded first ("Partitions not initialized"),
         // and the subscriber opens after the first connection for the same reason.
-        this(client, ownsClient, "a Redis Cluster", client.refreshPartitionsAsync().toCompletableFuture()
+        this(client, ownsClient, "a Redis Cluster",
+                () -> client.refreshPartitionsAsync().toCompletableFuture()
                         .thenCompose(loaded -> client.connectAsync(ByteArrayCodec.INSTANCE)),
-                commands -> commands.thenCompose(c -> client.connectPubSubAsync(ByteArrayCodec.INSTANCE)).thenApply(c -> {
+                () -> client.connectPubSubAsync(ByteArrayCodec.INSTANCE).thenApply(c -> {
                     // shard channels of other nodes arrive on Lettuce's node connections
                     c.setNodeMessagePropagation(true);
                     return (StatefulRedisPubSubConnection<byte[], byte[]>) c;
-                }), true);
+                }).toCompletableFuture(), true);
     }
 
     private <C extends StatefulConnection<byte[], byte[]>> RedisConnections(AbstractRedisClient client, boolean ownsClient,
-            String target, CompletableFuture<C> connection,
-            Function<CompletableFuture<C>, CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>>> subscriber,
+            String target, Supplier<CompletableFuture<C>> connect,
+            Supplier<CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>>> connectSubscriber,
             boolean cluster) {
-        this.subscriber = subscriber.apply(connection);
         this.client = client;
         this.ownsClient = ownsClient;
-        this.connection = connection;
+        ScheduledExecutorService scheduler = client.getResources().eventExecutorGroup();
+        this.connection = retry(new ConnectRetry<>("publisher to " + target, connect, scheduler, () -> {
+            publisherRetrying = true;
+            subscriberRetrying |= cluster; // the subscriber waits for the publisher there
+        }));
+        Supplier<CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>>> subscriberRetry = () -> retry(
+                new ConnectRetry<>("subscriber to " + target, connectSubscriber, scheduler,
+                        () -> subscriberRetrying = true));
+        // On a cluster the subscriber waits for the first connection (the slot map); on one server it
+        // opens beside it.
+        this.subscriber = cluster ? connection.thenCompose(c -> subscriberRetry.get()) : subscriberRetry.get();
         this.commands = connection.thenApply(RedisConnections::asyncCommands);
         this.numsub = cluster ? this::clusterNumsub : this::standaloneNumsub;
         this.subscriberOrder = this.subscriber;
@@ -107,10 +132,25 @@ public final class RedisConnections {
             c.addListener(new Router());
             c.addListener(subscriberState);
         });
-        CompletableFuture.allOf(connection, this.subscriber).exceptionally(error -> {
-            log.warn("connecting to {} failed: {}", target, error.getMessage());
-            return null;
-        });
+    }
+
+    private <C extends StatefulConnection<?, ?>> CompletableFuture<C> retry(ConnectRetry<C> retry) {
+        retries.add(retry);
+        if (closed.get()) {
+            retry.cancel();
+        }
+        return retry.opened();
+    }
+
+    /**
+     * The commands, or a failure at once while the publisher has not opened after a failed attempt: requests
+     * made during a start-up outage fail as they do during any outage, instead of waiting in a queue.
+     */
+    private CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> commands() {
+        if (publisherRetrying && !commands.isDone()) {
+            return CompletableFuture.failedFuture(new RedisConnectionException("Redis has not been reached yet"));
+        }
+        return commands;
     }
 
     @SuppressWarnings("unchecked")
@@ -121,19 +161,19 @@ public final class RedisConnections {
         return ((StatefulRedisConnection<byte[], byte[]>) c).async();
     }
 
-    /** @return completes when both connections are open */
+    /** @return completes when both connections are open; fails only when closed before that */
     public CompletionStage<Void> connected() {
         return CompletableFuture.allOf(connection, subscriber);
     }
 
     /** Publishes; a failure is counted and logged (once per outage) and fails the returned stage. */
     public CompletionStage<Long> publish(String channel, byte[] message) {
-        return counted(commands.thenCompose(c -> c.publish(bytes(channel), message).toCompletableFuture()));
+        return counted(commands().thenCompose(c -> c.publish(bytes(channel), message).toCompletableFuture()));
     }
 
     /** Publishes on a shard channel ({@code SPUBLISH}); a failure is counted and logged as {@link #publish}'s. */
     public CompletionStage<Long> spublish(String channel, byte[] message) {
-        return counted(commands.thenCompose(c -> c.spublish(bytes(channel), message).toCompletableFuture()));
+        return counted(commands().thenCompose(c -> c.spublish(bytes(channel), message).toCompletableFuture()));
     }
 
     private CompletableFuture<Long> counted(CompletableFuture<Long> published) {
@@ -155,11 +195,11 @@ public final class RedisConnections {
     }
 
     private CompletableFuture<Long> standaloneNumsub(byte[] channel) {
-        return commands.thenCompose(c -> c.pubsubNumsub(channel).toCompletableFuture()).thenApply(RedisConnections::sum);
+        return commands().thenCompose(c -> c.pubsubNumsub(channel).toCompletableFuture()).thenApply(RedisConnections::sum);
     }
 
     private CompletableFuture<Long> clusterNumsub(byte[] channel) {
-        return connection.thenCompose(c -> ((StatefulRedisClusterConnection<byte[], byte[]>) c).async().all().commands()
+        return commands().thenCompose(c -> ((RedisAdvancedClusterAsyncCommands<byte[], byte[]>) c).all().commands()
                 .pubsubNumsub(channel).toCompletableFuture())
                 .thenApply(perNode -> perNode.stream().mapToLong(RedisConnections::sum).sum());
     }
@@ -170,7 +210,7 @@ public final class RedisConnections {
 
     /** @return the number of subscribers of a shard channel ({@code PUBSUB SHARDNUMSUB}) */
     public CompletionStage<Long> shardNumsub(String channel) {
-        return commands.thenCompose(c -> c.pubsubShardNumsub(bytes(channel)).toCompletableFuture())
+        return commands().thenCompose(c -> c.pubsubShardNumsub(bytes(channel)).toCompletableFuture())
                 .thenApply(RedisConnections::sum);
     }
 
@@ -266,6 +306,10 @@ public final class RedisConnections {
                 confirmed.completeExceptionally(error);
             }
         });
+        if (subscriberRetrying && !subscriber.isDone()) {
+            // Sent once Redis answers; the caller (a namespace getting ready) must not wait for that.
+            confirmed.completeExceptionally(new RedisConnectionException("Redis has not been reached yet"));
+        }
         return confirmed;
     }
 
@@ -289,6 +333,7 @@ public final class RedisConnections {
         if (!closed.compareAndSet(false, true)) {
             return CompletableFuture.completedFuture(null);
         }
+        retries.forEach(ConnectRetry::cancel);
         CompletableFuture<Void> connections = CompletableFuture.allOf(
                 connection.thenCompose(c -> c.closeAsync()).exceptionally(e -> null),
                 subscriber.thenCompose(c -> c.closeAsync()).exceptionally(e -> null));
