@@ -11,6 +11,19 @@ public interface EngineScheduler extends Executor {
     /** @return whether the caller runs on this scheduler's thread. */
     boolean inThread();
 
+    /**
+     * Runs {@code task} on this thread soon, in one pass with every other task handed here the same
+     * way since the last pass: many threads sending to many connections of one thread then cost that
+     * thread one wake-up and one task, not one per connection. Tasks run in the order given. Any thread.
+     *
+     * <p>The caller hands a task over at most once until it has started running (it keeps a flag of
+     * its own), which bounds what waits here by the number of the thread's connections. A task that
+     * throws is logged; the pass goes on. The default is {@link #execute}, a task of its own.
+     */
+    default void executeBatched(Runnable task) {
+        execute(task);
+    }
+
     /** Runs a task once after a delay; the returned handle cancels it. */
     Cancellable schedule(Runnable task, long delay, TimeUnit unit);
 

@@ -179,7 +179,7 @@ public final class Sio1Http implements ProtocolRoute {
             plain(ctx, info, HttpResponseStatus.FORBIDDEN, "Forbidden");
             return;
         }
-        server.open(engineRequest, new NettyScheduler(ctx.channel().eventLoop())).whenComplete((session, refused) -> {
+        server.open(engineRequest, NettyScheduler.of(ctx.channel().eventLoop())).whenComplete((session, refused) -> {
             if (refused != null) {
                 plain(ctx, info, HttpResponseStatus.UNAUTHORIZED, "Unauthorized");
                 return;

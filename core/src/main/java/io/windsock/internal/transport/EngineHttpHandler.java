@@ -153,7 +153,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             fail(ctx, info, EngineError.FORBIDDEN, upgrade);
             return;
         }
-        NettyScheduler scheduler = new NettyScheduler(ctx.channel().eventLoop());
+        NettyScheduler scheduler = NettyScheduler.of(ctx.channel().eventLoop());
         if (upgrade) {
             // The 101 is on the wire before the OPEN packet is written (Node flushes it alone too).
             acceptWebSocket(ctx, request, codec, base64(query),

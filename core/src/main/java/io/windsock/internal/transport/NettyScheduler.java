@@ -2,15 +2,41 @@ package io.windsock.internal.transport;
 
 import io.netty.channel.EventLoop;
 import io.windsock.internal.engine.EngineScheduler;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
-/** A session's scheduler on the Netty event loop of the connection that opened it. */
+/**
+ * The scheduler of the connections on one Netty event loop (the loop of the connection that opened
+ * each): one instance per loop, shared by all of them, so that their {@link #executeBatched} tasks
+ * run in one pass of the loop.
+ */
 public final class NettyScheduler implements EngineScheduler {
-    private final EventLoop loop;
+    /** One per live loop; a loop's entry goes when it terminates. */
+    private static final Map<EventLoop, NettyScheduler> BY_LOOP = new ConcurrentHashMap<>();
 
-    public NettyScheduler(EventLoop loop) {
+    private final EventLoop loop;
+    private final LoopBatch batch;
+
+    private NettyScheduler(EventLoop loop) {
         this.loop = loop;
+        this.batch = new LoopBatch(loop);
+    }
+
+    /** @return the scheduler of {@code loop}, the same instance for every connection on it. */
+    public static NettyScheduler of(EventLoop loop) {
+        NettyScheduler scheduler = BY_LOOP.get(loop);
+        if (scheduler != null) {
+            return scheduler;
+        }
+        NettyScheduler fresh = new NettyScheduler(loop);
+        scheduler = BY_LOOP.putIfAbsent(loop, fresh);
+        if (scheduler != null) {
+            return scheduler;
+        }
+        loop.terminationFuture().addListener(f -> BY_LOOP.remove(loop, fresh));
+        return fresh;
     }
 
     /** @return the event loop this session lives on; a WebSocket that upgrades the session moves here. */
@@ -36,6 +62,12 @@ public final class NettyScheduler implements EngineScheduler {
     @Override
     public void execute(Runnable task) {
         loop.execute(task);
+    }
+
+    /** Queued for this loop's next pass over its connections' batched tasks (see {@link LoopBatch}). */
+    @Override
+    public void executeBatched(Runnable task) {
+        batch.add(task);
     }
 
     @Override

@@ -108,7 +108,7 @@ class OutboundBoundThreadsTest {
             session.setHandler(client);
         });
         sessionLoop.submit(() -> server.open(EngineSessionFixture.request("polling"), EngineCodecV4.INSTANCE, client,
-                new NettyScheduler(sessionLoop))).get(10, TimeUnit.SECONDS);
+                NettyScheduler.of(sessionLoop))).get(10, TimeUnit.SECONDS);
         return client;
     }
 
