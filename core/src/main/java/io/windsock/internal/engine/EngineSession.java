@@ -58,8 +58,12 @@ public final class EngineSession {
 
     /** What goes to the client, counted against the outbound bound. */
     private final SessionOutbox outbox;
-    /** True while a drain task is queued on the scheduler; coalesces many sends into one flush. */
+    /**
+     * True from a send that hands {@link #queuedDrain} to the scheduler until it starts: coalesces many
+     * sends into one flush, and keeps this client in its loop's batch at most once.
+     */
     private final AtomicBoolean drainQueued = new AtomicBoolean();
+    private final Runnable queuedDrain = this::runQueuedDrain;
 
     // Scheduler-thread state.
     private volatile State state = State.OPEN;
@@ -424,14 +428,20 @@ public final class EngineSession {
         }
     }
 
+    /**
+     * Always through the scheduler, even on its thread: the sender may be inside a handler or a
+     * broadcast. Batched: a broadcast to the many clients of one loop costs the loop one task.
+     */
     private void queueDrain() {
         if (drainQueued.compareAndSet(false, true)) {
-            scheduler.execute(() -> {
-                drainQueued.set(false);
-                drainOutbox();
-                flush();
-            });
+            scheduler.executeBatched(queuedDrain);
         }
+    }
+
+    private void runQueuedDrain() {
+        drainQueued.set(false);
+        drainOutbox();
+        flush();
     }
 
     private void drainOutbox() {
