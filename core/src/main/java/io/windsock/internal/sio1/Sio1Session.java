@@ -68,8 +68,9 @@ public final class Sio1Session {
     private final Queue<String> outbox = new ConcurrentLinkedQueue<>();
     /** UTF-16 units in {@link #outbox}; at most {@link Sio1Settings#maxQueuedChars()}. */
     private final AtomicLong queuedChars = new AtomicLong();
+    /** True from a send that hands {@link #drainTask} to the scheduler until it starts: in its loop's batch at most once. */
     private final AtomicBoolean drainQueued = new AtomicBoolean();
-    private final Runnable drainTask = this::drain;
+    private final Runnable drainTask = this::runQueuedDrain;
 
     private volatile State state = State.OPEN;
     private volatile String lastTransportName = "none";
@@ -148,7 +149,7 @@ public final class Sio1Session {
         outbox.add(packet);
         if (drainQueued.compareAndSet(false, true)) {
             try {
-                scheduler.execute(drainTask);
+                scheduler.executeBatched(drainTask);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 drainQueued.set(false); // the network threads are gone
             }
@@ -179,8 +180,12 @@ public final class Sio1Session {
 
     // ---- scheduler thread ----
 
-    private void drain() {
+    private void runQueuedDrain() {
         drainQueued.set(false);
+        drain();
+    }
+
+    private void drain() {
         Transport t = transport;
         if (t == null || !t.isWritable() || outbox.isEmpty()) {
             return;
@@ -210,7 +215,7 @@ public final class Sio1Session {
 
     private void scheduleDrain() {
         if (drainQueued.compareAndSet(false, true)) {
-            scheduler.execute(drainTask);
+            scheduler.executeBatched(drainTask);
         }
     }
 
