@@ -1,6 +1,7 @@
 package io.windsock.internal.transport;
 
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
 import io.windsock.internal.engine.EngineScheduler;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,12 +31,20 @@ public final class NettyScheduler implements EngineScheduler {
         if (scheduler != null) {
             return scheduler;
         }
+        Future<?> termination;
+        try {
+            termination = loop.terminationFuture();
+        } catch (UnsupportedOperationException e) {
+            // Netty's EmbeddedEventLoop (tests) cannot tell when it ends: not kept, so never leaked; its
+            // connections then batch per connection instead of per loop.
+            return new NettyScheduler(loop);
+        }
         NettyScheduler fresh = new NettyScheduler(loop);
         scheduler = BY_LOOP.putIfAbsent(loop, fresh);
         if (scheduler != null) {
             return scheduler;
         }
-        loop.terminationFuture().addListener(f -> BY_LOOP.remove(loop, fresh));
+        termination.addListener(f -> BY_LOOP.remove(loop, fresh));
         return fresh;
     }
 
