@@ -11,7 +11,9 @@ import java.util.function.Consumer;
  * One client's connection to one namespace, with an id of its own (never chosen by the client).
  *
  * <p>Threading: every method may be called from any thread. Listeners of one socket run one at a
- * time, in the order events arrived, on the server's handler executor (never on a network thread).
+ * time, in the order events arrived, on the server's handler executor (never on a network thread,
+ * except listeners made with {@link EventListener#nonBlocking}, which may run on the connection's event
+ * loop when none of its earlier events is still waiting).
  * Lifecycle: connected once the namespace's middlewares pass; disconnected for good after
  * {@link #onDisconnect} listeners ran. Emitting on a disconnected socket does nothing.
  *

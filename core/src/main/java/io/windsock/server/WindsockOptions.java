@@ -507,7 +507,9 @@ public final class WindsockOptions {
          *
          * <p>{@code Runnable::run} is the explicit opt-in for handlers that never block: they then run
          * on the network thread that read the packet, with no thread hand-off (the fastest setting,
-         * and the wrong one for any handler that waits on I/O or locks).
+         * and the wrong one for any handler that waits on I/O or locks). Per handler, the same opt-in is
+         * {@code @NonBlocking} on a connection class's handler or {@code EventListener.nonBlocking}: those
+         * run on the network thread while every other handler keeps this executor.
          */
         public Builder handlerExecutor(Executor executor) {
             this.handlerExecutor = executor;

@@ -7,8 +7,10 @@ import io.windsock.connection.SocketConnection;
 import io.windsock.internal.connection.ConnectionBackend;
 import io.windsock.internal.server.AckErrors;
 import io.windsock.internal.server.Events;
+import io.windsock.internal.server.NonBlockingAware;
 import io.windsock.server.ClientError;
 import io.windsock.server.Ack;
+import io.windsock.server.CatchAllListener;
 import io.windsock.server.ConnectError;
 import io.windsock.server.DisconnectReason;
 import io.windsock.server.ErrorHandler;
@@ -152,7 +154,7 @@ public final class ConnectionDriver implements ConnectionBackend {
     }
 
     private void wire() {
-        socket.fallback(this::onEvent);
+        socket.fallback(new Dispatcher());
         socket.onDisconnect(this::onClose);
     }
 
@@ -209,6 +211,19 @@ public final class ConnectionDriver implements ConnectionBackend {
     }
 
     // ---- dispatch, on the socket's executor ----
+
+    /** The socket's fallback: tells which events have {@code @NonBlocking} handlers, and runs them all. */
+    private final class Dispatcher implements CatchAllListener, NonBlockingAware {
+        @Override
+        public void onEvent(String event, List<Object> args, Ack ack) {
+            ConnectionDriver.this.onEvent(event, args, ack);
+        }
+
+        @Override
+        public boolean isNonBlocking(String event) {
+            return type.isNonBlocking(event);
+        }
+    }
 
     /** The socket's fallback listener: every event without a functional listener of its own. */
     void onEvent(String name, List<Object> raw, Ack ack) {

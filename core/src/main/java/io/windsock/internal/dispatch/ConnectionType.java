@@ -2,6 +2,7 @@ package io.windsock.internal.dispatch;
 
 import io.windsock.connection.SocketConnection;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What dispatch needs to know about one {@link SocketConnection} subclass: its handlers by event
@@ -20,12 +21,18 @@ final class ConnectionType {
     private final Map<String, HandlerMethod> handlers;
     private final boolean overridesOnEvent;
     private final boolean overridesOnMessage;
+    /** The events whose handlers are declared {@code @NonBlocking} (by the method or the class). */
+    private final Set<String> nonBlocking;
+    /** The class is {@code @NonBlocking}: its overridden {@code onEvent} / {@code onMessage} too. */
+    private final boolean classNonBlocking;
 
-    ConnectionType(Map<String, HandlerMethod> handlers,
-                   boolean overridesOnEvent, boolean overridesOnMessage) {
+    ConnectionType(Map<String, HandlerMethod> handlers, boolean overridesOnEvent, boolean overridesOnMessage,
+                   Set<String> nonBlocking, boolean classNonBlocking) {
         this.handlers = Map.copyOf(handlers);
         this.overridesOnEvent = overridesOnEvent;
         this.overridesOnMessage = overridesOnMessage;
+        this.nonBlocking = Set.copyOf(nonBlocking);
+        this.classNonBlocking = classNonBlocking;
     }
 
     /**
@@ -43,6 +50,14 @@ final class ConnectionType {
 
     Map<String, HandlerMethod> handlers() {
         return handlers;
+    }
+
+    /** @return whether the code that handles the event is declared non-blocking (see {@code @NonBlocking}). */
+    boolean isNonBlocking(String event) {
+        if (overridesOnEvent || overridesOnMessage && "message".equals(event)) {
+            return classNonBlocking;
+        }
+        return nonBlocking.contains(event);
     }
 
     boolean overridesOnEvent() {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.type.TypeBindings;
 import com.fasterxml.jackson.databind.type.TypeFactory;
 import io.windsock.connection.Arg;
 import io.windsock.connection.Event;
+import io.windsock.connection.NonBlocking;
 import io.windsock.connection.SocketConnection;
 import io.windsock.internal.server.Events;
 import io.windsock.server.Ack;
@@ -57,6 +58,8 @@ final class HandlerScanner {
         Map<String, HandlerMethod> handlers = new LinkedHashMap<>();
         Map<String, String> declaredBy = new LinkedHashMap<>();
         Set<String> overridden = new HashSet<>();
+        Set<String> nonBlocking = new HashSet<>();
+        boolean classNonBlocking = type.isAnnotationPresent(NonBlocking.class);
         JavaType view = TypeFactory.defaultInstance().constructType(type);
         for (Class<?> c = type; c != SocketConnection.class; c = c.getSuperclass()) {
             Method[] methods = c.getDeclaredMethods();
@@ -81,6 +84,9 @@ final class HandlerScanner {
                 HandlerMethod handler = bind(type, view, m, name, where, problems);
                 if (handler != null) {
                     handlers.put(name, handler);
+                    if (classNonBlocking || m.isAnnotationPresent(NonBlocking.class)) {
+                        nonBlocking.add(name);
+                    }
                 }
             }
         }
@@ -95,7 +101,7 @@ final class HandlerScanner {
                     + String.join("\n  - ", problems));
         }
         warnIfUnnamed(type, handlers.values());
-        return new ConnectionType(handlers, onEvent, onMessage);
+        return new ConnectionType(handlers, onEvent, onMessage, nonBlocking, classNonBlocking);
     }
 
     /**

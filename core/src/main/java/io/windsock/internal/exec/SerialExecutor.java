@@ -41,6 +41,35 @@ public final class SerialExecutor implements Executor {
         schedule();
     }
 
+    /**
+     * Runs the task on the calling thread if this executor is idle (nothing queued, no drain scheduled
+     * or running), else queues it as {@link #execute} does: a task never overtakes one submitted
+     * before it, and never runs beside another of this executor's. For handlers declared
+     * non-blocking, called on the connection's event loop, which then skips the hand-off to the pool.
+     */
+    public void executeHereIfIdle(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        if (!tasks.isEmpty() || !scheduled.compareAndSet(false, true)) {
+            execute(task);
+            return;
+        }
+        Boolean outer = RUNNING.get();
+        RUNNING.set(Boolean.TRUE);
+        try {
+            task.run();
+        } catch (Throwable t) {
+            log.error("uncaught exception in a connection task", t);
+        } finally {
+            if (outer == null) {
+                RUNNING.remove();
+            }
+            scheduled.set(false);
+            if (!tasks.isEmpty()) { // submitted meanwhile (by the task, or another thread): they follow on the delegate
+                schedule();
+            }
+        }
+    }
+
     private void schedule() {
         if (scheduled.compareAndSet(false, true)) {
             try {

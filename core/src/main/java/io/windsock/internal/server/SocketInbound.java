@@ -12,6 +12,8 @@ import java.util.List;
 /**
  * What a client sends to one socket: events, handled in arrival order on the socket's executor and
  * counted in its {@link InboundQueue} until handled; acks of the socket's own emits; its DISCONNECT.
+ * An event whose listeners are all declared non-blocking runs at once on the network thread when the
+ * socket's executor is idle (see {@link SerialExecutor#executeHereIfIdle}).
  */
 final class SocketInbound {
     private final SocketImpl socket;
@@ -65,13 +67,19 @@ final class SocketInbound {
             client.onQueueLimit(socket, queue.limits());
             return;
         }
-        executor.execute(() -> {
+        Runnable handling = () -> {
             try {
                 onEvent(packet);
             } finally {
                 queue.done(size);
             }
-        });
+        };
+        List<Object> all = packet.args();
+        if (!all.isEmpty() && all.get(0) instanceof String event && listeners.isNonBlocking(event)) {
+            executor.executeHereIfIdle(handling); // here, on the network thread, unless earlier events wait
+        } else {
+            executor.execute(handling);
+        }
     }
 
     private void onEvent(SocketPacket packet) {

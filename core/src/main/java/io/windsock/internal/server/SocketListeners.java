@@ -74,6 +74,26 @@ final class SocketListeners {
     }
 
     /**
+     * @return whether every listener the event would reach is declared non-blocking: no middleware, no
+     *         catch-all listener, and its own listeners (or else the fallback) all non-blocking. Any thread.
+     */
+    boolean isNonBlocking(String event) {
+        if (!middlewares.isEmpty() || !anyListeners.isEmpty() || Events.RESERVED.contains(event)) {
+            return false;
+        }
+        List<EventListener> own = listeners.get(event);
+        if (own != null && !own.isEmpty()) {
+            for (EventListener listener : own) {
+                if (!listener.isNonBlocking()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return fallback instanceof NonBlockingAware aware && aware.isNonBlocking(event);
+    }
+
+    /**
      * An incoming event: the middlewares (a rejection answers the ack with an error, see
      * {@link AckErrors}), then the catch-all listeners, then every listener of the event in
      * registration order, or else the fallback. A listener that throws is reported and the next one

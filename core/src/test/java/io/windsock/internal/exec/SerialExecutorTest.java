@@ -1,0 +1,95 @@
+package io.windsock.internal.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** {@link SerialExecutor#executeHereIfIdle}: here when idle, else in order behind what waits. Real pool threads. */
+class SerialExecutorTest {
+
+    @Test
+    void anIdleExecutorRunsTheTaskOnTheCallingThread() {
+        ThreadPoolExecutor pool = HandlerExecutors.newPool(4, 60, TimeUnit.SECONDS);
+        try {
+            SerialExecutor serial = new SerialExecutor(pool);
+            AtomicReference<Thread> ranOn = new AtomicReference<>();
+            serial.executeHereIfIdle(() -> ranOn.set(Thread.currentThread()));
+            assertSame(Thread.currentThread(), ranOn.get());
+            assertTrue(!SerialExecutor.isRunningTask(), "the marker is cleared after the task");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aTaskNeverOvertakesOneRunningOrQueuedOnThePool() throws Exception {
+        ThreadPoolExecutor pool = HandlerExecutors.newPool(4, 60, TimeUnit.SECONDS);
+        try {
+            for (int round = 0; round < 200; round++) {
+                SerialExecutor serial = new SerialExecutor(pool);
+                List<String> order = new CopyOnWriteArrayList<>();
+                CountDownLatch running = new CountDownLatch(1);
+                CountDownLatch release = new CountDownLatch(1);
+                CountDownLatch last = new CountDownLatch(1);
+                serial.execute(() -> {
+                    running.countDown();
+                    await(release);
+                    order.add("blocking");
+                });
+                assertTrue(running.await(10, TimeUnit.SECONDS));
+                AtomicReference<Thread> ranOn = new AtomicReference<>();
+                serial.executeHereIfIdle(() -> order.add("queued 1"));
+                serial.execute(() -> order.add("queued 2"));
+                serial.executeHereIfIdle(() -> {
+                    ranOn.set(Thread.currentThread());
+                    order.add("queued 3");
+                    last.countDown();
+                });
+                release.countDown();
+                assertTrue(last.await(10, TimeUnit.SECONDS));
+                assertEquals(List.of("blocking", "queued 1", "queued 2", "queued 3"), order);
+                assertNotSame(Thread.currentThread(), ranOn.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void tasksSubmittedWhileOneRunsHereFollowItOnThePool() throws Exception {
+        ThreadPoolExecutor pool = HandlerExecutors.newPool(4, 60, TimeUnit.SECONDS);
+        try {
+            SerialExecutor serial = new SerialExecutor(pool);
+            List<String> order = new CopyOnWriteArrayList<>();
+            serial.executeHereIfIdle(() -> {
+                order.add("here");
+                serial.execute(() -> order.add("after"));
+                serial.executeHereIfIdle(() -> order.add("after 2")); // busy (this task runs): queued
+                order.add("here, end");
+            });
+            CountDownLatch drained = new CountDownLatch(1);
+            serial.execute(drained::countDown); // queued behind the two above
+            assertTrue(drained.await(10, TimeUnit.SECONDS));
+            assertEquals(List.of("here", "here, end", "after", "after 2"), order);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
