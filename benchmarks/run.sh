@@ -115,11 +115,11 @@ peers_for() {
     s1-echo-closed|s2-echo-20k) echo "$PEERS" ;;
     # The ceiling has no polling. netty-socketio 2.0.14 never answers the CONNECT of a client that
     # reuses its connections (keep-alive agent), so it runs only in s5b.
-    s5-polling-echo) echo "$PEERS" | tr ' ' '\n' | grep -vxE 'netty-echo|windsock-inline|netty-socketio' | tr '\n' ' ' ;;
-    s5b-polling-newconn) echo "$PEERS" | tr ' ' '\n' | grep -vxE 'netty-echo|windsock-inline' | tr '\n' ' ' ;;
+    s5-polling-echo) echo "$PEERS" | tr ' ' '\n' | grep -vxE 'netty-echo|windsock-inline|windsock-nonblocking|netty-socketio' | tr '\n' ' ' ;;
+    s5b-polling-newconn) echo "$PEERS" | tr ' ' '\n' | grep -vxE 'netty-echo|windsock-inline|windsock-nonblocking' | tr '\n' ' ' ;;
     # Only these two have a Redis adapter speaking one protocol.
     s7-cluster-fanout) echo "$PEERS" | tr ' ' '\n' | grep -xE 'windsock|node-socketio' | tr '\n' ' ' ;;
-    *) echo "$PEERS" | tr ' ' '\n' | grep -vx 'windsock-inline' | tr '\n' ' ' ;;
+    *) echo "$PEERS" | tr ' ' '\n' | grep -vxE 'windsock-inline|windsock-nonblocking' | tr '\n' ' ' ;;
   esac
 }
 
@@ -144,6 +144,9 @@ start_peer() {
   case $peer in
     windsock) nice -n "$NICE" taskset -c "$SERVER_CPU" java $SERVER_JAVA_OPTS -cp "$HCP" io.windsock.benchmarks.peers.WindsockPeer "$port" "${extra[@]}" >"$log" 2>&1 & ;;
     windsock-inline) nice -n "$NICE" taskset -c "$SERVER_CPU" java $SERVER_JAVA_OPTS -cp "$HCP" io.windsock.benchmarks.peers.WindsockPeer "$port" --inline-handlers >"$log" 2>&1 & ;;
+    windsock-nonblocking) nice -n "$NICE" taskset -c "$SERVER_CPU" java $SERVER_JAVA_OPTS -cp "$HCP" io.windsock.benchmarks.peers.WindsockPeer "$port" --non-blocking >"$log" 2>&1 & ;;
+    # Virtual threads need Java 21+: JAVA21=/path/to/bin/java when the default java is older.
+    windsock-virtual) nice -n "$NICE" taskset -c "$SERVER_CPU" "${JAVA21:-java}" $SERVER_JAVA_OPTS -cp "$HCP" io.windsock.benchmarks.peers.WindsockPeer "$port" --virtual-threads >"$log" 2>&1 & ;;
     # The default Windsock on one Netty transport (see WindsockOptions.ioTransport), for A/B runs.
     windsock-nio|windsock-epoll|windsock-io_uring) nice -n "$NICE" taskset -c "$SERVER_CPU" java $SERVER_JAVA_OPTS -cp "$HCP" io.windsock.benchmarks.peers.WindsockPeer "$port" --transport "${peer#windsock-}" >"$log" 2>&1 & ;;
     netty-socketio) nice -n "$NICE" taskset -c "$SERVER_CPU" java $SERVER_JAVA_OPTS -cp "$NCP" io.windsock.benchmarks.peers.NettySocketIoPeer "$port" >"$log" 2>&1 & ;;

@@ -2,6 +2,7 @@ package io.windsock.benchmarks.peers;
 
 import io.windsock.Windsock;
 import io.windsock.redis.RedisAdapterFactory;
+import io.windsock.server.EventListener;
 import io.windsock.server.IoTransport;
 import io.windsock.server.WindsockOptions;
 import java.util.Arrays;
@@ -14,11 +15,14 @@ import java.util.concurrent.TimeUnit;
  * transports): {@code echo(x)} acks {@code x}; {@code join(room)} joins the room and acks;
  * {@code bcast(room, x)} sends {@code msg(x)} to everyone in the room (the sender included) and acks.
  *
- * <p>Usage: {@code WindsockPeer <port> [--inline-handlers] [--transport nio|epoll|io_uring]
+ * <p>Usage: {@code WindsockPeer <port> [--inline-handlers | --virtual-threads] [--non-blocking] [--transport nio|epoll|io_uring]
  * [--redis URI --key PREFIX]}. {@code --transport} sets {@code ioTransport} (default: auto). With
  * {@code --inline-handlers} the handlers run on the network thread ({@code handlerExecutor(Runnable::run)},
  * the documented opt-in for handlers that never block) instead of the default handler pool: the
- * difference is the cost of the thread hand-off. With {@code --redis} the node joins a cluster through
+ * difference is the cost of the thread hand-off. With {@code --virtual-threads} (Java 21+) they run on
+ * {@code Executors.newVirtualThreadPerTaskExecutor()} instead of the default pool. With
+ * {@code --non-blocking} the echo listener is declared non-blocking ({@code EventListener.nonBlocking}):
+ * it runs on the network thread, the other listeners on the executor. With {@code --redis} the node joins a cluster through
  * the Redis adapter (channel prefix {@code --key}, default {@code socket.io}), and opens its port only
  * once both Redis connections are up.
  */
@@ -39,6 +43,13 @@ public final class WindsockPeer {
         if (inline) {
             options.handlerExecutor(Runnable::run);
         }
+        boolean virtual = flags.contains("--virtual-threads");
+        boolean nonBlocking = flags.contains("--non-blocking");
+        if (virtual) {
+            // Java 21+; looked up by reflection so that the harness still builds for Java 17.
+            options.handlerExecutor((java.util.concurrent.Executor)
+                    java.util.concurrent.Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null));
+        }
         String transport = value(flags, "--transport");
         if (transport != null) {
             options.ioTransport(IoTransport.valueOf(transport.toUpperCase(java.util.Locale.ROOT)));
@@ -53,7 +64,8 @@ public final class WindsockPeer {
         }
         Windsock server = builder.options(options.build()).build();
         server.of("/").onConnection(socket -> {
-            socket.on("echo", (arguments, ack) -> ack.send(arguments.toArray()));
+            EventListener echo = (arguments, ack) -> ack.send(arguments.toArray());
+            socket.on("echo", nonBlocking ? EventListener.nonBlocking(echo) : echo);
             socket.on("join", (arguments, ack) -> {
                 socket.join(String.valueOf(arguments.get(0)));
                 ack.send();
@@ -65,6 +77,8 @@ public final class WindsockPeer {
         });
         server.start();
         System.out.println("windsock listening on " + server.port() + (inline ? " (inline handlers)" : "")
+                + (virtual ? " (virtual-thread handlers)" : "")
+                + (nonBlocking ? " (echo non-blocking)" : "")
                 + " (transport " + server.ioTransport() + ")"
                 + (redis == null ? "" : " (Redis adapter on " + redis + ")"));
         new CountDownLatch(1).await();
