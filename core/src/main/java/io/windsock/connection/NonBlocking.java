@@ -10,9 +10,12 @@ import java.lang.annotation.Target;
 /**
  * Declares that an {@link Event} handler never blocks, so that it may run on the connection's network
  * thread (its Netty event loop) instead of being handed to the handler executor. On a connection class
- * it applies to every {@code @Event} handler of the class and its subclasses (and to an overridden
- * {@link SocketConnection#onEvent onEvent} or {@link SocketConnection#onMessage onMessage}); the hooks
- * {@code onOpen} and {@code onClose} always run on the handler executor.
+ * it applies to every {@code @Event} handler the class has, inherited ones included, in it and in its
+ * subclasses (and to an overridden {@link SocketConnection#onEvent onEvent} or
+ * {@link SocketConnection#onMessage onMessage}); the hooks
+ * {@code onOpen} and {@code onClose} always run on the handler executor. As for {@code @Event}, an
+ * override annotated {@code @Event} again decides for itself; one that is not keeps the annotations of
+ * the method it overrides.
  *
  * <pre>{@code
  * @Event @NonBlocking
