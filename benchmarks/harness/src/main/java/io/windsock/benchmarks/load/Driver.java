@@ -17,7 +17,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -50,6 +49,9 @@ import java.util.concurrent.TimeUnit;
  * <li>{@code storm}: {@code --clients} connections as fast as {@code --concurrency} handshakes in
  *     flight allow; connects/s, server CPU per connect, then RSS and live heap per idle connection.
  * </ul>
+ * Every scenario runs with any client generation ({@code --protocol}: {@code v4}, the default;
+ * {@code v3}, Engine.IO v3 as socket.io-client 2.x speaks it; {@code v09}, Socket.IO 0.9's protocol 1;
+ * see {@link ClientProtocol}), always over WebSocket.
  * One JSON object per run is appended to {@code --out}; the server's CPU comes from
  * {@code /proc/<--server-pid>/stat} over the measured window only (after {@code --warmup}); a
  * comma-separated {@code --server-pid} sums several server processes (a cluster), and
@@ -72,17 +74,18 @@ public final class Driver implements RawClient.Listener {
     private final double durationSeconds;
     private final int concurrency;
     private final byte[] echoBody;
-    private final byte[] joinBody = "[\"join\",\"bench\"]".getBytes(StandardCharsets.US_ASCII);
+    private final byte[] joinBody;
     private final String filler;
 
     private final EventLoopGroup group;
     private final EventLoop loop;
     private final Bootstrap bootstrap;
     private final InetSocketAddress remote;
-    private final byte[] upgradeRequest;
+    /** The client generation ({@code --protocol v4|v3|v09}, default v4), bound to the server. */
+    private final ClientProtocol protocol;
     /** The second server of a cluster run ({@code --port2}): odd-numbered clients connect there. Null otherwise. */
     private final InetSocketAddress remote2;
-    private final byte[] upgradeRequest2;
+    private final ClientProtocol protocol2;
     private final boolean singleEmitter;
     private final long epoch = System.nanoTime();
 
@@ -125,20 +128,22 @@ public final class Driver implements RawClient.Listener {
         concurrency = Integer.parseInt(opts.getOrDefault("concurrency", "200"));
         int payload = Integer.parseInt(opts.getOrDefault("payload", "32"));
         filler = "x".repeat(Math.max(0, payload));
-        echoBody = ("[\"echo\",\"" + filler + "\"]").getBytes(StandardCharsets.US_ASCII);
 
         String host = opts.getOrDefault("host", "127.0.0.1");
         int port = Integer.parseInt(required("port"));
         String path = opts.getOrDefault("path", "/socket.io/");
+        String generation = opts.getOrDefault("protocol", "v4");
         remote = new InetSocketAddress(host, port);
-        upgradeRequest = RawClient.upgradeRequest(host, port, path + "?EIO=4&transport=websocket");
+        protocol = ClientProtocol.of(generation, host, port, path);
+        echoBody = protocol.eventBody("echo", filler);
+        joinBody = protocol.eventBody("join", "bench");
         if (opts.containsKey("port2")) {
             int port2 = Integer.parseInt(opts.get("port2"));
             remote2 = new InetSocketAddress(host, port2);
-            upgradeRequest2 = RawClient.upgradeRequest(host, port2, path + "?EIO=4&transport=websocket");
+            protocol2 = ClientProtocol.of(generation, host, port2, path);
         } else {
             remote2 = null;
-            upgradeRequest2 = null;
+            protocol2 = null;
         }
         singleEmitter = Boolean.parseBoolean(opts.getOrDefault("single-emitter", Boolean.toString(remote2 != null)));
 
@@ -160,7 +165,7 @@ public final class Driver implements RawClient.Listener {
                         + " --server-pid PID [--peer NAME] [--runtime java|node] [--clients N] [--rate R]"
                         + " [--warmup S] [--duration S] [--payload BYTES] [--concurrency N] [--out FILE]"
                         + " [--rep N] [--node-stats-file FILE] [--path /socket.io/] [--port2 P]"
-                        + " [--single-emitter true|false] [--redis-pid PID]");
+                        + " [--single-emitter true|false] [--redis-pid PID] [--protocol v4|v3|v09]");
                 System.exit(2);
             }
             opts.put(args[i].substring(2), args[++i]);
@@ -240,9 +245,8 @@ public final class Driver implements RawClient.Listener {
             phase = Phase.FANOUT;
             running = true;
             pacer = new Pacer(broadcastsPerSecond, (k, intended) -> {
-                String body = "[\"bcast\",\"bench\",\"T" + (intended - epoch) + "|" + filler + "\"]";
                 RawClient emitter = singleEmitter ? pool[0] : pool[(int) (k % pool.length)];
-                emitter.emitWithAck(body.getBytes(StandardCharsets.US_ASCII), intended);
+                emitter.emitWithAck(protocol.eventBody("bcast", "bench", "T" + (intended - epoch) + "|" + filler), intended);
                 sent++;
             });
             pacer.run();
@@ -412,7 +416,7 @@ public final class Driver implements RawClient.Listener {
 
     private void open(int index) {
         boolean second = remote2 != null && index % 2 == 1;
-        RawClient client = new RawClient(index, this, second ? upgradeRequest2 : upgradeRequest);
+        RawClient client = new RawClient(index, this, second ? protocol2 : protocol);
         pool[index] = client;
         inFlight++;
         client.connectStartNanos = System.nanoTime();
@@ -571,6 +575,7 @@ public final class Driver implements RawClient.Listener {
         r.put("rate", rate);
         r.put("payload", filler.length());
         r.put("transport", "websocket");
+        r.put("protocol", protocol.name());
         if (lastFailure != null) {
             r.put("lastFailure", lastFailure);
         }

@@ -7,16 +7,18 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A raw Engine.IO v4 / Socket.IO v5 client over one WebSocket, with its own minimal WebSocket
+ * A raw Socket.IO client over one WebSocket, with its own minimal WebSocket
  * codec: the driver must cost far less per connection and per message than any server it measures,
  * and Netty's client pipeline (HTTP codec, aggregator, handshaker, frame codecs) cost as much per
  * connection as some servers. So: a fixed upgrade request (no extensions offered, hence no
  * permessage-deflate), a status-line check, unfragmented frames; client frames carry the mask bit
- * with a zero key (valid, and no XOR pass). Just enough protocol for the benchmark contract, no JSON:
- * after the OPEN packet ({@code 0{...}}) it joins the main namespace ({@code 40}), answers pings
- * ({@code 2} with {@code 3}), and reports acks ({@code 43<id>[...]}) and events ({@code 42[...]}).
+ * with a zero key (valid, and no XOR pass). The packets are those of one client generation, a
+ * {@link ClientProtocol} (Engine.IO v4 by default; v3; Socket.IO 0.9, whose HTTP handshake goes first on
+ * the same connection): just enough for the benchmark contract, no JSON.
  *
  * <p>Runs on the driver's single event loop: no field needs synchronization.
  */
@@ -28,7 +30,7 @@ final class RawClient extends ByteToMessageDecoder {
         /** An ack for an event this client sent with {@code id}, carrying its send time. */
         void onAck(RawClient client, long id, long sentNanos, long nowNanos);
 
-        /** An event from the server; {@code content} holds the whole Engine.IO packet ({@code 42[...]}). */
+        /** An event from the server; {@code content} holds the whole packet ({@code 42[...]}, {@code 5:::{...}}). */
         void onEvent(RawClient client, ByteBuf content, long nowNanos);
 
         /** The connection failed or closed before or after it was ready. */
@@ -36,18 +38,20 @@ final class RawClient extends ByteToMessageDecoder {
     }
 
     private static final int RING = 1024;
-    private static final byte[] CONNECT = "40".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] PONG = "3".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] EVENT = "42".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HEADER_END = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     final int index;
     private final Listener listener;
-    private final byte[] upgradeRequest;
+    private final ClientProtocol protocol;
+    private final byte[] eventPrefix;
     private Channel channel;
+    /** 0.9: the HTTP handshake was answered and the upgrade requested. */
+    private boolean handshaken;
     private boolean upgraded;
     private boolean ready;
     private boolean closedReported;
+    /** The client's own heartbeat (Engine.IO v3), or null. */
+    private ScheduledFuture<?> pings;
     private long nextAckId;
     /** Send time of each ack id still outstanding, indexed by id modulo {@link #RING}. */
     private final long[] sentAt = new long[RING];
@@ -56,22 +60,13 @@ final class RawClient extends ByteToMessageDecoder {
     /** Ack ids whose slot was reused before the ack came (more than {@link #RING} outstanding). */
     long lostAcks;
 
-    /** @param upgradeRequest the complete HTTP upgrade request, the same bytes for every client */
-    RawClient(int index, Listener listener, byte[] upgradeRequest) {
+    RawClient(int index, Listener listener, ClientProtocol protocol) {
         this.index = index;
         this.listener = listener;
-        this.upgradeRequest = upgradeRequest;
+        this.protocol = protocol;
+        this.eventPrefix = protocol.eventPrefix();
+        this.handshaken = !protocol.handshakeFirst();
         java.util.Arrays.fill(sentId, -1);
-    }
-
-    static byte[] upgradeRequest(String host, int port, String pathAndQuery) {
-        return ("GET " + pathAndQuery + " HTTP/1.1\r\n"
-                + "Host: " + host + ":" + port + "\r\n"
-                + "Upgrade: websocket\r\n"
-                + "Connection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                + "Sec-WebSocket-Version: 13\r\n"
-                + "\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     boolean isReady() {
@@ -83,8 +78,8 @@ final class RawClient extends ByteToMessageDecoder {
     }
 
     /**
-     * Emits {@code 42<id><body>} with an ack id; {@code body} is the JSON array after the id, e.g.
-     * {@code ["echo","xx"]}. {@code sentNanos} is kept for latency: the actual or the intended send time.
+     * Emits an event with an ack id: the protocol's prefix, the id, then {@code body} from
+     * {@link ClientProtocol#eventBody} ({@code 42<id>["echo","xx"]} in v4). {@code sentNanos} is kept for latency: the actual or the intended send time.
      */
     void emitWithAck(byte[] body, long sentNanos) {
         long id = nextAckId++;
@@ -95,15 +90,16 @@ final class RawClient extends ByteToMessageDecoder {
         sentId[slot] = id;
         sentAt[slot] = sentNanos;
         String digits = Long.toString(id);
-        int length = EVENT.length + digits.length() + body.length;
+        int length = eventPrefix.length + digits.length() + body.length;
         ByteBuf buf = frameHeader(length);
-        buf.writeBytes(EVENT);
+        buf.writeBytes(eventPrefix);
         ByteBufUtil.writeAscii(buf, digits);
         buf.writeBytes(body);
         channel.writeAndFlush(buf, channel.voidPromise());
     }
 
-    private void sendText(byte[] text) {
+    /** Sends one text frame. */
+    void send(byte[] text) {
         ByteBuf buf = frameHeader(text.length);
         buf.writeBytes(text);
         channel.writeAndFlush(buf, channel.voidPromise());
@@ -135,14 +131,18 @@ final class RawClient extends ByteToMessageDecoder {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         channel = ctx.channel();
-        ByteBuf request = ctx.alloc().buffer(upgradeRequest.length);
-        request.writeBytes(upgradeRequest);
+        byte[] first = protocol.firstRequest();
+        ByteBuf request = ctx.alloc().buffer(first.length);
+        request.writeBytes(first);
         ctx.writeAndFlush(request, ctx.voidPromise());
         super.channelActive(ctx);
     }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (!handshaken && !handshake(ctx, in)) {
+            return;
+        }
         if (!upgraded) {
             int end = headerEnd(in);
             if (end < 0) {
@@ -221,50 +221,103 @@ final class RawClient extends ByteToMessageDecoder {
     }
 
     private void onText(ChannelHandlerContext ctx, ByteBuf c) {
-        int i = c.readerIndex();
-        int n = c.readableBytes();
-        if (n == 0) {
-            return;
-        }
-        switch (c.getByte(i)) {
-            case '0' -> sendText(CONNECT); // OPEN: join the main namespace
-            case '2' -> sendText(PONG);
-            case '1' -> ctx.close();
-            case '4' -> onSocketIoPacket(ctx, c, i + 1, n - 1);
-            default -> {
+        protocol.onText(this, c, c.readerIndex(), c.readableBytes(), System.nanoTime());
+    }
+
+    /**
+     * 0.9: reads the handshake's answer ({@code 200} with a body) and requests the upgrade.
+     *
+     * @return whether the handshake is done (the answer was complete and good)
+     */
+    private boolean handshake(ChannelHandlerContext ctx, ByteBuf in) {
+        int end = headerEnd(in);
+        if (end < 0) {
+            if (in.readableBytes() > 8192) {
+                fail(ctx, "oversized handshake response");
             }
+            return false;
+        }
+        String head = in.toString(in.readerIndex(), end - in.readerIndex(), StandardCharsets.US_ASCII);
+        if (!head.startsWith("HTTP/1.1 200")) {
+            fail(ctx, "handshake refused: " + head.lines().findFirst().orElse(""));
+            return false;
+        }
+        int length = contentLength(head);
+        if (length < 0 || length > 4096) {
+            fail(ctx, "handshake without a usable Content-Length");
+            return false;
+        }
+        int bodyStart = end + HEADER_END.length;
+        if (in.writerIndex() - bodyStart < length) {
+            return false;
+        }
+        String body = in.toString(bodyStart, length, StandardCharsets.UTF_8);
+        in.readerIndex(bodyStart + length);
+        byte[] upgrade;
+        try {
+            upgrade = protocol.upgradeAfterHandshake(body);
+        } catch (IllegalArgumentException e) {
+            fail(ctx, e.getMessage());
+            return false;
+        }
+        handshaken = true;
+        ByteBuf request = ctx.alloc().buffer(upgrade.length);
+        request.writeBytes(upgrade);
+        ctx.writeAndFlush(request, ctx.voidPromise());
+        return true;
+    }
+
+    /** @return the Content-Length of an HTTP head, or -1. */
+    static int contentLength(String head) {
+        for (String line : head.split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase("content-length")) {
+                try {
+                    return Integer.parseInt(line.substring(colon + 1).trim());
+                } catch (NumberFormatException e) {
+                    return -1;
+                }
+            }
+        }
+        return -1;
+    }
+
+    // ---- what the protocol reports ----
+
+    /** The main namespace is connected. */
+    void ready() {
+        if (!ready) {
+            ready = true;
+            listener.onReady(this);
         }
     }
 
-    private void onSocketIoPacket(ChannelHandlerContext ctx, ByteBuf c, int i, int n) {
-        if (n == 0) {
-            return;
+    /** An ack for the event with {@code id} (-1: not parsable, ignored). */
+    void ack(long id, long now) {
+        int slot = (int) (id & (RING - 1));
+        if (id >= 0 && sentId[slot] == id) {
+            sentId[slot] = -1;
+            listener.onAck(this, id, sentAt[slot], now);
         }
-        long now = System.nanoTime();
-        switch (c.getByte(i)) {
-            case '0' -> {
-                if (!ready) {
-                    ready = true;
-                    listener.onReady(this);
-                }
-            }
-            case '3' -> {
-                long id = parseDecimal(c, i + 1, i + n);
-                int slot = (int) (id & (RING - 1));
-                if (id >= 0 && sentId[slot] == id) {
-                    sentId[slot] = -1;
-                    listener.onAck(this, id, sentAt[slot], now);
-                }
-            }
-            case '2' -> listener.onEvent(this, c, now);
-            case '4' -> {
-                reportClosed("connect error: " + c.toString(StandardCharsets.UTF_8));
-                ctx.close();
-            }
-            case '1' -> ctx.close();
-            default -> {
-            }
+    }
+
+    /** An event from the server; {@code packet} is the whole packet. */
+    void event(ByteBuf packet, long now) {
+        listener.onEvent(this, packet, now);
+    }
+
+    /** Sends {@code ping} every {@code intervalMillis} until the connection closes. */
+    void startPings(long intervalMillis, byte[] ping) {
+        if (pings == null) {
+            pings = channel.eventLoop().scheduleAtFixedRate(() -> send(ping), intervalMillis, intervalMillis,
+                    TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** Closes the connection, reporting why. */
+    void fail(String why) {
+        reportClosed(why);
+        close();
     }
 
     private void fail(ChannelHandlerContext ctx, String why) {
@@ -274,6 +327,9 @@ final class RawClient extends ByteToMessageDecoder {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (pings != null) {
+            pings.cancel(false);
+        }
         reportClosed("connection closed");
         super.channelInactive(ctx);
     }

@@ -4,6 +4,7 @@ import io.windsock.Windsock;
 import io.windsock.redis.RedisAdapterFactory;
 import io.windsock.server.EventListener;
 import io.windsock.server.IoTransport;
+import io.windsock.server.Protocol1Options;
 import io.windsock.server.WindsockOptions;
 import java.util.Arrays;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * {@code bcast(room, x)} sends {@code msg(x)} to everyone in the room (the sender included) and acks.
  *
  * <p>Usage: {@code WindsockPeer <port> [--inline-handlers | --virtual-threads] [--non-blocking] [--transport nio|epoll|io_uring]
- * [--redis URI --key PREFIX]}. {@code --transport} sets {@code ioTransport} (default: auto). With
+ * [--redis URI --key PREFIX] [--protocol1]}. {@code --transport} sets {@code ioTransport} (default: auto). With
  * {@code --inline-handlers} the handlers run on the network thread ({@code handlerExecutor(Runnable::run)},
  * the documented opt-in for handlers that never block) instead of the default handler pool: the
  * difference is the cost of the thread hand-off. With {@code --virtual-threads} (Java 21+) they run on
@@ -24,7 +25,9 @@ import java.util.concurrent.TimeUnit;
  * {@code --non-blocking} the echo listener is declared non-blocking ({@code EventListener.nonBlocking}):
  * it runs on the network thread, the other listeners on the executor. With {@code --redis} the node joins a cluster through
  * the Redis adapter (channel prefix {@code --key}, default {@code socket.io}), and opens its port only
- * once both Redis connections are up.
+ * once both Redis connections are up. {@code --protocol1} also serves Socket.IO 0.9 clients
+ * ({@code protocol1(Protocol1Options.DEFAULT)}: websocket, xhr-polling, htmlfile); off otherwise, so the
+ * other scenarios measure the default configuration. Engine.IO v3 clients are served by default.
  */
 public final class WindsockPeer {
     private WindsockPeer() {
@@ -40,6 +43,9 @@ public final class WindsockPeer {
                 .port(port)
                 .perMessageDeflate(false)
                 .httpCompression(false);
+        if (flags.contains("--protocol1")) {
+            options.protocol1(Protocol1Options.DEFAULT);
+        }
         if (inline) {
             options.handlerExecutor(Runnable::run);
         }
@@ -80,7 +86,8 @@ public final class WindsockPeer {
                 + (virtual ? " (virtual-thread handlers)" : "")
                 + (nonBlocking ? " (echo non-blocking)" : "")
                 + " (transport " + server.ioTransport() + ")"
-                + (redis == null ? "" : " (Redis adapter on " + redis + ")"));
+                + (redis == null ? "" : " (Redis adapter on " + redis + ")")
+                + (flags.contains("--protocol1") ? " (protocol 1 on)" : ""));
         new CountDownLatch(1).await();
     }
 
