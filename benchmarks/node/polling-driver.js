@@ -1,15 +1,24 @@
-// Long-polling echo driver on the real socket.io-client 4.8 (transports: ["polling"], no upgrade):
+// Long-polling echo driver on a real socket.io-client (polling only, no upgrade), one of three generations
+// (--client): v4 (default) socket.io-client 4.8.4, Engine.IO v4; v2 socket.io-client 2.5.0, Engine.IO v3
+// (EIO=3); v09 socket.io-client 0.9.16, Socket.IO 0.9 protocol 1 over xhr-polling.
 // --clients clients each keep one echo with ack in flight (closed loop). After --warmup seconds it
 // measures --duration seconds: acks/s, latency percentiles from a histogram, and the server's CPU
 // per ack (user and system separately) from /proc/<--server-pid>/stat. Appends one JSON line to --out,
 // in the same shape as the Java driver's.
 // --agent keepalive (default): requests go through one keep-alive http.Agent, as a browser reuses its
 // connections. --agent none: the client's Node default, a new TCP connection for every request.
+// v09 cannot be given an agent: its XMLHttpRequest (the "xmlhttprequest" package) uses Node's global
+// agent, which keeps connections alive since Node 19; only --agent keepalive is accepted with it.
 "use strict";
 const fs = require("fs");
 const http = require("http");
 const { execSync } = require("child_process");
 const { io } = require("socket.io-client");
+// Required as const bindings of this module, not of the global scope: socket.io-client 0.9.16's
+// lib/util.js checks `typeof io` of the global scope while loading, and a global `io` still in its
+// temporal dead zone (a top-level const in a script, e.g. `node -e`) makes that a ReferenceError.
+const ioV2 = require("socket.io-client-v2");
+const ioV09 = require("socket.io-client-v09");
 const { Histogram } = require("./histogram");
 
 const opts = {};
@@ -41,18 +50,31 @@ let ops = 0;
 let closed = 0;
 const agentMode = opts.agent || "keepalive";
 const agent = agentMode === "none" ? false : new http.Agent({ keepAlive: true });
+const client = opts.client || "v4";
+if (!["v4", "v2", "v09"].includes(client)) throw new Error(`--client ${client}: v4, v2 or v09`);
+if (client === "v09" && agentMode !== "keepalive") throw new Error("--client v09 takes only --agent keepalive");
+
+function open(url) {
+  switch (client) {
+    case "v2":
+      return ioV2(url, { transports: ["polling"], upgrade: false, forceNew: true, reconnection: false, agent });
+    case "v09":
+      // In Node the transports option is merged into the module's shared list instead of replacing
+      // it: set the list itself.
+      ioV09.transports = ["xhr-polling"];
+      return ioV09.connect(url, { "force new connection": true, reconnect: false, transports: ["xhr-polling"] });
+    default:
+      return io(url, { transports: ["polling"], upgrade: false, forceNew: true, reconnection: false, agent });
+  }
+}
 
 function connect() {
   return new Promise((resolve, reject) => {
-    const socket = io(`http://127.0.0.1:${port}`, {
-      transports: ["polling"],
-      upgrade: false,
-      forceNew: true,
-      reconnection: false,
-      agent,
-    });
+    const socket = open(`http://127.0.0.1:${port}`);
     socket.once("connect", () => resolve(socket));
-    socket.once("connect_error", reject);
+    socket.once("connect_error", reject); // v4, v2
+    socket.once("connect_failed", () => reject(new Error("connect_failed"))); // v09
+    socket.once("error", (e) => reject(new Error(`error: ${e}`)));
     setTimeout(() => reject(new Error("no CONNECT within 10 s")), 10000).unref();
     socket.on("disconnect", () => {
       if (running) closed++;
@@ -100,7 +122,8 @@ async function main() {
     clients,
     rate: 0,
     payload: payload.length,
-    transport: "polling",
+    transport: client === "v09" ? "xhr-polling" : "polling",
+    protocol: client,
     agent: agentMode,
     ops,
     seconds: round(seconds, 3),
@@ -122,7 +145,7 @@ async function main() {
   const line = JSON.stringify(result);
   console.log(line);
   if (opts.out) fs.appendFileSync(opts.out, line + "\n");
-  sockets.forEach((s) => s.close());
+  sockets.forEach((s) => s.disconnect());
   process.exit(0);
 }
 

@@ -2,6 +2,9 @@
 //   echo(x)          -> ack(x)
 //   join(room)       -> socket joins room, ack()
 //   bcast(room, x)   -> io.to(room).emit("msg", x), ack()
+// Engine.IO v3 clients (socket.io-client 2.x, EIO=3) are served too (allowEIO3): engine.io 6.6 reads that
+// option only to refuse protocol 3 when it is off (build/server.js, verify()); everything v3-specific
+// is keyed on the connection's own protocol, so v4 clients are served exactly as without it.
 // Usage: node --expose-gc server.js <port> [--redis redis://127.0.0.1:6379 --key PREFIX]
 // With --redis the server joins a cluster through @socket.io/redis-adapter 8.3 (msgpack, channel prefix
 // --key, default "socket.io") and listens only once both Redis clients are connected.
@@ -25,6 +28,7 @@ const io = new Server(httpServer, {
   transports: ["polling", "websocket"],
   perMessageDeflate: false,
   httpCompression: false,
+  allowEIO3: true,
 });
 
 io.on("connection", (socket) => {
