@@ -1,0 +1,199 @@
+// Mixed-transport maximum throughput on the real socket.io-client 4.8: --clients clients (default 200), a
+// third on WebSocket only, a third on long-polling only, a third on long-polling that upgrades to
+// WebSocket (the client's default), client i taking kind i % 3. Every client sends --events acked
+// `echo`s (default 2,000), keeping --window of them in flight (default 4; closed loop: each ack sends
+// the next). Before the measured batch, --warmup seconds of the same traffic (its acks not counted),
+// drained before the batch starts, and every upgrading client has upgraded.
+// Measured from the batch's first send to its last ack: events/s, the server's CPU per event (user and
+// system) from /proc/<--server-pid>/stat, latency from each emit to its ack (p50/p99 overall and per
+// kind). Appends one JSON line to --out, in the shape of the other drivers' ("opUnit": "ack").
+// --agent keepalive (default): polling requests go through one keep-alive http.Agent (as a browser
+// reuses its connections); --agent none: a new TCP connection per request. --duration is ignored (the
+// batch is a fixed amount of work).
+"use strict";
+const fs = require("fs");
+const http = require("http");
+const { execSync } = require("child_process");
+const { io } = require("socket.io-client");
+const { Histogram } = require("./histogram");
+
+const opts = {};
+for (let i = 2; i < process.argv.length; i += 2) {
+  opts[process.argv[i].replace(/^--/, "")] = process.argv[i + 1];
+}
+const port = Number(opts.port);
+const serverPid = Number(opts["server-pid"]);
+const clients = Number(opts.clients || 200);
+const events = Number(opts.events || 2000);
+const windowSize = Number(opts.window || 4);
+const warmup = Number(opts.warmup || 3);
+const payload = "x".repeat(Number(opts.payload || 32));
+const agentMode = opts.agent || "keepalive";
+const agent = agentMode === "none" ? false : new http.Agent({ keepAlive: true });
+const BATCH_TIMEOUT_S = Number(opts["batch-timeout"] || 300);
+const TICK_NS = 1e9 / Number(execSync("getconf CLK_TCK").toString().trim());
+const KINDS = ["websocket", "polling", "upgrade"];
+
+function cpu(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).trim().split(" ");
+  return { user: Number(f[11]) * TICK_NS, sys: Number(f[12]) * TICK_NS };
+}
+
+const round = (v, d) => (Number.isFinite(v) ? Math.round(v * 10 ** d) / 10 ** d : 0);
+const now = () => Number(process.hrtime.bigint());
+const sleep = (s) => new Promise((r) => setTimeout(r, s * 1000));
+const withTimeout = (promise, seconds, what) =>
+  Promise.race([promise, sleep(seconds).then(() => Promise.reject(new Error(`${what}: not within ${seconds} s`)))]);
+
+const histogram = new Histogram();
+const byKind = Object.fromEntries(KINDS.map((k) => [k, new Histogram()]));
+let running = true;
+let closed = 0;
+
+// The transport error under a disconnect: engine.io-client nests the XHR's or socket's error.
+function describe(details) {
+  const d = details.description;
+  const inner = d && (d.message || d.code || (typeof d === "object" ? d.constructor.name : String(d)));
+  return [details.message, inner, details.context && details.context.statusText].filter(Boolean).join(": ");
+}
+
+function connect(index) {
+  const kind = KINDS[index % 3];
+  const options = { forceNew: true, reconnection: false, agent };
+  if (kind === "websocket") options.transports = ["websocket"];
+  if (kind === "polling") Object.assign(options, { transports: ["polling"], upgrade: false });
+  if (kind === "upgrade") options.transports = ["polling", "websocket"];
+  return new Promise((resolve, reject) => {
+    const socket = io(`http://127.0.0.1:${port}`, options);
+    const client = { socket, kind, sent: 0, acked: 0, inFlight: 0, target: 0, done: null, upgraded: null };
+    if (kind === "upgrade") {
+      client.upgraded = new Promise((ok) => socket.io.on("open", () => socket.io.engine.once("upgrade", ok)));
+    }
+    socket.once("connect", () => resolve(client));
+    socket.once("connect_error", (e) => reject(new Error(`${kind} client: connect_error: ${describe(e)}`)));
+    setTimeout(() => reject(new Error(`${kind} client: no CONNECT within 10 s`)), 10000).unref();
+    socket.on("disconnect", (reason, details) => {
+      if (running) {
+        closed++;
+        const why = details ? ` (${describe(details)})` : "";
+        if (client.done) client.done.reject(new Error(`${kind} client disconnected: ${reason}${why}`));
+      }
+    });
+  });
+}
+
+// Sends until `target` events are acked (the measured batch), or while `running` (warm-up).
+function pump(client, record) {
+  while (client.inFlight < windowSize && (client.target ? client.sent < client.target : running)) {
+    client.sent++;
+    client.inFlight++;
+    const sent = now();
+    client.socket.emit("echo", payload, () => {
+      client.inFlight--;
+      client.acked++;
+      if (record) {
+        const t = now() - sent;
+        histogram.record(t);
+        byKind[client.kind].record(t);
+      }
+      if (client.target ? client.acked === client.target : !running && client.inFlight === 0) {
+        client.done.resolve();
+      } else {
+        pump(client, record);
+      }
+    });
+  }
+}
+
+function phase(all, target, record) {
+  return Promise.all(all.map((c) => new Promise((resolve, reject) => {
+    Object.assign(c, { sent: 0, acked: 0, target, done: { resolve, reject } });
+    pump(c, record);
+  })));
+}
+
+async function main() {
+  const all = [];
+  for (let i = 0; i < clients; i++) all.push(await connect(i));
+  await withTimeout(Promise.all(all.filter((c) => c.upgraded).map((c) => c.upgraded)), 30, "upgrade");
+  // Warm-up: the same traffic for --warmup seconds, then drained.
+  const warm = phase(all, 0, false);
+  await sleep(warmup);
+  running = false;
+  await withTimeout(warm, 60, "warm-up drain");
+  running = true;
+  histogram.reset();
+  KINDS.forEach((k) => byKind[k].reset());
+  const s0 = cpu(serverPid);
+  const d0 = cpu(process.pid);
+  const t0 = now();
+  await withTimeout(phase(all, events, true), BATCH_TIMEOUT_S, "batch");
+  const t1 = now();
+  const s1 = cpu(serverPid);
+  const d1 = cpu(process.pid);
+  running = false;
+  const ops = clients * events;
+  const seconds = (t1 - t0) / 1e9;
+  const perOp = 1 / ops / 1000;
+  const serverTotal = s1.user - s0.user + (s1.sys - s0.sys);
+  const transports = {};
+  for (const k of KINDS) {
+    transports[k] = {
+      clients: all.filter((c) => c.kind === k).length,
+      p50Us: round(byKind[k].percentile(0.5) / 1000, 1),
+      p99Us: round(byKind[k].percentile(0.99) / 1000, 1),
+      stillWebSocket: all.filter((c) => c.kind === k && c.socket.io.engine.transport.name === "websocket").length,
+    };
+  }
+  const result = {
+    time: new Date().toISOString(),
+    peer: opts.peer || "unknown",
+    scenario: opts.label || "mixed",
+    driverScenario: "mixed",
+    rep: Number(opts.rep || 0),
+    clients,
+    rate: 0,
+    payload: payload.length,
+    transport: "mixed",
+    agent: agentMode,
+    eventsPerClient: events,
+    window: windowSize,
+    ops,
+    seconds: round(seconds, 3),
+    opsPerSec: round(ops / seconds, 1),
+    serverUserUsPerOp: round((s1.user - s0.user) * perOp, 3),
+    serverSysUsPerOp: round((s1.sys - s0.sys) * perOp, 3),
+    serverCpuUsPerOp: round(serverTotal * perOp, 3),
+    serverCpuPct: round((100 * serverTotal) / (seconds * 1e9), 1),
+    driverCpuPct: round((100 * (d1.user - d0.user + d1.sys - d0.sys)) / (seconds * 1e9), 1),
+    latCount: histogram.total,
+    latMeanUs: round(histogram.mean() / 1000, 1),
+    latP50Us: round(histogram.percentile(0.5) / 1000, 1),
+    latP99Us: round(histogram.percentile(0.99) / 1000, 1),
+    latP999Us: round(histogram.percentile(0.999) / 1000, 1),
+    latMaxUs: round(histogram.max / 1000, 1),
+    byTransport: transports,
+    closedWhileRunning: closed,
+    opUnit: "ack",
+  };
+  const line = JSON.stringify(result);
+  console.log(line);
+  if (opts.out) fs.appendFileSync(opts.out, line + "\n");
+  all.forEach((c) => c.socket.close());
+  process.exit(0);
+}
+
+main().catch((e) => {
+  const line = JSON.stringify({
+    time: new Date().toISOString(),
+    peer: opts.peer || "unknown",
+    scenario: opts.label || "mixed",
+    rep: Number(opts.rep || 0),
+    transport: "mixed",
+    failed: String(e && e.message ? e.message : e),
+  });
+  console.log(line);
+  if (opts.out) fs.appendFileSync(opts.out, line + "\n");
+  process.exit(1);
+});
