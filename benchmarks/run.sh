@@ -9,6 +9,18 @@
 # redis://127.0.0.1:6379; a fresh channel prefix per run), both pinned to core $SERVER_CPU; server
 # CPU is the sum of both, Redis's CPU is reported apart. Peers: windsock and node-socketio only.
 #
+# Not in the default list (run them with --scenarios):
+#   s6-echo-{v4,v3,v09}-ws   echo with ack at a fixed 10,000/s, 100 raw WebSocket clients of one generation
+#                            (Driver --protocol); s6-polling-{v4,v3,v09}: the s5 closed loop with
+#                            socket.io-client 4.8.4, 2.5.0 or 0.9.16 (xhr-polling). Peers: windsock and
+#                            node-socketio (allowEIO3), windsock alone for v09 (started with --protocol1).
+#   s8-mixed-200             200 socket.io-client 4.8.4 clients, a third each on WebSocket, polling and
+#                            polling-then-upgrade, 2,000 acked echoes each, 4 in flight per client
+#                            (node/mixed-driver.js), polling through one keep-alive agent. Peers: windsock,
+#                            node-socketio (netty-socketio 2.0.14 never answers a keep-alive polling
+#                            client's CONNECT, as in s5). s8b-mixed-200-newconn: the same with a new
+#                            connection per polling request; netty-socketio too.
+#
 # --jfr records each Java server with JDK Flight Recorder (settings=profile) and writes a summary of
 # its CPU samples by top frame next to the logs (it costs a few per cent: profile in a separate run).
 #
@@ -51,6 +63,9 @@ STORM_CLIENTS=10000
 FANOUT_BIG=10000
 CLUSTER_CLIENTS=1000
 CLUSTER_RATE=${CLUSTER_RATE:-25000}
+S6_RATE=${S6_RATE:-10000}
+MIXED_CLIENTS=200
+MIXED_EVENTS=2000
 
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -63,7 +78,7 @@ while [[ $# -gt 0 ]]; do
     --no-build) BUILD=0; shift ;;
     --wait-quiet) WAIT_QUIET=$2; shift 2 ;;
     --jfr) JFR=1; shift ;;
-    --quick) REPS=1; WARMUP=2; DURATION=3; STORM_CLIENTS=2000; FANOUT_BIG=2000; shift ;;
+    --quick) REPS=1; WARMUP=2; DURATION=3; STORM_CLIENTS=2000; FANOUT_BIG=2000; MIXED_EVENTS=200; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -119,6 +134,11 @@ peers_for() {
     s5b-polling-newconn) echo "$PEERS" | tr ' ' '\n' | grep -vxE 'netty-echo|windsock-inline|windsock-nonblocking' | tr '\n' ' ' ;;
     # Only these two have a Redis adapter speaking one protocol.
     s7-cluster-fanout) echo "$PEERS" | tr ' ' '\n' | grep -xE 'windsock|node-socketio' | tr '\n' ' ' ;;
+    # Protocol 1 (0.9): no other peer here serves it. Engine.IO v3: Node with allowEIO3.
+    s6-*-v09*) echo "$PEERS" | tr ' ' '\n' | grep -xE 'windsock' | tr '\n' ' ' ;;
+    s6-*) echo "$PEERS" | tr ' ' '\n' | grep -xE 'windsock|node-socketio' | tr '\n' ' ' ;;
+    s8-mixed-200) echo "$PEERS" | tr ' ' '\n' | grep -xE 'windsock|node-socketio' | tr '\n' ' ' ;;
+    s8b-mixed-200-newconn) echo "$PEERS" | tr ' ' '\n' | grep -xE 'windsock|node-socketio|netty-socketio' | tr '\n' ' ' ;;
     *) echo "$PEERS" | tr ' ' '\n' | grep -vxE 'windsock-inline|windsock-nonblocking' | tr '\n' ' ' ;;
   esac
 }
@@ -208,6 +228,18 @@ run_driver() {
         --agent keepalive ;;
     s5b-polling-newconn) timeout 600 nice -n "$NICE" taskset -c "$DRIVER_CPU" node "$BENCH/node/polling-driver.js" "${common[@]}" --clients 50 \
         --agent none ;;
+    s6-echo-v4-ws|s6-echo-v3-ws|s6-echo-v09-ws) "${java_driver[@]}" "${common[@]}" --scenario echo-rate --clients 100 \
+        --rate "$S6_RATE" --protocol "$(echo "$scenario" | cut -d- -f3)" ;;
+    s6-polling-v4|s6-polling-v3|s6-polling-v09)
+      local client=${scenario#s6-polling-}
+      [[ $client == v3 ]] && client=v2 # Engine.IO v3 is socket.io-client 2.x
+      timeout 600 nice -n "$NICE" taskset -c "$DRIVER_CPU" node "$BENCH/node/polling-driver.js" "${common[@]}" --clients 50 \
+        --agent keepalive --client "$client" ;;
+    s8-mixed-200|s8b-mixed-200-newconn)
+      local agent=keepalive
+      [[ $scenario == s8b-* ]] && agent=none
+      timeout 600 nice -n "$NICE" taskset -c "$DRIVER_CPU" node "$BENCH/node/mixed-driver.js" "${common[@]}" \
+        --clients "$MIXED_CLIENTS" --events "$MIXED_EVENTS" --window 4 --agent "$agent" ;;
     *) echo "unknown scenario $scenario" >&2; return 1 ;;
   esac
 }
@@ -234,7 +266,9 @@ for ((rep = 1; rep <= REPS; rep++)); do
         "$(others | wc -l)"
       starter=start_peer
       [[ $scenario == s7-* ]] && starter=start_cluster
-      if ! $starter "$peer" "$PORT" "$log" "$jfr"; then
+      extra=()
+      [[ $scenario == s6-*-v09* ]] && extra=(--protocol1) # WindsockPeer serves protocol 1 only when asked
+      if ! $starter "$peer" "$PORT" "$log" "$jfr" "${extra[@]}"; then
         echo "{\"peer\":\"$peer\",\"scenario\":\"$scenario\",\"rep\":$rep,\"failed\":\"server did not start\"}" >>"$RESULTS"
         stop_peer; continue
       fi

@@ -39,8 +39,19 @@ public final class Report {
                 + "keep-alive connections");
         SCENARIOS.put("s5b-polling-newconn", "5b. long-polling echo as in 5, a new TCP connection per request "
                 + "(the Node client's default)");
+        SCENARIOS.put("s6-echo-v4-ws", "6. echo with ack at a fixed 10,000/s, 100 WebSocket clients: Engine.IO v4");
+        SCENARIOS.put("s6-echo-v3-ws", "6. echo with ack at a fixed 10,000/s, 100 WebSocket clients: Engine.IO v3 "
+                + "(socket.io-client 2.x)");
+        SCENARIOS.put("s6-echo-v09-ws", "6. echo with ack at a fixed 10,000/s, 100 WebSocket clients: Socket.IO 0.9 "
+                + "(protocol 1)");
+        SCENARIOS.put("s6-polling-v4", "6. long-polling echo as in 5: socket.io-client 4.8.4");
+        SCENARIOS.put("s6-polling-v3", "6. long-polling echo as in 5: socket.io-client 2.5.0 (Engine.IO v3)");
+        SCENARIOS.put("s6-polling-v09", "6. long-polling echo as in 5: socket.io-client 0.9.16 (xhr-polling)");
         SCENARIOS.put("s7-cluster-fanout", "7. room fan-out across two nodes joined by Redis, 1,000 clients split over "
                 + "both, one emitter, 50,000 deliveries/s");
+        SCENARIOS.put("s8-mixed-200", "8. maximum throughput: 200 socket.io-client 4.8 clients (WebSocket, polling, "
+                + "polling then upgrade), 2,000 acked echoes each, 4 in flight, keep-alive polling");
+        SCENARIOS.put("s8b-mixed-200-newconn", "8b. as 8, a new TCP connection per polling request");
     }
 
     static final List<String> PEER_ORDER = List.of(WINDSOCK, "windsock-inline", NODE, "netty-socketio", CEILING);
@@ -304,8 +315,26 @@ public final class Report {
                 row -> ratio(row, WINDSOCK, NODE, "connectsPerSec"), 1.7, false);
         target(sb, cells, "s5-polling-echo", "server CPU per ack ≤ 0.45× Node",
                 row -> ratio(row, WINDSOCK, NODE, "serverCpuUsPerOp"), 0.45, true);
-        sb.append("| 6. 0.9-protocol echo | – | not run: Windsock does not speak the 0.9 protocol yet | – |\n");
+        for (String[] pair : new String[][] {{"s6-echo-v3-ws", "s6-echo-v4-ws"}, {"s6-echo-v09-ws", "s6-echo-v4-ws"},
+                {"s6-polling-v3", "s6-polling-v4"}, {"s6-polling-v09", "s6-polling-v4"}}) {
+            target(sb, cells, pair[0], "server CPU per ack ≤ 1.0× Windsock's v4 on the same transport (" + pair[1] + ")",
+                    row -> perOpOf(row, cells.get(pair[1])), 1.0, true);
+        }
+        target(sb, cells, "s8-mixed-200", "events/s ≥ 1.5× Node",
+                row -> ratio(row, WINDSOCK, NODE, "opsPerSec"), 1.5, false);
+        target(sb, cells, "s8b-mixed-200-newconn", "events/s ≥ 1.5× Node",
+                row -> ratio(row, WINDSOCK, NODE, "opsPerSec"), 1.5, false);
         return sb.append('\n').toString();
+    }
+
+    /** Windsock's server CPU per op in {@code row} over that in {@code base}, or null. */
+    private static Double perOpOf(Map<String, Cell> row, Map<String, Cell> base) {
+        if (base == null || !row.containsKey(WINDSOCK) || !base.containsKey(WINDSOCK)) {
+            return null;
+        }
+        Double a = row.get(WINDSOCK).get("serverCpuUsPerOp");
+        Double b = base.get(WINDSOCK).get("serverCpuUsPerOp");
+        return a == null || b == null || b == 0 ? null : a / b;
     }
 
     private static void target(StringBuilder sb, Map<String, Map<String, Cell>> cells, String scenario, String what,
