@@ -43,8 +43,17 @@ function cpu(pid) {
 const round = (v, d) => (Number.isFinite(v) ? Math.round(v * 10 ** d) / 10 ** d : 0);
 const now = () => Number(process.hrtime.bigint());
 const sleep = (s) => new Promise((r) => setTimeout(r, s * 1000));
-const withTimeout = (promise, seconds, what) =>
-  Promise.race([promise, sleep(seconds).then(() => Promise.reject(new Error(`${what}: not within ${seconds} s`)))]);
+const withTimeout = (promise, seconds, what, detail = () => "") =>
+  Promise.race([promise, sleep(seconds).then(() => Promise.reject(new Error(`${what}: not within ${seconds} s${detail()}`)))]);
+// Which clients still wait for acks, by kind and current transport (for a batch that did not finish).
+const waiting = (all) => () => {
+  const counts = {};
+  for (const c of all.filter((x) => x.inFlight > 0)) {
+    const key = `${c.kind}/${c.socket.io.engine ? c.socket.io.engine.transport.name : "none"}`;
+    counts[key] = (counts[key] || 0) + 1;
+  }
+  return `; clients waiting for acks: ${JSON.stringify(counts)}`;
+};
 
 const histogram = new Histogram();
 const byKind = Object.fromEntries(KINDS.map((k) => [k, new Histogram()]));
@@ -60,7 +69,8 @@ function describe(details) {
 
 function connect(index) {
   const kind = KINDS[index % 3];
-  const options = { forceNew: true, reconnection: false, agent };
+  // The agent is for polling requests only: WebSocket connections are not shared.
+  const options = { forceNew: true, reconnection: false, transportOptions: { polling: { agent } } };
   if (kind === "websocket") options.transports = ["websocket"];
   if (kind === "polling") Object.assign(options, { transports: ["polling"], upgrade: false });
   if (kind === "upgrade") options.transports = ["polling", "websocket"];
@@ -68,11 +78,14 @@ function connect(index) {
     const socket = io(`http://127.0.0.1:${port}`, options);
     const client = { socket, kind, sent: 0, acked: 0, inFlight: 0, target: 0, done: null, upgraded: null };
     if (kind === "upgrade") {
-      client.upgraded = new Promise((ok) => socket.io.on("open", () => socket.io.engine.once("upgrade", ok)));
+      client.upgraded = new Promise((ok) => socket.io.on("open", () => {
+        socket.io.engine.once("upgrade", () => ok((client.isUpgraded = true)));
+        socket.io.engine.on("upgradeError", (e) => (client.upgradeError = describe(e)));
+      }));
     }
     socket.once("connect", () => resolve(client));
     socket.once("connect_error", (e) => reject(new Error(`${kind} client: connect_error: ${describe(e)}`)));
-    setTimeout(() => reject(new Error(`${kind} client: no CONNECT within 10 s`)), 10000).unref();
+    setTimeout(() => reject(new Error(`${kind} client: no CONNECT within 30 s`)), 30000).unref();
     socket.on("disconnect", (reason, details) => {
       if (running) {
         closed++;
@@ -116,19 +129,24 @@ function phase(all, target, record) {
 async function main() {
   const all = [];
   for (let i = 0; i < clients; i++) all.push(await connect(i));
-  await withTimeout(Promise.all(all.filter((c) => c.upgraded).map((c) => c.upgraded)), 30, "upgrade");
+  const upgrading = all.filter((c) => c.upgraded);
+  await withTimeout(Promise.all(upgrading.map((c) => c.upgraded)), 30, "upgrade", () => {
+    const left = upgrading.filter((c) => !c.isUpgraded);
+    const error = left.map((c) => c.upgradeError).find(Boolean);
+    return `; ${left.length} of ${upgrading.length} still on polling${error ? `, e.g. upgrade error: ${error}` : ""}`;
+  });
   // Warm-up: the same traffic for --warmup seconds, then drained.
   const warm = phase(all, 0, false);
   await sleep(warmup);
   running = false;
-  await withTimeout(warm, 60, "warm-up drain");
+  await withTimeout(warm, 60, "warm-up drain", waiting(all));
   running = true;
   histogram.reset();
   KINDS.forEach((k) => byKind[k].reset());
   const s0 = cpu(serverPid);
   const d0 = cpu(process.pid);
   const t0 = now();
-  await withTimeout(phase(all, events, true), BATCH_TIMEOUT_S, "batch");
+  await withTimeout(phase(all, events, true), BATCH_TIMEOUT_S, "batch", waiting(all));
   const t1 = now();
   const s1 = cpu(serverPid);
   const d1 = cpu(process.pid);
