@@ -5,6 +5,7 @@ import io.windsock.adapter.InMemoryAdapter;
 import io.windsock.connection.ConnectionOptions;
 import io.windsock.connection.SocketConnection;
 import io.windsock.internal.engine.EngineServer;
+import io.windsock.internal.engine.SessionLimit;
 import io.windsock.internal.exec.HandlerExecutors;
 import io.windsock.internal.exec.SerialExecutor;
 import io.windsock.internal.server.SocketIoServer;
@@ -104,9 +105,10 @@ public final class Windsock implements AutoCloseable {
         ClientBundle clientBundle = options.serveClient()
                 ? ClientBundle.load(options.path(), options.cors()) : null;
         HttpFallback pages = staticResources.isEmpty() ? HttpFallback.NONE : ClasspathResources.load(staticResources);
-        EngineServer engine = new EngineServer(options.engine(), sockets::onEngineConnection);
+        SessionLimit sessionLimit = new SessionLimit(options.maxSessions());
+        EngineServer engine = new EngineServer(options.engine(), sockets::onEngineConnection, sessionLimit);
         TransportConfig config = TransportSettings.of(options, pages, clientBundle,
-                Sio1FrontEnd.create(options, sockets));
+                Sio1FrontEnd.create(options, sockets, sessionLimit));
         HttpServer server = new HttpServer(config, engine);
         try {
             address = server.start(options.host(), options.port(), options.ioThreads());

@@ -35,6 +35,7 @@ public final class Protocol1Options {
     private final Duration pollTimeout;
     private final Duration sessionExpiry;
     private final boolean verifyRemoteIp;
+    private final boolean websocketCheck;
     private final int flashPolicyPort;
     private final String flashPolicyFile;
 
@@ -45,6 +46,7 @@ public final class Protocol1Options {
         this.pollTimeout = b.pollTimeout;
         this.sessionExpiry = b.sessionExpiry;
         this.verifyRemoteIp = b.verifyRemoteIp;
+        this.websocketCheck = b.websocketCheck;
         this.flashPolicyPort = b.flashPolicyPort;
         this.flashPolicyFile = b.flashPolicyFile;
     }
@@ -100,6 +102,17 @@ public final class Protocol1Options {
         return verifyRemoteIp;
     }
 
+    /**
+     * Whether a new websocket or flashsocket is probed before the session takes it (default false,
+     * TornadIO2's {@code websocket_check}): the server sends a heartbeat {@code 2::} and accepts the
+     * transport only when a frame comes back within {@link #clientTimeout()}; otherwise it closes the
+     * WebSocket, so the client falls back to its next transport (after its {@code connect timeout}).
+     * For networks whose proxies complete a WebSocket handshake and then carry nothing.
+     */
+    public boolean websocketCheck() {
+        return websocketCheck;
+    }
+
     /** The Flash policy server's port, or 0 for none (default). The 0.9 client asks port 10843. */
     public int flashPolicyPort() {
         return flashPolicyPort;
@@ -120,6 +133,7 @@ public final class Protocol1Options {
         private Duration pollTimeout = Duration.ofSeconds(20);
         private Duration sessionExpiry = Duration.ofSeconds(30);
         private boolean verifyRemoteIp = true;
+        private boolean websocketCheck;
         private int flashPolicyPort;
         private String flashPolicyFile;
 
@@ -133,6 +147,7 @@ public final class Protocol1Options {
             pollTimeout = o.pollTimeout;
             sessionExpiry = o.sessionExpiry;
             verifyRemoteIp = o.verifyRemoteIp;
+            websocketCheck = o.websocketCheck;
             flashPolicyPort = o.flashPolicyPort;
             flashPolicyFile = o.flashPolicyFile;
         }
@@ -168,6 +183,12 @@ public final class Protocol1Options {
 
         public Builder verifyRemoteIp(boolean on) {
             this.verifyRemoteIp = on;
+            return this;
+        }
+
+        /** See {@link Protocol1Options#websocketCheck()}. */
+        public Builder websocketCheck(boolean on) {
+            this.websocketCheck = on;
             return this;
         }
 

@@ -57,6 +57,8 @@ import javax.net.ssl.SSLException;
  * <tr><td>keepAliveTimeout</td><td>5 s idle between two requests on a connection (Node's {@code keepAliveTimeout})</td></tr>
  * <tr><td>maxConnections</td><td>the process's open-files limit less a tenth (at least 64) kept for everything
  *     else; unlimited where the JVM cannot read that limit (see {@link Builder#maxConnections})</td></tr>
+ * <tr><td>maxSessions</td><td>{@code maxConnections}: sessions (Engine.IO and 0.9) existing at once
+ *     (see {@link Builder#maxSessions})</td></tr>
  * <tr><td>tls</td><td>off: plain HTTP and WebSocket (see {@link Builder#tls(SslContext)})</td></tr>
  * </table>
  */
@@ -90,6 +92,8 @@ public final class WindsockOptions {
     private final Duration requestTimeout;
     private final Duration keepAliveTimeout;
     private final int maxConnections;
+    /** 0: follows {@link #maxConnections}. */
+    private final int maxSessions;
     private final SslContext sslContext;
     private final Protocol1Options protocol1;
 
@@ -122,6 +126,7 @@ public final class WindsockOptions {
         requestTimeout = b.requestTimeout;
         keepAliveTimeout = b.keepAliveTimeout;
         maxConnections = b.maxConnections;
+        maxSessions = b.maxSessions;
         sslContext = b.sslContext;
         protocol1 = b.protocol1;
     }
@@ -274,6 +279,14 @@ public final class WindsockOptions {
         return maxConnections;
     }
 
+    /**
+     * @return the most sessions (Engine.IO v3/v4 and Socket.IO 0.9 together) that may exist at once;
+     *         unless set, {@link #maxConnections()}
+     */
+    public int maxSessions() {
+        return maxSessions != 0 ? maxSessions : maxConnections;
+    }
+
     /** @return the server TLS context (https and wss), or {@code null} for plain HTTP (the default). */
     public SslContext sslContext() {
         return sslContext;
@@ -336,6 +349,7 @@ public final class WindsockOptions {
         private Duration requestTimeout = Duration.ofSeconds(300);
         private Duration keepAliveTimeout = Duration.ofSeconds(5);
         private int maxConnections = defaultMaxConnections();
+        private int maxSessions;
         private SslContext sslContext;
         private Protocol1Options protocol1;
 
@@ -371,6 +385,7 @@ public final class WindsockOptions {
             requestTimeout = o.requestTimeout;
             keepAliveTimeout = o.keepAliveTimeout;
             maxConnections = o.maxConnections;
+            maxSessions = o.maxSessions;
             sslContext = o.sslContext;
             protocol1 = o.protocol1;
         }
@@ -688,6 +703,26 @@ public final class WindsockOptions {
                 throw new IllegalArgumentException("maxConnections must be at least 1");
             }
             this.maxConnections = max;
+            return this;
+        }
+
+        /**
+         * The most sessions that may exist at once, Engine.IO (clients 2.x to 4.x) and Socket.IO 0.9
+         * together. A session exists from its handshake until it closes, with or without a connection:
+         * a polling client holds none between polls, and a client that handshakes and never comes back
+         * holds one until its ping timeout (Engine.IO) or its expiry (0.9, where a closed session also
+         * stays findable for {@code sessionExpiry} so a last poll can take its final packets). At the
+         * cap a handshake is refused before anything of it exists: Engine.IO answers 403
+         * {@code {"code":4,"message":"Too many sessions"}} as Node answers an {@code allowRequest}
+         * refusal (400 to a WebSocket handshake, as Node), and a 0.9 handshake gets 503; the clients
+         * retry with their reconnection backoff. Open sessions are not affected. Refusals are logged at
+         * WARN, rate-limited. Unless set, it follows {@link #maxConnections}. Node: no cap.
+         */
+        public Builder maxSessions(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxSessions must be at least 1");
+            }
+            this.maxSessions = max;
             return this;
         }
 

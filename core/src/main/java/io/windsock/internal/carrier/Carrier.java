@@ -30,6 +30,19 @@ public interface Carrier {
      */
     String transportName();
 
+    /**
+     * A protocol-1 handshake connects "/" before the client opens any transport; the connection
+     * listeners wait for the first one, so that they see the real {@link #transportName()}.
+     *
+     * @param later runs once the connection has a transport, or has closed without one; on the
+     *              scheduler thread
+     * @return false when the transport is known now (every Engine.IO connection): {@code later} is
+     *         dropped and the caller goes on at once
+     */
+    default boolean deferUntilTransport(Runnable later) {
+        return false;
+    }
+
     /** @return whether the connection moved to another transport after it opened (Engine.IO upgrade). */
     boolean isUpgraded();
 

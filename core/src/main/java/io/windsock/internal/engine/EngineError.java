@@ -10,7 +10,9 @@ public enum EngineError {
     BAD_HANDSHAKE_METHOD(2, "Bad handshake method", 400),
     BAD_REQUEST(3, "Bad request", 400),
     FORBIDDEN(4, "Forbidden", 403),
-    UNSUPPORTED_PROTOCOL_VERSION(5, "Unsupported protocol version", 400);
+    UNSUPPORTED_PROTOCOL_VERSION(5, "Unsupported protocol version", 400),
+    /** maxSessions reached: Node's allowRequest refusal (FORBIDDEN) with a message of our own. */
+    TOO_MANY_SESSIONS(4, "Too many sessions", 403);
 
     private final int code;
     private final String message;

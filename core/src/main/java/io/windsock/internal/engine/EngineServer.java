@@ -21,15 +21,38 @@ public final class EngineServer {
 
     private final EngineOptions options;
     private final Consumer<EngineSession> onConnection;
+    private final SessionLimit limit;
     private final Map<String, EngineSession> sessions = new ConcurrentHashMap<>();
+
+    /** A table without a cap on its sessions. */
+    public EngineServer(EngineOptions options, Consumer<EngineSession> onConnection) {
+        this(options, onConnection, SessionLimit.unlimited());
+    }
 
     /**
      * @param onConnection called on the new session's scheduler thread right after the handshake,
      *                     before any client message; it sets the session's handler
+     * @param limit        the cap on sessions at once, shared with the other protocol generations
      */
-    public EngineServer(EngineOptions options, Consumer<EngineSession> onConnection) {
+    public EngineServer(EngineOptions options, Consumer<EngineSession> onConnection, SessionLimit limit) {
         this.options = Objects.requireNonNull(options, "options");
         this.onConnection = Objects.requireNonNull(onConnection, "onConnection");
+        this.limit = Objects.requireNonNull(limit, "limit");
+    }
+
+    /**
+     * Takes a place for a handshake under the cap; {@link #open} then uses it, or the caller gives it
+     * back with {@link #releasePlace} if the handshake fails before the session opens.
+     *
+     * @return false at the cap: refuse the handshake
+     */
+    public boolean reservePlace() {
+        return limit.tryAcquire();
+    }
+
+    /** Gives back a place from {@link #reservePlace} whose session never opened. */
+    public void releasePlace() {
+        limit.release();
     }
 
     public EngineOptions options() {
@@ -37,7 +60,9 @@ public final class EngineServer {
     }
 
     /**
-     * Opens a session on its first transport and sends the OPEN packet. Call on {@code scheduler}'s thread.
+     * Opens a session on its first transport and sends the OPEN packet, in the place the handshake took
+     * with {@link #reservePlace} (given back when the session leaves the table). Call on
+     * {@code scheduler}'s thread.
      */
     public EngineSession open(EngineRequest request, EngineCodec codec, EngineTransport transport,
                               EngineScheduler scheduler) {
@@ -46,7 +71,11 @@ public final class EngineServer {
         do {
             id = newId();
             String sid = id;
-            session = new EngineSession(id, codec, options, scheduler, request, transport, () -> sessions.remove(sid));
+            session = new EngineSession(id, codec, options, scheduler, request, transport, () -> {
+                if (sessions.remove(sid) != null) {
+                    limit.release();
+                }
+            });
         } while (sessions.putIfAbsent(id, session) != null);
         session.open();
         onConnection.accept(session);

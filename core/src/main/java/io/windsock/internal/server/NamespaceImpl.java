@@ -339,6 +339,14 @@ public final class NamespaceImpl implements Namespace {
             sockets.remove(id, socket);
             return;
         }
+        // A 0.9 handshake connects "/" before the client chose its transport: the listeners wait for it.
+        if (!socket.client().carrier().deferUntilTransport(
+                () -> socket.executor().execute(() -> runConnectionListeners(socket)))) {
+            runConnectionListeners(socket);
+        }
+    }
+
+    private void runConnectionListeners(SocketImpl socket) {
         for (Consumer<Socket> listener : connectionListeners) {
             try {
                 listener.accept(socket);

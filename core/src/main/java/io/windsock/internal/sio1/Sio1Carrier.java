@@ -8,6 +8,8 @@ import io.windsock.internal.engine.EngineScheduler;
 import io.windsock.internal.protocol.SocketDecodeException;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.server.DisconnectReason;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 
@@ -22,6 +24,8 @@ final class Sio1Carrier implements Carrier, Sio1Session.Handler {
     private final CompletableFuture<Void> handshake;
     private final BooleanSupplier shuttingDown;
     private Listener listener;
+    /** Connection listeners waiting for the client's first transport; null once it came. Under the lock. */
+    private List<Runnable> waitingForTransport = new ArrayList<>(1);
 
     /** @param shuttingDown whether the server is stopping (then a close sends no 0::, see {@link #close()}) */
     Sio1Carrier(Sio1Session session, SocketDialectP1 dialect, CompletableFuture<Void> handshake,
@@ -40,6 +44,29 @@ final class Sio1Carrier implements Carrier, Sio1Session.Handler {
     @Override
     public String transportName() {
         return session.transportName();
+    }
+
+    @Override
+    public boolean deferUntilTransport(Runnable later) {
+        synchronized (this) {
+            if (waitingForTransport == null) {
+                return false;
+            }
+            waitingForTransport.add(later);
+            return true;
+        }
+    }
+
+    /** The first transport came, or the session closed without one: the connection listeners run. */
+    private void transportKnown() {
+        List<Runnable> waiting;
+        synchronized (this) {
+            waiting = waitingForTransport;
+            waitingForTransport = null;
+        }
+        if (waiting != null) {
+            waiting.forEach(Runnable::run);
+        }
     }
 
     @Override
@@ -144,7 +171,13 @@ final class Sio1Carrier implements Carrier, Sio1Session.Handler {
     }
 
     @Override
+    public void onFirstTransport(Sio1Session s) {
+        transportKnown();
+    }
+
+    @Override
     public void onClose(Sio1Session s, String reason) {
+        transportKnown(); // listeners that waited run before the socket's close
         if (!handshake.isDone()) {
             handshake.completeExceptionally(new IllegalStateException("closed before the handshake was answered"));
         }

@@ -1,5 +1,6 @@
 package io.windsock.internal.sio1;
 
+import io.windsock.internal.engine.SessionLimit;
 import io.windsock.internal.server.SocketIoServer;
 import io.windsock.internal.transport.ProtocolRoute;
 import io.windsock.server.WindsockOptions;
@@ -10,7 +11,7 @@ public final class Sio1FrontEnd {
     }
 
     /** @return the route to hand the HTTP pipeline, or null when protocol 1 is off */
-    public static ProtocolRoute create(WindsockOptions options, SocketIoServer sockets) {
+    public static ProtocolRoute create(WindsockOptions options, SocketIoServer sockets, SessionLimit sessionLimit) {
         if (options.protocol1() == null) {
             return null;
         }
@@ -21,7 +22,7 @@ public final class Sio1FrontEnd {
             Sio1Carrier carrier = new Sio1Carrier(session, dialect, verdict, sockets::isShuttingDown);
             session.start(carrier);
             sockets.onConnection(carrier);
-        });
+        }, sessionLimit);
         return new Sio1Http(server, options.path(), options.cors(), options.checkWebSocketOrigin(),
                 options.allowRequest(), options.engine().maxHttpBufferSize());
     }

@@ -3,6 +3,7 @@ package io.windsock.internal.sio1;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -32,8 +33,20 @@ final class Sio1HtmlFile implements Sio1Session.Transport {
         this.ctx = ctx;
     }
 
-    /** Writes the response head and the preamble. Any thread. */
-    void start(HttpResponses.RequestInfo info, CorsOptions cors) {
+    /**
+     * Writes the response head and the preamble, and resumes {@code session}'s writing whenever the
+     * connection becomes writable again. The connection's thread.
+     */
+    void start(HttpResponses.RequestInfo info, CorsOptions cors, Sio1Session session) {
+        ctx.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelWritabilityChanged(ChannelHandlerContext c) {
+                if (c.channel().isWritable()) {
+                    session.scheduler().execute(session::flushNow);
+                }
+                c.fireChannelWritabilityChanged();
+            }
+        });
         HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=UTF-8");
         response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
@@ -62,10 +75,15 @@ final class Sio1HtmlFile implements Sio1Session.Transport {
     }
 
     @Override
-    public void send(List<String> packets) {
-        if (open) {
-            ctx.writeAndFlush(chunk("<script>_(" + Sio1Script.literal(Sio1Frames.encode(packets)) + ");</script>"));
+    public void send(List<String> packets, Runnable written) {
+        if (!open) {
+            written.run();
+            return;
         }
+        // Counted against the session's bound until written. Past Netty's high-water mark the session
+        // stops handing batches over (isWritable) and holds them, counted, until the reader catches up.
+        ctx.writeAndFlush(chunk("<script>_(" + Sio1Script.literal(Sio1Frames.encode(packets)) + ");</script>"))
+                .addListener(f -> written.run());
     }
 
     @Override

@@ -18,6 +18,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.windsock.engine.AllowRequest;
 import io.windsock.engine.CorsOptions;
 import io.windsock.engine.EngineRequest;
+import io.windsock.internal.log.RateLimitedLog;
 import io.windsock.internal.transport.HttpResponses;
 import io.windsock.internal.transport.NettyScheduler;
 import io.windsock.internal.transport.OriginCheck;
@@ -29,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP side of protocol 1, under {@code <path><version>/}: the handshake ({@code GET <path>1/},
@@ -38,6 +40,7 @@ import java.util.Map;
  * and 403 for a page of a foreign origin.
  */
 public final class Sio1Http implements ProtocolRoute {
+    private static final RateLimitedLog refusals = new RateLimitedLog(LoggerFactory.getLogger(Sio1Http.class));
     private final Sio1Server server;
     private final String path;
     private final CorsOptions cors;
@@ -148,7 +151,7 @@ public final class Sio1Http implements ProtocolRoute {
                 if (request.method() == HttpMethod.GET) {
                     htmlFile(ctx, info, session);
                 } else {
-                    post(ctx, request, info, session, false);
+                    post(ctx, request, info, session, transport, false);
                 }
             }
             default -> {
@@ -156,7 +159,7 @@ public final class Sio1Http implements ProtocolRoute {
                 if (request.method() == HttpMethod.GET) {
                     poll(ctx, info, session, transport, jsonp ? query : null);
                 } else {
-                    post(ctx, request, info, session, jsonp);
+                    post(ctx, request, info, session, transport, jsonp);
                 }
             }
         }
@@ -179,7 +182,16 @@ public final class Sio1Http implements ProtocolRoute {
             plain(ctx, info, HttpResponseStatus.FORBIDDEN, "Forbidden");
             return;
         }
-        server.open(engineRequest, NettyScheduler.of(ctx.channel().eventLoop())).whenComplete((session, refused) -> {
+        var opening = server.open(engineRequest, NettyScheduler.of(ctx.channel().eventLoop()));
+        if (opening == null) {
+            // maxSessions. 503, not 403: on a 403 the 0.9 client stays "connecting" and never tries again;
+            // on any other status it emits "error", and while reconnecting retries with its backoff.
+            refusals.warn("max-sessions", "{}: 0.9 handshake refused (503): maxSessions reached",
+                    ctx.channel().remoteAddress());
+            plain(ctx, info, HttpResponseStatus.SERVICE_UNAVAILABLE, "Too many sessions");
+            return;
+        }
+        opening.whenComplete((session, refused) -> {
             if (refused != null) {
                 plain(ctx, info, HttpResponseStatus.UNAUTHORIZED, "Unauthorized");
                 return;
@@ -214,7 +226,7 @@ public final class Sio1Http implements ProtocolRoute {
     }
 
     private void post(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponses.RequestInfo info,
-                      Sio1Session session, boolean jsonp) {
+                      Sio1Session session, String transport, boolean jsonp) {
         if (request.method() != HttpMethod.POST) {
             plain(ctx, info, HttpResponseStatus.METHOD_NOT_ALLOWED, "Method Not Allowed");
             return;
@@ -235,6 +247,7 @@ public final class Sio1Http implements ProtocolRoute {
                 plain(ctx, info, HttpResponseStatus.UNAUTHORIZED, "Unknown session");
                 return;
             }
+            session.noteTransport(transport);
             // While the layer above cannot take more, the answer waits: the client sends no next POST.
             session.whenReading(() -> {
                 session.onPayload(payload);
@@ -254,7 +267,7 @@ public final class Sio1Http implements ProtocolRoute {
                 plain(ctx, info, HttpResponseStatus.UNAUTHORIZED, "Unknown session");
                 return;
             }
-            stream.start(info, cors);
+            stream.start(info, cors, session);
             session.attach(stream);
             ctx.channel().closeFuture().addListener(f -> onSession(session, () -> session.detach(stream)));
         });
@@ -291,8 +304,11 @@ public final class Sio1Http implements ProtocolRoute {
                 ctx.channel().close();
                 return;
             }
+            var options = server.settings().options();
             onSession(session, () -> {
-                if (!session.attach(ws)) {
+                if (options.websocketCheck()) {
+                    ws.probe(options.clientTimeout());
+                } else if (!session.attach(ws)) {
                     ws.close(); // another transport is attached, or the session is over
                 }
             });

@@ -1,6 +1,7 @@
 package io.windsock.internal.sio1;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -50,21 +51,21 @@ final class Sio1Poll implements Sio1Session.Transport {
     }
 
     @Override
-    public void send(List<String> packets) {
+    public void send(List<String> packets, Runnable written) {
         if (answered) {
+            written.run();
             return;
         }
         answered = true;
         String payload = Sio1Frames.encode(packets);
-        if (jsonpIndex == null) {
-            HttpResponses.sendPolling(ctx, info, cors, HttpResponses.TEXT_PLAIN, payload);
-            return;
-        }
-        sendScript(ctx, info, cors, "io.j[" + jsonpIndex + "](" + Sio1Script.literal(payload) + ");");
+        ChannelFuture sent = jsonpIndex == null
+                ? HttpResponses.sendPolling(ctx, info, cors, HttpResponses.TEXT_PLAIN, payload)
+                : sendScript(ctx, info, cors, "io.j[" + jsonpIndex + "](" + Sio1Script.literal(payload) + ");");
+        sent.addListener(f -> written.run());
     }
 
     /** A JSONP answer: a script calling the client's callback. */
-    static void sendScript(ChannelHandlerContext ctx, HttpResponses.RequestInfo info, CorsOptions cors, String script) {
+    static ChannelFuture sendScript(ChannelHandlerContext ctx, HttpResponses.RequestInfo info, CorsOptions cors, String script) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
                 Unpooled.copiedBuffer(script, StandardCharsets.UTF_8));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/javascript; charset=UTF-8");
@@ -72,7 +73,7 @@ final class Sio1Poll implements Sio1Session.Transport {
         // Old IE's XSS filter mangles scripts that echo query parameters; the index is digits only.
         response.headers().set("X-XSS-Protection", "0");
         HttpResponses.addCors(response.headers(), cors, info.origin());
-        HttpResponses.send(ctx, info.keepAlive(), response);
+        return HttpResponses.send(ctx, info.keepAlive(), response);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.windsock.internal.sio1;
 
 import io.windsock.engine.EngineRequest;
 import io.windsock.internal.engine.EngineScheduler;
+import io.windsock.internal.engine.SessionLimit;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -26,11 +27,19 @@ public final class Sio1Server {
 
     private final Sio1Settings settings;
     private final Acceptor acceptor;
+    private final SessionLimit limit;
     private final Map<String, Sio1Session> sessions = new ConcurrentHashMap<>();
 
+    /** A table without a cap on its sessions. */
     public Sio1Server(Sio1Settings settings, Acceptor acceptor) {
+        this(settings, acceptor, SessionLimit.unlimited());
+    }
+
+    /** @param limit the cap on sessions at once, shared with Engine.IO's */
+    public Sio1Server(Sio1Settings settings, Acceptor acceptor, SessionLimit limit) {
         this.settings = settings;
         this.acceptor = acceptor;
+        this.limit = limit;
     }
 
     public Sio1Settings settings() {
@@ -41,15 +50,23 @@ public final class Sio1Server {
      * Opens a session for a handshake. Call on {@code scheduler}'s thread.
      *
      * @return completes with the session when the layer above accepts it; exceptionally when it
-     *         refuses (the session is gone then)
+     *         refuses (the session is gone then); null when {@code maxSessions} sessions exist
+     *         (closed ones still findable included), and nothing was opened
      */
     public CompletableFuture<Sio1Session> open(EngineRequest request, EngineScheduler scheduler) {
+        if (!limit.tryAcquire()) {
+            return null;
+        }
         Sio1Session session;
         String id;
         do {
             id = newId();
             String sid = id;
-            session = new Sio1Session(id, request, scheduler, settings, () -> sessions.remove(sid));
+            session = new Sio1Session(id, request, scheduler, settings, () -> {
+                if (sessions.remove(sid) != null) {
+                    limit.release();
+                }
+            });
         } while (sessions.putIfAbsent(id, session) != null);
         Sio1Session opened = session;
         CompletableFuture<Void> verdict = new CompletableFuture<>();
@@ -57,7 +74,9 @@ public final class Sio1Server {
         return verdict.handle((ok, refused) -> {
             if (refused != null) {
                 opened.close("refused");
-                sessions.remove(opened.id(), opened);
+                if (sessions.remove(opened.id(), opened)) {
+                    limit.release();
+                }
                 throw new java.util.concurrent.CompletionException(refused);
             }
             return opened;

@@ -31,6 +31,10 @@ public final class Sio1Session {
         /** A packet other than a heartbeat. */
         void onPacket(Sio1Session session, Sio1Packet packet);
 
+        /** The client used its first transport: {@link #transportName()} names it from now on. Once. */
+        default void onFirstTransport(Sio1Session session) {
+        }
+
         /** The session closed ("client disconnect", "heartbeat timeout", "expired", "parse error", ...). Once. */
         void onClose(Sio1Session session, String reason);
     }
@@ -45,8 +49,12 @@ public final class Sio1Session {
         /** @return whether a send answers it and ends it (a poll), or it stays open (a stream). */
         boolean isOneShot();
 
-        /** Writes packets: answers a poll, or writes them on the stream. */
-        void send(List<String> packets);
+        /**
+         * Writes packets: answers a poll, or writes them on the stream. Runs {@code written} once
+         * they have left for the network (or failed to): until then they count against the
+         * session's outbound bound, wherever they wait.
+         */
+        void send(List<String> packets, Runnable written);
 
         /** The session closed and its last packets are written (streams): end the transport. */
         void close();
@@ -84,6 +92,7 @@ public final class Sio1Session {
     private boolean readingSuspended;
     private boolean handlerClosed;
     private boolean removed;
+    private boolean transportSeen;
     private EngineScheduler.Cancellable heartbeatTimer = EngineScheduler.Cancellable.NONE;
     private EngineScheduler.Cancellable expiryTimer = EngineScheduler.Cancellable.NONE;
     private EngineScheduler.Cancellable pollTimer = EngineScheduler.Cancellable.NONE;
@@ -198,13 +207,13 @@ public final class Sio1Session {
             batch.add(packet);
             chars += packet.length();
         }
-        queuedChars.addAndGet(-chars);
         if (t.isOneShot()) {
             pollTimer.cancel();
             transport = null;
             renewExpiry();
         }
-        t.send(batch);
+        long held = chars;
+        t.send(batch, () -> queuedChars.addAndGet(-held));
         if (!outbox.isEmpty()) {
             scheduleDrain(); // more than one poll's worth
         } else if (state == State.CLOSED && !t.isOneShot() && transport == t) {
@@ -229,6 +238,7 @@ public final class Sio1Session {
         }
         transport = t;
         lastTransportName = t.name();
+        firstTransport();
         renewExpiry();
         t.setReadingSuspended(readingSuspended);
         if (!outbox.isEmpty()) {
@@ -238,7 +248,7 @@ public final class Sio1Session {
                 if (transport == t) {
                     transport = null;
                     renewExpiry();
-                    t.send(List.of(Sio1Packet.NOOP_PACKET.encode()));
+                    t.send(List.of(Sio1Packet.NOOP_PACKET.encode()), () -> { });
                 }
             }, settings.pollTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -247,6 +257,24 @@ public final class Sio1Session {
             t.close();
         }
         return true;
+    }
+
+    /**
+     * A request of a transport that does not attach (a POST) came: before any transport attached, it
+     * names the transport the client chose.
+     */
+    void noteTransport(String name) {
+        if (!transportSeen) {
+            lastTransportName = name;
+            firstTransport();
+        }
+    }
+
+    private void firstTransport() {
+        if (!transportSeen && state == State.OPEN) {
+            transportSeen = true;
+            handler.onFirstTransport(this);
+        }
     }
 
     /** The transport ended (connection closed, poll answered elsewhere). No-op if it is not the attached one. */
@@ -266,6 +294,16 @@ public final class Sio1Session {
     /** A stream became writable again: send what waited. */
     void flushNow() {
         drain();
+    }
+
+    /** @return the UTF-16 units queued or written and not yet sent, counted against the bound. Any thread. */
+    long pendingChars() {
+        return queuedChars.get();
+    }
+
+    /** @return packets waiting in the session (not handed to a transport). Any thread. */
+    int queuedPackets() {
+        return outbox.size();
     }
 
     /** @return whether a transport is attached. Any thread (a snapshot). */
@@ -422,8 +460,10 @@ public final class Sio1Session {
             removed = true;
             expiryTimer.cancel();
             pollTimer.cancel();
-            outbox.clear();
-            queuedChars.set(0);
+            String dropped;
+            while ((dropped = outbox.poll()) != null) {
+                queuedChars.addAndGet(-dropped.length()); // what transports still write they give back themselves
+            }
             onRemoved.run();
         }
     }

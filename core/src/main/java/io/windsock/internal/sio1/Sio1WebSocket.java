@@ -1,6 +1,7 @@
 package io.windsock.internal.sio1;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -10,6 +11,8 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.windsock.internal.engine.EngineScheduler;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -26,6 +29,9 @@ final class Sio1WebSocket extends SimpleChannelInboundHandler<WebSocketFrame> im
     private final Channel channel;
     private final Sio1Session session;
     private volatile boolean closing;
+    /** Session thread: a {@code websocket_check} probe waits for its answer. */
+    private boolean probing;
+    private EngineScheduler.Cancellable probeTimer = EngineScheduler.Cancellable.NONE;
 
     Sio1WebSocket(String name, Channel channel, Sio1Session session) {
         this.name = name;
@@ -49,13 +55,44 @@ final class Sio1WebSocket extends SimpleChannelInboundHandler<WebSocketFrame> im
     }
 
     @Override
-    public void send(List<String> packets) {
+    public void send(List<String> packets, Runnable written) {
+        ChannelFuture last = null;
         for (String packet : packets) {
-            channel.write(new TextWebSocketFrame(packet));
+            last = channel.write(new TextWebSocketFrame(packet));
         }
-        // Past the high-water mark the session holds the rest (counted against its bound) until
-        // the client has read this: see channelWritabilityChanged.
+        // Counted against the session's bound until the last frame is written; past the high-water
+        // mark the session holds the rest until the client has read this: see channelWritabilityChanged.
         channel.flush();
+        if (last == null) {
+            written.run();
+        } else {
+            last.addListener(f -> written.run());
+        }
+    }
+
+    /**
+     * {@code websocket_check}: sends a heartbeat and hands the transport to the session only when a
+     * frame comes back within {@code timeout}; otherwise closes it, so the client tries its next
+     * transport. Session thread.
+     */
+    void probe(Duration timeout) {
+        probing = true;
+        channel.writeAndFlush(new TextWebSocketFrame(Sio1Packet.HEARTBEAT_PACKET.encode()));
+        probeTimer = session.scheduler().schedule(() -> {
+            if (probing) {
+                probing = false;
+                close();
+            }
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The first frame of a probed WebSocket: the check passed. Session thread. */
+    private void probeAnswered() {
+        probing = false;
+        probeTimer.cancel();
+        if (!session.attach(this)) {
+            close(); // another transport came meanwhile, or the session is over
+        }
     }
 
     @Override
@@ -81,6 +118,9 @@ final class Sio1WebSocket extends SimpleChannelInboundHandler<WebSocketFrame> im
         if (frame instanceof TextWebSocketFrame text) {
             String packet = text.text();
             session.scheduler().execute(() -> {
+                if (probing) {
+                    probeAnswered();
+                }
                 if (session.isAttached(this)) {
                     session.onPacketText(packet);
                 }
@@ -113,7 +153,11 @@ final class Sio1WebSocket extends SimpleChannelInboundHandler<WebSocketFrame> im
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
-        session.scheduler().execute(() -> session.detach(this));
+        session.scheduler().execute(() -> {
+            probing = false;
+            probeTimer.cancel();
+            session.detach(this);
+        });
     }
 
     @Override

@@ -153,11 +153,18 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             fail(ctx, info, EngineError.FORBIDDEN, upgrade);
             return;
         }
+        if (!engine.reservePlace()) {
+            // maxSessions: refused as Node refuses through allowRequest (403, code 4); the clients retry
+            // with their reconnection backoff.
+            refusals.warn("max-sessions", "{}: handshake refused: maxSessions reached", ctx.channel().remoteAddress());
+            fail(ctx, info, EngineError.TOO_MANY_SESSIONS, upgrade);
+            return;
+        }
         NettyScheduler scheduler = NettyScheduler.of(ctx.channel().eventLoop());
         if (upgrade) {
             // The 101 is on the wire before the OPEN packet is written (Node flushes it alone too).
             acceptWebSocket(ctx, request, codec, base64(query),
-                    ws -> ws.attach(engine.open(engineRequest, codec, ws, scheduler), () -> { }), () -> { });
+                    ws -> ws.attach(engine.open(engineRequest, codec, ws, scheduler), () -> { }), engine::releasePlace);
         } else {
             PollingTransport polling = new PollingTransport(codec, config.cors(), config.engine().maxPacketsPerPayload(),
                     !base64(query));

@@ -200,8 +200,9 @@ class Sio1SessionTest {
         }
 
         @Override
-        public void send(List<String> packets) {
+        public void send(List<String> packets, Runnable written) {
             sent.add(List.copyOf(packets));
+            written.run();
         }
 
         @Override
