@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Sio1Session {
     /** Heartbeats sent and not answered after which the session closes. */
     static final int MAX_MISSED_HEARTBEATS = 3;
+    /** The most UTF-16 units a stream (websocket, htmlfile) is handed at once: Netty's default high-water mark. */
+    static final int STREAM_BATCH_CHARS = 64 * 1024;
     /** Requests held while reading is paused, at most. */
     static final int MAX_HELD_POSTS = 4;
 
@@ -202,7 +204,9 @@ public final class Sio1Session {
         List<String> batch = new ArrayList<>();
         long chars = 0;
         String packet;
-        while ((t.isOneShot() ? batch.size() < settings.maxPacketsPerPayload() : true)
+        // A poll takes a payload's worth; a stream a write buffer's worth at a time, so that it stops
+        // soon after its connection stops being writable and the rest waits here, counted.
+        while ((t.isOneShot() ? batch.size() < settings.maxPacketsPerPayload() : chars < STREAM_BATCH_CHARS)
                 && (packet = outbox.poll()) != null) {
             batch.add(packet);
             chars += packet.length();
