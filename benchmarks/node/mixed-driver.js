@@ -11,16 +11,12 @@
 // reuses its connections); --agent none: a new TCP connection per request. --duration is ignored (the
 // batch is a fixed amount of work).
 "use strict";
-const fs = require("fs");
 const http = require("http");
-const { execSync } = require("child_process");
 const { io } = require("socket.io-client");
 const { Histogram } = require("./histogram");
+const { parseArgs, cpu, round, now, sleep, costFields, latencyFields, writeResult, writeFailure } = require("./measure");
 
-const opts = {};
-for (let i = 2; i < process.argv.length; i += 2) {
-  opts[process.argv[i].replace(/^--/, "")] = process.argv[i + 1];
-}
+const opts = parseArgs(process.argv);
 const port = Number(opts.port);
 const serverPid = Number(opts["server-pid"]);
 const clients = Number(opts.clients || 200);
@@ -31,18 +27,8 @@ const payload = "x".repeat(Number(opts.payload || 32));
 const agentMode = opts.agent || "keepalive";
 const agent = agentMode === "none" ? false : new http.Agent({ keepAlive: true });
 const BATCH_TIMEOUT_S = Number(opts["batch-timeout"] || 300);
-const TICK_NS = 1e9 / Number(execSync("getconf CLK_TCK").toString().trim());
 const KINDS = ["websocket", "polling", "upgrade"];
 
-function cpu(pid) {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-  const f = stat.slice(stat.lastIndexOf(")") + 2).trim().split(" ");
-  return { user: Number(f[11]) * TICK_NS, sys: Number(f[12]) * TICK_NS };
-}
-
-const round = (v, d) => (Number.isFinite(v) ? Math.round(v * 10 ** d) / 10 ** d : 0);
-const now = () => Number(process.hrtime.bigint());
-const sleep = (s) => new Promise((r) => setTimeout(r, s * 1000));
 const withTimeout = (promise, seconds, what, detail = () => "") =>
   Promise.race([promise, sleep(seconds).then(() => Promise.reject(new Error(`${what}: not within ${seconds} s${detail()}`)))]);
 // Which clients still wait for acks, by kind and current transport (for a batch that did not finish).
@@ -153,8 +139,6 @@ async function main() {
   running = false;
   const ops = clients * events;
   const seconds = (t1 - t0) / 1e9;
-  const perOp = 1 / ops / 1000;
-  const serverTotal = s1.user - s0.user + (s1.sys - s0.sys);
   const transports = {};
   for (const k of KINDS) {
     transports[k] = {
@@ -177,41 +161,15 @@ async function main() {
     agent: agentMode,
     eventsPerClient: events,
     window: windowSize,
-    ops,
-    seconds: round(seconds, 3),
-    opsPerSec: round(ops / seconds, 1),
-    serverUserUsPerOp: round((s1.user - s0.user) * perOp, 3),
-    serverSysUsPerOp: round((s1.sys - s0.sys) * perOp, 3),
-    serverCpuUsPerOp: round(serverTotal * perOp, 3),
-    serverCpuPct: round((100 * serverTotal) / (seconds * 1e9), 1),
-    driverCpuPct: round((100 * (d1.user - d0.user + d1.sys - d0.sys)) / (seconds * 1e9), 1),
-    latCount: histogram.total,
-    latMeanUs: round(histogram.mean() / 1000, 1),
-    latP50Us: round(histogram.percentile(0.5) / 1000, 1),
-    latP99Us: round(histogram.percentile(0.99) / 1000, 1),
-    latP999Us: round(histogram.percentile(0.999) / 1000, 1),
-    latMaxUs: round(histogram.max / 1000, 1),
+    ...costFields(s0, s1, d0, d1, seconds, ops),
+    ...latencyFields(histogram),
     byTransport: transports,
     closedWhileRunning: closed,
     opUnit: "ack",
   };
-  const line = JSON.stringify(result);
-  console.log(line);
-  if (opts.out) fs.appendFileSync(opts.out, line + "\n");
+  writeResult(opts, result);
   all.forEach((c) => c.socket.close());
   process.exit(0);
 }
 
-main().catch((e) => {
-  const line = JSON.stringify({
-    time: new Date().toISOString(),
-    peer: opts.peer || "unknown",
-    scenario: opts.label || "mixed",
-    rep: Number(opts.rep || 0),
-    transport: "mixed",
-    failed: String(e && e.message ? e.message : e),
-  });
-  console.log(line);
-  if (opts.out) fs.appendFileSync(opts.out, line + "\n");
-  process.exit(1);
-});
+main().catch((e) => writeFailure(opts, "mixed", "mixed", e));

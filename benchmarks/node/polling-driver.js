@@ -10,9 +10,7 @@
 // v09 cannot be given an agent: its XMLHttpRequest (the "xmlhttprequest" package) uses Node's global
 // agent, which keeps connections alive since Node 19; only --agent keepalive is accepted with it.
 "use strict";
-const fs = require("fs");
 const http = require("http");
-const { execSync } = require("child_process");
 const { io } = require("socket.io-client");
 // Required as const bindings of this module, not of the global scope: socket.io-client 0.9.16's
 // lib/util.js checks `typeof io` of the global scope while loading, and a global `io` still in its
@@ -20,28 +18,16 @@ const { io } = require("socket.io-client");
 const ioV2 = require("socket.io-client-v2");
 const ioV09 = require("socket.io-client-v09");
 const { Histogram } = require("./histogram");
+const { parseArgs, cpu, round, now, sleep, costFields, latencyFields, writeResult, writeFailure } = require("./measure");
 
-const opts = {};
-for (let i = 2; i < process.argv.length; i += 2) {
-  opts[process.argv[i].replace(/^--/, "")] = process.argv[i + 1];
-}
+const opts = parseArgs(process.argv);
 const port = Number(opts.port);
 const serverPid = Number(opts["server-pid"]);
 const clients = Number(opts.clients || 50);
 const warmup = Number(opts.warmup || 3);
 const duration = Number(opts.duration || 10);
 const payload = "x".repeat(Number(opts.payload || 32));
-const TICK_NS = 1e9 / Number(execSync("getconf CLK_TCK").toString().trim());
 
-function cpu(pid) {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-  const f = stat.slice(stat.lastIndexOf(")") + 2).trim().split(" ");
-  return { user: Number(f[11]) * TICK_NS, sys: Number(f[12]) * TICK_NS };
-}
-
-const round = (v, d) => (Number.isFinite(v) ? Math.round(v * 10 ** d) / 10 ** d : 0);
-const now = () => Number(process.hrtime.bigint());
-const sleep = (s) => new Promise((r) => setTimeout(r, s * 1000));
 
 const histogram = new Histogram();
 let recording = false;
@@ -111,8 +97,6 @@ async function main() {
   const d1 = cpu(process.pid);
   running = false;
   const seconds = (t1 - t0) / 1e9;
-  const perOp = ops === 0 ? 0 : 1 / ops / 1000;
-  const serverTotal = s1.user - s0.user + (s1.sys - s0.sys);
   const result = {
     time: new Date().toISOString(),
     peer: opts.peer || "unknown",
@@ -125,40 +109,14 @@ async function main() {
     transport: client === "v09" ? "xhr-polling" : "polling",
     protocol: client,
     agent: agentMode,
-    ops,
-    seconds: round(seconds, 3),
-    opsPerSec: round(ops / seconds, 1),
-    serverUserUsPerOp: round((s1.user - s0.user) * perOp, 3),
-    serverSysUsPerOp: round((s1.sys - s0.sys) * perOp, 3),
-    serverCpuUsPerOp: round(serverTotal * perOp, 3),
-    serverCpuPct: round((100 * serverTotal) / (seconds * 1e9), 1),
-    driverCpuPct: round((100 * (d1.user - d0.user + d1.sys - d0.sys)) / (seconds * 1e9), 1),
-    latCount: histogram.total,
-    latMeanUs: round(histogram.mean() / 1000, 1),
-    latP50Us: round(histogram.percentile(0.5) / 1000, 1),
-    latP99Us: round(histogram.percentile(0.99) / 1000, 1),
-    latP999Us: round(histogram.percentile(0.999) / 1000, 1),
-    latMaxUs: round(histogram.max / 1000, 1),
+    ...costFields(s0, s1, d0, d1, seconds, ops),
+    ...latencyFields(histogram),
     closedWhileRunning: closed,
     opUnit: "ack",
   };
-  const line = JSON.stringify(result);
-  console.log(line);
-  if (opts.out) fs.appendFileSync(opts.out, line + "\n");
+  writeResult(opts, result);
   sockets.forEach((s) => s.disconnect());
   process.exit(0);
 }
 
-main().catch((e) => {
-  const line = JSON.stringify({
-    time: new Date().toISOString(),
-    peer: opts.peer || "unknown",
-    scenario: opts.label || "echo-polling",
-    rep: Number(opts.rep || 0),
-    transport: "polling",
-    failed: String(e && e.message ? e.message : e),
-  });
-  console.log(line);
-  if (opts.out) fs.appendFileSync(opts.out, line + "\n");
-  process.exit(1);
-});
+main().catch((e) => writeFailure(opts, "echo-polling", "polling", e));
