@@ -17,8 +17,9 @@ import java.util.Map;
 public record EngineRequest(String method, String uri, Map<String, List<String>> query,
                             Map<String, List<String>> headers, InetSocketAddress remoteAddress, boolean secure) {
     public EngineRequest {
-        query = Map.copyOf(query);
-        headers = Map.copyOf(headers);
+        // Packed: every session keeps its handshake, few applications read it.
+        query = PackedMultimap.copyOf(query);
+        headers = PackedMultimap.copyOf(headers);
     }
 
     /** @return the first value of a query parameter, or {@code null}. */

@@ -391,11 +391,8 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         for (Map.Entry<String, String> header : request.headers()) {
             headers.computeIfAbsent(header.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(header.getValue());
         }
-        Map<String, List<String>> queryCopy = new LinkedHashMap<>();
-        query.forEach((k, v) -> queryCopy.put(k, List.copyOf(v)));
-        headers.replaceAll((k, v) -> List.copyOf(v));
         InetSocketAddress remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
-        return new EngineRequest(request.method().name(), request.uri(), queryCopy, headers, remote,
+        return new EngineRequest(request.method().name(), request.uri(), query, headers, remote,
                 ctx.pipeline().get(SslHandler.class) != null);
     }
 }
