@@ -20,7 +20,7 @@ public final class Handshake {
 
     public Handshake(EngineRequest request, Map<String, Object> auth, Instant time) {
         this.request = request;
-        this.auth = auth == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(auth));
+        this.auth = auth == null || auth.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(auth));
         this.time = time;
         this.cookies = parseCookies(request.header("cookie"));
     }

@@ -14,9 +14,9 @@ import io.windsock.server.Connection;
 import io.windsock.server.DisconnectReason;
 import io.windsock.server.Rejection;
 import java.net.InetSocketAddress;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,7 +34,11 @@ final class Client implements Carrier.Listener, Connection {
     private final SocketDialect dialect;
     private final ReadGate readGate;
     /** Joined (or joining) namespaces by name. Written on the scheduler thread and by socket executors. */
-    private final Map<String, SocketImpl> sockets = new ConcurrentHashMap<>();
+    /**
+     * Per namespace name, its socket: an immutable snapshot replaced under this object's lock. A client
+     * joins one namespace or a few, so a concurrent map per connection would mostly be empty table.
+     */
+    private volatile Map<String, SocketImpl> sockets = Map.of();
     private EngineScheduler.Cancellable connectTimeout = EngineScheduler.Cancellable.NONE;
     private volatile boolean closed;
 
@@ -179,7 +183,11 @@ final class Client implements Carrier.Listener, Connection {
         }
         // From here the socket is a member of the namespace until its close has run (see SocketImpl).
         SocketImpl socket = new SocketImpl(namespace, this, authMap);
-        sockets.put(name, socket);
+        synchronized (this) {
+            Map<String, SocketImpl> copy = new HashMap<>(sockets);
+            copy.put(name, socket);
+            sockets = Map.copyOf(copy);
+        }
         socket.executor().execute(() -> namespace.connect(socket));
     }
 
@@ -201,8 +209,13 @@ final class Client implements Carrier.Listener, Connection {
     }
 
     /** A socket left (refused, or disconnected alone). */
-    void remove(SocketImpl socket) {
-        sockets.remove(socket.namespace().name(), socket);
+    synchronized void remove(SocketImpl socket) {
+        String name = socket.namespace().name();
+        if (sockets.get(name) == socket) {
+            Map<String, SocketImpl> copy = new HashMap<>(sockets);
+            copy.remove(name);
+            sockets = Map.copyOf(copy);
+        }
     }
 
     void write(SocketPacket packet) {
@@ -285,6 +298,8 @@ final class Client implements Carrier.Listener, Connection {
         for (SocketImpl socket : List.copyOf(sockets.values())) {
             socket.onClose(reason);
         }
-        sockets.clear();
+        synchronized (this) {
+            sockets = Map.of();
+        }
     }
 }

@@ -35,7 +35,8 @@ final class SocketAcks {
     private static final int MIN_SWEEP = 32;
 
     private final Executor executor;
-    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    /** Made on the first ack expected: many sockets never ask for one. */
+    private volatile Map<Long, Pending> pending;
     /** Size at which the next broadcast registration drops the registrations of finished broadcasts. */
     private volatile int sweepAt = MIN_SWEEP;
 
@@ -58,12 +59,27 @@ final class SocketAcks {
         }
     }
 
+    private Map<Long, Pending> pending() {
+        Map<Long, Pending> map = pending;
+        if (map == null) {
+            synchronized (this) {
+                map = pending;
+                if (map == null) {
+                    map = new ConcurrentHashMap<>();
+                    pending = map;
+                }
+            }
+        }
+        return map;
+    }
+
     void expect(long ackId, CompletableFuture<List<Object>> future, EngineScheduler.Cancellable timer) {
-        pending.put(ackId, new Single(future, timer));
+        pending().put(ackId, new Single(future, timer));
     }
 
     /** Registers a broadcast's ack; finished broadcasts' registrations are swept now and then. */
     void expect(long ackId, BroadcastAckHandler handler) {
+        Map<Long, Pending> pending = pending();
         pending.put(ackId, new Shared(handler));
         if (pending.size() >= sweepAt) {
             pending.values().removeIf(p -> p instanceof Shared s && s.handler().isDone());
@@ -73,13 +89,18 @@ final class SocketAcks {
 
     /** @return the future of an own ack that timed out (now forgotten), or null if it was answered. */
     CompletableFuture<List<Object>> timedOut(long ackId) {
+        Map<Long, Pending> pending = this.pending;
+        if (pending == null) {
+            return null;
+        }
         Pending p = pending.get(ackId);
         return p instanceof Single single && pending.remove(ackId, p) ? single.future() : null;
     }
 
     /** The client acked. Any thread. */
     void onAck(long ackId, List<Object> args) {
-        Pending p = pending.remove(ackId);
+        Map<Long, Pending> pending = this.pending;
+        Pending p = pending == null ? null : pending.remove(ackId);
         if (p instanceof Single single) {
             single.timer().cancel();
             completeLater(single.future(), args, null);
@@ -90,6 +111,10 @@ final class SocketAcks {
 
     /** The socket left: own acks fail, broadcast registrations are dropped (the broadcast times out). */
     void closeAll(String socketId, DisconnectReason reason) {
+        Map<Long, Pending> pending = this.pending;
+        if (pending == null) {
+            return;
+        }
         for (Long ackId : List.copyOf(pending.keySet())) {
             Pending p = pending.remove(ackId);
             if (p instanceof Single single) {
@@ -101,6 +126,7 @@ final class SocketAcks {
     }
 
     int size() {
-        return pending.size();
+        Map<Long, Pending> pending = this.pending;
+        return pending == null ? 0 : pending.size();
     }
 }

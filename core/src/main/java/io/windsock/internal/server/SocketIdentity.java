@@ -16,7 +16,8 @@ final class SocketIdentity {
     /** The private session id for connection state recovery, or null when the client cannot recover. */
     private volatile String pid;
     private volatile boolean recovered;
-    private final Map<String, Object> data = new ConcurrentHashMap<>();
+    /** Made on first use: most sockets never have data, and an idle socket's bytes add up. */
+    private volatile Map<String, Object> data;
 
     /**
      * @param fixedId the id the client's protocol dictates (Socket.IO v4 derives it from the session), or
@@ -40,8 +41,25 @@ final class SocketIdentity {
         return recovered;
     }
 
+    /** @return the socket's data, a live thread-safe map. */
     Map<String, Object> data() {
-        return data;
+        Map<String, Object> map = data;
+        if (map == null) {
+            synchronized (this) {
+                map = data;
+                if (map == null) {
+                    map = new ConcurrentHashMap<>();
+                    data = map;
+                }
+            }
+        }
+        return map;
+    }
+
+    /** @return a copy of the socket's data, without making its map. */
+    Map<String, Object> dataCopy() {
+        Map<String, Object> map = data;
+        return map == null ? Map.of() : Map.copyOf(map);
     }
 
     /** @return whether this socket's client can recover a session. */
@@ -53,7 +71,7 @@ final class SocketIdentity {
     void adopt(PersistedSession session) {
         id = session.sid();
         pid = session.pid();
-        data.putAll(session.data());
+        data().putAll(session.data());
         recovered = true;
     }
 
@@ -61,7 +79,10 @@ final class SocketIdentity {
     void forgetRecovery() {
         id = Ids.newId();
         pid = Ids.newId();
-        data.clear();
+        Map<String, Object> map = data;
+        if (map != null) {
+            map.clear();
+        }
         recovered = false;
     }
 
@@ -73,6 +94,7 @@ final class SocketIdentity {
         if (pid == null || !recoverableReason || !(wasConnected || recovered)) {
             return null;
         }
-        return new PersistedSession(id, pid, rooms, data);
+        Map<String, Object> map = data;
+        return new PersistedSession(id, pid, rooms, map == null ? Map.of() : map);
     }
 }

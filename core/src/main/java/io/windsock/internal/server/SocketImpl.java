@@ -313,7 +313,7 @@ final class SocketImpl implements Socket, LocalSocket {
 
     @Override
     public SocketDetails details() {
-        return new SocketDetails(id(), handshake, rooms(), Map.copyOf(identity.data()));
+        return new SocketDetails(id(), handshake, rooms(), identity.dataCopy());
     }
 
     @Override

@@ -10,10 +10,11 @@ import io.windsock.server.EventMiddleware;
 import io.windsock.server.OutgoingListener;
 import io.windsock.server.Rejection;
 import io.windsock.server.Socket;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -24,12 +25,15 @@ import java.util.function.Consumer;
 final class SocketListeners {
     private final Socket socket;
     private final ErrorHandler errors;
+    // Immutable snapshots replaced under this object's lock (copy on write): registrations are few
+    // and early, reads are per event; and most sockets never fill most of these, so they share the
+    // empty ones instead of holding a concurrent collection each.
     /** Per event, its listeners in registration order (EventEmitter semantics: {@code on} adds). */
-    private final Map<String, List<EventListener>> listeners = new ConcurrentHashMap<>();
-    private final List<EventMiddleware> middlewares = new CopyOnWriteArrayList<>();
-    private final List<CatchAllListener> anyListeners = new CopyOnWriteArrayList<>();
-    private final List<OutgoingListener> outgoingListeners = new CopyOnWriteArrayList<>();
-    private final List<Consumer<DisconnectReason>> disconnectListeners = new CopyOnWriteArrayList<>();
+    private volatile Map<String, List<EventListener>> listeners = Map.of();
+    private volatile List<EventMiddleware> middlewares = List.of();
+    private volatile List<CatchAllListener> anyListeners = List.of();
+    private volatile List<OutgoingListener> outgoingListeners = List.of();
+    private volatile List<Consumer<DisconnectReason>> disconnectListeners = List.of();
     private volatile CatchAllListener fallback;
 
     SocketListeners(Socket socket, ErrorHandler errors) {
@@ -37,40 +41,63 @@ final class SocketListeners {
         this.errors = errors;
     }
 
-    void on(String event, EventListener listener) {
-        listeners.computeIfAbsent(event, e -> new CopyOnWriteArrayList<>()).add(listener);
+    synchronized void on(String event, EventListener listener) {
+        Map<String, List<EventListener>> copy = new LinkedHashMap<>(listeners);
+        copy.put(event, plus(copy.getOrDefault(event, List.of()), listener));
+        listeners = Map.copyOf(copy);
     }
 
-    void off(String event) {
-        listeners.remove(event);
+    synchronized void off(String event) {
+        if (listeners.containsKey(event)) {
+            Map<String, List<EventListener>> copy = new LinkedHashMap<>(listeners);
+            copy.remove(event);
+            listeners = Map.copyOf(copy);
+        }
     }
 
     /** Removes the earliest registration of this listener for the event (as EventEmitter's {@code off}). */
-    void off(String event, EventListener listener) {
-        listeners.computeIfPresent(event, (e, list) -> {
-            list.remove(listener);
-            return list.isEmpty() ? null : list;
-        });
+    synchronized void off(String event, EventListener listener) {
+        List<EventListener> own = listeners.get(event);
+        if (own == null || !own.contains(listener)) {
+            return;
+        }
+        List<EventListener> rest = new ArrayList<>(own);
+        rest.remove(listener);
+        Map<String, List<EventListener>> copy = new LinkedHashMap<>(listeners);
+        if (rest.isEmpty()) {
+            copy.remove(event);
+        } else {
+            copy.put(event, List.copyOf(rest));
+        }
+        listeners = Map.copyOf(copy);
     }
 
-    void use(EventMiddleware middleware) {
-        middlewares.add(middleware);
+    synchronized void use(EventMiddleware middleware) {
+        middlewares = plus(middlewares, middleware);
     }
 
-    void onAny(CatchAllListener listener) {
-        anyListeners.add(listener);
+    synchronized void onAny(CatchAllListener listener) {
+        anyListeners = plus(anyListeners, listener);
     }
 
-    void onAnyOutgoing(OutgoingListener listener) {
-        outgoingListeners.add(listener);
+    synchronized void onAnyOutgoing(OutgoingListener listener) {
+        outgoingListeners = plus(outgoingListeners, listener);
     }
 
     void fallback(CatchAllListener listener) {
         fallback = listener;
     }
 
-    void onDisconnect(Consumer<DisconnectReason> listener) {
-        disconnectListeners.add(listener);
+    synchronized void onDisconnect(Consumer<DisconnectReason> listener) {
+        disconnectListeners = plus(disconnectListeners, listener);
+    }
+
+    private static <T> List<T> plus(List<T> list, T item) {
+        Objects.requireNonNull(item);
+        List<T> copy = new ArrayList<>(list.size() + 1);
+        copy.addAll(list);
+        copy.add(item);
+        return List.copyOf(copy);
     }
 
     /**
