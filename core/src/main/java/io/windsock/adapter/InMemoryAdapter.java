@@ -35,10 +35,14 @@ public class InMemoryAdapter implements Adapter {
     private static final Logger log = LoggerFactory.getLogger(InMemoryAdapter.class);
 
     protected final AdapterNamespace namespace;
-    /** Room name to the ids of its sockets; a room exists while it has a socket. */
+    /**
+     * Room name to the ids of its sockets; a room exists while it has a socket. A room of one socket
+     * (every socket's own room, most private rooms) is an immutable {@code Set.of(id)}, replaced by a
+     * concurrent set when a second socket joins: one small object per socket instead of a map.
+     */
     private final Map<String, Set<String>> rooms = new ConcurrentHashMap<>();
-    /** Socket id to its rooms; each set is also the lock for changes to that socket's membership. */
-    private final Map<String, Set<String>> sids = new ConcurrentHashMap<>();
+    /** Socket id to its rooms. */
+    private final Map<String, Membership> sids = new ConcurrentHashMap<>();
     /** Stored events and sessions, or null when recovery is off. */
     private final RecoveryStore store;
 
@@ -55,10 +59,41 @@ public class InMemoryAdapter implements Adapter {
 
     // ---- membership ----
 
+    /**
+     * One socket's rooms: an immutable snapshot, replaced under this object's lock, which is also the
+     * lock for changes to that socket's membership. Few sockets join many rooms, so copying is cheap.
+     */
+    private static final class Membership {
+        volatile Set<String> rooms = Set.of();
+
+        /** @return whether the room was added; under the lock */
+        boolean add(String room) {
+            if (rooms.contains(room)) {
+                return false;
+            }
+            List<String> copy = new ArrayList<>(rooms.size() + 1);
+            copy.addAll(rooms);
+            copy.add(room);
+            rooms = Set.copyOf(copy);
+            return true;
+        }
+
+        /** @return whether the room was removed; under the lock */
+        boolean remove(String room) {
+            if (!rooms.contains(room)) {
+                return false;
+            }
+            Set<String> copy = new HashSet<>(rooms);
+            copy.remove(room);
+            rooms = Set.copyOf(copy);
+            return true;
+        }
+    }
+
     @Override
     public void addAll(String id, Set<String> newRooms) {
         while (true) {
-            Set<String> mine = sids.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet());
+            Membership mine = sids.computeIfAbsent(id, k -> new Membership());
             synchronized (mine) {
                 if (sids.get(id) != mine) {
                     continue; // removed by delAll meanwhile: register afresh
@@ -66,13 +101,18 @@ public class InMemoryAdapter implements Adapter {
                 for (String room : newRooms) {
                     if (mine.add(room)) {
                         rooms.compute(room, (r, ids) -> {
-                            Set<String> set = ids;
-                            if (set == null) {
-                                set = ConcurrentHashMap.newKeySet();
+                            if (ids == null) {
                                 roomCreated(r, r.equals(id) || sids.containsKey(r));
+                                return Set.of(id);
                             }
-                            set.add(id);
-                            return set;
+                            if (ids instanceof ConcurrentHashMap.KeySetView<?, ?>) {
+                                ids.add(id);
+                                return ids;
+                            }
+                            Set<String> shared = ConcurrentHashMap.newKeySet();
+                            shared.addAll(ids);
+                            shared.add(id);
+                            return shared;
                         });
                     }
                 }
@@ -83,7 +123,7 @@ public class InMemoryAdapter implements Adapter {
 
     @Override
     public void del(String id, String room) {
-        Set<String> mine = sids.get(id);
+        Membership mine = sids.get(id);
         if (mine == null) {
             return;
         }
@@ -96,21 +136,25 @@ public class InMemoryAdapter implements Adapter {
 
     @Override
     public void delAll(String id) {
-        Set<String> mine = sids.remove(id);
+        Membership mine = sids.remove(id);
         if (mine == null) {
             return;
         }
         synchronized (mine) {
-            for (String room : mine) {
+            for (String room : mine.rooms) {
                 removeFromRoom(room, id);
             }
-            mine.clear();
+            mine.rooms = Set.of();
         }
     }
 
     private void removeFromRoom(String room, String id) {
         rooms.computeIfPresent(room, (r, ids) -> {
-            ids.remove(id);
+            if (ids instanceof ConcurrentHashMap.KeySetView<?, ?>) {
+                ids.remove(id);
+            } else if (ids.contains(id)) {
+                ids = Set.of();
+            }
             if (ids.isEmpty()) {
                 roomDeleted(r, r.equals(id) || sids.containsKey(r));
                 return null;
@@ -134,8 +178,8 @@ public class InMemoryAdapter implements Adapter {
 
     @Override
     public Set<String> socketRooms(String id) {
-        Set<String> mine = sids.get(id);
-        return mine == null ? Set.of() : Set.copyOf(mine);
+        Membership mine = sids.get(id);
+        return mine == null ? Set.of() : mine.rooms;
     }
 
     @Override
