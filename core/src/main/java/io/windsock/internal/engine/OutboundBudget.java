@@ -2,7 +2,7 @@ package io.windsock.internal.engine;
 
 import io.windsock.internal.engine.codec.EnginePacket;
 import java.util.Collection;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
  * The bytes a session holds for its client (queued packets not yet handed to a transport), and the bound
@@ -15,7 +15,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class OutboundBudget {
     private final long limit;
-    private final AtomicLong held = new AtomicLong();
+    /** An updater, not an AtomicLong: one object fewer per session. */
+    private static final AtomicLongFieldUpdater<OutboundBudget> HELD =
+            AtomicLongFieldUpdater.newUpdater(OutboundBudget.class, "held");
+    private volatile long held;
 
     OutboundBudget(long limit) {
         this.limit = limit;
@@ -28,7 +31,7 @@ final class OutboundBudget {
 
     /** @return the bytes of packets reserved and not yet released. Any thread. */
     long held() {
-        return held.get();
+        return held;
     }
 
     /**
@@ -39,12 +42,12 @@ final class OutboundBudget {
      */
     boolean tryReserve(long bytes, long elsewhere) {
         while (true) {
-            long current = held.get();
+            long current = held;
             long next = current + bytes;
             if (next + elsewhere > limit) {
                 return false;
             }
-            if (held.compareAndSet(current, next)) {
+            if (HELD.compareAndSet(this, current, next)) {
                 return true;
             }
         }
@@ -52,12 +55,12 @@ final class OutboundBudget {
 
     /** Counts bytes the session itself queues (its heartbeat and control packets), which are never refused. */
     void add(long bytes) {
-        held.addAndGet(bytes);
+        HELD.addAndGet(this, bytes);
     }
 
     /** The packets left the session (handed to the transport, or dropped at close). */
     void release(long bytes) {
-        long now = held.addAndGet(-bytes);
+        long now = HELD.addAndGet(this, -bytes);
         assert now >= 0 : "released more than was held: " + now;
     }
 

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * The packets on their way to one session's client, counted against its {@link OutboundBudget}:
@@ -20,9 +20,12 @@ final class SessionOutbox {
     /** Counts the bytes of {@link #queued} and {@link #buffer}; refuses packets past the bound. */
     private final OutboundBudget budget;
     /** Set once by the packet that would have crossed the bound: later packets are refused, the session closes. */
-    private final AtomicBoolean overflowed = new AtomicBoolean();
+    private static final AtomicIntegerFieldUpdater<SessionOutbox> OVERFLOWED =
+            AtomicIntegerFieldUpdater.newUpdater(SessionOutbox.class, "overflowed");
+    /** 1 once a packet was refused (an updater, not an AtomicBoolean: one object fewer per session). */
+    private volatile int overflowed;
     /** Packets waiting for the transport. Scheduler thread. */
-    private final ArrayDeque<EnginePacket> buffer = new ArrayDeque<>();
+    private final ArrayDeque<EnginePacket> buffer = new ArrayDeque<>(2); // usually one packet, not 16
 
     SessionOutbox(long maxPendingBytes) {
         this.budget = new OutboundBudget(maxPendingBytes);
@@ -36,13 +39,13 @@ final class SessionOutbox {
      *         before, else (this once) the description of the refusal that starts dropping the client
      */
     String reserve(long bytes, long transportPending) {
-        if (overflowed.get()) {
+        if (overflowed != 0) {
             return "";
         }
         if (budget.tryReserve(bytes, transportPending)) {
             return null;
         }
-        return overflowed.compareAndSet(false, true) ? budget.describeRefusal(bytes, transportPending) : "";
+        return OVERFLOWED.compareAndSet(this, 0, 1) ? budget.describeRefusal(bytes, transportPending) : "";
     }
 
     /** Any thread: queues packets reserved with {@link #reserve}. */
@@ -57,7 +60,7 @@ final class SessionOutbox {
 
     /** @return whether a packet was once refused at the bound. Any thread. */
     boolean overflowed() {
-        return overflowed.get();
+        return overflowed != 0;
     }
 
     /** @return the bytes queued and buffered. Any thread. */

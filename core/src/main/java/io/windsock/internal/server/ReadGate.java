@@ -1,8 +1,7 @@
 package io.windsock.internal.server;
 
 import io.windsock.internal.carrier.Carrier;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * Pauses reading one connection while any of its sockets has too many events queued. The pause is
@@ -15,10 +14,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ReadGate {
     private final Carrier session;
     private final StatsCounters stats;
+    // Updaters, not atomic objects: one gate per connection.
+    private static final AtomicIntegerFieldUpdater<ReadGate> SOCKETS_OVER =
+            AtomicIntegerFieldUpdater.newUpdater(ReadGate.class, "socketsOver");
+    private static final AtomicIntegerFieldUpdater<ReadGate> APPLY_QUEUED =
+            AtomicIntegerFieldUpdater.newUpdater(ReadGate.class, "applyQueued");
     /** How many of the connection's sockets are over their high-water mark. */
-    private final AtomicInteger socketsOver = new AtomicInteger();
-    /** True while an {@link #apply} task is queued on the session's thread. */
-    private final AtomicBoolean applyQueued = new AtomicBoolean();
+    private volatile int socketsOver;
+    /** 1 while an {@link #apply} task is queued on the session's thread. */
+    private volatile int applyQueued;
     /** What was last applied. Session thread. */
     private boolean paused;
 
@@ -28,32 +32,32 @@ final class ReadGate {
     }
 
     void socketOver() {
-        socketsOver.incrementAndGet();
+        SOCKETS_OVER.incrementAndGet(this);
         update();
     }
 
     void socketUnder() {
-        socketsOver.decrementAndGet();
+        SOCKETS_OVER.decrementAndGet(this);
         update();
     }
 
     private void update() {
         if (session.scheduler().inThread()) {
             apply(); // on the read path: pause before the next read, not after a hop
-        } else if (applyQueued.compareAndSet(false, true)) {
+        } else if (APPLY_QUEUED.compareAndSet(this, 0, 1)) {
             try {
                 session.scheduler().execute(() -> {
-                    applyQueued.set(false);
+                    applyQueued = 0;
                     apply();
                 });
             } catch (java.util.concurrent.RejectedExecutionException e) {
-                applyQueued.set(false); // the network threads are gone: nothing is read any more
+                applyQueued = 0; // the network threads are gone: nothing is read any more
             }
         }
     }
 
     private void apply() {
-        boolean pause = socketsOver.get() > 0;
+        boolean pause = socketsOver > 0;
         if (pause == paused) {
             return;
         }

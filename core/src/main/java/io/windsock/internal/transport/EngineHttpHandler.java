@@ -268,7 +268,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             failed.run();
             return;
         }
-        WebSocketTransport ws = new WebSocketTransport(ctx.channel(), codec, handshaker, base64);
+        WebSocketTransport ws = new WebSocketTransport(ctx.channel(), codec, base64);
         ChannelPipeline pipeline = ctx.pipeline();
         // Netty checks UTF-8 only where WebSocketServerProtocolHandler adds this validator; with the bare
         // handshaker, text frames with invalid UTF-8 were decoded with U+FFFD. Close 1007 as Node does.

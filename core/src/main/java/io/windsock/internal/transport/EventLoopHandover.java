@@ -2,10 +2,8 @@ package io.windsock.internal.transport;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Moves a connection onto another event loop: the WebSocket that upgrades a long-polling session
@@ -44,7 +42,7 @@ final class EventLoopHandover {
         }
         // Netty's idle handler keeps its timer on the loop it was added on: removed here (which
         // cancels the timer), a fresh one is added first in the pipeline on the new loop.
-        IdleStateHandler idle = channel.pipeline().get(IdleStateHandler.class);
+        IdleCloser idle = channel.pipeline().get(IdleCloser.class);
         if (idle != null) {
             channel.pipeline().remove(idle);
         }
@@ -62,8 +60,7 @@ final class EventLoopHandover {
                     return;
                 }
                 if (idle != null) {
-                    channel.pipeline().addFirst(new IdleStateHandler(idle.getReaderIdleTimeInMillis(),
-                            idle.getWriterIdleTimeInMillis(), idle.getAllIdleTimeInMillis(), TimeUnit.MILLISECONDS));
+                    channel.pipeline().addFirst(new IdleCloser(idle.getAllIdleTimeInMillis()));
                 }
                 // Anything the old loop could not write yet re-arms OP_WRITE on this loop.
                 channel.flush();

@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.compression.StandardCompressionOptions;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.windsock.internal.engine.EngineServer;
 import java.net.InetSocketAddress;
@@ -80,7 +79,7 @@ public final class HttpServer {
                         }
                         // The backstop for a request being answered and for WebSockets; the HTTP phases have
                         // their own, shorter timeouts.
-                        p.addLast(new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS), IdleCloser.INSTANCE);
+                        p.addLast(new IdleCloser(idleMillis));
                         RequestTimeouts timeouts = new RequestTimeouts(settings);
                         p.addLast(timeouts.bytes());
                         p.addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192));

@@ -1,25 +1,23 @@
 package io.windsock.internal.transport;
 
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Closes connections on which nothing moved for the idle period: the backstop behind the engine's
  * heartbeat (half-open WebSockets, a request whose answer never comes). Request timeouts and idle
- * keep-alive connections are {@link RequestTimeouts}' job.
+ * keep-alive connections are {@link RequestTimeouts}' job. One handler, not Netty's idle handler and
+ * a closer after it: every connection carries it, and each pipeline entry costs a context.
  */
-@ChannelHandler.Sharable
-final class IdleCloser extends ChannelInboundHandlerAdapter {
-    static final IdleCloser INSTANCE = new IdleCloser();
+final class IdleCloser extends IdleStateHandler {
+    IdleCloser(long idleMillis) {
+        super(0, 0, idleMillis, TimeUnit.MILLISECONDS);
+    }
 
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-        if (event instanceof IdleStateEvent) {
-            ctx.close();
-        } else {
-            super.userEventTriggered(ctx, event);
-        }
+    protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent event) {
+        ctx.close();
     }
 }

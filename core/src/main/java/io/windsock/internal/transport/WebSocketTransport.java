@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.windsock.internal.engine.EngineSession;
 import io.windsock.internal.engine.EngineTransport;
 import io.windsock.internal.engine.TransportKind;
@@ -57,7 +56,6 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
 
     private final Channel channel;
     private final EngineCodec codec;
-    private final WebSocketServerHandshaker handshaker;
     /** Binary goes as base64 text frames: a v3 client that asked for {@code b64=1}. */
     private final boolean base64;
     /** Set once on the channel's loop; null until then. */
@@ -79,10 +77,9 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
     private final ChannelFutureListener batchWritten = this::onBatchWritten;
     private final Runnable drained = this::drained;
 
-    WebSocketTransport(Channel channel, EngineCodec codec, WebSocketServerHandshaker handshaker, boolean base64) {
+    WebSocketTransport(Channel channel, EngineCodec codec, boolean base64) {
         this.channel = channel;
         this.codec = codec;
-        this.handshaker = handshaker;
         this.base64 = base64;
     }
 
@@ -256,7 +253,9 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
             if (closeFrameSent) {
                 ctx.close(); // the client answered our close: the handshake is complete
             } else {
-                handshaker.close(ctx.channel(), (CloseWebSocketFrame) frame.retain());
+                // The client's close echoed, then closed: what the handshaker's close does (not kept
+                // per connection for this alone).
+                ctx.channel().writeAndFlush(frame.retain()).addListener(ChannelFutureListener.CLOSE);
             }
         }
     }
