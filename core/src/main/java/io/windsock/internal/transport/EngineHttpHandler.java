@@ -67,15 +67,16 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             HttpResponses.send(ctx, new HttpResponses.RequestInfo(false, null), null, status, null, "");
             return;
         }
-        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-        if (config.clientBundle() != null && config.clientBundle().serve(ctx, request, uri.path())) {
+        EngineQuery query = new EngineQuery(request.uri());
+        String path = query.path();
+        if (config.clientBundle() != null && config.clientBundle().serve(ctx, request, path)) {
             return; // /socket.io/socket.io.js and its kin, under the Engine.IO path
         }
-        if (config.legacy() != null && uri.path().startsWith(config.path())
-                && config.legacy().handle(ctx, request, uri.path())) {
+        if (config.legacy() != null && path.startsWith(config.path())
+                && config.legacy().handle(ctx, request, path)) {
             return; // Socket.IO 0.9 (/socket.io/1/...)
         }
-        if (!uri.path().startsWith(config.path())) {
+        if (!path.startsWith(config.path())) {
             if (!config.fallback().handle(ctx, request)) {
                 HttpResponses.send(ctx, HttpResponses.RequestInfo.of(request), null, HttpResponseStatus.NOT_FOUND,
                         HttpResponses.TEXT_PLAIN, "Not Found");
@@ -87,8 +88,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             HttpResponses.preflight(ctx, request, config.cors());
             return;
         }
-        Map<String, List<String>> query = uri.parameters();
-        String transport = first(query, "transport");
+        String transport = query.transport();
         boolean upgrade = isWebSocketUpgrade(request);
         if (transport == null || !config.engine().transports().contains(transport)) {
             fail(ctx, info, EngineError.UNKNOWN_TRANSPORT, upgrade);
@@ -103,12 +103,12 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             refuseOrigin(ctx, request);
             return;
         }
-        String sid = first(query, "sid");
+        String sid = query.sid();
         if (sid != null) {
             EngineSession session = engine.session(sid);
             if (session == null) {
                 fail(ctx, info, EngineError.UNKNOWN_SID, upgrade);
-            } else if (session.codec().protocol() != requestedRevision(first(query, "EIO"))) {
+            } else if (session.codec().protocol() != requestedRevision(query.eio())) {
                 // The reference refuses a request whose EIO is not its session's (PROTOCOL_MISMATCH).
                 fail(ctx, info, EngineError.BAD_REQUEST, upgrade);
             } else if (upgrade && "websocket".equals(transport)) {
@@ -138,7 +138,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             fail(ctx, info, EngineError.BAD_REQUEST, true);
             return;
         }
-        EngineCodec codec = EngineCodec.forProtocol(protocolOf(first(query, "EIO")));
+        EngineCodec codec = EngineCodec.forProtocol(protocolOf(query.eio()));
         if (codec == null || codec.protocol() == 3 && !config.engine().allowEIO3()) {
             fail(ctx, info, EngineError.UNSUPPORTED_PROTOCOL_VERSION, upgrade);
             return;
@@ -148,7 +148,9 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             fail(ctx, info, EngineError.BAD_REQUEST, false);
             return;
         }
-        EngineRequest engineRequest = toEngineRequest(ctx, request, query);
+        // The handshake keeps the whole query (the application reads it): decoded in full once here.
+        EngineRequest engineRequest = toEngineRequest(ctx, request,
+                new QueryStringDecoder(request.uri()).parameters());
         if (!config.allowRequest().allow(engineRequest)) {
             fail(ctx, info, EngineError.FORBIDDEN, upgrade);
             return;
@@ -218,7 +220,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     private void upgradeSession(ChannelHandlerContext ctx, FullHttpRequest request, EngineSession session,
-                                Map<String, List<String>> query) {
+                                EngineQuery query) {
         // Engine sessions opened here always run on a NettyScheduler.
         NettyScheduler scheduler = (NettyScheduler) session.scheduler();
         // Until this WebSocket is attached and read on the session's loop, polls wait: the client
@@ -345,14 +347,14 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
      * Whether the client asked for binary as base64 text ({@code b64} set and not empty, as engine.io
      * reads it): v3 clients without binary support. v4 codecs send binary payloads as text anyway.
      */
-    private static boolean base64(Map<String, List<String>> query) {
-        String b64 = first(query, "b64");
+    private static boolean base64(EngineQuery query) {
+        String b64 = query.b64();
         return b64 != null && !b64.isEmpty();
     }
 
     /** @return the JSONP index of a v3 polling request ({@code j}), or null; v4 has no JSONP and ignores it */
-    private static String jsonpIndex(EngineCodec codec, Map<String, List<String>> query) {
-        return codec.protocol() == 3 ? first(query, "j") : null;
+    private static String jsonpIndex(EngineCodec codec, EngineQuery query) {
+        return codec.protocol() == 3 ? query.jsonp() : null;
     }
 
     /** JSONP is off unless the application turned it on (see {@code EngineOptions.jsonp()}), and its index is digits. */
@@ -367,11 +369,6 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
     private static boolean isWebSocketUpgrade(FullHttpRequest request) {
         return request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
                 && request.headers().contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
-    }
-
-    private static String first(Map<String, List<String>> query, String name) {
-        List<String> values = query.get(name);
-        return values == null || values.isEmpty() ? null : values.get(0);
     }
 
     /** Node's checkInvalidHeaderChar: only tab and visible ASCII/Latin-1 characters are allowed. */

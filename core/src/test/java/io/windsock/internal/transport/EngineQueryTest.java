@@ -1,0 +1,77 @@
+package io.windsock.internal.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The engine's parameters read without a parameter map answer as Netty's full decoding did. */
+class EngineQueryTest {
+    @Test
+    void aPollsParameters() {
+        EngineQuery query = new EngineQuery("/socket.io/?EIO=4&transport=polling&t=PXk3a1b&sid=lv_VI97HAXpY6yYWAAAC");
+        assertEquals("/socket.io/", query.path());
+        assertEquals("4", query.eio());
+        assertEquals("polling", query.transport());
+        assertEquals("lv_VI97HAXpY6yYWAAAC", query.sid());
+        assertNull(query.jsonp());
+        assertNull(query.b64());
+    }
+
+    @Test
+    void firstValueWinsAndEscapesDecode() {
+        EngineQuery query = new EngineQuery("/socket.io/?%45IO=3;transport=poll%69ng&EIO=4&j=1&j=2&b64&sid=a+b%2Bc");
+        assertEquals("3", query.eio());
+        assertEquals("polling", query.transport());
+        assertEquals("1", query.jsonp());
+        assertEquals("", query.b64());
+        assertEquals("a b+c", query.sid());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "/socket.io/", "/socket.io/?", "/socket.io/?EIO", "/socket.io/?EIO=", "/socket.io/?=EIO=4", "/socket.io/?==4",
+        "/socket.io/?&&EIO=4&&", "/socket.io/?EIO==4", "/socket.io/?EIO=4#sid=x", "/socket.io/#?EIO=4",
+        "/socket.io/?transport=websocket&EIO=4&b64=1", "/socket%2Eio/?EIO=4", "/socket.io/a+b?sid=%C3%A9",
+        "/socket.io/?x=%E2%82&EIO=4", "/socket.io/?EIO=4#%ZZ", "/socket.io/?EIO=4&sid=%FF",
+        "/socket.io/?j=12&EIO=3&transport=polling&b64=",
+    })
+    void sameAsNettysDecoder(String uri) {
+        QueryStringDecoder netty = new QueryStringDecoder(uri);
+        EngineQuery query = new EngineQuery(uri);
+        assertEquals(netty.path(), query.path());
+        Map<String, List<String>> parameters = netty.parameters();
+        assertEquals(first(parameters, "EIO"), query.eio());
+        assertEquals(first(parameters, "transport"), query.transport());
+        assertEquals(first(parameters, "sid"), query.sid());
+        assertEquals(first(parameters, "j"), query.jsonp());
+        assertEquals(first(parameters, "b64"), query.b64());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/socket.io/?EIO=4&x=%zz", "/socket.io/?sid=%ZZ#", "/socket.io/?EIO=4&x=%4", "/socket.io/?%=1", "/socket.io/?sid=%"})
+    void malformedEscapesAnywhereAreRefusedAsNettyRefusesThem(String uri) {
+        assertThrows(IllegalArgumentException.class, () -> new QueryStringDecoder(uri).parameters());
+        assertThrows(IllegalArgumentException.class, () -> new EngineQuery(uri).transport());
+        assertEquals(new QueryStringDecoder(uri).path(), new EngineQuery(uri).path()); // the path alone is fine
+    }
+
+    @Test
+    void onlyTheFirst1024ParametersCount() {
+        String uri = "/socket.io/?" + "a=1&".repeat(1023) + "EIO=4&sid=late";
+        assertEquals("4", new EngineQuery(uri).eio());
+        assertNull(new EngineQuery(uri).sid());
+        assertNull(first(new QueryStringDecoder(uri).parameters(), "sid"));
+    }
+
+    private static String first(Map<String, List<String>> parameters, String name) {
+        List<String> values = parameters.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+}
