@@ -1,6 +1,7 @@
 package io.windsock.internal.transport;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -11,12 +12,14 @@ import io.windsock.internal.engine.EngineSession;
 import io.windsock.internal.engine.EngineTransport;
 import io.windsock.internal.engine.TransportKind;
 import io.windsock.internal.engine.codec.EngineCodec;
+import io.windsock.internal.engine.codec.EngineCodecV4;
 import io.windsock.internal.engine.codec.EngineDecodeException;
 import io.windsock.internal.engine.codec.EnginePacket;
 import io.windsock.internal.engine.codec.EnginePacketType;
 import io.windsock.engine.CorsOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -252,6 +255,9 @@ final class PollingTransport implements EngineTransport {
 
     /** A poll response: JSONP script, binary payload (v3) or text payload. */
     private Response encode(String jsonp, List<EnginePacket> packets) {
+        if (jsonp == null && codec instanceof EngineCodecV4) {
+            return new Response(HttpResponses.TEXT_PLAIN, v4Body(packets));
+        }
         EngineCodec.Payload payload = codec.encodePayload(packets, binarySupported && jsonp == null);
         if (jsonp != null) {
             return new Response(Jsonp.CONTENT_TYPE,
@@ -261,6 +267,34 @@ final class PollingTransport implements EngineTransport {
             return new Response("application/octet-stream", Unpooled.wrappedBuffer(payload.binary()));
         }
         return new Response(HttpResponses.TEXT_PLAIN, Unpooled.copiedBuffer(payload.text(), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A v4 text payload ({@link EngineCodecV4#encodePayload(List)}) written straight into the response
+     * buffer, sized by the codec's count: no string of the whole body, no copy of it.
+     */
+    private ByteBuf v4Body(List<EnginePacket> packets) {
+        long capacity = 0;
+        for (int i = 0; i < packets.size(); i++) {
+            capacity += codec.payloadBytes(packets.get(i), i == 0);
+        }
+        ByteBuf out = Unpooled.buffer((int) Math.min(capacity, Integer.MAX_VALUE - 8));
+        for (int i = 0; i < packets.size(); i++) {
+            if (i > 0) {
+                out.writeByte(EngineCodecV4.SEPARATOR);
+            }
+            EnginePacket packet = packets.get(i);
+            byte[] binary = packet.binary();
+            if (binary != null) {
+                out.writeByte('b').writeBytes(Base64.getEncoder().encode(binary));
+            } else {
+                out.writeByte(packet.type().code());
+                if (packet.text() != null) {
+                    ByteBufUtil.writeUtf8(out, packet.text());
+                }
+            }
+        }
+        return out;
     }
 
     /** Answers a poll that is not kept (NOOP or CLOSE at once). */

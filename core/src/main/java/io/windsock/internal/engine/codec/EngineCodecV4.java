@@ -133,7 +133,37 @@ public final class EngineCodecV4 implements EngineCodec {
             // v4 carries binary as base64 text; an octet-stream body is not ours.
             throw new EngineDecodeException(EngineDecodeException.Reason.INVALID_CONTENT, "invalid content");
         }
-        return decodePayload(new String(body, StandardCharsets.UTF_8), maxPackets);
+        // Split on the separator's byte (0x1E is never part of a multi-byte UTF-8 sequence) and decode
+        // each packet's text straight from the body: no string of the whole body, no substrings of it.
+        List<EnginePacket> packets = new ArrayList<>();
+        int start = 0;
+        int length = body.length;
+        while (true) {
+            int end = start;
+            while (end < length && body[end] != SEPARATOR) {
+                end++;
+            }
+            if (packets.size() == maxPackets) {
+                throw new EngineDecodeException(EngineDecodeException.Reason.TOO_MANY_PACKETS,
+                        "more than " + maxPackets + " packets in one payload");
+            }
+            packets.add(decodePacket(body, start, end));
+            if (end == length) {
+                return packets;
+            }
+            start = end + 1;
+        }
+    }
+
+    /** One packet of a payload body, as {@link #decodeText} decodes its text. */
+    private EnginePacket decodePacket(byte[] body, int start, int end) throws EngineDecodeException {
+        if (end > start && body[start] != 'b') {
+            EnginePacketType type = body[start] >= 0 ? EnginePacketType.fromCode((char) body[start]) : null;
+            if (type != null && end - start > 1) {
+                return EnginePacket.text(type, new String(body, start + 1, end - start - 1, StandardCharsets.UTF_8));
+            }
+        }
+        return decodeText(new String(body, start, end - start, StandardCharsets.UTF_8));
     }
 
     /** Decodes a text long-polling request body. */

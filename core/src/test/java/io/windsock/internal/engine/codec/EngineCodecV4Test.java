@@ -169,6 +169,44 @@ class EngineCodecV4Test {
         assertEquals(packets, CODEC.decodePayload(body, 4));
     }
 
+    /** A request body as it arrives: decoded from its bytes, each packet's text straight from them. */
+    private static List<EnginePacket> decodeBody(byte[] body, int maxPackets) throws EngineDecodeException {
+        return CODEC.decodePayload(body, false, maxPackets);
+    }
+
+    @Test
+    void payloadBodyBytesDecodeAsTheirText() throws Exception {
+        assertEquals(List.of(EnginePacket.message("hello"), EnginePacket.PING, EnginePacket.message("€ and 😀"),
+                        EnginePacket.message(""), EnginePacket.PROBE_PONG, EnginePacket.CLOSE),
+                decodeBody(("4hello" + SEP + "2" + SEP + "4€ and 😀" + SEP + "4" + SEP + "3probe" + SEP + "1")
+                        .getBytes(StandardCharsets.UTF_8), 10));
+        List<EnginePacket> binary = decodeBody("bAQIDBA==\u001e42[\"a\"]".getBytes(StandardCharsets.UTF_8), 2);
+        assertArrayEquals(new byte[] {1, 2, 3, 4}, binary.get(0).binary());
+        assertEquals(EnginePacket.message("2[\"a\"]"), binary.get(1));
+    }
+
+    @Test
+    void invalidUtf8InABodyIsReplacedPerPacketAsInTheWholeBody() throws Exception {
+        // A lone lead byte before the separator, a stray continuation byte inside a message.
+        byte[] body = {'4', 'a', (byte) 0xC3, 0x1E, '4', (byte) 0x80, 'b'};
+        assertEquals(List.of(EnginePacket.message("a\uFFFD"), EnginePacket.message("\uFFFDb")), decodeBody(body, 10));
+        assertEquals(CODEC.decodePayload(new String(body, StandardCharsets.UTF_8), 10), decodeBody(body, 10));
+    }
+
+    @Test
+    void malformedBodiesFailAsTheirText() {
+        assertReason(Reason.EMPTY_PACKET, () -> decodeBody(new byte[0], 10));
+        assertReason(Reason.EMPTY_PACKET, () -> decodeBody(("4a" + SEP).getBytes(StandardCharsets.UTF_8), 10));
+        assertReason(Reason.UNKNOWN_TYPE, () -> decodeBody(("4hello" + SEP + "7").getBytes(StandardCharsets.UTF_8), 10));
+        assertReason(Reason.UNKNOWN_TYPE, () -> decodeBody("€4".getBytes(StandardCharsets.UTF_8), 10));
+        EngineDecodeException e = assertThrows(EngineDecodeException.class,
+                () -> decodeBody(new byte[] {(byte) 0xE2, (byte) 0x82}, 10));
+        assertEquals("unknown packet type '\\ufffd'", e.getMessage());
+        assertReason(Reason.BAD_BASE64, () -> decodeBody(("4ok" + SEP + "b!!").getBytes(StandardCharsets.UTF_8), 10));
+        assertReason(Reason.TOO_MANY_PACKETS, () -> decodeBody(("2" + SEP + "2" + SEP + "2").getBytes(StandardCharsets.UTF_8), 2));
+        assertReason(Reason.INVALID_CONTENT, () -> CODEC.decodePayload(new byte[] {'4'}, true, 10));
+    }
+
     // ---- malformed input ----
 
     @Test
