@@ -75,7 +75,11 @@ final class EngineQuery {
         return values[index];
     }
 
-    /** QueryStringDecoder.decodeParams, deciding per parameter whether it is one of ours. */
+    /**
+     * QueryStringDecoder.decodeParams in one pass: escapes are checked as they are met (a {@code %}
+     * must be followed by two hex digits, which are never separators, so this is the decoder's
+     * per-component check), and only our parameters' values are decoded.
+     */
     private void parse() {
         String s = uri;
         int len = s.length();
@@ -89,6 +93,7 @@ final class EngineQuery {
         int limit = MAX_PARAMS;
         int nameStart = from;
         int valueStart = -1;
+        boolean nameEscaped = false;
         int i;
         loop:
         for (i = from; i < len; i++) {
@@ -101,22 +106,31 @@ final class EngineQuery {
                     }
                 }
                 case '&', ';' -> {
-                    if (param(nameStart, valueStart, i) && --limit == 0) {
+                    if (param(nameStart, valueStart, i, nameEscaped) && --limit == 0) {
                         return;
                     }
                     nameStart = i + 1;
+                    nameEscaped = false;
                 }
                 case '#' -> {
                     break loop;
                 }
+                case '%' -> {
+                    if (i + 2 >= len || !isHex(s.charAt(i + 1)) || !isHex(s.charAt(i + 2))) {
+                        throw new IllegalArgumentException("malformed escape sequence at index " + i + " of the query");
+                    }
+                    nameEscaped |= valueStart < nameStart;
+                    i += 2;
+                }
+                case '+' -> nameEscaped |= valueStart < nameStart;
                 default -> {
                 }
             }
         }
-        param(nameStart, valueStart, i);
+        param(nameStart, valueStart, i, nameEscaped);
     }
 
-    private boolean param(int nameStart, int valueStart, int valueEnd) {
+    private boolean param(int nameStart, int valueStart, int valueEnd, boolean nameEscaped) {
         if (nameStart >= valueEnd) {
             return false;
         }
@@ -124,9 +138,7 @@ final class EngineQuery {
             valueStart = valueEnd + 1;
         }
         int nameEnd = valueStart - 1;
-        checkEscapes(nameStart, nameEnd);
-        checkEscapes(valueStart, valueEnd);
-        int index = indexOf(nameStart, nameEnd);
+        int index = indexOf(nameStart, nameEnd, nameEscaped);
         if (index >= 0 && values[index] == null) {
             values[index] = valueStart >= valueEnd ? ""
                     : QueryStringDecoder.decodeComponent(uri.substring(valueStart, valueEnd));
@@ -134,36 +146,17 @@ final class EngineQuery {
         return true;
     }
 
-    private int indexOf(int start, int end) {
-        String name = null;
-        for (int i = start; i < end; i++) {
-            char c = uri.charAt(i);
-            if (c == '%' || c == '+') {
-                name = QueryStringDecoder.decodeComponent(uri.substring(start, end));
-                break;
-            }
-        }
+    private int indexOf(int start, int end, boolean escaped) {
+        String name = escaped ? QueryStringDecoder.decodeComponent(uri.substring(start, end)) : null;
+        int length = end - start;
         for (int n = 0; n < NAMES.length; n++) {
             String candidate = NAMES[n];
             if (name != null ? candidate.equals(name)
-                    : candidate.length() == end - start && uri.regionMatches(start, candidate, 0, end - start)) {
+                    : candidate.length() == length && uri.regionMatches(start, candidate, 0, length)) {
                 return n;
             }
         }
         return -1;
-    }
-
-    /** Refuses what QueryStringDecoder's decoding refuses: a {@code %} not followed by two hex digits. */
-    private void checkEscapes(int start, int end) {
-        for (int i = start; i < end; i++) {
-            if (uri.charAt(i) != '%') {
-                continue;
-            }
-            if (i + 3 > end || !isHex(uri.charAt(i + 1)) || !isHex(uri.charAt(i + 2))) {
-                throw new IllegalArgumentException("malformed escape sequence at index " + i + " of the query");
-            }
-            i += 2;
-        }
     }
 
     private static boolean isHex(char c) {
