@@ -7,8 +7,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The default executor for application handlers.
+ * The default executor for application handlers: on Java 24 and later one virtual thread per task
+ * ({@link VirtualThreadExecutor}), before that a pool of platform threads. Virtual threads wait for
+ * Java 24 because before it (JEP 491) a virtual thread blocking inside {@code synchronized} holds its
+ * carrier thread, and handlers may well block there; with a few carriers that stalls every handler.
  *
+ * <p>The rest of this comment is about the pool.
  * <p>Its queue has no fixed capacity on purpose, and is still bounded: every socket submits its
  * work through its own {@link SerialExecutor}, which has at most one task in this queue at a time,
  * and each socket's queue of incoming events is bounded (the server stops reading a connection
@@ -26,6 +30,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * no task is dropped. The server's network threads are gone by then, so that thread is never one.
  */
 public final class HandlerExecutors {
+    /** Threads of the default executor, both kinds, are named this followed by a number from 1. */
+    static final String THREAD_NAME_PREFIX = "windsock-handler-";
+
+    /** The first Java release whose virtual threads do not hold their carrier while blocked in {@code synchronized}. */
+    static final int VIRTUAL_THREADS_FROM = 24;
+
     /** Enough threads that blocking handlers on many connections rarely wait for one another. */
     public static final int DEFAULT_THREADS = 256;
 
@@ -33,10 +43,14 @@ public final class HandlerExecutors {
     }
 
     /**
-     * Up to {@link #DEFAULT_THREADS} daemon threads, started only when no idle thread is waiting for a
-     * task, and retired after 60 s idle.
+     * On Java 24+, a virtual thread per task; before, up to {@link #DEFAULT_THREADS} daemon threads,
+     * started only when no idle thread is waiting for a task, and retired after 60 s idle. Either way
+     * a task submitted after shutdown runs on the submitting thread.
      */
     public static ExecutorService newDefault() {
+        if (Runtime.version().feature() >= VIRTUAL_THREADS_FROM) {
+            return VirtualThreadExecutor.create(THREAD_NAME_PREFIX);
+        }
         return newPool(DEFAULT_THREADS, 60, TimeUnit.SECONDS);
     }
 
@@ -47,7 +61,7 @@ public final class HandlerExecutors {
         // No core threads: the pool grows only when the queue refuses a task, which it does unless an
         // idle thread takes the task at once. At the bound, the refusal handler queues the task after all.
         ThreadPoolExecutor pool = new ThreadPoolExecutor(0, maxThreads, keepAlive, unit, queue,
-                r -> new HandlerThread(r, "windsock-handler-" + count.incrementAndGet()),
+                r -> new HandlerThread(r, THREAD_NAME_PREFIX + count.incrementAndGet()),
                 (task, executor) -> {
                     if (executor.isShutdown()) {
                         task.run();
@@ -58,9 +72,11 @@ public final class HandlerExecutors {
         return pool;
     }
 
-    /** @return whether the current thread is one of a default pool's threads. */
+    /** @return whether the current thread is one of a default executor's threads (pool or virtual). */
     public static boolean isHandlerThread() {
-        return Thread.currentThread() instanceof HandlerThread;
+        Thread current = Thread.currentThread();
+        return current instanceof HandlerThread
+                || current.getName().startsWith(THREAD_NAME_PREFIX) && VirtualThreadExecutor.isVirtual(current);
     }
 
     /**
