@@ -38,7 +38,9 @@ import javax.net.ssl.SSLException;
  * <tr><td>httpCompression</td><td>on, for polling responses of 1 KB and more</td></tr>
  * <tr><td>connectTimeout</td><td>45 s for a client to join a namespace before it is closed</td></tr>
  * <tr><td>limits</td><td>{@link ProtocolLimits#DEFAULT}, packet length bounded by maxHttpBufferSize</td></tr>
- * <tr><td>handlerExecutor</td><td>a pool of up to 256 daemon threads, started only when none is idle, retired after 60 s idle</td></tr>
+ * <tr><td>handlerExecutor</td><td>Java 24+: a virtual thread per task; Java 17-23: a pool of up to 256 daemon threads,
+ * started only when none is idle, retired after 60 s idle (before Java 24 a virtual thread blocked in
+ * {@code synchronized} holds its carrier). Threads named {@code windsock-handler-N}; ended by {@code stop()}</td></tr>
  * <tr><td>objectMapper</td><td>a plain Jackson {@link ObjectMapper}</td></tr>
  * <tr><td>ioThreads</td><td>0: one per core (fewer wake-ups per message than Netty's twice the cores)</td></tr>
  * <tr><td>ioTransport</td><td>{@link IoTransport#AUTO}: epoll where its library is on the classpath and loads, NIO otherwise</td></tr>
@@ -183,7 +185,7 @@ public final class WindsockOptions {
                 : limits.withMaxPacketLength(max);
     }
 
-    /** @return the executor handlers run on, or {@code null} for the default pool. */
+    /** @return the executor handlers run on, or {@code null} for the default (see the class comment). */
     public Executor handlerExecutor() {
         return handlerExecutor;
     }
@@ -434,9 +436,9 @@ public final class WindsockOptions {
 
         /**
          * How long {@code Windsock.stop()} waits for the handlers of the events that arrived before it
-         * (and the disconnect listeners) to finish, and for the default handler pool to end. Default
+         * (and the disconnect listeners) to finish, and for the default handler executor to end. Default
          * 10 s. Past it the server stops anyway: it logs how many sockets were still busy, and the
-         * default pool's threads are interrupted.
+         * default executor's threads are interrupted.
          */
         public Builder shutdownTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "timeout");
