@@ -221,7 +221,7 @@ public final class Sio1Http implements ProtocolRoute {
                 plain(ctx, info, HttpResponseStatus.UNAUTHORIZED, "Unknown session");
                 return;
             }
-            ctx.channel().closeFuture().addListener(f -> onSession(session, () -> session.detach(poll)));
+            poll.detachOnClose(() -> onSession(session, () -> session.detach(poll)));
         });
     }
 

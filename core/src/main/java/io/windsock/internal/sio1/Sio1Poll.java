@@ -2,6 +2,7 @@ package io.windsock.internal.sio1;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -26,6 +27,8 @@ final class Sio1Poll implements Sio1Session.Transport {
     /** The JSONP callback index (digits only), or null for xhr-polling. */
     private final String jsonpIndex;
     private boolean answered;
+    /** Detaches this poll if its connection closes first; removed once answered (see {@link #detachOnClose}). */
+    private ChannelFutureListener onConnectionClosed;
 
     Sio1Poll(String name, ChannelHandlerContext ctx, HttpResponses.RequestInfo info, CorsOptions cors, String jsonpIndex) {
         this.name = name;
@@ -33,6 +36,19 @@ final class Sio1Poll implements Sio1Session.Transport {
         this.info = info;
         this.cors = cors;
         this.jsonpIndex = jsonpIndex;
+    }
+
+    /**
+     * Runs {@code detach} if the connection closes before this poll is answered. The listener goes when
+     * the poll is answered: a keep-alive connection carries one poll after another, and listeners left
+     * on its close future would pile up (with the polls they hold) for as long as it lives.
+     */
+    void detachOnClose(Runnable detach) {
+        if (answered) {
+            return; // answered when attached: nothing left to detach
+        }
+        onConnectionClosed = f -> detach.run();
+        ctx.channel().closeFuture().addListener(onConnectionClosed);
     }
 
     @Override
@@ -57,6 +73,9 @@ final class Sio1Poll implements Sio1Session.Transport {
             return;
         }
         answered = true;
+        if (onConnectionClosed != null) {
+            ctx.channel().closeFuture().removeListener(onConnectionClosed);
+        }
         String payload = Sio1Frames.encode(packets);
         ChannelFuture sent = jsonpIndex == null
                 ? HttpResponses.sendPolling(ctx, info, cors, HttpResponses.TEXT_PLAIN, payload)
