@@ -99,6 +99,11 @@ public enum NettyTransport {
         }
         Throwable cause = transport.unavailabilityCause();
         String why = cause == null ? "not available" : cause.toString();
-        log.info("Netty transport {} unavailable here, trying the next: {}", transport.displayName, why);
+        if (cause instanceof UnsatisfiedLinkError) {
+            // The native library is not on the class path: the usual case (an optional dependency), not news.
+            log.debug("Netty transport {} unavailable here, trying the next: {}", transport.displayName, why);
+        } else {
+            log.info("Netty transport {} unavailable here, trying the next: {}", transport.displayName, why);
+        }
     }
 }
