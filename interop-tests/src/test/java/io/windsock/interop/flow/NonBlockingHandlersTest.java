@@ -106,11 +106,13 @@ class NonBlockingHandlersTest {
         Connections.serve(server.of("/"), AllFast::new);
         ClientSocket client = connect(server, Transport.WEBSOCKET);
         assertTrue(AllFast.OPENED_ON.take().startsWith(POOL));
+        SequentialThreads threads = new SequentialThreads(client);
         for (int n = 0; n < SEQUENTIAL; n++) {
             ClientEvent ack = client.emitWithAck(n % 2 == 0 ? "other" : "fast", n);
             assertEquals(n, ack.arg(0).asInt());
-            assertThread(n == 0 ? null : LOOP, ack, n);
+            threads.check(ack, n);
         }
+        threads.assertReachedTheLoop();
         client.assertNothingMore();
     }
 
@@ -129,8 +131,8 @@ class NonBlockingHandlersTest {
 
     /**
      * Several clients at once: a burst of slow and fast events, then fast ones one at a time. The
-     * burst's fast events may run on either side, but in order; from the second sequential one on,
-     * nothing of the connection is left on the pool, so they run on the loop.
+     * burst's fast events may run on either side, but in order; see {@link SequentialThreads} for the
+     * ones sent one at a time.
      */
     private void assertOrderAndThreads(Windsock server, Transport transport) {
         List<ClientSocket> clients = new ArrayList<>();
@@ -152,11 +154,13 @@ class NonBlockingHandlersTest {
                 assertEquals(n, ack.arg(0).asInt(), client + ": event " + n + " handled out of order: " + ack);
                 assertThread(n % 3 == 0 ? POOL : null, ack, n);
             }
+            SequentialThreads threads = new SequentialThreads(client);
             for (int n = BURST; n < BURST + SEQUENTIAL; n++) {
                 ClientEvent ack = client.emitWithAck("fast", n);
                 assertEquals(n, ack.arg(0).asInt(), client + ": event " + n + " handled out of order");
-                assertThread(n == BURST ? null : LOOP, ack, n);
+                threads.check(ack, n);
             }
+            threads.assertReachedTheLoop();
             client.assertNothingMore();
         }
     }
@@ -169,6 +173,30 @@ class NonBlockingHandlersTest {
             client.awaitUpgrade();
         }
         return client;
+    }
+
+    /**
+     * Where fast events sent one at a time run. The first ones may still go to the pool: the pool thread
+     * that sent the previous ack may not have finished its turn (and marked the socket idle) when the next
+     * event is read. Once one ran on the loop, nothing of the socket is on the pool any more, so every later
+     * one must run on the loop too; and one must get there.
+     */
+    private static final class SequentialThreads {
+        private final ClientSocket client;
+        private boolean onLoop;
+
+        SequentialThreads(ClientSocket client) {
+            this.client = client;
+        }
+
+        void check(ClientEvent ack, int n) {
+            assertThread(onLoop ? LOOP : null, ack, n);
+            onLoop = ack.arg(1).asText().startsWith(LOOP);
+        }
+
+        void assertReachedTheLoop() {
+            assertTrue(onLoop, client + ": no fast event sent one at a time ran on the event loop");
+        }
     }
 
     /** @param prefix the thread name the handler must have run on, or null for either an event loop or the pool */
