@@ -53,21 +53,7 @@ public final class SerialExecutor implements Executor {
             execute(task);
             return;
         }
-        Boolean outer = RUNNING.get();
-        RUNNING.set(Boolean.TRUE);
-        try {
-            task.run();
-        } catch (Throwable t) {
-            log.error("uncaught exception in a connection task", t);
-        } finally {
-            if (outer == null) {
-                RUNNING.remove();
-            }
-            scheduled.set(false);
-            if (!tasks.isEmpty()) { // submitted meanwhile (by the task, or another thread): they follow on the delegate
-                schedule();
-            }
-        }
+        runTurn(task); // tasks submitted meanwhile (by the task, or another thread) follow on the delegate
     }
 
     private void schedule() {
@@ -84,18 +70,27 @@ public final class SerialExecutor implements Executor {
     }
 
     private void drain() {
+        runTurn(null);
+    }
+
+    /**
+     * One turn of this executor on the current thread (which holds {@link #scheduled}): {@code first}
+     * if given, else up to {@link #BATCH} queued tasks; then gives the turn back, scheduling another
+     * on the delegate if tasks are left.
+     */
+    private void runTurn(Runnable first) {
         Boolean outer = RUNNING.get();
         RUNNING.set(Boolean.TRUE);
         try {
-            for (int i = 0; i < BATCH; i++) {
-                Runnable task = tasks.poll();
-                if (task == null) {
-                    break;
-                }
-                try {
-                    task.run();
-                } catch (Throwable t) {
-                    log.error("uncaught exception in a connection task", t);
+            if (first != null) {
+                runLogged(first);
+            } else {
+                for (int i = 0; i < BATCH; i++) {
+                    Runnable task = tasks.poll();
+                    if (task == null) {
+                        break;
+                    }
+                    runLogged(task);
                 }
             }
         } finally {
@@ -106,6 +101,14 @@ public final class SerialExecutor implements Executor {
             if (!tasks.isEmpty()) {
                 schedule();
             }
+        }
+    }
+
+    private static void runLogged(Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable t) {
+            log.error("uncaught exception in a connection task", t);
         }
     }
 }
