@@ -38,9 +38,10 @@ import javax.net.ssl.SSLException;
  * <tr><td>httpCompression</td><td>on, for polling responses of 1 KB and more</td></tr>
  * <tr><td>connectTimeout</td><td>45 s for a client to join a namespace before it is closed</td></tr>
  * <tr><td>limits</td><td>{@link ProtocolLimits#DEFAULT}, packet length bounded by maxHttpBufferSize</td></tr>
- * <tr><td>handlerExecutor</td><td>Java 24+: a virtual thread per task; Java 17-23: a pool of up to 256 daemon threads,
- * started only when none is idle, retired after 60 s idle (before Java 24 a virtual thread blocked in
- * {@code synchronized} holds its carrier). Threads named {@code windsock-handler-N}; ended by {@code stop()}</td></tr>
+ * <tr><td>handlerExecutor</td><td>Java 24+: a virtual thread per task; Java 17-23: a pool running as many handlers
+ * at once as there are cores, plus a thread for each handler blocked over 2 ms, up to 256 daemon threads,
+ * retired after 60 s idle (before Java 24 a virtual thread blocked in {@code synchronized} holds its
+ * carrier). Threads named {@code windsock-handler-N}; ended by {@code stop()}</td></tr>
  * <tr><td>objectMapper</td><td>a plain Jackson {@link ObjectMapper}</td></tr>
  * <tr><td>ioThreads</td><td>0: one per core (fewer wake-ups per message than Netty's twice the cores)</td></tr>
  * <tr><td>ioTransport</td><td>{@link IoTransport#AUTO}: epoll where its library is on the classpath and loads, NIO otherwise</td></tr>

@@ -1,10 +1,7 @@
 package io.windsock.internal.exec;
 
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedTransferQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The default executor for application handlers: on Java 24 and later one virtual thread per task
@@ -20,9 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * calls and cluster server-side events, each a short task of its own. A fixed capacity would only
  * add a failure mode: a rejected socket task would have to be dropped or run on a network thread.
  *
- * <p>A thread is started only when no idle one is waiting for work, so the pool holds as many threads as
- * handlers have run at once lately (a few when handlers do not block), not one per task submitted; at
- * {@link #DEFAULT_THREADS} further tasks wait in the queue. Idle threads retire after 60 s.
+ * <p>As many pool threads run handlers at once as the machine has cores; a thread whose task has run
+ * for over {@link #BLOCKED_AFTER_NANOS} (2 ms) counts as blocked and another takes its place, so
+ * blocking handlers get threads of their own, up to {@link #DEFAULT_THREADS}; further tasks wait in
+ * the queue. A burst of events thus wakes one thread, not one each (see {@link HandlerPool}). Idle
+ * threads retire after 60 s.
  *
  * <p>After {@link ExecutorService#shutdown()} (the server stopped), a task submitted late (an ack
  * completing, a future a handler returned completing) runs on the submitting thread instead of
@@ -39,12 +38,15 @@ public final class HandlerExecutors {
     /** Enough threads that blocking handlers on many connections rarely wait for one another. */
     public static final int DEFAULT_THREADS = 256;
 
+    /** A pool thread whose task has run this long counts as blocked, and another takes its place. */
+    static final long BLOCKED_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
     private HandlerExecutors() {
     }
 
     /**
-     * On Java 24+, a virtual thread per task; before, up to {@link #DEFAULT_THREADS} daemon threads,
-     * started only when no idle thread is waiting for a task, and retired after 60 s idle. Either way
+     * On Java 24+, a virtual thread per task; before, a {@link HandlerPool}: as many running threads as
+     * cores plus one per blocked handler, up to {@link #DEFAULT_THREADS}, retired after 60 s idle. Either way
      * a task submitted after shutdown runs on the submitting thread.
      */
     public static ExecutorService newDefault() {
@@ -55,21 +57,9 @@ public final class HandlerExecutors {
     }
 
     /** {@link #newDefault()} with another bound and idle time: for tests. */
-    static ThreadPoolExecutor newPool(int maxThreads, long keepAlive, TimeUnit unit) {
-        AtomicInteger count = new AtomicInteger();
-        HandoffQueue queue = new HandoffQueue();
-        // No core threads: the pool grows only when the queue refuses a task, which it does unless an
-        // idle thread takes the task at once. At the bound, the refusal handler queues the task after all.
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(0, maxThreads, keepAlive, unit, queue,
-                r -> new HandlerThread(r, THREAD_NAME_PREFIX + count.incrementAndGet()),
-                (task, executor) -> {
-                    if (executor.isShutdown()) {
-                        task.run();
-                    } else {
-                        queue.enqueue(task);
-                    }
-                });
-        return pool;
+    static HandlerPool newPool(int maxThreads, long keepAlive, TimeUnit unit) {
+        int cores = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), maxThreads));
+        return new HandlerPool(cores, maxThreads, keepAlive, unit, BLOCKED_AFTER_NANOS, THREAD_NAME_PREFIX);
     }
 
     /** @return whether the current thread is one of a default executor's threads (pool or virtual). */
@@ -79,25 +69,10 @@ public final class HandlerExecutors {
                 || current.getName().startsWith(THREAD_NAME_PREFIX) && VirtualThreadExecutor.isVirtual(current);
     }
 
-    /**
-     * Hands a task to a thread already waiting for one, and refuses it otherwise, so that the pool
-     * starts a thread; {@link #enqueue} queues unconditionally (the pool is at its bound).
-     */
-    private static final class HandoffQueue extends LinkedTransferQueue<Runnable> {
-        @Override
-        public boolean offer(Runnable task) {
-            return tryTransfer(task);
-        }
-
-        void enqueue(Runnable task) {
-            super.offer(task); // unbounded: never refuses
-        }
-    }
-
     /** Marks the default pool's threads, so that a blocking call made on one can tell. */
-    private static final class HandlerThread extends Thread {
-        HandlerThread(Runnable task, String name) {
-            super(task, name);
+    static class HandlerThread extends Thread {
+        HandlerThread(String name) {
+            super(name);
             setDaemon(true);
         }
     }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,7 +16,7 @@ class HandlerExecutorsTest {
 
     @Test
     void tasksRunOneAfterAnotherReuseTheIdleThreadInsteadOfStartingNewOnes() throws Exception {
-        ThreadPoolExecutor pool = HandlerExecutors.newPool(256, 60, TimeUnit.SECONDS);
+        HandlerPool pool = HandlerExecutors.newPool(256, 60, TimeUnit.SECONDS);
         try {
             for (int i = 0; i < 2_000; i++) {
                 pool.submit(() -> { }).get(10, TimeUnit.SECONDS);
@@ -25,7 +24,7 @@ class HandlerExecutorsTest {
             // A thread that ran a task may still be on its way back to the queue when the next task comes
             // (longer on a loaded machine), so a few threads can start; never one per task, as in a pool
             // whose core size is its bound (that one held 256 threads here).
-            assertTrue(pool.getLargestPoolSize() <= 16, "threads started: " + pool.getLargestPoolSize());
+            assertTrue(pool.largestPoolSize() <= 16, "threads started: " + pool.largestPoolSize());
         } finally {
             pool.shutdownNow();
         }
@@ -33,7 +32,7 @@ class HandlerExecutorsTest {
 
     @Test
     void blockingTasksGetThreadsUpToTheBoundAndTheRestWaitInTheQueue() throws Exception {
-        ThreadPoolExecutor pool = HandlerExecutors.newPool(8, 60, TimeUnit.SECONDS);
+        HandlerPool pool = HandlerExecutors.newPool(8, 60, TimeUnit.SECONDS);
         try {
             CountDownLatch eightRunning = new CountDownLatch(8);
             CountDownLatch release = new CountDownLatch(1);
@@ -52,12 +51,12 @@ class HandlerExecutorsTest {
                 });
             }
             assertTrue(eightRunning.await(10, TimeUnit.SECONDS), "eight tasks block at once");
-            assertEquals(8, pool.getPoolSize());
-            assertEquals(12, pool.getQueue().size(), "the rest wait, none is refused or run inline");
+            assertEquals(8, pool.poolSize());
+            assertEquals(12, pool.queued(), "the rest wait, none is refused or run inline");
             release.countDown();
             assertTrue(allDone.await(10, TimeUnit.SECONDS));
             assertEquals(20, done.get());
-            assertEquals(8, pool.getLargestPoolSize());
+            assertEquals(8, pool.largestPoolSize());
         } finally {
             pool.shutdownNow();
         }
@@ -65,7 +64,7 @@ class HandlerExecutorsTest {
 
     @Test
     void idleThreadsRetire() throws Exception {
-        ThreadPoolExecutor pool = HandlerExecutors.newPool(8, 20, TimeUnit.MILLISECONDS);
+        HandlerPool pool = HandlerExecutors.newPool(8, 20, TimeUnit.MILLISECONDS);
         try {
             CountDownLatch started = new CountDownLatch(4);
             CountDownLatch release = new CountDownLatch(1);
@@ -82,10 +81,10 @@ class HandlerExecutorsTest {
             assertTrue(started.await(10, TimeUnit.SECONDS));
             release.countDown();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (pool.getPoolSize() > 0 && System.nanoTime() < deadline) {
+            while (pool.poolSize() > 0 && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
-            assertEquals(0, pool.getPoolSize(), "no thread is kept at rest");
+            assertEquals(0, pool.poolSize(), "no thread is kept at rest");
         } finally {
             pool.shutdownNow();
         }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -18,7 +17,7 @@ class SerialExecutorTest {
 
     @Test
     void anIdleExecutorRunsTheTaskOnTheCallingThread() {
-        ThreadPoolExecutor pool = HandlerExecutors.newPool(4, 60, TimeUnit.SECONDS);
+        HandlerPool pool = HandlerExecutors.newPool(4, 60, TimeUnit.SECONDS);
         try {
             SerialExecutor serial = new SerialExecutor(pool);
             AtomicReference<Thread> ranOn = new AtomicReference<>();
@@ -32,7 +31,7 @@ class SerialExecutorTest {
 
     @Test
     void aTaskNeverOvertakesOneRunningOrQueuedOnThePool() throws Exception {
-        ThreadPoolExecutor pool = HandlerExecutors.newPool(4, 60, TimeUnit.SECONDS);
+        HandlerPool pool = HandlerExecutors.newPool(4, 60, TimeUnit.SECONDS);
         try {
             for (int round = 0; round < 200; round++) {
                 SerialExecutor serial = new SerialExecutor(pool);
@@ -66,7 +65,7 @@ class SerialExecutorTest {
 
     @Test
     void tasksSubmittedWhileOneRunsHereFollowItOnThePool() throws Exception {
-        ThreadPoolExecutor pool = HandlerExecutors.newPool(4, 60, TimeUnit.SECONDS);
+        HandlerPool pool = HandlerExecutors.newPool(4, 60, TimeUnit.SECONDS);
         try {
             SerialExecutor serial = new SerialExecutor(pool);
             List<String> order = new CopyOnWriteArrayList<>();

@@ -1,0 +1,400 @@
+package io.windsock.internal.exec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The handler pool of Java 17 to 23: platform threads that run as many handlers at once as the
+ * machine has cores, and more while some of them block.
+ *
+ * <p>Why not a {@code ThreadPoolExecutor}: handing each task to a thread of its own costs a wake-up
+ * and a switch per event, and a burst of events read in one network turn would wake a thread for
+ * each. Here a task goes to a queue, and a sleeping thread is woken only when fewer threads than
+ * {@link #parallelism()} are running handlers; a running thread takes the next task from the queue
+ * without sleeping, so a burst costs one wake-up, not one per event.
+ *
+ * <p>Blocking is allowed. A thread whose current task has run for longer than the blocking
+ * threshold is counted out (it no longer holds one of the {@link #parallelism()} slots) by a watch
+ * thread that looks every {@code threshold / 2} while tasks wait, and another thread takes its slot.
+ * So tasks behind blocked handlers wait at most about 1.5 thresholds more; the pool grows to as many
+ * threads as handlers block at once, up to {@code maxThreads}, where further tasks wait for one to
+ * finish. A counted-out thread that finishes its task takes a slot again if one is free, or sleeps.
+ *
+ * <p>Idle threads (and the watch thread) retire after the keep-alive time. After {@link #shutdown()}
+ * queued tasks still run, and a task submitted late runs on the submitting thread.
+ */
+final class HandlerPool extends AbstractExecutorService {
+    private static final Logger log = LoggerFactory.getLogger(HandlerPool.class);
+
+    private final int parallelism;
+    private final int maxThreads;
+    private final long keepAliveNanos;
+    private final long blockedAfterNanos;
+    private final String namePrefix;
+    private final AtomicInteger names = new AtomicInteger();
+
+    private final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
+    /** Sleeping workers, the most recently active first: a few warm threads do the work. */
+    private final ConcurrentLinkedDeque<Worker> idle = new ConcurrentLinkedDeque<>();
+    private final Set<Worker> workers = ConcurrentHashMap.newKeySet();
+    /** Live worker threads, bounded by {@link #maxThreads}. */
+    private final AtomicInteger threads = new AtomicInteger();
+    private volatile int largestThreads;
+    /** Workers holding a run slot: running tasks and not counted out as blocked. At most {@link #parallelism}. */
+    private final AtomicInteger active = new AtomicInteger();
+    private final Watch watch = new Watch();
+
+    private volatile boolean shutdown;
+    private final CountDownLatch terminated = new CountDownLatch(1);
+
+    /**
+     * @param parallelism       threads running handlers at once, blocked ones not counted (the cores)
+     * @param maxThreads        threads in all, blocked ones included
+     * @param keepAlive         how long an idle thread waits for work before it ends
+     * @param blockedAfterNanos a task running longer than this counts as blocked
+     */
+    HandlerPool(int parallelism, int maxThreads, long keepAlive, TimeUnit unit, long blockedAfterNanos,
+            String namePrefix) {
+        if (parallelism < 1 || maxThreads < parallelism || keepAlive <= 0 || blockedAfterNanos <= 0) {
+            throw new IllegalArgumentException("parallelism " + parallelism + ", maxThreads " + maxThreads);
+        }
+        this.parallelism = parallelism;
+        this.maxThreads = maxThreads;
+        this.keepAliveNanos = unit.toNanos(keepAlive);
+        this.blockedAfterNanos = blockedAfterNanos;
+        this.namePrefix = Objects.requireNonNull(namePrefix, "namePrefix");
+    }
+
+    int parallelism() {
+        return parallelism;
+    }
+
+    /** @return live worker threads. */
+    int poolSize() {
+        return threads.get();
+    }
+
+    /** @return the most worker threads that were alive at once. */
+    int largestPoolSize() {
+        return largestThreads;
+    }
+
+    /** @return tasks waiting for a thread. */
+    int queued() {
+        return queue.size();
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        if (shutdown) {
+            task.run();
+            return;
+        }
+        queue.add(task);
+        if (shutdown && queue.remove(task)) {
+            task.run(); // raced with shutdown: no worker may be left to take it
+            return;
+        }
+        signalWork();
+    }
+
+    /** Gives a free slot, if any, to a sleeping or new worker; else makes sure the watch looks for blocked ones. */
+    private void signalWork() {
+        for (;;) {
+            int a = active.get();
+            if (a >= parallelism) {
+                watch.ensureLooking();
+                return;
+            }
+            if (active.compareAndSet(a, a + 1)) {
+                break;
+            }
+        }
+        // This thread now holds a slot for a worker.
+        Worker sleeper;
+        while ((sleeper = idle.pollFirst()) != null) {
+            if (sleeper.wake()) {
+                return;
+            }
+        }
+        if (startWorker()) {
+            return;
+        }
+        active.decrementAndGet(); // at the thread bound: the task waits for a thread to finish one
+        watch.ensureLooking();
+    }
+
+    private boolean startWorker() {
+        for (;;) {
+            int t = threads.get();
+            if (t >= maxThreads) {
+                return false;
+            }
+            if (threads.compareAndSet(t, t + 1)) {
+                if (t + 1 > largestThreads) {
+                    largestThreads = t + 1; // a statistic: a lost race costs nothing
+                }
+                break;
+            }
+        }
+        Worker worker = new Worker(namePrefix + names.incrementAndGet());
+        workers.add(worker);
+        try {
+            worker.start();
+        } catch (Throwable e) {
+            workers.remove(worker);
+            threads.decrementAndGet();
+            throw e;
+        }
+        return true;
+    }
+
+    private boolean tryTakeSlot() {
+        for (;;) {
+            int a = active.get();
+            if (a >= parallelism) {
+                return false;
+            }
+            if (active.compareAndSet(a, a + 1)) {
+                return true;
+            }
+        }
+    }
+
+    private void workerExited(Worker worker) {
+        workers.remove(worker);
+        if (threads.decrementAndGet() == 0 && shutdown && queue.isEmpty()) {
+            terminated.countDown();
+        }
+    }
+
+    @Override
+    public void shutdown() {
+        shutdown = true;
+        for (Worker w : idle) {
+            w.wakeToExit();
+        }
+        watch.ensureLooking();
+        if (threads.get() == 0) {
+            // Nothing runs or ever will: whatever is queued runs here (none is, unless racing with execute).
+            Runnable task;
+            while ((task = queue.poll()) != null) {
+                task.run();
+            }
+            terminated.countDown();
+        }
+    }
+
+    @Override
+    public List<Runnable> shutdownNow() {
+        List<Runnable> pending = new ArrayList<>();
+        Runnable task;
+        while ((task = queue.poll()) != null) {
+            pending.add(task);
+        }
+        shutdown();
+        for (Worker w : workers) {
+            w.interrupt();
+        }
+        return pending;
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return shutdown;
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return terminated.getCount() == 0;
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return terminated.await(timeout, unit);
+    }
+
+    /** A pool thread; {@link HandlerExecutors#isHandlerThread()} knows it by its class. */
+    private final class Worker extends HandlerExecutors.HandlerThread {
+        private static final int RUNNING = 0;
+        private static final int SLEEPING = 1;
+        private static final int WOKEN = 2;
+        private static final int RETIRED = 3;
+
+        private final AtomicInteger state = new AtomicInteger(RUNNING);
+        /** Counted in {@link #active}; given up by exactly one side: the worker, or the watch when it blocks. */
+        final AtomicBoolean holdsSlot = new AtomicBoolean(true);
+        /** When the current task started (never 0 while one runs), 0 between tasks. */
+        volatile long taskStart;
+
+        Worker(String name) {
+            super(name);
+        }
+
+        /** Wakes this sleeping worker with the slot the caller took; false if it retired meanwhile. */
+        boolean wake() {
+            if (state.compareAndSet(SLEEPING, WOKEN)) {
+                LockSupport.unpark(this);
+                return true;
+            }
+            return false;
+        }
+
+        void wakeToExit() {
+            LockSupport.unpark(this);
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (work() && sleep()) {
+                    // woken with a slot: work again
+                }
+            } finally {
+                if (holdsSlot.compareAndSet(true, false)) {
+                    active.decrementAndGet();
+                }
+                workerExited(this);
+                if (!queue.isEmpty()) {
+                    signalWork(); // a task queued while this thread was leaving
+                }
+            }
+        }
+
+        /** Runs queued tasks while it holds a slot. @return false to end the thread (shut down). */
+        private boolean work() {
+            for (;;) {
+                Runnable task;
+                while ((task = queue.poll()) != null) {
+                    taskStart = System.nanoTime() | 1;
+                    try {
+                        task.run();
+                    } catch (Throwable t) {
+                        log.error("uncaught exception in a handler task", t);
+                    } finally {
+                        taskStart = 0;
+                        Thread.interrupted(); // a task's interrupt must not reach the next one
+                    }
+                    if (!holdsSlot.get()) {
+                        if (!tryTakeSlot()) {
+                            break; // counted out while blocked, and the others run: sleep
+                        }
+                        holdsSlot.set(true); // only the watch changes it otherwise, and only from true
+                    }
+                }
+                if (holdsSlot.compareAndSet(true, false)) {
+                    active.decrementAndGet();
+                }
+                // A task queued while this thread still held its slot found no free one: look again.
+                if (queue.isEmpty() || !tryTakeSlot()) {
+                    return !(shutdown && queue.isEmpty());
+                }
+                holdsSlot.set(true);
+            }
+        }
+
+        /** Sleeps until woken with a slot. @return false when the keep-alive ran out or the pool shut down. */
+        private boolean sleep() {
+            state.set(SLEEPING);
+            idle.addFirst(this);
+            long deadline = System.nanoTime() + keepAliveNanos;
+            while (state.get() == SLEEPING) {
+                long left = deadline - System.nanoTime();
+                if ((left <= 0 || shutdown) && state.compareAndSet(SLEEPING, RETIRED)) {
+                    idle.remove(this);
+                    return false;
+                }
+                LockSupport.parkNanos(HandlerPool.this, left);
+            }
+            state.set(RUNNING);
+            holdsSlot.set(true); // WOKEN: the waker took a slot for it
+            return true;
+        }
+    }
+
+    /**
+     * Counts out workers blocked in a task so that others run the queue. Looks every half threshold
+     * while tasks wait; sleeps when none does, and ends after the keep-alive time asleep.
+     */
+    private final class Watch implements Runnable {
+        private static final int NONE = 0;
+        private static final int ASLEEP = 1;
+        private static final int LOOKING = 2;
+
+        private final AtomicInteger state = new AtomicInteger(NONE);
+        private volatile Thread thread;
+
+        /** Cheap when already looking: one volatile read per call. */
+        void ensureLooking() {
+            if (state.get() == LOOKING) {
+                return;
+            }
+            if (state.compareAndSet(ASLEEP, LOOKING)) {
+                LockSupport.unpark(thread);
+            } else if (state.compareAndSet(NONE, LOOKING)) {
+                Thread t = new Thread(this, namePrefix + "watch");
+                t.setDaemon(true);
+                thread = t;
+                t.start();
+            }
+        }
+
+        @Override
+        public void run() {
+            long sleptSince = 0;
+            for (;;) {
+                if (queue.isEmpty() && !shutdown) {
+                    state.set(ASLEEP);
+                    if (!queue.isEmpty() && state.compareAndSet(ASLEEP, LOOKING)) {
+                        continue; // a task came while it was going to sleep
+                    }
+                    if (sleptSince == 0) {
+                        sleptSince = System.nanoTime();
+                    }
+                    LockSupport.parkNanos(this, keepAliveNanos);
+                    if (state.get() == ASLEEP && System.nanoTime() - sleptSince >= keepAliveNanos
+                            && state.compareAndSet(ASLEEP, NONE)) {
+                        return;
+                    }
+                    continue;
+                }
+                sleptSince = 0;
+                if (shutdown && threads.get() == 0) {
+                    state.set(NONE);
+                    return;
+                }
+                LockSupport.parkNanos(this, blockedAfterNanos / 2);
+                countOutBlocked();
+            }
+        }
+
+        private void countOutBlocked() {
+            long now = System.nanoTime();
+            for (Worker w : workers) {
+                long start = w.taskStart;
+                if (start != 0 && now - start > blockedAfterNanos && w.holdsSlot.compareAndSet(true, false)) {
+                    active.decrementAndGet();
+                    signalWork();
+                }
+            }
+            if (!queue.isEmpty()) {
+                signalWork(); // e.g. a slot freed by a worker that left at the thread bound
+            }
+        }
+    }
+}
