@@ -11,6 +11,7 @@ import io.windsock.adapter.Adapter;
 import io.windsock.adapter.AdapterFactory;
 import io.windsock.adapter.AdapterNamespace;
 import io.windsock.redis.internal.ClusterCodec;
+import io.windsock.redis.internal.OwnedLettuce;
 import io.windsock.redis.internal.RedisAdapter;
 import io.windsock.redis.internal.RedisConnections;
 import io.windsock.redis.internal.ShardedRedisAdapter;
@@ -89,7 +90,7 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
         if (builder.clusterClient != null) {
             this.connections = new RedisConnections(builder.clusterClient, false);
         } else if (builder.clusterUris != null) {
-            RedisClusterClient client = RedisClusterClient.create(builder.clusterUris);
+            RedisClusterClient client = RedisClusterClient.create(OwnedLettuce.resources(), builder.clusterUris);
             // as for one server below: fail commands at once while disconnected, bounded queue
             client.setOptions(ClusterClientOptions.builder()
                     .autoReconnect(true)
@@ -101,9 +102,9 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
         } else if (builder.client != null) {
             this.connections = new RedisConnections(builder.client, builder.uri, false);
         } else {
-            RedisClient client = RedisClient.create();
+            RedisClient client = RedisClient.create(OwnedLettuce.resources());
             // Our own client fails commands at once while disconnected (counted as unpublished), instead
-            // of queueing them without bound until Redis is back.
+            // of queueing them without bound until Redis is back, and reconnects within 5 s of its return.
             client.setOptions(ClientOptions.builder()
                     .autoReconnect(true)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)

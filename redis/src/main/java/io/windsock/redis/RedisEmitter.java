@@ -10,6 +10,7 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.windsock.adapter.BroadcastOptions;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.redis.internal.Messages;
+import io.windsock.redis.internal.OwnedLettuce;
 import io.windsock.redis.internal.RequestType;
 import io.windsock.redis.internal.WireCodec;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +58,7 @@ public final class RedisEmitter implements AutoCloseable {
         this.key = builder.key;
         this.codec = new WireCodec(builder.objectMapper);
         this.ownsClient = builder.client == null;
-        this.client = ownsClient ? RedisClient.create() : builder.client;
+        this.client = ownsClient ? RedisClient.create(OwnedLettuce.resources()) : builder.client;
         if (ownsClient) {
             client.setOptions(ClientOptions.builder()
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -97,7 +98,7 @@ public final class RedisEmitter implements AutoCloseable {
     public void close() {
         CompletableFuture<Void> closing = connection.thenCompose(c -> c.closeAsync())
                 .exceptionally(e -> null)
-                .thenCompose(v -> ownsClient ? client.shutdownAsync() : CompletableFuture.completedFuture(null));
+                .thenCompose(v -> ownsClient ? OwnedLettuce.shutdown(client) : CompletableFuture.completedFuture(null));
         try {
             closing.get(closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -340,7 +340,7 @@ public final class RedisConnections {
         if (!ownsClient) {
             return connections;
         }
-        return connections.thenCompose(v -> client.shutdownAsync());
+        return connections.thenCompose(v -> OwnedLettuce.shutdown(client));
     }
 
     static byte[] bytes(String text) {
