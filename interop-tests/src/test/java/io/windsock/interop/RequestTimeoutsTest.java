@@ -113,6 +113,32 @@ class RequestTimeoutsTest {
     }
 
     @Test
+    void aKeepAliveConnectionInUseOutlivesEveryTimeout() throws InterruptedException {
+        Windsock server = server(Duration.ofSeconds(25));
+        try (RawHttp raw = RawHttp.connect(server.port())) {
+            raw.send("GET", "/socket.io/?EIO=4&transport=polling", null, "Connection: keep-alive");
+            String sid = sidOf(raw.read());
+            raw.send("POST", polling(sid), "40", "Connection: keep-alive");
+            assertEquals("ok", raw.read().body());
+            // Requests 300 ms apart for 2.4 s, longer than the keep-alive, headers and request timeouts
+            // together: each request's deadlines replace the previous ones, none of which may close it.
+            long end = System.nanoTime() + Duration.ofMillis(2400).toNanos();
+            int served = 0;
+            while (System.nanoTime() - end < 0) {
+                Thread.sleep(300); // pacing: the time between requests is what is tested
+                raw.send("POST", polling(sid), "42[\"echo\",\"" + served + "\"]", "Connection: keep-alive");
+                Response ok = raw.read();
+                assertEquals(200, ok.status());
+                assertEquals("ok", ok.body());
+                served++;
+            }
+            assertTrue(served >= 6, "served " + served);
+            // Once idle, it still closes.
+            assertTrue(raw.closedByServer(), "an idle keep-alive connection stayed open");
+        }
+    }
+
+    @Test
     void aLongPollLongerThanEveryTimeoutIsNotCut() {
         Windsock server = server(Duration.ofMillis(3000));  // the poll waits for the ping, 3 s
         String sid = handshake(server.port());

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AsciiString;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -60,7 +61,7 @@ final class RequestTimeouts {
     private final long headersNanos;
     private final long requestNanos;
     private final long keepAliveNanos;
-    private final String keepAliveHeader;
+    private final AsciiString keepAliveHeader;
     private final Bytes bytes = new Bytes();
     private final Messages messages = new Messages();
 
@@ -70,9 +71,22 @@ final class RequestTimeouts {
     private int owed;
     /** The status of the response being written (its head passed, its last content not yet). */
     private int writingStatus;
+    /** Whether the current phase has a deadline ({@link #deadline}); ANSWERING has none. */
+    private boolean armed;
+    /** When the current phase expires ({@link System#nanoTime()}), while {@link #armed}. */
+    private long deadline;
+    /**
+     * The one scheduled check, or null. It is not moved when a deadline moves later, which is what
+     * every request of a keep-alive connection does (headers, body, keep-alive): it fires at its old
+     * time, finds the later deadline and schedules itself again. So a busy connection schedules about
+     * one task per keep-alive timeout instead of three or four per request.
+     */
     private ScheduledFuture<?> timer;
+    /** When {@link #timer} fires. */
+    private long timerAt;
     private ChannelHandlerContext messagesCtx;
     private boolean removed;
+    private final ChannelFutureListener responseWritten = future -> responseWritten();
 
     RequestTimeouts(HttpServerSettings settings) {
         this.headersNanos = settings.headersTimeout().toNanos();
@@ -80,7 +94,7 @@ final class RequestTimeouts {
         this.keepAliveNanos = settings.keepAliveTimeout().toNanos();
         // Whole seconds, rounded down so that a client never reuses a connection the server is closing.
         long seconds = settings.keepAliveTimeout().toSeconds();
-        this.keepAliveHeader = seconds > 0 ? "timeout=" + seconds : null;
+        this.keepAliveHeader = seconds > 0 ? AsciiString.cached("timeout=" + seconds) : null;
     }
 
     /** The handler to place before the HTTP codec. */
@@ -93,9 +107,24 @@ final class RequestTimeouts {
         return messages;
     }
 
-    private void schedule(ChannelHandlerContext ctx, long delayNanos) {
-        cancel();
-        timer = ctx.executor().schedule(this::expire, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+    /** The current phase expires at {@code at}: the timer moves only if it would fire later than that. */
+    private void arm(ChannelHandlerContext ctx, long at) {
+        armed = true;
+        deadline = at;
+        if (timer == null || timerAt - at > 0) {
+            cancel();
+            startTimer(ctx, at);
+        }
+    }
+
+    /** No deadline while an answer is owed; a timer already scheduled fires and finds nothing to do. */
+    private void disarm() {
+        armed = false;
+    }
+
+    private void startTimer(ChannelHandlerContext ctx, long at) {
+        timerAt = at;
+        timer = ctx.executor().schedule(this::expire, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     private void cancel() {
@@ -108,15 +137,20 @@ final class RequestTimeouts {
     private void startRequest(ChannelHandlerContext ctx) {
         phase = Phase.HEADERS;
         requestStart = System.nanoTime();
-        schedule(ctx, headersNanos);
+        arm(ctx, requestStart + headersNanos);
     }
 
     private void expire() {
         timer = null;
         ChannelHandlerContext ctx = messagesCtx;
-        if (removed || ctx == null || !ctx.channel().isActive()) {
+        if (removed || !armed || ctx == null || !ctx.channel().isActive()) {
             return;
         }
+        if (deadline - System.nanoTime() > 0) {
+            startTimer(ctx, deadline); // the deadline moved on since this check was scheduled
+            return;
+        }
+        armed = false;
         switch (phase) {
             case HEADERS, BODY -> {
                 if (log.isDebugEnabled()) {
@@ -200,12 +234,12 @@ final class RequestTimeouts {
         public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
             if (msg instanceof HttpRequest && phase == Phase.HEADERS) {
                 phase = Phase.BODY;
-                schedule(ctx, requestStart + requestNanos - System.nanoTime());
+                arm(ctx, requestStart + requestNanos);
             }
             if (msg instanceof LastHttpContent && phase == Phase.BODY) {
                 owed++;
                 phase = Phase.ANSWERING;
-                cancel();
+                disarm();
             }
             ctx.fireChannelRead(msg);
         }
@@ -230,18 +264,19 @@ final class RequestTimeouts {
                 writingStatus = 0;
                 if (!informational) {
                     promise = promise.unvoid();
-                    promise.addListener(future -> responseWritten(ctx));
+                    promise.addListener(responseWritten);
                 }
             }
             ctx.write(msg, promise);
         }
+    }
 
-        private void responseWritten(ChannelHandlerContext ctx) {
-            owed = Math.max(0, owed - 1);
-            if (owed == 0 && phase == Phase.ANSWERING && !removed && ctx.channel().isActive()) {
-                phase = Phase.IDLE;
-                schedule(ctx, keepAliveNanos);
-            }
+    private void responseWritten() {
+        ChannelHandlerContext ctx = messagesCtx;
+        owed = Math.max(0, owed - 1);
+        if (owed == 0 && phase == Phase.ANSWERING && !removed && ctx.channel().isActive()) {
+            phase = Phase.IDLE;
+            arm(ctx, System.nanoTime() + keepAliveNanos);
         }
     }
 }
