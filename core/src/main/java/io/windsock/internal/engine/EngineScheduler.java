@@ -24,6 +24,11 @@ public interface EngineScheduler extends Executor {
         execute(task);
     }
 
+    /** @return this scheduler's clock, in nanoseconds (only differences mean anything), as {@link #schedule} counts it. */
+    default long nanoTime() {
+        return System.nanoTime();
+    }
+
     /** Runs a task once after a delay; the returned handle cancels it. */
     Cancellable schedule(Runnable task, long delay, TimeUnit unit);
 

@@ -96,8 +96,20 @@ public final class Sio1Session {
     private boolean removed;
     private boolean transportSeen;
     private EngineScheduler.Cancellable heartbeatTimer = EngineScheduler.Cancellable.NONE;
+    /*
+     * The expiry and the poll timeout move with every poll of a polling client. Each has one timer
+     * that is not moved: it fires at its old time, finds the later deadline and schedules itself
+     * again, so a client polling many times a second costs a timer task per timeout, not two per poll.
+     */
     private EngineScheduler.Cancellable expiryTimer = EngineScheduler.Cancellable.NONE;
+    private boolean expiryScheduled;
+    /** When the session expires ({@link EngineScheduler#nanoTime()}) unless renewed. */
+    private long expiresAt;
     private EngineScheduler.Cancellable pollTimer = EngineScheduler.Cancellable.NONE;
+    private boolean pollTimerScheduled;
+    /** The one-shot transport the poll timeout is for, while it waits, and when it gets the noop. */
+    private Transport waitingPoll;
+    private long pollExpiresAt;
 
     Sio1Session(String id, EngineRequest request, EngineScheduler scheduler, Sio1Settings settings, Runnable onRemoved) {
         this.id = id;
@@ -212,7 +224,7 @@ public final class Sio1Session {
             chars += packet.length();
         }
         if (t.isOneShot()) {
-            pollTimer.cancel();
+            waitingPoll = null;
             transport = null;
             renewExpiry();
         }
@@ -248,13 +260,11 @@ public final class Sio1Session {
         if (!outbox.isEmpty()) {
             drain();
         } else if (t.isOneShot()) {
-            pollTimer = scheduler.schedule(() -> {
-                if (transport == t) {
-                    transport = null;
-                    renewExpiry();
-                    t.send(List.of(Sio1Packet.NOOP_PACKET.encode()), () -> { });
-                }
-            }, settings.pollTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            waitingPoll = t;
+            pollExpiresAt = scheduler.nanoTime() + settings.pollTimeout().toNanos();
+            if (!pollTimerScheduled) {
+                schedulePollCheck(settings.pollTimeout().toNanos());
+            }
         }
         if (state == State.CLOSED && transport == t && !t.isOneShot() && outbox.isEmpty()) {
             transport = null;
@@ -285,9 +295,32 @@ public final class Sio1Session {
     void detach(Transport t) {
         if (transport == t) {
             transport = null;
-            pollTimer.cancel();
+            waitingPoll = null;
             renewExpiry();
         }
+    }
+
+    private void schedulePollCheck(long delayNanos) {
+        pollTimerScheduled = true;
+        pollTimer = scheduler.schedule(this::checkPoll, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A poll that waited the poll timeout gets a noop and ends. */
+    private void checkPoll() {
+        pollTimerScheduled = false;
+        Transport t = waitingPoll;
+        if (t == null || transport != t || removed) {
+            return; // answered or gone: the next poll schedules its own check
+        }
+        long left = pollExpiresAt - scheduler.nanoTime();
+        if (left > 0) {
+            schedulePollCheck(left);
+            return;
+        }
+        waitingPoll = null;
+        transport = null;
+        renewExpiry();
+        t.send(List.of(Sio1Packet.NOOP_PACKET.encode()), () -> { });
     }
 
     /** @return whether {@code t} is the attached transport. */
@@ -414,12 +447,29 @@ public final class Sio1Session {
         scheduleHeartbeat();
     }
 
+    /** The session expires {@code sessionExpiry} from now (after a close: it is removed then). */
     private void renewExpiry() {
-        expiryTimer.cancel();
-        expiryTimer = scheduler.schedule(this::expire, settings.sessionExpiry().toMillis(), TimeUnit.MILLISECONDS);
+        expiresAt = scheduler.nanoTime() + settings.sessionExpiry().toNanos();
+        if (!expiryScheduled && !removed) {
+            scheduleExpiryCheck(settings.sessionExpiry().toNanos());
+        }
+    }
+
+    private void scheduleExpiryCheck(long delayNanos) {
+        expiryScheduled = true;
+        expiryTimer = scheduler.schedule(this::expire, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     private void expire() {
+        expiryScheduled = false;
+        if (removed) {
+            return;
+        }
+        long left = expiresAt - scheduler.nanoTime();
+        if (left > 0) {
+            scheduleExpiryCheck(left); // renewed since this check was scheduled
+            return;
+        }
         if (transport != null && state == State.OPEN) {
             renewExpiry(); // a stream is open, or a poll waits: the client is there
             return;
@@ -452,11 +502,9 @@ public final class Sio1Session {
             }
         }
         waiting.forEach(Runnable::run); // held POSTs are answered; what they carried is dropped
-        // Findable a while longer, so a poll can still take the final packets (then 401).
-        if (!removed) {
-            expiryTimer.cancel();
-            expiryTimer = scheduler.schedule(this::remove, settings.sessionExpiry().toMillis(), TimeUnit.MILLISECONDS);
-        }
+        // Findable a while longer, so a poll can still take the final packets (then 401): once closed,
+        // the expiry removes it.
+        renewExpiry();
     }
 
     private void remove() {

@@ -34,6 +34,11 @@ public final class ManualScheduler implements EngineScheduler {
     }
 
     @Override
+    public long nanoTime() {
+        return nowNanos;
+    }
+
+    @Override
     public Cancellable schedule(Runnable task, long delay, TimeUnit unit) {
         Timer timer = new Timer(nowNanos + Math.max(0, unit.toNanos(delay)), seq++, task);
         timers.add(timer);

@@ -85,6 +85,28 @@ class Sio1SessionTest {
     }
 
     @Test
+    void thePollTimeoutCountsFromEachPollAndTheExpiryFromTheLastAnswer() {
+        Fake first = new Fake(true);
+        assertTrue(session.attach(first));
+        clock.advanceMillis(100);
+        session.send("3:::a");
+        clock.runPending();
+        assertEquals(List.of(List.of("3:::a")), first.sent);
+        Fake second = new Fake(true);
+        assertTrue(session.attach(second));
+        clock.advanceMillis(700); // 800 ms: the first poll's timeout, not the second's
+        assertTrue(second.sent.isEmpty());
+        clock.advanceMillis(100);
+        assertEquals(List.of(List.of("8::")), second.sent);
+        // The expiry counts from that answer (900 ms), not from the handshake or the first poll.
+        clock.advanceMillis(2999);
+        assertTrue(closes.isEmpty());
+        clock.advanceMillis(1);
+        assertEquals(List.of("expired"), closes);
+        assertNull(server.session(session.id()));
+    }
+
+    @Test
     void heartbeatsGoOutAndThreeUnansweredCloseTheSession() {
         Fake ws = new Fake(false);
         session.attach(ws);
