@@ -198,7 +198,7 @@ public final class Sio1Http implements ProtocolRoute {
             }
             String body = session.id() + ":" + server.settings().handshakeTail();
             if (jsonp == null) {
-                HttpResponses.sendPolling(ctx, info, cors, HttpResponses.TEXT_PLAIN, body);
+                HttpResponses.sendPolling(ctx, info, cors, HttpResponses.TEXT_PLAIN_VALUE, body);
             } else {
                 Sio1Poll.sendScript(ctx, info, cors, "io.j[" + jsonp + "](" + Sio1Script.literal(body) + ");");
             }
@@ -254,7 +254,7 @@ public final class Sio1Http implements ProtocolRoute {
                 if (jsonp) {
                     HttpResponses.sendPolling(ctx, info, cors, "text/html; charset=UTF-8", "");
                 } else {
-                    HttpResponses.sendPolling(ctx, info, cors, HttpResponses.TEXT_PLAIN, "1");
+                    HttpResponses.sendPolling(ctx, info, cors, HttpResponses.TEXT_PLAIN_VALUE, "1");
                 }
             });
         });

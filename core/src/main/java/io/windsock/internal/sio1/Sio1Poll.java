@@ -4,12 +4,10 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.windsock.engine.CorsOptions;
 import io.windsock.internal.transport.HttpResponses;
 import java.nio.charset.StandardCharsets;
@@ -78,14 +76,14 @@ final class Sio1Poll implements Sio1Session.Transport {
         }
         String payload = Sio1Frames.encode(packets);
         ChannelFuture sent = jsonpIndex == null
-                ? HttpResponses.sendPolling(ctx, info, cors, HttpResponses.TEXT_PLAIN, payload)
+                ? HttpResponses.sendPolling(ctx, info, cors, HttpResponses.TEXT_PLAIN_VALUE, payload)
                 : sendScript(ctx, info, cors, "io.j[" + jsonpIndex + "](" + Sio1Script.literal(payload) + ");");
         sent.addListener(f -> written.run());
     }
 
     /** A JSONP answer: a script calling the client's callback. */
     static ChannelFuture sendScript(ChannelHandlerContext ctx, HttpResponses.RequestInfo info, CorsOptions cors, String script) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+        FullHttpResponse response = HttpResponses.newResponse(HttpResponseStatus.OK,
                 Unpooled.copiedBuffer(script, StandardCharsets.UTF_8));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/javascript; charset=UTF-8");
         response.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);

@@ -6,12 +6,16 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 import io.windsock.engine.CorsOptions;
 import java.nio.charset.StandardCharsets;
 
@@ -19,8 +23,31 @@ import java.nio.charset.StandardCharsets;
 public final class HttpResponses {
     public static final String TEXT_PLAIN = "text/plain; charset=UTF-8";
     static final String JSON = "application/json";
+    /** {@link #TEXT_PLAIN} as the bytes a header holds: no conversion or check per response. */
+    public static final AsciiString TEXT_PLAIN_VALUE = AsciiString.cached(TEXT_PLAIN);
+    /** The content type of the "ok" to an Engine.IO POST, as the reference sends it. */
+    public static final AsciiString TEXT_HTML_VALUE = AsciiString.cached("text/html");
+    /** Validating headers, as Netty's default. */
+    private static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory();
+    /** Content-Length values of small bodies (polling answers are mostly a few bytes), made once. */
+    private static final AsciiString[] SMALL_LENGTHS = new AsciiString[256];
+
+    static {
+        for (int i = 0; i < SMALL_LENGTHS.length; i++) {
+            SMALL_LENGTHS[i] = AsciiString.cached(Integer.toString(i));
+        }
+    }
 
     private HttpResponses() {
+    }
+
+    /**
+     * A complete response without trailers: the trailing headers are the shared empty ones, which
+     * a response with a Content-Length never writes, instead of a header map made per response.
+     */
+    public static FullHttpResponse newResponse(HttpResponseStatus status, ByteBuf content) {
+        return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content, HEADERS.newHeaders(),
+                EmptyHttpHeaders.INSTANCE);
     }
 
     /** What a response needs to know about the request it answers. */
@@ -44,7 +71,7 @@ public final class HttpResponses {
      */
     public static ChannelFuture send(ChannelHandlerContext ctx, RequestInfo request, CorsOptions cors,
                               HttpResponseStatus status, String contentType, ByteBuf content) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+        FullHttpResponse response = newResponse(status, content);
         HttpHeaders headers = response.headers();
         if (contentType != null) {
             headers.set(HttpHeaderNames.CONTENT_TYPE, contentType);
@@ -58,15 +85,15 @@ public final class HttpResponses {
      * no-store} as the reference marks them: a cached poll would replay another moment's packets.
      */
     public static ChannelFuture sendPolling(ChannelHandlerContext ctx, RequestInfo request, CorsOptions cors,
-                                     String contentType, String body) {
+                                     CharSequence contentType, String body) {
         return sendPolling(ctx, request, cors, contentType,
                 body.isEmpty() ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
     }
 
-    /** {@link #sendPolling(ChannelHandlerContext, RequestInfo, CorsOptions, String, String)} with a body to release. */
+    /** {@link #sendPolling(ChannelHandlerContext, RequestInfo, CorsOptions, CharSequence, String)} with a body to release. */
     public static ChannelFuture sendPolling(ChannelHandlerContext ctx, RequestInfo request, CorsOptions cors,
-                                     String contentType, ByteBuf content) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, content);
+                                     CharSequence contentType, ByteBuf content) {
+        FullHttpResponse response = newResponse(HttpResponseStatus.OK, content);
         HttpHeaders headers = response.headers();
         headers.set(HttpHeaderNames.CONTENT_TYPE, contentType);
         headers.set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
@@ -75,7 +102,12 @@ public final class HttpResponses {
     }
 
     public static ChannelFuture send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
-        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        int length = response.content().readableBytes();
+        if (length < SMALL_LENGTHS.length) {
+            response.headers().set(HttpHeaderNames.CONTENT_LENGTH, SMALL_LENGTHS[length]);
+        } else {
+            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, length);
+        }
         if (keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             // A failed write reaches exceptionCaught (which closes), as with a void promise.
@@ -107,8 +139,7 @@ public final class HttpResponses {
 
     /** Answers a CORS preflight with 204. */
     public static void preflight(ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpRequest request, CorsOptions cors) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT,
-                Unpooled.EMPTY_BUFFER);
+        FullHttpResponse response = newResponse(HttpResponseStatus.NO_CONTENT, Unpooled.EMPTY_BUFFER);
         HttpHeaders headers = response.headers();
         String origin = request.headers().get(HttpHeaderNames.ORIGIN);
         addCors(headers, cors, origin);

@@ -163,7 +163,7 @@ final class PollingTransport implements EngineTransport {
         if (jsonp != null) {
             String payload = Jsonp.payload(body);
             if (payload == null) {
-                HttpResponses.sendPolling(ctx, request, cors, "text/html", "ok"); // engine.io ignores such a body
+                HttpResponses.sendPolling(ctx, request, cors, HttpResponses.TEXT_HTML_VALUE, "ok"); // engine.io ignores such a body
                 return;
             }
             body = payload.getBytes(StandardCharsets.UTF_8);
@@ -180,13 +180,13 @@ final class PollingTransport implements EngineTransport {
                 return;
             }
             // The reference acknowledges the body, then closes the session with "parse error".
-            HttpResponses.sendPolling(ctx, request, cors, "text/html", "ok");
+            HttpResponses.sendPolling(ctx, request, cors, HttpResponses.TEXT_HTML_VALUE, "ok");
             session.onParseError(this, e.getMessage());
             return;
         }
         for (EnginePacket packet : packets) {
             if (packet.type() == EnginePacketType.CLOSE) {
-                HttpResponses.sendPolling(ctx, request, cors, "text/html", "ok");
+                HttpResponses.sendPolling(ctx, request, cors, HttpResponses.TEXT_HTML_VALUE, "ok");
                 // The client leaves: its waiting poll ends with NOOP, as the reference does. A poll
                 // sent just before the CLOSE may still be on its way: it gets the NOOP too.
                 if (pollCtx != null) {
@@ -206,7 +206,7 @@ final class PollingTransport implements EngineTransport {
             heldPostCtx = ctx;
             heldPostRequest = request;
         } else {
-            HttpResponses.sendPolling(ctx, request, cors, "text/html", "ok");
+            HttpResponses.sendPolling(ctx, request, cors, HttpResponses.TEXT_HTML_VALUE, "ok");
         }
     }
 
@@ -222,7 +222,7 @@ final class PollingTransport implements EngineTransport {
         ChannelHandlerContext ctx = heldPostCtx;
         if (ctx != null) {
             heldPostCtx = null;
-            HttpResponses.sendPolling(ctx, heldPostRequest, cors, "text/html", "ok");
+            HttpResponses.sendPolling(ctx, heldPostRequest, cors, HttpResponses.TEXT_HTML_VALUE, "ok");
             heldPostRequest = null;
         }
     }
@@ -250,13 +250,13 @@ final class PollingTransport implements EngineTransport {
         }
     }
 
-    private record Response(String contentType, ByteBuf body) {
+    private record Response(CharSequence contentType, ByteBuf body) {
     }
 
     /** A poll response: JSONP script, binary payload (v3) or text payload. */
     private Response encode(String jsonp, List<EnginePacket> packets) {
         if (jsonp == null && codec instanceof EngineCodecV4) {
-            return new Response(HttpResponses.TEXT_PLAIN, v4Body(packets));
+            return new Response(HttpResponses.TEXT_PLAIN_VALUE, v4Body(packets));
         }
         EngineCodec.Payload payload = codec.encodePayload(packets, binarySupported && jsonp == null);
         if (jsonp != null) {
@@ -266,7 +266,7 @@ final class PollingTransport implements EngineTransport {
         if (payload.isBinary()) {
             return new Response("application/octet-stream", Unpooled.wrappedBuffer(payload.binary()));
         }
-        return new Response(HttpResponses.TEXT_PLAIN, Unpooled.copiedBuffer(payload.text(), StandardCharsets.UTF_8));
+        return new Response(HttpResponses.TEXT_PLAIN_VALUE, Unpooled.copiedBuffer(payload.text(), StandardCharsets.UTF_8));
     }
 
     /**
