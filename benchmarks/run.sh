@@ -130,7 +130,7 @@ peers_for() {
     s1-echo-closed|s2-echo-20k) echo "$PEERS" ;;
     # The ceiling has no polling. netty-socketio 2.0.14 never answers the CONNECT of a client that
     # reuses its connections (keep-alive agent), so it runs only in s5b.
-    s5-polling-echo) echo "$PEERS" | tr ' ' '\n' | grep -vxE 'netty-echo|windsock-inline|windsock-nonblocking|netty-socketio' | tr '\n' ' ' ;;
+    s5-polling-echo) echo "$PEERS" | tr ' ' '\n' | grep -vxE 'netty-echo|netty-socketio' | tr '\n' ' ' ;;
     s5b-polling-newconn) echo "$PEERS" | tr ' ' '\n' | grep -vxE 'netty-echo|windsock-inline|windsock-nonblocking' | tr '\n' ' ' ;;
     # Only these two have a Redis adapter speaking one protocol.
     s7-cluster-fanout) echo "$PEERS" | tr ' ' '\n' | grep -xE 'windsock|node-socketio' | tr '\n' ' ' ;;
