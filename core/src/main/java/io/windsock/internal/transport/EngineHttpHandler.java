@@ -165,7 +165,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         NettyScheduler scheduler = NettyScheduler.of(ctx.channel().eventLoop());
         if (upgrade) {
             // The 101 is on the wire before the OPEN packet is written (Node flushes it alone too).
-            acceptWebSocket(ctx, request, codec, base64(query),
+            acceptWebSocket(ctx, request, codec, base64(query), false,
                     ws -> ws.attach(engine.open(engineRequest, codec, ws, scheduler), () -> { }), engine::releasePlace);
         } else {
             PollingTransport polling = new PollingTransport(codec, config.cors(), config.engine().maxPacketsPerPayload(),
@@ -234,7 +234,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                 polling.upgradeSettled(scheduler);
             }
         };
-        acceptWebSocket(ctx, request, session.codec(), base64(query), ws ->
+        acceptWebSocket(ctx, request, session.codec(), base64(query), true, ws ->
                 // One owner thread: the WebSocket joins the session's loop before the session sees it.
                 EventLoopHandover.move(ctx.channel(), scheduler.loop()).addListener(moved -> {
                     try {
@@ -254,12 +254,19 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     /**
-     * Answers the WebSocket handshake and installs the frame handler, with auto-read off until the
-     * transport is attached to its session. {@code accepted} runs on this channel's loop once the
-     * 101 response is written; {@code failed} instead, on the same loop, when no WebSocket comes of it.
+     * Answers the WebSocket handshake and installs the frame handler. {@code accepted} runs on this
+     * channel's loop once the 101 response is written; {@code failed} instead, on the same loop, when
+     * no WebSocket comes of it. Frames read before the transport is attached to its session are held
+     * by it, and the first one held stops reading.
+     *
+     * @param moving whether the connection moves to another loop before it is attached (an upgrade):
+     *               reading stops now, as the move requires; a new session's WebSocket is attached on
+     *               this loop, usually in this same turn, and keeps reading (two changes of the
+     *               socket's epoll interest fewer per connection)
      */
     private void acceptWebSocket(ChannelHandlerContext ctx, FullHttpRequest request, EngineCodec codec,
-                                 boolean base64, Consumer<WebSocketTransport> accepted, Runnable failed) {
+                                 boolean base64, boolean moving, Consumer<WebSocketTransport> accepted,
+                                 Runnable failed) {
         String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss" : "ws";
         String location = scheme + "://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + config.path();
         WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(location, null,
@@ -277,9 +284,11 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         pipeline.addLast(new Utf8FrameValidator(true),
                 new WebSocketFrameAggregator(config.engine().maxHttpBufferSize()), ws);
         pipeline.remove(this);
-        // No read until the transport has its session (and, after an upgrade, has moved to the
-        // session's loop): a read requested before this is held by the transport.
-        ctx.channel().config().setAutoRead(false);
+        if (moving) {
+            // No read until the transport has moved to the session's loop and is attached there: a
+            // read requested before this is held by the transport.
+            ctx.channel().config().setAutoRead(false);
+        }
         handshaker.handshake(ctx.channel(), request).addListener(written -> {
             if (written.isSuccess()) {
                 accepted.accept(ws);

@@ -40,9 +40,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: the channel lives on its session's event loop (a WebSocket that upgrades a
  * long-polling session is moved there first, see {@link EventLoopHandover}), so reads, writes and
- * the close all run on the session's thread, in order, with no hop between loops. Auto-read is
- * off from the upgrade request until {@link #attach}; frames of a read that was already requested
- * then are held and handed over on attach.
+ * the close all run on the session's thread, in order, with no hop between loops. Frames read
+ * before {@link #attach} are held and handed over on attach, and the first one held turns auto-read
+ * off until then; for an upgrade auto-read is off from the upgrade request on (the move needs it).
  *
  * <p>Server close: the frames written before {@link #close()} go out first, then a close frame;
  * the TCP connection closes when the client answers the close (as RFC 6455 wants, and so that no
@@ -264,6 +264,8 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
         if (session == null) {
             if (held == null) {
                 held = new ArrayList<>();
+                // What is held is at most this read's worth: no more reads until attach turns reading on.
+                channel.config().setAutoRead(false);
             }
             held.add(message);
         } else {
