@@ -34,7 +34,10 @@ public final class SocketDialectV5 implements SocketDialect {
         return encode(packet, false);
     }
 
-    /** For many recipients: the text's UTF-8 bytes are made once, now, and every WebSocket frame wraps them. */
+    /**
+     * For many recipients: the text's UTF-8 bytes are made once, now, and every packet is marked shared,
+     * so that the WebSocket transport frames it once per event loop (see {@link EnginePacket#isShared()}).
+     */
     @Override
     public EngineFrames encodeShared(SocketPacket packet) {
         return encode(packet, true);
@@ -49,7 +52,7 @@ public final class SocketDialectV5 implements SocketDialect {
         List<EnginePacket> packets = new ArrayList<>(1 + encoded.attachments().size());
         packets.add(text);
         for (byte[] attachment : encoded.attachments()) {
-            packets.add(EnginePacket.message(attachment));
+            packets.add(shared ? EnginePacket.sharedBinary(attachment) : EnginePacket.message(attachment));
         }
         return new EngineFrames(packets);
     }

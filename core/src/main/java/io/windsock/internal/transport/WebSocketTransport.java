@@ -1,5 +1,6 @@
 package io.windsock.internal.transport;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -15,6 +16,7 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.windsock.internal.engine.EngineSession;
 import io.windsock.internal.engine.EngineTransport;
 import io.windsock.internal.engine.TransportKind;
@@ -22,8 +24,10 @@ import io.windsock.internal.engine.codec.EngineCodec;
 import io.windsock.internal.engine.codec.EngineDecodeException;
 import io.windsock.internal.engine.codec.EnginePacket;
 import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +52,11 @@ import org.slf4j.LoggerFactory;
  * the TCP connection closes when the client answers the close (as RFC 6455 wants, and so that no
  * unread client data turns the close into a reset that could destroy what was just sent), or
  * after {@link #CLOSE_REPLY_TIMEOUT_MILLIS} for a client that never answers.
+ *
+ * <p>Shared packets (a broadcast's, see {@link EnginePacket#isShared()}) go as complete frames built
+ * once per event loop ({@link SharedFrames}), raw bytes that pass Netty's frame encoder untouched;
+ * except on a connection with a WebSocket extension (permessage-deflate), whose encoder compresses
+ * each connection's frames with its own context and therefore gets a frame object per recipient.
  */
 final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFrame> implements EngineTransport {
     private static final Logger log = LoggerFactory.getLogger(WebSocketTransport.class);
@@ -58,6 +67,14 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
     private final EngineCodec codec;
     /** Binary goes as base64 text frames: a v3 client that asked for {@code b64=1}. */
     private final boolean base64;
+    /**
+     * Which wire form this connection's binary packets take, as {@link SharedFrames} tells them apart
+     * (text packets are the same bytes for every client: variant 0).
+     */
+    private final int binaryVariant;
+    private final Function<EnginePacket, ByteBuf> sharedFrameBuilder = this::buildFrame;
+    /** A WebSocket extension (permessage-deflate) encodes this connection's frames: no shared frames. Set on attach. */
+    private boolean extensionEncoded;
     /** Set once on the channel's loop; null until then. */
     private EngineSession session;
     /** Text (String) and binary (byte[]) messages read before {@link #attach}; at most one read's worth, as auto-read is off. */
@@ -81,6 +98,7 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
         this.channel = channel;
         this.codec = codec;
         this.base64 = base64;
+        this.binaryVariant = 2 * codec.protocol() + (base64 ? 1 : 0);
     }
 
     /**
@@ -94,6 +112,8 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
             throw new IllegalStateException("a WebSocket must live on its session's event loop");
         }
         this.session = session;
+        // The handshake is written: its extension encoders, if any were negotiated, are in place.
+        extensionEncoded = channel.pipeline().get(WebSocketExtensionEncoder.class) != null;
         beforeHeld.run();
         List<Object> early = held;
         held = null;
@@ -140,8 +160,10 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
             int last = packets.size() - 1;
             for (int i = 0; i <= last; i++) {
                 EnginePacket packet = packets.get(i);
-                WebSocketFrame frame = !packet.isBinary()
-                        ? new TextWebSocketFrame(Unpooled.wrappedBuffer(packet.utf8()))
+                Object frame = packet.isShared() && !extensionEncoded
+                        ? SharedFrames.ofCurrentThread().retainedFrame(channel.eventLoop(), packet,
+                                packet.isBinary() ? binaryVariant : 0, sharedFrameBuilder)
+                        : !packet.isBinary() ? new TextWebSocketFrame(Unpooled.wrappedBuffer(packet.utf8()))
                         : base64 ? new TextWebSocketFrame(codec.encodeBinaryAsText(packet))
                         : new BinaryWebSocketFrame(Unpooled.wrappedBuffer(codec.encodeBinaryFrame(packet)));
                 // One flush per packet, as Node's ws writes each frame with its own socket write: clients
@@ -155,6 +177,18 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
         } finally {
             sending = false;
         }
+    }
+
+    /** The whole frame of a shared packet as this connection's client takes it (see {@link SharedFrames}). */
+    private ByteBuf buildFrame(EnginePacket packet) {
+        if (!packet.isBinary()) {
+            return SharedFrames.frame(channel.alloc(), SharedFrames.FIN_TEXT, packet.utf8());
+        }
+        if (base64) {
+            return SharedFrames.frame(channel.alloc(), SharedFrames.FIN_TEXT,
+                    codec.encodeBinaryAsText(packet).getBytes(StandardCharsets.US_ASCII));
+        }
+        return SharedFrames.frame(channel.alloc(), SharedFrames.FIN_BINARY, codec.encodeBinaryFrame(packet));
     }
 
     /** The batch's last frame is written (or failed). On the channel's loop, the session's. */

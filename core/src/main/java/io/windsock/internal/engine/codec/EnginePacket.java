@@ -27,12 +27,19 @@ public final class EnginePacket {
     private final byte[] utf8;
     /** {@link #byteSize()}: fixed at construction, so that what is reserved for a packet is what is released. */
     private final int byteSize;
+    /** Sent to many recipients ({@link #sharedMessage}, {@link #sharedBinary}): worth framing once per event loop. */
+    private final boolean shared;
 
     private EnginePacket(EnginePacketType type, Object data) {
+        this(type, data, false);
+    }
+
+    private EnginePacket(EnginePacketType type, Object data, boolean shared) {
         this.type = Objects.requireNonNull(type, "type");
         this.data = data;
         this.utf8 = null;
         this.byteSize = data instanceof byte[] b ? b.length : 1 + (data instanceof String s ? utf8Length(s) : 0);
+        this.shared = shared;
     }
 
     private EnginePacket(String text, byte[] utf8) {
@@ -40,6 +47,7 @@ public final class EnginePacket {
         this.data = text;
         this.utf8 = utf8;
         this.byteSize = utf8.length;
+        this.shared = true;
     }
 
     public static EnginePacket of(EnginePacketType type) {
@@ -66,6 +74,11 @@ public final class EnginePacket {
         return new EnginePacket(EnginePacketType.MESSAGE, Objects.requireNonNull(binary));
     }
 
+    /** A binary message sent to many recipients (a broadcast's attachment); see {@link #isShared()}. */
+    public static EnginePacket sharedBinary(byte[] binary) {
+        return new EnginePacket(EnginePacketType.MESSAGE, Objects.requireNonNull(binary), true);
+    }
+
     public EnginePacketType type() {
         return type;
     }
@@ -73,6 +86,14 @@ public final class EnginePacket {
     /** @return the payload: a {@link String}, a {@code byte[]}, or {@code null}. */
     public Object data() {
         return data;
+    }
+
+    /**
+     * @return whether this packet goes to many recipients (a broadcast's): a transport may then build
+     *         its wire form once and write it to each of them, rather than once per recipient
+     */
+    public boolean isShared() {
+        return shared;
     }
 
     public boolean isBinary() {

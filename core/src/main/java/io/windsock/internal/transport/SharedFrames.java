@@ -1,0 +1,140 @@
+package io.windsock.internal.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
+import io.netty.channel.SingleThreadEventLoop;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.windsock.internal.engine.codec.EnginePacket;
+import java.util.function.Function;
+
+/**
+ * The complete WebSocket frames (header and payload) of shared packets, a broadcast's, built once per
+ * event loop and written to each of the loop's recipients as a retained duplicate of one buffer: the
+ * frame encoder, the copy of the payload and the allocation are paid once per loop, not per recipient.
+ *
+ * <p>Lifetime: a frame is kept from its first use until the end of the event loop's current
+ * iteration, when this cache releases its reference; each write holds its own (the duplicate), which
+ * the channel releases once the write is done or has failed. So the buffer is freed when the last
+ * recipient's write is done, and a broadcast that reaches the loop again in a later iteration (a
+ * recipient that was still writing the previous batch) builds the frame again there: a few frames per
+ * broadcast, at most one per loop iteration, instead of one per recipient. Per loop and not per
+ * broadcast, as nothing tells when a broadcast is done (adapters hold encoded packets as they like)
+ * and as no reference count is shared between threads.
+ *
+ * <p>Threading: one instance per event loop thread, used on it only.
+ */
+final class SharedFrames {
+    /** Distinct frames one loop iteration keeps; a further one takes the oldest's place (its writes keep it alive). */
+    static final int CAPACITY = 8;
+    /** FIN and the opcode of a text frame (RFC 6455 5.2); RSV bits clear: not compressed. */
+    static final int FIN_TEXT = 0x81;
+    /** FIN and the opcode of a binary frame. */
+    static final int FIN_BINARY = 0x82;
+
+    private static final FastThreadLocal<SharedFrames> PER_THREAD = new FastThreadLocal<>() {
+        @Override
+        protected SharedFrames initialValue() {
+            return new SharedFrames();
+        }
+
+        @Override
+        protected void onRemoval(SharedFrames frames) {
+            frames.releaseAll(); // the loop's thread ends between a frame's use and its iteration's end
+        }
+    };
+
+    private final EnginePacket[] packets = new EnginePacket[CAPACITY];
+    private final int[] variants = new int[CAPACITY];
+    private final ByteBuf[] frames = new ByteBuf[CAPACITY];
+    /** Entries in use: the first {@code size} slots. */
+    private int size;
+    /** The slot a new frame takes once all are in use (round robin: the oldest). */
+    private int nextEvicted;
+    /** The release at the end of the iteration is queued. */
+    private boolean releaseQueued;
+    private final Runnable releaseAll = this::releaseAll;
+
+    /** @return the frames of the calling event loop thread */
+    static SharedFrames ofCurrentThread() {
+        return PER_THREAD.get();
+    }
+
+    /**
+     * @param loop    the caller's event loop (its thread is the caller): where the release is queued
+     * @param variant which wire form of the packet (the same packet may be framed differently for
+     *                different clients: see the caller)
+     * @param build   builds the frame on a miss, a buffer this cache then owns
+     * @return the frame of {@code packet} in {@code variant}, retained for the caller, who writes it
+     *         (the write releases it) or releases it
+     */
+    ByteBuf retainedFrame(EventLoop loop, EnginePacket packet, int variant, Function<EnginePacket, ByteBuf> build) {
+        for (int i = 0; i < size; i++) {
+            if (packets[i] == packet && variants[i] == variant) {
+                return frames[i].retainedDuplicate();
+            }
+        }
+        ByteBuf frame = build.apply(packet);
+        int slot;
+        if (size < CAPACITY) {
+            slot = size++;
+        } else {
+            slot = nextEvicted;
+            nextEvicted = (nextEvicted + 1) % CAPACITY;
+            frames[slot].release();
+        }
+        packets[slot] = packet;
+        variants[slot] = variant;
+        frames[slot] = frame;
+        if (!releaseQueued) {
+            releaseQueued = true;
+            if (loop instanceof SingleThreadEventLoop single) {
+                single.executeAfterEventLoopIteration(releaseAll);
+            } else {
+                loop.execute(releaseAll); // a test's embedded loop: after the tasks queued before
+            }
+        }
+        return frame.retainedDuplicate();
+    }
+
+    /** @return how many frames this thread holds now (for tests). */
+    int size() {
+        return size;
+    }
+
+    /** The iteration is over: the cache's references go; frames still being written live on in their writes. */
+    private void releaseAll() {
+        releaseQueued = false;
+        for (int i = 0; i < size; i++) {
+            frames[i].release();
+            frames[i] = null;
+            packets[i] = null;
+        }
+        size = 0;
+        nextEvicted = 0;
+    }
+
+    /**
+     * Builds an unmasked server-to-client frame, final, uncompressed: what Netty's frame encoder
+     * writes for a text or binary frame, in one buffer.
+     *
+     * @param finAndOpcode {@link #FIN_TEXT} or {@link #FIN_BINARY}
+     */
+    static ByteBuf frame(ByteBufAllocator alloc, int finAndOpcode, byte[] payload) {
+        int length = payload.length;
+        int header = length < 126 ? 2 : length <= 0xFFFF ? 4 : 10;
+        ByteBuf frame = alloc.directBuffer(header + length, header + length);
+        frame.writeByte(finAndOpcode);
+        if (length < 126) {
+            frame.writeByte(length);
+        } else if (length <= 0xFFFF) {
+            frame.writeByte(126);
+            frame.writeShort(length);
+        } else {
+            frame.writeByte(127);
+            frame.writeLong(length);
+        }
+        frame.writeBytes(payload);
+        return frame;
+    }
+}
