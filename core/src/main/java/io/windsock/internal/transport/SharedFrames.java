@@ -3,7 +3,7 @@ package io.windsock.internal.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
-import io.netty.channel.SingleThreadEventLoop;
+import io.netty.channel.SingleThreadIoEventLoop;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.windsock.internal.engine.codec.EnginePacket;
 import java.util.function.Function;
@@ -88,10 +88,11 @@ final class SharedFrames {
         frames[slot] = frame;
         if (!releaseQueued) {
             releaseQueued = true;
-            if (loop instanceof SingleThreadEventLoop single) {
-                single.executeAfterEventLoopIteration(releaseAll);
+            if (loop instanceof SingleThreadIoEventLoop io) {
+                io.executeAfterEventLoopIteration(releaseAll); // after this iteration's I/O and tasks
             } else {
-                loop.execute(releaseAll); // a test's embedded loop: after the tasks queued before
+                // Loops without I/O (a test's embedded loop) never end an iteration: after the tasks queued before.
+                loop.execute(releaseAll);
             }
         }
         return frame.retainedDuplicate();
@@ -100,6 +101,11 @@ final class SharedFrames {
     /** @return how many frames this thread holds now (for tests). */
     int size() {
         return size;
+    }
+
+    /** @return the frame held in {@code slot}, in the order they were made (for tests). */
+    ByteBuf frameAt(int slot) {
+        return frames[slot];
     }
 
     /** The iteration is over: the cache's references go; frames still being written live on in their writes. */
