@@ -64,7 +64,7 @@ public final class EnginePacket {
 
     /**
      * A text message sent to many recipients (a broadcast): its UTF-8 form is made once, here, and
-     * every recipient's WebSocket frame wraps the same bytes.
+     * the WebSocket transport frames those bytes once per event loop (see {@link #isShared()}).
      */
     public static EnginePacket sharedMessage(String text) {
         return new EnginePacket(text, (EnginePacketType.MESSAGE.code() + text).getBytes(StandardCharsets.UTF_8));
