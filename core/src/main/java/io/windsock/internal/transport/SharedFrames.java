@@ -69,6 +69,7 @@ final class SharedFrames {
      *         (the write releases it) or releases it
      */
     ByteBuf retainedFrame(EventLoop loop, EnginePacket packet, int variant, Function<EnginePacket, ByteBuf> build) {
+        assert loop.inEventLoop() : "frames are kept per event loop thread";
         for (int i = 0; i < size; i++) {
             if (packets[i] == packet && variants[i] == variant) {
                 return frames[i].retainedDuplicate();
