@@ -6,6 +6,8 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.SingleThreadIoEventLoop;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.windsock.internal.engine.codec.EnginePacket;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -25,8 +27,12 @@ import java.util.function.Function;
  * <p>Threading: one instance per event loop thread, used on it only.
  */
 final class SharedFrames {
-    /** Distinct frames one loop iteration keeps; a further one takes the oldest's place (its writes keep it alive). */
-    static final int CAPACITY = 8;
+    /**
+     * Frames one loop iteration keeps at most; the next one lets them all go (their writes keep them
+     * alive) and starts again. Far above what an iteration meets: a client that fell behind takes every
+     * broadcast queued meanwhile in one batch, and its neighbours on the loop take the same ones.
+     */
+    static final int CAPACITY = 1024;
     /** FIN and the opcode of a text frame (RFC 6455 5.2); RSV bits clear: not compressed. */
     static final int FIN_TEXT = 0x81;
     /** FIN and the opcode of a binary frame. */
@@ -40,20 +46,21 @@ final class SharedFrames {
 
         @Override
         protected void onRemoval(SharedFrames frames) {
-            frames.releaseAll(); // the loop's thread ends between a frame's use and its iteration's end
+            frames.dropAll(); // the loop's thread ends between a frame's use and its iteration's end
         }
     };
 
-    private final EnginePacket[] packets = new EnginePacket[CAPACITY];
-    private final int[] variants = new int[CAPACITY];
-    private final ByteBuf[] frames = new ByteBuf[CAPACITY];
-    /** Entries in use: the first {@code size} slots. */
+    /** The frames of each packet, one per wire form (usually one). */
+    private final Map<EnginePacket, Entry> entries = new IdentityHashMap<>();
+    /** Frames held, over all entries. */
     private int size;
-    /** The slot a new frame takes once all are in use (round robin: the oldest). */
-    private int nextEvicted;
     /** The release at the end of the iteration is queued. */
     private boolean releaseQueued;
     private final Runnable releaseAll = this::releaseAll;
+
+    /** One wire form of a packet, and the packet's other forms. */
+    private record Entry(int variant, ByteBuf frame, Entry next) {
+    }
 
     /** @return the frames of the calling event loop thread */
     static SharedFrames ofCurrentThread() {
@@ -70,23 +77,19 @@ final class SharedFrames {
      */
     ByteBuf retainedFrame(EventLoop loop, EnginePacket packet, int variant, Function<EnginePacket, ByteBuf> build) {
         assert loop.inEventLoop() : "frames are kept per event loop thread";
-        for (int i = 0; i < size; i++) {
-            if (packets[i] == packet && variants[i] == variant) {
-                return frames[i].retainedDuplicate();
+        Entry first = entries.get(packet);
+        for (Entry e = first; e != null; e = e.next) {
+            if (e.variant == variant) {
+                return e.frame.retainedDuplicate();
             }
         }
         ByteBuf frame = build.apply(packet);
-        int slot;
-        if (size < CAPACITY) {
-            slot = size++;
-        } else {
-            slot = nextEvicted;
-            nextEvicted = (nextEvicted + 1) % CAPACITY;
-            frames[slot].release();
+        if (size == CAPACITY) {
+            dropAll();
+            first = null;
         }
-        packets[slot] = packet;
-        variants[slot] = variant;
-        frames[slot] = frame;
+        entries.put(packet, new Entry(variant, frame, first));
+        size++;
         if (!releaseQueued) {
             releaseQueued = true;
             if (loop instanceof SingleThreadIoEventLoop io) {
@@ -104,21 +107,33 @@ final class SharedFrames {
         return size;
     }
 
-    /** @return the frame held in {@code slot}, in the order they were made (for tests). */
-    ByteBuf frameAt(int slot) {
-        return frames[slot];
+    /** @return the frame held for {@code packet} in {@code variant}, not retained, or null (for tests). */
+    ByteBuf held(EnginePacket packet, int variant) {
+        for (Entry e = entries.get(packet); e != null; e = e.next) {
+            if (e.variant == variant) {
+                return e.frame;
+            }
+        }
+        return null;
     }
 
     /** The iteration is over: the cache's references go; frames still being written live on in their writes. */
     private void releaseAll() {
         releaseQueued = false;
-        for (int i = 0; i < size; i++) {
-            frames[i].release();
-            frames[i] = null;
-            packets[i] = null;
+        dropAll();
+    }
+
+    private void dropAll() {
+        if (size == 0) {
+            return;
         }
+        for (Entry first : entries.values()) {
+            for (Entry e = first; e != null; e = e.next) {
+                e.frame.release();
+            }
+        }
+        entries.clear();
         size = 0;
-        nextEvicted = 0;
     }
 
     /**

@@ -87,7 +87,7 @@ class SharedFramesTest {
                 writes.add(SharedFrames.ofCurrentThread().retainedFrame(loop, packet, 0, builder));
             }
             assertEquals(1, SharedFrames.ofCurrentThread().size());
-            return SharedFrames.ofCurrentThread().frameAt(0);
+            return SharedFrames.ofCurrentThread().held(packet, 0);
         });
         assertEquals(1, builds.get(), "built once");
         assertSharedBy(frame, writes);
@@ -123,18 +123,37 @@ class SharedFramesTest {
     }
 
     @Test
-    void pastItsCapacityTheOldestFrameIsLeftToItsWrites() throws Exception {
+    void aClientFarBehindMeetsEachOfItsBroadcastsFramedOnceInTheIteration() throws Exception {
+        // Two clients that fell behind: each takes the twenty broadcasts queued meanwhile in one batch.
+        List<EnginePacket> backlog = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            backlog.add(EnginePacket.sharedMessage("2[" + i + "]"));
+        }
+        List<ByteBuf> writes = onLoop(() -> {
+            List<ByteBuf> written = new ArrayList<>();
+            for (int client = 0; client < 2; client++) {
+                for (EnginePacket packet : backlog) {
+                    written.add(SharedFrames.ofCurrentThread().retainedFrame(loop, packet, 0, builder));
+                }
+            }
+            return written;
+        });
+        assertEquals(20, builds.get(), "each broadcast framed once for both");
+        writes.forEach(ByteBuf::release);
+    }
+
+    @Test
+    void pastItsCapacityTheFramesAreLeftToTheirWrites() throws Exception {
         List<ByteBuf> writes = new ArrayList<>();
         List<ByteBuf> frames = onLoop(() -> {
             List<ByteBuf> made = new ArrayList<>();
             for (int i = 0; i <= SharedFrames.CAPACITY; i++) {
                 EnginePacket packet = EnginePacket.sharedMessage("2[" + i + "]");
                 writes.add(SharedFrames.ofCurrentThread().retainedFrame(loop, packet, 0, builder));
-                // The last one takes the oldest's slot, the first.
-                made.add(SharedFrames.ofCurrentThread().frameAt(i < SharedFrames.CAPACITY ? i : 0));
+                made.add(SharedFrames.ofCurrentThread().held(packet, 0));
             }
-            assertEquals(SharedFrames.CAPACITY, SharedFrames.ofCurrentThread().size());
-            assertEquals(1, made.get(0).refCnt(), "the evicted frame: its write's reference alone");
+            assertEquals(1, SharedFrames.ofCurrentThread().size(), "the full cache let go, the last frame is held");
+            assertEquals(1, made.get(0).refCnt(), "a frame let go: its write's reference alone");
             assertEquals(2, made.get(SharedFrames.CAPACITY).refCnt(), "the newest: the cache's and its write's");
             return made;
         });
@@ -142,7 +161,7 @@ class SharedFramesTest {
         assertEquals(0, onLoop(() -> SharedFrames.ofCurrentThread().size()));
         writes.forEach(ByteBuf::release);
         for (ByteBuf frame : frames) {
-            assertEquals(0, frame.refCnt(), "every frame freed, the evicted one too");
+            assertEquals(0, frame.refCnt(), "every frame freed");
         }
     }
 
