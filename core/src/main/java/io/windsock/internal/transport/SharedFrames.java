@@ -16,7 +16,8 @@ import java.util.function.Function;
  * frame encoder, the copy of the payload and the allocation are paid once per loop, not per recipient.
  *
  * <p>Lifetime: a frame is kept from its first use until the end of the event loop's current
- * iteration, when this cache releases its reference; each write holds its own (the duplicate), which
+ * iteration (or until it holds {@link #CAPACITY} frames or {@link #MAX_BYTES}), when this cache
+ * releases its reference; each write holds its own (the duplicate), which
  * the channel releases once the write is done or has failed. So the buffer is freed when the last
  * recipient's write is done, and a broadcast that reaches the loop again in a later iteration (a
  * recipient that was still writing the previous batch) builds the frame again there: a few frames per
@@ -33,6 +34,12 @@ final class SharedFrames {
      * broadcast queued meanwhile in one batch, and its neighbours on the loop take the same ones.
      */
     static final int CAPACITY = 1024;
+    /**
+     * Bytes of frames one loop iteration keeps at most, as for {@link #CAPACITY}: an iteration of a
+     * loop behind on its tasks may last up to Netty's task quantum (a second), and what the cache
+     * holds past the frames' writes must stay small however large the broadcasts.
+     */
+    static final long MAX_BYTES = 4L << 20;
     /** FIN and the opcode of a text frame (RFC 6455 5.2); RSV bits clear: not compressed. */
     static final int FIN_TEXT = 0x81;
     /** FIN and the opcode of a binary frame. */
@@ -52,8 +59,9 @@ final class SharedFrames {
 
     /** The frames of each packet, one per wire form (usually one). */
     private final Map<EnginePacket, Entry> entries = new IdentityHashMap<>();
-    /** Frames held, over all entries. */
+    /** Frames held, over all entries, and their bytes. */
     private int size;
+    private long bytes;
     /** The release at the end of the iteration is queued. */
     private boolean releaseQueued;
     private final Runnable releaseAll = this::releaseAll;
@@ -84,12 +92,13 @@ final class SharedFrames {
             }
         }
         ByteBuf frame = build.apply(packet);
-        if (size == CAPACITY) {
+        if (size == CAPACITY || bytes + frame.readableBytes() > MAX_BYTES) {
             dropAll();
             first = null;
         }
         entries.put(packet, new Entry(variant, frame, first));
         size++;
+        bytes += frame.readableBytes();
         if (!releaseQueued) {
             releaseQueued = true;
             if (loop instanceof SingleThreadIoEventLoop io) {
@@ -134,6 +143,7 @@ final class SharedFrames {
         }
         entries.clear();
         size = 0;
+        bytes = 0;
     }
 
     /**

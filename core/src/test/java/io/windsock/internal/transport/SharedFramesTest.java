@@ -165,6 +165,28 @@ class SharedFramesTest {
         }
     }
 
+    @Test
+    void largeFramesAreLeftToTheirWritesPastTheByteBound() throws Exception {
+        int length = (int) (SharedFrames.MAX_BYTES * 3 / 8); // two fit under the bound, not three
+        List<ByteBuf> writes = onLoop(() -> {
+            List<ByteBuf> written = new ArrayList<>();
+            ByteBuf firstFrame = null;
+            for (int i = 0; i < 3; i++) {
+                EnginePacket packet = EnginePacket.sharedMessage("2[\"" + "x".repeat(length) + i + "\"]");
+                written.add(SharedFrames.ofCurrentThread().retainedFrame(loop, packet, 0, builder));
+                if (i == 0) {
+                    firstFrame = SharedFrames.ofCurrentThread().held(packet, 0);
+                    assertEquals(2, firstFrame.refCnt(), "the cache's and its write's");
+                }
+                assertEquals(i < 2 ? i + 1 : 1, SharedFrames.ofCurrentThread().size(), "frames held after " + (i + 1));
+            }
+            assertEquals(1, firstFrame.refCnt(), "let go by the cache: its write's alone");
+            return written;
+        });
+        writes.forEach(ByteBuf::release);
+        assertEquals(0, onLoop(() -> SharedFrames.ofCurrentThread().size()));
+    }
+
     /**
      * Runs {@code task} on the loop and waits for it, in an iteration after the one of the call before:
      * scheduled from the loop itself, a task is taken at the start of the next iteration only, after the
