@@ -25,7 +25,9 @@ final class ServerPingHeartbeat implements Heartbeat {
     public void onPacket(EnginePacket packet) {
         switch (packet.type()) {
             case PONG -> {
+                // Dropped, not only cancelled: an idle session would hold the cancelled timer until its next ping.
                 pingTimeoutTimer.cancel();
+                pingTimeoutTimer = EngineScheduler.Cancellable.NONE;
                 schedulePing();
             }
             case PING -> session.fail("transport error", "invalid heartbeat direction");

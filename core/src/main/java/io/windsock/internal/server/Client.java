@@ -205,7 +205,13 @@ final class Client implements Carrier.Listener, Connection {
 
     /** A socket passed its middlewares and is now connected: the connect timeout no longer applies. */
     void onSocketConnected() {
-        carrier.scheduler().execute(() -> connectTimeout.cancel());
+        carrier.scheduler().execute(this::cancelConnectTimeout);
+    }
+
+    /** Scheduler thread. The handle goes too: a cancelled timer it held would stay for the connection's life. */
+    private void cancelConnectTimeout() {
+        connectTimeout.cancel();
+        connectTimeout = EngineScheduler.Cancellable.NONE;
     }
 
     /** A socket left (refused, or disconnected alone). */
@@ -294,7 +300,7 @@ final class Client implements Carrier.Listener, Connection {
         }
         closed = true;
         server.clientClosed(this);
-        connectTimeout.cancel();
+        cancelConnectTimeout();
         for (SocketImpl socket : List.copyOf(sockets.values())) {
             socket.onClose(reason);
         }
