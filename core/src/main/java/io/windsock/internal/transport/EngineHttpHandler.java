@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
@@ -49,13 +50,32 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final TransportConfig config;
     private final EngineServer engine;
     private final OriginCheck originCheck;
+    /** Shared by the server's connections: every WebSocket's frame decoder keeps it. */
+    private final WebSocketDecoderConfig webSocketDecoding;
     /** The polling transport whose GET waits on this connection, so a dropped connection can fail it. */
     private volatile PollingTransport waitingPoll;
 
     EngineHttpHandler(TransportConfig config, EngineServer engine) {
+        this(config, engine, webSocketDecoding(config));
+    }
+
+    /** @param webSocketDecoding from {@link #webSocketDecoding(TransportConfig)}, made once per server */
+    EngineHttpHandler(TransportConfig config, EngineServer engine, WebSocketDecoderConfig webSocketDecoding) {
         this.config = config;
         this.engine = engine;
         this.originCheck = new OriginCheck(config.cors(), config.server().checkWebSocketOrigin());
+        this.webSocketDecoding = webSocketDecoding;
+    }
+
+    /**
+     * How WebSocket frames are read: frames up to maxHttpBufferSize (a larger one closes with 1009),
+     * extensions when compression is on, and protocol errors closed with their status.
+     */
+    static WebSocketDecoderConfig webSocketDecoding(TransportConfig config) {
+        return WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(config.engine().maxHttpBufferSize())
+                .allowExtensions(config.perMessageDeflate())
+                .build();
     }
 
     @Override
@@ -270,7 +290,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss" : "ws";
         String location = scheme + "://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + config.path();
         WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(location, null,
-                config.perMessageDeflate(), config.engine().maxHttpBufferSize());
+                webSocketDecoding);
         WebSocketServerHandshaker handshaker = factory.newHandshaker(request);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());

@@ -1,6 +1,7 @@
 package io.windsock.internal.transport;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -60,12 +61,16 @@ public final class HttpServer {
         long engineIdle = config.engine().pingInterval().plus(config.engine().pingTimeout()).toMillis() + 1000;
         long idleMillis = config.legacy() == null ? engineIdle : Math.max(engineIdle, config.legacy().idleMillis());
         ConnectionLimiter connections = new ConnectionLimiter(settings.maxConnections());
+        var webSocketDecoding = EngineHttpHandler.webSocketDecoding(config);
+        // One allocator for all connections (each still gets its own handle), not one per connection.
+        var receiveSizes = new AdaptiveRecvByteBufAllocator();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(transport.serverChannelClass())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, receiveSizes)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -92,7 +97,7 @@ public final class HttpServer {
                         if (config.perMessageDeflate()) {
                             p.addLast(new WebSocketServerCompressionHandler(config.engine().maxHttpBufferSize()));
                         }
-                        p.addLast(new EngineHttpHandler(config, engine));
+                        p.addLast(new EngineHttpHandler(config, engine, webSocketDecoding));
                     }
                 });
         try {
