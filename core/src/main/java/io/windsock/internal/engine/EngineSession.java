@@ -8,7 +8,8 @@ import io.windsock.internal.engine.codec.EnginePacketType;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +55,8 @@ public final class EngineSession {
     private final EngineOptions options;
     private final EngineScheduler scheduler;
     private final EngineRequest request;
-    private final Runnable onRemoved;
+    /** Takes this session out of the server's table by id: one callback for all of a server's sessions. */
+    private final Consumer<String> onRemoved;
 
     /** What goes to the client, counted against the outbound bound. */
     private final SessionOutbox outbox;
@@ -62,7 +64,10 @@ public final class EngineSession {
      * True from a send that hands {@link #queuedDrain} to the scheduler until it starts: coalesces many
      * sends into one flush, and keeps this client in its loop's batch at most once.
      */
-    private final AtomicBoolean drainQueued = new AtomicBoolean();
+    private static final AtomicIntegerFieldUpdater<EngineSession> DRAIN_QUEUED =
+            AtomicIntegerFieldUpdater.newUpdater(EngineSession.class, "drainQueued");
+    /** 1 while a drain is queued (an updater, not an AtomicBoolean: one object fewer per session). */
+    private volatile int drainQueued;
     private final Runnable queuedDrain = this::runQueuedDrain;
 
     // Scheduler-thread state.
@@ -70,7 +75,8 @@ public final class EngineSession {
     private Handler handler = IGNORE;
     /** The transport packets go out on; replaced once by an upgrade. */
     private volatile EngineTransport transport;
-    private final UpgradeProbe upgrade = new UpgradeProbe(this);
+    /** The WebSocket upgrade under way; null until a probe starts and again once the upgrade is done. */
+    private UpgradeProbe upgrade;
     private final Heartbeat heartbeat;
     private volatile boolean upgraded;
     /** Whether reading from the client is paused (flow control of the layer above). */
@@ -81,7 +87,7 @@ public final class EngineSession {
     private EngineScheduler.Cancellable closeTimer = EngineScheduler.Cancellable.NONE;
 
     EngineSession(String id, EngineCodec codec, EngineOptions options, EngineScheduler scheduler,
-                  EngineRequest request, EngineTransport transport, Runnable onRemoved) {
+                  EngineRequest request, EngineTransport transport, Consumer<String> onRemoved) {
         this.id = id;
         this.codec = codec;
         this.options = options;
@@ -139,7 +145,7 @@ public final class EngineSession {
 
     /** @return whether a WebSocket probe is under way. Scheduler thread only. */
     public boolean isUpgrading() {
-        return upgrade.isProbing();
+        return upgrade != null && upgrade.isProbing();
     }
 
     /** @return the transport packets currently go out on. Scheduler thread only. */
@@ -261,7 +267,7 @@ public final class EngineSession {
         if (state == State.CLOSED) {
             return;
         }
-        if (upgrade.isProbe(from)) {
+        if (isProbe(from)) {
             upgrade.onPacket(packet);
             return;
         }
@@ -291,7 +297,7 @@ public final class EngineSession {
         if (t != transport || state == State.CLOSED) {
             return;
         }
-        if (upgrade.isProbed() && transport.isWritable()) {
+        if (isProbed() && transport.isWritable()) {
             // The client waits for this poll to end before it sends UPGRADE on the WebSocket.
             transport.send(List.of(EnginePacket.NOOP));
             return;
@@ -302,7 +308,7 @@ public final class EngineSession {
 
     /** The transport's connection closed or its request failed. */
     public void onTransportClose(EngineTransport t) {
-        if (upgrade.isProbe(t)) {
+        if (isProbe(t)) {
             upgrade.cancel();
         } else if (t == transport) {
             onClose(state == State.CLOSING ? "forced close" : "transport close", null);
@@ -321,13 +327,13 @@ public final class EngineSession {
     /** Removes a closed, lingering session from the server's table now. */
     public void forget() {
         if (state == State.CLOSED) {
-            onRemoved.run();
+            onRemoved.accept(id);
         }
     }
 
     /** The transport failed (overlapping polls, a write error): the session closes with "transport error". */
     public void onTransportError(EngineTransport t, String description) {
-        if (upgrade.isProbe(t)) {
+        if (isProbe(t)) {
             upgrade.abort();
         } else if (t == transport) {
             onClose("transport error", description);
@@ -336,7 +342,7 @@ public final class EngineSession {
 
     /** The client sent something undecodable: the session closes with "parse error". */
     public void onParseError(EngineTransport t, String description) {
-        if (upgrade.isProbe(t)) {
+        if (isProbe(t)) {
             upgrade.abort();
         } else if (t == transport) {
             onClose("parse error", description);
@@ -348,12 +354,23 @@ public final class EngineSession {
      * {@link #canUpgrade()}.
      */
     public void startUpgrade(EngineTransport websocket) {
+        if (upgrade == null) {
+            upgrade = new UpgradeProbe(this);
+        }
         upgrade.start(websocket, options.upgradeTimeout().toMillis());
+    }
+
+    private boolean isProbe(EngineTransport t) {
+        return upgrade != null && upgrade.isProbe(t);
+    }
+
+    private boolean isProbed() {
+        return upgrade != null && upgrade.isProbed();
     }
 
     /** @return whether a WebSocket may take over this session now. */
     public boolean canUpgrade() {
-        return state == State.OPEN && !upgrade.isProbing() && !upgraded && options.allowUpgrades()
+        return state == State.OPEN && !isUpgrading() && !upgraded && options.allowUpgrades()
                 && options.transports().contains(TransportKind.WEBSOCKET.wireName()) && isPolling();
     }
 
@@ -388,6 +405,7 @@ public final class EngineSession {
         EngineTransport polling = transport;
         transport = websocket;
         upgraded = true;
+        upgrade = null; // done (the probe has let go of its timer): a session upgrades once
         if (readingSuspended) {
             websocket.setReadingSuspended(true);
         }
@@ -433,13 +451,13 @@ public final class EngineSession {
      * broadcast. Batched: a broadcast to the many clients of one loop costs the loop one task.
      */
     private void queueDrain() {
-        if (drainQueued.compareAndSet(false, true)) {
+        if (DRAIN_QUEUED.compareAndSet(this, 0, 1)) {
             scheduler.executeBatched(queuedDrain);
         }
     }
 
     private void runQueuedDrain() {
-        drainQueued.set(false);
+        drainQueued = 0;
         drainOutbox();
         flush();
     }
@@ -449,7 +467,7 @@ public final class EngineSession {
     }
 
     private void flush() {
-        if (state == State.CLOSED || outbox.isEmpty() || !transport.isWritable() || upgrade.isProbed() && isPolling()) {
+        if (state == State.CLOSED || outbox.isEmpty() || !transport.isWritable() || isProbed() && isPolling()) {
             return;
         }
         List<EnginePacket> packets = outbox.take(isPolling(), codec, options.maxPollResponseBytes());
@@ -500,7 +518,9 @@ public final class EngineSession {
         state = State.CLOSED;
         heartbeat.stop();
         closeTimer.cancel();
-        upgrade.abort();
+        if (upgrade != null) {
+            upgrade.abort();
+        }
         outbox.clear(); // releases what was queued; later sends are refused or dropped by their own drain
         if (outbox.overflowed()) {
             transport.abort();
@@ -508,9 +528,9 @@ public final class EngineSession {
             transport.close();
         }
         if (lingerMillis > 0) {
-            scheduler.schedule(onRemoved, lingerMillis, TimeUnit.MILLISECONDS);
+            scheduler.schedule(() -> onRemoved.accept(id), lingerMillis, TimeUnit.MILLISECONDS);
         } else {
-            onRemoved.run();
+            onRemoved.accept(id);
         }
         if (description != null) {
             log.debug("session {} closed: {} ({})", id, reason, description);

@@ -51,6 +51,7 @@ final class UpgradeProbe {
     /** Forgets the probe (its connection is gone or it became the transport). */
     void cancel() {
         timeout.cancel();
+        timeout = EngineScheduler.Cancellable.NONE;
         probe = null;
         probed = false;
     }
