@@ -15,14 +15,18 @@ package io.windsock.internal.server;
  * both are short and synchronized on this queue.
  */
 final class InboundQueue {
+    /** The limits and their marks: the server's, one instance shared by all its sockets. */
+    record Limits(long maxEvents, long maxBytes, long highEvents, long highBytes, long lowEvents, long lowBytes) {
+        static Limits of(long maxEvents, long maxBytes) {
+            long highEvents = Math.max(1, maxEvents / 4);
+            long highBytes = Math.max(1, maxBytes / 4);
+            return new Limits(maxEvents, maxBytes, highEvents, highBytes, highEvents / 2, highBytes / 2);
+        }
+    }
+
     private final ReadGate gate;
     private final StatsCounters stats;
-    private final long maxEvents;
-    private final long maxBytes;
-    private final long highEvents;
-    private final long highBytes;
-    private final long lowEvents;
-    private final long lowBytes;
+    private final Limits limits;
 
     // Guarded by this.
     private long events;
@@ -30,15 +34,10 @@ final class InboundQueue {
     /** Whether this socket holds its connection's reading paused. */
     private boolean over;
 
-    InboundQueue(ReadGate gate, StatsCounters stats, long maxEvents, long maxBytes) {
+    InboundQueue(ReadGate gate, StatsCounters stats, Limits limits) {
         this.gate = gate;
         this.stats = stats;
-        this.maxEvents = maxEvents;
-        this.maxBytes = maxBytes;
-        this.highEvents = Math.max(1, maxEvents / 4);
-        this.highBytes = Math.max(1, maxBytes / 4);
-        this.lowEvents = highEvents / 2;
-        this.lowBytes = highBytes / 2;
+        this.limits = limits;
     }
 
     /**
@@ -49,12 +48,12 @@ final class InboundQueue {
     boolean offer(long size) {
         boolean pause;
         synchronized (this) {
-            if (events >= maxEvents || bytes >= maxBytes) {
+            if (events >= limits.maxEvents() || bytes >= limits.maxBytes()) {
                 return false;
             }
             events++;
             bytes += size;
-            pause = !over && (events > highEvents || bytes > highBytes);
+            pause = !over && (events > limits.highEvents() || bytes > limits.highBytes());
             if (pause) {
                 over = true;
             }
@@ -72,7 +71,7 @@ final class InboundQueue {
         synchronized (this) {
             events--;
             bytes -= size;
-            resume = over && events <= lowEvents && bytes <= lowBytes;
+            resume = over && events <= limits.lowEvents() && bytes <= limits.lowBytes();
             if (resume) {
                 over = false;
             }
@@ -97,6 +96,6 @@ final class InboundQueue {
 
     /** @return a description of the limits for a log line. */
     String limits() {
-        return maxEvents + " events or " + maxBytes + " bytes";
+        return limits.maxEvents() + " events or " + limits.maxBytes() + " bytes";
     }
 }

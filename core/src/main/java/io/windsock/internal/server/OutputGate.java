@@ -17,14 +17,13 @@ final class OutputGate {
     enum State { CONNECTING, CONNECTED, DISCONNECTED }
 
     private final Client client;
-    private final Object lock = new Object();
-    /** Written under lock. */
+    /** Written under this gate's lock (its own monitor: the gate is never exposed). */
     private volatile State state = State.CONNECTING;
     /** Set with CONNECTED, never cleared: events of a socket refused while connecting are not handled. */
     private volatile boolean wasConnected;
-    /** While connecting: packets to send after the CONNECT reply. Under lock; null once connected or left. */
+    /** While connecting: packets to send after the CONNECT reply. Under the lock; null once connected or left. */
     private List<EncodedPacket> held = new ArrayList<>();
-    /** While recovering: the missed events to replay after the CONNECT reply, and their offsets. Under lock. */
+    /** While recovering: the missed events to replay after the CONNECT reply, and their offsets. Under the lock. */
     private List<List<Object>> replay = List.of();
     private Set<String> replayedOffsets = Set.of();
 
@@ -42,7 +41,7 @@ final class OutputGate {
 
     /** Sends a broadcast's packet, or holds it while connecting. @return false once the socket left */
     boolean send(EncodedPacket packet) {
-        synchronized (lock) {
+        synchronized (this) {
             return switch (state) {
                 case CONNECTING -> held.add(packet);
                 case CONNECTED -> {
@@ -56,7 +55,7 @@ final class OutputGate {
 
     /** @return whether the packets were written: only while connected */
     boolean writeIfConnected(Frames frames) {
-        synchronized (lock) {
+        synchronized (this) {
             if (state != State.CONNECTED) {
                 return false;
             }
@@ -73,7 +72,7 @@ final class OutputGate {
                 offsets.add(offset);
             }
         }
-        synchronized (lock) {
+        synchronized (this) {
             replay = missed;
             replayedOffsets = offsets;
         }
@@ -81,7 +80,7 @@ final class OutputGate {
 
     /** Drops what was held for after the CONNECT reply (a recovery given up). */
     void dropHeld() {
-        synchronized (lock) {
+        synchronized (this) {
             if (held != null) {
                 held.clear();
             }
@@ -95,7 +94,7 @@ final class OutputGate {
      * @return false when the socket was not connecting any more, or its connection has closed
      */
     boolean open(SocketPacket connectReply) {
-        synchronized (lock) {
+        synchronized (this) {
             if (client.hasClosed() || state != State.CONNECTING) {
                 return false;
             }
@@ -124,7 +123,7 @@ final class OutputGate {
      * @return the state before, or {@code null} when nothing changed
      */
     State close(SocketPacket disconnect) {
-        synchronized (lock) {
+        synchronized (this) {
             State previous = state;
             if (previous == State.DISCONNECTED || disconnect != null && previous != State.CONNECTED) {
                 return null;

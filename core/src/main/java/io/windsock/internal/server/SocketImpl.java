@@ -72,8 +72,7 @@ final class SocketImpl implements Socket, LocalSocket {
         this.acks = new SocketAcks(client.server().executor());
         this.listeners = new SocketListeners(this, client.server().errorHandler());
         this.inbound = new SocketInbound(this, client, executor, listeners, acks, new InboundQueue(client.readGate(),
-                client.server().stats(), client.server().options().maxQueuedEvents(),
-                client.server().options().maxQueuedEventBytes()));
+                client.server().stats(), client.server().inboundLimits()));
         client.server().socketOpened();
         SocketDialect dialect = client.carrier().dialect();
         this.identity = new SocketIdentity(dialect.socketId(client.carrier().id(), namespace.name()),

@@ -43,6 +43,7 @@ public final class SocketIoServer {
     private static final int MAX_MESSAGE_CHARS = 1000;
 
     private final WindsockOptions options;
+    private final InboundQueue.Limits inboundLimits;
     private final JacksonJsonCodec json;
     private final SocketDialectV5 dialectV5;
     private final SocketDialectV4 dialectV4;
@@ -77,6 +78,7 @@ public final class SocketIoServer {
      */
     public SocketIoServer(WindsockOptions options, AdapterFactory adapters, Executor executor, LongSupplier nanoClock) {
         this.options = options;
+        this.inboundLimits = InboundQueue.Limits.of(options.maxQueuedEvents(), options.maxQueuedEventBytes());
         this.adapters = java.util.Objects.requireNonNull(adapters, "adapters");
         this.stats = new StatsCounters(nanoClock);
         this.json = new JacksonJsonCodec(options.objectMapper() == null ? new ObjectMapper() : options.objectMapper(),
@@ -97,6 +99,11 @@ public final class SocketIoServer {
 
     public WindsockOptions options() {
         return options;
+    }
+
+    /** @return the limits of every socket's incoming queue, from {@link #options()} */
+    InboundQueue.Limits inboundLimits() {
+        return inboundLimits;
     }
 
     public JacksonJsonCodec json() {
