@@ -59,23 +59,24 @@ public final class SocketDialectV5 implements SocketDialect {
 
     @Override
     public Decoder newDecoder() {
-        SocketPacketDecoder decoder = new SocketPacketDecoder(json, limits);
-        return new Decoder() {
-            @Override
-            public SocketPacket text(String frame) throws SocketDecodeException {
-                return decoder.decode(frame);
-            }
+        return new V5Decoder(json, limits);
+    }
 
-            @Override
-            public SocketPacket binary(byte[] frame) throws SocketDecodeException {
-                return decoder.addBinary(frame);
-            }
+    /** The packet decoder as the dialect's decoder: itself, not wrapped (one object per connection). */
+    private static final class V5Decoder extends SocketPacketDecoder implements Decoder {
+        V5Decoder(JsonCodec json, ProtocolLimits limits) {
+            super(json, limits);
+        }
 
-            @Override
-            public void reset() {
-                decoder.reset();
-            }
-        };
+        @Override
+        public SocketPacket text(String frame) throws SocketDecodeException {
+            return decode(frame);
+        }
+
+        @Override
+        public SocketPacket binary(byte[] frame) throws SocketDecodeException {
+            return addBinary(frame);
+        }
     }
 
     @Override

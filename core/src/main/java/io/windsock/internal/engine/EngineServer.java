@@ -23,6 +23,8 @@ public final class EngineServer {
     private final Consumer<EngineSession> onConnection;
     private final SessionLimit limit;
     private final Map<String, EngineSession> sessions = new ConcurrentHashMap<>();
+    /** What every session calls when it leaves the table (one object, not a closure per session). */
+    private final Consumer<String> removeSession = this::removeSession;
 
     /** A table without a cap on its sessions. */
     public EngineServer(EngineOptions options, Consumer<EngineSession> onConnection) {
@@ -70,16 +72,18 @@ public final class EngineServer {
         EngineSession session;
         do {
             id = newId();
-            String sid = id;
-            session = new EngineSession(id, codec, options, scheduler, request, transport, () -> {
-                if (sessions.remove(sid) != null) {
-                    limit.release();
-                }
-            });
+            session = new EngineSession(id, codec, options, scheduler, request, transport, removeSession);
         } while (sessions.putIfAbsent(id, session) != null);
         session.open();
         onConnection.accept(session);
         return session;
+    }
+
+    /** A session leaves the table and gives back its place. */
+    private void removeSession(String id) {
+        if (sessions.remove(id) != null) {
+            limit.release();
+        }
     }
 
     /** @return the open (or closing) session with this id, or {@code null}. */

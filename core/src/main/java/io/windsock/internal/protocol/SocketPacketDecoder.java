@@ -14,9 +14,10 @@ import java.util.Set;
 /**
  * Decodes Socket.IO v5 packets for one client. Stateful: a binary packet is followed by its
  * attachments, which {@link #addBinary} collects before the packet is complete. Not thread-safe;
- * one instance per client, used from one thread at a time.
+ * one instance per client, used from one thread at a time. Not final: a dialect's per-client decoder
+ * extends it rather than wrapping it (one object fewer per connection).
  */
-public final class SocketPacketDecoder {
+public class SocketPacketDecoder {
     /** Event names a client may not emit: they are the sockets' own lifecycle events. */
     public static final Set<String> RESERVED_EVENTS = SocketPacket.RESERVED_EVENTS;
 
