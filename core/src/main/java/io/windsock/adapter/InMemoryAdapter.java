@@ -103,7 +103,9 @@ public class InMemoryAdapter implements Adapter {
                         rooms.compute(room, (r, ids) -> {
                             if (ids == null) {
                                 roomCreated(r, r.equals(id) || sids.containsKey(r));
-                                return Set.of(id);
+                                // A socket's own room joined first: its members and the socket's rooms are
+                                // both {id}, so one immutable set serves as both.
+                                return r.equals(id) && mine.rooms.size() == 1 ? mine.rooms : Set.of(id);
                             }
                             if (ids instanceof ConcurrentHashMap.KeySetView<?, ?>) {
                                 ids.add(id);
