@@ -5,9 +5,8 @@ import io.windsock.internal.engine.codec.EnginePacket;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * The packets on their way to one session's client, counted against its {@link OutboundBudget}:
@@ -15,8 +14,14 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * in batches for the transport. Methods say which thread they are for.
  */
 final class SessionOutbox {
-    /** Packets sent from any thread, moved to {@link #buffer} on the scheduler thread. */
-    private final Queue<EnginePacket> queued = new ConcurrentLinkedQueue<>();
+    private static final AtomicReferenceFieldUpdater<SessionOutbox, Queued> QUEUED =
+            AtomicReferenceFieldUpdater.newUpdater(SessionOutbox.class, Queued.class, "queued");
+    /**
+     * Packets sent from any thread, newest first, until the scheduler thread takes the whole chain to
+     * {@link #buffer}. A chain pushed with one compare-and-set rather than a concurrent queue: an idle
+     * session holds nothing here (a queue would hold itself and its empty node).
+     */
+    private volatile Queued queued;
     /** Counts the bytes of {@link #queued} and {@link #buffer}; refuses packets past the bound. */
     private final OutboundBudget budget;
     /** Set once by the packet that would have crossed the bound: later packets are refused, the session closes. */
@@ -48,14 +53,45 @@ final class SessionOutbox {
         return OVERFLOWED.compareAndSet(this, 0, 1) ? budget.describeRefusal(bytes, transportPending) : "";
     }
 
-    /** Any thread: queues packets reserved with {@link #reserve}. */
-    void add(EnginePacket packet) {
-        queued.add(packet);
+    /** One packet of the chain of {@link #queued}, and the one queued before it. */
+    private static final class Queued {
+        final EnginePacket packet;
+        Queued older;
+
+        Queued(EnginePacket packet, Queued older) {
+            this.packet = packet;
+            this.older = older;
+        }
     }
 
     /** Any thread: queues packets reserved with {@link #reserve}. */
+    void add(EnginePacket packet) {
+        Queued node = new Queued(packet, null);
+        push(node, node);
+    }
+
+    /** Any thread: queues packets reserved with {@link #reserve}, together (nothing comes between them). */
     void addAll(List<EnginePacket> packets) {
-        queued.addAll(packets);
+        Queued newest = null;
+        Queued oldest = null;
+        for (EnginePacket packet : packets) {
+            newest = new Queued(packet, newest);
+            if (oldest == null) {
+                oldest = newest;
+            }
+        }
+        if (newest != null) {
+            push(newest, oldest);
+        }
+    }
+
+    /** Links the chain {@code newest}..{@code oldest} before what is queued, in one step. */
+    private void push(Queued newest, Queued oldest) {
+        Queued current;
+        do {
+            current = queued;
+            oldest.older = current;
+        } while (!QUEUED.compareAndSet(this, current, newest));
     }
 
     /** @return whether a packet was once refused at the bound. Any thread. */
@@ -70,12 +106,21 @@ final class SessionOutbox {
 
     /** Moves what was queued to the write buffer, or drops it (releasing its bytes) once closed. Scheduler thread. */
     void drain(boolean closed) {
-        EnginePacket packet;
-        while ((packet = queued.poll()) != null) {
+        if (queued == null) {
+            return;
+        }
+        Queued oldestFirst = null;
+        for (Queued node = QUEUED.getAndSet(this, null); node != null; ) {
+            Queued older = node.older;
+            node.older = oldestFirst; // reversed in place: from here each node links to the one queued after it
+            oldestFirst = node;
+            node = older;
+        }
+        for (Queued node = oldestFirst; node != null; node = node.older) {
             if (!closed) {
-                buffer.add(packet);
+                buffer.add(node.packet);
             } else {
-                budget.release(packet.byteSize());
+                budget.release(node.packet.byteSize());
             }
         }
     }
