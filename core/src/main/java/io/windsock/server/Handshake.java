@@ -15,13 +15,16 @@ import java.util.Map;
 public final class Handshake {
     private final EngineRequest request;
     private final Map<String, Object> auth;
-    private final Instant time;
+    /** {@link #time()} as its two parts (no Instant kept per socket); {@code nano} is -1 for no time. */
+    private final long epochSecond;
+    private final int nano;
     private final Map<String, String> cookies;
 
     public Handshake(EngineRequest request, Map<String, Object> auth, Instant time) {
         this.request = request;
         this.auth = auth == null || auth.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(auth));
-        this.time = time;
+        this.epochSecond = time == null ? 0 : time.getEpochSecond();
+        this.nano = time == null ? -1 : time.getNano();
         this.cookies = parseCookies(request.header("cookie"));
     }
 
@@ -67,7 +70,7 @@ public final class Handshake {
 
     /** @return when the socket asked to connect. */
     public Instant time() {
-        return time;
+        return nano < 0 ? null : Instant.ofEpochSecond(epochSecond, nano);
     }
 
     /** @return the request target of the connection's first request. */
