@@ -1,11 +1,10 @@
 package io.windsock.internal.exec;
 
 import java.util.Objects;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +12,11 @@ import org.slf4j.LoggerFactory;
  * Runs tasks one at a time, in submission order, on a shared executor. One per connection: its
  * callbacks stay ordered while different connections run in parallel. A task that throws is logged
  * and does not stop the ones after it.
+ *
+ * <p>Tasks are pushed from any thread onto a chain ({@link #submitted}, newest first, one
+ * compare-and-set each); the thread that holds the turn ({@link #scheduled}) takes the whole chain
+ * at once into its own list ({@link #taken}, oldest first) and runs from there. An idle executor
+ * holds no queue object, only two null fields: every socket has one.
  */
 public final class SerialExecutor implements Executor {
     private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
@@ -20,11 +24,31 @@ public final class SerialExecutor implements Executor {
     private static final int BATCH = 64;
     /** Set while the current thread runs a task of some serial executor (a connection's handler). */
     private static final ThreadLocal<Boolean> RUNNING = new ThreadLocal<>();
+    private static final AtomicIntegerFieldUpdater<SerialExecutor> SCHEDULED =
+            AtomicIntegerFieldUpdater.newUpdater(SerialExecutor.class, "scheduled");
+    private static final AtomicReferenceFieldUpdater<SerialExecutor, Task> SUBMITTED =
+            AtomicReferenceFieldUpdater.newUpdater(SerialExecutor.class, Task.class, "submitted");
 
     private final Executor delegate;
-    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    /** True while a drain is scheduled or running on the delegate. */
-    private final AtomicBoolean scheduled = new AtomicBoolean();
+    /** Tasks submitted and not yet taken by a turn, newest first. Any thread. */
+    private volatile Task submitted;
+    /**
+     * Tasks taken by a turn and not yet run, oldest first. Only the holder of the turn reads or writes
+     * it; handing the turn over ({@link #scheduled}, then the delegate) publishes it to the next holder.
+     */
+    private Task taken;
+    /** 1 while a turn is scheduled or running (an updater, not an AtomicBoolean: one object fewer per socket). */
+    private volatile int scheduled;
+
+    /** One submitted task and its neighbour: the one before it in {@link #submitted}, after it in {@link #taken}. */
+    private static final class Task {
+        final Runnable runnable;
+        Task next;
+
+        Task(Runnable runnable) {
+            this.runnable = runnable;
+        }
+    }
 
     public SerialExecutor(Executor delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -37,34 +61,60 @@ public final class SerialExecutor implements Executor {
 
     @Override
     public void execute(Runnable task) {
-        tasks.add(Objects.requireNonNull(task, "task"));
+        submit(Objects.requireNonNull(task, "task"));
         schedule();
     }
 
     /**
-     * Runs the task on the calling thread if this executor is idle (nothing queued, no drain scheduled
+     * Runs the task on the calling thread if this executor is idle (nothing queued, no turn scheduled
      * or running), else queues it as {@link #execute} does: a task never overtakes one submitted
      * before it, and never runs beside another of this executor's. For handlers declared
      * non-blocking, called on the connection's event loop, which then skips the hand-off to the pool.
      */
     public void executeHereIfIdle(Runnable task) {
         Objects.requireNonNull(task, "task");
-        if (!tasks.isEmpty() || !scheduled.compareAndSet(false, true)) {
+        if (submitted != null || !SCHEDULED.compareAndSet(this, 0, 1)) {
             execute(task);
+            return;
+        }
+        if (taken != null || submitted != null) {
+            // Older tasks are waiting (left by the last turn, or submitted meanwhile): they run first, on the delegate.
+            submit(task);
+            boolean left = taken != null;
+            scheduled = 0;
+            if (left || submitted != null) {
+                schedule();
+            }
             return;
         }
         runTurn(task); // tasks submitted meanwhile (by the task, or another thread) follow on the delegate
     }
 
+    private void submit(Runnable task) {
+        Task node = new Task(task);
+        Task current;
+        do {
+            current = submitted;
+            node.next = current;
+        } while (!SUBMITTED.compareAndSet(this, current, node));
+    }
+
     private void schedule() {
-        if (scheduled.compareAndSet(false, true)) {
+        if (SCHEDULED.compareAndSet(this, 0, 1)) {
             try {
                 delegate.execute(this::drain);
             } catch (RejectedExecutionException e) {
-                scheduled.set(false);
+                int dropped = 0;
+                for (Task t = taken; t != null; t = t.next) {
+                    dropped++;
+                }
+                for (Task t = SUBMITTED.getAndSet(this, null); t != null; t = t.next) {
+                    dropped++;
+                }
+                taken = null;
+                scheduled = 0;
                 // Only an application-supplied executor rejects (the default pool runs late tasks inline).
-                log.error("the handler executor rejected a connection's tasks; {} tasks dropped", tasks.size(), e);
-                tasks.clear();
+                log.error("the handler executor rejected a connection's tasks; {} tasks dropped", dropped, e);
             }
         }
     }
@@ -86,22 +136,42 @@ public final class SerialExecutor implements Executor {
                 runLogged(first);
             } else {
                 for (int i = 0; i < BATCH; i++) {
-                    Runnable task = tasks.poll();
+                    Task task = take();
                     if (task == null) {
                         break;
                     }
-                    runLogged(task);
+                    runLogged(task.runnable);
                 }
             }
         } finally {
             if (outer == null) {
                 RUNNING.remove();
             }
-            scheduled.set(false);
-            if (!tasks.isEmpty()) {
+            boolean left = taken != null; // read while the turn is still ours
+            scheduled = 0;
+            if (left || submitted != null) {
                 schedule();
             }
         }
+    }
+
+    /** @return the oldest task not yet run, or null. Holder of the turn only. */
+    private Task take() {
+        Task next = taken;
+        if (next == null) {
+            if (submitted == null) {
+                return null;
+            }
+            // The chain is newest first: reversed in place, it becomes the turn's list, oldest first.
+            for (Task t = SUBMITTED.getAndSet(this, null); t != null; ) {
+                Task older = t.next;
+                t.next = next;
+                next = t;
+                t = older;
+            }
+        }
+        taken = next.next;
+        return next;
     }
 
     private static void runLogged(Runnable task) {

@@ -1,6 +1,7 @@
 package io.windsock.internal.exec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,11 +10,65 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** {@link SerialExecutor#executeHereIfIdle}: here when idle, else in order behind what waits. Real pool threads. */
 class SerialExecutorTest {
+
+    @Test
+    void tasksFromManyThreadsRunOneAtATimeEachThreadsInTheOrderSubmitted() throws Exception {
+        ThreadPoolExecutor pool = HandlerExecutors.newPool(4, 60, TimeUnit.SECONDS);
+        try {
+            SerialExecutor serial = new SerialExecutor(pool);
+            int producers = 4;
+            int perProducer = 5_000; // many turns of 64
+            AtomicInteger running = new AtomicInteger();
+            AtomicBoolean overlapped = new AtomicBoolean();
+            AtomicBoolean outOfOrder = new AtomicBoolean();
+            // Plain ints, touched only by the tasks: the executor's hand-over between turns must publish them.
+            int[] lastRun = new int[producers];
+            java.util.Arrays.fill(lastRun, -1);
+            CountDownLatch ran = new CountDownLatch(producers * perProducer);
+            CountDownLatch start = new CountDownLatch(1);
+            Thread[] threads = new Thread[producers];
+            for (int p = 0; p < producers; p++) {
+                int producer = p;
+                threads[p] = new Thread(() -> {
+                    await(start);
+                    for (int i = 0; i < perProducer; i++) {
+                        int n = i;
+                        Runnable task = () -> {
+                            if (running.incrementAndGet() != 1) {
+                                overlapped.set(true);
+                            }
+                            if (lastRun[producer] != n - 1) {
+                                outOfOrder.set(true);
+                            }
+                            lastRun[producer] = n;
+                            running.decrementAndGet();
+                            ran.countDown();
+                        };
+                        // One producer also takes the inline path, as an event loop does for non-blocking handlers.
+                        if (producer == 0 && n % 2 == 0) {
+                            serial.executeHereIfIdle(task);
+                        } else {
+                            serial.execute(task);
+                        }
+                    }
+                });
+                threads[p].start();
+            }
+            start.countDown();
+            assertTrue(ran.await(30, TimeUnit.SECONDS), "tasks left: " + ran.getCount());
+            assertFalse(overlapped.get(), "two tasks ran at once");
+            assertFalse(outOfOrder.get(), "a producer's tasks ran out of order");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 
     @Test
     void anIdleExecutorRunsTheTaskOnTheCallingThread() {
