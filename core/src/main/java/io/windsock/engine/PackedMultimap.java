@@ -1,5 +1,6 @@
 package io.windsock.engine;
 
+import io.windsock.internal.collect.CompactMultimap;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.ArrayList;
@@ -28,10 +29,13 @@ final class PackedMultimap extends AbstractMap<String, List<String>> {
         this.size = size;
     }
 
-    /** @return an immutable copy of the map (itself when already packed); nulls are refused. */
-    static PackedMultimap copyOf(Map<String, List<String>> map) {
-        if (map instanceof PackedMultimap packed) {
-            return packed;
+    /**
+     * @return an immutable copy of the map (itself when already packed, or already compact: a query
+     *         decoded from the URI kept beside it); nulls are refused.
+     */
+    static Map<String, List<String>> copyOf(Map<String, List<String>> map) {
+        if (map instanceof PackedMultimap || map instanceof CompactMultimap) {
+            return map;
         }
         if (map.isEmpty()) {
             return EMPTY;

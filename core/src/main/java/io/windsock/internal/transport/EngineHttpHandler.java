@@ -14,7 +14,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
@@ -168,9 +167,8 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             fail(ctx, info, EngineError.BAD_REQUEST, false);
             return;
         }
-        // The handshake keeps the whole query (the application reads it): decoded in full once here.
-        EngineRequest engineRequest = toEngineRequest(ctx, request,
-                new QueryStringDecoder(request.uri()).parameters());
+        // The handshake keeps the whole query (the application reads it), decoded from the URI when read.
+        EngineRequest engineRequest = toEngineRequest(ctx, request, new UriQuery(request.uri()));
         if (!config.allowRequest().allow(engineRequest)) {
             fail(ctx, info, EngineError.FORBIDDEN, upgrade);
             return;

@@ -1,0 +1,50 @@
+package io.windsock.internal.transport;
+
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.windsock.internal.collect.CompactMultimap;
+import java.util.AbstractMap;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The query of a request URI as a map, decoded from the URI on each use: every session keeps its
+ * handshake's URI anyway and few applications read the query, so no decoded copy is kept beside it.
+ * Decoded as {@link QueryStringDecoder} decodes; immutable.
+ */
+final class UriQuery extends AbstractMap<String, List<String>> implements CompactMultimap {
+    private final String uri;
+
+    UriQuery(String uri) {
+        this.uri = uri;
+    }
+
+    private Map<String, List<String>> decoded() {
+        Map<String, List<String>> parameters = new QueryStringDecoder(uri).parameters();
+        Map<String, List<String>> copy = new LinkedHashMap<>(Math.max(4, parameters.size() * 2));
+        parameters.forEach((name, values) -> copy.put(name, List.copyOf(values)));
+        return Collections.unmodifiableMap(copy);
+    }
+
+    @Override
+    public List<String> get(Object key) {
+        return decoded().get(key);
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+        return decoded().containsKey(key);
+    }
+
+    @Override
+    public int size() {
+        return decoded().size();
+    }
+
+    @Override
+    public Set<Entry<String, List<String>>> entrySet() {
+        return decoded().entrySet();
+    }
+}
