@@ -33,12 +33,12 @@ final class Client implements Carrier.Listener, Connection {
     private final Carrier carrier;
     private final SocketDialect dialect;
     private final ReadGate readGate;
-    /** Joined (or joining) namespaces by name. Written on the scheduler thread and by socket executors. */
     /**
-     * Per namespace name, its socket: an immutable snapshot replaced under this object's lock. A client
-     * joins one namespace or a few, so a concurrent map per connection would mostly be empty table.
+     * The joined (or joining) namespaces' sockets: null, the one socket (most clients join one
+     * namespace), or an immutable map by namespace name; replaced under this object's lock, read
+     * without it. Written on the scheduler thread and by socket executors.
      */
-    private volatile Map<String, SocketImpl> sockets = Map.of();
+    private volatile Object sockets;
     private EngineScheduler.Cancellable connectTimeout = EngineScheduler.Cancellable.NONE;
     private volatile boolean closed;
 
@@ -54,7 +54,7 @@ final class Client implements Carrier.Listener, Connection {
         carrier.start(this);
         server.clientOpened(this);
         connectTimeout = carrier.scheduler().schedule(() -> {
-            if (sockets.isEmpty() && !closed) {
+            if (sockets == null && !closed) {
                 carrier.close();
             }
         }, server.options().connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -146,7 +146,7 @@ final class Client implements Carrier.Listener, Connection {
     private void route(SocketPacket packet, long size) {
         server.stats().packetReceived();
         String namespace = packet.namespace();
-        SocketImpl socket = sockets.get(namespace);
+        SocketImpl socket = socket(namespace);
         if (socket == null && packet.type() == SocketPacketType.CONNECT) {
             connect(namespace, dialect.connectAuth(packet));
         } else if (socket != null && packet.type() != SocketPacketType.CONNECT
@@ -164,9 +164,10 @@ final class Client implements Carrier.Listener, Connection {
         if (closed) {
             return;
         }
-        if (sockets.size() >= server.options().maxNamespacesPerClient()) {
+        int joined = sockets().size();
+        if (joined >= server.options().maxNamespacesPerClient()) {
             server.warnings().warn("namespaces-per-client", "refused namespace {} for client {}: {} namespaces joined"
-                    + " (maxNamespacesPerClient)", LogSafe.text(name), carrier.id(), sockets.size());
+                    + " (maxNamespacesPerClient)", LogSafe.text(name), carrier.id(), joined);
             refuse(name, TOO_MANY_FOR_CLIENT);
             return;
         }
@@ -184,11 +185,40 @@ final class Client implements Carrier.Listener, Connection {
         // From here the socket is a member of the namespace until its close has run (see SocketImpl).
         SocketImpl socket = new SocketImpl(namespace, this, authMap);
         synchronized (this) {
-            Map<String, SocketImpl> copy = new HashMap<>(sockets);
-            copy.put(name, socket);
-            sockets = Map.copyOf(copy);
+            if (sockets == null) {
+                sockets = socket;
+            } else {
+                Map<String, SocketImpl> copy = new HashMap<>();
+                for (SocketImpl joinedSocket : sockets()) {
+                    copy.put(joinedSocket.namespace().name(), joinedSocket);
+                }
+                copy.put(name, socket);
+                sockets = Map.copyOf(copy);
+            }
         }
         socket.executor().execute(() -> namespace.connect(socket));
+    }
+
+    /** @return the socket of a joined (or joining) namespace, or null. Any thread. */
+    private SocketImpl socket(String namespace) {
+        Object current = sockets;
+        if (current instanceof SocketImpl one) {
+            return one.namespace().name().equals(namespace) ? one : null;
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, SocketImpl> byName = (Map<String, SocketImpl>) current;
+        return byName == null ? null : byName.get(namespace);
+    }
+
+    /** @return a snapshot of the joined (or joining) namespaces' sockets. Any thread. */
+    private List<SocketImpl> sockets() {
+        Object current = sockets;
+        if (current instanceof SocketImpl one) {
+            return List.of(one);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, SocketImpl> byName = (Map<String, SocketImpl>) current;
+        return byName == null ? List.of() : List.copyOf(byName.values());
     }
 
     private void refuse(String namespace, String message) {
@@ -216,11 +246,17 @@ final class Client implements Carrier.Listener, Connection {
 
     /** A socket left (refused, or disconnected alone). */
     synchronized void remove(SocketImpl socket) {
-        String name = socket.namespace().name();
-        if (sockets.get(name) == socket) {
-            Map<String, SocketImpl> copy = new HashMap<>(sockets);
-            copy.remove(name);
-            sockets = Map.copyOf(copy);
+        if (sockets == socket) {
+            sockets = null;
+        } else if (socket(socket.namespace().name()) == socket) {
+            Map<String, SocketImpl> copy = new HashMap<>();
+            for (SocketImpl joinedSocket : sockets()) {
+                if (joinedSocket != socket) {
+                    copy.put(joinedSocket.namespace().name(), joinedSocket);
+                }
+            }
+            // Back to the one-socket form when one is left.
+            sockets = copy.isEmpty() ? null : copy.size() == 1 ? copy.values().iterator().next() : Map.copyOf(copy);
         }
     }
 
@@ -275,7 +311,7 @@ final class Client implements Carrier.Listener, Connection {
 
     /** Disconnects every socket (each gets a DISCONNECT) and closes the connection. Any thread. */
     void disconnectAll() {
-        for (SocketImpl socket : List.copyOf(sockets.values())) {
+        for (SocketImpl socket : sockets()) {
             socket.disconnect(false);
         }
         close(DisconnectReason.FORCED_SERVER_CLOSE);
@@ -301,11 +337,11 @@ final class Client implements Carrier.Listener, Connection {
         closed = true;
         server.clientClosed(this);
         cancelConnectTimeout();
-        for (SocketImpl socket : List.copyOf(sockets.values())) {
+        for (SocketImpl socket : sockets()) {
             socket.onClose(reason);
         }
         synchronized (this) {
-            sockets = Map.of();
+            sockets = null;
         }
     }
 }
