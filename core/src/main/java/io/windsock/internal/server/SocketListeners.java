@@ -11,9 +11,7 @@ import io.windsock.server.OutgoingListener;
 import io.windsock.server.Rejection;
 import io.windsock.server.Socket;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -29,7 +27,7 @@ final class SocketListeners {
     // and early, reads are per event; and most sockets never fill most of these, so they share the
     // empty ones instead of holding a concurrent collection each.
     /** Per event, its listeners in registration order (EventEmitter semantics: {@code on} adds). */
-    private volatile Map<String, List<EventListener>> listeners = Map.of();
+    private volatile EventListenerTable listeners = EventListenerTable.EMPTY;
     private volatile List<EventMiddleware> middlewares = List.of();
     private volatile List<CatchAllListener> anyListeners = List.of();
     private volatile List<OutgoingListener> outgoingListeners = List.of();
@@ -42,34 +40,16 @@ final class SocketListeners {
     }
 
     synchronized void on(String event, EventListener listener) {
-        Map<String, List<EventListener>> copy = new LinkedHashMap<>(listeners);
-        copy.put(event, plus(copy.getOrDefault(event, List.of()), listener));
-        listeners = Map.copyOf(copy);
+        listeners = listeners.with(event, listener);
     }
 
     synchronized void off(String event) {
-        if (listeners.containsKey(event)) {
-            Map<String, List<EventListener>> copy = new LinkedHashMap<>(listeners);
-            copy.remove(event);
-            listeners = Map.copyOf(copy);
-        }
+        listeners = listeners.without(event);
     }
 
     /** Removes the earliest registration of this listener for the event (as EventEmitter's {@code off}). */
     synchronized void off(String event, EventListener listener) {
-        List<EventListener> own = listeners.get(event);
-        if (own == null || !own.contains(listener)) {
-            return;
-        }
-        List<EventListener> rest = new ArrayList<>(own);
-        rest.remove(listener);
-        Map<String, List<EventListener>> copy = new LinkedHashMap<>(listeners);
-        if (rest.isEmpty()) {
-            copy.remove(event);
-        } else {
-            copy.put(event, List.copyOf(rest));
-        }
-        listeners = Map.copyOf(copy);
+        listeners = listeners.without(event, listener);
     }
 
     synchronized void use(EventMiddleware middleware) {
@@ -108,9 +88,9 @@ final class SocketListeners {
         if (!middlewares.isEmpty() || !anyListeners.isEmpty() || Events.RESERVED.contains(event)) {
             return false;
         }
-        List<EventListener> own = listeners.get(event);
-        if (own != null && !own.isEmpty()) {
-            for (EventListener listener : own) {
+        Object own = listeners.entry(event);
+        if (own != null) {
+            for (EventListener listener : EventListenerTable.listeners(own)) {
                 if (!listener.isNonBlocking()) {
                     return false;
                 }
@@ -145,14 +125,14 @@ final class SocketListeners {
                 errors.onError(socket, event, e);
             }
         }
-        List<EventListener> own = listeners.get(event);
-        if (own != null && !own.isEmpty()) {
-            for (EventListener listener : own) {
-                try {
-                    listener.onEvent(args, ack);
-                } catch (Exception e) {
-                    errors.onError(socket, event, e);
-                }
+        Object own = listeners.entry(event);
+        if (own instanceof EventListener one) {
+            call(one, event, args, ack);
+            return;
+        }
+        if (own != null) {
+            for (EventListener listener : EventListenerTable.listeners(own)) {
+                call(listener, event, args, ack);
             }
             return;
         }
@@ -163,6 +143,14 @@ final class SocketListeners {
             } catch (Exception e) {
                 errors.onError(socket, event, e);
             }
+        }
+    }
+
+    private void call(EventListener listener, String event, List<Object> args, Ack ack) {
+        try {
+            listener.onEvent(args, ack);
+        } catch (Exception e) {
+            errors.onError(socket, event, e);
         }
     }
 
