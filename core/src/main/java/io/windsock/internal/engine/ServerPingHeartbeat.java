@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
  * Engine.IO v4's heartbeat: the server sends PING every pingInterval and closes the session with
  * "ping timeout" when no PONG follows within pingTimeout. A PING from the client is a protocol error.
  */
-final class ServerPingHeartbeat implements Heartbeat {
+final class ServerPingHeartbeat implements Heartbeat, Runnable {
     private final Session session;
     private EngineScheduler.Cancellable pingIntervalTimer = EngineScheduler.Cancellable.NONE;
     private EngineScheduler.Cancellable pingTimeoutTimer = EngineScheduler.Cancellable.NONE;
@@ -50,10 +50,16 @@ final class ServerPingHeartbeat implements Heartbeat {
 
     private void schedulePing() {
         pingIntervalTimer.cancel();
-        pingIntervalTimer = session.scheduler().schedule(() -> {
-            session.sendControl(EnginePacket.PING);
-            resetPingTimeout();
-        }, session.options().pingInterval().toMillis(), TimeUnit.MILLISECONDS);
+        // The heartbeat is its own ping task: no closure per ping for an idle session to hold.
+        pingIntervalTimer = session.scheduler().schedule(this, session.options().pingInterval().toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** The ping interval passed: ping, and wait for the pong. */
+    @Override
+    public void run() {
+        session.sendControl(EnginePacket.PING);
+        resetPingTimeout();
     }
 
     private void resetPingTimeout() {

@@ -1,6 +1,8 @@
 package io.windsock.internal.transport;
 
 import io.netty.channel.Channel;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,6 +24,8 @@ final class ConnectionLimiter {
     private final AtomicLong refusedSinceLog = new AtomicLong();
     /** When the last refusal line was logged; {@code Long.MIN_VALUE} before the first. */
     private final AtomicLong lastLog = new AtomicLong(Long.MIN_VALUE);
+    /** Counts a connection out when it closes: one listener for all of them, not one per connection. */
+    private final GenericFutureListener<Future<? super Void>> closed = f -> open.decrementAndGet();
 
     ConnectionLimiter(int max) {
         this.max = max;
@@ -41,7 +45,7 @@ final class ConnectionLimiter {
             refused();
             return false;
         }
-        channel.closeFuture().addListener(f -> open.decrementAndGet());
+        channel.closeFuture().addListener(closed);
         return true;
     }
 
