@@ -71,7 +71,7 @@ final class SocketImpl implements Socket, LocalSocket {
         this.executor = new SerialExecutor(client.server().executor());
         this.acks = new SocketAcks(client.server().executor());
         this.listeners = new SocketListeners(this, client.server().errorHandler());
-        this.inbound = new SocketInbound(this, client, executor, listeners, acks, new InboundQueue(client.readGate(),
+        this.inbound = new SocketInbound(this, new InboundQueue(client.readGate(),
                 client.server().stats(), client.server().inboundLimits()));
         client.server().socketOpened();
         SocketDialect dialect = client.carrier().dialect();
@@ -128,6 +128,19 @@ final class SocketImpl implements Socket, LocalSocket {
 
     Client client() {
         return client;
+    }
+
+    /** @return the executor of this socket's handlers, as its own type. */
+    SerialExecutor serialExecutor() {
+        return executor;
+    }
+
+    SocketListeners listeners() {
+        return listeners;
+    }
+
+    SocketAcks acks() {
+        return acks;
     }
 
     @Override

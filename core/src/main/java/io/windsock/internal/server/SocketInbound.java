@@ -16,20 +16,12 @@ import java.util.List;
  * socket's executor is idle (see {@link SerialExecutor#executeHereIfIdle}).
  */
 final class SocketInbound {
+    // The socket's other parts are reached through it: every socket has one of these.
     private final SocketImpl socket;
-    private final Client client;
-    private final SerialExecutor executor;
-    private final SocketListeners listeners;
-    private final SocketAcks acks;
     private final InboundQueue queue;
 
-    SocketInbound(SocketImpl socket, Client client, SerialExecutor executor, SocketListeners listeners,
-                  SocketAcks acks, InboundQueue queue) {
+    SocketInbound(SocketImpl socket, InboundQueue queue) {
         this.socket = socket;
-        this.client = client;
-        this.executor = executor;
-        this.listeners = listeners;
-        this.acks = acks;
         this.queue = queue;
     }
 
@@ -40,9 +32,9 @@ final class SocketInbound {
     void onPacket(SocketPacket packet, long size) {
         switch (packet.type()) {
             case EVENT, BINARY_EVENT -> onEventArrived(packet, size);
-            case ACK, BINARY_ACK -> acks.onAck(packet.id(), packet.args());
+            case ACK, BINARY_ACK -> socket.acks().onAck(packet.id(), packet.args());
             case DISCONNECT -> {
-                client.remove(socket);
+                socket.client().remove(socket);
                 socket.onClose(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT);
             }
             default -> { // CONNECT and CONNECT_ERROR are the client's business.
@@ -64,7 +56,7 @@ final class SocketInbound {
             return;
         }
         if (!queue.offer(size)) {
-            client.onQueueLimit(socket, queue.limits());
+            socket.client().onQueueLimit(socket, queue.limits());
             return;
         }
         Runnable handling = () -> {
@@ -75,7 +67,8 @@ final class SocketInbound {
             }
         };
         List<Object> all = packet.args();
-        if (!all.isEmpty() && all.get(0) instanceof String event && listeners.isNonBlocking(event)) {
+        SerialExecutor executor = socket.serialExecutor();
+        if (!all.isEmpty() && all.get(0) instanceof String event && socket.listeners().isNonBlocking(event)) {
             executor.executeHereIfIdle(handling); // here, on the network thread, unless earlier events wait
         } else {
             executor.execute(handling);
@@ -92,12 +85,13 @@ final class SocketInbound {
         }
         String event = String.valueOf(all.get(0));
         if (Events.RESERVED.contains(event)) {
+            Client client = socket.client();
             client.server().errorHandler().onError(socket, event,
                     new ClientError("reserved event name '" + LogSafe.text(event) + "' sent by client "
                             + client.carrier().id()));
             return;
         }
-        listeners.dispatch(event, new ArrayList<>(all.subList(1, all.size())),
+        socket.listeners().dispatch(event, new ArrayList<>(all.subList(1, all.size())),
                 packet.hasId() ? new ClientAck(socket.namespace().name(), packet.id(), socket::writeAck) : Ack.NONE);
     }
 }
