@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
  * or added and not yet released. A reservation is all or nothing, and is refused before the packet is
  * queued anywhere, so a packet that cannot fit never costs the server more than the reference to it.
  */
-final class OutboundBudget {
+class OutboundBudget { // not final: the session's outbox is one, so a session holds one object for both
     private final long limit;
     /** An updater, not an AtomicLong: one object fewer per session. */
     private static final AtomicLongFieldUpdater<OutboundBudget> HELD =

@@ -9,11 +9,12 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
- * The packets on their way to one session's client, counted against its {@link OutboundBudget}:
- * queued from any thread, moved to a write buffer on the session's scheduler thread, taken from there
- * in batches for the transport. Methods say which thread they are for.
+ * The packets on their way to one session's client, counted against its budget (which it is, rather
+ * than holds: one object per session): queued from any thread, moved to a write buffer on the
+ * session's scheduler thread, taken from there in batches for the transport. Methods say which
+ * thread they are for.
  */
-final class SessionOutbox {
+final class SessionOutbox extends OutboundBudget {
     private static final AtomicReferenceFieldUpdater<SessionOutbox, Queued> QUEUED =
             AtomicReferenceFieldUpdater.newUpdater(SessionOutbox.class, Queued.class, "queued");
     /**
@@ -22,8 +23,6 @@ final class SessionOutbox {
      * session holds nothing here (a queue would hold itself and its empty node).
      */
     private volatile Queued queued;
-    /** Counts the bytes of {@link #queued} and {@link #buffer}; refuses packets past the bound. */
-    private final OutboundBudget budget;
     /** Set once by the packet that would have crossed the bound: later packets are refused, the session closes. */
     private static final AtomicIntegerFieldUpdater<SessionOutbox> OVERFLOWED =
             AtomicIntegerFieldUpdater.newUpdater(SessionOutbox.class, "overflowed");
@@ -33,7 +32,7 @@ final class SessionOutbox {
     private final ArrayDeque<EnginePacket> buffer = new ArrayDeque<>(2); // usually one packet, not 16
 
     SessionOutbox(long maxPendingBytes) {
-        this.budget = new OutboundBudget(maxPendingBytes);
+        super(maxPendingBytes); // counts the bytes of queued and buffer; refuses packets past the bound
     }
 
     /**
@@ -47,10 +46,10 @@ final class SessionOutbox {
         if (overflowed != 0) {
             return "";
         }
-        if (budget.tryReserve(bytes, transportPending)) {
+        if (tryReserve(bytes, transportPending)) {
             return null;
         }
-        return OVERFLOWED.compareAndSet(this, 0, 1) ? budget.describeRefusal(bytes, transportPending) : "";
+        return OVERFLOWED.compareAndSet(this, 0, 1) ? describeRefusal(bytes, transportPending) : "";
     }
 
     /** One packet of the chain of {@link #queued}, and the one queued before it. */
@@ -99,11 +98,6 @@ final class SessionOutbox {
         return overflowed != 0;
     }
 
-    /** @return the bytes queued and buffered. Any thread. */
-    long held() {
-        return budget.held();
-    }
-
     /** Moves what was queued to the write buffer, or drops it (releasing its bytes) once closed. Scheduler thread. */
     void drain(boolean closed) {
         if (queued == null) {
@@ -120,14 +114,14 @@ final class SessionOutbox {
             if (!closed) {
                 buffer.add(node.packet);
             } else {
-                budget.release(node.packet.byteSize());
+                release(node.packet.byteSize());
             }
         }
     }
 
     /** Buffers a packet of the session's own (OPEN, PING): counted, never refused. Scheduler thread. */
     void addControl(EnginePacket packet) {
-        budget.add(packet.byteSize());
+        add(packet.byteSize());
         buffer.add(packet);
     }
 
@@ -170,12 +164,12 @@ final class SessionOutbox {
      * Scheduler thread.
      */
     void sent(List<EnginePacket> packets) {
-        budget.release(OutboundBudget.sizeOf(packets));
+        release(OutboundBudget.sizeOf(packets));
     }
 
     /** The session closed: drops and releases everything; later packets are dropped by {@link #drain}. Scheduler thread. */
     void clear() {
-        budget.release(OutboundBudget.sizeOf(buffer));
+        release(OutboundBudget.sizeOf(buffer));
         buffer.clear();
         drain(true);
     }
