@@ -59,7 +59,8 @@ final class SocketImpl implements Socket, LocalSocket {
     private final SerialExecutor executor;
     private final SocketListeners listeners;
     private final SocketAcks acks;
-    private final SocketInbound inbound;
+    /** Counts the events that arrived and are not handled yet (see {@link SocketInbound}). */
+    private final InboundQueue inbound;
 
     private final OutputGate out;
 
@@ -71,8 +72,7 @@ final class SocketImpl implements Socket, LocalSocket {
         this.executor = new SerialExecutor(client.server().executor());
         this.acks = new SocketAcks(client.server().executor());
         this.listeners = new SocketListeners(this, client.server().errorHandler());
-        this.inbound = new SocketInbound(this, new InboundQueue(client.readGate(),
-                client.server().stats(), client.server().inboundLimits()));
+        this.inbound = new InboundQueue(client.readGate(), client.server().stats(), client.server().inboundLimits());
         client.server().socketOpened();
         SocketDialect dialect = client.carrier().dialect();
         this.identity = new SocketIdentity(dialect.socketId(client.carrier().id(), namespace.name()),
@@ -375,7 +375,7 @@ final class SocketImpl implements Socket, LocalSocket {
 
     /** A packet of {@code size} wire bytes for this socket arrived. Scheduler thread. */
     void onPacket(SocketPacket packet, long size) {
-        inbound.onPacket(packet, size);
+        SocketInbound.onPacket(this, inbound, packet, size);
     }
 
     /** Leaves for good. Any thread; listeners run on the executor. */
@@ -397,7 +397,7 @@ final class SocketImpl implements Socket, LocalSocket {
                 adapter().socketRooms(leavingId));
         adapter().delAll(leavingId);
         namespace.remove(this);
-        inbound.release();
+        inbound.release(); // its queued events are still handled, but no longer hold the connection paused
         Runnable finish = () -> {
             try {
                 if (session != null) {

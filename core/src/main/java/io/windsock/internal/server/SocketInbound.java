@@ -14,24 +14,21 @@ import java.util.List;
  * counted in its {@link InboundQueue} until handled; acks of the socket's own emits; its DISCONNECT.
  * An event whose listeners are all declared non-blocking runs at once on the network thread when the
  * socket's executor is idle (see {@link SerialExecutor#executeHereIfIdle}).
+ *
+ * <p>Stateless: it works on the socket and its queue, which the socket passes in, so that sockets
+ * carry no object for it.
  */
 final class SocketInbound {
-    // The socket's other parts are reached through it: every socket has one of these.
-    private final SocketImpl socket;
-    private final InboundQueue queue;
-
-    SocketInbound(SocketImpl socket, InboundQueue queue) {
-        this.socket = socket;
-        this.queue = queue;
+    private SocketInbound() {
     }
 
     /**
      * A packet of {@code size} wire bytes for this socket arrived. Scheduler thread; handling moves to
      * the socket's executor.
      */
-    void onPacket(SocketPacket packet, long size) {
+    static void onPacket(SocketImpl socket, InboundQueue queue, SocketPacket packet, long size) {
         switch (packet.type()) {
-            case EVENT, BINARY_EVENT -> onEventArrived(packet, size);
+            case EVENT, BINARY_EVENT -> onEventArrived(socket, queue, packet, size);
             case ACK, BINARY_ACK -> socket.acks().onAck(packet.id(), packet.args());
             case DISCONNECT -> {
                 socket.client().remove(socket);
@@ -42,16 +39,11 @@ final class SocketInbound {
         }
     }
 
-    /** The socket left: its queued events are still handled, but no longer hold the connection paused. */
-    void release() {
-        queue.release();
-    }
-
     /**
      * Decides now whether the event is deliverable: it is unless the socket already left. The socket's
      * close queues its listeners from this same thread, so an event accepted here is queued before them.
      */
-    private void onEventArrived(SocketPacket packet, long size) {
+    private static void onEventArrived(SocketImpl socket, InboundQueue queue, SocketPacket packet, long size) {
         if (socket.hasLeft()) {
             return;
         }
@@ -61,7 +53,7 @@ final class SocketInbound {
         }
         Runnable handling = () -> {
             try {
-                onEvent(packet);
+                onEvent(socket, packet);
             } finally {
                 queue.done(size);
             }
@@ -75,7 +67,7 @@ final class SocketInbound {
         }
     }
 
-    private void onEvent(SocketPacket packet) {
+    private static void onEvent(SocketImpl socket, SocketPacket packet) {
         if (!socket.wasConnected()) {
             return; // refused (or gone) before its CONNECT reply: nothing of it is delivered
         }
