@@ -20,7 +20,7 @@ class SerialExecutorTest {
 
     @Test
     void tasksFromManyThreadsRunOneAtATimeEachThreadsInTheOrderSubmitted() throws Exception {
-        ThreadPoolExecutor pool = HandlerExecutors.newPool(4, 60, TimeUnit.SECONDS);
+        HandlerPool pool = HandlerExecutors.newPool(4, 60, TimeUnit.SECONDS);
         try {
             SerialExecutor serial = new SerialExecutor(pool);
             int producers = 4;
