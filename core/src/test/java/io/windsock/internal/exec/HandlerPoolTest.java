@@ -47,10 +47,7 @@ class HandlerPoolTest {
         try {
             CountDownLatch release = new CountDownLatch(1);
             CountDownLatch blocked = new CountDownLatch(1);
-            pool.execute(() -> {
-                blocked.countDown();
-                await(release);
-            });
+            blockedTasks(pool, 1, blocked, release, () -> { });
             assertTrue(blocked.await(10, TimeUnit.SECONDS));
             CountDownLatch ran = new CountDownLatch(1);
             pool.execute(ran::countDown);
@@ -67,15 +64,9 @@ class HandlerPoolTest {
         HandlerPool pool = pool(1, 3);
         try {
             CountDownLatch release = new CountDownLatch(1);
-            CountDownLatch threeBlocked = new CountDownLatch(3);
             CountDownLatch allDone = new CountDownLatch(5);
-            for (int i = 0; i < 5; i++) {
-                pool.execute(() -> {
-                    threeBlocked.countDown();
-                    await(release);
-                    allDone.countDown();
-                });
-            }
+            CountDownLatch threeBlocked = new CountDownLatch(3);
+            blockedTasks(pool, 5, threeBlocked, release, allDone::countDown);
             assertTrue(threeBlocked.await(10, TimeUnit.SECONDS));
             assertEquals(3, pool.poolSize());
             assertEquals(2, pool.queued());
@@ -129,12 +120,7 @@ class HandlerPoolTest {
         try {
             CountDownLatch release = new CountDownLatch(1);
             CountDownLatch twoRunning = new CountDownLatch(2);
-            for (int i = 0; i < 2; i++) {
-                pool.execute(() -> {
-                    twoRunning.countDown();
-                    await(release);
-                });
-            }
+            blockedTasks(pool, 2, twoRunning, release, () -> { });
             assertTrue(twoRunning.await(10, TimeUnit.SECONDS));
             release.countDown();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -188,6 +174,18 @@ class HandlerPoolTest {
         assertEquals(2, pending.size());
         assertTrue(interrupted.await(10, TimeUnit.SECONDS));
         assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+    }
+
+    /** Submits {@code tasks} tasks that each count down {@code entered}, wait for {@code release}, then run {@code after}. */
+    private static void blockedTasks(HandlerPool pool, int tasks, CountDownLatch entered, CountDownLatch release,
+            Runnable after) {
+        for (int i = 0; i < tasks; i++) {
+            pool.execute(() -> {
+                entered.countDown();
+                await(release);
+                after.run();
+            });
+        }
     }
 
     private static boolean watchAlive(String prefix) {
