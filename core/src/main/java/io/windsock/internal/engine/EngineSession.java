@@ -61,14 +61,15 @@ public final class EngineSession {
     /** What goes to the client, counted against the outbound bound. */
     private final SessionOutbox outbox;
     /**
-     * True from a send that hands {@link #queuedDrain} to the scheduler until it starts: coalesces many
+     * True from a send that hands {@link #inner} to the scheduler until it starts: coalesces many
      * sends into one flush, and keeps this client in its loop's batch at most once.
      */
     private static final AtomicIntegerFieldUpdater<EngineSession> DRAIN_QUEUED =
             AtomicIntegerFieldUpdater.newUpdater(EngineSession.class, "drainQueued");
     /** 1 while a drain is queued (an updater, not an AtomicBoolean: one object fewer per session). */
     private volatile int drainQueued;
-    private final Runnable queuedDrain = this::runQueuedDrain;
+    /** The heartbeat's view of this session and the queued drain: one object, not two, per session. */
+    private final Inner inner = new Inner();
 
     // Scheduler-thread state.
     private volatile State state = State.OPEN;
@@ -96,7 +97,7 @@ public final class EngineSession {
         this.transport = transport;
         this.onRemoved = onRemoved;
         this.outbox = new SessionOutbox(options.maxPendingOutboundBytes());
-        this.heartbeat = java.util.Objects.requireNonNull(Heartbeat.forProtocol(codec.protocol(), new HeartbeatHost()),
+        this.heartbeat = java.util.Objects.requireNonNull(Heartbeat.forProtocol(codec.protocol(), inner),
                 "no heartbeat for Engine.IO revision " + codec.protocol());
     }
 
@@ -418,7 +419,13 @@ public final class EngineSession {
     }
 
     /** What the heartbeat may do to this session. */
-    private final class HeartbeatHost implements Heartbeat.Session {
+    private final class Inner implements Heartbeat.Session, Runnable {
+        /** The drain handed to the scheduler by {@link #queueDrain}. */
+        @Override
+        public void run() {
+            runQueuedDrain();
+        }
+
         @Override
         public EngineScheduler scheduler() {
             return scheduler;
@@ -452,7 +459,7 @@ public final class EngineSession {
      */
     private void queueDrain() {
         if (DRAIN_QUEUED.compareAndSet(this, 0, 1)) {
-            scheduler.executeBatched(queuedDrain);
+            scheduler.executeBatched(inner);
         }
     }
 

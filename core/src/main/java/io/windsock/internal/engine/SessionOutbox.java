@@ -2,7 +2,6 @@ package io.windsock.internal.engine;
 
 import io.windsock.internal.engine.codec.EngineCodec;
 import io.windsock.internal.engine.codec.EnginePacket;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -19,7 +18,7 @@ final class SessionOutbox extends OutboundBudget {
             AtomicReferenceFieldUpdater.newUpdater(SessionOutbox.class, Queued.class, "queued");
     /**
      * Packets sent from any thread, newest first, until the scheduler thread takes the whole chain to
-     * {@link #buffer}. A chain pushed with one compare-and-set rather than a concurrent queue: an idle
+     * {@link #bufferHead}. A chain pushed with one compare-and-set rather than a concurrent queue: an idle
      * session holds nothing here (a queue would hold itself and its empty node).
      */
     private volatile Queued queued;
@@ -28,8 +27,12 @@ final class SessionOutbox extends OutboundBudget {
             AtomicIntegerFieldUpdater.newUpdater(SessionOutbox.class, "overflowed");
     /** 1 once a packet was refused (an updater, not an AtomicBoolean: one object fewer per session). */
     private volatile int overflowed;
-    /** Packets waiting for the transport. Scheduler thread. */
-    private final ArrayDeque<EnginePacket> buffer = new ArrayDeque<>(2); // usually one packet, not 16
+    /**
+     * Packets waiting for the transport, oldest first, linked through the nodes they were queued in
+     * (no collection per session, and no copy from the chain). Scheduler thread.
+     */
+    private Queued bufferHead;
+    private Queued bufferTail;
 
     SessionOutbox(long maxPendingBytes) {
         super(maxPendingBytes); // counts the bytes of queued and buffer; refuses packets past the bound
@@ -52,14 +55,17 @@ final class SessionOutbox extends OutboundBudget {
         return OVERFLOWED.compareAndSet(this, 0, 1) ? describeRefusal(bytes, transportPending) : "";
     }
 
-    /** One packet of the chain of {@link #queued}, and the one queued before it. */
+    /**
+     * One packet of the chain of {@link #queued}, linked to the one queued before it; once in the
+     * write buffer, to the one queued after it.
+     */
     private static final class Queued {
         final EnginePacket packet;
-        Queued older;
+        Queued link;
 
         Queued(EnginePacket packet, Queued older) {
             this.packet = packet;
-            this.older = older;
+            this.link = older;
         }
     }
 
@@ -89,7 +95,7 @@ final class SessionOutbox extends OutboundBudget {
         Queued current;
         do {
             current = queued;
-            oldest.older = current;
+            oldest.link = current;
         } while (!QUEUED.compareAndSet(this, current, newest));
     }
 
@@ -103,31 +109,56 @@ final class SessionOutbox extends OutboundBudget {
         if (queued == null) {
             return;
         }
+        Queued newest = QUEUED.getAndSet(this, null);
+        if (newest == null) {
+            return;
+        }
         Queued oldestFirst = null;
-        for (Queued node = QUEUED.getAndSet(this, null); node != null; ) {
-            Queued older = node.older;
-            node.older = oldestFirst; // reversed in place: from here each node links to the one queued after it
+        for (Queued node = newest; node != null; ) {
+            Queued older = node.link;
+            node.link = oldestFirst; // reversed in place: from here each node links to the one queued after it
             oldestFirst = node;
             node = older;
         }
-        for (Queued node = oldestFirst; node != null; node = node.older) {
-            if (!closed) {
-                buffer.add(node.packet);
-            } else {
+        if (closed) {
+            for (Queued node = oldestFirst; node != null; node = node.link) {
                 release(node.packet.byteSize());
             }
+        } else {
+            append(oldestFirst, newest);
         }
+    }
+
+    /** Adds the chain {@code first}..{@code last} (linked oldest first) to the write buffer. */
+    private void append(Queued first, Queued last) {
+        if (bufferTail == null) {
+            bufferHead = first;
+        } else {
+            bufferTail.link = first;
+        }
+        bufferTail = last;
     }
 
     /** Buffers a packet of the session's own (OPEN, PING): counted, never refused. Scheduler thread. */
     void addControl(EnginePacket packet) {
         add(packet.byteSize());
-        buffer.add(packet);
+        Queued node = new Queued(packet, null);
+        append(node, node);
     }
 
     /** @return whether the write buffer is empty. Scheduler thread. */
     boolean isEmpty() {
-        return buffer.isEmpty();
+        return bufferHead == null;
+    }
+
+    /** Takes the oldest buffered packet. */
+    private EnginePacket poll() {
+        Queued node = bufferHead;
+        bufferHead = node.link;
+        if (bufferHead == null) {
+            bufferTail = null;
+        }
+        return node.packet;
     }
 
     /**
@@ -137,24 +168,21 @@ final class SessionOutbox extends OutboundBudget {
      * Scheduler thread; the buffer is not empty.
      */
     List<EnginePacket> take(boolean polling, EngineCodec codec, long pollCap) {
-        if (buffer.size() == 1) {
-            return List.of(buffer.poll());  // the common case: one event, no copy of the deque
-        }
-        if (!polling) {
-            List<EnginePacket> packets = new ArrayList<>(buffer);
-            buffer.clear();
-            return packets;
+        if (bufferHead == bufferTail) {
+            return List.of(poll()); // the common case: one event
         }
         List<EnginePacket> packets = new ArrayList<>();
         long bytes = 0;
-        EnginePacket next;
-        while ((next = buffer.peek()) != null) {
-            long more = codec.payloadBytes(next, packets.isEmpty());
-            if (!packets.isEmpty() && bytes + more > pollCap) {
-                break;
+        while (bufferHead != null) {
+            EnginePacket next = bufferHead.packet;
+            if (polling) {
+                long more = codec.payloadBytes(next, packets.isEmpty());
+                if (!packets.isEmpty() && bytes + more > pollCap) {
+                    break;
+                }
+                bytes += more;
             }
-            packets.add(buffer.poll());
-            bytes += more;
+            packets.add(poll());
         }
         return packets;
     }
@@ -169,8 +197,11 @@ final class SessionOutbox extends OutboundBudget {
 
     /** The session closed: drops and releases everything; later packets are dropped by {@link #drain}. Scheduler thread. */
     void clear() {
-        release(OutboundBudget.sizeOf(buffer));
-        buffer.clear();
+        for (Queued node = bufferHead; node != null; node = node.link) {
+            release(node.packet.byteSize());
+        }
+        bufferHead = null;
+        bufferTail = null;
         drain(true);
     }
 }
