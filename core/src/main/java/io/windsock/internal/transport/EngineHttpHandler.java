@@ -14,9 +14,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.ssl.SslHandler;
@@ -287,27 +285,37 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                                  Runnable failed) {
         String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss" : "ws";
         String location = scheme + "://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + config.path();
-        WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(location, null,
-                webSocketDecoding);
-        WebSocketServerHandshaker handshaker = factory.newHandshaker(request);
+        WebSocketTransport ws = new WebSocketTransport(ctx.channel(), codec, base64, webSocketDecoding);
+        ChannelPipeline pipeline = ctx.pipeline();
+        // With compression possible, the extension's decoder must sit between the frame decoder and the
+        // transport: Netty's decoder then, the transport last. Otherwise the transport decodes itself.
+        boolean extensions = config.perMessageDeflate();
+        WebSocketServerHandshaker handshaker = WebSocketHandshakers.of(request, location, webSocketDecoding,
+                extensions ? null : ws);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             failed.run();
             return;
         }
-        WebSocketTransport ws = new WebSocketTransport(ctx.channel(), codec, base64);
-        ChannelPipeline pipeline = ctx.pipeline();
-        // Netty checks UTF-8 only where WebSocketServerProtocolHandler adds this validator; with the bare
-        // handshaker, text frames with invalid UTF-8 were decoded with U+FFFD. Close 1007 as Node does.
-        pipeline.addLast(new Utf8FrameValidator(true),
-                new WebSocketFrameAggregator(config.engine().maxHttpBufferSize()), ws);
+        if (extensions) {
+            pipeline.addLast(ws);
+        }
+        UpgradeLeftovers leftovers = new UpgradeLeftovers();
+        pipeline.addLast(leftovers);
         pipeline.remove(this);
+        // The engine's heartbeat watches WebSockets (as RequestTimeouts' handlers, this one leaves).
+        if (pipeline.get(IdleCloser.class) != null) {
+            pipeline.remove(IdleCloser.class);
+        }
         if (moving) {
             // No read until the transport has moved to the session's loop and is attached there: a
             // read requested before this is held by the transport.
             ctx.channel().config().setAutoRead(false);
         }
         handshaker.handshake(ctx.channel(), request).addListener(written -> {
+            if (pipeline.context(leftovers) != null) {
+                pipeline.remove(leftovers); // the HTTP codec is gone, and what it held with it
+            }
             if (written.isSuccess()) {
                 accepted.accept(ws);
             } else {

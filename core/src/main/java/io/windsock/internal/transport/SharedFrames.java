@@ -8,7 +8,6 @@ import io.netty.util.concurrent.FastThreadLocal;
 import io.windsock.internal.engine.codec.EnginePacket;
 import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * The complete WebSocket frames (header and payload) of shared packets, a broadcast's, built once per
@@ -40,6 +39,11 @@ final class SharedFrames {
      * holds past the frames' writes must stay small however large the broadcasts.
      */
     static final long MAX_BYTES = 4L << 20;
+    /** Builds the whole frame of a packet as one client takes it (a WebSocket transport is one). */
+    interface FrameBuilder {
+        ByteBuf buildFrame(EnginePacket packet);
+    }
+
     /** FIN and the opcode of a text frame (RFC 6455 5.2); RSV bits clear: not compressed. */
     static final int FIN_TEXT = 0x81;
     /** FIN and the opcode of a binary frame. */
@@ -83,7 +87,7 @@ final class SharedFrames {
      * @return the frame of {@code packet} in {@code variant}, retained for the caller, who writes it
      *         (the write releases it) or releases it
      */
-    ByteBuf retainedFrame(EventLoop loop, EnginePacket packet, int variant, Function<EnginePacket, ByteBuf> build) {
+    ByteBuf retainedFrame(EventLoop loop, EnginePacket packet, int variant, FrameBuilder build) {
         assert loop.inEventLoop() : "frames are kept per event loop thread";
         Entry first = entries.get(packet);
         for (Entry e = first; e != null; e = e.next) {
@@ -91,7 +95,7 @@ final class SharedFrames {
                 return e.frame.retainedDuplicate();
             }
         }
-        ByteBuf frame = build.apply(packet);
+        ByteBuf frame = build.buildFrame(packet);
         if (size == CAPACITY || bytes + frame.readableBytes() > MAX_BYTES) {
             dropAll();
             first = null;

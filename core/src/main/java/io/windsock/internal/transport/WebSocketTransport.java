@@ -1,21 +1,17 @@
 package io.windsock.internal.transport;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.windsock.internal.engine.EngineSession;
 import io.windsock.internal.engine.EngineTransport;
@@ -27,13 +23,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The WebSocket transport: one Engine.IO packet per frame, each written and flushed on its own as
- * the Node server does. It is also the channel's frame handler.
+ * the Node server does. It is also the channel's frame decoder and message reader
+ * ({@link WebSocketMessageReader}).
  *
  * <p>Pacing, as Node's engine.io: {@link #send} writes one batch, and the transport stays not
  * writable until the batch's last frame has been written to the connection and a loop turn has
@@ -58,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * except on a connection with a WebSocket extension (permessage-deflate), whose encoder compresses
  * each connection's frames with its own context and therefore gets a frame object per recipient.
  */
-final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFrame> implements EngineTransport {
+final class WebSocketTransport extends WebSocketMessageReader
+        implements EngineTransport, SharedFrames.FrameBuilder, ChannelFutureListener, Runnable {
     private static final Logger log = LoggerFactory.getLogger(WebSocketTransport.class);
     /** How long a server close waits for the client's close frame before closing the connection itself. */
     static final long CLOSE_REPLY_TIMEOUT_MILLIS = 5000;
@@ -72,7 +69,6 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
      * (text packets are the same bytes for every client: variant 0).
      */
     private final int binaryVariant;
-    private final Function<EnginePacket, ByteBuf> sharedFrameBuilder = this::buildFrame;
     /** A WebSocket extension (permessage-deflate) encodes this connection's frames: no shared frames. Set on attach. */
     private boolean extensionEncoded;
     /** Set once on the channel's loop; null until then. */
@@ -90,11 +86,10 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
     private volatile boolean batchInFlight;
     /** Inside {@link #send}: a write that completes at once is reported on a later loop turn. */
     private boolean sending;
-    /** The one listener of every batch's last frame; and the task that reports a batch written. */
-    private final ChannelFutureListener batchWritten = this::onBatchWritten;
-    private final Runnable drained = this::drained;
 
-    WebSocketTransport(Channel channel, EngineCodec codec, boolean base64) {
+    /** @param decoding how frames are read: size limit, extensions (one shared configuration per server) */
+    WebSocketTransport(Channel channel, EngineCodec codec, boolean base64, WebSocketDecoderConfig decoding) {
+        super(decoding);
         this.channel = channel;
         this.codec = codec;
         this.base64 = base64;
@@ -162,7 +157,7 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
                 EnginePacket packet = packets.get(i);
                 Object frame = packet.isShared() && !extensionEncoded
                         ? SharedFrames.ofCurrentThread().retainedFrame(channel.eventLoop(), packet,
-                                packet.isBinary() ? binaryVariant : 0, sharedFrameBuilder)
+                                packet.isBinary() ? binaryVariant : 0, this)
                         : !packet.isBinary() ? new TextWebSocketFrame(Unpooled.wrappedBuffer(packet.utf8()))
                         : base64 ? new TextWebSocketFrame(codec.encodeBinaryAsText(packet))
                         : new BinaryWebSocketFrame(Unpooled.wrappedBuffer(codec.encodeBinaryFrame(packet)));
@@ -171,7 +166,7 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
                 if (i < last) {
                     channel.writeAndFlush(frame, channel.voidPromise());
                 } else {
-                    channel.writeAndFlush(frame).addListener(batchWritten);
+                    channel.writeAndFlush(frame).addListener(this); // operationComplete
                 }
             }
         } finally {
@@ -180,7 +175,8 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
     }
 
     /** The whole frame of a shared packet as this connection's client takes it (see {@link SharedFrames}). */
-    private ByteBuf buildFrame(EnginePacket packet) {
+    @Override
+    public ByteBuf buildFrame(EnginePacket packet) {
         if (!packet.isBinary()) {
             return SharedFrames.frame(channel.alloc(), SharedFrames.FIN_TEXT, packet.utf8());
         }
@@ -191,8 +187,12 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
         return SharedFrames.frame(channel.alloc(), SharedFrames.FIN_BINARY, codec.encodeBinaryFrame(packet));
     }
 
-    /** The batch's last frame is written (or failed). On the channel's loop, the session's. */
-    private void onBatchWritten(ChannelFuture future) {
+    /**
+     * The batch's last frame is written (or failed): the listener of every batch, this transport
+     * itself rather than an object more per connection. On the channel's loop, the session's.
+     */
+    @Override
+    public void operationComplete(ChannelFuture future) {
         if (!future.isSuccess()) {
             if (!closing && channel.isActive()) {
                 // As Node's "write error": the connection cannot be trusted with what follows.
@@ -208,10 +208,16 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
         if (sending) {
             // Written at once, inside send (the session's flush): report it on the next turn, as
             // Node reports a write from its callback, so what the caller queues next waits for it.
-            channel.eventLoop().execute(drained);
+            channel.eventLoop().execute(this); // run: drained
         } else {
             drained();
         }
+    }
+
+    /** Reports a batch written on a later loop turn (see {@link #operationComplete}). */
+    @Override
+    public void run() {
+        drained();
     }
 
     private void drained() {
@@ -273,24 +279,40 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-        if (frame instanceof TextWebSocketFrame text) {
-            received(text.text());
-        } else if (frame instanceof BinaryWebSocketFrame binary) {
-            received(ByteBufUtil.getBytes(binary.content()));
-        } else if (frame instanceof PingWebSocketFrame) {
-            if (!closeFrameSent) {
-                ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
-            }
-        } else if (frame instanceof CloseWebSocketFrame) {
-            closing = true;
-            if (closeFrameSent) {
-                ctx.close(); // the client answered our close: the handshake is complete
-            } else {
-                // The client's close echoed, then closed: what the handshaker's close does (not kept
-                // per connection for this alone).
-                ctx.channel().writeAndFlush(frame.retain()).addListener(ChannelFutureListener.CLOSE);
-            }
+    protected void onText(String text) {
+        received(text);
+    }
+
+    @Override
+    protected void onBinary(byte[] bytes) {
+        received(bytes);
+    }
+
+    @Override
+    protected void onPing(ChannelHandlerContext ctx, PingWebSocketFrame ping) {
+        if (!closeFrameSent) {
+            channel.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+        }
+    }
+
+    @Override
+    protected void onClose(ChannelHandlerContext ctx, CloseWebSocketFrame close) {
+        closing = true;
+        if (closeFrameSent) {
+            ctx.close(); // the client answered our close: the handshake is complete
+        } else {
+            // The client's close echoed, then closed: what the handshaker's close does (not kept
+            // per connection for this alone).
+            channel.writeAndFlush(close.retain()).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    protected void onMessageError(String reason) {
+        closing = true;
+        held = null;
+        if (session != null) {
+            session.onTransportError(this, reason);
         }
     }
 
@@ -318,7 +340,8 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        super.channelInactive(ctx); // frames still buffered are read first
         closing = true;
         held = null;
         if (session != null) {
@@ -329,15 +352,9 @@ final class WebSocketTransport extends SimpleChannelInboundHandler<WebSocketFram
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("websocket error: {}", cause.toString());
-        boolean wasClosing = closing;
         closing = true;
-        if (cause instanceof TooLongFrameException && ctx.channel().isActive() && !wasClosing) {
-            // A message over the limit in several frames: close with 1009, as for one frame too large.
-            ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG))
-                    .addListener(ChannelFutureListener.CLOSE);
-        } else {
-            ctx.close();
-        }
+        // A frame the decoder refused has its close frame written already (1002, 1009, ...).
+        ctx.close();
         if (session != null) {
             session.onTransportError(this, cause.toString());
         }

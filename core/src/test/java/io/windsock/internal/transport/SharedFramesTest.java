@@ -23,7 +23,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +37,7 @@ class SharedFramesTest {
     private static EventLoop loop;
 
     private final AtomicInteger builds = new AtomicInteger();
-    private final Function<EnginePacket, ByteBuf> builder = packet -> {
+    private final SharedFrames.FrameBuilder builder = packet -> {
         builds.incrementAndGet();
         return SharedFrames.frame(ByteBufAllocator.DEFAULT, SharedFrames.FIN_TEXT, packet.utf8());
     };

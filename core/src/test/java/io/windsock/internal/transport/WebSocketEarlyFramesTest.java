@@ -29,7 +29,12 @@ class WebSocketEarlyFramesTest {
 
     @BeforeEach
     void start() {
-        server = Windsock.builder().options(WindsockOptions.builder().host("127.0.0.1").port(0).ioThreads(2).build())
+        start(false);
+    }
+
+    private void start(boolean perMessageDeflate) {
+        server = Windsock.builder().options(WindsockOptions.builder().host("127.0.0.1").port(0).ioThreads(2)
+                        .perMessageDeflate(perMessageDeflate).build())
                 .build();
         server.of("/").onConnection(socket -> socket.on("echo", (args, ack) -> ack.send(args.toArray())));
         server.start();
@@ -38,6 +43,32 @@ class WebSocketEarlyFramesTest {
     @AfterEach
     void stop() {
         server.stop();
+    }
+
+    @Test
+    void aConnectSentInTheSameWriteAsTheUpgradeRequestIsAnswered() throws IOException {
+        assertUpgradeAndConnectInOneWrite();
+    }
+
+    @Test
+    void soItIsWhenCompressionCouldBeNegotiated() throws IOException {
+        server.stop();
+        start(true); // the transport then reads frames after Netty's decoder, not as the decoder
+        assertUpgradeAndConnectInOneWrite();
+    }
+
+    private void assertUpgradeAndConnectInOneWrite() throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            ByteArrayOutputStream both = new ByteArrayOutputStream();
+            both.write(UPGRADE.getBytes(StandardCharsets.ISO_8859_1));
+            both.write(maskedText("40")); // as Node's ws takes it: the "head" of the new socket
+            socket.getOutputStream().write(both.toByteArray());
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            String head = readHead(in);
+            assertTrue(head.startsWith("HTTP/1.1 101"), head);
+            assertConnectsAndEchoes(socket, in);
+        }
     }
 
     @Test
