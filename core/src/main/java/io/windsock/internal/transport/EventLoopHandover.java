@@ -40,12 +40,7 @@ final class EventLoopHandover {
             moved.setSuccess(null);
             return moved;
         }
-        // Netty's idle handler keeps its timer on the loop it was added on: removed here (which
-        // cancels the timer), a fresh one is added first in the pipeline on the new loop.
-        IdleCloser idle = channel.pipeline().get(IdleCloser.class);
-        if (idle != null) {
-            channel.pipeline().remove(idle);
-        }
+        // No handler with a timer of the old loop is left: the idle closer left at the upgrade.
         channel.deregister().addListener(deregistered -> {
             if (!deregistered.isSuccess()) {
                 channel.close();
@@ -58,9 +53,6 @@ final class EventLoopHandover {
                     channel.close(); // Netty already closed it forcibly; this is a no-op then
                     moved.setFailure(registered.cause());
                     return;
-                }
-                if (idle != null) {
-                    channel.pipeline().addFirst(new IdleCloser(idle.getAllIdleTimeInMillis()));
                 }
                 // Anything the old loop could not write yet re-arms OP_WRITE on this loop.
                 channel.flush();

@@ -6,8 +6,9 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Closes connections on which nothing moved for the idle period: the backstop behind the engine's
- * heartbeat (half-open WebSockets, a request whose answer never comes). Request timeouts and idle
+ * Closes connections on which nothing moved for the idle period: the backstop behind the
+ * heartbeats (a request whose answer never comes, half-open 0.9 WebSockets). An Engine.IO WebSocket
+ * drops it at its 101, as its heartbeat watches it. Request timeouts and idle
  * keep-alive connections are {@link RequestTimeouts}' job. One handler, not Netty's idle handler and
  * a closer after it: every connection carries it, and each pipeline entry costs a context.
  */
