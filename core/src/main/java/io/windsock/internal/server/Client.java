@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * One client connection seen by the Socket.IO layer, whatever {@link Carrier} brings it: routes its
@@ -32,7 +33,10 @@ final class Client implements Carrier.Listener, Connection {
     private final SocketIoServer server;
     private final Carrier carrier;
     private final SocketDialect dialect;
-    private final ReadGate readGate;
+    private static final AtomicReferenceFieldUpdater<Client, ReadGate> READ_GATE =
+            AtomicReferenceFieldUpdater.newUpdater(Client.class, ReadGate.class, "readGate");
+    /** Made when a socket first has too much queued: most connections never need one. */
+    private volatile ReadGate readGate;
     /**
      * The joined (or joining) namespaces' sockets: null, the one socket (most clients join one
      * namespace), or an immutable map by namespace name; replaced under this object's lock, read
@@ -46,7 +50,6 @@ final class Client implements Carrier.Listener, Connection {
         this.server = server;
         this.carrier = carrier;
         this.dialect = carrier.dialect();
-        this.readGate = new ReadGate(carrier, server.stats());
     }
 
     /** Called on the carrier's thread right after it opened. */
@@ -114,8 +117,14 @@ final class Client implements Carrier.Listener, Connection {
         return "Connection[" + carrier.id() + "]";
     }
 
+    /** Any thread. */
     ReadGate readGate() {
-        return readGate;
+        ReadGate gate = readGate;
+        if (gate == null) {
+            READ_GATE.compareAndSet(this, null, new ReadGate(carrier, server.stats()));
+            gate = readGate;
+        }
+        return gate;
     }
 
     // ---- from the carrier, on its scheduler thread ----

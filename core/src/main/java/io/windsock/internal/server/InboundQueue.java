@@ -24,7 +24,8 @@ final class InboundQueue {
         }
     }
 
-    private final ReadGate gate;
+    /** Whose read gate this socket moves over and under (made on first use). */
+    private final Client client;
     private final StatsCounters stats;
     private final Limits limits;
 
@@ -34,8 +35,8 @@ final class InboundQueue {
     /** Whether this socket holds its connection's reading paused. */
     private boolean over;
 
-    InboundQueue(ReadGate gate, StatsCounters stats, Limits limits) {
-        this.gate = gate;
+    InboundQueue(Client client, StatsCounters stats, Limits limits) {
+        this.client = client;
         this.stats = stats;
         this.limits = limits;
     }
@@ -60,7 +61,7 @@ final class InboundQueue {
             stats.queued(events, bytes, size);
         }
         if (pause) {
-            gate.socketOver();
+            client.readGate().socketOver();
         }
         return true;
     }
@@ -78,7 +79,7 @@ final class InboundQueue {
         }
         stats.handled(size);
         if (resume) {
-            gate.socketUnder();
+            client.readGate().socketUnder();
         }
     }
 
@@ -90,7 +91,7 @@ final class InboundQueue {
             over = false;
         }
         if (resume) {
-            gate.socketUnder();
+            client.readGate().socketUnder();
         }
     }
 

@@ -72,7 +72,7 @@ final class SocketImpl implements Socket, LocalSocket {
         this.executor = new SerialExecutor(client.server().executor());
         this.acks = new SocketAcks(client.server().executor());
         this.listeners = new SocketListeners(this, client.server().errorHandler());
-        this.inbound = new InboundQueue(client.readGate(), client.server().stats(), client.server().inboundLimits());
+        this.inbound = new InboundQueue(client, client.server().stats(), client.server().inboundLimits());
         client.server().socketOpened();
         SocketDialect dialect = client.carrier().dialect();
         this.identity = new SocketIdentity(dialect.socketId(client.carrier().id(), namespace.name()),
