@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -49,13 +50,16 @@ class JvmLifetimeTest {
     void aStartedServerKeepsTheJvmAliveUntilStopped() throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process process = new ProcessBuilder(java.toString(), "-cp", classPath(), Program.class.getName()).start();
+        // A thread per blocking read: on two cores the common pool may have one thread (Java 25's
+        // CompletableFuture uses it where 17's made a thread per task), and the stderr read holds it.
+        Executor ownThread = task -> new Thread(task, "child-output-reader").start();
         CompletableFuture<String> log = CompletableFuture.supplyAsync(() -> {
             try {
                 return new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             } catch (java.io.IOException e) {
                 return e.toString();
             }
-        });
+        }, ownThread);
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             String line = CompletableFuture.supplyAsync(() -> {
@@ -64,7 +68,7 @@ class JvmLifetimeTest {
                 } catch (java.io.IOException e) {
                     return null;
                 }
-            }).get(30, TimeUnit.SECONDS);
+            }, ownThread).get(30, TimeUnit.SECONDS);
             assertTrue(line != null && line.startsWith("port "), "the program printed " + line);
             int port = Integer.parseInt(line.substring(5));
 
