@@ -2,6 +2,7 @@ package io.windsock.internal.carrier;
 
 import io.windsock.internal.engine.codec.EnginePacket;
 import io.windsock.internal.protocol.JsonCodec;
+import io.windsock.internal.protocol.JsonText;
 import io.windsock.protocol.ProtocolLimits;
 import io.windsock.internal.protocol.SocketDecodeException;
 import io.windsock.protocol.SocketPacket;
@@ -86,6 +87,11 @@ public final class SocketDialectV5 implements SocketDialect {
 
     @Override
     public Object connectReply(String sid, String pid) {
+        // Written by hand: the object mapper costs more than the reply, sent once per connection.
+        JsonText text = JsonText.ofStrings("sid", sid, "pid", pid);
+        if (text != null) {
+            return text;
+        }
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("sid", sid);
         if (pid != null) {

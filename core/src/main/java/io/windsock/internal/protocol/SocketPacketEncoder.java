@@ -43,6 +43,8 @@ public final class SocketPacketEncoder {
                     // Nothing binary: "50-..." would leave socket.io-parser (4.2.x) waiting for attachments.
                     ? (type.isEvent() ? SocketPacketType.EVENT : SocketPacketType.ACK)
                     : (type.isEvent() ? SocketPacketType.BINARY_EVENT : SocketPacketType.BINARY_ACK);
+        } else if (data instanceof JsonText text) {
+            body = text.json();
         } else if (data != null) {
             body = json.write(data);
         } else if (type.isBinary()) {
