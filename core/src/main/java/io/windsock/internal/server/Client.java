@@ -242,9 +242,13 @@ final class Client implements Carrier.Listener, Connection {
 
     // ---- from sockets, any thread ----
 
-    /** A socket passed its middlewares and is now connected: the connect timeout no longer applies. */
+    /**
+     * A socket passed its middlewares and is now connected: the connect timeout no longer applies.
+     * Batched: it then rides to the loop with the drain that carries the CONNECT reply, not as a task
+     * of its own.
+     */
     void onSocketConnected() {
-        carrier.scheduler().execute(this::cancelConnectTimeout);
+        carrier.scheduler().executeBatched(this::cancelConnectTimeout);
     }
 
     /** Scheduler thread. The handle goes too: a cancelled timer it held would stay for the connection's life. */
