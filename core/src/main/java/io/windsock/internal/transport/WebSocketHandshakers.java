@@ -8,7 +8,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker08;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 
 /**
@@ -40,32 +39,20 @@ final class WebSocketHandshakers {
     static WebSocketServerHandshaker of(FullHttpRequest request, String location, WebSocketDecoderConfig config,
                                         WebSocketFrameDecoder decoder) {
         String version = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
-        if ("13".equals(version)) {
-            return new WebSocketServerHandshaker13(location, null, config) {
-                @Override
-                protected WebSocketFrameDecoder newWebsocketDecoder() {
-                    return decoder != null ? decoder : super.newWebsocketDecoder();
-                }
-
-                @Override
-                protected WebSocketFrameEncoder newWebSocketEncoder() {
-                    return ENCODER;
-                }
-            };
+        if (!"13".equals(version) && !"8".equals(version)) {
+            return null;
         }
-        if ("8".equals(version)) {
-            return new WebSocketServerHandshaker08(location, null, config) {
-                @Override
-                protected WebSocketFrameDecoder newWebsocketDecoder() {
-                    return decoder != null ? decoder : super.newWebsocketDecoder();
-                }
+        // Draft 8 answers with the same accept key and headers as RFC 6455: one handshaker serves both.
+        return new WebSocketServerHandshaker13(location, null, config) {
+            @Override
+            protected WebSocketFrameDecoder newWebsocketDecoder() {
+                return decoder != null ? decoder : super.newWebsocketDecoder();
+            }
 
-                @Override
-                protected WebSocketFrameEncoder newWebSocketEncoder() {
-                    return ENCODER;
-                }
-            };
-        }
-        return null;
+            @Override
+            protected WebSocketFrameEncoder newWebSocketEncoder() {
+                return ENCODER;
+            }
+        };
     }
 }
