@@ -285,11 +285,11 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                                  Runnable failed) {
         String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss" : "ws";
         String location = scheme + "://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + config.path();
-        WebSocketTransport ws = new WebSocketTransport(ctx.channel(), codec, base64, webSocketDecoding);
-        ChannelPipeline pipeline = ctx.pipeline();
         // With compression possible, the extension's decoder must sit between the frame decoder and the
         // transport: Netty's decoder then, the transport last. Otherwise the transport decodes itself.
         boolean extensions = config.perMessageDeflate();
+        WebSocketTransport ws = new WebSocketTransport(ctx.channel(), codec, base64, webSocketDecoding, !extensions);
+        ChannelPipeline pipeline = ctx.pipeline();
         WebSocketServerHandshaker handshaker = WebSocketHandshakers.of(request, location, webSocketDecoding,
                 extensions ? null : ws);
         if (handshaker == null) {

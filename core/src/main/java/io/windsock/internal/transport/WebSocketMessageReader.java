@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -37,15 +36,21 @@ import java.util.List;
  */
 abstract class WebSocketMessageReader extends WebSocket13FrameDecoder {
     private final int maxMessageBytes;
+    private final boolean decodesFrames;
     /** The fragments of a message being joined, or null. */
     private ByteBuf fragments;
     private boolean fragmentsAreText;
     /** A message was refused and the connection is closing: frames read after it are dropped. */
     private boolean refused;
 
-    WebSocketMessageReader(WebSocketDecoderConfig config) {
+    /**
+     * @param decodesFrames whether this is the connection's frame decoder (else it sits behind Netty's
+     *                      and the extension's, and passes raw bytes on to them: see {@link UpgradeLeftovers})
+     */
+    WebSocketMessageReader(WebSocketDecoderConfig config, boolean decodesFrames) {
         super(config);
         this.maxMessageBytes = config.maxFramePayloadLength();
+        this.decodesFrames = decodesFrames;
     }
 
     /** A complete text message, valid UTF-8. */
@@ -77,7 +82,7 @@ abstract class WebSocketMessageReader extends WebSocket13FrameDecoder {
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (msg instanceof WebSocketFrame frame) {
             read(ctx, frame); // from the decoders before this one (an extension is on)
-        } else if (msg instanceof ByteBuf && ctx.pipeline().context(WebSocketFrameDecoder.class) != ctx) {
+        } else if (!decodesFrames && msg instanceof ByteBuf) {
             ctx.fireChannelRead(msg); // not the frame decoder here: see UpgradeLeftovers
         } else {
             super.channelRead(ctx, msg);

@@ -87,9 +87,13 @@ final class WebSocketTransport extends WebSocketMessageReader
     /** Inside {@link #send}: a write that completes at once is reported on a later loop turn. */
     private boolean sending;
 
-    /** @param decoding how frames are read: size limit, extensions (one shared configuration per server) */
-    WebSocketTransport(Channel channel, EngineCodec codec, boolean base64, WebSocketDecoderConfig decoding) {
-        super(decoding);
+    /**
+     * @param decoding      how frames are read: size limit, extensions (one shared configuration per server)
+     * @param decodesFrames whether it is the frame decoder too (no extension can be negotiated)
+     */
+    WebSocketTransport(Channel channel, EngineCodec codec, boolean base64, WebSocketDecoderConfig decoding,
+                       boolean decodesFrames) {
+        super(decoding, decodesFrames);
         this.channel = channel;
         this.codec = codec;
         this.base64 = base64;

@@ -29,7 +29,7 @@ class WebSocketMessageReaderTest {
         final List<Object> messages = new ArrayList<>();
 
         Recorder() {
-            super(WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(LIMIT).build());
+            super(WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(LIMIT).build(), true);
         }
 
         @Override
