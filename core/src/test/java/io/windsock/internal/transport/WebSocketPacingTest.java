@@ -50,20 +50,7 @@ class WebSocketPacingTest {
                 false, false, HttpFallback.NONE, null);
         engine = new EngineServer(config.engine(), s -> {
             session.set(s);
-            s.setHandler(new EngineSession.Handler() {
-                @Override
-                public void onMessage(EngineSession es, String text) {
-                }
-
-                @Override
-                public void onBinary(EngineSession es, byte[] data) {
-                }
-
-                @Override
-                public void onClose(EngineSession es, String reason) {
-                    closeReason.set(reason);
-                }
-            });
+            s.setHandler(new CloseReasonHandler(closeReason));
         });
         writes = new HeldWrites(wire);
         channel = new EmbeddedChannel(writes, new HttpServerCodec(),

@@ -191,20 +191,7 @@ class WebSocketSharedFramesTest {
         Connection c = new Connection();
         EngineServer engine = new EngineServer(config.engine(), s -> {
             c.session.set(s);
-            s.setHandler(new EngineSession.Handler() {
-                @Override
-                public void onMessage(EngineSession es, String text) {
-                }
-
-                @Override
-                public void onBinary(EngineSession es, byte[] data) {
-                }
-
-                @Override
-                public void onClose(EngineSession es, String reason) {
-                    c.closeReason.set(reason);
-                }
-            });
+            s.setHandler(new CloseReasonHandler(c.closeReason));
         });
         engines.add(engine);
         c.recorder = new Recorder();
