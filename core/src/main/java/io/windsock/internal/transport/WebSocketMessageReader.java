@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -147,12 +146,11 @@ abstract class WebSocketMessageReader extends WebSocket13FrameDecoder {
     }
 
     private void deliver(ChannelHandlerContext ctx, boolean text, ByteBuf content) {
-        byte[] bytes = ByteBufUtil.getBytes(content);
         if (!text) {
-            onBinary(bytes);
+            onBinary(ByteBufUtil.getBytes(content));
             return;
         }
-        String decoded = utf8(bytes);
+        String decoded = utf8(content);
         if (decoded != null) {
             onText(decoded);
         } else {
@@ -164,14 +162,15 @@ abstract class WebSocketMessageReader extends WebSocket13FrameDecoder {
      * @return the text of UTF-8 bytes, or null when they are not UTF-8. The JDK's decoder replaces
      *         every ill-formed sequence (truncated, overlong, surrogate, past U+10FFFF) with U+FFFD, so
      *         only a text holding U+FFFD, rare, is checked again strictly: the usual cost is the decode.
+     *         Netty's {@code toString} reads a direct buffer through a per-thread array, not a new one.
      */
-    static String utf8(byte[] bytes) {
-        String text = new String(bytes, StandardCharsets.UTF_8);
+    static String utf8(ByteBuf bytes) {
+        String text = bytes.toString(StandardCharsets.UTF_8);
         if (text.indexOf('\uFFFD') < 0) {
             return text;
         }
         try {
-            StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)); // reports, not replaces
+            StandardCharsets.UTF_8.newDecoder().decode(bytes.nioBuffer()); // reports, not replaces
             return text; // a real U+FFFD
         } catch (CharacterCodingException e) {
             return null;

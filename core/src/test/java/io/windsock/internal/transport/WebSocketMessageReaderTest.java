@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
@@ -143,10 +144,22 @@ class WebSocketMessageReaderTest {
 
     @Test
     void utf8IsCheckedStrictly() {
-        assertEquals("a\u00e9\u20ac\ud83d\ude00", WebSocketMessageReader.utf8(HEX.parseHex("61c3a9e282acf09f9880")));
-        assertEquals("\ufffd", WebSocketMessageReader.utf8(HEX.parseHex("efbfbd")), "U+FFFD itself is text");
+        assertEquals("a\u00e9\u20ac\ud83d\ude00", utf8("61c3a9e282acf09f9880"));
+        assertEquals("\ufffd", utf8("efbfbd"), "U+FFFD itself is text");
         for (String bad : List.of("ff", "c3", "eda080", "c0af", "f4908080", "e282", "80")) {
-            assertNull(WebSocketMessageReader.utf8(HEX.parseHex(bad)), bad);
+            assertNull(utf8(bad), bad);
+        }
+    }
+
+    /** Decodes hex from a direct buffer, after a byte already read: the decoder keeps to the readable bytes. */
+    private static String utf8(String hex) {
+        byte[] bytes = HEX.parseHex("ff" + hex);
+        ByteBuf direct = Unpooled.directBuffer(bytes.length).writeBytes(bytes);
+        try {
+            direct.skipBytes(1);
+            return WebSocketMessageReader.utf8(direct);
+        } finally {
+            direct.release();
         }
     }
 }
