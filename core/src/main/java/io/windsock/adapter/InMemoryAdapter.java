@@ -54,7 +54,7 @@ public class InMemoryAdapter implements Adapter {
     public InMemoryAdapter(AdapterNamespace namespace, Clock clock) {
         this.namespace = Objects.requireNonNull(namespace, "namespace");
         ConnectionStateRecovery recovery = namespace.recovery();
-        this.store = recovery == null ? null : new RecoveryStore(recovery.maxDisconnectionDuration(), clock);
+        this.store = recovery == null ? null : new RecoveryStore(namespace.name(), recovery, clock);
     }
 
     // ---- membership ----

@@ -1,8 +1,10 @@
 package io.windsock.adapter;
 
+import io.windsock.internal.log.LogSafe;
+import io.windsock.internal.log.RateLimitedLog;
 import io.windsock.protocol.SocketPacket;
+import io.windsock.server.ConnectionStateRecovery;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,11 +13,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.LoggerFactory;
 
 /**
  * The in-memory adapter's connection state recovery: the log of stored events with their offsets,
  * and the sessions of sockets that left involuntarily. Both expire after the recovery window and are
- * purged as new entries arrive. All state is guarded by this object's monitor.
+ * purged as new entries arrive; both are capped by count too ({@link ConnectionStateRecovery}), the
+ * oldest dropped first, as if expired. All state is guarded by this object's monitor.
  *
  * <p>Offsets are the base-36 form of a sequence number that grows by one per stored event, so the log
  * is contiguous: an offset is known while it is at most one before the oldest stored event.
@@ -32,7 +36,13 @@ final class RecoveryStore {
     private record Entry(PersistedSession session, long disconnectedAt) {
     }
 
+    /** Drops at a bound: a busy server can reach them often, so a few lines a minute. */
+    private static final RateLimitedLog drops = new RateLimitedLog(LoggerFactory.getLogger(RecoveryStore.class));
+
+    private final String namespace;
     private final long maxMillis;
+    private final int maxEvents;
+    private final int maxSessions;
     private final Clock clock;
     /** Stored events, oldest first; sequence numbers contiguous. */
     private final ArrayDeque<StoredEvent> events = new ArrayDeque<>();
@@ -41,8 +51,11 @@ final class RecoveryStore {
     /** Sessions by pid, in the order they were persisted (so the oldest expire first). */
     private final LinkedHashMap<String, Entry> sessions = new LinkedHashMap<>();
 
-    RecoveryStore(Duration maxDisconnectionDuration, Clock clock) {
-        this.maxMillis = maxDisconnectionDuration.toMillis();
+    RecoveryStore(String namespace, ConnectionStateRecovery recovery, Clock clock) {
+        this.namespace = LogSafe.text(namespace); // a dynamic namespace's name comes from a client
+        this.maxMillis = recovery.maxDisconnectionDuration().toMillis();
+        this.maxEvents = recovery.maxStoredEvents();
+        this.maxSessions = recovery.maxPersistedSessions();
         this.clock = clock;
     }
 
@@ -62,6 +75,11 @@ final class RecoveryStore {
         data.add(offset);
         List<Object> frozen = Collections.unmodifiableList(data);
         events.add(new StoredEvent(seq, now, frozen, options));
+        if (events.size() > maxEvents) {
+            StoredEvent dropped = events.pollFirst(); // younger than the window: purge() just ran
+            drops.warn("stored-events", "namespace {}: {} stored events (maxStoredEvents) reached: events "
+                    + "{} ms old are dropped before their recovery window", namespace, maxEvents, now - dropped.emittedAt());
+        }
         delivery.deliver(new SocketPacket(packet.type(), packet.namespace(), SocketPacket.NO_ID, frozen), offset);
     }
 
@@ -70,6 +88,13 @@ final class RecoveryStore {
         purge(now);
         sessions.remove(session.pid());
         sessions.put(session.pid(), new Entry(session, now));
+        if (sessions.size() > maxSessions) {
+            Iterator<Entry> oldest = sessions.values().iterator();
+            long age = now - oldest.next().disconnectedAt();
+            oldest.remove();
+            drops.warn("persisted-sessions", "namespace {}: {} persisted sessions (maxPersistedSessions) reached: "
+                    + "a session {} ms old is dropped before its recovery window", namespace, maxSessions, age);
+        }
     }
 
     /** Removes and returns a session that has not expired and whose offset is still known. */

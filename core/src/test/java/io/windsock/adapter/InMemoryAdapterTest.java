@@ -282,6 +282,37 @@ class InMemoryAdapterTest {
     }
 
     @Test
+    void keepsAtMostTheBoundsOfSessionsAndEventsTheOldestDroppedFirst() throws Exception {
+        InMemoryAdapter adapter = adapter(ConnectionStateRecovery.defaults().withMaxPersistedSessions(2).withMaxStoredEvents(3));
+        FakeSocket a = socket(adapter, "a");
+        for (int i = 0; i < 5; i++) {
+            adapter.broadcast(event("e" + i), to(Set.of(), Set.of()));
+        }
+        assertEquals(3, adapter.storedEventCount(), "e0 and e1 dropped inside their window");
+        String e0 = a.received.get(0).offset();
+        String e1 = a.received.get(1).offset();
+        for (int i = 1; i <= 3; i++) {
+            adapter.persistSession(new PersistedSession("s" + i, "p" + i, Set.of("s" + i), Map.of()));
+        }
+        assertEquals(2, adapter.persistedSessionCount());
+        assertEquals(Optional.empty(), adapter.restoreSession("p1", e1).toCompletableFuture().get(),
+                "the oldest session went first");
+        assertEquals(Optional.empty(), adapter.restoreSession("p2", e0).toCompletableFuture().get(),
+                "e0 is no longer known: the events after it cannot all be replayed");
+        PersistedSession s3 = adapter.restoreSession("p3", e1).toCompletableFuture().get().orElseThrow();
+        assertEquals(List.of("e2", "e3", "e4"), adapter.missedPackets(s3, e1).toCompletableFuture().get().stream()
+                .map(m -> m.get(0)).toList(), "just after the oldest dropped event: nothing lost");
+    }
+
+    @Test
+    void recoveryBoundsMustBePositive() {
+        assertThrows(IllegalArgumentException.class, () -> ConnectionStateRecovery.defaults().withMaxStoredEvents(0));
+        assertThrows(IllegalArgumentException.class, () -> ConnectionStateRecovery.defaults().withMaxPersistedSessions(0));
+        assertEquals(100_000, ConnectionStateRecovery.defaults().maxStoredEvents());
+        assertEquals(100_000, ConnectionStateRecovery.defaults().maxPersistedSessions());
+    }
+
+    @Test
     void withoutRecoveryNothingIsStored() throws Exception {
         InMemoryAdapter adapter = adapter(null);
         FakeSocket a = socket(adapter, "a");

@@ -13,10 +13,10 @@ import io.windsock.server.DisconnectReason;
 import io.windsock.server.ErrorHandler;
 import io.windsock.server.Socket;
 import java.util.Collections;
-import java.util.Map;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Set;
 import java.util.WeakHashMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * skipped). Either way {@code onOpen} runs once per socket, on the kept instance when there is one.
  *
  * <p>Kept instances: one per socket that left with a recoverable reason while recovery is on, for
- * {@code maxDisconnectionDuration} (the life of its persisted session), then dropped; the bound is
- * the adapter's own bound on persisted sessions. A recovered socket takes its instance out.
+ * {@code maxDisconnectionDuration} (the life of its persisted session), then dropped; at most
+ * {@code maxPersistedSessions} of them (the adapter's bound on sessions), the oldest dropped first.
+ * A recovered socket takes its instance out.
  */
 final class ServedNamespace {
     private static final Logger log = LoggerFactory.getLogger(ServedNamespace.class);
@@ -43,8 +44,11 @@ final class ServedNamespace {
     private final ConnectionOptions options;
     /** Sockets the middleware attached an instance to, until their connection listener runs; weak, so a refused one just goes. */
     private final Set<Socket> admitted = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
-    /** Instances of sockets that left recoverably, by namespace name and socket id (a recovered socket keeps its id). */
-    private final Map<String, Kept> kept = new ConcurrentHashMap<>();
+    /**
+     * Instances of sockets that left recoverably, by namespace name and socket id (a recovered socket
+     * keeps its id), oldest first; guarded by itself (a few operations per connection, none per event).
+     */
+    private final LinkedHashMap<String, Kept> kept = new LinkedHashMap<>();
 
     /** One keeping of an instance, with the timer that ends it; a new one each time, so an old timer never ends a later keeping. */
     private static final class Kept {
@@ -53,6 +57,13 @@ final class ServedNamespace {
 
         Kept(SocketConnection connection) {
             this.connection = connection;
+        }
+
+        void cancelExpiry() {
+            ScheduledFuture<?> timer = expiry;
+            if (timer != null) {
+                timer.cancel(false);
+            }
         }
     }
 
@@ -82,12 +93,9 @@ final class ServedNamespace {
     /** @return a driver for the socket: on the kept instance of its session if recovered and still kept, else a new one. */
     private ConnectionDriver driverFor(Socket socket) {
         SocketConnection connection = null;
-        Kept taken = socket.recovered() ? kept.remove(key(socket)) : null;
+        Kept taken = socket.recovered() ? take(key(socket)) : null;
         if (taken != null) {
-            ScheduledFuture<?> expiry = taken.expiry;
-            if (expiry != null) {
-                expiry.cancel(false);
-            }
+            taken.cancelExpiry();
             connection = taken.connection;
         }
         boolean again = connection != null;
@@ -128,8 +136,34 @@ final class ServedNamespace {
         }
         String key = key(socket);
         Kept entry = new Kept(connection);
-        kept.put(key, entry);
-        entry.expiry = Timers.schedule(() -> kept.remove(key, entry), recovery.maxDisconnectionDuration());
+        Kept replaced;
+        Kept evicted = null;
+        synchronized (kept) {
+            replaced = kept.remove(key); // put again, so it is the newest
+            kept.put(key, entry);
+            if (kept.size() > recovery.maxPersistedSessions()) { // the adapter drops its oldest session too
+                Iterator<Kept> oldest = kept.values().iterator();
+                evicted = oldest.next();
+                oldest.remove();
+            }
+        }
+        if (replaced != null) {
+            replaced.cancelExpiry();
+        }
+        if (evicted != null) {
+            evicted.cancelExpiry();
+        }
+        entry.expiry = Timers.schedule(() -> {
+            synchronized (kept) {
+                kept.remove(key, entry);
+            }
+        }, recovery.maxDisconnectionDuration());
+    }
+
+    private Kept take(String key) {
+        synchronized (kept) {
+            return kept.remove(key);
+        }
     }
 
     private static String key(Socket socket) {
@@ -138,7 +172,9 @@ final class ServedNamespace {
 
     /** @return how many instances wait for their socket's recovery (for tests). */
     int keptCount() {
-        return kept.size();
+        synchronized (kept) {
+            return kept.size();
+        }
     }
 
     private static final class DefaultsHolder {

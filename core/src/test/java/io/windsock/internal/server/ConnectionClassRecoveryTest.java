@@ -54,8 +54,11 @@ class ConnectionClassRecoveryTest {
     private SocketLayer layer;
 
     private void start(boolean skipMiddlewares) {
-        layer = SocketLayer.withAdapters(WindsockOptions.builder()
-                .connectionStateRecovery(new ConnectionStateRecovery(Duration.ofMinutes(2), skipMiddlewares)).build(),
+        start(new ConnectionStateRecovery(Duration.ofMinutes(2), skipMiddlewares));
+    }
+
+    private void start(ConnectionStateRecovery recovery) {
+        layer = SocketLayer.withAdapters(WindsockOptions.builder().connectionStateRecovery(recovery).build(),
                 ns -> new InMemoryAdapter(ns, clock));
         Connections.serve(layer.server.of("/"), () -> {
             Counter c = new Counter();
@@ -122,6 +125,24 @@ class ConnectionClassRecoveryTest {
         assertEquals(List.of("31[1]"), again.take(), "a new instance answers");
         assertEquals(2, instances.size());
         assertEquals(List.of("open recovered=true"), instances.get(1).log);
+    }
+
+    @Test
+    void atTheSessionBoundTheOldestKeptInstanceGoesWithItsSession() {
+        start(ConnectionStateRecovery.defaults().withMaxPersistedSessions(1));
+        String authA = connectCountAndDrop();
+        String sidA = instances.get(0).socket().id();
+        connectCountAndDrop(); // B: its session and instance push out A's
+        String offsetA = authA.substring(authA.indexOf("\"offset\":\"") + 10, authA.length() - 2);
+        assertTrue(layer.connect("/", authA).take().get(0).startsWith("0{\"sid\":") && instances.size() == 3,
+                "A's session is gone: a new socket and instance");
+
+        // A session for A's id again (as another node would persist it): A's old instance is not kept any more.
+        layer.server.of("/").adapter().persistSession(new PersistedSession(sidA, "pid-again", Set.of(), Map.of()));
+        SocketLayer.TestClient again = layer.connect("/", auth(Map.of("pid", "pid-again"), offsetA));
+        assertTrue(again.take().get(0).startsWith("0{\"sid\":\"" + sidA + "\""));
+        assertEquals(4, instances.size(), "a new instance: the oldest kept one was dropped at the bound");
+        assertEquals(List.of("open recovered=true"), instances.get(3).log);
     }
 
     @Test
