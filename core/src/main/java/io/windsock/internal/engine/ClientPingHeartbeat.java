@@ -26,7 +26,7 @@ final class ClientPingHeartbeat implements Heartbeat {
         switch (packet.type()) {
             case PING -> {
                 resetTimeout();
-                session.sendControl(EnginePacket.PONG);
+                session.sendPong();
             }
             case PONG -> session.fail("transport error", "invalid heartbeat direction");
             default -> throw new IllegalArgumentException("not a heartbeat packet: " + packet.type());

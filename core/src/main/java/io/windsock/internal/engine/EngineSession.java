@@ -205,7 +205,9 @@ public final class EngineSession {
     /**
      * Closes the session from the server side ("forced close"): what is queued is flushed first, then
      * the transport closes. A transport that cannot write now (no poll waiting, a WebSocket batch on
-     * its way) closes after the drain that takes the rest. Any thread.
+     * its way) closes after the drain that takes the rest, or, for a client that takes nothing, once
+     * pingInterval + pingTimeout have passed (a client that keeps pinging would otherwise hold the
+     * session open for ever). Any thread.
      */
     public void close() {
         runOnScheduler(() -> {
@@ -217,9 +219,19 @@ public final class EngineSession {
             if (outbox.isEmpty()) {
                 closeTransport();
             } else {
+                closeTimer = scheduler.schedule(this::abortUndrained,
+                        options.pingInterval().plus(options.pingTimeout()).toMillis(), TimeUnit.MILLISECONDS);
                 flush(); // closes the transport once the buffer has drained, now or on the next poll
             }
         });
+    }
+
+    /** The close's drain did not finish in time: the connection goes without what it did not take. */
+    private void abortUndrained() {
+        if (state == State.CLOSING && !outbox.isEmpty()) {
+            transport.abort();
+            onClose("forced close", "the client took nothing within the close's wait");
+        }
     }
 
     /**
@@ -448,6 +460,13 @@ public final class EngineSession {
         }
 
         @Override
+        public void sendPong() {
+            if (!outbox.hasBufferedPong()) {
+                sendControl(EnginePacket.PONG);
+            }
+        }
+
+        @Override
         public void fail(String reason, String description) {
             onClose(reason, description);
         }
@@ -512,6 +531,7 @@ public final class EngineSession {
                 onClose("forced close", null);
             } else {
                 heartbeat.onClosing(); // the fallback below replaces the heartbeat
+                closeTimer.cancel();
                 closeTimer = scheduler.schedule(() -> onClose("forced close", null),
                         options.pingInterval().plus(options.pingTimeout()).toMillis(), TimeUnit.MILLISECONDS);
             }

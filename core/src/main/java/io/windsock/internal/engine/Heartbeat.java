@@ -37,6 +37,12 @@ public interface Heartbeat {
         /** Queues a packet of the session's own (counted, never refused) and flushes. */
         void sendControl(EnginePacket packet);
 
+        /**
+         * Queues a PONG and flushes, unless a PONG already waits unsent: a client that pings without
+         * reading gets one PONG waiting at most, not one per ping.
+         */
+        void sendPong();
+
         /** Closes the session with an Engine.IO close reason ("ping timeout", "transport error"). */
         void fail(String reason, String description);
     }

@@ -33,6 +33,8 @@ final class SessionOutbox extends OutboundBudget {
      */
     private Queued bufferHead;
     private Queued bufferTail;
+    /** PONGs in the write buffer (Engine.IO v3 answers the client's pings). Scheduler thread. */
+    private int bufferedPongs;
 
     SessionOutbox(long maxPendingBytes) {
         super(maxPendingBytes); // counts the bytes of queued and buffer; refuses packets past the bound
@@ -144,6 +146,14 @@ final class SessionOutbox extends OutboundBudget {
         add(packet.byteSize());
         Queued node = new Queued(packet, null);
         append(node, node);
+        if (packet == EnginePacket.PONG) {
+            bufferedPongs++;
+        }
+    }
+
+    /** @return whether a PONG waits in the write buffer. Scheduler thread. */
+    boolean hasBufferedPong() {
+        return bufferedPongs > 0;
     }
 
     /** @return whether the write buffer is empty. Scheduler thread. */
@@ -157,6 +167,9 @@ final class SessionOutbox extends OutboundBudget {
         bufferHead = node.link;
         if (bufferHead == null) {
             bufferTail = null;
+        }
+        if (node.packet == EnginePacket.PONG) {
+            bufferedPongs--;
         }
         return node.packet;
     }
@@ -202,6 +215,7 @@ final class SessionOutbox extends OutboundBudget {
         }
         bufferHead = null;
         bufferTail = null;
+        bufferedPongs = 0;
         drain(true);
     }
 }

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.windsock.internal.engine.EngineScheduler;
+import io.windsock.internal.transport.WebSocketClose;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -23,12 +24,13 @@ import java.util.concurrent.TimeUnit;
  * in order).
  */
 final class Sio1WebSocket extends SimpleChannelInboundHandler<WebSocketFrame> implements Sio1Session.Transport {
-    private static final long CLOSE_REPLY_TIMEOUT_MILLIS = 5000;
 
     private final String name;
     private final Channel channel;
     private final Sio1Session session;
     private volatile boolean closing;
+    /** A pong is being written (event loop). */
+    private boolean pongInFlight;
     /** Session thread: a {@code websocket_check} probe waits for its answer. */
     private boolean probing;
     private EngineScheduler.Cancellable probeTimer = EngineScheduler.Cancellable.NONE;
@@ -101,11 +103,7 @@ final class Sio1WebSocket extends SimpleChannelInboundHandler<WebSocketFrame> im
             return;
         }
         closing = true;
-        channel.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE)).addListener(f -> {
-            var timeout = channel.eventLoop().schedule(() -> channel.close(), CLOSE_REPLY_TIMEOUT_MILLIS,
-                    TimeUnit.MILLISECONDS);
-            channel.closeFuture().addListener(c -> timeout.cancel(false));
-        });
+        WebSocketClose.start(channel, new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE));
     }
 
     @Override
@@ -126,7 +124,11 @@ final class Sio1WebSocket extends SimpleChannelInboundHandler<WebSocketFrame> im
                 }
             });
         } else if (frame instanceof PingWebSocketFrame) {
-            ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+            if (!pongInFlight) { // one pong on its way at most, as on the Engine.IO WebSocket
+                pongInFlight = true;
+                ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()))
+                        .addListener(written -> pongInFlight = false);
+            }
         } else if (frame instanceof CloseWebSocketFrame) {
             if (closing) {
                 ctx.close();

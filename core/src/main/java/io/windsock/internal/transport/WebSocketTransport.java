@@ -22,7 +22,6 @@ import io.windsock.internal.engine.codec.EnginePacket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,9 +44,8 @@ import org.slf4j.LoggerFactory;
  * off until then; for an upgrade auto-read is off from the upgrade request on (the move needs it).
  *
  * <p>Server close: the frames written before {@link #close()} go out first, then a close frame;
- * the TCP connection closes when the client answers the close (as RFC 6455 wants, and so that no
- * unread client data turns the close into a reset that could destroy what was just sent), or
- * after {@link #CLOSE_REPLY_TIMEOUT_MILLIS} for a client that never answers.
+ * the TCP connection closes when the client answers the close, or at the deadlines of
+ * {@link WebSocketClose}.
  *
  * <p>Shared packets (a broadcast's, see {@link EnginePacket#isShared()}) go as complete frames built
  * once per event loop ({@link SharedFrames}), raw bytes that pass Netty's frame encoder untouched;
@@ -57,8 +55,6 @@ import org.slf4j.LoggerFactory;
 final class WebSocketTransport extends WebSocketMessageReader
         implements EngineTransport, SharedFrames.FrameBuilder, ChannelFutureListener, Runnable {
     private static final Logger log = LoggerFactory.getLogger(WebSocketTransport.class);
-    /** How long a server close waits for the client's close frame before closing the connection itself. */
-    static final long CLOSE_REPLY_TIMEOUT_MILLIS = 5000;
 
     private final Channel channel;
     private final EngineCodec codec;
@@ -79,6 +75,8 @@ final class WebSocketTransport extends WebSocketMessageReader
     private volatile boolean closing;
     /** The server's close frame is written; the client's answer closes the connection. */
     private boolean closeFrameSent;
+    /** A pong is being written (event loop). */
+    private boolean pongInFlight;
     /**
      * A batch is on its way: set by {@link #send}, cleared when its last frame is written and the
      * session told. Volatile for {@link #isWritableNow}.
@@ -249,15 +247,7 @@ final class WebSocketTransport extends WebSocketMessageReader
         }
         closeFrameSent = true;
         // Queued behind every frame written before it, on the same thread: nothing can overtake it.
-        channel.writeAndFlush(new CloseWebSocketFrame()).addListener(f -> {
-            if (!f.isSuccess()) {
-                channel.close();
-                return;
-            }
-            var timeout = channel.eventLoop().schedule(() -> channel.close(),
-                    CLOSE_REPLY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-            channel.closeFuture().addListener(closed -> timeout.cancel(false));
-        });
+        WebSocketClose.start(channel, new CloseWebSocketFrame());
     }
 
     /** The client is too slow: close the connection now, not behind the frames it does not read. */
@@ -292,10 +282,16 @@ final class WebSocketTransport extends WebSocketMessageReader
         received(bytes);
     }
 
+    /**
+     * One pong on its way at most: a client that pings without reading would otherwise fill the
+     * outbound buffer with pongs (RFC 6455 lets a pong answer only some of the pings).
+     */
     @Override
     protected void onPing(ChannelHandlerContext ctx, PingWebSocketFrame ping) {
-        if (!closeFrameSent) {
-            channel.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+        if (!closeFrameSent && !pongInFlight) {
+            pongInFlight = true;
+            channel.writeAndFlush(new PongWebSocketFrame(ping.content().retain()))
+                    .addListener(written -> pongInFlight = false);
         }
     }
 

@@ -73,4 +73,41 @@ class EngineSessionV3Test extends EngineSessionFixture {
         assertEquals(List.of("ping timeout"), handler.closeReasons);
         assertTrue(websocket.isClosed());
     }
+
+    @Test
+    void pingsWhileNothingIsTakenLeaveOnePongWaiting() {
+        FakeTransport polling = FakeTransport.polling();
+        EngineSession session = open(EngineOptions.DEFAULT, polling, EngineCodecV3.INSTANCE);
+        polling.takeSent(); // the OPEN, on the handshake GET
+        for (int i = 0; i < 1000; i++) {
+            polling.receive("2"); // POSTed, never polled for
+        }
+        assertEquals(EnginePacket.PONG.byteSize(), session.pendingOutboundBytes(), "one PONG held, not a thousand");
+        polling.poll();
+        assertEquals(List.of(List.of(EnginePacket.PONG)), polling.takeSent());
+        polling.receive("2");
+        polling.poll();
+        assertEquals(List.of(List.of(EnginePacket.PONG)), polling.takeSent(), "the next ping is answered again");
+        assertEquals(EngineSession.State.OPEN, session.state());
+    }
+
+    @Test
+    void aClosingSessionWhoseClientPingsButTakesNothingEndsAtTheCloseDeadline() {
+        FakeTransport polling = FakeTransport.polling();
+        EngineSession session = open(EngineOptions.DEFAULT, polling, EngineCodecV3.INSTANCE);
+        polling.takeSent();
+        session.send(EnginePacket.message("4last"));
+        session.close();
+        assertEquals(EngineSession.State.CLOSING, session.state(), "waits for a poll to take the last message");
+        for (int i = 0; i < 2; i++) {
+            scheduler.advanceMillis(20_000);
+            polling.receive("2"); // the client's pings keep its heartbeat alive
+        }
+        assertEquals(EngineSession.State.CLOSING, session.state());
+        scheduler.advanceMillis(5_000); // 45 s: pingInterval + pingTimeout after the close
+        assertEquals(EngineSession.State.CLOSED, session.state());
+        assertEquals(List.of("forced close"), handler.closeReasons);
+        assertTrue(polling.isAborted(), "its connections go without the unread rest");
+        assertEquals(0, scheduler.timerCount(), "every timer is cancelled");
+    }
 }

@@ -38,6 +38,8 @@ class WebSocketFramingTest {
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
 
     private final List<String> wire = new ArrayList<>();
+    private final List<ChannelPromise> unwritten = new ArrayList<>();
+    private WireRecorder recorder;
     private final AtomicReference<EngineSession> session = new AtomicReference<>();
     private EngineServer engine;
     private EmbeddedChannel channel;
@@ -47,7 +49,8 @@ class WebSocketFramingTest {
         TransportConfig config = new TransportConfig("/engine.io/", EngineOptions.DEFAULT, null, AllowRequest.ALL,
                 false, false, HttpFallback.NONE, null);
         engine = new EngineServer(config.engine(), session::set);
-        channel = new EmbeddedChannel(new WireRecorder(wire), new HttpServerCodec(),
+        recorder = new WireRecorder(wire, unwritten);
+        channel = new EmbeddedChannel(recorder, new HttpServerCodec(),
                 new HttpObjectAggregator(65536), new EngineHttpHandler(config, engine));
         channel.writeInbound(Unpooled.copiedBuffer(UPGRADE, StandardCharsets.US_ASCII));
         channel.runPendingTasks();
@@ -108,13 +111,47 @@ class WebSocketFramingTest {
         channel.freezeTime(); // only advanceTimeBy moves the clock: a stalled test thread cannot fire the timer early
         session.get().close();
         channel.runPendingTasks();
-        channel.advanceTimeBy(WebSocketTransport.CLOSE_REPLY_TIMEOUT_MILLIS - 1, TimeUnit.MILLISECONDS);
+        channel.advanceTimeBy(WebSocketClose.REPLY_TIMEOUT_MILLIS - 1, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
         assertTrue(channel.isActive());
         channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
         assertFalse(channel.isActive());
         assertEquals(EngineSession.State.CLOSED, session.get().state());
+    }
+
+    @Test
+    void aClientThatReadsNothingIsClosedWhenTheCloseFrameCannotGoOutInTime() {
+        channel.freezeTime();
+        recorder.stalled = true; // from here no write completes: the client reads nothing
+        session.get().send(EnginePacket.message("41"));
+        channel.runPendingTasks();
+        session.get().close();
+        channel.runPendingTasks();
+        assertTrue(wire.contains("frame:8:0"), "the close frame is queued behind the unread frame: " + wire);
+        channel.advanceTimeBy(WebSocketClose.WRITE_TIMEOUT_MILLIS - 1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertTrue(channel.isActive());
+        channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertFalse(channel.isActive(), "closed at the write deadline");
+        assertEquals(EngineSession.State.CLOSED, session.get().state());
+    }
+
+    @Test
+    void pingsFromAClientThatReadsNothingGetOnePongOnItsWay() {
+        recorder.stalled = true;
+        byte[] ping = {(byte) 0x89, (byte) 0x80, 1, 2, 3, 4}; // masked, empty
+        for (int i = 0; i < 100; i++) {
+            channel.writeInbound(Unpooled.wrappedBuffer(ping));
+        }
+        channel.runPendingTasks();
+        assertEquals(1, wire.stream().filter("frame:10:0"::equals).count(), wire::toString);
+        recorder.stalled = false;
+        unwritten.forEach(ChannelPromise::setSuccess); // the client reads again
+        channel.writeInbound(Unpooled.wrappedBuffer(ping));
+        channel.runPendingTasks();
+        assertEquals(2, wire.stream().filter("frame:10:0"::equals).count(), "answered again once the pong went out");
     }
 
     private static List<String> shorten(List<String> entries, int length) {
@@ -132,9 +169,13 @@ class WebSocketFramingTest {
      */
     private static final class WireRecorder extends ChannelOutboundHandlerAdapter {
         private final List<String> wire;
+        private final List<ChannelPromise> unwritten;
+        /** Whether writes are kept unfinished, as for a client that does not read. */
+        boolean stalled;
 
-        WireRecorder(List<String> wire) {
+        WireRecorder(List<String> wire, List<ChannelPromise> unwritten) {
             this.wire = wire;
+            this.unwritten = unwritten;
         }
 
         @Override
@@ -144,7 +185,11 @@ class WebSocketFramingTest {
                 wire.add(describe(bytes));
             }
             ReferenceCountUtil.release(msg);
-            promise.setSuccess();
+            if (stalled) {
+                unwritten.add(promise);
+            } else {
+                promise.setSuccess();
+            }
         }
 
         @Override
