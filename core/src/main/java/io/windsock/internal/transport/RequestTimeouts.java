@@ -40,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * <li>at the {@code 101} of a WebSocket upgrade both handlers leave the pipeline: the engine's
  *     heartbeat watches WebSockets.</li>
  * </ul>
+ * And as Node's HTTP server, it stops reading a connection whose responses pile up unread (pipelined
+ * requests from a client that does not read): after a request, while the channel is over its write
+ * buffer's high-water mark, until it drains below the low one. What such a client can make the
+ * server hold is then the responses to one read's worth of requests above the high-water mark.
  * Two handlers share one instance: {@link #bytes()} sits before the HTTP codec and sees a request
  * start; {@link #messages()} sits after it and sees requests end and responses go out. All state is
  * touched on the channel's event loop only.
@@ -86,6 +90,8 @@ final class RequestTimeouts {
     private long timerAt;
     private ChannelHandlerContext messagesCtx;
     private boolean removed;
+    /** Reading stopped here because responses wait unread; resumed when they drain. */
+    private boolean pausedForResponses;
     private final ChannelFutureListener responseWritten = future -> responseWritten();
 
     RequestTimeouts(HttpServerSettings settings) {
@@ -236,12 +242,26 @@ final class RequestTimeouts {
                 phase = Phase.BODY;
                 arm(ctx, requestStart + requestNanos);
             }
-            if (msg instanceof LastHttpContent && phase == Phase.BODY) {
+            boolean requestRead = msg instanceof LastHttpContent && phase == Phase.BODY;
+            if (requestRead) {
                 owed++;
                 phase = Phase.ANSWERING;
                 disarm();
             }
             ctx.fireChannelRead(msg);
+            if (requestRead && !removed && !ctx.channel().isWritable() && ctx.channel().config().isAutoRead()) {
+                pausedForResponses = true; // the codec still decodes what it holds: at most one read's worth
+                ctx.channel().config().setAutoRead(false);
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+            if (pausedForResponses && ctx.channel().isWritable() && !removed) {
+                pausedForResponses = false;
+                ctx.channel().config().setAutoRead(true);
+            }
+            super.channelWritabilityChanged(ctx);
         }
 
         @Override
