@@ -63,6 +63,8 @@ public final class NamespaceImpl implements Namespace {
     private final AtomicInteger members = new AtomicInteger();
     private volatile boolean pinned;
     private final AtomicBoolean adapterClosed = new AtomicBoolean();
+    /** For a namespace of a dynamic group: its membership while persisted sessions may be recovered. */
+    private final RecoveryHold recoveryHold = new RecoveryHold(this::releaseRecoveryHold);
     /** Fixed at creation: the adapter decides at creation whether it stores events. */
     private final ConnectionStateRecovery recovery;
 
@@ -138,17 +140,18 @@ public final class NamespaceImpl implements Namespace {
             return;
         }
         ConnectionStateRecovery recovery = recovery();
-        if (!sessionPersisted || recovery == null) {
+        if (!sessionPersisted || recovery == null || !recoveryHold.extend(recovery.maxDisconnectionDuration())) {
             server.release(this);
-            return;
         }
-        Timers.schedule(() -> {
-            try {
-                server.executor().execute(() -> server.release(this));
-            } catch (RejectedExecutionException stopped) {
-                // The server stopped: its adapters are closed already.
-            }
-        }, recovery.maxDisconnectionDuration());
+    }
+
+    /** Gives up the membership of {@link #recoveryHold}. Timer thread. */
+    private void releaseRecoveryHold() {
+        try {
+            server.executor().execute(() -> server.release(this));
+        } catch (RejectedExecutionException stopped) {
+            // The server stopped: its adapters are closed already.
+        }
     }
 
     /** Closes the adapter once (a removed child, or the server stopped; both may happen). */
