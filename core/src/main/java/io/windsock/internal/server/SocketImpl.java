@@ -318,9 +318,7 @@ final class SocketImpl implements Socket, LocalSocket {
     }
 
     private void notifyOutgoing(SocketPacket packet) {
-        if (listeners.hasOutgoingListeners()) {
-            executor.execute(() -> listeners.outgoing(packet));
-        }
+        listeners.notifyOutgoing(executor, packet);
     }
 
     @Override

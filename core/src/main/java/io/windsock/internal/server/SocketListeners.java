@@ -1,5 +1,6 @@
 package io.windsock.internal.server;
 
+import io.windsock.internal.log.RateLimitedLog;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.server.Ack;
 import io.windsock.server.CatchAllListener;
@@ -13,7 +14,10 @@ import io.windsock.server.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a socket's application registered: event listeners, event middlewares, catch-all listeners
@@ -21,6 +25,15 @@ import java.util.function.Consumer;
  * dispatch methods run on the socket's executor. Every failure goes to the error hook.
  */
 final class SocketListeners {
+    /**
+     * Outgoing notifications one socket may have waiting for its executor (busy with a slow handler
+     * while events keep going out); past it they are dropped and counted.
+     */
+    static final int MAX_PENDING_OUTGOING = 10_000;
+    private static final AtomicIntegerFieldUpdater<SocketListeners> PENDING_OUTGOING =
+            AtomicIntegerFieldUpdater.newUpdater(SocketListeners.class, "pendingOutgoing");
+    private static final RateLimitedLog dropped = new RateLimitedLog(LoggerFactory.getLogger(SocketListeners.class));
+
     private final Socket socket;
     private final ErrorHandler errors;
     // Immutable snapshots replaced under this object's lock (copy on write): registrations are few
@@ -33,6 +46,8 @@ final class SocketListeners {
     private volatile List<OutgoingListener> outgoingListeners = List.of();
     private volatile List<Consumer<DisconnectReason>> disconnectListeners = List.of();
     private volatile CatchAllListener fallback;
+    /** Outgoing notifications queued on the socket's executor and not yet run. */
+    private volatile int pendingOutgoing;
 
     SocketListeners(Socket socket, ErrorHandler errors) {
         this.socket = socket;
@@ -154,12 +169,30 @@ final class SocketListeners {
         }
     }
 
-    boolean hasOutgoingListeners() {
-        return !outgoingListeners.isEmpty();
+    /**
+     * An event went out to the client: the outgoing listeners see it on {@code executor}, the socket's,
+     * unless {@link #MAX_PENDING_OUTGOING} notifications already wait there. Any thread.
+     */
+    void notifyOutgoing(Executor executor, SocketPacket packet) {
+        if (outgoingListeners.isEmpty()) {
+            return;
+        }
+        if (PENDING_OUTGOING.incrementAndGet(this) > MAX_PENDING_OUTGOING) {
+            PENDING_OUTGOING.decrementAndGet(this);
+            dropped.warn("outgoing", "socket {}: {} outgoing-listener notifications wait for its executor "
+                    + "(a handler is slow or blocked): this one is dropped", socket.id(), MAX_PENDING_OUTGOING);
+            return;
+        }
+        executor.execute(() -> {
+            try {
+                outgoing(packet);
+            } finally {
+                PENDING_OUTGOING.decrementAndGet(this);
+            }
+        });
     }
 
-    /** An event went out to the client. */
-    void outgoing(SocketPacket packet) {
+    private void outgoing(SocketPacket packet) {
         List<Object> all = packet.args();
         if (all.isEmpty()) {
             return;

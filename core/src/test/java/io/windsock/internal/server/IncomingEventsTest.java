@@ -150,4 +150,32 @@ class IncomingEventsTest {
         main.volatileEvents().emit("dropped");
         assertEquals(List.of("out own [1]", "out room event [x]", "out vol []"), log);
     }
+
+    @Test
+    void outgoingNotificationsWaitingForABusySocketAreBounded() {
+        java.util.ArrayDeque<Runnable> handlerTasks = new java.util.ArrayDeque<>();
+        SocketLayer busy = new SocketLayer(WindsockOptions.builder().build(), handlerTasks::add);
+        List<Socket> connected = new ArrayList<>();
+        busy.server.of("/").onConnection(connected::add);
+        busy.connect("/", null);
+        runAll(handlerTasks);
+        Socket s = connected.get(0);
+        int[] seen = {0};
+        s.onAnyOutgoing((event, args) -> seen[0]++);
+        for (int i = 0; i < SocketListeners.MAX_PENDING_OUTGOING + 5; i++) {
+            s.emit("e", i); // the socket's executor runs nothing meanwhile: a handler is busy
+        }
+        runAll(handlerTasks);
+        assertEquals(SocketListeners.MAX_PENDING_OUTGOING, seen[0], "the rest dropped, not queued");
+        s.emit("after");
+        runAll(handlerTasks);
+        assertEquals(SocketListeners.MAX_PENDING_OUTGOING + 1, seen[0], "notified again once the queue ran");
+    }
+
+    private static void runAll(java.util.ArrayDeque<Runnable> tasks) {
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            task.run();
+        }
+    }
 }
