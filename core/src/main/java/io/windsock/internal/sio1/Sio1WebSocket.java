@@ -16,6 +16,7 @@ import io.windsock.internal.transport.WebSocketClose;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The websocket and flashsocket transports: one packet per text frame, both ways (RFC 6455, and
@@ -24,6 +25,12 @@ import java.util.concurrent.TimeUnit;
  * in order).
  */
 final class Sio1WebSocket extends SimpleChannelInboundHandler<WebSocketFrame> implements Sio1Session.Transport {
+    /**
+     * Frames read and handed to the session's thread but not yet taken there, above which reading
+     * stops (the session's loop may be another, busier one); it resumes at {@link #BACKLOG_RESUME}.
+     */
+    static final int BACKLOG_PAUSE = 64;
+    static final int BACKLOG_RESUME = 16;
 
     private final String name;
     private final Channel channel;
@@ -31,6 +38,12 @@ final class Sio1WebSocket extends SimpleChannelInboundHandler<WebSocketFrame> im
     private volatile boolean closing;
     /** A pong is being written (event loop). */
     private boolean pongInFlight;
+    /** Frames handed to the session's thread, not yet taken there. */
+    private final AtomicInteger backlog = new AtomicInteger();
+    /** Reading stopped for the backlog (channel's loop). */
+    private boolean pausedForBacklog;
+    /** Reading stopped by the session's flow control. */
+    private volatile boolean suspendedBySession;
     /** Session thread: a {@code websocket_check} probe waits for its answer. */
     private boolean probing;
     private EngineScheduler.Cancellable probeTimer = EngineScheduler.Cancellable.NONE;
@@ -108,14 +121,39 @@ final class Sio1WebSocket extends SimpleChannelInboundHandler<WebSocketFrame> im
 
     @Override
     public void setReadingSuspended(boolean suspended) {
-        channel.config().setAutoRead(!suspended);
+        suspendedBySession = suspended;
+        if (channel.eventLoop().inEventLoop()) {
+            updateAutoRead();
+        } else {
+            channel.eventLoop().execute(this::updateAutoRead);
+        }
+    }
+
+    /** Reads while neither the session nor the backlog stops it. Channel's loop. */
+    private void updateAutoRead() {
+        channel.config().setAutoRead(!suspendedBySession && !pausedForBacklog);
+    }
+
+    /** The session's thread took frames down to {@link #BACKLOG_RESUME}. Channel's loop. */
+    private void backlogTaken() {
+        if (pausedForBacklog && backlog.get() <= BACKLOG_RESUME) {
+            pausedForBacklog = false;
+            updateAutoRead();
+        }
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
         if (frame instanceof TextWebSocketFrame text) {
             String packet = text.text();
+            if (backlog.incrementAndGet() >= BACKLOG_PAUSE && !pausedForBacklog) {
+                pausedForBacklog = true; // what this read still holds arrives: at most one read's worth more
+                updateAutoRead();
+            }
             session.scheduler().execute(() -> {
+                if (backlog.decrementAndGet() == BACKLOG_RESUME) {
+                    channel.eventLoop().execute(this::backlogTaken);
+                }
                 if (probing) {
                     probeAnswered();
                 }
