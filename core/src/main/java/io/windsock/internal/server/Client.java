@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 final class Client implements Carrier.Listener, Connection {
     private static final String INVALID_NAMESPACE = "Invalid namespace";
     private static final String TOO_MANY_FOR_CLIENT = "Too many namespaces for this connection";
+    private static final String AUTH_TOO_LARGE = "Auth payloads too large for this connection";
 
     private final SocketIoServer server;
     private final Carrier carrier;
@@ -43,6 +44,8 @@ final class Client implements Carrier.Listener, Connection {
      * without it. Written on the scheduler thread and by socket executors.
      */
     private volatile Object sockets;
+    /** The CONNECT payloads the sockets of {@link #sockets} keep, in wire bytes; under this object's lock. */
+    private int authBytes;
     private EngineScheduler.Cancellable connectTimeout = EngineScheduler.Cancellable.NONE;
     private volatile boolean closed;
 
@@ -62,7 +65,7 @@ final class Client implements Carrier.Listener, Connection {
             }
         }, server.options().connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
         if (dialect.connectsMainImplicitly()) {
-            connect("/", Map.of());
+            connect("/", Map.of(), 0);
         }
     }
 
@@ -157,7 +160,7 @@ final class Client implements Carrier.Listener, Connection {
         String namespace = packet.namespace();
         SocketImpl socket = socket(namespace);
         if (socket == null && packet.type() == SocketPacketType.CONNECT) {
-            connect(namespace, dialect.connectAuth(packet));
+            connect(namespace, dialect.connectAuth(packet), size);
         } else if (socket != null && packet.type() != SocketPacketType.CONNECT
                 && packet.type() != SocketPacketType.CONNECT_ERROR) {
             socket.onPacket(packet, size);
@@ -169,7 +172,8 @@ final class Client implements Carrier.Listener, Connection {
         }
     }
 
-    private void connect(String name, Map<String, Object> authMap) {
+    /** @param size the CONNECT's wire bytes, which its socket keeps as its handshake's auth */
+    private void connect(String name, Map<String, Object> authMap, long size) {
         if (closed) {
             return;
         }
@@ -180,19 +184,33 @@ final class Client implements Carrier.Listener, Connection {
             refuse(name, TOO_MANY_FOR_CLIENT);
             return;
         }
+        // The sockets of one connection keep their CONNECT payloads together up to one packet's limit:
+        // one CONNECT may be as large as a packet, but a hundred namespaces do not multiply it.
+        int maxAuthBytes = server.options().limits().maxPacketLength();
+        synchronized (this) {
+            if (authBytes + size > maxAuthBytes) {
+                server.warnings().warn("auth-per-client", "refused namespace {} for client {}: its sockets' CONNECT "
+                        + "payloads would pass {} bytes", LogSafe.text(name), carrier.id(), maxAuthBytes);
+                refuse(name, AUTH_TOO_LARGE);
+                return;
+            }
+            authBytes += (int) size;
+        }
         NamespaceImpl namespace;
         try {
             namespace = server.join(name, authMap);
         } catch (Rejection e) {
+            releaseAuth((int) size);
             refuse(name, e.getMessage());
             return;
         }
         if (namespace == null) {
+            releaseAuth((int) size);
             refuse(name, INVALID_NAMESPACE);
             return;
         }
         // From here the socket is a member of the namespace until its close has run (see SocketImpl).
-        SocketImpl socket = new SocketImpl(namespace, this, authMap);
+        SocketImpl socket = new SocketImpl(namespace, this, authMap, (int) size);
         synchronized (this) {
             if (sockets == null) {
                 sockets = socket;
@@ -261,7 +279,9 @@ final class Client implements Carrier.Listener, Connection {
     synchronized void remove(SocketImpl socket) {
         if (sockets == socket) {
             sockets = null;
+            releaseAuth(socket.connectBytes());
         } else if (socket(socket.namespace().name()) == socket) {
+            releaseAuth(socket.connectBytes());
             Map<String, SocketImpl> copy = new HashMap<>();
             for (SocketImpl joinedSocket : sockets()) {
                 if (joinedSocket != socket) {
@@ -271,6 +291,10 @@ final class Client implements Carrier.Listener, Connection {
             // Back to the one-socket form when one is left.
             sockets = copy.isEmpty() ? null : copy.size() == 1 ? copy.values().iterator().next() : Map.copyOf(copy);
         }
+    }
+
+    private synchronized void releaseAuth(int bytes) {
+        authBytes -= bytes;
     }
 
     void write(SocketPacket packet) {

@@ -55,6 +55,7 @@ final class SocketImpl implements Socket, LocalSocket {
     private final SocketIdentity identity;
     private final NamespaceImpl namespace;
     private final Client client;
+    private final int connectBytes;
     private final Handshake handshake;
     private final SerialExecutor executor;
     private final SocketListeners listeners;
@@ -64,7 +65,9 @@ final class SocketImpl implements Socket, LocalSocket {
 
     private final OutputGate out;
 
-    SocketImpl(NamespaceImpl namespace, Client client, Map<String, Object> auth) {
+    /** @param connectBytes the wire bytes of the CONNECT whose auth this socket keeps (see {@link Client}) */
+    SocketImpl(NamespaceImpl namespace, Client client, Map<String, Object> auth, int connectBytes) {
+        this.connectBytes = connectBytes;
         this.namespace = namespace;
         this.client = client;
         this.out = new OutputGate(client);
@@ -374,6 +377,10 @@ final class SocketImpl implements Socket, LocalSocket {
     /** A packet of {@code size} wire bytes for this socket arrived. Scheduler thread. */
     void onPacket(SocketPacket packet, long size) {
         SocketInbound.onPacket(this, inbound, packet, size);
+    }
+
+    int connectBytes() {
+        return connectBytes;
     }
 
     /** Leaves for good. Any thread; listeners run on the executor. */
