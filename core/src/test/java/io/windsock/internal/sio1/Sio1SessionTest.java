@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.windsock.engine.EngineRequest;
 import io.windsock.internal.engine.ManualScheduler;
 import io.windsock.server.Protocol1Options;
@@ -231,5 +233,33 @@ class Sio1SessionTest {
         public void close() {
             closed = true;
         }
+    }
+
+    /**
+     * A 0.9 WebSocket hands each frame to its session's thread, which may be another, busier event
+     * loop: reading stops while too many wait there, and resumes when the session has taken them.
+     */
+    @Test
+    void aWebSocketStopsReadingWhileTheSessionsThreadLagsAndResumesWhenItCatchesUp() {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        Sio1WebSocket ws = new Sio1WebSocket("websocket", channel, session);
+        channel.pipeline().addLast(ws);
+        assertTrue(session.attach(ws));
+        clock.runPending();
+        for (int i = 1; i < Sio1WebSocket.BACKLOG_PAUSE; i++) {
+            channel.writeInbound(new TextWebSocketFrame("3:::" + i));
+        }
+        assertTrue(channel.config().isAutoRead(), "under the mark");
+        channel.writeInbound(new TextWebSocketFrame("3:::" + Sio1WebSocket.BACKLOG_PAUSE));
+        assertFalse(channel.config().isAutoRead(), "stopped at the mark");
+
+        ws.setReadingSuspended(true); // the session's own flow control, meanwhile
+        clock.runPending(); // the session takes every frame
+        channel.runPendingTasks();
+        assertEquals(Sio1WebSocket.BACKLOG_PAUSE, received.size());
+        assertFalse(channel.config().isAutoRead(), "still stopped by the session");
+        ws.setReadingSuspended(false);
+        assertTrue(channel.config().isAutoRead(), "reading again: backlog taken, session resumed");
+        channel.finishAndReleaseAll();
     }
 }
