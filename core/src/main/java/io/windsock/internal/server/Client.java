@@ -187,14 +187,11 @@ final class Client implements Carrier.Listener, Connection {
         // The sockets of one connection keep their CONNECT payloads together up to one packet's limit:
         // one CONNECT may be as large as a packet, but a hundred namespaces do not multiply it.
         int maxAuthBytes = server.options().limits().maxPacketLength();
-        synchronized (this) {
-            if (authBytes + size > maxAuthBytes) {
-                server.warnings().warn("auth-per-client", "refused namespace {} for client {}: its sockets' CONNECT "
-                        + "payloads would pass {} bytes", LogSafe.text(name), carrier.id(), maxAuthBytes);
-                refuse(name, AUTH_TOO_LARGE);
-                return;
-            }
-            authBytes += (int) size;
+        if (!reserveAuth(size, maxAuthBytes)) {
+            server.warnings().warn("auth-per-client", "refused namespace {} for client {}: its sockets' CONNECT "
+                    + "payloads would pass {} bytes", LogSafe.text(name), carrier.id(), maxAuthBytes);
+            refuse(name, AUTH_TOO_LARGE);
+            return;
         }
         NamespaceImpl namespace;
         try {
@@ -291,6 +288,14 @@ final class Client implements Carrier.Listener, Connection {
             // Back to the one-socket form when one is left.
             sockets = copy.isEmpty() ? null : copy.size() == 1 ? copy.values().iterator().next() : Map.copyOf(copy);
         }
+    }
+
+    private synchronized boolean reserveAuth(long bytes, int max) {
+        if (authBytes + bytes > max) {
+            return false;
+        }
+        authBytes += (int) bytes;
+        return true;
     }
 
     private synchronized void releaseAuth(int bytes) {
