@@ -2,6 +2,11 @@ package io.windsock.internal.transport;
 
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -33,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
 
@@ -312,7 +318,18 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             // read requested before this is held by the transport.
             ctx.channel().config().setAutoRead(false);
         }
-        handshaker.handshake(ctx.channel(), request).addListener(written -> {
+        ChannelFuture handshake;
+        try {
+            handshake = handshaker.handshake(ctx.channel(), request);
+        } catch (WebSocketHandshakeException e) {
+            // Netty's own checks (a GET, the Connection and Upgrade tokens, a key) failed before it
+            // touched the pipeline: the HTTP codec is still there to answer, as Node's ws does.
+            pipeline.remove(leftovers);
+            refuseHandshake(ctx.channel());
+            failed.run();
+            return;
+        }
+        handshake.addListener(written -> {
             if (pipeline.context(leftovers) != null) {
                 pipeline.remove(leftovers); // the HTTP codec is gone, and what it held with it
             }
@@ -323,6 +340,21 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                 failed.run();
             }
         });
+    }
+
+    /** A WebSocket handshake Netty cannot answer: 400, and the connection closes. */
+    private static void refuseHandshake(Channel channel) {
+        FullHttpResponse response = HttpResponses.newResponse(HttpResponseStatus.BAD_REQUEST,
+                Unpooled.copiedBuffer("Bad Request", StandardCharsets.US_ASCII));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpResponses.TEXT_PLAIN_VALUE);
+        HttpUtil.setContentLength(response, response.content().readableBytes());
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        channel.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        // The idle closer has left: a client that does not read its answer is closed anyway.
+        var unwritten = channel.eventLoop().schedule(() -> {
+            channel.close();
+        }, WebSocketClose.REPLY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        channel.closeFuture().addListener(closed -> unwritten.cancel(false));
     }
 
     /** Runs a task on the session's thread: at once when already there, keeping request order. */
