@@ -1,6 +1,5 @@
 package io.windsock.internal.carrier;
 
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.windsock.adapter.EncodedPacket;
 import io.windsock.internal.protocol.SocketDecodeException;
 import io.windsock.protocol.SocketPacket;
@@ -86,6 +85,9 @@ public final class SocketDialectV4 implements SocketDialect {
      * A 2.x client sends its namespace query in the CONNECT's namespace ({@code 0/chat?token=1,}):
      * the packet goes on with the bare namespace and the query, as strings, as its data.
      */
+    /** As QueryStringDecoder's default. */
+    private static final int MAX_QUERY_PARAMS = 1024;
+
     private static SocketPacket withQuery(SocketPacket packet) {
         if (packet == null || packet.type() != SocketPacketType.CONNECT) {
             return packet;
@@ -94,7 +96,7 @@ public final class SocketDialectV4 implements SocketDialect {
         int question = namespace.indexOf('?');
         Map<String, Object> query = new LinkedHashMap<>();
         if (question >= 0) {
-            new QueryStringDecoder(namespace.substring(question + 1), false).parameters()
+            LenientQuery.parameters(namespace.substring(question + 1), MAX_QUERY_PARAMS)
                     .forEach((name, values) -> query.put(name, values.get(values.size() - 1)));
             namespace = namespace.substring(0, question);
         }

@@ -1,12 +1,11 @@
 package io.windsock.internal.sio1;
 
-import io.netty.handler.codec.http.QueryStringDecoder;
+import io.windsock.internal.carrier.LenientQuery;
 import io.windsock.internal.carrier.SocketDialect;
 import io.windsock.internal.protocol.JsonCodec;
 import io.windsock.internal.protocol.SocketDecodeException;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.protocol.SocketPacketType;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -109,7 +108,7 @@ public final class SocketDialectP1 implements SocketDialect {
             return Map.of();
         }
         Map<String, Object> auth = new LinkedHashMap<>();
-        new QueryStringDecoder(query, StandardCharsets.UTF_8, false, 32).parameters()
+        LenientQuery.parameters(query, 32)
                 .forEach((k, v) -> auth.put(k, v.isEmpty() ? "" : v.get(0)));
         return auth;
     }

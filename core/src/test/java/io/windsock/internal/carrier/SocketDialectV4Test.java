@@ -53,6 +53,8 @@ class SocketDialectV4Test {
         SocketPacket noComma = decoder.text("0/chat?x=1");
         assertEquals("/chat", noComma.namespace());
         assertEquals(Map.of("x", "1"), dialect.connectAuth(noComma));
+        // A malformed escape keeps its component as sent (as Node's querystring), not an exception.
+        assertEquals(Map.of("a", "%zz", "b", "c d"), dialect.connectAuth(decoder.text("0/chat?a=%zz&b=c%20d,")));
         // Other packets keep their namespace as sent.
         assertEquals("/chat", decoder.text("2/chat,[\"e\"]").namespace());
     }

@@ -42,6 +42,8 @@ class SocketDialectP1Test {
         assertEquals("/chat", connect.namespace());
         assertEquals(Map.of("token", "a b", "x", ""), dialect.connectAuth(connect));
         assertEquals(Map.of(), dialect.connectAuth(dialect.newDecoder().text("1::/chat")));
+        assertEquals(Map.of("a", "%zz", "b", "c d"), dialect.connectAuth(dialect.newDecoder().text("1::/chat?a=%zz&b=c%20d")),
+                "a malformed escape keeps its component as sent");
     }
 
     @Test
