@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -71,10 +72,17 @@ abstract class WebSocketMessageReader extends WebSocket13FrameDecoder {
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
         super.decode(ctx, in, out);
         // Frames are handled here rather than passed on: there is no handler after this one.
-        for (int i = 0; i < out.size(); i++) {
-            read(ctx, (WebSocketFrame) out.get(i));
+        int next = 0;
+        try {
+            while (next < out.size()) {
+                read(ctx, (WebSocketFrame) out.get(next++)); // releases the frame, even when it throws
+            }
+        } finally {
+            for (int i = next; i < out.size(); i++) {
+                ReferenceCountUtil.release(out.get(i)); // not reached: a frame's handling threw
+            }
+            out.clear(); // else the decoder would pass the frames read (and released) on
         }
-        out.clear();
     }
 
     @Override

@@ -26,7 +26,7 @@ class WebSocketMessageReaderTest {
     private static final HexFormat HEX = HexFormat.of();
 
     /** Records what the reader hands on. */
-    private static final class Recorder extends WebSocketMessageReader {
+    private static class Recorder extends WebSocketMessageReader {
         final List<Object> messages = new ArrayList<>();
 
         Recorder() {
@@ -139,6 +139,35 @@ class WebSocketMessageReaderTest {
         assertEquals(List.of("hello"), reader.messages);
         ch.config().setAutoRead(true);
         assertTrue(reads.reads > before);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aMessageWhoseHandlingThrowsIsReleasedOnceAndTheFramesAfterItToo() {
+        Recorder throwing = new Recorder() {
+            @Override
+            protected void onText(String text) {
+                super.onText(text);
+                throw new IllegalStateException("handling failed");
+            }
+        };
+        List<Throwable> caught = new ArrayList<>();
+        EmbeddedChannel ch = new EmbeddedChannel(throwing, new io.netty.channel.ChannelInboundHandlerAdapter() {
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                caught.add(cause);
+            }
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                caught.add(new AssertionError("passed on: " + msg)); // a frame read here was released already
+                io.netty.util.ReferenceCountUtil.release(msg);
+            }
+        });
+        ch.writeInbound(Unpooled.wrappedBuffer(HEX.parseHex(TEXT_HELLO + TEXT_HELLO)));
+        assertEquals(List.of("hello"), throwing.messages, "the second frame is not handled after the first threw");
+        assertEquals(1, caught.size(), caught::toString);
+        assertTrue(caught.get(0).getCause() instanceof IllegalStateException, caught.get(0)::toString);
         ch.finishAndReleaseAll();
     }
 
