@@ -102,27 +102,37 @@ public final class EngineCarrier implements Carrier, EngineSession.Handler {
 
     @Override
     public void onMessage(EngineSession s, String text) {
+        SocketPacket packet;
         try {
             packetBytes = text.length();
-            SocketPacket packet = decoder.text(text);
-            if (packet != null) {
-                listener.onPacket(packet, packetBytes);
-            }
+            packet = decoder.text(text);
         } catch (SocketDecodeException e) {
             listener.onDecodeError(e);
+            return;
+        } catch (RuntimeException e) {
+            listener.onDecodeError(SocketDialect.undecodable(e));
+            return;
+        }
+        if (packet != null) {
+            listener.onPacket(packet, packetBytes);
         }
     }
 
     @Override
     public void onBinary(EngineSession s, byte[] data) {
+        SocketPacket packet;
         try {
             packetBytes += data.length;
-            SocketPacket packet = decoder.binary(data);
-            if (packet != null) {
-                listener.onPacket(packet, packetBytes);
-            }
+            packet = decoder.binary(data);
         } catch (SocketDecodeException e) {
             listener.onDecodeError(e);
+            return;
+        } catch (RuntimeException e) {
+            listener.onDecodeError(SocketDialect.undecodable(e));
+            return;
+        }
+        if (packet != null) {
+            listener.onPacket(packet, packetBytes);
         }
     }
 

@@ -4,6 +4,7 @@ import io.windsock.adapter.EncodedPacket;
 import io.windsock.internal.protocol.SocketDecodeException;
 import io.windsock.protocol.SocketPacket;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 
 /**
  * How one protocol generation writes and reads Socket.IO packets, and the few places where the
@@ -39,6 +40,17 @@ import java.util.Map;
  * </table>
  */
 public interface SocketDialect {
+    /**
+     * A decoder failed in a way it did not foresee (a bug, or a library's exception not caught): the
+     * packet is refused as undecodable ("parse error") rather than thrown out of the packet's handling,
+     * which would leave a request unanswered. The cause goes to the debug log.
+     */
+    static SocketDecodeException undecodable(RuntimeException cause) {
+        LoggerFactory.getLogger(SocketDialect.class).debug("undecodable packet", cause);
+        return new SocketDecodeException(SocketDecodeException.Reason.INVALID_PAYLOAD,
+                "undecodable packet (" + cause.getClass().getSimpleName() + ")");
+    }
+
     /** {@link #id()} of Socket.IO v5 over Engine.IO v4. */
     int V5 = 0;
     /** {@link #id()} of Socket.IO v4 over Engine.IO v3. */

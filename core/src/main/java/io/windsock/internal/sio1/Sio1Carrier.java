@@ -160,13 +160,18 @@ final class Sio1Carrier implements Carrier, Sio1Session.Handler {
             session.close("client disconnect"); // the whole socket, every endpoint with it
             return;
         }
+        SocketPacket decoded;
         try {
-            SocketPacket decoded = dialect.decode(packet);
-            if (decoded != null && listener != null) {
-                listener.onPacket(decoded, packet.data() == null ? 8 : packet.data().length() + 8);
-            }
+            decoded = dialect.decode(packet);
         } catch (SocketDecodeException e) {
             listener.onDecodeError(e);
+            return;
+        } catch (RuntimeException e) {
+            listener.onDecodeError(SocketDialect.undecodable(e));
+            return;
+        }
+        if (decoded != null && listener != null) {
+            listener.onPacket(decoded, packet.data() == null ? 8 : packet.data().length() + 8);
         }
     }
 
