@@ -128,11 +128,13 @@ final class OutputGate {
             if (previous == State.DISCONNECTED || disconnect != null && previous != State.CONNECTED) {
                 return null;
             }
+            // Disconnected before the DISCONNECT goes out: writing it may close the whole connection on
+            // this thread (a 0.9 "/"), whose close then finds this socket already closed.
+            state = State.DISCONNECTED;
+            held = null;
             if (disconnect != null) {
                 client.write(disconnect);
             }
-            state = State.DISCONNECTED;
-            held = null;
             return previous;
         }
     }

@@ -77,6 +77,16 @@ final class SocketAcks {
         pending().put(ackId, new Single(future, timer));
     }
 
+    /**
+     * Gives an own ack registered without a timer its timer; if the ack was answered, timed out or
+     * dropped meanwhile, cancels the timer instead.
+     */
+    void setTimer(long ackId, CompletableFuture<List<Object>> future, EngineScheduler.Cancellable timer) {
+        if (!pending().replace(ackId, new Single(future, EngineScheduler.Cancellable.NONE), new Single(future, timer))) {
+            timer.cancel();
+        }
+    }
+
     /** Registers a broadcast's ack; finished broadcasts' registrations are swept now and then. */
     void expect(long ackId, BroadcastAckHandler handler) {
         Map<Long, Pending> pending = pending();

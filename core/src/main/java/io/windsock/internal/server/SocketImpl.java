@@ -266,6 +266,8 @@ final class SocketImpl implements Socket, LocalSocket {
             return future;
         }
         long ackId = namespace.nextAckId();
+        // Registered before its timer is scheduled: a timer that fires before this thread goes on finds it.
+        acks.expect(ackId, future, EngineScheduler.Cancellable.NONE);
         EngineScheduler.Cancellable timer = client.carrier().scheduler().schedule(() -> {
             CompletableFuture<List<Object>> expired = acks.timedOut(ackId);
             if (expired != null) {
@@ -273,7 +275,7 @@ final class SocketImpl implements Socket, LocalSocket {
                         "no ack for '" + event + "' from socket " + id() + " within " + timeout.toMillis() + " ms"));
             }
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-        acks.expect(ackId, future, timer);
+        acks.setTimer(ackId, future, timer);
         SocketPacket packet = SocketPacket.event(namespace.name(), Events.eventList(event, args), ackId);
         if (writeIfConnected(client.encode(packet))) {
             notifyOutgoing(packet);
@@ -389,13 +391,15 @@ final class SocketImpl implements Socket, LocalSocket {
     }
 
     private void close(DisconnectReason reason, boolean sendDisconnect) {
+        if (sendDisconnect && out.state() == OutputGate.State.CONNECTED) {
+            // Before the DISCONNECT goes out: a client that reconnects the namespace at once must find
+            // it free (a CONNECT for a joined namespace closes the connection). Only this socket goes.
+            client.remove(this);
+        }
         OutputGate.State previous = out.close(sendDisconnect
                 ? new SocketPacket(SocketPacketType.DISCONNECT, namespace.name(), SocketPacket.NO_ID, null) : null);
         if (previous == null) {
             return;
-        }
-        if (sendDisconnect) {
-            client.remove(this);
         }
         String leavingId = identity.id();
         PersistedSession session = identity.toPersist(reason.isRecoverable(), previous == OutputGate.State.CONNECTED,

@@ -1,0 +1,69 @@
+package io.windsock.internal.sio1;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.windsock.Windsock;
+import io.windsock.server.DisconnectReason;
+import io.windsock.server.Protocol1Options;
+import io.windsock.server.WindsockOptions;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A 0.9 client's "/" disconnected by the server on the session's own event loop (a handler running
+ * there): the DISCONNECT closes the whole session on that thread, and the socket closes once.
+ */
+class Sio1ServerDisconnectTest {
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final List<DisconnectReason> closes = new CopyOnWriteArrayList<>();
+    private Windsock server;
+
+    @AfterEach
+    void stop() {
+        server.stop();
+    }
+
+    @Test
+    void aServerDisconnectOfMainOnTheSessionsLoopClosesTheSocketOnce() throws Exception {
+        server = Windsock.builder()
+                .options(WindsockOptions.builder().port(0).ioThreads(1).protocol1(Protocol1Options.DEFAULT)
+                        .handlerExecutor(Runnable::run).build()) // handlers on the network thread
+                .namespace("/", ns -> ns.onConnection(socket -> {
+                    socket.onDisconnect(closes::add);
+                    socket.on("bye", (args, ack) -> socket.disconnect());
+                }))
+                .build().start();
+        String sid = get("/socket.io/1/").body().split(":")[0];
+        assertEquals("1::", get("/socket.io/1/xhr-polling/" + sid).body());
+        post("/socket.io/1/xhr-polling/" + sid, "5:::{\"name\":\"bye\",\"args\":[]}");
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (closes.isEmpty() || server.stats().sockets() > 0) {
+            assertTrue(System.nanoTime() < deadline, "never closed: " + closes);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        assertEquals(List.of(DisconnectReason.SERVER_NAMESPACE_DISCONNECT), closes, "closed once, for its own reason");
+        assertEquals(0, server.stats().sockets(), "counted out once");
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void post(String path, String body) throws Exception {
+        http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
