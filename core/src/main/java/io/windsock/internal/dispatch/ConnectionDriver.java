@@ -158,12 +158,10 @@ public final class ConnectionDriver implements ConnectionBackend {
         socket.onDisconnect(this::onClose);
     }
 
-    private void release() {
-        List<Runnable> tasks;
-        synchronized (this) {
-            tasks = held;
-            held = null;
-        }
+    /** Sends what onOpen emitted; under the lock, so an emit from another thread meanwhile goes after them. */
+    private synchronized void release() {
+        List<Runnable> tasks = held;
+        held = null;
         if (tasks != null) {
             tasks.forEach(Runnable::run);
         }
