@@ -289,9 +289,11 @@ public final class NamespaceImpl implements Namespace {
             return;
         }
         sockets.remove(socket.id(), socket);
-        socket.adopt(session);
-        // Rooms first, so a close that races the registration persists them and removes them again.
+        // Rooms first, even before the socket takes the session's id: a close that races from here on
+        // persists the session with its rooms (after the adoption) or leaves them to the failed
+        // registration below (before it), never a session without them.
         adapter.addAll(session.sid(), session.rooms());
+        socket.adopt(session);
         if (!register(socket)) {
             adapter.delAll(session.sid());
             adapter.persistSession(session); // the client left meanwhile: keep the session for its next try
