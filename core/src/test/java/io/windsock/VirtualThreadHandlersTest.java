@@ -106,12 +106,12 @@ class VirtualThreadHandlersTest {
                     .start());
             int port = server.get().port();
             HttpClient http = HttpClient.newHttpClient();
-            List<Client> clients = new ArrayList<>();
+            List<V4TestClient> clients = new ArrayList<>();
             for (int i = 0; i < SOCKETS; i++) {
-                clients.add(Client.connect(http, port));
+                clients.add(V4TestClient.connect(http, port));
             }
             for (int e = 0; e < EVENTS; e++) {
-                for (Client client : clients) {
+                for (V4TestClient client : clients) {
                     client.send("42[\"seq\"," + e + "]");
                 }
             }
@@ -128,44 +128,6 @@ class VirtualThreadHandlersTest {
             if (!holds) {
                 failures.add("FAIL " + what);
             }
-        }
-    }
-
-    /** A Socket.IO v4 client on the JDK's WebSocket, joined to "/" before it returns. */
-    private static final class Client implements WebSocket.Listener {
-        private final CompletableFuture<Void> joined = new CompletableFuture<>();
-        private final StringBuilder partial = new StringBuilder();
-        private WebSocket ws;
-
-        static Client connect(HttpClient http, int port) throws Exception {
-            Client client = new Client();
-            client.ws = http.newWebSocketBuilder()
-                    .buildAsync(URI.create("ws://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=websocket"), client)
-                    .get(10, TimeUnit.SECONDS);
-            client.joined.get(10, TimeUnit.SECONDS);
-            return client;
-        }
-
-        synchronized void send(String text) throws Exception {
-            ws.sendText(text, true).get(10, TimeUnit.SECONDS);
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                String message = partial.toString();
-                partial.setLength(0);
-                if (message.startsWith("0{")) {
-                    webSocket.sendText("40", true);
-                } else if (message.startsWith("40")) {
-                    joined.complete(null);
-                } else if (message.equals("2")) {
-                    webSocket.sendText("3", true);
-                }
-            }
-            webSocket.request(1);
-            return null;
         }
     }
 

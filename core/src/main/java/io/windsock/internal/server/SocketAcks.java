@@ -103,8 +103,12 @@ final class SocketAcks {
         if (pending == null) {
             return null;
         }
-        Pending p = pending.get(ackId);
-        return p instanceof Single single && pending.remove(ackId, p) ? single.future() : null;
+        // By id, not by value: its entry may have been given its timer (replaced) since the timer fired.
+        // Only an own ack's entry is ever under its id, so nothing else can be removed here.
+        if (!(pending.get(ackId) instanceof Single)) {
+            return null;
+        }
+        return pending.remove(ackId) instanceof Single single ? single.future() : null;
     }
 
     /** The client acked. Any thread. */

@@ -1,0 +1,49 @@
+package io.windsock;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Socket.IO v4 client on the JDK's WebSocket, joined to "/" before {@link #connect} returns: it
+ * answers the server's pings and nothing else (events, even those asking for an ack, go unanswered).
+ */
+final class V4TestClient implements WebSocket.Listener {
+    private final CompletableFuture<Void> joined = new CompletableFuture<>();
+    private final StringBuilder partial = new StringBuilder();
+    private WebSocket ws;
+
+    static V4TestClient connect(HttpClient http, int port) throws Exception {
+        V4TestClient client = new V4TestClient();
+        client.ws = http.newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=websocket"), client)
+                .get(10, TimeUnit.SECONDS);
+        client.joined.get(10, TimeUnit.SECONDS);
+        return client;
+    }
+
+    synchronized void send(String text) throws Exception {
+        ws.sendText(text, true).get(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        partial.append(data);
+        if (last) {
+            String message = partial.toString();
+            partial.setLength(0);
+            if (message.startsWith("0{")) {
+                webSocket.sendText("40", true);
+            } else if (message.startsWith("40")) {
+                joined.complete(null);
+            } else if (message.equals("2")) {
+                webSocket.sendText("3", true);
+            }
+        }
+        webSocket.request(1);
+        return null;
+    }
+}
