@@ -17,11 +17,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A 0.9 client's "/" disconnected by the server on the session's own event loop (a handler running
- * there): the DISCONNECT closes the whole session on that thread, and the socket closes once.
+ * A 0.9 client's "/" disconnected by the server: the DISCONNECT closes the whole session, on the
+ * session's own event loop when the handler runs there, and the socket closes once either way.
  */
 class Sio1ServerDisconnectTest {
     private final HttpClient http = HttpClient.newHttpClient();
@@ -33,11 +34,21 @@ class Sio1ServerDisconnectTest {
         server.stop();
     }
 
-    @Test
-    void aServerDisconnectOfMainOnTheSessionsLoopClosesTheSocketOnce() throws Exception {
+    /**
+     * @param onTheLoop handlers on the one network thread (the disconnect then closes the session on
+     *                  its own loop, the case that closed twice), else the default pool and two loops
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aServerDisconnectOfMainClosesTheSocketOnce(boolean onTheLoop) throws Exception {
+        WindsockOptions.Builder options = WindsockOptions.builder().port(0).protocol1(Protocol1Options.DEFAULT);
+        if (onTheLoop) {
+            options.ioThreads(1).handlerExecutor(Runnable::run);
+        } else {
+            options.ioThreads(2);
+        }
         server = Windsock.builder()
-                .options(WindsockOptions.builder().port(0).ioThreads(1).protocol1(Protocol1Options.DEFAULT)
-                        .handlerExecutor(Runnable::run).build()) // handlers on the network thread
+                .options(options.build())
                 .namespace("/", ns -> ns.onConnection(socket -> {
                     socket.onDisconnect(closes::add);
                     socket.on("bye", (args, ack) -> socket.disconnect());
