@@ -18,10 +18,11 @@ class RecoveryHoldTest {
         Duration window = Duration.ofMillis(200);
         long start = System.nanoTime();
         assertTrue(hold.extend(window), "the first leave's membership becomes the hold");
-        for (int i = 0; i < 1000; i++) {
+        for (int i = 0; i < 999; i++) {
             assertFalse(hold.extend(window), "later leaves release their own membership");
         }
-        long lastLeave = System.nanoTime();
+        long lastLeave = System.nanoTime(); // read before the last leave: its window ends after lastLeave + window
+        assertFalse(hold.extend(window));
         assertTrue(released.tryAcquire(10, TimeUnit.SECONDS));
         assertTrue(System.nanoTime() - lastLeave >= window.toNanos(), "not before the last leave's window");
         assertFalse(released.tryAcquire(3 * window.toMillis(), TimeUnit.MILLISECONDS), "released once");
