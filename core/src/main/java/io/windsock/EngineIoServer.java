@@ -5,6 +5,7 @@ import io.windsock.internal.engine.EngineServer;
 import io.windsock.internal.engine.EngineSession;
 import io.windsock.internal.engine.codec.EnginePacket;
 import io.windsock.internal.exec.HandlerExecutors;
+import io.windsock.internal.exec.RetryingExecutor;
 import io.windsock.internal.exec.SerialExecutor;
 import io.windsock.internal.transport.HttpFallback;
 import io.windsock.internal.transport.HttpServer;
@@ -112,7 +113,7 @@ public final class EngineIoServer implements AutoCloseable {
         this.options = Objects.requireNonNull(options, "options");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.ownedExecutor = options.handlerExecutor() == null ? HandlerExecutors.newDefault() : null;
-        this.executor = ownedExecutor != null ? ownedExecutor : options.handlerExecutor();
+        this.executor = ownedExecutor != null ? ownedExecutor : RetryingExecutor.wrap(options.handlerExecutor());
     }
 
     public synchronized EngineIoServer start() {

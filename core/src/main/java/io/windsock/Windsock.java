@@ -7,6 +7,7 @@ import io.windsock.connection.SocketConnection;
 import io.windsock.internal.engine.EngineServer;
 import io.windsock.internal.engine.SessionLimit;
 import io.windsock.internal.exec.HandlerExecutors;
+import io.windsock.internal.exec.RetryingExecutor;
 import io.windsock.internal.exec.SerialExecutor;
 import io.windsock.internal.server.SocketIoServer;
 import io.windsock.internal.sio1.Sio1FrontEnd;
@@ -76,7 +77,7 @@ public final class Windsock implements AutoCloseable {
         this.options = builder.options;
         this.ownedExecutor = options.handlerExecutor() == null ? HandlerExecutors.newDefault() : null;
         this.sockets = new SocketIoServer(options, builder.adapters,
-                ownedExecutor != null ? ownedExecutor : options.handlerExecutor());
+                ownedExecutor != null ? ownedExecutor : RetryingExecutor.wrap(options.handlerExecutor()));
         this.staticResources = List.copyOf(builder.staticResources);
         for (Consumer<Windsock> setup : builder.setups) {
             setup.accept(this);

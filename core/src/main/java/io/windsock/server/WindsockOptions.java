@@ -528,6 +528,11 @@ public final class WindsockOptions {
          * and the wrong one for any handler that waits on I/O or locks). Per handler, the same opt-in is
          * {@code @NonBlocking} on a connection class's handler or {@code EventListener.nonBlocking}: those
          * run on the network thread while every other handler keeps this executor.
+         *
+         * <p>A bounded executor may reject: a rejected task waits and is offered again after 10 ms, the
+         * wait doubling up to 1 s, in order (a connection whose events wait stops being read). Once an
+         * {@code ExecutorService} is shut down, the tasks left run on one Windsock thread, so that closes
+         * still complete: shut it down after {@code Windsock.stop()}. Both are logged at WARN.
          */
         public Builder handlerExecutor(Executor executor) {
             this.handlerExecutor = executor;

@@ -113,7 +113,8 @@ public final class SerialExecutor implements Executor {
                 }
                 taken = null;
                 scheduled = 0;
-                // Only an application-supplied executor rejects (the default pool runs late tasks inline).
+                // Neither the default pool (late tasks run inline) nor an application executor (wrapped in
+                // RetryingExecutor) rejects: only an executor given to this class directly.
                 log.error("the handler executor rejected a connection's tasks; {} tasks dropped", dropped, e);
             }
         }

@@ -1,0 +1,103 @@
+package io.windsock.internal.exec;
+
+import io.windsock.internal.log.RateLimitedLog;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An application's handler executor, made never to refuse a task. A connection's tasks carry its
+ * bookkeeping (an event handled lets its read gate resume reading; a close's last task counts the
+ * socket out, which a stop waits for), so a task an executor rejects cannot simply be dropped, and
+ * cannot run on the caller either, which may be a network thread.
+ *
+ * <p>A rejected task is offered again after {@link #FIRST_RETRY_NANOS} (10 ms), the wait doubling up
+ * to {@link #MAX_RETRY_NANOS} (1 s) while the executor keeps refusing: a bounded executor that is
+ * full (a {@code ThreadPoolExecutor} with the abort policy) thus takes the task once it has room. A
+ * connection's tasks stay in order, since it has one task in the executor at a time. What waits is
+ * bounded as the executor's own queue is: a connection whose events wait stops being read.
+ *
+ * <p>An {@link ExecutorService} that was shut down never takes a task again: its tasks then run on the
+ * retry thread, one at a time, so that closes complete and a stop does not wait for ever.
+ *
+ * <p>Both cases are logged at WARN, rate-limited. The retry thread is shared, started on the first
+ * rejection, and ends after 60 s without work.
+ */
+public final class RetryingExecutor implements Executor {
+    private static final Logger log = LoggerFactory.getLogger(RetryingExecutor.class);
+    private static final RateLimitedLog warnings = new RateLimitedLog(log);
+    static final long FIRST_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    static final long MAX_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final Executor delegate;
+
+    private RetryingExecutor(Executor delegate) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+    }
+
+    /** @return the application's executor, wrapped so that it never rejects (once: a wrapper is returned as is) */
+    public static Executor wrap(Executor applicationExecutor) {
+        return applicationExecutor instanceof RetryingExecutor ? applicationExecutor : new RetryingExecutor(applicationExecutor);
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        try {
+            delegate.execute(task);
+        } catch (RejectedExecutionException e) {
+            rejected(task, FIRST_RETRY_NANOS, e);
+        }
+    }
+
+    private void rejected(Runnable task, long delayNanos, RejectedExecutionException e) {
+        if (delegate instanceof ExecutorService service && service.isShutdown()) {
+            warnings.warn("executor-shut-down", "the handler executor was shut down before the server stopped;"
+                    + " its connections' remaining tasks run on {} instead ({})", RetryThread.NAME, e.toString());
+            RetryThread.TIMER.execute(() -> runLogged(task));
+            return;
+        }
+        warnings.warn("executor-rejected", "the handler executor rejected a task; it is offered again in {} ms ({})",
+                TimeUnit.NANOSECONDS.toMillis(delayNanos), e.toString());
+        long next = Math.min(delayNanos * 2, MAX_RETRY_NANOS);
+        RetryThread.TIMER.schedule(() -> retry(task, next), delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void retry(Runnable task, long nextDelayNanos) {
+        try {
+            delegate.execute(task);
+        } catch (RejectedExecutionException e) {
+            rejected(task, nextDelayNanos, e);
+        }
+    }
+
+    private static void runLogged(Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable t) {
+            log.error("uncaught exception in a handler task", t);
+        }
+    }
+
+    /** The shared retry thread: created on first use (the holder idiom), gone after 60 s idle. */
+    private static final class RetryThread {
+        static final String NAME = "windsock-executor-retry";
+        static final ScheduledThreadPoolExecutor TIMER = create();
+
+        private static ScheduledThreadPoolExecutor create() {
+            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+                Thread thread = new Thread(runnable, NAME);
+                thread.setDaemon(true);
+                return thread;
+            });
+            timer.setKeepAliveTime(60, TimeUnit.SECONDS);
+            timer.allowCoreThreadTimeOut(true);
+            return timer;
+        }
+    }
+}
