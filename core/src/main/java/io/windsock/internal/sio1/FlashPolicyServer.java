@@ -14,11 +14,13 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The Flash socket policy server the flashsocket transport needs: on its own port, it reads the
  * 22 bytes of {@code <policy-file-request/>}, answers with the policy and a NUL, and closes; any
- * other first 22 bytes close the connection at once. Runs on the main server's event loops.
+ * other first 22 bytes close the connection at once. Runs on the main server's event loops, its
+ * connections counted against the main server's {@code maxConnections}.
  */
 final class FlashPolicyServer {
     static final String REQUEST = "<policy-file-request/>";
@@ -33,9 +35,13 @@ final class FlashPolicyServer {
                 + "<allow-access-from domain=\"*\" to-ports=\"" + serverPort + "\"/>\n</cross-domain-policy>\n";
     }
 
-    /** Binds the port; the policy is sent as UTF-8 followed by a NUL. */
+    /**
+     * Binds the port; the policy is sent as UTF-8 followed by a NUL.
+     *
+     * @param admit counts a connection against the main server's {@code maxConnections}; false closes it
+     */
     void start(EventLoopGroup boss, EventLoopGroup workers, Class<? extends ServerChannel> channelClass, String host,
-               int port, String policy) throws InterruptedException {
+               int port, String policy, Predicate<Channel> admit) throws InterruptedException {
         byte[] answer = (policy + "\0").getBytes(StandardCharsets.UTF_8);
         channel = new ServerBootstrap()
                 .group(boss, workers)
@@ -44,6 +50,10 @@ final class FlashPolicyServer {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (!admit.test(ch)) {
+                            ch.close();
+                            return;
+                        }
                         ch.pipeline().addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS), new Request(answer));
                     }
                 })

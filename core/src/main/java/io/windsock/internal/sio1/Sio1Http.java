@@ -1,5 +1,6 @@
 package io.windsock.internal.sio1;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
@@ -30,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -70,12 +72,12 @@ public final class Sio1Http implements ProtocolRoute {
 
     @Override
     public void start(EventLoopGroup boss, EventLoopGroup workers, Class<? extends ServerChannel> channelClass,
-                      String host, int serverPort) throws InterruptedException {
+                      String host, int serverPort, Predicate<Channel> admit) throws InterruptedException {
         var options = server.settings().options();
         if (options.flashPolicyPort() != 0) {
             flashPolicy = new FlashPolicyServer();
             flashPolicy.start(boss, workers, channelClass, host, options.flashPolicyPort(), options.flashPolicyFile() != null
-                    ? options.flashPolicyFile() : FlashPolicyServer.defaultPolicy(serverPort));
+                    ? options.flashPolicyFile() : FlashPolicyServer.defaultPolicy(serverPort), admit);
         }
     }
 

@@ -104,7 +104,7 @@ public final class HttpServer {
             serverChannel = bootstrap.bind(host, port).sync().channel();
             if (config.legacy() != null) {
                 config.legacy().start(bossGroup, workerGroup, transport.serverChannelClass(), host,
-                        ((InetSocketAddress) serverChannel.localAddress()).getPort());
+                        ((InetSocketAddress) serverChannel.localAddress()).getPort(), connections::admit);
             }
         } catch (InterruptedException | RuntimeException e) {
             stop();

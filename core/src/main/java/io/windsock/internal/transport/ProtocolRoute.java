@@ -1,7 +1,9 @@
 package io.windsock.internal.transport;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
+import java.util.function.Predicate;
 
 /**
  * Another protocol generation served under the same path (Socket.IO 0.9 under {@code <path>1/}):
@@ -22,10 +24,12 @@ public interface ProtocolRoute {
      *
      * @param channelClass the server channel class that fits those loops (NIO, epoll or io_uring)
      * @param serverPort the port the server was bound to
+     * @param admit counts a connection accepted there against the server's {@code maxConnections}
+     *              until it closes; false: the server is at its cap, close the connection at once
      */
     default void start(io.netty.channel.EventLoopGroup boss, io.netty.channel.EventLoopGroup workers,
                        Class<? extends io.netty.channel.ServerChannel> channelClass, String host,
-                       int serverPort) throws InterruptedException {
+                       int serverPort, Predicate<Channel> admit) throws InterruptedException {
     }
 
     /** Closes every session and what {@link #start} started (the server stops). */

@@ -36,9 +36,22 @@ class Sio1FlashAndHixieTest {
 
     @BeforeEach
     void start() throws Exception {
+        policyPort = freePort();
+        Started started = startServer(HttpServerSettings.DEFAULTS, policyPort);
+        server = started.server();
+        port = started.port();
+    }
+
+    private static int freePort() throws Exception {
         try (ServerSocket free = new ServerSocket(0)) {
-            policyPort = free.getLocalPort();
+            return free.getLocalPort();
         }
+    }
+
+    private record Started(HttpServer server, int port) {
+    }
+
+    private static Started startServer(HttpServerSettings settings, int policyPort) throws Exception {
         Protocol1Options options = Protocol1Options.builder().transports(Set.of("websocket", "flashsocket"))
                 .flashPolicyPort(policyPort).heartbeatInterval(Duration.ofMillis(200)).build();
         Sio1Server sessions = new Sio1Server(new Sio1Settings(options, 1 << 20, 100), (session, verdict) -> {
@@ -56,10 +69,10 @@ class Sio1FlashAndHixieTest {
             verdict.complete(null);
         });
         TransportConfig config = new TransportConfig("/socket.io/", EngineOptions.DEFAULT, null, AllowRequest.ALL,
-                false, true, HttpFallback.NONE, null, HttpServerSettings.DEFAULTS,
+                false, true, HttpFallback.NONE, null, settings,
                 new Sio1Http(sessions, "/socket.io/", null, true, AllowRequest.ALL, 100_000));
-        server = new HttpServer(config, new EngineServer(EngineOptions.DEFAULT, s -> { }));
-        port = server.start("127.0.0.1", 0, 1).getPort();
+        HttpServer server = new HttpServer(config, new EngineServer(EngineOptions.DEFAULT, s -> { }));
+        return new Started(server, server.start("127.0.0.1", 0, 1).getPort());
     }
 
     @AfterEach
@@ -80,6 +93,44 @@ class Sio1FlashAndHixieTest {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             assertEquals(-1, socket.getInputStream().read(), "anything else is closed unanswered");
+        }
+    }
+
+    @Test
+    void thePolicyPortCountsAgainstMaxConnections() throws Exception {
+        HttpServerSettings d = HttpServerSettings.DEFAULTS;
+        HttpServerSettings one = new HttpServerSettings(d.headersTimeout(), d.requestTimeout(), d.keepAliveTimeout(),
+                1, null, true, d.transports());
+        int capped = freePort();
+        Started small = startServer(one, capped);
+        try {
+            try (Socket held = new Socket("127.0.0.1", small.port())) {
+                held.setSoTimeout(10_000);
+                held.getOutputStream().write("GET /nothing HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                byte[] status = new byte[9];
+                new DataInputStream(held.getInputStream()).readFully(status);
+                assertEquals("HTTP/1.1 ", new String(status, StandardCharsets.US_ASCII), "the one place is taken");
+                assertEquals("", askPolicy(capped), "a policy request past the cap is closed unanswered");
+            }
+            // The place comes back once the server has seen the close: until then, still refused.
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            String policy;
+            while ((policy = askPolicy(capped)).isEmpty() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertTrue(policy.endsWith("</cross-domain-policy>\n\0"), policy);
+        } finally {
+            small.server().stop();
+        }
+    }
+
+    private static String askPolicy(int policyPort) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", policyPort)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("<policy-file-request/>\0".getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.net.SocketException reset) {
+            return ""; // closed before the request was written
         }
     }
 
