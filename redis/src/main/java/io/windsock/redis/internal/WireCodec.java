@@ -69,10 +69,16 @@ public final class WireCodec {
         return decodeMsgpack(message);
     }
 
-    /** @throws UncheckedIOException on malformed msgpack */
+    /**
+     * @throws UncheckedIOException on malformed msgpack, including a length that runs past the message
+     *                              (checked before any allocation) and nesting deeper than {@link MsgpackCheck#MAX_DEPTH}
+     */
     public static Object decodeMsgpack(byte[] message) {
         try {
+            MsgpackCheck.check(message);
             return plain(MSGPACK.readTree(message));
+        } catch (IllegalArgumentException e) {
+            throw new UncheckedIOException(new IOException(e.getMessage(), e));
         } catch (IOException e) {
             throw new UncheckedIOException("malformed msgpack message", e);
         }

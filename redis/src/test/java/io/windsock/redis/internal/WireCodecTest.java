@@ -153,4 +153,33 @@ class WireCodecTest {
         assertNull(RequestType.of(99));
         assertNull(RequestType.of("2"));
     }
+
+    /**
+     * Anyone who can publish on the channels can send these: a header declaring a 2 GB string, bin or
+     * extension (the decoder allocated it before looking for the bytes) and arrays nested 20,000 deep
+     * (a few kilobytes that overflowed the stack of the thread reading from Redis). Each is refused as
+     * malformed, before any allocation of its declared size.
+     */
+    @Test
+    void hostileLengthsAndNestingAreMalformedNotAllocatedOrRecursed() {
+        for (String header : List.of("c67ffffff0", "db7ffffff0", "c97ffffff001", "dd7ffffff0", "df7ffffff0",
+                "c5ffff", "da0010", "c9", "9301")) {
+            UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> WireCodec.decode(hex(header)), header);
+            assertTrue(e.getMessage().contains("msgpack"), e::getMessage);
+        }
+        byte[] deep = new byte[20_001];
+        Arrays.fill(deep, (byte) 0x91);
+        deep[deep.length - 1] = (byte) 0xc0;
+        assertThrows(UncheckedIOException.class, () -> WireCodec.decode(deep));
+        assertThrows(UncheckedIOException.class, () -> WireCodec.decode(new byte[] {(byte) 0xc1}), "never used");
+        // As deep as allowed still decodes: 1,000 nested arrays around a nil.
+        byte[] allowed = new byte[MsgpackCheck.MAX_DEPTH + 1];
+        Arrays.fill(allowed, (byte) 0x91);
+        allowed[allowed.length - 1] = (byte) 0xc0;
+        Object value = WireCodec.decode(allowed);
+        for (int i = 0; i < MsgpackCheck.MAX_DEPTH; i++) {
+            value = ((List<?>) value).get(0);
+        }
+        assertNull(value);
+    }
 }
