@@ -135,6 +135,23 @@ class RedisAdapterTest {
         expectMarker();
     }
 
+    /**
+     * Whoever can publish on the channels: a header declaring a 2 GB bin and 20,000 nested arrays, on
+     * the broadcast and the request channels. The node goes on delivering (before, the first made it
+     * allocate 2 GB and the second overflowed the stack of Lettuce's reading thread).
+     */
+    @Test
+    void hostileMsgpackIsDroppedAndTheNodeGoesOn() throws Exception {
+        byte[] deep = new byte[20_001];
+        java.util.Arrays.fill(deep, (byte) 0x91);
+        deep[deep.length - 1] = (byte) 0xc0;
+        for (String channel : List.of(key + "#/#", key + "-request#/#")) {
+            publish(channel, HexFormat.of().parseHex("c67ffffff0"));
+            publish(channel, deep);
+        }
+        expectMarker();
+    }
+
     private final class FakeNamespace implements AdapterNamespace {
         @Override
         public String name() {
