@@ -25,8 +25,13 @@ public final class HandshakeCodec {
     private static final DateTimeFormatter JS_DATE = DateTimeFormatter
             .ofPattern("EEE MMM dd yyyy HH:mm:ss 'GMT+0000 (Coordinated Universal Time)'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
-    /** An IP literal: only those are turned into addresses (a name would need a DNS lookup). */
-    private static final Pattern IP_LITERAL = Pattern.compile("[0-9A-Fa-f:.]+");
+    /**
+     * Literals that {@link InetAddress#getByName} parses without a lookup: dotted-quad IPv4, and IPv6
+     * (with a ':'). Anything else stays unresolved: a name would mean a DNS lookup on the thread that
+     * reads from Redis, for each address another node (or anyone publishing) sends.
+     */
+    private static final Pattern IPV4_LITERAL = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+    private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
     private HandshakeCodec() {
     }
@@ -99,11 +104,16 @@ public final class HandshakeCodec {
         return value == null ? List.of() : List.of(String.valueOf(value));
     }
 
+    /** @return whether {@link InetAddress#getByName} takes the text as a literal, with no DNS lookup */
+    static boolean isLiteral(String text) {
+        return IPV4_LITERAL.matcher(text).matches() || IPV6_LITERAL.matcher(text).matches();
+    }
+
     private static InetSocketAddress address(Object value) {
         if (!(value instanceof String text) || text.isEmpty()) {
             return null;
         }
-        if (IP_LITERAL.matcher(text).matches()) {
+        if (isLiteral(text)) {
             try {
                 return new InetSocketAddress(InetAddress.getByName(text), 0);
             } catch (UnknownHostException e) {
