@@ -63,7 +63,7 @@ public interface BroadcastOperator {
 
     /**
      * @return a snapshot of the selected sockets (id, handshake, rooms, data); on a single node the
-     *         future is already complete
+     *         future is already complete, else it completes on the server's handler executor
      */
     CompletableFuture<List<RemoteSocket>> fetchSockets();
 

@@ -151,8 +151,12 @@ final class BroadcastOperatorImpl implements BroadcastOperator {
         BroadcastOptions options = options();
         List<CompletableFuture<List<RemoteSocket>>> futures = new ArrayList<>();
         for (NamespaceImpl namespace : targets.get()) {
-            futures.add(namespace.adapter().fetchSockets(options).toCompletableFuture()
-                    .thenApply(details -> toRemote(namespace, details)));
+            CompletableFuture<List<SocketDetails>> fetched = namespace.adapter().fetchSockets(options).toCompletableFuture();
+            // A cluster's answer completes on the thread that read it from the other nodes (a network
+            // thread): the application's stages go to the handler executor instead. Done at once
+            // (one node), it stays synchronous.
+            futures.add(fetched.isDone() ? fetched.thenApply(details -> toRemote(namespace, details))
+                    : fetched.thenApplyAsync(details -> toRemote(namespace, details), namespace.server().executor()));
         }
         if (futures.size() == 1) {
             return futures.get(0);

@@ -157,6 +157,9 @@ class JavaClusterTest {
 
         List<RemoteSocket> found = await(a.of("/").fetchSockets());
         assertEquals(2, found.size());
+        // Completed by the other node's answer, read on a Redis network thread: the application's stage runs on a handler thread.
+        String stageThread = await(a.of("/").fetchSockets().thenApply(sockets -> Thread.currentThread().getName()));
+        assertTrue(stageThread.startsWith("windsock-handler-"), stageThread);
         RemoteSocket bob = found.stream().filter(s -> s.id().equals(bobId)).findFirst().orElseThrow();
         assertEquals(Set.of(bobId, "r"), bob.rooms());
         assertEquals("bob", bob.data().get("name"));
