@@ -61,7 +61,7 @@ public final class SerialExecutor implements Executor {
 
     @Override
     public void execute(Runnable task) {
-        submit(Objects.requireNonNull(task, "task"));
+        submit(task);
         schedule();
     }
 
@@ -90,7 +90,14 @@ public final class SerialExecutor implements Executor {
         runTurn(task); // tasks submitted meanwhile (by the task, or another thread) follow on the delegate
     }
 
-    private void submit(Runnable task) {
+    /**
+     * The first half of {@link #execute}: queues the task, but gives it no turn. Lock-free, never
+     * runs anything, so callable under a lock: the queue order then follows the lock's order. The
+     * same thread must call {@link #schedule} next, once it holds no lock (a turn may run tasks
+     * inline, on a direct executor); until then the task waits for the next turn anyone gives.
+     */
+    public void submit(Runnable task) {
+        Objects.requireNonNull(task, "task");
         Task node = new Task(task);
         Task current;
         do {
@@ -99,7 +106,8 @@ public final class SerialExecutor implements Executor {
         } while (!SUBMITTED.compareAndSet(this, current, node));
     }
 
-    private void schedule() {
+    /** The second half of {@link #execute}: gives the queued tasks a turn, unless one is scheduled or running. */
+    public void schedule() {
         if (SCHEDULED.compareAndSet(this, 0, 1)) {
             try {
                 delegate.execute(this::drain);
