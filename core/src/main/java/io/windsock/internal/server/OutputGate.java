@@ -2,6 +2,7 @@ package io.windsock.internal.server;
 
 import io.windsock.adapter.EncodedPacket;
 import io.windsock.internal.carrier.Frames;
+import io.windsock.internal.exec.SerialExecutor;
 import io.windsock.protocol.SocketPacket;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -12,6 +13,12 @@ import java.util.Set;
  * A socket's output gate: its connection state and every write to its client happen under one
  * lock, so nothing goes out before the CONNECT reply (packets for a connecting socket are held, then
  * sent right after it, behind any replayed events) and nothing after the socket left.
+ *
+ * <p>A write may carry a notice for the outgoing listeners: it is queued on the socket's executor
+ * under the lock, after the write, so notices queue in wire order and before the socket's close
+ * task (queued after {@link #close}). Only queued: nothing runs under the lock, as a task run here
+ * that writes to another socket would take two gates' locks in any order. The caller gives the
+ * executor its turn ({@link SerialExecutor#schedule}) once the lock is released.
  */
 final class OutputGate {
     enum State { CONNECTING, CONNECTED, DISCONNECTED }
@@ -39,27 +46,39 @@ final class OutputGate {
         return wasConnected;
     }
 
-    /** Sends a broadcast's packet, or holds it while connecting. @return false once the socket left */
-    boolean send(EncodedPacket packet) {
+    /**
+     * Sends a broadcast's packet, or holds it while connecting; either way queues {@code notice}, if
+     * any, on {@code executor}. @return false once the socket left (then the notice is not queued)
+     */
+    boolean send(EncodedPacket packet, SerialExecutor executor, Runnable notice) {
         synchronized (this) {
-            return switch (state) {
+            switch (state) {
                 case CONNECTING -> held.add(packet);
-                case CONNECTED -> {
-                    client.writeEncoded(packet);
-                    yield true;
+                case CONNECTED -> client.writeEncoded(packet);
+                case DISCONNECTED -> {
+                    return false;
                 }
-                case DISCONNECTED -> false;
-            };
+            }
+            if (notice != null) {
+                executor.submit(notice);
+            }
+            return true;
         }
     }
 
-    /** @return whether the packets were written: only while connected */
-    boolean writeIfConnected(Frames frames) {
+    /**
+     * Writes the packets and queues {@code notice}, if any, on {@code executor}: only while connected.
+     * @return whether they were written (else the notice is not queued)
+     */
+    boolean writeIfConnected(Frames frames, SerialExecutor executor, Runnable notice) {
         synchronized (this) {
             if (state != State.CONNECTED) {
                 return false;
             }
             client.writeEncoded(frames);
+            if (notice != null) {
+                executor.submit(notice);
+            }
             return true;
         }
     }

@@ -251,8 +251,8 @@ final class SocketImpl implements Socket, LocalSocket {
         if (namespace.recovery() != null) {
             // Stored and numbered like a broadcast to this socket's own room (as socket.io does).
             adapter().broadcast(packet, BroadcastOptions.to(Set.of(id())));
-        } else if (writeIfConnected(client.encode(packet))) {
-            notifyOutgoing(packet);
+        } else {
+            writeIfConnected(client.encode(packet), packet);
         }
     }
 
@@ -277,9 +277,7 @@ final class SocketImpl implements Socket, LocalSocket {
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         acks.setTimer(ackId, future, timer);
         SocketPacket packet = SocketPacket.event(namespace.name(), Events.eventList(event, args), ackId);
-        if (writeIfConnected(client.encode(packet))) {
-            notifyOutgoing(packet);
-        } else if (acks.timedOut(ackId) != null) {
+        if (!writeIfConnected(client.encode(packet), packet) && acks.timedOut(ackId) != null) {
             // Left between the check above and the write: fail now, not at the timeout.
             timer.cancel();
             acks.completeLater(future, null, new IllegalStateException("socket " + id() + " is disconnected"));
@@ -292,9 +290,8 @@ final class SocketImpl implements Socket, LocalSocket {
         if (options.volatileFlag() && (out.state() != OutputGate.State.CONNECTED || !client.carrier().isWritableNow())) {
             return;
         }
-        if (out.send(packet)) {
-            notifyOutgoing(packet.packet());
-        }
+        Runnable notice = listeners.outgoingNotice(packet.packet());
+        afterWrite(out.send(packet, executor, notice), notice);
     }
 
     @Override
@@ -307,12 +304,30 @@ final class SocketImpl implements Socket, LocalSocket {
         return acks.size();
     }
 
-    private boolean writeIfConnected(Frames frames) {
-        if (out.writeIfConnected(frames)) {
+    /** @param event the event written, for the outgoing listeners; null for an ack, which they do not see */
+    private boolean writeIfConnected(Frames frames, SocketPacket event) {
+        Runnable notice = event == null ? null : listeners.outgoingNotice(event);
+        if (afterWrite(out.writeIfConnected(frames, executor, notice), notice)) {
             return true;
         }
         countIfLeft();
         return false;
+    }
+
+    /**
+     * Once the gate's lock is released: the outgoing listeners' notice the gate queued with the
+     * write gets a turn of the executor (never under the lock: it may run the listeners here); one
+     * the gate did not queue, nothing being written, is given back.
+     */
+    private boolean afterWrite(boolean written, Runnable notice) {
+        if (notice != null) {
+            if (written) {
+                executor.schedule();
+            } else {
+                listeners.outgoingNotQueued();
+            }
+        }
+        return written;
     }
 
     /** An emit or ack after the socket left is dropped, never thrown at the handler that made it: counted. */
@@ -320,10 +335,6 @@ final class SocketImpl implements Socket, LocalSocket {
         if (out.state() == OutputGate.State.DISCONNECTED) {
             client.server().stats().countDroppedAfterClose();
         }
-    }
-
-    private void notifyOutgoing(SocketPacket packet) {
-        listeners.notifyOutgoing(executor, packet);
     }
 
     @Override
@@ -442,7 +453,7 @@ final class SocketImpl implements Socket, LocalSocket {
 
     /** Writes the ack a client asked for, unless the socket left. Any thread. */
     void writeAck(SocketPacket ack) {
-        writeIfConnected(client.encode(ack));
+        writeIfConnected(client.encode(ack), null);
     }
 
     /** @return whether the socket was connected at some point (a refused one never was). */

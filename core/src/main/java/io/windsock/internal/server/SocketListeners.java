@@ -14,7 +14,6 @@ import io.windsock.server.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
@@ -170,26 +169,37 @@ final class SocketListeners {
     }
 
     /**
-     * An event went out to the client: the outgoing listeners see it on {@code executor}, the socket's,
-     * unless {@link #MAX_PENDING_OUTGOING} notifications already wait there. Any thread.
+     * An event about to go out to the client: the task that shows it to the outgoing listeners. The
+     * caller queues it on the socket's executor under the output gate's lock, where the packet is
+     * written, so the listeners see events in their wire order and before the disconnect listeners.
+     * Any thread.
+     *
+     * @return null when there is no outgoing listener (the common case, at no cost) or
+     *         {@link #MAX_PENDING_OUTGOING} notifications already wait; a task returned and then not
+     *         queued (nothing was written) must be given back with {@link #outgoingNotQueued}
      */
-    void notifyOutgoing(Executor executor, SocketPacket packet) {
+    Runnable outgoingNotice(SocketPacket packet) {
         if (outgoingListeners.isEmpty()) {
-            return;
+            return null;
         }
         if (PENDING_OUTGOING.incrementAndGet(this) > MAX_PENDING_OUTGOING) {
             PENDING_OUTGOING.decrementAndGet(this);
             dropped.warn("outgoing", "socket {}: {} outgoing-listener notifications wait for its executor "
                     + "(a handler is slow or blocked): this one is dropped", socket.id(), MAX_PENDING_OUTGOING);
-            return;
+            return null;
         }
-        executor.execute(() -> {
+        return () -> {
             try {
                 outgoing(packet);
             } finally {
                 PENDING_OUTGOING.decrementAndGet(this);
             }
-        });
+        };
+    }
+
+    /** A task from {@link #outgoingNotice} that was not queued: it no longer counts as waiting. */
+    void outgoingNotQueued() {
+        PENDING_OUTGOING.decrementAndGet(this);
     }
 
     private void outgoing(SocketPacket packet) {
