@@ -113,7 +113,8 @@ public interface Namespace {
 
     /**
      * Handles an event another node sent with {@link #serverSideEmit}; one listener per name, the
-     * latest wins. Runs on the server's handler executor.
+     * latest wins. Runs on the server's handler executor, one event of the namespace at a time, in
+     * arrival order (as in Node). At most 10,000 wait for a slow listener; more are dropped, logged.
      */
     Namespace onServerSideEmit(String event, EventListener listener);
 }

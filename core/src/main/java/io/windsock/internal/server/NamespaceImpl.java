@@ -49,6 +49,7 @@ public final class NamespaceImpl implements Namespace {
     private final List<Middleware> middlewares;
     private final List<Consumer<Socket>> connectionListeners;
     private final Map<String, EventListener> serverSideListeners;
+    private final ServerSideEvents serverSideEvents;
     private final Map<String, SocketImpl> sockets = new ConcurrentHashMap<>();
     private final AtomicLong ackIds = new AtomicLong();
     private final Adapter adapter;
@@ -80,6 +81,7 @@ public final class NamespaceImpl implements Namespace {
         this.middlewares = middlewares;
         this.connectionListeners = connectionListeners;
         this.serverSideListeners = serverSideListeners;
+        this.serverSideEvents = new ServerSideEvents(server, name);
         this.recovery = server.options().connectionStateRecovery(name);
         this.adapter = server.adapters().create(new View());
         this.adapter.init();
@@ -438,14 +440,7 @@ public final class NamespaceImpl implements Namespace {
             if (listener == null) {
                 return;
             }
-            List<Object> args = new ArrayList<>(eventAndArgs.subList(1, eventAndArgs.size()));
-            server.runOnHandlerExecutor(() -> {
-                try {
-                    listener.onEvent(args, ack);
-                } catch (Exception e) {
-                    server.errorHandler().onError(null, event, e);
-                }
-            });
+            serverSideEvents.received(event, listener, new ArrayList<>(eventAndArgs.subList(1, eventAndArgs.size())), ack);
         }
     }
 }
