@@ -60,6 +60,13 @@ abstract class ClientProtocol {
         throw new IllegalStateException(name() + " has no HTTP handshake");
     }
 
+    /**
+     * The server accepted the WebSocket upgrade (101). Nothing to send in a fresh session (the server
+     * speaks first); a session upgraded from polling sends its probe here.
+     */
+    void webSocketOpened(RawClient client) {
+    }
+
     /** Written before the ack id of an event ({@code 42} for {@code 42<id>[...]}). */
     abstract byte[] eventPrefix();
 

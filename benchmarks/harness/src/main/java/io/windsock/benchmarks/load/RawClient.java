@@ -158,6 +158,7 @@ final class RawClient extends ByteToMessageDecoder {
             }
             in.readerIndex(end + HEADER_END.length);
             upgraded = true;
+            protocol.webSocketOpened(this);
         }
         while (in.readableBytes() >= 2) {
             int start = in.readerIndex();
