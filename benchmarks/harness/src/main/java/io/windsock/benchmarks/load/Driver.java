@@ -46,12 +46,16 @@ import java.util.concurrent.TimeUnit;
  *     {@code --port2} the clients alternate between two servers of one cluster and one client on the
  *     first ({@code --single-emitter true}, the default then) sends every broadcast; latency is also
  *     reported apart for the clients on the second server (the cross-node path).
+ * <li>{@code mixed}: {@code --clients} clients, a third each on WebSocket, long-polling and polling that
+ *     upgrades; each sends {@code --events} acked echoes (default 2,000) with {@code --window} in flight
+ *     (default 4) after a drained warm-up; acks/s over the batch ({@link MixedScenario}, the workload of
+ *     {@code node/mixed-driver.js}). Engine.IO v4 only.
  * <li>{@code storm}: {@code --clients} connections as fast as {@code --concurrency} handshakes in
  *     flight allow; connects/s, server CPU per connect, then RSS and live heap per idle connection.
  * </ul>
  * Every scenario runs with any client generation ({@code --protocol}: {@code v4}, the default;
  * {@code v3}, Engine.IO v3 as socket.io-client 2.x speaks it; {@code v09}, Socket.IO 0.9's protocol 1;
- * see {@link ClientProtocol}), always over WebSocket.
+ * see {@link ClientProtocol}), over WebSocket; {@code mixed} with v4 only, over all three transports.
  * One JSON object per run is appended to {@code --out}; the server's CPU comes from
  * {@code /proc/<--server-pid>/stat} over the measured window only (after {@code --warmup}); a
  * comma-separated {@code --server-pid} sums several server processes (a cluster), and
@@ -161,11 +165,12 @@ public final class Driver implements RawClient.Listener {
         Map<String, String> opts = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                System.err.println("usage: Driver --scenario echo-closed|echo-rate|fanout|storm --port P"
+                System.err.println("usage: Driver --scenario echo-closed|echo-rate|fanout|storm|mixed --port P"
                         + " --server-pid PID [--peer NAME] [--runtime java|node] [--clients N] [--rate R]"
                         + " [--warmup S] [--duration S] [--payload BYTES] [--concurrency N] [--out FILE]"
                         + " [--rep N] [--node-stats-file FILE] [--path /socket.io/] [--port2 P]"
-                        + " [--single-emitter true|false] [--redis-pid PID] [--protocol v4|v3|v09]");
+                        + " [--single-emitter true|false] [--redis-pid PID] [--protocol v4|v3|v09]"
+                        + " [--events N] [--window N]");
                 System.exit(2);
             }
             opts.put(args[i].substring(2), args[++i]);
@@ -200,6 +205,7 @@ public final class Driver implements RawClient.Listener {
             case "echo-rate" -> echo(true);
             case "fanout" -> fanout();
             case "storm" -> storm();
+            case "mixed" -> mixed();
             default -> throw new IllegalArgumentException("unknown scenario " + scenario);
         };
     }
@@ -261,6 +267,14 @@ public final class Driver implements RawClient.Listener {
         long broadcastsInWindow = (long) r.get("sent");
         r.put("deliveryRatio", broadcastsInWindow == 0 ? 0.0
                 : round((double) (long) r.get("ops") / ((double) broadcastsInWindow * clientCount), 4));
+        return r;
+    }
+
+    private Map<String, Object> mixed() throws Exception {
+        Map<String, Object> r = base();
+        new MixedScenario(loop, bootstrap, remote, protocol, clientCount,
+                Integer.parseInt(opts.getOrDefault("events", "2000")), Integer.parseInt(opts.getOrDefault("window", "4")),
+                warmupSeconds, serverPids, echoBody).run(r);
         return r;
     }
 
@@ -582,7 +596,7 @@ public final class Driver implements RawClient.Listener {
         return r;
     }
 
-    private static void putCpu(Map<String, Object> r, ProcStats.Cpu cpu, long ops, double seconds) {
+    static void putCpu(Map<String, Object> r, ProcStats.Cpu cpu, long ops, double seconds) {
         double perOp = ops == 0 ? 0 : 1.0 / ops / 1000.0;
         r.put("serverUserUsPerOp", round(cpu.userNanos() * perOp, 3));
         r.put("serverSysUsPerOp", round(cpu.systemNanos() * perOp, 3));
@@ -590,7 +604,7 @@ public final class Driver implements RawClient.Listener {
         r.put("serverCpuPct", round(100.0 * cpu.totalNanos() / (seconds * 1e9), 1));
     }
 
-    private static void putLatency(Map<String, Object> r, Histogram h) {
+    static void putLatency(Map<String, Object> r, Histogram h) {
         r.put("latCount", h.count());
         r.put("latMeanUs", round(h.mean() / 1000.0, 1));
         r.put("latP50Us", round(h.percentile(0.50) / 1000.0, 1));
