@@ -20,6 +20,10 @@
 #                            node-socketio (netty-socketio 2.0.14 never answers a keep-alive polling
 #                            client's CONNECT, as in s5). s8b-mixed-200-newconn: the same with a new
 #                            connection per polling request; netty-socketio too.
+#   s8j-mixed-200            the workload of s8-mixed-200 from the Java driver (Driver --scenario mixed): raw
+#                            Engine.IO v4 clients on one Netty event loop, each polling client with two
+#                            keep-alive connections of its own (GETs, POSTs), so the driver is not the limit.
+#                            Peers: as s8-mixed-200.
 #
 # --jfr records each Java server with JDK Flight Recorder (settings=profile) and writes a summary of
 # its CPU samples by top frame next to the logs (it costs a few per cent: profile in a separate run).
@@ -137,7 +141,7 @@ peers_for() {
     # Protocol 1 (0.9): no other peer here serves it. Engine.IO v3: Node with allowEIO3.
     s6-*-v09*) echo "$PEERS" | tr ' ' '\n' | grep -xE 'windsock' | tr '\n' ' ' ;;
     s6-*) echo "$PEERS" | tr ' ' '\n' | grep -xE 'windsock|node-socketio' | tr '\n' ' ' ;;
-    s8-mixed-200) echo "$PEERS" | tr ' ' '\n' | grep -xE 'windsock|node-socketio' | tr '\n' ' ' ;;
+    s8-mixed-200|s8j-mixed-200) echo "$PEERS" | tr ' ' '\n' | grep -xE 'windsock|node-socketio' | tr '\n' ' ' ;;
     s8b-mixed-200-newconn) echo "$PEERS" | tr ' ' '\n' | grep -xE 'windsock|node-socketio|netty-socketio' | tr '\n' ' ' ;;
     *) echo "$PEERS" | tr ' ' '\n' | grep -vxE 'windsock-inline|windsock-nonblocking' | tr '\n' ' ' ;;
   esac
@@ -240,6 +244,8 @@ run_driver() {
       [[ $scenario == s8b-* ]] && agent=none
       timeout 600 nice -n "$NICE" taskset -c "$DRIVER_CPU" node "$BENCH/node/mixed-driver.js" "${common[@]}" \
         --clients "$MIXED_CLIENTS" --events "$MIXED_EVENTS" --window 4 --agent "$agent" ;;
+    s8j-mixed-200) "${java_driver[@]}" "${common[@]}" --scenario mixed --clients "$MIXED_CLIENTS" \
+        --events "$MIXED_EVENTS" --window 4 ;;
     *) echo "unknown scenario $scenario" >&2; return 1 ;;
   esac
 }
@@ -276,7 +282,7 @@ for ((rep = 1; rep <= REPS; rep++)); do
       if ! run_driver "$scenario" "$peer" "$PORT" "$rep" >"$OUT/logs/$scenario-$peer-$rep.driver.log" 2>&1; then
         echo -n "(driver failed) "
       fi
-      tail -1 "$OUT/logs/$scenario-$peer-$rep.driver.log" | cut -c1-400 | sed -E 's/.*"opsPerSec":([0-9.]+).*"serverCpuUsPerOp":([0-9.]+).*"driverCpuPct":([0-9.]+).*/ops\/s \1, server µs\/op \2, driver cpu \3%/'
+      tail -1 "$OUT/logs/$scenario-$peer-$rep.driver.log" | cut -c1-600 | sed -E 's/.*"opsPerSec":([0-9.]+).*"serverCpuUsPerOp":([0-9.]+).*"driverCpuPct":([0-9.]+).*/ops\/s \1, server µs\/op \2, driver cpu \3%/'
       stop_peer
       if [[ -f $jfr ]]; then
         java -cp "$HCP" io.windsock.benchmarks.report.JfrTop "$jfr" >"${jfr%.jfr}.profile.txt" 2>&1 || true
