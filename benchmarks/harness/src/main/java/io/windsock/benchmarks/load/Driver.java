@@ -31,7 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The WebSocket load driver: many raw Socket.IO clients on one Netty event loop (pin the driver to
+ * The load driver: many raw Socket.IO clients on one Netty event loop (pin the driver to
  * its own core), against any server that implements the benchmark contract:
  * {@code echo(x)} acks {@code x}; {@code join(room)} joins the room and acks;
  * {@code bcast(room, x)} emits {@code msg(x)} to everyone in the room and acks.

@@ -52,6 +52,8 @@ public final class Report {
         SCENARIOS.put("s8-mixed-200", "8. maximum throughput: 200 socket.io-client 4.8 clients (WebSocket, polling, "
                 + "polling then upgrade), 2,000 acked echoes each, 4 in flight, keep-alive polling");
         SCENARIOS.put("s8b-mixed-200-newconn", "8b. as 8, a new TCP connection per polling request");
+        SCENARIOS.put("s8j-mixed-200", "8j. as 8, from the Java driver: raw clients, two keep-alive connections per "
+                + "polling client");
     }
 
     static final List<String> PEER_ORDER = List.of(WINDSOCK, "windsock-inline", NODE, "netty-socketio", CEILING);
@@ -323,6 +325,8 @@ public final class Report {
         target(sb, cells, "s8-mixed-200", "events/s ≥ 1.5× Node",
                 row -> ratio(row, WINDSOCK, NODE, "opsPerSec"), 1.5, false);
         target(sb, cells, "s8b-mixed-200-newconn", "events/s ≥ 1.5× Node",
+                row -> ratio(row, WINDSOCK, NODE, "opsPerSec"), 1.5, false);
+        target(sb, cells, "s8j-mixed-200", "events/s ≥ 1.5× Node",
                 row -> ratio(row, WINDSOCK, NODE, "opsPerSec"), 1.5, false);
         return sb.append('\n').toString();
     }
