@@ -137,6 +137,9 @@ final class MixedScenario implements RawClient.Listener, PollingClient.Listener 
         r.put("opsPerSec", Driver.round(ops / seconds, 1));
         Driver.putCpu(r, server, ops, seconds);
         r.put("driverCpuPct", Driver.round(100.0 * driver.totalNanos() / (seconds * 1e9), 1));
+        // Per ack beside the server's: the driver must cost well below it for events/s to be the server's.
+        r.put("driverCpuUsPerOp", Driver.round(driver.totalNanos() / 1000.0 / ops, 3));
+        r.put("driverSysUsPerOp", Driver.round(driver.systemNanos() / 1000.0 / ops, 3));
         Driver.putLatency(r, latency);
         r.put("byTransport", onLoop(this::byTransport));
         r.put("closedWhileRunning", onLoop(() -> closedWhileRunning));
