@@ -68,9 +68,24 @@ public final class Messages {
         Map<String, Object> flags = map(map.get("flags"));
         boolean volatileFlag = Boolean.TRUE.equals(flags.get("volatile"));
         boolean compress = !Boolean.FALSE.equals(flags.get("compress"));
-        Duration timeout = flags.get("timeout") instanceof Number n ? Duration.ofMillis(n.longValue()) : null;
+        Duration timeout = flags.get("timeout") instanceof Number n ? ackTimeout(n) : null;
         return new BroadcastOptions(rooms(map.get("rooms")), rooms(map.get("except")), volatileFlag, compress,
                 true, timeout);
+    }
+
+    /**
+     * The longest ack timeout taken from another node's broadcast: this node keeps an entry per
+     * recipient socket that long, and whoever publishes sets the value (a day, or 1e16 ms, which does not
+     * even fit a Duration's nanoseconds).
+     */
+    static final Duration MAX_ACK_TIMEOUT = Duration.ofHours(1);
+
+    private static Duration ackTimeout(Number millis) {
+        double value = millis.doubleValue();
+        if (!(value > 0)) {
+            return Duration.ZERO; // negative or NaN
+        }
+        return value >= MAX_ACK_TIMEOUT.toMillis() ? MAX_ACK_TIMEOUT : Duration.ofMillis(millis.longValue());
     }
 
     /** @return the rooms of a list (strings, or numbers as Node allows), empty when absent */

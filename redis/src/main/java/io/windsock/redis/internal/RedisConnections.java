@@ -58,6 +58,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisConnections {
     private static final Logger log = LoggerFactory.getLogger(RedisConnections.class);
+    private static final long UNHANDLED_LOG_PERIOD_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
     /** Receives a message: its channel and its bytes. Called on a Redis I/O thread; must not block. */
     public interface Listener extends BiConsumer<String, byte[]> {
@@ -371,6 +372,25 @@ public final class RedisConnections {
         }
     }
 
+    /** Messages that could not be handled since the last WARN line about them. */
+    private final AtomicLong unhandledSinceLog = new AtomicLong();
+    /** When that line was logged ({@link System#nanoTime}); {@code Long.MIN_VALUE} before the first. */
+    private final AtomicLong unhandledLogged = new AtomicLong(Long.MIN_VALUE);
+
+    /**
+     * Logs a message that could not be handled, at most once per 10 s with the count since: whoever
+     * can publish on the channels can send one after another.
+     */
+    private void unhandled(String channel, RuntimeException e) {
+        unhandledSinceLog.incrementAndGet();
+        long now = System.nanoTime();
+        long last = unhandledLogged.get();
+        if ((last == Long.MIN_VALUE || now - last >= UNHANDLED_LOG_PERIOD_NANOS) && unhandledLogged.compareAndSet(last, now)) {
+            log.warn("{} message(s) from Redis could not be handled, the last on {}", unhandledSinceLog.getAndSet(0),
+                    channel, e);
+        }
+    }
+
     private final class Router extends RedisPubSubAdapter<byte[], byte[]> {
         @Override
         public void message(byte[] channel, byte[] message) {
@@ -398,7 +418,7 @@ public final class RedisConnections {
                 try {
                     listener.accept(channel, message);
                 } catch (RuntimeException e) {
-                    log.warn("a message on {} could not be handled", channel, e);
+                    unhandled(channel, e);
                 }
             }
         }

@@ -182,4 +182,19 @@ class WireCodecTest {
         }
         assertNull(value);
     }
+
+    /** A remote broadcast's ack timeout is bounded: whoever publishes sets it, and this node keeps acks that long. */
+    @Test
+    void aRemoteAckTimeoutIsClampedToAnHour() {
+        assertEquals(Duration.ofMillis(1000), timeoutOf(1000));
+        assertEquals(Messages.MAX_ACK_TIMEOUT, timeoutOf(86_400_000L * 365));
+        assertEquals(Messages.MAX_ACK_TIMEOUT, timeoutOf(1e16)); // past a Duration's nanoseconds
+        assertEquals(Messages.MAX_ACK_TIMEOUT, timeoutOf(Double.POSITIVE_INFINITY));
+        assertEquals(Duration.ZERO, timeoutOf(-5));
+        assertEquals(Duration.ZERO, timeoutOf(Double.NaN));
+    }
+
+    private static Duration timeoutOf(Number millis) {
+        return Messages.readOptions(Map.of("flags", Map.of("timeout", millis))).timeout();
+    }
 }
