@@ -222,16 +222,22 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
             return CompletableFuture.failedFuture(new IllegalStateException("the adapter of " + namespace.name()
                     + " is closed"));
         }
-        return serverCount().thenCompose(count -> {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        return PendingRequest.countWithin(serverCount(), timeout, type.name(), closed).thenCompose(count -> {
             int expected = count - 1;
             if (expected <= 0) {
                 return CompletableFuture.completedFuture(List.<ClusterMessage>of());
             }
             String requestId = randomId();
             ClusterMessage request = build.apply(requestId);
-            PendingRequest<ClusterMessage> pending = new PendingRequest<>(requestId, type.name(), expected, timeout,
+            PendingRequest<ClusterMessage> pending = new PendingRequest<>(requestId, type.name(), expected,
+                    Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
                     () -> requests.remove(requestId));
             requests.put(requestId, pending);
+            if (closed.get()) { // closed since the count: close() may not have seen this request
+                pending.fail(new IllegalStateException("the adapter of " + namespace.name() + " closed"));
+                return pending.future();
+            }
             send(request).whenComplete((sent, error) -> {
                 if (error != null) {
                     pending.fail(new IllegalStateException(type + " request could not be published: "

@@ -5,7 +5,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A request waiting for the other nodes' responses (of either adapter; {@code type} names it in errors): completes with them once {@code expected} have
@@ -24,7 +29,8 @@ final class PendingRequest<R> {
         this.requestId = requestId;
         this.type = type;
         this.expected = expected;
-        CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+        // Cancelled when the request completes first: the timer would hold the responses until its time.
+        ScheduledFuture<?> timer = RedisTimer.schedule(() -> {
             List<R> partial;
             synchronized (this) {
                 partial = List.copyOf(responses);
@@ -32,8 +38,34 @@ final class PendingRequest<R> {
             future.completeExceptionally(new BroadcastTimeoutException("timeout reached while waiting for "
                     + type + " responses (request " + requestId + "): " + partial.size() + " of " + expected
                     + " nodes answered within " + timeout.toMillis() + " ms", new ArrayList<Object>(partial)));
+        }, timeout);
+        future.whenComplete((r, e) -> {
+            timer.cancel(false);
+            onDone.run();
         });
-        future.whenComplete((r, e) -> onDone.run());
+    }
+
+    /**
+     * The node count a request waits for, bounded by the request's own timeout (an application's Redis
+     * client may hold the command long during an outage), and not once the adapter has closed.
+     */
+    static CompletableFuture<Integer> countWithin(CompletionStage<Integer> count, Duration timeout, String type,
+                                                  AtomicBoolean closed) {
+        return count.toCompletableFuture().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((n, error) -> {
+                    if (error != null) {
+                        Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+                        throw new CompletionException(cause instanceof TimeoutException
+                                ? new BroadcastTimeoutException("timeout reached while counting the nodes for a "
+                                + type + " request: no answer from Redis within " + timeout.toMillis() + " ms", List.of())
+                                : cause);
+                    }
+                    if (closed.get()) {
+                        throw new CompletionException(new IllegalStateException("the adapter closed before the "
+                                + type + " request was sent"));
+                    }
+                    return n;
+                });
     }
 
     String requestId() {

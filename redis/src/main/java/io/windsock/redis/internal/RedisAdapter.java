@@ -275,7 +275,8 @@ public final class RedisAdapter extends InMemoryAdapter {
             return CompletableFuture.failedFuture(new IllegalStateException("the adapter of " + namespace.name()
                     + " is closed"));
         }
-        return serverCount().thenCompose(count -> {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        return PendingRequest.countWithin(serverCount(), timeout, type.name(), closed).thenCompose(count -> {
             int expected = count - 1; // every node answers but this one
             if (expected <= 0) {
                 return CompletableFuture.completedFuture(List.<Map<String, Object>>of());
@@ -284,9 +285,14 @@ public final class RedisAdapter extends InMemoryAdapter {
             Map<String, Object> message = Messages.object("uid", uid, "requestId", requestId, "type", type.code());
             message.putAll(body);
             byte[] bytes = codec.json(message);
-            PendingRequest<Map<String, Object>> pending = new PendingRequest<>(requestId, type.name(), expected, timeout,
+            PendingRequest<Map<String, Object>> pending = new PendingRequest<>(requestId, type.name(), expected,
+                    Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
                     () -> requests.remove(requestId));
             requests.put(requestId, pending);
+            if (closed.get()) { // closed since the count: close() may not have seen this request
+                pending.fail(new IllegalStateException("the adapter of " + namespace.name() + " closed"));
+                return pending.future();
+            }
             redis.publish(requestChannel, bytes).whenComplete((receivers, error) -> {
                 if (error != null) {
                     pending.fail(new IllegalStateException(type + " request could not be published to Redis: "
