@@ -9,6 +9,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.windsock.adapter.BroadcastOptions;
 import io.windsock.protocol.SocketPacket;
+import io.windsock.redis.internal.ConnectRetry;
 import io.windsock.redis.internal.Messages;
 import io.windsock.redis.internal.OwnedLettuce;
 import io.windsock.redis.internal.RequestType;
@@ -49,6 +50,10 @@ public final class RedisEmitter implements AutoCloseable {
 
     private final RedisClient client;
     private final boolean ownsClient;
+    /** Commands the emitter's own client holds at most while waiting for Redis's answers. */
+    static final int REQUEST_QUEUE_SIZE = 10_000;
+
+    private final ConnectRetry<StatefulRedisConnection<byte[], byte[]>> connecting;
     private final CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connection;
     private final WireCodec codec;
     private final String key;
@@ -60,12 +65,19 @@ public final class RedisEmitter implements AutoCloseable {
         this.ownsClient = builder.client == null;
         this.client = ownsClient ? RedisClient.create(OwnedLettuce.resources()) : builder.client;
         if (ownsClient) {
+            // As the adapter's own client: fail at once while disconnected, and a bounded queue of commands.
             client.setOptions(ClientOptions.builder()
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .requestQueueSize(REQUEST_QUEUE_SIZE)
                     .timeoutOptions(TimeoutOptions.enabled(closeTimeout))
                     .build());
         }
-        this.connection = client.connectAsync(ByteArrayCodec.INSTANCE, builder.uri).toCompletableFuture();
+        // Lettuce reconnects a connection that opened once, not one whose first attempt failed.
+        RedisURI uri = builder.uri;
+        this.connecting = new ConnectRetry<>("emitter to " + uri.toString(),
+                () -> client.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture(),
+                client.getResources().eventExecutorGroup(), () -> { });
+        this.connection = connecting.opened();
     }
 
     public static Builder builder() {
@@ -89,6 +101,10 @@ public final class RedisEmitter implements AutoCloseable {
     }
 
     private CompletionStage<Void> publish(String channel, byte[] message) {
+        if (!connection.isDone()) {
+            // Not waiting for Redis: the call fails now, as it does once connected while Redis is away.
+            return CompletableFuture.failedFuture(new IllegalStateException("not connected to Redis yet"));
+        }
         return connection.thenCompose(c -> c.async().publish(channel.getBytes(StandardCharsets.UTF_8), message)
                 .toCompletableFuture()).thenApply(receivers -> null);
     }
@@ -96,6 +112,7 @@ public final class RedisEmitter implements AutoCloseable {
     /** Closes the connection (and the client if the emitter made it), waiting up to 5 s. */
     @Override
     public void close() {
+        connecting.cancel();
         CompletableFuture<Void> closing = connection.thenCompose(c -> c.closeAsync())
                 .exceptionally(e -> null)
                 .thenCompose(v -> ownsClient ? OwnedLettuce.shutdown(client) : CompletableFuture.completedFuture(null));

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  *
  * @param <C> the connection type
  */
-final class ConnectRetry<C extends StatefulConnection<?, ?>> {
+public final class ConnectRetry<C extends StatefulConnection<?, ?>> {
     static final long FIRST_DELAY_MILLIS = 100;
     static final long MAX_DELAY_MILLIS = 5_000;
     private static final Logger log = LoggerFactory.getLogger(ConnectRetry.class);
@@ -36,8 +36,8 @@ final class ConnectRetry<C extends StatefulConnection<?, ?>> {
      * @param scheduler   where the next attempts wait (Lettuce's event executors)
      * @param onFirstFailure runs once, when the first attempt failed
      */
-    ConnectRetry(String description, Supplier<CompletableFuture<C>> connect, ScheduledExecutorService scheduler,
-                 Runnable onFirstFailure) {
+    public ConnectRetry(String description, Supplier<CompletableFuture<C>> connect, ScheduledExecutorService scheduler,
+                        Runnable onFirstFailure) {
         this.description = description;
         this.connect = connect;
         this.scheduler = scheduler;
@@ -46,12 +46,12 @@ final class ConnectRetry<C extends StatefulConnection<?, ?>> {
     }
 
     /** @return completes with the connection once it opens; fails only when cancelled first */
-    CompletableFuture<C> opened() {
+    public CompletableFuture<C> opened() {
         return opened;
     }
 
     /** Stops trying: {@link #opened()} fails if it has not completed; a connection opening later is closed. */
-    void cancel() {
+    public void cancel() {
         opened.completeExceptionally(new IllegalStateException("closed before Redis could be reached"));
     }
 
