@@ -30,7 +30,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -143,8 +142,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
             String requestId = randomId();
             ackRequests.put(requestId, handler);
             // As Node: no way to know here when every node's clients answered, so forget it at the timeout.
-            CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .execute(() -> ackRequests.remove(requestId));
+            RedisTimer.schedule(() -> ackRequests.remove(requestId), timeout);
             send(message(BROADCAST, "packet", packet(packet), "requestId", requestId,
                     "opts", Messages.options(options, timeout)));
         }

@@ -179,8 +179,7 @@ public final class RedisAdapter extends InMemoryAdapter {
             }
             if (request != null) {
                 ackRequests.put(requestId, handler);
-                CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                        .execute(() -> ackRequests.remove(requestId));
+                RedisTimer.schedule(() -> ackRequests.remove(requestId), timeout);
                 redis.publish(requestChannel, request);
             }
         }
