@@ -324,6 +324,11 @@ public final class RedisConnections {
         return emptied[0];
     }
 
+    /** @return whether the subscriber connection is open now (it opened, and no outage is under way) */
+    public boolean subscriberConnected() {
+        return subscriber.isDone() && !subscriber.isCompletedExceptionally() && !subscriberState.down.get();
+    }
+
     /** @return how many messages could not be published since the start */
     public long unpublishedCount() {
         return unpublished.get();
