@@ -116,6 +116,45 @@ class ClientBundleTest {
         assertEquals("min", stale.text());
     }
 
+    /**
+     * A large text file is held compressed as well, compressed once: a client that accepts gzip gets
+     * those bytes, under their own tag, and every answer names its encoding, so that the response
+     * compressor (which compressed each answer again, on the network thread) leaves it alone.
+     */
+    @Test
+    void largeTextIsSentPrecompressedToClientsThatAcceptGzip() throws Exception {
+        String big = "/* the client */ " + "window.io = function () { return 42; };\n".repeat(200);
+        TransportConfig config = serving(classpath(Map.of(
+                "io/windsock/client/socket.io.js", big,
+                "io/windsock/client/socket.io.min.js", "min",
+                "io/windsock/client/package.json", "{\"name\":\"socket.io-client\",\"version\":\"4.8.4\"}")),
+                "/socket.io/", null);
+        Response gzipped = HttpExchange.send(config, GET, "/socket.io/socket.io.js", "Accept-Encoding", "br, gzip;q=0.8");
+        assertEquals(200, gzipped.status());
+        assertEquals("gzip", gzipped.headers().get("content-encoding"));
+        assertEquals("accept-encoding", gzipped.headers().get("vary"));
+        assertEquals("\"4.8.4-gzip\"", gzipped.etag());
+        assertEquals(String.valueOf(gzipped.body().length), gzipped.contentLength());
+        assertTrue(gzipped.body().length < big.length() / 4, () -> gzipped.body().length + " bytes");
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzipped.body()))) {
+            assertEquals(big, new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertEquals(304, HttpExchange.send(config, GET, "/socket.io/socket.io.js", "Accept-Encoding", "gzip",
+                "If-None-Match", "\"4.8.4-gzip\"").status());
+
+        for (String refused : new String[] {null, "identity", "gzip;q=0", "deflate"}) {
+            Response plain = refused == null ? HttpExchange.send(config, GET, "/socket.io/socket.io.js")
+                    : HttpExchange.send(config, GET, "/socket.io/socket.io.js", "Accept-Encoding", refused);
+            assertEquals(big, plain.text(), String.valueOf(refused));
+            assertEquals("identity", plain.headers().get("content-encoding"), "kept from the compressor");
+            assertEquals("\"4.8.4\"", plain.etag());
+        }
+        // Small files are not worth it: sent as they are, to everyone.
+        Response small = HttpExchange.send(config, GET, "/socket.io/socket.io.min.js", "Accept-Encoding", "gzip");
+        assertEquals("min", small.text());
+        assertEquals("identity", small.headers().get("content-encoding"));
+    }
+
     @Test
     void headTellsTheLengthWithoutTheBody() throws Exception {
         Response response = HttpExchange.send(serving(fullBundle(), "/socket.io/", null), HEAD,

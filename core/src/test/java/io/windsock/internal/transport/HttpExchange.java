@@ -45,7 +45,7 @@ final class HttpExchange {
                 return new Response(response.status().code(), response.headers().get("content-type"),
                         response.headers().get("content-length"), response.headers().get("etag"),
                         response.headers().get("cache-control"), response.headers().get("access-control-allow-origin"),
-                        body);
+                        body, headersOf(response));
             } finally {
                 response.release();
             }
@@ -53,6 +53,14 @@ final class HttpExchange {
             channel.finishAndReleaseAll();
             engine.shutdown();
         }
+    }
+
+    private static Map<String, String> headersOf(FullHttpResponse response) {
+        Map<String, String> all = new java.util.TreeMap<>();
+        for (Map.Entry<String, String> header : response.headers()) {
+            all.merge(header.getKey().toLowerCase(java.util.Locale.ROOT), header.getValue(), (a, b) -> a + ", " + b);
+        }
+        return all;
     }
 
     /** Writes files (name to text) below a folder, creating parents. */
@@ -65,8 +73,9 @@ final class HttpExchange {
         return root;
     }
 
+    /** @param headers every response header, names lower-case, values of repeated names joined by ", " */
     record Response(int status, String contentType, String contentLength, String etag, String cacheControl,
-                    String allowOrigin, byte[] body) {
+                    String allowOrigin, byte[] body, Map<String, String> headers) {
         String text() {
             return new String(body, StandardCharsets.UTF_8);
         }

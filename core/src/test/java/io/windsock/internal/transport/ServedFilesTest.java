@@ -88,6 +88,27 @@ class ServedFilesTest {
         }
     }
 
+    /**
+     * Through the whole pipeline, response compression on (the default): a large page goes out
+     * compressed once, from the bytes compressed at start, not again by the response compressor.
+     */
+    @Test
+    void aLargePageIsSentCompressedOnceThroughThePipeline() throws Exception {
+        String page = "<p>windsock</p>\n".repeat(500);
+        Windsock server = withClasspath(Map.of("site/index.html", page),
+                () -> Windsock.builder().options(local().build()).staticResources("/", "site").build().start());
+        try (server) {
+            HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + server.port() + "/index.html"))
+                    .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, response.statusCode());
+            assertEquals("gzip", response.headers().firstValue("content-encoding").orElseThrow());
+            try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(response.body()))) {
+                assertEquals(page, new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+    }
+
     @Test
     void aMissingStaticFolderFailsAtStart() {
         Windsock server = Windsock.builder().options(local().build()).staticResources("/", "no/such/folder").build();
