@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  * <p>Every file of each directory is read into memory once, at start, so requests never touch the
  * disk and only those files can ever be served: a request path is looked up as it is, never resolved
  * against a directory, so {@code ..} and other tricks find nothing. A path ending in {@code /} serves
- * that folder's {@code index.html}. GET and HEAD only; anything else is left to the 404. Answers carry
+ * that folder's {@code index.html}. Files whose path has a segment starting with a dot, and
+ * {@code .class} files, are never served. GET and HEAD only; anything else is left to the 404. Answers carry
  * a content type from the file's extension, an ETag (a digest of the bytes; a matching
  * {@code If-None-Match} gets 304) and {@code Cache-Control: no-cache}, so browsers revalidate and see
  * a new build at once. Meant for a few pages and their scripts, not for large media.
@@ -51,6 +52,13 @@ public final class ClasspathResources implements HttpFallback {
             if (directory.isEmpty() || directory.startsWith("/") || directory.endsWith("/")) {
                 throw new IllegalArgumentException("directory must be a classpath folder like com/example/web: "
                         + directory);
+            }
+            for (String segment : directory.split("/", -1)) {
+                // "." would serve the whole classes root; META-INF holds the jars' own files.
+                if (segment.isEmpty() || segment.equals(".") || segment.equals("..") || segment.equals("META-INF")) {
+                    throw new IllegalArgumentException("directory must be a classpath folder like com/example/web,"
+                            + " without '.', '..', empty segments or META-INF: " + directory);
+                }
             }
         }
     }
@@ -85,10 +93,30 @@ public final class ClasspathResources implements HttpFallback {
                         + " on the classpath (a folder of resources, e.g. src/main/resources/"
                         + mount.directory() + ")");
             }
-            found.forEach((relative, bytes) ->
-                    files.putIfAbsent(mount.urlPath() + relative, StaticFile.of(relative, bytes)));
+            found.forEach((relative, bytes) -> {
+                if (servable(relative)) {
+                    files.putIfAbsent(mount.urlPath() + relative, StaticFile.of(relative, bytes));
+                }
+            });
         }
         return new ClasspathResources(files);
+    }
+
+    /**
+     * Whether a file found under a served folder is served: not one whose path has a segment starting
+     * with a dot ({@code .env}, {@code .git/config}, editor files), as Node's serve-static ignores
+     * them, nor compiled classes (a folder that is also a package).
+     */
+    static boolean servable(String relative) {
+        if (relative.endsWith(".class")) {
+            return false;
+        }
+        for (String segment : relative.split("/")) {
+            if (segment.startsWith(".")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return the URL paths served, in load order. */

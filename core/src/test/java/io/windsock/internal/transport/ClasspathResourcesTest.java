@@ -29,6 +29,10 @@ class ClasspathResourcesTest {
             "com/example/web/css/site.css", "body{}",
             "com/example/web/docs/index.html", "<h1>docs</h1>",
             "com/example/web/logo.xyz", "??",
+            "com/example/web/.env", "SECRET=1",
+            "com/example/web/.git/config", "[core]",
+            "com/example/web/css/.site.css.swp", "swap",
+            "com/example/web/Page.class", "compiled",
             "com/example/Secret.txt", "not for the web");
 
     @TempDir
@@ -49,7 +53,7 @@ class ClasspathResourcesTest {
         try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file)) {
             // Like a Maven-built jar: folder entries first.
             for (String folder : List.of("com/", "com/example/", "com/example/web/", "com/example/web/css/",
-                    "com/example/web/docs/")) {
+                    "com/example/web/docs/", "com/example/web/.git/")) {
                 out.putNextEntry(new JarEntry(folder));
                 out.closeEntry();
             }
@@ -91,7 +95,9 @@ class ClasspathResourcesTest {
     void nothingOutsideTheFolderIsReachable() throws Exception {
         TransportConfig config = site(folder(), "/");
         for (String uri : List.of("/../Secret.txt", "/%2e%2e/Secret.txt", "/css/../../Secret.txt", "/..%2fSecret.txt",
-                "/css", "/docs", "//app.js", "/./app.js", "/missing.html", "/com/example/Secret.txt")) {
+                "/css", "/docs", "//app.js", "/./app.js", "/missing.html", "/com/example/Secret.txt",
+                // Dot files and compiled classes found in the folder are not served (as Node's serve-static).
+                "/.env", "/.git/config", "/css/.site.css.swp", "/Page.class")) {
             Response response = HttpExchange.send(config, GET, uri);
             assertEquals(404, response.status(), uri);
             assertEquals("Not Found", response.text(), uri);
@@ -143,5 +149,8 @@ class ClasspathResourcesTest {
         assertThrows(IllegalArgumentException.class, () -> new Mount("app/", "x", loader));
         assertThrows(IllegalArgumentException.class, () -> new Mount("/app", "x", loader));
         assertThrows(IllegalArgumentException.class, () -> new Mount("/", "/x", loader));
+        for (String directory : List.of(".", "..", "a/./b", "a//b", "META-INF", "x/META-INF")) {
+            assertThrows(IllegalArgumentException.class, () -> new Mount("/", directory, loader), directory);
+        }
     }
 }
