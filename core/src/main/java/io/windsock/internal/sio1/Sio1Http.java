@@ -110,7 +110,7 @@ public final class Sio1Http implements ProtocolRoute {
             }
             return true;
         }
-        if (!originAllowed(request)) {
+        if (!originAllowed(ctx, request)) {
             // Pages of other sites neither handshake (which runs the application's connection code with
             // the visitor's cookies) nor use a session.
             plain(ctx, info, HttpResponseStatus.FORBIDDEN, "Origin not allowed");
@@ -321,10 +321,10 @@ public final class Sio1Http implements ProtocolRoute {
      * The WebSocket origin check, and an {@code Origin} equal to {@code Host}: the 0.9 client's
      * WebSocket library in Node sends the host without a scheme (browsers always send one).
      */
-    private boolean originAllowed(FullHttpRequest request) {
+    private boolean originAllowed(ChannelHandlerContext ctx, FullHttpRequest request) {
         String origin = request.headers().get(HttpHeaderNames.ORIGIN);
         return origin != null && origin.equalsIgnoreCase(request.headers().get(HttpHeaderNames.HOST))
-                || originCheck.allowsWebSocket(request.headers());
+                || originCheck.allowsWebSocket(request.headers(), ctx.pipeline().get(SslHandler.class) != null);
     }
 
     private boolean sameIp(ChannelHandlerContext ctx, Sio1Session session) {

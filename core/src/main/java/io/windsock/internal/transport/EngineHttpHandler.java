@@ -122,7 +122,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             fail(ctx, info, EngineError.BAD_REQUEST, upgrade);
             return;
         }
-        if (upgrade && !originCheck.allowsWebSocket(request.headers())) {
+        if (upgrade && !originCheck.allowsWebSocket(request.headers(), ctx.pipeline().get(SslHandler.class) != null)) {
             refuseOrigin(ctx, request);
             return;
         }

@@ -23,7 +23,12 @@ public final class OriginCheck {
         this.enabled = enabled;
     }
 
-    public boolean allowsWebSocket(HttpHeaders headers) {
+    /**
+     * @param secure whether this server terminated TLS for the request: a same-origin page must then
+     *               be an https one (an http page of the same host, which a network attacker can
+     *               write, is another origin, as browsers count origins)
+     */
+    public boolean allowsWebSocket(HttpHeaders headers, boolean secure) {
         String origin = headers.get(HttpHeaderNames.ORIGIN);
         if (!enabled || origin == null) {
             return true;
@@ -31,7 +36,12 @@ public final class OriginCheck {
         if (cors != null && cors.allowOriginFor(origin) != null) {
             return true;
         }
-        return isSameOrigin(origin, headers.get(HttpHeaderNames.HOST));
+        return isSameOrigin(origin, headers.get(HttpHeaderNames.HOST), secure);
+    }
+
+    /** {@link #isSameOrigin(String, String, boolean)} for a request over plain HTTP (or TLS ended by a proxy). */
+    static boolean isSameOrigin(String origin, String host) {
+        return isSameOrigin(origin, host, false);
     }
 
     /**
@@ -39,7 +49,7 @@ public final class OriginCheck {
      * header. A port left out on either side is the origin scheme's default (browsers leave it out of
      * both for 80 and 443). An opaque origin ({@code null}, from sandboxed frames and files) is never same-origin.
      */
-    static boolean isSameOrigin(String origin, String host) {
+    static boolean isSameOrigin(String origin, String host, boolean secure) {
         if (host == null || host.isEmpty()) {
             return false;
         }
@@ -58,7 +68,7 @@ public final class OriginCheck {
             return false;
         }
         int defaultPort = defaultPort(scheme.toLowerCase(Locale.ROOT));
-        if (defaultPort < 0) {
+        if (defaultPort < 0 || secure && defaultPort != 443) {
             return false;
         }
         int originPort = originUri.getPort() < 0 ? defaultPort : originUri.getPort();

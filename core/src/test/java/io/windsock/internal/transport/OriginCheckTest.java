@@ -31,19 +31,32 @@ class OriginCheckTest {
         assertFalse(OriginCheck.isSameOrigin("https://good.example", "good example"));
     }
 
+    /** Over TLS that this server ends, an http page of the same host is another origin (a network attacker can write it). */
+    @Test
+    void overTlsOnlyAnHttpsPageIsSameOrigin() {
+        OriginCheck check = new OriginCheck(null, true);
+        assertTrue(check.allowsWebSocket(headers("https://example.com", "example.com"), true));
+        assertTrue(check.allowsWebSocket(headers("https://example.com:8443", "example.com:8443"), true));
+        assertFalse(check.allowsWebSocket(headers("http://example.com", "example.com"), true));
+        assertFalse(check.allowsWebSocket(headers("http://example.com:8443", "example.com:8443"), true));
+        // Plain HTTP here (TLS, if any, ended by a proxy): the page's scheme cannot be checked.
+        assertTrue(check.allowsWebSocket(headers("http://example.com", "example.com"), false));
+        assertTrue(check.allowsWebSocket(headers("https://example.com", "example.com"), false));
+    }
+
     @Test
     void corsAllowedOriginsAndOriginlessRequestsPass() {
         OriginCheck check = new OriginCheck(CorsOptions.allowOrigins("https://good.example").build(), true);
-        assertTrue(check.allowsWebSocket(headers(null, "server.example")));
-        assertTrue(check.allowsWebSocket(headers("https://good.example", "server.example")));
-        assertTrue(check.allowsWebSocket(headers("https://server.example", "server.example")));
-        assertFalse(check.allowsWebSocket(headers("https://evil.example", "server.example")));
+        assertTrue(check.allowsWebSocket(headers(null, "server.example"), false));
+        assertTrue(check.allowsWebSocket(headers("https://good.example", "server.example"), false));
+        assertTrue(check.allowsWebSocket(headers("https://server.example", "server.example"), false));
+        assertFalse(check.allowsWebSocket(headers("https://evil.example", "server.example"), false));
 
         OriginCheck off = new OriginCheck(null, false);
-        assertTrue(off.allowsWebSocket(headers("https://evil.example", "server.example")));
+        assertTrue(off.allowsWebSocket(headers("https://evil.example", "server.example"), false));
         OriginCheck none = new OriginCheck(null, true);
-        assertFalse(none.allowsWebSocket(headers("https://evil.example", "server.example")));
-        assertTrue(none.allowsWebSocket(headers("https://server.example", "server.example")));
+        assertFalse(none.allowsWebSocket(headers("https://evil.example", "server.example"), false));
+        assertTrue(none.allowsWebSocket(headers("https://server.example", "server.example"), false));
     }
 
     private static HttpHeaders headers(String origin, String host) {
