@@ -122,13 +122,15 @@ public final class HttpResponses {
             return;
         }
         String allowOrigin = cors.allowOriginFor(origin);
+        if (!"*".equals(allowOrigin)) {
+            // The answer depends on the Origin, refused ones included: a cache must not serve one
+            // origin's answer (without the header) to another (as the cors package does).
+            headers.add(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
+        }
         if (allowOrigin == null) {
             return;
         }
         headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, allowOrigin);
-        if (!"*".equals(allowOrigin)) {
-            headers.add(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
-        }
         if (cors.credentials()) {
             headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
         }

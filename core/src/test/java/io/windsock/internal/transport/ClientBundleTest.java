@@ -195,6 +195,24 @@ class ClientBundleTest {
         assertNull(without.allowOrigin());
     }
 
+    /** With a list of origins, every answer varies by Origin, a refused one's too (a cache keeps them apart). */
+    @Test
+    void answersForAListOfOriginsVaryByOriginAllowedOrNot() throws Exception {
+        TransportConfig config = serving(fullBundle(), "/socket.io/", CorsOptions.allowOrigins("https://good.example").build());
+        Response good = HttpExchange.send(config, GET, "/socket.io/socket.io.js", "Origin", "https://good.example");
+        assertEquals("https://good.example", good.allowOrigin());
+        assertEquals("origin", good.headers().get("vary"));
+        for (String origin : new String[] {"https://evil.example", null}) {
+            Response refused = origin == null ? HttpExchange.send(config, GET, "/socket.io/socket.io.js")
+                    : HttpExchange.send(config, GET, "/socket.io/socket.io.js", "Origin", origin);
+            assertNull(refused.allowOrigin());
+            assertEquals("origin", refused.headers().get("vary"), String.valueOf(origin));
+        }
+        Response any = HttpExchange.send(serving(fullBundle(), "/socket.io/", CorsOptions.anyOrigin()), GET,
+                "/socket.io/socket.io.js", "Origin", "https://example.com");
+        assertNull(any.headers().get("vary"), "the same answer for every origin");
+    }
+
     @Test
     void withoutAPackageJsonTheTagIsADigest() throws Exception {
         ClassLoader loader = classpath(Map.of("io/windsock/client/socket.io.js", JS));
