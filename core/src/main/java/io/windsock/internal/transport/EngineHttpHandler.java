@@ -91,7 +91,22 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         EngineQuery query = new EngineQuery(request.uri());
-        String path = query.path();
+        String path;
+        try {
+            path = query.path();
+            if (path.startsWith(config.path())) {
+                query.transport(); // reads Engine.IO's parameters: a malformed escape anywhere throws here
+            }
+        } catch (IllegalArgumentException malformed) {
+            // A '%' not followed by two hex digits: refused, as Netty's decoder refuses it, with an answer.
+            HttpResponses.RequestInfo info = HttpResponses.RequestInfo.of(request);
+            if (path(request.uri()).startsWith(config.path())) {
+                fail(ctx, info, EngineError.BAD_REQUEST, false);
+            } else {
+                HttpResponses.send(ctx, info, null, HttpResponseStatus.BAD_REQUEST, HttpResponses.TEXT_PLAIN, "Bad Request");
+            }
+            return;
+        }
         if (config.clientBundle() != null && config.clientBundle().serve(ctx, request, path)) {
             return; // /socket.io/socket.io.js and its kin, under the Engine.IO path
         }
@@ -403,6 +418,19 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                 Unpooled.copiedBuffer(EngineError.FORBIDDEN.message(), StandardCharsets.UTF_8));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_HTML);
         HttpResponses.send(ctx, false, response);
+    }
+
+    /** @return the request target's path, undecoded (before any '?' or '#') */
+    private static String path(String uri) {
+        int end = uri.length();
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c == '?' || c == '#') {
+                end = i;
+                break;
+            }
+        }
+        return uri.substring(0, end);
     }
 
     /** The revision a request with a sid speaks, as the reference reads it: "4" is 4, anything else 3. */

@@ -62,6 +62,25 @@ class EngineQueryTest {
         assertEquals(new QueryStringDecoder(uri).path(), new EngineQuery(uri).path()); // the path alone is fine
     }
 
+    /** Through the routing handler: such a request gets a 400 (it used to be closed without an answer). */
+    @ParameterizedTest
+    @ValueSource(strings = {"/socket.io/?EIO=4&transport=polling&x=%zz", "/socket.io/?sid=%ZZ#", "/socket.io/?%=1"})
+    void aMalformedEscapeInAnEngineRequestIsABadRequest(String uri) {
+        HttpExchange.Response response = HttpExchange.send(
+                HttpExchange.config("/socket.io/", null, HttpFallback.NONE, null), io.netty.handler.codec.http.HttpMethod.GET, uri);
+        assertEquals(400, response.status(), uri);
+        assertEquals("{\"code\":3,\"message\":\"Bad request\"}", response.text());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/%zz", "/page%4.html"})
+    void aMalformedEscapeElsewhereIsABadRequest(String uri) {
+        HttpExchange.Response response = HttpExchange.send(
+                HttpExchange.config("/socket.io/", null, HttpFallback.NONE, null), io.netty.handler.codec.http.HttpMethod.GET, uri);
+        assertEquals(400, response.status(), uri);
+        assertEquals("Bad Request", response.text());
+    }
+
     @Test
     void onlyTheFirst1024ParametersCount() {
         String uri = "/socket.io/?" + "a=1&".repeat(1023) + "EIO=4&sid=late";
