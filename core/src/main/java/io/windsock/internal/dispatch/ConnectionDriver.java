@@ -5,6 +5,7 @@ import io.windsock.connection.Args;
 import io.windsock.connection.ConnectionOptions;
 import io.windsock.connection.SocketConnection;
 import io.windsock.internal.connection.ConnectionBackend;
+import io.windsock.internal.log.LogSafe;
 import io.windsock.internal.server.AckErrors;
 import io.windsock.internal.server.Events;
 import io.windsock.internal.server.NonBlockingAware;
@@ -23,6 +24,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Drives one {@link SocketConnection} on one {@link Socket}: runs its hooks, dispatches the socket's
@@ -33,6 +36,7 @@ import java.util.concurrent.CompletionStage;
  * executor; the emitting methods may be called from any thread.
  */
 public final class ConnectionDriver implements ConnectionBackend {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionDriver.class);
     private static final String REFUSED = "connection refused";
 
     private final SocketConnection connection;
@@ -297,14 +301,7 @@ public final class ConnectionDriver implements ConnectionBackend {
         if (result instanceof CompletionStage<?> stage) {
             // Failures are reported even when no ack was asked, or they would vanish.
             // Completed on this socket's executor whatever thread completes the stage (never a network one).
-            stage.whenCompleteAsync((value, error) -> {
-                if (error != null) {
-                    failed(event, ack, error instanceof CompletionException && error.getCause() != null
-                            ? error.getCause() : error);
-                } else {
-                    reply(event, ack, value);
-                }
-            }, socket.executor());
+            stage.whenCompleteAsync((value, error) -> completed(event, ack, value, error), socket.executor());
         } else if (ack.requested()) {
             if (result == null) {
                 ack.send();
@@ -313,6 +310,27 @@ public final class ConnectionDriver implements ConnectionBackend {
             } else {
                 ack.send(result);
             }
+        }
+    }
+
+    /**
+     * A returned stage ended. Whatever throws here would vanish in the stage, so a value that cannot
+     * be sent (not encodable as JSON) takes the failure path, and an error handler that throws is logged.
+     */
+    private void completed(String event, Ack ack, Object value, Throwable error) {
+        Throwable failure = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (failure == null) {
+            try {
+                reply(event, ack, value);
+                return;
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
+        try {
+            failed(event, ack, failure);
+        } catch (Throwable handlerFailure) {
+            log.error("socket {} event {}: the error handler threw", socket.id(), LogSafe.text(event), handlerFailure);
         }
     }
 
@@ -331,9 +349,12 @@ public final class ConnectionDriver implements ConnectionBackend {
 
     /** A handler threw: a server-side bug, so the client learns only that it failed. */
     private void failed(String event, Ack ack, Throwable error) {
-        errors.onError(socket, event, error);
-        if (ack.requested()) {
-            ack.send(AckErrors.internal());
+        try {
+            errors.onError(socket, event, error);
+        } finally { // the client's callback fires even if the error handler throws
+            if (ack.requested()) {
+                ack.send(AckErrors.internal());
+            }
         }
     }
 }

@@ -28,7 +28,14 @@ final class ClientAck implements Ack {
     @Override
     public void send(Object... args) {
         if (sent.compareAndSet(false, true)) {
-            writer.accept(SocketPacket.ack(namespace, ackId, Arrays.asList(args)));
+            try {
+                writer.accept(SocketPacket.ack(namespace, ackId, Arrays.asList(args)));
+            } catch (RuntimeException | Error e) {
+                // Nothing went out (the values could not be encoded): a later send, such as the
+                // handler's error ack, must still reach the client.
+                sent.set(false);
+                throw e;
+            }
         }
     }
 }
