@@ -335,14 +335,17 @@ public final class ConnectionDriver implements ConnectionBackend {
     }
 
     private void rejected(String event, Ack ack, BadEvent e) {
-        errors.onError(socket, event, new ClientError(e.getMessage()));
-        if (ack.requested()) {
-            ack.send(AckErrors.of(e.code(), e.clientMessage()));
-        }
-        switch (options.onBadEvent()) {
-            case CLOSE_NAMESPACE -> socket.disconnect(false);
-            case CLOSE_CONNECTION -> socket.disconnect(true);
-            case KEEP_OPEN -> {
+        try {
+            errors.onError(socket, event, new ClientError(e.getMessage()));
+        } finally { // an error handler that throws must not spare the client its error ack and the policy
+            if (ack.requested()) {
+                ack.send(AckErrors.of(e.code(), e.clientMessage()));
+            }
+            switch (options.onBadEvent()) {
+                case CLOSE_NAMESPACE -> socket.disconnect(false);
+                case CLOSE_CONNECTION -> socket.disconnect(true);
+                case KEEP_OPEN -> {
+                }
             }
         }
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.windsock.Connections;
+import io.windsock.connection.ConnectionOptions;
 import io.windsock.connection.Event;
 import io.windsock.connection.SocketConnection;
 import io.windsock.server.ErrorHandler;
@@ -34,6 +35,11 @@ class ConnectionClassErrorAckTest {
         }
 
         @Event
+        public int add(int a, int b) {
+            return a + b;
+        }
+
+        @Event
         public CompletionStage<Object> failsLater() {
             return CompletableFuture.failedFuture(new IllegalStateException("disk"));
         }
@@ -41,9 +47,15 @@ class ConnectionClassErrorAckTest {
 
     private final List<Throwable> reported = new CopyOnWriteArrayList<>();
 
+    private SocketLayer layer;
+
     private SocketLayer.TestClient serve(ErrorHandler errors) {
-        SocketLayer layer = new SocketLayer(WindsockOptions.builder().errorHandler(errors).build());
-        Connections.serve(layer.server.of("/"), Unencodable::new);
+        return serve(errors, ConnectionOptions.DEFAULT);
+    }
+
+    private SocketLayer.TestClient serve(ErrorHandler errors, ConnectionOptions options) {
+        layer = new SocketLayer(WindsockOptions.builder().errorHandler(errors).build());
+        Connections.serve(layer.server.of("/"), Unencodable::new, options);
         SocketLayer.TestClient client = layer.connect("/", null);
         assertTrue(client.take().get(0).startsWith("0{\"sid\":"));
         return client;
@@ -75,5 +87,17 @@ class ConnectionClassErrorAckTest {
         client.send("24[\"failsLater\"]");
         client.send("25[\"plain\"]");
         assertEquals(List.of("33" + INTERNAL_ERROR, "34" + INTERNAL_ERROR, "35" + INTERNAL_ERROR), client.take());
+    }
+
+    @Test
+    void aThrowingErrorHandlerDoesNotSpareABadEventItsAckAndItsClose() {
+        SocketLayer.TestClient client = serve((socket, event, error) -> {
+            throw new IllegalStateException("the error handler fails");
+        }, ConnectionOptions.builder().onBadEvent(ConnectionOptions.BadEventAction.CLOSE_CONNECTION).build());
+        client.send("26[\"add\",1]");
+        List<String> sent = client.take();
+        assertEquals("36[{\"error\":\"bad_arguments\",\"message\":"
+                + "\"missing argument 2 (int b); expected add(int a, int b)\"}]", sent.get(0), sent::toString);
+        assertTrue(layer.server.of("/").sockets().isEmpty(), "the connection closed: " + sent);
     }
 }
