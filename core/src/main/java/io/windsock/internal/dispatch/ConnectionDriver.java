@@ -46,9 +46,13 @@ public final class ConnectionDriver implements ConnectionBackend {
     private final ErrorHandler errors;
     private final ConnectionOptions options;
     /** Emits made before the client is connected (from onOpen), sent after its CONNECT reply; null after. Guarded by this. */
-    private List<Runnable> held = new ArrayList<>();
+    private List<Held> held = new ArrayList<>();
     /** The event being handled, so that {@code super.onEvent(...)} can reach its ack. Socket executor only. */
     private Incoming current;
+
+    /** An emit from onOpen, waiting for the CONNECT reply; {@code ack} is the caller's future of an emitWithAck, else null. */
+    private record Held(Runnable send, CompletableFuture<List<Object>> ack) {
+    }
 
     /** One incoming event, in TornadIO2's args/kwargs shape too. */
     private static final class Incoming {
@@ -115,7 +119,15 @@ public final class ConnectionDriver implements ConnectionBackend {
      * refuse (a {@link ConnectError} keeps its message and data).
      */
     void open() throws Exception {
-        if (!askOnOpen()) {
+        boolean accepted;
+        try {
+            accepted = askOnOpen();
+        } catch (Exception | Error e) {
+            dropHeld();
+            throw e;
+        }
+        if (!accepted) {
+            dropHeld();
             throw new ConnectError(REFUSED);
         }
         wire();
@@ -164,10 +176,29 @@ public final class ConnectionDriver implements ConnectionBackend {
 
     /** Sends what onOpen emitted; under the lock, so an emit from another thread meanwhile goes after them. */
     private synchronized void release() {
-        List<Runnable> tasks = held;
+        List<Held> tasks = held;
         held = null;
         if (tasks != null) {
-            tasks.forEach(Runnable::run);
+            tasks.forEach(task -> task.send().run());
+        }
+    }
+
+    /**
+     * onOpen refused: what it emitted is never sent, its acks fail as for a socket that left, and
+     * later emits go to the socket, which drops them (instead of piling up here).
+     */
+    private void dropHeld() {
+        List<Held> tasks;
+        synchronized (this) {
+            tasks = held;
+            held = null;
+        }
+        if (tasks != null) {
+            for (Held task : tasks) {
+                if (task.ack() != null) {
+                    task.ack().completeExceptionally(new IllegalStateException("socket " + socket.id() + " was refused"));
+                }
+            }
         }
     }
 
@@ -186,7 +217,7 @@ public final class ConnectionDriver implements ConnectionBackend {
         synchronized (this) {
             if (held != null) {
                 Events.checkNotReserved(event); // now, where the caller can see it, not when the emit is released
-                held.add(() -> socket.emit(event, args));
+                held.add(new Held(() -> socket.emit(event, args), null));
                 return;
             }
         }
@@ -199,13 +230,13 @@ public final class ConnectionDriver implements ConnectionBackend {
             if (held != null) {
                 Events.checkNotReserved(event);
                 CompletableFuture<List<Object>> result = new CompletableFuture<>();
-                held.add(() -> socket.emitWithAck(timeout, event, args).whenComplete((value, error) -> {
+                held.add(new Held(() -> socket.emitWithAck(timeout, event, args).whenComplete((value, error) -> {
                     if (error != null) {
                         result.completeExceptionally(error);
                     } else {
                         result.complete(value);
                     }
-                }));
+                }), result));
                 return result;
             }
         }

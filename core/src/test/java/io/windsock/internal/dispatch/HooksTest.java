@@ -20,6 +20,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** onOpen, onMessage, onEvent (TornadIO2's catch-all, with super), onClose, and emits made before connecting. */
@@ -73,7 +75,28 @@ class HooksTest {
         assertNull(w.fake.onDisconnect);
         w.fake.runTasks();
         assertTrue(w.fake.emitted.isEmpty());
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> connection.early.get(0, TimeUnit.SECONDS),
+                "the ack asked for in onOpen fails: the client will never answer it");
+        assertSame(IllegalStateException.class, failed.getCause().getClass());
+        // Later emits go to the socket (which fails or drops them as for any socket that left), not a list that grows.
+        assertTrue(connection.emitWithAck(Duration.ofSeconds(1), "later").isCompletedExceptionally());
+        assertEquals(List.of(new Fixtures.Emitted("later", List.of())), w.fake.emitted);
     }
+
+    @Test
+    void anExceptionFromOnOpenDropsHeldEmitsToo() {
+        Fixtures.Wired<SocketConnection> w = new Fixtures.Wired<>(new SocketConnection() {
+            @Override
+            protected boolean onOpen(Handshake handshake) {
+                early = emitWithAck(Duration.ofSeconds(1), "ask");
+                throw new AssertionError("bug");
+            }
+        });
+        assertThrows(AssertionError.class, w.driver::open);
+        assertTrue(early.isCompletedExceptionally());
+    }
+
+    private CompletableFuture<List<Object>> early;
 
     @Test
     void aReservedNameFailsAtTheEmitEvenWhileHeld() {
