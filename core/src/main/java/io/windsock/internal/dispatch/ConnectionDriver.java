@@ -146,11 +146,16 @@ public final class ConnectionDriver implements ConnectionBackend {
         boolean accepted;
         try {
             accepted = askOnOpen();
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
+            // An Error too (an assertion, a missing class): left connected, the socket would hear nothing.
+            socket.disconnect(false);
+            if (e instanceof VirtualMachineError fatal) {
+                throw fatal;
+            }
             if (!(e instanceof ConnectError)) {
                 errors.onError(socket, "connection", e);
             }
-            accepted = false;
+            return;
         }
         if (accepted) {
             wire();

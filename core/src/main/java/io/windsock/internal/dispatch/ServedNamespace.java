@@ -85,7 +85,14 @@ final class ServedNamespace {
         if (admitted.remove(socket)) {
             return;
         }
-        ConnectionDriver driver = driverFor(socket);
+        ConnectionDriver driver;
+        try {
+            driver = driverFor(socket);
+        } catch (RuntimeException | Error e) {
+            // The client has its CONNECT reply already: without an instance the socket would hear nothing.
+            socket.disconnect(false);
+            throw e; // reported by the namespace
+        }
         driver.openConnected();
         keepOnRecoverableClose(socket, driver.connection());
     }

@@ -357,8 +357,11 @@ public final class NamespaceImpl implements Namespace {
         for (Consumer<Socket> listener : connectionListeners) {
             try {
                 listener.accept(socket);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 server.errorHandler().onError(socket, "connection", e);
+                if (e instanceof VirtualMachineError fatal) {
+                    throw fatal;
+                }
             }
         }
     }

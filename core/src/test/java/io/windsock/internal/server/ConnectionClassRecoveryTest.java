@@ -31,10 +31,14 @@ class ConnectionClassRecoveryTest {
         final List<String> log = new ArrayList<>();
         int count;
         boolean refuse;
+        Error failure;
 
         @Override
         protected boolean onOpen(Handshake handshake) {
             log.add("open recovered=" + socket().recovered());
+            if (failure != null) {
+                throw failure;
+            }
             return !refuse;
         }
 
@@ -51,6 +55,8 @@ class ConnectionClassRecoveryTest {
 
     private final MutableClock clock = new MutableClock();
     private final List<Counter> instances = new ArrayList<>();
+    private final List<Throwable> reported = new ArrayList<>();
+    private Error factoryFailure;
     private SocketLayer layer;
 
     private void start(boolean skipMiddlewares) {
@@ -58,9 +64,13 @@ class ConnectionClassRecoveryTest {
     }
 
     private void start(ConnectionStateRecovery recovery) {
-        layer = SocketLayer.withAdapters(WindsockOptions.builder().connectionStateRecovery(recovery).build(),
+        layer = SocketLayer.withAdapters(WindsockOptions.builder().connectionStateRecovery(recovery)
+                        .errorHandler((socket, event, error) -> reported.add(error)).build(),
                 ns -> new InMemoryAdapter(ns, clock));
         Connections.serve(layer.server.of("/"), () -> {
+            if (factoryFailure != null) {
+                throw factoryFailure;
+            }
             Counter c = new Counter();
             instances.add(c);
             return c;
@@ -158,6 +168,38 @@ class ConnectionClassRecoveryTest {
         assertTrue(got.get(0).startsWith("0{\"sid\":"));
         assertEquals("1", got.get(1), "DISCONNECT: io server disconnect");
         assertTrue(layer.server.of("/").sockets().isEmpty());
+    }
+
+    @Test
+    void anErrorFromOnOpenOnRecoveryWhenMiddlewaresAreSkippedMakesTheSocketLeave() {
+        start(true);
+        String auth = connectCountAndDrop();
+        instances.get(0).failure = new AssertionError("bug in onOpen");
+        SocketLayer.TestClient again = layer.connect("/", auth);
+        List<String> got = again.take();
+        assertEquals(2, got.size(), got::toString);
+        assertTrue(got.get(0).startsWith("0{\"sid\":"));
+        assertEquals("1", got.get(1), "DISCONNECT: io server disconnect, not a connected socket that hears nothing");
+        assertTrue(layer.server.of("/").sockets().isEmpty());
+        assertEquals(List.of(instances.get(0).failure), reported);
+    }
+
+    @Test
+    void anErrorFromTheFactoryOnRecoveryWhenMiddlewaresAreSkippedMakesTheSocketLeave() {
+        start(true);
+        String realAuth = connectCountAndDrop();
+        String offset = realAuth.substring(realAuth.indexOf("\"offset\":\"") + 10, realAuth.length() - 2);
+        // A session without a kept instance here: the recovery asks the factory.
+        layer.server.of("/").adapter().persistSession(new PersistedSession("ghost", "ghost-pid", Set.of(), Map.of()));
+        factoryFailure = new NoClassDefFoundError("a class of the application");
+
+        SocketLayer.TestClient again = layer.connect("/", auth(Map.of("pid", "ghost-pid"), offset));
+        List<String> got = again.take();
+        assertEquals(2, got.size(), got::toString);
+        assertTrue(got.get(0).startsWith("0{\"sid\":\"ghost\""));
+        assertEquals("1", got.get(1));
+        assertTrue(layer.server.of("/").sockets().isEmpty());
+        assertEquals(List.of(factoryFailure), reported);
     }
 
     @Test
