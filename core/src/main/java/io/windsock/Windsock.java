@@ -204,6 +204,7 @@ public final class Windsock implements AutoCloseable {
                 server.closeSessionsAndReleaseThreads(millisLeft(deadline));
             }
             sockets.closeAdapters();
+            sockets.stopped();
             if (ownedExecutor != null) {
                 ownedExecutor.shutdown();
                 try {

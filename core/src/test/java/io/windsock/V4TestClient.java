@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  * answers the server's pings and nothing else (events, even those asking for an ack, go unanswered);
  * the packets after the CONNECT reply, pings aside, go to the given consumer, on the JDK's thread.
  */
-final class V4TestClient implements WebSocket.Listener {
+public final class V4TestClient implements WebSocket.Listener {
     private final CompletableFuture<Void> joined = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     private final Consumer<String> packets;
@@ -23,11 +23,11 @@ final class V4TestClient implements WebSocket.Listener {
         this.packets = packets;
     }
 
-    static V4TestClient connect(HttpClient http, int port) throws Exception {
+    public static V4TestClient connect(HttpClient http, int port) throws Exception {
         return connect(http, port, packet -> { });
     }
 
-    static V4TestClient connect(HttpClient http, int port, Consumer<String> packets) throws Exception {
+    public static V4TestClient connect(HttpClient http, int port, Consumer<String> packets) throws Exception {
         V4TestClient client = new V4TestClient(packets);
         client.ws = http.newWebSocketBuilder()
                 .buildAsync(URI.create("ws://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=websocket"), client)
@@ -36,12 +36,12 @@ final class V4TestClient implements WebSocket.Listener {
         return client;
     }
 
-    synchronized void send(String text) throws Exception {
+    public synchronized void send(String text) throws Exception {
         ws.sendText(text, true).get(10, TimeUnit.SECONDS);
     }
 
     /** Sends a WebSocket close frame: the server ends the session ("transport close"). */
-    synchronized void close() throws Exception {
+    public synchronized void close() throws Exception {
         ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
     }
 

@@ -3,9 +3,10 @@ package io.windsock.internal.dispatch;
 import io.windsock.connection.ConnectionOptions;
 import io.windsock.connection.SocketConnection;
 import io.windsock.server.Namespace;
+import java.lang.ref.WeakReference;
 import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.function.Supplier;
 
@@ -16,10 +17,15 @@ import java.util.function.Supplier;
  */
 public final class ConnectionInstaller {
     /** Namespaces already served: a second class would see every event the first one also gets. */
-    private static final Set<Namespace> SERVED = Collections.synchronizedSet(
-            Collections.newSetFromMap(new WeakHashMap<>()));
+    private static final Map<Namespace, WeakReference<ServedNamespace>> SERVED = Collections.synchronizedMap(new WeakHashMap<>());
 
     private ConnectionInstaller() {
+    }
+
+    /** @return what serves the namespace with a connection class, or null (for tests). */
+    static ServedNamespace served(Namespace namespace) {
+        WeakReference<ServedNamespace> served = SERVED.get(namespace);
+        return served == null ? null : served.get();
     }
 
     /**
@@ -52,11 +58,12 @@ public final class ConnectionInstaller {
             }
             ConnectionType.of(probe.getClass());
         }
-        if (!SERVED.add(namespace)) {
+        ServedNamespace served = new ServedNamespace(factory, options);
+        // Weakly: the namespace holds what serves it, which may hold the namespace (a weak key's value must not).
+        if (SERVED.putIfAbsent(namespace, new WeakReference<>(served)) != null) {
             throw new IllegalStateException("namespace " + namespace.name()
                     + " already serves a connection class; one per namespace");
         }
-        ServedNamespace served = new ServedNamespace(factory, options);
         namespace.use(served::admit);
         namespace.onConnection(served::connected);
     }

@@ -15,6 +15,7 @@ import io.windsock.server.Socket;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -49,6 +50,10 @@ final class ServedNamespace {
      * keeps its id), oldest first; guarded by itself (a few operations per connection, none per event).
      */
     private final LinkedHashMap<String, Kept> kept = new LinkedHashMap<>();
+    /** Whether the server's stop will drop the kept instances; guarded by {@link #kept}. */
+    private boolean releasedOnStop;
+    /** The server stopped and never starts again: no recovery to keep instances for. Guarded by {@link #kept}. */
+    private boolean stopped;
 
     /** One keeping of an instance, with the timer that ends it; a new one each time, so an old timer never ends a later keeping. */
     private static final class Kept {
@@ -129,15 +134,16 @@ final class ServedNamespace {
 
     /** After {@code onClose}: a recoverable leave keeps the instance for the recovery window. */
     private void keepOnRecoverableClose(Socket socket, SocketConnection connection) {
-        ConnectionStateRecovery recovery = socket.namespace() instanceof NamespaceImpl ns
-                ? ns.recovery() : null; // the namespace's own setting, else the server-wide one
-        if (recovery == null) {
-            return;
+        if (!(socket.namespace() instanceof NamespaceImpl ns) || ns.recovery() == null) {
+            return; // the namespace's own setting, else the server-wide one
         }
-        socket.onDisconnect(reason -> keep(socket, connection, reason, recovery));
+        ConnectionStateRecovery recovery = ns.recovery();
+        SocketIoServer server = ns.server();
+        socket.onDisconnect(reason -> keep(socket, connection, reason, recovery, server));
     }
 
-    private void keep(Socket socket, SocketConnection connection, DisconnectReason reason, ConnectionStateRecovery recovery) {
+    private void keep(Socket socket, SocketConnection connection, DisconnectReason reason, ConnectionStateRecovery recovery,
+                      SocketIoServer server) {
         if (!reason.isRecoverable()) {
             return;
         }
@@ -146,6 +152,15 @@ final class ServedNamespace {
         Kept replaced;
         Kept evicted = null;
         synchronized (kept) {
+            // A stopping server keeps nothing: it does not start again, so a recovery can only happen
+            // elsewhere, and a kept instance would hold the whole stopped server until its timer.
+            if (stopped || server.isShuttingDown()) {
+                return;
+            }
+            if (!releasedOnStop) {
+                releasedOnStop = true;
+                server.onStopped(this::dropAll);
+            }
             replaced = kept.remove(key); // put again, so it is the newest
             kept.put(key, entry);
             if (kept.size() > recovery.maxPersistedSessions()) { // the adapter drops its oldest session too
@@ -165,6 +180,17 @@ final class ServedNamespace {
                 kept.remove(key, entry);
             }
         }, recovery.maxDisconnectionDuration());
+    }
+
+    /** The server stopped: drops every kept instance and its timer. */
+    private void dropAll() {
+        List<Kept> dropped;
+        synchronized (kept) {
+            stopped = true;
+            dropped = List.copyOf(kept.values());
+            kept.clear();
+        }
+        dropped.forEach(Kept::cancelExpiry);
     }
 
     private Kept take(String key) {

@@ -58,6 +58,8 @@ public final class SocketIoServer {
     private final AdapterFactory adapters;
     /** Open connections, so that a shutdown can close each one. */
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
+    /** What the server's parts hold until it stops (kept connection instances): released by {@link #stopped()}. */
+    private final List<Runnable> stopActions = new CopyOnWriteArrayList<>();
     /** Sockets created whose close has not finished running its listeners. Guarded by itself (for waiting). */
     private final Object socketsLock = new Object();
     private long liveSockets;
@@ -361,6 +363,22 @@ public final class SocketIoServer {
     /** @return the live namespace with this name, static or dynamic, or null (never creates one). */
     NamespaceImpl existing(String name) {
         return namespaces.get(name);
+    }
+
+    /** {@code action} runs once the server stopped (it never starts again). Any thread. */
+    public void onStopped(Runnable action) {
+        stopActions.add(action);
+    }
+
+    /** The server stopped: runs the {@link #onStopped} actions. */
+    public void stopped() {
+        for (Runnable action : stopActions) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                log.warn("releasing what the server held on stop failed", e);
+            }
+        }
     }
 
     /** Closes every namespace's adapter (the server stopped). */
