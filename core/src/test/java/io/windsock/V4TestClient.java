@@ -9,17 +9,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * A Socket.IO v4 client on the JDK's WebSocket, joined to "/" before {@link #connect} returns: it
+ * A Socket.IO v4 client on the JDK's WebSocket, joined to "/" before {@link #connect} returns (or
+ * asking to join with an auth payload, see {@link #open}): it
  * answers the server's pings and nothing else (events, even those asking for an ack, go unanswered);
  * the packets after the CONNECT reply, pings aside, go to the given consumer, on the JDK's thread.
  */
 public final class V4TestClient implements WebSocket.Listener {
-    private final CompletableFuture<Void> joined = new CompletableFuture<>();
+    private final CompletableFuture<String> joined = new CompletableFuture<>();
+    private final String auth;
     private final StringBuilder partial = new StringBuilder();
     private final Consumer<String> packets;
     private WebSocket ws;
 
-    private V4TestClient(Consumer<String> packets) {
+    private V4TestClient(String auth, Consumer<String> packets) {
+        this.auth = auth;
         this.packets = packets;
     }
 
@@ -28,12 +31,26 @@ public final class V4TestClient implements WebSocket.Listener {
     }
 
     public static V4TestClient connect(HttpClient http, int port, Consumer<String> packets) throws Exception {
-        V4TestClient client = new V4TestClient(packets);
+        V4TestClient client = open(http, port, null, packets);
+        client.joined.get(10, TimeUnit.SECONDS);
+        return client;
+    }
+
+    /**
+     * Opens the connection and asks to join "/" with this CONNECT payload (JSON, or null), without
+     * waiting for the reply: see {@link #joined()}.
+     */
+    public static V4TestClient open(HttpClient http, int port, String auth, Consumer<String> packets) throws Exception {
+        V4TestClient client = new V4TestClient(auth, packets);
         client.ws = http.newWebSocketBuilder()
                 .buildAsync(URI.create("ws://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=websocket"), client)
                 .get(10, TimeUnit.SECONDS);
-        client.joined.get(10, TimeUnit.SECONDS);
         return client;
+    }
+
+    /** @return completes with the CONNECT reply's payload (JSON) once the client joined "/". */
+    public CompletableFuture<String> joined() {
+        return joined;
     }
 
     public synchronized void send(String text) throws Exception {
@@ -52,9 +69,9 @@ public final class V4TestClient implements WebSocket.Listener {
             String message = partial.toString();
             partial.setLength(0);
             if (message.startsWith("0{")) {
-                webSocket.sendText("40", true);
+                webSocket.sendText(auth == null ? "40" : "40" + auth, true);
             } else if (message.startsWith("40")) {
-                joined.complete(null);
+                joined.complete(message.substring(2));
             } else if (message.equals("2")) {
                 webSocket.sendText("3", true);
             } else {

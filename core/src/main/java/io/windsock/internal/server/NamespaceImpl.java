@@ -66,6 +66,12 @@ public final class NamespaceImpl implements Namespace {
     private final AtomicBoolean adapterClosed = new AtomicBoolean();
     /** For a namespace of a dynamic group: its membership while persisted sessions may be recovered. */
     private final RecoveryHold recoveryHold = new RecoveryHold(this::releaseRecoveryHold);
+    /**
+     * Sockets that left with a persisted session and whose disconnect listeners have not all run, by
+     * id: a recovery of that session waits for them, so that it finds what they keep for it (in Node
+     * the close is synchronous: a recovery always follows a finished close).
+     */
+    private final Map<String, CompletableFuture<Void>> closing = new ConcurrentHashMap<>();
     /** Fixed at creation: the adapter decides at creation whether it stores events. */
     private final ConnectionStateRecovery recovery;
 
@@ -271,7 +277,7 @@ public final class NamespaceImpl implements Namespace {
                     server.errorHandler().onError(socket, "connection", error);
                 }
                 if (error == null && session.isPresent()) {
-                    recover(socket, session.get(), offset, recovery);
+                    recoverAfterClose(socket, session.get(), offset, recovery);
                 } else {
                     runMiddlewares(socket);
                 }
@@ -279,6 +285,29 @@ public final class NamespaceImpl implements Namespace {
             return;
         }
         runMiddlewares(socket);
+    }
+
+    /** Recovers the session once its earlier socket's close has run here, if it is still running. Socket executor. */
+    private void recoverAfterClose(SocketImpl socket, PersistedSession session, String offset, ConnectionStateRecovery recovery) {
+        CompletableFuture<Void> previous = closing.get(session.sid());
+        if (previous == null) {
+            recover(socket, session, offset, recovery);
+        } else {
+            previous.whenComplete((done, error) -> socket.executor().execute(() -> recover(socket, session, offset, recovery)));
+        }
+    }
+
+    /** A socket that persisted its session started closing. Any thread. */
+    CompletableFuture<Void> closeStarted(String id) {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        closing.put(id, closed);
+        return closed;
+    }
+
+    /** Its disconnect listeners have run: a recovery waiting for them goes on. Socket executor. */
+    void closeFinished(String id, CompletableFuture<Void> closed) {
+        closing.remove(id, closed);
+        closed.complete(null);
     }
 
     /**

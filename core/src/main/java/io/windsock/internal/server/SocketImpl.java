@@ -416,6 +416,8 @@ final class SocketImpl implements Socket, LocalSocket {
         PersistedSession session = identity.toPersist(reason.isRecoverable(), previous == OutputGate.State.CONNECTED,
                 adapter().socketRooms(leavingId));
         adapter().delAll(leavingId);
+        // Before the session can be found: a recovery of it waits until the listeners below have run.
+        CompletableFuture<Void> closed = session == null ? null : namespace.closeStarted(leavingId);
         namespace.remove(this);
         inbound.release(); // its queued events are still handled, but no longer hold the connection paused
         Runnable finish = () -> {
@@ -430,6 +432,9 @@ final class SocketImpl implements Socket, LocalSocket {
                     listeners.disconnected(reason);
                 }
             } finally {
+                if (closed != null) {
+                    namespace.closeFinished(leavingId, closed);
+                }
                 try {
                     namespace.socketLeft(session != null); // a dynamic namespace may go with its last socket
                 } finally {
