@@ -180,6 +180,11 @@ final class ServedNamespace {
                 kept.remove(key, entry);
             }
         }, recovery.maxDisconnectionDuration());
+        synchronized (kept) {
+            if (stopped) { // the stop dropped the entry before its timer existed
+                entry.cancelExpiry();
+            }
+        }
     }
 
     /** The server stopped: drops every kept instance and its timer. */
