@@ -1,7 +1,10 @@
 package io.windsock.internal.dispatch;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.windsock.connection.ConnectionOptions;
 import io.windsock.connection.SocketConnection;
+import io.windsock.internal.json.JacksonJsonCodec;
+import io.windsock.internal.server.NamespaceImpl;
 import io.windsock.server.Namespace;
 import java.lang.ref.WeakReference;
 import java.util.Collections;
@@ -47,8 +50,9 @@ public final class ConnectionInstaller {
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(factory, "factory");
         Objects.requireNonNull(options, "options");
+        Class<? extends SocketConnection> connectionClass;
         if (type != null) {
-            ConnectionType.of(type);
+            connectionClass = type;
         } else {
             // A Supplier hides its class: one instance, never attached, tells it, so that a bad handler
             // fails here at startup rather than when the first client connects.
@@ -56,8 +60,9 @@ public final class ConnectionInstaller {
             if (probe == null) {
                 throw new IllegalArgumentException("the connection factory for " + namespace.name() + " returned null");
             }
-            ConnectionType.of(probe.getClass());
+            connectionClass = probe.getClass();
         }
+        ConnectionType.of(connectionClass).requireDeserializable(connectionClass, mapperOf(namespace));
         ServedNamespace served = new ServedNamespace(factory, options);
         // Weakly: the namespace holds what serves it, which may hold the namespace (a weak key's value must not).
         if (SERVED.putIfAbsent(namespace, new WeakReference<>(served)) != null) {
@@ -66,5 +71,17 @@ public final class ConnectionInstaller {
         }
         namespace.use(served::admit);
         namespace.onConnection(served::connected);
+    }
+
+    /** The mapper events of this namespace will convert with (as {@link ServedNamespace} picks it). */
+    private static ObjectMapper mapperOf(Namespace namespace) {
+        if (namespace instanceof NamespaceImpl ns) {
+            return ns.server().json().mapper();
+        }
+        return DefaultMapper.MAPPER; // a namespace of another implementation (tests): Jackson's defaults
+    }
+
+    private static final class DefaultMapper {
+        static final ObjectMapper MAPPER = new JacksonJsonCodec().mapper();
     }
 }

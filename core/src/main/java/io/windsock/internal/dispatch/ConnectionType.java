@@ -1,6 +1,9 @@
 package io.windsock.internal.dispatch;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.windsock.connection.SocketConnection;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -41,6 +44,25 @@ final class ConnectionType {
      */
     static ConnectionType of(Class<? extends SocketConnection> type) {
         return CACHE.get(type);
+    }
+
+    /**
+     * Checks that the application's mapper can build every handler parameter: which types it can
+     * build depends on its modules and mix-ins, so this runs when a namespace is served, not in the
+     * mapper-independent scan.
+     *
+     * @throws IllegalArgumentException listing every parameter the mapper can never build
+     */
+    void requireDeserializable(Class<?> type, ObjectMapper mapper) {
+        List<String> problems = new ArrayList<>();
+        for (HandlerMethod handler : handlers.values()) {
+            problems.addAll(handler.undeserializable(mapper));
+        }
+        if (!problems.isEmpty()) {
+            problems.sort(null); // stable messages: the handler map has no order
+            throw new IllegalArgumentException("cannot bind the events of " + type.getName() + ":\n  - "
+                    + String.join("\n  - ", problems));
+        }
     }
 
     /** @return the handler of an event, or null. */

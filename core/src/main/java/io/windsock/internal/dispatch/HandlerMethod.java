@@ -18,6 +18,8 @@ import java.util.Set;
 final class HandlerMethod {
     private final String event;
     private final String signature;
+    /** e.g. {@code ChatConnection.hello(String)}: how registration problems name the method. */
+    private final String declaredAt;
     /** {@code (Object target, Object[] args) Object}; void methods return null. */
     private final MethodHandle invoker;
     private final int parameterCount;
@@ -32,10 +34,11 @@ final class HandlerMethod {
     private final String[] namedWhere;
     private final String[] positionalWhere;
 
-    HandlerMethod(String event, String signature, MethodHandle invoker, int parameterCount,
+    HandlerMethod(String event, String signature, String declaredAt, MethodHandle invoker, int parameterCount,
                   List<ParamBinding> params, int ackIndex, boolean named) {
         this.event = event;
         this.signature = signature;
+        this.declaredAt = declaredAt;
         this.invoker = invoker;
         this.parameterCount = parameterCount;
         this.params = List.copyOf(params);
@@ -60,6 +63,22 @@ final class HandlerMethod {
     /** @return e.g. {@code test(int a, int b)}: what error messages show as "expected". */
     String signature() {
         return signature;
+    }
+
+    /**
+     * @return why the mapper can never build some parameter, one line per parameter, each naming
+     *         the method and the parameter; empty when it can build them all
+     */
+    List<String> undeserializable(ObjectMapper mapper) {
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < params.size(); i++) {
+            ParamBinding p = params.get(i);
+            String problem = DeserializableTypes.problem(mapper, p.target());
+            if (problem != null) {
+                problems.add(declaredAt + ": parameter " + (p.index() + 1) + " (" + p.describe() + "): " + problem);
+            }
+        }
+        return problems;
     }
 
     boolean takesAck() {

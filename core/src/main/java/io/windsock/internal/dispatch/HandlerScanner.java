@@ -196,7 +196,7 @@ final class HandlerScanner {
         boolean named = !wholeObject && params.stream().allMatch(p -> p.name() != null);
         String signature = m.getName() + params.stream().map(ParamBinding::describe)
                 .collect(Collectors.joining(", ", "(", ")"));
-        return new HandlerMethod(name, signature, invoker, parameters.length, params, ackIndex, named);
+        return new HandlerMethod(name, signature, where, invoker, parameters.length, params, ackIndex, named);
     }
 
     /** @return an invoker of type {@code (Object, Object[])Object}, so calls need no per-call adaptation. */

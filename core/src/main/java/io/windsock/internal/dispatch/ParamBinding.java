@@ -3,6 +3,7 @@ package io.windsock.internal.dispatch;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
 import java.util.Optional;
 
 /**
@@ -98,6 +99,11 @@ final class ParamBinding {
             try {
                 converted = mapper.convertValue(value, target);
             } catch (IllegalArgumentException e) {
+                if (e.getCause() instanceof InvalidDefinitionException definition) {
+                    // The type, not the value, is at fault: a server bug, whatever the client sent.
+                    throw new IllegalStateException("cannot convert " + where + " (" + describe() + "): "
+                            + definition.getOriginalMessage(), definition);
+                }
                 throw new Mismatch(where + " (" + describe() + "): " + reason(e));
             }
             if (converted == null && primitive) {

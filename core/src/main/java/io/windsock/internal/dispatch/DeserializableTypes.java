@@ -1,0 +1,95 @@
+package io.windsock.internal.dispatch;
+
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.deser.AbstractDeserializer;
+import com.fasterxml.jackson.databind.deser.BeanDeserializerBase;
+import com.fasterxml.jackson.databind.deser.DefaultDeserializationContext;
+import com.fasterxml.jackson.databind.deser.ValueInstantiator;
+import com.fasterxml.jackson.databind.util.ClassUtil;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Whether an application's mapper can ever build a value of a parameter type. Jackson creates a
+ * deserializer for a class it cannot instantiate without complaint and fails only on the first
+ * value, so a handler whose parameter it can never build would pass registration and then report
+ * every event as the client's bad arguments. This asks the deserializer Jackson would use (so the
+ * application's modules, mix-ins and annotations count) whether it can instantiate, for the type
+ * and, recursively, for its elements and type arguments.
+ */
+final class DeserializableTypes {
+    private DeserializableTypes() {
+    }
+
+    /** @return why the mapper can never build a value of this type, or null if it can */
+    static String problem(ObjectMapper mapper, JavaType type) {
+        DeserializationContext context = ((DefaultDeserializationContext) mapper.getDeserializationContext())
+                .createDummyInstance(mapper.getDeserializationConfig());
+        return problem(context, type, new HashSet<>());
+    }
+
+    private static String problem(DeserializationContext context, JavaType type, Set<JavaType> seen) {
+        if (type.isPrimitive() || type.getRawClass() == Object.class || !seen.add(type)) {
+            return null;
+        }
+        String shown = HandlerScanner.simpleName(type.toCanonical());
+        JsonDeserializer<?> deserializer;
+        try {
+            deserializer = context.findRootValueDeserializer(type);
+        } catch (JsonMappingException | IllegalArgumentException e) {
+            return shown + " cannot be deserialized by Jackson: " + HandlerScanner.simpleName(firstLine(e.getMessage()));
+        }
+        String own = instantiationProblem(deserializer, type);
+        if (own != null) {
+            return own;
+        }
+        // Element and value types get their deserializers without complaint too: check each.
+        if (type.isMapLikeType()) {
+            return problem(context, type.getContentType(), seen); // keys: Jackson refuses bad ones itself
+        }
+        if (type.getContentType() != null) {
+            String inner = problem(context, type.getContentType(), seen);
+            if (inner != null) {
+                return inner;
+            }
+        }
+        for (int i = 0; i < type.containedTypeCount(); i++) {
+            String inner = problem(context, type.containedType(i), seen);
+            if (inner != null) {
+                return inner;
+            }
+        }
+        return null;
+    }
+
+    private static String instantiationProblem(JsonDeserializer<?> deserializer, JavaType type) {
+        String name = HandlerScanner.simpleName(type.getRawClass().getName());
+        if (deserializer instanceof AbstractDeserializer) {
+            return name + " is an abstract type Jackson cannot instantiate; use a concrete type, or annotate it"
+                    + " (@JsonTypeInfo, @JsonDeserialize(as = ...))";
+        }
+        if (!(deserializer instanceof BeanDeserializerBase bean)) {
+            return null; // a custom or built-in deserializer knows how to build its type
+        }
+        if (ClassUtil.isNonStaticInnerClass(type.getRawClass())) {
+            return name + " is a non-static inner class, which Jackson cannot instantiate; make it static";
+        }
+        ValueInstantiator instantiator = bean.getValueInstantiator();
+        if (instantiator != null && !instantiator.canInstantiate()) {
+            return name + " has no constructor Jackson can use; add a no-argument one or mark one @JsonCreator";
+        }
+        return null;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "(no message)";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

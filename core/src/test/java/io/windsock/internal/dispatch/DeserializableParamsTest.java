@@ -1,0 +1,128 @@
+package io.windsock.internal.dispatch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.windsock.connection.ConnectionOptions;
+import io.windsock.connection.Event;
+import io.windsock.connection.SocketConnection;
+import io.windsock.server.ClientError;
+import io.windsock.server.Namespace;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A parameter type the server's mapper can never build fails registration, and at run time is a server bug. */
+class DeserializableParamsTest {
+    public static final class NoCtor {
+        final int a;
+        final int b;
+
+        // Two parameters, no @JsonCreator, no parameter-names module: Jackson has no way to call it.
+        // (One int parameter would do: Jackson takes it as a creator from a JSON number.)
+        public NoCtor(int a, int b) {
+            this.a = a;
+            this.b = b;
+        }
+    }
+
+    public interface Shape {
+        double area();
+    }
+
+    public record Point(int x, int y) {
+    }
+
+    public class Inner { // not static: Jackson would need an outer instance
+        public int v;
+    }
+
+    public static class TakesNoCtor extends SocketConnection {
+        @Event
+        public void f(NoCtor x) {
+        }
+    }
+
+    public static class TakesRunnables extends SocketConnection {
+        @Event
+        public void f(List<Runnable> tasks) {
+        }
+    }
+
+    public static class TakesShapes extends SocketConnection {
+        @Event
+        public void f(Map<String, Shape> shapes) {
+        }
+    }
+
+    public static class TakesInner extends SocketConnection {
+        @Event
+        public void f(Inner inner) {
+        }
+    }
+
+    public static class Buildable extends SocketConnection {
+        @Event
+        public void f(Point p, List<Point> ps, Map<String, List<Point>> named, Object any, int[] xs) {
+        }
+    }
+
+    private static Namespace namespace() {
+        return (Namespace) Proxy.newProxyInstance(Namespace.class.getClassLoader(), new Class<?>[]{Namespace.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "use", "onConnection" -> proxy;
+                    case "name" -> "/test";
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    private static String registrationFailure(Class<? extends SocketConnection> type) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConnectionInstaller.install(namespace(), type, () -> null, ConnectionOptions.DEFAULT));
+        return e.getMessage();
+    }
+
+    @Test
+    void aClassWithoutAUsableConstructorFailsRegistrationNamingHandlerAndParameter() {
+        String message = registrationFailure(TakesNoCtor.class);
+        assertTrue(message.contains("TakesNoCtor.f(NoCtor): parameter 1 (DeserializableParamsTest.NoCtor x)"), message);
+        assertTrue(message.contains("no constructor Jackson can use"), message);
+    }
+
+    @Test
+    void anAbstractElementOrValueTypeFailsRegistration() {
+        String runnables = registrationFailure(TakesRunnables.class);
+        assertTrue(runnables.contains("parameter 1 (List<Runnable> tasks): Runnable is an abstract type"), runnables);
+        String shapes = registrationFailure(TakesShapes.class);
+        assertTrue(shapes.contains("Shape is an abstract type"), shapes);
+    }
+
+    @Test
+    void aNonStaticInnerClassFailsRegistration() {
+        String message = registrationFailure(TakesInner.class);
+        assertTrue(message.contains("non-static inner class"), message);
+    }
+
+    @Test
+    void typesJacksonCanBuildPassRegistration() {
+        ConnectionInstaller.install(namespace(), Buildable.class, Buildable::new, ConnectionOptions.DEFAULT);
+    }
+
+    @Test
+    void aTypeThatCannotBeBuiltIsAServerErrorAtRunTimeNotTheClients() throws Exception {
+        // The scan alone (no mapper) lets it through; were it served, the events would fail like this.
+        Fixtures.Wired<TakesNoCtor> w = new Fixtures.Wired<>(new TakesNoCtor()).open();
+        assertEquals(List.of(Map.of("error", "internal_error", "message", "internal error")),
+                w.fire("f", "[{\"a\": 1}]").only());
+        Throwable error = w.errors.only().error();
+        assertFalse(error instanceof ClientError, error.toString());
+        assertInstanceOf(IllegalStateException.class, error);
+        assertTrue(error.getMessage().contains("NoCtor"), error.getMessage());
+    }
+}
