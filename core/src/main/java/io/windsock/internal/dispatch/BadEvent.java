@@ -30,9 +30,14 @@ final class BadEvent extends RuntimeException {
      * @param expected the handler's signature, e.g. {@code test(int a, int b)}
      */
     static BadEvent mismatch(String event, String problem, String expected, List<Object> received) {
+        return mismatch(event, problem, problem, expected, received);
+    }
+
+    /** @param clientProblem the problem as the client may read it (no text of the application's exceptions) */
+    static BadEvent mismatch(String event, String problem, String clientProblem, String expected, List<Object> received) {
         return new BadEvent(AckErrors.BAD_ARGUMENTS, "bad event '" + LogSafe.text(event) + "': " + problem
                 + "; expected " + expected
-                + ", received " + ValueText.of(received), problem + "; expected " + expected);
+                + ", received " + ValueText.of(received), clientProblem + "; expected " + expected);
     }
 
     /** @return the machine-readable code of the error ack ({@link AckErrors}). */

@@ -132,7 +132,7 @@ final class HandlerMethod {
             bindPositional(raw, out, mapper);
             return out;
         } catch (ParamBinding.Mismatch m) {
-            throw BadEvent.mismatch(event, m.getMessage(), signature, raw);
+            throw BadEvent.mismatch(event, m.getMessage(), m.clientMessage(), signature, raw);
         }
     }
 

@@ -1,9 +1,11 @@
 package io.windsock.internal.dispatch;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import java.util.Optional;
 
 /**
@@ -13,8 +15,20 @@ import java.util.Optional;
 final class ParamBinding {
     /** A value that cannot bind; stackless, it is an expected outcome and becomes a bad-event report. */
     static final class Mismatch extends Exception {
+        private final String clientMessage;
+
         Mismatch(String message) {
+            this(message, message);
+        }
+
+        /** @param clientMessage what the client is told, when the message holds text only the server may see */
+        Mismatch(String message, String clientMessage) {
             super(message, null, false, false);
+            this.clientMessage = clientMessage;
+        }
+
+        String clientMessage() {
+            return clientMessage;
         }
     }
 
@@ -104,13 +118,29 @@ final class ParamBinding {
                     throw new IllegalStateException("cannot convert " + where + " (" + describe() + "): "
                             + definition.getOriginalMessage(), definition);
                 }
-                throw new Mismatch(where + " (" + describe() + "): " + reason(e));
+                String problem = where + " (" + describe() + "): " + reason(e);
+                if (thrownByApplication(e.getCause())) {
+                    // A record constructor, creator or setter refused the value: its text (a table name,
+                    // a rule) is the application's, so only the server's report shows it.
+                    throw new Mismatch(problem, where + " (" + describe() + "): invalid value");
+                }
+                throw new Mismatch(problem);
             }
             if (converted == null && primitive) {
                 throw new Mismatch(where + " (" + describe() + "): " + ValueText.of(value) + " is not a valid " + typeName);
             }
         }
         return optional ? Optional.ofNullable(converted) : converted;
+    }
+
+    /** Whether Jackson's failure wraps an exception of the application's code rather than being its own. */
+    private static boolean thrownByApplication(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ValueInstantiationException || !(t instanceof JacksonException)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Jackson's own explanation without its location suffix, which means nothing for a converted value. */

@@ -1,0 +1,94 @@
+package io.windsock.internal.dispatch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.windsock.connection.Event;
+import io.windsock.connection.SocketConnection;
+import io.windsock.server.ClientError;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What a bad event's report and error ack say: never the application's exception text to the client. */
+class BadEventTextTest {
+    private static final String SECRET = "secret-table=users_v2";
+
+    public record Guarded(int v) {
+        public Guarded {
+            if (v < 0) {
+                throw new IllegalArgumentException(SECRET);
+            }
+        }
+    }
+
+    public static class Checked {
+        private int v;
+
+        public int getV() {
+            return v;
+        }
+
+        public void setV(int v) {
+            if (v < 0) {
+                throw new IllegalStateException(SECRET);
+            }
+            this.v = v;
+        }
+    }
+
+    public static class Handlers extends SocketConnection {
+        @Event
+        public int guarded(Guarded g) {
+            return g.v();
+        }
+
+        @Event
+        public int checked(Checked c) {
+            return c.getV();
+        }
+
+        @Event
+        public int add(int a, int b) {
+            return a + b;
+        }
+    }
+
+    private static Fixtures.Wired<Handlers> wired() throws Exception {
+        return new Fixtures.Wired<>(new Handlers()).open();
+    }
+
+    /** Asserts a bad_arguments ack that hides the application's text, and a report that keeps it. */
+    private static void assertHiddenFromClientOnly(Fixtures.Wired<Handlers> w, String event) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> error = (Map<String, Object>) w.fire(event, "[{\"v\": -1}]").only().get(0);
+        assertEquals("bad_arguments", error.get("error"));
+        String message = (String) error.get("message");
+        assertFalse(message.contains("secret"), message);
+        assertTrue(message.contains("invalid value"), message);
+        Throwable reported = w.errors.only().error();
+        assertInstanceOf(ClientError.class, reported);
+        assertTrue(reported.getMessage().contains(SECRET), reported.getMessage());
+    }
+
+    @Test
+    void aRecordConstructorsMessageStaysOnTheServer() throws Exception {
+        Fixtures.Wired<Handlers> w = wired();
+        assertHiddenFromClientOnly(w, "guarded");
+        assertEquals(List.of(3), w.fire("guarded", "[{\"v\": 3}]").only(), "a valid value still binds");
+    }
+
+    @Test
+    void aSettersMessageStaysOnTheServer() throws Exception {
+        assertHiddenFromClientOnly(wired(), "checked");
+    }
+
+    @Test
+    void jacksonsOwnExplanationStillReachesTheClient() throws Exception {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> error = (Map<String, Object>) wired().fire("add", "[1, \"x\"]").only().get(0);
+        assertTrue(((String) error.get("message")).contains("Cannot coerce String value (\"x\") to `int`"), error.toString());
+    }
+}
