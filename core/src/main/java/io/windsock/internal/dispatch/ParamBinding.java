@@ -107,7 +107,8 @@ final class ParamBinding {
             return null;
         }
         Object converted;
-        if (passThrough && boxed.isInstance(value)) {
+        // 1e400 arrives as an infinite Double: the mapper decides (the strict one refuses it).
+        if (passThrough && boxed.isInstance(value) && !(value instanceof Double d && !Double.isFinite(d))) {
             converted = value; // already the declared type (String, Integer, byte[], Map<String, Object>, ...)
         } else {
             try {

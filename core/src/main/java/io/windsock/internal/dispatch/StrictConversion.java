@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
@@ -21,8 +22,9 @@ import java.util.WeakHashMap;
  * refuses every conversion changing the data. A JSON number with a fraction never becomes an
  * integer type; a string never a number or a boolean; a number or boolean never a string or a
  * boolean/number; {@code null} never a primitive; a number out of the target's range (an
- * {@code int} from 2^40, a {@code byte} from 300, a {@code float} from 1e300) is a mismatch, never
- * a wrap or an infinity. The rules hold inside collections, records and POJOs too.
+ * {@code int} from 2^40, a {@code byte} from 300, a {@code float} from 1e300, a {@code double} from
+ * 1e400) is a mismatch, never a wrap or an infinity; binary never a string and a string never
+ * binary. The rules hold inside arrays, collections, records and POJOs too.
  */
 final class StrictConversion {
     /** One strict copy per application mapper; weak, so a stopped server's mapper can go. */
@@ -53,23 +55,32 @@ final class StrictConversion {
                 .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
         // Jackson takes a byte from 128..255 (wrapping it), a float from any double (1e300 becomes
-        // Infinity) and a char from a number: those three get deserializers that refuse.
+        // Infinity), a double from 1e400 (Infinity) and a char from a number: those get deserializers
+        // that refuse. Its primitive array deserializers do not use the element ones, so byte[],
+        // float[] and double[] get their own; it also reads a string as base64 for byte[] and writes
+        // binary as base64 for String, which changes the data too.
         SimpleModule module = new SimpleModule("windsock-strict-scalars");
         module.addDeserializer(byte.class, new ByteDeserializer(byte.class));
         module.addDeserializer(Byte.class, new ByteDeserializer(Byte.class));
         module.addDeserializer(float.class, new FloatDeserializer(float.class));
         module.addDeserializer(Float.class, new FloatDeserializer(Float.class));
+        module.addDeserializer(double.class, new DoubleDeserializer(double.class));
+        module.addDeserializer(Double.class, new DoubleDeserializer(Double.class));
         module.addDeserializer(char.class, new CharDeserializer(char.class));
         module.addDeserializer(Character.class, new CharDeserializer(Character.class));
+        module.addDeserializer(byte[].class, StrictArrays.BYTES);
+        module.addDeserializer(float[].class, StrictArrays.FLOATS);
+        module.addDeserializer(double[].class, StrictArrays.DOUBLES);
+        module.addDeserializer(String.class, new TextDeserializer());
         m.registerModule(module);
         return m;
     }
 
     /** The scalar deserializers below: {@code null} is a mismatch for a primitive, {@code null} for its box. */
-    private abstract static class StrictScalar<T> extends StdScalarDeserializer<T> {
+    abstract static class StrictScalar<T> extends StdScalarDeserializer<T> {
         private final boolean primitive;
 
-        StrictScalar(Class<T> type) {
+        StrictScalar(Class<?> type) {
             super(type);
             this.primitive = type.isPrimitive();
         }
@@ -99,7 +110,7 @@ final class StrictConversion {
         }
     }
 
-    private static final class ByteDeserializer extends StrictScalar<Byte> {
+    static final class ByteDeserializer extends StrictScalar<Byte> {
         @SuppressWarnings("unchecked")
         ByteDeserializer(Class<?> type) {
             super((Class<Byte>) type);
@@ -120,7 +131,7 @@ final class StrictConversion {
         }
     }
 
-    private static final class FloatDeserializer extends StrictScalar<Float> {
+    static final class FloatDeserializer extends StrictScalar<Float> {
         @SuppressWarnings("unchecked")
         FloatDeserializer(Class<?> type) {
             super((Class<Float>) type);
@@ -137,6 +148,37 @@ final class StrictConversion {
                 return mismatch(p, ctxt, p.getText() + " (out of range of float)");
             }
             return mismatch(p, ctxt, shown(p));
+        }
+    }
+
+    static final class DoubleDeserializer extends StrictScalar<Double> {
+        @SuppressWarnings("unchecked")
+        DoubleDeserializer(Class<?> type) {
+            super((Class<Double>) type);
+        }
+
+        @Override
+        public Double deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            JsonToken t = p.currentToken();
+            if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+                double v = p.getDoubleValue();
+                if (Double.isFinite(v)) {
+                    return v;
+                }
+                return mismatch(p, ctxt, p.getText() + " (out of range of double)");
+            }
+            return mismatch(p, ctxt, shown(p));
+        }
+    }
+
+    /** Jackson's string deserializer, except that binary never becomes its base64 text. */
+    private static final class TextDeserializer extends StringDeserializer {
+        @Override
+        public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (p.currentToken() == JsonToken.VALUE_EMBEDDED_OBJECT && p.getEmbeddedObject() instanceof byte[] bytes) {
+                return ctxt.reportInputMismatch(this, "binary (%d bytes) is not a valid String", bytes.length);
+            }
+            return super.deserialize(p, ctxt);
         }
     }
 

@@ -44,6 +44,29 @@ class StrictConversionTest {
         @Event("Pixel") public String pixel(Pixel v) { return v.toString(); }
         @Event("Color") public Color color(Color v) { return v; }
         @Event("UUID") public String uuid(UUID v) { return v.toString(); }
+        @Event("Double") public Double boxedDouble(Double v) { return v; }
+        @Event("byte[]") public List<Byte> bytes(byte[] v) { return boxed(v); }
+        @Event("float[]") public List<Float> floats(float[] v) {
+            List<Float> out = new ArrayList<>();
+            for (float f : v) {
+                out.add(f);
+            }
+            return out;
+        }
+        @Event("double[]") public List<Double> doubles(double[] v) { return java.util.Arrays.stream(v).boxed().toList(); }
+        @Event("List<Double>") public List<Double> doubleList(List<Double> v) { return v; }
+        @Event("Blob") public List<Byte> blob(Blob v) { return boxed(v.data()); }
+
+        private static List<Byte> boxed(byte[] v) {
+            List<Byte> out = new ArrayList<>();
+            for (byte b : v) {
+                out.add(b);
+            }
+            return out;
+        }
+    }
+
+    public record Blob(byte[] data) {
     }
 
     private static final Object REFUSED = new Object() {
@@ -86,6 +109,15 @@ class StrictConversionTest {
             {"Pixel", "[{\"x\": null, \"level\": 1}]", REFUSED}, {"Pixel", "[{\"x\": \"1\", \"level\": 1}]", REFUSED},
             {"Color", "[\"GREEN\"]", Color.GREEN}, {"Color", "[1]", REFUSED}, {"Color", "[\"BLUE\"]", REFUSED},
             {"UUID", "[\"00000000-0000-0000-0000-000000000001\"]", "00000000-0000-0000-0000-000000000001"},
+            {"double", "[1e400]", REFUSED}, {"double", "[-1e400]", REFUSED}, {"Double", "[1e400]", REFUSED},
+            {"Double", "[2.5]", 2.5}, {"List<Double>", "[[1, 1e400]]", REFUSED},
+            {"byte[]", "[[1, -128, 127]]", List.of((byte) 1, (byte) -128, (byte) 127)},
+            {"byte[]", "[[200]]", REFUSED}, {"byte[]", "[[-129]]", REFUSED}, {"byte[]", "[[1.5]]", REFUSED},
+            {"byte[]", "[[null]]", REFUSED}, {"byte[]", "[[\"1\"]]", REFUSED}, {"byte[]", "[\"AQID\"]", REFUSED},
+            {"Blob", "[{\"data\": \"AQID\"}]", REFUSED}, {"Blob", "[{\"data\": [200]}]", REFUSED},
+            {"float[]", "[[1.5, 2]]", List.of(1.5f, 2.0f)}, {"float[]", "[[1e300]]", REFUSED},
+            {"float[]", "[[null]]", REFUSED}, {"float[]", "[[\"1\"]]", REFUSED},
+            {"double[]", "[[1.5]]", List.of(1.5)}, {"double[]", "[[1e400]]", REFUSED},
     };
 
     @Test
@@ -110,6 +142,20 @@ class StrictConversionTest {
             }
         }
         assertTrue(wrong.isEmpty(), String.join("\n", wrong));
+    }
+
+    @Test
+    void binaryNeverBecomesTextAndStaysBinaryInsideRecords() throws Exception {
+        Fixtures.Wired<Types> w = new Fixtures.Wired<>(new Types()).open();
+        Fixtures.RecordingAck text = new Fixtures.RecordingAck(true);
+        w.fake.fallback.onEvent("String", List.of(new byte[]{1, 2, 3}), text);
+        assertEquals("bad_arguments", ((Map<?, ?>) text.only().get(0)).get("error"), "not its base64 text");
+        Fixtures.RecordingAck blob = new Fixtures.RecordingAck(true);
+        w.fake.fallback.onEvent("Blob", List.of(Map.of("data", new byte[]{1, 2, 3})), blob);
+        assertEquals(List.of(List.of((byte) 1, (byte) 2, (byte) 3)), blob.only());
+        Fixtures.RecordingAck bytes = new Fixtures.RecordingAck(true);
+        w.fake.fallback.onEvent("byte[]", List.of(new byte[]{4}), bytes);
+        assertEquals(List.of(List.of((byte) 4)), bytes.only());
     }
 
     @Test
