@@ -10,6 +10,8 @@ import java.util.List;
  * ack, never a server bug.
  */
 final class BadEvent extends RuntimeException {
+    /** The most characters of a problem's text in a report or an error ack. */
+    private static final int MAX_PROBLEM = 1000;
     private final String code;
     private final String clientMessage;
 
@@ -22,7 +24,7 @@ final class BadEvent extends RuntimeException {
     static BadEvent unknown(String event, List<Object> received) {
         return new BadEvent(AckErrors.UNKNOWN_EVENT, "bad event '" + LogSafe.text(event) + "': unknown event; received "
                 + ValueText.of(received),
-                "unknown event '" + event + "'");
+                "unknown event '" + LogSafe.text(event) + "'");
     }
 
     /**
@@ -35,9 +37,10 @@ final class BadEvent extends RuntimeException {
 
     /** @param clientProblem the problem as the client may read it (no text of the application's exceptions) */
     static BadEvent mismatch(String event, String problem, String clientProblem, String expected, List<Object> received) {
-        return new BadEvent(AckErrors.BAD_ARGUMENTS, "bad event '" + LogSafe.text(event) + "': " + problem
-                + "; expected " + expected
-                + ", received " + ValueText.of(received), clientProblem + "; expected " + expected);
+        // The problems quote client text; their parts are bounded and escaped, this bounds the whole.
+        return new BadEvent(AckErrors.BAD_ARGUMENTS, "bad event '" + LogSafe.text(event) + "': "
+                + LogSafe.text(problem, MAX_PROBLEM) + "; expected " + expected
+                + ", received " + ValueText.of(received), LogSafe.text(clientProblem, MAX_PROBLEM) + "; expected " + expected);
     }
 
     /** @return the machine-readable code of the error ack ({@link AckErrors}). */

@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.windsock.connection.SocketConnection;
 import io.windsock.server.Ack;
 import java.lang.invoke.MethodHandle;
+import io.windsock.internal.log.LogSafe;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
 
 /**
  * One {@code @Event} method, bound once at registration: its invoker, how each parameter receives
@@ -16,6 +19,9 @@ import java.util.Set;
  * positional binding (the rules of docs/event-model.md). Immutable and thread-safe.
  */
 final class HandlerMethod {
+    /** How many of a client object's keys a bad-event message lists, and how much of each. */
+    private static final int SHOWN_KEYS = 10;
+    private static final int SHOWN_KEY_CHARS = 40;
     private final String event;
     private final String signature;
     /** e.g. {@code ChatConnection.hello(String)}: how registration problems name the method. */
@@ -164,9 +170,23 @@ final class HandlerMethod {
         if (unknown.isEmpty() && missing.isEmpty()) {
             return null;
         }
-        return "the object's keys " + object.keySet() + " do not match the parameters " + names
-                + (unknown.isEmpty() ? "" : " (unknown: " + String.join(", ", unknown) + ")")
+        return "the object's keys [" + shownKeys(object.keySet()) + "] do not match the parameters " + names
+                + (unknown.isEmpty() ? "" : " (unknown: " + shownKeys(unknown) + ")")
                 + (missing.isEmpty() ? "" : " (missing: " + String.join(", ", missing) + ")");
+    }
+
+    /** The client's keys, bounded in number and length and escaped: the message goes to logs and back to the client. */
+    private static String shownKeys(Collection<?> keys) {
+        StringJoiner shown = new StringJoiner(", ");
+        int n = 0;
+        for (Object key : keys) {
+            if (n++ == SHOWN_KEYS) {
+                shown.add("… " + keys.size() + " keys in all");
+                break;
+            }
+            shown.add(LogSafe.text(String.valueOf(key), SHOWN_KEY_CHARS));
+        }
+        return shown.toString();
     }
 
     Object invoke(SocketConnection target, Object[] args) throws Throwable {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import io.windsock.internal.log.LogSafe;
 import java.util.Optional;
 
 /**
@@ -13,6 +14,8 @@ import java.util.Optional;
  * it may be missing, and the conversion to its declared type. Immutable; built once per handler.
  */
 final class ParamBinding {
+    /** The most characters of Jackson's explanation kept in a bad-event message. */
+    private static final int MAX_REASON = 300;
     /** A value that cannot bind; stackless, it is an expected outcome and becomes a bad-event report. */
     static final class Mismatch extends Exception {
         private final String clientMessage;
@@ -152,8 +155,9 @@ final class ParamBinding {
             return e.getClass().getSimpleName();
         }
         int newline = message.indexOf('\n');
-        // Package names say nothing to a client and reveal the server's layout.
-        return HandlerScanner.simpleName(newline < 0 ? message : message.substring(0, newline));
+        // Package names say nothing to a client and reveal the server's layout. Jackson quotes the
+        // client's text (an unknown field's name) without bound: cut and escape it.
+        return LogSafe.text(HandlerScanner.simpleName(newline < 0 ? message : message.substring(0, newline)), MAX_REASON);
     }
 
     /**

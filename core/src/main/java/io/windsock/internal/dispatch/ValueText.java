@@ -1,12 +1,14 @@
 package io.windsock.internal.dispatch;
 
+import io.windsock.internal.log.LogSafe;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Renders incoming values for log lines and error acks: JSON-like, binary shown by size, and cut
- * at a bounded length so a huge or hostile payload cannot flood the log.
+ * Renders incoming values for log lines and error acks: JSON-like, binary shown by size, characters
+ * that could forge or hide log text escaped, and cut at a bounded length so a huge or hostile
+ * payload cannot flood the log.
  */
 final class ValueText {
     static final int MAX = 200;
@@ -32,7 +34,10 @@ final class ValueText {
                 char c = s.charAt(i);
                 if (c == '"' || c == '\\') {
                     out.append('\\').append(c);
-                } else if (c < 0x20) {
+                } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    out.append(c).append(s.charAt(++i)); // a pair is one visible character
+                } else if (LogSafe.needsEscape(c)) {
+                    // Line separators, bidi overrides, C1 controls: a log line or a client's display could be forged
                     out.append(String.format("\\u%04x", (int) c));
                 } else {
                     out.append(c);

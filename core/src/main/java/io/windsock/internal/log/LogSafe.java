@@ -57,7 +57,12 @@ public final class LogSafe {
         return keep < length ? safe + "…(" + length + " chars)" : safe;
     }
 
-    private static boolean needsEscape(char c) {
+    /**
+     * @return whether a character is escaped in log text: controls (DEL and C1 too), format
+     *         characters (bidi overrides), line and paragraph separators, unassigned and private-use
+     *         ones, and surrogates (callers pass paired ones through before asking)
+     */
+    public static boolean needsEscape(char c) {
         if (c < 0x20 || c == 0x7f) {
             return true;
         }

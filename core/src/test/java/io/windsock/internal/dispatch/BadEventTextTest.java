@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.windsock.connection.Event;
 import io.windsock.connection.SocketConnection;
 import io.windsock.server.ClientError;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,53 @@ class BadEventTextTest {
     @Test
     void aSettersMessageStaysOnTheServer() throws Exception {
         assertHiddenFromClientOnly(wired(), "checked");
+    }
+
+    /** Delivers the raw arguments as the socket would; returns the ack's error message. */
+    private static String errorMessage(Fixtures.Wired<Handlers> w, String event, Object... args) throws Exception {
+        Fixtures.RecordingAck ack = new Fixtures.RecordingAck(true);
+        w.fake.fallback.onEvent(event, List.of(args), ack);
+        return (String) ((Map<?, ?>) ack.only().get(0)).get("message");
+    }
+
+    private static void assertBoundedAndEscaped(String text) {
+        assertTrue(text.length() < 2_000, text.length() + " chars");
+        for (char c : new char[]{'\u2028', '\r', '\n', '\u0085', '\u007f', '\u202e', '\u2066'}) {
+            assertTrue(text.indexOf(c) < 0, "raw U+" + Integer.toHexString(c) + " in " + text);
+        }
+    }
+
+    @Test
+    void anObjectOfManyKeysIsListedBoundedAndEscaped() throws Exception {
+        Fixtures.Wired<Handlers> w = wired();
+        Map<String, Object> object = new LinkedHashMap<>();
+        object.put("line\u2028break\r\n\u0085\u007f\u202e\u2066", 1);
+        for (int i = 0; i < 100_000; i++) {
+            object.put("key" + i, i);
+        }
+        String message = errorMessage(w, "add", object);
+        assertBoundedAndEscaped(message);
+        assertTrue(message.contains("line\\u2028break\\r\\n"), message);
+        assertTrue(message.contains("100001 keys in all"), message);
+        String report = w.errors.only().error().getMessage();
+        assertBoundedAndEscaped(report);
+        assertTrue(report.contains("\\u2028"), report);
+    }
+
+    @Test
+    void anUnknownFieldsNameIsCutAndEscaped() throws Exception {
+        Fixtures.Wired<Handlers> w = wired();
+        String key = "x\u2028".repeat(50_000);
+        String message = errorMessage(w, "guarded", Map.of("v", 1, key, 2));
+        assertTrue(message.contains("Unrecognized field"), message);
+        assertBoundedAndEscaped(message);
+        assertBoundedAndEscaped(w.errors.only().error().getMessage());
+    }
+
+    @Test
+    void receivedStringsEscapeSeparatorsAndBidiControls() {
+        String shown = ValueText.of(List.of("a\u2028b\u2029c\u0085d\u007fe\u202af\u2069g\uD83D\uDE00"));
+        assertEquals("[\"a\\u2028b\\u2029c\\u0085d\\u007fe\\u202af\\u2069g\uD83D\uDE00\"]", shown);
     }
 
     @Test
