@@ -64,14 +64,14 @@ final class HandlerScanner {
         for (Class<?> c = type; c != SocketConnection.class; c = c.getSuperclass()) {
             Method[] methods = c.getDeclaredMethods();
             Arrays.sort(methods, Comparator.comparing(Method::toGenericString)); // stable messages
+            overridden.addAll(bridgedHandlers(methods));
             for (Method m : methods) {
                 Event event = m.getAnnotation(Event.class);
                 if (event == null || m.isBridge() || m.isSynthetic()) {
                     continue;
                 }
                 // A subclass handler with the same signature overrides this one: only the override counts.
-                if (!Modifier.isPrivate(m.getModifiers())
-                        && !overridden.add(m.getName() + Arrays.toString(m.getParameterTypes()))) {
+                if (!Modifier.isPrivate(m.getModifiers()) && !overridden.add(signatureKey(m))) {
                     continue;
                 }
                 String name = event.value().isEmpty() ? m.getName() : event.value();
@@ -102,6 +102,47 @@ final class HandlerScanner {
         }
         warnIfUnnamed(type, handlers.values());
         return new ConnectionType(handlers, onEvent, onMessage, nonBlocking, classNonBlocking);
+    }
+
+    private static String signatureKey(Method m) {
+        return m.getName() + Arrays.toString(m.getParameterTypes());
+    }
+
+    /**
+     * An annotated override of a generic method ({@code put(String)} for {@code Base<T>.put(T)})
+     * overrides the erased signature ({@code put(Object)}) through a bridge method, which the
+     * signature of the override does not match: the bridges' signatures count as overridden too.
+     * A bridge to an override without {@code @Event} counts not: the base method stays the handler,
+     * and the override runs in its place.
+     */
+    private static List<String> bridgedHandlers(Method[] methods) {
+        List<String> keys = new ArrayList<>();
+        for (Method bridge : methods) {
+            if (!bridge.isBridge()) {
+                continue;
+            }
+            for (Method m : methods) {
+                if (!m.isBridge() && m.isAnnotationPresent(Event.class) && bridges(bridge, m)) {
+                    keys.add(signatureKey(bridge));
+                    break;
+                }
+            }
+        }
+        return keys;
+    }
+
+    private static boolean bridges(Method bridge, Method target) {
+        if (!bridge.getName().equals(target.getName()) || bridge.getParameterCount() != target.getParameterCount()) {
+            return false;
+        }
+        Class<?>[] erased = bridge.getParameterTypes();
+        Class<?>[] actual = target.getParameterTypes();
+        for (int i = 0; i < erased.length; i++) {
+            if (!erased[i].isAssignableFrom(actual[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
