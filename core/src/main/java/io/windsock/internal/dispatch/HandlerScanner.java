@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns a {@link SocketConnection} subclass into a {@link ConnectionType}: finds its {@link Event}
- * methods (inherited ones included), checks each signature, and prepares its invoker and parameter
+ * methods (inherited ones included, interface default methods too), checks each signature, and prepares its invoker and parameter
  * bindings. Every problem is collected, so one failure lists them all, each naming its method.
  */
 final class HandlerScanner {
@@ -61,7 +62,7 @@ final class HandlerScanner {
         Set<String> nonBlocking = new HashSet<>();
         boolean classNonBlocking = type.isAnnotationPresent(NonBlocking.class);
         JavaType view = TypeFactory.defaultInstance().constructType(type);
-        for (Class<?> c = type; c != SocketConnection.class; c = c.getSuperclass()) {
+        for (Class<?> c : declaringTypes(type)) {
             Method[] methods = c.getDeclaredMethods();
             Arrays.sort(methods, Comparator.comparing(Method::toGenericString)); // stable messages
             overridden.addAll(bridgedHandlers(methods));
@@ -70,7 +71,7 @@ final class HandlerScanner {
                 if (event == null || m.isBridge() || m.isSynthetic()) {
                     continue;
                 }
-                // A subclass handler with the same signature overrides this one: only the override counts.
+                // A subclass (or subinterface) handler with the same signature overrides this one: only the override counts.
                 if (!Modifier.isPrivate(m.getModifiers()) && !overridden.add(signatureKey(m))) {
                     continue;
                 }
@@ -102,6 +103,40 @@ final class HandlerScanner {
         }
         warnIfUnnamed(type, handlers.values());
         return new ConnectionType(handlers, onEvent, onMessage, nonBlocking, classNonBlocking);
+    }
+
+    /**
+     * @return where handlers may be declared, each after every type that can override its methods:
+     *         the class and its superclasses up to {@link SocketConnection}, then their interfaces
+     *         (TornadIO2 collected handlers from every base), each subinterface before the
+     *         interfaces it extends
+     */
+    private static List<Class<?>> declaringTypes(Class<?> type) {
+        List<Class<?>> classes = new ArrayList<>();
+        Set<Class<?>> interfaces = new HashSet<>();
+        for (Class<?> c = type; c != SocketConnection.class; c = c.getSuperclass()) {
+            classes.add(c);
+            collectInterfaces(c, interfaces);
+        }
+        List<Class<?>> sorted = new ArrayList<>(interfaces);
+        // An interface has more superinterfaces than any interface it extends: most first puts subinterfaces first.
+        Map<Class<?>, Integer> depth = new HashMap<>();
+        for (Class<?> i : sorted) {
+            Set<Class<?>> supers = new HashSet<>();
+            collectInterfaces(i, supers);
+            depth.put(i, supers.size());
+        }
+        sorted.sort(Comparator.comparing((Class<?> i) -> -depth.get(i)).thenComparing(Class::getName));
+        classes.addAll(sorted);
+        return classes;
+    }
+
+    private static void collectInterfaces(Class<?> c, Set<Class<?>> into) {
+        for (Class<?> i : c.getInterfaces()) {
+            if (into.add(i)) {
+                collectInterfaces(i, into);
+            }
+        }
     }
 
     private static String signatureKey(Method m) {

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Handlers inherited through generic superclasses: an override counts once, under its own name. */
+/** Handlers inherited from superclasses and interfaces, generic ones too: an override counts once, under its own name. */
 class HandlerInheritanceTest {
     public static class GenericBase<T> extends SocketConnection {
         final StringBuilder log = new StringBuilder();
@@ -40,6 +40,74 @@ class HandlerInheritanceTest {
         public void put(String value) {
             log.append("sub:").append(value).append(' ');
         }
+    }
+
+    public interface Pings {
+        @Event
+        default String ping() {
+            return "pong";
+        }
+
+        @Event("renamed ping")
+        default String renamed() {
+            return "interface";
+        }
+    }
+
+    public interface LoudPings extends Pings {
+        @Override
+        @Event("loud ping")
+        default String ping() {
+            return "PONG";
+        }
+    }
+
+    public interface Stores<T> {
+        @Event
+        default String keep(T value) {
+            return "interface";
+        }
+    }
+
+    public static class WithInterfaces extends SocketConnection implements Pings {
+        @Override
+        public String renamed() { // no annotation: still the handler of "renamed ping", and this body runs
+            return "class";
+        }
+    }
+
+    /** Implements Pings directly and through LoudPings: the subinterface's override wins either way. */
+    public static class WithSubinterface extends SocketConnection implements Pings, LoudPings {
+    }
+
+    public static class WithGenericInterface extends SocketConnection implements Stores<String> {
+        @Override
+        @Event("store")
+        public String keep(String value) {
+            return "class:" + value;
+        }
+    }
+
+    @Test
+    void interfaceDefaultMethodsAreHandlersAndAClassOverrideRunsInTheirPlace() throws Exception {
+        assertEquals(Set.of("ping", "renamed ping"), ConnectionType.of(WithInterfaces.class).handlers().keySet());
+        Fixtures.Wired<WithInterfaces> w = new Fixtures.Wired<>(new WithInterfaces()).open();
+        assertEquals(List.of("pong"), w.fire("ping", "[]").only());
+        assertEquals(List.of("class"), w.fire("renamed ping", "[]").only());
+    }
+
+    @Test
+    void aSubinterfaceOverrideIsRegisteredUnderItsNameOnly() throws Exception {
+        assertEquals(Set.of("loud ping", "renamed ping"), ConnectionType.of(WithSubinterface.class).handlers().keySet());
+        Fixtures.Wired<WithSubinterface> w = new Fixtures.Wired<>(new WithSubinterface()).open();
+        assertEquals(List.of("PONG"), w.fire("loud ping", "[]").only());
+    }
+
+    @Test
+    void aClassOverrideOfAGenericInterfaceHandlerCountsOnce() throws Exception {
+        assertEquals(Set.of("store"), ConnectionType.of(WithGenericInterface.class).handlers().keySet());
+        Fixtures.Wired<WithGenericInterface> w = new Fixtures.Wired<>(new WithGenericInterface()).open();
+        assertEquals(List.of("class:x"), w.fire("store", "[\"x\"]").only());
     }
 
     @Test
