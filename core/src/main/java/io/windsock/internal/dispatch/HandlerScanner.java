@@ -31,6 +31,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -44,7 +46,7 @@ import org.slf4j.LoggerFactory;
 final class HandlerScanner {
     private static final Logger log = LoggerFactory.getLogger(HandlerScanner.class);
     /** Types a client cannot send, with what to use instead. */
-    private static final Map<Class<?>, String> FRAMEWORK_TYPES = Map.of(
+    private static final Map<Class<?>, String> FRAMEWORK_TYPES = orderedMap(
             Socket.class, "use socket()",
             Handshake.class, "use socket().handshake()",
             Namespace.class, "use socket().namespace()",
@@ -139,6 +141,42 @@ final class HandlerScanner {
         }
     }
 
+    private static Map<Class<?>, String> orderedMap(Object... pairs) {
+        Map<Class<?>, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put((Class<?>) pairs[i], (String) pairs[i + 1]);
+        }
+        return map;
+    }
+
+    /**
+     * @return what to use instead of a parameter of this type, which no client sends: a subtype
+     *         counts (the application's own connection class is a SocketConnection, and Jackson
+     *         would build one from the client's data), or null
+     */
+    private static String frameworkHint(Class<?> type) {
+        for (Map.Entry<Class<?>, String> e : FRAMEWORK_TYPES.entrySet()) {
+            if (e.getKey().isAssignableFrom(type)) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** @return e.g. {@code onClose(DisconnectReason)} when the method overrides a hook of SocketConnection, or null */
+    private static String hookOverridden(Method m) {
+        if (Modifier.isStatic(m.getModifiers()) || Modifier.isPrivate(m.getModifiers())) {
+            return null;
+        }
+        try {
+            Method hook = SocketConnection.class.getDeclaredMethod(m.getName(), m.getParameterTypes());
+            int modifiers = hook.getModifiers();
+            return Modifier.isProtected(modifiers) ? display(hook) : null; // the hooks are the protected methods
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
+    }
+
     private static String signatureKey(Method m) {
         return m.getName() + Arrays.toString(m.getParameterTypes());
     }
@@ -210,6 +248,16 @@ final class HandlerScanner {
         if (Modifier.isStatic(m.getModifiers())) {
             problems.add(where + ": a handler must be an instance method, not static");
         }
+        String hook = hookOverridden(m);
+        if (hook != null) {
+            problems.add(where + ": overrides the hook " + hook + ", which Windsock calls itself; @Event would let"
+                    + " a client call it too");
+        }
+        Class<?> returned = m.getReturnType();
+        if (Future.class.isAssignableFrom(returned) && !CompletionStage.class.isAssignableFrom(returned)) {
+            problems.add(where + ": returns a " + returned.getSimpleName() + ", a Future that is not a CompletionStage,"
+                    + " which Windsock cannot wait for without blocking; return a CompletableFuture or CompletionStage");
+        }
         if (m.getTypeParameters().length > 0) {
             problems.add(where + ": a handler cannot be a generic method (its type variables cannot be resolved)");
         }
@@ -227,7 +275,7 @@ final class HandlerScanner {
                 ackIndex = i;
                 continue;
             }
-            String hint = FRAMEWORK_TYPES.get(p.getType());
+            String hint = frameworkHint(p.getType());
             if (hint != null) {
                 problems.add(where + ": parameter " + (i + 1) + " is a " + p.getType().getSimpleName()
                         + ", which no client sends; " + hint);
