@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,17 +63,17 @@ final class HandlerScanner {
         Set<String> nonBlocking = new HashSet<>();
         boolean classNonBlocking = type.isAnnotationPresent(NonBlocking.class);
         JavaType view = TypeFactory.defaultInstance().constructType(type);
-        for (Class<?> c : declaringTypes(type)) {
+        for (Class<?> c : Overrides.declaringTypes(type)) {
             Method[] methods = c.getDeclaredMethods();
             Arrays.sort(methods, Comparator.comparing(Method::toGenericString)); // stable messages
-            overridden.addAll(bridgedHandlers(methods));
+            overridden.addAll(Overrides.bridgedHandlers(methods));
             for (Method m : methods) {
                 Event event = m.getAnnotation(Event.class);
                 if (event == null || m.isBridge() || m.isSynthetic()) {
                     continue;
                 }
                 // A subclass (or subinterface) handler with the same signature overrides this one: only the override counts.
-                if (!Modifier.isPrivate(m.getModifiers()) && !overridden.add(signatureKey(m))) {
+                if (!Modifier.isPrivate(m.getModifiers()) && !overridden.add(Overrides.signatureKey(m))) {
                     continue;
                 }
                 String name = event.value().isEmpty() ? m.getName() : event.value();
@@ -105,40 +104,6 @@ final class HandlerScanner {
         }
         warnIfUnnamed(type, handlers.values());
         return new ConnectionType(handlers, onEvent, onMessage, nonBlocking, classNonBlocking);
-    }
-
-    /**
-     * @return where handlers may be declared, each after every type that can override its methods:
-     *         the class and its superclasses up to {@link SocketConnection}, then their interfaces
-     *         (TornadIO2 collected handlers from every base), each subinterface before the
-     *         interfaces it extends
-     */
-    private static List<Class<?>> declaringTypes(Class<?> type) {
-        List<Class<?>> classes = new ArrayList<>();
-        Set<Class<?>> interfaces = new HashSet<>();
-        for (Class<?> c = type; c != SocketConnection.class; c = c.getSuperclass()) {
-            classes.add(c);
-            collectInterfaces(c, interfaces);
-        }
-        List<Class<?>> sorted = new ArrayList<>(interfaces);
-        // An interface has more superinterfaces than any interface it extends: most first puts subinterfaces first.
-        Map<Class<?>, Integer> depth = new HashMap<>();
-        for (Class<?> i : sorted) {
-            Set<Class<?>> supers = new HashSet<>();
-            collectInterfaces(i, supers);
-            depth.put(i, supers.size());
-        }
-        sorted.sort(Comparator.comparing((Class<?> i) -> -depth.get(i)).thenComparing(Class::getName));
-        classes.addAll(sorted);
-        return classes;
-    }
-
-    private static void collectInterfaces(Class<?> c, Set<Class<?>> into) {
-        for (Class<?> i : c.getInterfaces()) {
-            if (into.add(i)) {
-                collectInterfaces(i, into);
-            }
-        }
     }
 
     private static Map<Class<?>, String> orderedMap(Object... pairs) {
@@ -175,47 +140,6 @@ final class HandlerScanner {
         } catch (NoSuchMethodException e) {
             return null;
         }
-    }
-
-    private static String signatureKey(Method m) {
-        return m.getName() + Arrays.toString(m.getParameterTypes());
-    }
-
-    /**
-     * An annotated override of a generic method ({@code put(String)} for {@code Base<T>.put(T)})
-     * overrides the erased signature ({@code put(Object)}) through a bridge method, which the
-     * signature of the override does not match: the bridges' signatures count as overridden too.
-     * A bridge to an override without {@code @Event} counts not: the base method stays the handler,
-     * and the override runs in its place.
-     */
-    private static List<String> bridgedHandlers(Method[] methods) {
-        List<String> keys = new ArrayList<>();
-        for (Method bridge : methods) {
-            if (!bridge.isBridge()) {
-                continue;
-            }
-            for (Method m : methods) {
-                if (!m.isBridge() && m.isAnnotationPresent(Event.class) && bridges(bridge, m)) {
-                    keys.add(signatureKey(bridge));
-                    break;
-                }
-            }
-        }
-        return keys;
-    }
-
-    private static boolean bridges(Method bridge, Method target) {
-        if (!bridge.getName().equals(target.getName()) || bridge.getParameterCount() != target.getParameterCount()) {
-            return false;
-        }
-        Class<?>[] erased = bridge.getParameterTypes();
-        Class<?>[] actual = target.getParameterTypes();
-        for (int i = 0; i < erased.length; i++) {
-            if (!erased[i].isAssignableFrom(actual[i])) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
