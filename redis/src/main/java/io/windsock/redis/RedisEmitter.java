@@ -55,6 +55,8 @@ public final class RedisEmitter implements AutoCloseable {
 
     private final ConnectRetry<StatefulRedisConnection<byte[], byte[]>> connecting;
     private final CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connection;
+    /** Completes when the first attempt to connect ended, either way: calls made before it wait for it. */
+    private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
     private final WireCodec codec;
     private final String key;
     private final Duration closeTimeout = Duration.ofSeconds(5);
@@ -76,8 +78,9 @@ public final class RedisEmitter implements AutoCloseable {
         RedisURI uri = builder.uri;
         this.connecting = new ConnectRetry<>("emitter to " + uri.toString(),
                 () -> client.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture(),
-                client.getResources().eventExecutorGroup(), () -> { });
+                client.getResources().eventExecutorGroup(), () -> firstAttempt.complete(null));
         this.connection = connecting.opened();
+        connection.whenComplete((c, error) -> firstAttempt.complete(null));
     }
 
     public static Builder builder() {
@@ -102,9 +105,15 @@ public final class RedisEmitter implements AutoCloseable {
 
     private CompletionStage<Void> publish(String channel, byte[] message) {
         if (!connection.isDone()) {
-            // Not waiting for Redis: the call fails now, as it does once connected while Redis is away.
-            return CompletableFuture.failedFuture(new IllegalStateException("not connected to Redis yet"));
+            // Until Redis answers, a call fails rather than wait, as it does once connected while Redis is
+            // away; one made while the first attempt is on its way waits for that attempt.
+            return firstAttempt.thenCompose(ended -> connection.isDone() ? publishConnected(channel, message)
+                    : CompletableFuture.failedFuture(new IllegalStateException("Redis has not been reached yet")));
         }
+        return publishConnected(channel, message);
+    }
+
+    private CompletionStage<Void> publishConnected(String channel, byte[] message) {
         return connection.thenCompose(c -> c.async().publish(channel.getBytes(StandardCharsets.UTF_8), message)
                 .toCompletableFuture()).thenApply(receivers -> null);
     }
