@@ -9,12 +9,8 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
+import io.windsock.redis.internal.TcpForwarder;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
@@ -52,7 +48,7 @@ class RedisEmitterStartupTest {
             ExecutionException early = assertThrows(ExecutionException.class,
                     () -> emitter.emit("ev", 1).toCompletableFuture().get(10, TimeUnit.SECONDS));
             assertInstanceOf(IllegalStateException.class, early.getCause(), "fails at once, not after a wait");
-            try (Forwarder redisBack = new Forwarder(port, REDIS.getHost(), REDIS.getPort())) {
+            try (TcpForwarder redisBack = new TcpForwarder(port, REDIS.getHost(), REDIS.getPort())) {
                 // The emitter tries again every 5 s at most: its first emit that Redis takes arrives.
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
                 while (true) {
@@ -70,53 +66,6 @@ class RedisEmitterStartupTest {
             }
         } finally {
             raw.shutdown();
-        }
-    }
-
-    /** Forwards every connection on a local port to Redis, until closed. */
-    private static final class Forwarder implements AutoCloseable {
-        private final ServerSocket server;
-
-        Forwarder(int port, String host, int targetPort) throws IOException {
-            server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
-            Thread accept = new Thread(() -> {
-                while (!server.isClosed()) {
-                    try {
-                        Socket in = server.accept();
-                        Socket out = new Socket(host, targetPort);
-                        pump(in, out);
-                        pump(out, in);
-                    } catch (IOException closed) {
-                        return;
-                    }
-                }
-            }, "redis-forwarder");
-            accept.setDaemon(true);
-            accept.start();
-        }
-
-        private static void pump(Socket from, Socket to) {
-            Thread pump = new Thread(() -> {
-                try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                    in.transferTo(out);
-                } catch (IOException ended) {
-                    // either side closed
-                } finally {
-                    try {
-                        from.close();
-                        to.close();
-                    } catch (IOException ignored) {
-                        // closing
-                    }
-                }
-            });
-            pump.setDaemon(true);
-            pump.start();
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
         }
     }
 }

@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -73,6 +74,14 @@ public final class RedisConnections {
     private final CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> subscriber;
     /** The subscriber once every command sent so far was dispatched; guarded by this. */
     private CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> subscriberOrder;
+    /**
+     * Whether subscriber commands were left out while Redis could not be reached (guarded by this):
+     * the subscriptions are then made from the listener maps when the subscriber opens, instead of
+     * replaying one queued step per room created or deleted during the outage (unbounded in a long one).
+     */
+    private boolean subscribeAllWhenOpen;
+    /** Subscriber commands queued on {@link #subscriberOrder} and not yet sent: for tests. */
+    private final AtomicInteger queuedSubscriberCommands = new AtomicInteger();
     private final Map<String, Set<Listener>> channels = new ConcurrentHashMap<>();
     private final Map<String, Set<Listener>> patterns = new ConcurrentHashMap<>();
     private final Map<String, Set<Listener>> shardChannels = new ConcurrentHashMap<>();
@@ -132,6 +141,15 @@ public final class RedisConnections {
         this.subscriber.thenAccept(c -> {
             c.addListener(new Router());
             c.addListener(subscriberState);
+            synchronized (this) {
+                if (subscribeAllWhenOpen) {
+                    subscribeAllWhenOpen = false;
+                    subscriberOrder = subscriberOrder.thenApply(open -> {
+                        resubscribe(open);
+                        return open;
+                    });
+                }
+            }
         });
     }
 
@@ -292,7 +310,16 @@ public final class RedisConnections {
     private CompletableFuture<Void> inOrder(
             Function<StatefulRedisPubSubConnection<byte[], byte[]>, CompletableFuture<Void>> commands) {
         CompletableFuture<Void> confirmed = new CompletableFuture<>();
+        if (subscriberRetrying && !subscriber.isDone()) {
+            // Redis is away: nothing is queued; the maps (updated by the caller) are subscribed at once
+            // when the subscriber opens. The caller, a namespace getting ready, must not wait for that.
+            subscribeAllWhenOpen = true;
+            confirmed.completeExceptionally(new RedisConnectionException("Redis has not been reached yet"));
+            return confirmed;
+        }
+        queuedSubscriberCommands.incrementAndGet();
         subscriberOrder = subscriberOrder.thenApply(c -> {
+            queuedSubscriberCommands.decrementAndGet();
             commands.apply(c).whenComplete((v, error) -> {
                 if (error != null) {
                     confirmed.completeExceptionally(error);
@@ -307,10 +334,6 @@ public final class RedisConnections {
                 confirmed.completeExceptionally(error);
             }
         });
-        if (subscriberRetrying && !subscriber.isDone()) {
-            // Sent once Redis answers; the caller (a namespace getting ready) must not wait for that.
-            confirmed.completeExceptionally(new RedisConnectionException("Redis has not been reached yet"));
-        }
         return confirmed;
     }
 
@@ -322,6 +345,11 @@ public final class RedisConnections {
             return set.isEmpty() ? null : set;
         });
         return emptied[0];
+    }
+
+    /** @return subscriber commands queued and not yet sent (for tests) */
+    int queuedSubscriberCommands() {
+        return queuedSubscriberCommands.get();
     }
 
     /** @return whether the subscriber connection is open now (it opened, and no outage is under way) */
