@@ -85,7 +85,7 @@ public final class HttpServer {
                         // The backstop for a request being answered and for 0.9 WebSockets; the HTTP phases
                         // have their own, shorter timeouts, and an Engine.IO WebSocket drops it at its 101.
                         p.addLast(new IdleCloser(idleMillis));
-                        RequestTimeouts timeouts = new RequestTimeouts(settings);
+                        RequestTimeouts timeouts = new RequestTimeouts(settings, config.engine().maxPendingOutboundBytes());
                         p.addLast(timeouts.bytes());
                         p.addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192));
                         p.addLast(timeouts.messages());

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -21,6 +22,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -43,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * And as Node's HTTP server, it stops reading a connection whose responses pile up unread (pipelined
  * requests from a client that does not read): after a request, while the channel is over its write
  * buffer's high-water mark, until it drains below the low one. What such a client can make the
- * server hold is then the responses to one read's worth of requests above the high-water mark.
+ * server hold is then the responses to one read's worth of requests above the high-water mark, and
+ * no more than {@code maxPendingOutboundBytes} of them: an answer written while more than that waits
+ * unread (large answers) closes the connection.
  * Two handlers share one instance: {@link #bytes()} sits before the HTTP codec and sees a request
  * start; {@link #messages()} sits after it and sees requests end and responses go out. All state is
  * touched on the channel's event loop only.
@@ -93,8 +97,14 @@ final class RequestTimeouts {
     /** Reading stopped here because responses wait unread; resumed when they drain. */
     private boolean pausedForResponses;
     private final ChannelFutureListener responseWritten = future -> responseWritten();
+    private final long maxPendingBytes;
 
-    RequestTimeouts(HttpServerSettings settings) {
+    /**
+     * @param maxPendingBytes the most a connection's write buffer may hold while it answers: past it
+     *                        (a client pipelining requests for large answers it does not read), it closes
+     */
+    RequestTimeouts(HttpServerSettings settings, long maxPendingBytes) {
+        this.maxPendingBytes = maxPendingBytes;
         this.headersNanos = settings.headersTimeout().toNanos();
         this.requestNanos = settings.requestTimeout().toNanos();
         this.keepAliveNanos = settings.keepAliveTimeout().toNanos();
@@ -238,6 +248,10 @@ final class RequestTimeouts {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+            if (!ctx.channel().isActive()) {
+                ReferenceCountUtil.release(msg); // closed: the rest of the read's requests go unanswered
+                return;
+            }
             if (msg instanceof HttpRequest && phase == Phase.HEADERS) {
                 phase = Phase.BODY;
                 arm(ctx, requestStart + requestNanos);
@@ -279,7 +293,12 @@ final class RequestTimeouts {
                     response.headers().set(HttpHeaderNames.KEEP_ALIVE, keepAliveHeader);
                 }
             }
-            if (msg instanceof LastHttpContent) {
+            boolean last = msg instanceof LastHttpContent;
+            // Before this answer, the client has more than any client may hold unread (maxPendingOutboundBytes)
+            // from earlier ones: a pipelining client that does not read (the requests of one read are all
+            // answered, and large answers, a served file with an encrypted copy each over TLS, add up).
+            boolean overBound = last && !ctx.channel().isWritable() && pendingBytes(ctx) > maxPendingBytes;
+            if (last) {
                 boolean informational = writingStatus >= 100 && writingStatus < 200;
                 writingStatus = 0;
                 if (!informational) {
@@ -288,7 +307,18 @@ final class RequestTimeouts {
                 }
             }
             ctx.write(msg, promise);
+            if (overBound) {
+                if (log.isDebugEnabled()) {
+                    log.debug("{}: {} bytes of answers unread; closing", ctx.channel().remoteAddress(), pendingBytes(ctx));
+                }
+                ctx.channel().close();
+            }
         }
+    }
+
+    private static long pendingBytes(ChannelHandlerContext ctx) {
+        ChannelOutboundBuffer buffer = ctx.channel().unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
 
     private void responseWritten() {
