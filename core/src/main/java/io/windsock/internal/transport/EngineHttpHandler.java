@@ -100,7 +100,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         } catch (IllegalArgumentException malformed) {
             // A '%' not followed by two hex digits: refused, as Netty's decoder refuses it, with an answer.
             HttpResponses.RequestInfo info = HttpResponses.RequestInfo.of(request);
-            if (path(request.uri()).startsWith(config.path())) {
+            if (query.rawPath().startsWith(config.path())) {
                 fail(ctx, info, EngineError.BAD_REQUEST, false);
             } else {
                 HttpResponses.send(ctx, info, null, HttpResponseStatus.BAD_REQUEST, HttpResponses.TEXT_PLAIN, "Bad Request");
@@ -418,19 +418,6 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                 Unpooled.copiedBuffer(EngineError.FORBIDDEN.message(), StandardCharsets.UTF_8));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_HTML);
         HttpResponses.send(ctx, false, response);
-    }
-
-    /** @return the request target's path, undecoded (before any '?' or '#') */
-    private static String path(String uri) {
-        int end = uri.length();
-        for (int i = 0; i < uri.length(); i++) {
-            char c = uri.charAt(i);
-            if (c == '?' || c == '#') {
-                end = i;
-                break;
-            }
-        }
-        return uri.substring(0, end);
     }
 
     /** The revision a request with a sid speaks, as the reference reads it: "4" is 4, anything else 3. */

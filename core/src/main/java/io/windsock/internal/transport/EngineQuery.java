@@ -37,6 +37,11 @@ final class EngineQuery {
         this.pathEnd = end;
     }
 
+    /** @return the path as sent, escapes not decoded */
+    String rawPath() {
+        return uri.substring(0, pathEnd);
+    }
+
     /** @return the decoded path, as {@link QueryStringDecoder#path()} */
     String path() {
         if (uri.lastIndexOf('%', pathEnd - 1) < 0) {

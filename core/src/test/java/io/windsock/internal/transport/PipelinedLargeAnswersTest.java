@@ -16,7 +16,6 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,7 +66,7 @@ class PipelinedLargeAnswersTest {
             OutputStream out = client.getOutputStream();
             out.write(new String(REQUEST, StandardCharsets.US_ASCII).repeat(REQUESTS).getBytes(StandardCharsets.US_ASCII));
             out.flush(); // 6 KB: one read on the server's side
-            long settled = settled(System.nanoTime() + TimeUnit.SECONDS.toNanos(60));
+            long settled = Settling.settled(answered, System.nanoTime() + TimeUnit.SECONDS.toNanos(60));
             assertTrue(settled < REQUESTS / 4, "answered " + settled + " of " + REQUESTS + " requests nobody reads");
             // The connection was closed: what the kernel holds is read, then the end (not a wait for more).
             InputStream in = client.getInputStream();
@@ -85,21 +84,5 @@ class PipelinedLargeAnswersTest {
             }
             assertTrue(read < (long) REQUESTS * BIG.length, "not every answer was sent");
         }
-    }
-
-    /** @return the count of answers once it has not moved for a second */
-    private long settled(long deadline) {
-        long count = answered.get();
-        long since = System.nanoTime();
-        while (System.nanoTime() - since < TimeUnit.SECONDS.toNanos(1)) {
-            assertTrue(System.nanoTime() < deadline, "the server's count never settled");
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-            long now = answered.get();
-            if (now != count) {
-                count = now;
-                since = System.nanoTime();
-            }
-        }
-        return count;
     }
 }

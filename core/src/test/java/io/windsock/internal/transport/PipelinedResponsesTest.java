@@ -68,7 +68,7 @@ class PipelinedResponsesTest {
                 written += writeUntilStalled(client, many, deadline);
                 // Stalled: either the server stopped reading, or (on a loaded machine) it fell behind. Once
                 // its count stops moving, a server that stopped leaves requests unread in the kernel.
-                stoppedAt = settled(deadline);
+                stoppedAt = Settling.settled(handled, deadline);
                 if (stoppedAt < written / REQUEST.length) {
                     break;
                 }
@@ -119,22 +119,6 @@ class PipelinedResponsesTest {
             }
         }
         return written;
-    }
-
-    /** @return the count of requests handled once it has not moved for a second */
-    private long settled(long deadline) {
-        long count = handled.get();
-        long since = System.nanoTime();
-        while (System.nanoTime() - since < TimeUnit.SECONDS.toNanos(1)) {
-            assertTrue(System.nanoTime() < deadline, "the server's count never settled");
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-            long now = handled.get();
-            if (now != count) {
-                count = now;
-                since = System.nanoTime();
-            }
-        }
-        return count;
     }
 
     private static void drain(SocketChannel client) {
