@@ -9,7 +9,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpContentCompressor;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.compression.StandardCompressionOptions;
@@ -90,7 +89,7 @@ public final class HttpServer {
                         p.addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192));
                         p.addLast(timeouts.messages());
                         if (config.httpCompression()) {
-                            p.addLast(new HttpContentCompressor(COMPRESSION_THRESHOLD,
+                            p.addLast(new ResponseCompressor(COMPRESSION_THRESHOLD,
                                 StandardCompressionOptions.gzip(), StandardCompressionOptions.deflate()));
                         }
                         p.addLast(new HttpObjectAggregator(config.engine().maxHttpBufferSize()));

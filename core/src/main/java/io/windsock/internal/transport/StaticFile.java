@@ -31,9 +31,9 @@ import java.util.zip.GZIPOutputStream;
  * the client's {@code If-None-Match} names the tag. Immutable; the bytes are shared, never written.
  *
  * <p>A text file of 1 KB or more is also held gzip-compressed, compressed once when loaded, and sent
- * so to clients that accept gzip (with its own tag). Every answer carries a {@code Content-Encoding},
- * which keeps the server's response compressor out: it compressed each answer again, on the network
- * thread (40 ms for the client bundle's source map), as often as a client asked.
+ * so to clients that accept gzip (with its own tag). The server's response compressor leaves answers
+ * with a tag alone ({@link ResponseCompressor}): it compressed each again, on the network thread (40 ms
+ * for the client bundle's source map), as often as a client asked.
  *
  * @param content     the bytes
  * @param contentType the {@code Content-Type} value
@@ -104,8 +104,9 @@ record StaticFile(byte[] content, String contentType, String etag, byte[] gzippe
         if (gzipped != null) {
             headers.set(HttpHeaderNames.VARY, GZIP_VARY);
         }
-        // Set on every answer, identity included: a response with one passes the compressor untouched.
-        headers.set(HttpHeaderNames.CONTENT_ENCODING, gzip ? HttpHeaderValues.GZIP : HttpHeaderValues.IDENTITY);
+        if (gzip) {
+            headers.set(HttpHeaderNames.CONTENT_ENCODING, HttpHeaderValues.GZIP);
+        }
         if (!notModified) {
             headers.set(HttpHeaderNames.CONTENT_TYPE, contentType);
             headers.set("x-content-type-options", "nosniff");
