@@ -559,8 +559,9 @@ public final class EngineSession {
         } else {
             onRemoved.accept(id);
         }
-        if (description != null) {
-            log.debug("session {} closed: {} ({})", id, reason, description);
+        if (log.isDebugEnabled()) {
+            log.debug("session {} closed on {}: {}{}", id, transport.kind().wireName(), reason,
+                    description == null ? "" : " (" + description + ")");
         }
         Handler h = handler;
         handler = IGNORE;
