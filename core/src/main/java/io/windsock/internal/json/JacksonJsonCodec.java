@@ -8,9 +8,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.windsock.internal.protocol.JsonCodec;
 import io.windsock.protocol.ProtocolLimits;
 import java.io.IOException;
@@ -36,8 +34,8 @@ public final class JacksonJsonCodec implements JsonCodec {
     static final int MAX_NUMBER_LENGTH = 100;
 
     private final ObjectMapper mapper;
-    /** Made once: a reader and a writer are immutable and skip the mapper's per-call set-up. */
-    private final ObjectReader wireReader;
+    private final PlainValueReader wireReader;
+    /** Made once: a writer is immutable and skips the mapper's per-call set-up. */
     private final ObjectWriter writer;
 
     /**
@@ -48,7 +46,7 @@ public final class JacksonJsonCodec implements JsonCodec {
     public JacksonJsonCodec(ObjectMapper mapper, ProtocolLimits limits) {
         this.mapper = Objects.requireNonNull(mapper, "mapper").copy()
                 .disable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
-        this.wireReader = wireMapper(limits).readerFor(Object.class);
+        this.wireReader = new PlainValueReader(wireFactory(limits));
         this.writer = this.mapper.writer();
     }
 
@@ -60,9 +58,10 @@ public final class JacksonJsonCodec implements JsonCodec {
         this(new ObjectMapper());
     }
 
-    private static ObjectMapper wireMapper(ProtocolLimits limits) {
+    /** The parser factory for incoming JSON: every bound of the class comment but "plain values only". */
+    static JsonFactory wireFactory(ProtocolLimits limits) {
         int maxLength = limits.maxPacketLength();
-        JsonFactory factory = JsonFactory.builder()
+        return JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(limits.maxJsonDepth())
                         .maxDocumentLength(maxLength)
@@ -73,10 +72,6 @@ public final class JacksonJsonCodec implements JsonCodec {
                 // JSON.parse keeps the last of two equal keys; two readers of one payload (a proxy, a
                 // handler) could then disagree on its value. No JSON.stringify output has duplicates.
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .build();
-        return JsonMapper.builder(factory)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .disable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
                 .build();
     }
 
@@ -89,7 +84,7 @@ public final class JacksonJsonCodec implements JsonCodec {
     @Override
     public Object read(String json) throws IOException {
         try {
-            return wireReader.readValue(json);
+            return wireReader.read(json);
         } catch (StreamConstraintsException e) {
             throw new LimitExceeded(e.getOriginalMessage()); // numbers and bounds only, no input
         }
