@@ -314,7 +314,7 @@ final class MixedScenario implements RawClient.Listener, PollingClient.Listener 
     private long lostAcks() {
         long lost = 0;
         for (int i = 0; i < clients; i++) {
-            lost += webSockets[i] != null ? webSockets[i].lostAcks : polling[i].lostAcks;
+            lost += webSockets[i] != null ? webSockets[i].lostAcks() : polling[i].lostAcks();
         }
         return lost;
     }

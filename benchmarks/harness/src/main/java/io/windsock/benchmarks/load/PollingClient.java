@@ -53,7 +53,6 @@ final class PollingClient {
         void onClosed(PollingClient client, String why);
     }
 
-    private static final int RING = 1024;
     private static final byte SEPARATOR = 0x1e;
     private static final byte[] CONNECT = ClientProtocol.ascii("40");
     private static final byte[] PONG = ClientProtocol.ascii("3");
@@ -86,11 +85,7 @@ final class PollingClient {
     private boolean upgraded;
     /** Closed by the driver or failed: nothing more is reported. */
     private boolean closed;
-    private long nextAckId;
-    /** Send time of each ack id still outstanding, indexed by id modulo {@link #RING}. */
-    private final long[] sentAt = new long[RING];
-    private final long[] sentId = new long[RING];
-    long lostAcks;
+    private final AckRing acks = new AckRing();
 
     PollingClient(int index, boolean upgrade, Listener listener, RawClient.Listener webSocketListener,
             Bootstrap bootstrap, InetSocketAddress remote, String path) {
@@ -102,7 +97,6 @@ final class PollingClient {
         this.remote = remote;
         this.host = remote.getHostString() + ":" + remote.getPort();
         this.path = path.endsWith("/") ? path : path + "/";
-        java.util.Arrays.fill(sentId, -1);
     }
 
     /** Opens both connections; the GET connection starts with the handshake. */
@@ -124,6 +118,11 @@ final class PollingClient {
         }).channel();
     }
 
+    /** Ack ids of events sent over polling whose slot was reused before the ack came (see {@link AckRing}). */
+    long lostAcks() {
+        return acks.lost();
+    }
+
     boolean isUpgraded() {
         return upgraded;
     }
@@ -142,13 +141,7 @@ final class PollingClient {
         if (pausing) {
             throw new IllegalStateException("emit during the upgrade of client " + index);
         }
-        long id = nextAckId++;
-        int slot = (int) (id & (RING - 1));
-        if (sentId[slot] >= 0) {
-            lostAcks++;
-        }
-        sentId[slot] = id;
-        sentAt[slot] = sentNanos;
+        long id = acks.send(sentNanos);
         ByteBuf buf = startPacket();
         buf.writeBytes(EVENT);
         ByteBufUtil.writeAscii(buf, Long.toString(id));
@@ -282,10 +275,9 @@ final class PollingClient {
             }
             case '3' -> {
                 long id = RawClient.parseDecimal(c, i + 1, i + n);
-                int slot = (int) (id & (RING - 1));
-                if (id >= 0 && sentId[slot] == id) {
-                    sentId[slot] = -1;
-                    listener.onAck(this, sentAt[slot], now);
+                int slot = acks.ack(id);
+                if (slot >= 0) {
+                    listener.onAck(this, acks.sentNanos(slot), now);
                 }
             }
             case '4' -> fail("connect error: " + c.toString(i, n, StandardCharsets.UTF_8));

@@ -115,7 +115,7 @@ abstract class PoolScenario implements RawClient.Listener {
         r.put("lostAcks", onLoop(() -> {
             long lost = 0;
             for (RawClient c : pool) {
-                lost += c.lostAcks;
+                lost += c.lostAcks();
             }
             return lost;
         }));

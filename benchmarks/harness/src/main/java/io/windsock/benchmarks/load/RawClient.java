@@ -37,7 +37,6 @@ final class RawClient extends ByteToMessageDecoder {
         void onClosed(RawClient client, boolean wasReady, String why);
     }
 
-    private static final int RING = 1024;
     private static final byte[] HEADER_END = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     final int index;
@@ -52,13 +51,8 @@ final class RawClient extends ByteToMessageDecoder {
     private boolean closedReported;
     /** The client's own heartbeat (Engine.IO v3), or null. */
     private ScheduledFuture<?> pings;
-    private long nextAckId;
-    /** Send time of each ack id still outstanding, indexed by id modulo {@link #RING}. */
-    private final long[] sentAt = new long[RING];
-    private final long[] sentId = new long[RING];
+    private final AckRing acks = new AckRing();
     long connectStartNanos;
-    /** Ack ids whose slot was reused before the ack came (more than {@link #RING} outstanding). */
-    long lostAcks;
 
     RawClient(int index, Listener listener, ClientProtocol protocol) {
         this.index = index;
@@ -66,7 +60,6 @@ final class RawClient extends ByteToMessageDecoder {
         this.protocol = protocol;
         this.eventPrefix = protocol.eventPrefix();
         this.handshaken = !protocol.handshakeFirst();
-        java.util.Arrays.fill(sentId, -1);
     }
 
     boolean isReady() {
@@ -77,18 +70,17 @@ final class RawClient extends ByteToMessageDecoder {
         return channel;
     }
 
+    /** Ack ids whose slot was reused before the ack came (see {@link AckRing}). */
+    long lostAcks() {
+        return acks.lost();
+    }
+
     /**
      * Emits an event with an ack id: the protocol's prefix, the id, then {@code body} from
      * {@link ClientProtocol#eventBody} ({@code 42<id>["echo","xx"]} in v4). {@code sentNanos} is kept for latency: the actual or the intended send time.
      */
     void emitWithAck(byte[] body, long sentNanos) {
-        long id = nextAckId++;
-        int slot = (int) (id & (RING - 1));
-        if (sentId[slot] >= 0) {
-            lostAcks++;
-        }
-        sentId[slot] = id;
-        sentAt[slot] = sentNanos;
+        long id = acks.send(sentNanos);
         String digits = Long.toString(id);
         int length = eventPrefix.length + digits.length() + body.length;
         ByteBuf buf = frameHeader(length);
@@ -295,10 +287,9 @@ final class RawClient extends ByteToMessageDecoder {
 
     /** An ack for the event with {@code id} (-1: not parsable, ignored). */
     void ack(long id, long now) {
-        int slot = (int) (id & (RING - 1));
-        if (id >= 0 && sentId[slot] == id) {
-            sentId[slot] = -1;
-            listener.onAck(this, id, sentAt[slot], now);
+        int slot = acks.ack(id);
+        if (slot >= 0) {
+            listener.onAck(this, id, acks.sentNanos(slot), now);
         }
     }
 
