@@ -46,15 +46,15 @@ final class SocketAcks {
     }
 
     /**
-     * Completes an own ack's future on the handler executor. If the executor refuses (an application
-     * executor shut down before the server stopped), completes it here: a future that never
-     * completes would hang whoever waits for it.
+     * Completes an own ack's future on the handler executor. If the executor refuses, completes it
+     * here: a future that never completes would hang whoever waits for it.
      */
     void completeLater(CompletableFuture<List<Object>> future, List<Object> args, Throwable error) {
         Runnable completion = error == null ? () -> future.complete(args) : () -> future.completeExceptionally(error);
         try {
             executor.execute(completion);
         } catch (RejectedExecutionException e) {
+            // Reachable: on Java 24+ the default VirtualThreadExecutor rethrows a refusal of the JDK's scheduler.
             completion.run();
         }
     }

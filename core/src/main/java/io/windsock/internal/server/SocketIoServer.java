@@ -132,13 +132,14 @@ public final class SocketIoServer {
     }
 
     /**
-     * Runs a task that belongs to no socket on the handler executor. An application executor that
-     * rejects it (shut down) does not throw into the caller, a network thread: the task is logged and dropped.
+     * Runs a task that belongs to no socket on the handler executor. An executor that rejects it does
+     * not throw into the caller, a network thread: the task is logged and dropped.
      */
     void runOnHandlerExecutor(Runnable task) {
         try {
             executor.execute(task);
         } catch (RejectedExecutionException e) {
+            // Reachable: on Java 24+ the default VirtualThreadExecutor rethrows a refusal of the JDK's scheduler.
             log.error("the handler executor rejected a task (was it shut down before the server stopped?)", e);
         }
     }
