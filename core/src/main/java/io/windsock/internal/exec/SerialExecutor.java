@@ -121,8 +121,9 @@ public final class SerialExecutor implements Executor {
                 }
                 taken = null;
                 scheduled = 0;
-                // Neither the default pool (late tasks run inline) nor an application executor (wrapped in
-                // RetryingExecutor) rejects: only an executor given to this class directly.
+                // An application executor is wrapped in RetryingExecutor and the pools run late tasks inline:
+                // left are an executor given to this class directly and, on Java 24+, the JDK's virtual
+                // thread scheduler refusing a thread (its queue full: the process is out of resources).
                 log.error("the handler executor rejected a connection's tasks; {} tasks dropped", dropped, e);
             }
         }

@@ -140,7 +140,7 @@ public final class SocketIoServer {
             executor.execute(task);
         } catch (RejectedExecutionException e) {
             // Reachable: on Java 24+ the default VirtualThreadExecutor rethrows a refusal of the JDK's scheduler.
-            log.error("the handler executor rejected a task (was it shut down before the server stopped?)", e);
+            log.error("the handler executor rejected a task; it is dropped", e);
         }
     }
 
