@@ -235,17 +235,51 @@ public final class RedisConnections {
 
     /**
      * Subscribes a listener to shard channels ({@code SSUBSCRIBE}, one command per channel, as a
-     * cluster needs when the channels live in different slots).
+     * cluster needs when the channels live in different slots). A channel refused while the subscriber
+     * is connected is tried again while a listener holds it.
      *
-     * @return completes when Redis confirmed every subscription
+     * @return completes when Redis confirmed every subscription (a retry does not change it)
      */
     public synchronized CompletionStage<Void> ssubscribe(List<String> channelNames, Listener listener) {
         for (String channel : channelNames) {
             shardChannels.computeIfAbsent(channel, k -> new CopyOnWriteArraySet<>()).add(listener);
         }
         return inOrder(c -> CompletableFuture.allOf(channelNames.stream()
-                .map(channel -> c.async().ssubscribe(bytes(channel)).toCompletableFuture())
+                .map(channel -> ssubscribe(c, channel, 0))
                 .toArray(CompletableFuture[]::new)));
+    }
+
+    /**
+     * Sends one SSUBSCRIBE. One refused while the subscriber is connected (its command queue full, an ACL,
+     * a slot moving) is tried again, 0.1 s doubling to 5 s, while a listener holds the channel: its messages
+     * would otherwise be lost until the next reconnection. This holds for a reconnection's own SSUBSCRIBEs
+     * too: Redis closes the subscriber of a user when an ACL change revokes one of its channels, and refuses
+     * the channel on its return until it is granted again. One that failed because the subscriber is down is
+     * left to the reconnection, which subscribes every channel again.
+     */
+    private CompletableFuture<?> ssubscribe(StatefulRedisPubSubConnection<byte[], byte[]> c, String channel,
+                                            int failures) {
+        CompletableFuture<?> sent = c.async().ssubscribe(bytes(channel)).toCompletableFuture();
+        sent.whenComplete((v, error) -> {
+            if (error == null || closed.get() || !shardChannels.containsKey(channel) || !subscriberConnected()) {
+                return;
+            }
+            if (failures == 0) {
+                // The channel's name may come from a client (a room's): not logged.
+                log.warn("subscribing to a shard channel failed ({}); trying again until it succeeds",
+                        error.getMessage());
+            }
+            RedisTimer.schedule(() -> ssubscribeAgain(channel, failures + 1),
+                    java.time.Duration.ofMillis(Math.min(5_000, 100L << Math.min(failures, 6))));
+        });
+        return sent;
+    }
+
+    /** A retry of {@link #ssubscribe(StatefulRedisPubSubConnection, String, int)}, in order with the other commands. */
+    private synchronized void ssubscribeAgain(String channel, int failures) {
+        if (!closed.get() && shardChannels.containsKey(channel)) {
+            inOrder(c -> ssubscribe(c, channel, failures).thenApply(v -> null));
+        }
     }
 
     /** Removes a listener from shard channels; unsubscribes at Redis from those no listener holds any more. */
@@ -401,7 +435,7 @@ public final class RedisConnections {
             connection.async().psubscribe(bytes(pattern));
         }
         for (String channel : shardChannels.keySet()) {
-            connection.async().ssubscribe(bytes(channel));
+            ssubscribe(connection, channel, 0);
         }
     }
 

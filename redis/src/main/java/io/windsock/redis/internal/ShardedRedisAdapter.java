@@ -78,35 +78,17 @@ public final class ShardedRedisAdapter extends ClusterAdapter {
         ready.complete(null);
     }
 
+    /**
+     * Subscribes to a room's channel. One refused while the subscriber is connected is tried again while
+     * the room lasts: {@link RedisConnections#ssubscribe} retries while a listener holds the channel, and
+     * {@link #roomDeleted} removes this one. (Not "while {@link #hasRoom}": this runs before the room is in
+     * that map, and a refusal quicker than that found no room and was not tried again.)
+     */
     @Override
     protected void roomCreated(String room, boolean socketRoom) {
         if (hasOwnChannel(socketRoom) && !isClosed()) {
-            subscribeRoom(room, 0);
+            redis.ssubscribe(List.of(roomChannel(room)), listener);
         }
-    }
-
-    /**
-     * Subscribes to a room's channel. One refused while the subscriber is connected (its command queue
-     * full, an ACL, a slot moving) is tried again, 0.1 s doubling to 5 s, while the room lasts: the
-     * room's broadcasts would otherwise be lost until the next reconnection. One that failed because
-     * the subscriber is down is left to the reconnection, which subscribes every channel again.
-     */
-    private void subscribeRoom(String room, int failures) {
-        redis.ssubscribe(List.of(roomChannel(room)), listener).whenComplete((ok, error) -> {
-            if (error == null || isClosed() || !hasRoom(room) || !redis.subscriberConnected()) {
-                return;
-            }
-            if (failures == 0) {
-                // The room's name may come from a client: not logged.
-                log.warn("subscribing to a room's channel in {} failed ({}); trying again until it succeeds",
-                        namespace.name(), error.getMessage());
-            }
-            RedisTimer.schedule(() -> {
-                if (!isClosed() && hasRoom(room)) {
-                    subscribeRoom(room, failures + 1);
-                }
-            }, java.time.Duration.ofMillis(Math.min(5_000, 100L << Math.min(failures, 6))));
-        });
     }
 
     @Override

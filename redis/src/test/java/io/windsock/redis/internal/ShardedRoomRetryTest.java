@@ -1,0 +1,312 @@
+package io.windsock.redis.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lettuce.core.AclSetuserArgs;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.windsock.adapter.AdapterNamespace;
+import io.windsock.adapter.BroadcastAckHandler;
+import io.windsock.adapter.BroadcastOptions;
+import io.windsock.adapter.EncodedPacket;
+import io.windsock.adapter.LocalSocket;
+import io.windsock.adapter.SocketDetails;
+import io.windsock.protocol.SocketPacket;
+import io.windsock.redis.RedisAdapterFactory;
+import io.windsock.redis.SubscriptionMode;
+import io.windsock.server.Ack;
+import io.windsock.server.ConnectionStateRecovery;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A room's SSUBSCRIBE that Redis refuses while the subscriber stays connected (an ACL without the room's
+ * channel: NOPERM, the connection left open) is tried again while the room lasts, so that the room's
+ * broadcasts arrive once Redis accepts it without waiting for a reconnection; and no longer once the
+ * room is gone. So is one refused when the subscriber comes back from a reconnection. Two nodes of the
+ * sharded adapter on the real Redis at 127.0.0.1:6379 (or {@code -Dwindsock.redis.uri}): node A authenticates as an ACL user made for the test, allowed the
+ * namespace's and its response channel (letters and digits after the namespace) but not rooms whose
+ * name starts with "_"; node B, as the URI's user, broadcasts.
+ */
+class ShardedRoomRetryTest {
+    private static final RedisURI REDIS = RedisURI.create(System.getProperty("windsock.redis.uri", "redis://127.0.0.1:6379"));
+
+    private final String key = "wsr-" + UUID.randomUUID();
+    private final String user = "windsock-test-" + UUID.randomUUID();
+    private final String password = UUID.randomUUID().toString();
+    private final BlockingQueue<String> delivered = new LinkedBlockingQueue<>();
+    private RedisClient adminClient;
+    private StatefulRedisConnection<String, String> adminConnection;
+    private RedisCommands<String, String> admin;
+    private RedisAdapterFactory factoryA;
+    private RedisAdapterFactory factoryB;
+    private ShardedRedisAdapter nodeA;
+    private ShardedRedisAdapter nodeB;
+
+    @BeforeEach
+    void start() throws Exception {
+        adminClient = RedisClient.create(REDIS);
+        adminConnection = adminClient.connect();
+        admin = adminConnection.sync();
+        admin.aclSetuser(user, AclSetuserArgs.Builder.on().addPassword(password).allKeys().allCommands());
+        restrictChannels();
+        factoryA = factory(RedisURI.builder(REDIS).withAuthentication(user, password).build());
+        factoryB = factory(REDIS);
+        nodeA = node(factoryA, Map.of("s1", new FakeSocket("s1")));
+        nodeB = node(factoryB, Map.of());
+        nodeA.addAll("s1", Set.of("s1"));
+        // The namespace's channel is allowed: a broadcast to everyone reaches s1.
+        nodeB.broadcast(event("marker"), BroadcastOptions.ALL);
+        assertEquals("s1 marker", next());
+    }
+
+    @AfterEach
+    void stop() {
+        try {
+            for (ShardedRedisAdapter node : new ShardedRedisAdapter[] {nodeA, nodeB}) {
+                if (node != null) {
+                    node.close();
+                }
+            }
+            for (RedisAdapterFactory factory : new RedisAdapterFactory[] {factoryA, factoryB}) {
+                if (factory != null) {
+                    factory.close();
+                }
+            }
+        } finally {
+            admin.aclDeluser(user);
+            adminConnection.close();
+            adminClient.shutdown();
+        }
+    }
+
+    /** The refusal may come back before the adapter has the room in its map (that once dropped the retry). */
+    @Test
+    void aRoomRefusedWhileConnectedIsSubscribedByTheRetryOnceAllowed() throws Exception {
+        nodeA.addAll("s1", Set.of("_room"));
+        awaitRefusals("_room", 2); // refused, and refused again by a retry
+        nodeB.broadcast(event("refused"), BroadcastOptions.to(Set.of("_room")));
+        nodeB.broadcast(event("marker"), BroadcastOptions.ALL);
+        assertEquals("s1 marker", next(), "the room's broadcast is lost while its channel is refused");
+
+        List<String> clientsBefore = userClients();
+        assertEquals(2, clientsBefore.size(), "node A's publisher and subscriber: " + clientsBefore);
+        admin.aclSetuser(user, AclSetuserArgs.Builder.allChannels()); // granting keeps the connections open
+
+        await(() -> subscribers(channel("_room")) == 1, "the room's channel subscribed after the grant");
+        nodeB.broadcast(event("allowed"), BroadcastOptions.to(Set.of("_room")));
+        assertEquals("s1 allowed", next());
+        assertEquals(clientsBefore, userClients(), "subscribed on the same connection, not by a reconnection");
+        assertNull(delivered.poll());
+    }
+
+    @Test
+    void aRoomLeftWhileRefusedIsNotTriedAgain() throws Exception {
+        nodeA.addAll("s1", Set.of("_gone"));
+        awaitRefusals("_gone", 2);
+        nodeA.del("s1", "_gone");
+        admin.aclSetuser(user, AclSetuserArgs.Builder.allChannels());
+        // A room joined after the grant is subscribed on the same connection, after anything sent before.
+        nodeA.addAll("s1", Set.of("_kept"));
+        await(() -> subscribers(channel("_kept")) == 1, "a room joined after the grant subscribed");
+        // Retries came every 0.2-0.4 s when the room was left: a retry that outlived it would have
+        // subscribed within this window.
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (System.nanoTime() < until) {
+            assertEquals(List.of(), admin.pubsubShardChannels(channel("_gone")), "the left room was subscribed");
+            assertNull(delivered.poll(50, TimeUnit.MILLISECONDS));
+        }
+        nodeB.broadcast(event("gone"), BroadcastOptions.to(Set.of("_gone")));
+        nodeB.broadcast(event("kept"), BroadcastOptions.to(Set.of("_kept")));
+        assertEquals("s1 kept", next());
+        assertNull(delivered.poll());
+    }
+
+    /**
+     * Revoking a channel makes Redis close the subscriber of the user; the reconnection's SSUBSCRIBE of the
+     * room is then refused, and is tried again as well (before, the room stayed unsubscribed after the
+     * grant until the next reconnection).
+     */
+    @Test
+    void aRoomRefusedOnAReconnectionIsTriedAgainOnceAllowed() throws Exception {
+        admin.aclSetuser(user, AclSetuserArgs.Builder.allChannels());
+        nodeA.addAll("s1", Set.of("_room"));
+        await(() -> subscribers(channel("_room")) == 1, "the room's channel subscribed while allowed");
+        List<String> clientsBefore = userClients();
+        restrictChannels(); // Redis closes the connections subscribed to a channel no longer allowed
+        await(() -> userClients().size() == 2 && !userClients().equals(clientsBefore),
+                "the subscriber reconnected");
+        awaitRefusals("_room", 2); // the reconnection's SSUBSCRIBEs (Lettuce's own and the adapter's)
+        List<String> clientsAfter = userClients();
+
+        admin.aclSetuser(user, AclSetuserArgs.Builder.allChannels());
+        await(() -> subscribers(channel("_room")) == 1, "the room's channel subscribed after the grant");
+        nodeB.broadcast(event("allowed"), BroadcastOptions.to(Set.of("_room")));
+        assertEquals("s1 allowed", next());
+        assertEquals(clientsAfter, userClients(), "subscribed on the same connection, not by a reconnection");
+        assertNull(delivered.poll());
+    }
+
+    private RedisAdapterFactory factory(RedisURI uri) {
+        return RedisAdapterFactory.builder().uri(uri).key(key).sharded(SubscriptionMode.DYNAMIC)
+                .requestTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    private ShardedRedisAdapter node(RedisAdapterFactory factory, Map<String, FakeSocket> sockets) throws Exception {
+        factory.connected().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        ShardedRedisAdapter node = (ShardedRedisAdapter) factory.create(new FakeNamespace(sockets));
+        node.init();
+        node.ready().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return node;
+    }
+
+    /** Allows the test's user the namespace's channel and its response channel, not the rooms starting with "_". */
+    private void restrictChannels() {
+        admin.aclSetuser(user, AclSetuserArgs.Builder.resetChannels().channelPattern(key + "#/#")
+                .channelPattern(key + "#/#[a-zA-Z0-9]*"));
+    }
+
+    private String channel(String room) {
+        return key + "#/#" + room + "#";
+    }
+
+    private static SocketPacket event(String name) {
+        return SocketPacket.event("/", new ArrayList<>(List.of(name)), SocketPacket.NO_ID);
+    }
+
+    private String next() throws InterruptedException {
+        String got = delivered.poll(10, TimeUnit.SECONDS);
+        if (got == null) {
+            throw new AssertionError("nothing delivered within 10 s");
+        }
+        return got;
+    }
+
+    private long subscribers(String channel) {
+        return admin.pubsubShardNumsub(channel).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Waits until Redis logged at least {@code count} refusals of the room's channel to the test's user. */
+    private void awaitRefusals(String room, long count) throws InterruptedException {
+        await(() -> refusals(room) >= count, count + " refusals of " + room + "'s channel logged by Redis");
+    }
+
+    private long refusals(String room) {
+        return admin.aclLog(128).stream()
+                .filter(entry -> user.equals(String.valueOf(entry.get("username")))
+                        && channel(room).equals(String.valueOf(entry.get("object"))))
+                .mapToLong(entry -> Long.parseLong(String.valueOf(entry.get("count"))))
+                .sum();
+    }
+
+    /** @return the ids of the test user's client connections, in Redis's order */
+    private List<String> userClients() {
+        return Arrays.stream(admin.clientList().split("\n"))
+                .filter(line -> Arrays.asList(line.trim().split(" ")).contains("user=" + user))
+                .map(line -> line.substring(0, line.indexOf(' ')))
+                .toList();
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "not within 10 s: " + what);
+            TimeUnit.MILLISECONDS.sleep(10); // polling Redis's state, paced
+        }
+    }
+
+    private static final class FakeNamespace implements AdapterNamespace {
+        private final Map<String, FakeSocket> sockets;
+
+        FakeNamespace(Map<String, FakeSocket> sockets) {
+            this.sockets = sockets;
+        }
+
+        @Override
+        public String name() {
+            return "/";
+        }
+
+        @Override
+        public LocalSocket localSocket(String id) {
+            return sockets.get(id);
+        }
+
+        @Override
+        public EncodedPacket encode(SocketPacket packet, String offset) {
+            return new PlainEncodedPacket(packet, offset);
+        }
+
+        @Override
+        public long nextAckId() {
+            return 1;
+        }
+
+        @Override
+        public ConnectionStateRecovery recovery() {
+            return null;
+        }
+
+        @Override
+        public void onServerSideEmit(List<Object> eventAndArgs, Ack ack) {
+        }
+    }
+
+    private final class FakeSocket implements LocalSocket {
+        private final String id;
+
+        FakeSocket(String id) {
+            this.id = id;
+        }
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public void send(EncodedPacket packet, BroadcastOptions options) {
+            delivered.add(id + " " + packet.packet().args().get(0));
+        }
+
+        @Override
+        public void expectAck(long ackId, BroadcastAckHandler handler) {
+        }
+
+        @Override
+        public void join(Collection<String> rooms) {
+            nodeA.addAll(id, Set.copyOf(rooms));
+        }
+
+        @Override
+        public void leave(String room) {
+            nodeA.del(id, room);
+        }
+
+        @Override
+        public void disconnect(boolean close) {
+        }
+
+        @Override
+        public SocketDetails details() {
+            return new SocketDetails(id, null, nodeA.socketRooms(id), Map.of());
+        }
+    }
+}
