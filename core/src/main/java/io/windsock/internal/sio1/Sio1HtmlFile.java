@@ -51,8 +51,6 @@ final class Sio1HtmlFile implements Sio1Session.Transport {
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=UTF-8");
         response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         response.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
-        // A stream must not sit in a compressor's buffer: an explicit identity keeps Netty's compressor out.
-        response.headers().set(HttpHeaderNames.CONTENT_ENCODING, HttpHeaderValues.IDENTITY);
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         HttpResponses.addCors(response.headers(), cors, info.origin());
         ctx.write(response);
