@@ -2,12 +2,10 @@ package io.windsock.redis.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.windsock.redis.internal.AclTestUser.await;
 
 import io.lettuce.core.AclSetuserArgs;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.windsock.adapter.AdapterNamespace;
 import io.windsock.adapter.BroadcastAckHandler;
@@ -22,7 +20,6 @@ import io.windsock.server.Ack;
 import io.windsock.server.ConnectionStateRecovery;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +28,6 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,11 +45,8 @@ class ShardedRoomRetryTest {
     private static final RedisURI REDIS = RedisURI.create(System.getProperty("windsock.redis.uri", "redis://127.0.0.1:6379"));
 
     private final String key = "wsr-" + UUID.randomUUID();
-    private final String user = "windsock-test-" + UUID.randomUUID();
-    private final String password = UUID.randomUUID().toString();
     private final BlockingQueue<String> delivered = new LinkedBlockingQueue<>();
-    private RedisClient adminClient;
-    private StatefulRedisConnection<String, String> adminConnection;
+    private AclTestUser user;
     private RedisCommands<String, String> admin;
     private RedisAdapterFactory factoryA;
     private RedisAdapterFactory factoryB;
@@ -62,12 +55,10 @@ class ShardedRoomRetryTest {
 
     @BeforeEach
     void start() throws Exception {
-        adminClient = RedisClient.create(REDIS);
-        adminConnection = adminClient.connect();
-        admin = adminConnection.sync();
-        admin.aclSetuser(user, AclSetuserArgs.Builder.on().addPassword(password).allKeys().allCommands());
+        user = new AclTestUser(REDIS);
+        admin = user.admin();
         restrictChannels();
-        factoryA = factory(RedisURI.builder(REDIS).withAuthentication(user, password).build());
+        factoryA = factory(user.uri());
         factoryB = factory(REDIS);
         nodeA = node(factoryA, Map.of("s1", new FakeSocket("s1")));
         nodeB = node(factoryB, Map.of());
@@ -91,9 +82,9 @@ class ShardedRoomRetryTest {
                 }
             }
         } finally {
-            admin.aclDeluser(user);
-            adminConnection.close();
-            adminClient.shutdown();
+            if (user != null) {
+                user.close();
+            }
         }
     }
 
@@ -106,14 +97,14 @@ class ShardedRoomRetryTest {
         nodeB.broadcast(event("marker"), BroadcastOptions.ALL);
         assertEquals("s1 marker", next(), "the room's broadcast is lost while its channel is refused");
 
-        List<String> clientsBefore = userClients();
+        List<String> clientsBefore = user.clientIds();
         assertEquals(2, clientsBefore.size(), "node A's publisher and subscriber: " + clientsBefore);
-        admin.aclSetuser(user, AclSetuserArgs.Builder.allChannels()); // granting keeps the connections open
+        user.set(AclSetuserArgs.Builder.allChannels()); // granting keeps the connections open
 
         await(() -> subscribers(channel("_room")) == 1, "the room's channel subscribed after the grant");
         nodeB.broadcast(event("allowed"), BroadcastOptions.to(Set.of("_room")));
         assertEquals("s1 allowed", next());
-        assertEquals(clientsBefore, userClients(), "subscribed on the same connection, not by a reconnection");
+        assertEquals(clientsBefore, user.clientIds(), "subscribed on the same connection, not by a reconnection");
         assertNull(delivered.poll());
     }
 
@@ -122,7 +113,7 @@ class ShardedRoomRetryTest {
         nodeA.addAll("s1", Set.of("_gone"));
         awaitRefusals("_gone", 2);
         nodeA.del("s1", "_gone");
-        admin.aclSetuser(user, AclSetuserArgs.Builder.allChannels());
+        user.set(AclSetuserArgs.Builder.allChannels());
         // A room joined after the grant is subscribed on the same connection, after anything sent before.
         nodeA.addAll("s1", Set.of("_kept"));
         await(() -> subscribers(channel("_kept")) == 1, "a room joined after the grant subscribed");
@@ -146,21 +137,21 @@ class ShardedRoomRetryTest {
      */
     @Test
     void aRoomRefusedOnAReconnectionIsTriedAgainOnceAllowed() throws Exception {
-        admin.aclSetuser(user, AclSetuserArgs.Builder.allChannels());
+        user.set(AclSetuserArgs.Builder.allChannels());
         nodeA.addAll("s1", Set.of("_room"));
         await(() -> subscribers(channel("_room")) == 1, "the room's channel subscribed while allowed");
-        List<String> clientsBefore = userClients();
+        List<String> clientsBefore = user.clientIds();
         restrictChannels(); // Redis closes the connections subscribed to a channel no longer allowed
-        await(() -> userClients().size() == 2 && !userClients().equals(clientsBefore),
+        await(() -> user.clientIds().size() == 2 && !user.clientIds().equals(clientsBefore),
                 "the subscriber reconnected");
         awaitRefusals("_room", 2); // the reconnection's SSUBSCRIBEs (Lettuce's own and the adapter's)
-        List<String> clientsAfter = userClients();
+        List<String> clientsAfter = user.clientIds();
 
-        admin.aclSetuser(user, AclSetuserArgs.Builder.allChannels());
+        user.set(AclSetuserArgs.Builder.allChannels());
         await(() -> subscribers(channel("_room")) == 1, "the room's channel subscribed after the grant");
         nodeB.broadcast(event("allowed"), BroadcastOptions.to(Set.of("_room")));
         assertEquals("s1 allowed", next());
-        assertEquals(clientsAfter, userClients(), "subscribed on the same connection, not by a reconnection");
+        assertEquals(clientsAfter, user.clientIds(), "subscribed on the same connection, not by a reconnection");
         assertNull(delivered.poll());
     }
 
@@ -179,7 +170,7 @@ class ShardedRoomRetryTest {
 
     /** Allows the test's user the namespace's channel and its response channel, not the rooms starting with "_". */
     private void restrictChannels() {
-        admin.aclSetuser(user, AclSetuserArgs.Builder.resetChannels().channelPattern(key + "#/#")
+        user.set(AclSetuserArgs.Builder.resetChannels().channelPattern(key + "#/#")
                 .channelPattern(key + "#/#[a-zA-Z0-9]*"));
     }
 
@@ -205,31 +196,8 @@ class ShardedRoomRetryTest {
 
     /** Waits until Redis logged at least {@code count} refusals of the room's channel to the test's user. */
     private void awaitRefusals(String room, long count) throws InterruptedException {
-        await(() -> refusals(room) >= count, count + " refusals of " + room + "'s channel logged by Redis");
-    }
-
-    private long refusals(String room) {
-        return admin.aclLog(128).stream()
-                .filter(entry -> user.equals(String.valueOf(entry.get("username")))
-                        && channel(room).equals(String.valueOf(entry.get("object"))))
-                .mapToLong(entry -> Long.parseLong(String.valueOf(entry.get("count"))))
-                .sum();
-    }
-
-    /** @return the ids of the test user's client connections, in Redis's order */
-    private List<String> userClients() {
-        return Arrays.stream(admin.clientList().split("\n"))
-                .filter(line -> Arrays.asList(line.trim().split(" ")).contains("user=" + user))
-                .map(line -> line.substring(0, line.indexOf(' ')))
-                .toList();
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "not within 10 s: " + what);
-            TimeUnit.MILLISECONDS.sleep(10); // polling Redis's state, paced
-        }
+        await(() -> user.refusals(channel(room)) >= count,
+                count + " refusals of " + room + "'s channel logged by Redis");
     }
 
     private static final class FakeNamespace implements AdapterNamespace {
