@@ -5,6 +5,7 @@ import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -15,6 +16,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.pubsub.api.async.RedisPubSubAsyncCommands;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -32,8 +34,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +89,12 @@ public final class RedisConnections {
     private final Map<String, Set<Listener>> channels = new ConcurrentHashMap<>();
     private final Map<String, Set<Listener>> patterns = new ConcurrentHashMap<>();
     private final Map<String, Set<Listener>> shardChannels = new ConcurrentHashMap<>();
+    private final SubscribeCommand subscribeCommand = new SubscribeCommand("SUBSCRIBE", channels,
+            (c, name) -> c.subscribe(name));
+    private final SubscribeCommand psubscribeCommand = new SubscribeCommand("PSUBSCRIBE", patterns,
+            (c, name) -> c.psubscribe(name));
+    private final SubscribeCommand ssubscribeCommand = new SubscribeCommand("SSUBSCRIBE", shardChannels,
+            (c, name) -> c.ssubscribe(name));
     private final AtomicLong unpublished = new AtomicLong();
     /** Per connection, whether an outage was logged and its end not yet. */
     private final StateListener publisherState = new StateListener("publisher");
@@ -245,40 +255,39 @@ public final class RedisConnections {
             shardChannels.computeIfAbsent(channel, k -> new CopyOnWriteArraySet<>()).add(listener);
         }
         return inOrder(c -> CompletableFuture.allOf(channelNames.stream()
-                .map(channel -> ssubscribe(c, channel, 0))
+                .map(channel -> sendSubscribe(c, ssubscribeCommand, channel, 0))
                 .toArray(CompletableFuture[]::new)));
     }
 
     /**
-     * Sends one SSUBSCRIBE. One refused while the subscriber is connected (its command queue full, an ACL,
-     * a slot moving) is tried again, 0.1 s doubling to 5 s, while a listener holds the channel: its messages
-     * would otherwise be lost until the next reconnection. This holds for a reconnection's own SSUBSCRIBEs
-     * too: Redis closes the subscriber of a user when an ACL change revokes one of its channels, and refuses
-     * the channel on its return until it is granted again. One that failed because the subscriber is down is
-     * left to the reconnection, which subscribes every channel again.
+     * Sends one subscription command for one name. One refused while the subscriber is connected (its command
+     * queue full, an ACL, a slot moving) is tried again, 0.1 s doubling to 5 s, while a listener holds the name:
+     * its messages would otherwise be lost until the next reconnection. This holds for a reconnection's own
+     * commands too: Redis closes the subscriber of a user when an ACL change revokes one of its channels, and
+     * refuses the channel on its return until it is granted again. One that failed because the subscriber is
+     * down is left to the reconnection, which subscribes everything again.
      */
-    private CompletableFuture<?> ssubscribe(StatefulRedisPubSubConnection<byte[], byte[]> c, String channel,
-                                            int failures) {
-        CompletableFuture<?> sent = c.async().ssubscribe(bytes(channel)).toCompletableFuture();
+    private CompletableFuture<?> sendSubscribe(StatefulRedisPubSubConnection<byte[], byte[]> c,
+                                               SubscribeCommand command, String name, int failures) {
+        CompletableFuture<?> sent = command.send().apply(c.async(), bytes(name)).toCompletableFuture();
         sent.whenComplete((v, error) -> {
-            if (error == null || closed.get() || !shardChannels.containsKey(channel) || !subscriberConnected()) {
+            if (error == null || closed.get() || !command.held().containsKey(name) || !subscriberConnected()) {
                 return;
             }
             if (failures == 0) {
-                // The channel's name may come from a client (a room's): not logged.
-                log.warn("subscribing to a shard channel failed ({}); trying again until it succeeds",
-                        error.getMessage());
+                // The name may come from a client (a room's channel): not logged.
+                log.warn("{} failed ({}); trying again until it succeeds", command.name(), error.getMessage());
             }
-            RedisTimer.schedule(() -> ssubscribeAgain(channel, failures + 1),
+            RedisTimer.schedule(() -> resendSubscribe(command, name, failures + 1),
                     java.time.Duration.ofMillis(Math.min(5_000, 100L << Math.min(failures, 6))));
         });
         return sent;
     }
 
-    /** A retry of {@link #ssubscribe(StatefulRedisPubSubConnection, String, int)}, in order with the other commands. */
-    private synchronized void ssubscribeAgain(String channel, int failures) {
-        if (!closed.get() && shardChannels.containsKey(channel)) {
-            inOrder(c -> ssubscribe(c, channel, failures).thenApply(v -> null));
+    /** A retry of {@link #sendSubscribe}, in order with the other commands. */
+    private synchronized void resendSubscribe(SubscribeCommand command, String name, int failures) {
+        if (!closed.get() && command.held().containsKey(name)) {
+            inOrder(c -> sendSubscribe(c, command, name, failures).thenApply(v -> null));
         }
     }
 
@@ -299,9 +308,11 @@ public final class RedisConnections {
     }
 
     /**
-     * Subscribes a listener to channels and one pattern.
+     * Subscribes a listener to channels and one pattern (one command per channel, so that one refused
+     * does not hold back the others). One refused while the subscriber is connected is tried again while
+     * a listener holds it.
      *
-     * @return completes when Redis confirmed every subscription
+     * @return completes when Redis confirmed every subscription (a retry does not change it)
      */
     public synchronized CompletionStage<Void> subscribe(List<String> channelNames, String pattern, Listener channelListener,
                                            Listener patternListener) {
@@ -309,9 +320,10 @@ public final class RedisConnections {
             channels.computeIfAbsent(channel, k -> new CopyOnWriteArraySet<>()).add(channelListener);
         }
         patterns.computeIfAbsent(pattern, k -> new CopyOnWriteArraySet<>()).add(patternListener);
-        return inOrder(c -> CompletableFuture.allOf(
-                c.async().subscribe(bytesArray(channelNames)).toCompletableFuture(),
-                c.async().psubscribe(bytes(pattern)).toCompletableFuture()));
+        return inOrder(c -> CompletableFuture.allOf(Stream.concat(
+                channelNames.stream().map(channel -> sendSubscribe(c, subscribeCommand, channel, 0)),
+                Stream.of(sendSubscribe(c, psubscribeCommand, pattern, 0)))
+                .toArray(CompletableFuture[]::new)));
     }
 
     /** Removes a listener; unsubscribes at Redis from what no listener holds any more. */
@@ -427,15 +439,10 @@ public final class RedisConnections {
         if (closed.get()) {
             return;
         }
-        List<String> channelNames = new ArrayList<>(channels.keySet());
-        if (!channelNames.isEmpty()) {
-            connection.async().subscribe(bytesArray(channelNames));
-        }
-        for (String pattern : patterns.keySet()) {
-            connection.async().psubscribe(bytes(pattern));
-        }
-        for (String channel : shardChannels.keySet()) {
-            ssubscribe(connection, channel, 0);
+        for (SubscribeCommand command : List.of(subscribeCommand, psubscribeCommand, ssubscribeCommand)) {
+            for (String name : command.held().keySet()) {
+                sendSubscribe(connection, command, name, 0);
+            }
         }
     }
 
@@ -456,6 +463,11 @@ public final class RedisConnections {
             log.warn("{} message(s) from Redis could not be handled, the last on {}", unhandledSinceLog.getAndSet(0),
                     channel, e);
         }
+    }
+
+    /** A subscription command: its name (for the log), the map of what listeners hold, and how it is sent. */
+    private record SubscribeCommand(String name, Map<String, Set<Listener>> held,
+            BiFunction<RedisPubSubAsyncCommands<byte[], byte[]>, byte[], RedisFuture<Void>> send) {
     }
 
     private final class Router extends RedisPubSubAdapter<byte[], byte[]> {
