@@ -58,7 +58,7 @@ final class AclTestUser implements AutoCloseable {
                 .sum();
     }
 
-    /** @return the user's client connections, one CLIENT LIST line each, split into its fields, in Redis's order */
+    /** @return the user's client connections, one CLIENT LIST line each, split into its fields */
     List<List<String>> clients() {
         return Arrays.stream(admin.clientList().split("\n"))
                 .map(line -> Arrays.asList(line.trim().split(" ")))
@@ -66,9 +66,12 @@ final class AclTestUser implements AutoCloseable {
                 .toList();
     }
 
-    /** @return the ids of the user's client connections, in Redis's order */
+    /**
+     * @return the ids of the user's client connections, sorted: CLIENT LIST's order is not stable (Redis
+     *     rotates its list of clients as it goes through them in the background)
+     */
     List<String> clientIds() {
-        return clients().stream().map(fields -> fields.get(0)).toList();
+        return clients().stream().map(fields -> fields.get(0)).sorted().toList();
     }
 
     @Override
