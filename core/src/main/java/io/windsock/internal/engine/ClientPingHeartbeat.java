@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 final class ClientPingHeartbeat implements Heartbeat {
     private final Session session;
     private EngineScheduler.Cancellable timeout = EngineScheduler.Cancellable.NONE;
+    /** When {@link #timeout} fires, on the scheduler's clock. */
+    private long deadlineNanos;
 
     ClientPingHeartbeat(Session session) {
         this.session = session;
@@ -34,19 +36,37 @@ final class ClientPingHeartbeat implements Heartbeat {
     }
 
     @Override
+    public void onReadingResumed() {
+        if (timeout == EngineScheduler.Cancellable.NONE) {
+            return; // closing or stopped
+        }
+        long pingTimeout = session.options().pingTimeout().toMillis();
+        long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - session.scheduler().nanoTime());
+        if (left < pingTimeout) {
+            schedule(pingTimeout); // the client's ping, due by now, may be just behind its held POST
+        }
+    }
+
+    @Override
     public void onClosing() {
         // The close timer, as long, replaces this one: the session ends as "forced close".
         timeout.cancel();
+        timeout = EngineScheduler.Cancellable.NONE;
     }
 
     @Override
     public void stop() {
         timeout.cancel();
+        timeout = EngineScheduler.Cancellable.NONE;
     }
 
     private void resetTimeout() {
+        schedule(session.options().pingInterval().plus(session.options().pingTimeout()).toMillis());
+    }
+
+    private void schedule(long millis) {
         timeout.cancel();
-        long millis = session.options().pingInterval().plus(session.options().pingTimeout()).toMillis();
+        deadlineNanos = session.scheduler().nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         timeout = session.scheduler().schedule(() -> {
             if (session.isReadingSuspended()) {
                 // The client's ping may be waiting unread behind the paused input: wait another round.

@@ -237,7 +237,8 @@ public final class EngineSession {
     /**
      * Stops reading from the client until {@link #resumeReading()}: the layer above has too much
      * queued. What was already read is still delivered. While reading is paused the client's pongs
-     * cannot be read, so a missing pong does not end the session: the ping is sent again instead.
+     * cannot be read, so a missing pong does not end the session: the ping is sent again instead,
+     * and after the resume the client has at least pingTimeout to answer.
      * Any thread; applied on the scheduler thread, at once when called there.
      */
     public void suspendReading() {
@@ -260,6 +261,10 @@ public final class EngineSession {
         }
         readingSuspended = suspended;
         transport.setReadingSuspended(suspended);
+        if (!suspended && state != State.CLOSED) {
+            // Its answer, held while reading was paused, may come only now: not a missed one.
+            heartbeat.onReadingResumed();
+        }
     }
 
     // ---- called by the server and the transports, on the scheduler thread ----

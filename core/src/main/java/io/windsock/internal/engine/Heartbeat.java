@@ -17,6 +17,13 @@ public interface Heartbeat {
     void onPacket(EnginePacket packet);
 
     /**
+     * Reading resumed after a pause: the client's answer may have waited unread until now (a polling
+     * client's is queued behind its held POST), so a deadline that falls due sooner than pingTimeout
+     * from now moves to then.
+     */
+    void onReadingResumed();
+
+    /**
      * A server close waits for a polling client's next request under a timer of its own: start no new
      * round that would end the session otherwise (v4: send no further ping).
      */

@@ -36,6 +36,14 @@ final class ServerPingHeartbeat implements Heartbeat, Runnable {
     }
 
     @Override
+    public void onReadingResumed() {
+        if (pingTimeoutTimer != EngineScheduler.Cancellable.NONE) {
+            // A ping waits for its pong: at most pingTimeout remain, so pingTimeout from now is later.
+            resetPingTimeout();
+        }
+    }
+
+    @Override
     public void onClosing() {
         // The close timer replaces the heartbeat: a later ping would cancel it and end the session
         // with "ping timeout" instead of "forced close".

@@ -160,6 +160,43 @@ class EngineSessionTest extends EngineSessionFixture {
     }
 
     @Test
+    void aPongHeldBehindPausedReadingGetsPingTimeoutAfterTheResume() {
+        FakeTransport polling = FakeTransport.polling();
+        EngineSession session = open(EngineOptions.DEFAULT, polling);
+        polling.takeSent();
+        polling.poll();
+        scheduler.advanceMillis(25_000);
+        assertEquals(List.of(List.of(EnginePacket.PING)), polling.takeSent());
+        polling.poll();
+        session.suspendReading(); // the client's POST is held: its pong waits behind it
+        scheduler.advanceMillis(19_900);
+        session.resumeReading();  // just before the deadline
+        scheduler.advanceMillis(19_999);
+        assertEquals(EngineSession.State.OPEN, session.state(), "the pong can only be read from the resume on");
+        assertEquals(List.of(), handler.closeReasons);
+        polling.receive("3");
+        scheduler.advanceMillis(25_000);
+        assertEquals(List.of(List.of(EnginePacket.PING)), polling.takeSent(), "the heartbeat goes on");
+        scheduler.advanceMillis(20_000);
+        assertEquals(List.of("ping timeout"), handler.closeReasons, "a pong still missing ends the session");
+    }
+
+    @Test
+    void aPongStillMissingTimesOutPingTimeoutAfterTheResume() {
+        FakeTransport websocket = FakeTransport.websocket();
+        EngineSession session = open(EngineOptions.DEFAULT, websocket);
+        scheduler.advanceMillis(25_000);  // PING
+        session.suspendReading();
+        scheduler.advanceMillis(20_000);  // PING again instead of a timeout
+        scheduler.advanceMillis(5_000);
+        session.resumeReading();
+        scheduler.advanceMillis(19_999);
+        assertEquals(EngineSession.State.OPEN, session.state());
+        scheduler.advanceMillis(1);
+        assertEquals(List.of("ping timeout"), handler.closeReasons);
+    }
+
+    @Test
     void clientPingIsATransportError() {
         FakeTransport websocket = FakeTransport.websocket();
         EngineSession session = open(EngineOptions.DEFAULT, websocket);

@@ -75,6 +75,40 @@ class EngineSessionV3Test extends EngineSessionFixture {
     }
 
     @Test
+    void aPingHeldBehindPausedReadingGetsPingTimeoutAfterTheResume() {
+        FakeTransport polling = FakeTransport.polling();
+        EngineSession session = open(EngineOptions.DEFAULT, polling, EngineCodecV3.INSTANCE);
+        polling.takeSent();
+        polling.poll();
+        scheduler.advanceMillis(20_000);
+        session.suspendReading(); // the client's POST is held: its ping, due at 25 s, waits behind it
+        scheduler.advanceMillis(24_900);
+        session.resumeReading();  // 100 ms before the deadline
+        scheduler.advanceMillis(19_999);
+        assertEquals(EngineSession.State.OPEN, session.state(), "the ping can only be read from the resume on");
+        assertEquals(List.of(), handler.closeReasons);
+        polling.receive("2");
+        assertEquals(List.of(List.of(EnginePacket.PONG)), polling.takeSent());
+        scheduler.advanceMillis(44_999);
+        assertEquals(EngineSession.State.OPEN, session.state());
+        scheduler.advanceMillis(1);
+        assertEquals(List.of("ping timeout"), handler.closeReasons);
+    }
+
+    @Test
+    void aResumeLeavesADeadlineFartherThanPingTimeoutAsItIs() {
+        FakeTransport websocket = FakeTransport.websocket();
+        EngineSession session = open(EngineOptions.DEFAULT, websocket, EngineCodecV3.INSTANCE);
+        session.suspendReading();
+        scheduler.advanceMillis(1_000);
+        session.resumeReading();
+        scheduler.advanceMillis(43_999);
+        assertEquals(EngineSession.State.OPEN, session.state());
+        scheduler.advanceMillis(1);
+        assertEquals(List.of("ping timeout"), handler.closeReasons);
+    }
+
+    @Test
     void pingsWhileNothingIsTakenLeaveOnePongWaiting() {
         FakeTransport polling = FakeTransport.polling();
         EngineSession session = open(EngineOptions.DEFAULT, polling, EngineCodecV3.INSTANCE);
