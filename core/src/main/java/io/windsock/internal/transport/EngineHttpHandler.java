@@ -238,6 +238,8 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                 polling.onData(ctx, info, body, octetStream, jsonp);
             }
         };
+        // The session answers it, maybe after the idle period (a POST held while reading is paused).
+        IdleCloser.sessionAnswers(ctx);
         // Answered after requests the client sent before it on its WebSocket: the session's loop reads them first.
         Runnable inOrder = () -> {
             answer.run();

@@ -81,8 +81,9 @@ public final class HttpServer {
                         if (settings.sslContext() != null) {
                             p.addLast(settings.sslContext().newHandler(ch.alloc()));
                         }
-                        // The backstop for a request being answered and for 0.9 WebSockets; the HTTP phases
-                        // have their own, shorter timeouts, and an Engine.IO WebSocket drops it at its 101.
+                        // The backstop for a request being answered (not one its session holds) and for 0.9
+                        // WebSockets; the HTTP phases have their own, shorter timeouts, and an Engine.IO
+                        // WebSocket drops it at its 101.
                         p.addLast(new IdleCloser(idleMillis));
                         RequestTimeouts timeouts = new RequestTimeouts(settings, config.engine().maxPendingOutboundBytes());
                         p.addLast(timeouts.bytes());
