@@ -149,6 +149,11 @@ public final class EngineSession {
         return upgrade != null && upgrade.isProbing();
     }
 
+    /** @return whether a WebSocket probe has answered and its UPGRADE is awaited. Scheduler thread only. */
+    public boolean isUpgradeProbed() {
+        return isProbed();
+    }
+
     /** @return the transport packets currently go out on. Scheduler thread only. */
     public EngineTransport transport() {
         return transport;
@@ -411,11 +416,15 @@ public final class EngineSession {
 
     // ---- internals ----
 
-    /** The probe answered: a waiting poll ends now, since the client waits for it before it sends UPGRADE. */
+    /**
+     * The probe answered: a waiting poll ends now, and a POST held while reading is paused is answered,
+     * since the client waits for both before it sends UPGRADE.
+     */
     void onProbed() {
         if (transport.isWritable()) {
             transport.send(List.of(EnginePacket.NOOP));
         }
+        transport.upgradeProbed();
     }
 
     /** The probed WebSocket sent UPGRADE: it becomes the transport, the polling one is retired. */

@@ -63,6 +63,14 @@ public interface EngineTransport {
     default void setReadingSuspended(boolean suspended) {
     }
 
+    /**
+     * A WebSocket probe of this session has answered: the client now lets its requests in flight end
+     * and sends nothing more on this transport before its UPGRADE. Long-polling answers a POST it holds
+     * while reading is paused: the client sends UPGRADE only after that answer. Scheduler thread.
+     */
+    default void upgradeProbed() {
+    }
+
     /** Retires a transport after an upgrade: a waiting poll is answered with NOOP and later polls are refused. */
     void discard();
 }

@@ -201,7 +201,7 @@ final class PollingTransport implements EngineTransport {
             }
             session.onPacket(this, packet);
         }
-        if (readingSuspended && !closed && !discarded) {
+        if (readingSuspended && !closed && !discarded && !session.isUpgradeProbed()) {
             // The client sends its next POST only after this answer: holding it is how polling stops reading.
             heldPostCtx = ctx;
             heldPostRequest = request;
@@ -216,6 +216,17 @@ final class PollingTransport implements EngineTransport {
         if (!suspended) {
             releaseHeldPost();
         }
+    }
+
+    /**
+     * Held on, the POST would stop the upgrade: the client sends UPGRADE only once it is answered,
+     * the probe gives up after upgradeTimeout, and the client, paused for the upgrade, then stops.
+     * (Node never holds a POST.) Answering it is safe: while it upgrades the client sends no further
+     * POST, and reading stays paused, on the WebSocket once the upgrade is done.
+     */
+    @Override
+    public void upgradeProbed() {
+        releaseHeldPost();
     }
 
     private void releaseHeldPost() {
