@@ -33,6 +33,11 @@ final class Hixie76 {
     static final class Decoder extends ByteToMessageDecoder implements WebSocketFrameDecoder {
         private final int maxFrameBytes;
         private boolean closed;
+        /**
+         * Bytes of the frame being read (after its start byte) already searched for its end: a frame
+         * arriving in many reads is searched once, not again from its start on every read.
+         */
+        private int searched;
 
         Decoder(int maxFrameBytes) {
             this.maxFrameBytes = maxFrameBytes;
@@ -44,13 +49,17 @@ final class Hixie76 {
                 int start = in.readerIndex();
                 byte type = in.getByte(start);
                 if (type == 0x00) {
-                    int end = in.indexOf(start + 1, in.writerIndex(), (byte) 0xFF);
+                    int end = in.indexOf(start + 1 + searched, in.writerIndex(), (byte) 0xFF);
                     if (end < 0) {
                         if (in.readableBytes() - 1 > maxFrameBytes) {
                             throw new TooLongFrameException("hixie-76 frame over " + maxFrameBytes + " bytes");
                         }
+                        // Relative to the reader index, which stays at the frame's start until it is
+                        // read (discarding read bytes moves both).
+                        searched = in.writerIndex() - start - 1;
                         return; // the rest of the frame is still on its way
                     }
+                    searched = 0;
                     ByteBuf text = in.retainedSlice(start + 1, end - start - 1);
                     in.readerIndex(end + 1);
                     out.add(new TextWebSocketFrame(text));
