@@ -1,6 +1,8 @@
 package io.windsock.internal.sio1;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
@@ -13,6 +15,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.ssl.SslHandler;
@@ -299,9 +302,24 @@ public final class Sio1Http implements ProtocolRoute {
         }
         Sio1WebSocket ws = new Sio1WebSocket(transport, ctx.channel(), session);
         ChannelPipeline pipeline = ctx.pipeline();
-        pipeline.addLast(new Utf8FrameValidator(true), new WebSocketFrameAggregator(maxFrameBytes), ws);
+        ChannelHandler[] frames = {new Utf8FrameValidator(true), new WebSocketFrameAggregator(maxFrameBytes), ws};
+        pipeline.addLast(frames);
+        ChannelFuture handshake;
+        try {
+            handshake = handshaker.handshake(ctx.channel(), request);
+        } catch (WebSocketHandshakeException e) {
+            // Netty's checks (a key, the Upgrade and Connection tokens, hixie-76's keys: see Hixie76)
+            // failed before it touched the pipeline: the HTTP codec is still there to answer, as on
+            // Engine.IO's path. The session stays as it was.
+            for (ChannelHandler handler : frames) {
+                pipeline.remove(handler);
+            }
+            HttpResponses.send(ctx, new HttpResponses.RequestInfo(false, info.origin()), cors,
+                    HttpResponseStatus.BAD_REQUEST, HttpResponses.TEXT_PLAIN, "Bad Request");
+            return;
+        }
         pipeline.remove(ctx.handler());
-        handshaker.handshake(ctx.channel(), request).addListener(written -> {
+        handshake.addListener(written -> {
             if (!written.isSuccess()) {
                 ctx.channel().close();
                 return;
