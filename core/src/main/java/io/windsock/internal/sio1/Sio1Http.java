@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.windsock.engine.AllowRequest;
 import io.windsock.engine.CorsOptions;
@@ -292,9 +293,13 @@ public final class Sio1Http implements ProtocolRoute {
         String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss" : "ws";
         String location = scheme + "://" + request.headers().get(HttpHeaderNames.HOST, "localhost")
                 + new QueryStringDecoder(request.uri()).path();
-        // Version 13/8/7, and hixie-76 (no version header) for old Safari and the Flash bridge.
+        // Version 13/8/7, and hixie-76 (no version header) for old Safari and the Flash bridge. With
+        // perMessageDeflate on, the compression handler ahead negotiates the extension a browser offers,
+        // and puts its decoder ahead of the frame handlers added here: the frame decoder must then let
+        // the extension's bit through, as on Engine.IO's path.
+        boolean extensions = ctx.pipeline().get(WebSocketServerExtensionHandler.class) != null;
         WebSocketServerHandshaker handshaker = request.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_VERSION)
-                ? new WebSocketServerHandshakerFactory(location, null, false, maxFrameBytes).newHandshaker(request)
+                ? new WebSocketServerHandshakerFactory(location, null, extensions, maxFrameBytes).newHandshaker(request)
                 : Hixie76.handshaker(location, maxFrameBytes);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());

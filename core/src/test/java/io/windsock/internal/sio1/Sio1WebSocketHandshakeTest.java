@@ -4,6 +4,30 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtension;
+import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketClientCompressionHandler;
 import io.windsock.engine.AllowRequest;
 import io.windsock.engine.EngineOptions;
 import io.windsock.internal.engine.EngineServer;
@@ -17,8 +41,12 @@ import java.io.DataInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -129,6 +157,91 @@ class Sio1WebSocketHandshakeTest {
                 frame = readHixieFrame(in);
             } while ("2::".equals(frame));
             assertEquals("3:::echo hi", frame);
+        }
+    }
+
+    /**
+     * With perMessageDeflate on, a browser's WebSocket (which offers permessage-deflate) negotiates it:
+     * the server compressed its frames but refused the client's compressed ones (1002) before.
+     */
+    @Test
+    void compressionWhenOnIsNegotiatedAndCarriesMessagesBothWays() throws Exception {
+        start(true);
+        String sid = handshake();
+        BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            URI uri = URI.create("ws://127.0.0.1:" + port + "/socket.io/1/websocket/" + sid);
+            var handshaker = WebSocketClientHandshakerFactory.newHandshaker(uri, WebSocketVersion.V13, null, true,
+                    new DefaultHttpHeaders(), 65536);
+            Channel client = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                    .handler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536),
+                                    new Wire(events), new WebSocketClientCompressionHandler(65536),
+                                    new WebSocketClientProtocolHandler(handshaker, false), new Messages(events));
+                        }
+                    })
+                    .connect("127.0.0.1", port).sync().channel();
+            assertEquals("101 extensions: permessage-deflate", poll(events));
+            assertEquals("frame rsv1", poll(events), "the server's frames are compressed");
+            assertEquals("text 1::", poll(events));
+            client.writeAndFlush(new TextWebSocketFrame("3:::héllo"));
+            assertEquals("frame rsv1", poll(events));
+            assertEquals("text 3:::echo héllo", poll(events));
+            client.close().sync();
+        } finally {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    private static String poll(BlockingQueue<String> events) throws InterruptedException {
+        String event = events.poll(10, TimeUnit.SECONDS);
+        assertTrue(event != null, "nothing within 10 s");
+        return event;
+    }
+
+    /** What the client reads before the extension's decoder: the 101's extensions, and each frame's RSV1. */
+    private static final class Wire extends ChannelInboundHandlerAdapter {
+        private final BlockingQueue<String> events;
+
+        Wire(BlockingQueue<String> events) {
+            this.events = events;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof FullHttpResponse response) {
+                events.add(response.status().code() + " extensions: "
+                        + response.headers().get(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS));
+            } else if (msg instanceof WebSocketFrame frame) {
+                events.add((frame.rsv() & WebSocketExtension.RSV1) != 0 ? "frame rsv1" : "frame plain");
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    /** The messages and the close the client reads, decompressed. */
+    private static final class Messages extends SimpleChannelInboundHandler<WebSocketFrame> {
+        private final BlockingQueue<String> events;
+
+        Messages(BlockingQueue<String> events) {
+            this.events = events;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+            if (frame instanceof TextWebSocketFrame text) {
+                events.add("text " + text.text());
+            } else if (frame instanceof CloseWebSocketFrame close) {
+                events.add("close " + close.statusCode());
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            events.add("closed");
         }
     }
 
