@@ -59,13 +59,47 @@ public interface EngineCodec {
     long payloadBytes(EnginePacket packet, boolean first);
 
     /**
-     * Decodes a long-polling request body.
+     * A long-polling request body decoded a slice at a time, so that a body of many small packets never
+     * turns into more than one slice of packet objects at once and its reader can stop between slices.
+     * Not thread-safe: one reader per body.
+     */
+    interface PayloadReader {
+        /**
+         * Decodes the next packets of the body, in order, at most {@code maxPackets} of them (fewer, even
+         * none, at its end: v3 skips empty packets).
+         *
+         * @throws EngineDecodeException on a malformed packet; the packets of earlier slices stand
+         */
+        List<EnginePacket> next(int maxPackets) throws EngineDecodeException;
+
+        /** @return whether {@link #next} has more of the body to decode. */
+        boolean hasNext();
+    }
+
+    /**
+     * Starts decoding a long-polling request body: its packets come from the reader's {@link PayloadReader#next}.
      *
      * @param octetStream whether the body came as {@code application/octet-stream} (v3's binary payload;
      *                    v4 refuses it with {@link EngineDecodeException.Reason#INVALID_CONTENT})
-     * @param maxPackets  the most packets one body may hold, a guard against tiny-packet floods
      */
-    List<EnginePacket> decodePayload(byte[] body, boolean octetStream, int maxPackets) throws EngineDecodeException;
+    PayloadReader payloadReader(byte[] body, boolean octetStream) throws EngineDecodeException;
+
+    /**
+     * Decodes a whole long-polling request body at once, refused with
+     * {@link EngineDecodeException.Reason#TOO_MANY_PACKETS} when it holds more than {@code maxPackets}.
+     * The server reads bodies with {@link #payloadReader} instead, a slice at a time, and refuses none
+     * for its count.
+     */
+    default List<EnginePacket> decodePayload(byte[] body, boolean octetStream, int maxPackets)
+            throws EngineDecodeException {
+        PayloadReader reader = payloadReader(body, octetStream);
+        List<EnginePacket> packets = reader.next(maxPackets);
+        if (reader.hasNext() && !reader.next(1).isEmpty()) {
+            throw new EngineDecodeException(EngineDecodeException.Reason.TOO_MANY_PACKETS,
+                    "more than " + maxPackets + " packets in one payload");
+        }
+        return packets;
+    }
 
     /**
      * The data of the OPEN packet that answers a handshake: {@code sid, upgrades, pingInterval,

@@ -135,20 +135,63 @@ public final class EngineCodecV3 implements EngineCodec {
     }
 
     @Override
-    public List<EnginePacket> decodePayload(byte[] body, boolean octetStream, int maxPackets)
-            throws EngineDecodeException {
-        return octetStream ? decodeBinaryPayload(body, maxPackets)
-                : decodeTextPayload(new String(body, StandardCharsets.UTF_8), maxPackets);
-    }
-
-    /** Decodes a text payload: {@code <length>:<packet>} repeated, lengths in UTF-16 units. */
-    public List<EnginePacket> decodeTextPayload(String body, int maxPackets) throws EngineDecodeException {
-        if (body.isEmpty()) {
+    public PayloadReader payloadReader(byte[] body, boolean octetStream) throws EngineDecodeException {
+        if (octetStream) {
+            return new Reader(body.length) {
+                @Override
+                int decode(int from, int maxPackets, List<EnginePacket> out) throws EngineDecodeException {
+                    return decodeBinaryPayload(body, from, maxPackets, out);
+                }
+            };
+        }
+        String text = new String(body, StandardCharsets.UTF_8);
+        if (text.isEmpty()) {
             throw new EngineDecodeException(EngineDecodeException.Reason.EMPTY_PACKET, "empty payload");
         }
-        List<EnginePacket> packets = new ArrayList<>();
-        int i = 0;
-        while (i < body.length()) {
+        return new Reader(text.length()) {
+            @Override
+            int decode(int from, int maxPackets, List<EnginePacket> out) throws EngineDecodeException {
+                return decodeTextPayload(text, from, maxPackets, out);
+            }
+        };
+    }
+
+    /** A body and the offset of its next packet, in the body's units (UTF-16 for text, bytes for binary). */
+    private abstract static class Reader implements PayloadReader {
+        private final int length;
+        private int offset;
+
+        Reader(int length) {
+            this.length = length;
+        }
+
+        abstract int decode(int from, int maxPackets, List<EnginePacket> out) throws EngineDecodeException;
+
+        @Override
+        public List<EnginePacket> next(int maxPackets) throws EngineDecodeException {
+            List<EnginePacket> packets = new ArrayList<>(Math.min(maxPackets, 16));
+            offset = decode(offset, maxPackets, packets);
+            return packets;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return offset < length;
+        }
+    }
+
+    /**
+     * Decodes packets of a text payload ({@code <length>:<packet>} repeated, lengths in UTF-16 units) from
+     * {@code offset}, the start of a length, at most {@code maxPackets} of them, into {@code out}. Empty
+     * packets are skipped, as engine.io-parser does, and do not count.
+     *
+     * @return the offset after the last packet read: {@code body.length()} when the body is done
+     */
+    public int decodeTextPayload(String body, int offset, int maxPackets, List<EnginePacket> out)
+            throws EngineDecodeException {
+        int i = offset;
+        int decoded = 0;
+        while (i < body.length() && decoded < maxPackets) {
             int colon = body.indexOf(':', i);
             if (colon <= i || colon - i > MAX_LENGTH_DIGITS || !allDigits(body, i, colon)) {
                 throw badLength();
@@ -160,18 +203,25 @@ public final class EngineCodecV3 implements EngineCodec {
             }
             int end = start + (int) length;
             if (end > start) { // an empty packet is skipped, as engine.io-parser does
-                add(packets, decodeText(body.substring(start, end)), maxPackets);
+                out.add(decodeText(body.substring(start, end)));
+                decoded++;
             }
             i = end;
         }
-        return packets;
+        return i;
     }
 
-    /** Decodes a binary payload: {@code <0|1><digits><0xFF><packet>} repeated. */
-    public List<EnginePacket> decodeBinaryPayload(byte[] body, int maxPackets) throws EngineDecodeException {
-        List<EnginePacket> packets = new ArrayList<>();
-        int i = 0;
-        while (i < body.length) {
+    /**
+     * Decodes packets of a binary payload ({@code <0|1><digits><0xFF><packet>} repeated) from
+     * {@code offset}, the start of a packet's kind byte, at most {@code maxPackets} of them, into {@code out}.
+     *
+     * @return the offset after the last packet read: {@code body.length} when the body is done
+     */
+    public int decodeBinaryPayload(byte[] body, int offset, int maxPackets, List<EnginePacket> out)
+            throws EngineDecodeException {
+        int i = offset;
+        int decoded = 0;
+        while (i < body.length && decoded < maxPackets) {
             byte kind = body[i++];
             if (kind != 0 && kind != 1) {
                 throw badLength();
@@ -191,20 +241,11 @@ public final class EngineCodecV3 implements EngineCodec {
             int start = i + 1;
             int end = start + (int) length;
             byte[] packet = Arrays.copyOfRange(body, start, end);
-            add(packets, kind == 0 ? decodeText(new String(packet, StandardCharsets.UTF_8)) : decodeBinaryFrame(packet),
-                    maxPackets);
+            out.add(kind == 0 ? decodeText(new String(packet, StandardCharsets.UTF_8)) : decodeBinaryFrame(packet));
+            decoded++;
             i = end;
         }
-        return packets;
-    }
-
-    private static void add(List<EnginePacket> packets, EnginePacket packet, int maxPackets)
-            throws EngineDecodeException {
-        if (packets.size() == maxPackets) {
-            throw new EngineDecodeException(EngineDecodeException.Reason.TOO_MANY_PACKETS,
-                    "more than " + maxPackets + " packets in one payload");
-        }
-        packets.add(packet);
+        return i;
     }
 
     private static EngineDecodeException badLength() {

@@ -127,32 +127,53 @@ public final class EngineCodecV4 implements EngineCodec {
     }
 
     @Override
-    public List<EnginePacket> decodePayload(byte[] body, boolean octetStream, int maxPackets)
-            throws EngineDecodeException {
+    public PayloadReader payloadReader(byte[] body, boolean octetStream) throws EngineDecodeException {
         if (octetStream) {
             // v4 carries binary as base64 text; an octet-stream body is not ours.
             throw new EngineDecodeException(EngineDecodeException.Reason.INVALID_CONTENT, "invalid content");
         }
+        return new PayloadReader() {
+            private int offset;
+
+            @Override
+            public List<EnginePacket> next(int maxPackets) throws EngineDecodeException {
+                List<EnginePacket> packets = new ArrayList<>(Math.min(maxPackets, 16));
+                offset = decodePayload(body, offset, maxPackets, packets);
+                return packets;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return offset >= 0;
+            }
+        };
+    }
+
+    /**
+     * Decodes packets of a text long-polling request body, from {@code offset} (the start of a packet),
+     * at most {@code maxPackets} of them, into {@code out}.
+     *
+     * @return the offset of the next packet, or -1 when the body is done (a body ending in a separator
+     *         is not done: an empty packet follows, which is refused)
+     */
+    public int decodePayload(byte[] body, int offset, int maxPackets, List<EnginePacket> out)
+            throws EngineDecodeException {
         // Split on the separator's byte (0x1E is never part of a multi-byte UTF-8 sequence) and decode
         // each packet's text straight from the body: no string of the whole body, no substrings of it.
-        List<EnginePacket> packets = new ArrayList<>();
-        int start = 0;
+        int start = offset;
         int length = body.length;
-        while (true) {
+        for (int decoded = 0; decoded < maxPackets; decoded++) {
             int end = start;
             while (end < length && body[end] != SEPARATOR) {
                 end++;
             }
-            if (packets.size() == maxPackets) {
-                throw new EngineDecodeException(EngineDecodeException.Reason.TOO_MANY_PACKETS,
-                        "more than " + maxPackets + " packets in one payload");
-            }
-            packets.add(decodePacket(body, start, end));
+            out.add(decodePacket(body, start, end));
             if (end == length) {
-                return packets;
+                return -1;
             }
             start = end + 1;
         }
+        return start;
     }
 
     /** One packet of a payload body, as {@link #decodeText} decodes its text. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.windsock.internal.engine.codec.EngineDecodeException.Reason;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -162,6 +163,73 @@ class EngineCodecV3Test {
         assertReason(Reason.TOO_MANY_PACKETS, () -> CODEC.decodePayload("1:21:21:2".getBytes(StandardCharsets.UTF_8),
                 false, 2));
         assertReason(Reason.TOO_MANY_PACKETS, () -> CODEC.decodePayload(bytes(0, 1, 255, 50, 0, 1, 255, 50), true, 1));
+    }
+
+    // ---- a body read a slice at a time ----
+
+    @Test
+    void aTextBodyIsDecodedFromAnOffsetInUtf16Units() throws Exception {
+        // "2:4a" 0-3, "1:2" 4-6, "0:" 7-8 (empty, skipped), "6:b4AQI=" 9-16, "2:4é" 17-20.
+        String body = "2:4a1:20:6:b4AQI=2:4é";
+        List<EnginePacket> out = new ArrayList<>();
+        assertEquals(7, CODEC.decodeTextPayload(body, 0, 2, out));
+        assertEquals(List.of(EnginePacket.message("a"), EnginePacket.PING), out);
+        out.clear();
+        assertEquals(21, CODEC.decodeTextPayload(body, 7, 2, out), "the empty packet counts for nothing");
+        assertArrayEquals(new byte[] {1, 2}, out.get(0).binary());
+        assertEquals(EnginePacket.message("é"), out.get(1));
+
+        EngineCodec.PayloadReader reader = CODEC.payloadReader(body.getBytes(StandardCharsets.UTF_8), false);
+        assertEquals(2, reader.next(2).size());
+        assertTrue(reader.hasNext());
+        assertEquals(2, reader.next(2).size());
+        assertFalse(reader.hasNext(), "the last packet of the body ends the second slice");
+        assertEquals(4, decodeText(body).size());
+        assertEquals(4, CODEC.decodePayload(body.getBytes(StandardCharsets.UTF_8), false, 4).size(),
+                "a whole body of exactly the cap is no more than the cap");
+    }
+
+    @Test
+    void emptyPacketsAfterASliceMakeAnEmptyLastSlice() throws Exception {
+        EngineCodec.PayloadReader reader = CODEC.payloadReader("1:20:0:".getBytes(StandardCharsets.UTF_8), false);
+        assertEquals(List.of(EnginePacket.PING), reader.next(1));
+        assertTrue(reader.hasNext());
+        assertEquals(List.of(), reader.next(1));
+        assertFalse(reader.hasNext());
+        assertReason(Reason.EMPTY_PACKET, () -> CODEC.payloadReader(new byte[0], false));
+    }
+
+    @Test
+    void aBinaryBodyIsDecodedFromAnOffsetInBytes() throws Exception {
+        // Text "4a" 0-4, binary {1, 2} 5-10, text "2" 11-14.
+        byte[] body = bytes(0, 2, 255, '4', 'a', 1, 3, 255, 4, 1, 2, 0, 1, 255, '2');
+        List<EnginePacket> out = new ArrayList<>();
+        assertEquals(11, CODEC.decodeBinaryPayload(body, 0, 2, out));
+        assertEquals(EnginePacket.message("a"), out.get(0));
+        assertArrayEquals(new byte[] {1, 2}, out.get(1).binary());
+        out.clear();
+        assertEquals(15, CODEC.decodeBinaryPayload(body, 11, 2, out));
+        assertEquals(List.of(EnginePacket.PING), out);
+
+        EngineCodec.PayloadReader reader = CODEC.payloadReader(bytes(0, 1, 255, '2', 0, 1, 255, '3'), true);
+        assertEquals(List.of(EnginePacket.PING), reader.next(1));
+        assertEquals(List.of(EnginePacket.PONG), reader.next(1));
+        assertFalse(reader.hasNext(), "the last packet of the body ends the second slice");
+    }
+
+    @Test
+    void aMalformedPacketInALaterSliceIsStillRefused() throws Exception {
+        EngineCodec.PayloadReader text = CODEC.payloadReader("1:21:21:7".getBytes(StandardCharsets.UTF_8), false);
+        assertEquals(List.of(EnginePacket.PING, EnginePacket.PING), text.next(2));
+        assertReason(Reason.UNKNOWN_TYPE, () -> text.next(2));
+
+        EngineCodec.PayloadReader length = CODEC.payloadReader("1:21:29:4".getBytes(StandardCharsets.UTF_8), false);
+        assertEquals(2, length.next(2).size());
+        assertReason(Reason.BAD_LENGTH, () -> length.next(2));
+
+        EngineCodec.PayloadReader binary = CODEC.payloadReader(bytes(0, 1, 255, 50, 0, 1, 255, 50, 2, 1, 255, 52), true);
+        assertEquals(List.of(EnginePacket.PING, EnginePacket.PING), binary.next(2));
+        assertReason(Reason.BAD_LENGTH, () -> binary.next(2));
     }
 
     private static List<EnginePacket> decodeText(String body) throws EngineDecodeException {

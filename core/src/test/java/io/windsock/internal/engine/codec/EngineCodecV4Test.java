@@ -2,6 +2,7 @@ package io.windsock.internal.engine.codec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.windsock.internal.engine.codec.EngineDecodeException.Reason;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -205,6 +207,62 @@ class EngineCodecV4Test {
         assertReason(Reason.BAD_BASE64, () -> decodeBody(("4ok" + SEP + "b!!").getBytes(StandardCharsets.UTF_8), 10));
         assertReason(Reason.TOO_MANY_PACKETS, () -> decodeBody(("2" + SEP + "2" + SEP + "2").getBytes(StandardCharsets.UTF_8), 2));
         assertReason(Reason.INVALID_CONTENT, () -> CODEC.decodePayload(new byte[] {'4'}, true, 10));
+    }
+
+    // ---- a body read a slice at a time ----
+
+    @Test
+    void aBodyIsDecodedFromAnOffsetAtMostThisManyPacketsAtATime() throws Exception {
+        // "4a" 0-1, SEP 2, "2" 3, SEP 4, "bAQI=" 5-9, SEP 10, "4é" 11-13 (é is two bytes), SEP 14, "1" 15.
+        byte[] body = ("4a" + SEP + "2" + SEP + "bAQI=" + SEP + "4é" + SEP + "1").getBytes(StandardCharsets.UTF_8);
+        List<EnginePacket> out = new ArrayList<>();
+        assertEquals(5, CODEC.decodePayload(body, 0, 2, out));
+        assertEquals(List.of(EnginePacket.message("a"), EnginePacket.PING), out);
+        out.clear();
+        assertEquals(15, CODEC.decodePayload(body, 5, 2, out));
+        assertArrayEquals(new byte[] {1, 2}, out.get(0).binary());
+        assertEquals(EnginePacket.message("é"), out.get(1));
+        out.clear();
+        assertEquals(-1, CODEC.decodePayload(body, 15, 2, out), "the body is done");
+        assertEquals(List.of(EnginePacket.CLOSE), out);
+    }
+
+    @Test
+    void slicesEndingExactlyAtTheCapLeaveNothingBehind() throws Exception {
+        byte[] body = ("4a" + SEP + "4b" + SEP + "4c" + SEP + "4d").getBytes(StandardCharsets.UTF_8);
+        EngineCodec.PayloadReader reader = CODEC.payloadReader(body, false);
+        assertTrue(reader.hasNext());
+        assertEquals(List.of(EnginePacket.message("a"), EnginePacket.message("b")), reader.next(2));
+        assertTrue(reader.hasNext());
+        assertEquals(List.of(EnginePacket.message("c"), EnginePacket.message("d")), reader.next(2));
+        assertFalse(reader.hasNext(), "the last packet of the body ends the second slice");
+
+        EngineCodec.PayloadReader single = CODEC.payloadReader("4a".getBytes(StandardCharsets.UTF_8), false);
+        assertEquals(List.of(EnginePacket.message("a")), single.next(1));
+        assertFalse(single.hasNext());
+        assertEquals(4, decodeBody(body, 4).size(), "a whole body of exactly the cap is no more than the cap");
+    }
+
+    @Test
+    void aMalformedPacketInALaterSliceIsStillRefused() throws Exception {
+        EngineCodec.PayloadReader reader = CODEC.payloadReader(
+                ("4a" + SEP + "4b" + SEP + "7").getBytes(StandardCharsets.UTF_8), false);
+        assertEquals(List.of(EnginePacket.message("a"), EnginePacket.message("b")), reader.next(2));
+        assertReason(Reason.UNKNOWN_TYPE, () -> reader.next(2));
+
+        // A separator that ends the body leaves an empty packet after it, refused in its own slice.
+        EngineCodec.PayloadReader trailing = CODEC.payloadReader(
+                ("4a" + SEP + "4b" + SEP).getBytes(StandardCharsets.UTF_8), false);
+        assertEquals(2, trailing.next(2).size());
+        assertTrue(trailing.hasNext());
+        assertReason(Reason.EMPTY_PACKET, () -> trailing.next(2));
+
+        EngineCodec.PayloadReader base64 = CODEC.payloadReader(
+                ("2" + SEP + "bAQI=" + SEP + "b!!").getBytes(StandardCharsets.UTF_8), false);
+        assertEquals(1, base64.next(1).size());
+        assertEquals(1, base64.next(1).size());
+        assertReason(Reason.BAD_BASE64, () -> base64.next(1));
+        assertReason(Reason.INVALID_CONTENT, () -> CODEC.payloadReader(new byte[] {'4'}, true));
     }
 
     // ---- malformed input ----
