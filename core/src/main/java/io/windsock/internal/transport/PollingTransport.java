@@ -61,6 +61,8 @@ final class PollingTransport implements EngineTransport {
     /** The POST whose "ok" is held while reading is paused, or null. */
     private ChannelHandlerContext heldPostCtx;
     private HttpResponses.RequestInfo heldPostRequest;
+    /** The rest of the held POST's body, delivered when reading resumes; null when it was all delivered. */
+    private EngineCodec.PayloadReader heldBody;
     /** WebSockets accepted for this session that are not yet attached to it (they move to its loop first). */
     private int upgradesArriving;
     /** Requests that came while a WebSocket was arriving, answered after its first read; null when none. */
@@ -169,9 +171,9 @@ final class PollingTransport implements EngineTransport {
             body = payload.getBytes(StandardCharsets.UTF_8);
             octetStream = false;
         }
-        List<EnginePacket> packets;
+        EngineCodec.PayloadReader reader;
         try {
-            packets = codec.decodePayload(body, octetStream, maxPacketsPerPayload);
+            reader = codec.payloadReader(body, octetStream);
         } catch (EngineDecodeException e) {
             if (e.reason() == EngineDecodeException.Reason.INVALID_CONTENT) {
                 // A content type the revision does not take (v4: octet-stream): not a payload of ours.
@@ -179,35 +181,65 @@ final class PollingTransport implements EngineTransport {
                 session.onTransportError(this, e.getMessage());
                 return;
             }
-            // The reference acknowledges the body, then closes the session with "parse error".
-            HttpResponses.sendPolling(ctx, request, cors, HttpResponses.TEXT_HTML_VALUE, "ok");
-            session.onParseError(this, e.getMessage());
+            parseError(ctx, request, e);
             return;
         }
-        for (EnginePacket packet : packets) {
-            if (packet.type() == EnginePacketType.CLOSE) {
-                HttpResponses.sendPolling(ctx, request, cors, HttpResponses.TEXT_HTML_VALUE, "ok");
-                // The client leaves: its waiting poll ends with NOOP, as the reference does. A poll
-                // sent just before the CLOSE may still be on its way: it gets the NOOP too.
-                if (pollCtx != null) {
-                    send(List.of(EnginePacket.NOOP));
-                } else {
-                    noopOnNextPoll = true;
-                    session.lingerAfterClose(CLOSE_LINGER_MILLIS);
-                }
-                closed = true;
-                session.onTransportClose(this);
+        deliver(ctx, request, reader);
+    }
+
+    /**
+     * Delivers a POST's packets a slice of at most {@link #maxPacketsPerPayload} at a time (a body is
+     * never refused for its count: engine.io-client splits its POSTs by bytes only, v3 clients not at
+     * all). When reading is paused after a slice, the rest of the body waits, with the POST's "ok",
+     * until it resumes; so at most one slice is read past a pause, and no more than a slice of packets
+     * is decoded from the body at once.
+     */
+    private void deliver(ChannelHandlerContext ctx, HttpResponses.RequestInfo request,
+                         EngineCodec.PayloadReader payload) {
+        do {
+            List<EnginePacket> packets;
+            try {
+                packets = payload.next(maxPacketsPerPayload);
+            } catch (EngineDecodeException e) {
+                parseError(ctx, request, e);
                 return;
             }
-            session.onPacket(this, packet);
-        }
-        if (readingSuspended && !closed && !discarded && !session.isUpgradeProbed()) {
-            // The client sends its next POST only after this answer: holding it is how polling stops reading.
-            heldPostCtx = ctx;
-            heldPostRequest = request;
-        } else {
-            HttpResponses.sendPolling(ctx, request, cors, HttpResponses.TEXT_HTML_VALUE, "ok");
-        }
+            for (EnginePacket packet : packets) {
+                if (packet.type() == EnginePacketType.CLOSE) {
+                    HttpResponses.sendPolling(ctx, request, cors, HttpResponses.TEXT_HTML_VALUE, "ok");
+                    // The client leaves: its waiting poll ends with NOOP, as the reference does. A poll
+                    // sent just before the CLOSE may still be on its way: it gets the NOOP too.
+                    if (pollCtx != null) {
+                        send(List.of(EnginePacket.NOOP));
+                    } else {
+                        noopOnNextPoll = true;
+                        session.lingerAfterClose(CLOSE_LINGER_MILLIS);
+                    }
+                    closed = true;
+                    session.onTransportClose(this);
+                    return;
+                }
+                session.onPacket(this, packet);
+            }
+            if (closed || discarded) {
+                break; // a transport that is done reads no more of the body
+            }
+            if (readingSuspended && (payload.hasNext() || !session.isUpgradeProbed())) {
+                // The client sends its next POST only after this answer: holding it is how polling stops reading.
+                // Once the probe has answered, a POST with nothing left is answered (see upgradeProbed).
+                heldPostCtx = ctx;
+                heldPostRequest = request;
+                heldBody = payload.hasNext() ? payload : null;
+                return;
+            }
+        } while (payload.hasNext());
+        HttpResponses.sendPolling(ctx, request, cors, HttpResponses.TEXT_HTML_VALUE, "ok");
+    }
+
+    /** A malformed payload: the reference acknowledges the body, then closes the session with "parse error". */
+    private void parseError(ChannelHandlerContext ctx, HttpResponses.RequestInfo request, EngineDecodeException e) {
+        HttpResponses.sendPolling(ctx, request, cors, HttpResponses.TEXT_HTML_VALUE, "ok");
+        session.onParseError(this, e.getMessage());
     }
 
     @Override
@@ -226,15 +258,32 @@ final class PollingTransport implements EngineTransport {
      */
     @Override
     public void upgradeProbed() {
-        releaseHeldPost();
+        // A body with packets left keeps its POST until reading resumes: delivering them now would put
+        // more than one slice past the pause. The upgrade waits for it then (rare: a burst of more than
+        // maxPacketsPerPayload packets in one POST while the queue is over its mark).
+        if (heldBody == null) {
+            releaseHeldPost();
+        }
     }
 
+    /**
+     * Reading resumed, or the transport is done: the held POST's body goes on from where it stopped, or
+     * (when it was all delivered, or the transport is done and drops the rest) the POST gets its "ok".
+     */
     private void releaseHeldPost() {
         ChannelHandlerContext ctx = heldPostCtx;
-        if (ctx != null) {
-            heldPostCtx = null;
-            HttpResponses.sendPolling(ctx, heldPostRequest, cors, HttpResponses.TEXT_HTML_VALUE, "ok");
-            heldPostRequest = null;
+        if (ctx == null) {
+            return;
+        }
+        HttpResponses.RequestInfo request = heldPostRequest;
+        EngineCodec.PayloadReader rest = heldBody;
+        heldPostCtx = null;
+        heldPostRequest = null;
+        heldBody = null;
+        if (rest != null && !closed && !discarded) {
+            deliver(ctx, request, rest);
+        } else {
+            HttpResponses.sendPolling(ctx, request, cors, HttpResponses.TEXT_HTML_VALUE, "ok");
         }
     }
 
