@@ -104,7 +104,17 @@ public final class EngineOptions {
         return transports;
     }
 
-    /** The most packets in one polling request body (default 10,000), a guard against packet floods. */
+    /**
+     * The most packets of one long-polling request body decoded and delivered at a time (default 10,000).
+     * A body with more is not refused (engine.io-client splits its POSTs by bytes only, v3 clients not at
+     * all, and Node has no such limit): it is delivered in slices of this many, and when reading pauses
+     * during a slice (inbound flow control, {@code WindsockOptions.Builder.maxQueuedEvents}) the rest of
+     * the body and the POST's "ok" wait until reading resumes. So at most one slice arrives past a pause,
+     * which the default queue bounds absorb (pause above 5,000 queued events, plus one slice of 10,000,
+     * under the limit of 20,000: keep this under three quarters of {@code maxQueuedEvents}), and a body
+     * never becomes more than one slice of packet objects at once. Socket.IO 0.9 (protocol 1) bodies
+     * still hold at most this many packets: one with more ends its session with "parse error".
+     */
     public int maxPacketsPerPayload() {
         return maxPacketsPerPayload;
     }

@@ -401,9 +401,10 @@ public final class WindsockOptions {
          * server stops reading the client's connection: a WebSocket is no longer read, a long-polling
          * POST is not answered (so the client sends no next one). Reading resumes once the socket is
          * back under an eighth of both (the low-water mark). A client only reaches the limit itself
-         * by sending while it is not read (after the pause at most one network read or one polling
-         * payload arrives, which the margin between the marks and the limit absorbs; a second POST
-         * while one is held is refused, as Node does); an event arriving at the limit is dropped and
+         * by sending while it is not read (after the pause at most one network read or one slice of a
+         * polling body, {@link EngineOptions#maxPacketsPerPayload} packets, arrives, which the margin
+         * between the marks and the limit absorbs; a second POST while one is held is refused, as Node
+         * does); an event arriving at the limit is dropped and
          * the client disconnected (every socket gets a DISCONNECT), reported to the error hook as a
          * {@link ClientError}. While reading is paused, the client's pongs wait unread too: pings are
          * sent again instead of ending the session with "ping timeout".
