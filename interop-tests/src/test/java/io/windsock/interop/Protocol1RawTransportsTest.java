@@ -51,7 +51,7 @@ class Protocol1RawTransportsTest {
                     framed("5:1+::{\"name\":\"add\",\"args\":[2,3]}", "3:::</script> é"));
             // The ack and the echo, alone or framed together in one script.
             readUntil(in, "6:::1+[5]");
-            readUntil(in, "3:::<\\/script> é");
+            readUntil(in, "3:::\\u003c\\/script\\u003e é");
             post(server.port(), "/socket.io/1/htmlfile/" + sid, "0::");
             assertEquals("/ client namespace disconnect", closes.take());
         }

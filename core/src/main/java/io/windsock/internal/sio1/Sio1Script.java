@@ -6,10 +6,14 @@ final class Sio1Script {
     }
 
     /**
-     * A double-quoted JavaScript string holding {@code text}. Besides JSON's escapes, {@code /} is
-     * written {@code \/} (so no {@code </script>} can end the script element; the htmlfile client
-     * undoes it and JavaScript reads it as '/'), and U+2028/U+2029, which older JavaScript does not
-     * accept inside a string, are escaped.
+     * A double-quoted JavaScript string holding {@code text}. Besides JSON's escapes, {@code <} and
+     * {@code >} are written as Unicode escapes (hex 003c, 003e) and {@code /} as {@code \/}, so
+     * the literal holds no markup the HTML tokenizer sees inside a script element: no {@code </script>}
+     * that ends it early, and no {@code <!--} followed by {@code <script>}, which puts the tokenizer in
+     * its "script data double escaped" state, where the page's own {@code </script>} no longer ends the
+     * element and the rest of an htmlfile stream is swallowed. JavaScript reads each escape as the
+     * character itself. U+2028/U+2029, which older JavaScript does not accept inside a string, are
+     * escaped too.
      */
     static String literal(String text) {
         StringBuilder out = new StringBuilder(text.length() + 16).append('"');
@@ -19,6 +23,8 @@ final class Sio1Script {
                 case '"' -> out.append("\\\"");
                 case '\\' -> out.append("\\\\");
                 case '/' -> out.append("\\/");
+                case '<' -> out.append("\\u003c");
+                case '>' -> out.append("\\u003e");
                 case '\n' -> out.append("\\n");
                 case '\r' -> out.append("\\r");
                 case '\t' -> out.append("\\t");

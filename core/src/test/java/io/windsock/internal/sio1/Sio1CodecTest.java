@@ -1,10 +1,12 @@
 package io.windsock.internal.sio1;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.windsock.internal.json.JacksonJsonCodec;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.protocol.SocketPacketType;
@@ -126,5 +128,26 @@ class Sio1CodecTest {
 
     private String encode(SocketPacket packet) {
         return dialect.encode(packet).encode();
+    }
+
+    /**
+     * Scripts (JSONP answers, htmlfile chunks) carry payloads as string literals that hold no markup:
+     * {@code <!--<script>} in a message would put the HTML tokenizer in "script data double escaped",
+     * where the page's {@code </script>} no longer ends the element and an htmlfile stream swallows
+     * everything after it. The text a script reads is unchanged: JSON's string grammar, a part of
+     * JavaScript's, reads each literal back as it was.
+     */
+    @Test
+    void scriptLiteralsHoldNoMarkupAndReadBackAsTheText() throws Exception {
+        assertEquals("\"3:::\\u003c!--\\u003cscript\\u003e\"", Sio1Script.literal("3:::<!--<script>"));
+        assertEquals("\"\\u003c\\/script\\u003e\"", Sio1Script.literal("</script>"));
+        ObjectMapper json = new ObjectMapper();
+        for (String text : List.of("3:::<!--<script>", "</script>", "<!-- x --> <script>a</script>", "a>b<c",
+                "5:::{\"name\":\"q\",\"args\":[\"\\\\/\\\"\"]}", "line\nbreak\ttab\u2028\u2029é\ud83d\ude00")) {
+            String literal = Sio1Script.literal(text);
+            assertFalse(literal.contains("<") || literal.contains(">"), literal);
+            assertEquals(text, json.readValue(literal, String.class), literal);
+            assertEquals(text, Sio1Forms.unquote(literal), literal);
+        }
     }
 }

@@ -161,7 +161,7 @@ class Sio1HttpTest {
                 .POST(HttpRequest.BodyPublishers.ofString("d=" + java.net.URLEncoder.encode(payload, StandardCharsets.UTF_8)))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, posted.statusCode());
-        assertEquals("io.j[0](\"3:::<\\/script> + \\\"q\\\" é\");", get(url + "?i=0").body());
+        assertEquals("io.j[0](\"3:::\\u003c\\/script\\u003e + \\\"q\\\" é\");", get(url + "?i=0").body());
     }
 
     @Test
@@ -182,7 +182,9 @@ class Sio1HttpTest {
             assertFalse(head.toLowerCase().contains("content-encoding"), head);
             assertTrue(head.contains(Sio1HtmlFile.PREAMBLE), head);
             assertEquals(200, send("POST", "1/htmlfile/" + sid, "3:::</script>").statusCode());
-            readUntil(in, "<script>_(\"3:::<\\/script>\");</script>");
+            readUntil(in, "<script>_(\"3:::\\u003c\\/script\\u003e\");</script>");
+            assertEquals(200, send("POST", "1/htmlfile/" + sid, "3:::<!--<script>").statusCode());
+            readUntil(in, "<script>_(\"3:::\\u003c!--\\u003cscript\\u003e\");</script>");
             assertEquals(200, send("GET", "1//" + sid + "/?disconnect=1", "").statusCode());
             assertEquals("client disconnect", closes.poll(5, TimeUnit.SECONDS));
         }
