@@ -94,9 +94,10 @@ final class Sio1Carrier implements Carrier, Sio1Session.Handler {
         return dialect;
     }
 
+    /** Any thread: see {@link Sio1Session#isWritableNow()}; a congested stream drops volatile packets. */
     @Override
     public boolean isWritableNow() {
-        return isOpen() && session.hasTransport();
+        return session.isWritableNow();
     }
 
     @Override

@@ -27,7 +27,8 @@ final class Sio1HtmlFile implements Sio1Session.Transport {
             + " ".repeat(174);
 
     private final ChannelHandlerContext ctx;
-    private boolean open = true;
+    /** Volatile for {@link #isWritable}, asked from any thread. */
+    private volatile boolean open = true;
 
     Sio1HtmlFile(ChannelHandlerContext ctx) {
         this.ctx = ctx;

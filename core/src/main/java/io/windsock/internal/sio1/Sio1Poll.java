@@ -24,7 +24,8 @@ final class Sio1Poll implements Sio1Session.Transport {
     private final CorsOptions cors;
     /** The JSONP callback index (digits only), or null for xhr-polling. */
     private final String jsonpIndex;
-    private boolean answered;
+    /** Volatile for {@link #isWritable}, asked from any thread. */
+    private volatile boolean answered;
     /** Detaches this poll if its connection closes first; removed once answered (see {@link #detachOnClose}). */
     private ChannelFutureListener onConnectionClosed;
 

@@ -41,11 +41,17 @@ public final class Sio1Session {
         void onClose(Sio1Session session, String reason);
     }
 
-    /** A way packets reach the client. The session calls it on its scheduler thread only. */
+    /**
+     * A way packets reach the client. The session calls it on its scheduler thread only, but for
+     * {@link #isWritable}, which {@link #isWritableNow} asks from any thread.
+     */
     public interface Transport {
         String name();
 
-        /** @return whether {@link #send} may be called now. */
+        /**
+         * @return whether {@link #send} may be called now: for a stream, whether its connection is under
+         *         Netty's write-buffer high-water mark. Any thread (an estimate off the scheduler thread).
+         */
         boolean isWritable();
 
         /** @return whether a send answers it and ends it (a poll), or it stays open (a stream). */
@@ -346,6 +352,16 @@ public final class Sio1Session {
     /** @return whether a transport is attached. Any thread (a snapshot). */
     boolean hasTransport() {
         return transport != null;
+    }
+
+    /**
+     * Any thread, an estimate: whether a packet sent now would go out without waiting: the session is
+     * open, a transport is attached and writable, and nothing waits in the session. Volatile packets
+     * are dropped otherwise, as Socket.IO 0.9 drops them while its transport is not drained.
+     */
+    boolean isWritableNow() {
+        Transport t = transport;
+        return state == State.OPEN && t != null && t.isWritable() && outbox.isEmpty();
     }
 
     /** What the client sent, one packet's text. Closes the session on a packet that does not parse. */

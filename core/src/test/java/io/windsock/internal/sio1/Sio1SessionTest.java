@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.PendingWriteQueue;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.windsock.engine.EngineRequest;
@@ -261,5 +266,85 @@ class Sio1SessionTest {
         ws.setReadingSuspended(false);
         assertTrue(channel.config().isAutoRead(), "reading again: backlog taken, session resumed");
         channel.finishAndReleaseAll();
+    }
+
+    /**
+     * Volatile packets for a stream over Netty's high-water mark (a client that stopped reading) are
+     * dropped, as Socket.IO 0.9 drops them while a transport is not drained, not queued until the
+     * session's bound drops the client; once the client reads, they go out again.
+     */
+    @Test
+    void volatilePacketsAreDroppedWhileAStreamIsOverItsHighWaterMark() {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8, 16));
+        Unread client = new Unread();
+        channel.pipeline().addLast(client);
+        Sio1WebSocket ws = new Sio1WebSocket("websocket", channel, session);
+        channel.pipeline().addLast(ws);
+        Sio1Carrier carrier = new Sio1Carrier(session, null, new CompletableFuture<>(), () -> false);
+        assertTrue(session.attach(ws));
+        assertTrue(carrier.isWritableNow());
+        assertTrue(session.send("3:::0123456789abcdef")); // 20 bytes: over the high-water mark while unread
+        assertFalse(carrier.isWritableNow(), "waiting in the session");
+        clock.runPending();
+        assertFalse(channel.isWritable());
+        assertFalse(carrier.isWritableNow(), "over the high-water mark");
+        for (int i = 0; i < 20; i++) { // 240 chars if queued: past the session's bound of 100
+            if (carrier.isWritableNow()) { // as the socket layer decides for a volatile packet
+                carrier.send(new Sio1Frame(Sio1Packet.of(Sio1Packet.MESSAGE, "", "volatile"), "3:::volatile"));
+            }
+            clock.runPending();
+        }
+        assertEquals(0, session.queuedPackets());
+        assertTrue(closes.isEmpty(), "dropped, not queued: " + closes);
+        assertTrue(carrier.isOpen());
+
+        client.read();
+        channel.runPendingTasks();
+        clock.runPending();
+        assertTrue(carrier.isWritableNow(), "the client read: under the low-water mark");
+        assertTrue(carrier.send(new Sio1Frame(Sio1Packet.of(Sio1Packet.MESSAGE, "", "volatile"), "3:::volatile")));
+        clock.runPending();
+        client.read();
+        assertEquals(List.of("3:::0123456789abcdef", "3:::volatile"), written(channel));
+        channel.finishAndReleaseAll();
+    }
+
+    private static List<String> written(EmbeddedChannel channel) {
+        List<String> texts = new ArrayList<>();
+        TextWebSocketFrame frame;
+        while ((frame = channel.readOutbound()) != null) {
+            texts.add(frame.text());
+            frame.release();
+        }
+        return texts;
+    }
+
+    /** A client that reads nothing until {@link #read}: what is written waits, counted against the water marks. */
+    private static final class Unread extends ChannelOutboundHandlerAdapter {
+        private ChannelHandlerContext ctx;
+        private PendingWriteQueue held;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+            held = new PendingWriteQueue(ctx);
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            held.add(msg, promise);
+        }
+
+        @Override
+        public void flush(ChannelHandlerContext ctx) {
+            // nothing leaves while the client does not read
+        }
+
+        /** The client reads everything written so far. */
+        void read() {
+            held.removeAndWriteAll();
+            ctx.flush();
+        }
     }
 }
