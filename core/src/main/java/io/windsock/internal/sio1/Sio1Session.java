@@ -532,6 +532,13 @@ public final class Sio1Session {
             while ((dropped = outbox.poll()) != null) {
                 queuedChars.addAndGet(-dropped.length()); // what transports still write they give back themselves
             }
+            // A stream that could not take the last packets stayed attached for them: nothing comes any
+            // more, so it ends too, or a client that reads again later would hold it open for good.
+            Transport t = transport;
+            if (t != null && !t.isOneShot()) {
+                transport = null;
+                t.close();
+            }
             onRemoved.run();
         }
     }

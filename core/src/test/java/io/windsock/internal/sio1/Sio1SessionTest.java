@@ -160,6 +160,31 @@ class Sio1SessionTest {
         assertNull(server.session(session.id()));
     }
 
+    /**
+     * A stream over its high-water mark when the session closes stays attached for the last packets;
+     * when the session is removed, they are dropped and the stream ends with it, so a client that reads
+     * again later does not hold a connection to a session that is gone.
+     */
+    @Test
+    void aRemovedSessionEndsAStreamThatCouldNotTakeItsLastPackets() {
+        Fake ws = new Fake(false);
+        ws.writable = false;
+        assertTrue(session.attach(ws));
+        assertTrue(session.send("3:::a"));
+        session.close();
+        clock.runPending();
+        assertEquals(List.of("server disconnect"), closes);
+        assertFalse(ws.closed, "its last packets wait for it");
+        clock.advanceMillis(3000);
+        assertNull(server.session(session.id()), "removed");
+        assertTrue(ws.closed, "ended with the session");
+        assertFalse(session.hasTransport());
+        assertEquals(0, session.pendingChars());
+        ws.writable = true;
+        session.flushNow();
+        assertTrue(ws.sent.isEmpty());
+    }
+
     @Test
     void clientPacketsReachTheHandlerAndGarbageClosesTheSession() {
         session.onPayload("\ufffd3\ufffd2::\ufffd7\ufffd3:::a:b");
@@ -208,6 +233,8 @@ class Sio1SessionTest {
         final boolean oneShot;
         final List<List<String>> sent = new ArrayList<>();
         boolean closed;
+        /** False: a stream over its high-water mark. */
+        boolean writable = true;
 
         Fake(boolean oneShot) {
             this.oneShot = oneShot;
@@ -220,7 +247,7 @@ class Sio1SessionTest {
 
         @Override
         public boolean isWritable() {
-            return !closed;
+            return writable && !closed;
         }
 
         @Override
