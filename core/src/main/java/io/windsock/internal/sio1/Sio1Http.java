@@ -135,7 +135,7 @@ public final class Sio1Http implements ProtocolRoute {
         Sio1Session session = server.session(sid);
         if (query.containsKey("disconnect")) {
             // The client's synchronous disconnect on page unload: /1//<sid>/?disconnect=1
-            if (session == null) {
+            if (session == null || !sameIp(ctx, session)) {
                 plain(ctx, info, HttpResponseStatus.UNAUTHORIZED, "Unknown session");
             } else {
                 session.close("client disconnect");

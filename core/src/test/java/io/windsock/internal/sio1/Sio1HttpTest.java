@@ -242,6 +242,16 @@ class Sio1HttpTest {
         assertEquals(200, rawGetFrom("127.0.0.2", "/socket.io/1/xhr-polling/" + handshake()));
     }
 
+    @Test
+    void aDisconnectFromAnotherAddressIsRefused() throws Exception {
+        String sid = handshake(); // from 127.0.0.1
+        assertEquals(401, rawGetFrom("127.0.0.2", "/socket.io/1//" + sid + "/?disconnect=1"));
+        assertEquals("1::", get("1/xhr-polling/" + sid).body(), "the session lives on");
+        assertTrue(closes.isEmpty(), closes.toString());
+        assertEquals(200, get("1//" + sid + "/?disconnect=1").statusCode());
+        assertEquals("client disconnect", closes.poll(5, TimeUnit.SECONDS));
+    }
+
     /** A GET from another loopback address (all of 127/8 reaches this host), returning the status. */
     private int rawGetFrom(String localAddress, String path) throws Exception {
         try (Socket socket = new Socket()) {
