@@ -135,7 +135,7 @@ final class Sio1Carrier implements Carrier, Sio1Session.Handler {
 
     @Override
     public void closeAsTransportError(String description) {
-        session.close("transport error");
+        session.closeAsTransportError();
     }
 
     @Override

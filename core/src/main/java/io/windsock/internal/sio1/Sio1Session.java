@@ -158,7 +158,7 @@ public final class Sio1Session {
 
     /**
      * Queues a packet. Past {@link Sio1Settings#maxQueuedChars()} queued for a client that does not
-     * take them the packet is refused and the session closes ("transport error").
+     * take them the packet is refused and the session closes ("transport error", dropping what waits).
      *
      * @return whether it was queued
      */
@@ -172,7 +172,7 @@ public final class Sio1Session {
     private boolean queue(String packet) {
         if (queuedChars.addAndGet(packet.length()) > settings.maxQueuedChars()) {
             queuedChars.addAndGet(-packet.length());
-            close("transport error");
+            closeAsTransportError();
             return false;
         }
         outbox.add(packet);
@@ -193,6 +193,19 @@ public final class Sio1Session {
 
     void close(String reason) {
         onScheduler(() -> closeNow(reason, false));
+    }
+
+    /**
+     * Closes as a failure of the transport ("transport error"): what waits in the session for the
+     * client is dropped, not held for it until the session is removed. Any thread.
+     */
+    void closeAsTransportError() {
+        onScheduler(() -> {
+            if (state == State.OPEN) {
+                dropQueued(); // before the close, which would hand it to an attached transport
+                closeNow("transport error", false);
+            }
+        });
     }
 
     private void onScheduler(Runnable task) {
@@ -528,10 +541,7 @@ public final class Sio1Session {
             removed = true;
             expiryTimer.cancel();
             pollTimer.cancel();
-            String dropped;
-            while ((dropped = outbox.poll()) != null) {
-                queuedChars.addAndGet(-dropped.length()); // what transports still write they give back themselves
-            }
+            dropQueued();
             // A stream that could not take the last packets stayed attached for them: nothing comes any
             // more, so it ends too, or a client that reads again later would hold it open for good.
             Transport t = transport;
@@ -540,6 +550,14 @@ public final class Sio1Session {
                 t.close();
             }
             onRemoved.run();
+        }
+    }
+
+    /** Drops what waits in the session; what transports still write they give back themselves. */
+    private void dropQueued() {
+        String dropped;
+        while ((dropped = outbox.poll()) != null) {
+            queuedChars.addAndGet(-dropped.length());
         }
     }
 

@@ -201,6 +201,23 @@ class Sio1SessionTest {
         assertFalse(session.send("3:::x"));
         clock.runPending();
         assertEquals(List.of("transport error"), closes);
+        assertEquals(0, session.pendingChars(), "what waited is dropped, not held until the expiry");
+        assertFalse(session.attach(new Fake(true)), "nothing left for a poll: 401");
+    }
+
+    /** The socket layer's transport-error close drops what waits for the client (the Carrier contract). */
+    @Test
+    void aTransportErrorCloseDropsWhatWaitsForTheClient() {
+        Sio1Carrier carrier = new Sio1Carrier(session, null, new CompletableFuture<>(), () -> false);
+        assertTrue(session.send("3:::a"));
+        assertTrue(session.send("3:::b"));
+        carrier.closeAsTransportError("too many events");
+        clock.runPending();
+        assertEquals(List.of("transport error"), closes);
+        assertEquals(0, session.queuedPackets());
+        assertEquals(0, session.pendingChars());
+        assertFalse(session.attach(new Fake(true)), "nothing left for a poll: 401");
+        assertFalse(carrier.isOpen());
     }
 
     @Test
