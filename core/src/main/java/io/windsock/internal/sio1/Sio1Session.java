@@ -473,7 +473,9 @@ public final class Sio1Session {
         }
         missedHeartbeats++;
         queue(Sio1Packet.HEARTBEAT_PACKET.encode());
-        scheduleHeartbeat();
+        if (state == State.OPEN) { // past the bound, the heartbeat closed the session
+            scheduleHeartbeat();
+        }
     }
 
     /** The session expires {@code sessionExpiry} from now (after a close: it is removed then). */

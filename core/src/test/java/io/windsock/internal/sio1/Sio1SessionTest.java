@@ -205,6 +205,18 @@ class Sio1SessionTest {
         assertFalse(session.attach(new Fake(true)), "nothing left for a poll: 401");
     }
 
+    /** A heartbeat that crosses the bound closes the session, and sets no timer for the next one. */
+    @Test
+    void aHeartbeatPastTheBoundClosesTheSessionAndSchedulesNoOther() {
+        for (int i = 0; i < 10; i++) {
+            assertTrue(session.send("3:::123456")); // the bound, exactly
+        }
+        clock.runPending();
+        clock.advanceMillis(1000);
+        assertEquals(List.of("transport error"), closes);
+        assertEquals(1, clock.timerCount(), "the expiry's only, no heartbeat's");
+    }
+
     /** The socket layer's transport-error close drops what waits for the client (the Carrier contract). */
     @Test
     void aTransportErrorCloseDropsWhatWaitsForTheClient() {
