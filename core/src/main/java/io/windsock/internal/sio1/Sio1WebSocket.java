@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The websocket and flashsocket transports: one packet per text frame, both ways (RFC 6455, and
@@ -31,6 +32,13 @@ final class Sio1WebSocket extends SimpleChannelInboundHandler<WebSocketFrame> im
      */
     static final int BACKLOG_PAUSE = 64;
     static final int BACKLOG_RESUME = 16;
+    /**
+     * Bytes of frame text handed to the session's thread and not yet taken there, above which reading
+     * stops too (a frame may be as large as {@code maxHttpBufferSize}); it resumes when both the
+     * frames and the bytes are at most their resume marks.
+     */
+    static final int BACKLOG_PAUSE_BYTES = 1 << 20;
+    static final int BACKLOG_RESUME_BYTES = 256 << 10;
 
     private final String name;
     private final Channel channel;
@@ -40,8 +48,10 @@ final class Sio1WebSocket extends SimpleChannelInboundHandler<WebSocketFrame> im
     private boolean pongInFlight;
     /** Frames handed to the session's thread, not yet taken there. */
     private final AtomicInteger backlog = new AtomicInteger();
-    /** Reading stopped for the backlog (channel's loop). */
-    private boolean pausedForBacklog;
+    /** The bytes of their text. */
+    private final AtomicLong backlogBytes = new AtomicLong();
+    /** Reading stopped for the backlog. Written on the channel's loop; read on the session's too. */
+    private volatile boolean pausedForBacklog;
     /** Reading stopped by the session's flow control. */
     private volatile boolean suspendedBySession;
     /** Session thread: a {@code websocket_check} probe waits for its answer. */
@@ -134,9 +144,14 @@ final class Sio1WebSocket extends SimpleChannelInboundHandler<WebSocketFrame> im
         channel.config().setAutoRead(!suspendedBySession && !pausedForBacklog);
     }
 
-    /** The session's thread took frames down to {@link #BACKLOG_RESUME}. Channel's loop. */
+    /** Whether the backlog is down to both resume marks. Any thread. */
+    private boolean backlogUnderResumeMarks() {
+        return backlog.get() <= BACKLOG_RESUME && backlogBytes.get() <= BACKLOG_RESUME_BYTES;
+    }
+
+    /** The session's thread took frames down to the resume marks. Channel's loop. */
     private void backlogTaken() {
-        if (pausedForBacklog && backlog.get() <= BACKLOG_RESUME) {
+        if (pausedForBacklog && backlogUnderResumeMarks()) {
             pausedForBacklog = false;
             updateAutoRead();
         }
@@ -146,12 +161,19 @@ final class Sio1WebSocket extends SimpleChannelInboundHandler<WebSocketFrame> im
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
         if (frame instanceof TextWebSocketFrame text) {
             String packet = text.text();
-            if (backlog.incrementAndGet() >= BACKLOG_PAUSE && !pausedForBacklog) {
+            int bytes = text.content().readableBytes();
+            int frames = backlog.incrementAndGet();
+            long held = backlogBytes.addAndGet(bytes);
+            if ((frames >= BACKLOG_PAUSE || held >= BACKLOG_PAUSE_BYTES) && !pausedForBacklog) {
                 pausedForBacklog = true; // what this read still holds arrives: at most one read's worth more
                 updateAutoRead();
             }
             session.scheduler().execute(() -> {
-                if (backlog.decrementAndGet() == BACKLOG_RESUME) {
+                backlogBytes.addAndGet(-bytes);
+                backlog.decrementAndGet();
+                // The frame that pauses reading sets the flag before its task is handed over, so the task
+                // that takes the last frame sees it; every take under the marks while paused asks (a few).
+                if (pausedForBacklog && backlogUnderResumeMarks()) {
                     channel.eventLoop().execute(this::backlogTaken);
                 }
                 if (probing) {

@@ -324,6 +324,26 @@ class Sio1SessionTest {
         channel.finishAndReleaseAll();
     }
 
+    /** Large frames stop a 0.9 WebSocket's reading by their bytes, long before the frame count's mark. */
+    @Test
+    void aWebSocketAlsoStopsReadingForTheBytesWaitingForTheSessionsThread() {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        Sio1WebSocket ws = new Sio1WebSocket("websocket", channel, session);
+        channel.pipeline().addLast(ws);
+        assertTrue(session.attach(ws));
+        clock.runPending();
+        String half = "3:::" + "x".repeat(Sio1WebSocket.BACKLOG_PAUSE_BYTES / 2);
+        channel.writeInbound(new TextWebSocketFrame(half));
+        assertTrue(channel.config().isAutoRead(), "under the byte mark");
+        channel.writeInbound(new TextWebSocketFrame(half));
+        assertFalse(channel.config().isAutoRead(), "two frames: past the byte mark");
+        clock.runPending(); // the session takes both
+        channel.runPendingTasks();
+        assertEquals(2, received.size());
+        assertTrue(channel.config().isAutoRead(), "reading again: backlog taken");
+        channel.finishAndReleaseAll();
+    }
+
     /**
      * Volatile packets for a stream over Netty's high-water mark (a client that stopped reading) are
      * dropped, as Socket.IO 0.9 drops them while a transport is not drained, not queued until the
