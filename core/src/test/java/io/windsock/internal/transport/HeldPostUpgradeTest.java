@@ -130,6 +130,41 @@ class HeldPostUpgradeTest {
         assertEquals("ok", take(post).body());
     }
 
+    @Test
+    void aPostWithPacketsLeftStaysHeldThroughTheProbeAndDeliversThemAllOnResume() {
+        String sid = handshake();
+        EngineSession session = engine.session(sid);
+        EmbeddedChannel poll = connection();
+        poll.writeInbound(get(POLLING + "&sid=" + sid));
+        // A slice and two more: the first packet pauses reading, so the last two wait with the POST.
+        int slice = EngineOptions.DEFAULT.maxPacketsPerPayload();
+        StringBuilder body = new StringBuilder("4pause");
+        for (int i = 1; i < slice + 2; i++) {
+            body.append('\u001e').append("4m").append(i);
+        }
+        EmbeddedChannel post = connection();
+        post.writeInbound(post(POLLING + "&sid=" + sid, body.toString()));
+        runAllTasks();
+        assertNull(post.readOutbound(), "held: two packets are still to come");
+        assertEquals(slice, messages.size());
+
+        ProbedWebSocket ws = new ProbedWebSocket();
+        session.startUpgrade(ws);
+        session.onPacket(ws, EnginePacket.text(EnginePacketType.PING, "probe"));
+        assertEquals("6", take(poll).body());
+        runAllTasks();
+        assertNull(post.readOutbound(), "not answered for the probe: its last packets would be more than a slice"
+                + " past the pause, or lost with the polling transport at the upgrade");
+
+        session.resumeReading();
+        assertEquals("ok", take(post).body());
+        assertEquals(slice + 2, messages.size());
+        assertEquals("m" + (slice + 1), messages.get(slice + 1), "all of them, in order");
+        session.onPacket(ws, EnginePacket.UPGRADE);
+        assertSame(ws, session.transport());
+        assertEquals(List.of(), closes);
+    }
+
     /** The WebSocket being probed: records what the session sends and its reading pauses. */
     private static final class ProbedWebSocket implements EngineTransport {
         final List<EnginePacket> sent = new ArrayList<>();
