@@ -7,21 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.windsock.adapter.AdapterNamespace;
 import io.windsock.adapter.BroadcastAckHandler;
 import io.windsock.adapter.BroadcastOptions;
-import io.windsock.adapter.EncodedPacket;
-import io.windsock.adapter.LocalSocket;
 import io.windsock.adapter.SocketDetails;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.redis.SubscriptionMode;
 import io.windsock.server.Ack;
-import io.windsock.server.ConnectionStateRecovery;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -43,7 +38,7 @@ class ClusterAdapterWireTest {
     private static final String OTHER = "bbbbbbbbbbbbbbbb";
 
     private final ClusterCodec codec = new ClusterCodec(new ObjectMapper());
-    private final Map<String, FakeSocket> sockets = new ConcurrentHashMap<>();
+    private final Map<String, RecordingSocket> sockets = new ConcurrentHashMap<>();
     private final List<String> delivered = new CopyOnWriteArrayList<>();
     private final List<Object> serverSideEvents = new CopyOnWriteArrayList<>();
     private volatile Object serverSideAnswer = "pong";
@@ -55,7 +50,8 @@ class ClusterAdapterWireTest {
         final List<Map.Entry<String, ClusterMessage>> responses = new CopyOnWriteArrayList<>();
 
         Capturing() {
-            super(new FakeNamespace(), new ClusterCodec(new ObjectMapper()), Duration.ofSeconds(5));
+            super(new RecordingNamespace(sockets, ClusterAdapterWireTest.this::onServerSideEmit),
+                    new ClusterCodec(new ObjectMapper()), Duration.ofSeconds(5));
         }
 
         @Override
@@ -213,7 +209,7 @@ class ClusterAdapterWireTest {
         adapter.receive(broadcastWithAck);
         assertWire(BROADCAST_CLIENT_COUNT, null, lastResponse(OTHER));
 
-        FakeSocket socket = socket("s1");
+        RecordingSocket socket = socket("s1");
         adapter.receive(broadcastWithAck);
         assertEquals(List.of("s1 ask"), delivered);
         assertEquals(1, lastResponse(OTHER).get("clientCount"));
@@ -225,8 +221,8 @@ class ClusterAdapterWireTest {
 
     // ---- what this node does with Node's messages ----
 
-    private FakeSocket socket(String id, String... rooms) {
-        FakeSocket socket = new FakeSocket(id);
+    private RecordingSocket socket(String id, String... rooms) {
+        RecordingSocket socket = new RecordingSocket(id, () -> adapter, delivered);
         sockets.put(id, socket);
         adapter.addAll(id, Set.of(id));
         adapter.addAll(id, Set.of(rooms));
@@ -250,8 +246,8 @@ class ClusterAdapterWireTest {
 
     @Test
     void nodesMembershipRequestsApplyLocally() {
-        FakeSocket s1 = socket("s1", "r1");
-        FakeSocket s2 = socket("s2");
+        RecordingSocket s1 = socket("s1", "r1");
+        RecordingSocket s2 = socket("s2");
         adapter.receive(SOCKETS_JOIN);
         assertEquals(Set.of("s1", "r1", "r2", "r3"), adapter.socketRooms("s1"));
         assertEquals(Set.of("s2"), adapter.socketRooms("s2"));
@@ -342,6 +338,13 @@ class ClusterAdapterWireTest {
 
     // ---- fakes ----
 
+    private void onServerSideEmit(List<Object> eventAndArgs, Ack ack) {
+        serverSideEvents.add(eventAndArgs);
+        if (ack.requested()) {
+            ack.send(serverSideAnswer);
+        }
+    }
+
     private static class NoAcks implements BroadcastAckHandler {
         @Override
         public void onClientCount(int count) {
@@ -354,90 +357,6 @@ class ClusterAdapterWireTest {
         @Override
         public boolean isDone() {
             return false;
-        }
-    }
-
-    private final class FakeNamespace implements AdapterNamespace {
-        @Override
-        public String name() {
-            return "/";
-        }
-
-        @Override
-        public LocalSocket localSocket(String id) {
-            return sockets.get(id);
-        }
-
-        @Override
-        public EncodedPacket encode(SocketPacket packet, String offset) {
-            return new PlainEncodedPacket(packet, offset);
-        }
-
-        @Override
-        public long nextAckId() {
-            return 1;
-        }
-
-        @Override
-        public ConnectionStateRecovery recovery() {
-            return null;
-        }
-
-        @Override
-        public void onServerSideEmit(List<Object> eventAndArgs, Ack ack) {
-            serverSideEvents.add(eventAndArgs);
-            if (ack.requested()) {
-                ack.send(serverSideAnswer);
-            }
-        }
-    }
-
-    private final class FakeSocket implements LocalSocket {
-        private final String id;
-        volatile boolean volatileSeen;
-        volatile List<Object> lastArgs;
-        volatile Boolean disconnected;
-        volatile BroadcastAckHandler handler;
-
-        FakeSocket(String id) {
-            this.id = id;
-        }
-
-        @Override
-        public String id() {
-            return id;
-        }
-
-        @Override
-        public void send(EncodedPacket packet, BroadcastOptions options) {
-            lastArgs = packet.packet().args();
-            volatileSeen |= options.volatileFlag();
-            delivered.add(id + " " + lastArgs.get(0));
-        }
-
-        @Override
-        public void expectAck(long ackId, BroadcastAckHandler handler) {
-            this.handler = handler;
-        }
-
-        @Override
-        public void join(Collection<String> rooms) {
-            adapter.addAll(id, Set.copyOf(rooms));
-        }
-
-        @Override
-        public void leave(String room) {
-            adapter.del(id, room);
-        }
-
-        @Override
-        public void disconnect(boolean close) {
-            disconnected = close;
-        }
-
-        @Override
-        public SocketDetails details() {
-            return new SocketDetails(id, null, adapter.socketRooms(id), Map.of());
         }
     }
 }

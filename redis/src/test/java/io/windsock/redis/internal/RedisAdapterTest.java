@@ -6,19 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
-import io.windsock.adapter.AdapterNamespace;
-import io.windsock.adapter.BroadcastAckHandler;
 import io.windsock.adapter.BroadcastOptions;
-import io.windsock.adapter.EncodedPacket;
-import io.windsock.adapter.LocalSocket;
-import io.windsock.adapter.SocketDetails;
-import io.windsock.protocol.SocketPacket;
 import io.windsock.redis.RedisAdapterFactory;
-import io.windsock.server.Ack;
-import io.windsock.server.ConnectionStateRecovery;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +19,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,9 +34,9 @@ class RedisAdapterTest {
             + "83a5726f6f6d7390a665786365707490a5666c61677380";
 
     private final String key = "wsu-" + UUID.randomUUID();
-    private final Map<String, FakeSocket> sockets = new ConcurrentHashMap<>();
+    private final Map<String, RecordingSocket> sockets = new ConcurrentHashMap<>();
     private final BlockingQueue<String> delivered = new LinkedBlockingQueue<>();
-    private final AtomicInteger encodes = new AtomicInteger();
+    private final RecordingNamespace namespace = new RecordingNamespace(sockets);
     private RedisAdapterFactory factory;
     private RedisAdapter adapter;
     private RedisClient raw;
@@ -55,11 +45,11 @@ class RedisAdapterTest {
     @BeforeEach
     void start() throws Exception {
         factory = RedisAdapterFactory.builder().uri(URI).key(key).requestTimeout(Duration.ofSeconds(5)).build();
-        adapter = (RedisAdapter) factory.create(new FakeNamespace());
+        adapter = (RedisAdapter) factory.create(namespace);
         adapter.init();
         adapter.ready().toCompletableFuture().get(10, TimeUnit.SECONDS);
         for (String id : List.of("s1", "s2")) {
-            sockets.put(id, new FakeSocket(id));
+            sockets.put(id, new RecordingSocket(id, () -> adapter, delivered));
             adapter.addAll(id, Set.of(id));
         }
         adapter.addAll("s1", Set.of("r"));
@@ -104,7 +94,7 @@ class RedisAdapterTest {
     void aBroadcastWithoutNamespaceIsForTheMainOneAndIsEncodedOnce() throws Exception {
         publish(key + "#/#", HexFormat.of().parseHex(NO_NSP));
         assertEquals(Set.of("s1 ev", "s2 ev"), Set.of(next(), next()));
-        assertEquals(1, encodes.get());
+        assertEquals(1, namespace.encodes.get());
     }
 
     @Test
@@ -150,78 +140,5 @@ class RedisAdapterTest {
             publish(channel, deep);
         }
         expectMarker();
-    }
-
-    private final class FakeNamespace implements AdapterNamespace {
-        @Override
-        public String name() {
-            return "/";
-        }
-
-        @Override
-        public LocalSocket localSocket(String id) {
-            return sockets.get(id);
-        }
-
-        @Override
-        public EncodedPacket encode(SocketPacket packet, String offset) {
-            encodes.incrementAndGet();
-            return new PlainEncodedPacket(packet, offset);
-        }
-
-        @Override
-        public long nextAckId() {
-            return 1;
-        }
-
-        @Override
-        public ConnectionStateRecovery recovery() {
-            return null;
-        }
-
-        @Override
-        public void onServerSideEmit(List<Object> eventAndArgs, Ack ack) {
-        }
-    }
-
-    private final class FakeSocket implements LocalSocket {
-        private final String id;
-
-        FakeSocket(String id) {
-            this.id = id;
-        }
-
-        @Override
-        public String id() {
-            return id;
-        }
-
-        @Override
-        public void send(EncodedPacket packet, BroadcastOptions options) {
-            delivered.add(id + " " + packet.packet().args().get(0));
-        }
-
-        @Override
-        public void expectAck(long ackId, BroadcastAckHandler handler) {
-        }
-
-        @Override
-        public void join(Collection<String> rooms) {
-            adapter.addAll(id, Set.copyOf(rooms));
-        }
-
-        @Override
-        public void leave(String room) {
-            adapter.del(id, room);
-        }
-
-        @Override
-        public void disconnect(boolean close) {
-        }
-
-        @Override
-        public SocketDetails details() {
-            return new SocketDetails(id, null, adapter.socketRooms(id), Map.of());
-        }
     }
 }

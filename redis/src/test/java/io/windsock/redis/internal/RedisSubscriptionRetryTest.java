@@ -1,6 +1,7 @@
 package io.windsock.redis.internal;
 
 import static io.windsock.redis.internal.AclTestUser.await;
+import static io.windsock.redis.internal.RecordingNamespace.startNode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -10,19 +11,11 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import io.windsock.adapter.AdapterNamespace;
-import io.windsock.adapter.BroadcastAckHandler;
 import io.windsock.adapter.BroadcastOptions;
-import io.windsock.adapter.EncodedPacket;
-import io.windsock.adapter.LocalSocket;
-import io.windsock.adapter.SocketDetails;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.redis.RedisAdapterFactory;
-import io.windsock.server.Ack;
-import io.windsock.server.ConnectionStateRecovery;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,8 +56,9 @@ class RedisSubscriptionRetryTest {
         user.set(AclSetuserArgs.Builder.allChannels());
         factoryA = factory(user.uri());
         factoryB = factory(REDIS);
-        nodeA = node(factoryA, Map.of("s1", new FakeSocket("s1")));
-        nodeB = node(factoryB, Map.of());
+        RecordingSocket s1 = new RecordingSocket("s1", () -> nodeA, delivered);
+        nodeA = startNode(factoryA, namespace(Map.of("s1", s1)));
+        nodeB = startNode(factoryB, namespace(Map.of()));
         nodeA.addAll("s1", Set.of("s1"));
         observerClient = RedisClient.create(REDIS);
         observer = observerClient.connectPubSub();
@@ -147,12 +141,8 @@ class RedisSubscriptionRetryTest {
         return RedisAdapterFactory.builder().uri(uri).key(key).requestTimeout(Duration.ofSeconds(5)).build();
     }
 
-    private RedisAdapter node(RedisAdapterFactory factory, Map<String, FakeSocket> sockets) throws Exception {
-        factory.connected().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        RedisAdapter node = (RedisAdapter) factory.create(new FakeNamespace(sockets));
-        node.init();
-        node.ready().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        return node;
+    private RecordingNamespace namespace(Map<String, RecordingSocket> sockets) {
+        return new RecordingNamespace(sockets, (eventAndArgs, ack) -> delivered.add("server-side " + eventAndArgs.get(0)));
     }
 
     private int serverCount() throws Exception {
@@ -181,84 +171,5 @@ class RedisSubscriptionRetryTest {
         String got = published.poll(10, TimeUnit.SECONDS);
         assertNotNull(got, "nothing published within 10 s");
         return got;
-    }
-
-    private final class FakeNamespace implements AdapterNamespace {
-        private final Map<String, FakeSocket> sockets;
-
-        FakeNamespace(Map<String, FakeSocket> sockets) {
-            this.sockets = sockets;
-        }
-
-        @Override
-        public String name() {
-            return "/";
-        }
-
-        @Override
-        public LocalSocket localSocket(String id) {
-            return sockets.get(id);
-        }
-
-        @Override
-        public EncodedPacket encode(SocketPacket packet, String offset) {
-            return new PlainEncodedPacket(packet, offset);
-        }
-
-        @Override
-        public long nextAckId() {
-            return 1;
-        }
-
-        @Override
-        public ConnectionStateRecovery recovery() {
-            return null;
-        }
-
-        @Override
-        public void onServerSideEmit(List<Object> eventAndArgs, Ack ack) {
-            delivered.add("server-side " + eventAndArgs.get(0));
-        }
-    }
-
-    private final class FakeSocket implements LocalSocket {
-        private final String id;
-
-        FakeSocket(String id) {
-            this.id = id;
-        }
-
-        @Override
-        public String id() {
-            return id;
-        }
-
-        @Override
-        public void send(EncodedPacket packet, BroadcastOptions options) {
-            delivered.add(id + " " + packet.packet().args().get(0));
-        }
-
-        @Override
-        public void expectAck(long ackId, BroadcastAckHandler handler) {
-        }
-
-        @Override
-        public void join(Collection<String> rooms) {
-            nodeA.addAll(id, Set.copyOf(rooms));
-        }
-
-        @Override
-        public void leave(String room) {
-            nodeA.del(id, room);
-        }
-
-        @Override
-        public void disconnect(boolean close) {
-        }
-
-        @Override
-        public SocketDetails details() {
-            return new SocketDetails(id, null, nodeA.socketRooms(id), Map.of());
-        }
     }
 }

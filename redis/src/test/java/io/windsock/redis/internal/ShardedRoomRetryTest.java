@@ -3,24 +3,17 @@ package io.windsock.redis.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static io.windsock.redis.internal.AclTestUser.await;
+import static io.windsock.redis.internal.RecordingNamespace.startNode;
 
 import io.lettuce.core.AclSetuserArgs;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.windsock.adapter.AdapterNamespace;
-import io.windsock.adapter.BroadcastAckHandler;
 import io.windsock.adapter.BroadcastOptions;
-import io.windsock.adapter.EncodedPacket;
-import io.windsock.adapter.LocalSocket;
-import io.windsock.adapter.SocketDetails;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.redis.RedisAdapterFactory;
 import io.windsock.redis.SubscriptionMode;
-import io.windsock.server.Ack;
-import io.windsock.server.ConnectionStateRecovery;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,8 +53,9 @@ class ShardedRoomRetryTest {
         restrictChannels();
         factoryA = factory(user.uri());
         factoryB = factory(REDIS);
-        nodeA = node(factoryA, Map.of("s1", new FakeSocket("s1")));
-        nodeB = node(factoryB, Map.of());
+        RecordingSocket s1 = new RecordingSocket("s1", () -> nodeA, delivered);
+        nodeA = startNode(factoryA, new RecordingNamespace(Map.of("s1", s1)));
+        nodeB = startNode(factoryB, new RecordingNamespace(Map.of()));
         nodeA.addAll("s1", Set.of("s1"));
         // The namespace's channel is allowed: a broadcast to everyone reaches s1.
         nodeB.broadcast(event("marker"), BroadcastOptions.ALL);
@@ -160,14 +154,6 @@ class ShardedRoomRetryTest {
                 .requestTimeout(Duration.ofSeconds(5)).build();
     }
 
-    private ShardedRedisAdapter node(RedisAdapterFactory factory, Map<String, FakeSocket> sockets) throws Exception {
-        factory.connected().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        ShardedRedisAdapter node = (ShardedRedisAdapter) factory.create(new FakeNamespace(sockets));
-        node.init();
-        node.ready().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        return node;
-    }
-
     /** Allows the test's user the namespace's channel and its response channel, not the rooms starting with "_". */
     private void restrictChannels() {
         user.set(AclSetuserArgs.Builder.resetChannels().channelPattern(key + "#/#")
@@ -198,83 +184,5 @@ class ShardedRoomRetryTest {
     private void awaitRefusals(String room, long count) throws InterruptedException {
         await(() -> user.refusals(channel(room)) >= count,
                 count + " refusals of " + room + "'s channel logged by Redis");
-    }
-
-    private static final class FakeNamespace implements AdapterNamespace {
-        private final Map<String, FakeSocket> sockets;
-
-        FakeNamespace(Map<String, FakeSocket> sockets) {
-            this.sockets = sockets;
-        }
-
-        @Override
-        public String name() {
-            return "/";
-        }
-
-        @Override
-        public LocalSocket localSocket(String id) {
-            return sockets.get(id);
-        }
-
-        @Override
-        public EncodedPacket encode(SocketPacket packet, String offset) {
-            return new PlainEncodedPacket(packet, offset);
-        }
-
-        @Override
-        public long nextAckId() {
-            return 1;
-        }
-
-        @Override
-        public ConnectionStateRecovery recovery() {
-            return null;
-        }
-
-        @Override
-        public void onServerSideEmit(List<Object> eventAndArgs, Ack ack) {
-        }
-    }
-
-    private final class FakeSocket implements LocalSocket {
-        private final String id;
-
-        FakeSocket(String id) {
-            this.id = id;
-        }
-
-        @Override
-        public String id() {
-            return id;
-        }
-
-        @Override
-        public void send(EncodedPacket packet, BroadcastOptions options) {
-            delivered.add(id + " " + packet.packet().args().get(0));
-        }
-
-        @Override
-        public void expectAck(long ackId, BroadcastAckHandler handler) {
-        }
-
-        @Override
-        public void join(Collection<String> rooms) {
-            nodeA.addAll(id, Set.copyOf(rooms));
-        }
-
-        @Override
-        public void leave(String room) {
-            nodeA.del(id, room);
-        }
-
-        @Override
-        public void disconnect(boolean close) {
-        }
-
-        @Override
-        public SocketDetails details() {
-            return new SocketDetails(id, null, nodeA.socketRooms(id), Map.of());
-        }
     }
 }
