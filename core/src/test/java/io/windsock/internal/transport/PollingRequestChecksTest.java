@@ -1,5 +1,8 @@
 package io.windsock.internal.transport;
 
+import static io.windsock.internal.transport.PollingFixture.POLLING;
+import static io.windsock.internal.transport.PollingFixture.get;
+import static io.windsock.internal.transport.PollingFixture.post;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -10,17 +13,10 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
-import io.windsock.engine.EngineOptions;
-import io.windsock.internal.engine.EngineServer;
-import io.windsock.internal.engine.EngineSession;
-import io.windsock.engine.AllowRequest;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import io.windsock.internal.transport.PollingFixture.Reply;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,32 +26,11 @@ import org.junit.jupiter.api.Test;
  * tests cannot order requests that travel on separate connections.
  */
 class PollingRequestChecksTest {
-    private static final String POLLING = "/socket.io/?EIO=4&transport=polling";
-
-    private final List<String> closes = new CopyOnWriteArrayList<>();
-    private final EngineServer engine = new EngineServer(EngineOptions.DEFAULT, session ->
-            session.setHandler(new EngineSession.Handler() {
-                @Override
-                public void onMessage(EngineSession s, String text) {
-                }
-
-                @Override
-                public void onBinary(EngineSession s, byte[] data) {
-                }
-
-                @Override
-                public void onClose(EngineSession s, String reason) {
-                    closes.add(reason);
-                }
-            }));
-    private final TransportConfig config = new TransportConfig("/socket.io/", EngineOptions.DEFAULT, null,
-            AllowRequest.ALL, false, false, HttpFallback.NONE);
-    private final List<EmbeddedChannel> connections = new ArrayList<>();
+    private final PollingFixture polling = new PollingFixture();
 
     @AfterEach
     void release() {
-        engine.shutdown();
-        connections.forEach(EmbeddedChannel::finishAndReleaseAll);
+        polling.close();
     }
 
     @Test
@@ -64,146 +39,101 @@ class PollingRequestChecksTest {
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, POLLING,
                 Unpooled.EMPTY_BUFFER, false);
         request.headers().set("Origin", "http://a\u0001b.example");
-        EmbeddedChannel connection = connection();
+        EmbeddedChannel connection = polling.connection();
         connection.writeInbound(request);
-        Reply reply = take(connection);
+        Reply reply = polling.take(connection);
         assertEquals(400, reply.status());
         assertEquals("{\"code\":3,\"message\":\"Bad request\"}", reply.body());
-        assertEquals(0, engine.sessionCount());
+        assertEquals(0, polling.engine.sessionCount());
     }
 
     @Test
     void upgradeRequestForThePollingTransportIsRefused() {
-        EmbeddedChannel connection = connection();
+        EmbeddedChannel connection = polling.connection();
         FullHttpRequest request = get(POLLING);
         request.headers().set("Connection", "Upgrade").set("Upgrade", "websocket")
                 .set("Sec-WebSocket-Version", "13").set("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
         connection.writeInbound(request);
-        assertEquals(400, take(connection).status());
+        assertEquals(400, polling.take(connection).status());
         assertFalse(connection.isOpen(), "a refused upgrade closes the connection");
-        assertEquals(0, engine.sessionCount());
+        assertEquals(0, polling.engine.sessionCount());
     }
 
     @Test
     void secondPollWhileOneWaitsIsRefusedAndTheWaitingOneGetsClose() {
-        String sid = handshake();
-        EmbeddedChannel first = connection();
+        String sid = polling.handshake();
+        EmbeddedChannel first = polling.connection();
         first.writeInbound(get(POLLING + "&sid=" + sid));
         assertNull(first.readOutbound(), "the first poll waits");
 
-        EmbeddedChannel second = connection();
+        EmbeddedChannel second = polling.connection();
         second.writeInbound(get(POLLING + "&sid=" + sid));
-        assertEquals(400, take(second).status());
-        Reply closed = take(first);
+        assertEquals(400, polling.take(second).status());
+        Reply closed = polling.take(first);
         assertEquals(200, closed.status());
         assertEquals("1", closed.body());
-        assertEquals(List.of("transport error"), closes);
+        assertEquals(List.of("transport error"), polling.closes);
         assertUnknown(sid);
     }
 
     @Test
     void malformedBodyClosesTheSessionAndEndsTheWaitingPoll() {
-        String sid = handshake();
-        EmbeddedChannel waiting = connection();
+        String sid = polling.handshake();
+        EmbeddedChannel waiting = polling.connection();
         waiting.writeInbound(get(POLLING + "&sid=" + sid));
         assertNull(waiting.readOutbound());
 
-        EmbeddedChannel post = connection();
+        EmbeddedChannel post = polling.connection();
         post.writeInbound(post(POLLING + "&sid=" + sid, "9garbage", "text/plain;charset=UTF-8"));
-        Reply ok = take(post);
+        Reply ok = polling.take(post);
         assertEquals(200, ok.status());
         assertEquals("ok", ok.body());
-        assertEquals("1", take(waiting).body());
-        assertEquals(List.of("parse error"), closes);
+        assertEquals("1", polling.take(waiting).body());
+        assertEquals(List.of("parse error"), polling.closes);
         assertUnknown(sid);
     }
 
     @Test
     void binaryBodyIsRefusedAndClosesTheSession() {
-        String sid = handshake();
-        EmbeddedChannel post = connection();
+        String sid = polling.handshake();
+        EmbeddedChannel post = polling.connection();
         post.writeInbound(post(POLLING + "&sid=" + sid, "4hello", "application/octet-stream"));
-        assertEquals(400, take(post).status());
-        assertEquals(List.of("transport error"), closes);
+        assertEquals(400, polling.take(post).status());
+        assertEquals(List.of("transport error"), polling.closes);
         assertUnknown(sid);
     }
 
     @Test
     void pollWhoseConnectionClosesFailsTheSession() {
-        String sid = handshake();
-        EmbeddedChannel waiting = connection();
+        String sid = polling.handshake();
+        EmbeddedChannel waiting = polling.connection();
         waiting.writeInbound(get(POLLING + "&sid=" + sid));
         assertNull(waiting.readOutbound());
         waiting.close();
-        runAllTasks(); // the session learns it on its own connection's loop
-        assertEquals(List.of("transport error"), closes);
+        polling.runAllTasks(); // the session learns it on its own connection's loop
+        assertEquals(List.of("transport error"), polling.closes);
         assertUnknown(sid);
     }
 
     @Test
     void pollAfterTheUpgradeIsRefused() {
-        String sid = handshake();
-        EmbeddedChannel connection = connection();
+        String sid = polling.handshake();
+        EmbeddedChannel connection = polling.connection();
         connection.writeInbound(get("/socket.io/?EIO=4&transport=websocket&sid=" + sid));
-        Reply reply = take(connection);
+        Reply reply = polling.take(connection);
         assertEquals(400, reply.status());
         assertEquals("{\"code\":3,\"message\":\"Bad request\"}", reply.body());
-        assertTrue(closes.isEmpty(), "a bad request alone leaves the session open");
-        assertNotNull(engine.session(sid));
+        assertTrue(polling.closes.isEmpty(), "a bad request alone leaves the session open");
+        assertNotNull(polling.engine.session(sid));
     }
 
     // ---- helpers ----
 
-    private EmbeddedChannel connection() {
-        EmbeddedChannel channel = new EmbeddedChannel(new EngineHttpHandler(config, engine));
-        connections.add(channel);
-        return channel;
-    }
-
-    private String handshake() {
-        EmbeddedChannel connection = connection();
-        connection.writeInbound(get(POLLING));
-        Reply open = take(connection);
-        assertEquals(200, open.status());
-        assertTrue(open.body().startsWith("0{\"sid\":\""), open.body());
-        return open.body().substring(9, open.body().indexOf('"', 9));
-    }
-
     private void assertUnknown(String sid) {
-        EmbeddedChannel connection = connection();
+        EmbeddedChannel connection = polling.connection();
         connection.writeInbound(get(POLLING + "&sid=" + sid));
-        Reply reply = take(connection);
+        Reply reply = polling.take(connection);
         assertEquals(400, reply.status());
         assertEquals("{\"code\":1,\"message\":\"Session ID unknown\"}", reply.body());
-    }
-
-    private static FullHttpRequest get(String uri) {
-        return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri, Unpooled.EMPTY_BUFFER);
-    }
-
-    private static FullHttpRequest post(String uri, String body, String contentType) {
-        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, uri,
-                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
-        request.headers().set("Content-Type", contentType).setInt("Content-Length", body.length());
-        return request;
-    }
-
-    private record Reply(int status, String body) {
-    }
-
-    /** Runs what each connection's event loop has queued (a session lives on its handshake connection's loop). */
-    private void runAllTasks() {
-        connections.forEach(EmbeddedChannel::runPendingTasks);
-    }
-
-    private Reply take(EmbeddedChannel connection) {
-        runAllTasks();
-        FullHttpResponse response = connection.readOutbound();
-        assertNotNull(response, "no response");
-        try {
-            return new Reply(response.status().code(), response.content().toString(StandardCharsets.UTF_8));
-        } finally {
-            response.release();
-        }
     }
 }
