@@ -77,6 +77,40 @@ class Sio1CodecTest {
     }
 
     @Test
+    void aReaderSplitsAFramedPayloadASliceAtATimeInOrder() throws Exception {
+        Sio1Frames.Reader reader = Sio1Frames.reader("\ufffd3\ufffd2::\ufffd5\ufffd3:::a\ufffd6\ufffd3:::\uD83D\uDE00"
+                + "\ufffd0\ufffd\ufffd7\ufffd3:::b:c");
+        assertTrue(reader.hasNext());
+        assertEquals(List.of("2::", "3:::a"), reader.next(2));
+        assertTrue(reader.hasNext());
+        assertEquals(List.of("3:::\uD83D\uDE00", ""), reader.next(2), "lengths in UTF-16 units, an empty frame kept");
+        assertEquals(List.of("3:::b:c"), reader.next(2));
+        assertFalse(reader.hasNext());
+        assertEquals(List.of(), reader.next(2));
+    }
+
+    @Test
+    void aReaderTakesAnUnframedPayloadAsOnePacket() throws Exception {
+        Sio1Frames.Reader bare = Sio1Frames.reader("3:::\ufffd5\ufffd");
+        assertEquals(List.of("3:::\ufffd5\ufffd"), bare.next(1));
+        assertFalse(bare.hasNext());
+        Sio1Frames.Reader empty = Sio1Frames.reader("");
+        assertTrue(empty.hasNext());
+        assertEquals(List.of(""), empty.next(1), "one empty packet, which the packet decoder refuses");
+        assertFalse(empty.hasNext());
+    }
+
+    /** A bad frame past the first slice fails the slice it is in; the slices before it were returned. */
+    @ParameterizedTest
+    @ValueSource(strings = {"\ufffd9\ufffd2::", "\ufffdx\ufffd2::", "\ufffd\ufffd2::", "2::", "\ufffd3", "\ufffd1234567890\ufffd"})
+    void aReaderRefusesABadFrameInALaterSlice(String bad) throws Exception {
+        Sio1Frames.Reader reader = Sio1Frames.reader("\ufffd3\ufffd2::\ufffd5\ufffd3:::a" + bad);
+        assertEquals(List.of("2::", "3:::a"), reader.next(2));
+        assertTrue(reader.hasNext());
+        assertThrows(Sio1DecodeException.class, () -> reader.next(2));
+    }
+
+    @Test
     void decodesEventsMessagesAndAcks() throws Exception {
         SocketPacket event = dialect.decode(Sio1Packet.decode("5:1+:/chat:{\"name\":\"hi\",\"args\":[{\"a\":1},2]}"));
         assertEquals(SocketPacket.event("/chat", List.of("hi", Map.of("a", 1), 2), 1), event);
