@@ -254,9 +254,9 @@ public final class Sio1Http implements ProtocolRoute {
                 return;
             }
             session.noteTransport(transport);
-            // While the layer above cannot take more, the answer waits: the client sends no next POST.
-            session.whenReading(() -> {
-                session.onPayload(payload);
+            // While the layer above cannot take more, the answer waits (with what is left of the body):
+            // the client sends no next POST.
+            session.onPayload(payload, () -> {
                 if (jsonp) {
                     HttpResponses.sendPolling(ctx, info, cors, "text/html; charset=UTF-8", "");
                 } else {

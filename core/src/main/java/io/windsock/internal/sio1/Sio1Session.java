@@ -2,6 +2,7 @@ package io.windsock.internal.sio1;
 
 import io.windsock.engine.EngineRequest;
 import io.windsock.internal.engine.EngineScheduler;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -90,14 +91,19 @@ public final class Sio1Session {
 
     private volatile State state = State.OPEN;
     private volatile String lastTransportName = "none";
-    /** POSTs held while reading is paused, at most {@link #MAX_HELD_POSTS}. Scheduler thread. */
-    private final List<Runnable> resumeWaiters = new ArrayList<>(1);
+    /**
+     * POSTs held while reading is paused, at most {@link #MAX_HELD_POSTS}, in arrival order: each
+     * delivers its body (or the rest of it) and answers when reading resumes. Scheduler thread.
+     */
+    private final ArrayDeque<Runnable> resumeWaiters = new ArrayDeque<>(1);
     private Handler handler;
     /** Written on the scheduler thread; volatile for {@link #hasTransport()} elsewhere. */
     private volatile Transport transport;
     // Scheduler-thread state.
     private int missedHeartbeats;
     private boolean readingSuspended;
+    /** True while held POSTs run after a resume. */
+    private boolean resuming;
     private boolean handlerClosed;
     private boolean removed;
     private boolean transportSeen;
@@ -396,18 +402,41 @@ public final class Sio1Session {
         handler.onPacket(this, packet);
     }
 
-    /** A polling body: one packet, or several framed. */
-    void onPayload(String payload) {
-        List<String> packets;
-        try {
-            packets = Sio1Frames.decode(payload, settings.maxPacketsPerPayload());
-        } catch (Sio1DecodeException e) {
-            closeNow("parse error", true);
-            return;
+    /**
+     * A polling body (one packet, or several framed), read once reading is not paused (see
+     * {@link #whenReading}) and delivered a slice of at most {@link Sio1Settings#maxPacketsPerPayload()}
+     * packets at a time. A body is never refused for how many packets it holds: socket.io-client 0.9
+     * sends everything sent while a POST was on its way in the next one, and the 0.9 server has no
+     * count limit. When reading pauses during a slice, the rest of the body waits, with the POST's
+     * answer, until it resumes: at most one slice is read past a pause. A malformed frame or packet
+     * closes the session ("parse error"); the slices before it stand.
+     *
+     * @param answer answers the POST: runs once the body is delivered, or dropped with the session
+     */
+    void onPayload(String payload, Runnable answer) {
+        whenReading(() -> deliver(Sio1Frames.reader(payload), answer));
+    }
+
+    private void deliver(Sio1Frames.Reader body, Runnable answer) {
+        while (state == State.OPEN && body.hasNext()) {
+            List<String> packets;
+            try {
+                packets = body.next(settings.maxPacketsPerPayload());
+            } catch (Sio1DecodeException e) {
+                closeNow("parse error", true);
+                break;
+            }
+            for (String text : packets) {
+                onPacketText(text);
+            }
+            if (readingSuspended && state == State.OPEN && body.hasNext()) {
+                // The client sends its next POST only after this answer. First in line: it came before
+                // any POST held behind it.
+                resumeWaiters.addFirst(() -> deliver(body, answer));
+                return;
+            }
         }
-        for (String text : packets) {
-            onPacketText(text);
-        }
+        answer.run();
     }
 
     /** Flow control from the layer above. Any thread. */
@@ -424,9 +453,9 @@ public final class Sio1Session {
     }
 
     /**
-     * Runs a task once reading is not suspended (at once if it is not). Scheduler thread. The client
-     * has one POST on its way at a time; one that sends more while paused is dropped at
-     * {@link #MAX_HELD_POSTS}, as a client sending past the flow control.
+     * Runs a task once reading is not suspended (at once if it is not), after the tasks held before
+     * it. Scheduler thread. The client has one POST on its way at a time; one that sends more while
+     * paused is dropped at {@link #MAX_HELD_POSTS}, as a client sending past the flow control.
      */
     void whenReading(Runnable task) {
         if (readingSuspended && state == State.OPEN) {
@@ -449,10 +478,18 @@ public final class Sio1Session {
         if (transport != null) {
             transport.setReadingSuspended(suspended);
         }
-        if (!suspended) {
-            List<Runnable> waiting = List.copyOf(resumeWaiters);
-            resumeWaiters.clear();
-            waiting.forEach(Runnable::run);
+        if (!suspended && !resuming) {
+            // In order, and only while reading stays on: a held body that pauses it again holds the
+            // rest. A resume within a task (a handler run inline) leaves the running loop to go on.
+            resuming = true;
+            try {
+                Runnable task;
+                while (!readingSuspended && (task = resumeWaiters.pollFirst()) != null) {
+                    task.run();
+                }
+            } finally {
+                resuming = false;
+            }
         }
     }
 

@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
  *
  * @param options              the protocol-1 options
  * @param maxQueuedChars       the most UTF-16 units a session holds for its client before it closes
- * @param maxPacketsPerPayload the most packets in one polling body, either way
+ * @param maxPacketsPerPayload the most packets in one poll's answer, and in one slice of a POST's body
  */
 public record Sio1Settings(Protocol1Options options, long maxQueuedChars, int maxPacketsPerPayload) {
     Duration heartbeatInterval() {

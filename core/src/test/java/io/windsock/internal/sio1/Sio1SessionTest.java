@@ -21,6 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +36,8 @@ class Sio1SessionTest {
     private final ManualScheduler clock = new ManualScheduler();
     private final List<Sio1Packet> received = new ArrayList<>();
     private final List<String> closes = new ArrayList<>();
+    /** What the handler does after it records a packet. */
+    private Consumer<Sio1Packet> onPacket = packet -> { };
     private Sio1Server server;
     private Sio1Session session;
 
@@ -43,6 +48,7 @@ class Sio1SessionTest {
                 @Override
                 public void onPacket(Sio1Session session, Sio1Packet packet) {
                     received.add(packet);
+                    onPacket.accept(packet);
                 }
 
                 @Override
@@ -187,10 +193,12 @@ class Sio1SessionTest {
 
     @Test
     void clientPacketsReachTheHandlerAndGarbageClosesTheSession() {
-        session.onPayload("\ufffd3\ufffd2::\ufffd7\ufffd3:::a:b");
+        List<String> answered = new ArrayList<>();
+        session.onPayload("\ufffd3\ufffd2::\ufffd7\ufffd3:::a:b", () -> answered.add("first"));
         assertEquals(List.of(new Sio1Packet(3, "", false, "", "a:b")), received);
-        session.onPayload("\ufffd9\ufffd2::");
+        session.onPayload("\ufffd9\ufffd2::", () -> answered.add("garbage"));
         assertEquals(List.of("parse error"), closes);
+        assertEquals(List.of("first", "garbage"), answered, "the client's POST is answered either way");
     }
 
     @Test
@@ -248,6 +256,80 @@ class Sio1SessionTest {
         session.whenReading(() -> answered.add("one too many"));
         assertEquals(List.of("transport error"), closes);
         assertEquals(List.of("first", "held", "held", "held", "held", "one too many"), answered);
+    }
+
+    /** A body of more packets than maxPacketsPerPayload (10 here) is delivered whole, a slice at a time. */
+    @Test
+    void aBodyOfMorePacketsThanTheCapIsDeliveredWholeAndAnswered() {
+        List<String> answered = new ArrayList<>();
+        session.onPayload(framed(0, 25), () -> answered.add("burst"));
+        assertEquals(messages(0, 25), received);
+        assertEquals(List.of("burst"), answered);
+        assertTrue(closes.isEmpty());
+        assertEquals(Sio1Session.State.OPEN, session.state());
+    }
+
+    /**
+     * Reading pauses during a slice: the slice goes in whole, the rest of the body waits with the
+     * answer, and a POST that comes meanwhile waits behind it. Each resume delivers one more slice,
+     * in order, until a slice leaves reading on.
+     */
+    @Test
+    void readingPausedMidBodyHoldsTheRestAndItsAnswerUntilItResumes() {
+        List<String> answered = new ArrayList<>();
+        onPacket = packet -> {
+            if (packet.data().equals("3") || packet.data().equals("14")) {
+                session.suspendReading(); // the layer above is full
+            }
+        };
+        session.onPayload(framed(0, 25), () -> answered.add("burst"));
+        assertEquals(messages(0, 10), received, "the first slice, whole");
+        assertTrue(answered.isEmpty());
+        session.onPayload(framed(25, 2), () -> answered.add("next"));
+        assertEquals(messages(0, 10), received);
+
+        session.resumeReading(); // the second slice pauses reading again
+        assertEquals(messages(0, 20), received);
+        assertTrue(answered.isEmpty());
+
+        session.resumeReading();
+        assertEquals(messages(0, 27), received, "the rest, then the POST held behind it");
+        assertEquals(List.of("burst", "next"), answered);
+        assertTrue(closes.isEmpty());
+    }
+
+    /** A session closed while a body waits answers its POST and delivers nothing more of it. */
+    @Test
+    void aCloseWhileABodyWaitsAnswersItsPostAndDropsTheRest() {
+        List<String> answered = new ArrayList<>();
+        onPacket = packet -> session.suspendReading();
+        session.onPayload(framed(0, 25), () -> answered.add("burst"));
+        assertEquals(messages(0, 10), received);
+        session.close("client disconnect");
+        assertEquals(List.of("burst"), answered);
+        assertEquals(List.of("client disconnect"), closes);
+        session.resumeReading();
+        assertEquals(messages(0, 10), received);
+    }
+
+    /** A bad frame past the first slice closes the session: the slices before it were delivered. */
+    @Test
+    void aBadFrameInALaterSliceClosesTheSessionAfterTheSlicesBeforeIt() {
+        List<String> answered = new ArrayList<>();
+        session.onPayload(framed(0, 15) + "\ufffd9\ufffd2::", () -> answered.add("burst"));
+        assertEquals(messages(0, 10), received, "none of the bad frame's slice");
+        assertEquals(List.of("parse error"), closes);
+        assertEquals(List.of("burst"), answered);
+    }
+
+    /** Messages {@code 3:::<i>} for i from {@code from}, as socket.io-client 0.9 frames several in one POST. */
+    private static String framed(int from, int count) {
+        return IntStream.range(from, from + count).mapToObj(i -> "3:::" + i)
+                .map(packet -> "\ufffd" + packet.length() + "\ufffd" + packet).collect(Collectors.joining());
+    }
+
+    private static List<Sio1Packet> messages(int from, int count) {
+        return IntStream.range(from, from + count).mapToObj(i -> new Sio1Packet(3, "", false, "", String.valueOf(i))).toList();
     }
 
     @Test
