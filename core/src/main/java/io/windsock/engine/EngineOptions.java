@@ -112,8 +112,8 @@ public final class EngineOptions {
      * the body and the POST's "ok" wait until reading resumes. So at most one slice arrives past a pause,
      * which the default queue bounds absorb (pause above 5,000 queued events, plus one slice of 10,000,
      * under the limit of 20,000: keep this under three quarters of {@code maxQueuedEvents}), and a body
-     * never becomes more than one slice of packet objects at once. Socket.IO 0.9 (protocol 1) bodies
-     * still hold at most this many packets: one with more ends its session with "parse error".
+     * never becomes more than one slice of packet objects at once. Socket.IO 0.9 (protocol 1) polling
+     * bodies are delivered in the same slices, held the same way.
      */
     public int maxPacketsPerPayload() {
         return maxPacketsPerPayload;
