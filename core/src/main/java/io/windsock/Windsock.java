@@ -258,12 +258,21 @@ public final class Windsock implements AutoCloseable {
         return sockets.of(name);
     }
 
-    /** @return a group of namespaces created on demand for names the pattern matches in full. */
+    /**
+     * @return a group of namespaces created on demand for names the pattern matches in full. As in Node,
+     *         a child starts with a copy of the group's middlewares and connection listeners: ones added
+     *         to the group later reach only children created later, and ones added to a child
+     *         ({@code of(name)}, {@code socket.namespace()}) only that child. The group's server-side
+     *         event listeners reach every child, present and future, unless it has its own for the event.
+     */
     public Namespace of(Pattern pattern) {
         return sockets.of((name, auth) -> pattern.matcher(name).matches(), pattern.pattern());
     }
 
-    /** @return a group of namespaces created on demand for names (and auth payloads) the matcher accepts. */
+    /**
+     * @return a group of namespaces created on demand for names (and auth payloads) the matcher accepts;
+     *         its middlewares and listeners reach its children as with {@link #of(Pattern)}
+     */
     public Namespace of(NamespaceMatcher matcher) {
         return sockets.of(matcher, matcher.toString());
     }

@@ -11,7 +11,7 @@ import java.util.function.Consumer;
 /**
  * A namespace ({@code "/"}, {@code "/admin"}): its middlewares, its connection listeners, its sockets
  * and rooms. Thread-safe. Register middlewares and listeners before clients connect; later ones apply
- * to later connections.
+ * to later connections (on a dynamic group, to children created later: see {@code Windsock.of(Pattern)}).
  *
  * <p>Broadcasting: {@link #broadcast()} selects every socket; {@link #to}, {@link #except} and the
  * other shortcuts start a {@link BroadcastOperator} from there, e.g.

@@ -22,7 +22,14 @@ import java.util.function.Supplier;
 
 /**
  * A group of namespaces created on demand when a client asks for a name the matcher accepts
- * (socket.io's parent namespace). Middlewares and listeners registered here apply to every child.
+ * (socket.io's parent namespace).
+ *
+ * <p>As in Node's {@code ParentNamespace.createChild}, a new child gets a copy of the group's
+ * middlewares and connection listeners as they are at that moment: ones added to the group later reach
+ * children created later, not live ones, and ones added to a child ({@code server.of(name)},
+ * {@code socket.namespace()}) stay on that child. Server-side event listeners are not copied: the
+ * group's reach every child, present and future, unless the child registered its own for that event
+ * (Node has no group-wide ones).
  *
  * <p>A child lives while it has members (sockets connected or joining) and is removed, its adapter
  * closed, when the last one leaves: socket.io's {@code cleanupEmptyChildNamespaces}, which is off by
@@ -50,11 +57,20 @@ final class DynamicNamespaces implements Namespace {
         return matcher;
     }
 
-    /** A new child namespace sharing the group's middlewares and listeners. Inside the server's compute on the name. */
+    /**
+     * A new child namespace with a copy of the group's middlewares and connection listeners (see the
+     * class comment). Inside the server's compute on the name.
+     */
     NamespaceImpl create(String name) {
-        NamespaceImpl child = new NamespaceImpl(server, name, this, middlewares, connectionListeners, serverSideListeners);
+        NamespaceImpl child = new NamespaceImpl(server, name, this,
+                new CopyOnWriteArrayList<>(middlewares), new CopyOnWriteArrayList<>(connectionListeners));
         children.put(name, child);
         return child;
+    }
+
+    /** @return the group's listener for a server-side event, or null. */
+    EventListener serverSideListener(String event) {
+        return serverSideListeners.get(event);
     }
 
     /** A child was removed (it became empty). */
@@ -68,12 +84,14 @@ final class DynamicNamespaces implements Namespace {
         return description;
     }
 
+    /** For children created from now on (Node's copy at creation), not live ones. */
     @Override
     public Namespace use(Middleware middleware) {
         middlewares.add(middleware);
         return this;
     }
 
+    /** For children created from now on (Node's copy at creation), not live ones. */
     @Override
     public Namespace onConnection(Consumer<Socket> listener) {
         connectionListeners.add(listener);
@@ -114,7 +132,10 @@ final class DynamicNamespaces implements Namespace {
         throw new UnsupportedOperationException("serverSideEmitWithAck on a dynamic namespace group; use one namespace");
     }
 
-    /** Registers the listener for every namespace of the group, present and future. */
+    /**
+     * Registers the listener for every namespace of the group, present and future, except a child that
+     * registered its own for this event.
+     */
     @Override
     public Namespace onServerSideEmit(String event, EventListener listener) {
         serverSideListeners.put(event, listener);

@@ -36,8 +36,8 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * A namespace: its middlewares and listeners (shared with its group if dynamic), its sockets, and its
- * adapter, which keeps the rooms and sends broadcasts.
+ * A namespace: its middlewares and listeners (a dynamic child's own, see {@link DynamicNamespaces#create}),
+ * its sockets, and its adapter, which keeps the rooms and sends broadcasts.
  *
  * <p>{@link #sockets} holds every socket the adapter may send to, by id: connected ones and connecting
  * ones (a connecting socket holds what it is sent until its CONNECT reply). The public views list the
@@ -48,7 +48,8 @@ public final class NamespaceImpl implements Namespace {
     private final String name;
     private final List<Middleware> middlewares;
     private final List<Consumer<Socket>> connectionListeners;
-    private final Map<String, EventListener> serverSideListeners;
+    /** This namespace's own; a dynamic child also hears its group's ({@link #serverSideListener}). */
+    private final Map<String, EventListener> serverSideListeners = new ConcurrentHashMap<>();
     private final ServerSideEvents serverSideEvents;
     private final Map<String, SocketImpl> sockets = new ConcurrentHashMap<>();
     private final AtomicLong ackIds = new AtomicLong();
@@ -76,17 +77,17 @@ public final class NamespaceImpl implements Namespace {
     private final ConnectionStateRecovery recovery;
 
     NamespaceImpl(SocketIoServer server, String name) {
-        this(server, name, null, new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>(), new ConcurrentHashMap<>());
+        this(server, name, null, new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>());
     }
 
+    /** With this namespace's own lists of middlewares and connection listeners, shared with no other namespace. */
     NamespaceImpl(SocketIoServer server, String name, DynamicNamespaces group, List<Middleware> middlewares,
-                  List<Consumer<Socket>> connectionListeners, Map<String, EventListener> serverSideListeners) {
+                  List<Consumer<Socket>> connectionListeners) {
         this.server = server;
         this.name = name;
         this.group = group;
         this.middlewares = middlewares;
         this.connectionListeners = connectionListeners;
-        this.serverSideListeners = serverSideListeners;
         this.serverSideEvents = new ServerSideEvents(server, name);
         this.recovery = server.options().connectionStateRecovery(name);
         this.adapter = server.adapters().create(new View());
@@ -239,10 +240,17 @@ public final class NamespaceImpl implements Namespace {
                 .thenApplyAsync(responses -> responses, server.executor());
     }
 
+    /** On a dynamic child: for this child only; its group's listener for the same event no longer reaches it. */
     @Override
     public Namespace onServerSideEmit(String event, EventListener listener) {
         serverSideListeners.put(event, listener);
         return this;
+    }
+
+    /** @return this namespace's listener for a server-side event, else its group's, else null. */
+    private EventListener serverSideListener(String event) {
+        EventListener own = serverSideListeners.get(event);
+        return own != null || group == null ? own : group.serverSideListener(event);
     }
 
     // ---- connecting, on the socket's executor ----
@@ -468,7 +476,7 @@ public final class NamespaceImpl implements Namespace {
                 return;
             }
             String event = String.valueOf(eventAndArgs.get(0));
-            EventListener listener = serverSideListeners.get(event);
+            EventListener listener = serverSideListener(event);
             if (listener == null) {
                 return;
             }
