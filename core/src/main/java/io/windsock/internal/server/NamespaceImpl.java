@@ -68,9 +68,11 @@ public final class NamespaceImpl implements Namespace {
     /** For a namespace of a dynamic group: its membership while persisted sessions may be recovered. */
     private final RecoveryHold recoveryHold = new RecoveryHold(this::releaseRecoveryHold);
     /**
-     * Sockets that left with a persisted session and whose disconnect listeners have not all run, by
-     * id: a recovery of that session waits for them, so that it finds what they keep for it (in Node
-     * the close is synchronous: a recovery always follows a finished close).
+     * Sockets that leave with a session to persist and whose close has not finished, by private session
+     * id: the session is persisted at the end of the close, after the handlers of the events that
+     * arrived before it and the disconnect listeners, so a recovery of it waits for the close, then
+     * finds the session and what the listeners keep for it (in Node the close is synchronous: a
+     * recovery always follows a finished close).
      */
     private final Map<String, CompletableFuture<Void>> closing = new ConcurrentHashMap<>();
     /** Fixed at creation: the adapter decides at creation whether it stores events. */
@@ -280,6 +282,11 @@ public final class NamespaceImpl implements Namespace {
         ConnectionStateRecovery recovery = recovery();
         Map<String, Object> auth = socket.handshake().auth();
         if (recovery != null && socket.canRecover() && auth.get("pid") instanceof String pid && auth.get("offset") instanceof String offset) {
+            CompletableFuture<Void> previous = closing.get(pid);
+            if (previous != null) { // its session is persisted when that close finishes: look for it then
+                previous.whenComplete((done, error) -> socket.executor().execute(() -> connectWhenReady(socket)));
+                return;
+            }
             adapter.restoreSession(pid, offset).whenComplete((session, error) -> socket.executor().execute(() -> {
                 if (error != null) {
                     server.errorHandler().onError(socket, "connection", error);
@@ -295,9 +302,12 @@ public final class NamespaceImpl implements Namespace {
         runMiddlewares(socket);
     }
 
-    /** Recovers the session once its earlier socket's close has run here, if it is still running. Socket executor. */
+    /**
+     * Recovers the session once its earlier socket's close has finished here, if it is still running
+     * (it persisted the session, but has not yet told so). Socket executor.
+     */
     private void recoverAfterClose(SocketImpl socket, PersistedSession session, String offset, ConnectionStateRecovery recovery) {
-        CompletableFuture<Void> previous = closing.get(session.sid());
+        CompletableFuture<Void> previous = closing.get(session.pid());
         if (previous == null) {
             recover(socket, session, offset, recovery);
         } else {
@@ -305,16 +315,16 @@ public final class NamespaceImpl implements Namespace {
         }
     }
 
-    /** A socket that persisted its session started closing. Any thread. */
-    CompletableFuture<Void> closeStarted(String id) {
+    /** A socket that will persist the session {@code pid} started closing. Any thread. */
+    CompletableFuture<Void> closeStarted(String pid) {
         CompletableFuture<Void> closed = new CompletableFuture<>();
-        closing.put(id, closed);
+        closing.put(pid, closed);
         return closed;
     }
 
-    /** Its disconnect listeners have run: a recovery waiting for them goes on. Socket executor. */
-    void closeFinished(String id, CompletableFuture<Void> closed) {
-        closing.remove(id, closed);
+    /** Its disconnect listeners have run and its session is persisted: a recovery waiting for them goes on. Socket executor. */
+    void closeFinished(String pid, CompletableFuture<Void> closed) {
+        closing.remove(pid, closed);
         closed.complete(null);
     }
 

@@ -2,7 +2,6 @@ package io.windsock.internal.server;
 
 import io.windsock.adapter.PersistedSession;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -87,14 +86,10 @@ final class SocketIdentity {
     }
 
     /**
-     * @return the session to persist for a later recovery when the socket leaves for a recoverable
-     *         reason having been connected (or recovered), else null
+     * @return whether the socket persists a session for a later recovery when it leaves: for a
+     *         recoverable reason, having been connected (or recovered)
      */
-    PersistedSession toPersist(boolean recoverableReason, boolean wasConnected, Set<String> rooms) {
-        if (pid == null || !recoverableReason || !(wasConnected || recovered)) {
-            return null;
-        }
-        Map<String, Object> map = data;
-        return new PersistedSession(id, pid, rooms, map == null ? Map.of() : map);
+    boolean persists(boolean recoverableReason, boolean wasConnected) {
+        return pid != null && recoverableReason && (wasConnected || recovered);
     }
 }

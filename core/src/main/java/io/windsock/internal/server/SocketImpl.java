@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -64,6 +65,19 @@ final class SocketImpl implements Socket, LocalSocket {
     private final InboundQueue inbound;
 
     private final OutputGate out;
+
+    /**
+     * Set by the close: from then on rooms are no longer joined or left in the adapter. Guarded, with
+     * {@link #roomsToPersist}, by the monitor of {@link #identity}, which also covers each join and
+     * leave, so each one happens wholly before the close's snapshot of the rooms or wholly after it.
+     */
+    private boolean roomsClosed;
+    /**
+     * While the socket closes with a session to persist: its rooms, as the close found them in the
+     * adapter, changed by the joins and leaves made until the session is built (by handlers of events
+     * that arrived before the close, and by its disconnect listeners). Null otherwise.
+     */
+    private Set<String> roomsToPersist;
 
     /** @param connectBytes the wire bytes of the CONNECT whose auth this socket keeps (see {@link Client}) */
     SocketImpl(NamespaceImpl namespace, Client client, Map<String, Object> auth, int connectBytes) {
@@ -208,25 +222,70 @@ final class SocketImpl implements Socket, LocalSocket {
         join(Arrays.asList(rooms));
     }
 
+    /**
+     * Once the socket closed, a join no longer reaches the adapter (a closed socket gets no broadcast),
+     * but it still counts for the session the close persists, as it would in socket.io, where the
+     * handlers of events that arrived before a close all run before it.
+     */
     @Override
     public void join(Collection<String> rooms) {
-        if (out.state() == OutputGate.State.DISCONNECTED) {
-            return;
-        }
-        adapter().addAll(id(), Set.copyOf(rooms));
-        if (out.state() == OutputGate.State.DISCONNECTED) {
-            adapter().delAll(id()); // left meanwhile: undo, so no room keeps a socket that is gone
+        Set<String> joined = Set.copyOf(rooms);
+        synchronized (identity) {
+            if (roomsClosed) {
+                if (roomsToPersist != null) {
+                    roomsToPersist.addAll(joined);
+                }
+                return;
+            }
+            adapter().addAll(id(), joined);
         }
     }
 
     @Override
     public void leave(String room) {
-        adapter().del(id(), room);
+        synchronized (identity) {
+            if (roomsClosed) {
+                if (roomsToPersist != null) {
+                    roomsToPersist.remove(room);
+                }
+                return;
+            }
+            adapter().del(id(), room);
+        }
     }
 
     @Override
     public Set<String> rooms() {
+        // While the socket closes with a session to persist: the rooms that session will have.
+        synchronized (identity) {
+            if (roomsToPersist != null) {
+                return Set.copyOf(roomsToPersist);
+            }
+        }
         return adapter().socketRooms(id());
+    }
+
+    /**
+     * The close: no room keeps the socket any more, and, when a session is to be persisted, its rooms
+     * are recorded for it. Any thread.
+     */
+    private void closeRooms(String leavingId, boolean persist) {
+        synchronized (identity) {
+            roomsClosed = true;
+            if (persist) {
+                roomsToPersist = new HashSet<>(adapter().socketRooms(leavingId));
+            }
+            adapter().delAll(leavingId);
+        }
+    }
+
+    /** @return the rooms recorded for the session, which the socket no longer reports as its own. */
+    private Set<String> takeRoomsToPersist() {
+        synchronized (identity) {
+            Set<String> rooms = roomsToPersist;
+            roomsToPersist = null;
+            return rooms == null ? Set.of() : rooms;
+        }
     }
 
     @Override
@@ -413,32 +472,39 @@ final class SocketImpl implements Socket, LocalSocket {
             return;
         }
         String leavingId = identity.id();
-        PersistedSession session = identity.toPersist(reason.isRecoverable(), previous == OutputGate.State.CONNECTED,
-                adapter().socketRooms(leavingId));
-        adapter().delAll(leavingId);
-        // Before the session can be found: a recovery of it waits until the listeners below have run.
-        CompletableFuture<Void> closed = session == null ? null : namespace.closeStarted(leavingId);
+        String pid = identity.pid();
+        boolean persist = identity.persists(reason.isRecoverable(), previous == OutputGate.State.CONNECTED);
+        closeRooms(leavingId, persist);
+        // Before the session can be found: a recovery of it waits until the close below has finished.
+        CompletableFuture<Void> closed = persist ? namespace.closeStarted(pid) : null;
         namespace.remove(this);
         inbound.release(); // its queued events are still handled, but no longer hold the connection paused
         Runnable finish = () -> {
             try {
-                if (session != null) {
-                    // Off the network thread (the adapter may lock its event log), and after the socket is
-                    // gone from the namespace, so a reconnecting client can take its id at once.
-                    adapter().persistSession(session);
-                }
                 acks.closeAll(leavingId, reason);
                 if (previous == OutputGate.State.CONNECTED) {
                     listeners.disconnected(reason);
                 }
             } finally {
-                if (closed != null) {
-                    namespace.closeFinished(leavingId, closed);
-                }
                 try {
-                    namespace.socketLeft(session != null); // a dynamic namespace may go with its last socket
+                    if (persist) {
+                        // Last, as socket.io persists after every handler of an event that arrived before
+                        // the close (it runs them first): their data and rooms are kept, and so is what the
+                        // disconnect listeners wrote. Off the network thread (the adapter may lock its
+                        // event log), and after the socket is gone from the namespace, so a reconnecting
+                        // client can take its id at once.
+                        adapter().persistSession(new PersistedSession(leavingId, pid, takeRoomsToPersist(),
+                                identity.dataCopy()));
+                    }
                 } finally {
-                    client.server().socketClosed(); // last: a stop waits for it
+                    if (closed != null) {
+                        namespace.closeFinished(pid, closed);
+                    }
+                    try {
+                        namespace.socketLeft(persist); // a dynamic namespace may go with its last socket
+                    } finally {
+                        client.server().socketClosed(); // last: a stop waits for it
+                    }
                 }
             }
         };
