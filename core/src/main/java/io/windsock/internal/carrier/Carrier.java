@@ -110,7 +110,8 @@ public interface Carrier {
 
         /**
          * The client sent something the dialect cannot decode. The carrier stays open: the listener
-         * decides (today: every socket leaves with "parse error", then {@link Carrier#close()}).
+         * decides (today: every socket leaves with "forced close", as in Node, or "parse error" for
+         * protocol 1, then {@link Carrier#close()}).
          */
         void onDecodeError(SocketDecodeException error);
 

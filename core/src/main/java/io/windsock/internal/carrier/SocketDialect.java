@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
 public interface SocketDialect {
     /**
      * A decoder failed in a way it did not foresee (a bug, or a library's exception not caught): the
-     * packet is refused as undecodable ("parse error") rather than thrown out of the packet's handling,
+     * packet is refused as undecodable (the connection is closed) rather than thrown out of the packet's handling,
      * which would leave a request unanswered. The cause goes to the debug log.
      */
     static SocketDecodeException undecodable(RuntimeException cause) {

@@ -1,6 +1,6 @@
 package io.windsock.internal.protocol;
 
-/** A malformed or over-limit Socket.IO packet. The client that sent it is disconnected ("parse error"). */
+/** A malformed or over-limit Socket.IO packet. The client that sent it is disconnected ("forced close"). */
 public final class SocketDecodeException extends Exception {
     /** What was wrong, for logs and tests. */
     public enum Reason {

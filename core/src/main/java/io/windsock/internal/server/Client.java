@@ -146,7 +146,11 @@ final class Client implements Carrier.Listener, Connection {
         }
         server.reportError(null, null,
                 new ClientError("bad packet from client " + carrier.id() + ": " + LogSafe.text(e.getMessage())));
-        closeAll(DisconnectReason.PARSE_ERROR);
+        // As Node's client.onerror, which closes the engine connection (conn.close(), no DISCONNECT): the
+        // sockets leave with the engine's "forced close", which connection state recovery covers; "parse
+        // error" is for Engine.IO-level errors. Protocol 1, which has no recovery, keeps "parse error".
+        closeAll(dialect.id() == SocketDialect.PROTOCOL_1
+                ? DisconnectReason.PARSE_ERROR : DisconnectReason.FORCED_CLOSE);
         carrier.close();
     }
 

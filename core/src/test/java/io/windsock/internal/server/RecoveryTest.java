@@ -105,6 +105,30 @@ class RecoveryTest {
     }
 
     @Test
+    void aSocketIoPacketThatDoesNotDecodeClosesTheEngineAndTheSessionIsKept() {
+        // Node's client.onerror closes the engine connection: "forced close", recoverable, no DISCONNECT.
+        start();
+        SocketLayer.TestClient client = layer.connect("/", null);
+        Map<String, Object> reply = firstConnect(client);
+        List<String> reasons = new ArrayList<>();
+        Socket socket = connected.get(0);
+        socket.onDisconnect(reason -> reasons.add(reason.wire()));
+        socket.emit("e", 1);
+        String offset = offsetOf(client.take().get(0));
+
+        client.send("2[");
+        assertEquals(List.of("forced close"), reasons);
+        assertTrue(client.transport.closed, "the engine connection is closed");
+        assertEquals(List.of(), client.take(), "no DISCONNECT before the close");
+        InMemoryAdapter adapter = (InMemoryAdapter) layer.server.of("/").adapter();
+        assertEquals(1, adapter.persistedSessionCount());
+
+        SocketLayer.TestClient again = layer.connect("/", reconnectAuth(reply, offset));
+        assertEquals(reply.get("sid"), firstConnect(again).get("sid"));
+        assertTrue(connected.get(1).recovered());
+    }
+
+    @Test
     void anExpiredSessionIsPurgedAndTheClientConnectsAfresh() {
         start();
         SocketLayer.TestClient client = layer.connect("/", null);
