@@ -4,7 +4,9 @@ import io.windsock.protocol.ProtocolLimits;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.protocol.SocketPacketType;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -148,20 +150,61 @@ public class SocketPacketDecoder {
     }
 
     private static SocketPacket reconstruct(SocketPacket packet, List<byte[]> parts) throws SocketDecodeException {
-        Object data = fill(packet.data(), parts, 0);
+        Object data = fill(packet.data(), parts);
         return new SocketPacket(packet.type(), packet.namespace(), packet.id(), data);
     }
 
-    private static Object fill(Object value, List<byte[]> parts, int depth) throws SocketDecodeException {
-        if (depth > 64) {
-            return value;
-        }
-        if (value instanceof List<?> list) {
-            List<Object> out = new ArrayList<>(list.size());
-            for (Object item : list) {
-                out.add(fill(item, parts, depth + 1));
+    /** A container being copied: the rest of its source's items, and the copy they go into. */
+    private record Copying(Iterator<?> items, Object target) {
+    }
+
+    /**
+     * Copies a payload with its placeholders replaced by their attachments, at any depth the JSON reader
+     * accepted (up to {@link ProtocolLimits#maxJsonDepth}, 10,000 at most): iteratively, with a stack of
+     * the containers being copied, so no depth overflows the thread's stack.
+     */
+    private static Object fill(Object root, List<byte[]> parts) throws SocketDecodeException {
+        Object copy = shell(root, parts);
+        ArrayDeque<Copying> stack = new ArrayDeque<>();
+        push(stack, root, copy);
+        while (!stack.isEmpty()) {
+            Copying top = stack.peek();
+            if (!top.items().hasNext()) {
+                stack.pop();
+                continue;
             }
-            return out;
+            Object item = top.items().next();
+            if (top.target() instanceof List<?>) {
+                Object child = shell(item, parts);
+                @SuppressWarnings("unchecked")
+                List<Object> target = (List<Object>) top.target();
+                target.add(child);
+                push(stack, item, child);
+            } else {
+                Map.Entry<?, ?> e = (Map.Entry<?, ?>) item;
+                Object child = shell(e.getValue(), parts);
+                @SuppressWarnings("unchecked")
+                Map<String, Object> target = (Map<String, Object>) top.target();
+                target.put((String) e.getKey(), child);
+                push(stack, e.getValue(), child);
+            }
+        }
+        return copy;
+    }
+
+    /** Copies a container's items next, when {@code copy} is a new, empty container for them. */
+    private static void push(ArrayDeque<Copying> stack, Object source, Object copy) {
+        if (copy instanceof List<?>) {
+            stack.push(new Copying(((List<?>) source).iterator(), copy));
+        } else if (copy instanceof Map<?, ?>) {
+            stack.push(new Copying(((Map<?, ?>) source).entrySet().iterator(), copy));
+        }
+    }
+
+    /** @return a placeholder's attachment, an empty container to copy a container into, or the value itself */
+    private static Object shell(Object value, List<byte[]> parts) throws SocketDecodeException {
+        if (value instanceof List<?> list) {
+            return new ArrayList<>(list.size());
         }
         if (value instanceof Map<?, ?> map) {
             if (Boolean.TRUE.equals(map.get("_placeholder"))) {
@@ -171,11 +214,7 @@ public class SocketPacketDecoder {
                 }
                 throw new SocketDecodeException(SocketDecodeException.Reason.BAD_PLACEHOLDER, "illegal attachment index");
             }
-            Map<String, Object> out = new LinkedHashMap<>(map.size() * 2);
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                out.put((String) e.getKey(), fill(e.getValue(), parts, depth + 1));
-            }
-            return out;
+            return new LinkedHashMap<>(map.size() * 2);
         }
         return value;
     }

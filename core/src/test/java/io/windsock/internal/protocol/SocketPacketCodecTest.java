@@ -182,6 +182,41 @@ class SocketPacketCodecTest {
     }
 
     @Test
+    void aPlaceholderDeeperThanSixtyFourLevelsIsReplaced() throws Exception {
+        // 51-["e",[[...70 arrays...[{"_placeholder":true,"num":0}]...]]]: 72 levels, within the default 100
+        String wire = "51-[\"e\"," + "[".repeat(70) + "{\"_placeholder\":true,\"num\":0}" + "]".repeat(70) + "]";
+        assertNull(decoder.decode(wire));
+        SocketPacket packet = decoder.addBinary(new byte[] {7});
+        assertEquals("e", packet.args().get(0));
+        assertArrayEquals(new byte[] {7}, (byte[]) innermost(packet.args().get(1), 70));
+    }
+
+    @Test
+    void aPlaceholderIsReplacedAtTheDeepestLevelTheReaderAccepts() throws Exception {
+        ProtocolLimits deep = new ProtocolLimits(10, 15, 1_000_000, 1_000);
+        decoder = new SocketPacketDecoder(new JacksonJsonCodec(new com.fasterxml.jackson.databind.ObjectMapper(), deep), deep);
+        // The event's array, 998 arrays in it, then the placeholder: 1,000 levels.
+        String wire = "51-[\"e\"," + "[".repeat(998) + "{\"_placeholder\":true,\"num\":0}" + "]".repeat(998) + "]";
+        assertNull(decoder.decode(wire));
+        SocketPacket packet = decoder.addBinary(new byte[] {7});
+        assertArrayEquals(new byte[] {7}, (byte[]) innermost(packet.args().get(1), 998));
+        // One level more is refused by the reader.
+        decoder.reset();
+        assertReason(Reason.JSON_LIMIT, "51-[\"e\"," + "[".repeat(999) + "{\"_placeholder\":true,\"num\":0}"
+                + "]".repeat(999) + "]");
+    }
+
+    /** @return the only item of {@code levels} nested one-item lists */
+    private static Object innermost(Object value, int levels) {
+        for (int i = 0; i < levels; i++) {
+            List<?> list = (List<?>) value;
+            assertEquals(1, list.size());
+            value = list.get(0);
+        }
+        return value;
+    }
+
+    @Test
     void binaryEventWithNoAttachmentsIsCompleteAtOnce() throws Exception {
         SocketPacket packet = decoder.decode("50-[\"hello\"]");
         assertNotNull(packet);
