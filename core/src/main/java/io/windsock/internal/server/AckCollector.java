@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 
 /**
@@ -54,7 +55,7 @@ final class AckCollector implements BroadcastAckHandler {
             done = true;
         }
         timer.cancel(false);
-        executor.execute(() -> future.completeExceptionally(error));
+        completeLater(() -> future.completeExceptionally(error));
     }
 
     @Override
@@ -85,7 +86,7 @@ final class AckCollector implements BroadcastAckHandler {
         done = true;
         timer.cancel(false);
         List<Object> result = responses.stream().toList(); // unmodifiable, keeps nulls
-        executor.execute(() -> future.complete(result));
+        completeLater(() -> future.complete(result));
     }
 
     private void onTimeout() {
@@ -101,6 +102,20 @@ final class AckCollector implements BroadcastAckHandler {
         }
         String message = "operation has timed out: " + partial.size() + " of " + expected + " acks for "
                 + description + " within " + timeout.toMillis() + " ms";
-        executor.execute(() -> future.completeExceptionally(new BroadcastTimeoutException(message, partial)));
+        completeLater(() -> future.completeExceptionally(new BroadcastTimeoutException(message, partial)));
+    }
+
+    /**
+     * Completes the future on the handler executor; if the executor refuses, here (as
+     * {@link SocketAcks#completeLater}): a refusal must neither throw into the network thread that
+     * delivered the last ack nor be lost on the timer thread, leaving the broadcast's future pending.
+     */
+    private void completeLater(Runnable completion) {
+        try {
+            executor.execute(completion);
+        } catch (RejectedExecutionException e) {
+            // Reachable: on Java 24+ the default VirtualThreadExecutor rethrows a refusal of the JDK's scheduler.
+            completion.run();
+        }
     }
 }
