@@ -1,6 +1,7 @@
 package io.windsock.internal.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -12,6 +13,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -54,6 +57,39 @@ class PlainValueReaderTest {
     void refusesWhatDatabindRefuses(String json) {
         assertThrows(IOException.class, () -> DATABIND.readValue(json), "databind took " + json);
         assertThrows(IOException.class, () -> reader.read(json), json);
+    }
+
+    /**
+     * The deepest nesting the limits allow, read on a thread with a small stack: a reader that recursed
+     * per level would overflow it (an Error that would escape onto a network thread).
+     */
+    @Test
+    void theDeepestAllowedNestingNeedsNoStack() throws Exception {
+        int depth = 10_000;
+        JsonFactory deep = JacksonJsonCodec.wireFactory(new ProtocolLimits(10, 15, 1_000_000, depth));
+        String json = "[".repeat(depth - 1) + "{\"k\":1}" + "]".repeat(depth - 1);
+        AtomicReference<Object> read = new AtomicReference<>();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        Thread small = new Thread(null, () -> {
+            try {
+                read.set(new PlainValueReader(deep).read(json));
+            } catch (Throwable e) {
+                failed.set(e);
+            }
+        }, "small-stack", 128 * 1024);
+        small.start();
+        small.join(30_000);
+        assertNull(failed.get());
+        Object value = read.get();
+        int levels = 1;
+        while (value instanceof List<?> list) {
+            assertEquals(1, list.size());
+            value = list.get(0);
+            levels++;
+        }
+        assertEquals(Map.of("k", 1), value);
+        assertEquals(depth, levels);
+        assertThrows(IOException.class, () -> new PlainValueReader(deep).read("[" + json + "]"), "one level more");
     }
 
     /** The value's shape with each node's class: equal maps of different classes would pass assertEquals. */
