@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * One client connection seen by the Socket.IO layer, whatever {@link Carrier} brings it: routes its
- * packets to its sockets (one per joined namespace), and closes it when no namespace is joined in time.
+ * packets to its sockets (one per joined namespace), and closes it when no socket has connected in time.
  * Routing runs on the carrier's scheduler thread; writes may come from any thread. What differs
  * between protocol generations is asked of the carrier's {@link SocketDialect}.
  */
@@ -47,6 +47,8 @@ final class Client implements Carrier.Listener, Connection {
     /** The CONNECT payloads the sockets of {@link #sockets} keep, in wire bytes; under this object's lock. */
     private int authBytes;
     private EngineScheduler.Cancellable connectTimeout = EngineScheduler.Cancellable.NONE;
+    /** Set once a socket of this connection passed its middlewares: the connect timeout no longer applies. */
+    private volatile boolean socketConnected;
     private volatile boolean closed;
 
     Client(SocketIoServer server, Carrier carrier) {
@@ -59,14 +61,35 @@ final class Client implements Carrier.Listener, Connection {
     void start() {
         carrier.start(this);
         server.clientOpened(this);
-        connectTimeout = carrier.scheduler().schedule(() -> {
-            if (sockets == null && !closed) {
-                carrier.close();
-            }
-        }, server.options().connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        connectTimeout = carrier.scheduler().schedule(this::onConnectTimeout,
+                server.options().connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
         if (dialect.connectsMainImplicitly()) {
             connect("/", Map.of(), 0);
         }
+    }
+
+    /**
+     * Scheduler thread. As Node's client, which counts a namespace only once its middlewares have
+     * passed: a socket still joining (its middlewares, its adapter's readiness or its session's
+     * recovery not done) does not keep the connection, nor does one that was refused. So the timer is
+     * armed from the start until a socket connects, whatever joins and leaves meanwhile. A socket
+     * still joining leaves at once ("forced server close", as Node's {@code client.close()}), so it
+     * cannot connect in the time the connection takes to close.
+     */
+    private void onConnectTimeout() {
+        if (!closed && !socketConnected && !anySocketConnected()) {
+            close(DisconnectReason.FORCED_SERVER_CLOSE);
+        }
+    }
+
+    /** Covers a socket whose CONNECT reply went out but whose {@link #onSocketConnected} has not run yet. */
+    private boolean anySocketConnected() {
+        for (SocketImpl socket : sockets()) {
+            if (socket.isConnected()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     Carrier carrier() {
@@ -267,7 +290,10 @@ final class Client implements Carrier.Listener, Connection {
      * of its own.
      */
     void onSocketConnected() {
-        carrier.scheduler().executeBatched(this::cancelConnectTimeout);
+        if (!socketConnected) {
+            socketConnected = true;
+            carrier.scheduler().executeBatched(this::cancelConnectTimeout);
+        }
     }
 
     /** Scheduler thread. The handle goes too: a cancelled timer it held would stay for the connection's life. */
