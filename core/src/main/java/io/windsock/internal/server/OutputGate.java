@@ -28,8 +28,11 @@ final class OutputGate {
     private volatile State state = State.CONNECTING;
     /** Set with CONNECTED, never cleared: events of a socket refused while connecting are not handled. */
     private volatile boolean wasConnected;
-    /** While connecting: packets to send after the CONNECT reply. Under the lock; null once connected or left. */
-    private List<EncodedPacket> held = new ArrayList<>();
+    /**
+     * While connecting: what to send after the CONNECT reply, in order: broadcasts ({@link EncodedPacket})
+     * and the socket's own writes, already encoded ({@link Frames}). Under the lock; null once connected or left.
+     */
+    private List<Object> held = new ArrayList<>();
     /** While recovering: the missed events to replay after the CONNECT reply, and their offsets. Under the lock. */
     private List<List<Object>> replay = List.of();
     private Set<String> replayedOffsets = Set.of();
@@ -83,6 +86,27 @@ final class OutputGate {
         }
     }
 
+    /**
+     * As {@link #writeIfConnected}, but while connecting the packets are held, in order with the
+     * broadcasts held, for after the CONNECT reply (an emit from a connection middleware).
+     * @return false once the socket left (then the notice is not queued)
+     */
+    boolean writeOrHold(Frames frames, SerialExecutor executor, Runnable notice) {
+        synchronized (this) {
+            switch (state) {
+                case CONNECTING -> held.add(frames);
+                case CONNECTED -> client.writeEncoded(frames);
+                case DISCONNECTED -> {
+                    return false;
+                }
+            }
+            if (notice != null) {
+                executor.submit(notice);
+            }
+            return true;
+        }
+    }
+
     /** The missed events to replay right after the CONNECT reply. While connecting. */
     void replay(List<List<Object>> missed) {
         Set<String> offsets = new HashSet<>();
@@ -123,8 +147,11 @@ final class OutputGate {
             for (List<Object> event : replay) {
                 client.write(SocketPacket.event(connectReply.namespace(), event, SocketPacket.NO_ID));
             }
-            for (EncodedPacket packet : held) {
-                if (packet.offset() == null || !replayedOffsets.contains(packet.offset())) {
+            for (Object item : held) {
+                if (item instanceof Frames frames) {
+                    client.writeEncoded(frames);
+                } else if (item instanceof EncodedPacket packet
+                        && (packet.offset() == null || !replayedOffsets.contains(packet.offset()))) {
                     client.writeEncoded(packet);
                 }
             }

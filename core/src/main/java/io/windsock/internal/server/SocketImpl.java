@@ -299,19 +299,31 @@ final class SocketImpl implements Socket, LocalSocket {
 
     // ---- sending ----
 
+    /**
+     * While the socket connects (from a connection middleware, say) the event is held with what its
+     * broadcasts hold and goes out right after the CONNECT reply. Node writes it before its CONNECT,
+     * and socket.io-client buffers it until then; here nothing precedes the CONNECT reply (clients of
+     * older protocols do not buffer), so the client gets it once connected.
+     */
     @Override
     public void emit(String event, Object... args) {
         Events.checkNotReserved(event);
-        if (!isConnected()) {
+        if (hasLeft()) {
             countIfLeft();
             return;
         }
         SocketPacket packet = SocketPacket.event(namespace.name(), Events.eventList(event, args), SocketPacket.NO_ID);
         if (namespace.recovery() != null) {
-            // Stored and numbered like a broadcast to this socket's own room (as socket.io does).
+            // Stored and numbered like a broadcast to this socket's own room (as socket.io does). A
+            // connecting socket joins that room now rather than with its CONNECT reply, else the event
+            // would reach no one; were it held unnumbered instead, the client would take its last
+            // argument for an offset.
+            if (!isConnected()) {
+                join(List.of(id()));
+            }
             adapter().broadcast(packet, BroadcastOptions.to(Set.of(id())));
         } else {
-            writeIfConnected(client.encode(packet), packet);
+            writeOrHold(client.encode(packet), packet);
         }
     }
 
@@ -319,7 +331,7 @@ final class SocketImpl implements Socket, LocalSocket {
     public CompletableFuture<List<Object>> emitWithAck(Duration timeout, String event, Object... args) {
         Events.checkNotReserved(event);
         CompletableFuture<List<Object>> future = new CompletableFuture<>();
-        if (!isConnected()) {
+        if (hasLeft()) {
             countIfLeft();
             future.completeExceptionally(new IllegalStateException("socket " + id() + " is disconnected"));
             return future;
@@ -336,7 +348,7 @@ final class SocketImpl implements Socket, LocalSocket {
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         acks.setTimer(ackId, future, timer);
         SocketPacket packet = SocketPacket.event(namespace.name(), Events.eventList(event, args), ackId);
-        if (!writeIfConnected(client.encode(packet), packet) && acks.timedOut(ackId) != null) {
+        if (!writeOrHold(client.encode(packet), packet) && acks.timedOut(ackId) != null) {
             // Left between the check above and the write: fail now, not at the timeout.
             timer.cancel();
             acks.completeLater(future, null, new IllegalStateException("socket " + id() + " is disconnected"));
@@ -367,6 +379,16 @@ final class SocketImpl implements Socket, LocalSocket {
     private boolean writeIfConnected(Frames frames, SocketPacket event) {
         Runnable notice = event == null ? null : listeners.outgoingNotice(event);
         if (afterWrite(out.writeIfConnected(frames, executor, notice), notice)) {
+            return true;
+        }
+        countIfLeft();
+        return false;
+    }
+
+    /** An event the socket emits: held while it connects (see {@link #emit}), dropped once it left. */
+    private boolean writeOrHold(Frames frames, SocketPacket event) {
+        Runnable notice = listeners.outgoingNotice(event);
+        if (afterWrite(out.writeOrHold(frames, executor, notice), notice)) {
             return true;
         }
         countIfLeft();
