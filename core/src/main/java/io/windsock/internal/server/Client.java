@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
@@ -47,6 +48,10 @@ final class Client implements Carrier.Listener, Connection {
     /** The CONNECT payloads the sockets of {@link #sockets} keep, in wire bytes; under this object's lock. */
     private int authBytes;
     private EngineScheduler.Cancellable connectTimeout = EngineScheduler.Cancellable.NONE;
+    private static final AtomicLongFieldUpdater<Client> HELD_BYTES =
+            AtomicLongFieldUpdater.newUpdater(Client.class, "heldBytes");
+    /** The bytes the connecting sockets hold for after their CONNECT reply (see {@link OutputGate}). */
+    private volatile long heldBytes;
     /** Set once a socket of this connection passed its middlewares: the connect timeout no longer applies. */
     private volatile boolean socketConnected;
     private volatile boolean closed;
@@ -330,6 +335,45 @@ final class Client implements Carrier.Listener, Connection {
 
     private synchronized void releaseAuth(int bytes) {
         authBytes -= bytes;
+    }
+
+    /**
+     * Reserves bytes a connecting socket holds, unless the connection's sockets would then hold more
+     * than its outbound bound ({@code maxPendingOutboundBytes}): what waits for a CONNECT reply is
+     * bounded as what waits for a slow client is. Any thread.
+     */
+    boolean reserveHeld(long bytes) {
+        long limit = server.options().engine().maxPendingOutboundBytes();
+        while (true) {
+            long current = heldBytes;
+            if (current + bytes > limit) {
+                return false;
+            }
+            if (HELD_BYTES.compareAndSet(this, current, current + bytes)) {
+                return true;
+            }
+        }
+    }
+
+    /** Gives back bytes reserved with {@link #reserveHeld}. Any thread. */
+    void releaseHeld(long bytes) {
+        HELD_BYTES.addAndGet(this, -bytes);
+    }
+
+    /**
+     * A connecting socket was refused a packet at the bound: the connection is dropped as a "transport
+     * error", as the carrier drops a client past the same bound (recoverable: a recovered session
+     * is kept for the client's next try). A task of its own: the caller may be in a broadcast's loop.
+     * Any thread.
+     */
+    void dropForHeldBytes(long refused) {
+        String description = "client too slow to connect: " + heldBytes + " bytes held for its connecting sockets, "
+                + refused + " more refused (limit " + server.options().engine().maxPendingOutboundBytes() + ")";
+        try {
+            carrier.scheduler().execute(() -> carrier.closeAsTransportError(description));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            carrier.closeAsTransportError(description); // the network threads are gone
+        }
     }
 
     void write(SocketPacket packet) {

@@ -14,6 +14,11 @@ import java.util.Set;
  * lock, so nothing goes out before the CONNECT reply (packets for a connecting socket are held, then
  * sent right after it, behind any replayed events) and nothing after the socket left.
  *
+ * <p>What the connecting sockets of one connection hold counts against the connection's outbound
+ * bound ({@code maxPendingOutboundBytes}), as what its carrier queues does: a packet that would take
+ * them past it is refused and the connection is dropped as a "transport error", as a client too
+ * slow to take what it is sent is (see {@link Client#reserveHeld}).
+ *
  * <p>A write may carry a notice for the outgoing listeners: it is queued on the socket's executor
  * under the lock, after the write, so notices queue in wire order and before the socket's close
  * task (queued after {@link #close}). Only queued: nothing runs under the lock, as a task run here
@@ -28,11 +33,19 @@ final class OutputGate {
     private volatile State state = State.CONNECTING;
     /** Set with CONNECTED, never cleared: events of a socket refused while connecting are not handled. */
     private volatile boolean wasConnected;
+    /** A packet held while connecting, encoded for the client; {@code offset} when recovery stored it. */
+    private record Held(Frames frames, String offset) {
+    }
+
     /**
-     * While connecting: what to send after the CONNECT reply, in order: broadcasts ({@link EncodedPacket})
-     * and the socket's own writes, already encoded ({@link Frames}). Under the lock; null once connected or left.
+     * While connecting: what to send after the CONNECT reply, in order: broadcasts and the socket's
+     * own writes. Under the lock; null once connected or left.
      */
-    private List<Object> held = new ArrayList<>();
+    private List<Held> held = new ArrayList<>();
+    /** The bytes of {@link #held}, reserved with the client. Under the lock. */
+    private long heldBytes;
+    /** Set when a packet to hold was refused at the bound: the connection is being dropped. Under the lock. */
+    private boolean overflowed;
     /** While recovering: the missed events to replay after the CONNECT reply, and their offsets. Under the lock. */
     private List<List<Object>> replay = List.of();
     private Set<String> replayedOffsets = Set.of();
@@ -51,21 +64,61 @@ final class OutputGate {
 
     /**
      * Sends a broadcast's packet, or holds it while connecting; either way queues {@code notice}, if
-     * any, on {@code executor}. @return false once the socket left (then the notice is not queued)
+     * any, on {@code executor}. @return false once the socket left, or when refused at the bound (then
+     * the notice is not queued)
      */
     boolean send(EncodedPacket packet, SerialExecutor executor, Runnable notice) {
+        long refused;
         synchronized (this) {
             switch (state) {
-                case CONNECTING -> held.add(packet);
-                case CONNECTED -> client.writeEncoded(packet);
-                case DISCONNECTED -> {
+                case CONNECTING -> refused = hold(client.carrier().dialect().frames(packet), packet.offset());
+                case CONNECTED -> {
+                    client.writeEncoded(packet);
+                    refused = 0;
+                }
+                default -> {
                     return false;
                 }
             }
-            if (notice != null) {
+            if (refused == 0 && notice != null) {
                 executor.submit(notice);
             }
-            return true;
+        }
+        return accepted(refused);
+    }
+
+    /**
+     * Holds a packet unless that takes the connection's held bytes past the bound. Under the lock.
+     *
+     * @return 0 when held; else the bytes refused (-1 when an earlier packet was refused already)
+     */
+    private long hold(Frames frames, String offset) {
+        if (overflowed) {
+            return -1;
+        }
+        long bytes = frames.byteSize();
+        if (!client.reserveHeld(bytes)) {
+            overflowed = true;
+            return bytes;
+        }
+        held.add(new Held(frames, offset));
+        heldBytes += bytes;
+        return 0;
+    }
+
+    /** Once the lock is released: a first refusal drops the connection. @return whether the packet was taken */
+    private boolean accepted(long refused) {
+        if (refused > 0) {
+            client.dropForHeldBytes(refused);
+        }
+        return refused == 0;
+    }
+
+    /** Gives back the bytes held. Under the lock. */
+    private void releaseHeld() {
+        if (heldBytes > 0) {
+            client.releaseHeld(heldBytes);
+            heldBytes = 0;
         }
     }
 
@@ -89,22 +142,26 @@ final class OutputGate {
     /**
      * As {@link #writeIfConnected}, but while connecting the packets are held, in order with the
      * broadcasts held, for after the CONNECT reply (an emit from a connection middleware).
-     * @return false once the socket left (then the notice is not queued)
+     * @return false once the socket left, or when refused at the bound (then the notice is not queued)
      */
     boolean writeOrHold(Frames frames, SerialExecutor executor, Runnable notice) {
+        long refused;
         synchronized (this) {
             switch (state) {
-                case CONNECTING -> held.add(frames);
-                case CONNECTED -> client.writeEncoded(frames);
-                case DISCONNECTED -> {
+                case CONNECTING -> refused = hold(frames, null);
+                case CONNECTED -> {
+                    client.writeEncoded(frames);
+                    refused = 0;
+                }
+                default -> {
                     return false;
                 }
             }
-            if (notice != null) {
+            if (refused == 0 && notice != null) {
                 executor.submit(notice);
             }
-            return true;
         }
+        return accepted(refused);
     }
 
     /** The missed events to replay right after the CONNECT reply. While connecting. */
@@ -126,6 +183,7 @@ final class OutputGate {
         synchronized (this) {
             if (held != null) {
                 held.clear();
+                releaseHeld();
             }
         }
     }
@@ -147,15 +205,13 @@ final class OutputGate {
             for (List<Object> event : replay) {
                 client.write(SocketPacket.event(connectReply.namespace(), event, SocketPacket.NO_ID));
             }
-            for (Object item : held) {
-                if (item instanceof Frames frames) {
-                    client.writeEncoded(frames);
-                } else if (item instanceof EncodedPacket packet
-                        && (packet.offset() == null || !replayedOffsets.contains(packet.offset()))) {
-                    client.writeEncoded(packet);
+            for (Held packet : held) {
+                if (packet.offset() == null || !replayedOffsets.contains(packet.offset())) {
+                    client.writeEncoded(packet.frames());
                 }
             }
             held = null;
+            releaseHeld(); // from here the carrier's own budget counts them
             replay = List.of();
             replayedOffsets = Set.of();
             return true;
@@ -178,6 +234,7 @@ final class OutputGate {
             // this thread (a 0.9 "/"), whose close then finds this socket already closed.
             state = State.DISCONNECTED;
             held = null;
+            releaseHeld();
             if (disconnect != null) {
                 client.write(disconnect);
             }
