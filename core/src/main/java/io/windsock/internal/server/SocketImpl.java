@@ -375,10 +375,9 @@ final class SocketImpl implements Socket, LocalSocket {
         return acks.size();
     }
 
-    /** @param event the event written, for the outgoing listeners; null for an ack, which they do not see */
-    private boolean writeIfConnected(Frames frames, SocketPacket event) {
-        Runnable notice = event == null ? null : listeners.outgoingNotice(event);
-        if (afterWrite(out.writeIfConnected(frames, executor, notice), notice)) {
+    /** An ack, which the outgoing listeners do not see: written only while the socket is connected. */
+    private boolean writeIfConnected(Frames frames) {
+        if (afterWrite(out.writeIfConnected(frames, executor, null), null)) {
             return true;
         }
         countIfLeft();
@@ -546,7 +545,7 @@ final class SocketImpl implements Socket, LocalSocket {
 
     /** Writes the ack a client asked for, unless the socket left. Any thread. */
     void writeAck(SocketPacket ack) {
-        writeIfConnected(client.encode(ack), null);
+        writeIfConnected(client.encode(ack));
     }
 
     /** @return whether the socket was connected at some point (a refused one never was). */
