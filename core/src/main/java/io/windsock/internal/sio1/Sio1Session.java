@@ -2,7 +2,6 @@ package io.windsock.internal.sio1;
 
 import io.windsock.engine.EngineRequest;
 import io.windsock.internal.engine.EngineScheduler;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -26,8 +25,8 @@ public final class Sio1Session {
     static final int MAX_MISSED_HEARTBEATS = 3;
     /** The most UTF-16 units a stream (websocket, htmlfile) is handed at once: Netty's default high-water mark. */
     static final int STREAM_BATCH_CHARS = 64 * 1024;
-    /** Requests held while reading is paused, at most. */
-    static final int MAX_HELD_POSTS = 4;
+    /** Requests held while reading is paused, at most: see {@link Sio1Inbound}. */
+    static final int MAX_HELD_POSTS = Sio1Inbound.MAX_HELD_POSTS;
 
     /** Receives what the client sends. Scheduler thread; must not block. */
     public interface Handler {
@@ -91,19 +90,13 @@ public final class Sio1Session {
 
     private volatile State state = State.OPEN;
     private volatile String lastTransportName = "none";
-    /**
-     * POSTs held while reading is paused, at most {@link #MAX_HELD_POSTS}, in arrival order: each
-     * delivers its body (or the rest of it) and answers when reading resumes. Scheduler thread.
-     */
-    private final ArrayDeque<Runnable> resumeWaiters = new ArrayDeque<>(1);
+    /** Reading suspended and resumed, the POSTs held meanwhile, bodies a slice at a time. Scheduler thread. */
+    private final Sio1Inbound inbound;
     private Handler handler;
     /** Written on the scheduler thread; volatile for {@link #hasTransport()} elsewhere. */
     private volatile Transport transport;
     // Scheduler-thread state.
     private int missedHeartbeats;
-    private boolean readingSuspended;
-    /** True while held POSTs run after a resume. */
-    private boolean resuming;
     private boolean handlerClosed;
     private boolean removed;
     private boolean transportSeen;
@@ -129,6 +122,24 @@ public final class Sio1Session {
         this.scheduler = scheduler;
         this.settings = settings;
         this.onRemoved = onRemoved;
+        this.inbound = new Sio1Inbound(new Sio1Inbound.Sink() {
+            @Override
+            public void onPacketText(String text) {
+                Sio1Session.this.onPacketText(text);
+            }
+
+            @Override
+            public void closeNow(String reason, boolean sendDisconnect) {
+                Sio1Session.this.closeNow(reason, sendDisconnect);
+            }
+
+            @Override
+            public void onReadingSuspended(boolean suspended) {
+                if (transport != null) {
+                    transport.setReadingSuspended(suspended);
+                }
+            }
+        }, settings.maxPacketsPerPayload());
     }
 
     public String id() {
@@ -281,7 +292,7 @@ public final class Sio1Session {
         lastTransportName = t.name();
         firstTransport();
         renewExpiry();
-        t.setReadingSuspended(readingSuspended);
+        t.setReadingSuspended(inbound.isReadingSuspended());
         if (!outbox.isEmpty()) {
             drain();
         } else if (t.isOneShot()) {
@@ -403,94 +414,29 @@ public final class Sio1Session {
     }
 
     /**
-     * A polling body (one packet, or several framed), read once reading is not paused (see
-     * {@link #whenReading}) and delivered a slice of at most {@link Sio1Settings#maxPacketsPerPayload()}
-     * packets at a time. A body is never refused for how many packets it holds: socket.io-client 0.9
-     * sends everything sent while a POST was on its way in the next one, and the 0.9 server has no
-     * count limit. When reading pauses during a slice, the rest of the body waits, with the POST's
-     * answer, until it resumes: at most one slice is read past a pause. A malformed frame or packet
-     * closes the session ("parse error"); the slices before it stand.
-     *
-     * @param answer answers the POST: runs once the body is delivered, or dropped with the session
+     * A polling body, delivered a slice at a time once reading is not paused ({@link Sio1Inbound#onPayload}).
+     * {@code answer} answers the POST: it runs once the body is delivered, or dropped with the session.
      */
     void onPayload(String payload, Runnable answer) {
-        whenReading(() -> deliver(Sio1Frames.reader(payload), answer));
-    }
-
-    private void deliver(Sio1Frames.Reader body, Runnable answer) {
-        while (state == State.OPEN && body.hasNext()) {
-            List<String> packets;
-            try {
-                packets = body.next(settings.maxPacketsPerPayload());
-            } catch (Sio1DecodeException e) {
-                closeNow("parse error", true);
-                break;
-            }
-            for (String text : packets) {
-                onPacketText(text);
-            }
-            if (readingSuspended && state == State.OPEN && body.hasNext()) {
-                // The client sends its next POST only after this answer. First in line: it came before
-                // any POST held behind it.
-                resumeWaiters.addFirst(() -> deliver(body, answer));
-                return;
-            }
-        }
-        answer.run();
+        inbound.onPayload(payload, answer);
     }
 
     /** Flow control from the layer above. Any thread. */
     public void suspendReading() {
-        onScheduler(() -> setReadingSuspended(true));
+        onScheduler(() -> inbound.setReadingSuspended(true));
     }
 
     public void resumeReading() {
-        onScheduler(() -> setReadingSuspended(false));
+        onScheduler(() -> inbound.setReadingSuspended(false));
     }
 
     boolean isReadingSuspended() {
-        return readingSuspended;
+        return inbound.isReadingSuspended();
     }
 
-    /**
-     * Runs a task once reading is not suspended (at once if it is not), after the tasks held before
-     * it. Scheduler thread. The client has one POST on its way at a time; one that sends more while
-     * paused is dropped at {@link #MAX_HELD_POSTS}, as a client sending past the flow control.
-     */
+    /** Runs a task once reading is not suspended, after those held before it; see {@link Sio1Inbound#whenReading}. */
     void whenReading(Runnable task) {
-        if (readingSuspended && state == State.OPEN) {
-            if (resumeWaiters.size() >= MAX_HELD_POSTS) {
-                closeNow("transport error", false);
-                task.run();
-                return;
-            }
-            resumeWaiters.add(task);
-        } else {
-            task.run();
-        }
-    }
-
-    private void setReadingSuspended(boolean suspended) {
-        if (readingSuspended == suspended) {
-            return;
-        }
-        readingSuspended = suspended;
-        if (transport != null) {
-            transport.setReadingSuspended(suspended);
-        }
-        if (!suspended && !resuming) {
-            // In order, and only while reading stays on: a held body that pauses it again holds the
-            // rest. A resume within a task (a handler run inline) leaves the running loop to go on.
-            resuming = true;
-            try {
-                Runnable task;
-                while (!readingSuspended && (task = resumeWaiters.pollFirst()) != null) {
-                    task.run();
-                }
-            } finally {
-                resuming = false;
-            }
-        }
+        inbound.whenReading(task);
     }
 
     private void scheduleHeartbeat() {
@@ -501,7 +447,7 @@ public final class Sio1Session {
         if (state != State.OPEN) {
             return;
         }
-        if (readingSuspended) {
+        if (inbound.isReadingSuspended()) {
             missedHeartbeats = 0; // its answers cannot be read now
         }
         if (missedHeartbeats >= MAX_MISSED_HEARTBEATS) {
@@ -552,8 +498,7 @@ public final class Sio1Session {
         }
         state = State.CLOSED;
         heartbeatTimer.cancel();
-        List<Runnable> waiting = List.copyOf(resumeWaiters);
-        resumeWaiters.clear();
+        List<Runnable> waiting = inbound.close();
         if (sendDisconnect) {
             queue(Sio1Packet.of(Sio1Packet.DISCONNECT, "").encode());
         }
