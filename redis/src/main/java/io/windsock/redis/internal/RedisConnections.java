@@ -63,7 +63,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisConnections {
     private static final Logger log = LoggerFactory.getLogger(RedisConnections.class);
-    private static final long UNHANDLED_LOG_PERIOD_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    /** The least time between two WARN lines of one kind that clients or operators can flood. */
+    private static final long LOG_PERIOD_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
     /** Receives a message: its channel and its bytes. Called on a Redis I/O thread; must not block. */
     public interface Listener extends BiConsumer<String, byte[]> {
@@ -275,8 +276,12 @@ public final class RedisConnections {
                 return;
             }
             if (failures == 0) {
-                // The name may come from a client (a room's channel): not logged.
-                log.warn("{} failed ({}); trying again until it succeeds", command.name(), error.getMessage());
+                long count = refusedSubscriptions.count();
+                if (count > 0) {
+                    // The name may come from a client (a room's channel): not logged.
+                    log.warn("{} subscription(s) refused by Redis, the last a {} ({}); each is tried again until"
+                            + " it succeeds", count, command.name(), error.getMessage());
+                }
             }
             RedisTimer.schedule(() -> resendSubscribe(command, name, failures + 1),
                     java.time.Duration.ofMillis(Math.min(5_000, 100L << Math.min(failures, 6))));
@@ -446,22 +451,16 @@ public final class RedisConnections {
         }
     }
 
-    /** Messages that could not be handled since the last WARN line about them. */
-    private final AtomicLong unhandledSinceLog = new AtomicLong();
-    /** When that line was logged ({@link System#nanoTime}); {@code Long.MIN_VALUE} before the first. */
-    private final AtomicLong unhandledLogged = new AtomicLong(Long.MIN_VALUE);
+    /** Messages that could not be handled: whoever can publish on the channels can send one after another. */
+    private final LogThrottle unhandledMessages = new LogThrottle(LOG_PERIOD_NANOS, System::nanoTime);
+    /** Subscriptions refused: after an ACL change, one per room of a sharded adapter. */
+    private final LogThrottle refusedSubscriptions = new LogThrottle(LOG_PERIOD_NANOS, System::nanoTime);
 
-    /**
-     * Logs a message that could not be handled, at most once per 10 s with the count since: whoever
-     * can publish on the channels can send one after another.
-     */
+    /** Logs a message that could not be handled, at most once per 10 s with the count since. */
     private void unhandled(String channel, RuntimeException e) {
-        unhandledSinceLog.incrementAndGet();
-        long now = System.nanoTime();
-        long last = unhandledLogged.get();
-        if ((last == Long.MIN_VALUE || now - last >= UNHANDLED_LOG_PERIOD_NANOS) && unhandledLogged.compareAndSet(last, now)) {
-            log.warn("{} message(s) from Redis could not be handled, the last on {}", unhandledSinceLog.getAndSet(0),
-                    channel, e);
+        long count = unhandledMessages.count();
+        if (count > 0) {
+            log.warn("{} message(s) from Redis could not be handled, the last on {}", count, channel, e);
         }
     }
 
