@@ -8,7 +8,9 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.windsock.internal.protocol.JsonCodec;
 import io.windsock.protocol.ProtocolLimits;
 import java.io.IOException;
@@ -34,8 +36,8 @@ public final class JacksonJsonCodec implements JsonCodec {
     static final int MAX_NUMBER_LENGTH = 100;
 
     private final ObjectMapper mapper;
-    private final PlainValueReader wireReader;
-    /** Made once: a writer is immutable and skips the mapper's per-call set-up. */
+    /** Made once: a reader and a writer are immutable and skip the mapper's per-call set-up. */
+    private final ObjectReader wireReader;
     private final ObjectWriter writer;
 
     /**
@@ -46,7 +48,7 @@ public final class JacksonJsonCodec implements JsonCodec {
     public JacksonJsonCodec(ObjectMapper mapper, ProtocolLimits limits) {
         this.mapper = Objects.requireNonNull(mapper, "mapper").copy()
                 .disable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
-        this.wireReader = new PlainValueReader(wireFactory(limits));
+        this.wireReader = wireMapper(limits).readerFor(Object.class);
         this.writer = this.mapper.writer();
     }
 
@@ -58,10 +60,9 @@ public final class JacksonJsonCodec implements JsonCodec {
         this(new ObjectMapper());
     }
 
-    /** The parser factory for incoming JSON: every bound of the class comment but "plain values only". */
-    static JsonFactory wireFactory(ProtocolLimits limits) {
+    private static ObjectMapper wireMapper(ProtocolLimits limits) {
         int maxLength = limits.maxPacketLength();
-        return JsonFactory.builder()
+        JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(limits.maxJsonDepth())
                         .maxDocumentLength(maxLength)
@@ -72,6 +73,10 @@ public final class JacksonJsonCodec implements JsonCodec {
                 // JSON.parse keeps the last of two equal keys; two readers of one payload (a proxy, a
                 // handler) could then disagree on its value. No JSON.stringify output has duplicates.
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+        return JsonMapper.builder(factory)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
                 .build();
     }
 
@@ -84,7 +89,7 @@ public final class JacksonJsonCodec implements JsonCodec {
     @Override
     public Object read(String json) throws IOException {
         try {
-            return wireReader.read(json);
+            return wireReader.readValue(json);
         } catch (StreamConstraintsException e) {
             throw new LimitExceeded(e.getOriginalMessage()); // numbers and bounds only, no input
         }

@@ -3,6 +3,7 @@ package io.windsock.internal.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,6 +65,38 @@ class WireJsonTest {
             SocketDecodeException e = assertThrows(SocketDecodeException.class, () -> decoder.decode(deep));
             assertEquals(Reason.JSON_LIMIT, e.reason());
         }
+    }
+
+    /**
+     * The deepest nesting the limits allow, read on a thread with a small stack: a reader that recursed
+     * per level would overflow it (an Error that would escape onto a network thread).
+     */
+    @Test
+    void theDeepestAllowedNestingIsReadWithoutStack() throws Exception {
+        int depth = 10_000;
+        JacksonJsonCodec deep = new JacksonJsonCodec(new ObjectMapper(), new ProtocolLimits(10, 15, 1_000_000, depth));
+        String json = "[".repeat(depth - 1) + "{\"k\":1}" + "]".repeat(depth - 1);
+        AtomicReference<Object> read = new AtomicReference<>();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        Thread small = new Thread(null, () -> {
+            try {
+                read.set(deep.read(json));
+            } catch (Throwable e) {
+                failed.set(e);
+            }
+        }, "small-stack", 128 * 1024);
+        small.start();
+        small.join(30_000);
+        assertNull(failed.get());
+        Object value = read.get();
+        int levels = 1;
+        while (value instanceof List<?> list) {
+            assertEquals(1, list.size());
+            value = list.get(0);
+            levels++;
+        }
+        assertEquals(Map.of("k", 1), value);
+        assertEquals(depth, levels);
     }
 
     @Test
