@@ -137,7 +137,9 @@ public abstract class SocketConnection {
     /**
      * Runs once per socket when it leaves, after the events that arrived before; the default does
      * nothing. After an involuntary leave ({@code reason.isRecoverable()}) with connection state
-     * recovery on, this instance may serve the client's recovered socket later.
+     * recovery on, this instance may serve the client's recovered socket later. The socket has left
+     * its rooms by then; to tell them, add a listener with {@code socket().onDisconnecting} in
+     * {@link #onOpen}, which runs before this method and sees the rooms.
      */
     protected void onClose(DisconnectReason reason) {
     }

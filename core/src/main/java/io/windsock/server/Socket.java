@@ -52,7 +52,10 @@ public interface Socket {
     /** Leaves a room. */
     void leave(String room);
 
-    /** @return a snapshot of this socket's rooms, its own id included (empty once disconnected). */
+    /**
+     * @return a snapshot of this socket's rooms, its own id included (empty once disconnected, except
+     *         in {@link #onDisconnecting} listeners)
+     */
     Set<String> rooms();
 
     /** @return an operator selecting the sockets in these rooms, except this one. */
@@ -111,7 +114,15 @@ public interface Socket {
      */
     Socket fallback(CatchAllListener listener);
 
-    /** Called once when the socket leaves, with the reason. */
+    /**
+     * Called once when the socket leaves, with the reason, before the {@link #onDisconnect} listeners
+     * (Node's {@code disconnecting}): while these listeners run, {@link #rooms()} reports the rooms the
+     * socket was in as it left, so that they can tell those rooms ({@code to(room).emit(...)}). It has
+     * already left them: broadcasts no longer reach it.
+     */
+    Socket onDisconnecting(Consumer<DisconnectReason> listener);
+
+    /** Called once when the socket leaves, with the reason, after the {@link #onDisconnecting} listeners. */
     Socket onDisconnect(Consumer<DisconnectReason> listener);
 
     /**

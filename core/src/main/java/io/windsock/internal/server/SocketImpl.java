@@ -78,6 +78,12 @@ final class SocketImpl implements Socket, LocalSocket {
      * that arrived before the close, and by its disconnect listeners). Null otherwise.
      */
     private Set<String> roomsToPersist;
+    /**
+     * While the disconnecting listeners run: the rooms the socket was in as it left (Node's
+     * {@code socket.rooms} in a {@code disconnecting} listener). Null otherwise; taken only when such a
+     * listener was added. Guarded by the monitor of {@link #identity}.
+     */
+    private Set<String> roomsAtLeave;
 
     /** @param connectBytes the wire bytes of the CONNECT whose auth this socket keeps (see {@link Client}) */
     SocketImpl(NamespaceImpl namespace, Client client, Map<String, Object> auth, int connectBytes) {
@@ -210,6 +216,12 @@ final class SocketImpl implements Socket, LocalSocket {
     }
 
     @Override
+    public Socket onDisconnecting(Consumer<DisconnectReason> listener) {
+        listeners.onDisconnecting(listener);
+        return this;
+    }
+
+    @Override
     public Socket onDisconnect(Consumer<DisconnectReason> listener) {
         listeners.onDisconnect(listener);
         return this;
@@ -258,6 +270,9 @@ final class SocketImpl implements Socket, LocalSocket {
     public Set<String> rooms() {
         // While the socket closes with a session to persist: the rooms that session will have.
         synchronized (identity) {
+            if (roomsAtLeave != null) {
+                return roomsAtLeave;
+            }
             if (roomsToPersist != null) {
                 return Set.copyOf(roomsToPersist);
             }
@@ -274,6 +289,9 @@ final class SocketImpl implements Socket, LocalSocket {
             roomsClosed = true;
             if (persist) {
                 roomsToPersist = new HashSet<>(adapter().socketRooms(leavingId));
+            }
+            if (listeners.hasDisconnecting()) {
+                roomsAtLeave = Set.copyOf(adapter().socketRooms(leavingId));
             }
             adapter().delAll(leavingId);
         }
@@ -504,6 +522,13 @@ final class SocketImpl implements Socket, LocalSocket {
             try {
                 acks.closeAll(leavingId, reason);
                 if (previous == OutputGate.State.CONNECTED) {
+                    try {
+                        listeners.disconnecting(reason);
+                    } finally {
+                        synchronized (identity) {
+                            roomsAtLeave = null;
+                        }
+                    }
                     listeners.disconnected(reason);
                 }
             } finally {

@@ -43,6 +43,7 @@ final class SocketListeners {
     private volatile List<EventMiddleware> middlewares = List.of();
     private volatile List<CatchAllListener> anyListeners = List.of();
     private volatile List<OutgoingListener> outgoingListeners = List.of();
+    private volatile List<Consumer<DisconnectReason>> disconnectingListeners = List.of();
     private volatile List<Consumer<DisconnectReason>> disconnectListeners = List.of();
     private volatile CatchAllListener fallback;
     /** Outgoing notifications queued on the socket's executor and not yet run. */
@@ -80,6 +81,14 @@ final class SocketListeners {
 
     void fallback(CatchAllListener listener) {
         fallback = listener;
+    }
+
+    synchronized void onDisconnecting(Consumer<DisconnectReason> listener) {
+        disconnectingListeners = plus(disconnectingListeners, listener);
+    }
+
+    boolean hasDisconnecting() {
+        return !disconnectingListeners.isEmpty();
     }
 
     synchronized void onDisconnect(Consumer<DisconnectReason> listener) {
@@ -218,12 +227,20 @@ final class SocketListeners {
         }
     }
 
+    void disconnecting(DisconnectReason reason) {
+        run(disconnectingListeners, reason, "disconnecting");
+    }
+
     void disconnected(DisconnectReason reason) {
-        for (Consumer<DisconnectReason> listener : disconnectListeners) {
+        run(disconnectListeners, reason, "disconnect");
+    }
+
+    private void run(List<Consumer<DisconnectReason>> list, DisconnectReason reason, String event) {
+        for (Consumer<DisconnectReason> listener : list) {
             try {
                 listener.accept(reason);
             } catch (RuntimeException e) {
-                errors.onError(socket, "disconnect", e);
+                errors.onError(socket, event, e);
             }
         }
     }
