@@ -253,7 +253,12 @@ public final class Windsock implements AutoCloseable {
         return options;
     }
 
-    /** @return the namespace with this name ({@code "/"} is the main one), created if needed. */
+    /**
+     * @return the namespace with this name ({@code "/"} is the main one), created if needed: as a child
+     *         of a dynamic group ({@link #of(Pattern)}, {@link #of(NamespaceMatcher)} with an empty auth
+     *         payload) that accepts the name, so its middlewares and listeners apply, as in Node; else
+     *         static. Either way it is never removed.
+     */
     public Namespace of(String name) {
         return sockets.of(name);
     }

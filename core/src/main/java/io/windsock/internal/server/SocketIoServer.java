@@ -236,8 +236,10 @@ public final class SocketIoServer {
     }
 
     /**
-     * @return the namespace with this name, created (static) if needed. A dynamic child namespace of
-     *         that name is returned as is and pinned: the application holds it, so it is never removed.
+     * @return the namespace with this name, created if needed: as a child of the first dynamic group
+     *         whose matcher accepts the name with an empty auth payload (as Node's {@code of} creates
+     *         a child of a matching pattern, so the group's middlewares and listeners apply), else as a
+     *         static one. A dynamic child is pinned: the application holds it, so it is never removed.
      */
     public NamespaceImpl of(String name) {
         String normalized = name.startsWith("/") ? name : "/" + name;
@@ -245,13 +247,39 @@ public final class SocketIoServer {
         if (existing != null && existing.isPermanent()) {
             return existing; // the common case, e.g. of("/").emit(...): no lock
         }
+        // Asked even for a live child, which may be removed before the compute below.
+        DynamicNamespaces group = groupAccepting(normalized, Map.of());
         return namespaces.compute(normalized, (n, current) -> {
             if (current == null) {
-                return new NamespaceImpl(this, n);
+                if (group == null) {
+                    return new NamespaceImpl(this, n);
+                }
+                // Counted with the clients' ones, though the application's are never refused by the limit.
+                dynamicCount.incrementAndGet();
+                try {
+                    current = group.create(n);
+                } catch (RuntimeException | Error e) {
+                    dynamicCount.decrementAndGet();
+                    throw e;
+                }
             }
             current.pin();
             return current;
         });
+    }
+
+    /** @return the first dynamic group whose matcher accepts the name, or null; a matcher that throws is reported. */
+    private DynamicNamespaces groupAccepting(String name, Map<String, Object> auth) {
+        for (DynamicNamespaces group : dynamic) {
+            try {
+                if (group.matcher().matches(name, auth)) {
+                    return group;
+                }
+            } catch (RuntimeException e) {
+                reportError(null, null, e);
+            }
+        }
+        return null;
     }
 
     /** @return the static namespaces' names, then each dynamic group's pattern, for a log line. */
@@ -283,42 +311,34 @@ public final class SocketIoServer {
         if (existing != null && (existing.group() == null || retain(existing))) {
             return existing;
         }
-        for (DynamicNamespaces group : dynamic) {
-            boolean matches;
-            try {
-                matches = group.matcher().matches(name, auth == null ? Map.of() : auth);
-            } catch (RuntimeException e) {
-                reportError(null, null, e);
-                matches = false;
-            }
-            if (matches) {
-                NamespaceImpl namespace = namespaces.compute(name, (n, current) -> {
-                    if (current != null) {
-                        current.retain();
-                        return current;
-                    }
-                    if (dynamicCount.incrementAndGet() > options.maxDynamicNamespaces()) {
-                        dynamicCount.decrementAndGet();
-                        return null;
-                    }
-                    try {
-                        NamespaceImpl child = group.create(n);
-                        child.retain();
-                        return child;
-                    } catch (RuntimeException | Error e) {
-                        dynamicCount.decrementAndGet(); // the adapter failed to start: nothing was kept
-                        throw e;
-                    }
-                });
-                if (namespace == null) {
-                    warnings.warn("namespace-limit", "refused namespace {} from client: {} dynamic namespaces exist"
-                            + " (maxDynamicNamespaces)", LogSafe.text(name), options.maxDynamicNamespaces());
-                    throw new Rejection(TOO_MANY_NAMESPACES);
-                }
-                return namespace;
-            }
+        DynamicNamespaces group = groupAccepting(name, auth == null ? Map.of() : auth);
+        if (group == null) {
+            return null;
         }
-        return null;
+        NamespaceImpl namespace = namespaces.compute(name, (n, current) -> {
+            if (current != null) {
+                current.retain();
+                return current;
+            }
+            if (dynamicCount.incrementAndGet() > options.maxDynamicNamespaces()) {
+                dynamicCount.decrementAndGet();
+                return null;
+            }
+            try {
+                NamespaceImpl child = group.create(n);
+                child.retain();
+                return child;
+            } catch (RuntimeException | Error e) {
+                dynamicCount.decrementAndGet(); // the adapter failed to start: nothing was kept
+                throw e;
+            }
+        });
+        if (namespace == null) {
+            warnings.warn("namespace-limit", "refused namespace {} from client: {} dynamic namespaces exist"
+                    + " (maxDynamicNamespaces)", LogSafe.text(name), options.maxDynamicNamespaces());
+            throw new Rejection(TOO_MANY_NAMESPACES);
+        }
+        return namespace;
     }
 
     /** Counts one more member of a live dynamic namespace; false if it was removed meanwhile. */

@@ -56,6 +56,26 @@ class DynamicNamespaceListenersTest {
     }
 
     @Test
+    void aNameTheApplicationTakesFirstIsStillTheGroupsChild() {
+        List<String> heard = new ArrayList<>();
+        rooms.use(socket -> {
+            if (!socket.handshake().auth().containsKey("token")) {
+                throw new ConnectError("auth required");
+            }
+        });
+        rooms.onConnection(socket -> heard.add(socket.namespace().name()));
+        Namespace taken = layer.server.of("/room-1"); // as an application emitting before any client came
+        taken.emit("news", "early");
+
+        assertEquals(List.of("4/room-1,{\"message\":\"auth required\"}"), layer.connect("/room-1", null).take());
+        assertAccepted("/room-1", layer.connect("/room-1", "{\"token\":1}").take());
+        assertEquals(List.of("/room-1"), heard);
+        NamespaceImpl child = layer.server.existing("/room-1");
+        assertTrue(child == taken && child.group() != null && child.isPermanent(), "a pinned child of the group");
+        assertEquals(List.of(), errors);
+    }
+
+    @Test
     void aConnectionListenerAddedToOneChildDoesNotReachAnother() {
         SocketLayer.TestClient first = layer.connect("/room-1", null);
         assertAccepted("/room-1", first.take());
