@@ -521,7 +521,9 @@ public final class WindsockOptions {
         }
 
         /**
-         * The executor handlers run on. Each connection's handlers still run one at a time, in order.
+         * The executor handlers run on. Each socket's handlers (one client in one namespace) still run
+         * one at a time, in order; a client's sockets in different namespaces run in parallel, so a
+         * handler that blocks in one namespace does not hold up the others.
          * On Java 21+, {@code Executors.newVirtualThreadPerTaskExecutor()} works as is.
          *
          * <p>{@code Runnable::run} is the explicit opt-in for handlers that never block: they then run

@@ -365,17 +365,22 @@ public final class NamespaceImpl implements Namespace {
             if (recovery.skipMiddlewares()) {
                 finishConnect(socket);
             } else {
-                runMiddlewares(socket);
+                runMiddlewares(socket, session);
             }
         }));
     }
 
     private void runMiddlewares(SocketImpl socket) {
+        runMiddlewares(socket, null);
+    }
+
+    /** @param recovering the session the socket took over, kept again if a middleware refuses it */
+    private void runMiddlewares(SocketImpl socket, PersistedSession recovering) {
         for (Middleware middleware : middlewares) {
             try {
                 middleware.handle(socket);
             } catch (Exception | Error e) {
-                refuse(socket, e);
+                refuse(socket, e, recovering);
                 if (e instanceof VirtualMachineError fatal) {
                     throw fatal;
                 }
@@ -431,7 +436,7 @@ public final class NamespaceImpl implements Namespace {
      * Only a {@link Rejection}'s text reaches the client; any other failure is the server's own, its
      * text may hold secrets (the Node server sends it): the client gets a generic message.
      */
-    private void refuse(SocketImpl socket, Throwable e) {
+    private void refuse(SocketImpl socket, Throwable e, PersistedSession recovering) {
         String message;
         Object data = null;
         if (e instanceof Rejection rejection) {
@@ -442,8 +447,13 @@ public final class NamespaceImpl implements Namespace {
             server.errorHandler().onError(socket, "connection", e);
         }
         socket.client().remove(socket);
-        socket.client().refuse(name, message, data);
         socket.onClose(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
+        if (recovering != null) {
+            // As socket.io, whose restoreSession only reads the session: the client may try again (a
+            // refreshed token, say) and still recover. Kept before the client hears of the refusal.
+            adapter.persistSession(recovering);
+        }
+        socket.client().refuse(name, message, data);
     }
 
     @Override

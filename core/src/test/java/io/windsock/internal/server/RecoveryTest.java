@@ -211,6 +211,38 @@ class RecoveryTest {
     }
 
     @Test
+    void aRecoveryAMiddlewareRefusesKeepsTheSessionForTheNextTry() {
+        start(new ConnectionStateRecovery(Duration.ofMinutes(1), false), ns -> new InMemoryAdapter(ns, clock));
+        boolean[] refuse = {false};
+        main.use(socket -> {
+            if (refuse[0]) {
+                throw new io.windsock.server.ConnectError("token expired");
+            }
+        });
+        SocketLayer.TestClient client = layer.connect("/", null);
+        Map<String, Object> reply = firstConnect(client);
+        connected.get(0).join("r");
+        connected.get(0).data().put("k", "v");
+        connected.get(0).emit("e", 1);
+        String offset = offsetOf(client.take().get(0));
+        client.drop();
+        main.emit("missed", 2);
+
+        refuse[0] = true;
+        assertEquals(List.of("4{\"message\":\"token expired\"}"),
+                layer.connect("/", reconnectAuth(reply, offset)).take());
+        refuse[0] = false;
+        SocketLayer.TestClient again = layer.connect("/", reconnectAuth(reply, offset));
+        List<String> got = again.take();
+        assertEquals(reply.get("sid"), Wire.sid(got.get(0)), "recovered on the next try: " + got);
+        assertEquals("missed", Wire.event(got.get(1)).get(0), "the missed event replayed: " + got);
+        Socket recovered = connected.get(1);
+        assertTrue(recovered.recovered());
+        assertEquals(Set.of(reply.get("sid"), "r"), recovered.rooms());
+        assertEquals(Map.of("k", "v"), recovered.data());
+    }
+
+    @Test
     void anEventBroadcastWhileTheSessionIsRestoredArrivesExactlyOnce() {
         CompletableFuture<Void> release = new CompletableFuture<>();
         start(ConnectionStateRecovery.defaults(), ns -> new InMemoryAdapter(ns, clock) {
