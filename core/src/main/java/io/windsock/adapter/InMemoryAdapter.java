@@ -217,6 +217,9 @@ public class InMemoryAdapter implements Adapter {
         EncodedPacket encoded = namespace.encode(inNamespace(packet, ackId), null);
         int[] count = {0};
         apply(options, socket -> {
+            if (!socket.isConnected()) {
+                return; // its ack could never come if its middlewares refuse it (socket.io skips it too)
+            }
             count[0]++;
             socket.expectAck(ackId, handler);
             socket.send(encoded, options);
@@ -317,10 +320,17 @@ public class InMemoryAdapter implements Adapter {
 
     // ---- selection ----
 
-    /** @return the local sockets the options select, each once, collected before anything acts on them. */
+    /**
+     * @return the connected local sockets the options select, each once, collected before anything
+     *         acts on them: what server-side operations (fetch, join, leave, disconnect) act on
+     */
     protected List<LocalSocket> select(BroadcastOptions options) {
         List<LocalSocket> selected = new ArrayList<>();
-        apply(options, selected::add);
+        apply(options, socket -> {
+            if (socket.isConnected()) {
+                selected.add(socket);
+            }
+        });
         return selected;
     }
 

@@ -11,6 +11,13 @@ public interface LocalSocket {
     String id();
 
     /**
+     * @return whether the socket passed its middlewares and got its CONNECT reply. One still
+     *         connecting is in its rooms (to hold what they are sent, see {@link #send}) but, as in
+     *         socket.io, is not yet counted for acks, fetched, moved between rooms or disconnected.
+     */
+    boolean isConnected();
+
+    /**
      * Queues an encoded packet for this socket's client, in order with everything else it is sent.
      * Dropped when the socket has left; with {@link BroadcastOptions#volatileFlag()}, also dropped
      * when the client cannot take a packet right now (nothing is waiting on its transport). A

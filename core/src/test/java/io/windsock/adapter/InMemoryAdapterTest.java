@@ -323,6 +323,44 @@ class InMemoryAdapterTest {
         assertEquals(Optional.empty(), adapter.restoreSession("p", "1").toCompletableFuture().get());
     }
 
+    @Test
+    void aSocketStillConnectingGetsBroadcastsButNoServerSideOperationNorAckCount() throws Exception {
+        InMemoryAdapter adapter = adapter(null);
+        FakeSocket ready = socket(adapter, "a", "r");
+        FakeSocket connecting = socket(adapter, "b", "r");
+        connecting.connected = false;
+        List<Integer> counts = new ArrayList<>();
+        BroadcastAckHandler handler = new BroadcastAckHandler() {
+            @Override
+            public void onClientCount(int count) {
+                counts.add(count);
+            }
+
+            @Override
+            public void onAck(List<Object> args) {
+            }
+
+            @Override
+            public boolean isDone() {
+                return false;
+            }
+        };
+
+        adapter.broadcast(event("plain"), to(Set.of("r"), Set.of()));
+        assertEquals(1, connecting.received.size(), "held by the socket until its CONNECT reply");
+        adapter.broadcastWithAck(event("q"), to(Set.of("r"), Set.of()), handler);
+        assertEquals(List.of(1), counts, "an ack it may never send is not waited for");
+        assertEquals(Map.of(), connecting.acks);
+        assertEquals(1, connecting.received.size());
+        assertEquals(List.of("a"), adapter.fetchSockets(to(Set.of("r"), Set.of())).toCompletableFuture().get()
+                .stream().map(SocketDetails::id).toList());
+        adapter.addSockets(to(Set.of("r"), Set.of()), Set.of("z"));
+        adapter.disconnectSockets(to(Set.of("r"), Set.of()), false);
+        assertEquals(Set.of("b", "r"), adapter.socketRooms("b"));
+        assertEquals(List.of(), connecting.disconnects);
+        assertEquals(List.of(false), ready.disconnects);
+    }
+
     // ---- fakes ----
 
     private static final class FakeNamespace implements AdapterNamespace {
@@ -380,6 +418,7 @@ class InMemoryAdapterTest {
         final Map<Long, BroadcastAckHandler> acks = new LinkedHashMap<>();
         final List<Boolean> disconnects = new ArrayList<>();
         boolean ackBeforeSend = true;
+        boolean connected = true;
 
         FakeSocket(String id, InMemoryAdapter adapter) {
             this.id = id;
@@ -389,6 +428,11 @@ class InMemoryAdapterTest {
         @Override
         public String id() {
             return id;
+        }
+
+        @Override
+        public boolean isConnected() {
+            return connected;
         }
 
         @Override

@@ -42,6 +42,11 @@ final class RecordingSocket implements LocalSocket {
     }
 
     @Override
+    public boolean isConnected() {
+        return true;
+    }
+
+    @Override
     public void send(EncodedPacket packet, BroadcastOptions options) {
         lastArgs = packet.packet().args();
         volatileSeen |= options.volatileFlag();
