@@ -154,7 +154,10 @@ public interface Socket {
         emit("message", args);
     }
 
-    /** Leaves the namespace (the client gets {@code io server disconnect}); the connection stays. */
+    /**
+     * Leaves the namespace (the client gets {@code io server disconnect}); the connection stays. The
+     * client's events not yet handled are dropped, as in socket.io (their acks are never sent).
+     */
     default void disconnect() {
         disconnect(false);
     }

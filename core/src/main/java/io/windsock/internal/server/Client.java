@@ -417,7 +417,7 @@ final class Client implements Carrier.Listener, Connection {
         server.stats().countQueueLimitDisconnect();
         server.reportError(socket, null, new ClientError("client " + carrier.id() + " sent events past the queue limit of "
                 + limits + " in namespace " + socket.namespace().name() + " while its reading was paused; disconnected"));
-        disconnectAll();
+        disconnectAll(false); // the events accepted before the limit are still handled
     }
 
     /** The server stops: every socket leaves ("server shutting down"), then the connection closes. Any thread. */
@@ -425,10 +425,13 @@ final class Client implements Carrier.Listener, Connection {
         close(DisconnectReason.SERVER_SHUTTING_DOWN);
     }
 
-    /** Disconnects every socket (each gets a DISCONNECT) and closes the connection. Any thread. */
-    void disconnectAll() {
+    /**
+     * Disconnects every socket (each gets a DISCONNECT) and closes the connection; with
+     * {@code dropQueued} (the application asked) their events still queued are not handled. Any thread.
+     */
+    void disconnectAll(boolean dropQueued) {
         for (SocketImpl socket : sockets()) {
-            socket.disconnect(false);
+            socket.leave(dropQueued);
         }
         close(DisconnectReason.FORCED_SERVER_CLOSE);
     }

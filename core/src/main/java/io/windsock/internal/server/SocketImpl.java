@@ -84,6 +84,8 @@ final class SocketImpl implements Socket, LocalSocket {
      * listener was added. Guarded by the monitor of {@link #identity}.
      */
     private Set<String> roomsAtLeave;
+    /** See {@link #leftByServer()}. */
+    private volatile boolean leftByServer;
 
     /** @param connectBytes the wire bytes of the CONNECT whose auth this socket keeps (see {@link Client}) */
     SocketImpl(NamespaceImpl namespace, Client client, Map<String, Object> auth, int connectBytes) {
@@ -127,6 +129,16 @@ final class SocketImpl implements Socket, LocalSocket {
     /** @return whether the socket has left (or was refused) for good. */
     boolean hasLeft() {
         return out.state() == OutputGate.State.DISCONNECTED;
+    }
+
+    /**
+     * @return whether the application made the socket leave ({@link #disconnect}): its events still
+     *         queued are then dropped, as socket.io ignores a packet that reaches a disconnected socket.
+     *         After a close the client or the connection caused, or the server's own protection (the
+     *         queue limit), they are still handled: they arrived before it.
+     */
+    boolean leftByServer() {
+        return leftByServer;
     }
 
     @Override
@@ -443,10 +455,15 @@ final class SocketImpl implements Socket, LocalSocket {
     @Override
     public void disconnect(boolean close) {
         if (close) {
-            client.disconnectAll();
+            client.disconnectAll(true);
         } else {
-            close(DisconnectReason.SERVER_NAMESPACE_DISCONNECT, true);
+            leave(true);
         }
+    }
+
+    /** Leaves the namespace, the client told so; with {@code dropQueued} its events still queued are not handled. */
+    void leave(boolean dropQueued) {
+        close(DisconnectReason.SERVER_NAMESPACE_DISCONNECT, true, dropQueued);
     }
 
     // ---- lifecycle, driven by Client and NamespaceImpl ----
@@ -496,10 +513,10 @@ final class SocketImpl implements Socket, LocalSocket {
 
     /** Leaves for good. Any thread; listeners run on the executor. */
     void onClose(DisconnectReason reason) {
-        close(reason, false);
+        close(reason, false, false);
     }
 
-    private void close(DisconnectReason reason, boolean sendDisconnect) {
+    private void close(DisconnectReason reason, boolean sendDisconnect, boolean dropQueued) {
         if (sendDisconnect && out.state() == OutputGate.State.CONNECTED) {
             // Before the DISCONNECT goes out: a client that reconnects the namespace at once must find
             // it free (a CONNECT for a joined namespace closes the connection). Only this socket goes.
@@ -510,6 +527,7 @@ final class SocketImpl implements Socket, LocalSocket {
         if (previous == null) {
             return;
         }
+        leftByServer = dropQueued;
         String leavingId = identity.id();
         String pid = identity.pid();
         boolean persist = identity.persists(reason.isRecoverable(), previous == OutputGate.State.CONNECTED);

@@ -68,8 +68,10 @@ final class SocketInbound {
     }
 
     private static void onEvent(SocketImpl socket, SocketPacket packet) {
-        if (!socket.wasConnected()) {
-            return; // refused (or gone) before its CONNECT reply: nothing of it is delivered
+        if (!socket.wasConnected() || socket.leftByServer()) {
+            // Refused (or gone) before its CONNECT reply, or made to leave by the server (a handler
+            // called disconnect(), a bad event closed it): what it sent is not delivered any more.
+            return;
         }
         List<Object> all = packet.args();
         if (all.isEmpty()) {
