@@ -20,7 +20,10 @@ import java.util.Objects;
  * time, so that a high event rate or clients that drop in a loop cannot fill the heap. At a bound the
  * oldest goes first, as if its window had passed: a client whose session or offset was dropped
  * reconnects as a new socket ({@link Socket#recovered()} false), as after the window. Each drop is
- * logged at WARN (at most 10 lines a minute per kind).
+ * logged at WARN (at most 10 lines a minute per kind). The missed events one client gets back are
+ * bounded too, by half of {@code EngineOptions.maxPendingOutboundBytes} once encoded (8 MB by
+ * default; Node has no bound): past it the recovery is given up and the client connects afresh, as
+ * a backlog it could not take at once would only drop it again, and again on every try.
  *
  * @param maxDisconnectionDuration how long a session and the events it may miss are kept (default 2 min)
  * @param skipMiddlewares          whether a recovered socket skips the namespace's middlewares (default true)

@@ -6,6 +6,7 @@ import io.windsock.adapter.EncodedPacket;
 import io.windsock.adapter.LocalSocket;
 import io.windsock.adapter.PersistedSession;
 import io.windsock.internal.carrier.EncodedBroadcast;
+import io.windsock.internal.log.LogSafe;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.protocol.SocketPacketType;
 import io.windsock.server.Ack;
@@ -34,6 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A namespace: its middlewares and listeners (a dynamic child's own, see {@link DynamicNamespaces#create}),
@@ -44,6 +47,7 @@ import java.util.function.Supplier;
  * connected ones only.
  */
 public final class NamespaceImpl implements Namespace {
+    private static final Logger log = LoggerFactory.getLogger(NamespaceImpl.class);
     private final SocketIoServer server;
     private final String name;
     private final List<Middleware> middlewares;
@@ -352,7 +356,11 @@ public final class NamespaceImpl implements Namespace {
             if (socket.hasLeft()) {
                 return; // its close already persisted the session and left the rooms
             }
-            if (error != null) {
+            if (error != null || !socket.replay(missed)) {
+                if (error == null) {
+                    log.info("socket {} in {}: recovery given up, its {} missed events exceed half of"
+                            + " maxPendingOutboundBytes; it connects afresh", socket.id(), LogSafe.text(name), missed.size());
+                }
                 adapter.delAll(session.sid());
                 sockets.remove(session.sid(), socket);
                 socket.forgetRecovery();
@@ -361,7 +369,6 @@ public final class NamespaceImpl implements Namespace {
                 }
                 return;
             }
-            socket.replay(missed);
             if (recovery.skipMiddlewares()) {
                 finishConnect(socket);
             } else {

@@ -46,8 +46,8 @@ final class OutputGate {
     private long heldBytes;
     /** Set when a packet to hold was refused at the bound: the connection is being dropped. Under the lock. */
     private boolean overflowed;
-    /** While recovering: the missed events to replay after the CONNECT reply, and their offsets. Under the lock. */
-    private List<List<Object>> replay = List.of();
+    /** While recovering: the missed events to replay after the CONNECT reply, encoded, and their offsets. Under the lock. */
+    private List<Frames> replay = List.of();
     private Set<String> replayedOffsets = Set.of();
 
     OutputGate(Client client) {
@@ -164,17 +164,43 @@ final class OutputGate {
         return accepted(refused);
     }
 
-    /** The missed events to replay right after the CONNECT reply. While connecting. */
-    void replay(List<List<Object>> missed) {
+    /**
+     * The missed events to replay right after the CONNECT reply, encoded here and held as the
+     * connection's held packets are, within half its outbound bound: past that the recovery is given
+     * up. Were the backlog let through, a client that cannot take it at once (a poll) would be dropped
+     * for it, and find the same session, and the same backlog, on every try. Socket executor, while
+     * connecting.
+     *
+     * @return whether the events are held for the CONNECT reply (else nothing is)
+     */
+    boolean replay(String namespace, List<List<Object>> missed) {
+        long budget = client.server().options().engine().maxPendingOutboundBytes() / 2;
+        List<Frames> frames = new ArrayList<>(missed.size());
         Set<String> offsets = new HashSet<>();
+        long bytes = 0;
         for (List<Object> event : missed) {
+            Frames encoded = client.encode(SocketPacket.event(namespace, event, SocketPacket.NO_ID));
+            bytes += encoded.byteSize();
+            if (bytes > budget) {
+                return false;
+            }
+            frames.add(encoded);
             if (!event.isEmpty() && event.get(event.size() - 1) instanceof String offset) {
                 offsets.add(offset);
             }
         }
+        if (!client.reserveHeld(bytes)) {
+            return false;
+        }
         synchronized (this) {
-            replay = missed;
+            if (state != State.CONNECTING) {
+                client.releaseHeld(bytes);
+                return false;
+            }
+            replay = frames;
             replayedOffsets = offsets;
+            heldBytes += bytes;
+            return true;
         }
     }
 
@@ -183,6 +209,8 @@ final class OutputGate {
         synchronized (this) {
             if (held != null) {
                 held.clear();
+                replay = List.of();
+                replayedOffsets = Set.of();
                 releaseHeld();
             }
         }
@@ -202,8 +230,8 @@ final class OutputGate {
             state = State.CONNECTED;
             wasConnected = true;
             client.write(connectReply);
-            for (List<Object> event : replay) {
-                client.write(SocketPacket.event(connectReply.namespace(), event, SocketPacket.NO_ID));
+            for (Frames event : replay) {
+                client.writeEncoded(event);
             }
             for (Held packet : held) {
                 if (packet.offset() == null || !replayedOffsets.contains(packet.offset())) {
@@ -234,6 +262,7 @@ final class OutputGate {
             // this thread (a 0.9 "/"), whose close then finds this socket already closed.
             state = State.DISCONNECTED;
             held = null;
+            replay = List.of();
             releaseHeld();
             if (disconnect != null) {
                 client.write(disconnect);

@@ -473,9 +473,13 @@ final class SocketImpl implements Socket, LocalSocket {
         identity.adopt(session);
     }
 
-    /** The missed events to replay right after the CONNECT reply. Socket executor, while connecting. */
-    void replay(List<List<Object>> missed) {
-        out.replay(missed);
+    /**
+     * The missed events to replay right after the CONNECT reply. Socket executor, while connecting.
+     *
+     * @return false when they are too many to hold (see {@link OutputGate#replay}): nothing is held
+     */
+    boolean replay(List<List<Object>> missed) {
+        return out.replay(namespace.name(), missed);
     }
 
     /** @return whether this socket's client can recover a session (recovery is on and its protocol has it). */

@@ -243,6 +243,43 @@ class RecoveryTest {
     }
 
     @Test
+    void aBacklogPastHalfTheOutboundBoundGivesUpTheRecoveryInsteadOfDroppingTheClient() {
+        layer = SocketLayer.withAdapters(WindsockOptions.builder()
+                .connectionStateRecovery(ConnectionStateRecovery.defaults())
+                .engine(io.windsock.engine.EngineOptions.builder().maxPendingOutboundBytes(4096).build())
+                .build(), ns -> new InMemoryAdapter(ns, clock));
+        main = layer.server.of("/");
+        main.onConnection(connected::add);
+        String payload = "x".repeat(500);
+        for (int missedCount : new int[] {3, 5}) { // about 1.5 KB, under half the bound; about 2.6 KB, over it
+            SocketLayer.TestClient client = layer.connect("/", null);
+            Map<String, Object> reply = firstConnect(client);
+            Socket socket = connected.get(connected.size() - 1);
+            socket.join("r");
+            socket.emit("e", 0);
+            String offset = offsetOf(client.take().get(0));
+            client.drop();
+            for (int i = 0; i < missedCount; i++) {
+                main.to("r").emit("missed", payload);
+            }
+            SocketLayer.TestClient again = layer.connect("/", reconnectAuth(reply, offset));
+            List<String> got = again.take();
+            assertFalse(again.transport.closed, "the client is not dropped");
+            Socket second = connected.get(connected.size() - 1);
+            if (missedCount == 3) {
+                assertTrue(second.recovered());
+                assertEquals(1 + missedCount, got.size(), "the CONNECT reply and the missed events");
+            } else {
+                assertFalse(second.recovered(), "given up: a fresh session");
+                assertNotEquals(reply.get("sid"), Wire.sid(got.get(0)));
+                assertEquals(1, got.size(), got::toString);
+            }
+            again.drop();
+            main.disconnectSockets(true);
+        }
+    }
+
+    @Test
     void anEventBroadcastWhileTheSessionIsRestoredArrivesExactlyOnce() {
         CompletableFuture<Void> release = new CompletableFuture<>();
         start(ConnectionStateRecovery.defaults(), ns -> new InMemoryAdapter(ns, clock) {
