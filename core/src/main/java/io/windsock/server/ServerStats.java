@@ -22,8 +22,8 @@ package io.windsock.server;
  * @param packetsReceivedPerSecond Socket.IO packets received per second
  * @param queuedEvents            incoming events arrived and not yet handled, over every socket
  * @param queuedBytes             the wire bytes of those events
- * @param peakSocketQueuedEvents  the most events one socket ever had queued at once
- * @param peakSocketQueuedBytes   the most wire bytes one socket ever had queued at once
+ * @param peakConnectionQueuedEvents  the most events one connection (all its namespaces) ever had queued at once
+ * @param peakConnectionQueuedBytes   the most wire bytes one connection ever had queued at once
  * @param pausedConnections       connections whose reading is paused now (inbound flow control)
  * @param pauses                  how many times a connection's reading was paused
  * @param queueLimitDisconnects   clients disconnected because they sent past their socket's queue limit
@@ -33,6 +33,6 @@ package io.windsock.server;
  */
 public record ServerStats(int engineSessions, int peakEngineSessions, long sockets, long peakSockets,
                           double connectionsPerSecond, double packetsSentPerSecond, double packetsReceivedPerSecond,
-                          long queuedEvents, long queuedBytes, long peakSocketQueuedEvents, long peakSocketQueuedBytes,
+                          long queuedEvents, long queuedBytes, long peakConnectionQueuedEvents, long peakConnectionQueuedBytes,
                           int pausedConnections, long pauses, long queueLimitDisconnects, long droppedAfterClose) {
 }

@@ -51,9 +51,9 @@ import javax.net.ssl.SSLException;
  *     a namespace's own setting ({@link Builder#connectionStateRecovery(String, ConnectionStateRecovery)}) wins</td></tr>
  * <tr><td>maxDynamicNamespaces</td><td>10,000 namespaces created on demand, in total (Node: no limit)</td></tr>
  * <tr><td>maxNamespacesPerClient</td><td>100 namespaces joined (or joining) per connection (Node: no limit)</td></tr>
- * <tr><td>maxQueuedEvents</td><td>20,000 incoming events per socket waiting for their handler
+ * <tr><td>maxQueuedEvents</td><td>20,000 incoming events per connection waiting for their handlers
  *     (reading pauses at 5,000); see {@link Builder#maxQueuedEvents}</td></tr>
- * <tr><td>maxQueuedEventBytes</td><td>4 MB of those events per socket (reading pauses at 1 MB)</td></tr>
+ * <tr><td>maxQueuedEventBytes</td><td>4 MB of those events per connection (reading pauses at 1 MB)</td></tr>
  * <tr><td>shutdownTimeout</td><td>10 s for {@code Windsock.stop()} to let handlers finish</td></tr>
  * <tr><td>headersTimeout</td><td>60 s for a request's headers, from its first byte (Node's {@code headersTimeout})</td></tr>
  * <tr><td>requestTimeout</td><td>300 s for a whole request, body included (Node's {@code requestTimeout})</td></tr>
@@ -242,12 +242,12 @@ public final class WindsockOptions {
         return maxNamespacesPerClient;
     }
 
-    /** @return the most incoming events one socket may have waiting for its handlers; see {@link Builder#maxQueuedEvents}. */
+    /** @return the most incoming events one connection may have waiting for its handlers; see {@link Builder#maxQueuedEvents}. */
     public int maxQueuedEvents() {
         return maxQueuedEvents;
     }
 
-    /** @return the most wire bytes of incoming events one socket may have waiting; see {@link Builder#maxQueuedEventBytes}. */
+    /** @return the most wire bytes of incoming events one connection may have waiting; see {@link Builder#maxQueuedEventBytes}. */
     public long maxQueuedEventBytes() {
         return maxQueuedEventBytes;
     }
@@ -394,13 +394,14 @@ public final class WindsockOptions {
         }
 
         /**
-         * Inbound flow control: the most incoming events one socket (one client in one namespace) may
-         * have arrived and waiting for its handlers. Default 20,000.
+         * Inbound flow control: the most incoming events one connection (one client, all its
+         * namespaces, and the events its sockets that left still have to handle) may have arrived and
+         * waiting for their handlers. Default 20,000.
          *
          * <p>Above a quarter of this (or of {@link #maxQueuedEventBytes}), the high-water mark, the
          * server stops reading the client's connection: a WebSocket is no longer read, a long-polling
-         * POST is not answered (so the client sends no next one). Reading resumes once the socket is
-         * back under an eighth of both (the low-water mark). A client only reaches the limit itself
+         * POST is not answered (so the client sends no next one). Reading resumes once the connection
+         * is back under an eighth of both (the low-water mark). A client only reaches the limit itself
          * by sending while it is not read (after the pause at most one network read or one slice of a
          * polling body, {@link EngineOptions#maxPacketsPerPayload} packets, arrives, which the margin
          * between the marks and the limit absorbs; a second POST while one is held is refused, as Node
@@ -423,7 +424,7 @@ public final class WindsockOptions {
 
         /**
          * Inbound flow control in bytes: the most wire bytes (text, plus binary attachments) of
-         * incoming events one socket may have waiting for its handlers. Default 4 MB: reading pauses
+         * incoming events one connection may have waiting for its handlers. Default 4 MB: reading pauses
          * above 1 MB and resumes under 512 KB. An event arriving while the queue is under this limit
          * is accepted whatever its size (up to {@link EngineOptions#maxHttpBufferSize}), so the queue
          * holds at most this plus one event. See {@link #maxQueuedEvents} for the behaviour.

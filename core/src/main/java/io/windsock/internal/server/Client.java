@@ -52,6 +52,12 @@ final class Client implements Carrier.Listener, Connection {
             AtomicLongFieldUpdater.newUpdater(Client.class, "heldBytes");
     /** The bytes the connecting sockets hold for after their CONNECT reply (see {@link OutputGate}). */
     private volatile long heldBytes;
+    /**
+     * The events of all this connection's sockets that arrived and are not handled yet, those of
+     * sockets that have left included: counted per connection, so that leaving a namespace and joining
+     * it again, or joining many, does not reset the count.
+     */
+    private final InboundQueue inbound;
     /** Set once a socket of this connection passed its middlewares: the connect timeout no longer applies. */
     private volatile boolean socketConnected;
     private volatile boolean closed;
@@ -60,6 +66,12 @@ final class Client implements Carrier.Listener, Connection {
         this.server = server;
         this.carrier = carrier;
         this.dialect = carrier.dialect();
+        this.inbound = new InboundQueue(this, server.stats(), server.inboundLimits());
+    }
+
+    /** @return the count of this connection's incoming events not yet handled. */
+    InboundQueue inbound() {
+        return inbound;
     }
 
     /** Called on the carrier's thread right after it opened. */

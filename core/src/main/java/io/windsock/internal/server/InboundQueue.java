@@ -1,21 +1,22 @@
 package io.windsock.internal.server;
 
 /**
- * Counts one socket's incoming events that arrived and are not handled yet, in events and in wire
- * bytes, and moves the socket over and back under its connection's read gate.
+ * Counts one connection's incoming events that arrived and are not handled yet, in events and in
+ * wire bytes, over all its sockets (those that have left and still have events to handle included),
+ * and moves the connection over and back under its read gate.
  *
  * <p>Marks, from the limits ({@code WindsockOptions.maxQueuedEvents} and {@code maxQueuedEventBytes}):
- * above a quarter of either (the high-water mark) the socket holds its connection's reading
- * paused; once both are back under an eighth (the low-water mark) it lets go. An event that arrives
+ * above a quarter of either (the high-water mark) the connection's reading is paused; once both are
+ * back under an eighth (the low-water mark) it resumes. An event that arrives
  * while the queue is already at a limit is refused and the client is disconnected: a client only
  * gets there by sending while its connection does not read (at most one read buffer or one polling
  * payload arrives after the pause), so it is not following the protocol's flow control.
  *
- * <p>Threading: {@link #offer} runs on the session's thread, {@link #done} on the socket's executor;
+ * <p>Threading: {@link #offer} runs on the session's thread, {@link #done} on the sockets' executors;
  * both are short and synchronized on this queue.
  */
 final class InboundQueue {
-    /** The limits and their marks: the server's, one instance shared by all its sockets. */
+    /** The limits and their marks: the server's, one instance shared by all its connections. */
     record Limits(long maxEvents, long maxBytes, long highEvents, long highBytes, long lowEvents, long lowBytes) {
         static Limits of(long maxEvents, long maxBytes) {
             long highEvents = Math.max(1, maxEvents / 4);
@@ -24,7 +25,7 @@ final class InboundQueue {
         }
     }
 
-    /** Whose read gate this socket moves over and under (made on first use). */
+    /** Whose read gate this queue moves over and under (made on first use). */
     private final Client client;
     private final StatsCounters stats;
     private final Limits limits;
@@ -32,7 +33,7 @@ final class InboundQueue {
     // Guarded by this.
     private long events;
     private long bytes;
-    /** Whether this socket holds its connection's reading paused. */
+    /** Whether this queue holds its connection's reading paused. */
     private boolean over;
 
     InboundQueue(Client client, StatsCounters stats, Limits limits) {
@@ -78,18 +79,6 @@ final class InboundQueue {
             }
         }
         stats.handled(size);
-        if (resume) {
-            client.readGate().socketUnder();
-        }
-    }
-
-    /** The socket left: it no longer holds reading paused (its queued events are still handled). */
-    void release() {
-        boolean resume;
-        synchronized (this) {
-            resume = over;
-            over = false;
-        }
         if (resume) {
             client.readGate().socketUnder();
         }

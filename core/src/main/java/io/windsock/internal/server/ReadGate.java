@@ -4,10 +4,9 @@ import io.windsock.internal.carrier.Carrier;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
- * Pauses reading one connection while any of its sockets has too many events queued. The pause is
- * per connection (the carrier is what reads), the queues per socket (per namespace).
+ * Pauses reading one connection while it has too many events queued (its {@link InboundQueue}).
  *
- * <p>Sockets go over and under from different threads; the gate applies the result on the
+ * <p>The queue goes over and under from different threads; the gate applies the result on the
  * session's thread, reading the count there, so the last change always wins whatever order the
  * calls arrive in.
  */

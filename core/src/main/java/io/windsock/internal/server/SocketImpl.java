@@ -47,8 +47,8 @@ import java.util.function.Consumer;
  *
  * <p>Input ({@link SocketInbound}): whether an incoming event is deliverable is decided when it arrives.
  * Events that arrived before the socket left are handled in order on its executor, and the disconnect
- * listeners run once, after them. Until handled they count in the socket's {@link InboundQueue}, which
- * pauses reading the connection when it holds too much.
+ * listeners run once, after them. Until handled they count in the connection's {@link InboundQueue},
+ * which pauses reading the connection when it holds too much.
  *
  * <p>Identity ({@link SocketIdentity}): the ids and data that connection state recovery persists and restores.
  */
@@ -62,7 +62,6 @@ final class SocketImpl implements Socket, LocalSocket {
     private final SocketListeners listeners;
     private final SocketAcks acks;
     /** Counts the events that arrived and are not handled yet (see {@link SocketInbound}). */
-    private final InboundQueue inbound;
 
     private final OutputGate out;
 
@@ -97,7 +96,6 @@ final class SocketImpl implements Socket, LocalSocket {
         this.executor = new SerialExecutor(client.server().executor());
         this.acks = new SocketAcks(client.server().executor());
         this.listeners = new SocketListeners(this, client.server().errorHandler());
-        this.inbound = new InboundQueue(client, client.server().stats(), client.server().inboundLimits());
         client.server().socketOpened();
         SocketDialect dialect = client.carrier().dialect();
         this.identity = new SocketIdentity(dialect.socketId(client.carrier().id(), namespace.name()),
@@ -508,7 +506,7 @@ final class SocketImpl implements Socket, LocalSocket {
 
     /** A packet of {@code size} wire bytes for this socket arrived. Scheduler thread. */
     void onPacket(SocketPacket packet, long size) {
-        SocketInbound.onPacket(this, inbound, packet, size);
+        SocketInbound.onPacket(this, client.inbound(), packet, size);
     }
 
     int connectBytes() {
@@ -539,7 +537,6 @@ final class SocketImpl implements Socket, LocalSocket {
         // Before the session can be found: a recovery of it waits until the close below has finished.
         CompletableFuture<Void> closed = persist ? namespace.closeStarted(pid) : null;
         namespace.remove(this);
-        inbound.release(); // its queued events are still handled, but no longer hold the connection paused
         Runnable finish = () -> {
             try {
                 acks.closeAll(leavingId, reason);

@@ -23,8 +23,8 @@ public final class StatsCounters {
 
     private final AtomicLong queuedEvents = new AtomicLong();
     private final AtomicLong queuedBytes = new AtomicLong();
-    private final AtomicLong peakSocketEvents = new AtomicLong();
-    private final AtomicLong peakSocketBytes = new AtomicLong();
+    private final AtomicLong peakConnectionEvents = new AtomicLong();
+    private final AtomicLong peakConnectionBytes = new AtomicLong();
     private final AtomicInteger pausedConnections = new AtomicInteger();
     private final LongAdder pauses = new LongAdder();
     private final LongAdder queueLimitDisconnects = new LongAdder();
@@ -63,11 +63,11 @@ public final class StatsCounters {
         received.add(second(), 1);
     }
 
-    void queued(long socketEvents, long socketBytes, long size) {
+    void queued(long connectionEvents, long connectionBytes, long size) {
         queuedEvents.incrementAndGet();
         queuedBytes.addAndGet(size);
-        peakSocketEvents.accumulateAndGet(socketEvents, Math::max);
-        peakSocketBytes.accumulateAndGet(socketBytes, Math::max);
+        peakConnectionEvents.accumulateAndGet(connectionEvents, Math::max);
+        peakConnectionBytes.accumulateAndGet(connectionBytes, Math::max);
     }
 
     void handled(long size) {
@@ -96,7 +96,7 @@ public final class StatsCounters {
         long now = second();
         return new ServerStats(engineSessions.get(), peakEngineSessions.get(), sockets.get(), peakSockets.get(),
                 opened.perSecond(now), sent.perSecond(now), received.perSecond(now),
-                queuedEvents.get(), queuedBytes.get(), peakSocketEvents.get(), peakSocketBytes.get(),
+                queuedEvents.get(), queuedBytes.get(), peakConnectionEvents.get(), peakConnectionBytes.get(),
                 pausedConnections.get(), pauses.sum(), queueLimitDisconnects.sum(), droppedAfterClose.sum());
     }
 }

@@ -70,7 +70,7 @@ class InboundFlowTest {
         assertFalse(client.transport.readingSuspended);
         assertEquals(0, stats().pausedConnections());
         assertEquals(0, stats().queuedEvents());
-        assertEquals(5, stats().peakSocketQueuedEvents());
+        assertEquals(5, stats().peakConnectionQueuedEvents());
         assertEquals(1, stats().pauses());
     }
 
@@ -85,6 +85,30 @@ class InboundFlowTest {
     }
 
     @Test
+    void leavingAndJoiningTheNamespaceAgainDoesNotResetTheCount() {
+        start(o -> o.maxQueuedEvents(16)); // high-water 4, low-water 2
+        for (int cycle = 0; cycle < 2; cycle++) {
+            client.send("2[\"e\"," + (2 * cycle) + "]");
+            client.send("2[\"e\"," + (2 * cycle + 1) + "]");
+            client.send("1"); // leaves "/" with its two events not handled yet
+            client.send("0"); // and joins it again, as a new socket (its handlers are not run: all still queue)
+        }
+        assertFalse(client.transport.readingSuspended, "4 events queued: at the mark, not above");
+        client.send("2[\"e\",4]");
+        assertTrue(client.transport.readingSuspended, "the events of the sockets that left still count");
+        for (int i = 5; i < 16; i++) {
+            client.send("2[\"e\"," + i + "]"); // a client ignoring the pause
+        }
+        assertFalse(client.transport.closed);
+        client.send("2[\"e\",16]");
+        assertTrue(client.transport.closed, "the limit holds for the connection as a whole");
+        assertEquals(1, stats().queueLimitDisconnects());
+        runHandlers(Integer.MAX_VALUE);
+        assertEquals(0, stats().queuedEvents());
+        assertEquals(0, stats().pausedConnections());
+    }
+
+    @Test
     void anEventPastTheLimitDisconnectsTheClientAfterTheEventsBeforeItAreHandled() {
         start(o -> o.maxQueuedEvents(8));
         for (int i = 0; i < 9; i++) {
@@ -96,8 +120,10 @@ class InboundFlowTest {
         runHandlers(Integer.MAX_VALUE);
         assertInstanceOf(ClientError.class, errors.get(0));
         assertTrue(errors.get(0).getMessage().contains("queue limit of 8 events or"), errors.get(0).getMessage());
-        assertEquals(List.of("e 0", "e 1", "e 2", "e 3", "e 4", "e 5", "e 6", "e 7",
-                "disconnect server namespace disconnect"), log, "the 8 accepted events, then the close");
+        // Still paused while the socket that left has events to handle: they count for the connection.
+        assertEquals(List.of("e 0 (paused)", "e 1 (paused)", "e 2 (paused)", "e 3 (paused)", "e 4 (paused)",
+                "e 5 (paused)", "e 6 (paused)", "e 7", "disconnect server namespace disconnect"), log,
+                "the 8 accepted events, then the close");
         assertEquals(8, stats().droppedAfterClose(), "their echoes were dropped, and counted");
         assertEquals(0, stats().queuedEvents());
         assertEquals(0, stats().pausedConnections());

@@ -72,7 +72,7 @@ class Sio1PacketBurstTest {
         // The first handler waits: reading pauses above 5,000 queued, the first slice goes in whole and
         // the rest of the body waits, with the POST's answer.
         ServerStats paused = awaitStats(s -> s.pausedConnections() == 1 && s.queuedEvents() == 10_000);
-        assertEquals(10_000, paused.peakSocketQueuedEvents(), "one slice, no more, while reading is paused");
+        assertEquals(10_000, paused.peakConnectionQueuedEvents(), "one slice, no more, while reading is paused");
         assertFalse(posted.isDone(), "the POST is answered only once its whole body is delivered");
         assertTrue(received.isEmpty());
 
@@ -84,7 +84,7 @@ class Sio1PacketBurstTest {
         assertEquals(expected(), received);
         ServerStats after = server.stats();
         assertTrue(after.pauses() >= 1, after::toString);
-        assertTrue(after.peakSocketQueuedEvents() <= 15_000, "the high-water mark plus one slice at most: " + after);
+        assertTrue(after.peakConnectionQueuedEvents() <= 15_000, "the high-water mark plus one slice at most: " + after);
         assertEquals(0, after.queueLimitDisconnects());
         assertEquals(1, after.engineSessions());
     }

@@ -97,7 +97,7 @@ class InboundFlowControlTest {
             assertEquals("41", client.next(), "the client is told to go (it does not reconnect)");
             assertEquals(RawSocketIo.CLOSED, client.next());
             assertEquals(1, server.stats().queueLimitDisconnects());
-            assertTrue(server.stats().peakSocketQueuedEvents() <= 8);
+            assertTrue(server.stats().peakConnectionQueuedEvents() <= 8);
         } finally {
             release.countDown();
         }
@@ -149,8 +149,8 @@ class InboundFlowControlTest {
             }
             assertFalse(sending.isDone(), "the flooder sent everything although its handler is blocked");
             assertEquals(1, stats().pausedConnections());
-            long peakBytes = stats().peakSocketQueuedBytes();
-            long peakEvents = stats().peakSocketQueuedEvents();
+            long peakBytes = stats().peakConnectionQueuedBytes();
+            long peakEvents = stats().peakConnectionQueuedEvents();
             // Paused above a quarter of the limit; after the pause at most one read or one POST more arrives.
             assertTrue(peakBytes <= options.maxQueuedEventBytes() / 4 + options.engine().maxHttpBufferSize(),
                     "queued " + peakBytes + " bytes");
