@@ -56,6 +56,20 @@ import java.util.concurrent.CompletionStage;
  * to every node) and sums {@code PUBSUB NUMSUB} over all nodes, as Node's classic adapter on a
  * cluster. The sharded adapter is the one that scales with the cluster.
  *
+ * <p>Failover on a Redis Cluster: when a master dies, one of its replicas takes over after the cluster's
+ * {@code cluster-node-timeout} and an election. A cluster client the factory made ({@link Builder#clusterUris})
+ * then reloads its slot map: on Lettuce's adaptive triggers (a connection to the dead master failing to
+ * reconnect, tried again at most every 5 s; a redirection), at most once a second; when a publish or a
+ * subscription fails, at most once a second; and every 30 s whatever happens. On a new slot map the sharded
+ * adapter subscribes again, on the new master, to each channel whose slot changed master (Lettuce leaves
+ * such subscriptions on its connection to the dead node); the classic adapter's server count leaves out
+ * the dead master, which stays in the map, flagged as failed, until an operator makes the cluster forget it.
+ * So broadcasts, requests and server counts across nodes work again without restarting anything: about a
+ * second after the promotion while messages flow, within 5 s otherwise, 30 s at most. Until then, what goes
+ * to the dead master's slots is dropped and counted ({@link #unpublishedCount()}), and a request for other
+ * nodes fails (at once, or at its timeout). A client given with {@link Builder#clusterClient} keeps its own
+ * topology refresh options: without periodic or adaptive refresh it does not follow a failover.
+ *
  * <p>Connections: one factory opens one connection for publishing and PUBSUB and one subscriber
  * connection, both asynchronously when it is built, and shares them between the adapters of every
  * namespace it makes. Nothing here blocks a thread: {@link #create} (which may run on a network thread,
@@ -91,8 +105,10 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
             this.connections = new RedisConnections(builder.clusterClient, false);
         } else if (builder.clusterUris != null) {
             RedisClusterClient client = RedisClusterClient.create(OwnedLettuce.resources(), builder.clusterUris);
-            // as for one server below: fail commands at once while disconnected, bounded queue
+            // as for one server below: fail commands at once while disconnected, bounded queue; and follow a
+            // failover (see the class comment)
             client.setOptions(ClusterClientOptions.builder()
+                    .topologyRefreshOptions(OwnedLettuce.clusterTopologyRefresh())
                     .autoReconnect(true)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .requestQueueSize(builder.requestQueueSize)

@@ -1,6 +1,7 @@
 package io.windsock.redis.internal;
 
 import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -26,6 +27,19 @@ public final class OwnedLettuce {
         return DefaultClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(ConnectRetry.FIRST_DELAY_MILLIS),
                         MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
+                .build();
+    }
+
+    /**
+     * @return how a cluster client Windsock makes keeps its slot map: on each of Lettuce's adaptive triggers
+     *         (a connection failing to reconnect, a redirection) at most once per second rather than once
+     *         per 5 s, so that it follows a failover soon after the promotion; and every 30 s whatever happens,
+     *         for a failover that no trigger of this client saw
+     */
+    public static ClusterTopologyRefreshOptions clusterTopologyRefresh() {
+        return ClusterTopologyRefreshOptions.builder()
+                .adaptiveRefreshTriggersTimeout(ClusterSlotMap.RELOAD_INTERVAL)
+                .enablePeriodicRefresh(Duration.ofSeconds(30))
                 .build();
     }
 

@@ -13,6 +13,7 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -59,7 +60,9 @@ import org.slf4j.LoggerFactory;
  * PUBSUB SHARDNUMSUB to the node owning the channel's slot and delivers every node's messages to
  * the one subscriber connection; PUBLISH and PSUBSCRIBE go to one node (the cluster bus carries
  * classic messages to all), and NUMSUB, which each node counts for its own clients, is summed over
- * every node, as Node's classic adapter does on a cluster.
+ * every node not known to have failed, as Node's classic adapter does on a cluster. When the client learns
+ * that a slot has a new master (a failover, a slot moved), the shard channels of that slot are subscribed
+ * again on it.
  */
 public final class RedisConnections {
     private static final Logger log = LoggerFactory.getLogger(RedisConnections.class);
@@ -103,6 +106,8 @@ public final class RedisConnections {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The start-up connection attempts, cancelled on close. */
     private final Queue<ConnectRetry<?>> retries = new ConcurrentLinkedQueue<>();
+    /** On a cluster, the watch of its slot map, which moves shard subscriptions to new masters; null otherwise. */
+    private final ClusterSlotMap slotMap;
     /** Set when a first connection attempt failed; until the connection opens, requests fail at once. */
     private volatile boolean publisherRetrying;
     private volatile boolean subscriberRetrying;
@@ -148,6 +153,8 @@ public final class RedisConnections {
         this.commands = connection.thenApply(RedisConnections::asyncCommands);
         this.numsub = cluster ? this::clusterNumsub : this::standaloneNumsub;
         this.subscriberOrder = this.subscriber;
+        this.slotMap = client instanceof RedisClusterClient clusterClient
+                ? new ClusterSlotMap(clusterClient, this::slotsMoved) : null;
         connection.thenAccept(c -> c.addListener(publisherState));
         this.subscriber.thenAccept(c -> {
             c.addListener(new Router());
@@ -210,6 +217,7 @@ public final class RedisConnections {
         published.whenComplete((receivers, error) -> {
             if (error != null) {
                 unpublished.incrementAndGet();
+                reloadSlotMap();
                 if (publisherState.down.compareAndSet(false, true)) {
                     log.warn("publishing to Redis failed ({}); messages to other nodes are dropped until it is back",
                             error.getMessage());
@@ -217,6 +225,13 @@ public final class RedisConnections {
             }
         });
         return published;
+    }
+
+    /** On a cluster, after a command failed: reloads the slot map (rate-limited), its master may have changed. */
+    private void reloadSlotMap() {
+        if (slotMap != null && !closed.get()) {
+            slotMap.reloadAfterFailure();
+        }
     }
 
     /** @return the number of subscribers of a channel ({@code PUBSUB NUMSUB}) */
@@ -228,9 +243,10 @@ public final class RedisConnections {
         return commands().thenCompose(c -> c.pubsubNumsub(channel).toCompletableFuture()).thenApply(RedisConnections::sum);
     }
 
+    /** Over the nodes not known to have failed: no subscriber is on a dead one, and asking it would fail the count. */
     private CompletableFuture<Long> clusterNumsub(byte[] channel) {
-        return commands().thenCompose(c -> ((RedisAdvancedClusterAsyncCommands<byte[], byte[]>) c).all().commands()
-                .pubsubNumsub(channel).toCompletableFuture())
+        return commands().thenCompose(c -> ((RedisAdvancedClusterAsyncCommands<byte[], byte[]>) c)
+                .nodes(ClusterSlotMap::reachable).commands().pubsubNumsub(channel).toCompletableFuture())
                 .thenApply(perNode -> perNode.stream().mapToLong(RedisConnections::sum).sum());
     }
 
@@ -275,6 +291,7 @@ public final class RedisConnections {
             if (error == null || closed.get() || !command.held().containsKey(name) || !subscriberConnected()) {
                 return;
             }
+            reloadSlotMap();
             if (failures == 0) {
                 long count = refusedSubscriptions.count();
                 if (count > 0) {
@@ -294,6 +311,25 @@ public final class RedisConnections {
         if (!closed.get() && command.held().containsKey(name)) {
             inOrder(c -> sendSubscribe(c, command, name, failures).thenApply(v -> null));
         }
+    }
+
+    /**
+     * After the cluster client learned a new slot map: subscribes again the shard channels whose slot has
+     * another master now. Lettuce keeps a shard subscription on the connection to the node it was made on,
+     * and after a failover that node is dead: without this, the channel's messages (published to the new
+     * master) would never arrive again. Lettuce may still route by the old map for a moment after the
+     * event; a subscription sent to the dead node then fails and is tried again.
+     */
+    private synchronized void slotsMoved(ClusterTopologyChangedEvent change) {
+        List<String> moved = ClusterSlotMap.moved(change, shardChannels.keySet());
+        if (closed.get() || moved.isEmpty()) {
+            return;
+        }
+        log.info("the Redis Cluster's slot map changed: subscribing again to {} shard channel(s) on their new"
+                + " master(s)", moved.size());
+        inOrder(c -> CompletableFuture.allOf(moved.stream()
+                .map(channel -> sendSubscribe(c, ssubscribeCommand, channel, 0))
+                .toArray(CompletableFuture[]::new)));
     }
 
     /** Removes a listener from shard channels; unsubscribes at Redis from those no listener holds any more. */
@@ -419,6 +455,9 @@ public final class RedisConnections {
             return CompletableFuture.completedFuture(null);
         }
         retries.forEach(ConnectRetry::cancel);
+        if (slotMap != null) {
+            slotMap.close();
+        }
         CompletableFuture<Void> connections = CompletableFuture.allOf(
                 connection.thenCompose(c -> c.closeAsync()).exceptionally(e -> null),
                 subscriber.thenCompose(c -> c.closeAsync()).exceptionally(e -> null));

@@ -1,0 +1,89 @@
+package io.windsock.redis.internal;
+
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+
+/**
+ * What the connections to a Redis Cluster need of Lettuce's slot map to follow a failover: a reload when a
+ * command failed, the changes of the map as they are learned, and which nodes can be asked.
+ */
+final class ClusterSlotMap implements AutoCloseable {
+    /** The least time between two reloads that failed commands ask for. */
+    static final Duration RELOAD_INTERVAL = Duration.ofSeconds(1);
+    private static final Logger log = LoggerFactory.getLogger(ClusterSlotMap.class);
+
+    private final RedisClusterClient client;
+    private final Disposable changes;
+    /** When a failed command last asked for a reload (System.nanoTime). */
+    private final AtomicLong reloadAsked = new AtomicLong(System.nanoTime() - RELOAD_INTERVAL.toNanos());
+
+    /** Watches the client's slot map: {@code onChange} runs on Lettuce's event thread for each new map. */
+    ClusterSlotMap(RedisClusterClient client, Consumer<ClusterTopologyChangedEvent> onChange) {
+        this.client = client;
+        // The client's resources may be the application's, shared with other clients: each change is
+        // taken as possibly this client's, which costs at most a needless subscription.
+        this.changes = client.getResources().eventBus().get()
+                .filter(ClusterTopologyChangedEvent.class::isInstance)
+                .subscribe(event -> onChange.accept((ClusterTopologyChangedEvent) event));
+    }
+
+    /**
+     * After a command failed: reloads the slot map, at most once per {@link #RELOAD_INTERVAL}. Lettuce
+     * reloads it by itself when a connection to a known node keeps failing to reconnect, but not when a
+     * first connection to a node fails: a node that never had a connection to the master that died would
+     * go on sending that slot's messages to it until the next periodic reload, if any.
+     */
+    void reloadAfterFailure() {
+        long last = reloadAsked.get();
+        long now = System.nanoTime();
+        if (now - last >= RELOAD_INTERVAL.toNanos() && reloadAsked.compareAndSet(last, now)) {
+            client.refreshPartitionsAsync().exceptionally(e -> {
+                log.debug("reloading the Redis Cluster's slot map failed", e);
+                return null;
+            });
+        }
+    }
+
+    /** @return the channels (of those given) whose slot has another master after the change than before */
+    static List<String> moved(ClusterTopologyChangedEvent change, Collection<String> channels) {
+        return channels.stream().filter(channel -> {
+            int slot = SlotHash.getSlot(channel.getBytes(StandardCharsets.UTF_8));
+            return !Objects.equals(master(change.before(), slot), master(change.after(), slot));
+        }).toList();
+    }
+
+    private static String master(List<RedisClusterNode> nodes, int slot) {
+        for (RedisClusterNode node : nodes) {
+            if (node.hasSlot(slot)) {
+                return node.getNodeId();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * @return whether a node is not known to have failed: a master that died stays in the slot map, flagged,
+     *         until an operator makes the cluster forget it, and every command sent to it fails
+     */
+    static boolean reachable(RedisClusterNode node) {
+        return !node.is(RedisClusterNode.NodeFlag.FAIL) && !node.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL)
+                && !node.is(RedisClusterNode.NodeFlag.NOADDR) && !node.is(RedisClusterNode.NodeFlag.HANDSHAKE);
+    }
+
+    @Override
+    public void close() {
+        changes.dispose();
+    }
+}
