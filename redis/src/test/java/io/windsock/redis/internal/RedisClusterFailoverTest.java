@@ -1,0 +1,221 @@
+package io.windsock.redis.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.windsock.Windsock;
+import io.windsock.internal.server.NamespaceImpl;
+import io.windsock.redis.RedisAdapterFactory;
+import io.windsock.redis.SubscriptionMode;
+import io.windsock.server.RemoteSocket;
+import io.windsock.server.WindsockOptions;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.NullSource;
+
+/**
+ * Two Windsock nodes on a Redis Cluster of three masters with a replica each, a WebSocket client on each
+ * node, on the classic adapter (null) and on the sharded one: a broadcast to a room, fetchSockets and
+ * serverSideEmit with acks cross the nodes; then the master serving the namespace's channel (and the
+ * room's) dies, and once its replica took over they cross again, within a bound, on the same nodes.
+ */
+class RedisClusterFailoverTest {
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
+    /** How long after the promotion the nodes may take to follow it (RedisAdapterFactory's documented bound). */
+    private static final Duration RECOVERY = Duration.ofSeconds(10);
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static LocalRedisCluster cluster;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    /** Closed after the test, the last added first: clients, then servers, then factories. */
+    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = LocalRedisCluster.start();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        while (!opened.isEmpty()) {
+            opened.pop().close();
+        }
+    }
+
+    @ParameterizedTest(name = "sharded: {0}")
+    @NullSource
+    @EnumSource(value = SubscriptionMode.class, names = "DYNAMIC")
+    void nodesCrossAgainAfterAFailover(SubscriptionMode sharded) throws Exception {
+        // Each test kills a master: one that still has a replica, found through the key prefix.
+        String key;
+        RedisClusterNode master;
+        do {
+            key = "wsf-" + UUID.randomUUID();
+            master = cluster.master(cluster.slot(key + "#/#"));
+        } while (!cluster.hasLiveReplica(master));
+        String room = roomServedBy(key, master);
+
+        Windsock a = node(key, sharded, "a");
+        Windsock b = node(key, sharded, "b");
+        SioTestClient onA = client(a, "lobby");
+        SioTestClient onB = client(b, room);
+        assertCross(a, b, room, onA, onB, WAIT);
+
+        long slot = cluster.slot(key + "#/#");
+        cluster.kill(master);
+        // A request made while the master is gone ends by its timeout (or at once), instead of hanging.
+        CompletableFuture<String> during = a.of("/").fetchSockets().handle((sockets, error) -> "settled");
+        long settleBy = System.nanoTime() + REQUEST_TIMEOUT.plusMillis(500).toNanos();
+        RedisClusterNode promoted = cluster.awaitFailover(slot, master);
+        long promotedAt = System.nanoTime();
+        awaitDone(during, Duration.ofNanos(Math.max(0, settleBy - promotedAt)));
+
+        assertCross(a, b, room, onA, onB, RECOVERY);
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - promotedAt);
+        System.out.printf("%s: crossing again %d ms after %d took over from %d%n", sharded == null ? "classic" : sharded,
+                millis, promoted.getUri().getPort(), master.getUri().getPort());
+    }
+
+    /** @return a room whose channel the master serves too, so that its death cuts the room's broadcasts */
+    private static String roomServedBy(String key, RedisClusterNode master) {
+        for (int i = 0; i < 1000; i++) {
+            if (master.hasSlot((int) cluster.slot(key + "#/#r" + i + "#"))) {
+                return "r" + i;
+            }
+        }
+        throw new AssertionError("no room channel on " + master.getNodeId());
+    }
+
+    private Windsock node(String key, SubscriptionMode sharded, String name) throws Exception {
+        RedisAdapterFactory.Builder builder = RedisAdapterFactory.builder()
+                .clusterUris(cluster.uris().toArray(String[]::new)).key(key).requestTimeout(REQUEST_TIMEOUT);
+        if (sharded != null) {
+            builder.sharded(sharded);
+        }
+        RedisAdapterFactory factory = builder.build();
+        opened.push(factory);
+        factory.connected().toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        Windsock node = Windsock.builder()
+                .options(WindsockOptions.builder().host("127.0.0.1").port(0).ioThreads(1).build())
+                .adapter(factory).build();
+        node.of("/").onConnection(socket -> {
+            if (socket.handshake().auth().get("room") instanceof String room) {
+                socket.join(room);
+            }
+        });
+        node.of("/").onServerSideEmit("ping", (args, ack) -> ack.send("pong from " + name));
+        node.start();
+        opened.push(node::stop);
+        return node;
+    }
+
+    private SioTestClient client(Windsock node, String room) throws Exception {
+        SioTestClient client = SioTestClient.connect(http, node.port(), "{\"room\":\"" + room + "\"}");
+        opened.push(client);
+        return client;
+    }
+
+    /**
+     * Asserts that the nodes work as one: a broadcast to the room from A reaches B's client (sent again
+     * until it does, within {@code within}: a subscription may still be on its way), and then exactly once;
+     * a broadcast to all reaches both clients; the server count, fetchSockets and serverSideEmit with
+     * acks see both nodes from either side.
+     */
+    private void assertCross(Windsock a, Windsock b, String room, SioTestClient onA, SioTestClient onB,
+                             Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        int sent = 0;
+        String got;
+        do {
+            if (System.nanoTime() - deadline > 0) {
+                fail("no broadcast from A reached B's client within " + within.toMillis() + " ms (" + sent + " sent)");
+            }
+            a.to(room).emit("probe", ++sent);
+            got = onB.poll(100, TimeUnit.MILLISECONDS);
+        } while (got == null);
+        assertTrue(got.startsWith("[\"probe\","), got);
+
+        a.to(room).emit("room", "once");
+        assertEquals("[\"room\",\"once\"]", nextOtherThanProbe(onB));
+        a.emit("all", "from a");
+        assertEquals("[\"all\",\"from a\"]", nextOtherThanProbe(onB), "the room's event came once, then this");
+        assertEquals("[\"all\",\"from a\"]", onA.poll(WAIT.toSeconds(), TimeUnit.SECONDS), "A's client: not in the room");
+
+        // Each node follows the new master on its own: a request may fail until both did.
+        Set<String> both = Set.of(onA.id(), onB.id());
+        for (Windsock node : List.of(a, b)) {
+            NamespaceImpl namespace = (NamespaceImpl) node.of("/");
+            eventually(deadline, () -> assertEquals(2,
+                    awaitDone(namespace.adapter().serverCount().toCompletableFuture(), WAIT), "server count"));
+            eventually(deadline, () -> assertEquals(both, awaitDone(namespace.fetchSockets(), WAIT).stream()
+                    .map(RemoteSocket::id).collect(Collectors.toSet()), "fetchSockets"));
+        }
+        eventually(deadline, () -> assertEquals(List.of("pong from b"),
+                awaitDone(a.of("/").serverSideEmitWithAck(REQUEST_TIMEOUT, "ping"), WAIT)));
+        eventually(deadline, () -> assertEquals(List.of("pong from a"),
+                awaitDone(b.of("/").serverSideEmitWithAck(REQUEST_TIMEOUT, "ping"), WAIT)));
+    }
+
+    private interface Check {
+        void run() throws Exception;
+    }
+
+    /** Runs a check until it passes, paced; once the deadline passed, its failure is the test's. */
+    private static void eventually(long deadline, Check check) throws Exception {
+        while (true) {
+            try {
+                check.run();
+                return;
+            } catch (AssertionError e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+            }
+            TimeUnit.MILLISECONDS.sleep(100); // paces the retries of a check that failed at once
+        }
+    }
+
+    /** @return the next event of the client that is not a late probe */
+    private static String nextOtherThanProbe(SioTestClient client) throws InterruptedException {
+        String got;
+        do {
+            got = client.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertTrue(got != null, "no event within " + WAIT.toSeconds() + " s");
+        } while (got.startsWith("[\"probe\","));
+        return got;
+    }
+
+    /** @return the future's value; fails when it did not complete within the time, or failed */
+    private static <T> T awaitDone(CompletableFuture<T> future, Duration within) throws InterruptedException {
+        try {
+            return future.get(within.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("still pending after " + within.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            throw new AssertionError("failed: " + e.getCause(), e.getCause());
+        }
+    }
+}
