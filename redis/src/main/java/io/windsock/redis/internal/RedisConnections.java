@@ -53,7 +53,9 @@ import org.slf4j.LoggerFactory;
  * <p>Outages: Lettuce reconnects both connections and re-subscribes what was subscribed; on each
  * reconnection of the subscriber this also subscribes again to every channel a listener holds (a
  * SUBSCRIBE Redis already knows is harmless), so that a subscription that failed during the outage is
- * not lost. An outage is logged once when it starts and once when it ends; every message that could
+ * not lost, and unsubscribes from what Lettuce subscribed again that no listener holds any more (its
+ * UNSUBSCRIBE failed during the outage), so that other nodes do not count this one for a namespace it
+ * left. An outage is logged once when it starts and once when it ends; every message that could
  * not be published is counted.
  *
  * <p>On a Redis Cluster (a {@link RedisClusterClient}) Lettuce routes SPUBLISH, SSUBSCRIBE and
@@ -94,11 +96,11 @@ public final class RedisConnections {
     private final Map<String, Set<Listener>> patterns = new ConcurrentHashMap<>();
     private final Map<String, Set<Listener>> shardChannels = new ConcurrentHashMap<>();
     private final SubscribeCommand subscribeCommand = new SubscribeCommand("SUBSCRIBE", channels,
-            (c, name) -> c.subscribe(name));
+            new ConfirmedNames(), (c, name) -> c.subscribe(name), (c, name) -> c.unsubscribe(name));
     private final SubscribeCommand psubscribeCommand = new SubscribeCommand("PSUBSCRIBE", patterns,
-            (c, name) -> c.psubscribe(name));
+            new ConfirmedNames(), (c, name) -> c.psubscribe(name), (c, name) -> c.punsubscribe(name));
     private final SubscribeCommand ssubscribeCommand = new SubscribeCommand("SSUBSCRIBE", shardChannels,
-            (c, name) -> c.ssubscribe(name));
+            new ConfirmedNames(), (c, name) -> c.ssubscribe(name), (c, name) -> c.sunsubscribe(name));
     private final AtomicLong unpublished = new AtomicLong();
     /** Per connection, whether an outage was logged and its end not yet. */
     private final StateListener publisherState = new StateListener("publisher");
@@ -152,13 +154,16 @@ public final class RedisConnections {
         this.subscriber = cluster ? connection.thenCompose(c -> subscriberRetry.get()) : subscriberRetry.get();
         this.commands = connection.thenApply(RedisConnections::asyncCommands);
         this.numsub = cluster ? this::clusterNumsub : this::standaloneNumsub;
-        this.subscriberOrder = this.subscriber;
         this.slotMap = client instanceof RedisClusterClient clusterClient
                 ? new ClusterSlotMap(clusterClient, this::slotsMoved) : null;
-        connection.thenAccept(c -> c.addListener(publisherState));
-        this.subscriber.thenAccept(c -> {
+        // Every subscriber command goes after the router is listening: it mirrors what Redis confirmed.
+        this.subscriberOrder = this.subscriber.thenApply(c -> {
             c.addListener(new Router());
             c.addListener(subscriberState);
+            return c;
+        });
+        connection.thenAccept(c -> c.addListener(publisherState));
+        this.subscriberOrder.thenAccept(c -> {
             synchronized (this) {
                 if (subscribeAllWhenOpen) {
                     subscribeAllWhenOpen = false;
@@ -479,15 +484,28 @@ public final class RedisConnections {
         return out;
     }
 
-    private void resubscribe(StatefulRedisPubSubConnection<byte[], byte[]> connection) {
+    /**
+     * Makes the subscriptions what the listeners hold, once the subscriber (re)connected: subscribes every
+     * name held, and unsubscribes every name Lettuce subscribed again by itself that no listener holds any
+     * more (its UNSUBSCRIBE failed while Redis was away, as commands do then). Runs in order with the other
+     * commands ({@link #inOrder}), so that it neither undoes nor is undone by a call made meanwhile.
+     */
+    private CompletableFuture<Void> resubscribe(StatefulRedisPubSubConnection<byte[], byte[]> connection) {
         if (closed.get()) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
+        List<CompletableFuture<?>> sent = new ArrayList<>();
         for (SubscribeCommand command : List.of(subscribeCommand, psubscribeCommand, ssubscribeCommand)) {
             for (String name : command.held().keySet()) {
-                sendSubscribe(connection, command, name, 0);
+                sent.add(sendSubscribe(connection, command, name, 0));
+            }
+            for (String name : command.confirmed().kept()) {
+                if (!command.held().containsKey(name)) {
+                    sent.add(command.unsend().apply(connection.async(), bytes(name)).toCompletableFuture());
+                }
             }
         }
+        return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
     }
 
     /** Messages that could not be handled: whoever can publish on the channels can send one after another. */
@@ -503,9 +521,13 @@ public final class RedisConnections {
         }
     }
 
-    /** A subscription command: its name (for the log), the map of what listeners hold, and how it is sent. */
-    private record SubscribeCommand(String name, Map<String, Set<Listener>> held,
-            BiFunction<RedisPubSubAsyncCommands<byte[], byte[]>, byte[], RedisFuture<Void>> send) {
+    /**
+     * A subscription command: its name (for the log), the map of what listeners hold, what Redis confirmed,
+     * and how it is sent and undone.
+     */
+    private record SubscribeCommand(String name, Map<String, Set<Listener>> held, ConfirmedNames confirmed,
+            BiFunction<RedisPubSubAsyncCommands<byte[], byte[]>, byte[], RedisFuture<Void>> send,
+            BiFunction<RedisPubSubAsyncCommands<byte[], byte[]>, byte[], RedisFuture<Void>> unsend) {
     }
 
     private final class Router extends RedisPubSubAdapter<byte[], byte[]> {
@@ -525,6 +547,41 @@ public final class RedisConnections {
         public void smessage(byte[] channel, byte[] message) {
             String name = new String(channel, StandardCharsets.UTF_8);
             dispatch(shardChannels.get(name), name, message);
+        }
+
+        // Redis's confirmations, as Lettuce records them for its own resubscription
+        @Override
+        public void subscribed(byte[] channel, long count) {
+            subscribeCommand.confirmed().subscribed(text(channel));
+        }
+
+        @Override
+        public void unsubscribed(byte[] channel, long count) {
+            subscribeCommand.confirmed().unsubscribed(text(channel));
+        }
+
+        @Override
+        public void psubscribed(byte[] pattern, long count) {
+            psubscribeCommand.confirmed().subscribed(text(pattern));
+        }
+
+        @Override
+        public void punsubscribed(byte[] pattern, long count) {
+            psubscribeCommand.confirmed().unsubscribed(text(pattern));
+        }
+
+        @Override
+        public void ssubscribed(byte[] channel, long count) {
+            ssubscribeCommand.confirmed().subscribed(text(channel));
+        }
+
+        @Override
+        public void sunsubscribed(byte[] channel, long count) {
+            ssubscribeCommand.confirmed().unsubscribed(text(channel));
+        }
+
+        private static String text(byte[] name) {
+            return new String(name, StandardCharsets.UTF_8);
         }
 
         private void dispatch(Set<Listener> listeners, String channel, byte[] message) {
@@ -559,10 +616,11 @@ public final class RedisConnections {
         }
 
         @Override
-        @SuppressWarnings("unchecked")
         public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
-            if (connection instanceof StatefulRedisPubSubConnection<?, ?> pubSub) {
-                resubscribe((StatefulRedisPubSubConnection<byte[], byte[]>) pubSub);
+            if (connection instanceof StatefulRedisPubSubConnection<?, ?> && !closed.get()) {
+                synchronized (RedisConnections.this) {
+                    inOrder(RedisConnections.this::resubscribe);
+                }
             }
             if (down.compareAndSet(true, false)) {
                 log.info("Redis {} connection is back ({} messages could not be published so far)", role,
