@@ -248,28 +248,36 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
 
     // ---- from the other nodes ----
 
-    /** Handles a message another node sent to every node (socket.io-adapter's {@code onMessage}). */
+    /**
+     * Handles a message another node sent to every node (socket.io-adapter's {@code onMessage}).
+     *
+     * @throws IllegalArgumentException when a message lacks the data or the options its type needs (Node's
+     *         adapter fails on those too); nothing was done with it, and the transport counts and logs it
+     */
     protected void onMessage(ClusterMessage message) {
         if (closed.get() || uid.equals(message.uid()) || !namespace.name().equals(message.nsp())) {
             return;
         }
         switch (message.type()) {
             case BROADCAST -> onBroadcast(message);
-            case SOCKETS_JOIN -> super.addSockets(Messages.readOptions(message.get("opts")),
-                    Messages.rooms(message.get("rooms")));
-            case SOCKETS_LEAVE -> super.delSockets(Messages.readOptions(message.get("opts")),
-                    Messages.rooms(message.get("rooms")));
-            case DISCONNECT_SOCKETS -> super.disconnectSockets(Messages.readOptions(message.get("opts")),
+            case SOCKETS_JOIN -> super.addSockets(options(message), Messages.rooms(message.get("rooms")));
+            case SOCKETS_LEAVE -> super.delSockets(options(message), Messages.rooms(message.get("rooms")));
+            case DISCONNECT_SOCKETS -> super.disconnectSockets(options(message),
                     Boolean.TRUE.equals(message.get("close")));
             case FETCH_SOCKETS -> {
                 List<Object> sockets = new ArrayList<>();
-                for (LocalSocket socket : select(Messages.readOptions(message.get("opts")))) {
+                for (LocalSocket socket : select(options(message))) {
                     sockets.add(Messages.writeSocket(socket.details()));
                 }
                 respond(message.uid(), FETCH_SOCKETS_RESPONSE, "requestId", message.get("requestId"),
                         "sockets", sockets);
             }
-            case SERVER_SIDE_EMIT -> onServerSideEmit(message);
+            case SERVER_SIDE_EMIT -> {
+                if (message.data() == null) {
+                    throw new IllegalArgumentException("a SERVER_SIDE_EMIT message without data, dropped");
+                }
+                onServerSideEmit(message);
+            }
             case BROADCAST_CLIENT_COUNT, BROADCAST_ACK, FETCH_SOCKETS_RESPONSE, SERVER_SIDE_EMIT_RESPONSE ->
                     onResponse(message);
             default -> {
@@ -278,13 +286,18 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
         }
     }
 
+    /** @return the sockets a message selects; a message without data or options selects none (it is dropped) */
+    private static BroadcastOptions options(ClusterMessage message) {
+        return Messages.readOptions(Messages.requireOptions(message.get("opts"), message.type()));
+    }
+
     private void onBroadcast(ClusterMessage message) {
+        BroadcastOptions options = options(message);
         Map<String, Object> packet = Messages.map(message.get("packet"));
         if (!(packet.get("data") instanceof List<?>)) {
             return;
         }
         SocketPacket event = SocketPacket.event(namespace.name(), Messages.copy(packet.get("data")), SocketPacket.NO_ID);
-        BroadcastOptions options = Messages.readOptions(message.get("opts"));
         String requestId = message.requestId();
         if (requestId == null) {
             super.broadcast(event, options);

@@ -74,6 +74,18 @@ public final class Messages {
     }
 
     /**
+     * @return the options of a message that selects sockets, as they came (a map)
+     * @throws IllegalArgumentException when they are missing or not a map: Node's adapter fails on such a
+     *         message, and reading it as "every socket" would act on all of them
+     */
+    static Map<String, Object> requireOptions(Object raw, Object messageType) {
+        if (!(raw instanceof Map<?, ?>)) {
+            throw new IllegalArgumentException("a " + messageType + " message without options, dropped");
+        }
+        return map(raw);
+    }
+
+    /**
      * The longest ack timeout taken from another node's broadcast: this node keeps an entry per
      * recipient socket that long, and whoever publishes sets the value (a day, or 1e16 ms, which does not
      * even fit a Duration's nanoseconds).

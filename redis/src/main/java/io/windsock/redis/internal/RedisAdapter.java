@@ -149,7 +149,7 @@ public final class RedisAdapter extends InMemoryAdapter {
             log.debug("ignoring a malformed broadcast on {}", fromChannel, e);
             return;
         }
-        if (parts.size() < 3 || uid.equals(parts.get(0))) {
+        if (parts.size() < 2 || uid.equals(parts.get(0))) {
             return;
         }
         Map<String, Object> packet = Messages.map(parts.get(1));
@@ -157,7 +157,9 @@ public final class RedisAdapter extends InMemoryAdapter {
         if (!namespace.name().equals(nsp == null ? "/" : nsp) || !(packet.get("data") instanceof List<?>)) {
             return;
         }
-        BroadcastOptions options = Messages.readOptions(parts.get(2));
+        // Node fails on a broadcast without options: read as "every socket", it would reach all of them.
+        BroadcastOptions options = Messages.readOptions(Messages.requireOptions(parts.size() < 3 ? null : parts.get(2),
+                "broadcast"));
         super.broadcast(SocketPacket.event(namespace.name(), Messages.copy(packet.get("data")), SocketPacket.NO_ID),
                 options);
     }

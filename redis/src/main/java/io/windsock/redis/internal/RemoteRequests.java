@@ -21,6 +21,10 @@ final class RemoteRequests {
     private RemoteRequests() {
     }
 
+    /**
+     * @throws IllegalArgumentException when a request that selects sockets has options that are not a map:
+     *         nothing was done with it (the connection counts and logs it)
+     */
     static void handle(RedisAdapter adapter, Map<String, Object> request) {
         RequestType type = RequestType.of(request.get("type"));
         if (type == null || adapter.ownUid().equals(request.get("uid")) || adapter.isOwnRequest(request.get("requestId"))) {
@@ -41,7 +45,7 @@ final class RemoteRequests {
             case REMOTE_JOIN, REMOTE_LEAVE, REMOTE_DISCONNECT -> membership(adapter, type, request);
             case REMOTE_FETCH -> {
                 List<Object> sockets = new ArrayList<>();
-                for (LocalSocket socket : adapter.localSockets(selection(request.get("opts")))) {
+                for (LocalSocket socket : adapter.localSockets(selection(request.get("opts"), type))) {
                     sockets.add(Messages.writeSocket(socket.details()));
                 }
                 respond(adapter, requesterUid, Messages.object("requestId", requestId, "sockets", sockets));
@@ -54,15 +58,18 @@ final class RemoteRequests {
         }
     }
 
-    private static BroadcastOptions selection(Object rawOptions) {
-        Map<String, Object> raw = Messages.map(rawOptions);
+    /** @throws IllegalArgumentException when the options are not a map (see {@link Messages#requireOptions}) */
+    private static BroadcastOptions selection(Object rawOptions, RequestType type) {
+        Map<String, Object> raw = Messages.requireOptions(rawOptions, type);
         return new BroadcastOptions(Messages.rooms(raw.get("rooms")), Messages.rooms(raw.get("except")), false, true,
                 true, null);
     }
 
     private static void membership(RedisAdapter adapter, RequestType type, Map<String, Object> request) {
+        // Options select the sockets; without them, the older form names one socket. Options that are not a
+        // map are dropped (Node reads any truthy value as options: a number there selected every socket).
         if (request.get("opts") != null) {
-            BroadcastOptions options = selection(request.get("opts"));
+            BroadcastOptions options = selection(request.get("opts"), type);
             Set<String> rooms = Messages.rooms(request.get("rooms"));
             switch (type) {
                 case REMOTE_JOIN -> adapter.addLocal(options, rooms);
@@ -126,7 +133,7 @@ final class RemoteRequests {
         if (!(packet.get("data") instanceof List<?>)) {
             return;
         }
-        BroadcastOptions options = Messages.readOptions(request.get("opts"));
+        BroadcastOptions options = Messages.readOptions(Messages.requireOptions(request.get("opts"), RequestType.BROADCAST));
         Duration timeout = options.timeout() == null ? adapter.requestTimeout() : options.timeout();
         String name = adapter.adapterNamespace().name();
         adapter.broadcastWithAckLocal(SocketPacket.event(name, Messages.copy(packet.get("data")), SocketPacket.NO_ID),

@@ -4,6 +4,7 @@ import static io.windsock.redis.internal.ClusterFixtures.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -256,6 +257,41 @@ class ClusterAdapterWireTest {
         adapter.receive(DISCONNECT_SOCKETS);
         assertEquals(Boolean.TRUE, s1.disconnected);
         assertNull(s2.disconnected);
+        assertTrue(adapter.published.isEmpty(), "nothing is sent on");
+    }
+
+    /**
+     * Messages that select sockets but carry no options (or no data at all), which Node's adapter fails on:
+     * read as "every socket", they disconnected, moved or reached every socket of the namespace. They are
+     * dropped, and reported to the transport (which counts and logs them).
+     */
+    @Test
+    void messagesWithoutDataOrOptionsActOnNoSocket() {
+        RecordingSocket s1 = socket("s1", "r1");
+        RecordingSocket s2 = socket("s2");
+        List<String> malformed = List.of(
+                "{\"type\":6,\"uid\":\"x\",\"nsp\":\"/\",\"data\":{\"close\":true}}",
+                "{\"type\":6,\"uid\":\"x\",\"nsp\":\"/\",\"data\":{\"opts\":null,\"close\":true}}",
+                "{\"type\":6,\"uid\":\"x\",\"nsp\":\"/\",\"data\":{\"opts\":7,\"close\":true}}",
+                "{\"type\":6,\"uid\":\"x\",\"nsp\":\"/\"}",
+                "{\"type\":4,\"uid\":\"x\",\"nsp\":\"/\",\"data\":{\"rooms\":[\"joined\"]}}",
+                "{\"type\":4,\"uid\":\"x\",\"nsp\":\"/\",\"data\":[1]}",
+                "{\"type\":5,\"uid\":\"x\",\"nsp\":\"/\",\"data\":{\"opts\":[],\"rooms\":[\"r1\"]}}",
+                "{\"type\":3,\"uid\":\"x\",\"nsp\":\"/\",\"data\":{\"packet\":{\"type\":2,\"data\":[\"ev\"]}}}",
+                "{\"type\":3,\"uid\":\"x\",\"nsp\":\"/\",\"data\":{\"packet\":{\"type\":2,\"data\":[\"ack\"]},"
+                        + "\"requestId\":\"q1\",\"opts\":\"all\"}}",
+                "{\"type\":7,\"uid\":\"x\",\"nsp\":\"/\",\"data\":{\"requestId\":\"q2\"}}",
+                "{\"type\":9,\"uid\":\"x\",\"nsp\":\"/\",\"data\":[\"ev\"]}");
+        for (String message : malformed) {
+            assertThrows(IllegalArgumentException.class, () -> adapter.receive(message), message);
+        }
+        assertNull(s1.disconnected);
+        assertNull(s2.disconnected);
+        assertEquals(Set.of("s1", "r1"), adapter.socketRooms("s1"));
+        assertEquals(Set.of("s2"), adapter.socketRooms("s2"));
+        assertEquals(List.of(), delivered);
+        assertEquals(List.of(), adapter.responses);
+        assertEquals(List.of(), serverSideEvents);
         assertTrue(adapter.published.isEmpty(), "nothing is sent on");
     }
 

@@ -10,6 +10,7 @@ import io.windsock.adapter.BroadcastOptions;
 import io.windsock.redis.RedisAdapterFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -123,6 +124,31 @@ class RedisAdapterTest {
         publish(key + "#/#joined#", broadcast("other", "/", Set.of("joined"), "joined"));
         assertEquals("s2 joined", next());
         expectMarker();
+    }
+
+    /**
+     * Broadcasts and requests that select sockets without options, which Node's adapter fails on: read as
+     * "every socket", they reached, moved or disconnected every socket of the namespace. They are dropped.
+     */
+    @Test
+    void broadcastsAndRequestsWithoutOptionsActOnNoSocket() throws Exception {
+        WireCodec codec = new WireCodec(new com.fasterxml.jackson.databind.ObjectMapper());
+        publish(key + "#/#", codec.msgpack(Arrays.asList("other", Messages.packet(List.of("nil options"), "/"), null)));
+        publish(key + "#/#", codec.msgpack(List.of("other", Messages.packet(List.of("no options"), "/"))));
+        publish(key + "#/#", codec.msgpack(List.of("other", Messages.packet(List.of("number options"), "/"), 7)));
+        for (String request : List.of(
+                "{\"type\":4,\"uid\":\"x\",\"opts\":7,\"close\":true}",
+                "{\"type\":4,\"uid\":\"x\",\"opts\":\"all\",\"close\":true}",
+                "{\"type\":2,\"uid\":\"x\",\"opts\":true,\"rooms\":[\"joined\"]}",
+                "{\"type\":3,\"uid\":\"x\",\"opts\":[],\"rooms\":[\"r\"]}",
+                "{\"type\":7,\"uid\":\"x\",\"requestId\":\"q1\",\"packet\":{\"type\":2,\"data\":[\"acked\"]}}")) {
+            publish(key + "-request#/#", request.getBytes(StandardCharsets.UTF_8));
+        }
+        expectMarker();
+        assertNull(sockets.get("s1").disconnected);
+        assertNull(sockets.get("s2").disconnected);
+        assertEquals(Set.of("s1", "r"), adapter.socketRooms("s1"));
+        assertEquals(Set.of("s2"), adapter.socketRooms("s2"));
     }
 
     /**
