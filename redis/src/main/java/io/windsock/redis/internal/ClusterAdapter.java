@@ -212,7 +212,9 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     /**
      * Publishes a request and waits for one response per other node ({@code serverCount() - 1});
      * fails with a {@code BroadcastTimeoutException} when they do not all answer in time, and at once
-     * when the request cannot be published.
+     * when the request cannot be published. A request made before the adapter is {@link #ready()} waits
+     * for that: until its subscriptions are settled it could not hear the answers, and the count may or
+     * may not include a subscription on its way.
      */
     private CompletionStage<List<ClusterMessage>> request(ClusterMessageType type, Duration timeout,
                                                          Function<String, ClusterMessage> build) {
@@ -221,7 +223,8 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
                     + " is closed"));
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        return PendingRequest.countWithin(serverCount(), timeout, type.name(), closed).thenCompose(count -> {
+        CompletionStage<Integer> nodes = ready().thenCompose(v -> serverCount());
+        return PendingRequest.countWithin(nodes, timeout, type.name(), closed).thenCompose(count -> {
             int expected = count - 1;
             if (expected <= 0) {
                 return CompletableFuture.completedFuture(List.<ClusterMessage>of());

@@ -188,10 +188,15 @@ public final class RedisAdapter extends InMemoryAdapter {
         super.broadcastWithAck(packet, options, handler);
     }
 
-    /** @return the nodes subscribed to this namespace's request channel (PUBSUB NUMSUB), this one included */
+    /**
+     * @return the nodes subscribed to this namespace's request channel (PUBSUB NUMSUB), this one included:
+     *     also before Redis confirmed its subscription, when NUMSUB does not count it yet
+     */
     @Override
     public CompletionStage<Integer> serverCount() {
-        return redis.numsub(requestChannel).thenApply(Long::intValue);
+        // Asked before NUMSUB is sent: confirmed then, Redis has it in the count.
+        boolean counted = redis.subscribed(requestChannel);
+        return redis.numsub(requestChannel).thenApply(n -> (int) (counted ? n : n + 1));
     }
 
     // ---- server-side operations ----
@@ -269,6 +274,8 @@ public final class RedisAdapter extends InMemoryAdapter {
     /**
      * Publishes a request and waits for one response per other node, as counted by PUBSUB NUMSUB
      * (minus this one); fails with a {@code BroadcastTimeoutException} when they do not all answer in time.
+     * A request made before this node's subscriptions are settled ({@link #ready()}) waits for that: it
+     * could not hear the answers, and a subscription on its way to Redis may or may not be counted.
      */
     private CompletionStage<List<Map<String, Object>>> request(RequestType type, Map<String, Object> body,
                                                               Duration timeout) {
@@ -277,7 +284,8 @@ public final class RedisAdapter extends InMemoryAdapter {
                     + " is closed"));
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        return PendingRequest.countWithin(serverCount(), timeout, type.name(), closed).thenCompose(count -> {
+        CompletionStage<Integer> nodes = ready.thenCompose(v -> serverCount());
+        return PendingRequest.countWithin(nodes, timeout, type.name(), closed).thenCompose(count -> {
             int expected = count - 1; // every node answers but this one
             if (expected <= 0) {
                 return CompletableFuture.completedFuture(List.<Map<String, Object>>of());

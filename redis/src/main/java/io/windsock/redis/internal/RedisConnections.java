@@ -292,7 +292,12 @@ public final class RedisConnections {
     private CompletableFuture<?> sendSubscribe(StatefulRedisPubSubConnection<byte[], byte[]> c,
                                                SubscribeCommand command, String name, int failures) {
         CompletableFuture<?> sent = command.send().apply(c.async(), bytes(name)).toCompletableFuture();
-        sent.whenComplete((v, error) -> {
+        // The stage returned completes after this: whoever waits for it sees the name confirmed (Lettuce
+        // completes the command before it tells the listeners).
+        return sent.whenComplete((v, error) -> {
+            if (error == null) {
+                command.confirmed().subscribed(name);
+            }
             if (error == null || closed.get() || !command.held().containsKey(name) || !subscriberConnected()) {
                 return;
             }
@@ -308,7 +313,6 @@ public final class RedisConnections {
             RedisTimer.schedule(() -> resendSubscribe(command, name, failures + 1),
                     java.time.Duration.ofMillis(Math.min(5_000, 100L << Math.min(failures, 6))));
         });
-        return sent;
     }
 
     /** A retry of {@link #sendSubscribe}, in order with the other commands. */
@@ -437,6 +441,19 @@ public final class RedisConnections {
             return set.isEmpty() ? null : set;
         });
         return emptied[0];
+    }
+
+    /**
+     * @return whether Redis confirmed the channel to the subscriber since it last connected: whether its
+     *     PUBSUB NUMSUB, asked after this, counts this node
+     */
+    public boolean subscribed(String channel) {
+        return subscribeCommand.confirmed().isLive(channel);
+    }
+
+    /** @return as {@link #subscribed} for a shard channel (PUBSUB SHARDNUMSUB) */
+    public boolean shardSubscribed(String channel) {
+        return ssubscribeCommand.confirmed().isLive(channel);
     }
 
     /** @return subscriber commands queued and not yet sent (for tests) */
@@ -609,6 +626,11 @@ public final class RedisConnections {
 
         @Override
         public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+            if (connection instanceof StatefulRedisPubSubConnection<?, ?>) {
+                for (SubscribeCommand command : List.of(subscribeCommand, psubscribeCommand, ssubscribeCommand)) {
+                    command.confirmed().disconnected();
+                }
+            }
             if (!closed.get() && down.compareAndSet(false, true)) {
                 log.warn("lost the Redis {} connection; reconnecting (messages to other nodes are dropped meanwhile)",
                         role);

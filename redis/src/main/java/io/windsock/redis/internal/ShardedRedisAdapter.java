@@ -137,10 +137,15 @@ public final class ShardedRedisAdapter extends ClusterAdapter {
         return redis.spublish(channel + requesterUid + "#", codec.encodePubSub(response));
     }
 
-    /** @return the nodes subscribed to this namespace's channel ({@code PUBSUB SHARDNUMSUB}), this one included */
+    /**
+     * @return the nodes subscribed to this namespace's channel ({@code PUBSUB SHARDNUMSUB}), this one
+     *     included: also before Redis confirmed its subscription, when SHARDNUMSUB does not count it yet
+     */
     @Override
     public CompletionStage<Integer> serverCount() {
-        return redis.shardNumsub(channel).thenApply(Long::intValue);
+        // Asked before SHARDNUMSUB is sent: confirmed then, Redis has it in the count.
+        boolean counted = redis.shardSubscribed(channel);
+        return redis.shardNumsub(channel).thenApply(n -> (int) (counted ? n : n + 1));
     }
 
     /** A message from Redis, on one of this namespace's channels (a Redis I/O thread). */

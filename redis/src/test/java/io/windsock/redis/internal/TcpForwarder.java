@@ -7,17 +7,23 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * Forwards every connection on a local port to another address (Redis "coming back"), until closed.
  * {@link #cut()} makes an outage: the forwarded connections drop and new ones are refused; a new
- * forwarder on the same port ends it.
+ * forwarder on the same port ends it. {@link #holdFrom} holds what clients send from a given command on
+ * (a subscription on its way to Redis), until {@link #release()}.
  */
 public final class TcpForwarder implements AutoCloseable {
     private final ServerSocket server;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    /** What a client sends from the first read holding this text on waits for {@link #hold}; null: no hold. */
+    private volatile byte[] holdMarker;
+    private volatile CountDownLatch hold = new CountDownLatch(0);
 
     public TcpForwarder(int port, String host, int targetPort) throws IOException {
         server = new ServerSocket();
@@ -35,8 +41,8 @@ public final class TcpForwarder implements AutoCloseable {
                         closeQuietly(out);
                         return;
                     }
-                    pump(in, out);
-                    pump(out, in);
+                    pump(in, out, true);
+                    pump(out, in, false);
                 } catch (IOException closed) {
                     return;
                 }
@@ -46,11 +52,23 @@ public final class TcpForwarder implements AutoCloseable {
         accept.start();
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean fromClient) {
         Thread pump = new Thread(() -> {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                in.transferTo(out);
-            } catch (IOException ended) {
+                byte[] buffer = new byte[8192];
+                CountDownLatch held = null;
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    byte[] marker = holdMarker;
+                    if (fromClient && held == null && marker != null && contains(buffer, n, marker)) {
+                        held = hold;
+                    }
+                    if (held != null) {
+                        held.await();
+                    }
+                    out.write(buffer, 0, n);
+                    out.flush();
+                }
+            } catch (IOException | InterruptedException ended) {
                 // either side closed
             } finally {
                 closeQuietly(from);
@@ -68,6 +86,34 @@ public final class TcpForwarder implements AutoCloseable {
         } catch (IOException ignored) {
             // closing
         }
+    }
+
+    /**
+     * Holds what a client sends, from a read that holds {@code marker} (a command's name, as Redis's
+     * protocol sends it in one piece) on, until {@link #release()}.
+     */
+    public void holdFrom(String marker) {
+        hold = new CountDownLatch(1);
+        holdMarker = marker.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Lets through what was held, and what comes next. */
+    public void release() {
+        holdMarker = null;
+        hold.countDown();
+    }
+
+    private static boolean contains(byte[] buffer, int length, byte[] marker) {
+        outer:
+        for (int i = 0; i + marker.length <= length; i++) {
+            for (int j = 0; j < marker.length; j++) {
+                if (buffer[i + j] != marker[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     /** Drops every forwarded connection and refuses new ones: the clients see Redis go away. */
