@@ -4,7 +4,9 @@ import io.windsock.adapter.AdapterNamespace;
 import io.windsock.redis.SubscriptionMode;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +30,13 @@ public final class ShardedRedisAdapter extends ClusterAdapter {
     private final String responseChannel;
     private final RedisConnections.Listener listener = this::onRaw;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    /**
+     * The room channels this adapter subscribed, which close() unsubscribes; guarded by itself, as is
+     * {@link #closing}. A room created while the adapter closes is thus either subscribed before close()
+     * takes the set, or not at all (the rooms' own map may not hold the room yet when close() looks).
+     */
+    private final Set<String> roomChannels = new HashSet<>();
+    private boolean closing;
 
     public ShardedRedisAdapter(AdapterNamespace namespace, RedisConnections redis, ClusterCodec codec, String prefix,
                                SubscriptionMode mode, Duration requestTimeout) {
@@ -64,16 +73,16 @@ public final class ShardedRedisAdapter extends ClusterAdapter {
     /** Unsubscribes from every channel (without waiting) and fails the requests still waiting. */
     @Override
     public void close() {
-        if (isClosed()) {
-            return;
+        List<String> channels = new ArrayList<>(List.of(channel, responseChannel));
+        synchronized (roomChannels) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+            channels.addAll(roomChannels);
+            roomChannels.clear();
         }
         super.close();
-        List<String> channels = new ArrayList<>(List.of(channel, responseChannel));
-        if (mode != SubscriptionMode.STATIC) {
-            for (String room : rooms()) {
-                channels.add(roomChannel(room)); // channels never subscribed are skipped by the listener count
-            }
-        }
         redis.sunsubscribe(channels, listener);
         ready.complete(null);
     }
@@ -86,15 +95,27 @@ public final class ShardedRedisAdapter extends ClusterAdapter {
      */
     @Override
     protected void roomCreated(String room, boolean socketRoom) {
-        if (hasOwnChannel(socketRoom) && !isClosed()) {
-            redis.ssubscribe(List.of(roomChannel(room)), listener);
+        if (!hasOwnChannel(socketRoom)) {
+            return;
+        }
+        String roomChannel = roomChannel(room);
+        synchronized (roomChannels) {
+            if (!closing && roomChannels.add(roomChannel)) {
+                redis.ssubscribe(List.of(roomChannel), listener);
+            }
         }
     }
 
     @Override
     protected void roomDeleted(String room, boolean socketRoom) {
-        if (hasOwnChannel(socketRoom)) {
-            redis.sunsubscribe(List.of(roomChannel(room)), listener);
+        if (!hasOwnChannel(socketRoom)) {
+            return;
+        }
+        String roomChannel = roomChannel(room);
+        synchronized (roomChannels) {
+            if (roomChannels.remove(roomChannel)) {
+                redis.sunsubscribe(List.of(roomChannel), listener);
+            }
         }
     }
 
