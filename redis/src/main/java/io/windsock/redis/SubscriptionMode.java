@@ -15,7 +15,9 @@ public enum SubscriptionMode {
     /**
      * As {@link #STATIC}, plus one channel per public room (a room not named after a socket id) while
      * this node has a socket in it: a broadcast without acks to exactly one such room goes to the room's
-     * channel and reaches only the nodes holding it. Node's {@code "dynamic"}, its default.
+     * channel and reaches only the nodes holding it. Node's {@code "dynamic"}, its default. The sender
+     * tells a socket's room by its 20 characters, so the room of a socket whose id is longer (a
+     * socket.io-client 2.x outside "/") has a channel too, where such broadcasts arrive.
      */
     DYNAMIC,
     /**

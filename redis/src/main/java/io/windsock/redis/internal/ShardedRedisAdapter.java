@@ -95,7 +95,7 @@ public final class ShardedRedisAdapter extends ClusterAdapter {
      */
     @Override
     protected void roomCreated(String room, boolean socketRoom) {
-        if (!hasOwnChannel(socketRoom)) {
+        if (!hasOwnChannel(room, socketRoom)) {
             return;
         }
         String roomChannel = roomChannel(room);
@@ -108,7 +108,7 @@ public final class ShardedRedisAdapter extends ClusterAdapter {
 
     @Override
     protected void roomDeleted(String room, boolean socketRoom) {
-        if (!hasOwnChannel(socketRoom)) {
+        if (!hasOwnChannel(room, socketRoom)) {
             return;
         }
         String roomChannel = roomChannel(room);
@@ -119,9 +119,19 @@ public final class ShardedRedisAdapter extends ClusterAdapter {
         }
     }
 
-    /** Node's shouldUseASeparateNamespace: whether this node listens on a room's own channel. */
-    private boolean hasOwnChannel(boolean socketRoom) {
-        return mode == SubscriptionMode.DYNAMIC_PRIVATE || (mode == SubscriptionMode.DYNAMIC && !socketRoom);
+    /**
+     * Whether this node listens on a room's own channel: Node's shouldUseASeparateNamespace, except that in
+     * "dynamic" a socket's own room is listened to there when its id is not 20 characters. The sender
+     * ({@link #channelOf}) tells socket rooms by that length, so it sends such a room (a socket.io-client
+     * 2.x socket outside "/": "/chat#" and its connection's id) on the room's channel; Node's receiver
+     * does not listen there, and loses it.
+     */
+    private boolean hasOwnChannel(String room, boolean socketRoom) {
+        return switch (mode) {
+            case STATIC -> false;
+            case DYNAMIC -> !socketRoom || room.length() != SOCKET_ID_LENGTH;
+            case DYNAMIC_PRIVATE -> true;
+        };
     }
 
     private String roomChannel(String room) {

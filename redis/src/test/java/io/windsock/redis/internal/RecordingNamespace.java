@@ -15,15 +15,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
 /**
- * The main namespace of a node under test: its local sockets are the test's map, packets are encoded
- * as they are (counted), and server-side events go to the test's handler. No connection state recovery.
+ * A namespace of a node under test ("/" unless named): its local sockets are the test's map, packets are
+ * encoded as they are (counted), and server-side events go to the test's handler. No connection state recovery.
  */
 final class RecordingNamespace implements AdapterNamespace {
     final AtomicInteger encodes = new AtomicInteger();
+    private final String name;
     private final Map<String, ? extends LocalSocket> sockets;
     private final BiConsumer<List<Object>, Ack> onServerSideEmit;
 
     RecordingNamespace(Map<String, ? extends LocalSocket> sockets, BiConsumer<List<Object>, Ack> onServerSideEmit) {
+        this("/", sockets, onServerSideEmit);
+    }
+
+    /** A namespace of another name than "/". */
+    RecordingNamespace(String name, Map<String, ? extends LocalSocket> sockets,
+                       BiConsumer<List<Object>, Ack> onServerSideEmit) {
+        this.name = name;
         this.sockets = sockets;
         this.onServerSideEmit = onServerSideEmit;
     }
@@ -49,7 +57,7 @@ final class RecordingNamespace implements AdapterNamespace {
 
     @Override
     public String name() {
-        return "/";
+        return name;
     }
 
     @Override
