@@ -95,12 +95,13 @@ public final class RedisConnections {
     private final Map<String, Set<Listener>> channels = new ConcurrentHashMap<>();
     private final Map<String, Set<Listener>> patterns = new ConcurrentHashMap<>();
     private final Map<String, Set<Listener>> shardChannels = new ConcurrentHashMap<>();
+    private final SubscriptionConfirmations confirmations = new SubscriptionConfirmations();
     private final SubscribeCommand subscribeCommand = new SubscribeCommand("SUBSCRIBE", channels,
-            new ConfirmedNames(), (c, name) -> c.subscribe(name), (c, name) -> c.unsubscribe(name));
+            confirmations.channels, (c, name) -> c.subscribe(name), (c, name) -> c.unsubscribe(name));
     private final SubscribeCommand psubscribeCommand = new SubscribeCommand("PSUBSCRIBE", patterns,
-            new ConfirmedNames(), (c, name) -> c.psubscribe(name), (c, name) -> c.punsubscribe(name));
+            confirmations.patterns, (c, name) -> c.psubscribe(name), (c, name) -> c.punsubscribe(name));
     private final SubscribeCommand ssubscribeCommand = new SubscribeCommand("SSUBSCRIBE", shardChannels,
-            new ConfirmedNames(), (c, name) -> c.ssubscribe(name), (c, name) -> c.sunsubscribe(name));
+            confirmations.shardChannels, (c, name) -> c.ssubscribe(name), (c, name) -> c.sunsubscribe(name));
     private final AtomicLong unpublished = new AtomicLong();
     /** Per connection, whether an outage was logged and its end not yet. */
     private final StateListener publisherState = new StateListener("publisher");
@@ -156,9 +157,10 @@ public final class RedisConnections {
         this.numsub = cluster ? this::clusterNumsub : this::standaloneNumsub;
         this.slotMap = client instanceof RedisClusterClient clusterClient
                 ? new ClusterSlotMap(clusterClient, this::slotsMoved) : null;
-        // Every subscriber command goes after the router is listening: it mirrors what Redis confirmed.
+        // Every subscriber command goes after the listeners are in place: they mirror what Redis confirmed.
         this.subscriberOrder = this.subscriber.thenApply(c -> {
             c.addListener(new Router());
+            c.addListener(confirmations);
             c.addListener(subscriberState);
             return c;
         });
@@ -566,41 +568,6 @@ public final class RedisConnections {
             dispatch(shardChannels.get(name), name, message);
         }
 
-        // Redis's confirmations, as Lettuce records them for its own resubscription
-        @Override
-        public void subscribed(byte[] channel, long count) {
-            subscribeCommand.confirmed().subscribed(text(channel));
-        }
-
-        @Override
-        public void unsubscribed(byte[] channel, long count) {
-            subscribeCommand.confirmed().unsubscribed(text(channel));
-        }
-
-        @Override
-        public void psubscribed(byte[] pattern, long count) {
-            psubscribeCommand.confirmed().subscribed(text(pattern));
-        }
-
-        @Override
-        public void punsubscribed(byte[] pattern, long count) {
-            psubscribeCommand.confirmed().unsubscribed(text(pattern));
-        }
-
-        @Override
-        public void ssubscribed(byte[] channel, long count) {
-            ssubscribeCommand.confirmed().subscribed(text(channel));
-        }
-
-        @Override
-        public void sunsubscribed(byte[] channel, long count) {
-            ssubscribeCommand.confirmed().unsubscribed(text(channel));
-        }
-
-        private static String text(byte[] name) {
-            return new String(name, StandardCharsets.UTF_8);
-        }
-
         private void dispatch(Set<Listener> listeners, String channel, byte[] message) {
             if (listeners == null) {
                 return;
@@ -627,9 +594,7 @@ public final class RedisConnections {
         @Override
         public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
             if (connection instanceof StatefulRedisPubSubConnection<?, ?>) {
-                for (SubscribeCommand command : List.of(subscribeCommand, psubscribeCommand, ssubscribeCommand)) {
-                    command.confirmed().disconnected();
-                }
+                confirmations.disconnected();
             }
             if (!closed.get() && down.compareAndSet(false, true)) {
                 log.warn("lost the Redis {} connection; reconnecting (messages to other nodes are dropped meanwhile)",
