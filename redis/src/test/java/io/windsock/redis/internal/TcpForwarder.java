@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -14,32 +13,35 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Forwards every connection on a local port to another address (Redis "coming back"), until closed.
- * {@link #cut()} makes an outage: the forwarded connections drop and new ones are refused; a new
- * forwarder on the same port ends it. {@link #holdFrom} holds what clients send from a given command on
+ * {@link #cut()} makes an outage: the forwarded connections drop, and new ones are closed at once until
+ * {@link #restore()} (the port stays taken: once let go, an outgoing connection may be given it). {@link #holdFrom} holds what clients send from a given command on
  * (a subscription on its way to Redis), until {@link #release()}.
  */
 public final class TcpForwarder implements AutoCloseable {
     private final ServerSocket server;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean cut;
     /** What a client sends from the first read holding this text on waits for {@link #hold}; null: no hold. */
     private volatile byte[] holdMarker;
     private volatile CountDownLatch hold = new CountDownLatch(0);
 
     public TcpForwarder(int port, String host, int targetPort) throws IOException {
-        server = new ServerSocket();
-        server.setReuseAddress(true); // the port again after a cut: its closed connections may linger
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+        server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
         Thread accept = new Thread(() -> {
             while (!server.isClosed()) {
                 try {
                     Socket in = server.accept();
+                    if (cut) {
+                        in.close();
+                        continue;
+                    }
                     Socket out = new Socket(host, targetPort);
                     open.add(in);
                     open.add(out);
-                    if (server.isClosed()) { // cut while connecting
+                    if (cut) { // cut while connecting: cut() may not have seen these
                         closeQuietly(in);
                         closeQuietly(out);
-                        return;
+                        continue;
                     }
                     pump(in, out, true);
                     pump(out, in, false);
@@ -116,12 +118,17 @@ public final class TcpForwarder implements AutoCloseable {
         return false;
     }
 
-    /** Drops every forwarded connection and refuses new ones: the clients see Redis go away. */
-    public void cut() throws IOException {
-        server.close();
+    /** Drops every forwarded connection, and new ones until {@link #restore()}: the clients see Redis go away. */
+    public void cut() {
+        cut = true;
         for (Socket socket : open) {
             closeQuietly(socket);
         }
+    }
+
+    /** Forwards new connections again: Redis is back. */
+    public void restore() {
+        cut = false;
     }
 
     @Override

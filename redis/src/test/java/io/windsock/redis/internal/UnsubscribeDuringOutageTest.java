@@ -1,7 +1,6 @@
 package io.windsock.redis.internal;
 
 import static io.windsock.redis.internal.AclTestUser.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.ClientOptions;
@@ -9,6 +8,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.windsock.adapter.Adapter;
 import io.windsock.redis.SubscriptionMode;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -39,7 +39,6 @@ class UnsubscribeDuringOutageTest {
     private final String gone = "wsg-" + id;
     /** The name the node's connections give Redis: how CLIENT LIST tells them. */
     private final String clientName = "windsock-outage-" + id;
-    private int port;
     private TcpForwarder forwarder;
     private RedisConnections redis;
     private RedisClient adminClient;
@@ -48,6 +47,7 @@ class UnsubscribeDuringOutageTest {
 
     @BeforeEach
     void start() throws Exception {
+        int port;
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
@@ -83,7 +83,7 @@ class UnsubscribeDuringOutageTest {
                 false));
         List<String> goneChannels = List.of(gone + "-request#/#", gone + "-response#/#",
                 gone + "-response#/#" + goneNode.uid() + "#");
-        await(() -> subscriptions().equals(List.of(6, 2, 0)), "both namespaces subscribed: " + subscriptions());
+        await(() -> subscriptions().equals(List.of(6, 2, 0)), "both namespaces subscribed");
 
         outage(() -> goneNode.close());
 
@@ -92,25 +92,21 @@ class UnsubscribeDuringOutageTest {
         await(() -> goneChannels.stream().allMatch(channel -> numsub(channel) == 0),
                 "the closed namespace's channels unsubscribed");
         await(() -> subscriptions().equals(List.of(3, 1, 0)),
-                "only the kept namespace's channels and pattern: " + subscriptions());
-        assertEquals(1, keptNode.serverCount().toCompletableFuture().get(10, TimeUnit.SECONDS));
+                "only the kept namespace's channels and pattern");
         keptNode.close();
     }
 
     @Test
     void shardChannelsOfAClosedNamespaceAndOfALeftRoomAreNotSubscribedAgain() throws Exception {
-        ShardedRedisAdapter[] holder = new ShardedRedisAdapter[1];
-        RecordingSocket socket = new RecordingSocket("s1", () -> holder[0], new java.util.ArrayList<>());
-        ShardedRedisAdapter keptNode = start(new ShardedRedisAdapter(new RecordingNamespace(Map.of("s1", socket)),
+        ShardedRedisAdapter keptNode = start(new ShardedRedisAdapter(new RecordingNamespace(Map.of()),
                 redis, clusterCodec(), kept, SubscriptionMode.DYNAMIC, TIMEOUT));
-        holder[0] = keptNode;
         ShardedRedisAdapter goneNode = start(new ShardedRedisAdapter(new RecordingNamespace(Map.of()),
                 redis, clusterCodec(), gone, SubscriptionMode.DYNAMIC, TIMEOUT));
         keptNode.addAll("s1", Set.of("room"));
         String room = kept + "#/#room#";
         List<String> goneChannels = List.of(gone + "#/#", gone + "#/#" + goneNode.uid() + "#");
         await(() -> shardNumsub(room) == 1 && subscriptions().equals(List.of(0, 0, 5)),
-                "both namespaces and the room subscribed: " + subscriptions());
+                "both namespaces and the room subscribed");
 
         outage(() -> {
             keptNode.del("s1", "room");
@@ -121,12 +117,11 @@ class UnsubscribeDuringOutageTest {
         await(() -> shardNumsub(room) == 0, "the room left during the outage unsubscribed");
         await(() -> goneChannels.stream().allMatch(channel -> shardNumsub(channel) == 0),
                 "the closed namespace's channels unsubscribed");
-        await(() -> subscriptions().equals(List.of(0, 0, 2)), "only the kept namespace's channels: " + subscriptions());
-        assertEquals(1, keptNode.serverCount().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        await(() -> subscriptions().equals(List.of(0, 0, 2)), "only the kept namespace's channels");
         keptNode.close();
     }
 
-    private static <A extends io.windsock.adapter.Adapter> A start(A adapter) throws Exception {
+    private static <A extends Adapter> A start(A adapter) throws Exception {
         adapter.init();
         adapter.ready().toCompletableFuture().get(10, TimeUnit.SECONDS);
         return adapter;
@@ -137,7 +132,7 @@ class UnsubscribeDuringOutageTest {
         forwarder.cut();
         await(() -> !redis.subscriberConnected(), "the subscriber saw the outage");
         duringOutage.run();
-        forwarder = new TcpForwarder(port, REDIS.getHost(), REDIS.getPort());
+        forwarder.restore();
     }
 
     private static WireCodec codec() {
