@@ -117,15 +117,13 @@ final class ParamBinding {
             try {
                 converted = mapper.convertValue(value, target);
             } catch (IllegalArgumentException e) {
-                if (e.getCause() instanceof InvalidDefinitionException definition) {
-                    // The type, not the value, is at fault: a server bug, whatever the client sent.
-                    throw new IllegalStateException("cannot convert " + where + " (" + describe() + "): "
-                            + definition.getOriginalMessage(), definition);
-                }
                 String problem = where + " (" + describe() + "): " + reason(e);
-                if (thrownByApplication(e.getCause())) {
-                    // A record constructor, creator or setter refused the value: its text (a table name,
-                    // a rule) is the application's, so only the server's report shows it.
+                // Registration proved the mapper can build the type, so a failure here is about this
+                // value, whatever Jackson calls it: a definition complaint comes from a value of the wrong
+                // shape (a string for String[], also inside a record). Its text names the server's
+                // classes, and a constructor's, creator's or setter's refusal is the application's text
+                // (a table name, a rule): only the server's report shows them.
+                if (e.getCause() instanceof InvalidDefinitionException || thrownByApplication(e.getCause())) {
                     throw new Mismatch(problem, where + " (" + describe() + "): invalid value");
                 }
                 throw new Mismatch(problem);
@@ -150,14 +148,20 @@ final class ParamBinding {
     /** Jackson's own explanation without its location suffix, which means nothing for a converted value. */
     private static String reason(IllegalArgumentException e) {
         Throwable cause = e.getCause();
-        String message = cause instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
+        String message;
+        if (cause instanceof JsonProcessingException jpe) {
+            message = jpe.getOriginalMessage(); // without the suffix: a line break in it is the client's text
+        } else {
+            message = e.getMessage();
+            int newline = message == null ? -1 : message.indexOf('\n');
+            message = newline < 0 ? message : message.substring(0, newline);
+        }
         if (message == null) {
             return e.getClass().getSimpleName();
         }
-        int newline = message.indexOf('\n');
         // Package names say nothing to a client and reveal the server's layout. Jackson quotes the
-        // client's text (an unknown field's name) without bound: cut and escape it.
-        return LogSafe.text(HandlerScanner.simpleName(newline < 0 ? message : message.substring(0, newline)), MAX_REASON);
+        // client's text (a string value, an unknown field's name) without bound: cut and escape it.
+        return LogSafe.text(HandlerScanner.simpleName(message), MAX_REASON);
     }
 
     /**
