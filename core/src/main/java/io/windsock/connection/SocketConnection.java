@@ -70,8 +70,10 @@ import java.util.concurrent.CompletableFuture;
  * An event calls the {@link Event} handler of that name. If exactly one argument arrives and it is
  * a JSON object whose keys match the parameter names, it binds by name; otherwise the arguments
  * bind by position. A handler whose only parameter is an object type (record, POJO, {@code Map})
- * receives the whole object. Values convert to the declared types with the server's Jackson
- * {@code ObjectMapper}; {@code Optional} parameters may be missing; an {@code Ack} parameter
+ * receives the whole object. A varargs parameter ({@code String... names}) takes the trailing
+ * positional arguments, each converted (TornadIO2's {@code *args}); an array argument is one of
+ * them. Values convert to the declared types with the server's Jackson {@code ObjectMapper};
+ * {@code Optional} parameters may be missing; an {@code Ack} parameter
  * receives the acknowledgement. The return value is the ack (see {@link Args#of} for several
  * values; a {@code CompletionStage} acks when it completes). Conversion is strict unless
  * {@link ConnectionOptions#lenientConversion()}: {@code 1.5} never binds to an {@code int}, nor

@@ -32,8 +32,15 @@ final class HandlerMethod {
     /** The parameters that receive event arguments, in declaration order (the Ack parameter excluded). */
     private final List<ParamBinding> params;
     private final int ackIndex;
-    /** Whether one incoming object may bind by its keys: every parameter has a name, and the whole-object rule does not apply. */
+    /**
+     * Whether one incoming object may bind by its keys: every parameter but a varargs one has a name,
+     * and the whole-object rule does not apply.
+     */
     private final boolean named;
+    /** The varargs parameter (last), which takes the trailing positional arguments; or null. */
+    private final ParamBinding varargs;
+    /** How many parameters take one argument each: all of them but a varargs one. */
+    private final int fixed;
     private final Set<String> names = new LinkedHashSet<>();
     private final Set<String> required = new LinkedHashSet<>();
     /** How mismatch messages name each parameter, made once rather than on every event. */
@@ -50,6 +57,9 @@ final class HandlerMethod {
         this.params = List.copyOf(params);
         this.ackIndex = ackIndex;
         this.named = named;
+        ParamBinding last = this.params.isEmpty() ? null : this.params.get(this.params.size() - 1);
+        this.varargs = last != null && last.isVarargs() ? last : null;
+        this.fixed = this.params.size() - (varargs == null ? 0 : 1);
         this.namedWhere = new String[this.params.size()];
         this.positionalWhere = new String[this.params.size()];
         for (int i = 0; i < namedWhere.length; i++) {
@@ -57,7 +67,7 @@ final class HandlerMethod {
             positionalWhere[i] = "argument " + (i + 1);
         }
         for (ParamBinding p : params) {
-            if (p.name() != null) {
+            if (p.name() != null && !p.isVarargs()) { // the varargs parameter takes no key, as *args takes no keyword
                 names.add(p.name());
                 if (!p.isOptional()) {
                     required.add(p.name());
@@ -96,9 +106,9 @@ final class HandlerMethod {
         return params.size();
     }
 
-    /** @return whether some data parameter has no name (no {@code @Arg}, no {@code -parameters}). */
+    /** @return whether some data parameter that could bind by name has none (no {@code @Arg}, no {@code -parameters}). */
     boolean lacksNames() {
-        return params.stream().anyMatch(p -> p.name() == null);
+        return params.stream().anyMatch(p -> p.name() == null && !p.isVarargs());
     }
 
     /** @return whether named binding can apply to this handler. */
@@ -119,11 +129,14 @@ final class HandlerMethod {
             if (named && raw.size() == 1 && raw.get(0) instanceof Map<?, ?> object) {
                 String keyProblem = keyProblem(object);
                 if (keyProblem == null) {
-                    for (int i = 0; i < params.size(); i++) {
+                    for (int i = 0; i < fixed; i++) {
                         ParamBinding p = params.get(i);
                         String where = namedWhere[i];
                         out[p.index()] = object.containsKey(p.name())
                                 ? p.convert(object.get(p.name()), mapper, where) : p.missing(where);
+                    }
+                    if (varargs != null) {
+                        out[varargs.index()] = varargs.none();
                     }
                     return out;
                 }
@@ -143,13 +156,16 @@ final class HandlerMethod {
     }
 
     private void bindPositional(List<Object> raw, Object[] out, ObjectMapper mapper) throws ParamBinding.Mismatch {
-        if (raw.size() > params.size()) {
-            throw new ParamBinding.Mismatch(count(raw.size()) + " received, " + params.size() + " expected");
+        if (varargs == null && raw.size() > fixed) {
+            throw new ParamBinding.Mismatch(count(raw.size()) + " received, " + fixed + " expected");
         }
-        for (int i = 0; i < params.size(); i++) {
+        for (int i = 0; i < fixed; i++) {
             ParamBinding p = params.get(i);
             String where = positionalWhere[i];
             out[p.index()] = i < raw.size() ? p.convert(raw.get(i), mapper, where) : p.missing(where);
+        }
+        if (varargs != null) {
+            out[varargs.index()] = varargs.collect(raw, fixed, mapper);
         }
     }
 

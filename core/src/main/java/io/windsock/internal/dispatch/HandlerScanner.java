@@ -206,17 +206,28 @@ final class HandlerScanner {
                 continue;
             }
             JavaType declared = TypeFactory.defaultInstance().resolveMemberType(p.getParameterizedType(), bindings);
+            boolean varargs = p.isVarArgs();
             Arg arg = p.getAnnotation(Arg.class);
             String argName = arg != null ? arg.value() : p.isNamePresent() ? p.getName() : null;
-            if (arg != null && arg.value().isEmpty()) {
+            if (arg != null && varargs) {
+                problems.add(where + ": @Arg on the varargs parameter " + (i + 1) + ", which takes the trailing"
+                        + " positional arguments and never a key");
+            } else if (arg != null && arg.value().isEmpty()) {
                 problems.add(where + ": @Arg on parameter " + (i + 1) + " needs a name");
             } else if (argName != null && !names.add(argName)) {
                 problems.add(where + ": two parameters named '" + argName + "'");
             }
             // A plain class shows as written; a generic type shows resolved (T of Base<String> is String).
-            String typeName = simpleName(p.getParameterizedType() instanceof Class<?> c
-                    ? c.getTypeName() : declared.toCanonical());
-            ParamBinding binding = new ParamBinding(i, argName, arg != null, typeName, declared);
+            ParamBinding binding;
+            if (varargs) {
+                String element = simpleName(p.getParameterizedType() instanceof Class<?> c
+                        ? c.getComponentType().getTypeName() : declared.getContentType().toCanonical());
+                binding = ParamBinding.varargs(i, argName, element, declared, p.getType().getComponentType());
+            } else {
+                String typeName = simpleName(p.getParameterizedType() instanceof Class<?> c
+                        ? c.getTypeName() : declared.toCanonical());
+                binding = new ParamBinding(i, argName, arg != null, typeName, declared);
+            }
             String abstractProblem = unconstructible(binding.target());
             if (abstractProblem != null) {
                 problems.add(where + ": parameter " + (i + 1) + " " + abstractProblem);
@@ -241,7 +252,7 @@ final class HandlerScanner {
         }
         boolean wholeObject = params.size() == 1 && !params.get(0).hasExplicitName()
                 && isObjectLike(params.get(0).target());
-        boolean named = !wholeObject && params.stream().allMatch(p -> p.name() != null);
+        boolean named = !wholeObject && params.stream().allMatch(p -> p.name() != null || p.isVarargs());
         String signature = m.getName() + params.stream().map(ParamBinding::describe)
                 .collect(Collectors.joining(", ", "(", ")"));
         return new HandlerMethod(name, signature, where, invoker, parameters.length, params, ackIndex, named);
@@ -252,7 +263,8 @@ final class HandlerScanner {
         // A private lookup needs this module to read the handler's (a no-op on the class path).
         HandlerScanner.class.getModule().addReads(m.getDeclaringClass().getModule());
         MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(m.getDeclaringClass(), MethodHandles.lookup());
-        MethodHandle handle = lookup.unreflect(m);
+        // Fixed arity: a varargs method's handle would otherwise collect the converted array into another array.
+        MethodHandle handle = lookup.unreflect(m).asFixedArity();
         int n = m.getParameterCount();
         return handle.asType(MethodType.genericMethodType(n + 1)).asSpreader(Object[].class, n);
     }

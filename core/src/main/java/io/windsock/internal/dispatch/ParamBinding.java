@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import io.windsock.internal.log.LogSafe;
+import java.lang.reflect.Array;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -39,11 +41,16 @@ final class ParamBinding {
     private final String name;
     private final boolean explicitName;
     private final String typeName;
+    /** How messages name the parameter, e.g. {@code int b}. */
+    private final String described;
     private final JavaType target;
     private final Class<?> boxed;
     private final boolean primitive;
     private final boolean optional;
     private final boolean passThrough;
+    /** For a varargs parameter: how each of its arguments converts, and the array's erased element class; else null. */
+    private final ParamBinding element;
+    private final Class<?> elementClass;
 
     /**
      * @param index        the position in the method's parameter list
@@ -53,15 +60,39 @@ final class ParamBinding {
      * @param declared     the declared type, resolved against the connection class
      */
     ParamBinding(int index, String name, boolean explicitName, String typeName, JavaType declared) {
+        this(index, name, explicitName, typeName, null, declared, null, null);
+    }
+
+    private ParamBinding(int index, String name, boolean explicitName, String typeName, String described,
+                         JavaType declared, ParamBinding element, Class<?> elementClass) {
         this.index = index;
         this.name = name;
         this.explicitName = explicitName;
         this.typeName = typeName;
+        this.described = described != null ? described : name == null ? typeName : typeName + " " + name;
         this.optional = declared.getRawClass() == Optional.class;
         this.target = optional ? declared.containedTypeOrUnknown(0) : declared;
         this.primitive = target.isPrimitive();
         this.boxed = primitive ? box(target.getRawClass()) : target.getRawClass();
         this.passThrough = unconstrained(target);
+        this.element = element;
+        this.elementClass = elementClass;
+    }
+
+    /**
+     * A varargs parameter ({@code String... names}): it takes the trailing positional arguments,
+     * each converted to the element type, and never binds by name.
+     *
+     * @param elementName  the element type as the messages show it, e.g. {@code String}
+     * @param declared     the array type, resolved against the connection class
+     * @param elementClass the erased element class of the method's parameter (the array the method takes)
+     */
+    static ParamBinding varargs(int index, String name, String elementName, JavaType declared, Class<?> elementClass) {
+        String typeName = elementName + "...";
+        String described = name == null ? typeName : typeName + " " + name;
+        ParamBinding element = new ParamBinding(index, name, false, elementName, described,
+                declared.getContentType(), null, null);
+        return new ParamBinding(index, name, false, typeName, described, declared, element, elementClass);
     }
 
     int index() {
@@ -87,7 +118,30 @@ final class ParamBinding {
 
     /** @return e.g. {@code int b}, or {@code int} when the name is unknown. */
     String describe() {
-        return name == null ? typeName : typeName + " " + name;
+        return described;
+    }
+
+    /** @return whether this is a varargs parameter (see {@link #varargs}). */
+    boolean isVarargs() {
+        return element != null;
+    }
+
+    /**
+     * @param first the position of the first argument the varargs parameter takes
+     * @return the arguments from {@code first} on, each converted, as the array the method takes
+     */
+    Object collect(List<Object> raw, int first, ObjectMapper mapper) throws Mismatch {
+        int n = Math.max(0, raw.size() - first);
+        Object array = Array.newInstance(elementClass, n);
+        for (int i = 0; i < n; i++) {
+            Array.set(array, i, element.convert(raw.get(first + i), mapper, "argument " + (first + i + 1)));
+        }
+        return array;
+    }
+
+    /** @return an empty array of the type the method takes (a varargs parameter given no argument). */
+    Object none() {
+        return Array.newInstance(elementClass, 0);
     }
 
     /** @return the value for an argument the client did not send. */
