@@ -7,6 +7,7 @@ import io.windsock.internal.json.JacksonJsonCodec;
 import io.windsock.internal.log.LogSafe;
 import io.windsock.internal.server.NamespaceImpl;
 import io.windsock.internal.server.SocketIoServer;
+import io.windsock.internal.server.SocketRecovery;
 import io.windsock.internal.server.Timers;
 import io.windsock.server.ConnectionStateRecovery;
 import io.windsock.server.DisconnectReason;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * connection listener that serves the sockets the middleware never saw (recovered, middlewares
  * skipped). Either way {@code onOpen} runs once per socket, on the kept instance when there is one.
  *
- * <p>Kept instances: one per socket that left with a recoverable reason while recovery is on, for
+ * <p>Kept instances: one per socket that left with a recoverable reason while recovery is on and
+ * its client can recover (so a session was persisted for it), for
  * {@code maxDisconnectionDuration} (the life of its persisted session), then dropped; at most
  * {@code maxPersistedSessions} of them (the adapter's bound on sessions), the oldest dropped first.
  * A recovered socket takes its instance out.
@@ -136,6 +138,11 @@ final class ServedNamespace {
     private void keepOnRecoverableClose(Socket socket, SocketConnection connection) {
         if (!(socket.namespace() instanceof NamespaceImpl ns) || ns.recovery() == null) {
             return; // the namespace's own setting, else the server-wide one
+        }
+        if (!SocketRecovery.canRecover(socket)) {
+            // No session is persisted for a client whose protocol cannot recover (Engine.IO v3,
+            // protocol 1): its instance would only take the place of one a v5 client comes back for.
+            return;
         }
         ConnectionStateRecovery recovery = ns.recovery();
         SocketIoServer server = ns.server();
