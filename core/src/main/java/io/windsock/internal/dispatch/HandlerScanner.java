@@ -1,7 +1,5 @@
 package io.windsock.internal.dispatch;
 
-import com.fasterxml.jackson.annotation.JacksonAnnotation;
-import com.fasterxml.jackson.core.TreeNode;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.type.TypeBindings;
 import com.fasterxml.jackson.databind.type.TypeFactory;
@@ -14,7 +12,6 @@ import io.windsock.server.Ack;
 import io.windsock.server.Handshake;
 import io.windsock.server.Namespace;
 import io.windsock.server.Socket;
-import java.lang.annotation.Annotation;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -228,10 +225,8 @@ final class HandlerScanner {
                         ? c.getTypeName() : declared.toCanonical());
                 binding = new ParamBinding(i, argName, arg != null, typeName, declared);
             }
-            String abstractProblem = unconstructible(binding.target());
-            if (abstractProblem != null) {
-                problems.add(where + ": parameter " + (i + 1) + " " + abstractProblem);
-            }
+            // Whether Jackson can build the type depends on the server's mapper (its modules map
+            // interfaces and add deserializers): checked when the namespace is served.
             params.add(binding);
         }
         if (ackIndex >= 0 && m.getReturnType() != void.class) {
@@ -291,28 +286,6 @@ final class HandlerScanner {
         String pkg = raw.getPackageName();
         return !pkg.equals("java.time") && raw != java.util.UUID.class && raw != java.net.URI.class
                 && raw != java.net.URL.class && !java.util.Date.class.isAssignableFrom(raw);
-    }
-
-    /**
-     * @return why Jackson could not build a value of this type (an interface or abstract class it
-     *         has no default for and no annotation telling how), or null
-     */
-    private static String unconstructible(JavaType type) {
-        Class<?> raw = type.getRawClass();
-        if (type.isPrimitive() || type.isArrayType() || !Modifier.isAbstract(raw.getModifiers())) {
-            return null;
-        }
-        if (Map.class.isAssignableFrom(raw) || Collection.class.isAssignableFrom(raw) || raw == Iterable.class
-                || raw == Number.class || raw == CharSequence.class || TreeNode.class.isAssignableFrom(raw)) {
-            return null; // Jackson maps these to concrete defaults
-        }
-        for (Annotation a : raw.getAnnotations()) {
-            if (a.annotationType().isAnnotationPresent(JacksonAnnotation.class)) {
-                return null; // @JsonTypeInfo, @JsonDeserialize(as = ...), ...: the user told Jackson how
-            }
-        }
-        return "is " + raw.getSimpleName() + ", an abstract type Jackson cannot instantiate; use a concrete"
-                + " type, or annotate it (@JsonTypeInfo, @JsonDeserialize(as = ...))";
     }
 
     private static boolean overrides(Class<?> type, String name, Class<?>... parameterTypes) {

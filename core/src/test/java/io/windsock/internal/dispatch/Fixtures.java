@@ -192,10 +192,15 @@ final class Fixtures {
         }
 
         Wired(C connection, ConnectionOptions options) {
+            this(connection, options, MAPPER);
+        }
+
+        /** With the server's mapper being this one. */
+        Wired(C connection, ConnectionOptions options, ObjectMapper mapper) {
             this.connection = connection;
             @SuppressWarnings("unchecked")
             Class<? extends SocketConnection> type = (Class<? extends SocketConnection>) connection.getClass();
-            driver = new ConnectionDriver(connection, fake.socket, ConnectionType.of(type), MAPPER, errors, options);
+            driver = new ConnectionDriver(connection, fake.socket, ConnectionType.of(type), mapper, errors, options);
         }
 
         /** Runs onOpen as the middleware does, then connects (as the namespace would) and runs pending tasks. */
@@ -220,6 +225,18 @@ final class Fixtures {
 
         RecordingAck fire(String event, String jsonArgs) {
             return fire(event, jsonArgs, true);
+        }
+
+        /** Delivers an event with these decoded arguments (binary as {@code byte[]}), asking for an ack. */
+        RecordingAck fire(String event, List<Object> args) {
+            RecordingAck ack = new RecordingAck(true);
+            try {
+                fake.fallback.onEvent(event, args, ack);
+            } catch (Exception e) {
+                throw new AssertionError("the fallback listener must not throw", e);
+            }
+            fake.runTasks();
+            return ack;
         }
     }
 
