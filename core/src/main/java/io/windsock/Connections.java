@@ -57,7 +57,9 @@ public final class Connections {
      * bound now from {@code type}, and {@code factory} is first called when a client joins. Meant for
      * dependency-injection containers ({@code serve(ns, ChatConnection.class, () -> container.get(ChatConnection.class))}),
      * which should not be asked for an instance only to learn its class. An instance of a subclass
-     * (a container's proxy) is bound by its own class when it is first seen.
+     * (a container's proxy) is bound by its own class when it is first seen, except for the hooks:
+     * {@code onEvent} and {@code onMessage} are called when {@code type} overrides them, whatever
+     * delegating overrides a proxy declares.
      *
      * @throws IllegalArgumentException naming every handler of {@code type} that cannot be bound
      * @throws IllegalStateException if the namespace is already served by a connection class

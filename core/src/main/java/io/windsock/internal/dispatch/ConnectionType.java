@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What dispatch needs to know about one {@link SocketConnection} subclass: its handlers by event
@@ -18,6 +19,14 @@ final class ConnectionType {
         protected ConnectionType computeValue(Class<?> type) {
             // A failure is not cached: it propagates, and the next lookup scans again (and fails again).
             return HandlerScanner.scan(type.asSubclass(SocketConnection.class));
+        }
+    };
+
+    /** Subclasses of a served class (proxies), by runtime class, then by the served class whose hooks count. */
+    private static final ClassValue<Map<Class<?>, ConnectionType>> SUBCLASSES = new ClassValue<>() {
+        @Override
+        protected Map<Class<?>, ConnectionType> computeValue(Class<?> type) {
+            return new ConcurrentHashMap<>(2);
         }
     };
 
@@ -44,6 +53,21 @@ final class ConnectionType {
      */
     static ConnectionType of(Class<? extends SocketConnection> type) {
         return CACHE.get(type);
+    }
+
+    /**
+     * @param type   the class of an instance the factory returned
+     * @param served the class the namespace was served with, which {@code type} extends (a container's
+     *               proxy does): its hooks decide the dispatch, whatever delegating overrides the proxy declares
+     * @return the binding of {@code type}, scanned on first use
+     * @throws IllegalArgumentException listing every handler that cannot be bound
+     */
+    static ConnectionType of(Class<? extends SocketConnection> type, Class<? extends SocketConnection> served) {
+        if (type == served) {
+            return of(type);
+        }
+        // The served class is a superclass of the key: the value holds nothing the key does not.
+        return SUBCLASSES.get(type).computeIfAbsent(served, s -> HandlerScanner.scan(type, served));
     }
 
     /**

@@ -53,6 +53,16 @@ final class HandlerScanner {
     }
 
     static ConnectionType scan(Class<? extends SocketConnection> type) {
+        return scan(type, type);
+    }
+
+    /**
+     * @param hooksFrom the class whose overrides of {@code onEvent} and {@code onMessage} decide the
+     *                  dispatch: {@code type} itself, or the application's class that {@code type}
+     *                  subclasses as a proxy (which overrides every method to delegate to it, the hooks
+     *                  included, and would otherwise count as overriding them)
+     */
+    static ConnectionType scan(Class<? extends SocketConnection> type, Class<? extends SocketConnection> hooksFrom) {
         List<String> problems = new ArrayList<>();
         Map<String, HandlerMethod> handlers = new LinkedHashMap<>();
         Map<String, String> declaredBy = new LinkedHashMap<>();
@@ -89,8 +99,8 @@ final class HandlerScanner {
                 }
             }
         }
-        boolean onEvent = overrides(type, "onEvent", String.class, List.class, Map.class);
-        boolean onMessage = overrides(type, "onMessage", Object.class);
+        boolean onEvent = overrides(hooksFrom, "onEvent", String.class, List.class, Map.class);
+        boolean onMessage = overrides(hooksFrom, "onMessage", Object.class);
         if (onMessage && declaredBy.containsKey("message")) {
             problems.add("both onMessage(Object) and " + declaredBy.get("message")
                     + " handle the event 'message': keep one");

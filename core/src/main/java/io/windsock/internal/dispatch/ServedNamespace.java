@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
 final class ServedNamespace {
     private static final Logger log = LoggerFactory.getLogger(ServedNamespace.class);
 
+    /** The class the namespace was served with, whose hooks count for the factory's instances (proxies too); or null. */
+    private final Class<? extends SocketConnection> servedType;
     private final Supplier<? extends SocketConnection> factory;
     private final ConnectionOptions options;
     /** Sockets the middleware attached an instance to, until their connection listener runs; weak, so a refused one just goes. */
@@ -74,7 +76,10 @@ final class ServedNamespace {
         }
     }
 
-    ServedNamespace(Supplier<? extends SocketConnection> factory, ConnectionOptions options) {
+    /** @param servedType the class named when serving, or null when only the factory tells it */
+    ServedNamespace(Class<? extends SocketConnection> servedType, Supplier<? extends SocketConnection> factory,
+                    ConnectionOptions options) {
+        this.servedType = servedType;
         this.factory = factory;
         this.options = options;
     }
@@ -119,7 +124,7 @@ final class ServedNamespace {
                 throw new IllegalStateException("the connection factory for " + socket.namespace().name() + " returned null");
             }
         }
-        ConnectionType type = ConnectionType.of(connection.getClass());
+        ConnectionType type = typeOf(socket, connection);
         ObjectMapper mapper;
         ErrorHandler errors;
         if (socket.namespace() instanceof NamespaceImpl ns) {
@@ -132,6 +137,23 @@ final class ServedNamespace {
                     LogSafe.text(event), error.toString(), error);
         }
         return new ConnectionDriver(connection, socket, type, mapper, errors, options, again);
+    }
+
+    /**
+     * The binding of the instance's class. Given the served class, a subclass (a container's proxy)
+     * binds its handlers, but the served class's hooks decide the dispatch: a proxy overrides
+     * {@code onEvent} and {@code onMessage} only to delegate.
+     */
+    private ConnectionType typeOf(Socket socket, SocketConnection connection) {
+        Class<? extends SocketConnection> runtime = connection.getClass();
+        if (servedType == null) {
+            return ConnectionType.of(runtime);
+        }
+        if (!servedType.isInstance(connection)) { // possible through raw types only
+            throw new IllegalStateException("the connection factory for " + socket.namespace().name() + " returned a "
+                    + runtime.getName() + ", not a " + servedType.getName());
+        }
+        return ConnectionType.of(runtime, servedType);
     }
 
     /** After {@code onClose}: a recoverable leave keeps the instance for the recovery window. */
