@@ -63,7 +63,7 @@ public final class ConnectionInstaller {
             connectionClass = probe.getClass();
         }
         ConnectionType.of(connectionClass).requireDeserializable(connectionClass, mapperOf(namespace));
-        ServedNamespace served = new ServedNamespace(type, factory, options);
+        ServedNamespace served = new ServedNamespace(type, connectionClass, factory, options);
         // Weakly: the namespace holds what serves it, which may hold the namespace (a weak key's value must not).
         if (SERVED.putIfAbsent(namespace, new WeakReference<>(served)) != null) {
             throw new IllegalStateException("namespace " + namespace.name()

@@ -45,6 +45,13 @@ final class ServedNamespace {
 
     /** The class the namespace was served with, whose hooks count for the factory's instances (proxies too); or null. */
     private final Class<? extends SocketConnection> servedType;
+    /** The class whose parameter types registration checked against the server's mapper. */
+    private final Class<? extends SocketConnection> checkedType;
+    /**
+     * Other classes the factory returned (subclasses, proxies) whose parameter types passed the same
+     * check; weak, so that serving holds no class.
+     */
+    private final Set<Class<?>> alsoChecked = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
     private final Supplier<? extends SocketConnection> factory;
     private final ConnectionOptions options;
     /** Sockets the middleware attached an instance to, until their connection listener runs; weak, so a refused one just goes. */
@@ -76,10 +83,14 @@ final class ServedNamespace {
         }
     }
 
-    /** @param servedType the class named when serving, or null when only the factory tells it */
-    ServedNamespace(Class<? extends SocketConnection> servedType, Supplier<? extends SocketConnection> factory,
-                    ConnectionOptions options) {
+    /**
+     * @param servedType  the class named when serving, or null when only the factory tells it
+     * @param checkedType the class registration checked (the named one, or the factory's first instance's)
+     */
+    ServedNamespace(Class<? extends SocketConnection> servedType, Class<? extends SocketConnection> checkedType,
+                    Supplier<? extends SocketConnection> factory, ConnectionOptions options) {
         this.servedType = servedType;
+        this.checkedType = checkedType;
         this.factory = factory;
         this.options = options;
     }
@@ -135,6 +146,13 @@ final class ServedNamespace {
             mapper = DefaultsHolder.MAPPER;
             errors = (s, event, error) -> log.warn("socket {} event {}: {}", s == null ? null : s.id(),
                     LogSafe.text(event), error.toString(), error);
+        }
+        Class<? extends SocketConnection> runtime = connection.getClass();
+        if (runtime != checkedType && !alsoChecked.contains(runtime)) {
+            // A subclass may add handlers: their types must be buildable too, or a value failing to
+            // convert would be blamed on the client (dispatch counts on this check having been made).
+            type.requireDeserializable(runtime, mapper);
+            alsoChecked.add(runtime);
         }
         return new ConnectionDriver(connection, socket, type, mapper, errors, options, again);
     }

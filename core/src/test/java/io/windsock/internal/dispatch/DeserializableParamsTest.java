@@ -73,6 +73,25 @@ class DeserializableParamsTest {
         }
     }
 
+    public static class Plain extends SocketConnection {
+        @Event
+        public void f(Point p) {
+        }
+    }
+
+    /** A subclass the factory returns for a namespace served with Plain.class, adding a handler. */
+    public static class PlainWithRunnable extends Plain {
+        @Event
+        public void g(Runnable task) {
+        }
+    }
+
+    public static class PlainWithPoints extends Plain {
+        @Event
+        public void g(List<Point> points) {
+        }
+    }
+
     private static Namespace namespace() {
         return (Namespace) Proxy.newProxyInstance(Namespace.class.getClassLoader(), new Class<?>[]{Namespace.class},
                 (proxy, method, args) -> switch (method.getName()) {
@@ -114,6 +133,29 @@ class DeserializableParamsTest {
     @Test
     void typesJacksonCanBuildPassRegistration() {
         ConnectionInstaller.install(namespace(), Buildable.class, Buildable::new, ConnectionOptions.DEFAULT);
+    }
+
+    /** @return the socket's error, or null when it joined the namespace served with Plain.class and the factory */
+    private static Throwable join(java.util.function.Supplier<? extends Plain> factory) {
+        Namespace ns = namespace();
+        ConnectionInstaller.install(ns, Plain.class, factory, ConnectionOptions.DEFAULT);
+        Fixtures.FakeSocket fake = new Fixtures.FakeSocket();
+        fake.namespace = ns;
+        try {
+            ConnectionInstaller.served(ns).admit(fake.socket);
+            return null;
+        } catch (Exception e) {
+            return e;
+        }
+    }
+
+    @Test
+    void aSubclassTheFactoryReturnsIsCheckedWhenFirstSeen() {
+        Throwable refused = join(PlainWithRunnable::new);
+        assertInstanceOf(IllegalArgumentException.class, refused);
+        assertTrue(refused.getMessage().contains("PlainWithRunnable.g(Runnable): parameter 1 (Runnable task):"
+                + " Runnable is an abstract type"), refused.getMessage());
+        assertEquals(null, join(PlainWithPoints::new));
     }
 
     @Test
