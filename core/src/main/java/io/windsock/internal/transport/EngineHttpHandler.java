@@ -38,7 +38,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
 
@@ -368,10 +367,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         channel.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         // The idle closer has left: a client that does not read its answer is closed anyway.
-        var unwritten = channel.eventLoop().schedule(() -> {
-            channel.close();
-        }, WebSocketClose.REPLY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-        channel.closeFuture().addListener(closed -> unwritten.cancel(false));
+        WebSocketClose.closeAfter(channel, WebSocketClose.REPLY_TIMEOUT_MILLIS);
     }
 
     /** Runs a task on the session's thread: at once when already there, keeping request order. */

@@ -25,20 +25,44 @@ public final class WebSocketClose {
 
     /** Writes {@code frame} and closes the channel when answered or at a deadline. Any thread. */
     public static void start(Channel channel, CloseWebSocketFrame frame) {
-        ScheduledFuture<?> unwritten = channel.eventLoop().schedule(() -> {
-            channel.close();
-        }, WRITE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-        channel.closeFuture().addListener(closed -> unwritten.cancel(false));
+        send(channel, frame, true);
+    }
+
+    /**
+     * Writes {@code frame}, the connection's last word (the echo of the client's close frame, or the
+     * refusal of a message it sent), and closes the channel once it is written, or at the write
+     * deadline: as {@code ws} arms its close timeout for every close frame it sends. Any thread.
+     */
+    public static void finish(Channel channel, CloseWebSocketFrame frame) {
+        send(channel, frame, false);
+    }
+
+    /**
+     * Closes the channel in {@link #WRITE_TIMEOUT_MILLIS} unless it closes before: the bound on a
+     * close already under way whose last write may never complete. Any thread.
+     */
+    public static void closeByWriteDeadline(Channel channel) {
+        closeAfter(channel, WRITE_TIMEOUT_MILLIS);
+    }
+
+    private static void send(Channel channel, CloseWebSocketFrame frame, boolean awaitReply) {
+        ScheduledFuture<?> unwritten = closeAfter(channel, WRITE_TIMEOUT_MILLIS);
         channel.writeAndFlush(frame).addListener(written -> {
             unwritten.cancel(false);
-            if (!written.isSuccess()) {
+            if (!written.isSuccess() || !awaitReply) {
                 channel.close();
                 return;
             }
-            ScheduledFuture<?> unanswered = channel.eventLoop().schedule(() -> {
-                channel.close();
-            }, REPLY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-            channel.closeFuture().addListener(closed -> unanswered.cancel(false));
+            closeAfter(channel, REPLY_TIMEOUT_MILLIS);
         });
+    }
+
+    /** Closes the channel after {@code millis} unless it closes before. */
+    static ScheduledFuture<?> closeAfter(Channel channel, long millis) {
+        ScheduledFuture<?> deadline = channel.eventLoop().schedule(() -> {
+            channel.close();
+        }, millis, TimeUnit.MILLISECONDS);
+        channel.closeFuture().addListener(closed -> deadline.cancel(false));
+        return deadline;
     }
 }

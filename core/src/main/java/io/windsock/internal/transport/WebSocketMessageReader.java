@@ -2,7 +2,6 @@ package io.windsock.internal.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -185,12 +184,16 @@ abstract class WebSocketMessageReader extends WebSocket13FrameDecoder {
         }
     }
 
-    /** Closes with {@code status} (the close frame first) and tells the subclass; nothing more is read. */
+    /**
+     * Closes with {@code status} (the close frame first, the connection once it is written or at the
+     * write deadline: a client that reads nothing must not hold it) and tells the subclass; nothing
+     * more is read.
+     */
     private void fail(ChannelHandlerContext ctx, WebSocketCloseStatus status, String reason) {
         refused = true;
         if (ctx.channel().isActive()) {
             ctx.channel().config().setAutoRead(false);
-            ctx.writeAndFlush(new CloseWebSocketFrame(status)).addListener(ChannelFutureListener.CLOSE);
+            WebSocketClose.finish(ctx.channel(), new CloseWebSocketFrame(status));
         }
         onMessageError(reason);
     }

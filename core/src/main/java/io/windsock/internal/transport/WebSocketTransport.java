@@ -75,6 +75,8 @@ final class WebSocketTransport extends WebSocketMessageReader
     private volatile boolean closing;
     /** The server's close frame is written; the client's answer closes the connection. */
     private boolean closeFrameSent;
+    /** The connection closes by a deadline at the latest (the close under way has one). */
+    private boolean closeBounded;
     /** A pong is being written (event loop). */
     private boolean pongInFlight;
     /**
@@ -239,6 +241,12 @@ final class WebSocketTransport extends WebSocketMessageReader
     @Override
     public void close() {
         if (closing) {
+            if (!closeBounded && channel.isActive()) {
+                // Whatever started the close, its last write may never complete (a client that
+                // reads nothing): the connection must not outlive the session for it.
+                closeBounded = true;
+                WebSocketClose.closeByWriteDeadline(channel);
+            }
             return;
         }
         closing = true;
@@ -246,6 +254,7 @@ final class WebSocketTransport extends WebSocketMessageReader
             return;
         }
         closeFrameSent = true;
+        closeBounded = true;
         // Queued behind every frame written before it, on the same thread: nothing can overtake it.
         WebSocketClose.start(channel, new CloseWebSocketFrame());
     }
@@ -302,14 +311,17 @@ final class WebSocketTransport extends WebSocketMessageReader
             ctx.close(); // the client answered our close: the handshake is complete
         } else {
             // The client's close echoed, then closed: what the handshaker's close does (not kept
-            // per connection for this alone).
-            channel.writeAndFlush(close.retain()).addListener(ChannelFutureListener.CLOSE);
+            // per connection for this alone), bounded as ws bounds it: a client that reads nothing
+            // never lets the echo out.
+            closeBounded = true;
+            WebSocketClose.finish(channel, close.retain());
         }
     }
 
     @Override
     protected void onMessageError(String reason) {
         closing = true;
+        closeBounded = true; // its close frame has the write deadline
         held = null;
         if (session != null) {
             session.onTransportError(this, reason);

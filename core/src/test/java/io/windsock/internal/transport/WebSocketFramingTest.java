@@ -36,6 +36,8 @@ class WebSocketFramingTest {
     private static final String UPGRADE = "GET /engine.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
             + "Host: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    /** A client's close frame, status 1000, masked with a zero key. */
+    private static final byte[] CLIENT_CLOSE_1000 = {(byte) 0x88, (byte) 0x82, 0, 0, 0, 0, 0x03, (byte) 0xe8};
 
     private final List<String> wire = new ArrayList<>();
     private final List<ChannelPromise> unwritten = new ArrayList<>();
@@ -135,6 +137,52 @@ class WebSocketFramingTest {
         channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
         assertFalse(channel.isActive(), "closed at the write deadline");
+        assertEquals(EngineSession.State.CLOSED, session.get().state());
+    }
+
+    @Test
+    void aClientsCloseIsEchoedAndTheConnectionClosedOnceTheEchoIsWritten() {
+        wire.clear();
+        channel.writeInbound(Unpooled.wrappedBuffer(CLIENT_CLOSE_1000));
+        channel.runPendingTasks();
+        assertEquals(List.of("frame:8:2", "flush"), wire);
+        assertFalse(channel.isActive());
+        assertEquals(EngineSession.State.CLOSED, session.get().state());
+    }
+
+    @Test
+    void theEchoOfAClientsCloseThatCannotGoOutIsGivenUpAtTheWriteDeadline() {
+        channel.freezeTime();
+        recorder.stalled = true; // the client sends its close, then reads nothing
+        wire.clear();
+        channel.writeInbound(Unpooled.wrappedBuffer(CLIENT_CLOSE_1000));
+        channel.runPendingTasks();
+        assertEquals(List.of("frame:8:2", "flush"), wire);
+        assertClosedAtTheWriteDeadline();
+    }
+
+    @Test
+    void aRefusedMessageFromAClientThatReadsNothingIsClosedAtTheWriteDeadline() {
+        channel.freezeTime();
+        recorder.stalled = true;
+        wire.clear();
+        // FIN text "a\xFFb", masked with a zero key: not UTF-8, so refused with 1007.
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {(byte) 0x81, (byte) 0x83, 0, 0, 0, 0, 'a', (byte) 0xff, 'b'}));
+        channel.runPendingTasks();
+        assertEquals(List.of("frame:8:22", "flush"), wire, "1007 and its reason");
+        assertEquals(EngineSession.State.CLOSED, session.get().state(), "the session learns at once");
+        assertClosedAtTheWriteDeadline();
+    }
+
+    /** The connection, whose last write never completes, stays open until the write deadline and no longer. */
+    private void assertClosedAtTheWriteDeadline() {
+        channel.advanceTimeBy(WebSocketClose.WRITE_TIMEOUT_MILLIS - 1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        channel.runPendingTasks();
+        assertTrue(channel.isActive(), "closed before the write deadline");
+        channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertFalse(channel.isActive(), "still held by a client that reads nothing");
         assertEquals(EngineSession.State.CLOSED, session.get().state());
     }
 
