@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.windsock.internal.engine.EngineError;
 import io.windsock.engine.EngineRequest;
@@ -78,6 +79,21 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                 .maxFramePayloadLength(config.engine().maxHttpBufferSize())
                 .allowExtensions(config.perMessageDeflate())
                 .build();
+    }
+
+    /** What the inflater may take past maxHttpBufferSize (see {@link #webSocketCompression}). */
+    private static final int INFLATE_SLACK = 1024;
+
+    /**
+     * permessage-deflate, inflating a frame into at most maxHttpBufferSize and 1 KB more: a bomb is
+     * refused before it takes more. Netty's inflater gives up when less than 512 bytes of its bounded
+     * buffer are free after a step, even when what is left would fit, so a bound at maxHttpBufferSize
+     * itself would refuse messages just under it. Past maxHttpBufferSize the message reader refuses
+     * the frame with 1009, and so it does when the inflater gives up.
+     */
+    static WebSocketServerCompressionHandler webSocketCompression(TransportConfig config) {
+        return new WebSocketServerCompressionHandler(
+                (int) Math.min(Integer.MAX_VALUE, (long) config.engine().maxHttpBufferSize() + INFLATE_SLACK));
     }
 
     @Override

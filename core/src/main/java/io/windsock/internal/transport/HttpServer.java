@@ -12,7 +12,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.compression.StandardCompressionOptions;
-import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.windsock.internal.engine.EngineServer;
 import java.net.InetSocketAddress;
@@ -95,7 +94,7 @@ public final class HttpServer {
                         }
                         p.addLast(new HttpObjectAggregator(config.engine().maxHttpBufferSize()));
                         if (config.perMessageDeflate()) {
-                            p.addLast(new WebSocketServerCompressionHandler(config.engine().maxHttpBufferSize()));
+                            p.addLast(EngineHttpHandler.webSocketCompression(config));
                         }
                         p.addLast(new EngineHttpHandler(config, engine, webSocketDecoding));
                     }

@@ -3,6 +3,7 @@ package io.windsock.internal.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
@@ -16,6 +17,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.zip.DataFormatException;
 
 /**
  * Reads a WebSocket's frames into whole messages: joins fragments (at most {@code maxMessageBytes}
@@ -123,12 +125,17 @@ abstract class WebSocketMessageReader extends WebSocket13FrameDecoder {
 
     /**
      * A data frame. The frame decoder has already checked the order of fragments (a continuation
-     * only after a non-final frame, no new message before the last fragment) and each frame's size.
+     * only after a non-final frame, no new message before the last fragment) and each frame's size
+     * as sent; an inflated frame (permessage-deflate) is checked here.
      */
     private void readData(ChannelHandlerContext ctx, WebSocketFrame frame) {
         ByteBuf content = frame.content();
         if (fragments == null && frame.isFinalFragment()) {
-            deliver(ctx, frame instanceof TextWebSocketFrame, content);
+            if (content.readableBytes() > maxMessageBytes) {
+                tooBig(ctx);
+            } else {
+                deliver(ctx, frame instanceof TextWebSocketFrame, content);
+            }
             return;
         }
         if (fragments == null) {
@@ -136,8 +143,7 @@ abstract class WebSocketMessageReader extends WebSocket13FrameDecoder {
             fragments = ctx.alloc().heapBuffer(Math.min(maxMessageBytes, Math.max(256, 2 * content.readableBytes())));
         }
         if (fragments.readableBytes() + (long) content.readableBytes() > maxMessageBytes) {
-            dropFragments();
-            fail(ctx, WebSocketCloseStatus.MESSAGE_TOO_BIG, "message over " + maxMessageBytes + " bytes");
+            tooBig(ctx);
             return;
         }
         fragments.writeBytes(content);
@@ -196,6 +202,39 @@ abstract class WebSocketMessageReader extends WebSocket13FrameDecoder {
             WebSocketClose.finish(ctx.channel(), new CloseWebSocketFrame(status));
         }
         onMessageError(reason);
+    }
+
+    private void tooBig(ChannelHandlerContext ctx) {
+        dropFragments();
+        fail(ctx, WebSocketCloseStatus.MESSAGE_TOO_BIG, "message over " + maxMessageBytes + " bytes");
+    }
+
+    /**
+     * An exception from the decoders before this reader (an extension is on). When the inflater gave
+     * up on a compressed frame, the connection closes as {@code ws} closes it: 1009 when the frame
+     * inflates past the inflater's bound (a little over {@code maxMessageBytes}, see
+     * {@link EngineHttpHandler#webSocketCompression}), 1007 when it is not deflate data. Once a
+     * close frame is on its way, what the decoders make of the bytes read after it is moot.
+     *
+     * @return whether the exception is dealt with so
+     */
+    protected final boolean refusedByDecoders(ChannelHandlerContext ctx, Throwable cause) {
+        if (refused) {
+            return true;
+        }
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof DecompressionException) {
+                dropFragments();
+                if (t.getCause() instanceof DataFormatException) {
+                    fail(ctx, WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "compressed message not valid: " + t.getCause());
+                } else {
+                    // The inflater's one other failure, for raw deflate: its bounded buffer is full.
+                    fail(ctx, WebSocketCloseStatus.MESSAGE_TOO_BIG, "message over " + maxMessageBytes + " bytes");
+                }
+                return true;
+            }
+        }
+        return false;
     }
 
     private void dropFragments() {

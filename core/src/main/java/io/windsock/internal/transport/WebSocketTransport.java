@@ -364,6 +364,9 @@ final class WebSocketTransport extends WebSocketMessageReader
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("websocket error: {}", cause.toString());
+        if (refusedByDecoders(ctx, cause)) {
+            return; // closing with its close frame, the session told
+        }
         closing = true;
         // A frame the decoder refused has its close frame written already (1002, 1009, ...).
         ctx.close();
