@@ -21,7 +21,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.windsock.internal.engine.EngineError;
@@ -321,6 +320,12 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
     private void acceptWebSocket(ChannelHandlerContext ctx, FullHttpRequest request, EngineCodec codec,
                                  boolean base64, boolean moving, Consumer<WebSocketTransport> accepted,
                                  Runnable failed) {
+        WebSocketHandshakers.Refusal refusal = WebSocketHandshakers.refusal(request);
+        if (refusal != null) {
+            failed.run(); // first: the client may try again as soon as the refusal closes the connection
+            refuseUpgrade(ctx, refusal);
+            return;
+        }
         String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss" : "ws";
         String location = scheme + "://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + config.path();
         // With compression possible, the extension's decoder must sit between the frame decoder and the
@@ -328,13 +333,9 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         boolean extensions = config.perMessageDeflate();
         WebSocketTransport ws = new WebSocketTransport(ctx.channel(), codec, base64, webSocketDecoding, !extensions);
         ChannelPipeline pipeline = ctx.pipeline();
+        // Not null: the version passed the check above.
         WebSocketServerHandshaker handshaker = WebSocketHandshakers.of(request, location, webSocketDecoding,
                 extensions ? null : ws);
-        if (handshaker == null) {
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
-            failed.run();
-            return;
-        }
         if (extensions) {
             pipeline.addLast(ws);
         }
@@ -354,11 +355,11 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         try {
             handshake = handshaker.handshake(ctx.channel(), request);
         } catch (WebSocketHandshakeException e) {
-            // Netty's own checks (a GET, the Connection and Upgrade tokens, a key) failed before it
+            // Netty's own checks (a GET; the tokens and the key passed ours) failed before it
             // touched the pipeline: the HTTP codec is still there to answer, as Node's ws does.
             pipeline.remove(leftovers);
+            failed.run(); // before the answer, as above
             refuseHandshake(ctx.channel());
-            failed.run();
             return;
         }
         handshake.addListener(written -> {
@@ -372,6 +373,20 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                 failed.run();
             }
         });
+    }
+
+    /**
+     * WebSocket headers ws refuses: its 400, its message as an HTML body, and the connection closed;
+     * a bad version is answered with the versions taken, as ws answers it.
+     */
+    private static void refuseUpgrade(ChannelHandlerContext ctx, WebSocketHandshakers.Refusal refusal) {
+        FullHttpResponse response = HttpResponses.newResponse(HttpResponseStatus.BAD_REQUEST,
+                Unpooled.copiedBuffer(refusal.message, StandardCharsets.US_ASCII));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpResponses.TEXT_HTML_VALUE);
+        if (refusal == WebSocketHandshakers.Refusal.VERSION) {
+            response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, WebSocketHandshakers.VERSIONS);
+        }
+        HttpResponses.send(ctx, false, response);
     }
 
     /** A WebSocket handshake Netty cannot answer: 400, and the connection closes. */

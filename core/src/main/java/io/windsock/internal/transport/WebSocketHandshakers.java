@@ -3,6 +3,7 @@ package io.windsock.internal.transport;
 import io.netty.channel.ChannelHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
@@ -29,17 +30,66 @@ final class WebSocketHandshakers {
         }
     }
 
+    /** The versions ws takes, as it names them when it refuses another. */
+    static final String VERSIONS = "13, 8";
+
+    /** Why ws refuses an upgrade request's WebSocket headers, with its message. */
+    enum Refusal {
+        KEY("Missing or invalid Sec-WebSocket-Key header"),
+        /** Answered with the versions taken ({@link #VERSIONS}). */
+        VERSION("Missing or invalid Sec-WebSocket-Version header");
+
+        final String message;
+
+        Refusal(String message) {
+            this.message = message;
+        }
+    }
+
     private WebSocketHandshakers() {
     }
 
     /**
+     * The checks ws makes of the WebSocket headers before its handshake, in its order (Netty takes any
+     * non-empty key and answers another version with 426 on a connection it keeps).
+     *
+     * @return why ws refuses them (400, and the connection closed), or null when they pass
+     */
+    static Refusal refusal(HttpRequest request) {
+        if (!isValidKey(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY))) {
+            return Refusal.KEY;
+        }
+        if (!isSupportedVersion(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
+            return Refusal.VERSION;
+        }
+        return null;
+    }
+
+    /** ws's key check, {@code /^[+/0-9A-Za-z]{22}==$/}: 16 bytes in base64, as RFC 6455 has it. */
+    static boolean isValidKey(String key) {
+        if (key == null || key.length() != 24 || !key.endsWith("==")) {
+            return false;
+        }
+        for (int i = 0; i < 22; i++) {
+            char c = key.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean isSupportedVersion(String version) {
+        return "13".equals(version) || "8".equals(version);
+    }
+
+    /**
      * @param decoder the frame decoder the handshake puts in the pipeline, or null for Netty's own
-     * @return null for another version (answer with 426 and the supported version)
+     * @return null for another version (see {@link #refusal})
      */
     static WebSocketServerHandshaker of(FullHttpRequest request, String location, WebSocketDecoderConfig config,
                                         WebSocketFrameDecoder decoder) {
-        String version = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
-        if (!"13".equals(version) && !"8".equals(version)) {
+        if (!isSupportedVersion(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
             return null;
         }
         // Draft 8 answers with the same accept key and headers as RFC 6455: one handshaker serves both.

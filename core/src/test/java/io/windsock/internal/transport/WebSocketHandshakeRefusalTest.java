@@ -16,13 +16,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A WebSocket upgrade that Netty's handshaker refuses (no key, not a GET) gets 400 and a closed
- * connection, as from Node's ws, and leaves nothing behind: not the session place a new session
+ * A WebSocket upgrade that ws refuses (a key that is not 16 bytes in base64, a version other than
+ * 13 and 8) or Netty's handshaker refuses (not a GET) gets 400 and a closed connection, as from Node's
+ * ws, and leaves nothing behind: not the session place a new session
  * reserved, not the polls of the session it meant to upgrade.
  */
 class WebSocketHandshakeRefusalTest {
@@ -46,17 +48,43 @@ class WebSocketHandshakeRefusalTest {
     @Test
     void aNewSessionsUpgradeWithoutAKeyIsRefusedAndItsPlaceFreed() throws Exception {
         for (int i = 0; i < 3; i++) { // more than maxSessions: each place must come back
-            String answer = rawUpgrade("/socket.io/?EIO=4&transport=websocket", "GET");
+            String answer = rawUpgrade("/socket.io/?EIO=4&transport=websocket", "GET", "Sec-WebSocket-Version: 13\r\n");
             assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
         }
         assertEquals(200, get("/socket.io/?EIO=4&transport=polling").statusCode(), "the place was given back");
     }
 
     @Test
+    void aKeyThatIsNotSixteenBytesInBase64IsRefusedAsWsRefusesIt() throws Exception {
+        for (String key : new String[] {"x", "dGhlIHNhbXBsZSBub25jZQ", "dGhlIHNhbXBsZSBub25jZ-=="}) {
+            String answer = rawUpgrade("/socket.io/?EIO=4&transport=websocket", "GET",
+                    "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n");
+            assertTrue(answer.startsWith("HTTP/1.1 400 "), key + ": " + answer);
+            assertTrue(answer.endsWith("\r\n\r\nMissing or invalid Sec-WebSocket-Key header"), answer);
+            assertTrue(answer.toLowerCase(Locale.ROOT).contains("\r\nconnection: close\r\n"), answer);
+        }
+        assertEquals(200, get("/socket.io/?EIO=4&transport=polling").statusCode(), "no place kept");
+    }
+
+    @Test
+    void aVersionWsDoesNotTakeIsRefusedWithTheVersionsItTakesAndTheConnectionClosed() throws Exception {
+        // Read to the end: the answer is the last thing on the connection (Netty's 426 kept it open).
+        String answer = rawUpgrade("/socket.io/?EIO=4&transport=websocket", "GET",
+                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 7\r\n");
+        assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
+        String headers = answer.toLowerCase(Locale.ROOT);
+        assertTrue(headers.contains("\r\nsec-websocket-version: 13, 8\r\n"), answer);
+        assertTrue(headers.contains("\r\nconnection: close\r\n"), answer);
+        assertTrue(answer.endsWith("\r\n\r\nMissing or invalid Sec-WebSocket-Version header"), answer);
+        assertEquals(200, get("/socket.io/?EIO=4&transport=polling").statusCode(), "no place kept");
+    }
+
+    @Test
     void anUpgradeThatIsNotAGetIsRefusedAndTheSessionsPollsGoOn() throws Exception {
         String open = get("/socket.io/?EIO=4&transport=polling").body();
         String sid = open.substring(open.indexOf("\"sid\":\"") + 7, open.indexOf("\",\""));
-        String answer = rawUpgrade("/socket.io/?EIO=4&transport=websocket&sid=" + sid, "POST");
+        String answer = rawUpgrade("/socket.io/?EIO=4&transport=websocket&sid=" + sid, "POST",
+                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n");
         assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
         // A poll after the refused upgrade is not held for a WebSocket that never came: the server's
         // ping arrives within its interval (300 ms; the request times out well after).
@@ -65,13 +93,17 @@ class WebSocketHandshakeRefusalTest {
         assertEquals("2", poll.body());
     }
 
-    /** Sends an upgrade request with no Sec-WebSocket-Key; @return everything read until the server closes. */
-    private String rawUpgrade(String path, String method) throws Exception {
+    /**
+     * Sends an upgrade request with these WebSocket headers (each line ending in CRLF).
+     *
+     * @return everything read until the server closes
+     */
+    private String rawUpgrade(String path, String method, String webSocketHeaders) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", server.port())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             out.write((method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
-                    + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nContent-Length: 0\r\n\r\n")
+                    + "Connection: Upgrade\r\n" + webSocketHeaders + "Content-Length: 0\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();

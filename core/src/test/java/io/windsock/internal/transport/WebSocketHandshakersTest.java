@@ -1,5 +1,6 @@
 package io.windsock.internal.transport;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,6 +47,17 @@ class WebSocketHandshakersTest {
             assertTrue(text.toLowerCase().contains("sec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo="), text);
             request.release();
             channel.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void aKeyIsSixteenBytesInBase64AsWsHasIt() {
+        assertTrue(WebSocketHandshakers.isValidKey("dGhlIHNhbXBsZSBub25jZQ=="));
+        assertTrue(WebSocketHandshakers.isValidKey("+/0123456789AZaz+/09AZ=="));
+        for (String key : new String[] {null, "", "x", "dGhlIHNhbXBsZSBub25jZQ", "dGhlIHNhbXBsZSBub25jZQ=",
+                "dGhlIHNhbXBsZSBub25jZQ===", "dGhlIHNhbXBsZSBub25jZ-==", "dGhlIHNhbXBsZSBub25jZ_==",
+                "dGhlIHNhbXBsZSBub25jZQA=", " dGhlIHNhbXBsZSBub25jZQ==", "dGhlIHNhbXBsZSBub25jZ\u00e9=="}) {
+            assertFalse(WebSocketHandshakers.isValidKey(key), key);
         }
     }
 
