@@ -128,7 +128,7 @@ public final class ClientBundle {
     /**
      * Answers the request if it is a GET or HEAD for one of the files under the path.
      *
-     * @param requestPath the request's path, without the query
+     * @param requestPath the request's path as sent (escapes not decoded, as Node matches the URL), without the query
      * @return whether it was answered
      */
     boolean serve(ChannelHandlerContext ctx, HttpRequest request, String requestPath) {

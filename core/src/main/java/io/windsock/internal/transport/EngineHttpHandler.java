@@ -105,16 +105,19 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         EngineQuery query = new EngineQuery(request.uri());
-        String path;
+        // Routed on the path as sent, as Node compares the URL's prefix: an escaped form of the path
+        // (/%73ocket.io/) is not Engine.IO's, so a proxy rule on the literal prefix cannot be bypassed.
+        String path = query.rawPath();
+        boolean underPath = path.startsWith(config.path());
         try {
-            path = query.path();
-            if (path.startsWith(config.path())) {
+            query.path(); // a malformed escape in the path throws here
+            if (underPath) {
                 query.transport(); // reads Engine.IO's parameters: a malformed escape anywhere throws here
             }
         } catch (IllegalArgumentException malformed) {
             // A '%' not followed by two hex digits: refused, as Netty's decoder refuses it, with an answer.
             HttpResponses.RequestInfo info = HttpResponses.RequestInfo.of(request);
-            if (query.rawPath().startsWith(config.path())) {
+            if (underPath) {
                 fail(ctx, info, EngineError.BAD_REQUEST, false);
             } else {
                 HttpResponses.send(ctx, info, null, HttpResponseStatus.BAD_REQUEST, HttpResponses.TEXT_PLAIN, "Bad Request");
@@ -124,11 +127,10 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         if (config.clientBundle() != null && config.clientBundle().serve(ctx, request, path)) {
             return; // /socket.io/socket.io.js and its kin, under the Engine.IO path
         }
-        if (config.legacy() != null && path.startsWith(config.path())
-                && config.legacy().handle(ctx, request, path)) {
+        if (config.legacy() != null && underPath && config.legacy().handle(ctx, request, path)) {
             return; // Socket.IO 0.9 (/socket.io/1/...)
         }
-        if (!path.startsWith(config.path())) {
+        if (!underPath) {
             if (!config.fallback().handle(ctx, request)) {
                 HttpResponses.send(ctx, HttpResponses.RequestInfo.of(request), null, HttpResponseStatus.NOT_FOUND,
                         HttpResponses.TEXT_PLAIN, "Not Found");

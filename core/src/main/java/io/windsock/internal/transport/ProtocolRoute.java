@@ -14,6 +14,7 @@ public interface ProtocolRoute {
      * Handles the request if it is this route's. A WebSocket taken over replaces {@code ctx}'s
      * handler in the pipeline.
      *
+     * @param path the request's path as sent (escapes not decoded, as Node matches the URL), without the query
      * @return whether the request was this route's (and is answered, or will be)
      */
     boolean handle(ChannelHandlerContext ctx, FullHttpRequest request, String path);

@@ -96,6 +96,17 @@ class Sio1HttpTest {
     }
 
     @Test
+    void anEscapedFormOfThePathIsNotProtocol1s() throws Exception {
+        HttpResponse<String> escaped = get("%31/?t=1"); // /socket.io/%31/: Engine.IO's, as Node matches the URL as sent
+        assertEquals(400, escaped.statusCode(), escaped.body());
+        assertEquals("{\"code\":0,\"message\":\"Transport unknown\"}", escaped.body());
+        HttpResponse<String> outside = http.send(HttpRequest.newBuilder(URI.create(base.replace("/socket.io/",
+                "/%73ocket.io/1/?t=1"))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, outside.statusCode(), outside.body());
+        assertEquals(0, sessions.sessionCount(), "no protocol-1 session opened");
+    }
+
+    @Test
     void handshakeAndItsFailures() throws Exception {
         assertTrue(SID.matcher(get("1/?t=1").body()).matches());
         assertEquals(503, get("2/").statusCode());

@@ -81,6 +81,17 @@ class EngineQueryTest {
         assertEquals("Bad Request", response.text());
     }
 
+    /** Node compares the URL's prefix as sent: an escaped form of the path is not Engine.IO's. */
+    @ParameterizedTest
+    @ValueSource(strings = {"/%73ocket.io/?EIO=4&transport=polling", "/socket%2Eio/?EIO=4&transport=polling",
+        "/socket.io%2F?EIO=4&transport=polling"})
+    void anEscapedFormOfThePathGoesToTheFallback(String uri) {
+        HttpExchange.Response response = HttpExchange.send(
+                HttpExchange.config("/socket.io/", null, HttpFallback.NONE, null), io.netty.handler.codec.http.HttpMethod.GET, uri);
+        assertEquals(404, response.status(), uri);
+        assertEquals("Not Found", response.text());
+    }
+
     @Test
     void onlyTheFirst1024ParametersCount() {
         String uri = "/socket.io/?" + "a=1&".repeat(1023) + "EIO=4&sid=late";
