@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -23,6 +24,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -48,6 +50,10 @@ import org.slf4j.LoggerFactory;
  * server hold is then the responses to one read's worth of requests above the high-water mark, and
  * no more than {@code maxPendingOutboundBytes} of them: an answer written while more than that waits
  * unread (large answers) closes the connection.
+ * And it answers pipelined requests in order, as Node's HTTP server does: a request read while an
+ * earlier one's answer is owed (a long-polling GET the session holds) waits here, with reading
+ * stopped, until that answer is written; so a held poll's answer is never overtaken, and the routing
+ * handler has one request at a time to answer, and one held poll to fail if the connection drops.
  * Two handlers share one instance: {@link #bytes()} sits before the HTTP codec and sees a request
  * start; {@link #messages()} sits after it and sees requests end and responses go out. All state is
  * touched on the channel's event loop only.
@@ -97,6 +103,11 @@ final class RequestTimeouts {
     /** Reading stopped here because responses wait unread; resumed when they drain. */
     private boolean pausedForResponses;
     private final ChannelFutureListener responseWritten = future -> responseWritten();
+    /** Requests passed on whose final response has not been written yet: while there is one, the next waits. */
+    private int inFlight;
+    /** HTTP messages read while an answer is owed, passed on in order once it is written; null when none. */
+    private ArrayDeque<Object> held;
+    private boolean drainScheduled;
     private final long maxPendingBytes;
 
     /**
@@ -194,6 +205,7 @@ final class RequestTimeouts {
     private void remove(ChannelPipeline pipeline) {
         removed = true;
         cancel();
+        releaseHeld();
         if (pipeline.context(bytes) != null) {
             pipeline.remove(bytes);
         }
@@ -252,7 +264,8 @@ final class RequestTimeouts {
                 ReferenceCountUtil.release(msg); // closed: the rest of the read's requests go unanswered
                 return;
             }
-            if (msg instanceof HttpRequest && phase == Phase.HEADERS) {
+            // ANSWERING: a request pipelined behind one being answered, read with it; it is timed and owed too.
+            if (msg instanceof HttpRequest && (phase == Phase.HEADERS || phase == Phase.ANSWERING)) {
                 phase = Phase.BODY;
                 arm(ctx, requestStart + requestNanos);
             }
@@ -262,10 +275,53 @@ final class RequestTimeouts {
                 phase = Phase.ANSWERING;
                 disarm();
             }
-            ctx.fireChannelRead(msg);
+            pass(ctx, msg);
             if (requestRead && !removed && !ctx.channel().isWritable() && ctx.channel().config().isAutoRead()) {
                 pausedForResponses = true; // the codec still decodes what it holds: at most one read's worth
                 ctx.channel().config().setAutoRead(false);
+            }
+        }
+
+        /** Passes a message on, unless it must wait for an earlier request's answer (see the class comment). */
+        private void pass(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof HttpObject && (held != null || msg instanceof HttpRequest && inFlight > 0)) {
+                if (held == null) {
+                    held = new ArrayDeque<>();
+                    // What waits is then what the codec decodes from the last read: no more is read.
+                    ctx.channel().config().setAutoRead(false);
+                }
+                held.add(msg);
+                return;
+            }
+            if (msg instanceof HttpRequest) {
+                inFlight++;
+            }
+            ctx.fireChannelRead(msg);
+        }
+
+        /** An answer was written: the requests that waited for it go on, up to the next that must wait. */
+        private void drain(ChannelHandlerContext ctx) {
+            drainScheduled = false;
+            while (held != null && !removed) {
+                if (!ctx.channel().isActive()) {
+                    releaseHeld();
+                    return;
+                }
+                Object next = held.peek();
+                if (next instanceof HttpRequest && inFlight > 0) {
+                    return;
+                }
+                held.poll();
+                if (held.isEmpty()) {
+                    held = null;
+                    if (!pausedForResponses) {
+                        ctx.channel().config().setAutoRead(true);
+                    }
+                }
+                if (next instanceof HttpRequest) {
+                    inFlight++;
+                }
+                ctx.fireChannelRead(next);
             }
         }
 
@@ -273,9 +329,17 @@ final class RequestTimeouts {
         public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
             if (pausedForResponses && ctx.channel().isWritable() && !removed) {
                 pausedForResponses = false;
-                ctx.channel().config().setAutoRead(true);
+                if (held == null) {
+                    ctx.channel().config().setAutoRead(true);
+                }
             }
             super.channelWritabilityChanged(ctx);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            releaseHeld(); // never answered: the connection is gone
+            super.channelInactive(ctx);
         }
 
         @Override
@@ -304,6 +368,12 @@ final class RequestTimeouts {
                 if (!informational) {
                     promise = promise.unvoid();
                     promise.addListener(responseWritten);
+                    inFlight = Math.max(0, inFlight - 1);
+                    if (held != null && !drainScheduled) {
+                        // On a later turn: this write may come from deep inside a session's send.
+                        drainScheduled = true;
+                        ctx.executor().execute(() -> drain(ctx));
+                    }
                 }
             }
             ctx.write(msg, promise);
@@ -313,6 +383,14 @@ final class RequestTimeouts {
                 }
                 ctx.channel().close();
             }
+        }
+    }
+
+    private void releaseHeld() {
+        ArrayDeque<Object> messages = held;
+        held = null;
+        if (messages != null) {
+            messages.forEach(ReferenceCountUtil::release);
         }
     }
 
