@@ -3,10 +3,7 @@ package io.windsock.internal.transport;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -21,7 +18,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
-import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.windsock.internal.engine.EngineError;
 import io.windsock.engine.EngineRequest;
@@ -58,41 +54,15 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
     private volatile PollingTransport waitingPoll;
 
     EngineHttpHandler(TransportConfig config, EngineServer engine) {
-        this(config, engine, webSocketDecoding(config));
+        this(config, engine, WebSocketHandshakers.decoding(config));
     }
 
-    /** @param webSocketDecoding from {@link #webSocketDecoding(TransportConfig)}, made once per server */
+    /** @param webSocketDecoding from {@link WebSocketHandshakers#decoding(TransportConfig)}, made once per server */
     EngineHttpHandler(TransportConfig config, EngineServer engine, WebSocketDecoderConfig webSocketDecoding) {
         this.config = config;
         this.engine = engine;
         this.originCheck = new OriginCheck(config.cors(), config.server().checkWebSocketOrigin());
         this.webSocketDecoding = webSocketDecoding;
-    }
-
-    /**
-     * How WebSocket frames are read: frames up to maxHttpBufferSize (a larger one closes with 1009),
-     * extensions when compression is on, and protocol errors closed with their status.
-     */
-    static WebSocketDecoderConfig webSocketDecoding(TransportConfig config) {
-        return WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(config.engine().maxHttpBufferSize())
-                .allowExtensions(config.perMessageDeflate())
-                .build();
-    }
-
-    /** What the inflater may take past maxHttpBufferSize (see {@link #webSocketCompression}). */
-    private static final int INFLATE_SLACK = 1024;
-
-    /**
-     * permessage-deflate, inflating a frame into at most maxHttpBufferSize and 1 KB more: a bomb is
-     * refused before it takes more. Netty's inflater gives up when less than 512 bytes of its bounded
-     * buffer are free after a step, even when what is left would fit, so a bound at maxHttpBufferSize
-     * itself would refuse messages just under it. Past maxHttpBufferSize the message reader refuses
-     * the frame with 1009, and so it does when the inflater gives up.
-     */
-    static WebSocketServerCompressionHandler webSocketCompression(TransportConfig config) {
-        return new WebSocketServerCompressionHandler(
-                (int) Math.min(Integer.MAX_VALUE, (long) config.engine().maxHttpBufferSize() + INFLATE_SLACK));
     }
 
     @Override
@@ -325,7 +295,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         WebSocketHandshakers.Refusal refusal = WebSocketHandshakers.refusal(request);
         if (refusal != null) {
             failed.run(); // first: the client may try again as soon as the refusal closes the connection
-            refuseUpgrade(ctx, refusal);
+            WebSocketHandshakers.refuse(ctx, refusal);
             return;
         }
         String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss" : "ws";
@@ -361,7 +331,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             // touched the pipeline: the HTTP codec is still there to answer, as Node's ws does.
             pipeline.remove(leftovers);
             failed.run(); // before the answer, as above
-            refuseHandshake(ctx.channel());
+            WebSocketHandshakers.refuseUnanswerable(ctx.channel());
             return;
         }
         handshake.addListener(written -> {
@@ -375,32 +345,6 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                 failed.run();
             }
         });
-    }
-
-    /**
-     * WebSocket headers ws refuses: its 400, its message as an HTML body, and the connection closed;
-     * a bad version is answered with the versions taken, as ws answers it.
-     */
-    private static void refuseUpgrade(ChannelHandlerContext ctx, WebSocketHandshakers.Refusal refusal) {
-        FullHttpResponse response = HttpResponses.newResponse(HttpResponseStatus.BAD_REQUEST,
-                Unpooled.copiedBuffer(refusal.message, StandardCharsets.US_ASCII));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpResponses.TEXT_HTML_VALUE);
-        if (refusal == WebSocketHandshakers.Refusal.VERSION) {
-            response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, WebSocketHandshakers.VERSIONS);
-        }
-        HttpResponses.send(ctx, false, response);
-    }
-
-    /** A WebSocket handshake Netty cannot answer: 400, and the connection closes. */
-    private static void refuseHandshake(Channel channel) {
-        FullHttpResponse response = HttpResponses.newResponse(HttpResponseStatus.BAD_REQUEST,
-                Unpooled.copiedBuffer("Bad Request", StandardCharsets.US_ASCII));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpResponses.TEXT_PLAIN_VALUE);
-        HttpUtil.setContentLength(response, response.content().readableBytes());
-        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        channel.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-        // The idle closer has left: a client that does not read its answer is closed anyway.
-        WebSocketClose.closeAfter(channel, WebSocketClose.REPLY_TIMEOUT_MILLIS);
     }
 
     /** Runs a task on the session's thread: at once when already there, keeping request order. */

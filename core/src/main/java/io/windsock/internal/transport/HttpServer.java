@@ -59,7 +59,7 @@ public final class HttpServer {
         long engineIdle = config.engine().pingInterval().plus(config.engine().pingTimeout()).toMillis() + 1000;
         long idleMillis = config.legacy() == null ? engineIdle : Math.max(engineIdle, config.legacy().idleMillis());
         ConnectionLimiter connections = new ConnectionLimiter(settings.maxConnections());
-        var webSocketDecoding = EngineHttpHandler.webSocketDecoding(config);
+        var webSocketDecoding = WebSocketHandshakers.decoding(config);
         // One allocator for all connections (each still gets its own handle), not one per connection.
         var receiveSizes = new AdaptiveRecvByteBufAllocator();
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -94,7 +94,7 @@ public final class HttpServer {
                         }
                         p.addLast(new HttpObjectAggregator(config.engine().maxHttpBufferSize()));
                         if (config.perMessageDeflate()) {
-                            p.addLast(EngineHttpHandler.webSocketCompression(config));
+                            p.addLast(WebSocketHandshakers.compression(config));
                         }
                         p.addLast(new EngineHttpHandler(config, engine, webSocketDecoding));
                     }

@@ -1,20 +1,31 @@
 package io.windsock.internal.transport;
 
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
+import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The WebSocket handshakers of the versions Node's {@code ws} accepts, 13 (RFC 6455) and 8 (its last
  * draft, the same framing), installing the frame decoder of our choice and one frame encoder shared
- * by every connection.
+ * by every connection; the checks ws makes before its handshake, and the refusals; how frames are
+ * read and inflated.
  */
 final class WebSocketHandshakers {
     /**
@@ -29,6 +40,9 @@ final class WebSocketHandshakers {
             super(false);
         }
     }
+
+    /** What the inflater may take past maxHttpBufferSize (see {@link #compression}). */
+    private static final int INFLATE_SLACK = 1024;
 
     /** The versions ws takes, as it names them when it refuses another. */
     static final String VERSIONS = "13, 8";
@@ -47,6 +61,29 @@ final class WebSocketHandshakers {
     }
 
     private WebSocketHandshakers() {
+    }
+
+    /**
+     * How WebSocket frames are read: frames up to maxHttpBufferSize (a larger one closes with 1009),
+     * extensions when compression is on, and protocol errors closed with their status.
+     */
+    static WebSocketDecoderConfig decoding(TransportConfig config) {
+        return WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(config.engine().maxHttpBufferSize())
+                .allowExtensions(config.perMessageDeflate())
+                .build();
+    }
+
+    /**
+     * permessage-deflate, inflating a frame into at most maxHttpBufferSize and 1 KB more: a bomb is
+     * refused before it takes more. Netty's inflater gives up when less than 512 bytes of its bounded
+     * buffer are free after a step, even when what is left would fit, so a bound at maxHttpBufferSize
+     * itself would refuse messages just under it. Past maxHttpBufferSize the message reader refuses
+     * the frame with 1009, and so it does when the inflater gives up.
+     */
+    static WebSocketServerCompressionHandler compression(TransportConfig config) {
+        return new WebSocketServerCompressionHandler(
+                (int) Math.min(Integer.MAX_VALUE, (long) config.engine().maxHttpBufferSize() + INFLATE_SLACK));
     }
 
     /**
@@ -104,5 +141,31 @@ final class WebSocketHandshakers {
                 return ENCODER;
             }
         };
+    }
+
+    /**
+     * WebSocket headers ws refuses: its 400, its message as an HTML body, and the connection closed;
+     * a bad version is answered with the versions taken, as ws answers it.
+     */
+    static void refuse(ChannelHandlerContext ctx, Refusal refusal) {
+        FullHttpResponse response = HttpResponses.newResponse(HttpResponseStatus.BAD_REQUEST,
+                Unpooled.copiedBuffer(refusal.message, StandardCharsets.US_ASCII));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpResponses.TEXT_HTML_VALUE);
+        if (refusal == Refusal.VERSION) {
+            response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, VERSIONS);
+        }
+        HttpResponses.send(ctx, false, response);
+    }
+
+    /** A WebSocket handshake Netty cannot answer: 400, and the connection closes. */
+    static void refuseUnanswerable(Channel channel) {
+        FullHttpResponse response = HttpResponses.newResponse(HttpResponseStatus.BAD_REQUEST,
+                Unpooled.copiedBuffer("Bad Request", StandardCharsets.US_ASCII));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpResponses.TEXT_PLAIN_VALUE);
+        HttpUtil.setContentLength(response, response.content().readableBytes());
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        channel.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        // The idle closer has left: a client that does not read its answer is closed anyway.
+        WebSocketClose.closeAfter(channel, WebSocketClose.REPLY_TIMEOUT_MILLIS);
     }
 }

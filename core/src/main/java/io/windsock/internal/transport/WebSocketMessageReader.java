@@ -213,7 +213,7 @@ abstract class WebSocketMessageReader extends WebSocket13FrameDecoder {
      * An exception from the decoders before this reader (an extension is on). When the inflater gave
      * up on a compressed frame, the connection closes as {@code ws} closes it: 1009 when the frame
      * inflates past the inflater's bound (a little over {@code maxMessageBytes}, see
-     * {@link EngineHttpHandler#webSocketCompression}), 1007 when it is not deflate data. Once a
+     * {@link WebSocketHandshakers#compression}), 1007 when it is not deflate data. Once a
      * close frame is on its way, what the decoders make of the bytes read after it is moot.
      *
      * @return whether the exception is dealt with so

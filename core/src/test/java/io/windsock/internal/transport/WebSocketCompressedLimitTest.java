@@ -72,7 +72,7 @@ class WebSocketCompressedLimitTest {
                 written.add((ByteBuf) msg);
                 promise.setSuccess();
             }
-        }, new HttpServerCodec(), new HttpObjectAggregator(LIMIT), EngineHttpHandler.webSocketCompression(config),
+        }, new HttpServerCodec(), new HttpObjectAggregator(LIMIT), WebSocketHandshakers.compression(config),
                 new EngineHttpHandler(config, engine));
         channel.writeInbound(Unpooled.copiedBuffer("GET /engine.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
                 + "Host: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
