@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -61,28 +60,8 @@ final class SocketImpl implements Socket, LocalSocket {
     private final SerialExecutor executor;
     private final SocketListeners listeners;
     private final SocketAcks acks;
-    /** Counts the events that arrived and are not handled yet (see {@link SocketInbound}). */
-
     private final OutputGate out;
 
-    /**
-     * Set by the close: from then on rooms are no longer joined or left in the adapter. Guarded, with
-     * {@link #roomsToPersist}, by the monitor of {@link #identity}, which also covers each join and
-     * leave, so each one happens wholly before the close's snapshot of the rooms or wholly after it.
-     */
-    private boolean roomsClosed;
-    /**
-     * While the socket closes with a session to persist: its rooms, as the close found them in the
-     * adapter, changed by the joins and leaves made until the session is built (by handlers of events
-     * that arrived before the close, and by its disconnect listeners). Null otherwise.
-     */
-    private Set<String> roomsToPersist;
-    /**
-     * While the disconnecting listeners run: the rooms the socket was in as it left (Node's
-     * {@code socket.rooms} in a {@code disconnecting} listener). Null otherwise; taken only when such a
-     * listener was added. Guarded by the monitor of {@link #identity}.
-     */
-    private Set<String> roomsAtLeave;
     /** See {@link #leftByServer()}. */
     private volatile boolean leftByServer;
 
@@ -251,69 +230,17 @@ final class SocketImpl implements Socket, LocalSocket {
      */
     @Override
     public void join(Collection<String> rooms) {
-        Set<String> joined = Set.copyOf(rooms);
-        synchronized (identity) {
-            if (roomsClosed) {
-                if (roomsToPersist != null) {
-                    roomsToPersist.addAll(joined);
-                }
-                return;
-            }
-            adapter().addAll(id(), joined);
-        }
+        identity.join(adapter(), Set.copyOf(rooms));
     }
 
     @Override
     public void leave(String room) {
-        synchronized (identity) {
-            if (roomsClosed) {
-                if (roomsToPersist != null) {
-                    roomsToPersist.remove(room);
-                }
-                return;
-            }
-            adapter().del(id(), room);
-        }
+        identity.leave(adapter(), room);
     }
 
     @Override
     public Set<String> rooms() {
-        // While the socket closes with a session to persist: the rooms that session will have.
-        synchronized (identity) {
-            if (roomsAtLeave != null) {
-                return roomsAtLeave;
-            }
-            if (roomsToPersist != null) {
-                return Set.copyOf(roomsToPersist);
-            }
-        }
-        return adapter().socketRooms(id());
-    }
-
-    /**
-     * The close: no room keeps the socket any more, and, when a session is to be persisted, its rooms
-     * are recorded for it. Any thread.
-     */
-    private void closeRooms(String leavingId, boolean persist) {
-        synchronized (identity) {
-            roomsClosed = true;
-            if (persist) {
-                roomsToPersist = new HashSet<>(adapter().socketRooms(leavingId));
-            }
-            if (listeners.hasDisconnecting()) {
-                roomsAtLeave = Set.copyOf(adapter().socketRooms(leavingId));
-            }
-            adapter().delAll(leavingId);
-        }
-    }
-
-    /** @return the rooms recorded for the session, which the socket no longer reports as its own. */
-    private Set<String> takeRoomsToPersist() {
-        synchronized (identity) {
-            Set<String> rooms = roomsToPersist;
-            roomsToPersist = null;
-            return rooms == null ? Set.of() : rooms;
-        }
+        return identity.rooms(adapter());
     }
 
     @Override
@@ -533,7 +460,7 @@ final class SocketImpl implements Socket, LocalSocket {
         String leavingId = identity.id();
         String pid = identity.pid();
         boolean persist = identity.persists(reason.isRecoverable(), previous == OutputGate.State.CONNECTED);
-        closeRooms(leavingId, persist);
+        identity.closeRooms(adapter(), leavingId, persist, listeners.hasDisconnecting());
         // Before the session can be found: a recovery of it waits until the close below has finished.
         CompletableFuture<Void> closed = persist ? namespace.closeStarted(pid) : null;
         namespace.remove(this);
@@ -544,9 +471,7 @@ final class SocketImpl implements Socket, LocalSocket {
                     try {
                         listeners.disconnecting(reason);
                     } finally {
-                        synchronized (identity) {
-                            roomsAtLeave = null;
-                        }
+                        identity.endDisconnecting();
                     }
                     listeners.disconnected(reason);
                 }
@@ -558,7 +483,7 @@ final class SocketImpl implements Socket, LocalSocket {
                         // disconnect listeners wrote. Off the network thread (the adapter may lock its
                         // event log), and after the socket is gone from the namespace, so a reconnecting
                         // client can take its id at once.
-                        adapter().persistSession(new PersistedSession(leavingId, pid, takeRoomsToPersist(),
+                        adapter().persistSession(new PersistedSession(leavingId, pid, identity.takeRoomsToPersist(),
                                 identity.dataCopy()));
                     }
                 } finally {
