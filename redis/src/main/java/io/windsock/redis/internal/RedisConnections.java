@@ -15,7 +15,6 @@ import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.pubsub.api.async.RedisPubSubAsyncCommands;
 import java.net.SocketAddress;
@@ -159,7 +158,8 @@ public final class RedisConnections {
                 ? new ClusterSlotMap(clusterClient, this::slotsMoved) : null;
         // Every subscriber command goes after the listeners are in place: they mirror what Redis confirmed.
         this.subscriberOrder = this.subscriber.thenApply(c -> {
-            c.addListener(new Router());
+            c.addListener(new MessageRouter(channels, patterns, shardChannels,
+                    new LogThrottle(LOG_PERIOD_NANOS, System::nanoTime)));
             c.addListener(confirmations);
             c.addListener(subscriberState);
             return c;
@@ -527,18 +527,8 @@ public final class RedisConnections {
         return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
     }
 
-    /** Messages that could not be handled: whoever can publish on the channels can send one after another. */
-    private final LogThrottle unhandledMessages = new LogThrottle(LOG_PERIOD_NANOS, System::nanoTime);
     /** Subscriptions refused: after an ACL change, one per room of a sharded adapter. */
     private final LogThrottle refusedSubscriptions = new LogThrottle(LOG_PERIOD_NANOS, System::nanoTime);
-
-    /** Logs a message that could not be handled, at most once per 10 s with the count since. */
-    private void unhandled(String channel, RuntimeException e) {
-        long count = unhandledMessages.count();
-        if (count > 0) {
-            log.warn("{} message(s) from Redis could not be handled, the last on {}", count, channel, e);
-        }
-    }
 
     /**
      * A subscription command: its name (for the log), the map of what listeners hold, what Redis confirmed,
@@ -547,39 +537,6 @@ public final class RedisConnections {
     private record SubscribeCommand(String name, Map<String, Set<Listener>> held, ConfirmedNames confirmed,
             BiFunction<RedisPubSubAsyncCommands<byte[], byte[]>, byte[], RedisFuture<Void>> send,
             BiFunction<RedisPubSubAsyncCommands<byte[], byte[]>, byte[], RedisFuture<Void>> unsend) {
-    }
-
-    private final class Router extends RedisPubSubAdapter<byte[], byte[]> {
-        @Override
-        public void message(byte[] channel, byte[] message) {
-            String name = new String(channel, StandardCharsets.UTF_8);
-            dispatch(channels.get(name), name, message);
-        }
-
-        @Override
-        public void message(byte[] pattern, byte[] channel, byte[] message) {
-            dispatch(patterns.get(new String(pattern, StandardCharsets.UTF_8)),
-                    new String(channel, StandardCharsets.UTF_8), message);
-        }
-
-        @Override
-        public void smessage(byte[] channel, byte[] message) {
-            String name = new String(channel, StandardCharsets.UTF_8);
-            dispatch(shardChannels.get(name), name, message);
-        }
-
-        private void dispatch(Set<Listener> listeners, String channel, byte[] message) {
-            if (listeners == null) {
-                return;
-            }
-            for (Listener listener : listeners) {
-                try {
-                    listener.accept(channel, message);
-                } catch (RuntimeException e) {
-                    unhandled(channel, e);
-                }
-            }
-        }
     }
 
     private final class StateListener implements RedisConnectionStateListener {
