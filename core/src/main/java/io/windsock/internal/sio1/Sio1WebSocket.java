@@ -2,7 +2,6 @@ package io.windsock.internal.sio1;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -194,13 +193,13 @@ final class Sio1WebSocket extends SimpleChannelInboundHandler<WebSocketFrame> im
                 ctx.close();
             } else {
                 closing = true;
-                ctx.writeAndFlush(frame.retain()).addListener(ChannelFutureListener.CLOSE);
+                // Closed once written, or at the write deadline: a client that reads nothing must not hold it.
+                WebSocketClose.finish(ctx.channel(), (CloseWebSocketFrame) frame.retain());
             }
         } else {
             // Binary frames have no meaning in protocol 1.
             closing = true;
-            ctx.writeAndFlush(new CloseWebSocketFrame(1003, "binary frames are not supported"))
-                    .addListener(ChannelFutureListener.CLOSE);
+            WebSocketClose.finish(ctx.channel(), new CloseWebSocketFrame(1003, "binary frames are not supported"));
         }
     }
 
