@@ -147,21 +147,7 @@ class InMemoryAdapterTest {
         FakeSocket b = socket(adapter, "b", "room");
         socket(adapter, "c");
         List<Integer> counts = new ArrayList<>();
-        BroadcastAckHandler handler = new BroadcastAckHandler() {
-            @Override
-            public void onClientCount(int count) {
-                counts.add(count);
-            }
-
-            @Override
-            public void onAck(List<Object> args) {
-            }
-
-            @Override
-            public boolean isDone() {
-                return false;
-            }
-        };
+        BroadcastAckHandler handler = countingClients(counts);
         adapter.broadcastWithAck(event("q"), to(Set.of("room"), Set.of()), handler);
         assertEquals(List.of(2), counts);
         long id = a.received.get(0).packet().id();
@@ -330,21 +316,7 @@ class InMemoryAdapterTest {
         FakeSocket connecting = socket(adapter, "b", "r");
         connecting.connected = false;
         List<Integer> counts = new ArrayList<>();
-        BroadcastAckHandler handler = new BroadcastAckHandler() {
-            @Override
-            public void onClientCount(int count) {
-                counts.add(count);
-            }
-
-            @Override
-            public void onAck(List<Object> args) {
-            }
-
-            @Override
-            public boolean isDone() {
-                return false;
-            }
-        };
+        BroadcastAckHandler handler = countingClients(counts);
 
         adapter.broadcast(event("plain"), to(Set.of("r"), Set.of()));
         assertEquals(1, connecting.received.size(), "held by the socket until its CONNECT reply");
@@ -359,6 +331,25 @@ class InMemoryAdapterTest {
         assertEquals(Set.of("b", "r"), adapter.socketRooms("b"));
         assertEquals(List.of(), connecting.disconnects);
         assertEquals(List.of(false), ready.disconnects);
+    }
+
+    /** @return a handler that records the client counts it is told and is never done */
+    private static BroadcastAckHandler countingClients(List<Integer> counts) {
+        return new BroadcastAckHandler() {
+            @Override
+            public void onClientCount(int count) {
+                counts.add(count);
+            }
+
+            @Override
+            public void onAck(List<Object> args) {
+            }
+
+            @Override
+            public boolean isDone() {
+                return false;
+            }
+        };
     }
 
     // ---- fakes ----
