@@ -3,6 +3,7 @@ package io.windsock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.windsock.server.WindsockOptions;
+import io.windsock.testing.V4TestClient;
 import java.net.http.HttpClient;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.windsock.server.WindsockOptions;
+import io.windsock.testing.V4TestClient;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.windsock.server.Socket;
 import io.windsock.server.WindsockOptions;
+import io.windsock.testing.V4TestClient;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;

@@ -12,6 +12,7 @@ import io.windsock.server.DisconnectReason;
 import io.windsock.server.Handshake;
 import io.windsock.server.Namespace;
 import io.windsock.server.WindsockOptions;
+import io.windsock.testing.V4TestClient;
 import java.net.http.HttpClient;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;

@@ -8,6 +8,7 @@ import io.windsock.server.ConnectionStateRecovery;
 import io.windsock.server.Namespace;
 import io.windsock.server.Socket;
 import io.windsock.server.WindsockOptions;
+import io.windsock.testing.V4TestClient;
 import java.net.http.HttpClient;
 import java.util.Map;
 import java.util.Set;

@@ -3,6 +3,7 @@ package io.windsock;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.windsock.server.WindsockOptions;
+import io.windsock.testing.V4TestClient;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.windsock.internal.exec.HandlerExecutors;
 import io.windsock.server.WindsockOptions;
+import io.windsock.testing.V4TestClient;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.windsock.Connections;
-import io.windsock.V4TestClient;
+import io.windsock.testing.V4TestClient;
 import io.windsock.Windsock;
 import io.windsock.connection.Event;
 import io.windsock.connection.SocketConnection;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.windsock.Connections;
-import io.windsock.V4TestClient;
+import io.windsock.testing.V4TestClient;
 import io.windsock.Windsock;
 import io.windsock.connection.ConnectionOptions;
 import io.windsock.connection.Event;

@@ -11,6 +11,7 @@ import io.windsock.redis.RedisAdapterFactory;
 import io.windsock.redis.SubscriptionMode;
 import io.windsock.server.RemoteSocket;
 import io.windsock.server.WindsockOptions;
+import io.windsock.testing.V4TestClient;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -18,8 +19,10 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -80,8 +83,8 @@ class RedisClusterFailoverTest {
 
         Windsock a = node(key, sharded, "a");
         Windsock b = node(key, sharded, "b");
-        SioTestClient onA = client(a, "lobby");
-        SioTestClient onB = client(b, room);
+        Client onA = client(a, "lobby");
+        Client onB = client(b, room);
         assertCross(a, b, room, onA, onB, WAIT);
 
         long slot = cluster.slot(key + "#/#");
@@ -132,10 +135,24 @@ class RedisClusterFailoverTest {
         return node;
     }
 
-    private SioTestClient client(Windsock node, String room) throws Exception {
-        SioTestClient client = SioTestClient.connect(http, node.port(), "{\"room\":\"" + room + "\"}");
-        opened.push(client);
-        return client;
+    private Client client(Windsock node, String room) throws Exception {
+        BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        V4TestClient ws = V4TestClient.open(http, node.port(), "{\"room\":\"" + room + "\"}", packet -> {
+            if (packet.startsWith("42")) {
+                events.add(packet.substring(2));
+            }
+        });
+        String reply = ws.joined().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        opened.push(ws::close);
+        return new Client(reply.substring(reply.indexOf("\"sid\":\"") + 7, reply.lastIndexOf('"')), events);
+    }
+
+    /** A client of "/" on one node: its socket id and the events it gets, each as its packet's JSON array. */
+    private record Client(String id, BlockingQueue<String> events) {
+        /** @return the next event, or null when none came within the time */
+        String poll(long timeout, TimeUnit unit) throws InterruptedException {
+            return events.poll(timeout, unit);
+        }
     }
 
     /**
@@ -144,7 +161,7 @@ class RedisClusterFailoverTest {
      * a broadcast to all reaches both clients; the server count, fetchSockets and serverSideEmit with
      * acks see both nodes from either side.
      */
-    private void assertCross(Windsock a, Windsock b, String room, SioTestClient onA, SioTestClient onB,
+    private void assertCross(Windsock a, Windsock b, String room, Client onA, Client onB,
                              Duration within) throws Exception {
         long deadline = System.nanoTime() + within.toNanos();
         int sent = 0;
@@ -199,7 +216,7 @@ class RedisClusterFailoverTest {
     }
 
     /** @return the next event of the client that is not a late probe */
-    private static String nextOtherThanProbe(SioTestClient client) throws InterruptedException {
+    private static String nextOtherThanProbe(Client client) throws InterruptedException {
         String got;
         do {
             got = client.poll(WAIT.toSeconds(), TimeUnit.SECONDS);

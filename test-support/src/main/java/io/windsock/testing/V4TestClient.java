@@ -1,4 +1,4 @@
-package io.windsock;
+package io.windsock.testing;
 
 import java.net.URI;
 import java.net.http.HttpClient;
