@@ -171,8 +171,16 @@ final class ParamBinding {
             try {
                 converted = mapper.convertValue(value, target);
             } catch (IllegalArgumentException e) {
+                if (e.getCause() instanceof InvalidDefinitionException definition && definition.getType() != null
+                        && !definition.getType().isContainerType() && definition.getType().isAbstract()) {
+                    // An abstract type the mapper has no way to build, inside a bean or record (registration
+                    // checks parameters, their elements and type arguments, not properties): the server's
+                    // mistake, whatever the client sent.
+                    throw new IllegalStateException("cannot convert " + where + " (" + describe() + "): "
+                            + definition.getOriginalMessage(), definition);
+                }
                 String problem = where + " (" + describe() + "): " + reason(e);
-                // Registration proved the mapper can build the type, so a failure here is about this
+                // Registration proved the mapper can build the type, so any other failure here is about this
                 // value, whatever Jackson calls it: a definition complaint comes from a value of the wrong
                 // shape (a string for String[], also inside a record). Its text names the server's
                 // classes, and a constructor's, creator's or setter's refusal is the application's text

@@ -39,6 +39,16 @@ class DeserializableParamsTest {
     public record Point(int x, int y) {
     }
 
+    /** An abstract property type, which registration does not look into. */
+    public record Order(Shape shape) {
+    }
+
+    public static class TakesOrder extends SocketConnection {
+        @Event
+        public void f(Order order) {
+        }
+    }
+
     public class Inner { // not static: Jackson would need an outer instance
         public int v;
     }
@@ -170,5 +180,15 @@ class DeserializableParamsTest {
         Throwable error = w.errors.only().error();
         assertInstanceOf(ClientError.class, error);
         assertTrue(error.getMessage().contains("NoCtor"), error.getMessage());
+    }
+
+    @Test
+    void anAbstractPropertyTypeTheMapperCannotBuildIsTheServersMistakeNotTheClients() throws Exception {
+        Fixtures.Wired<TakesOrder> w = new Fixtures.Wired<>(new TakesOrder()).open();
+        List<Object> ack = w.fire("f", "[{\"shape\": {}}]").only();
+        assertEquals("internal_error", ((Map<?, ?>) ack.get(0)).get("error"), ack.toString());
+        Throwable error = w.errors.only().error();
+        assertInstanceOf(IllegalStateException.class, error);
+        assertTrue(error.getMessage().contains("Shape"), error.getMessage());
     }
 }
