@@ -357,6 +357,18 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event == RequestTimeouts.REQUEST_WAITING) {
+            PollingTransport poll = waitingPoll;
+            if (poll != null && poll.session() != null) {
+                poll.session().scheduler().execute(() -> poll.onRequestPipelinedBehind(ctx));
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, event);
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         PollingTransport poll = waitingPoll;
         if (poll != null && poll.session() != null) {

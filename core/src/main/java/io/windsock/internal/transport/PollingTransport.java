@@ -402,6 +402,18 @@ final class PollingTransport implements EngineTransport {
         }
     }
 
+    /**
+     * A request was pipelined behind this GET on its connection, and waits for its answer (answers go
+     * in order): if the GET still waits, it is answered with a NOOP now, so that what comes behind it (a
+     * pong, say) is not held until the next packet or the ping. Node handles such a request at once
+     * and orders only the answers; either way the client's packets are read without waiting.
+     */
+    void onRequestPipelinedBehind(ChannelHandlerContext ctx) {
+        if (pollCtx == ctx) {
+            send(List.of(EnginePacket.NOOP));
+        }
+    }
+
     /** The connection of a GET closed; if that GET was still waiting, the session fails. */
     void onPollConnectionClosed(ChannelHandlerContext ctx) {
         if (pollCtx == ctx) {

@@ -53,7 +53,9 @@ import org.slf4j.LoggerFactory;
  * And it answers pipelined requests in order, as Node's HTTP server does: a request read while an
  * earlier one's answer is owed (a long-polling GET the session holds) waits here, with reading
  * stopped, until that answer is written; so a held poll's answer is never overtaken, and the routing
- * handler has one request at a time to answer, and one held poll to fail if the connection drops.
+ * handler has one request at a time to answer, and one held poll to fail if the connection drops. The
+ * handler is told ({@link #REQUEST_WAITING}) so that a held poll ends at once with a NOOP rather than
+ * keep what follows it (a pong, say) waiting for the session's next packet.
  * Two handlers share one instance: {@link #bytes()} sits before the HTTP codec and sees a request
  * start; {@link #messages()} sits after it and sees requests end and responses go out. All state is
  * touched on the channel's event loop only.
@@ -289,6 +291,8 @@ final class RequestTimeouts {
                     held = new ArrayDeque<>();
                     // What waits is then what the codec decodes from the last read: no more is read.
                     ctx.channel().config().setAutoRead(false);
+                    // The request owed may be a poll the session holds: it is told, so as not to hold this one.
+                    ctx.fireUserEventTriggered(REQUEST_WAITING);
                 }
                 held.add(msg);
                 return;
@@ -385,6 +389,17 @@ final class RequestTimeouts {
             }
         }
     }
+
+    /**
+     * Fired down the pipeline when a request is read while an earlier one's answer is owed: the
+     * handler answering that earlier one may answer it now (a held poll gets a NOOP).
+     */
+    static final Object REQUEST_WAITING = new Object() {
+        @Override
+        public String toString() {
+            return "REQUEST_WAITING";
+        }
+    };
 
     private void releaseHeld() {
         ArrayDeque<Object> messages = held;

@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Long-polling requests pipelined on one keep-alive connection are answered in the order sent, as
- * Node's HTTP server answers them: a request behind a poll the session holds waits for that poll's
- * answer; and a connection that drops fails the poll it holds. Real server, raw sockets.
+ * Node's HTTP server answers them; a request behind a poll the session holds ends that poll with a
+ * NOOP instead of waiting for its next packet; and a connection that drops fails the poll it holds.
+ * Real server, raw sockets.
  */
 class PipelinedPollsTest {
     private static final String POLLING = "/engine.io/?EIO=4&transport=polling";
@@ -75,30 +76,32 @@ class PipelinedPollsTest {
     }
 
     @Test
-    void aPostPipelinedBehindAHeldPollIsAnsweredAfterIt() throws Exception {
+    void aPostPipelinedBehindAHeldPollEndsThatPollAndIsReadAtOnce() throws Exception {
         String sid = handshake();
         try (Socket socket = connect()) {
             write(socket, get(sid) + post(sid, "4hello"));
-            awaitPollHeld(sid); // the POST came in the same read, handled in it or held
-            engine.session(sid).send(EnginePacket.message("news"));
             DataInputStream in = new DataInputStream(socket.getInputStream());
-            assertEquals("4news", readResponse(in), "the poll's answer first, as the requests came");
+            // Not held until a packet or the ping a minute away: answered in the order sent, the poll first.
+            assertEquals("6", readResponse(in), "the poll ends with a NOOP");
             assertEquals("ok", readResponse(in));
             assertEquals(sid + " read hello", events.poll(10, TimeUnit.SECONDS));
         }
     }
 
     @Test
-    void aConnectionThatDropsFailsThePollItHoldsThoughAnotherIsPipelinedBehindIt() throws Exception {
+    void aConnectionThatDropsFailsThePollItHolds() throws Exception {
         String a = handshake();
         String b = handshake();
         try (Socket socket = connect()) {
             write(socket, get(a) + get(b));
-            awaitPollHeld(a); // B's GET came in the same read; then the client goes
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            assertEquals("6", readResponse(in), "A's poll ends, B's comes behind it");
+            awaitPollHeld(b);
         }
-        // Not at A's ping timeout, a minute and more away (its next packets meanwhile lost in a dead connection).
-        assertEquals(a + " closed: transport error", events.poll(10, TimeUnit.SECONDS),
+        // Not at B's ping timeout, a minute and more away (its next packets meanwhile lost in a dead connection).
+        assertEquals(b + " closed: transport error", events.poll(10, TimeUnit.SECONDS),
                 "the held poll's session learns of the drop at once");
+        assertNull(events.poll(200, TimeUnit.MILLISECONDS), "A's session, whose poll was answered, lives on");
     }
 
     @Test
@@ -107,10 +110,8 @@ class PipelinedPollsTest {
         String b = handshake();
         try (Socket socket = connect()) {
             write(socket, get(a) + get(b));
-            awaitPollHeld(a);
-            engine.session(a).send(EnginePacket.message("for a"));
             DataInputStream in = new DataInputStream(socket.getInputStream());
-            assertEquals("4for a", readResponse(in));
+            assertEquals("6", readResponse(in));
             awaitPollHeld(b);
             // Past the keep-alive timeout: B's poll is owed its answer, so the connection is not idle.
             LockSupport.parkNanos(KEEP_ALIVE.multipliedBy(5).toNanos());
