@@ -288,8 +288,8 @@ public final class RedisConnections {
      * queue full, an ACL, a slot moving) is tried again, 0.1 s doubling to 5 s, while a listener holds the name:
      * its messages would otherwise be lost until the next reconnection. This holds for a reconnection's own
      * commands too: Redis closes the subscriber of a user when an ACL change revokes one of its channels, and
-     * refuses the channel on its return until it is granted again. One that failed because the subscriber is
-     * down is left to the reconnection, which subscribes everything again.
+     * refuses the channel on its return until it is granted again. On one server, one that failed because the
+     * subscriber is down is left to the reconnection, which subscribes everything again.
      */
     private CompletableFuture<?> sendSubscribe(StatefulRedisPubSubConnection<byte[], byte[]> c,
                                                SubscribeCommand command, String name, int failures) {
@@ -300,7 +300,11 @@ public final class RedisConnections {
             if (error == null) {
                 command.confirmed().subscribed(name);
             }
-            if (error == null || closed.get() || !command.held().containsKey(name) || !subscriberConnected()) {
+            // On a cluster a shard subscription goes to the connection of the slot's node, whose outage the
+            // subscriber's own state does not show (after a failover Lettuce may still route to the dead
+            // master): tried again there whatever that state, else it could wait for a reconnection that never
+            // comes. Redis takes a repeated subscription as one.
+            if (error == null || closed.get() || !command.held().containsKey(name) || slotMap == null && !subscriberConnected()) {
                 return;
             }
             reloadSlotMap();
