@@ -54,25 +54,47 @@ final class RedisClusterProcesses implements AutoCloseable {
         return ports.stream().map(p -> "redis://127.0.0.1:" + p).toList();
     }
 
+    /**
+     * Starts a redis-server and waits until it answers. A port probed free can be taken before the server
+     * binds it (an outgoing connection's local port comes from the same range), so a server that exits for
+     * that is started again on other ports, a few times.
+     */
     private void startServer() {
-        int port = freePort();
-        int busPort = freePort(); // not the default port + 10000, which may be past 65535 or taken
-        Path nodeDir = dir.resolve(String.valueOf(port));
-        try {
-            Files.createDirectories(nodeDir);
-            Process process = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                    "--cluster-enabled", "yes", "--cluster-port", String.valueOf(busPort), "--cluster-config-file", nodeDir.resolve("nodes-" + port + ".conf").toString(),
-                    "--dir", nodeDir.toString(), "--save", "", "--appendonly", "no")
-                    .redirectErrorStream(true)
-                    .redirectOutput(nodeDir.resolve("redis.log").toFile())
-                    .start();
-            servers.add(process);
-            ports.add(port);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start redis-server (the Debian package redis-server)", e);
+        for (int attempt = 1; ; attempt++) {
+            int port = freePort();
+            int busPort = freePort(); // not the default port + 10000, which may be past 65535 or taken
+            Path nodeDir = dir.resolve(String.valueOf(port));
+            Process process;
+            try {
+                Files.createDirectories(nodeDir);
+                process = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                        "--cluster-enabled", "yes", "--cluster-port", String.valueOf(busPort), "--cluster-config-file", nodeDir.resolve("nodes-" + port + ".conf").toString(),
+                        "--dir", nodeDir.toString(), "--save", "", "--appendonly", "no")
+                        .redirectErrorStream(true)
+                        .redirectOutput(nodeDir.resolve("redis.log").toFile())
+                        .start();
+                servers.add(process);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start redis-server (the Debian package redis-server)", e);
+            }
+            // Ready once it answers PING; polled because the server only logs its readiness.
+            if (awaitOutput(List.of("redis-cli", "-p", String.valueOf(port), "ping"), "PONG", process)) {
+                ports.add(port);
+                return;
+            }
+            String log = log(nodeDir);
+            if (!log.contains("Address already in use") || attempt == 5) {
+                throw new IllegalStateException("redis-server on port " + port + " exited; its log:\n" + log);
+            }
         }
-        // Ready once it answers PING; polled because the server only logs its readiness.
-        awaitOutput(List.of("redis-cli", "-p", String.valueOf(port), "ping"), "PONG");
+    }
+
+    private static String log(Path nodeDir) {
+        try {
+            return Files.readString(nodeDir.resolve("redis.log"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
     }
 
     private void create() {
@@ -95,9 +117,17 @@ final class RedisClusterProcesses implements AutoCloseable {
     }
 
     private static void awaitOutput(List<String> command, String expected) {
+        awaitOutput(command, expected, null);
+    }
+
+    /** @return true once the command prints what is expected, false if the server process exits first */
+    private static boolean awaitOutput(List<String> command, String expected, Process server) {
         long deadline = System.nanoTime() + WAIT_NANOS;
         String last;
         while (!(last = run(command)).contains(expected)) {
+            if (server != null && !server.isAlive()) {
+                return false;
+            }
             if (System.nanoTime() - deadline > 0) {
                 throw new IllegalStateException(command + " never printed " + expected + "; last:\n" + last);
             }
@@ -108,6 +138,7 @@ final class RedisClusterProcesses implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }
+        return true;
     }
 
     private static String run(List<String> command) {

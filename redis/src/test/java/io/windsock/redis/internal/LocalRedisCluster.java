@@ -68,12 +68,12 @@ final class LocalRedisCluster implements AutoCloseable {
         }
         Runtime.getRuntime().addShutdownHook(cluster.killOnExit);
         try {
-            List<int[]> ports = new ArrayList<>();
+            List<Launched> launched = new ArrayList<>();
             for (int i = 0; i < 2 * MASTERS; i++) {
-                ports.add(cluster.launch());
+                launched.add(cluster.launch());
             }
-            for (int i = 0; i < ports.size(); i++) {
-                cluster.connect(ports.get(i), cluster.processes.get(i));
+            for (Launched server : launched) {
+                cluster.connect(server);
             }
             cluster.join();
             return cluster;
@@ -134,14 +134,19 @@ final class LocalRedisCluster implements AutoCloseable {
         return master(slot);
     }
 
-    /** Starts a redis-server without waiting for it. @return its port and its cluster bus port */
-    private int[] launch() {
+    /** A redis-server started, not yet known to answer. */
+    private record Launched(int port, int busPort, Process process) {
+    }
+
+    /** Starts a redis-server without waiting for it. */
+    private Launched launch() {
         int port = freePort();
         int busPort = freePort(); // not port + 10000, which may be past 65535 or taken
         Path nodeDir = dir.resolve(String.valueOf(port));
+        Process process;
         try {
             Files.createDirectories(nodeDir);
-            processes.add(new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", HOST,
+            process = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", HOST,
                     "--cluster-enabled", "yes", "--cluster-port", String.valueOf(busPort),
                     "--cluster-config-file", nodeDir.resolve("nodes.conf").toString(),
                     "--cluster-node-timeout", String.valueOf(NODE_TIMEOUT.toMillis()),
@@ -152,17 +157,38 @@ final class LocalRedisCluster implements AutoCloseable {
                     "--dir", nodeDir.toString(), "--save", "", "--appendonly", "no")
                     .redirectErrorStream(true)
                     .redirectOutput(nodeDir.resolve("redis.log").toFile())
-                    .start());
+                    .start();
+            processes.add(process);
         } catch (IOException e) {
             throw new IllegalStateException("cannot run redis-server (Debian's package redis-server): the Redis"
                     + " Cluster tests need it on the PATH", e);
         }
-        return new int[] {port, busPort};
+        return new Launched(port, busPort, process);
     }
 
-    /** Waits until a launched server answers, and keeps a connection to it. */
-    private void connect(int[] ports, Process process) {
-        int port = ports[0];
+    /**
+     * Waits until a launched server answers, and keeps a connection to it. A port probed free can be taken
+     * before the server binds it (an outgoing connection's local port comes from the same range), so a
+     * server that exits for that is launched again on other ports, a few times.
+     */
+    private void connect(Launched launched) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                connectOnce(launched);
+                return;
+            } catch (IllegalStateException e) {
+                String log = log(dir.resolve(String.valueOf(launched.port())));
+                if (launched.process().isAlive() || !log.contains("Address already in use") || attempt == 5) {
+                    throw e;
+                }
+                launched = launch();
+            }
+        }
+    }
+
+    private void connectOnce(Launched launched) {
+        int port = launched.port();
+        Process process = launched.process();
         Path nodeDir = dir.resolve(String.valueOf(port));
         StatefulRedisConnection<String, String> connection = await(() -> {
             if (!process.isAlive()) {
@@ -174,7 +200,7 @@ final class LocalRedisCluster implements AutoCloseable {
                 return null;
             }
         }, () -> "redis-server on port " + port + " does not answer; its log:\n" + log(nodeDir));
-        servers.add(new Server(port, ports[1], process, connection));
+        servers.add(new Server(port, launched.busPort(), process, connection));
     }
 
     /** Slots to the masters, every server meets the first, each replica follows its master, as redis-cli does. */
