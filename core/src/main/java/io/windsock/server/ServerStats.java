@@ -21,9 +21,11 @@ package io.windsock.server;
  * @param packetsSentPerSecond    Socket.IO packets sent per second
  * @param packetsReceivedPerSecond Socket.IO packets received per second
  * @param queuedEvents            incoming events arrived and not yet handled, over every socket
- * @param queuedBytes             the wire bytes of those events
+ * @param queuedBytes             the bytes of those events, as the inbound bound counts them (wire bytes,
+ *                                or the estimated heap of their decoded arguments where that is more)
  * @param peakConnectionQueuedEvents  the most events one connection (all its namespaces) ever had queued at once
- * @param peakConnectionQueuedBytes   the most wire bytes one connection ever had queued at once
+ * @param peakConnectionQueuedBytes   the most bytes (counted as {@code queuedBytes}) one connection ever had
+ *                                    queued at once
  * @param pausedConnections       connections whose reading is paused now (inbound flow control)
  * @param pauses                  how many times a connection's reading was paused
  * @param queueLimitDisconnects   clients disconnected because they sent past their socket's queue limit

@@ -6,6 +6,7 @@ import io.windsock.internal.carrier.Carrier;
 import io.windsock.internal.carrier.Frames;
 import io.windsock.internal.carrier.SocketDialect;
 import io.windsock.internal.log.LogSafe;
+import io.windsock.internal.protocol.DecodedSize;
 import io.windsock.internal.protocol.SocketDecodeException;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.protocol.SocketPacketType;
@@ -216,8 +217,8 @@ final class Client implements Carrier.Listener, Connection {
         }
     }
 
-    /** @param size the CONNECT's wire bytes, which its socket keeps as its handshake's auth */
-    private void connect(String name, Map<String, Object> authMap, long size) {
+    /** @param wireBytes the CONNECT's wire bytes, which its socket keeps as its handshake's auth */
+    private void connect(String name, Map<String, Object> authMap, long wireBytes) {
         if (closed) {
             return;
         }
@@ -229,8 +230,12 @@ final class Client implements Carrier.Listener, Connection {
             return;
         }
         // The sockets of one connection keep their CONNECT payloads together up to one packet's limit:
-        // one CONNECT may be as large as a packet, but a hundred namespaces do not multiply it.
+        // one CONNECT may be as large as a packet, but a hundred namespaces do not multiply it. Counted as
+        // the heap the decoded auth holds where that is more: JSON of many small objects takes 20 times
+        // its wire size, for the socket's whole life.
         int maxAuthBytes = server.options().limits().maxPacketLength();
+        long size = authMap == null ? wireBytes
+                : Math.max(wireBytes, DecodedSize.of(List.of(authMap), maxAuthBytes + 1L));
         if (!reserveAuth(size, maxAuthBytes)) {
             server.warnings().warn("auth-per-client", "refused namespace {} for client {}: its sockets' CONNECT "
                     + "payloads would pass {} bytes", LogSafe.text(name), carrier.id(), maxAuthBytes);

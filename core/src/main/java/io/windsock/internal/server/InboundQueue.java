@@ -1,9 +1,13 @@
 package io.windsock.internal.server;
 
+import io.windsock.internal.protocol.DecodedSize;
+import io.windsock.protocol.SocketPacket;
+
 /**
  * Counts one connection's incoming events that arrived and are not handled yet, in events and in
- * wire bytes, over all its sockets (those that have left and still have events to handle included),
- * and moves the connection over and back under its read gate.
+ * bytes (wire bytes, or the estimated heap of the decoded arguments where that is more), over all its
+ * sockets (those that have left and still have events to handle included), and moves the connection
+ * over and back under its read gate.
  *
  * <p>Marks, from the limits ({@code WindsockOptions.maxQueuedEvents} and {@code maxQueuedEventBytes}):
  * above a quarter of either (the high-water mark) the connection's reading is paused; once both are
@@ -43,7 +47,15 @@ final class InboundQueue {
     }
 
     /**
-     * An event of {@code size} wire bytes arrived. Session thread.
+     * @return the bytes an event counts for: its wire size, or the heap its decoded arguments are
+     *         estimated to hold where that is more (many small objects take some 20 times their wire size)
+     */
+    long sizeOf(SocketPacket packet, long wireBytes) {
+        return Math.max(wireBytes, DecodedSize.of(packet.args(), limits.maxBytes()));
+    }
+
+    /**
+     * An event of {@code size} bytes (see {@link #sizeOf}) arrived. Session thread.
      *
      * @return false when the queue is already at a limit: the event is refused
      */

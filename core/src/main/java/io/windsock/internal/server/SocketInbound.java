@@ -43,10 +43,11 @@ final class SocketInbound {
      * Decides now whether the event is deliverable: it is unless the socket already left. The socket's
      * close queues its listeners from this same thread, so an event accepted here is queued before them.
      */
-    private static void onEventArrived(SocketImpl socket, InboundQueue queue, SocketPacket packet, long size) {
+    private static void onEventArrived(SocketImpl socket, InboundQueue queue, SocketPacket packet, long wireBytes) {
         if (socket.hasLeft()) {
             return;
         }
+        long size = queue.sizeOf(packet, wireBytes);
         if (!queue.offer(size)) {
             socket.client().onQueueLimit(socket, queue.limits());
             return;

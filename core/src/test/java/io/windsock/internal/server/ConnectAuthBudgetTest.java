@@ -35,4 +35,20 @@ class ConnectAuthBudgetTest {
         client.send("0/b," + auth);
         assertTrue(client.take().get(0).startsWith("0/b,{\"sid\":"), client::toString);
     }
+
+    @Test
+    void anAuthOfManySmallObjectsCountsWhatItHoldsDecoded() {
+        SocketLayer layer = new SocketLayer(WindsockOptions.builder()
+                .limits(ProtocolLimits.DEFAULT.withMaxPacketLength(LIMIT)).build());
+        layer.server.of("/a");
+        layer.server.of("/b");
+        // 1,200 wire bytes, some 11 KB of maps and lists once decoded: past the budget on its own.
+        String heavy = "{\"t\":[" + "{},".repeat(199) + "{}]}";
+        SocketLayer.TestClient client = layer.connect("/a", "{\"token\":\"small\"}");
+        assertTrue(client.take().get(0).startsWith("0/a,{\"sid\":"));
+        client.send("0/b," + heavy);
+        assertEquals(List.of("4/b,{\"message\":\"Auth payloads too large for this connection\"}"), client.take());
+        client.send("0/b,{\"t\":[" + "{},".repeat(19) + "{}]}"); // a tenth of it fits
+        assertTrue(client.take().get(0).startsWith("0/b,{\"sid\":"), client::toString);
+    }
 }

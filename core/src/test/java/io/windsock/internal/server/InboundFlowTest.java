@@ -85,6 +85,18 @@ class InboundFlowTest {
     }
 
     @Test
+    void anEventOfManySmallObjectsCountsWhatItHoldsDecodedNotItsWireBytes() {
+        start(o -> o.maxQueuedEventBytes(40_000)); // high-water 10,000 bytes
+        String event = "2[\"e\",[" + "{},".repeat(199) + "{}]]"; // 610 wire bytes, some 12 KB decoded
+        client.send(event);
+        assertTrue(client.transport.readingSuspended, "paused on the decoded size");
+        assertTrue(stats().queuedBytes() > 10_000, stats().queuedBytes() + " bytes counted");
+        runHandlers(Integer.MAX_VALUE);
+        assertFalse(client.transport.readingSuspended);
+        assertEquals(0, stats().queuedBytes(), "handled: counted out as it was counted in");
+    }
+
+    @Test
     void leavingAndJoiningTheNamespaceAgainDoesNotResetTheCount() {
         start(o -> o.maxQueuedEvents(16)); // high-water 4, low-water 2
         for (int cycle = 0; cycle < 2; cycle++) {
