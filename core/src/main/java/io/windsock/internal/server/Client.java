@@ -207,10 +207,15 @@ final class Client implements Carrier.Listener, Connection {
         if (socket == null && packet.type() == SocketPacketType.CONNECT) {
             connect(namespace, dialect.connectAuth(packet), size);
         } else if (socket != null && packet.type() != SocketPacketType.CONNECT
-                && packet.type() != SocketPacketType.CONNECT_ERROR) {
+                && packet.type() != SocketPacketType.CONNECT_ERROR
+                && (packet.type() != SocketPacketType.DISCONNECT || socket.wasConnected())) {
             socket.onPacket(packet, size);
         } else {
-            // A packet for a namespace not joined, or a second CONNECT: the reference closes the connection.
+            // A packet for a namespace not joined, a second CONNECT, or a DISCONNECT before the CONNECT reply
+            // (a client never sends one: Node knows the socket only once connected): the reference closes
+            // the connection. Leaving while connecting would free the namespace slot and the auth budget
+            // while the socket still waits for its middlewares, so a loop of CONNECT and DISCONNECT would
+            // pile up sockets without bound.
             server.reportError(socket, null, new ClientError("invalid state: " + packet.type()
                     + " for namespace " + LogSafe.text(namespace) + " from client " + carrier.id()));
             close(DisconnectReason.FORCED_SERVER_CLOSE);
