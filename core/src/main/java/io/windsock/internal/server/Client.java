@@ -254,6 +254,13 @@ final class Client implements Carrier.Listener, Connection {
             releaseAuth((int) size);
             refuse(name, e.getMessage());
             return;
+        } catch (RuntimeException e) {
+            // A dynamic namespace whose adapter failed to start (the application's AdapterFactory): the
+            // client is refused as for a middleware's exception, and the error hook hears of it.
+            releaseAuth((int) size);
+            server.reportError(null, "connection", e);
+            refuse(name, Rejection.GENERIC_MESSAGE);
+            return;
         }
         if (namespace == null) {
             releaseAuth((int) size);

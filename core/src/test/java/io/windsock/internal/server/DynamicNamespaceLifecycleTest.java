@@ -28,12 +28,16 @@ class DynamicNamespaceLifecycleTest {
     private final List<Throwable> errors = new ArrayList<>();
     private SocketLayer layer;
     private Namespace rooms;
+    private RuntimeException adapterFailure;
 
     private void start(UnaryOperator<WindsockOptions.Builder> options) {
         layer = SocketLayer.withAdapters(options.apply(WindsockOptions.builder()
                 .errorHandler((s, e, error) -> errors.add(error))).build(), ns -> {
                     if ("/".equals(ns.name())) {
                         return new InMemoryAdapter(ns); // the main namespace: made with the server, never removed
+                    }
+                    if (adapterFailure != null) {
+                        throw adapterFailure;
                     }
                     adaptersOpen.incrementAndGet();
                     return new InMemoryAdapter(ns) {
@@ -44,6 +48,20 @@ class DynamicNamespaceLifecycleTest {
                     };
                 });
         rooms = layer.server.of((name, auth) -> name.startsWith("/room-"), "/room-*");
+    }
+
+    @Test
+    void anAdapterThatFailsToStartRefusesTheClientWithAnInternalErrorAndTheConnectionStays() {
+        start(o -> o);
+        adapterFailure = new IllegalStateException("adapter down");
+        SocketLayer.TestClient client = layer.open();
+        client.send("0/room-1,");
+        assertEquals(List.of("4/room-1,{\"message\":\"internal error\"}"), client.take());
+        assertTrue(errors.contains(adapterFailure), errors::toString);
+        assertEquals(0, layer.server.dynamicNamespaceCount());
+        adapterFailure = null;
+        client.send("0/room-1,");
+        assertTrue(client.take().get(0).startsWith("0/room-1,{\"sid\":"), "the next try works");
     }
 
     @Test
