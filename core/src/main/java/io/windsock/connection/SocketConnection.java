@@ -167,7 +167,8 @@ public abstract class SocketConnection {
     /**
      * Sends an event that the client acknowledges. The future completes with the ack's arguments,
      * or exceptionally with a {@code TimeoutException} after {@code timeout}, or with an
-     * {@code IllegalStateException} if the connection ends first.
+     * {@code IllegalStateException} if the connection ends first (as it ends: a handler blocked on
+     * the future is released then, and {@link #onClose} runs after that handler returns).
      *
      * <p>A handler may block on the future ({@code emitWithAck(...).get(5, SECONDS)}) and gets the
      * client's answer: the future completes on a handler-executor thread, not on this connection's

@@ -138,7 +138,10 @@ public interface Socket {
     /**
      * Sends an event and waits for the client's acknowledgement. The future completes with the
      * ack's arguments, or exceptionally with {@link java.util.concurrent.TimeoutException} after
-     * {@code timeout}, or with {@link IllegalStateException} if the socket disconnects first.
+     * {@code timeout}, or with {@link IllegalStateException} if the socket disconnects first: as it
+     * disconnects, before its disconnect listeners run (which wait for a listener blocked on the
+     * future), and at once if it already has. An ack the client sent before its disconnect still
+     * completes the future with its arguments.
      *
      * <p>The future completes on a thread of the handler executor ({@code WindsockOptions.handlerExecutor}),
      * never on this socket's serial executor nor on a network thread: a listener of this socket may

@@ -466,7 +466,6 @@ final class SocketImpl implements Socket, LocalSocket {
         namespace.remove(this);
         Runnable finish = () -> {
             try {
-                acks.closeAll(leavingId, reason);
                 if (previous == OutputGate.State.CONNECTED) {
                     try {
                         listeners.disconnecting(reason);
@@ -502,13 +501,27 @@ final class SocketImpl implements Socket, LocalSocket {
         // state changed above is queued before the listeners, none after.
         EngineScheduler scheduler = client.carrier().scheduler();
         if (scheduler.inThread()) {
-            executor.execute(finish);
+            closeAcks(leavingId, reason, finish);
         } else {
             try {
-                scheduler.execute(() -> executor.execute(finish));
+                scheduler.execute(() -> closeAcks(leavingId, reason, finish));
             } catch (java.util.concurrent.RejectedExecutionException e) {
-                executor.execute(finish); // the network threads are gone: no event can arrive any more
+                closeAcks(leavingId, reason, finish); // the network threads are gone: no packet can arrive any more
             }
+        }
+    }
+
+    /**
+     * Fails the acks still awaited, then queues the disconnect listeners. Here, not in the queued
+     * listeners' turn: a handler of this socket blocked on an {@code emitWithAck} future holds the
+     * executor, so a failure queued behind it would only come at the ack's timeout. On the session's
+     * thread, where acks arrive, so an ack read before the close still completes its future.
+     */
+    private void closeAcks(String leavingId, DisconnectReason reason, Runnable finish) {
+        try {
+            acks.closeAll(leavingId, reason);
+        } finally {
+            executor.execute(finish);
         }
     }
 
