@@ -176,6 +176,10 @@ public abstract class SocketConnection {
      * this connection's handlers; use {@code thenAcceptAsync(action, socket().executor())} to run
      * them in order with the handlers. Not in {@link #onOpen}: an event emitted there is held until
      * the CONNECT reply, which follows {@code onOpen}, so a wait there only ends at its timeout.
+     *
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException for a reserved event name, or a {@code timeout} too long to
+     *         count in milliseconds (checked at the call, also from {@code onOpen})
      */
     public final CompletableFuture<List<Object>> emitWithAck(Duration timeout, String event, Object... args) {
         return driver().emitWithAck(timeout, event, args);

@@ -149,6 +149,11 @@ public interface Socket {
      * executor ({@code thenApply}, {@code thenAccept}, ...) run on that handler thread, concurrently
      * with this socket's listeners; attach them with {@code thenAcceptAsync(action, executor())} to
      * run them in order with the listeners instead.
+     *
+     * @param timeout how long to wait; zero or negative times out at once unless the ack is already there
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException for a reserved event name, or a {@code timeout} too long to
+     *         count in milliseconds; nothing is sent then
      */
     CompletableFuture<List<Object>> emitWithAck(Duration timeout, String event, Object... args);
 

@@ -234,6 +234,7 @@ public final class ConnectionDriver implements ConnectionBackend {
         synchronized (this) {
             if (held != null) {
                 Events.checkNotReserved(event);
+                Events.ackTimeoutMillis(timeout); // now: thrown when released, it would stop the emits held after it
                 CompletableFuture<List<Object>> result = new CompletableFuture<>();
                 held.add(new Held(() -> socket.emitWithAck(timeout, event, args).whenComplete((value, error) -> {
                     if (error != null) {

@@ -1,8 +1,10 @@
 package io.windsock.internal.server;
 
 import io.windsock.internal.protocol.SocketPacketDecoder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /** Event names and argument lists, shared by sockets, namespaces and broadcast operators. */
@@ -20,6 +22,22 @@ public final class Events {
         }
         if (RESERVED.contains(event)) {
             throw new IllegalArgumentException("\"" + event + "\" is a reserved event name");
+        }
+    }
+
+    /**
+     * Checks an {@code emitWithAck} timeout, as {@code Socket.emitWithAck} does.
+     *
+     * @return the timeout in milliseconds (zero or negative: it expires at once)
+     * @throws NullPointerException if it is null
+     * @throws IllegalArgumentException if it is too long to count in milliseconds
+     */
+    public static long ackTimeoutMillis(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        try {
+            return timeout.toMillis();
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("emitWithAck timeout too large to count in milliseconds: " + timeout, e);
         }
     }
 

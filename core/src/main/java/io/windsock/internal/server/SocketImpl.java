@@ -285,6 +285,7 @@ final class SocketImpl implements Socket, LocalSocket {
     @Override
     public CompletableFuture<List<Object>> emitWithAck(Duration timeout, String event, Object... args) {
         Events.checkNotReserved(event);
+        long timeoutMs = Events.ackTimeoutMillis(timeout); // before anything is registered: a bad one leaves nothing behind
         CompletableFuture<List<Object>> future = new CompletableFuture<>();
         if (hasLeft()) {
             countIfLeft();
@@ -298,9 +299,9 @@ final class SocketImpl implements Socket, LocalSocket {
             CompletableFuture<List<Object>> expired = acks.timedOut(ackId);
             if (expired != null) {
                 acks.completeLater(expired, null, new TimeoutException(
-                        "no ack for '" + event + "' from socket " + id() + " within " + timeout.toMillis() + " ms"));
+                        "no ack for '" + event + "' from socket " + id() + " within " + timeoutMs + " ms"));
             }
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }, timeoutMs, TimeUnit.MILLISECONDS);
         acks.setTimer(ackId, future, timer);
         SocketPacket packet = SocketPacket.event(namespace.name(), Events.eventList(event, args), ackId);
         if (!writeOrHold(client.encode(packet), packet) && acks.timedOut(ackId) != null) {
