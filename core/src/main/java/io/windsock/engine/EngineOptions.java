@@ -9,6 +9,9 @@ import java.util.Set;
  * 25 s, 20 s to answer, 10 s to finish an upgrade, 1 MB per message or request body, both
  * transports, upgrades allowed. One difference: Engine.IO v3 clients (socket.io-client 2.x) are served
  * by default ({@link #allowEIO3()}).
+ *
+ * <p>The builder's durations must be at least 1 ms (they are counted in milliseconds, as the
+ * handshake advertises them): a shorter one is refused with {@link IllegalArgumentException}.
  */
 public final class EngineOptions {
     public static final EngineOptions DEFAULT = builder().build();
@@ -266,10 +269,14 @@ public final class EngineOptions {
             return new EngineOptions(this);
         }
 
+        /**
+         * Timers count in milliseconds: a shorter duration would be 0 ms, a timer that fires at once
+         * (an endless ping/pong loop, or every session closed at once), hence the 1 ms floor.
+         */
         private static Duration positive(Duration d, String name) {
             Objects.requireNonNull(d, name);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive");
+            if (d.compareTo(Duration.ofMillis(1)) < 0) {
+                throw new IllegalArgumentException(name + " must be at least 1 ms: " + d);
             }
             return d;
         }

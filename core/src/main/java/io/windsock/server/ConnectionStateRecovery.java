@@ -25,7 +25,8 @@ import java.util.Objects;
  * default; Node has no bound): past it the recovery is given up and the client connects afresh, as
  * a backlog it could not take at once would only drop it again, and again on every try.
  *
- * @param maxDisconnectionDuration how long a session and the events it may miss are kept (default 2 min)
+ * @param maxDisconnectionDuration how long a session and the events it may miss are kept (default 2 min;
+ *                                 at least 1 ms)
  * @param skipMiddlewares          whether a recovered socket skips the namespace's middlewares (default true)
  * @param maxPersistedSessions     sessions kept for recovery at once, with a connection class's instance
  *                                 each (default 100,000)
@@ -41,8 +42,9 @@ public record ConnectionStateRecovery(Duration maxDisconnectionDuration, boolean
 
     public ConnectionStateRecovery {
         Objects.requireNonNull(maxDisconnectionDuration, "maxDisconnectionDuration");
-        if (maxDisconnectionDuration.isNegative() || maxDisconnectionDuration.isZero()) {
-            throw new IllegalArgumentException("maxDisconnectionDuration must be positive");
+        // Sessions and events expire in milliseconds: under 1 ms they would expire as they are kept.
+        if (maxDisconnectionDuration.compareTo(Duration.ofMillis(1)) < 0) {
+            throw new IllegalArgumentException("maxDisconnectionDuration must be at least 1 ms: " + maxDisconnectionDuration);
         }
         if (maxPersistedSessions < 1 || maxStoredEvents < 1) {
             throw new IllegalArgumentException("maxPersistedSessions and maxStoredEvents must be positive");

@@ -22,6 +22,9 @@ import java.util.Set;
  * <li>{@code flashsocket}: it needs the Flash policy server on its own port
  *     ({@link Builder#flashPolicyPort}); listing it without the port is refused.</li>
  * </ul>
+ *
+ * <p>The builder's durations must be at least 1 ms (timers and the handshake count milliseconds): a
+ * shorter one is refused with {@link IllegalArgumentException}.
  */
 public final class Protocol1Options {
     /** Every transport of protocol 1, in the order the handshake advertises them. */
@@ -214,10 +217,14 @@ public final class Protocol1Options {
             return new Protocol1Options(this);
         }
 
+        /**
+         * Timers count in milliseconds: a shorter duration would be 0 ms, a timer that fires at once
+         * (a heartbeat loop, or every session closed at once), hence the 1 ms floor.
+         */
         private static Duration positive(Duration d, String name) {
             Objects.requireNonNull(d, name);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive");
+            if (d.compareTo(Duration.ofMillis(1)) < 0) {
+                throw new IllegalArgumentException(name + " must be at least 1 ms: " + d);
             }
             return d;
         }

@@ -509,12 +509,12 @@ public final class WindsockOptions {
             return this;
         }
 
+        /**
+         * How long a client has after its handshake to join a namespace before its connection closes
+         * (Node's {@code connectTimeout}, default 45 s). At least 1 ms.
+         */
         public Builder connectTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("connectTimeout must be positive");
-            }
-            this.connectTimeout = timeout;
+            this.connectTimeout = positive(timeout, "connectTimeout");
             return this;
         }
 
@@ -677,7 +677,7 @@ public final class WindsockOptions {
          * How long a request's headers may take from its first byte, and a new connection's first request
          * from the moment it opened; past it the server answers 408 and closes the connection (Node's
          * {@code headersTimeout}, 60 s). Lower it against clients that trickle headers (slowloris).
-         * Must be positive and not above {@link #requestTimeout}.
+         * At least 1 ms, and not above {@link #requestTimeout}.
          */
         public Builder headersTimeout(Duration timeout) {
             this.headersTimeout = positive(timeout, "headersTimeout");
@@ -687,7 +687,7 @@ public final class WindsockOptions {
         /**
          * How long a whole request, body included, may take from its first byte; past it the server answers
          * 408 and closes the connection (Node's {@code requestTimeout}, 300 s). A long-polling GET that
-         * waits for packets is not affected: it has been received in full. Must be positive.
+         * waits for packets is not affected: it has been received in full. At least 1 ms.
          */
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = positive(timeout, "requestTimeout");
@@ -697,7 +697,7 @@ public final class WindsockOptions {
         /**
          * How long a connection may stay idle after a response before it is closed (Node's
          * {@code keepAliveTimeout}, 5 s); announced to clients in a {@code Keep-Alive: timeout=n} header.
-         * A WebSocket is not affected (its heartbeat watches it). Must be positive.
+         * A WebSocket is not affected (its heartbeat watches it). At least 1 ms.
          */
         public Builder keepAliveTimeout(Duration timeout) {
             this.keepAliveTimeout = positive(timeout, "keepAliveTimeout");
@@ -812,10 +812,14 @@ public final class WindsockOptions {
             return new WindsockOptions(this);
         }
 
+        /**
+         * The connect timer counts in milliseconds: a shorter timeout would be 0 ms and close every
+         * session at once, hence the 1 ms floor (for the HTTP timeouts too, for one rule).
+         */
         private static Duration positive(Duration timeout, String name) {
             Objects.requireNonNull(timeout, name);
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive");
+            if (timeout.compareTo(Duration.ofMillis(1)) < 0) {
+                throw new IllegalArgumentException(name + " must be at least 1 ms: " + timeout);
             }
             return timeout;
         }
