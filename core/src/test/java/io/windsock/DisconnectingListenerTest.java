@@ -3,6 +3,7 @@ package io.windsock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.windsock.server.ConnectionStateRecovery;
 import io.windsock.server.DisconnectReason;
 import io.windsock.server.Socket;
 import io.windsock.server.WindsockOptions;
@@ -19,8 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Disconnecting listeners (Node's {@code disconnecting}) see the rooms the socket was in as it left
- * and can tell them; the disconnect listeners after them see none. Handlers on the default pool, two
- * network threads.
+ * and can tell them; the disconnect listeners after them see none, unless the socket left with a
+ * session to keep for a recovery: then they see that session's rooms, their own joins included.
+ * Handlers on the default pool, two network threads.
  */
 class DisconnectingListenerTest {
 
@@ -68,6 +70,32 @@ class DisconnectingListenerTest {
                 assertEquals("42[\"left\",\"lobby\"]", stayerGot.poll(10, TimeUnit.SECONDS));
                 stayer.close();
             }
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void withASessionToKeepTheDisconnectListenersSeeItsRooms() throws Exception {
+        BlockingQueue<Socket> connected = new LinkedBlockingQueue<>();
+        Windsock server = Windsock.builder()
+                .options(WindsockOptions.builder().port(0).ioThreads(2)
+                        .connectionStateRecovery(ConnectionStateRecovery.defaults()).build())
+                .namespace("/", ns -> ns.onConnection(socket -> {
+                    socket.join("lobby");
+                    connected.add(socket);
+                }))
+                .build().start();
+        try {
+            V4TestClient client = V4TestClient.connect(HttpClient.newHttpClient(), server.port());
+            Socket leaving = connected.poll(10, TimeUnit.SECONDS);
+            CompletableFuture<Set<String>> roomsOnDisconnect = new CompletableFuture<>();
+            leaving.onDisconnect(reason -> {
+                leaving.join("late");
+                roomsOnDisconnect.complete(leaving.rooms());
+            });
+            client.close(); // "transport close": recoverable
+            assertEquals(Set.of(leaving.id(), "lobby", "late"), roomsOnDisconnect.get(10, TimeUnit.SECONDS));
         } finally {
             server.stop();
         }

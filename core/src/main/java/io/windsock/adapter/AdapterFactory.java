@@ -1,6 +1,6 @@
 package io.windsock.adapter;
 
-/** Makes the adapter of each namespace (set with {@code WindsockOptions.Builder.adapter}). */
+/** Makes the adapter of each namespace (set with {@code Windsock.Builder.adapter}). */
 @FunctionalInterface
 public interface AdapterFactory {
     /**

@@ -14,7 +14,12 @@ public interface Connection {
     /** @return the Engine.IO session id ({@code sid} of the handshake); not a socket id */
     String id();
 
-    /** @return the current transport, {@code "polling"} or {@code "websocket"}; it changes once on an upgrade */
+    /**
+     * @return the current transport, {@code "polling"} or {@code "websocket"}; it changes once on an
+     *         upgrade. For a Socket.IO 0.9 client, the name of the transport it uses, or last used
+     *         ({@code "websocket"}, {@code "flashsocket"}, {@code "htmlfile"}, {@code "xhr-polling"},
+     *         {@code "jsonp-polling"}), {@code "none"} before its first request after the handshake
+     */
     String transport();
 
     /** @return whether the connection has moved to WebSocket after starting on long-polling */

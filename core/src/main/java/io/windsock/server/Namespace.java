@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * <p>Broadcasting: {@link #broadcast()} selects every socket; {@link #to}, {@link #except} and the
  * other shortcuts start a {@link BroadcastOperator} from there, e.g.
  * {@code namespace.to("room1").except("room2").emit("news", item)}. Rooms and broadcasts go through the
- * namespace's adapter ({@code WindsockOptions.adapter}, in memory by default).
+ * namespace's adapter ({@code Windsock.Builder.adapter}, in memory by default).
  */
 public interface Namespace {
     String name();

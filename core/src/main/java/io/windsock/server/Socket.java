@@ -31,7 +31,11 @@ public interface Socket {
 
     boolean isConnected();
 
-    /** @return {@code "polling"} or {@code "websocket"}. */
+    /**
+     * @return the client's transport, as {@link Connection#transport()}: {@code "polling"} or
+     *         {@code "websocket"}; for a Socket.IO 0.9 client the 0.9 name ({@code "websocket"},
+     *         {@code "flashsocket"}, {@code "htmlfile"}, {@code "xhr-polling"}, {@code "jsonp-polling"})
+     */
     String transport();
 
     /**
@@ -46,15 +50,24 @@ public interface Socket {
      */
     boolean recovered();
 
-    /** Joins rooms. Does nothing once disconnected. */
+    /**
+     * Joins rooms. Once disconnected the socket is in no room and gets no broadcast: a join then does
+     * nothing, except that it counts for the session a recoverable disconnect keeps (see {@link #rooms()}).
+     */
     void join(String... rooms);
 
-    /** Leaves a room. */
+    /** Leaves a room; once disconnected, as {@link #join(String...)}. */
     void leave(String room);
 
     /**
-     * @return a snapshot of this socket's rooms, its own id included (empty once disconnected, except
-     *         in {@link #onDisconnecting} listeners)
+     * @return a snapshot of this socket's rooms, its own id included. Once disconnected, empty,
+     *         except: in {@link #onDisconnecting} listeners, the rooms the socket left; and with
+     *         connection state recovery, after a recoverable disconnect, until the session is kept
+     *         (for the handlers of events that arrived before the close and for the disconnect
+     *         listeners, which all run before that), the rooms the session keeps for the recovered
+     *         socket, with the joins and leaves made meanwhile. Node's {@code socket.rooms} is empty in
+     *         a {@code disconnect} listener, where its {@code join} does nothing; here those listeners'
+     *         joins count for the session, and this reports them.
      */
     Set<String> rooms();
 
