@@ -51,7 +51,8 @@ public interface BroadcastOperator {
     /**
      * Sends an event to the selected sockets and collects each one's ack: the future completes with
      * the first argument of every ack ({@code null} for an ack without arguments), in arrival order,
-     * once all recipients answered (at once, with an empty list, when nobody was selected).
+     * once all recipients answered (at once, with an empty list, when nobody was selected; so even
+     * with a zero timeout where the number of nodes is known at once, as on a single node).
      * Otherwise, after the {@link #timeout}, it completes exceptionally with a
      * {@link BroadcastTimeoutException} carrying the acks received so far; later acks are dropped. A
      * recipient that disconnects without acking counts as missing. Dependent actions run on the

@@ -1,6 +1,9 @@
 package io.windsock.internal.server;
 
+import io.windsock.adapter.Adapter;
 import io.windsock.adapter.BroadcastAckHandler;
+import io.windsock.adapter.BroadcastOptions;
+import io.windsock.protocol.SocketPacket;
 import io.windsock.server.BroadcastTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,24 +23,54 @@ final class AckCollector implements BroadcastAckHandler {
     private final Executor executor;
     private final String description;
     private final Duration timeout;
-    private final ScheduledFuture<?> timer;
+    private final long startNanos = System.nanoTime();
     // Guarded by this.
     private final List<Object> responses = new ArrayList<>();
+    private ScheduledFuture<?> timer;
     private int expectedClients;
     private int reportedServers;
     /** Nodes serving the namespace, -1 until known. */
     private int expectedServers = -1;
     private volatile boolean done;
 
+    /** The timer is not started yet: see {@link #start()}. */
     AckCollector(Duration timeout, Executor executor, String description) {
         this.executor = executor;
         this.description = description;
         this.timeout = timeout;
-        this.timer = Timers.schedule(this::onTimeout, timeout);
+    }
+
+    /** Sends the packet through the adapter and collects its acks. */
+    static CompletableFuture<List<Object>> broadcast(Adapter adapter, SocketPacket packet, BroadcastOptions options,
+                                                     Executor executor, String description) {
+        AckCollector collector = new AckCollector(options.timeout(), executor, description);
+        adapter.broadcastWithAck(packet, options, collector);
+        adapter.serverCount().whenComplete((count, error) -> {
+            if (error != null) {
+                collector.onServerCountFailed(error);
+            } else {
+                collector.onServerCount(count);
+            }
+        });
+        collector.start();
+        return collector.future();
     }
 
     CompletableFuture<List<Object>> future() {
         return future;
+    }
+
+    /**
+     * Starts the timer, for what is left of the timeout since construction. Called once the counts
+     * known at once were reported, so that they win over a zero timeout (as in Node, where the
+     * timer's task runs after the count's promise callbacks).
+     */
+    synchronized void start() {
+        if (done || timer != null) {
+            return;
+        }
+        long left = Math.max(0, timeout.toNanos() - (System.nanoTime() - startNanos));
+        timer = Timers.schedule(this::onTimeout, Duration.ofNanos(left));
     }
 
     /** The adapter said how many nodes serve the namespace. */
@@ -53,8 +86,10 @@ final class AckCollector implements BroadcastAckHandler {
                 return;
             }
             done = true;
+            if (timer != null) {
+                timer.cancel(false);
+            }
         }
-        timer.cancel(false);
         completeLater(() -> future.completeExceptionally(error));
     }
 
@@ -84,7 +119,9 @@ final class AckCollector implements BroadcastAckHandler {
             return;
         }
         done = true;
-        timer.cancel(false);
+        if (timer != null) {
+            timer.cancel(false);
+        }
         List<Object> result = responses.stream().toList(); // unmodifiable, keeps nulls
         completeLater(() -> future.complete(result));
     }

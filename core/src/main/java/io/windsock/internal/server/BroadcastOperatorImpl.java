@@ -103,18 +103,9 @@ final class BroadcastOperatorImpl implements BroadcastOperator {
         List<Object> data = Events.eventList(event, args);
         List<CompletableFuture<List<Object>>> futures = new ArrayList<>();
         for (NamespaceImpl namespace : targets.get()) {
-            AckCollector collector = new AckCollector(timeout, namespace.server().executor(),
-                    "'" + event + "' in " + namespace.name());
-            namespace.adapter().broadcastWithAck(SocketPacket.event(namespace.name(), data, SocketPacket.NO_ID),
-                    options, collector);
-            namespace.adapter().serverCount().whenComplete((count, error) -> {
-                if (error != null) {
-                    collector.onServerCountFailed(error);
-                } else {
-                    collector.onServerCount(count);
-                }
-            });
-            futures.add(collector.future());
+            futures.add(AckCollector.broadcast(namespace.adapter(),
+                    SocketPacket.event(namespace.name(), data, SocketPacket.NO_ID), options,
+                    namespace.server().executor(), "'" + event + "' in " + namespace.name()));
         }
         return futures.size() == 1 ? futures.get(0) : combine(futures);
     }

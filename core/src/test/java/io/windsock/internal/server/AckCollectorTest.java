@@ -35,6 +35,7 @@ class AckCollectorTest {
         AckCollector collector = new AckCollector(Duration.ofMillis(1), REFUSING, "event \"e\"");
         collector.onServerCount(1);
         collector.onClientCount(1);
+        collector.start();
         ExecutionException e = assertThrows(ExecutionException.class,
                 () -> collector.future().get(10, TimeUnit.SECONDS));
         BroadcastTimeoutException timeout = assertInstanceOf(BroadcastTimeoutException.class, e.getCause());
@@ -49,5 +50,14 @@ class AckCollectorTest {
         ExecutionException e = assertThrows(ExecutionException.class,
                 () -> collector.future().get(10, TimeUnit.SECONDS));
         assertSame(error, e.getCause());
+    }
+
+    @Test
+    void aZeroTimeoutLosesToTheCountsReportedBeforeTheStart() throws Exception {
+        AckCollector collector = new AckCollector(Duration.ZERO, REFUSING, "event \"e\"");
+        collector.onClientCount(0);
+        collector.onServerCount(1);
+        collector.start(); // done already: no timer to fail it
+        assertEquals(List.of(), collector.future().get(10, TimeUnit.SECONDS));
     }
 }
