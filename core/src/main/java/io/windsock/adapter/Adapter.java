@@ -71,11 +71,16 @@ public interface Adapter {
     /**
      * Sends an EVENT packet and collects each recipient's ack: the adapter gives the packet an ack
      * id, registers it on each recipient, then reports its recipient count (and, for a cluster,
-     * every node's). Events with acks are never stored for recovery.
+     * every node's, except with {@link BroadcastOptions#local()}: the broadcast then waits for this
+     * node's count only). Events with acks are never stored for recovery.
      */
     void broadcastWithAck(SocketPacket packet, BroadcastOptions options, BroadcastAckHandler handler);
 
-    /** @return the number of nodes serving this namespace, this one included (1 for a single node). */
+    /**
+     * @return the number of nodes serving this namespace, this one included (1 for a single node). A
+     *         broadcast with acks waits for this many client counts; if the stage fails, it waits for
+     *         its timeout instead.
+     */
     CompletionStage<Integer> serverCount();
 
     // ---- server-side operations on the selected sockets ----

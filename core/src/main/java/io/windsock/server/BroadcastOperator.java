@@ -39,7 +39,10 @@ public interface BroadcastOperator {
      */
     BroadcastOperator compress(boolean compress);
 
-    /** @return an operator limited to this node's sockets (the same thing on a single node). */
+    /**
+     * @return an operator limited to this node's sockets (the same thing on a single node); its
+     *         {@link #emitWithAck} waits for this node's recipients only, without asking the cluster
+     */
     BroadcastOperator local();
 
     /** @return an operator whose {@link #emitWithAck} waits this long for the acks. */
@@ -57,6 +60,11 @@ public interface BroadcastOperator {
      * {@link BroadcastTimeoutException} carrying the acks received so far; later acks are dropped. A
      * recipient that disconnects without acking counts as missing. Dependent actions run on the
      * server's handler executor.
+     *
+     * <p>On a cluster, knowing that all recipients answered takes the number of nodes (the adapter's
+     * server count, not asked for a {@link #local()} broadcast). If that count fails (the broker is
+     * away), the future still completes at the timeout as above, with every ack received, this node's
+     * included; the {@link BroadcastTimeoutException}'s cause is then the count's failure.
      *
      * @throws IllegalStateException if no {@link #timeout} was set
      */

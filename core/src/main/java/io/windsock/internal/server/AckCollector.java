@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -31,6 +32,8 @@ final class AckCollector implements BroadcastAckHandler {
     private int reportedServers;
     /** Nodes serving the namespace, -1 until known. */
     private int expectedServers = -1;
+    /** Why the node count is unknown, or null. */
+    private Throwable countFailure;
     private volatile boolean done;
 
     /** The timer is not started yet: see {@link #start()}. */
@@ -40,18 +43,27 @@ final class AckCollector implements BroadcastAckHandler {
         this.timeout = timeout;
     }
 
-    /** Sends the packet through the adapter and collects its acks. */
+    /**
+     * Sends the packet through the adapter and collects its acks. A local broadcast reaches this node
+     * only, so it waits for this node's count alone: the adapter's server count is the cluster's.
+     */
     static CompletableFuture<List<Object>> broadcast(Adapter adapter, SocketPacket packet, BroadcastOptions options,
                                                      Executor executor, String description) {
         AckCollector collector = new AckCollector(options.timeout(), executor, description);
         adapter.broadcastWithAck(packet, options, collector);
-        adapter.serverCount().whenComplete((count, error) -> {
-            if (error != null) {
-                collector.onServerCountFailed(error);
-            } else {
-                collector.onServerCount(count);
-            }
-        });
+        if (options.local()) {
+            collector.onServerCount(1);
+        } else {
+            adapter.serverCount().whenComplete((count, error) -> {
+                if (error != null) {
+                    // A dependent stage's failure comes wrapped: the cause is what went wrong.
+                    collector.onServerCountFailed(error instanceof CompletionException && error.getCause() != null
+                            ? error.getCause() : error);
+                } else {
+                    collector.onServerCount(count);
+                }
+            });
+        }
         collector.start();
         return collector.future();
     }
@@ -79,18 +91,16 @@ final class AckCollector implements BroadcastAckHandler {
         check();
     }
 
-    /** The adapter's server count failed: the broadcast cannot know when it is complete. */
-    void onServerCountFailed(Throwable error) {
-        synchronized (this) {
-            if (done) {
-                return;
-            }
-            done = true;
-            if (timer != null) {
-                timer.cancel(false);
-            }
+    /**
+     * The adapter's server count failed (a cluster adapter whose broker is away): the broadcast cannot
+     * know when it is complete, so it waits for the timeout and then fails as any incomplete one, with
+     * the acks received (this node's among them) and this error as the exception's cause. Node's
+     * broadcast ends at its timeout too (its count's rejection is left unhandled).
+     */
+    synchronized void onServerCountFailed(Throwable error) {
+        if (countFailure == null) {
+            countFailure = error;
         }
-        completeLater(() -> future.completeExceptionally(error));
     }
 
     @Override
@@ -129,6 +139,7 @@ final class AckCollector implements BroadcastAckHandler {
     private void onTimeout() {
         List<Object> partial;
         int expected;
+        Throwable cause;
         synchronized (this) {
             if (done) {
                 return;
@@ -136,10 +147,16 @@ final class AckCollector implements BroadcastAckHandler {
             done = true;
             partial = responses.stream().toList();
             expected = expectedClients;
+            cause = countFailure;
         }
         String message = "operation has timed out: " + partial.size() + " of " + expected + " acks for "
-                + description + " within " + timeout.toMillis() + " ms";
-        completeLater(() -> future.completeExceptionally(new BroadcastTimeoutException(message, partial)));
+                + description + " within " + timeout.toMillis() + " ms"
+                + (cause == null ? "" : " (the number of nodes could not be counted: " + cause.getMessage() + ")");
+        BroadcastTimeoutException failure = new BroadcastTimeoutException(message, partial);
+        if (cause != null) {
+            failure.initCause(cause);
+        }
+        completeLater(() -> future.completeExceptionally(failure));
     }
 
     /**

@@ -43,13 +43,18 @@ class AckCollectorTest {
     }
 
     @Test
-    void aFailedServerCountFailsTheFutureWhenTheExecutorRefuses() {
-        AckCollector collector = new AckCollector(Duration.ofSeconds(30), REFUSING, "event \"e\"");
+    void aFailedServerCountEndsAtTheTimeoutWhenTheExecutorRefuses() {
+        AckCollector collector = new AckCollector(Duration.ofMillis(1), REFUSING, "event \"e\"");
         IllegalStateException error = new IllegalStateException("no count");
         collector.onServerCountFailed(error);
+        collector.onClientCount(1);
+        collector.onAck(List.of("a"));
+        collector.start();
         ExecutionException e = assertThrows(ExecutionException.class,
                 () -> collector.future().get(10, TimeUnit.SECONDS));
-        assertSame(error, e.getCause());
+        BroadcastTimeoutException timeout = assertInstanceOf(BroadcastTimeoutException.class, e.getCause());
+        assertEquals(List.of("a"), timeout.responses());
+        assertSame(error, timeout.getCause());
     }
 
     @Test

@@ -211,6 +211,12 @@ class JavaClusterTest {
         }
         assertEquals(Set.of(a1.name(), b1.name(), b2.name()), new HashSet<>(await(acks)));
 
+        // local(): this node's clients only; complete once they answered, the other node not waited for.
+        var local = a.of("/").local().timeout(WAIT).emitWithAck("ask", "local");
+        ClientEvent mine = a1.expectEvent("ask");
+        a1.ack(mine, "a1 local");
+        assertEquals(List.of("a1 local"), await(local));
+
         // One client on the other node does not answer: the broadcast times out with the acks it got.
         var partial = a.of("/").timeout(Duration.ofMillis(800)).emitWithAck("ask", "again");
         ClientEvent first = a1.expectEvent("ask");
