@@ -170,7 +170,7 @@ final class BroadcastOperatorImpl implements BroadcastOperator {
     @Override
     public void socketsJoin(String... newRooms) {
         BroadcastOptions options = options();
-        Set<String> set = Set.of(newRooms);
+        Set<String> set = union(Set.of(), newRooms); // a repeated name is one room, as in Socket.join and Node
         for (NamespaceImpl namespace : targets.get()) {
             namespace.adapter().addSockets(options, set);
         }
@@ -179,7 +179,7 @@ final class BroadcastOperatorImpl implements BroadcastOperator {
     @Override
     public void socketsLeave(String... oldRooms) {
         BroadcastOptions options = options();
-        Set<String> set = Set.of(oldRooms);
+        Set<String> set = union(Set.of(), oldRooms); // a repeated name is one room, as in Socket.join and Node
         for (NamespaceImpl namespace : targets.get()) {
             namespace.adapter().delSockets(options, set);
         }

@@ -203,6 +203,23 @@ class RoomsAndBroadcastTest {
     }
 
     @Test
+    void aRepeatedRoomNameIsOneRoom() throws Exception {
+        Peer a = peer();
+        Peer b = peer();
+        main.socketsJoin("r", "r");
+        assertEquals(Set.of(a.socket.id(), "r"), a.socket.rooms());
+        main.to("r", "r").except("x", "x").emit("m");
+        assertEquals(List.of("2[\"m\"]"), a.events(), "once");
+        assertEquals(List.of("2[\"m\"]"), b.events());
+        main.in("r").socketsLeave("r", "r");
+        assertEquals(Set.of(a.socket.id()), a.socket.rooms());
+
+        RemoteSocket remote = main.in(b.socket.id()).fetchSockets().get().get(0);
+        remote.join("s", "s");
+        assertEquals(Set.of(b.socket.id(), "s"), b.socket.rooms());
+    }
+
+    @Test
     void aSocketThatJoinsARoomInAMiddlewareGetsBroadcastsOnlyAfterItsConnectReply() {
         Peer a = peer();
         a.socket.join("room");
