@@ -264,6 +264,16 @@ public final class Windsock implements AutoCloseable {
     }
 
     /**
+     * A group of namespaces created on demand. Its operations act on the children that exist on this
+     * node (a child exists where a client joined it), each across the cluster for its name. With a
+     * cluster adapter, {@code emit}, {@code to(...).emit}, {@code emitWithAck}, {@code socketsJoin},
+     * {@code socketsLeave}, {@code disconnectSockets} and {@code serverSideEmit} therefore miss a child
+     * that only other nodes serve (Node's parent namespace reaches only its own children with
+     * {@code emit} too). {@code fetchSockets}, whose answer would silently lack those sockets, throws
+     * {@link UnsupportedOperationException} as Node's does, unless {@code local()} (this node's sockets
+     * are then all it promises); {@code serverSideEmitWithAck} always throws it. To act on one name on
+     * every node, use {@link #of(String)}.
+     *
      * @return a group of namespaces created on demand for names the pattern matches in full. As in Node,
      *         a child starts with a copy of the group's middlewares and connection listeners: ones added
      *         to the group later reach only children created later, and ones added to a child
@@ -276,7 +286,7 @@ public final class Windsock implements AutoCloseable {
 
     /**
      * @return a group of namespaces created on demand for names (and auth payloads) the matcher accepts;
-     *         its middlewares and listeners reach its children as with {@link #of(Pattern)}
+     *         its middlewares, listeners and operations reach its children as with {@link #of(Pattern)}
      */
     public Namespace of(NamespaceMatcher matcher) {
         return sockets.of(matcher, matcher.toString());

@@ -73,6 +73,8 @@ public interface BroadcastOperator {
     /**
      * @return a snapshot of the selected sockets (id, handshake, rooms, data); on a single node the
      *         future is already complete, else it completes on the server's handler executor
+     * @throws UnsupportedOperationException on a dynamic namespace group's operator, unless
+     *         {@link #local()}: the other nodes' children are unknown here (as Node's parent namespace)
      */
     CompletableFuture<List<RemoteSocket>> fetchSockets();
 

@@ -19,7 +19,8 @@ import java.util.function.Supplier;
 
 /**
  * The broadcast operator of a namespace (or of every namespace of a dynamic group): immutable rooms,
- * except-rooms and flags; each action goes through the target namespaces' adapters.
+ * except-rooms and flags; each action goes through the target namespaces' adapters. A group's
+ * targets are the children that exist on this node: see {@link #fetchSockets()}.
  */
 final class BroadcastOperatorImpl implements BroadcastOperator {
     private final Supplier<Collection<NamespaceImpl>> targets;
@@ -29,13 +30,16 @@ final class BroadcastOperatorImpl implements BroadcastOperator {
     private final boolean compress;
     private final boolean local;
     private final Duration timeout;
+    /** Whether the targets are a dynamic group's children. */
+    private final boolean group;
 
     BroadcastOperatorImpl(Supplier<Collection<NamespaceImpl>> targets, Set<String> except) {
-        this(targets, Set.of(), except, false, true, false, null);
+        this(targets, Set.of(), except, false, true, false, null, false);
     }
 
     private BroadcastOperatorImpl(Supplier<Collection<NamespaceImpl>> targets, Set<String> rooms, Set<String> except,
-                                  boolean volatileFlag, boolean compress, boolean local, Duration timeout) {
+                                  boolean volatileFlag, boolean compress, boolean local, Duration timeout,
+                                  boolean group) {
         this.targets = targets;
         this.rooms = rooms;
         this.except = except;
@@ -43,31 +47,39 @@ final class BroadcastOperatorImpl implements BroadcastOperator {
         this.compress = compress;
         this.local = local;
         this.timeout = timeout;
+        this.group = group;
+    }
+
+    /** @return an operator over the children of a dynamic group that exist on this node */
+    static BroadcastOperatorImpl overGroup(Supplier<Collection<NamespaceImpl>> children) {
+        return new BroadcastOperatorImpl(children, Set.of(), Set.of(), false, true, false, null, true);
     }
 
     @Override
     public BroadcastOperator to(String... more) {
-        return new BroadcastOperatorImpl(targets, union(rooms, more), except, volatileFlag, compress, local, timeout);
+        return new BroadcastOperatorImpl(targets, union(rooms, more), except, volatileFlag, compress, local, timeout,
+                group);
     }
 
     @Override
     public BroadcastOperator except(String... more) {
-        return new BroadcastOperatorImpl(targets, rooms, union(except, more), volatileFlag, compress, local, timeout);
+        return new BroadcastOperatorImpl(targets, rooms, union(except, more), volatileFlag, compress, local, timeout,
+                group);
     }
 
     @Override
     public BroadcastOperator volatileEvents() {
-        return new BroadcastOperatorImpl(targets, rooms, except, true, compress, local, timeout);
+        return new BroadcastOperatorImpl(targets, rooms, except, true, compress, local, timeout, group);
     }
 
     @Override
     public BroadcastOperator compress(boolean on) {
-        return new BroadcastOperatorImpl(targets, rooms, except, volatileFlag, on, local, timeout);
+        return new BroadcastOperatorImpl(targets, rooms, except, volatileFlag, on, local, timeout, group);
     }
 
     @Override
     public BroadcastOperator local() {
-        return new BroadcastOperatorImpl(targets, rooms, except, volatileFlag, compress, true, timeout);
+        return new BroadcastOperatorImpl(targets, rooms, except, volatileFlag, compress, true, timeout, group);
     }
 
     @Override
@@ -76,7 +88,7 @@ final class BroadcastOperatorImpl implements BroadcastOperator {
         if (d.isNegative()) {
             throw new IllegalArgumentException("timeout must not be negative");
         }
-        return new BroadcastOperatorImpl(targets, rooms, except, volatileFlag, compress, local, d);
+        return new BroadcastOperatorImpl(targets, rooms, except, volatileFlag, compress, local, d, group);
     }
 
     BroadcastOptions options() {
@@ -139,6 +151,12 @@ final class BroadcastOperatorImpl implements BroadcastOperator {
 
     @Override
     public CompletableFuture<List<RemoteSocket>> fetchSockets() {
+        if (group && !local) {
+            // As Node's parent namespace: a child exists where a client joined it, so the children of
+            // this node need not be those of the others, and the answer would silently miss sockets.
+            throw new UnsupportedOperationException("fetchSockets on a dynamic namespace group: other nodes may"
+                    + " serve children this node does not have; use local(), or of(name) for one namespace");
+        }
         BroadcastOptions options = options();
         List<CompletableFuture<List<RemoteSocket>>> futures = new ArrayList<>();
         for (NamespaceImpl namespace : targets.get()) {

@@ -36,6 +36,10 @@ import java.util.function.Supplier;
  * default in Node and always on here, since otherwise any client could create namespaces at will.
  * A CONNECT refused by the middlewares therefore leaves nothing behind. See
  * {@code WindsockOptions.maxDynamicNamespaces} for the cap.
+ *
+ * <p>Operations on the group loop over the children of this node: on a cluster a child may exist on
+ * other nodes only, so fetchSockets refuses (as Node's ParentNamespace) and the others miss it
+ * (documented on {@code Windsock.of(Pattern)}).
  */
 final class DynamicNamespaces implements Namespace {
     private final SocketIoServer server;
@@ -104,10 +108,14 @@ final class DynamicNamespaces implements Namespace {
         broadcast().emit(event, args);
     }
 
-    /** @return an operator over every namespace of the group (each action applies to each child). */
+    /**
+     * @return an operator over every namespace of the group that exists on this node (each action
+     *         applies to each such child, across the cluster for its name); its fetchSockets refuses
+     *         unless local (see {@code Windsock.of(Pattern)})
+     */
     @Override
     public BroadcastOperator broadcast() {
-        return new BroadcastOperatorImpl(targets, Set.of());
+        return BroadcastOperatorImpl.overGroup(targets);
     }
 
     @Override
