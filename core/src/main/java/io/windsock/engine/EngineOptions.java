@@ -1,6 +1,7 @@
 package io.windsock.engine;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
 
@@ -223,8 +224,14 @@ public final class EngineOptions {
             return this;
         }
 
+        /**
+         * The transports clients may use: "polling", "websocket" or both (the default). A name given
+         * twice counts once.
+         *
+         * @throws IllegalArgumentException for an unknown name, or none
+         */
         public Builder transports(String... names) {
-            Set<String> set = Set.of(names);
+            Set<String> set = Set.copyOf(Arrays.asList(names));
             for (String name : set) {
                 if (!name.equals("polling") && !name.equals("websocket")) {
                     throw new IllegalArgumentException("unknown transport: " + name);
