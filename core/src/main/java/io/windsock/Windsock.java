@@ -89,12 +89,22 @@ public final class Windsock implements AutoCloseable {
     }
 
     /**
-     * Binds the port and starts serving.
+     * Binds the port (and the Socket.IO 0.9 Flash policy port, when set) and starts serving.
      *
-     * @throws IllegalStateException when already started, when stopped (a stopped server does not
-     *                               restart: its threads and adapters are released), when serveClient is
-     *                               on without the client bundle on the classpath, or a static resources
-     *                               folder is missing
+     * <p>A start that fails, for any of the reasons below, leaves the server stopped, as
+     * {@link #stop()} would: nothing listens, no thread of it is left, its namespaces' adapters are
+     * closed and its default handler pool is ended; a later {@code start()} throws
+     * {@link IllegalStateException}. Build a new server to try again.
+     *
+     * @throws java.io.UncheckedIOException when a port cannot be listened on (in use, or an address
+     *                                      that is not this machine's); its cause is a
+     *                                      {@link java.net.BindException} whose message names the
+     *                                      address and port
+     * @throws IllegalStateException when already started (the running server is left alone), when
+     *                               stopped (a stopped server does not restart: its threads and adapters
+     *                               are released), when serveClient is on without the client bundle on
+     *                               the classpath, when a static resources folder is missing, or when
+     *                               interrupted while binding
      */
     public synchronized Windsock start() {
         if (stopped != null) {
@@ -103,6 +113,26 @@ public final class Windsock implements AutoCloseable {
         if (http != null) {
             throw new IllegalStateException("already started");
         }
+        HttpServer server;
+        try {
+            server = bind();
+        } catch (InterruptedException e) {
+            stopAfterFailedStart();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while binding", e);
+        } catch (RuntimeException | Error e) {
+            stopAfterFailedStart();
+            throw e;
+        }
+        http = server;
+        log.info("Windsock listening on {}://{}:{}{} (namespaces: {}; transport: {})",
+                options.sslContext() != null ? "https" : "http", options.host(), address.getPort(),
+                options.path(), String.join(", ", sockets.namespaceNames()), server.transport().displayName());
+        return this;
+    }
+
+    /** Makes the network side and binds it; on failure it has released its own threads and ports. Under the lock. */
+    private HttpServer bind() throws InterruptedException {
         ClientBundle clientBundle = options.serveClient()
                 ? ClientBundle.load(options.path(), options.cors()) : null;
         HttpFallback pages = staticResources.isEmpty() ? HttpFallback.NONE : ClasspathResources.load(staticResources);
@@ -111,17 +141,18 @@ public final class Windsock implements AutoCloseable {
         TransportConfig config = TransportSettings.of(options, pages, clientBundle,
                 Sio1FrontEnd.create(options, sockets, sessionLimit));
         HttpServer server = new HttpServer(config, engine);
-        try {
-            address = server.start(options.host(), options.port(), options.ioThreads());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while binding", e);
-        }
-        http = server;
-        log.info("Windsock listening on {}://{}:{}{} (namespaces: {}; transport: {})",
-                options.sslContext() != null ? "https" : "http", options.host(), address.getPort(),
-                options.path(), String.join(", ", sockets.namespaceNames()), server.transport().displayName());
-        return this;
+        address = server.start(options.host(), options.port(), options.ioThreads());
+        return server;
+    }
+
+    /**
+     * What the constructor started (the adapters of the namespaces set up so far, the default handler
+     * pool) would otherwise outlive a start the caller sees fail: a cluster adapter's connections keep
+     * the JVM alive. No socket exists yet, so this is quick. Under the lock.
+     */
+    private void stopAfterFailedStart() {
+        stopped = new CompletableFuture<>();
+        shutdown(null, options.shutdownTimeout(), stopped);
     }
 
     /** {@link #stop(Duration)} with {@link WindsockOptions#shutdownTimeout()} (default 10 s). */

@@ -12,6 +12,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.windsock.internal.transport.HttpServer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Predicate;
@@ -39,11 +40,12 @@ final class FlashPolicyServer {
      * Binds the port; the policy is sent as UTF-8 followed by a NUL.
      *
      * @param admit counts a connection against the main server's {@code maxConnections}; false closes it
+     * @throws java.io.UncheckedIOException when the port cannot be listened on ({@link HttpServer#listen})
      */
     void start(EventLoopGroup boss, EventLoopGroup workers, Class<? extends ServerChannel> channelClass, String host,
                int port, String policy, Predicate<Channel> admit) throws InterruptedException {
         byte[] answer = (policy + "\0").getBytes(StandardCharsets.UTF_8);
-        channel = new ServerBootstrap()
+        channel = HttpServer.listen(new ServerBootstrap()
                 .group(boss, workers)
                 .channel(channelClass)
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -56,8 +58,7 @@ final class FlashPolicyServer {
                         }
                         ch.pipeline().addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS), new Request(answer));
                     }
-                })
-                .bind(host, port).sync().channel();
+                }), host, port);
     }
 
     int port() {

@@ -1,8 +1,10 @@
 package io.windsock.internal.transport;
 
+import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -14,6 +16,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.compression.StandardCompressionOptions;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.windsock.internal.engine.EngineServer;
+import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -45,7 +49,12 @@ public final class HttpServer {
         this.available = available;
     }
 
-    /** Binds and returns the address bound (port 0 picks a free port). */
+    /**
+     * Binds and returns the address bound (port 0 picks a free port). On any failure everything
+     * started so far (listening channels, event loops, the protocol-1 front end's) is released first.
+     *
+     * @throws UncheckedIOException when a port cannot be listened on (see {@link #listen})
+     */
     public InetSocketAddress start(String host, int port, int ioThreads) throws InterruptedException {
         HttpServerSettings settings = config.server();
         transport = NettyTransport.choose(settings.transports(), available);
@@ -100,16 +109,49 @@ public final class HttpServer {
                     }
                 });
         try {
-            serverChannel = bootstrap.bind(host, port).sync().channel();
+            serverChannel = listen(bootstrap, host, port);
             if (config.legacy() != null) {
                 config.legacy().start(bossGroup, workerGroup, transport.serverChannelClass(), host,
                         ((InetSocketAddress) serverChannel.localAddress()).getPort(), connections::admit);
             }
-        } catch (InterruptedException | RuntimeException e) {
+        } catch (Throwable e) {
+            // Whatever failed, nothing started here may outlive it: a bound port would keep serving,
+            // and the (non-daemon) event loops would keep the JVM alive.
             stop();
             throw e;
         }
         return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /**
+     * Binds a listening channel and waits for it. Netty's {@code sync()} would rethrow a failed bind
+     * as the checked exception it is, undeclared; here it is always the same unchecked one.
+     *
+     * @return the bound channel
+     * @throws UncheckedIOException when the address cannot be listened on (in use, not local, not
+     *                              resolvable...); its cause is a {@link BindException} naming the
+     *                              address, caused by what the transport reported
+     * @throws InterruptedException when interrupted while waiting; the channel is then closed
+     */
+    public static Channel listen(AbstractBootstrap<?, ?> bootstrap, String host, int port) throws InterruptedException {
+        ChannelFuture bound = bootstrap.bind(host, port);
+        try {
+            bound.await();
+        } catch (InterruptedException e) {
+            bound.channel().close();
+            throw e;
+        }
+        if (bound.isSuccess()) {
+            return bound.channel();
+        }
+        Throwable cause = bound.cause();
+        String message = "cannot listen on " + host + ":" + port + ": " + cause.getMessage();
+        // The native transports report a port in use as their own IOException: callers see one type.
+        BindException bind = cause instanceof BindException b ? b : new BindException(message);
+        if (bind != cause) {
+            bind.initCause(cause);
+        }
+        throw new UncheckedIOException(message, bind);
     }
 
     /** @return the Netty transport the server runs on, once started. */

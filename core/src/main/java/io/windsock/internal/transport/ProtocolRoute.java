@@ -27,6 +27,8 @@ public interface ProtocolRoute {
      * @param serverPort the port the server was bound to
      * @param admit counts a connection accepted there against the server's {@code maxConnections}
      *              until it closes; false: the server is at its cap, close the connection at once
+     * @throws java.io.UncheckedIOException when a port cannot be listened on ({@link HttpServer#listen});
+     *                                      {@link #shutdown} follows any failure
      */
     default void start(io.netty.channel.EventLoopGroup boss, io.netty.channel.EventLoopGroup workers,
                        Class<? extends io.netty.channel.ServerChannel> channelClass, String host,
