@@ -23,6 +23,9 @@ import java.util.concurrent.ExecutorService;
  *
  * <p>Threading: listener methods of one connection run in order on the handler executor, never on
  * a network thread. {@link Connection} methods may be called from any thread.
+ *
+ * <p>Lifecycle: {@link #start()} binds the port, once; {@link #stop()} is final, as for
+ * {@link Windsock}. Thread-safe.
  */
 public final class EngineIoServer implements AutoCloseable {
     /** Receives the life of each connection. */
@@ -106,8 +109,11 @@ public final class EngineIoServer implements AutoCloseable {
     private final Listener listener;
     private final ExecutorService ownedExecutor;
     private final Executor executor;
+    /** The running server: set once bound, null before and after. Guarded by this. */
     private HttpServer http;
     private InetSocketAddress address;
+    /** Set by the first stop (or a failed start): final. Guarded by this. */
+    private boolean stopped;
 
     public EngineIoServer(WindsockOptions options, Listener listener) {
         this.options = Objects.requireNonNull(options, "options");
@@ -116,28 +122,61 @@ public final class EngineIoServer implements AutoCloseable {
         this.executor = ownedExecutor != null ? ownedExecutor : RetryingExecutor.wrap(options.handlerExecutor());
     }
 
+    /**
+     * Binds the port and starts serving, once. A start that fails leaves the server stopped, as
+     * {@link #stop()} would: nothing listens and no thread of it is left.
+     *
+     * @throws java.io.UncheckedIOException when the port cannot be listened on (in use, or an address
+     *                                      that is not this machine's); its cause is a
+     *                                      {@link java.net.BindException} whose message names the
+     *                                      address and port
+     * @throws IllegalStateException when already started (the running server is left alone), when
+     *                               stopped (a stopped server does not restart; make a new one), or
+     *                               when interrupted while binding
+     */
     public synchronized EngineIoServer start() {
+        if (stopped) {
+            throw new IllegalStateException("this server was stopped and cannot start again; make a new one");
+        }
+        if (http != null) {
+            throw new IllegalStateException("already started");
+        }
         EngineServer engine = new EngineServer(options.engine(), this::onSession);
         TransportConfig config = TransportSettings.of(options, HttpFallback.NONE, null);
-        http = new HttpServer(config, engine);
+        HttpServer server = new HttpServer(config, engine);
         try {
-            address = http.start(options.host(), options.port(), options.ioThreads());
+            address = server.start(options.host(), options.port(), options.ioThreads());
         } catch (InterruptedException e) {
+            stop(); // the HTTP server has released its own threads and ports; the executor is left
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while binding", e);
+        } catch (RuntimeException | Error e) {
+            stop();
+            throw e;
         }
+        http = server;
         return this;
     }
 
+    /** @return the port bound (useful with port 0), or -1 before a start that succeeded. */
     public synchronized int port() {
         return address == null ? -1 : address.getPort();
     }
 
+    /**
+     * Stops accepting, closes every session (listeners get {@code onClose}), ends the network
+     * threads, then the default handler executor (one given in the options is the application's).
+     * Final: {@link #start()} then throws. Idempotent. Not from a network thread (listeners never
+     * run on one).
+     */
     public synchronized void stop() {
+        stopped = true;
         if (http != null) {
             http.stop();
             http = null;
         }
+        // Only now, with the network threads ended: a task handed to the default executor after its
+        // shutdown runs on the caller, and the caller must never be an event loop.
         if (ownedExecutor != null) {
             ownedExecutor.shutdown();
         }

@@ -67,6 +67,22 @@ class StartFailureTest {
         }
     }
 
+    @Test
+    void aRawEngineIoServerReleasesEverythingToo() throws Exception {
+        Set<Thread> before = windsockThreads();
+        try (ServerSocket taken = occupy(0)) {
+            int port = taken.getLocalPort();
+            EngineIoServer server = new EngineIoServer(WindsockOptions.builder().host(HOST).port(port)
+                    .path("/engine.io/").build(), new NoListener());
+            UncheckedIOException e = assertThrows(UncheckedIOException.class, server::start);
+            assertTrue(e.getMessage().contains(HOST + ":" + port), e.getMessage());
+            assertEquals(-1, server.port());
+            awaitNoNewNonDaemonThreads(before);
+            assertThrows(IllegalStateException.class, server::start);
+            server.stop();
+        }
+    }
+
     private static ServerSocket occupy(int port) throws IOException {
         ServerSocket socket = new ServerSocket();
         socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
@@ -104,6 +120,24 @@ class StartFailureTest {
             }
             assertTrue(System.nanoTime() < deadline, "threads still alive: " + left);
             Thread.sleep(10); // polling the thread list, which has no event to wait on
+        }
+    }
+
+    private static final class NoListener implements EngineIoServer.Listener {
+        @Override
+        public void onOpen(EngineIoServer.Connection connection) {
+        }
+
+        @Override
+        public void onMessage(EngineIoServer.Connection connection, String text) {
+        }
+
+        @Override
+        public void onBinary(EngineIoServer.Connection connection, byte[] data) {
+        }
+
+        @Override
+        public void onClose(EngineIoServer.Connection connection, String reason) {
         }
     }
 }
