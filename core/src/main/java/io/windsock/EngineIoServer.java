@@ -3,23 +3,40 @@ package io.windsock;
 import io.windsock.engine.EngineRequest;
 import io.windsock.internal.engine.EngineServer;
 import io.windsock.internal.engine.EngineSession;
+import io.windsock.internal.engine.SessionLimit;
 import io.windsock.internal.engine.codec.EnginePacket;
 import io.windsock.internal.exec.HandlerExecutors;
 import io.windsock.internal.exec.RetryingExecutor;
 import io.windsock.internal.exec.SerialExecutor;
+import io.windsock.internal.log.RateLimitedLog;
+import io.windsock.internal.server.InboundQueue;
+import io.windsock.internal.server.StatsCounters;
 import io.windsock.internal.transport.HttpFallback;
 import io.windsock.internal.transport.HttpServer;
 import io.windsock.internal.transport.TransportConfig;
+import io.windsock.server.ServerStats;
 import io.windsock.server.WindsockOptions;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import org.slf4j.LoggerFactory;
 
 /**
  * A raw Engine.IO server (like Node's {@code engine.io} package): sessions that exchange text and
  * binary messages, with no namespaces or events. Uses the transport, engine and limit settings of
- * {@link WindsockOptions} (set its path, e.g. {@code /engine.io/}).
+ * {@link WindsockOptions} (set its path, e.g. {@code /engine.io/}); the Socket.IO settings
+ * (namespaces, connection state recovery, protocol 1, static files, the client bundle) do not apply.
+ *
+ * <p>Limits, as for {@link Windsock} (docs/limits.md): {@link WindsockOptions#maxSessions()} caps the
+ * sessions open at once (a handshake past it gets 403 {@code {"code":4,"message":"Too many sessions"}},
+ * 400 to a WebSocket handshake); {@link WindsockOptions#maxQueuedEvents()} and
+ * {@link WindsockOptions#maxQueuedEventBytes()} bound what one session holds for its listener, each
+ * message counting as an event of its size (characters of text, bytes of binary) from its arrival until
+ * {@code onMessage}/{@code onBinary} returns: above a quarter of either the session is not read (the
+ * client's sends wait), under an eighth it is again, and a message that arrives at the bound itself
+ * (from a client that went on sending while not read) closes the session, after the messages before it
+ * have been delivered.
  *
  * <p>Threading: listener methods of one connection run in order on the handler executor, never on
  * a network thread. {@link Connection} methods may be called from any thread.
@@ -105,8 +122,12 @@ public final class EngineIoServer implements AutoCloseable {
         }
     }
 
+    private static final RateLimitedLog warnings = new RateLimitedLog(LoggerFactory.getLogger(EngineIoServer.class));
+
     private final WindsockOptions options;
     private final Listener listener;
+    private final InboundQueue.Limits inboundLimits;
+    private final StatsCounters stats = new StatsCounters(System::nanoTime);
     private final ExecutorService ownedExecutor;
     private final Executor executor;
     /** The running server: set once bound, null before and after. Guarded by this. */
@@ -118,6 +139,7 @@ public final class EngineIoServer implements AutoCloseable {
     public EngineIoServer(WindsockOptions options, Listener listener) {
         this.options = Objects.requireNonNull(options, "options");
         this.listener = Objects.requireNonNull(listener, "listener");
+        this.inboundLimits = InboundQueue.Limits.of(options.maxQueuedEvents(), options.maxQueuedEventBytes());
         this.ownedExecutor = options.handlerExecutor() == null ? HandlerExecutors.newDefault() : null;
         this.executor = ownedExecutor != null ? ownedExecutor : RetryingExecutor.wrap(options.handlerExecutor());
     }
@@ -141,7 +163,7 @@ public final class EngineIoServer implements AutoCloseable {
         if (http != null) {
             throw new IllegalStateException("already started");
         }
-        EngineServer engine = new EngineServer(options.engine(), this::onSession);
+        EngineServer engine = new EngineServer(options.engine(), this::onSession, new SessionLimit(options.maxSessions()));
         TransportConfig config = TransportSettings.of(options, HttpFallback.NONE, null);
         HttpServer server = new HttpServer(config, engine);
         try {
@@ -187,25 +209,70 @@ public final class EngineIoServer implements AutoCloseable {
         stop();
     }
 
+    /** The statistics: those of the inbound flow control only (tests). */
+    ServerStats stats() {
+        return stats.snapshot();
+    }
+
     private void onSession(EngineSession session) {
-        Connection connection = new SessionConnection(session);
-        SerialExecutor serial = new SerialExecutor(executor);
-        serial.execute(() -> listener.onOpen(connection));
-        session.setHandler(new EngineSession.Handler() {
-            @Override
-            public void onMessage(EngineSession s, String text) {
-                serial.execute(() -> listener.onMessage(connection, text));
-            }
+        session.setHandler(new Inbound(session));
+    }
 
-            @Override
-            public void onBinary(EngineSession s, byte[] data) {
-                serial.execute(() -> listener.onBinary(connection, data));
-            }
+    /**
+     * One session's messages, in order on its serial executor; each counts in the session's inbound
+     * queue (as an event of its wire size) from its arrival until the listener returns, and the
+     * session stops being read while too many wait, as a Socket.IO connection does.
+     */
+    private final class Inbound implements EngineSession.Handler {
+        private final EngineSession session;
+        private final Connection connection;
+        private final SerialExecutor serial = new SerialExecutor(executor);
+        private final InboundQueue queue;
+        /** Set once a message came past the bound: the session is closing, nothing more is delivered. Session thread. */
+        private boolean refused;
 
-            @Override
-            public void onClose(EngineSession s, String reason) {
-                serial.execute(() -> listener.onClose(connection, reason));
+        Inbound(EngineSession session) {
+            this.session = session;
+            this.connection = new SessionConnection(session);
+            this.queue = InboundQueue.forSession(session, stats, inboundLimits);
+            serial.execute(() -> listener.onOpen(connection));
+        }
+
+        @Override
+        public void onMessage(EngineSession s, String text) {
+            deliver(text.length(), () -> listener.onMessage(connection, text));
+        }
+
+        @Override
+        public void onBinary(EngineSession s, byte[] data) {
+            deliver(data.length, () -> listener.onBinary(connection, data));
+        }
+
+        @Override
+        public void onClose(EngineSession s, String reason) {
+            serial.execute(() -> listener.onClose(connection, reason));
+        }
+
+        private void deliver(long size, Runnable call) {
+            if (refused) {
+                return;
             }
-        });
+            if (!queue.offer(size)) {
+                // Only a client that goes on sending while it is not read gets here (see InboundQueue).
+                refused = true;
+                stats.countQueueLimitDisconnect();
+                warnings.warn("queue-limit", "Engine.IO session {} sent messages past the queue limit of {}"
+                        + " while its reading was paused; closed", session.id(), queue.limits());
+                session.close(); // the messages accepted before are still delivered, then onClose
+                return;
+            }
+            serial.execute(() -> {
+                try {
+                    call.run();
+                } finally {
+                    queue.done(size);
+                }
+            });
+        }
     }
 }

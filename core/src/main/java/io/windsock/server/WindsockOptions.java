@@ -413,6 +413,9 @@ public final class WindsockOptions {
          * <p>Node has no such bound and needs none: its one thread runs each handler as the event is
          * read, so it reads no faster than it handles (what a handler awaits is not queued by socket.io).
          * Handlers here run on other threads, so the queue between reading and handling needs a bound.
+         *
+         * <p>An {@link io.windsock.EngineIoServer} applies it to each session's messages, each one an
+         * event, with the same marks; a message arriving at the limit closes the session.
          */
         public Builder maxQueuedEvents(int events) {
             if (events < 8) {
@@ -730,7 +733,8 @@ public final class WindsockOptions {
          * {@code {"code":4,"message":"Too many sessions"}} as Node answers an {@code allowRequest}
          * refusal (400 to a WebSocket handshake, as Node), and a 0.9 handshake gets 503; the clients
          * retry with their reconnection backoff. Open sessions are not affected. Refusals are logged at
-         * WARN, rate-limited. Unless set, it follows {@link #maxConnections}. Node: no cap.
+         * WARN, rate-limited. Unless set, it follows {@link #maxConnections}. Node: no cap. An
+         * {@link io.windsock.EngineIoServer} caps its own sessions with it the same way.
          */
         public Builder maxSessions(int max) {
             if (max < 1) {

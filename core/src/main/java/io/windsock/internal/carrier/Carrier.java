@@ -2,6 +2,7 @@ package io.windsock.internal.carrier;
 
 import io.windsock.engine.EngineRequest;
 import io.windsock.internal.engine.EngineScheduler;
+import io.windsock.internal.engine.ReadSwitch;
 import io.windsock.internal.protocol.SocketDecodeException;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.server.DisconnectReason;
@@ -19,7 +20,7 @@ import io.windsock.server.DisconnectReason;
  * <p>Lifecycle: open from creation until it closes, once, with a {@link DisconnectReason} given to the
  * listener ({@link Listener#onClose}). Nothing is delivered after that and {@link #send} refuses.
  */
-public interface Carrier {
+public interface Carrier extends ReadSwitch {
     /** @return the connection's id: the Engine.IO sid, or the protocol-1 session id. */
     String id();
 
@@ -53,6 +54,7 @@ public interface Carrier {
     boolean isOpen();
 
     /** @return the single thread this connection's I/O and state run on, with its timers. */
+    @Override
     EngineScheduler scheduler();
 
     /** @return how Socket.IO packets are written and read on this connection. */
@@ -88,9 +90,11 @@ public interface Carrier {
      * Stops reading from the client until {@link #resumeReading()}; what was read is still delivered.
      * A carrier whose heartbeat needs the client's answer must not time it out while paused. Any thread.
      */
+    @Override
     void suspendReading();
 
     /** Resumes reading after {@link #suspendReading()}. Any thread. */
+    @Override
     void resumeReading();
 
     /**

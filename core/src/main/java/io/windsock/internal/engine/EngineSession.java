@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * {@code on*} methods there. {@link #send} and {@link #close} may be called from any thread.
  * The {@link Handler} is called on the scheduler's thread and must not block.
  */
-public final class EngineSession {
+public final class EngineSession implements ReadSwitch {
     private static final Logger log = LoggerFactory.getLogger(EngineSession.class);
 
     /** Lifecycle: OPEN until a close starts, CLOSING while a server close flushes, then CLOSED. */
@@ -118,6 +118,7 @@ public final class EngineSession {
         return request;
     }
 
+    @Override
     public EngineScheduler scheduler() {
         return scheduler;
     }
@@ -246,11 +247,13 @@ public final class EngineSession {
      * and after the resume the client has at least pingTimeout to answer.
      * Any thread; applied on the scheduler thread, at once when called there.
      */
+    @Override
     public void suspendReading() {
         runOnScheduler(() -> setReadingSuspended(true));
     }
 
     /** Resumes reading after {@link #suspendReading()}. Any thread. */
+    @Override
     public void resumeReading() {
         runOnScheduler(() -> setReadingSuspended(false));
     }

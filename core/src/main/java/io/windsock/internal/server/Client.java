@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
  * Routing runs on the carrier's scheduler thread; writes may come from any thread. What differs
  * between protocol generations is asked of the carrier's {@link SocketDialect}.
  */
-final class Client implements Carrier.Listener, Connection {
+final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
     private static final String INVALID_NAMESPACE = "Invalid namespace";
     private static final String TOO_MANY_FOR_CLIENT = "Too many namespaces for this connection";
     private static final String AUTH_TOO_LARGE = "Auth payloads too large for this connection";
@@ -162,7 +162,8 @@ final class Client implements Carrier.Listener, Connection {
     }
 
     /** Any thread. */
-    ReadGate readGate() {
+    @Override
+    public ReadGate readGate() {
         ReadGate gate = readGate;
         if (gate == null) {
             READ_GATE.compareAndSet(this, null, new ReadGate(carrier, server.stats()));

@@ -1,5 +1,6 @@
 package io.windsock.internal.server;
 
+import io.windsock.internal.engine.ReadSwitch;
 import io.windsock.internal.protocol.DecodedSize;
 import io.windsock.protocol.SocketPacket;
 
@@ -7,7 +8,8 @@ import io.windsock.protocol.SocketPacket;
  * Counts one connection's incoming events that arrived and are not handled yet, in events and in
  * bytes (wire bytes, or the estimated heap of the decoded arguments where that is more), over all its
  * sockets (those that have left and still have events to handle included), and moves the connection
- * over and back under its read gate.
+ * over and back under its read gate. A raw Engine.IO session ({@link #forSession}) has one too: each
+ * of its messages counts as an event of its wire size.
  *
  * <p>Marks, from the limits ({@code WindsockOptions.maxQueuedEvents} and {@code maxQueuedEventBytes}):
  * above a quarter of either (the high-water mark) the connection's reading is paused; once both are
@@ -19,18 +21,23 @@ import io.windsock.protocol.SocketPacket;
  * <p>Threading: {@link #offer} runs on the session's thread, {@link #done} on the sockets' executors;
  * both are short and synchronized on this queue.
  */
-final class InboundQueue {
+public final class InboundQueue {
     /** The limits and their marks: the server's, one instance shared by all its connections. */
-    record Limits(long maxEvents, long maxBytes, long highEvents, long highBytes, long lowEvents, long lowBytes) {
-        static Limits of(long maxEvents, long maxBytes) {
+    public record Limits(long maxEvents, long maxBytes, long highEvents, long highBytes, long lowEvents, long lowBytes) {
+        public static Limits of(long maxEvents, long maxBytes) {
             long highEvents = Math.max(1, maxEvents / 4);
             long highBytes = Math.max(1, maxBytes / 4);
             return new Limits(maxEvents, maxBytes, highEvents, highBytes, highEvents / 2, highBytes / 2);
         }
     }
 
-    /** Whose read gate this queue moves over and under (made on first use). */
-    private final Client client;
+    /** Whose read gate this queue moves over and under. */
+    interface Gated {
+        /** @return the connection's read gate, made on first use where most connections never need one. Any thread. */
+        ReadGate readGate();
+    }
+
+    private final Gated owner;
     private final StatsCounters stats;
     private final Limits limits;
 
@@ -40,10 +47,16 @@ final class InboundQueue {
     /** Whether this queue holds its connection's reading paused. */
     private boolean over;
 
-    InboundQueue(Client client, StatsCounters stats, Limits limits) {
-        this.client = client;
+    InboundQueue(Gated owner, StatsCounters stats, Limits limits) {
+        this.owner = owner;
         this.stats = stats;
         this.limits = limits;
+    }
+
+    /** @return the queue of a raw Engine.IO session, whose pauses suspend the session's own reading */
+    public static InboundQueue forSession(ReadSwitch session, StatsCounters stats, Limits limits) {
+        ReadGate gate = new ReadGate(session, stats);
+        return new InboundQueue(() -> gate, stats, limits);
     }
 
     /**
@@ -59,7 +72,7 @@ final class InboundQueue {
      *
      * @return false when the queue is already at a limit: the event is refused
      */
-    boolean offer(long size) {
+    public boolean offer(long size) {
         boolean pause;
         synchronized (this) {
             if (events >= limits.maxEvents() || bytes >= limits.maxBytes()) {
@@ -74,13 +87,13 @@ final class InboundQueue {
             stats.queued(events, bytes, size);
         }
         if (pause) {
-            client.readGate().socketOver();
+            owner.readGate().socketOver();
         }
         return true;
     }
 
     /** An event of {@code size} bytes was handled (or skipped). Socket executor. */
-    void done(long size) {
+    public void done(long size) {
         boolean resume;
         synchronized (this) {
             events--;
@@ -92,12 +105,12 @@ final class InboundQueue {
         }
         stats.handled(size);
         if (resume) {
-            client.readGate().socketUnder();
+            owner.readGate().socketUnder();
         }
     }
 
     /** @return a description of the limits for a log line. */
-    String limits() {
+    public String limits() {
         return limits.maxEvents() + " events or " + limits.maxBytes() + " bytes";
     }
 }

@@ -1,17 +1,18 @@
 package io.windsock.internal.server;
 
-import io.windsock.internal.carrier.Carrier;
+import io.windsock.internal.engine.ReadSwitch;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
- * Pauses reading one connection while it has too many events queued (its {@link InboundQueue}).
+ * Pauses reading one connection while it has too many events queued (its {@link InboundQueue}): a
+ * Socket.IO connection's carrier, or a raw Engine.IO session.
  *
  * <p>The queue goes over and under from different threads; the gate applies the result on the
  * session's thread, reading the count there, so the last change always wins whatever order the
  * calls arrive in.
  */
 final class ReadGate {
-    private final Carrier session;
+    private final ReadSwitch session;
     private final StatsCounters stats;
     // Updaters, not atomic objects: one gate per connection.
     private static final AtomicIntegerFieldUpdater<ReadGate> SOCKETS_OVER =
@@ -25,7 +26,7 @@ final class ReadGate {
     /** What was last applied. Session thread. */
     private boolean paused;
 
-    ReadGate(Carrier session, StatsCounters stats) {
+    ReadGate(ReadSwitch session, StatsCounters stats) {
         this.session = session;
         this.stats = stats;
     }

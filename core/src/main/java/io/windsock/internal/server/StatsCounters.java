@@ -30,7 +30,8 @@ public final class StatsCounters {
     private final LongAdder queueLimitDisconnects = new LongAdder();
     private final LongAdder droppedAfterClose = new LongAdder();
 
-    StatsCounters(LongSupplier nanoClock) {
+    /** @param nanoClock the clock of the rates ({@code System::nanoTime}; tests move one by hand) */
+    public StatsCounters(LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
     }
 
@@ -84,7 +85,7 @@ public final class StatsCounters {
         }
     }
 
-    void countQueueLimitDisconnect() {
+    public void countQueueLimitDisconnect() {
         queueLimitDisconnects.increment();
     }
 
