@@ -1,5 +1,6 @@
 package io.windsock.internal.exec;
 
+import io.windsock.internal.log.RateLimitedLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,9 +38,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Idle threads (and the watch thread) retire after the keep-alive time. After {@link #shutdown()}
  * queued tasks still run, and a task submitted late runs on the submitting thread.
+ *
+ * <p>A thread that cannot be started (the process is out of threads or memory) is logged at WARN,
+ * rate-limited, and nothing is thrown at the submitter, which may be a network thread: the task stays
+ * queued for a running thread, or for the next try (the watch tries again while tasks wait).
  */
 final class HandlerPool extends AbstractExecutorService {
     private static final Logger log = LoggerFactory.getLogger(HandlerPool.class);
+    private static final RateLimitedLog startFailures = new RateLimitedLog(log);
 
     private final int parallelism;
     private final int maxThreads;
@@ -46,6 +53,8 @@ final class HandlerPool extends AbstractExecutorService {
     private final long blockedAfterNanos;
     private final String namePrefix;
     private final AtomicInteger names = new AtomicInteger();
+    /** Starts the pool's threads: {@code Thread::start}, or one that fails, in tests. */
+    private final Consumer<Thread> starter;
 
     private final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
     /** Sleeping workers, the most recently active first: a few warm threads do the work. */
@@ -69,6 +78,12 @@ final class HandlerPool extends AbstractExecutorService {
      */
     HandlerPool(int parallelism, int maxThreads, long keepAlive, TimeUnit unit, long blockedAfterNanos,
             String namePrefix) {
+        this(parallelism, maxThreads, keepAlive, unit, blockedAfterNanos, namePrefix, Thread::start);
+    }
+
+    /** @param starter starts each worker and watch thread (tests make it fail) */
+    HandlerPool(int parallelism, int maxThreads, long keepAlive, TimeUnit unit, long blockedAfterNanos,
+            String namePrefix, Consumer<Thread> starter) {
         if (parallelism < 1 || maxThreads < parallelism || keepAlive <= 0 || blockedAfterNanos <= 0) {
             throw new IllegalArgumentException("parallelism " + parallelism + ", maxThreads " + maxThreads);
         }
@@ -77,6 +92,7 @@ final class HandlerPool extends AbstractExecutorService {
         this.keepAliveNanos = unit.toNanos(keepAlive);
         this.blockedAfterNanos = blockedAfterNanos;
         this.namePrefix = Objects.requireNonNull(namePrefix, "namePrefix");
+        this.starter = Objects.requireNonNull(starter, "starter");
     }
 
     int parallelism() {
@@ -135,7 +151,9 @@ final class HandlerPool extends AbstractExecutorService {
         if (startWorker()) {
             return;
         }
-        active.decrementAndGet(); // at the thread bound: the task waits for a thread to finish one
+        // At the thread bound, or no thread could be started: the slot goes back and the task waits
+        // for a running thread, or for the watch to try again.
+        active.decrementAndGet();
         watch.ensureLooking();
     }
 
@@ -155,13 +173,21 @@ final class HandlerPool extends AbstractExecutorService {
         Worker worker = new Worker(namePrefix + names.incrementAndGet());
         workers.add(worker);
         try {
-            worker.start();
+            starter.accept(worker);
         } catch (Throwable e) {
+            // Typically "unable to create native thread". Thrown on, it would reach the submitter (a
+            // network thread) and leave the slot taken for good: the caller gives it back instead.
             workers.remove(worker);
             threads.decrementAndGet();
-            throw e;
+            startFailed("a handler thread", e);
+            return false;
         }
         return true;
+    }
+
+    private void startFailed(String what, Throwable e) {
+        startFailures.warn("thread-start", "could not start {}; {} tasks wait for a running thread or the next try ({})",
+                what, queue.size(), e.toString());
     }
 
     private boolean tryTakeSlot() {
@@ -350,7 +376,15 @@ final class HandlerPool extends AbstractExecutorService {
                 Thread t = new Thread(this, namePrefix + "watch");
                 t.setDaemon(true);
                 thread = t;
-                t.start();
+                try {
+                    starter.accept(t);
+                } catch (Throwable e) {
+                    // LOOKING with no thread would turn off blocked-handler detection for good: the next
+                    // call tries again.
+                    thread = null;
+                    state.set(NONE);
+                    startFailed("the handler pool's watch thread", e);
+                }
             }
         }
 
