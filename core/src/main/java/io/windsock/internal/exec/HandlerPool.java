@@ -1,7 +1,6 @@
 package io.windsock.internal.exec;
 
 import io.windsock.internal.log.RateLimitedLog;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
@@ -36,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * threads as handlers block at once, up to {@code maxThreads}, where further tasks wait for one to
  * finish. A counted-out thread that finishes its task takes a slot again if one is free, or sleeps.
  *
- * <p>Idle threads (and the watch thread) retire after the keep-alive time. After {@link #shutdown()}
- * queued tasks still run, and a task submitted late runs on the submitting thread.
+ * <p>Idle threads (and the watch thread) retire after the keep-alive time. After {@link #shutdown()},
+ * and after {@link #shutdownNow()} too, queued tasks still run, and a task submitted late runs on the
+ * submitting thread.
  *
  * <p>A thread that cannot be started (the process is out of threads or memory) is logged at WARN,
  * rate-limited, and nothing is thrown at the submitter, which may be a network thread: the task stays
@@ -226,18 +226,21 @@ final class HandlerPool extends AbstractExecutorService {
         }
     }
 
+    /**
+     * Shuts down and interrupts the running tasks, but unlike other executors does not take the
+     * queued ones away: they carry connections' bookkeeping (a serial executor's turn, an ack's
+     * completion, a close's last task), which nobody would run from a returned list. The pool's
+     * threads still run them, a blocked one still replaced, so the caller waits for none of them.
+     *
+     * @return an empty list: no task is taken from the queue
+     */
     @Override
     public List<Runnable> shutdownNow() {
-        List<Runnable> pending = new ArrayList<>();
-        Runnable task;
-        while ((task = queue.poll()) != null) {
-            pending.add(task);
-        }
         shutdown();
         for (Worker w : workers) {
             w.interrupt();
         }
-        return pending;
+        return List.of();
     }
 
     @Override
