@@ -69,11 +69,27 @@ public final class HandlerExecutors {
                 || current.getName().startsWith(THREAD_NAME_PREFIX) && VirtualThreadExecutor.isVirtual(current);
     }
 
+    /**
+     * The context class loader of every thread of a default executor created now: the current
+     * thread's, that is the loader of the thread that builds the server. Those threads take it, and no
+     * inheritable thread-locals, whichever thread makes one start (a handler, a network thread, an
+     * adapter's client thread): what that thread carries (a request's context, another application's
+     * loader in a shared container) would otherwise stay reachable from the executor's threads. The
+     * builder's loader rather than Windsock's own: it is the application's, which handlers expect
+     * (service lookups, resources) even where Windsock was loaded by a shared parent loader, and the
+     * executor, its threads with it, ends with that server.
+     */
+    static ClassLoader creatorsContextLoader() {
+        return Thread.currentThread().getContextClassLoader();
+    }
+
     /** Marks the default pool's threads, so that a blocking call made on one can tell. */
     static class HandlerThread extends Thread {
-        HandlerThread(String name) {
-            super(name);
+        /** @param contextLoader see {@link #creatorsContextLoader()} */
+        HandlerThread(String name, ClassLoader contextLoader) {
+            super(null, null, name, 0, false); // inherits no thread-locals (see creatorsContextLoader)
             setDaemon(true);
+            setContextClassLoader(contextLoader);
         }
     }
 }

@@ -55,6 +55,8 @@ final class HandlerPool extends AbstractExecutorService {
     private final AtomicInteger names = new AtomicInteger();
     /** Starts the pool's threads: {@code Thread::start}, or one that fails, in tests. */
     private final Consumer<Thread> starter;
+    /** Of every thread of the pool, whichever thread makes it start (see {@link HandlerExecutors#creatorsContextLoader}). */
+    private final ClassLoader contextLoader = HandlerExecutors.creatorsContextLoader();
 
     private final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
     /** Sleeping workers, the most recently active first: a few warm threads do the work. */
@@ -272,7 +274,7 @@ final class HandlerPool extends AbstractExecutorService {
         volatile long taskStart;
 
         Worker(String name) {
-            super(name);
+            super(name, contextLoader);
         }
 
         /** Wakes this sleeping worker with the slot the caller took; false if it retired meanwhile. */
@@ -376,8 +378,9 @@ final class HandlerPool extends AbstractExecutorService {
             if (state.compareAndSet(ASLEEP, LOOKING)) {
                 LockSupport.unpark(thread);
             } else if (state.compareAndSet(NONE, LOOKING)) {
-                Thread t = new Thread(this, namePrefix + "watch");
+                Thread t = new Thread(null, this, namePrefix + "watch", 0, false); // no inherited thread-locals
                 t.setDaemon(true);
+                t.setContextClassLoader(contextLoader);
                 thread = t;
                 try {
                     starter.accept(t);

@@ -91,8 +91,11 @@ public final class RetryingExecutor implements Executor {
 
         private static ScheduledThreadPoolExecutor create() {
             ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
-                Thread thread = new Thread(runnable, NAME);
+                // Shared by every server in the JVM, so it takes nothing of the thread that made it
+                // start (one server's thread-locals, its application's loader) but Windsock's own loader.
+                Thread thread = new Thread(null, runnable, NAME, 0, false);
                 thread.setDaemon(true);
+                thread.setContextClassLoader(RetryingExecutor.class.getClassLoader());
                 return thread;
             });
             timer.setKeepAliveTime(60, TimeUnit.SECONDS);

@@ -39,8 +39,18 @@ final class VirtualThreadExecutor extends AbstractExecutorService {
             Object b = lookup.findStatic(Thread.class, "ofVirtual", MethodType.methodType(ofVirtual)).invoke();
             b = lookup.findVirtual(ofVirtual, "name", MethodType.methodType(ofVirtual, String.class, long.class))
                     .invoke(b, namePrefix, 1L);
-            ThreadFactory factory = (ThreadFactory) lookup
+            // As the pool's threads (see HandlerExecutors.creatorsContextLoader): nothing inherited from
+            // whichever thread submits the task, and the loader of the thread creating this executor.
+            b = lookup.findVirtual(ofVirtual, "inheritInheritableThreadLocals",
+                    MethodType.methodType(ofVirtual, boolean.class)).invoke(b, false);
+            ThreadFactory virtual = (ThreadFactory) lookup
                     .findVirtual(builder, "factory", MethodType.methodType(ThreadFactory.class)).invoke(b);
+            ClassLoader contextLoader = HandlerExecutors.creatorsContextLoader();
+            ThreadFactory factory = task -> {
+                Thread thread = virtual.newThread(task);
+                thread.setContextClassLoader(contextLoader);
+                return thread;
+            };
             ExecutorService threadPerTask = (ExecutorService) lookup.findStatic(java.util.concurrent.Executors.class,
                     "newThreadPerTaskExecutor", MethodType.methodType(ExecutorService.class, ThreadFactory.class))
                     .invoke(factory);
