@@ -39,8 +39,39 @@ class RejectingExecutorTest {
             }
             pool.execute(task);
         };
+        try {
+            echoEveryEventAndDisconnect(full);
+            assertTrue(rejections.get() > 0, "the executor refused some tasks");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void anExecutorThatFailsToTakeATaskAnotherWayIsOfferedItAgainToo() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        AtomicInteger calls = new AtomicInteger();
+        AtomicInteger failures = new AtomicInteger();
+        // Fails every third task as a ThreadPoolExecutor does that cannot start a thread.
+        java.util.concurrent.Executor failing = task -> {
+            if (calls.getAndIncrement() % 3 == 0) {
+                failures.incrementAndGet();
+                throw new OutOfMemoryError("unable to create native thread: possibly out of memory");
+            }
+            pool.execute(task);
+        };
+        try {
+            echoEveryEventAndDisconnect(failing);
+            assertTrue(failures.get() > 0, "the executor failed some hand-offs");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Every client's every event is acked in order, and every disconnect listener runs. */
+    private static void echoEveryEventAndDisconnect(java.util.concurrent.Executor executor) throws Exception {
         CountDownLatch disconnected = new CountDownLatch(CLIENTS);
-        Windsock server = echoServer(full, disconnected);
+        Windsock server = echoServer(executor, disconnected);
         try {
             List<V4TestClient> clients = new ArrayList<>();
             List<CompletableFuture<Void>> allAcked = new ArrayList<>();
@@ -66,14 +97,12 @@ class RejectingExecutorTest {
             for (CompletableFuture<Void> acked : allAcked) {
                 acked.get(20, TimeUnit.SECONDS);
             }
-            assertTrue(rejections.get() > 0, "the executor refused some tasks");
             for (V4TestClient client : clients) {
                 client.close();
             }
             assertTrue(disconnected.await(10, TimeUnit.SECONDS), "every disconnect listener ran");
         } finally {
             server.stop();
-            pool.shutdownNow();
         }
     }
 

@@ -22,11 +22,18 @@ import org.slf4j.LoggerFactory;
  * connection's tasks stay in order, since it has one task in the executor at a time. What waits is
  * bounded as the executor's own queue is: a connection whose events wait stops being read.
  *
+ * <p>An executor whose {@code execute} throws anything else is treated the same way, the failure
+ * being as likely to pass: a {@code ThreadPoolExecutor} that cannot start a thread throws
+ * {@code OutOfMemoryError: unable to create native thread}. Thrown on, it would reach a network thread
+ * and leave the connection's tasks waiting for a turn that never comes. Only a task that started (an
+ * executor that runs it on the caller) and threw is not offered again: that failure is the task's,
+ * and it reaches the caller as before.
+ *
  * <p>An {@link ExecutorService} that was shut down never takes a task again: its tasks then run on the
  * retry thread, one at a time, so that closes complete and a stop does not wait for ever.
  *
- * <p>Both cases are logged at WARN, rate-limited. The retry thread is shared, started on the first
- * rejection, and ends after 60 s without work.
+ * <p>Each case is logged at WARN, rate-limited. The retry thread is shared, started on the first
+ * refusal, and ends after 60 s without work.
  */
 public final class RetryingExecutor implements Executor {
     private static final Logger log = LoggerFactory.getLogger(RetryingExecutor.class);
@@ -47,32 +54,44 @@ public final class RetryingExecutor implements Executor {
 
     @Override
     public void execute(Runnable task) {
-        Objects.requireNonNull(task, "task");
+        offer(new Task(Objects.requireNonNull(task, "task")), FIRST_RETRY_NANOS);
+    }
+
+    private void offer(Task task, long delayNanos) {
         try {
             delegate.execute(task);
-        } catch (RejectedExecutionException e) {
-            rejected(task, FIRST_RETRY_NANOS, e);
+        } catch (RuntimeException | Error e) {
+            if (task.started) {
+                throw e; // run on this thread, and thrown by the task: not a refusal
+            }
+            refused(task, delayNanos, e);
         }
     }
 
-    private void rejected(Runnable task, long delayNanos, RejectedExecutionException e) {
+    private void refused(Task task, long delayNanos, Throwable e) {
         if (delegate instanceof ExecutorService service && service.isShutdown()) {
             warnings.warn("executor-shut-down", "the handler executor was shut down before the server stopped;"
                     + " its connections' remaining tasks run on {} instead ({})", RetryThread.NAME, e.toString());
             RetryThread.TIMER.execute(() -> runLogged(task));
             return;
         }
-        warnings.warn("executor-rejected", "the handler executor rejected a task; it is offered again in {} ms ({})",
-                TimeUnit.NANOSECONDS.toMillis(delayNanos), e.toString());
+        long delayMillis = TimeUnit.NANOSECONDS.toMillis(delayNanos);
+        if (e instanceof RejectedExecutionException) {
+            warnings.warn("executor-rejected", "the handler executor rejected a task; it is offered again in {} ms ({})",
+                    delayMillis, e.toString());
+        } else {
+            warnings.warn("executor-failed", "the handler executor failed to take a task; it is offered again in {} ms",
+                    delayMillis, e); // unexpected: with its stack trace
+        }
         long next = Math.min(delayNanos * 2, MAX_RETRY_NANOS);
         RetryThread.TIMER.schedule(() -> retry(task, next), delayNanos, TimeUnit.NANOSECONDS);
     }
 
-    private void retry(Runnable task, long nextDelayNanos) {
+    private void retry(Task task, long nextDelayNanos) {
         try {
-            delegate.execute(task);
-        } catch (RejectedExecutionException e) {
-            rejected(task, nextDelayNanos, e);
+            offer(task, nextDelayNanos);
+        } catch (Throwable t) {
+            log.error("uncaught exception in a handler task", t); // run here by the executor, and it threw
         }
     }
 
@@ -81,6 +100,22 @@ public final class RetryingExecutor implements Executor {
             task.run();
         } catch (Throwable t) {
             log.error("uncaught exception in a handler task", t);
+        }
+    }
+
+    /** A task handed to the application's executor: knows whether it started, so that it is never offered twice. */
+    private static final class Task implements Runnable {
+        private final Runnable task;
+        volatile boolean started;
+
+        Task(Runnable task) {
+            this.task = task;
+        }
+
+        @Override
+        public void run() {
+            started = true;
+            task.run();
         }
     }
 

@@ -2,7 +2,6 @@ package io.windsock.internal.exec;
 
 import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import org.slf4j.Logger;
@@ -111,7 +110,9 @@ public final class SerialExecutor implements Executor {
         if (SCHEDULED.compareAndSet(this, 0, 1)) {
             try {
                 delegate.execute(this::drain);
-            } catch (RejectedExecutionException e) {
+            } catch (RuntimeException | Error e) {
+                // Not only a rejection: a thread that cannot start, a broken executor. Thrown on, it would
+                // reach the caller (a network thread) and leave this executor's turn taken for good.
                 int dropped = 0;
                 for (Task t = taken; t != null; t = t.next) {
                     dropped++;
@@ -121,10 +122,12 @@ public final class SerialExecutor implements Executor {
                 }
                 taken = null;
                 scheduled = 0;
-                // An application executor is wrapped in RetryingExecutor and the pools run late tasks inline:
-                // left are an executor given to this class directly and, on Java 24+, the JDK's virtual
-                // thread scheduler refusing a thread (its queue full: the process is out of resources).
-                log.error("the handler executor rejected a connection's tasks; {} tasks dropped", dropped, e);
+                // An application executor is wrapped in RetryingExecutor, which offers a task again
+                // whatever the failure, and the pools run late tasks inline and survive failed thread
+                // starts: left are an executor given to this class directly, RetryingExecutor unable to
+                // start its own thread, and on Java 24+ the JDK refusing a virtual thread (the process is
+                // out of resources). The tasks are dropped, not kept for a turn that may never come.
+                log.error("the handler executor failed to take a connection's tasks; {} tasks dropped", dropped, e);
             }
         }
     }

@@ -139,6 +139,33 @@ class SerialExecutorTest {
         }
     }
 
+    @Test
+    void aDelegateThatThrowsLeavesTheExecutorUsableAndThrowsNothingAtTheCaller() throws Exception {
+        HandlerPool pool = HandlerExecutors.newPool(4, 60, TimeUnit.SECONDS);
+        try {
+            AtomicInteger calls = new AtomicInteger();
+            // Fails its first hand-off as an executor does that cannot start a thread, then works.
+            SerialExecutor serial = new SerialExecutor(task -> {
+                if (calls.getAndIncrement() == 0) {
+                    throw new OutOfMemoryError("unable to create native thread");
+                }
+                pool.execute(task);
+            });
+            Throwable thrown = null;
+            try {
+                serial.execute(() -> { });
+            } catch (Throwable e) {
+                thrown = e;
+            }
+            CountDownLatch ran = new CountDownLatch(1);
+            serial.execute(ran::countDown);
+            assertTrue(ran.await(10, TimeUnit.SECONDS), "the next task gets a turn");
+            assertEquals(null, thrown, "nothing reaches the caller (a network thread)");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);

@@ -1,0 +1,45 @@
+package io.windsock.internal.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class RetryingExecutorTest {
+
+    @Test
+    void aFailedHandOffIsOfferedAgainWhateverItThrew() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        Executor failingOnce = task -> {
+            if (calls.getAndIncrement() == 0) {
+                throw new IllegalStateException("broken for a moment");
+            }
+            new Thread(task).start();
+        };
+        CountDownLatch ran = new CountDownLatch(1);
+        RetryingExecutor.wrap(failingOnce).execute(ran::countDown);
+        assertTrue(ran.await(10, TimeUnit.SECONDS));
+        assertEquals(2, calls.get());
+    }
+
+    @Test
+    void aTaskRunOnTheCallerThatThrowsIsNotOfferedAgain() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        CountDownLatch ranTwice = new CountDownLatch(2);
+        Runnable throwing = () -> {
+            runs.incrementAndGet();
+            ranTwice.countDown();
+            throw new IllegalStateException("the task's own failure");
+        };
+        assertThrows(IllegalStateException.class, () -> RetryingExecutor.wrap(Runnable::run).execute(throwing));
+        // A retry would come after 10 ms.
+        assertFalse(ranTwice.await(200, TimeUnit.MILLISECONDS), "the task ran again");
+        assertEquals(1, runs.get());
+    }
+}
