@@ -178,9 +178,11 @@ public final class Windsock implements AutoCloseable {
      * </ol>
      * Waiting is bounded by {@code timeout} (stages 3 and 4 share it); past it the server stops
      * anyway and logs how many sockets were still busy. Idempotent: a later call waits for the first
-     * to finish. Callable from any thread: called from a handler, or from one of this server's
+     * to finish. Callable from any thread: called from a handler, from anything else the server runs
+     * on the handler executor (an ack's completion, the error hook), or from one of this server's
      * network threads, it starts the stop on a thread of its own and returns at once, because
-     * waiting there would wait for itself (a handler's own socket cannot close while it runs).
+     * waiting there would wait for itself (a handler's own socket cannot close while it runs; the
+     * sockets' closing tasks may be queued behind that thread).
      */
     public void stop(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
@@ -195,8 +197,8 @@ public final class Windsock implements AutoCloseable {
             done = stopped;
             server = http;
         }
-        boolean mayWait = !(server != null && server.isEventLoopThread())
-                && !HandlerExecutors.isHandlerThread() && !SerialExecutor.isRunningTask();
+        boolean mayWait = !(server != null && server.isEventLoopThread()) && !HandlerExecutors.isHandlerThread()
+                && !SerialExecutor.isRunningTask() && !RetryingExecutor.isRunningTask();
         if (first) {
             if (mayWait) {
                 shutdown(server, timeout, done);

@@ -40,6 +40,8 @@ public final class RetryingExecutor implements Executor {
     private static final RateLimitedLog warnings = new RateLimitedLog(log);
     static final long FIRST_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     static final long MAX_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Set while the current thread runs a task of a {@code RetryingExecutor}. */
+    private static final ThreadLocal<Boolean> RUNNING = new ThreadLocal<>();
 
     private final Executor delegate;
 
@@ -103,7 +105,19 @@ public final class RetryingExecutor implements Executor {
         }
     }
 
-    /** A task handed to the application's executor: knows whether it started, so that it is never offered twice. */
+    /**
+     * @return whether the current thread is running a task the server gave the application's executor:
+     *         a socket's turn, and also what runs outside one (an ack's completion, an error-hook call)
+     */
+    public static boolean isRunningTask() {
+        return RUNNING.get() != null;
+    }
+
+    /**
+     * A task handed to the application's executor: knows whether it started, so that it is never
+     * offered twice, and marks its thread while it runs, so that a stop called there does not wait for
+     * tasks queued behind itself.
+     */
     private static final class Task implements Runnable {
         private final Runnable task;
         volatile boolean started;
@@ -115,7 +129,15 @@ public final class RetryingExecutor implements Executor {
         @Override
         public void run() {
             started = true;
-            task.run();
+            Boolean outer = RUNNING.get(); // an executor that runs tasks on the caller may nest them
+            RUNNING.set(Boolean.TRUE);
+            try {
+                task.run();
+            } finally {
+                if (outer == null) {
+                    RUNNING.remove();
+                }
+            }
         }
     }
 
