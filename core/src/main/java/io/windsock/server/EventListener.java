@@ -7,8 +7,9 @@ import java.util.List;
  *
  * <p>Arguments are plain JSON values ({@code Map}, {@code List}, {@code String}, {@code Number},
  * {@code Boolean}, {@code null}) and {@code byte[]} for binary. Runs on the connection's serial
- * executor, never on a network thread; blocking is allowed. An exception is reported to the
- * server's {@link ErrorHandler}. A listener wrapped with {@link #nonBlocking} may run on the network
+ * executor, never on a network thread; blocking is allowed. An exception, or an {@code Error} such
+ * as an {@code AssertionError}, is reported to the server's {@link ErrorHandler}, and the event's
+ * other listeners still run. A listener wrapped with {@link #nonBlocking} may run on the network
  * thread instead.
  */
 @FunctionalInterface

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * What a socket's application registered: event listeners, event middlewares, catch-all listeners
  * both ways, disconnect listeners; and how they are called. Registration is thread-safe; the
- * dispatch methods run on the socket's executor. Every failure goes to the error hook.
+ * dispatch methods run on the socket's executor. Every failure goes to the error hook, an Error's too.
  */
 final class SocketListeners {
     /**
@@ -133,10 +133,10 @@ final class SocketListeners {
         for (EventMiddleware middleware : middlewares) {
             try {
                 middleware.handle(event, args);
-            } catch (Exception e) {
-                ack.send(AckErrors.rejected(e));
+            } catch (Exception | Error e) {
+                ack.send(e instanceof Exception refusal ? AckErrors.rejected(refusal) : AckErrors.internal());
                 if (!(e instanceof Rejection)) { // a Rejection is a deliberate refusal, not a failure
-                    errors.onError(socket, event, e);
+                    failed(event, e);
                 }
                 return;
             }
@@ -144,8 +144,8 @@ final class SocketListeners {
         for (CatchAllListener any : anyListeners) {
             try {
                 any.onEvent(event, args, ack);
-            } catch (Exception e) {
-                errors.onError(socket, event, e);
+            } catch (Exception | Error e) {
+                failed(event, e);
             }
         }
         Object own = listeners.entry(event);
@@ -163,8 +163,8 @@ final class SocketListeners {
         if (fb != null) {
             try {
                 fb.onEvent(event, args, ack);
-            } catch (Exception e) {
-                errors.onError(socket, event, e);
+            } catch (Exception | Error e) {
+                failed(event, e);
             }
         }
     }
@@ -172,8 +172,20 @@ final class SocketListeners {
     private void call(EventListener listener, String event, List<Object> args, Ack ack) {
         try {
             listener.onEvent(args, ack);
-        } catch (Exception e) {
-            errors.onError(socket, event, e);
+        } catch (Exception | Error e) {
+            failed(event, e);
+        }
+    }
+
+    /**
+     * Reports a listener's failure. An Error too (an assertion, a missing class): the listeners after
+     * it still run and a middleware's ack is still answered, as for an exception. A
+     * VirtualMachineError is thrown on once reported, as the connection and middleware steps do.
+     */
+    private void failed(String event, Throwable e) {
+        errors.onError(socket, event, e);
+        if (e instanceof VirtualMachineError fatal) {
+            throw fatal;
         }
     }
 
@@ -221,8 +233,8 @@ final class SocketListeners {
         for (OutgoingListener listener : outgoingListeners) {
             try {
                 listener.onEvent(event, args);
-            } catch (Exception e) {
-                errors.onError(socket, event, e);
+            } catch (Exception | Error e) {
+                failed(event, e);
             }
         }
     }
@@ -239,8 +251,8 @@ final class SocketListeners {
         for (Consumer<DisconnectReason> listener : list) {
             try {
                 listener.accept(reason);
-            } catch (RuntimeException e) {
-                errors.onError(socket, event, e);
+            } catch (RuntimeException | Error e) {
+                failed(event, e); // the next one may be a connection class's onClose
             }
         }
     }
