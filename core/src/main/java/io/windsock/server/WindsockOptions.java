@@ -539,9 +539,15 @@ public final class WindsockOptions {
          * run on the network thread while every other handler keeps this executor.
          *
          * <p>A bounded executor may reject: a rejected task waits and is offered again after 10 ms, the
-         * wait doubling up to 1 s, in order (a connection whose events wait stops being read). Once an
+         * wait doubling up to 1 s, in order (a connection whose events wait stops being read); so does a
+         * task whose {@code execute} failed otherwise (a thread that could not start). Once an
          * {@code ExecutorService} is shut down, the tasks left run on one Windsock thread, so that closes
-         * still complete: shut it down after {@code Windsock.stop()}. Both are logged at WARN.
+         * still complete: shut it down after {@code Windsock.stop()}. Each case is logged at WARN.
+         *
+         * <p>{@code execute} is often called on a network thread (the one that read an event), so an
+         * executor that runs a task on the caller instead of rejecting it ({@code CallerRunsPolicy}) runs
+         * handlers on that thread, and one whose {@code execute} blocks (a queue's {@code put}) blocks it,
+         * with every connection it serves: let it reject instead.
          */
         public Builder handlerExecutor(Executor executor) {
             this.handlerExecutor = executor;
