@@ -196,6 +196,8 @@ final class Sio1WebSocket extends SimpleChannelInboundHandler<WebSocketFrame> im
                 // Closed once written, or at the write deadline: a client that reads nothing must not hold it.
                 WebSocketClose.finish(ctx.channel(), (CloseWebSocketFrame) frame.retain());
             }
+        } else if (frame instanceof PongWebSocketFrame) {
+            // Unsolicited pongs are allowed (RFC 6455 5.5.3) and need no answer; ws ignores them too.
         } else {
             // Binary frames have no meaning in protocol 1.
             closing = true;

@@ -1,5 +1,6 @@
 package io.windsock.internal.sio1;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,12 +11,15 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.windsock.engine.EngineRequest;
 import io.windsock.internal.engine.ManualScheduler;
 import io.windsock.internal.transport.WebSocketClose;
 import io.windsock.server.Protocol1Options;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,12 +28,16 @@ import org.junit.jupiter.api.Test;
 /**
  * A 0.9 WebSocket's last word (the echo of the client's close, the refusal of a binary frame) closes the
  * connection once written, or at the write deadline when the client reads nothing: as on Engine.IO's
- * WebSocket, a client that stops reading must not hold the connection and what waits for it.
+ * WebSocket, a client that stops reading must not hold the connection and what waits for it. An
+ * unsolicited pong is no such word: it is ignored.
  */
 class Sio1WebSocketCloseTest {
     private final ManualScheduler clock = new ManualScheduler();
     private Sio1Session session;
     private EmbeddedChannel channel;
+    private Sio1WebSocket ws;
+    /** What the server wrote, by frame class. */
+    private final List<String> written = new ArrayList<>();
 
     @BeforeEach
     void open() {
@@ -50,10 +58,11 @@ class Sio1WebSocketCloseTest {
         channel = new EmbeddedChannel(new ChannelOutboundHandlerAdapter() {
             @Override
             public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                written.add(msg.getClass().getSimpleName());
                 ReferenceCountUtil.release(msg);
             }
         });
-        Sio1WebSocket ws = new Sio1WebSocket("websocket", channel, session);
+        ws = new Sio1WebSocket("websocket", channel, session);
         channel.pipeline().addLast(ws);
         assertTrue(session.attach(ws));
         clock.runPending();
@@ -68,6 +77,18 @@ class Sio1WebSocketCloseTest {
     @Test
     void theRefusalOfABinaryFrameThatCannotGoOutIsGivenUpAtTheWriteDeadline() {
         assertClosedAtTheWriteDeadline(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {1, 2})));
+    }
+
+    /** RFC 6455 5.5.3: a pong may come unsolicited (a unidirectional heartbeat); ws ignores it. */
+    @Test
+    void anUnsolicitedPongIsIgnored() {
+        channel.writeInbound(new PongWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {1})));
+        channel.runPendingTasks();
+        clock.runPending();
+        assertEquals(List.of(), written, "no close frame (1003) for a pong");
+        assertTrue(channel.isActive());
+        assertTrue(session.isAttached(ws));
+        assertEquals(Sio1Session.State.OPEN, session.state());
     }
 
     private void assertClosedAtTheWriteDeadline(WebSocketFrame fromClient) {
