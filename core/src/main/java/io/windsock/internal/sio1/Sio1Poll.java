@@ -96,6 +96,6 @@ final class Sio1Poll implements Sio1Session.Transport {
 
     @Override
     public void close() {
-        // A poll is never left open by a closing session: it is answered (0::, or the noop) or detached.
+        // A poll is never left open by a closing session: it is answered (0::, or empty) or detached.
     }
 }

@@ -508,10 +508,8 @@ public final class Sio1Session {
         }
         if (transport != null) {
             drain();
-            Transport t = transport;
-            if (t != null && !t.isOneShot() && outbox.isEmpty()) {
-                transport = null;
-                t.close();
+            if (transport != null && outbox.isEmpty()) {
+                endTransport(); // nothing more comes: a poll waiting with nothing to take included
             }
         }
         waiting.forEach(Runnable::run); // held POSTs are answered; what they carried is dropped
@@ -528,12 +526,26 @@ public final class Sio1Session {
             dropQueued();
             // A stream that could not take the last packets stayed attached for them: nothing comes any
             // more, so it ends too, or a client that reads again later would hold it open for good.
-            Transport t = transport;
-            if (t != null && !t.isOneShot()) {
-                transport = null;
-                t.close();
+            if (transport != null) {
+                endTransport();
             }
             onRemoved.run();
+        }
+    }
+
+    /**
+     * Ends the attached transport of a closed session: a stream closes; a waiting poll is answered
+     * now, empty, as the 0.9 server ends it (its next poll gets 401). Left attached, it would wait
+     * for its poll timeout, and for good once the session is removed before that.
+     */
+    private void endTransport() {
+        Transport t = transport;
+        transport = null;
+        waitingPoll = null;
+        if (t.isOneShot()) {
+            t.send(List.of(), () -> { });
+        } else {
+            t.close();
         }
     }
 

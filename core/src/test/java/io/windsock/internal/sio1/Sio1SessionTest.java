@@ -167,6 +167,26 @@ class Sio1SessionTest {
     }
 
     /**
+     * A close that sends the client no disconnect packet (heartbeat timeout, transport error) answers
+     * the waiting poll at once, empty, as the 0.9 server ends its response: not at the poll timeout,
+     * and not never, when the session is removed before that timeout.
+     */
+    @Test
+    void aCloseWithNothingForTheClientAnswersTheWaitingPollAtOnce() {
+        Fake poll = new Fake(true);
+        assertTrue(session.attach(poll));
+        session.closeAsTransportError();
+        clock.runPending();
+        assertEquals(List.of("transport error"), closes);
+        assertEquals(List.of(List.of()), poll.sent, "answered now, with no packet");
+        assertFalse(session.hasTransport());
+        assertFalse(session.attach(new Fake(true)), "nothing left: 401");
+        clock.advanceMillis(3000);
+        assertNull(server.session(session.id()));
+        assertEquals(1, poll.sent.size(), "answered once");
+    }
+
+    /**
      * A stream over its high-water mark when the session closes stays attached for the last packets;
      * when the session is removed, they are dropped and the stream ends with it, so a client that reads
      * again later does not hold a connection to a session that is gone.
