@@ -25,6 +25,7 @@ import io.windsock.engine.CorsOptions;
 import io.windsock.engine.EngineRequest;
 import io.windsock.internal.log.RateLimitedLog;
 import io.windsock.internal.transport.HttpResponses;
+import io.windsock.internal.transport.IdleCloser;
 import io.windsock.internal.transport.NettyScheduler;
 import io.windsock.internal.transport.OriginCheck;
 import io.windsock.internal.transport.ProtocolRoute;
@@ -248,6 +249,8 @@ public final class Sio1Http implements ProtocolRoute {
         } else {
             payload = body.startsWith("data=") ? body.substring(5) : body; // IE's XDomainRequest
         }
+        // The session may hold the answer past the idle period (while reading is paused): not idle.
+        IdleCloser.sessionAnswers(ctx);
         onSession(session, () -> {
             if (session.state() != Sio1Session.State.OPEN) {
                 plain(ctx, info, HttpResponseStatus.UNAUTHORIZED, "Unknown session");
