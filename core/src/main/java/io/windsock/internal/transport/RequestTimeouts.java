@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * <li>a connection with no request in progress and no response owed closes after
  *     {@code keepAliveTimeout} (announced with {@code Keep-Alive: timeout=n});</li>
  * <li>while a request has been received in full and its answer is owed (a long-polling GET waits up
- *     to a ping interval) no timer runs here: the session answers it;</li>
+ *     to a ping interval) no timer runs here: the session answers it; a request answered before its
+ *     body came (the aggregator's 413 for a keep-alive request over the body limit, whose body it
+ *     then drops) is owed nothing when that body ends;</li>
  * <li>at the {@code 101} of a WebSocket upgrade both handlers leave the pipeline: the engine's
  *     heartbeat watches WebSockets.</li>
  * </ul>
@@ -83,13 +85,21 @@ final class RequestTimeouts {
 
     private Phase phase = Phase.HEADERS;
     private long requestStart;
-    /** Requests read in full whose final response has not been written yet. */
+    /** Requests read in full whose final response has not been written yet (the write completed). */
     private int owed;
+    /** Requests read in full whose final response has not been handed to the write yet. */
+    private int unansweredReads;
+    /**
+     * Requests answered before their end was read: the aggregator's 413 for a keep-alive request
+     * over the body limit (or 417), after which it drops the body. Counted in {@link #owed} from that
+     * answer on, so its end adds nothing (0 or 1).
+     */
+    private int answeredBeforeEnd;
     /** The status of the response being written (its head passed, its last content not yet). */
     private int writingStatus;
     /** Whether the current phase has a deadline ({@link #deadline}); ANSWERING has none. */
     private boolean armed;
-    /** When the current phase expires ({@link System#nanoTime()}), while {@link #armed}. */
+    /** When the current phase expires (the event loop's {@link #now}), while {@link #armed}. */
     private long deadline;
     /**
      * The one scheduled check, or null. It is not moved when a deadline moves later, which is what
@@ -153,7 +163,12 @@ final class RequestTimeouts {
 
     private void startTimer(ChannelHandlerContext ctx, long at) {
         timerAt = at;
-        timer = ctx.executor().schedule(this::expire, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
+        timer = ctx.executor().schedule(this::expire, Math.max(0, at - now(ctx)), TimeUnit.NANOSECONDS);
+    }
+
+    /** The event loop's clock, which its scheduled tasks follow (a test's loop may move it by hand). */
+    private static long now(ChannelHandlerContext ctx) {
+        return ctx.executor().ticker().nanoTime();
     }
 
     private void cancel() {
@@ -165,7 +180,7 @@ final class RequestTimeouts {
 
     private void startRequest(ChannelHandlerContext ctx) {
         phase = Phase.HEADERS;
-        requestStart = System.nanoTime();
+        requestStart = now(ctx);
         arm(ctx, requestStart + headersNanos);
     }
 
@@ -175,7 +190,7 @@ final class RequestTimeouts {
         if (removed || !armed || ctx == null || !ctx.channel().isActive()) {
             return;
         }
-        if (deadline - System.nanoTime() > 0) {
+        if (deadline - now(ctx) > 0) {
             startTimer(ctx, deadline); // the deadline moved on since this check was scheduled
             return;
         }
@@ -187,9 +202,10 @@ final class RequestTimeouts {
                             phase == Phase.HEADERS ? "headers" : "body");
                 }
                 SslHandler tls = ctx.pipeline().get(SslHandler.class);
-                if (owed > 0 || writingStatus != 0 || tls != null && !tls.handshakeFuture().isSuccess()) {
-                    // An answer is being written (a 408 cannot follow it cleanly), or TLS never got as far
-                    // as HTTP (a 408 would wait for the handshake): just close.
+                if (owed > 0 || writingStatus != 0 || answeredBeforeEnd > 0
+                        || tls != null && !tls.handshakeFuture().isSuccess()) {
+                    // An answer is being written (a 408 cannot follow it cleanly), the request was answered
+                    // already, or TLS never got as far as HTTP (a 408 would wait for the handshake): just close.
                     ctx.close();
                     return;
                 }
@@ -273,9 +289,14 @@ final class RequestTimeouts {
             }
             boolean requestRead = msg instanceof LastHttpContent && phase == Phase.BODY;
             if (requestRead) {
-                owed++;
-                phase = Phase.ANSWERING;
-                disarm();
+                if (answeredBeforeEnd > 0) {
+                    requestEndedAnswered(ctx);
+                } else {
+                    owed++;
+                    unansweredReads++;
+                    phase = Phase.ANSWERING;
+                    disarm();
+                }
             }
             pass(ctx, msg);
             if (requestRead && !removed && !ctx.channel().isWritable() && ctx.channel().config().isAutoRead()) {
@@ -370,6 +391,13 @@ final class RequestTimeouts {
                 boolean informational = writingStatus >= 100 && writingStatus < 200;
                 writingStatus = 0;
                 if (!informational) {
+                    if (unansweredReads > 0) {
+                        unansweredReads--;
+                    } else if (phase == Phase.BODY) {
+                        // The request being read is answered before its end: counted now, not at its end.
+                        answeredBeforeEnd++;
+                        owed++;
+                    }
                     promise = promise.unvoid();
                     promise.addListener(responseWritten);
                     inFlight = Math.max(0, inFlight - 1);
@@ -414,12 +442,27 @@ final class RequestTimeouts {
         return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
 
+    /**
+     * The end of a request answered before it came: nothing more is owed for it. The connection idles
+     * from here if its answer has been written; otherwise from when it is.
+     */
+    private void requestEndedAnswered(ChannelHandlerContext ctx) {
+        answeredBeforeEnd--;
+        if (owed == 0) {
+            phase = Phase.IDLE;
+            arm(ctx, now(ctx) + keepAliveNanos);
+        } else {
+            phase = Phase.ANSWERING;
+            disarm();
+        }
+    }
+
     private void responseWritten() {
         ChannelHandlerContext ctx = messagesCtx;
         owed = Math.max(0, owed - 1);
         if (owed == 0 && phase == Phase.ANSWERING && !removed && ctx.channel().isActive()) {
             phase = Phase.IDLE;
-            arm(ctx, System.nanoTime() + keepAliveNanos);
+            arm(ctx, now(ctx) + keepAliveNanos);
         }
     }
 }
