@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
 import io.windsock.engine.AllowRequest;
 import io.windsock.engine.CorsOptions;
 import io.windsock.engine.EngineRequest;
@@ -29,6 +30,7 @@ import io.windsock.internal.transport.IdleCloser;
 import io.windsock.internal.transport.NettyScheduler;
 import io.windsock.internal.transport.OriginCheck;
 import io.windsock.internal.transport.ProtocolRoute;
+import io.windsock.internal.transport.RequestTimeouts;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -48,6 +50,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Sio1Http implements ProtocolRoute {
     private static final RateLimitedLog refusals = new RateLimitedLog(LoggerFactory.getLogger(Sio1Http.class));
+    /** Ends the last poll read on a connection if it still waits (see {@link #requestWaiting}). */
+    private static final AttributeKey<Runnable> END_POLL = AttributeKey.valueOf(Sio1Http.class, "endPoll");
     private final Sio1Server server;
     private final String path;
     private final CorsOptions cors;
@@ -223,13 +227,30 @@ public final class Sio1Http implements ProtocolRoute {
             }
         }
         Sio1Poll poll = new Sio1Poll(transport, ctx, info, cors, index);
+        ctx.channel().attr(END_POLL).set(() -> onSession(session, () -> session.endPoll(poll)));
         onSession(session, () -> {
             if (!session.attach(poll)) {
                 plain(ctx, info, HttpResponseStatus.UNAUTHORIZED, "Unknown session");
                 return;
             }
             poll.detachOnClose(() -> onSession(session, () -> session.detach(poll)));
+            if (RequestTimeouts.requestWaiting(ctx)) {
+                session.endPoll(poll); // a request came to wait behind it before it got here
+            }
         });
+    }
+
+    /**
+     * A request waits behind the one being answered on {@code ctx}'s connection: a poll waiting there
+     * ends now with a noop. An htmlfile stream does not: its answer says {@code Connection: close},
+     * so nothing behind it on its connection is ever answered, and the client knows it from the head.
+     */
+    @Override
+    public void requestWaiting(ChannelHandlerContext ctx) {
+        Runnable endPoll = ctx.channel().hasAttr(END_POLL) ? ctx.channel().attr(END_POLL).getAndSet(null) : null;
+        if (endPoll != null) {
+            endPoll.run();
+        }
     }
 
     private void post(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponses.RequestInfo info,

@@ -353,6 +353,18 @@ public final class Sio1Session {
             schedulePollCheck(left);
             return;
         }
+        endPoll(t);
+    }
+
+    /**
+     * Ends the waiting poll {@code t} with a noop, as at its timeout: a request waits behind it on its
+     * connection (answers go out in order), which is read only once the poll is answered. No-op when
+     * {@code t} is not the poll waiting (answered already, or gone).
+     */
+    void endPoll(Transport t) {
+        if (t != waitingPoll || transport != t || removed) {
+            return;
+        }
         waitingPoll = null;
         transport = null;
         renewExpiry();

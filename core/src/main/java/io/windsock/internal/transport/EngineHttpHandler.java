@@ -220,6 +220,11 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             } else if (get) {
                 waitingPoll = polling;
                 polling.onPoll(ctx, info, jsonp);
+                if (RequestTimeouts.requestWaiting(ctx)) {
+                    // A request came to wait behind this poll before the poll got here (it was deferred
+                    // behind an upgrade, or its session is on another loop): the event found no poll.
+                    polling.onRequestPipelinedBehind(ctx);
+                }
             } else {
                 polling.onData(ctx, info, body, octetStream, jsonp);
             }
@@ -362,6 +367,9 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             PollingTransport poll = waitingPoll;
             if (poll != null && poll.session() != null) {
                 poll.session().scheduler().execute(() -> poll.onRequestPipelinedBehind(ctx));
+            }
+            if (config.legacy() != null) {
+                config.legacy().requestWaiting(ctx); // the request answered may be a 0.9 poll
             }
             return;
         }

@@ -437,6 +437,11 @@ final class PollingTransport implements EngineTransport {
         return upgradesArriving > 0;
     }
 
+    /** @return the requests kept for {@link #upgradeSettled}. */
+    int heldRequestCount() {
+        return heldRequests == null ? 0 : heldRequests.size();
+    }
+
     /** Keeps a request until the arriving WebSocket has settled. */
     void hold(Runnable request) {
         if (heldRequests == null) {

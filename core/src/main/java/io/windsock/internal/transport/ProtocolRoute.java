@@ -20,6 +20,16 @@ public interface ProtocolRoute {
     boolean handle(ChannelHandlerContext ctx, FullHttpRequest request, String path);
 
     /**
+     * A request read on {@code ctx}'s connection waits for the answer to the one being answered there
+     * (answers go out in the order of the requests): if that one is this route's and its answer is
+     * held (a long poll), it should be answered now, so that what waits behind it is read. Called on
+     * the connection's event loop; a request handled after this call asks
+     * {@link RequestTimeouts#requestWaiting} instead.
+     */
+    default void requestWaiting(ChannelHandlerContext ctx) {
+    }
+
+    /**
      * The server is bound: start what this route runs beside it (e.g. a listener on another port),
      * on the server's event loops.
      *

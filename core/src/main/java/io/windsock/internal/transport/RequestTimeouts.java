@@ -57,12 +57,14 @@ import org.slf4j.LoggerFactory;
  * stopped, until that answer is written; so a held poll's answer is never overtaken, and the routing
  * handler has one request at a time to answer, and one held poll to fail if the connection drops. The
  * handler is told ({@link #REQUEST_WAITING}) so that a held poll ends at once with a NOOP rather than
- * keep what follows it (a pong, say) waiting for the session's next packet.
+ * keep what follows it (a pong, say) waiting for the session's next packet: each time a request
+ * comes to wait, the first of a read and each one found waiting when an answer lets the one before it
+ * go. A poll that reaches its session after the event asks {@link #requestWaiting} instead.
  * Two handlers share one instance: {@link #bytes()} sits before the HTTP codec and sees a request
  * start; {@link #messages()} sits after it and sees requests end and responses go out. All state is
  * touched on the channel's event loop only.
  */
-final class RequestTimeouts {
+public final class RequestTimeouts {
     private static final Logger log = LoggerFactory.getLogger(RequestTimeouts.class);
 
     private enum Phase {
@@ -119,6 +121,8 @@ final class RequestTimeouts {
     private int inFlight;
     /** HTTP messages read while an answer is owed, passed on in order once it is written; null when none. */
     private ArrayDeque<Object> held;
+    /** A request waits in {@link #held} behind the one being answered; volatile for {@link #requestWaiting}. */
+    private volatile boolean requestWaiting;
     private boolean drainScheduled;
     private final long maxPendingBytes;
 
@@ -271,6 +275,10 @@ final class RequestTimeouts {
 
     /** After the codec: requests end, responses go out. */
     private final class Messages extends ChannelDuplexHandler {
+        RequestTimeouts owner() {
+            return RequestTimeouts.this;
+        }
+
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
             messagesCtx = ctx;
@@ -308,20 +316,28 @@ final class RequestTimeouts {
         /** Passes a message on, unless it must wait for an earlier request's answer (see the class comment). */
         private void pass(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof HttpObject && (held != null || msg instanceof HttpRequest && inFlight > 0)) {
-                if (held == null) {
+                boolean first = held == null;
+                if (first) {
                     held = new ArrayDeque<>();
                     // What waits is then what the codec decodes from the last read: no more is read.
                     ctx.channel().config().setAutoRead(false);
-                    // The request owed may be a poll the session holds: it is told, so as not to hold this one.
-                    ctx.fireUserEventTriggered(REQUEST_WAITING);
                 }
                 held.add(msg);
+                if (first) {
+                    requestWaits(ctx);
+                }
                 return;
             }
             if (msg instanceof HttpRequest) {
                 inFlight++;
             }
             ctx.fireChannelRead(msg);
+        }
+
+        /** The request owed may be a poll the session holds: it is told, so as not to hold the one waiting. */
+        private void requestWaits(ChannelHandlerContext ctx) {
+            requestWaiting = true;
+            ctx.fireUserEventTriggered(REQUEST_WAITING);
         }
 
         /** An answer was written: the requests that waited for it go on, up to the next that must wait. */
@@ -334,7 +350,13 @@ final class RequestTimeouts {
                 }
                 Object next = held.peek();
                 if (next instanceof HttpRequest && inFlight > 0) {
+                    if (!requestWaiting) {
+                        requestWaits(ctx); // behind the request just passed, which may be a poll too
+                    }
                     return;
+                }
+                if (next instanceof HttpRequest) {
+                    requestWaiting = false; // it goes on; one found behind it is announced again
                 }
                 held.poll();
                 if (held.isEmpty()) {
@@ -429,9 +451,20 @@ final class RequestTimeouts {
         }
     };
 
+    /**
+     * Whether a request read on {@code ctx}'s connection waits for the answer to the one being
+     * answered there (see {@link #REQUEST_WAITING}): a poll handed to its session after the event
+     * was fired ends at once. Any thread; false on a connection without these timeouts.
+     */
+    public static boolean requestWaiting(ChannelHandlerContext ctx) {
+        Messages messages = ctx.pipeline().get(Messages.class);
+        return messages != null && messages.owner().requestWaiting;
+    }
+
     private void releaseHeld() {
         ArrayDeque<Object> messages = held;
         held = null;
+        requestWaiting = false;
         if (messages != null) {
             messages.forEach(ReferenceCountUtil::release);
         }

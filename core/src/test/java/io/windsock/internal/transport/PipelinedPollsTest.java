@@ -18,9 +18,11 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -88,6 +90,46 @@ class PipelinedPollsTest {
         }
     }
 
+    /**
+     * A's poll ends for B's; B's then waits in its session, and B's POST behind it (whose packets would
+     * answer it) ends it too: told again when it comes to wait behind B's poll, not only when the first
+     * request of the read came to wait.
+     */
+    @Test
+    void eachPollWithARequestBehindItEndsNotOnlyTheFirst() throws Exception {
+        String a = handshake();
+        String b = handshake();
+        try (Socket socket = connect()) {
+            write(socket, get(a) + get(b) + post(b, "4hello"));
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            assertEquals(b + " read hello", events.poll(10, TimeUnit.SECONDS), "B's POST waited behind B's poll");
+            assertEquals("6", readResponse(in), "A's poll");
+            assertEquals("6", readResponse(in), "B's poll");
+            assertEquals("ok", readResponse(in));
+        }
+    }
+
+    /**
+     * A poll that reaches its session after the request behind it came to wait (here: held while a
+     * WebSocket for the session is on its way) ends at once: the event found no poll to end.
+     */
+    @Test
+    void aPollDeferredPastTheEventEndsWhenItArrives() throws Exception {
+        String sid = handshake();
+        EngineSession session = engine.session(sid);
+        PollingTransport polling = (PollingTransport) session.transport();
+        onSessionThread(session, polling::upgradeArriving);
+        try (Socket socket = connect()) {
+            write(socket, get(sid) + post(sid, "4hello"));
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            awaitHeldRequests(session, polling, 1);
+            onSessionThread(session, () -> polling.upgradeSettled((NettyScheduler) session.scheduler()));
+            assertEquals(sid + " read hello", events.poll(10, TimeUnit.SECONDS), "the POST waited behind the poll");
+            assertEquals("6", readResponse(in));
+            assertEquals("ok", readResponse(in));
+        }
+    }
+
     @Test
     void aConnectionThatDropsFailsThePollItHolds() throws Exception {
         String a = handshake();
@@ -118,6 +160,29 @@ class PipelinedPollsTest {
             assertNull(events.peek(), "closed as idle");
             engine.session(b).send(EnginePacket.message("for b"));
             assertEquals("4for b", readResponse(in));
+        }
+    }
+
+    /** Runs a task on the session's thread and waits for it. */
+    private static void onSessionThread(EngineSession session, Runnable task) throws Exception {
+        onSessionThread(session, () -> {
+            task.run();
+            return null;
+        });
+    }
+
+    private static <T> T onSessionThread(EngineSession session, Supplier<T> task) throws Exception {
+        CompletableFuture<T> done = new CompletableFuture<>();
+        session.scheduler().execute(() -> done.complete(task.get()));
+        return done.get(10, TimeUnit.SECONDS);
+    }
+
+    /** Waits until the transport holds {@code count} requests for the arriving WebSocket. */
+    private static void awaitHeldRequests(EngineSession session, PollingTransport polling, int count) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (onSessionThread(session, polling::heldRequestCount) < count) {
+            assertTrue(System.nanoTime() < deadline, "the poll never reached its session");
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
     }
 
