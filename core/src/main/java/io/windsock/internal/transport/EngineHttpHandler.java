@@ -34,6 +34,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
 
@@ -286,7 +288,8 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
     /**
      * Answers the WebSocket handshake and installs the frame handler. {@code accepted} runs on this
      * channel's loop once the 101 response is written; {@code failed} instead, on the same loop, when
-     * no WebSocket comes of it. Frames read before the transport is attached to its session are held
+     * no WebSocket comes of it, at the latest when the 101 could not be written within
+     * {@link WebSocketClose#WRITE_TIMEOUT_MILLIS} (the connection closes then). Frames read before the transport is attached to its session are held
      * by it, and the first one held stops reading.
      *
      * @param moving whether the connection moves to another loop before it is attached (an upgrade):
@@ -328,18 +331,28 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             // read requested before this is held by the transport.
             ctx.channel().config().setAutoRead(false);
         }
+        // Netty completes the handshake when the 101 is written, which a client that reads nothing (its
+        // earlier answers unread) never lets happen; no timer of the HTTP phase is left to end it then, and
+        // the session's place or the polls held for this upgrade would be held with it. So it has as long
+        // as a close frame has to go out (ws destroys the socket then). Cancelled by the listener below,
+        // which a close reaches too (the write fails): no listener stays on the connection's close.
+        ScheduledFuture<?> unwritten = ctx.channel().eventLoop().schedule(() -> {
+            ctx.channel().close();
+        }, WebSocketClose.WRITE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         ChannelFuture handshake;
         try {
             handshake = handshaker.handshake(ctx.channel(), request);
         } catch (WebSocketHandshakeException e) {
             // Netty's own checks (a GET; the tokens and the key passed ours) failed before it
             // touched the pipeline: the HTTP codec is still there to answer, as Node's ws does.
+            unwritten.cancel(false);
             pipeline.remove(leftovers);
             failed.run(); // before the answer, as above
             WebSocketHandshakers.refuseUnanswerable(ctx.channel());
             return;
         }
         handshake.addListener(written -> {
+            unwritten.cancel(false);
             if (pipeline.context(leftovers) != null) {
                 pipeline.remove(leftovers); // the HTTP codec is gone, and what it held with it
             }

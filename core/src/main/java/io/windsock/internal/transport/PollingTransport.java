@@ -382,6 +382,7 @@ final class PollingTransport implements EngineTransport {
         } else if (!discarded) {
             closeOnNextPoll = true;
         }
+        releaseHeldRequests();
     }
 
     /** The session gave up on a client too slow: responses it has not read are dropped with their connections. */
@@ -400,6 +401,7 @@ final class PollingTransport implements EngineTransport {
         if (pollCtx != null) {
             send(List.of(EnginePacket.NOOP));
         }
+        releaseHeldRequests();
     }
 
     /**
@@ -432,9 +434,9 @@ final class PollingTransport implements EngineTransport {
         upgradesArriving++;
     }
 
-    /** @return whether a request must wait for {@link #upgradeSettled}. */
+    /** @return whether a request must wait for {@link #upgradeSettled}; a transport that is done answers at once. */
     boolean holdsRequests() {
-        return upgradesArriving > 0;
+        return upgradesArriving > 0 && !closed && !discarded;
     }
 
     /** @return the requests kept for {@link #upgradeSettled}. */
@@ -463,6 +465,19 @@ final class PollingTransport implements EngineTransport {
         heldRequests = null;
         for (Runnable request : held) {
             scheduler.executeAfterIo(request);
+        }
+    }
+
+    /**
+     * The transport is done (the session closed, or another WebSocket took over): the requests kept for
+     * an arriving WebSocket are answered now (CLOSE or 400), not when it settles, which a WebSocket
+     * whose 101 cannot be written makes wait.
+     */
+    private void releaseHeldRequests() {
+        List<Runnable> held = heldRequests;
+        heldRequests = null;
+        if (held != null) {
+            held.forEach(session.scheduler()::execute); // each in a task of its own: not inside the close
         }
     }
 

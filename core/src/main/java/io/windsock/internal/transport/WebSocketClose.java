@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 public final class WebSocketClose {
     /**
      * How long the close frame may wait to be written, from the close: as {@code ws}'s close timeout
-     * in Node, after which it destroys the socket.
+     * in Node, after which it destroys the socket. A handshake's {@code 101} has as long.
      */
     public static final long WRITE_TIMEOUT_MILLIS = 30_000;
     /** How long a written close frame waits for the client's close frame. */
