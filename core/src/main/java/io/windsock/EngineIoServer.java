@@ -220,7 +220,7 @@ public final class EngineIoServer implements AutoCloseable {
 
     /**
      * One session's messages, in order on its serial executor; each counts in the session's inbound
-     * queue (as an event of its wire size) from its arrival until the listener returns, and the
+     * queue (as an event of its size: characters of text, bytes of binary) from its arrival until the listener returns, and the
      * session stops being read while too many wait, as a Socket.IO connection does.
      */
     private final class Inbound implements EngineSession.Handler {
@@ -257,7 +257,7 @@ public final class EngineIoServer implements AutoCloseable {
             if (refused) {
                 return;
             }
-            if (!queue.offer(size)) {
+            if (!queue.offer(size, size)) {
                 // Only a client that goes on sending while it is not read gets here (see InboundQueue).
                 refused = true;
                 stats.countQueueLimitDisconnect();
@@ -270,7 +270,7 @@ public final class EngineIoServer implements AutoCloseable {
                 try {
                     call.run();
                 } finally {
-                    queue.done(size);
+                    queue.done(size, size);
                 }
             });
         }

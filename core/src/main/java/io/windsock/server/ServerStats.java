@@ -21,8 +21,8 @@ package io.windsock.server;
  * @param packetsSentPerSecond    Socket.IO packets sent per second
  * @param packetsReceivedPerSecond Socket.IO packets received per second
  * @param queuedEvents            incoming events arrived and not yet handled, over every socket
- * @param queuedBytes             the bytes of those events, as the inbound bound counts them (wire bytes,
- *                                or the estimated heap of their decoded arguments where that is more)
+ * @param queuedBytes             the bytes of those events as held, as the inbound marks count them (wire
+ *                                bytes, or the estimated heap of their decoded arguments where that is more)
  * @param peakConnectionQueuedEvents  the most events one connection (all its namespaces) ever had queued at once
  * @param peakConnectionQueuedBytes   the most bytes (counted as {@code queuedBytes}) one connection ever had
  *                                    queued at once

@@ -426,13 +426,14 @@ public final class WindsockOptions {
         }
 
         /**
-         * Inbound flow control in bytes: the most bytes of incoming events one connection may have
-         * waiting for its handlers, each event counted for its wire bytes (text, plus binary attachments)
-         * or, where that is more, for the heap its decoded arguments are estimated to hold (JSON of many
-         * small objects takes some 20 times its wire size). Default 4 MB: reading pauses
-         * above 1 MB and resumes under 512 KB. An event arriving while the queue is under this limit
-         * is accepted whatever its size (up to {@link EngineOptions#maxHttpBufferSize}), so the queue
-         * holds at most this plus one event. See {@link #maxQueuedEvents} for the behaviour.
+         * Inbound flow control in bytes: the most wire bytes (text, plus binary attachments) of incoming
+         * events one connection may have waiting for its handlers. Default 4 MB. Reading pauses above
+         * a quarter of it (1 MB) and resumes under an eighth, counting each event at its size as held:
+         * its wire bytes or, where that is more, the heap its decoded arguments are estimated to hold
+         * (JSON of many small objects takes some 20 times its wire size), so such events pause the
+         * client sooner. An event arriving while the queue is under this limit is accepted whatever
+         * its size (up to {@link EngineOptions#maxHttpBufferSize}), so the queue holds at most this
+         * plus one event. See {@link #maxQueuedEvents} for the behaviour.
          */
         public Builder maxQueuedEventBytes(long bytes) {
             if (bytes < 8) {

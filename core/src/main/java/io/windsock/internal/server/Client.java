@@ -46,7 +46,7 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
      * without it. Written on the scheduler thread and by socket executors.
      */
     private volatile Object sockets;
-    /** The CONNECT payloads the sockets of {@link #sockets} keep, in wire bytes; under this object's lock. */
+    /** The CONNECT payloads the sockets of {@link #sockets} keep, as counted (see connect); under this object's lock. */
     private int authBytes;
     private EngineScheduler.Cancellable connectTimeout = EngineScheduler.Cancellable.NONE;
     private static final AtomicLongFieldUpdater<Client> HELD_BYTES =

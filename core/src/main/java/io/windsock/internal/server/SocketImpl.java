@@ -65,7 +65,7 @@ final class SocketImpl implements Socket, LocalSocket {
     /** See {@link #leftByServer()}. */
     private volatile boolean leftByServer;
 
-    /** @param connectBytes the wire bytes of the CONNECT whose auth this socket keeps (see {@link Client}) */
+    /** @param connectBytes the size the CONNECT whose auth this socket keeps counts for (see {@link Client}) */
     SocketImpl(NamespaceImpl namespace, Client client, Map<String, Object> auth, int connectBytes) {
         this.connectBytes = connectBytes;
         this.namespace = namespace;

@@ -48,7 +48,7 @@ final class SocketInbound {
             return;
         }
         long size = queue.sizeOf(packet, wireBytes);
-        if (!queue.offer(size)) {
+        if (!queue.offer(size, wireBytes)) {
             socket.client().onQueueLimit(socket, queue.limits());
             return;
         }
@@ -56,7 +56,7 @@ final class SocketInbound {
             try {
                 onEvent(socket, packet);
             } finally {
-                queue.done(size);
+                queue.done(size, wireBytes);
             }
         };
         List<Object> all = packet.args();

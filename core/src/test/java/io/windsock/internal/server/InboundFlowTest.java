@@ -97,6 +97,18 @@ class InboundFlowTest {
     }
 
     @Test
+    void anEventHeldPastTheWholeBoundStillLeavesRoomForWhatArrivesWithIt() {
+        start(o -> o.maxQueuedEventBytes(40_000));
+        client.send("2[\"e\",[" + "{},".repeat(699) + "{}]]"); // 2 KB on the wire, some 40 KB decoded
+        client.send("2[\"e\",\"x\"]"); // in the same read or polling slice: not a client ignoring the pause
+        assertTrue(client.transport.readingSuspended);
+        assertFalse(client.transport.closed, "the bound refuses on wire bytes, not on the estimate");
+        runHandlers(Integer.MAX_VALUE);
+        assertEquals(2, log.size(), log::toString);
+        assertEquals(0, stats().queueLimitDisconnects());
+    }
+
+    @Test
     void leavingAndJoiningTheNamespaceAgainDoesNotResetTheCount() {
         start(o -> o.maxQueuedEvents(16)); // high-water 4, low-water 2
         for (int cycle = 0; cycle < 2; cycle++) {
