@@ -209,14 +209,15 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
             connect(namespace, dialect.connectAuth(packet), size);
         } else if (socket != null && packet.type() != SocketPacketType.CONNECT
                 && packet.type() != SocketPacketType.CONNECT_ERROR
-                && (packet.type() != SocketPacketType.DISCONNECT || socket.wasConnected())) {
+                && (packet.type() != SocketPacketType.DISCONNECT || socket.wasConnected()
+                    || dialect.id() == SocketDialect.PROTOCOL_1)) {
             socket.onPacket(packet, size);
         } else {
             // A packet for a namespace not joined, a second CONNECT, or a DISCONNECT before the CONNECT reply
-            // (a client never sends one: Node knows the socket only once connected): the reference closes
-            // the connection. Leaving while connecting would free the namespace slot and the auth budget
-            // while the socket still waits for its middlewares, so a loop of CONNECT and DISCONNECT would
-            // pile up sockets without bound.
+            // (socket.io-client 2.x to 4.x never send one: Node knows the socket only once connected): the
+            // reference closes the connection. The 0.9 client does send one when a namespace is left while
+            // connecting, and the 0.9 server took it: that socket leaves, staying the namespace's member
+            // until its close has run (see SocketInbound), so connects and disconnects cannot pile up.
             server.reportError(socket, null, new ClientError("invalid state: " + packet.type()
                     + " for namespace " + LogSafe.text(namespace) + " from client " + carrier.id()));
             close(DisconnectReason.FORCED_SERVER_CLOSE);

@@ -491,6 +491,9 @@ final class SocketImpl implements Socket, LocalSocket {
                         namespace.closeFinished(pid, closed);
                     }
                     try {
+                        // Gone from its connection, if it still is a member (left while connecting, see
+                        // SocketInbound); a socket that left before is not there any more.
+                        client.remove(this);
                         namespace.socketLeft(persist); // a dynamic namespace may go with its last socket
                     } finally {
                         client.server().socketClosed(); // last: a stop waits for it

@@ -31,7 +31,12 @@ final class SocketInbound {
             case EVENT, BINARY_EVENT -> onEventArrived(socket, queue, packet, size);
             case ACK, BINARY_ACK -> socket.acks().onAck(packet.id(), packet.args());
             case DISCONNECT -> {
-                socket.client().remove(socket);
+                if (socket.wasConnected()) {
+                    // At once: the client may join the namespace again right away.
+                    socket.client().remove(socket);
+                }
+                // Else (a 0.9 client leaving while connecting) it stays a member, with its namespace slot
+                // and auth share, until its close has run after its connect: its close removes it.
                 socket.onClose(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT);
             }
             default -> { // CONNECT and CONNECT_ERROR are the client's business.

@@ -13,8 +13,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A DISCONNECT for a socket still waiting for its CONNECT reply: no client sends one (socket.io-client
- * sends DISCONNECT only once connected), and Node, which knows the socket only once its middlewares have
+ * A DISCONNECT for a socket still waiting for its CONNECT reply: socket.io-client 2.x to 4.x never send
+ * one (they send DISCONNECT only once connected; for the 0.9 client, see Sio1DisconnectWhileConnectingTest),
+ * and Node, which knows the socket only once its middlewares have
  * passed, closes the connection on it. Accepting it freed the namespace slot and the auth budget at once
  * while the socket's connect and close still waited for the handler executor, so a loop of CONNECT and
  * DISCONNECT piled up sockets without bound.
