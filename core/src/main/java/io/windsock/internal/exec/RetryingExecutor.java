@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +64,7 @@ public final class RetryingExecutor implements Executor {
         try {
             delegate.execute(task);
         } catch (RuntimeException | Error e) {
-            if (task.started) {
+            if (task.started != 0) {
                 throw e; // run on this thread, and thrown by the task: not a refusal
             }
             refused(task, delayNanos, e);
@@ -119,8 +120,12 @@ public final class RetryingExecutor implements Executor {
      * tasks queued behind itself.
      */
     private static final class Task implements Runnable {
+        private static final AtomicIntegerFieldUpdater<Task> STARTED =
+                AtomicIntegerFieldUpdater.newUpdater(Task.class, "started");
         private final Runnable task;
-        volatile boolean started;
+        /** 1 once run: an executor may queue a task and still throw (a thread that failed to start),
+         *  and the task is then offered again, so it may be handed over twice; it runs once. */
+        volatile int started;
 
         Task(Runnable task) {
             this.task = task;
@@ -128,7 +133,9 @@ public final class RetryingExecutor implements Executor {
 
         @Override
         public void run() {
-            started = true;
+            if (!STARTED.compareAndSet(this, 0, 1)) {
+                return;
+            }
             Boolean outer = RUNNING.get(); // an executor that runs tasks on the caller may nest them
             RUNNING.set(Boolean.TRUE);
             try {

@@ -42,4 +42,28 @@ class RetryingExecutorTest {
         assertFalse(ranTwice.await(200, TimeUnit.MILLISECONDS), "the task ran again");
         assertEquals(1, runs.get());
     }
+
+    @Test
+    void aTaskQueuedByAnExecutorThatStillThrewRunsOnce() throws Exception {
+        // As ThreadPoolExecutor or ForkJoinPool when a worker cannot start: the task is queued, then the
+        // failure thrown; the queue is run later by a thread that did start, and the retry hands it over again.
+        java.util.Queue<Runnable> queue = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        AtomicInteger offers = new AtomicInteger();
+        Executor queuesThenThrowsOnce = task -> {
+            queue.add(task);
+            if (offers.getAndIncrement() == 0) {
+                throw new OutOfMemoryError("unable to create native thread");
+            }
+        };
+        AtomicInteger runs = new AtomicInteger();
+        RetryingExecutor.wrap(queuesThenThrowsOnce).execute(runs::incrementAndGet);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (offers.get() < 2) { // the retry, 10 ms later
+            assertTrue(System.nanoTime() < deadline, "never offered again");
+            Thread.onSpinWait();
+        }
+        assertEquals(2, queue.size(), "handed over twice");
+        queue.forEach(Runnable::run);
+        assertEquals(1, runs.get(), "and run once");
+    }
 }
