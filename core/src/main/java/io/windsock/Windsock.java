@@ -174,7 +174,8 @@ public final class Windsock implements AutoCloseable {
      *     dropped (counted, never thrown);</li>
      * <li>ends the network threads, closes the namespaces' adapters, then ends the default handler
      *     pool (a handler executor given in the options is the application's to shut down); past the
-     *     timeout its running handlers are interrupted, and the tasks queued there still run.</li>
+     *     timeout its running handlers are interrupted, and the tasks queued there still run, after
+     *     this method has returned (on daemon threads: what has not run when the JVM exits is lost).</li>
      * </ol>
      * Waiting is bounded by {@code timeout} (stages 3 and 4 share it); past it the server stops
      * anyway and logs how many sockets were still busy. Idempotent: a later call waits for the first

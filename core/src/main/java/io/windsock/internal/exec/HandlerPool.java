@@ -240,7 +240,9 @@ final class HandlerPool extends AbstractExecutorService {
     public List<Runnable> shutdownNow() {
         shutdown();
         for (Worker w : workers) {
-            w.interrupt();
+            if (w.taskStart != 0) { // only tasks running now: those that start later begin uninterrupted
+                w.interrupt();
+            }
         }
         return List.of();
     }
@@ -312,6 +314,7 @@ final class HandlerPool extends AbstractExecutorService {
             for (;;) {
                 Runnable task;
                 while ((task = queue.poll()) != null) {
+                    Thread.interrupted(); // an interrupt meant for a task that has ended must not reach this one
                     taskStart = System.nanoTime() | 1;
                     try {
                         task.run();
