@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
 class AckWaitOnDisconnectTest {
     private static final Pattern QUESTION = Pattern.compile("42(\\d+)\\[\"q\"]");
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
-    private static final long PROMPT_MS = 3_000;
+    /** Well under the ack's 30 s timeout, which is what the wait took before; room for a slow machine. */
+    private static final long PROMPT_MS = 10_000;
     private static final int ROUNDS = 5;
 
     /** What each blocked handler's wait ended with: its answer, or the failure. */

@@ -1,5 +1,6 @@
 package io.windsock;
 
+import io.windsock.testing.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +15,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 class ConnectionWideInboundQueueTest {
     private static final int MAX_QUEUED = 64; // high-water mark 16
     private static final int PER_NAMESPACE = 12;
+    private static final java.time.Duration WAIT = java.time.Duration.ofSeconds(20);
 
     @Test
     void eventsOfSeveralNamespacesPauseTheConnectionTogether() throws Exception {
@@ -57,12 +58,12 @@ class ConnectionWideInboundQueueTest {
                     ws.sendText("42/a,[\"e\"," + i + "]", true).get(10, TimeUnit.SECONDS);
                     ws.sendText("42/b,[\"e\"," + i + "]", true).get(10, TimeUnit.SECONDS);
                 }
-                awaitTrue(() -> server.stats().pausedConnections() == 1,
-                        "paused: the two namespaces' events together pass the mark");
+                Await.until(() -> server.stats().pausedConnections() == 1, WAIT,
+                        () -> "paused: the two namespaces' events together pass the mark");
                 release.get().countDown();
-                awaitTrue(() -> handled.get() == 2 * PER_NAMESPACE, "every event handled");
-                awaitTrue(() -> server.stats().pausedConnections() == 0 && server.stats().queuedEvents() == 0,
-                        "reading resumed, nothing left counted");
+                Await.until(() -> handled.get() == 2 * PER_NAMESPACE, WAIT, () -> "every event handled");
+                Await.until(() -> server.stats().pausedConnections() == 0 && server.stats().queuedEvents() == 0,
+                        WAIT, () -> "reading resumed, nothing left counted");
             }
             assertEquals(2, server.stats().sockets());
             ws.abort();
@@ -78,14 +79,6 @@ class ConnectionWideInboundQueueTest {
             Thread.currentThread().interrupt();
         }
         handled.incrementAndGet();
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting: " + what);
-            Thread.sleep(5); // polling a counter that has no event to wait on
-        }
     }
 
     /** Collects whole text messages; answers pings. */

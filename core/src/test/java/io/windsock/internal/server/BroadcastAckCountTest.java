@@ -112,7 +112,9 @@ class BroadcastAckCountTest {
     @Test
     void aBroadcastOnTheClusterStillWaitsForEveryNode() {
         SocketLayer.TestClient a = client();
-        CompletableFuture<List<Object>> acks = main.timeout(Duration.ofMillis(300)).emitWithAck("q");
+        // Long enough that a slow moment between the emit and the ack does not end it first; it always
+        // runs out (the other node never reports), so not longer.
+        CompletableFuture<List<Object>> acks = main.timeout(Duration.ofMillis(1500)).emitWithAck("q");
         a.send("3" + ackIdOf(a) + "[\"yes\"]");
         ExecutionException failure = assertThrows(ExecutionException.class, () -> acks.get(5, TimeUnit.SECONDS));
         BroadcastTimeoutException timeout = assertInstanceOf(BroadcastTimeoutException.class, failure.getCause());
