@@ -33,12 +33,13 @@ class Protocol1ClientTest {
     final Interop interop = new Interop();
 
     /**
-     * Fast timings: the client hears a heartbeat every 300 ms and gives up after 600 ms of silence.
-     * Sessions expire 2 s after their transport left (shorter would race a loaded machine's first
-     * transport after the handshake).
+     * Fast timings: the client hears a heartbeat every 700 ms and gives up after 2.7 s of silence; the
+     * server gives up after three unanswered heartbeats (2.1 s at least). Shorter limits would close a
+     * session of a process stalled for a moment on a loaded machine. Sessions expire 2 s after their
+     * transport left (shorter would race a loaded machine's first transport after the handshake).
      */
     private static final Protocol1Options FAST = Protocol1Options.builder()
-            .heartbeatInterval(Duration.ofMillis(300)).clientTimeout(Duration.ofMillis(300))
+            .heartbeatInterval(Duration.ofMillis(700)).clientTimeout(Duration.ofSeconds(2))
             .pollTimeout(Duration.ofMillis(400)).sessionExpiry(Duration.ofSeconds(2)).build();
 
     /** Default timings, but a vanished session expires in 3 s. */
@@ -140,8 +141,9 @@ class Protocol1ClientTest {
         client.expect("a", "connect");
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         try {
-            // Five close timeouts without a word from the application: only heartbeats flow meanwhile.
-            timer.schedule(() -> server.of("/").emit("tick"), 3, TimeUnit.SECONDS);
+            // Longer than either side's limit (2.7 s, 2.8 s) without a word from the application: only
+            // heartbeats flow meanwhile.
+            timer.schedule(() -> server.of("/").emit("tick"), 4, TimeUnit.SECONDS);
             client.expectEvent("a", "tick"); // no disconnect came before it
         } finally {
             timer.shutdownNow();

@@ -207,7 +207,11 @@ class SocketIoClientV2Test {
     @ParameterizedTest
     @EnumSource(Transport.class)
     void theClientPingsAndTheServerAnswers(Transport transport) {
-        Windsock server = interop.server(o -> o.engine(Interop.fastPing(Duration.ofMillis(200), Duration.ofMillis(200))));
+        // Pings every 200 ms; a pong may take 2 s (a stalled process on a busy machine must not close the
+        // client), and the server waits 2.2 s for a ping.
+        Duration interval = Duration.ofMillis(200);
+        Duration timeout = Duration.ofSeconds(2);
+        Windsock server = interop.server(o -> o.engine(Interop.fastPing(interval, timeout)));
         Mailbox<Socket> connections = interop.mailbox("connections");
         server.of("/").onConnection(socket -> {
             connections.put(socket);
@@ -216,8 +220,12 @@ class SocketIoClientV2Test {
         ClientSocket client = client().connect(interop.url(server, "/"), options(transport, Map.of()));
         client.expectConnect();
         Socket socket = connections.take();
-        // Five rounds last well past pingInterval + pingTimeout: the session lives on the client's pings.
-        client.awaitPings(5);
+        long start = System.nanoTime(); // the session is older
+        // The session lives on the client's pings: 14 rounds, each at least an interval after the last
+        // pong, last past pingInterval + pingTimeout.
+        client.awaitPings(14);
+        long lived = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(lived > interval.plus(timeout).toMillis(), () -> "only " + lived + " ms");
         assertTrue(socket.isConnected());
         assertEquals(Json.array("still here"), client.emitWithAck("echo", "still here").args());
         client.assertNothingMore();

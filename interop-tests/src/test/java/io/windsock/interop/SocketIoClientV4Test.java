@@ -363,7 +363,7 @@ class SocketIoClientV4Test {
     @ParameterizedTest
     @EnumSource(Transport.class)
     void staysConnectedAcrossManyPings(Transport transport) {
-        Windsock server = interop.server(o -> o.engine(Interop.fastPing(Duration.ofMillis(100), Duration.ofMillis(1000))));
+        Windsock server = interop.server(o -> o.engine(Interop.fastPing(Duration.ofMillis(100), Duration.ofSeconds(2))));
         Mailbox<Socket> connections = interop.mailbox("connections");
         Mailbox<DisconnectReason> reasons = interop.mailbox("disconnect reasons");
         server.of("/").onConnection(socket -> {
@@ -433,7 +433,8 @@ class SocketIoClientV4Test {
     @EnumSource(Transport.class)
     void serverSeesAPingTimeout(Transport transport) {
         Duration interval = Duration.ofMillis(200);
-        Duration timeout = Duration.ofMillis(300);
+        // Long enough that a client stalled for a moment on a busy machine is not cut before the freeze.
+        Duration timeout = Duration.ofMillis(1500);
         Windsock server = interop.server(o -> o.engine(Interop.fastPing(interval, timeout)));
         Mailbox<Socket> connections = interop.mailbox("connections");
         Mailbox<DisconnectReason> reasons = interop.mailbox("disconnect reasons");
@@ -454,7 +455,7 @@ class SocketIoClientV4Test {
         assertEquals(DisconnectReason.PING_TIMEOUT, reasons.take());
         long tookMs = (System.nanoTime() - frozenAt) / 1_000_000;
         // At most one interval until the unanswered ping, then the timeout; the rest is slack for a busy machine.
-        assertTrue(tookMs <= interval.toMillis() + timeout.toMillis() + 2_000,
+        assertTrue(tookMs <= interval.toMillis() + timeout.toMillis() + 5_000,
                 () -> "the ping timeout took " + tookMs + " ms");
         assertTrue(server.of("/").sockets().isEmpty());
     }

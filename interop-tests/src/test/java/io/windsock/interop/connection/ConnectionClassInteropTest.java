@@ -309,7 +309,8 @@ class ConnectionClassInteropTest {
     void aSlowHandlerDelaysOnlyItsOwnConnection() {
         Mailbox<String> started = interop.mailbox("started");
         CountDownLatch gate = new CountDownLatch(1);
-        Windsock server = interop.server(o -> o.engine(Interop.fastPing(Duration.ofMillis(200), Duration.ofMillis(300))));
+        // A pong may take 2 s: a client stalled for a moment on a busy machine is not cut.
+        Windsock server = interop.server(o -> o.engine(Interop.fastPing(Duration.ofMillis(200), Duration.ofSeconds(2))));
         Connections.serve(server.of("/"), () -> new Slow(started, gate));
         NodeClient node = interop.client();
         ClientSocket blocked = node.connect(interop.url(server, "/"), options(Transport.WEBSOCKET));
@@ -324,7 +325,9 @@ class ConnectionClassInteropTest {
         for (int i = 0; i < 5; i++) {
             assertEquals(Json.array("fast"), other.emitWithAck("fast").args(), "another connection is not delayed");
         }
-        blocked.awaitPings(3); // pings go on while the handler blocks: more than a ping timeout passes
+        // Pings go on while the handler blocks: the server sends each ping only after the pong of the
+        // one before, so the blocked connection's pongs are read meanwhile.
+        blocked.awaitPings(3);
 
         gate.countDown();
         assertEquals(Json.array("slow done"), blocked.expectAck(slowSeq).args());
