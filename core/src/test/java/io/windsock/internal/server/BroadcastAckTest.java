@@ -21,6 +21,11 @@ import org.junit.jupiter.api.Test;
 
 class BroadcastAckTest {
     private static final Duration LONG = Duration.ofSeconds(30);
+    /**
+     * A broadcast's timeout that the test waits out: on the real timer, so long enough that the acks sent
+     * before it arrive first even when this thread stalls (a cold JVM loading classes on a busy machine).
+     */
+    private static final Duration EXPIRES = Duration.ofSeconds(3);
 
     private SocketLayer layer;
     private Namespace main;
@@ -73,12 +78,12 @@ class BroadcastAckTest {
     void timesOutWithTheAcksReceivedSoFarAndDropsLateOnes() throws Exception {
         SocketLayer.TestClient a = client("room");
         SocketLayer.TestClient silent = client("room");
-        CompletableFuture<List<Object>> acks = main.to("room").timeout(Duration.ofMillis(200)).emitWithAck("q");
+        CompletableFuture<List<Object>> acks = main.to("room").timeout(EXPIRES).emitWithAck("q");
         long id = ackIdOf(a);
         ackIdOf(silent);
         a.send("3" + id + "[\"yes\"]");
 
-        ExecutionException failure = assertThrows(ExecutionException.class, () -> acks.get(5, TimeUnit.SECONDS));
+        ExecutionException failure = assertThrows(ExecutionException.class, () -> acks.get(10, TimeUnit.SECONDS));
         BroadcastTimeoutException timeout = assertInstanceOf(BroadcastTimeoutException.class, failure.getCause());
         assertEquals(List.of("yes"), timeout.responses());
         assertTrue(timeout.getMessage().contains("1 of 2"), timeout.getMessage());
@@ -91,12 +96,12 @@ class BroadcastAckTest {
     void aRecipientThatLeavesWithoutAckingCountsAsMissing() {
         SocketLayer.TestClient a = client("room");
         SocketLayer.TestClient leaving = client("room");
-        CompletableFuture<List<Object>> acks = main.to("room").timeout(Duration.ofMillis(200)).emitWithAck("q");
+        CompletableFuture<List<Object>> acks = main.to("room").timeout(EXPIRES).emitWithAck("q");
         long id = ackIdOf(a);
         ackIdOf(leaving);
         leaving.drop();
         a.send("3" + id + "[1]");
-        ExecutionException failure = assertThrows(ExecutionException.class, () -> acks.get(5, TimeUnit.SECONDS));
+        ExecutionException failure = assertThrows(ExecutionException.class, () -> acks.get(10, TimeUnit.SECONDS));
         assertEquals(List.of(1), assertInstanceOf(BroadcastTimeoutException.class, failure.getCause()).responses());
     }
 
