@@ -10,10 +10,10 @@ import io.windsock.interop.harness.Interop;
 import io.windsock.interop.harness.Mailbox;
 import io.windsock.interop.sio1.Sio1Chat;
 import io.windsock.server.Protocol1Options;
+import io.windsock.testing.HeldPort;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
@@ -29,17 +29,24 @@ class Protocol1RawTransportsTest {
     @RegisterExtension
     final Interop interop = new Interop();
 
-    private Windsock server(Mailbox<String> closes, int policyPort) {
-        Windsock server = interop.server(o -> o.protocol1(Protocol1Options.builder()
-                .transports(Set.of("websocket", "flashsocket", "htmlfile")).flashPolicyPort(policyPort).build()));
-        Connections.serve(server.of("/"), () -> new Sio1Chat(closes));
-        return server;
+    /**
+     * A server whose policy port is held until it binds it (see {@link HeldPort}): its own port, bound first
+     * to port 0, cannot land on it.
+     */
+    private Windsock server(Mailbox<String> closes, HeldPort policyPort) {
+        try (policyPort) {
+            policyPort.beforeBind();
+            Windsock server = interop.server(o -> o.protocol1(Protocol1Options.builder()
+                    .transports(Set.of("websocket", "flashsocket", "htmlfile")).flashPolicyPort(policyPort.port()).build()));
+            Connections.serve(server.of("/"), () -> new Sio1Chat(closes));
+            return server;
+        }
     }
 
     @Test
     void htmlfileStreamsScriptsToAConnectionClass() throws Exception {
         Mailbox<String> closes = interop.mailbox("closes");
-        Windsock server = server(closes, freePort());
+        Windsock server = server(closes, HeldPort.hold());
         String sid = handshake(server.port());
         try (Socket stream = new Socket("127.0.0.1", server.port())) {
             stream.setSoTimeout(10_000);
@@ -60,8 +67,9 @@ class Protocol1RawTransportsTest {
     @Test
     void flashsocketWithItsPolicyServer() throws Exception {
         Mailbox<String> closes = interop.mailbox("closes");
-        int policyPort = freePort();
-        Windsock server = server(closes, policyPort);
+        HeldPort held = HeldPort.hold();
+        int policyPort = held.port();
+        Windsock server = server(closes, held);
         try (Socket policy = new Socket("127.0.0.1", policyPort)) {
             policy.setSoTimeout(10_000);
             policy.getOutputStream().write("<policy-file-request/>\0".getBytes(StandardCharsets.US_ASCII));
@@ -99,12 +107,6 @@ class Protocol1RawTransportsTest {
             out.append('\ufffd').append(packet.length()).append('\ufffd').append(packet);
         }
         return out.toString();
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private static void send(OutputStream out, String packet) throws Exception {

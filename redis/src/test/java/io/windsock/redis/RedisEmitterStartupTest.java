@@ -10,7 +10,7 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.windsock.redis.internal.TcpForwarder;
-import java.net.ServerSocket;
+import io.windsock.testing.HeldPort;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
@@ -29,14 +29,13 @@ class RedisEmitterStartupTest {
 
     @Test
     void anEmitterBuiltBeforeRedisAnswersWorksOnceItDoes() throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        // Held, so that nothing else takes the port while Redis is "away" (see HeldPort).
+        HeldPort held = HeldPort.hold();
+        int port = held.port();
         String key = "wse-" + System.nanoTime();
         RedisClient raw = RedisClient.create(REDIS);
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
-        try (StatefulRedisPubSubConnection<byte[], byte[]> subscriber = raw.connectPubSub(ByteArrayCodec.INSTANCE);
+        try (held; StatefulRedisPubSubConnection<byte[], byte[]> subscriber = raw.connectPubSub(ByteArrayCodec.INSTANCE);
              RedisEmitter emitter = RedisEmitter.builder().uri("redis://127.0.0.1:" + port).key(key).build()) {
             subscriber.addListener(new RedisPubSubAdapter<>() {
                 @Override
@@ -48,6 +47,7 @@ class RedisEmitterStartupTest {
             ExecutionException early = assertThrows(ExecutionException.class,
                     () -> emitter.emit("ev", 1).toCompletableFuture().get(10, TimeUnit.SECONDS));
             assertInstanceOf(IllegalStateException.class, early.getCause(), "fails at once, not after a wait");
+            held.beforeBind();
             try (TcpForwarder redisBack = new TcpForwarder(port, REDIS.getHost(), REDIS.getPort())) {
                 // The emitter tries again every 5 s at most: its first emit that Redis takes arrives.
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

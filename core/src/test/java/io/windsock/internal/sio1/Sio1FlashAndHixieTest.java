@@ -12,11 +12,11 @@ import io.windsock.internal.transport.HttpServer;
 import io.windsock.internal.transport.HttpServerSettings;
 import io.windsock.internal.transport.TransportConfig;
 import io.windsock.server.Protocol1Options;
+import io.windsock.testing.HeldPort;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -36,15 +36,13 @@ class Sio1FlashAndHixieTest {
 
     @BeforeEach
     void start() throws Exception {
-        policyPort = freePort();
-        Started started = startServer(HttpServerSettings.DEFAULTS, policyPort);
-        server = started.server();
-        port = started.port();
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket free = new ServerSocket(0)) {
-            return free.getLocalPort();
+        // Held until the server binds it: its own port, bound first to port 0, cannot land on it.
+        try (HeldPort policy = HeldPort.hold()) {
+            policyPort = policy.port();
+            policy.beforeBind();
+            Started started = startServer(HttpServerSettings.DEFAULTS, policyPort);
+            server = started.server();
+            port = started.port();
         }
     }
 
@@ -101,8 +99,13 @@ class Sio1FlashAndHixieTest {
         HttpServerSettings d = HttpServerSettings.DEFAULTS;
         HttpServerSettings one = new HttpServerSettings(d.headersTimeout(), d.requestTimeout(), d.keepAliveTimeout(),
                 1, null, true, d.transports());
-        int capped = freePort();
-        Started small = startServer(one, capped);
+        int capped;
+        Started small;
+        try (HeldPort policy = HeldPort.hold()) {
+            capped = policy.port();
+            policy.beforeBind();
+            small = startServer(one, capped);
+        }
         try {
             try (Socket held = new Socket("127.0.0.1", small.port())) {
                 held.setSoTimeout(10_000);

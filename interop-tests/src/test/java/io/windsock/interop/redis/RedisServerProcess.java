@@ -1,10 +1,10 @@
 package io.windsock.interop.redis;
 
+import io.windsock.testing.HeldPort;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -14,14 +14,18 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A private {@code redis-server} on 127.0.0.1 and a free port, without persistence, that a test can
- * kill and start again on the same port. Always stopped by {@link #close()}.
+ * kill and start again on the same port. The port is held from {@link #reserve()} to {@link #close()}
+ * (see {@link HeldPort}): while the server is down, connections to it are refused and no other socket
+ * (a node's own port, a client's) can take it. Always stopped by {@link #close()}.
  */
 final class RedisServerProcess implements AutoCloseable {
+    private final HeldPort held;
     private final int port;
     private Process process;
 
-    private RedisServerProcess(int port) {
-        this.port = port;
+    private RedisServerProcess(HeldPort held) {
+        this.held = held;
+        this.port = held.port();
     }
 
     static RedisServerProcess start() {
@@ -32,11 +36,7 @@ final class RedisServerProcess implements AutoCloseable {
 
     /** @return a server on a free port, not started yet: {@link #restart()} starts it */
     static RedisServerProcess reserve() {
-        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return new RedisServerProcess(probe.getLocalPort());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new RedisServerProcess(HeldPort.hold());
     }
 
     String uri() {
@@ -51,6 +51,7 @@ final class RedisServerProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(List.of("redis-server", "--port", String.valueOf(port),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "notice"))
                 .redirectErrorStream(true);
+        held.beforeBind();
         try {
             process = builder.start();
         } catch (IOException e) {
@@ -101,5 +102,6 @@ final class RedisServerProcess implements AutoCloseable {
     @Override
     public void close() {
         kill();
+        held.close();
     }
 }

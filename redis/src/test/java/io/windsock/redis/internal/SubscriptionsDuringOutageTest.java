@@ -7,7 +7,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
-import java.net.ServerSocket;
+import io.windsock.testing.HeldPort;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -26,10 +26,9 @@ class SubscriptionsDuringOutageTest {
 
     @Test
     void churnDuringAnOutageQueuesNothingAndTheLastStateIsSubscribedOnConnect() throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        // Held, so that nothing else takes the port while Redis is "away" (see HeldPort).
+        HeldPort held = HeldPort.hold();
+        int port = held.port();
         String prefix = "wso-" + System.nanoTime() + "-";
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
         RedisConnections.Listener listener = (channel, message) -> received.add(channel);
@@ -53,6 +52,7 @@ class SubscriptionsDuringOutageTest {
             }
             assertEquals(queuedBefore, redis.queuedSubscriberCommands(), "nothing queued for each room");
 
+            held.beforeBind();
             try (TcpForwarder redisBack = new TcpForwarder(port, REDIS.getHost(), REDIS.getPort())) {
                 redis.connected().toCompletableFuture().get(20, TimeUnit.SECONDS);
                 try (StatefulRedisConnection<byte[], byte[]> publisher = raw.connect(ByteArrayCodec.INSTANCE)) {
@@ -75,6 +75,7 @@ class SubscriptionsDuringOutageTest {
             CompletableFuture<Void> closed = redis.close().toCompletableFuture();
             closed.get(10, TimeUnit.SECONDS);
             raw.shutdown();
+            held.close();
         }
     }
 }
