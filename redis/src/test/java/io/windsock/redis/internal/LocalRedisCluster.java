@@ -12,10 +12,9 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
+import io.windsock.testing.HeldPort;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,13 +29,13 @@ import java.util.stream.Stream;
 /**
  * A private Redis Cluster of three masters, each with one replica, run from the {@code redis-server} on the
  * PATH: on 127.0.0.1 and free ports, each server in its own temporary directory, without persistence, and
- * with a node timeout of 1 s so that a replica takes over within a few seconds of its master's death.
- * {@link #close()} kills every server it started (so does a shutdown hook, should the JVM exit first) and
- * removes the directories.
+ * with a node timeout of 2 s so that a replica takes over within a few seconds of its master's death (and a
+ * server stalled for a second on a loaded machine is not taken for dead). {@link #close()} kills every
+ * server it started (so does a shutdown hook, should the JVM exit first) and removes the directories.
  */
 final class LocalRedisCluster implements AutoCloseable {
     static final int MASTERS = 3;
-    static final Duration NODE_TIMEOUT = Duration.ofSeconds(1);
+    static final Duration NODE_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String HOST = "127.0.0.1";
 
@@ -44,6 +43,8 @@ final class LocalRedisCluster implements AutoCloseable {
     /** Every process started, also one that never answered: all are killed at the end. */
     private final List<Process> processes = new ArrayList<>();
     private final List<Server> servers = new ArrayList<>();
+    /** Every port chosen, held until the end (see {@link HeldPort}): no two servers get one, nor does anything else. */
+    private final List<HeldPort> held = new ArrayList<>();
     private final RedisClient admin = RedisClient.create();
     private final Thread killOnExit = new Thread(this::killAll, "redis-cluster-kill");
 
@@ -68,9 +69,14 @@ final class LocalRedisCluster implements AutoCloseable {
         }
         Runtime.getRuntime().addShutdownHook(cluster.killOnExit);
         try {
+            // Every port held before any server binds one: all distinct.
+            List<HeldPort> ports = new ArrayList<>();
+            for (int i = 0; i < 2 * 2 * MASTERS; i++) {
+                ports.add(cluster.holdPort());
+            }
             List<Launched> launched = new ArrayList<>();
-            for (int i = 0; i < 2 * MASTERS; i++) {
-                launched.add(cluster.launch());
+            for (int i = 0; i < ports.size(); i += 2) {
+                launched.add(cluster.launch(ports.get(i), ports.get(i + 1)));
             }
             for (Launched server : launched) {
                 cluster.connect(server);
@@ -138,10 +144,15 @@ final class LocalRedisCluster implements AutoCloseable {
     private record Launched(int port, int busPort, Process process) {
     }
 
-    /** Starts a redis-server without waiting for it. */
-    private Launched launch() {
-        int port = freePort();
-        int busPort = freePort(); // not port + 10000, which may be past 65535 or taken
+    /**
+     * Starts a redis-server on these ports without waiting for it; the bus port is not port + 10000, which
+     * may be past 65535 or taken.
+     */
+    private Launched launch(HeldPort heldPort, HeldPort heldBusPort) {
+        int port = heldPort.port();
+        int busPort = heldBusPort.port();
+        heldPort.beforeBind();
+        heldBusPort.beforeBind();
         Path nodeDir = dir.resolve(String.valueOf(port));
         Process process;
         try {
@@ -167,9 +178,9 @@ final class LocalRedisCluster implements AutoCloseable {
     }
 
     /**
-     * Waits until a launched server answers, and keeps a connection to it. A port probed free can be taken
-     * before the server binds it (an outgoing connection's local port comes from the same range), so a
-     * server that exits for that is launched again on other ports, a few times.
+     * Waits until a launched server answers, and keeps a connection to it. A server that exits because a
+     * port was taken (where a held port must be let go before the server binds it) is launched again on
+     * other ports, a few times.
      */
     private void connect(Launched launched) {
         for (int attempt = 1; ; attempt++) {
@@ -181,7 +192,7 @@ final class LocalRedisCluster implements AutoCloseable {
                 if (launched.process().isAlive() || !log.contains("Address already in use") || attempt == 5) {
                     throw e;
                 }
-                launched = launch();
+                launched = launch(holdPort(), holdPort());
             }
         }
     }
@@ -289,12 +300,10 @@ final class LocalRedisCluster implements AutoCloseable {
         throw new IllegalStateException("not within " + WAIT.toSeconds() + " s: " + failure.get(), last);
     }
 
-    private static int freePort() {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return probe.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private HeldPort holdPort() {
+        HeldPort port = HeldPort.hold();
+        held.add(port);
+        return port;
     }
 
     private void killAll() {
@@ -317,6 +326,7 @@ final class LocalRedisCluster implements AutoCloseable {
             }
         }
         admin.shutdown();
+        held.forEach(HeldPort::close);
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
