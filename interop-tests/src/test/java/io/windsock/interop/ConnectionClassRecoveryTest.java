@@ -108,11 +108,13 @@ class ConnectionClassRecoveryTest {
             // Events stream to the client from another thread while the connection is cut.
             AtomicBoolean stop = new AtomicBoolean();
             AtomicInteger sent = new AtomicInteger();
+            CountDownLatch twentySent = new CountDownLatch(20);
             CountDownLatch stopped = new CountDownLatch(1);
             Thread ticker = new Thread(() -> {
                 try {
                     while (!stop.get()) {
                         server.of("/").emit("tick", sent.getAndIncrement());
+                        twentySent.countDown();
                         LockSupport.parkNanos(1_000_000);
                     }
                 } finally {
@@ -128,9 +130,7 @@ class ConnectionClassRecoveryTest {
                 event = client.next();
                 assertEquals("tick", event.event(), event::toString);
                 assertEquals(ticks++, event.args().get(0).asInt());
-                while (sent.get() < 20) {
-                    Thread.onSpinWait();
-                }
+                assertTrue(twentySent.await(10, TimeUnit.SECONDS), "the ticker stopped before 20 ticks");
                 proxy.cut();
                 assertTrue(closed.take().isRecoverable(), "an involuntary disconnect");
             } finally {

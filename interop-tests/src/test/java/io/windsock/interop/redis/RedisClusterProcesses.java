@@ -1,9 +1,8 @@
 package io.windsock.interop.redis;
 
+import io.windsock.testing.HeldPort;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +23,8 @@ final class RedisClusterProcesses implements AutoCloseable {
     private final Path dir;
     private final List<Integer> ports = new ArrayList<>();
     private final List<Process> servers = new ArrayList<>();
+    /** Every port chosen, held until the end (see {@link HeldPort}): a server's two ports are distinct. */
+    private final List<HeldPort> held = new ArrayList<>();
 
     private RedisClusterProcesses(Path dir) {
         this.dir = dir;
@@ -55,14 +56,17 @@ final class RedisClusterProcesses implements AutoCloseable {
     }
 
     /**
-     * Starts a redis-server and waits until it answers. A port probed free can be taken before the server
-     * binds it (an outgoing connection's local port comes from the same range), so a server that exits for
-     * that is started again on other ports, a few times.
+     * Starts a redis-server and waits until it answers. A server that exits because a port was taken (where
+     * a held port must be let go before the server binds it) is started again on other ports, a few times.
      */
     private void startServer() {
         for (int attempt = 1; ; attempt++) {
-            int port = freePort();
-            int busPort = freePort(); // not the default port + 10000, which may be past 65535 or taken
+            HeldPort heldPort = holdPort();
+            HeldPort heldBusPort = holdPort(); // not the default port + 10000, which may be past 65535 or taken
+            int port = heldPort.port();
+            int busPort = heldBusPort.port();
+            heldPort.beforeBind();
+            heldBusPort.beforeBind();
             Path nodeDir = dir.resolve(String.valueOf(port));
             Process process;
             try {
@@ -141,28 +145,37 @@ final class RedisClusterProcesses implements AutoCloseable {
         return true;
     }
 
+    /**
+     * @return what the command printed, once it ended or was killed after 20 s (a redis-cli whose server
+     *         never answers waits forever); its output goes to a file, so waiting never blocks on a pipe
+     */
     private static String run(List<String> command) {
+        Path out = null;
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            byte[] out = process.getInputStream().readAllBytes();
+            out = Files.createTempFile("windsock-redis-cli", ".out");
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile())
+                    .start();
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
-            return new String(out, StandardCharsets.UTF_8);
+            return new String(Files.readAllBytes(out), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        } finally {
+            if (out != null) {
+                out.toFile().delete();
+            }
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return probe.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** @return a port held until {@link #close()} */
+    private HeldPort holdPort() {
+        HeldPort port = HeldPort.hold();
+        held.add(port);
+        return port;
     }
 
     @Override
@@ -177,6 +190,7 @@ final class RedisClusterProcesses implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        held.forEach(HeldPort::close);
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
