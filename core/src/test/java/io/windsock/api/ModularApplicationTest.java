@@ -108,15 +108,15 @@ class ModularApplicationTest {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>(List.of(java.toString(), "--module-path",
                 classes + File.pathSeparator + modulePath, "-m", "app/app.Main"));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        byte[] output;
+        // To a file: a pipe nobody reads while waiting would stall an application that prints over 64 KB.
+        Path log = dir.resolve("output.txt");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the application ends");
-            output = process.getInputStream().readAllBytes();
         } finally {
             process.destroyForcibly();
         }
-        String text = new String(output, StandardCharsets.UTF_8).strip();
+        String text = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).strip();
         assertEquals(0, process.exitValue(), text);
         return text;
     }
