@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.windsock.Windsock;
 import io.windsock.interop.harness.ClientEvent;
 import io.windsock.interop.harness.ClientSocket;
@@ -152,6 +154,19 @@ class RedisClusterTest {
             for (String nsp : namespaces) {
                 assertEquals(2, await(((NamespaceImpl) node.of(nsp)).adapter().serverCount().toCompletableFuture()),
                         "server count of " + nsp);
+            }
+        }
+
+        // In the dynamic modes a node subscribes to a room's shard channel once a socket joined the room, which
+        // its client does not wait for: the broadcasts go to the rooms once Redis counts both nodes there.
+        if (sharded != null && sharded != SubscriptionMode.STATIC) {
+            try (StatefulRedisClusterConnection<String, String> commands = probe.connect()) {
+                for (String room : rooms) {
+                    String channel = key + "#/#" + room + "#";
+                    RedisCommands<String, String> shard = commands.getConnection(owner(channel)).sync();
+                    RedisNodes.awaitSubscribers("channel of " + room, 2,
+                            () -> shard.pubsubShardNumsub(channel).get(channel));
+                }
             }
         }
 

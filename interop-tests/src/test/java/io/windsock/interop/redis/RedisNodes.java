@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -62,6 +64,22 @@ public final class RedisNodes implements AfterEachCallback {
     public Windsock node(SubscriptionMode sharded) {
         RedisAdapterFactory factory = factory(URI, Duration.ofSeconds(5), sharded);
         return interop.server(factory, o -> o);
+    }
+
+    /**
+     * Waits up to 10 s until Redis reports the expected subscriber count. SSUBSCRIBE and SUNSUBSCRIBE follow
+     * room changes asynchronously and nothing else tells when Redis applied them, so this asks Redis again
+     * until the deadline.
+     */
+    public static void awaitSubscribers(String what, long expected, LongSupplier count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long last;
+        while ((last = count.getAsLong()) != expected) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError(what + ": expected " + expected + " subscribers, Redis reports " + last);
+            }
+            Thread.sleep(20); // polling Redis, not waiting for the code under test to be "probably done"
+        }
     }
 
     /** @return Node's name of a subscription mode ("static", "dynamic", "dynamic-private") */

@@ -42,22 +42,6 @@ class ShardedClusterTest {
         return future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /**
-     * Waits until Redis reports the expected subscriber count. SSUBSCRIBE and SUNSUBSCRIBE follow room
-     * changes asynchronously and nothing else tells when Redis applied them, so this asks Redis again
-     * until the deadline.
-     */
-    private static void awaitCount(String what, long expected, LongSupplier count) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        long last;
-        while ((last = count.getAsLong()) != expected) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError(what + ": expected " + expected + " subscribers, Redis reports " + last);
-            }
-            Thread.sleep(20); // polling Redis, not waiting for the code under test to be "probably done"
-        }
-    }
-
     @ParameterizedTest(name = "{0}")
     @EnumSource(SubscriptionMode.class)
     void roomChannelsFollowTheSubscriptionMode(SubscriptionMode mode) throws Exception {
@@ -80,9 +64,10 @@ class ShardedClusterTest {
             String base = redis.key() + "#/#";
             LongSupplier room = () -> commands.sync().pubsubShardNumsub(base + "r#").get(base + "r#");
             LongSupplier own = () -> commands.sync().pubsubShardNumsub(base + id + "#").get(base + id + "#");
-            awaitCount("namespace channel", 2, () -> commands.sync().pubsubShardNumsub(base).get(base));
-            awaitCount("room channel", mode == SubscriptionMode.STATIC ? 0 : 1, room);
-            awaitCount("socket channel", mode == SubscriptionMode.DYNAMIC_PRIVATE ? 1 : 0, own);
+            RedisNodes.awaitSubscribers("namespace channel", 2,
+                    () -> commands.sync().pubsubShardNumsub(base).get(base));
+            RedisNodes.awaitSubscribers("room channel", mode == SubscriptionMode.STATIC ? 0 : 1, room);
+            RedisNodes.awaitSubscribers("socket channel", mode == SubscriptionMode.DYNAMIC_PRIVATE ? 1 : 0, own);
             assertEquals(2, await(((NamespaceImpl) b.of("/")).adapter().serverCount().toCompletableFuture()));
 
             // A broadcast to the room reaches its socket on the other node, whichever channel it takes.
@@ -93,8 +78,8 @@ class ShardedClusterTest {
 
             a1.disconnect();
             a1.expectDisconnect();
-            awaitCount("room channel after the last socket left", 0, room);
-            awaitCount("socket channel after the socket left", 0, own);
+            RedisNodes.awaitSubscribers("room channel after the last socket left", 0, room);
+            RedisNodes.awaitSubscribers("socket channel after the socket left", 0, own);
         } finally {
             raw.shutdown();
         }
