@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -157,30 +158,23 @@ class RedisClusterFailoverTest {
     }
 
     /**
-     * Asserts that the nodes work as one: a broadcast to the room from A reaches B's client (sent again
-     * until it does, within {@code within}: a subscription may still be on its way), and then exactly once;
-     * a broadcast to all reaches both clients; the server count, fetchSockets and serverSideEmit with
-     * acks see both nodes from either side.
+     * Asserts that the nodes work as one: a broadcast to the room from A reaches B's client, and so does a
+     * broadcast to all (each sent again until it does, within {@code within}: the room's channel and the
+     * namespace's follow a new master each on its own, a subscription may still be on its way); then a room's
+     * event reaches B's client exactly once, a broadcast to all both clients; the server count, fetchSockets
+     * and serverSideEmit with acks see both nodes from either side.
      */
     private void assertCross(Windsock a, Windsock b, String room, Client onA, Client onB,
                              Duration within) throws Exception {
         long deadline = System.nanoTime() + within.toNanos();
-        int sent = 0;
-        String got;
-        do {
-            if (System.nanoTime() - deadline > 0) {
-                fail("no broadcast from A reached B's client within " + within.toMillis() + " ms (" + sent + " sent)");
-            }
-            a.to(room).emit("probe", ++sent);
-            got = onB.poll(100, TimeUnit.MILLISECONDS);
-        } while (got == null);
-        assertTrue(got.startsWith("[\"probe\","), got);
+        awaitProbe(deadline, within, "the room's", n -> a.to(room).emit("probe", n), onB);
+        awaitProbe(deadline, within, "the namespace's", n -> a.emit("probe", n), onB);
 
         a.to(room).emit("room", "once");
         assertEquals("[\"room\",\"once\"]", nextOtherThanProbe(onB));
         a.emit("all", "from a");
         assertEquals("[\"all\",\"from a\"]", nextOtherThanProbe(onB), "the room's event came once, then this");
-        assertEquals("[\"all\",\"from a\"]", onA.poll(WAIT.toSeconds(), TimeUnit.SECONDS), "A's client: not in the room");
+        assertEquals("[\"all\",\"from a\"]", nextOtherThanProbe(onA), "A's client: not in the room");
 
         // Each node follows the new master on its own: a request may fail until both did.
         Set<String> both = Set.of(onA.id(), onB.id());
@@ -195,6 +189,25 @@ class RedisClusterFailoverTest {
                 awaitDone(a.of("/").serverSideEmitWithAck(REQUEST_TIMEOUT, "ping"), WAIT)));
         eventually(deadline, () -> assertEquals(List.of("pong from a"),
                 awaitDone(b.of("/").serverSideEmitWithAck(REQUEST_TIMEOUT, "ping"), WAIT)));
+    }
+
+    /**
+     * Sends a probe from A until one reaches B's client, paced by the wait for it: Redis delivers a message
+     * only to the subscriptions it has when it is published, so one sent before B's subscription is back is lost.
+     */
+    private static void awaitProbe(long deadline, Duration within, String channel, IntConsumer send,
+                                   Client onB) throws InterruptedException {
+        int sent = 0;
+        String got;
+        do {
+            if (System.nanoTime() - deadline > 0) {
+                fail("no broadcast from A on " + channel + " channel reached B's client within " + within.toMillis()
+                        + " ms (" + sent + " sent)");
+            }
+            send.accept(++sent);
+            got = onB.poll(100, TimeUnit.MILLISECONDS);
+        } while (got == null);
+        assertTrue(got.startsWith("[\"probe\","), got);
     }
 
     private interface Check {
