@@ -1,8 +1,8 @@
 package io.windsock.engine;
 
+import io.windsock.internal.options.Durations;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -185,17 +185,17 @@ public final class EngineOptions {
         }
 
         public Builder pingInterval(Duration d) {
-            pingInterval = positive(d, "pingInterval");
+            pingInterval = Durations.atLeastOneMilli(d, "pingInterval");
             return this;
         }
 
         public Builder pingTimeout(Duration d) {
-            pingTimeout = positive(d, "pingTimeout");
+            pingTimeout = Durations.atLeastOneMilli(d, "pingTimeout");
             return this;
         }
 
         public Builder upgradeTimeout(Duration d) {
-            upgradeTimeout = positive(d, "upgradeTimeout");
+            upgradeTimeout = Durations.atLeastOneMilli(d, "upgradeTimeout");
             return this;
         }
 
@@ -274,18 +274,6 @@ public final class EngineOptions {
 
         public EngineOptions build() {
             return new EngineOptions(this);
-        }
-
-        /**
-         * Timers count in milliseconds: a shorter duration would be 0 ms, a timer that fires at once
-         * (an endless ping/pong loop, or every session closed at once), hence the 1 ms floor.
-         */
-        private static Duration positive(Duration d, String name) {
-            Objects.requireNonNull(d, name);
-            if (d.compareTo(Duration.ofMillis(1)) < 0) {
-                throw new IllegalArgumentException(name + " must be at least 1 ms: " + d);
-            }
-            return d;
         }
     }
 }

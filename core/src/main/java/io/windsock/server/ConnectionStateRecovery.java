@@ -1,7 +1,7 @@
 package io.windsock.server;
 
+import io.windsock.internal.options.Durations;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Connection state recovery (socket.io 4.6+): a client that lost its connection involuntarily
@@ -41,11 +41,7 @@ public record ConnectionStateRecovery(Duration maxDisconnectionDuration, boolean
     public static final int DEFAULT_MAX_STORED_EVENTS = 100_000;
 
     public ConnectionStateRecovery {
-        Objects.requireNonNull(maxDisconnectionDuration, "maxDisconnectionDuration");
-        // Sessions and events expire in milliseconds: under 1 ms they would expire as they are kept.
-        if (maxDisconnectionDuration.compareTo(Duration.ofMillis(1)) < 0) {
-            throw new IllegalArgumentException("maxDisconnectionDuration must be at least 1 ms: " + maxDisconnectionDuration);
-        }
+        Durations.atLeastOneMilli(maxDisconnectionDuration, "maxDisconnectionDuration");
         if (maxPersistedSessions < 1 || maxStoredEvents < 1) {
             throw new IllegalArgumentException("maxPersistedSessions and maxStoredEvents must be positive");
         }

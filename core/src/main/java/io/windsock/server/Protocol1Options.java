@@ -1,8 +1,8 @@
 package io.windsock.server;
 
+import io.windsock.internal.options.Durations;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -165,22 +165,22 @@ public final class Protocol1Options {
         }
 
         public Builder heartbeatInterval(Duration interval) {
-            this.heartbeatInterval = positive(interval, "heartbeatInterval");
+            this.heartbeatInterval = Durations.atLeastOneMilli(interval, "heartbeatInterval");
             return this;
         }
 
         public Builder clientTimeout(Duration timeout) {
-            this.clientTimeout = positive(timeout, "clientTimeout");
+            this.clientTimeout = Durations.atLeastOneMilli(timeout, "clientTimeout");
             return this;
         }
 
         public Builder pollTimeout(Duration timeout) {
-            this.pollTimeout = positive(timeout, "pollTimeout");
+            this.pollTimeout = Durations.atLeastOneMilli(timeout, "pollTimeout");
             return this;
         }
 
         public Builder sessionExpiry(Duration expiry) {
-            this.sessionExpiry = positive(expiry, "sessionExpiry");
+            this.sessionExpiry = Durations.atLeastOneMilli(expiry, "sessionExpiry");
             return this;
         }
 
@@ -215,18 +215,6 @@ public final class Protocol1Options {
                 throw new IllegalStateException("flashsocket needs flashPolicyPort: Flash asks for a policy first");
             }
             return new Protocol1Options(this);
-        }
-
-        /**
-         * Timers count in milliseconds: a shorter duration would be 0 ms, a timer that fires at once
-         * (a heartbeat loop, or every session closed at once), hence the 1 ms floor.
-         */
-        private static Duration positive(Duration d, String name) {
-            Objects.requireNonNull(d, name);
-            if (d.compareTo(Duration.ofMillis(1)) < 0) {
-                throw new IllegalArgumentException(name + " must be at least 1 ms: " + d);
-            }
-            return d;
         }
     }
 }

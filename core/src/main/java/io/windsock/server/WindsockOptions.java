@@ -7,6 +7,7 @@ import io.windsock.engine.EngineOptions;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.windsock.protocol.ProtocolLimits;
+import io.windsock.internal.options.Durations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -518,7 +519,7 @@ public final class WindsockOptions {
          * (Node's {@code connectTimeout}, default 45 s). At least 1 ms.
          */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = positive(timeout, "connectTimeout");
+            this.connectTimeout = Durations.atLeastOneMilli(timeout, "connectTimeout");
             return this;
         }
 
@@ -690,7 +691,7 @@ public final class WindsockOptions {
          * At least 1 ms, and not above {@link #requestTimeout}.
          */
         public Builder headersTimeout(Duration timeout) {
-            this.headersTimeout = positive(timeout, "headersTimeout");
+            this.headersTimeout = Durations.atLeastOneMilli(timeout, "headersTimeout");
             return this;
         }
 
@@ -700,7 +701,7 @@ public final class WindsockOptions {
          * waits for packets is not affected: it has been received in full. At least 1 ms.
          */
         public Builder requestTimeout(Duration timeout) {
-            this.requestTimeout = positive(timeout, "requestTimeout");
+            this.requestTimeout = Durations.atLeastOneMilli(timeout, "requestTimeout");
             return this;
         }
 
@@ -710,7 +711,7 @@ public final class WindsockOptions {
          * A WebSocket is not affected (its heartbeat watches it). At least 1 ms.
          */
         public Builder keepAliveTimeout(Duration timeout) {
-            this.keepAliveTimeout = positive(timeout, "keepAliveTimeout");
+            this.keepAliveTimeout = Durations.atLeastOneMilli(timeout, "keepAliveTimeout");
             return this;
         }
 
@@ -821,18 +822,6 @@ public final class WindsockOptions {
                         + requestTimeout + ")");
             }
             return new WindsockOptions(this);
-        }
-
-        /**
-         * The connect timer counts in milliseconds: a shorter timeout would be 0 ms and close every
-         * session at once, hence the 1 ms floor (for the HTTP timeouts too, for one rule).
-         */
-        private static Duration positive(Duration timeout, String name) {
-            Objects.requireNonNull(timeout, name);
-            if (timeout.compareTo(Duration.ofMillis(1)) < 0) {
-                throw new IllegalArgumentException(name + " must be at least 1 ms: " + timeout);
-            }
-            return timeout;
         }
     }
 }

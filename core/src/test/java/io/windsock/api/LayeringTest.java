@@ -39,7 +39,8 @@ class LayeringTest {
             "connection classes", "facade"};
 
     static {
-        layer(0, "io.windsock.internal.log", "io.windsock.internal.exec", "io.windsock.internal.collect");
+        layer(0, "io.windsock.internal.log", "io.windsock.internal.exec", "io.windsock.internal.collect",
+                "io.windsock.internal.options");
         layer(1, "io.windsock.protocol", "io.windsock.internal.protocol", "io.windsock.internal.engine.codec",
                 "io.windsock.internal.json");
         layer(2, "io.windsock.engine", "io.windsock.internal.engine");
