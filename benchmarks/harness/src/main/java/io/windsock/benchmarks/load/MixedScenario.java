@@ -20,7 +20,8 @@ import java.util.concurrent.TimeoutException;
  * {@code window} in flight (each ack sends the next). Before the measured batch, {@code warmup} seconds of
  * the same traffic, drained first; every upgrading client has upgraded before any traffic. Measured from
  * the batch's first send to its last ack: acks/s, server and driver CPU, latency from send to ack
- * (overall and per kind, {@code byTransport}). The fields are those of the Node driver's line.
+ * (overall and per kind, {@code byTransport}), and how evenly the acks come ({@code ackWindows}). The
+ * fields are those of the Node driver's line, and that one.
  *
  * <p>State lives on the driver's event loop; the calling thread only waits, sleeps and reads CPU.
  */
@@ -64,6 +65,8 @@ final class MixedScenario implements RawClient.Listener, PollingClient.Listener 
     private final CompletableFuture<Void> allUpgraded = new CompletableFuture<>();
     private CompletableFuture<Void> phaseDone = new CompletableFuture<>();
     private final Histogram latency = new Histogram();
+    /** Acks of the batch per {@link #WINDOW_NANOS} from its start: how evenly the server answers. */
+    private final AckWindows windows = new AckWindows();
     private final Histogram[] latencyByKind = {new Histogram(), new Histogram(), new Histogram()};
 
     MixedScenario(EventLoop loop, Bootstrap bootstrap, InetSocketAddress remote, ClientProtocol protocol,
@@ -142,6 +145,7 @@ final class MixedScenario implements RawClient.Listener, PollingClient.Listener 
         r.put("driverSysUsPerOp", Driver.round(driver.systemNanos() / 1000.0 / ops, 3));
         Driver.putLatency(r, latency);
         r.put("byTransport", onLoop(this::byTransport));
+        r.put("ackWindows", onLoop(windows::summary));
         r.put("closedWhileRunning", onLoop(() -> closedWhileRunning));
         r.put("lostAcks", onLoop(this::lostAcks));
         r.put("opUnit", "ack");
@@ -183,6 +187,7 @@ final class MixedScenario implements RawClient.Listener, PollingClient.Listener 
         recording = record;
         doneCount = 0;
         latency.reset();
+        windows.start(System.nanoTime());
         for (Histogram h : latencyByKind) {
             h.reset();
         }
@@ -212,6 +217,7 @@ final class MixedScenario implements RawClient.Listener, PollingClient.Listener 
         inFlight[i]--;
         acked[i]++;
         if (recording) {
+            windows.record(now);
             latency.record(now - sentNanos);
             latencyByKind[i % 3].record(now - sentNanos);
         }
@@ -344,5 +350,52 @@ final class MixedScenario implements RawClient.Listener, PollingClient.Listener 
 
     private <T> T onLoop(Callable<T> task) throws Exception {
         return loop.submit(task).get(120, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Acks counted per 10 ms window of the batch: how evenly a server answers. One that writes as it
+     * reads (Node) spreads them; one whose writes wait until it has read every ready connection answers
+     * in bursts, with quiet windows between them (docs/benchmarks.md: fewer quiet windows did not by
+     * themselves mean a shorter tail). Quiet: under a quarter of the median window's acks.
+     */
+    private static final class AckWindows {
+        private static final long WINDOW_NANOS = 10_000_000L;
+        /** Windows of a batch of up to 10 minutes; acks after that count in the last. */
+        private final int[] acks = new int[60_000];
+        private long start;
+        private int last;
+
+        void start(long nanos) {
+            start = nanos;
+            last = 0;
+            java.util.Arrays.fill(acks, 0);
+        }
+
+        void record(long nanos) {
+            int window = (int) Math.min(acks.length - 1, Math.max(0, (nanos - start) / WINDOW_NANOS));
+            acks[window]++;
+            last = Math.max(last, window);
+        }
+
+        Map<String, Object> summary() {
+            // The last window is cut short by the batch's end: not counted.
+            int count = last;
+            int[] sorted = java.util.Arrays.copyOf(acks, count);
+            java.util.Arrays.sort(sorted);
+            int median = count == 0 ? 0 : sorted[count / 2];
+            int quiet = 0;
+            for (int i = 0; i < count; i++) {
+                if (acks[i] * 4 < median) {
+                    quiet++;
+                }
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("windowMs", WINDOW_NANOS / 1_000_000);
+            m.put("windows", count);
+            m.put("medianAcks", median);
+            m.put("quietWindows", quiet);
+            m.put("quietPct", count == 0 ? 0.0 : Driver.round(100.0 * quiet / count, 1));
+            return m;
+        }
     }
 }
