@@ -8,7 +8,7 @@ import io.windsock.internal.engine.EngineServer;
 import io.windsock.internal.engine.SessionLimit;
 import io.windsock.internal.exec.HandlerExecutors;
 import io.windsock.internal.exec.RetryingExecutor;
-import io.windsock.internal.exec.SerialExecutor;
+import io.windsock.internal.exec.ServerStop;
 import io.windsock.internal.server.SocketIoServer;
 import io.windsock.internal.sio1.Sio1FrontEnd;
 import io.windsock.internal.transport.ClasspathResources;
@@ -29,10 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -60,8 +57,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Windsock implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Windsock.class);
-    /** How long a second {@code stop()} waits for the first beyond its timeout (the threads' own shutdown). */
-    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
     private final WindsockOptions options;
     private final SocketIoServer sockets;
@@ -198,24 +193,8 @@ public final class Windsock implements AutoCloseable {
             done = stopped;
             server = http;
         }
-        boolean mayWait = !(server != null && server.isEventLoopThread()) && !HandlerExecutors.isHandlerThread()
-                && !SerialExecutor.isRunningTask() && !RetryingExecutor.isRunningTask();
-        if (first) {
-            if (mayWait) {
-                shutdown(server, timeout, done);
-            } else {
-                Thread stopper = new Thread(() -> shutdown(server, timeout, done), "windsock-stop");
-                stopper.start();
-            }
-        } else if (mayWait) {
-            try {
-                done.get(timeout.plus(STOP_GRACE).toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException | TimeoutException e) {
-                log.warn("waiting for the server to stop: {}", e.toString());
-            }
-        }
+        ServerStop.run(first, done, server != null && server.isEventLoopThread(), timeout,
+                () -> shutdown(server, timeout, done), log);
     }
 
     private void shutdown(HttpServer server, Duration timeout, CompletableFuture<Void> done) {
@@ -236,21 +215,12 @@ public final class Windsock implements AutoCloseable {
                 deadline = System.nanoTime();
             }
             if (server != null) {
-                server.closeSessionsAndReleaseThreads(millisLeft(deadline));
+                server.closeSessionsAndReleaseThreads(ServerStop.millisLeft(deadline));
             }
             sockets.closeAdapters();
             sockets.stopped();
             if (ownedExecutor != null) {
-                ownedExecutor.shutdown();
-                try {
-                    if (!interrupted && !ownedExecutor.awaitTermination(millisLeft(deadline), TimeUnit.MILLISECONDS)) {
-                        log.warn("stopping: handler threads still busy after {} ms; interrupting them", timeout.toMillis());
-                        ownedExecutor.shutdownNow();
-                    }
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                    ownedExecutor.shutdownNow();
-                }
+                interrupted = ServerStop.endExecutor(ownedExecutor, deadline, interrupted, timeout, log);
             }
         } finally {
             done.complete(null);
@@ -258,10 +228,6 @@ public final class Windsock implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    private static long millisLeft(long deadlineNanos) {
-        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
     }
 
     /** Same as {@link #stop()}. */
