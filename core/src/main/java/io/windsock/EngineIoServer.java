@@ -8,6 +8,7 @@ import io.windsock.internal.engine.codec.EnginePacket;
 import io.windsock.internal.exec.HandlerExecutors;
 import io.windsock.internal.exec.RetryingExecutor;
 import io.windsock.internal.exec.SerialExecutor;
+import io.windsock.internal.exec.ServerStop;
 import io.windsock.internal.log.RateLimitedLog;
 import io.windsock.internal.server.InboundQueue;
 import io.windsock.internal.server.StatsCounters;
@@ -17,9 +18,13 @@ import io.windsock.internal.transport.TransportConfig;
 import io.windsock.server.ServerStats;
 import io.windsock.server.WindsockOptions;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -41,8 +46,9 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: listener methods of one connection run in order on the handler executor, never on
  * a network thread. {@link Connection} methods may be called from any thread.
  *
- * <p>Lifecycle: {@link #start()} binds the port, once; {@link #stop()} is final, as for
- * {@link Windsock}. Thread-safe.
+ * <p>Lifecycle: {@link #start()} binds the port, once; {@link #stop(Duration)} closes the sessions,
+ * waits (up to a timeout) for their listeners to finish, and is final, as for {@link Windsock}.
+ * Thread-safe.
  */
 public final class EngineIoServer implements AutoCloseable {
     /** Receives the life of each connection. */
@@ -122,7 +128,8 @@ public final class EngineIoServer implements AutoCloseable {
         }
     }
 
-    private static final RateLimitedLog warnings = new RateLimitedLog(LoggerFactory.getLogger(EngineIoServer.class));
+    private static final Logger log = LoggerFactory.getLogger(EngineIoServer.class);
+    private static final RateLimitedLog warnings = new RateLimitedLog(log);
 
     private final WindsockOptions options;
     private final Listener listener;
@@ -130,11 +137,18 @@ public final class EngineIoServer implements AutoCloseable {
     private final StatsCounters stats = new StatsCounters(System::nanoTime);
     private final ExecutorService ownedExecutor;
     private final Executor executor;
-    /** The running server: set once bound, null before and after. Guarded by this. */
+    /** The running server, set once bound (and kept after the stop). Guarded by this. */
     private HttpServer http;
+    /** The session table of {@link #http}. Guarded by this. */
+    private EngineServer engine;
     private InetSocketAddress address;
-    /** Set by the first stop (or a failed start): final. Guarded by this. */
-    private boolean stopped;
+    /** Completed when the first stop (or a failed start) has finished; null until then. Guarded by this. */
+    private CompletableFuture<Void> stopped;
+    /** Set by the stop before it closes the sessions: one whose handshake races it is closed at once. */
+    private volatile boolean shuttingDown;
+    /** Sessions whose listener's {@code onClose} has not returned yet. Guarded by sessionsLock. */
+    private int liveSessions;
+    private final Object sessionsLock = new Object();
 
     public EngineIoServer(WindsockOptions options, Listener listener) {
         this.options = Objects.requireNonNull(options, "options");
@@ -157,27 +171,34 @@ public final class EngineIoServer implements AutoCloseable {
      *                               when interrupted while binding
      */
     public synchronized EngineIoServer start() {
-        if (stopped) {
+        if (stopped != null) {
             throw new IllegalStateException("this server was stopped and cannot start again; make a new one");
         }
         if (http != null) {
             throw new IllegalStateException("already started");
         }
-        EngineServer engine = new EngineServer(options.engine(), this::onSession, new SessionLimit(options.maxSessions()));
+        EngineServer sessions = new EngineServer(options.engine(), this::onSession, new SessionLimit(options.maxSessions()));
         TransportConfig config = TransportSettings.of(options, HttpFallback.NONE, null);
-        HttpServer server = new HttpServer(config, engine);
+        HttpServer server = new HttpServer(config, sessions);
         try {
             address = server.start(options.host(), options.port(), options.ioThreads());
         } catch (InterruptedException e) {
-            stop(); // the HTTP server has released its own threads and ports; the executor is left
+            stopAfterFailedStart(); // the HTTP server has released its own threads and ports
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while binding", e);
         } catch (RuntimeException | Error e) {
-            stop();
+            stopAfterFailedStart();
             throw e;
         }
         http = server;
+        engine = sessions;
         return this;
+    }
+
+    /** No session exists yet: this only ends the default handler executor. Under the lock. */
+    private void stopAfterFailedStart() {
+        stopped = new CompletableFuture<>();
+        shutdown(null, null, options.shutdownTimeout(), stopped);
     }
 
     /** @return the port bound (useful with port 0), or -1 before a start that succeeded. */
@@ -185,25 +206,122 @@ public final class EngineIoServer implements AutoCloseable {
         return address == null ? -1 : address.getPort();
     }
 
+    /** {@link #stop(Duration)} with {@link WindsockOptions#shutdownTimeout()} (default 10 s). */
+    public void stop() {
+        stop(options.shutdownTimeout());
+    }
+
     /**
-     * Stops accepting, closes every session (listeners get {@code onClose}), ends the network
-     * threads, then the default handler executor (one given in the options is the application's).
-     * Final: {@link #start()} then throws. Idempotent. Not from a network thread (listeners never
-     * run on one).
+     * Stops the server, in stages, as {@link Windsock#stop(Duration)} does:
+     * <ol>
+     * <li>stops accepting connections (a handshake already on its way is closed at once);</li>
+     * <li>closes every session at once with reason {@code "server shutting down"}: a WebSocket gets
+     *     its close frame, a waiting poll the CLOSE packet; what was queued for the client and not yet
+     *     written is dropped, as Node's {@code engine.io} {@code close()} discards it;</li>
+     * <li>waits until the messages that arrived before have been delivered and every session's
+     *     {@code onClose} has returned; messages sent meanwhile are dropped (never thrown);</li>
+     * <li>ends the network threads, then the default handler executor (a handler executor given in
+     *     the options is the application's to shut down); past the timeout its running listeners are
+     *     interrupted, and the tasks queued there still run, after this method has returned (on
+     *     daemon threads: what has not run when the JVM exits is lost).</li>
+     * </ol>
+     * Waiting is bounded by {@code timeout} (stages 3 and 4 share it); past it the server stops
+     * anyway and logs how many sessions were still busy. Final: {@link #start()} then throws.
+     * Idempotent: a later call waits for the first to finish. Callable from any thread: called from a
+     * listener, from another task on the handler executor, or from one of this server's network
+     * threads, it starts the stop on a thread of its own and returns at once, because waiting there
+     * would wait for itself (a session's {@code onClose} runs after its listener's current call).
      */
-    public synchronized void stop() {
-        stopped = true;
-        if (http != null) {
-            http.stop();
-            http = null;
+    public void stop(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        CompletableFuture<Void> done;
+        HttpServer server;
+        EngineServer sessions;
+        boolean first;
+        synchronized (this) {
+            first = stopped == null;
+            if (first) {
+                stopped = new CompletableFuture<>();
+            }
+            done = stopped;
+            server = http;
+            sessions = engine;
         }
-        // Only now, with the network threads ended: a task handed to the default executor after its
-        // shutdown runs on the caller, and the caller must never be an event loop.
-        if (ownedExecutor != null) {
-            ownedExecutor.shutdown();
+        ServerStop.run(first, done, server != null && server.isEventLoopThread(), timeout,
+                () -> shutdown(server, sessions, timeout, done), log);
+    }
+
+    private void shutdown(HttpServer server, EngineServer sessions, Duration timeout, CompletableFuture<Void> done) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean interrupted = false;
+        try {
+            if (server != null) {
+                server.stopAccepting();
+            }
+            shuttingDown = true; // before the sessions are closed: see onSession
+            if (sessions != null) {
+                sessions.shutdown();
+            }
+            try {
+                if (!awaitSessionsClosed(deadline)) {
+                    log.warn("stopping: {} sessions still had listeners running after {} ms; stopping anyway",
+                            liveSessions(), timeout.toMillis());
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+                deadline = System.nanoTime();
+            }
+            if (server != null) {
+                server.closeSessionsAndReleaseThreads(ServerStop.millisLeft(deadline));
+            }
+            // Only now, with the network threads ended: a task handed to the default executor after its
+            // shutdown runs on the caller, and the caller must never be an event loop.
+            if (ownedExecutor != null) {
+                interrupted = ServerStop.endExecutor(ownedExecutor, deadline, interrupted, timeout, log);
+            }
+        } finally {
+            done.complete(null);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
+    /** @return whether every session's {@code onClose} returned before the deadline ({@link System#nanoTime()} based) */
+    private boolean awaitSessionsClosed(long deadlineNanos) throws InterruptedException {
+        synchronized (sessionsLock) {
+            while (liveSessions > 0) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(sessionsLock, left);
+            }
+            return true;
+        }
+    }
+
+    private int liveSessions() {
+        synchronized (sessionsLock) {
+            return liveSessions;
+        }
+    }
+
+    private void sessionOpened() {
+        synchronized (sessionsLock) {
+            liveSessions++;
+        }
+    }
+
+    private void sessionDone() {
+        synchronized (sessionsLock) {
+            if (--liveSessions == 0) {
+                sessionsLock.notifyAll();
+            }
+        }
+    }
+
+    /** Same as {@link #stop()}. */
     @Override
     public void close() {
         stop();
@@ -214,8 +332,14 @@ public final class EngineIoServer implements AutoCloseable {
         return stats.snapshot();
     }
 
+    /** On the session's network thread, right after its handshake. */
     private void onSession(EngineSession session) {
         session.setHandler(new Inbound(session));
+        if (shuttingDown) {
+            // A handshake that raced the stop: the stop's close of every session may have missed this one.
+            // A task of its own, so that the handshake completes before the session closes.
+            session.scheduler().execute(session::shutdown);
+        }
     }
 
     /**
@@ -235,6 +359,7 @@ public final class EngineIoServer implements AutoCloseable {
             this.session = session;
             this.connection = new SessionConnection(session);
             this.queue = InboundQueue.forSession(session, stats, inboundLimits);
+            sessionOpened();
             serial.execute(() -> listener.onOpen(connection));
         }
 
@@ -250,7 +375,13 @@ public final class EngineIoServer implements AutoCloseable {
 
         @Override
         public void onClose(EngineSession s, String reason) {
-            serial.execute(() -> listener.onClose(connection, reason));
+            serial.execute(() -> {
+                try {
+                    listener.onClose(connection, reason);
+                } finally {
+                    sessionDone(); // what the stop waits for: this session's last listener call has returned
+                }
+            });
         }
 
         private void deliver(long size, Runnable call) {

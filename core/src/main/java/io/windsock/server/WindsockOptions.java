@@ -55,7 +55,7 @@ import javax.net.ssl.SSLException;
  * <tr><td>maxQueuedEvents</td><td>20,000 incoming events per connection waiting for their handlers
  *     (reading pauses at 5,000); see {@link Builder#maxQueuedEvents}</td></tr>
  * <tr><td>maxQueuedEventBytes</td><td>4 MB of those events per connection (reading pauses at 1 MB)</td></tr>
- * <tr><td>shutdownTimeout</td><td>10 s for {@code Windsock.stop()} to let handlers finish</td></tr>
+ * <tr><td>shutdownTimeout</td><td>10 s for {@code Windsock.stop()} (and {@code EngineIoServer.stop()}) to let handlers finish</td></tr>
  * <tr><td>headersTimeout</td><td>60 s for a request's headers, from its first byte (Node's {@code headersTimeout})</td></tr>
  * <tr><td>requestTimeout</td><td>300 s for a whole request, body included (Node's {@code requestTimeout})</td></tr>
  * <tr><td>keepAliveTimeout</td><td>5 s idle between two requests on a connection (Node's {@code keepAliveTimeout})</td></tr>
@@ -253,7 +253,7 @@ public final class WindsockOptions {
         return maxQueuedEventBytes;
     }
 
-    /** @return how long {@code Windsock.stop()} waits for handlers to finish before it stops anyway. */
+    /** @return how long {@code Windsock.stop()} (and {@code EngineIoServer.stop()}) waits for handlers to finish before it stops anyway. */
     public Duration shutdownTimeout() {
         return shutdownTimeout;
     }
@@ -448,7 +448,8 @@ public final class WindsockOptions {
          * How long {@code Windsock.stop()} waits for the handlers of the events that arrived before it
          * (and the disconnect listeners) to finish, and for the default handler executor to end. Default
          * 10 s. Past it the server stops anyway: it logs how many sockets were still busy, and the
-         * default executor's threads are interrupted.
+         * default executor's threads are interrupted. {@code EngineIoServer.stop()} waits the same way
+         * for its listeners' calls and their {@code onClose}.
          */
         public Builder shutdownTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "timeout");

@@ -409,7 +409,7 @@ public final class EngineSession implements ReadSwitch {
     }
 
     /** Closes the session because the server stops ("server shutting down"). Any thread. */
-    void shutdown() {
+    public void shutdown() {
         runOnScheduler(() -> {
             if (state != State.CLOSED) {
                 onClose("server shutting down", null);
