@@ -75,10 +75,14 @@ public final class EngineIoServer implements AutoCloseable {
         /** @return the current transport: {@code "polling"}, or {@code "websocket"} once upgraded. */
         String transport();
 
-        /** Sends a text message. */
+        /**
+         * Sends a text message. Dropped after the close, and when refused at
+         * {@link io.windsock.engine.EngineOptions#maxPendingOutboundBytes()} (which closes the session);
+         * either way counted in {@link ServerStats#droppedAfterClose()}, never thrown.
+         */
         void send(String text);
 
-        /** Sends a binary message. */
+        /** Sends a binary message; dropped as text is. */
         void send(byte[] data);
 
         /** Closes the session after what is queued has been sent. */
@@ -87,9 +91,11 @@ public final class EngineIoServer implements AutoCloseable {
 
     private static final class SessionConnection implements Connection {
         private final EngineSession session;
+        private final StatsCounters stats;
 
-        SessionConnection(EngineSession session) {
+        SessionConnection(EngineSession session, StatsCounters stats) {
             this.session = session;
+            this.stats = stats;
         }
 
         @Override
@@ -109,12 +115,21 @@ public final class EngineIoServer implements AutoCloseable {
 
         @Override
         public void send(String text) {
-            session.send(EnginePacket.message(text));
+            count(session.send(EnginePacket.message(text)));
         }
 
         @Override
         public void send(byte[] data) {
-            session.send(EnginePacket.message(data));
+            count(session.send(EnginePacket.message(data)));
+        }
+
+        /** @param queued false: the session is closed, or the message was refused at the outbound bound (which closes it) */
+        private void count(boolean queued) {
+            if (queued) {
+                stats.packetSent();
+            } else {
+                stats.countDroppedAfterClose();
+            }
         }
 
         @Override
@@ -219,7 +234,8 @@ public final class EngineIoServer implements AutoCloseable {
      *     its close frame, a waiting poll the CLOSE packet; what was queued for the client and not yet
      *     written is dropped, as Node's {@code engine.io} {@code close()} discards it;</li>
      * <li>waits until the messages that arrived before have been delivered and every session's
-     *     {@code onClose} has returned; messages sent meanwhile are dropped (never thrown);</li>
+     *     {@code onClose} has returned; messages sent meanwhile are dropped (counted in
+     *     {@link ServerStats#droppedAfterClose()}, never thrown);</li>
      * <li>ends the network threads, then the default handler executor (a handler executor given in
      *     the options is the application's to shut down); past the timeout its running listeners are
      *     interrupted, and the tasks queued there still run, after this method has returned (on
@@ -327,8 +343,18 @@ public final class EngineIoServer implements AutoCloseable {
         stop();
     }
 
-    /** The statistics: those of the inbound flow control only (tests). */
-    ServerStats stats() {
+    /**
+     * @return a snapshot of this server's statistics, in the record {@link Windsock#stats()} returns:
+     *         sessions open now and at most ({@code engineSessions}, {@code peakEngineSessions}: from
+     *         the handshake until the session closes), sessions opened per second, messages sent and
+     *         received per second (the {@code packets} rates: one per {@link Connection#send} queued,
+     *         one per message read), the inbound flow control's counters (each message an event of its
+     *         size, see above), and {@code droppedAfterClose}: sends after the session closed, or
+     *         refused at {@link io.windsock.engine.EngineOptions#maxPendingOutboundBytes()}, which closes
+     *         it. There are no sockets: {@code sockets} and {@code peakSockets} are 0. Cheap (a few
+     *         counter reads); any thread, at any time, before start and after stop too.
+     */
+    public ServerStats stats() {
         return stats.snapshot();
     }
 
@@ -357,9 +383,10 @@ public final class EngineIoServer implements AutoCloseable {
 
         Inbound(EngineSession session) {
             this.session = session;
-            this.connection = new SessionConnection(session);
+            this.connection = new SessionConnection(session, stats);
             this.queue = InboundQueue.forSession(session, stats, inboundLimits);
             sessionOpened();
+            stats.engineSessionOpened();
             serial.execute(() -> listener.onOpen(connection));
         }
 
@@ -375,6 +402,7 @@ public final class EngineIoServer implements AutoCloseable {
 
         @Override
         public void onClose(EngineSession s, String reason) {
+            stats.engineSessionClosed();
             serial.execute(() -> {
                 try {
                     listener.onClose(connection, reason);
@@ -385,6 +413,7 @@ public final class EngineIoServer implements AutoCloseable {
         }
 
         private void deliver(long size, Runnable call) {
+            stats.packetReceived();
             if (refused) {
                 return;
             }

@@ -2,7 +2,9 @@ package io.windsock.server;
 
 /**
  * A snapshot of one server's counters, from {@code Windsock.stats()}: what is open now and at most,
- * how busy the server has been (TornadIO2's statistics), and what its inbound flow control did.
+ * how busy the server has been (TornadIO2's statistics), and what its inbound flow control did. The raw
+ * Engine.IO server's {@code EngineIoServer.stats()} returns one too: there, packets are its messages,
+ * and there are no sockets (see that method).
  * Immutable; the values are read one after the other, not all at one instant, so two of them may
  * disagree by the events that happened while the snapshot was taken.
  *

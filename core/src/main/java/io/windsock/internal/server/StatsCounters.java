@@ -39,12 +39,12 @@ public final class StatsCounters {
         return TimeUnit.NANOSECONDS.toSeconds(nanoClock.getAsLong());
     }
 
-    void engineSessionOpened() {
+    public void engineSessionOpened() {
         peakEngineSessions.accumulateAndGet(engineSessions.incrementAndGet(), Math::max);
         opened.add(second(), 1);
     }
 
-    void engineSessionClosed() {
+    public void engineSessionClosed() {
         engineSessions.decrementAndGet();
     }
 
@@ -56,11 +56,11 @@ public final class StatsCounters {
         sockets.decrementAndGet();
     }
 
-    void packetSent() {
+    public void packetSent() {
         sent.add(second(), 1);
     }
 
-    void packetReceived() {
+    public void packetReceived() {
         received.add(second(), 1);
     }
 
@@ -89,7 +89,7 @@ public final class StatsCounters {
         queueLimitDisconnects.increment();
     }
 
-    void countDroppedAfterClose() {
+    public void countDroppedAfterClose() {
         droppedAfterClose.increment();
     }
 
