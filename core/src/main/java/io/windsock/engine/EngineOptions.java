@@ -124,10 +124,13 @@ public final class EngineOptions {
     }
 
     /**
-     * The most bytes held for one client, on every transport (default 16 MiB): packets queued and not yet
-     * sent (for long-polling, everything waiting for the next polls) plus what the connection has not yet
-     * handed to the network (a WebSocket's or a poll response's unflushed bytes). Text counts as UTF-8,
-     * binary as its length.
+     * The most bytes held for one client's connection, on every transport (default 16 MiB): packets queued
+     * and not yet sent (for long-polling, everything waiting for the next polls) plus what the connection
+     * has not yet handed to the network (a WebSocket's or a poll response's unflushed bytes). Text counts
+     * as UTF-8, binary as its length. A Socket.IO client's sockets that are still connecting hold what
+     * they are sent for after their CONNECT replies in a second budget of this size, so such a client may
+     * hold up to twice this while a socket connects (docs/limits.md, "What one client holds, in all"); a
+     * raw Engine.IO session, which has no sockets, this once.
      *
      * <p>At the bound: the packet that would cross it is refused before it is queued, and the client is
      * dropped at once with "transport error" (a recoverable disconnect reason; socket.io clients reconnect).

@@ -369,9 +369,10 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
     }
 
     /**
-     * Reserves bytes a connecting socket holds, unless the connection's sockets would then hold more
-     * than its outbound bound ({@code maxPendingOutboundBytes}): what waits for a CONNECT reply is
-     * bounded as what waits for a slow client is. Any thread.
+     * Reserves bytes a connecting socket holds, unless the connection's connecting sockets would then
+     * hold more than {@code maxPendingOutboundBytes}: what waits for a CONNECT reply is bounded as what
+     * waits for a slow client is, in a budget of its own beside the carrier's (so a client holds up to
+     * twice that bound while a socket connects; docs/limits.md says why). Any thread.
      */
     boolean reserveHeld(long bytes) {
         long limit = server.options().engine().maxPendingOutboundBytes();

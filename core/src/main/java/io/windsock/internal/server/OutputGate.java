@@ -14,10 +14,11 @@ import java.util.Set;
  * lock, so nothing goes out before the CONNECT reply (packets for a connecting socket are held, then
  * sent right after it, behind any replayed events) and nothing after the socket left.
  *
- * <p>What the connecting sockets of one connection hold counts against the connection's outbound
- * bound ({@code maxPendingOutboundBytes}), as what its carrier queues does: a packet that would take
- * them past it is refused and the connection is dropped as a "transport error", as a client too
- * slow to take what it is sent is (see {@link Client#reserveHeld}).
+ * <p>What the connecting sockets of one connection hold together is bounded by
+ * {@code maxPendingOutboundBytes}, in a budget of its own beside the carrier's: a packet that would
+ * take them past it is refused and the connection is dropped as a "transport error", as a client too
+ * slow to take what it is sent is (see {@link Client#reserveHeld}). At the CONNECT reply the packets
+ * move to the carrier, whose own budget must then have room for them.
  *
  * <p>A write may carry a notice for the outgoing listeners: it is queued on the socket's executor
  * under the lock, after the write, so notices queue in wire order and before the socket's close

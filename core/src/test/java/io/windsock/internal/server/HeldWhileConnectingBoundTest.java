@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.windsock.engine.EngineOptions;
 import io.windsock.server.Namespace;
+import io.windsock.server.Socket;
 import io.windsock.server.WindsockOptions;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -81,5 +84,38 @@ class HeldWhileConnectingBoundTest {
         client.send("0/b,");
         assertEquals(4, client.take().size(), "the bytes /a held were given back when it connected");
         assertFalse(client.transport.closed);
+    }
+
+    /**
+     * The bound per client that docs/limits.md states: the connection's budget and its connecting
+     * sockets' are two, so while a socket connects the client holds more than the bound (up to twice
+     * it); at the CONNECT reply what the socket held must fit in the connection's budget.
+     */
+    @Test
+    void whileASocketConnectsTheClientHoldsUpToTwiceTheBound() {
+        AtomicReference<Socket> connected = new AtomicReference<>();
+        layer.server.of("/").onConnection(connected::set);
+        SocketLayer.TestClient[] client = new SocketLayer.TestClient[1];
+        List<Long> seenByTheMiddleware = new ArrayList<>();
+        layer.server.of("/b").use(socket -> {
+            for (int i = 0; i < 3; i++) {
+                socket.emit("big", PAYLOAD); // held for after the CONNECT reply: three quarters of the bound
+            }
+            seenByTheMiddleware.add(client[0].session.pendingOutboundBytes());
+            seenByTheMiddleware.add(client[0].transport.closed ? 1L : 0L);
+        });
+        client[0] = layer.connect("/", null);
+        assertEquals(1, client[0].take().size(), "the CONNECT reply");
+        client[0].transport.stalled = true; // the client reads nothing more
+        for (int i = 0; i < 3; i++) {
+            connected.get().emit("big", PAYLOAD); // queued in the session: three quarters of the bound
+        }
+        long queued = client[0].session.pendingOutboundBytes();
+        assertTrue(queued > BOUND * 3 / 4 - 100 && queued <= BOUND, "queued " + queued);
+
+        client[0].send("0/b,");
+        assertEquals(List.of(queued, 0L), seenByTheMiddleware,
+                "three quarters queued and three quarters held, 1.5 times the bound, and not dropped");
+        assertTrue(client[0].transport.closed, "at the CONNECT reply the held packets do not fit in the session's budget");
     }
 }

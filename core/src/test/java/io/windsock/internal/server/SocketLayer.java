@@ -127,6 +127,8 @@ final class SocketLayer {
         final List<EnginePacket> sent = new ArrayList<>();
         volatile boolean writableNow = true;
         boolean closed;
+        /** Set: takes nothing (a client that does not read), so what is sent stays in the session. */
+        boolean stalled;
         /** Whether the session asked this transport to stop reading (flow control). */
         boolean readingSuspended;
 
@@ -137,7 +139,7 @@ final class SocketLayer {
 
         @Override
         public boolean isWritable() {
-            return !closed;
+            return !closed && !stalled;
         }
 
         @Override
