@@ -49,8 +49,10 @@ import java.util.concurrent.CompletableFuture;
  *     runs as one of the namespace's middlewares (in registration order with the others). From here
  *     on {@link #socket()} works; in the constructor it does not.</li>
  * <li>Once every middleware passed, the client is connected and its events call handlers.</li>
- * <li>{@link #onClose} runs once when the socket leaves, after every event that arrived before.
- *     It does not run for a connection that was refused.</li>
+ * <li>{@link #onClose} runs once when the socket leaves, after every event that arrived before:
+ *     for every {@link #onOpen} that accepted, also when the socket leaves before it connected (the
+ *     client dropped, the connect timeout, a later middleware refused). It does not run when
+ *     {@code onOpen} refused.</li>
  * </ol>
  * With connection state recovery on, the instance of a socket that left involuntarily is kept for
  * the recovery window; the recovered socket gets it back (fields intact) or, if it is gone, a new
@@ -138,8 +140,13 @@ public abstract class SocketConnection {
 
     /**
      * Runs once per socket when it leaves, after the events that arrived before; the default does
-     * nothing. After an involuntary leave ({@code reason.isRecoverable()}) with connection state
-     * recovery on, this instance may serve the client's recovered socket later. The socket has left
+     * nothing. It pairs with every {@link #onOpen} that accepted, so it releases what that set up: it
+     * also runs when the socket leaves before it connected (the client dropped or the connect timeout
+     * fired while {@code onOpen} or a later middleware ran, or a later middleware refused it, with
+     * {@link DisconnectReason#SERVER_NAMESPACE_DISCONNECT}); the {@code socket().onDisconnecting} and
+     * {@code onDisconnect} listeners do not run then, as in Node. After an involuntary leave
+     * ({@code reason.isRecoverable()}) with connection state recovery on, this instance may serve the
+     * client's recovered socket later. The socket has left
      * its rooms by then; to tell them, add a listener with {@code socket().onDisconnecting} in
      * {@link #onOpen}, which runs before this method and sees the rooms.
      */

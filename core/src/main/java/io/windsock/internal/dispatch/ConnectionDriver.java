@@ -9,6 +9,7 @@ import io.windsock.internal.log.LogSafe;
 import io.windsock.internal.server.AckErrors;
 import io.windsock.internal.server.Events;
 import io.windsock.internal.server.NonBlockingAware;
+import io.windsock.internal.server.SocketHooks;
 import io.windsock.server.ClientError;
 import io.windsock.server.Ack;
 import io.windsock.server.CatchAllListener;
@@ -131,6 +132,10 @@ public final class ConnectionDriver implements ConnectionBackend {
             throw new ConnectError(REFUSED);
         }
         wire();
+        // Accepted: onClose pairs with this onOpen even if the socket never connects (its client drops
+        // or the connect timeout fires while the middlewares run, or a later middleware refuses it),
+        // as TornadIO2 calls on_close for every accepted on_open; else what onOpen set up would leak.
+        SocketHooks.onAbandoned(socket, this::onClose);
         // The connect step runs as one task on the socket's executor: this task runs after it, once
         // the client has its CONNECT reply (or was refused by a later middleware: then emits drop).
         socket.executor().execute(this::release);

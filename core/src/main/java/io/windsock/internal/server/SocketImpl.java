@@ -474,6 +474,8 @@ final class SocketImpl implements Socket, LocalSocket {
                         identity.endDisconnecting();
                     }
                     listeners.disconnected(reason);
+                } else {
+                    listeners.abandoned(reason); // never connected: as in Node, no disconnect listener runs
                 }
             } finally {
                 try {

@@ -45,6 +45,7 @@ final class SocketListeners {
     private volatile List<OutgoingListener> outgoingListeners = List.of();
     private volatile List<Consumer<DisconnectReason>> disconnectingListeners = List.of();
     private volatile List<Consumer<DisconnectReason>> disconnectListeners = List.of();
+    private volatile List<Consumer<DisconnectReason>> abandonListeners = List.of();
     private volatile CatchAllListener fallback;
     /** Outgoing notifications queued on the socket's executor and not yet run. */
     private volatile int pendingOutgoing;
@@ -93,6 +94,11 @@ final class SocketListeners {
 
     synchronized void onDisconnect(Consumer<DisconnectReason> listener) {
         disconnectListeners = plus(disconnectListeners, listener);
+    }
+
+    /** See {@link SocketHooks#onAbandoned}. */
+    synchronized void onAbandoned(Consumer<DisconnectReason> listener) {
+        abandonListeners = plus(abandonListeners, listener);
     }
 
     private static <T> List<T> plus(List<T> list, T item) {
@@ -245,6 +251,11 @@ final class SocketListeners {
 
     void disconnected(DisconnectReason reason) {
         run(disconnectListeners, reason, "disconnect");
+    }
+
+    /** The socket left without having connected: its disconnect listeners do not run, these do. */
+    void abandoned(DisconnectReason reason) {
+        run(abandonListeners, reason, "disconnect");
     }
 
     private void run(List<Consumer<DisconnectReason>> list, DisconnectReason reason, String event) {
