@@ -293,6 +293,8 @@ final class SocketImpl implements Socket, LocalSocket {
             return future;
         }
         long ackId = namespace.nextAckId();
+        SocketPacket packet = SocketPacket.event(namespace.name(), Events.eventList(event, args), ackId);
+        Frames frames = client.encode(packet); // before the ack is registered: a value that cannot be written leaves nothing behind
         // Registered before its timer is scheduled: a timer that fires before this thread goes on finds it.
         acks.expect(ackId, future, EngineScheduler.Cancellable.NONE);
         EngineScheduler.Cancellable timer = client.carrier().scheduler().schedule(() -> {
@@ -303,8 +305,7 @@ final class SocketImpl implements Socket, LocalSocket {
             }
         }, timeoutMs, TimeUnit.MILLISECONDS);
         acks.setTimer(ackId, future, timer);
-        SocketPacket packet = SocketPacket.event(namespace.name(), Events.eventList(event, args), ackId);
-        if (!writeOrHold(client.encode(packet), packet) && acks.timedOut(ackId) != null) {
+        if (!writeOrHold(frames, packet) && acks.timedOut(ackId) != null) {
             // Left between the check above and the write: fail now, not at the timeout.
             timer.cancel();
             acks.completeLater(future, null, new IllegalStateException("socket " + id() + " is disconnected"));

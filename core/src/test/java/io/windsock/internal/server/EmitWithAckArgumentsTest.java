@@ -72,4 +72,19 @@ class EmitWithAckArgumentsTest {
         assertTrue(out.get(0).startsWith("0{\"sid\":"), out.get(0));
         assertEquals("2[\"after\",1]", out.get(1));
     }
+
+    @Test
+    void aValueThatCannotBeWrittenIsRefusedBeforeTheAckIsRegistered() {
+        SocketLayer layer = new SocketLayer(WindsockOptions.builder().build());
+        AtomicReference<SocketImpl> connected = new AtomicReference<>();
+        layer.server.of("/").onConnection(socket -> connected.set((SocketImpl) socket));
+        SocketLayer.TestClient client = layer.connect("/", null);
+        client.take();
+        SocketImpl socket = connected.get();
+
+        assertThrows(java.io.UncheckedIOException.class,
+                () -> socket.emitWithAck(Duration.ofSeconds(30), "q", new OnOpenEmitsTest.Unwritable()));
+        assertEquals(0, socket.pendingAckCount(), "nothing left registered until the timeout");
+        assertEquals(List.of(), client.take(), "nothing sent");
+    }
 }
