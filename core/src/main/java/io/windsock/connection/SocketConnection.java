@@ -97,8 +97,9 @@ public abstract class SocketConnection {
 
     /**
      * Decides whether the client may join. Runs before the client is connected; the socket can
-     * already be configured (data, rooms), and events emitted here are held back and sent right
-     * after the client's CONNECT reply (dropped if the connection is refused). Runs again for a
+     * already be configured (data, rooms), and events emitted here (by this instance or on
+     * {@code socket()}) are held back and sent right after the client's CONNECT reply, in the order
+     * of the calls (dropped if the connection is refused). Runs again for a
      * socket recovered by connection state recovery ({@code socket().recovered()} is then true),
      * on this same instance when it was kept; if the namespace's middlewares are skipped, that
      * call comes after the CONNECT reply, and refusing makes the socket leave.
@@ -166,6 +167,9 @@ public abstract class SocketConnection {
     /**
      * Sends an event with positional arguments (JSON-serializable values, {@code byte[]} for binary).
      * For TornadIO2's keyword form, pass one {@link Args#named} map. Does nothing once closed.
+     *
+     * @throws java.io.UncheckedIOException if a value cannot be written as JSON (at the call, from
+     *         {@link #onOpen} too); nothing is sent then
      */
     public final void emit(String event, Object... args) {
         driver().emit(event, args);
@@ -182,7 +186,8 @@ public abstract class SocketConnection {
      * serial executor. Stages attached without an executor run on that thread, concurrently with
      * this connection's handlers; use {@code thenAcceptAsync(action, socket().executor())} to run
      * them in order with the handlers. Not in {@link #onOpen}: an event emitted there is held until
-     * the CONNECT reply, which follows {@code onOpen}, so a wait there only ends at its timeout.
+     * the CONNECT reply, which follows {@code onOpen}, so a wait there only ends at its timeout (which
+     * counts from the call).
      *
      * @throws NullPointerException if {@code timeout} is null
      * @throws IllegalArgumentException for a reserved event name, or a {@code timeout} too long to

@@ -15,7 +15,7 @@ public interface ConnectionBackend {
     /** @return the connection's socket. */
     Socket socket();
 
-    /** Emits, or holds the emit until the CONNECT reply while {@code onOpen} runs. Any thread. */
+    /** Emits on the socket (which holds the emit until its CONNECT reply while it connects). Any thread. */
     void emit(String event, Object... args);
 
     /** As {@link #emit}, with an acknowledgement. Any thread. */

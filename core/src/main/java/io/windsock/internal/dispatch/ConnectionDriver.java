@@ -7,7 +7,6 @@ import io.windsock.connection.SocketConnection;
 import io.windsock.internal.connection.ConnectionBackend;
 import io.windsock.internal.log.LogSafe;
 import io.windsock.internal.server.AckErrors;
-import io.windsock.internal.server.Events;
 import io.windsock.internal.server.NonBlockingAware;
 import io.windsock.internal.server.SocketHooks;
 import io.windsock.server.ClientError;
@@ -18,7 +17,6 @@ import io.windsock.server.DisconnectReason;
 import io.windsock.server.ErrorHandler;
 import io.windsock.server.Socket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -46,14 +44,8 @@ public final class ConnectionDriver implements ConnectionBackend {
     private final ObjectMapper mapper;
     private final ErrorHandler errors;
     private final ConnectionOptions options;
-    /** Emits made before the client is connected (from onOpen), sent after its CONNECT reply; null after. Guarded by this. */
-    private List<Held> held = new ArrayList<>();
     /** The event being handled, so that {@code super.onEvent(...)} can reach its ack. Socket executor only. */
     private Incoming current;
-
-    /** An emit from onOpen, waiting for the CONNECT reply; {@code ack} is the caller's future of an emitWithAck, else null. */
-    private record Held(Runnable send, CompletableFuture<List<Object>> ack) {
-    }
 
     /** One incoming event, in TornadIO2's args/kwargs shape too. */
     private static final class Incoming {
@@ -120,15 +112,7 @@ public final class ConnectionDriver implements ConnectionBackend {
      * refuse (a {@link ConnectError} keeps its message and data).
      */
     void open() throws Exception {
-        boolean accepted;
-        try {
-            accepted = askOnOpen();
-        } catch (Exception | Error e) {
-            dropHeld();
-            throw e;
-        }
-        if (!accepted) {
-            dropHeld();
+        if (!askOnOpen()) {
             throw new ConnectError(REFUSED);
         }
         wire();
@@ -136,9 +120,6 @@ public final class ConnectionDriver implements ConnectionBackend {
         // or the connect timeout fires while the middlewares run, or a later middleware refuses it),
         // as TornadIO2 calls on_close for every accepted on_open; else what onOpen set up would leak.
         SocketHooks.onAbandoned(socket, this::onClose);
-        // The connect step runs as one task on the socket's executor: this task runs after it, once
-        // the client has its CONNECT reply (or was refused by a later middleware: then emits drop).
-        socket.executor().execute(this::release);
     }
 
     /**
@@ -147,7 +128,6 @@ public final class ConnectionDriver implements ConnectionBackend {
      * its CONNECT reply, a refusal makes the socket leave the namespace. Socket executor.
      */
     void openConnected() {
-        release(); // connected: emits from onOpen go out at once
         boolean accepted;
         try {
             accepted = askOnOpen();
@@ -184,34 +164,6 @@ public final class ConnectionDriver implements ConnectionBackend {
         socket.onDisconnect(this::onClose);
     }
 
-    /** Sends what onOpen emitted; under the lock, so an emit from another thread meanwhile goes after them. */
-    private synchronized void release() {
-        List<Held> tasks = held;
-        held = null;
-        if (tasks != null) {
-            tasks.forEach(task -> task.send().run());
-        }
-    }
-
-    /**
-     * onOpen refused: what it emitted is never sent, its acks fail as for a socket that left, and
-     * later emits go to the socket, which drops them (instead of piling up here).
-     */
-    private void dropHeld() {
-        List<Held> tasks;
-        synchronized (this) {
-            tasks = held;
-            held = null;
-        }
-        if (tasks != null) {
-            for (Held task : tasks) {
-                if (task.ack() != null) {
-                    task.ack().completeExceptionally(new IllegalStateException("socket " + socket.id() + " was refused"));
-                }
-            }
-        }
-    }
-
     void onClose(DisconnectReason reason) {
         try {
             ConnectionAccess.onClose(connection, reason);
@@ -222,35 +174,20 @@ public final class ConnectionDriver implements ConnectionBackend {
 
     // ---- emitting, any thread ----
 
+    /*
+     * Straight to the socket, from onOpen too: while it connects, its output gate holds what it is sent,
+     * encoded and within the connection's bound, in the order of the calls, for after the CONNECT reply,
+     * and drops it if the socket never connects (failing the acks asked). So a value that cannot be
+     * written throws here, at the call, as from a handler.
+     */
+
     @Override
     public void emit(String event, Object... args) {
-        synchronized (this) {
-            if (held != null) {
-                Events.checkNotReserved(event); // now, where the caller can see it, not when the emit is released
-                held.add(new Held(() -> socket.emit(event, args), null));
-                return;
-            }
-        }
         socket.emit(event, args);
     }
 
     @Override
     public CompletableFuture<List<Object>> emitWithAck(Duration timeout, String event, Object... args) {
-        synchronized (this) {
-            if (held != null) {
-                Events.checkNotReserved(event);
-                Events.ackTimeoutMillis(timeout); // now: thrown when released, it would stop the emits held after it
-                CompletableFuture<List<Object>> result = new CompletableFuture<>();
-                held.add(new Held(() -> socket.emitWithAck(timeout, event, args).whenComplete((value, error) -> {
-                    if (error != null) {
-                        result.completeExceptionally(error);
-                    } else {
-                        result.complete(value);
-                    }
-                }), result));
-                return result;
-            }
-        }
         return socket.emitWithAck(timeout, event, args);
     }
 

@@ -1,7 +1,6 @@
 package io.windsock.internal.dispatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,11 +19,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** onOpen, onMessage, onEvent (TornadIO2's catch-all, with super), onClose, and emits made before connecting. */
+/** onOpen, onMessage, onEvent (TornadIO2's catch-all, with super) and onClose. */
 class HooksTest {
     public static class Opening extends SocketConnection {
         Handshake seen;
@@ -47,25 +44,23 @@ class HooksTest {
     }
 
     @Test
-    void onOpenSeesTheHandshakeAndItsEmitsWaitForTheConnectReply() throws Exception {
+    void onOpenSeesTheHandshakeAndItsEmitsGoToTheSocketAtTheCall() throws Exception {
         Fixtures.Wired<Opening> w = new Fixtures.Wired<>(new Opening());
+        // This fake holds nothing: holding until the CONNECT reply is the socket's (OnOpenEmitsTest).
+        w.fake.connected = true;
         w.driver.open();
         assertEquals("t1", w.connection.seen.query("token"));
         assertEquals("joe", w.connection.seen.auth().get("user"));
         assertEquals("abc", w.connection.seen.cookie("sid"));
-        assertTrue(w.fake.emitted.isEmpty(), "held until the connect step is over");
-        assertFalse(w.connection.early.isDone());
-        w.fake.connected = true; // the namespace sends CONNECT, then the executor runs the next task
-        w.fake.runTasks();
         assertEquals(List.of(new Fixtures.Emitted("welcome", List.of("early")), new Fixtures.Emitted("ask", List.of(1))),
-                w.fake.emitted);
+                w.fake.emitted, "in the order of the calls, before onOpen returned");
         assertEquals(List.of("acked"), w.connection.early.get());
-        w.connection.emit("after", 2);
-        assertEquals(new Fixtures.Emitted("after", List.of(2)), w.fake.emitted.get(2), "sent at once once open");
+        w.fake.runTasks();
+        assertEquals(2, w.fake.emitted.size(), "nothing left to send later");
     }
 
     @Test
-    void falseRefusesWithConnectionRefusedAndHeldEmitsAreDropped() {
+    void falseRefusesWithConnectionRefused() {
         Opening connection = new Opening();
         connection.accept = false;
         Fixtures.Wired<Opening> w = new Fixtures.Wired<>(connection);
@@ -73,42 +68,6 @@ class HooksTest {
         assertEquals("connection refused", refused.getMessage());
         assertNull(w.fake.fallback, "no events for a refused connection");
         assertNull(w.fake.onDisconnect);
-        w.fake.runTasks();
-        assertTrue(w.fake.emitted.isEmpty());
-        ExecutionException failed = assertThrows(ExecutionException.class, () -> connection.early.get(0, TimeUnit.SECONDS),
-                "the ack asked for in onOpen fails: the client will never answer it");
-        assertSame(IllegalStateException.class, failed.getCause().getClass());
-        // Later emits go to the socket (which fails or drops them as for any socket that left), not a list that grows.
-        assertTrue(connection.emitWithAck(Duration.ofSeconds(1), "later").isCompletedExceptionally());
-        assertEquals(List.of(new Fixtures.Emitted("later", List.of())), w.fake.emitted);
-    }
-
-    @Test
-    void anExceptionFromOnOpenDropsHeldEmitsToo() {
-        Fixtures.Wired<SocketConnection> w = new Fixtures.Wired<>(new SocketConnection() {
-            @Override
-            protected boolean onOpen(Handshake handshake) {
-                early = emitWithAck(Duration.ofSeconds(1), "ask");
-                throw new AssertionError("bug");
-            }
-        });
-        assertThrows(AssertionError.class, w.driver::open);
-        assertTrue(early.isCompletedExceptionally());
-    }
-
-    private CompletableFuture<List<Object>> early;
-
-    @Test
-    void aReservedNameFailsAtTheEmitEvenWhileHeld() {
-        Fixtures.Wired<SocketConnection> w = new Fixtures.Wired<>(new SocketConnection() {
-            @Override
-            protected boolean onOpen(Handshake handshake) {
-                emit("disconnect");
-                return true;
-            }
-        });
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, w.driver::open);
-        assertEquals("\"disconnect\" is a reserved event name", e.getMessage());
     }
 
     public static class Refusing extends SocketConnection {
