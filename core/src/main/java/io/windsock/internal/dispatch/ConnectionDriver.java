@@ -167,6 +167,8 @@ public final class ConnectionDriver implements ConnectionBackend {
     void onClose(DisconnectReason reason) {
         try {
             ConnectionAccess.onClose(connection, reason);
+        } catch (VirtualMachineError fatal) {
+            throw fatal; // reported by the socket, which runs this as a listener and throws it on
         } catch (Throwable t) {
             errors.onError(socket, "disconnect", t);
         }
@@ -229,6 +231,17 @@ public final class ConnectionDriver implements ConnectionBackend {
             }
         } catch (BadEvent e) {
             rejected(name, ack, e);
+        } catch (VirtualMachineError fatal) {
+            // Thrown on, as from a functional listener: the socket, which calls this as its fallback
+            // listener, reports it (once) and throws it on. The client still gets its error ack if it can.
+            try {
+                if (ack.requested()) {
+                    ack.send(AckErrors.internal());
+                }
+            } catch (RuntimeException | Error ackFailure) {
+                fatal.addSuppressed(ackFailure);
+            }
+            throw fatal;
         } catch (Throwable t) {
             failed(name, ack, t);
         } finally {
