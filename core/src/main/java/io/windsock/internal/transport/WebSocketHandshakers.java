@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -20,6 +21,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The WebSocket handshakers of the versions Node's {@code ws} accepts, 13 (RFC 6455) and 8 (its last
@@ -43,6 +46,15 @@ final class WebSocketHandshakers {
 
     /** What the inflater may take past maxHttpBufferSize (see {@link #compression}). */
     private static final int INFLATE_SLACK = 1024;
+
+    /**
+     * ECMAScript's StrDecimalLiteral ({@code \d} is ASCII here). Possessive: a long header of digits
+     * that fails at its end costs one pass, not one per digit.
+     */
+    private static final Pattern JS_DECIMAL =
+            Pattern.compile("[+-]?+(?:Infinity|(?:\\d++(?:\\.\\d*+)?+|\\.\\d++)(?:[eE][+-]?+\\d++)?+)");
+    /** ECMAScript's NonDecimalIntegerLiteral, unsigned and without separators as StringToNumber takes it. */
+    private static final Pattern JS_RADIX_INTEGER = Pattern.compile("0(?:[xX][0-9a-fA-F]+|[oO][0-7]+|[bB][01]+)");
 
     /** The versions ws takes, as it names them when it refuses another. */
     static final String VERSIONS = "13, 8";
@@ -93,10 +105,11 @@ final class WebSocketHandshakers {
      * @return why ws refuses them (400, and the connection closed), or null when they pass
      */
     static Refusal refusal(HttpRequest request) {
-        if (!isValidKey(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY))) {
+        List<String> keys = request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_KEY);
+        if (keys.size() != 1 || !isValidKey(keys.get(0))) { // repeated, Node joins them: no key then
             return Refusal.KEY;
         }
-        if (!isSupportedVersion(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
+        if (!isSupportedVersion(request.headers())) {
             return Refusal.VERSION;
         }
         return null;
@@ -116,8 +129,60 @@ final class WebSocketHandshakers {
         return true;
     }
 
+    /**
+     * ws's version check: one header (Node joins repeated ones with ", ", which no number reads), read
+     * as JavaScript's {@code Number()} reads it, 13 or 8. So {@code 013}, {@code 13.0} or {@code 0xd}
+     * pass as in ws; they all ask for the framing the RFC 6455 handshake gives.
+     */
+    static boolean isSupportedVersion(HttpHeaders headers) {
+        List<String> values = headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
+        return values.size() == 1 && isSupportedVersion(values.get(0));
+    }
+
     static boolean isSupportedVersion(String version) {
-        return "13".equals(version) || "8".equals(version);
+        if ("13".equals(version) || "8".equals(version)) {
+            return true; // what clients send
+        }
+        double number = version == null ? Double.NaN : jsNumber(version);
+        return number == 13 || number == 8;
+    }
+
+    /** JavaScript's {@code Number(text)} (ECMAScript's StringToNumber); NaN for what it does not read. */
+    static double jsNumber(String text) {
+        int start = 0;
+        int end = text.length();
+        while (start < end && isJsSpace(text.charAt(start))) {
+            start++;
+        }
+        while (end > start && isJsSpace(text.charAt(end - 1))) {
+            end--;
+        }
+        String trimmed = text.substring(start, end);
+        if (trimmed.isEmpty()) {
+            return 0;
+        }
+        if (JS_RADIX_INTEGER.matcher(trimmed).matches()) {
+            char prefix = Character.toLowerCase(trimmed.charAt(1));
+            int radix = prefix == 'x' ? 16 : prefix == 'o' ? 8 : 2;
+            double value = 0; // past a double's precision it rounds, but never to 8 or 13
+            for (int i = 2; i < trimmed.length(); i++) {
+                value = value * radix + Character.digit(trimmed.charAt(i), radix); // ASCII digits: matched above
+            }
+            return value;
+        }
+        if (!JS_DECIMAL.matcher(trimmed).matches()) {
+            return Double.NaN;
+        }
+        if (trimmed.endsWith("Infinity")) {
+            return trimmed.charAt(0) == '-' ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        }
+        return Double.parseDouble(trimmed); // rounds to nearest, as JavaScript does
+    }
+
+    /** JavaScript's white space and line terminators, which {@code Number()} trims. */
+    private static boolean isJsSpace(char c) {
+        return c == ' ' || c >= '\t' && c <= '\r' || c == '\u00a0' || c == '\ufeff' || c == '\u2028' || c == '\u2029'
+                || Character.getType(c) == Character.SPACE_SEPARATOR;
     }
 
     /**
@@ -126,7 +191,7 @@ final class WebSocketHandshakers {
      */
     static WebSocketServerHandshaker of(FullHttpRequest request, String location, WebSocketDecoderConfig config,
                                         WebSocketFrameDecoder decoder) {
-        if (!isSupportedVersion(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
+        if (!isSupportedVersion(request.headers())) {
             return null;
         }
         // Draft 8 answers with the same accept key and headers as RFC 6455: one handshaker serves both.

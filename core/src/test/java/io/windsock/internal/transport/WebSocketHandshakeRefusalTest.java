@@ -79,6 +79,37 @@ class WebSocketHandshakeRefusalTest {
         assertEquals(200, get("/socket.io/?EIO=4&transport=polling").statusCode(), "no place kept");
     }
 
+    /** ws reads the version as a number: 013 is 13 there, and the upgrade goes through. */
+    @Test
+    void aVersionWsReadsAs13IsTaken() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 013\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream head = new ByteArrayOutputStream();
+            while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+                int b = in.read();
+                assertTrue(b >= 0, "closed: " + head.toString(StandardCharsets.US_ASCII));
+                head.write(b);
+            }
+            String answer = head.toString(StandardCharsets.US_ASCII);
+            assertTrue(answer.startsWith("HTTP/1.1 101 "), answer);
+            assertTrue(answer.toLowerCase(Locale.ROOT).contains("sec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo="),
+                    answer);
+        }
+    }
+
+    @Test
+    void aRepeatedVersionIsRefusedAsWsRefusesIt() throws Exception {
+        String answer = rawUpgrade("/socket.io/?EIO=4&transport=websocket", "GET",
+                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Version: 13\r\n");
+        assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
+        assertTrue(answer.endsWith("\r\n\r\nMissing or invalid Sec-WebSocket-Version header"), answer);
+        assertEquals(200, get("/socket.io/?EIO=4&transport=polling").statusCode(), "no place kept");
+    }
+
     @Test
     void anUpgradeThatIsNotAGetIsRefusedAndTheSessionsPollsGoOn() throws Exception {
         String open = get("/socket.io/?EIO=4&transport=polling").body();
