@@ -343,7 +343,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         try {
             handshake = handshaker.handshake(ctx.channel(), request);
         } catch (WebSocketHandshakeException e) {
-            // Netty's own checks (a GET; the tokens and the key passed ours) failed before it
+            // Netty's own checks (the method, the tokens and the key passed ours) failed before it
             // touched the pipeline: the HTTP codec is still there to answer, as Node's ws does.
             unwritten.cancel(false);
             pipeline.remove(leftovers);

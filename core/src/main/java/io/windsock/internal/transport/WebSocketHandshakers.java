@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -59,15 +60,18 @@ final class WebSocketHandshakers {
     /** The versions ws takes, as it names them when it refuses another. */
     static final String VERSIONS = "13, 8";
 
-    /** Why ws refuses an upgrade request's WebSocket headers, with its message. */
+    /** Why ws refuses an upgrade request, with its status and message. */
     enum Refusal {
-        KEY("Missing or invalid Sec-WebSocket-Key header"),
+        METHOD(HttpResponseStatus.METHOD_NOT_ALLOWED, "Invalid HTTP method"),
+        KEY(HttpResponseStatus.BAD_REQUEST, "Missing or invalid Sec-WebSocket-Key header"),
         /** Answered with the versions taken ({@link #VERSIONS}). */
-        VERSION("Missing or invalid Sec-WebSocket-Version header");
+        VERSION(HttpResponseStatus.BAD_REQUEST, "Missing or invalid Sec-WebSocket-Version header");
 
+        final HttpResponseStatus status;
         final String message;
 
-        Refusal(String message) {
+        Refusal(HttpResponseStatus status, String message) {
+            this.status = status;
             this.message = message;
         }
     }
@@ -99,12 +103,16 @@ final class WebSocketHandshakers {
     }
 
     /**
-     * The checks ws makes of the WebSocket headers before its handshake, in its order (Netty takes any
-     * non-empty key and answers another version with 426 on a connection it keeps).
+     * The checks ws makes of an upgrade request before its handshake, in its order (Netty refuses a
+     * method other than GET with no answer it can send, takes any non-empty key and answers another
+     * version with 426 on a connection it keeps).
      *
-     * @return why ws refuses them (400, and the connection closed), or null when they pass
+     * @return why ws refuses it (405 or 400, and the connection closed), or null when it passes
      */
     static Refusal refusal(HttpRequest request) {
+        if (!HttpMethod.GET.equals(request.method())) {
+            return Refusal.METHOD;
+        }
         List<String> keys = request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_KEY);
         if (keys.size() != 1 || !isValidKey(keys.get(0))) { // repeated, Node joins them: no key then
             return Refusal.KEY;
@@ -209,11 +217,11 @@ final class WebSocketHandshakers {
     }
 
     /**
-     * WebSocket headers ws refuses: its 400, its message as an HTML body, and the connection closed;
-     * a bad version is answered with the versions taken, as ws answers it.
+     * An upgrade ws refuses: its status, its message as an HTML body, and the connection closed; a
+     * bad version is answered with the versions taken, as ws answers it.
      */
     static void refuse(ChannelHandlerContext ctx, Refusal refusal) {
-        FullHttpResponse response = HttpResponses.newResponse(HttpResponseStatus.BAD_REQUEST,
+        FullHttpResponse response = HttpResponses.newResponse(refusal.status,
                 Unpooled.copiedBuffer(refusal.message, StandardCharsets.US_ASCII));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpResponses.TEXT_HTML_VALUE);
         if (refusal == Refusal.VERSION) {

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A WebSocket upgrade that ws refuses (a key that is not 16 bytes in base64, a version other than
- * 13 and 8) or Netty's handshaker refuses (not a GET) gets 400 and a closed connection, as from Node's
- * ws, and leaves nothing behind: not the session place a new session
+ * 13 and 8: 400; not a GET: 405) gets its answer and a closed connection, as from Node's ws, and
+ * leaves nothing behind: not the session place a new session
  * reserved, not the polls of the session it meant to upgrade.
  */
 class WebSocketHandshakeRefusalTest {
@@ -110,18 +110,37 @@ class WebSocketHandshakeRefusalTest {
         assertEquals(200, get("/socket.io/?EIO=4&transport=polling").statusCode(), "no place kept");
     }
 
+    /**
+     * An upgrade of a session that is not a GET passes engine.io's checks (only a handshake must be a
+     * GET) and ws refuses it first of all, with 405; each is refused so, whatever its WebSocket headers.
+     */
     @Test
-    void anUpgradeThatIsNotAGetIsRefusedAndTheSessionsPollsGoOn() throws Exception {
+    void anUpgradeThatIsNotAGetIsRefusedWith405AndTheSessionsPollsGoOn() throws Exception {
         String open = get("/socket.io/?EIO=4&transport=polling").body();
         String sid = open.substring(open.indexOf("\"sid\":\"") + 7, open.indexOf("\",\""));
-        String answer = rawUpgrade("/socket.io/?EIO=4&transport=websocket&sid=" + sid, "POST",
-                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n");
-        assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
+        for (String headers : new String[] {"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n",
+                "Sec-WebSocket-Version: 7\r\n"}) {
+            String answer = rawUpgrade("/socket.io/?EIO=4&transport=websocket&sid=" + sid, "POST", headers);
+            assertTrue(answer.startsWith("HTTP/1.1 405 Method Not Allowed\r\n"), answer);
+            assertTrue(answer.toLowerCase(Locale.ROOT).contains("\r\nconnection: close\r\n"), answer);
+            assertTrue(answer.toLowerCase(Locale.ROOT).contains("\r\ncontent-type: text/html"), answer);
+            assertTrue(answer.endsWith("\r\n\r\nInvalid HTTP method"), answer);
+        }
         // A poll after the refused upgrade is not held for a WebSocket that never came: the server's
         // ping arrives within its interval (300 ms; the request times out well after).
         HttpResponse<String> poll = get("/socket.io/?EIO=4&transport=polling&sid=" + sid);
         assertEquals(200, poll.statusCode());
         assertEquals("2", poll.body());
+    }
+
+    /** A handshake must be a GET: engine.io refuses it before ws sees it, with its 400. */
+    @Test
+    void aHandshakeUpgradeThatIsNotAGetIsRefusedAsEngineIoRefusesIt() throws Exception {
+        String answer = rawUpgrade("/socket.io/?EIO=4&transport=websocket", "POST",
+                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n");
+        assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
+        assertTrue(answer.endsWith("\r\n\r\nBad handshake method"), answer);
+        assertEquals(200, get("/socket.io/?EIO=4&transport=polling").statusCode(), "no place kept");
     }
 
     /**
