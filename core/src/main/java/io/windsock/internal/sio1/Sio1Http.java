@@ -329,7 +329,7 @@ public final class Sio1Http implements ProtocolRoute {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return;
         }
-        Sio1WebSocket ws = new Sio1WebSocket(transport, ctx.channel(), session);
+        Sio1WebSocket ws = new Sio1WebSocket(transport, ctx.channel(), session, maxFrameBytes);
         ChannelPipeline pipeline = ctx.pipeline();
         ChannelHandler[] frames = {new Utf8FrameValidator(true), new WebSocketFrameAggregator(maxFrameBytes), ws};
         pipeline.addLast(frames);

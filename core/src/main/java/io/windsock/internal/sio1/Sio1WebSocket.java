@@ -4,6 +4,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.DataFormatException;
 
 /**
  * The websocket and flashsocket transports: one packet per text frame, both ways (RFC 6455, and
@@ -42,7 +45,11 @@ final class Sio1WebSocket extends SimpleChannelInboundHandler<WebSocketFrame> im
     private final String name;
     private final Channel channel;
     private final Sio1Session session;
+    /** maxHttpBufferSize: the largest message taken, inflated (see {@link #channelRead0}). */
+    private final int maxMessageBytes;
     private volatile boolean closing;
+    /** A message was refused (close 1009 on its way): nothing read after it is delivered. Event loop. */
+    private boolean refused;
     /** A pong is being written (event loop). */
     private boolean pongInFlight;
     /** Frames handed to the session's thread, not yet taken there. */
@@ -57,10 +64,12 @@ final class Sio1WebSocket extends SimpleChannelInboundHandler<WebSocketFrame> im
     private boolean probing;
     private EngineScheduler.Cancellable probeTimer = EngineScheduler.Cancellable.NONE;
 
-    Sio1WebSocket(String name, Channel channel, Sio1Session session) {
+    /** @param maxMessageBytes the largest text message taken, as it reaches this handler (inflated) */
+    Sio1WebSocket(String name, Channel channel, Sio1Session session, int maxMessageBytes) {
         this.name = name;
         this.channel = channel;
         this.session = session;
+        this.maxMessageBytes = maxMessageBytes;
     }
 
     @Override
@@ -158,9 +167,19 @@ final class Sio1WebSocket extends SimpleChannelInboundHandler<WebSocketFrame> im
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (refused) {
+            return;
+        }
         if (frame instanceof TextWebSocketFrame text) {
-            String packet = text.text();
             int bytes = text.content().readableBytes();
+            if (bytes > maxMessageBytes) {
+                // One compressed frame: the inflater's bound is a little over the limit (it needs room to
+                // work) and the aggregator checks only messages in fragments. Refused as the frame
+                // decoder refuses a frame over the limit as sent.
+                refuse(ctx);
+                return;
+            }
+            String packet = text.text();
             int frames = backlog.incrementAndGet();
             long held = backlogBytes.addAndGet(bytes);
             if ((frames >= BACKLOG_PAUSE || held >= BACKLOG_PAUSE_BYTES) && !pausedForBacklog) {
@@ -223,9 +242,31 @@ final class Sio1WebSocket extends SimpleChannelInboundHandler<WebSocketFrame> im
         });
     }
 
+    /** A message over the limit: close 1009, and nothing more is read. Event loop. */
+    private void refuse(ChannelHandlerContext ctx) {
+        refused = true;
+        closing = true;
+        ctx.channel().config().setAutoRead(false);
+        WebSocketClose.finish(ctx.channel(), new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG));
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!refused && ctx.channel().isActive() && isOverLimit(cause)) {
+            refuse(ctx); // what the aggregator or the inflater found over the limit is answered alike
+            return;
+        }
         closing = true;
         ctx.close();
+    }
+
+    /**
+     * Whether the decoders before this handler refused a message for its size: the aggregator (a
+     * message in fragments), or the inflater when a compressed frame fills its bounded buffer (its
+     * other failure, data that is not deflate, has a DataFormatException as its cause).
+     */
+    private static boolean isOverLimit(Throwable cause) {
+        return cause instanceof TooLongFrameException
+                || cause instanceof DecompressionException && !(cause.getCause() instanceof DataFormatException);
     }
 }

@@ -405,7 +405,7 @@ class Sio1SessionTest {
     @Test
     void aWebSocketStopsReadingWhileTheSessionsThreadLagsAndResumesWhenItCatchesUp() {
         EmbeddedChannel channel = new EmbeddedChannel();
-        Sio1WebSocket ws = new Sio1WebSocket("websocket", channel, session);
+        Sio1WebSocket ws = new Sio1WebSocket("websocket", channel, session, 1 << 20);
         channel.pipeline().addLast(ws);
         assertTrue(session.attach(ws));
         clock.runPending();
@@ -430,7 +430,7 @@ class Sio1SessionTest {
     @Test
     void aWebSocketAlsoStopsReadingForTheBytesWaitingForTheSessionsThread() {
         EmbeddedChannel channel = new EmbeddedChannel();
-        Sio1WebSocket ws = new Sio1WebSocket("websocket", channel, session);
+        Sio1WebSocket ws = new Sio1WebSocket("websocket", channel, session, 1 << 20);
         channel.pipeline().addLast(ws);
         assertTrue(session.attach(ws));
         clock.runPending();
@@ -457,7 +457,7 @@ class Sio1SessionTest {
         channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8, 16));
         Unread client = new Unread();
         channel.pipeline().addLast(client);
-        Sio1WebSocket ws = new Sio1WebSocket("websocket", channel, session);
+        Sio1WebSocket ws = new Sio1WebSocket("websocket", channel, session, 1 << 20);
         channel.pipeline().addLast(ws);
         Sio1Carrier carrier = new Sio1Carrier(session, null, new CompletableFuture<>(), () -> false);
         assertTrue(session.attach(ws));

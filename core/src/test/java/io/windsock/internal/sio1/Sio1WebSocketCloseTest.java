@@ -62,7 +62,7 @@ class Sio1WebSocketCloseTest {
                 ReferenceCountUtil.release(msg);
             }
         });
-        ws = new Sio1WebSocket("websocket", channel, session);
+        ws = new Sio1WebSocket("websocket", channel, session, 1 << 20);
         channel.pipeline().addLast(ws);
         assertTrue(session.attach(ws));
         clock.runPending();
