@@ -50,8 +50,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Sio1Http implements ProtocolRoute {
     private static final RateLimitedLog refusals = new RateLimitedLog(LoggerFactory.getLogger(Sio1Http.class));
-    /** Ends the last poll read on a connection if it still waits (see {@link #requestWaiting}). */
-    private static final AttributeKey<Runnable> END_POLL = AttributeKey.valueOf(Sio1Http.class, "endPoll");
+    /**
+     * The last poll read on a connection, ended if it still waits when a request is read behind it (see
+     * {@link #requestWaiting}). It lets go of its session once answered: a closed session is not kept here.
+     */
+    private static final AttributeKey<Sio1Poll> LAST_POLL = AttributeKey.valueOf(Sio1Http.class, "lastPoll");
     private final Sio1Server server;
     private final String path;
     private final CorsOptions cors;
@@ -226,10 +229,11 @@ public final class Sio1Http implements ProtocolRoute {
                 return;
             }
         }
-        Sio1Poll poll = new Sio1Poll(transport, ctx, info, cors, index);
-        ctx.channel().attr(END_POLL).set(() -> onSession(session, () -> session.endPoll(poll)));
+        Sio1Poll poll = new Sio1Poll(transport, ctx, info, cors, index, session);
+        ctx.channel().attr(LAST_POLL).set(poll);
         onSession(session, () -> {
             if (!session.attach(poll)) {
+                poll.refused();
                 plain(ctx, info, HttpResponseStatus.UNAUTHORIZED, "Unknown session");
                 return;
             }
@@ -247,9 +251,9 @@ public final class Sio1Http implements ProtocolRoute {
      */
     @Override
     public void requestWaiting(ChannelHandlerContext ctx) {
-        Runnable endPoll = ctx.channel().hasAttr(END_POLL) ? ctx.channel().attr(END_POLL).getAndSet(null) : null;
-        if (endPoll != null) {
-            endPoll.run();
+        Sio1Poll poll = ctx.channel().hasAttr(LAST_POLL) ? ctx.channel().attr(LAST_POLL).getAndSet(null) : null;
+        if (poll != null) {
+            poll.endIfWaiting();
         }
     }
 

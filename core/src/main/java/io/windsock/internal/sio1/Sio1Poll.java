@@ -24,12 +24,21 @@ final class Sio1Poll implements Sio1Session.Transport {
     private final CorsOptions cors;
     /** The JSONP callback index (digits only), or null for xhr-polling. */
     private final String jsonpIndex;
+    /**
+     * The session this poll was read for, until the poll is answered or refused: what a request read
+     * behind it on its connection tells to end it ({@link #endIfWaiting}). Let go then, as the
+     * connection keeps its last poll for that and must not keep a closed session with it. Written on
+     * the session's thread before {@link #answered}; a stale read finds a poll that no longer waits.
+     */
+    private Sio1Session session;
     /** Volatile for {@link #isWritable}, asked from any thread. */
     private volatile boolean answered;
     /** Detaches this poll if its connection closes first; removed once answered (see {@link #detachOnClose}). */
     private ChannelFutureListener onConnectionClosed;
 
-    Sio1Poll(String name, ChannelHandlerContext ctx, HttpResponses.RequestInfo info, CorsOptions cors, String jsonpIndex) {
+    Sio1Poll(String name, ChannelHandlerContext ctx, HttpResponses.RequestInfo info, CorsOptions cors, String jsonpIndex,
+             Sio1Session session) {
+        this.session = session;
         this.name = name;
         this.ctx = ctx;
         this.info = info;
@@ -48,6 +57,22 @@ final class Sio1Poll implements Sio1Session.Transport {
         }
         onConnectionClosed = f -> detach.run();
         ctx.channel().closeFuture().addListener(onConnectionClosed);
+    }
+
+    /**
+     * A request waits behind this poll on its connection (answers go out in order): if it still waits,
+     * it ends now with a noop. The connection's loop.
+     */
+    void endIfWaiting() {
+        Sio1Session s = session;
+        if (!answered && s != null) {
+            s.endPollSoon(this);
+        }
+    }
+
+    /** The session refused this poll (it was answered otherwise): it lets go of the session. Session thread. */
+    void refused() {
+        session = null;
     }
 
     @Override
@@ -71,9 +96,11 @@ final class Sio1Poll implements Sio1Session.Transport {
             written.run();
             return;
         }
+        session = null;
         answered = true;
         if (onConnectionClosed != null) {
             ctx.channel().closeFuture().removeListener(onConnectionClosed);
+            onConnectionClosed = null; // it holds the session too
         }
         String payload = Sio1Frames.encode(packets);
         ChannelFuture sent = jsonpIndex == null

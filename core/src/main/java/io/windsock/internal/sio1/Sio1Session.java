@@ -371,6 +371,11 @@ public final class Sio1Session {
         t.send(List.of(Sio1Packet.NOOP_PACKET.encode()), () -> { });
     }
 
+    /** {@link #endPoll} from any thread. */
+    void endPollSoon(Transport t) {
+        onScheduler(() -> endPoll(t));
+    }
+
     /** @return whether {@code t} is the attached transport. */
     boolean isAttached(Transport t) {
         return transport == t;

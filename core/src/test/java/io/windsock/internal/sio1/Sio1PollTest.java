@@ -24,7 +24,7 @@ class Sio1PollTest {
     @Test
     void aPollWhoseConnectionClosesFirstIsDetached() {
         AtomicInteger detached = new AtomicInteger();
-        new Sio1Poll("xhr-polling", ctx, info, null, null).detachOnClose(detached::incrementAndGet);
+        new Sio1Poll("xhr-polling", ctx, info, null, null, null).detachOnClose(detached::incrementAndGet);
         channel.close();
         assertEquals(1, detached.get());
     }
@@ -33,7 +33,7 @@ class Sio1PollTest {
     void answeredPollsLeaveNothingOnTheirKeepAliveConnection() {
         AtomicInteger detached = new AtomicInteger();
         for (int i = 0; i < 1_000; i++) {
-            Sio1Poll poll = new Sio1Poll("xhr-polling", ctx, info, null, null);
+            Sio1Poll poll = new Sio1Poll("xhr-polling", ctx, info, null, null, null);
             if (i % 2 == 0) {
                 poll.detachOnClose(detached::incrementAndGet); // waiting, then answered
                 poll.send(List.of("8::"), () -> { });
