@@ -30,7 +30,6 @@ import io.windsock.internal.transport.IdleCloser;
 import io.windsock.internal.transport.NettyScheduler;
 import io.windsock.internal.transport.OriginCheck;
 import io.windsock.internal.transport.ProtocolRoute;
-import io.windsock.internal.transport.RequestTimeouts;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -238,9 +237,9 @@ public final class Sio1Http implements ProtocolRoute {
                 return;
             }
             poll.detachOnClose(() -> onSession(session, () -> session.detach(poll)));
-            if (RequestTimeouts.requestWaiting(ctx)) {
-                session.endPoll(poll); // a request came to wait behind it before it got here
-            }
+            // No need to ask whether a request waits behind it already (Engine.IO's polls ask, as they
+            // may be deferred): a request comes to wait only after this one was routed here, which set
+            // LAST_POLL, and the end it then asks for reaches the session's thread after this task.
         });
     }
 

@@ -54,6 +54,12 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final WebSocketDecoderConfig webSocketDecoding;
     /** The polling transport whose GET waits on this connection, so a dropped connection can fail it. */
     private volatile PollingTransport waitingPoll;
+    /**
+     * This connection's request timeouts (null without them), found when this handler is added, after
+     * them: a GET poll asks them without a lookup in the pipeline. Read by the session's thread too,
+     * in tasks handed to it after this was set.
+     */
+    private RequestTimeouts timeouts;
 
     EngineHttpHandler(TransportConfig config, EngineServer engine) {
         this(config, engine, WebSocketHandshakers.decoding(config));
@@ -65,6 +71,11 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         this.engine = engine;
         this.originCheck = new OriginCheck(config.cors(), config.server().checkWebSocketOrigin());
         this.webSocketDecoding = webSocketDecoding;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        timeouts = RequestTimeouts.of(ctx);
     }
 
     @Override
@@ -222,7 +233,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             } else if (get) {
                 waitingPoll = polling;
                 polling.onPoll(ctx, info, jsonp);
-                if (RequestTimeouts.requestWaiting(ctx)) {
+                if (timeouts != null && timeouts.requestWaiting()) {
                     // A request came to wait behind this poll before the poll got here (it was deferred
                     // behind an upgrade, or its session is on another loop): the event found no poll.
                     polling.onRequestPipelinedBehind(ctx);

@@ -24,7 +24,7 @@ public interface ProtocolRoute {
      * (answers go out in the order of the requests): if that one is this route's and its answer is
      * held (a long poll), it should be answered now, so that what waits behind it is read. Called on
      * the connection's event loop; a request handled after this call asks
-     * {@link RequestTimeouts#requestWaiting} instead.
+     * {@link RequestTimeouts#requestWaiting()} instead.
      */
     default void requestWaiting(ChannelHandlerContext ctx) {
     }

@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * handler is told ({@link #REQUEST_WAITING}) so that a held poll ends at once with a NOOP rather than
  * keep what follows it (a pong, say) waiting for the session's next packet: each time a request
  * comes to wait, the first of a read and each one found waiting when an answer lets the one before it
- * go. A poll that reaches its session after the event asks {@link #requestWaiting} instead.
+ * go. A poll that reaches its session after the event asks {@link #requestWaiting()} instead.
  * Two handlers share one instance: {@link #bytes()} sits before the HTTP codec and sees a request
  * start; {@link #messages()} sits after it and sees requests end and responses go out. All state is
  * touched on the channel's event loop only.
@@ -452,13 +452,21 @@ public final class RequestTimeouts {
     };
 
     /**
-     * Whether a request read on {@code ctx}'s connection waits for the answer to the one being
-     * answered there (see {@link #REQUEST_WAITING}): a poll handed to its session after the event
-     * was fired ends at once. Any thread; false on a connection without these timeouts.
+     * The timeouts of {@code ctx}'s connection, or null on a connection without them: a lookup in the
+     * pipeline, so made once per connection, not per request.
      */
-    public static boolean requestWaiting(ChannelHandlerContext ctx) {
+    public static RequestTimeouts of(ChannelHandlerContext ctx) {
         Messages messages = ctx.pipeline().get(Messages.class);
-        return messages != null && messages.owner().requestWaiting;
+        return messages != null ? messages.owner() : null;
+    }
+
+    /**
+     * Whether a request read on this connection waits for the answer to the one being answered there
+     * (see {@link #REQUEST_WAITING}): a poll handed to its session after the event was fired ends at
+     * once. Any thread.
+     */
+    public boolean requestWaiting() {
+        return requestWaiting;
     }
 
     private void releaseHeld() {
