@@ -3,6 +3,7 @@ package io.windsock.redis.internal;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
+import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,7 +18,8 @@ import reactor.core.Disposable;
 
 /**
  * What the connections to a Redis Cluster need of Lettuce's slot map to follow a failover: a reload when a
- * command failed, the changes of the map as they are learned, and which nodes can be asked.
+ * command failed, the changes of the map as they are learned, the master of a channel, and which nodes
+ * can be asked.
  */
 final class ClusterSlotMap implements AutoCloseable {
     /** The least time between two reloads that failed commands ask for. */
@@ -62,6 +64,12 @@ final class ClusterSlotMap implements AutoCloseable {
             int slot = SlotHash.getSlot(channel.getBytes(StandardCharsets.UTF_8));
             return !Objects.equals(master(change.before(), slot), master(change.after(), slot));
         }).toList();
+    }
+
+    /** @return the id of the master of a channel's slot in a slot map (as Lettuce routes by it), or null if none */
+    static String owner(Partitions partitions, String channel) {
+        RedisClusterNode master = partitions.getMasterBySlot(SlotHash.getSlot(channel.getBytes(StandardCharsets.UTF_8)));
+        return master == null ? null : master.getNodeId();
     }
 
     private static String master(List<RedisClusterNode> nodes, int slot) {

@@ -1,30 +1,65 @@
 package io.windsock.redis.internal;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The names of one kind (channels, patterns or shard channels) that Redis confirmed to the subscriber, as
- * its pushes and replies tell. Updated on Redis I/O threads; read from any thread.
+ * its pushes and replies tell, each with the node that confirmed it. Updated on Redis I/O threads (on a
+ * cluster, those of several node connections); read from any thread.
+ *
+ * <p>On a cluster a shard channel can be confirmed by more than one node in turn: after a failover or a slot
+ * move its subscription is made again on the new master, and the old one may then confirm an unsubscription
+ * (a master that lost the slot drops the slot's subscriptions and says so). Such a late confirmation undoes
+ * the old node's subscription only: undoing the name would leave this node counting itself on top of a
+ * SHARDNUMSUB that already counts it, and every request would wait for one answer too many.
  */
 final class ConfirmedNames {
+    /** The node of a confirmation where the node does not matter: one server, or classic pub/sub. */
+    static final String ANY_NODE = "";
+
+    /** Which node's confirmation of a name its count (NUMSUB, SHARDNUMSUB) sees now; null if none known. */
+    private final Function<String, String> countingNode;
     /**
-     * Confirmed, and not undone by a push since. Lettuce keeps the same set and subscribes it again on each
+     * Confirmed, and not undone by a push since. Lettuce keeps the same and subscribes it again on each
      * reconnection, also a name whose UNSUBSCRIBE failed during an outage.
      */
-    private final Set<String> kept = ConcurrentHashMap.newKeySet();
+    private final Map<String, Set<String>> kept = new ConcurrentHashMap<>();
     /** Confirmed since the subscriber last connected: what Redis counts for this node now. */
-    private final Set<String> live = ConcurrentHashMap.newKeySet();
+    private final Map<String, Set<String>> live = new ConcurrentHashMap<>();
 
-    void subscribed(String name) {
-        kept.add(name);
-        live.add(name);
+    /** Names whose node does not matter. */
+    ConfirmedNames() {
+        this(name -> ANY_NODE);
     }
 
-    void unsubscribed(String name) {
-        kept.remove(name);
-        live.remove(name);
+    /** @param countingNode the node whose count of a name matters now (the owner of its slot), or null */
+    ConfirmedNames(Function<String, String> countingNode) {
+        this.countingNode = countingNode;
+    }
+
+    void subscribed(String name, String node) {
+        add(kept, name, node);
+        add(live, name, node);
+    }
+
+    /**
+     * A subscription confirmed by a reply, whose node the reply does not tell: taken as the node that
+     * counts the name now, which the command was routed to (its push, which names the node, follows).
+     */
+    void subscribedAtCountingNode(String name) {
+        String node = countingNode.apply(name);
+        if (node != null) {
+            subscribed(name, node);
+        }
+    }
+
+    void unsubscribed(String name, String node) {
+        remove(kept, name, node);
+        remove(live, name, node);
     }
 
     /** The subscriber lost its connection: Redis dropped its subscriptions (Lettuce keeps them to renew). */
@@ -32,12 +67,33 @@ final class ConfirmedNames {
         live.clear();
     }
 
+    /** @return whether the node that counts the name now confirmed it since the subscriber last connected */
     boolean isLive(String name) {
-        return live.contains(name);
+        Set<String> nodes = live.get(name);
+        if (nodes == null) {
+            return false;
+        }
+        String node = countingNode.apply(name);
+        return node != null && nodes.contains(node);
     }
 
     /** @return a copy of the names Lettuce subscribes again on a reconnection */
     List<String> kept() {
-        return List.copyOf(kept);
+        return List.copyOf(kept.keySet());
+    }
+
+    private static void add(Map<String, Set<String>> map, String name, String node) {
+        map.compute(name, (k, nodes) -> {
+            Set<String> set = nodes != null ? nodes : ConcurrentHashMap.newKeySet();
+            set.add(node);
+            return set;
+        });
+    }
+
+    private static void remove(Map<String, Set<String>> map, String name, String node) {
+        map.computeIfPresent(name, (k, nodes) -> {
+            nodes.remove(node);
+            return nodes.isEmpty() ? null : nodes;
+        });
     }
 }

@@ -14,11 +14,13 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.pubsub.api.async.RedisPubSubAsyncCommands;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -94,7 +96,7 @@ public final class RedisConnections {
     private final Map<String, Set<Listener>> channels = new ConcurrentHashMap<>();
     private final Map<String, Set<Listener>> patterns = new ConcurrentHashMap<>();
     private final Map<String, Set<Listener>> shardChannels = new ConcurrentHashMap<>();
-    private final SubscriptionConfirmations confirmations = new SubscriptionConfirmations();
+    private final SubscriptionConfirmations confirmations = new SubscriptionConfirmations(this::shardOwner);
     private final SubscribeCommand subscribeCommand = new SubscribeCommand("SUBSCRIBE", channels,
             confirmations.channels, (c, name) -> c.subscribe(name), (c, name) -> c.unsubscribe(name));
     private final SubscribeCommand psubscribeCommand = new SubscribeCommand("PSUBSCRIBE", patterns,
@@ -160,7 +162,11 @@ public final class RedisConnections {
         this.subscriberOrder = this.subscriber.thenApply(c -> {
             c.addListener(new MessageRouter(channels, patterns, shardChannels,
                     new LogThrottle(LOG_PERIOD_NANOS, System::nanoTime)));
-            c.addListener(confirmations);
+            if (c instanceof StatefulRedisClusterPubSubConnection<byte[], byte[]> clusterSubscriber) {
+                clusterSubscriber.addListener(confirmations.perNode()); // tells which node confirmed a shard channel
+            } else {
+                c.addListener(confirmations);
+            }
             c.addListener(subscriberState);
             return c;
         });
@@ -298,7 +304,7 @@ public final class RedisConnections {
         // completes the command before it tells the listeners).
         return sent.whenComplete((v, error) -> {
             if (error == null) {
-                command.confirmed().subscribed(name);
+                command.confirmed().subscribedAtCountingNode(name);
             }
             // On a cluster a shard subscription goes to the connection of the slot's node, whose outage the
             // subscriber's own state does not show (after a failover Lettuce may still route to the dead
@@ -317,7 +323,7 @@ public final class RedisConnections {
                 }
             }
             RedisTimer.schedule(() -> resendSubscribe(command, name, failures + 1),
-                    java.time.Duration.ofMillis(Math.min(5_000, 100L << Math.min(failures, 6))));
+                    Duration.ofMillis(Math.min(5_000, 100L << Math.min(failures, 6))));
         });
     }
 
@@ -460,6 +466,26 @@ public final class RedisConnections {
     /** @return as {@link #subscribed} for a shard channel (PUBSUB SHARDNUMSUB) */
     public boolean shardSubscribed(String channel) {
         return ssubscribeCommand.confirmed().isLive(channel);
+    }
+
+    /**
+     * On a cluster, the node whose PUBSUB SHARDNUMSUB of a channel is asked now: the master of its slot in the
+     * slot map that routes the commands (null before that map is known); on one server, any.
+     */
+    private String shardOwner(String channel) {
+        if (slotMap == null) {
+            return ConfirmedNames.ANY_NODE;
+        }
+        if (!connection.isDone() || connection.isCompletedExceptionally()) {
+            return null;
+        }
+        return connection.join() instanceof StatefulRedisClusterConnection<?, ?> cluster
+                ? ClusterSlotMap.owner(cluster.getPartitions(), channel) : null;
+    }
+
+    /** @return the subscriber connection, once open (for tests) */
+    CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> subscriberConnection() {
+        return subscriber;
     }
 
     /** @return subscriber commands queued and not yet sent (for tests) */

@@ -115,6 +115,13 @@ final class LocalRedisCluster implements AutoCloseable {
                 && !n.is(RedisClusterNode.NodeFlag.FAIL) && !n.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL));
     }
 
+    /** @return a replica of a master that is not marked as failing */
+    RedisClusterNode liveReplica(RedisClusterNode master) {
+        return nodes().stream().filter(n -> master.getNodeId().equals(n.getSlaveOf())
+                && !n.is(RedisClusterNode.NodeFlag.FAIL) && !n.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL))
+                .findFirst().orElseThrow(() -> new IllegalStateException("no live replica of " + master.getNodeId()));
+    }
+
     /** Kills a node's server with SIGKILL and waits for it to be gone. */
     void kill(RedisClusterNode node) throws InterruptedException {
         Server server = servers.stream().filter(s -> s.port() == node.getUri().getPort()).findFirst().orElseThrow();
