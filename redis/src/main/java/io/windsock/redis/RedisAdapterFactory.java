@@ -63,7 +63,8 @@ import java.util.concurrent.CompletionStage;
  * subscription fails, at most once a second; and every 30 s whatever happens. On a new slot map the sharded
  * adapter subscribes again, on the new master, to each channel whose slot changed master (Lettuce leaves
  * such subscriptions on its connection to the dead node); the classic adapter's server count leaves out
- * the dead master, which stays in the map, flagged as failed, until an operator makes the cluster forget it.
+ * the dead master, which stays in the map, flagged as failed, until an operator makes the cluster forget it
+ * (a node only suspected of having failed is asked, and waited for a second at most).
  * So broadcasts, requests and server counts across nodes work again without restarting anything: about a
  * second after the promotion while messages flow, within 5 s otherwise, 30 s at most. Until then, what goes
  * to the dead master's slots is dropped and counted ({@link #unpublishedCount()}), and a request for other

@@ -2,14 +2,19 @@ package io.windsock.redis.internal;
 
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -18,8 +23,8 @@ import reactor.core.Disposable;
 
 /**
  * What the connections to a Redis Cluster need of Lettuce's slot map to follow a failover: a reload when a
- * command failed, the changes of the map as they are learned, the master of a channel, and which nodes
- * can be asked.
+ * command failed, the changes of the map as they are learned, the master of a channel, and a count over
+ * the nodes that copes with failed ones.
  */
 final class ClusterSlotMap implements AutoCloseable {
     /** The least time between two reloads that failed commands ask for. */
@@ -82,12 +87,40 @@ final class ClusterSlotMap implements AutoCloseable {
     }
 
     /**
-     * @return whether a node is not known to have failed: a master that died stays in the slot map, flagged,
-     *         until an operator makes the cluster forget it, and every command sent to it fails
+     * Asks every node of the slot map but those known to have failed for its PUBSUB NUMSUB of a channel, and
+     * sums their answers (as Node's adapter sums them over its cluster client's nodes). A node only suspected of having failed
+     * (PFAIL: some node missed its pings, as during a blip of the cluster bus, while it may well serve its
+     * subscribers) is asked too, but awaited {@code suspectWait} at most: one that does not answer by then,
+     * or fails, counts 0. So a dead node costs that wait and a live one is counted; leaving it out would count
+     * none of its subscribers. A node whose failure the cluster agreed on (FAIL) is not asked: a master that
+     * died stays in the slot map, so flagged, until an operator makes the cluster forget it, and every command
+     * to it fails. The failure of any other node fails the sum, as it does Node's.
      */
-    static boolean reachable(RedisClusterNode node) {
-        return !node.is(RedisClusterNode.NodeFlag.FAIL) && !node.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL)
-                && !node.is(RedisClusterNode.NodeFlag.NOADDR) && !node.is(RedisClusterNode.NodeFlag.HANDSHAKE);
+    static CompletableFuture<Long> numsubOverNodes(RedisAdvancedClusterAsyncCommands<byte[], byte[]> commands,
+            byte[] channel, Duration suspectWait) {
+        Map<RedisClusterNode, CompletableFuture<Map<byte[], Long>>> answers =
+                commands.nodes(ClusterSlotMap::askable).commands().pubsubNumsub(channel).asMap();
+        List<CompletableFuture<Long>> counts = new ArrayList<>(answers.size());
+        answers.forEach((node, answer) -> {
+            CompletableFuture<Long> counted = answer.thenApply(
+                    perChannel -> perChannel.values().stream().mapToLong(Long::longValue).sum());
+            if (node.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL)) {
+                counted = counted.orTimeout(suspectWait.toMillis(), TimeUnit.MILLISECONDS).exceptionally(error -> {
+                    log.debug("node {} of the Redis Cluster, suspected of having failed, counted as 0 ({})",
+                            node.getUri(), error.toString());
+                    return 0L;
+                });
+            }
+            counts.add(counted);
+        });
+        return CompletableFuture.allOf(counts.toArray(CompletableFuture[]::new))
+                .thenApply(v -> counts.stream().mapToLong(CompletableFuture::join).sum());
+    }
+
+    /** @return whether a node is worth asking: not agreed failed, and with an address */
+    static boolean askable(RedisClusterNode node) {
+        return !node.is(RedisClusterNode.NodeFlag.FAIL) && !node.is(RedisClusterNode.NodeFlag.NOADDR)
+                && !node.is(RedisClusterNode.NodeFlag.HANDSHAKE);
     }
 
     @Override

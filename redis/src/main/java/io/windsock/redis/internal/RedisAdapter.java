@@ -11,6 +11,7 @@ import io.windsock.server.Ack;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,6 +35,11 @@ public final class RedisAdapter extends InMemoryAdapter {
     private final RedisConnections redis;
     private final WireCodec codec;
     private final Duration requestTimeout;
+    /**
+     * On a cluster, how long the server count waits for a node suspected of having failed: a second (a live
+     * node answers PUBSUB NUMSUB in milliseconds), at most half the request timeout, which the count is part of.
+     */
+    private final Duration suspectNodeWait;
     private final boolean publishOnSpecificResponseChannel;
     private final String uid = Uid.next(6);
     private final String channel;
@@ -53,6 +59,7 @@ public final class RedisAdapter extends InMemoryAdapter {
         this.redis = redis;
         this.codec = codec;
         this.requestTimeout = requestTimeout;
+        this.suspectNodeWait = Collections.min(List.of(Duration.ofSeconds(1), requestTimeout.dividedBy(2)));
         this.publishOnSpecificResponseChannel = publishOnSpecificResponseChannel;
         this.channel = prefix + "#" + namespace.name() + "#";
         this.requestChannel = prefix + "-request#" + namespace.name() + "#";
@@ -196,7 +203,7 @@ public final class RedisAdapter extends InMemoryAdapter {
     public CompletionStage<Integer> serverCount() {
         // Asked before NUMSUB is sent: confirmed then, Redis has it in the count.
         boolean counted = redis.subscribed(requestChannel);
-        return redis.numsub(requestChannel).thenApply(n -> (int) (counted ? n : n + 1));
+        return redis.numsub(requestChannel, suspectNodeWait).thenApply(n -> (int) (counted ? n : n + 1));
     }
 
     // ---- server-side operations ----

@@ -63,7 +63,8 @@ import org.slf4j.LoggerFactory;
  * PUBSUB SHARDNUMSUB to the node owning the channel's slot and delivers every node's messages to
  * the one subscriber connection; PUBLISH and PSUBSCRIBE go to one node (the cluster bus carries
  * classic messages to all), and NUMSUB, which each node counts for its own clients, is summed over
- * every node not known to have failed, as Node's classic adapter does on a cluster. When the client learns
+ * the nodes as Node's classic adapter does on a cluster (but for those agreed failed, and waiting a bounded
+ * time for those only suspected: {@link ClusterSlotMap#numsubOverNodes}). When the client learns
  * that a slot has a new master (a failover, a slot moved), the shard channels of that slot are subscribed
  * again on it.
  */
@@ -81,7 +82,7 @@ public final class RedisConnections {
     private final CompletableFuture<? extends StatefulConnection<byte[], byte[]>> connection;
     private final CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> commands;
     /** PUBSUB NUMSUB of one channel over the whole deployment (every node of a cluster). */
-    private final Function<byte[], CompletableFuture<Long>> numsub;
+    private final BiFunction<byte[], Duration, CompletableFuture<Long>> numsub;
     private final CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> subscriber;
     /** The subscriber once every command sent so far was dispatched; guarded by this. */
     private CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> subscriberOrder;
@@ -247,20 +248,22 @@ public final class RedisConnections {
         }
     }
 
-    /** @return the number of subscribers of a channel ({@code PUBSUB NUMSUB}) */
-    public CompletionStage<Long> numsub(String channel) {
-        return numsub.apply(bytes(channel));
+    /**
+     * @param suspectWait on a cluster, how long a node only suspected of having failed may take to answer
+     *     before it counts none (see {@link ClusterSlotMap#numsubOverNodes})
+     * @return the number of subscribers of a channel ({@code PUBSUB NUMSUB}), on a cluster over every node
+     */
+    public CompletionStage<Long> numsub(String channel, Duration suspectWait) {
+        return numsub.apply(bytes(channel), suspectWait);
     }
 
-    private CompletableFuture<Long> standaloneNumsub(byte[] channel) {
+    private CompletableFuture<Long> standaloneNumsub(byte[] channel, Duration suspectWait) {
         return commands().thenCompose(c -> c.pubsubNumsub(channel).toCompletableFuture()).thenApply(RedisConnections::sum);
     }
 
-    /** Over the nodes not known to have failed: no subscriber is on a dead one, and asking it would fail the count. */
-    private CompletableFuture<Long> clusterNumsub(byte[] channel) {
-        return commands().thenCompose(c -> ((RedisAdvancedClusterAsyncCommands<byte[], byte[]>) c)
-                .nodes(ClusterSlotMap::reachable).commands().pubsubNumsub(channel).toCompletableFuture())
-                .thenApply(perNode -> perNode.stream().mapToLong(RedisConnections::sum).sum());
+    private CompletableFuture<Long> clusterNumsub(byte[] channel, Duration suspectWait) {
+        return commands().thenCompose(c -> ClusterSlotMap.numsubOverNodes((RedisAdvancedClusterAsyncCommands<byte[], byte[]>) c,
+                channel, suspectWait));
     }
 
     private static long sum(Map<byte[], Long> counts) {

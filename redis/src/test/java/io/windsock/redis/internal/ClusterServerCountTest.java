@@ -1,8 +1,10 @@
 package io.windsock.redis.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
@@ -10,13 +12,16 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.pubsub.api.sync.RedisPubSubCommands;
 import io.windsock.redis.SubscriptionMode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -29,7 +34,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The server count on a Redis Cluster of three masters with a replica each, where more than one node can
  * tell about a subscription: a shard channel's unsubscription confirmed by another node than its master
- * leaves the node counted once (SHARDNUMSUB). The test's cluster client never reloads its slot map by itself.
+ * leaves the node counted once (SHARDNUMSUB); and PUBSUB NUMSUB asks a node suspected of having failed,
+ * which counts if it answers and costs a bounded wait if it does not. The test's cluster client never
+ * reloads its slot map by itself, so that a flag the test sets in it stays.
  */
 class ClusterServerCountTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -37,6 +44,7 @@ class ClusterServerCountTest {
 
     /** Closed after the test, the last added first. */
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    private RedisClusterClient client;
 
     @BeforeAll
     static void startCluster() {
@@ -95,9 +103,48 @@ class ClusterServerCountTest {
         assertEquals(1, count(adapter), "counted once: by its master's SHARDNUMSUB, not again by itself");
     }
 
+    /** A cluster bus blip makes a live node suspected (PFAIL) by the others: its subscribers still count. */
+    @Test
+    void aSuspectedNodeThatAnswersIsCounted() throws Exception {
+        RedisConnections redis = connections();
+        String channel = "wsc-" + UUID.randomUUID() + "-request#/#";
+        RedisClusterNode suspect = someReplica();
+        subscribeOn(suspect, channel);
+        assertEquals(1, numsub(redis, channel, WAIT));
+
+        flagSuspected(suspect);
+        assertEquals(1, numsub(redis, channel, WAIT), "the suspected node's subscriber");
+    }
+
+    /** A suspected node that is truly gone (here: hung, it accepts connections and answers nothing). */
+    @Test
+    void aSuspectedNodeThatDoesNotAnswerCostsABoundedWait() throws Exception {
+        RedisConnections redis = connections();
+        String channel = "wsc-" + UUID.randomUUID() + "-request#/#";
+        RedisClusterNode hung = someReplica();
+        RedisClusterNode live = cluster.master(0);
+        subscribeOn(live, channel);
+        subscribeOn(hung, channel);
+        assertEquals(2, numsub(redis, channel, WAIT));
+
+        flagSuspected(hung);
+        Duration suspectWait = Duration.ofMillis(300);
+        cluster.pause(hung); // for less than the cluster's node timeout: no failover, no flag of the cluster's own
+        try {
+            long start = System.nanoTime();
+            // the client's command timeout is a minute: only the wait for the suspect bounds this
+            assertEquals(1, numsub(redis, channel, Duration.ofSeconds(1).plus(suspectWait), suspectWait),
+                    "the live node's subscriber only");
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(millis >= suspectWait.toMillis(), "asked the suspect, and waited for it: " + millis + " ms");
+        } finally {
+            cluster.resume(hung);
+        }
+    }
+
     /** Connections with their own cluster client, which reloads its slot map only when told. */
     private RedisConnections connections() throws Exception {
-        RedisClusterClient client = RedisClusterClient.create(cluster.uris().stream().map(RedisURI::create).toList());
+        client = RedisClusterClient.create(cluster.uris().stream().map(RedisURI::create).toList());
         client.setOptions(ClusterClientOptions.builder()
                 .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                         .enablePeriodicRefresh(false).disableAllAdaptiveRefreshTriggers().build())
@@ -106,6 +153,36 @@ class ClusterServerCountTest {
         opened.push(() -> redis.close().toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
         redis.connected().toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         return redis;
+    }
+
+    private static RedisClusterNode someReplica() {
+        return cluster.liveReplica(cluster.master(0));
+    }
+
+    /** Subscribes a client of its own to a channel on one node, as a node of another server would. */
+    private void subscribeOn(RedisClusterNode node, String channel) {
+        RedisClient plain = RedisClient.create();
+        opened.push(plain::shutdown);
+        StatefulRedisPubSubConnection<String, String> subscriber = plain.connectPubSub(node.getUri());
+        opened.push(subscriber::close);
+        subscriber.sync().subscribe(channel);
+    }
+
+    /** Marks a node as PFAIL in the client's slot map, as a refresh during a cluster bus blip would. */
+    private void flagSuspected(RedisClusterNode node) {
+        RedisClusterNode known = client.getPartitions().getPartitionByNodeId(node.getNodeId());
+        Set<RedisClusterNode.NodeFlag> flags = EnumSet.copyOf(known.getFlags());
+        flags.add(RedisClusterNode.NodeFlag.EVENTUAL_FAIL);
+        known.setFlags(flags);
+    }
+
+    private static long numsub(RedisConnections redis, String channel, Duration within) throws Exception {
+        return numsub(redis, channel, within, Duration.ofSeconds(1));
+    }
+
+    private static long numsub(RedisConnections redis, String channel, Duration within, Duration suspectWait)
+            throws Exception {
+        return redis.numsub(channel, suspectWait).toCompletableFuture().get(within.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static int count(ShardedRedisAdapter adapter) throws Exception {

@@ -122,9 +122,35 @@ final class LocalRedisCluster implements AutoCloseable {
                 .findFirst().orElseThrow(() -> new IllegalStateException("no live replica of " + master.getNodeId()));
     }
 
+    /**
+     * Stops a node's server (SIGSTOP) until {@link #resume}: as a hung host, it accepts connections and
+     * answers nothing. For less than the node timeout, the other servers do not take it for failed.
+     */
+    void pause(RedisClusterNode node) throws IOException, InterruptedException {
+        signal(node, "-STOP");
+    }
+
+    /** Lets a server stopped by {@link #pause} go on (SIGCONT). */
+    void resume(RedisClusterNode node) throws IOException, InterruptedException {
+        signal(node, "-CONT");
+    }
+
+    private void signal(RedisClusterNode node, String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", signal, String.valueOf(server(node).process().pid()))
+                .redirectErrorStream(true).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill " + signal + " failed: "
+                    + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    private Server server(RedisClusterNode node) {
+        return servers.stream().filter(s -> s.port() == node.getUri().getPort()).findFirst().orElseThrow();
+    }
+
     /** Kills a node's server with SIGKILL and waits for it to be gone. */
     void kill(RedisClusterNode node) throws InterruptedException {
-        Server server = servers.stream().filter(s -> s.port() == node.getUri().getPort()).findFirst().orElseThrow();
+        Server server = server(node);
         server.connection().close();
         server.process().destroyForcibly(); // SIGKILL: no goodbye to the other nodes, as in a crash
         if (!server.process().waitFor(10, TimeUnit.SECONDS)) {
