@@ -71,6 +71,11 @@ final class ClusterSlotMap implements AutoCloseable {
         }).toList();
     }
 
+    /** @return the master of a channel's slot after a change, or null if none */
+    static RedisClusterNode masterAfter(ClusterTopologyChangedEvent change, String channel) {
+        return masterNode(change.after(), SlotHash.getSlot(channel.getBytes(StandardCharsets.UTF_8)));
+    }
+
     /** @return the id of the master of a channel's slot in a slot map (as Lettuce routes by it), or null if none */
     static String owner(Partitions partitions, String channel) {
         RedisClusterNode master = partitions.getMasterBySlot(SlotHash.getSlot(channel.getBytes(StandardCharsets.UTF_8)));
@@ -78,9 +83,15 @@ final class ClusterSlotMap implements AutoCloseable {
     }
 
     private static String master(List<RedisClusterNode> nodes, int slot) {
+        RedisClusterNode master = masterNode(nodes, slot);
+        return master == null ? null : master.getNodeId();
+    }
+
+    /** Only masters hold slots in a slot map (CLUSTER NODES). */
+    private static RedisClusterNode masterNode(List<RedisClusterNode> nodes, int slot) {
         for (RedisClusterNode node : nodes) {
             if (node.hasSlot(slot)) {
-                return node.getNodeId();
+                return node;
             }
         }
         return null;

@@ -14,6 +14,7 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -303,10 +304,21 @@ public final class RedisConnections {
     private CompletableFuture<?> sendSubscribe(StatefulRedisPubSubConnection<byte[], byte[]> c,
                                                SubscribeCommand command, String name, int failures) {
         CompletableFuture<?> sent = command.send().apply(c.async(), bytes(name)).toCompletableFuture();
+        return confirmedOrRetried(sent, command, name, null, failures);
+    }
+
+    /**
+     * What follows a subscription command: the confirmation recorded (as the node's that confirmed it when
+     * known, else as the counting node's), or a retry.
+     */
+    private CompletableFuture<?> confirmedOrRetried(CompletableFuture<?> sent, SubscribeCommand command, String name,
+                                                    String node, int failures) {
         // The stage returned completes after this: whoever waits for it sees the name confirmed (Lettuce
         // completes the command before it tells the listeners).
         return sent.whenComplete((v, error) -> {
-            if (error == null) {
+            if (error == null && node != null) {
+                command.confirmed().subscribed(name, node);
+            } else if (error == null) {
                 command.confirmed().subscribedAtCountingNode(name);
             }
             // On a cluster a shard subscription goes to the connection of the slot's node, whose outage the
@@ -341,8 +353,9 @@ public final class RedisConnections {
      * After the cluster client learned a new slot map: subscribes again the shard channels whose slot has
      * another master now. Lettuce keeps a shard subscription on the connection to the node it was made on,
      * and after a failover that node is dead: without this, the channel's messages (published to the new
-     * master) would never arrive again. Lettuce may still route by the old map for a moment after the
-     * event; a subscription sent to the dead node then fails and is tried again.
+     * master) would never arrive again. Each is sent to its new master as the event's map names it: Lettuce
+     * publishes the event before it routes by the new map, and a routed subscription could still go to the
+     * dead master (a failure, a retry 0.1 s later and one more reload of the map).
      */
     private synchronized void slotsMoved(ClusterTopologyChangedEvent change) {
         List<String> moved = ClusterSlotMap.moved(change, shardChannels.keySet());
@@ -352,8 +365,29 @@ public final class RedisConnections {
         log.info("the Redis Cluster's slot map changed: subscribing again to {} shard channel(s) on their new"
                 + " master(s)", moved.size());
         inOrder(c -> CompletableFuture.allOf(moved.stream()
-                .map(channel -> sendSubscribe(c, ssubscribeCommand, channel, 0))
+                .map(channel -> subscribeOn(c, ClusterSlotMap.masterAfter(change, channel), channel))
                 .toArray(CompletableFuture[]::new)));
+    }
+
+    /**
+     * Subscribes to a moved shard channel on its new master's connection, which is the one Lettuce routes the
+     * slot's commands to once it applied the new map (the same pooled connection): Lettuce publishes a new
+     * map before it routes by it, and a routed subscription could still go to the dead master. A failure is
+     * tried again as any subscription, routed by then by the new map.
+     */
+    private CompletableFuture<?> subscribeOn(StatefulRedisPubSubConnection<byte[], byte[]> c, RedisClusterNode master,
+                                             String channel) {
+        if (master == null || !(c instanceof StatefulRedisClusterPubSubConnection<byte[], byte[]> cluster)) {
+            return sendSubscribe(c, ssubscribeCommand, channel, 0);
+        }
+        CompletableFuture<Void> sent;
+        try {
+            sent = cluster.getConnectionAsync(master.getUri().getHost(), master.getUri().getPort())
+                    .thenCompose(node -> node.async().ssubscribe(bytes(channel)).toCompletableFuture());
+        } catch (RuntimeException notInTheMapYet) {
+            sent = CompletableFuture.failedFuture(notInTheMapYet);
+        }
+        return confirmedOrRetried(sent, ssubscribeCommand, channel, master.getNodeId(), 0);
     }
 
     /** Removes a listener from shard channels; unsubscribes at Redis from those no listener holds any more. */
