@@ -58,7 +58,10 @@ import java.util.concurrent.CompletableFuture;
  * the recovery window; the recovered socket gets it back (fields intact) or, if it is gone, a new
  * instance. Either way {@link #onOpen} runs again, with {@code socket().recovered()} true; when the
  * namespace's middlewares are skipped (the default) it runs right after the CONNECT reply, and
- * refusing then makes the socket leave.
+ * refusing then makes the socket leave. While kept, the instance holds nothing of the socket that
+ * left: {@link #socket()} is a stand-in that acts as that socket once gone (emits dropped, not
+ * connected, in no room, its data a read-only copy), whose {@code handshake()} throws
+ * {@code IllegalStateException}.
  *
  * <h2>Threading</h2>
  * Every hook and handler of one instance runs on that socket's serial executor ({@link Socket#executor()}):
@@ -157,7 +160,9 @@ public abstract class SocketConnection {
     // ---- talking to the client; any thread ----
 
     /**
-     * @return the underlying socket: id, handshake, data, rooms, the functional API
+     * @return the underlying socket: id, handshake, data, rooms, the functional API; while the
+     *         instance is kept for a client that is away (connection state recovery), a stand-in for
+     *         the socket that left (see the class comment)
      * @throws IllegalStateException in the constructor (the socket is attached just before {@link #onOpen})
      */
     public final Socket socket() {

@@ -53,11 +53,11 @@ final class ConnectionAccess {
     }
 
     /**
-     * Moves a connection to the driver of its recovered socket (connection state recovery): the
-     * earlier socket has left, so its driver no longer dispatches to it.
+     * Moves a connection to another backend (connection state recovery): to an {@link AwaySocket}
+     * when its socket left and it is kept, to the driver of its recovered socket when it is taken back.
      */
-    static void reattach(SocketConnection connection, ConnectionDriver driver) {
-        DRIVER.setVolatile(connection, driver);
+    static void reattach(SocketConnection connection, ConnectionBackend backend) {
+        DRIVER.setVolatile(connection, backend);
     }
 
     static boolean onOpen(SocketConnection connection, Handshake handshake) throws Throwable {

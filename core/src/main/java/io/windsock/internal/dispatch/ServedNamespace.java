@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * its client can recover (so a session was persisted for it), for
  * {@code maxDisconnectionDuration} (the life of its persisted session), then dropped; at most
  * {@code maxPersistedSessions} of them (the adapter's bound on sessions), the oldest dropped first.
- * A recovered socket takes its instance out.
+ * A recovered socket takes its instance out. While kept, an instance is attached to an
+ * {@link AwaySocket}, which holds nothing of the socket that left.
  */
 final class ServedNamespace {
     private static final Logger log = LoggerFactory.getLogger(ServedNamespace.class);
@@ -198,6 +199,10 @@ final class ServedNamespace {
         Kept entry = new Kept(connection);
         Kept replaced;
         Kept evicted = null;
+        // Before the instance can be taken back, and then attached to nothing of the socket that left:
+        // that socket holds its handshake (every request header), its connection and its Engine.IO
+        // session, kilobytes a kept instance would hold for the whole window.
+        ConnectionAccess.reattach(connection, new AwaySocket(socket, server.stats()));
         synchronized (kept) {
             // A stopping server keeps nothing: it does not start again, so a recovery can only happen
             // elsewhere, and a kept instance would hold the whole stopped server until its timer.
