@@ -7,6 +7,7 @@ import io.windsock.internal.json.JacksonJsonCodec;
 import io.windsock.internal.log.LogSafe;
 import io.windsock.internal.server.NamespaceImpl;
 import io.windsock.internal.server.SocketIoServer;
+import io.windsock.internal.server.SocketHooks;
 import io.windsock.internal.server.SocketRecovery;
 import io.windsock.internal.server.Timers;
 import io.windsock.server.ConnectionStateRecovery;
@@ -38,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * its client can recover (so a session was persisted for it), for
  * {@code maxDisconnectionDuration} (the life of its persisted session), then dropped; at most
  * {@code maxPersistedSessions} of them (the adapter's bound on sessions), the oldest dropped first.
- * A recovered socket takes its instance out. While kept, an instance is attached to an
- * {@link AwaySocket}, which holds nothing of the socket that left.
+ * A recovered socket takes its instance out; if that socket is refused, the instance is kept again,
+ * as its session is. While kept, an instance is attached to an {@link AwaySocket}, which holds nothing
+ * of the socket that left.
  */
 final class ServedNamespace {
     private static final Logger log = LoggerFactory.getLogger(ServedNamespace.class);
@@ -98,10 +100,30 @@ final class ServedNamespace {
 
     /** The middleware step. Socket executor; throws to refuse. */
     void admit(Socket socket) throws Exception {
-        ConnectionDriver driver = driverFor(socket);
-        driver.open();
+        SocketConnection taken = takeKept(socket);
+        ConnectionDriver driver;
+        try {
+            driver = driverFor(socket, taken);
+            driver.open();
+        } catch (Exception | Error e) {
+            if (taken != null) {
+                keepAgain(socket, taken); // the namespace keeps the session for a retry: its instance too
+            }
+            throw e;
+        }
         admitted.add(socket);
         keepOnRecoverableClose(socket, driver.connection());
+        if (taken != null) {
+            // The recovery may still not connect: a later middleware refuses it (the namespace keeps the
+            // session for a retry), or its client drops meanwhile (the close persists the session). The
+            // instance is then kept again, after the onClose that pairs with its onOpen (registered
+            // before this), so no retry takes it while that runs.
+            SocketHooks.onAbandoned(socket, reason -> {
+                if (reason.isRecoverable() || reason == DisconnectReason.SERVER_NAMESPACE_DISCONNECT) {
+                    keepAgain(socket, taken);
+                }
+            });
+        }
     }
 
     /** The connection listener: serves a socket that connected without the middleware step. Socket executor. */
@@ -111,7 +133,7 @@ final class ServedNamespace {
         }
         ConnectionDriver driver;
         try {
-            driver = driverFor(socket);
+            driver = driverFor(socket, takeKept(socket));
         } catch (RuntimeException | Error e) {
             // The client has its CONNECT reply already: without an instance the socket would hear nothing.
             socket.disconnect(false);
@@ -121,14 +143,22 @@ final class ServedNamespace {
         keepOnRecoverableClose(socket, driver.connection());
     }
 
-    /** @return a driver for the socket: on the kept instance of its session if recovered and still kept, else a new one. */
-    private ConnectionDriver driverFor(Socket socket) {
-        SocketConnection connection = null;
+    /** @return the kept instance of a recovered socket's session, taken out, or null. */
+    private SocketConnection takeKept(Socket socket) {
         Kept taken = socket.recovered() ? take(key(socket)) : null;
-        if (taken != null) {
-            taken.cancelExpiry();
-            connection = taken.connection;
+        if (taken == null) {
+            return null;
         }
+        taken.cancelExpiry();
+        return taken.connection;
+    }
+
+    /**
+     * @param kept the kept instance of the socket's session, or null
+     * @return a driver for the socket: on the kept instance if there is one, else on a new one
+     */
+    private ConnectionDriver driverFor(Socket socket, SocketConnection kept) {
+        SocketConnection connection = kept;
         boolean again = connection != null;
         if (connection == null) {
             connection = factory.get();
@@ -187,14 +217,27 @@ final class ServedNamespace {
         }
         ConnectionStateRecovery recovery = ns.recovery();
         SocketIoServer server = ns.server();
-        socket.onDisconnect(reason -> keep(socket, connection, reason, recovery, server));
+        socket.onDisconnect(reason -> {
+            if (reason.isRecoverable()) {
+                keep(socket, connection, recovery, server);
+            }
+        });
     }
 
-    private void keep(Socket socket, SocketConnection connection, DisconnectReason reason, ConnectionStateRecovery recovery,
-                      SocketIoServer server) {
-        if (!reason.isRecoverable()) {
-            return;
+    /**
+     * A recovering socket that took the kept instance did not connect: refused (the namespace keeps the
+     * session for the client's retry, as socket.io, whose recovery only reads the session) or left
+     * recoverably (its close persists the session), so the instance is kept again. (A connecting socket
+     * the application made leave also ends with {@code server namespace disconnect}, and persists no
+     * session: its instance waits out its window like that of a client that never comes back.)
+     */
+    private void keepAgain(Socket socket, SocketConnection connection) {
+        if (socket.namespace() instanceof NamespaceImpl ns && ns.recovery() != null) {
+            keep(socket, connection, ns.recovery(), ns.server());
         }
+    }
+
+    private void keep(Socket socket, SocketConnection connection, ConnectionStateRecovery recovery, SocketIoServer server) {
         String key = key(socket);
         Kept entry = new Kept(connection);
         Kept replaced;

@@ -16,6 +16,7 @@ import io.windsock.server.DisconnectReason;
 import io.windsock.server.Handshake;
 import io.windsock.server.Middleware;
 import io.windsock.server.Namespace;
+import io.windsock.server.Rejection;
 import io.windsock.server.WindsockOptions;
 import io.windsock.testing.Await;
 import io.windsock.testing.V4TestClient;
@@ -30,6 +31,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -159,6 +161,43 @@ class KeptInstanceWhileAwayTest {
                 "a broadcast from the away instance reaches the room");
         kept.close(); // nothing to leave
         inLobby.close();
+    }
+
+    @Test
+    void aRecoveryALaterMiddlewareRefusesLeavesTheInstanceKeptAndAway() throws Exception {
+        AtomicBoolean refuse = new AtomicBoolean();
+        start(false, socket -> {
+            if (refuse.get()) {
+                throw new Rejection("not now");
+            }
+        });
+        BlockingQueue<String> packets = new LinkedBlockingQueue<>();
+        V4TestClient first = V4TestClient.connect(http, server.port(), packets::add);
+        String pid = (String) Fixtures.MAPPER.readValue(first.joined().get(10, TimeUnit.SECONDS), Map.class).get("pid");
+        first.send("421[\"increment\"]");
+        assertEquals("431[1]", packets.poll(10, TimeUnit.SECONDS));
+        main.emit("tick"); // stored: its offset lets the client recover
+        List<?> tick = Fixtures.MAPPER.readValue(packets.poll(10, TimeUnit.SECONDS).substring(2), List.class);
+        first.close();
+        assertEquals(DisconnectReason.TRANSPORT_CLOSE, left.poll(10, TimeUnit.SECONDS));
+        String auth = "{\"pid\":\"" + pid + "\",\"offset\":\"" + tick.get(tick.size() - 1) + "\"}";
+
+        refuse.set(true);
+        V4TestClient.open(http, server.port(), auth, packets::add);
+        assertEquals("44{\"message\":\"not now\"}", packets.poll(10, TimeUnit.SECONDS));
+        // Kept again once the onClose pairing with the refused try's onOpen has run, on its executor.
+        Await.until(() -> served.keptCount() == 1, Duration.ofSeconds(10), () -> "the instance kept again");
+        Counter kept = instances.get(0);
+        assertFalse(kept.socket().isConnected());
+        assertThrows(IllegalStateException.class, () -> kept.socket().handshake(), "away again, holding nothing");
+
+        refuse.set(false);
+        V4TestClient again = V4TestClient.open(http, server.port(), auth, packets::add);
+        again.joined().get(10, TimeUnit.SECONDS);
+        again.send("422[\"increment\"]");
+        assertEquals("432[2]", packets.poll(10, TimeUnit.SECONDS), "the same instance, its count intact");
+        assertEquals(1, instances.size());
+        again.close();
     }
 
     /** Strips the recovery offset the server appends as a last argument. */

@@ -12,6 +12,7 @@ import io.windsock.connection.SocketConnection;
 import io.windsock.server.ConnectionStateRecovery;
 import io.windsock.server.DisconnectReason;
 import io.windsock.server.Handshake;
+import io.windsock.server.Rejection;
 import io.windsock.server.WindsockOptions;
 import io.windsock.internal.testing.MutableClock;
 import java.time.Duration;
@@ -200,6 +201,79 @@ class ConnectionClassRecoveryTest {
         assertEquals("1", got.get(1));
         assertTrue(layer.server.of("/").sockets().isEmpty());
         assertEquals(List.of(factoryFailure), reported);
+    }
+
+    /** Recovers with this auth after a refused try; the same instance answers, its count intact. */
+    private void retryRecoversTheSameInstance(String auth) {
+        SocketLayer.TestClient again = layer.connect("/", auth);
+        assertTrue(again.take().get(0).startsWith("0{\"sid\":"));
+        again.send("23[\"increment\"]");
+        assertEquals(List.of("33[3]"), again.take(), "the same instance, its field intact, answers the retry");
+        assertEquals(1, instances.size(), "no new instance");
+        assertTrue(instances.get(0).socket().recovered());
+    }
+
+    @Test
+    void aRecoveryItsOwnOnOpenRefusesKeepsTheInstanceForTheRetry() {
+        start(false);
+        String auth = connectCountAndDrop();
+        Counter first = instances.get(0);
+        first.refuse = true;
+        List<String> refused = layer.connect("/", auth).take();
+        assertEquals(List.of("4{\"message\":\"connection refused\"}"), refused);
+
+        first.refuse = false;
+        retryRecoversTheSameInstance(auth);
+        assertEquals(List.of("open recovered=false", "close transport close", "open recovered=true",
+                "open recovered=true"), first.log);
+    }
+
+    @Test
+    void aRecoveryALaterMiddlewareRefusesKeepsTheInstanceForTheRetry() {
+        start(false);
+        boolean[] refuse = {true};
+        layer.server.of("/").use(socket -> {
+            if (refuse[0]) {
+                throw new Rejection("not now");
+            }
+        });
+        String auth = connectCountAndDropPast(refuse);
+        List<String> refused = layer.connect("/", auth).take();
+        assertEquals(List.of("4{\"message\":\"not now\"}"), refused);
+
+        refuse[0] = false;
+        retryRecoversTheSameInstance(auth);
+        assertEquals(List.of("open recovered=false", "close transport close", "open recovered=true",
+                "close server namespace disconnect", "open recovered=true"), instances.get(0).log,
+                "kept again after the onClose of the refused try");
+    }
+
+    @Test
+    void aRecoveryWhoseClientDropsWhileItConnectsKeepsTheInstanceForTheNextTry() {
+        start(false);
+        SocketLayer.TestClient[] connecting = {null};
+        layer.server.of("/").use(socket -> {
+            if (connecting[0] != null) {
+                connecting[0].drop(); // the connection is lost while the middlewares run
+            }
+        });
+        String auth = connectCountAndDrop();
+        connecting[0] = layer.open();
+        connecting[0].send("0" + auth);
+        assertEquals(List.of(), connecting[0].take(), "never connected");
+
+        connecting[0] = null;
+        retryRecoversTheSameInstance(auth);
+        assertEquals(List.of("open recovered=false", "close transport close", "open recovered=true",
+                "close transport close", "open recovered=true"), instances.get(0).log);
+    }
+
+    /** {@link #connectCountAndDrop()} with the refusing middleware passing meanwhile. */
+    private String connectCountAndDropPast(boolean[] refuse) {
+        refuse[0] = false;
+        String auth = connectCountAndDrop();
+        refuse[0] = true;
+        return auth;
     }
 
     @Test
