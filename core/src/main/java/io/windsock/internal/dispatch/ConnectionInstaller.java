@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.windsock.connection.ConnectionOptions;
 import io.windsock.connection.SocketConnection;
 import io.windsock.internal.json.JacksonJsonCodec;
+import io.windsock.internal.server.DynamicNamespaces;
 import io.windsock.internal.server.NamespaceImpl;
 import io.windsock.server.Namespace;
 import java.lang.ref.WeakReference;
@@ -73,10 +74,13 @@ public final class ConnectionInstaller {
         namespace.onConnection(served::connected);
     }
 
-    /** The mapper events of this namespace will convert with (as {@link ServedNamespace} picks it). */
+    /** The mapper events of this namespace (a dynamic group: of its namespaces) convert with, as {@link ServedNamespace} picks it. */
     private static ObjectMapper mapperOf(Namespace namespace) {
         if (namespace instanceof NamespaceImpl ns) {
             return ns.server().json().mapper();
+        }
+        if (namespace instanceof DynamicNamespaces group) {
+            return group.server().json().mapper();
         }
         return DefaultMapper.MAPPER; // a namespace of another implementation (tests): Jackson's defaults
     }

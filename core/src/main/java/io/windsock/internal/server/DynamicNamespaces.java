@@ -41,7 +41,7 @@ import java.util.function.Supplier;
  * other nodes only, so fetchSockets refuses (as Node's ParentNamespace) and the others miss it
  * (documented on {@code Windsock.of(Pattern)}).
  */
-final class DynamicNamespaces implements Namespace {
+public final class DynamicNamespaces implements Namespace {
     private final SocketIoServer server;
     private final NamespaceMatcher matcher;
     private final String description;
@@ -59,6 +59,11 @@ final class DynamicNamespaces implements Namespace {
 
     NamespaceMatcher matcher() {
         return matcher;
+    }
+
+    /** @return the server of the group's namespaces: its JSON mapper (used by dispatch). */
+    public SocketIoServer server() {
+        return server;
     }
 
     /**

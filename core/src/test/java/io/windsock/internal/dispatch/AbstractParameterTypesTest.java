@@ -91,6 +91,16 @@ class AbstractParameterTypesTest {
     }
 
     @Test
+    void aDynamicGroupChecksWithTheServersMapperToo() {
+        SocketIoServer server = server(mapping());
+        Connections.serve(server.of((name, auth) -> name.startsWith("/drawing-"), "/drawing-*"), Greeted::new);
+        IllegalArgumentException noMapping = assertThrows(IllegalArgumentException.class,
+                () -> Connections.serve(server(new ObjectMapper()).of((name, auth) -> true, "any"), Greeted::new));
+        assertTrue(noMapping.getMessage().contains("AbstractParameterTypesTest.Greeting is an abstract type"),
+                noMapping.getMessage());
+    }
+
+    @Test
     void anInterfaceTheMapperCannotBuildStillFailsRegistration() {
         IllegalArgumentException noMapping = assertThrows(IllegalArgumentException.class,
                 () -> Connections.serve(server(new ObjectMapper()).of("/"), Greeted::new));
