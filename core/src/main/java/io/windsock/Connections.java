@@ -39,7 +39,10 @@ public final class Connections {
      *
      * @param factory must return a new instance on each call
      * @throws IllegalArgumentException naming every handler that cannot be bound
-     * @throws IllegalStateException if the namespace is already served by a connection class
+     * @throws IllegalStateException if the namespace is already served by a connection class; a
+     *         dynamic group and its namespaces count as one (a namespace starts with a copy of its
+     *         group's middlewares), so also for a namespace of a served group, or a group one of
+     *         whose namespaces is served
      */
     public static void serve(Namespace namespace, Supplier<? extends SocketConnection> factory,
                              ConnectionOptions options) {
@@ -62,7 +65,10 @@ public final class Connections {
      * delegating overrides a proxy declares.
      *
      * @throws IllegalArgumentException naming every handler of {@code type} that cannot be bound
-     * @throws IllegalStateException if the namespace is already served by a connection class
+     * @throws IllegalStateException if the namespace is already served by a connection class; a
+     *         dynamic group and its namespaces count as one (a namespace starts with a copy of its
+     *         group's middlewares), so also for a namespace of a served group, or a group one of
+     *         whose namespaces is served
      */
     public static <T extends SocketConnection> void serve(Namespace namespace, Class<T> type,
                                                           Supplier<? extends T> factory, ConnectionOptions options) {

@@ -20,8 +20,17 @@ import java.util.function.Supplier;
  * events. See {@code io.windsock.Connections}.
  */
 public final class ConnectionInstaller {
-    /** Namespaces already served: a second class would see every event the first one also gets. */
+    /**
+     * Namespaces and dynamic groups already served: a second class would see every event the first
+     * one also gets. Guarded by itself, with {@link #GROUPS_WITH_SERVED_NAMESPACE}.
+     */
     private static final Map<Namespace, WeakReference<ServedNamespace>> SERVED = Collections.synchronizedMap(new WeakHashMap<>());
+    /**
+     * Dynamic groups one of whose namespaces was served on its own, with that namespace's name. A
+     * namespace starts with a copy of its group's middlewares, the connection class's among them: a
+     * group and its namespaces serve one class between them, or a socket would get an instance of each.
+     */
+    private static final Map<Namespace, String> GROUPS_WITH_SERVED_NAMESPACE = new WeakHashMap<>();
 
     private ConnectionInstaller() {
     }
@@ -65,10 +74,27 @@ public final class ConnectionInstaller {
         }
         ConnectionType.of(connectionClass).requireDeserializable(connectionClass, mapperOf(namespace));
         ServedNamespace served = new ServedNamespace(type, connectionClass, factory, options);
-        // Weakly: the namespace holds what serves it, which may hold the namespace (a weak key's value must not).
-        if (SERVED.putIfAbsent(namespace, new WeakReference<>(served)) != null) {
-            throw new IllegalStateException("namespace " + namespace.name()
-                    + " already serves a connection class; one per namespace");
+        DynamicNamespaces group = namespace instanceof NamespaceImpl ns ? ns.group() : null;
+        synchronized (SERVED) {
+            if (SERVED.containsKey(namespace)) {
+                throw new IllegalStateException("namespace " + namespace.name()
+                        + " already serves a connection class; one per namespace");
+            }
+            if (group != null && SERVED.containsKey(group)) {
+                throw new IllegalStateException("namespace " + namespace.name() + " belongs to the dynamic group "
+                        + group.name() + ", which already serves a connection class: its instances open for this"
+                        + " namespace's sockets too; one class per group and its namespaces");
+            }
+            String servedChild = GROUPS_WITH_SERVED_NAMESPACE.get(namespace);
+            if (servedChild != null) {
+                throw new IllegalStateException("the dynamic group " + namespace.name() + " has a namespace that serves a"
+                        + " connection class (" + servedChild + "); one class per group and its namespaces");
+            }
+            // Weakly: the namespace holds what serves it, which may hold the namespace (a weak key's value must not).
+            SERVED.put(namespace, new WeakReference<>(served));
+            if (group != null) {
+                GROUPS_WITH_SERVED_NAMESPACE.putIfAbsent(group, namespace.name());
+            }
         }
         namespace.use(served::admit);
         namespace.onConnection(served::connected);

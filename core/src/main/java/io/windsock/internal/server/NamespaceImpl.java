@@ -116,7 +116,7 @@ public final class NamespaceImpl implements Namespace {
     }
 
     /** @return the dynamic group of this namespace, or null when it is static. */
-    DynamicNamespaces group() {
+    public DynamicNamespaces group() {
         return group;
     }
 

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** Serving a namespace: registration fails fast, each client gets its own instance, one class per namespace. */
@@ -112,6 +113,30 @@ class ConnectionsTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> Connections.serve(namespace, HooksTest.Messages::new));
         assertTrue(e.getMessage().contains("/test already serves a connection class"), e.getMessage());
+    }
+
+    @Test
+    void aDynamicGroupAndItsNamespacesServeOneConnectionClassBetweenThem() {
+        Windsock server = Windsock.builder().build();
+        try {
+            // A child copies the group's middlewares: served on its own too, each socket would get two instances.
+            Connections.serve(server.of(Pattern.compile("/room-\\d+")), BindingRulesTest.Recorder::new);
+            IllegalStateException child = assertThrows(IllegalStateException.class,
+                    () -> Connections.serve(server.of("/room-1"), HooksTest.Messages::new));
+            assertTrue(child.getMessage().contains("/room-1 belongs to the dynamic group /room-\\d+, which already"
+                    + " serves a connection class"), child.getMessage());
+
+            Connections.serve(server.of("/desk-1"), BindingRulesTest.Recorder::new); // no group yet: static
+            Namespace desks = server.of(Pattern.compile("/desk-\\d+"));
+            Connections.serve(server.of("/desk-2"), BindingRulesTest.Recorder::new); // a child of the group
+            IllegalStateException group = assertThrows(IllegalStateException.class,
+                    () -> Connections.serve(desks, HooksTest.Messages::new));
+            assertTrue(group.getMessage().contains("/desk-2"), group.getMessage());
+            assertTrue(group.getMessage().contains("the dynamic group /desk-\\d+ has a namespace that serves a"
+                    + " connection class"), group.getMessage());
+        } finally {
+            server.stop();
+        }
     }
 
     @Test
