@@ -15,7 +15,8 @@ import java.util.Objects;
  * for one: nothing, closing this namespace's socket, or closing the client's whole connection</td></tr>
  * <tr><td>{@link #lenientConversion()}</td><td>{@code false}</td><td>strict conversion: a number with
  * a fraction never binds to an integer type, a string never to a number or a boolean, a number or a
- * boolean never to a string, a number out of the type's range is a mismatch. {@code true} converts
+ * boolean never to a string, a number out of the type's range is a mismatch (the full rules are in
+ * the project's {@code docs/event-model.md}). {@code true} converts
  * with the server's {@code ObjectMapper} exactly as configured (Jackson's coercions: {@code "5"} to
  * {@code 5}, {@code 1.5} to {@code 1})</td></tr>
  * </table>

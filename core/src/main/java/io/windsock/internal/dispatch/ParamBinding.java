@@ -163,8 +163,14 @@ final class ParamBinding {
             }
             return null;
         }
+        if (StrictConversion.isStrict(mapper) && holdsNonFinite(value)) {
+            // JSON has no infinity: the wire reader reads 1e400 as JSON.parse does, and an Object, a
+            // Number, a Map or a JsonNode would take it as it is (echoed, Jackson writes "Infinity").
+            throw new Mismatch(where + " (" + describe() + "): a number beyond the range of a double is not a valid "
+                    + typeName);
+        }
         Object converted;
-        // 1e400 arrives as an infinite Double: the mapper decides (the strict one refuses it).
+        // 1e400 arrives as an infinite Double: the mapper decides (the strict one refuses it above).
         if (passThrough && boxed.isInstance(value) && !(value instanceof Double d && !Double.isFinite(d))) {
             converted = value; // already the declared type (String, Integer, byte[], Map<String, Object>, ...)
         } else {
@@ -195,6 +201,27 @@ final class ParamBinding {
             }
         }
         return optional ? Optional.ofNullable(converted) : converted;
+    }
+
+    /** Whether a value is, or holds at any depth, a non-finite number (from the wire: an infinity, 1e400). */
+    private static boolean holdsNonFinite(Object value) {
+        if (value instanceof Double d) {
+            return !Double.isFinite(d);
+        }
+        if (value instanceof List<?> list) {
+            for (Object element : list) {
+                if (holdsNonFinite(element)) {
+                    return true;
+                }
+            }
+        } else if (value instanceof java.util.Map<?, ?> map) {
+            for (Object element : map.values()) {
+                if (holdsNonFinite(element)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Whether Jackson's failure wraps an exception of the application's code rather than being its own. */

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -19,16 +20,22 @@ import java.util.WeakHashMap;
 /**
  * The mapper that converts incoming values to handler parameter types unless a namespace asked for
  * lenient conversion: a copy of the application's mapper (its modules and settings kept) that
- * refuses every conversion changing the data. A JSON number with a fraction never becomes an
- * integer type; a string never a number or a boolean; a number or boolean never a string or a
- * boolean/number; {@code null} never a primitive; a number out of the target's range (an
- * {@code int} from 2^40, a {@code byte} from 300, a {@code float} from 1e300, a {@code double} from
- * 1e400) is a mismatch, never a wrap or an infinity; binary never a string and a string never
- * binary. The rules hold inside arrays, collections, records and POJOs too.
+ * refuses every conversion changing the kind of a value or dropping part of it. A JSON number with
+ * a fraction never becomes an integer type; a string never a number or a boolean; a number or
+ * boolean never a string or a boolean/number; {@code null} never a primitive; a number out of the
+ * target's range (an {@code int} from 2^40, a {@code byte} from 300, a {@code float} from 1e300, a
+ * {@code double} from 1e400) is a mismatch, never a wrap or an infinity; binary never a string and
+ * a string never binary ({@code byte[]}, {@code Byte[]}, {@code ByteBuffer}); two keys of an object
+ * never one key of a map ({@link StrictMaps}). The rules hold inside arrays, collections, records
+ * and POJOs too. A number beyond a double's range, which the wire reader holds as an infinity,
+ * binds to no type at all ({@link ParamBinding} refuses it for the types that take it as it is).
+ * Floating-point types take the nearest value they hold: that rounding is the one change left.
  */
 final class StrictConversion {
     /** One strict copy per application mapper; weak, so a stopped server's mapper can go. */
     private static final Map<ObjectMapper, ObjectMapper> COPIES = Collections.synchronizedMap(new WeakHashMap<>());
+    /** The attribute that marks a strict copy's deserialization config. */
+    private static final String STRICT = "io.windsock.strict-conversion";
 
     private StrictConversion() {
     }
@@ -37,8 +44,14 @@ final class StrictConversion {
         return COPIES.computeIfAbsent(application, StrictConversion::strictCopy);
     }
 
+    /** @return whether the mapper is a strict copy made here (a field read and a small map lookup). */
+    static boolean isStrict(ObjectMapper mapper) {
+        return mapper.getDeserializationConfig().getAttributes().getAttribute(STRICT) != null;
+    }
+
     private static ObjectMapper strictCopy(ObjectMapper application) {
         ObjectMapper m = application.copy();
+        m.setConfig(m.getDeserializationConfig().withAttribute(STRICT, Boolean.TRUE));
         m.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
         m.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
         for (LogicalType type : new LogicalType[]{LogicalType.Integer, LogicalType.Float, LogicalType.Boolean}) {
@@ -57,8 +70,8 @@ final class StrictConversion {
         // Jackson takes a byte from 128..255 (wrapping it), a float from any double (1e300 becomes
         // Infinity), a double from 1e400 (Infinity) and a char from a number: those get deserializers
         // that refuse. Its primitive array deserializers do not use the element ones, so byte[],
-        // float[] and double[] get their own; it also reads a string as base64 for byte[] and writes
-        // binary as base64 for String, which changes the data too.
+        // float[] and double[] get their own; it also reads a string as base64 for byte[], Byte[] and
+        // ByteBuffer and writes binary as base64 for String, which changes the data too.
         SimpleModule module = new SimpleModule("windsock-strict-scalars");
         module.addDeserializer(byte.class, new ByteDeserializer(byte.class));
         module.addDeserializer(Byte.class, new ByteDeserializer(Byte.class));
@@ -69,9 +82,12 @@ final class StrictConversion {
         module.addDeserializer(char.class, new CharDeserializer(char.class));
         module.addDeserializer(Character.class, new CharDeserializer(Character.class));
         module.addDeserializer(byte[].class, StrictArrays.BYTES);
+        module.addDeserializer(Byte[].class, StrictArrays.BOXED_BYTES);
+        module.addDeserializer(ByteBuffer.class, StrictArrays.BYTE_BUFFER);
         module.addDeserializer(float[].class, StrictArrays.FLOATS);
         module.addDeserializer(double[].class, StrictArrays.DOUBLES);
         module.addDeserializer(String.class, new TextDeserializer());
+        module.setDeserializerModifier(StrictMaps.INSTANCE);
         m.registerModule(module);
         return m;
     }

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.windsock.connection.ConnectionOptions;
 import io.windsock.connection.Event;
 import io.windsock.connection.SocketConnection;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +58,21 @@ class StrictConversionTest {
         @Event("double[]") public List<Double> doubles(double[] v) { return java.util.Arrays.stream(v).boxed().toList(); }
         @Event("List<Double>") public List<Double> doubleList(List<Double> v) { return v; }
         @Event("Blob") public List<Byte> blob(Blob v) { return boxed(v.data()); }
+        @Event("ByteBuffer") public List<Byte> buffer(ByteBuffer v) {
+            byte[] b = new byte[v.remaining()];
+            v.get(b);
+            return boxed(b);
+        }
+        @Event("Byte[]") public List<Byte> boxedBytes(Byte[] v) { return java.util.Arrays.asList(v); }
+        @Event("Map<Integer,String>") public String intKeys(Map<Integer, String> v) { return v.toString(); }
+        @Event("Map<UUID,Integer>") public String uuidKeys(Map<UUID, Integer> v) { return v.toString(); }
+        @Event("Object") public Object any(Object v) { return v; }
+        @Event("Map") public Map<String, Object> map(Map<String, Object> v) { return v; }
+        @Event("List<Object>") public List<Object> objects(List<Object> v) { return v; }
+        @Event("Number") public Number number(Number v) { return v; }
+        @Event("JsonNode") public String node(JsonNode v) { return v.toString(); }
+        @Event("Holder") public String holder(Holder v) { return String.valueOf(v.v()); }
+        @Event("Object...") public int several(Object... v) { return v.length; }
 
         private static List<Byte> boxed(byte[] v) {
             List<Byte> out = new ArrayList<>();
@@ -67,6 +84,9 @@ class StrictConversionTest {
     }
 
     public record Blob(byte[] data) {
+    }
+
+    public record Holder(Object v) {
     }
 
     private static final Object REFUSED = new Object() {
@@ -118,6 +138,26 @@ class StrictConversionTest {
             {"float[]", "[[1.5, 2]]", List.of(1.5f, 2.0f)}, {"float[]", "[[1e300]]", REFUSED},
             {"float[]", "[[null]]", REFUSED}, {"float[]", "[[\"1\"]]", REFUSED},
             {"double[]", "[[1.5]]", List.of(1.5)}, {"double[]", "[[1e400]]", REFUSED},
+            // Binary types all take binary or an array of numbers in a byte's range, never a string.
+            {"ByteBuffer", "[[1, 2, 3]]", List.of((byte) 1, (byte) 2, (byte) 3)}, {"ByteBuffer", "[\"AQID\"]", REFUSED},
+            {"ByteBuffer", "[[200]]", REFUSED}, {"ByteBuffer", "[[1.5]]", REFUSED},
+            {"Byte[]", "[[1, 2, 3]]", List.of((byte) 1, (byte) 2, (byte) 3)}, {"Byte[]", "[\"AQID\"]", REFUSED},
+            {"Byte[]", "[[300]]", REFUSED}, {"Byte[]", "[[1, null]]", java.util.Arrays.asList((byte) 1, null)},
+            // Two keys that convert to one map key would lose a value.
+            {"Map<Integer,String>", "[{\"1\": \"a\", \"2\": \"b\"}]", "{1=a, 2=b}"},
+            {"Map<Integer,String>", "[{\"01\": \"a\", \"1\": \"b\"}]", REFUSED},
+            {"Map<UUID,Integer>", "[{\"0000000A-0000-0000-0000-000000000001\": 1,"
+                    + " \"0000000a-0000-0000-0000-000000000001\": 2}]", REFUSED},
+            // JSON has no infinity: a number beyond a double's range never binds, whatever the type.
+            {"Object", "[1e400]", REFUSED}, {"Object", "[1.5]", 1.5}, {"Map", "[{\"a\": 1e400}]", REFUSED},
+            {"Map", "[{\"a\": [1, -1e400]}]", REFUSED}, {"Map", "[{\"a\": 1.5}]", Map.of("a", 1.5)},
+            {"List<Object>", "[[1e400]]", REFUSED}, {"Number", "[-1e400]", REFUSED}, {"Number", "[2.5]", 2.5},
+            {"JsonNode", "[[1e400]]", REFUSED}, {"Holder", "[{\"v\": 1e400}]", REFUSED},
+            {"Holder", "[{\"v\": 2}]", "2"}, {"Object...", "[1, 1e400]", REFUSED}, {"BigDecimal", "[1e400]", REFUSED},
+            // Floating point: the nearest value of the type; a decimal arrives as JSON.parse reads it, a double.
+            {"float", "[16777217]", 16777216.0f}, {"double", "[9007199254740993]", 9007199254740992.0},
+            {"BigDecimal", "[0.1000000000000000000001]", new BigDecimal("0.1")},
+            {"BigDecimal", "[12345678901234567890]", new BigDecimal("12345678901234567890")},
     };
 
     @Test
@@ -179,6 +219,8 @@ class StrictConversionTest {
                 ConnectionOptions.builder().lenientConversion(true).build()).open();
         assertEquals(List.of(3), lenient.fire("add", "[1.5, 2]").only());
         assertEquals(List.of(5), lenient.fire("add", "[\"2\", \"3\"]").only());
+        assertEquals(List.of(Double.POSITIVE_INFINITY), lenient.fire("Object", "[1e400]").only(), "as Jackson takes it");
+        assertEquals(List.of(List.of((byte) 1, (byte) 2, (byte) 3)), lenient.fire("ByteBuffer", "[\"AQID\"]").only());
         assertTrue(lenient.errors.reports.isEmpty());
         assertEquals(false, ConnectionOptions.DEFAULT.lenientConversion());
     }
