@@ -66,8 +66,10 @@ import java.util.concurrent.CompletionStage;
  * the dead master, which stays in the map, flagged as failed, until an operator makes the cluster forget it
  * (a node only suspected of having failed is asked, and waited for a second at most).
  * So broadcasts, requests and server counts across nodes work again without restarting anything: about a
- * second after the promotion while messages flow, within 5 s otherwise, 30 s at most. Until then, what goes
- * to the dead master's slots is dropped and counted ({@link #unpublishedCount()}), and a request for other
+ * second after the promotion while messages flow, within 5 s otherwise, 30 s at most. Until then, what the
+ * sharded adapter publishes to the dead master's slots is dropped and counted ({@link #unpublishedCount()})
+ * (the classic adapter publishes through whichever live node Lettuce's main connection is on, so its
+ * messages cross meanwhile), and a request for other
  * nodes fails (at once, or at its timeout). A client given with {@link Builder#clusterClient} keeps its own
  * topology refresh options: without periodic or adaptive refresh it does not follow a failover.
  *

@@ -17,6 +17,9 @@ import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.pubsub.api.async.RedisPubSubAsyncCommands;
 import java.net.SocketAddress;
@@ -218,9 +221,22 @@ public final class RedisConnections {
         return CompletableFuture.allOf(connection, subscriber);
     }
 
-    /** Publishes; a failure is counted and logged (once per outage) and fails the returned stage. */
+    /**
+     * Publishes; a failure is counted and logged (once per outage) and fails the returned stage. On a cluster
+     * the channel goes as a plain argument, not as a key: Lettuce routes a key to the master of its slot,
+     * which after that master died is a dead connection until the slot map is reloaded (after the promotion,
+     * on a trigger), while any node's cluster bus carries a classic message to every node, and the connection
+     * Lettuce sends keyless commands on reconnects to a live node by itself. So a message (a request's
+     * answer among them) is not lost for want of a new slot map, as Node's cluster clients, which send
+     * PUBLISH to any node, do not lose it.
+     */
     public CompletionStage<Long> publish(String channel, byte[] message) {
-        return counted(commands().thenCompose(c -> c.publish(bytes(channel), message).toCompletableFuture()));
+        if (slotMap == null) {
+            return counted(commands().thenCompose(c -> c.publish(bytes(channel), message).toCompletableFuture()));
+        }
+        return counted(commands().thenCompose(c -> c.dispatch(CommandType.PUBLISH,
+                new IntegerOutput<>(ByteArrayCodec.INSTANCE),
+                new CommandArgs<>(ByteArrayCodec.INSTANCE).add(bytes(channel)).addValue(message)).toCompletableFuture()));
     }
 
     /** Publishes on a shard channel ({@code SPUBLISH}); a failure is counted and logged as {@link #publish}'s. */
