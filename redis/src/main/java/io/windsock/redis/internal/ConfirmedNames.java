@@ -15,7 +15,8 @@ import java.util.function.Function;
  * move its subscription is made again on the new master, and the old one may then confirm an unsubscription
  * (a master that lost the slot drops the slot's subscriptions and says so). Such a late confirmation undoes
  * the old node's subscription only: undoing the name would leave this node counting itself on top of a
- * SHARDNUMSUB that already counts it, and every request would wait for one answer too many.
+ * SHARDNUMSUB that already counts it, and every request would wait for one answer too many. An
+ * unsubscription confirmed by the node that counts the name undoes it everywhere (see {@link #unsubscribed}).
  */
 final class ConfirmedNames {
     /** The node of a confirmation where the node does not matter: one server, or classic pub/sub. */
@@ -57,9 +58,20 @@ final class ConfirmedNames {
         }
     }
 
+    /**
+     * A confirmed unsubscription. The node that counts the name now undoes it at every node: a dead former
+     * master, whose subscription moved to this node on a failover, never confirms its own undoing, and its
+     * record would otherwise stay for good (and be unsubscribed again on each reconnection). Any other node
+     * undoes its own only: a former master that lost the slot says so after the new one confirmed.
+     */
     void unsubscribed(String name, String node) {
-        remove(kept, name, node);
-        remove(live, name, node);
+        if (node.equals(countingNode.apply(name))) {
+            kept.remove(name);
+            live.remove(name);
+        } else {
+            remove(kept, name, node);
+            remove(live, name, node);
+        }
     }
 
     /** The subscriber lost its connection: Redis dropped its subscriptions (Lettuce keeps them to renew). */

@@ -37,6 +37,20 @@ class ConfirmedNamesTest {
     }
 
     @Test
+    void leavingAfterAFailoverForgetsTheDeadMastersSubscription() {
+        pushes.ssubscribed(node("old"), bytes(CHANNEL), 1);
+        owner.set("new"); // a failover: the old master is dead and never confirms anything again
+        pushes.ssubscribed(node("new"), bytes(CHANNEL), 1);
+
+        pushes.sunsubscribed(node("new"), bytes(CHANNEL), 0); // the room is left
+        assertFalse(confirmations.shardChannels.isLive(CHANNEL));
+        assertEquals(List.of(), confirmations.shardChannels.kept(), "nothing to unsubscribe on a reconnection");
+
+        owner.set("old"); // the slot back on the old master: no stale record of it counts there either
+        assertFalse(confirmations.shardChannels.isLive(CHANNEL));
+    }
+
+    @Test
     void beforeTheNewMasterConfirmedTheChannelIsNotCounted() {
         pushes.ssubscribed(node("old"), bytes(CHANNEL), 1);
         assertTrue(confirmations.shardChannels.isLive(CHANNEL));
