@@ -31,6 +31,8 @@ final class ConfirmedNames {
     private final Map<String, Set<String>> kept = new ConcurrentHashMap<>();
     /** Confirmed since the subscriber last connected: what Redis counts for this node now. */
     private final Map<String, Set<String>> live = new ConcurrentHashMap<>();
+    /** The node a reply was taken for, not yet confirmed by its push (which follows it at once). */
+    private final Map<String, String> guessed = new ConcurrentHashMap<>();
 
     /** Names whose node does not matter. */
     ConfirmedNames() {
@@ -42,20 +44,36 @@ final class ConfirmedNames {
         this.countingNode = countingNode;
     }
 
+    /** A subscription confirmed by a node: its push, or a reply from a known node. */
     void subscribed(String name, String node) {
+        String guess = guessed.remove(name);
+        if (guess != null && !guess.equals(node)) {
+            // The reply's command went to another node than the slot map named then: the guess is undone.
+            remove(kept, name, guess);
+            remove(live, name, guess);
+        }
         add(kept, name, node);
         add(live, name, node);
     }
 
     /**
-     * A subscription confirmed by a reply, whose node the reply does not tell: taken as the node that
-     * counts the name now, which the command was routed to (its push, which names the node, follows).
+     * A subscription confirmed by a reply, whose node the reply does not tell: taken for now as the node
+     * that counts the name, which the command was most likely routed to. Lettuce completes the command
+     * before it tells the listeners of the same answer, so whoever waits for the reply sees the name
+     * confirmed; the push, which names the node and follows at once on the same thread, corrects the guess
+     * (the slot map may have changed between routing and reply).
      */
     void subscribedAtCountingNode(String name) {
         String node = countingNode.apply(name);
-        if (node != null) {
-            subscribed(name, node);
+        if (node == null) {
+            return;
         }
+        Set<String> nodes = live.get(name);
+        if (nodes == null || !nodes.contains(node)) {
+            guessed.put(name, node);
+        }
+        add(kept, name, node);
+        add(live, name, node);
     }
 
     /**
@@ -68,6 +86,7 @@ final class ConfirmedNames {
         if (node.equals(countingNode.apply(name))) {
             kept.remove(name);
             live.remove(name);
+            guessed.remove(name);
         } else {
             remove(kept, name, node);
             remove(live, name, node);
@@ -77,6 +96,7 @@ final class ConfirmedNames {
     /** The subscriber lost its connection: Redis dropped its subscriptions (Lettuce keeps them to renew). */
     void disconnected() {
         live.clear();
+        guessed.clear();
     }
 
     /** @return whether the node that counts the name now confirmed it since the subscriber last connected */

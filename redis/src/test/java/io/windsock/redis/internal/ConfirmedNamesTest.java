@@ -76,6 +76,30 @@ class ConfirmedNamesTest {
     }
 
     @Test
+    void aReplyFromTheOldMasterIsNotTakenForTheNewOnesOnceItsPushArrives() {
+        // Routed to the old master; the slot map names the new one by the time the reply arrives.
+        owner.set("new");
+        confirmations.shardChannels.subscribedAtCountingNode(CHANNEL);
+        pushes.ssubscribed(node("old"), bytes(CHANNEL), 1); // the push names the node that answered
+
+        assertFalse(confirmations.shardChannels.isLive(CHANNEL), "the new master does not count this node");
+        pushes.ssubscribed(node("new"), bytes(CHANNEL), 1); // subscribed again on the new master
+        assertTrue(confirmations.shardChannels.isLive(CHANNEL));
+    }
+
+    @Test
+    void aReplyTakenForTheRightMasterStaysAfterItsPush() {
+        confirmations.shardChannels.subscribedAtCountingNode(CHANNEL);
+        pushes.ssubscribed(node("old"), bytes(CHANNEL), 1);
+        assertTrue(confirmations.shardChannels.isLive(CHANNEL));
+
+        // A reply for a node that had confirmed already is no guess: another node's push leaves it.
+        confirmations.shardChannels.subscribedAtCountingNode(CHANNEL);
+        pushes.ssubscribed(node("other"), bytes(CHANNEL), 1);
+        assertTrue(confirmations.shardChannels.isLive(CHANNEL));
+    }
+
+    @Test
     void withoutAKnownMasterNothingCounts() {
         pushes.ssubscribed(node("old"), bytes(CHANNEL), 1);
         owner.set(null); // no slot map yet, or the slot uncovered
