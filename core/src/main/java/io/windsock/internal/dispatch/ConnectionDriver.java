@@ -6,6 +6,7 @@ import io.windsock.connection.ConnectionOptions;
 import io.windsock.connection.SocketConnection;
 import io.windsock.internal.connection.ConnectionBackend;
 import io.windsock.internal.log.LogSafe;
+import io.windsock.internal.protocol.NonFiniteList;
 import io.windsock.internal.server.AckErrors;
 import io.windsock.internal.server.NonBlockingAware;
 import io.windsock.internal.server.SocketHooks;
@@ -53,13 +54,16 @@ public final class ConnectionDriver implements ConnectionBackend {
         final List<Object> args;
         final Map<String, Object> kwargs;
         final Ack ack;
+        /** Whether strict conversion must look for a non-finite number: false for arguments the wire reader did not mark. */
+        final boolean mayHoldNonFinite;
         /** Set when a handler received the Ack itself: then its return value is not an ack. */
         boolean ackTaken;
 
         @SuppressWarnings("unchecked")
-        Incoming(List<Object> raw, Ack ack) {
+        Incoming(List<Object> raw, Ack ack, boolean mayHoldNonFinite) {
             this.raw = raw;
             this.ack = ack;
+            this.mayHoldNonFinite = mayHoldNonFinite;
             if (raw.size() == 1 && raw.get(0) instanceof Map<?, ?> object) {
                 this.args = List.of();
                 this.kwargs = Collections.unmodifiableMap((Map<String, Object>) object);
@@ -210,7 +214,8 @@ public final class ConnectionDriver implements ConnectionBackend {
 
     /** The socket's fallback listener: every event without a functional listener of its own. */
     void onEvent(String name, List<Object> raw, Ack ack) {
-        Incoming in = new Incoming(raw, ack);
+        // The socket passes the arguments as decoded: the wire reader marked them if they hold an infinity.
+        Incoming in = new Incoming(raw, ack, raw instanceof NonFiniteList);
         Incoming outer = current;
         current = in;
         try {
@@ -256,7 +261,8 @@ public final class ConnectionDriver implements ConnectionBackend {
         if (in == null || in.args != args || in.kwargs != kwargs) {
             // Not the lists this event arrived with: bind what they describe, keeping the event's ack.
             List<Object> raw = !args.isEmpty() || kwargs.isEmpty() ? args : List.of(kwargs);
-            Incoming rebuilt = new Incoming(raw, in == null ? Ack.NONE : in.ack);
+            // The application's lists: whatever they hold, the wire reader did not check it.
+            Incoming rebuilt = new Incoming(raw, in == null ? Ack.NONE : in.ack, true);
             Object result = dispatchRethrowing(name, rebuilt);
             if (in != null) {
                 in.ackTaken |= rebuilt.ackTaken;
@@ -281,7 +287,7 @@ public final class ConnectionDriver implements ConnectionBackend {
         if (handler == null) {
             throw BadEvent.unknown(name, in.raw);
         }
-        Object[] args = handler.bind(in.raw, in.ack, mapper);
+        Object[] args = handler.bind(in.raw, in.ack, mapper, in.mayHoldNonFinite);
         in.ackTaken |= handler.takesAck();
         return handler.invoke(connection, args);
     }

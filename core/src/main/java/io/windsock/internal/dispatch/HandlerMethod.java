@@ -121,6 +121,15 @@ final class HandlerMethod {
      * @throws BadEvent when they do not fit the parameters
      */
     Object[] bind(List<Object> raw, Ack ack, ObjectMapper mapper) {
+        return bind(raw, ack, mapper, true);
+    }
+
+    /**
+     * @param mayHoldNonFinite false when the wire reader decoded {@code raw} and read no number beyond a
+     *                         double's range (it marks the arrays that hold one), so strict conversion
+     *                         has nothing to look for
+     */
+    Object[] bind(List<Object> raw, Ack ack, ObjectMapper mapper, boolean mayHoldNonFinite) {
         Object[] out = new Object[parameterCount];
         if (ackIndex >= 0) {
             out[ackIndex] = ack;
@@ -133,7 +142,7 @@ final class HandlerMethod {
                         ParamBinding p = params.get(i);
                         String where = namedWhere[i];
                         out[p.index()] = object.containsKey(p.name())
-                                ? p.convert(object.get(p.name()), mapper, where) : p.missing(where);
+                                ? p.convert(object.get(p.name()), mapper, where, mayHoldNonFinite) : p.missing(where);
                     }
                     if (varargs != null) {
                         out[varargs.index()] = varargs.none();
@@ -141,31 +150,32 @@ final class HandlerMethod {
                     return out;
                 }
                 try {
-                    bindPositional(raw, out, mapper);
+                    bindPositional(raw, out, mapper, mayHoldNonFinite);
                     return out;
                 } catch (ParamBinding.Mismatch positional) {
                     // The client most likely meant named arguments: the keys explain the failure best.
                     throw new ParamBinding.Mismatch(keyProblem);
                 }
             }
-            bindPositional(raw, out, mapper);
+            bindPositional(raw, out, mapper, mayHoldNonFinite);
             return out;
         } catch (ParamBinding.Mismatch m) {
             throw BadEvent.mismatch(event, m.getMessage(), m.clientMessage(), signature, raw);
         }
     }
 
-    private void bindPositional(List<Object> raw, Object[] out, ObjectMapper mapper) throws ParamBinding.Mismatch {
+    private void bindPositional(List<Object> raw, Object[] out, ObjectMapper mapper, boolean mayHoldNonFinite)
+            throws ParamBinding.Mismatch {
         if (varargs == null && raw.size() > fixed) {
             throw new ParamBinding.Mismatch(count(raw.size()) + " received, " + fixed + " expected");
         }
         for (int i = 0; i < fixed; i++) {
             ParamBinding p = params.get(i);
             String where = positionalWhere[i];
-            out[p.index()] = i < raw.size() ? p.convert(raw.get(i), mapper, where) : p.missing(where);
+            out[p.index()] = i < raw.size() ? p.convert(raw.get(i), mapper, where, mayHoldNonFinite) : p.missing(where);
         }
         if (varargs != null) {
-            out[varargs.index()] = varargs.collect(raw, fixed, mapper);
+            out[varargs.index()] = varargs.collect(raw, fixed, mapper, mayHoldNonFinite);
         }
     }
 

@@ -130,11 +130,12 @@ final class ParamBinding {
      * @param first the position of the first argument the varargs parameter takes
      * @return the arguments from {@code first} on, each converted, as the array the method takes
      */
-    Object collect(List<Object> raw, int first, ObjectMapper mapper) throws Mismatch {
+    Object collect(List<Object> raw, int first, ObjectMapper mapper, boolean mayHoldNonFinite) throws Mismatch {
         int n = Math.max(0, raw.size() - first);
         Object array = Array.newInstance(elementClass, n);
         for (int i = 0; i < n; i++) {
-            Array.set(array, i, element.convert(raw.get(first + i), mapper, "argument " + (first + i + 1)));
+            Array.set(array, i, element.convert(raw.get(first + i), mapper, "argument " + (first + i + 1),
+                    mayHoldNonFinite));
         }
         return array;
     }
@@ -152,8 +153,12 @@ final class ParamBinding {
         throw new Mismatch("missing " + where + " (" + describe() + ")");
     }
 
-    /** @return the value converted to the declared type, with the server's mapper. */
-    Object convert(Object value, ObjectMapper mapper, String where) throws Mismatch {
+    /**
+     * @param mayHoldNonFinite false when the value comes from the wire reader and it read no number
+     *                         beyond a double's range: then strict conversion need not look for one
+     * @return the value converted to the declared type, with the server's mapper.
+     */
+    Object convert(Object value, ObjectMapper mapper, String where, boolean mayHoldNonFinite) throws Mismatch {
         if (value == null) {
             if (optional) {
                 return Optional.empty();
@@ -163,9 +168,10 @@ final class ParamBinding {
             }
             return null;
         }
-        if (StrictConversion.isStrict(mapper) && holdsNonFinite(value)) {
+        if (mayHoldNonFinite && StrictConversion.isStrict(mapper) && holdsNonFinite(value)) {
             // JSON has no infinity: the wire reader reads 1e400 as JSON.parse does, and an Object, a
             // Number, a Map or a JsonNode would take it as it is (echoed, Jackson writes "Infinity").
+            // The walk runs only for the rare event the wire reader flagged (see NonFiniteList).
             throw new Mismatch(where + " (" + describe() + "): a number beyond the range of a double is not a valid "
                     + typeName);
         }

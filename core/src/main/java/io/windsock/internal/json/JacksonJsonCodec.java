@@ -1,7 +1,8 @@
 package io.windsock.internal.json;
 
-import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
@@ -12,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.windsock.internal.protocol.JsonCodec;
+import io.windsock.internal.protocol.NonFiniteList;
 import io.windsock.protocol.ProtocolLimits;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -62,7 +64,7 @@ public final class JacksonJsonCodec implements JsonCodec {
 
     private static ObjectMapper wireMapper(ProtocolLimits limits) {
         int maxLength = limits.maxPacketLength();
-        JsonFactory factory = JsonFactory.builder()
+        JsonFactoryBuilder factory = new JsonFactoryBuilder()
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(limits.maxJsonDepth())
                         .maxDocumentLength(maxLength)
@@ -72,9 +74,8 @@ public final class JacksonJsonCodec implements JsonCodec {
                         .build())
                 // JSON.parse keeps the last of two equal keys; two readers of one payload (a proxy, a
                 // handler) could then disagree on its value. No JSON.stringify output has duplicates.
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .build();
-        return JsonMapper.builder(factory)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+        return JsonMapper.builder(new FlaggingJsonFactory(factory))
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .disable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
                 .build();
@@ -85,11 +86,21 @@ public final class JacksonJsonCodec implements JsonCodec {
         return mapper;
     }
 
-    /** Reads wire JSON into plain values; see the class comment for what is refused. */
+    /**
+     * Reads wire JSON into plain values; see the class comment for what is refused. An array holding a
+     * number beyond a double's range at any depth comes back as a {@link NonFiniteList}.
+     */
     @Override
     public Object read(String json) throws IOException {
-        try {
-            return wireReader.readValue(json);
+        try (JsonParser parser = wireReader.createParser(json)) {
+            Object value = wireReader.readValue(parser);
+            if (parser.nextToken() != null) { // what readValue(String) checks (FAIL_ON_TRAILING_TOKENS)
+                throw new IOException("trailing content after the JSON value");
+            }
+            if (FlaggingJsonFactory.sawNonFinite(parser) && value instanceof List<?> list) {
+                return new NonFiniteList(list);
+            }
+            return value;
         } catch (StreamConstraintsException e) {
             throw new LimitExceeded(e.getOriginalMessage()); // numbers and bounds only, no input
         }

@@ -151,6 +151,9 @@ public class SocketPacketDecoder {
 
     private static SocketPacket reconstruct(SocketPacket packet, List<byte[]> parts) throws SocketDecodeException {
         Object data = fill(packet.data(), parts);
+        if (packet.data() instanceof NonFiniteList) {
+            data = new NonFiniteList((List<?>) data);
+        }
         return new SocketPacket(packet.type(), packet.namespace(), packet.id(), data);
     }
 

@@ -2,6 +2,7 @@ package io.windsock.internal.server;
 
 import io.windsock.internal.exec.SerialExecutor;
 import io.windsock.internal.log.LogSafe;
+import io.windsock.internal.protocol.NonFiniteList;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.server.Ack;
 import io.windsock.server.ClientError;
@@ -91,7 +92,8 @@ final class SocketInbound {
                             + client.carrier().id()));
             return;
         }
-        socket.listeners().dispatch(event, new ArrayList<>(all.subList(1, all.size())),
+        List<Object> rest = all.subList(1, all.size());
+        socket.listeners().dispatch(event, all instanceof NonFiniteList ? new NonFiniteList(rest) : new ArrayList<>(rest),
                 packet.hasId() ? new ClientAck(socket.namespace().name(), packet.id(), socket::writeAck) : Ack.NONE);
     }
 }

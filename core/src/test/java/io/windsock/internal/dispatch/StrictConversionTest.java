@@ -86,6 +86,29 @@ class StrictConversionTest {
     public record Blob(byte[] data) {
     }
 
+    /** Passes its own lists to the handlers: the wire reader never saw them. */
+    public static class Rebuilding extends Types {
+        @Override
+        protected Object onEvent(String name, List<Object> args, Map<String, Object> kwargs) throws Exception {
+            return super.onEvent(name, List.of(List.of(1.5, List.of(Double.POSITIVE_INFINITY))), Map.of());
+        }
+    }
+
+    /** A list that counts how often it is walked. */
+    private static final class Watched extends ArrayList<Object> {
+        final java.util.concurrent.atomic.AtomicInteger walks = new java.util.concurrent.atomic.AtomicInteger();
+
+        Watched(List<Object> items) {
+            super(items);
+        }
+
+        @Override
+        public java.util.Iterator<Object> iterator() {
+            walks.incrementAndGet();
+            return super.iterator();
+        }
+    }
+
     public record Holder(Object v) {
     }
 
@@ -182,6 +205,26 @@ class StrictConversionTest {
             }
         }
         assertTrue(wrong.isEmpty(), String.join("\n", wrong));
+    }
+
+    @Test
+    void valuesTheWireReaderDidNotMarkAreNotWalked() throws Exception {
+        Fixtures.Wired<Types> w = new Fixtures.Wired<>(new Types()).open();
+        Watched nested = new Watched(List.of(1, 2.5, "x"));
+        Watched payload = new Watched(List.of(nested, Map.of("k", nested)));
+        assertEquals(List.of(1), w.fire("Object...", new ArrayList<>(List.of(payload))).only());
+        assertEquals(0, payload.walks.get() + nested.walks.get(), "an unmarked event costs no walk");
+        // A marked one is walked, and refused for what it holds deep down.
+        List<Object> marked = Fixtures.json("[[1, {\"k\": [2, [1e400]]}]]");
+        assertEquals("bad_arguments", ((Map<?, ?>) w.fire("Object...", marked).only().get(0)).get("error"));
+        assertEquals("bad_arguments", ((Map<?, ?>) w.fire("Map", "[{\"a\": {\"b\": [[-1e400]]}}]").only().get(0))
+                .get("error"));
+    }
+
+    @Test
+    void listsTheApplicationPassesOnAreWalked() throws Exception {
+        Fixtures.Wired<Rebuilding> w = new Fixtures.Wired<>(new Rebuilding()).open();
+        assertEquals("bad_arguments", ((Map<?, ?>) w.fire("Object", "[1]").only().get(0)).get("error"));
     }
 
     @Test
