@@ -40,7 +40,13 @@ import org.slf4j.LoggerFactory;
  * {@code maxDisconnectionDuration} (the life of its persisted session), then dropped; at most
  * {@code maxPersistedSessions} of them (the adapter's bound on sessions), the oldest dropped first.
  * A recovered socket takes its instance out; if that socket is refused, the instance is kept again,
- * as its session is. While kept, an instance is attached to an {@link AwaySocket}, which holds nothing
+ * as its session is: at once when {@code onOpen} refused (before the client hears of it); when a
+ * later middleware refused, or the client dropped, only after the {@code onClose} pairing with the
+ * accepted {@code onOpen} ran, on the refused socket's executor. A retry that arrives before then
+ * (a slow {@code onClose}, a busy pool) finds nothing and gets a new instance; the old one is kept
+ * later under the same key and waits out its window unused, or is replaced when the retry's socket
+ * leaves in turn. Nothing waits for it: a middleware runs on the socket's executor, where waiting
+ * would hold a pool thread. While kept, an instance is attached to an {@link AwaySocket}, which holds nothing
  * of the socket that left.
  */
 final class ServedNamespace {
