@@ -168,10 +168,12 @@ final class ParamBinding {
             }
             return null;
         }
-        if (mayHoldNonFinite && StrictConversion.isStrict(mapper) && holdsNonFinite(value)) {
+        if (StrictConversion.isStrict(mapper)
+                && (value instanceof Double d ? !Double.isFinite(d) : mayHoldNonFinite && holdsNonFinite(value))) {
             // JSON has no infinity: the wire reader reads 1e400 as JSON.parse does, and an Object, a
             // Number, a Map or a JsonNode would take it as it is (echoed, Jackson writes "Infinity").
-            // The walk runs only for the rare event the wire reader flagged (see NonFiniteList).
+            // A bare number costs a type test; the walk runs only for the rare event the wire reader
+            // marked (see NonFiniteList).
             throw new Mismatch(where + " (" + describe() + "): a number beyond the range of a double is not a valid "
                     + typeName);
         }

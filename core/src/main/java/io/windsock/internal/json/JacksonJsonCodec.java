@@ -14,11 +14,13 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.windsock.internal.protocol.JsonCodec;
 import io.windsock.internal.protocol.NonFiniteList;
+import io.windsock.internal.protocol.NonFiniteMap;
 import io.windsock.protocol.ProtocolLimits;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -88,7 +90,8 @@ public final class JacksonJsonCodec implements JsonCodec {
 
     /**
      * Reads wire JSON into plain values; see the class comment for what is refused. An array holding a
-     * number beyond a double's range at any depth comes back as a {@link NonFiniteList}.
+     * number beyond a double's range at any depth comes back as a {@link NonFiniteList}, an object as a
+     * {@link NonFiniteMap}.
      */
     @Override
     public Object read(String json) throws IOException {
@@ -97,8 +100,15 @@ public final class JacksonJsonCodec implements JsonCodec {
             if (parser.nextToken() != null) { // what readValue(String) checks (FAIL_ON_TRAILING_TOKENS)
                 throw new IOException("trailing content after the JSON value");
             }
-            if (FlaggingJsonFactory.sawNonFinite(parser) && value instanceof List<?> list) {
-                return new NonFiniteList(list);
+            if (FlaggingJsonFactory.sawNonFinite(parser)) { // rare: the copy costs nothing in the common case
+                if (value instanceof List<?> list) {
+                    return new NonFiniteList(list);
+                }
+                if (value instanceof Map<?, ?> map) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, ?> object = (Map<String, ?>) map;
+                    return new NonFiniteMap(object);
+                }
             }
             return value;
         } catch (StreamConstraintsException e) {

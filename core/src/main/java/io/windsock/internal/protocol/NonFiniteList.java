@@ -15,4 +15,9 @@ public final class NonFiniteList extends ArrayList<Object> {
     public NonFiniteList(Collection<?> items) {
         super(items);
     }
+
+    /** @return whether the wire reader marked this decoded value (a {@code NonFiniteList} or {@link NonFiniteMap}) */
+    public static boolean marked(Object decoded) {
+        return decoded instanceof NonFiniteList || decoded instanceof NonFiniteMap;
+    }
 }

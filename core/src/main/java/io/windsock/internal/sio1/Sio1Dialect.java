@@ -1,6 +1,7 @@
 package io.windsock.internal.sio1;
 
 import io.windsock.internal.protocol.JsonCodec;
+import io.windsock.internal.protocol.NonFiniteList;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.protocol.SocketPacketType;
 import java.io.IOException;
@@ -88,9 +89,11 @@ public final class Sio1Dialect {
             case Sio1Packet.MESSAGE:
                 return SocketPacket.event(namespace, List.of(MESSAGE_EVENT, data), id);
             case Sio1Packet.JSON: {
-                List<Object> event = new ArrayList<>(2);
+                Object value = read(data);
+                // The wire reader's mark (an infinity inside) goes on to the event's arguments.
+                List<Object> event = NonFiniteList.marked(value) ? new NonFiniteList(List.of()) : new ArrayList<>(2);
                 event.add(MESSAGE_EVENT);
-                event.add(read(data));
+                event.add(value);
                 return SocketPacket.event(namespace, event, id);
             }
             case Sio1Packet.EVENT:
@@ -110,7 +113,7 @@ public final class Sio1Dialect {
         if (args != null && !(args instanceof List)) {
             throw new Sio1DecodeException("event args are not an array");
         }
-        List<Object> list = new ArrayList<>();
+        List<Object> list = NonFiniteList.marked(value) ? new NonFiniteList(List.of()) : new ArrayList<>();
         list.add(name);
         if (args != null) {
             list.addAll((List<?>) args);
@@ -130,7 +133,7 @@ public final class Sio1Dialect {
             if (!(read(data.substring(plus + 1)) instanceof List<?> list)) {
                 throw new Sio1DecodeException("ack data is not an array");
             }
-            args = new ArrayList<>(list);
+            args = list instanceof NonFiniteList ? new NonFiniteList(list) : new ArrayList<>(list);
         }
         return new SocketPacket(SocketPacketType.ACK, namespace, Long.parseLong(digits), args);
     }

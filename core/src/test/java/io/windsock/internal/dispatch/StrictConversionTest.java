@@ -214,6 +214,9 @@ class StrictConversionTest {
         Watched payload = new Watched(List.of(nested, Map.of("k", nested)));
         assertEquals(List.of(1), w.fire("Object...", new ArrayList<>(List.of(payload))).only());
         assertEquals(0, payload.walks.get() + nested.walks.get(), "an unmarked event costs no walk");
+        // A bare infinity needs no walk and no mark (protocol 1 sends one as a message's value).
+        assertEquals("bad_arguments", ((Map<?, ?>) w.fire("Object", new ArrayList<>(List.of(Double.NEGATIVE_INFINITY)))
+                .only().get(0)).get("error"));
         // A marked one is walked, and refused for what it holds deep down.
         List<Object> marked = Fixtures.json("[[1, {\"k\": [2, [1e400]]}]]");
         assertEquals("bad_arguments", ((Map<?, ?>) w.fire("Object...", marked).only().get(0)).get("error"));

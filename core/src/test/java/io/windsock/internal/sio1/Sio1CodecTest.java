@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.windsock.internal.json.JacksonJsonCodec;
+import io.windsock.internal.protocol.NonFiniteList;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.protocol.SocketPacketType;
 import java.util.Arrays;
@@ -124,6 +125,18 @@ class Sio1CodecTest {
                 dialect.decode(Sio1Packet.decode("4:2+::null")));
         assertEquals(SocketPacket.ack("/", 4, List.of("A+B", "C")), dialect.decode(Sio1Packet.decode("6:::4+[\"A+B\",\"C\"]")));
         assertEquals(SocketPacket.ack("/x", 4, List.of()), dialect.decode(Sio1Packet.decode("6::/x:4")));
+    }
+
+    /** The wire reader's mark for an infinity inside reaches the event's arguments: strict conversion looks for it there. */
+    @Test
+    void anInfinityInsideMarksTheEventsArguments() throws Exception {
+        assertTrue(dialect.decode(Sio1Packet.decode("5:::{\"name\":\"hi\",\"args\":[{\"a\":[1e400]}]}")).data()
+                instanceof NonFiniteList);
+        assertTrue(dialect.decode(Sio1Packet.decode("4:::{\"a\":[-1e400]}")).data() instanceof NonFiniteList);
+        assertTrue(dialect.decode(Sio1Packet.decode("6:::4+[[1e400]]")).data() instanceof NonFiniteList);
+        assertFalse(dialect.decode(Sio1Packet.decode("5:::{\"name\":\"hi\",\"args\":[{\"a\":[1e300]}]}")).data()
+                instanceof NonFiniteList);
+        assertFalse(dialect.decode(Sio1Packet.decode("4:::{\"a\":\"1e400\"}")).data() instanceof NonFiniteList);
     }
 
     @ParameterizedTest
