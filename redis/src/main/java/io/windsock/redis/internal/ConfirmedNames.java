@@ -44,8 +44,15 @@ final class ConfirmedNames {
         this.countingNode = countingNode;
     }
 
+    /*
+     * The updates below are synchronized: they come from the I/O threads of several node connections, and
+     * each reads the records before it writes them (a reply's guess, a push undoing it, an unsubscription
+     * at the counting node). Interleaved, a guess saved after the push that should have undone it would
+     * later remove a real subscription. They are rare (subscriptions, not messages); reads take no lock.
+     */
+
     /** A subscription confirmed by a node: its push, or a reply from a known node. */
-    void subscribed(String name, String node) {
+    synchronized void subscribed(String name, String node) {
         String guess = guessed.remove(name);
         if (guess != null && !guess.equals(node)) {
             // The reply's command went to another node than the slot map named then: the guess is undone.
@@ -63,7 +70,7 @@ final class ConfirmedNames {
      * confirmed; the push, which names the node and follows at once on the same thread, corrects the guess
      * (the slot map may have changed between routing and reply).
      */
-    void subscribedAtCountingNode(String name) {
+    synchronized void subscribedAtCountingNode(String name) {
         String node = countingNode.apply(name);
         if (node == null) {
             return;
@@ -82,7 +89,7 @@ final class ConfirmedNames {
      * record would otherwise stay for good (and be unsubscribed again on each reconnection). Any other node
      * undoes its own only: a former master that lost the slot says so after the new one confirmed.
      */
-    void unsubscribed(String name, String node) {
+    synchronized void unsubscribed(String name, String node) {
         if (node.equals(countingNode.apply(name))) {
             kept.remove(name);
             live.remove(name);
@@ -94,7 +101,7 @@ final class ConfirmedNames {
     }
 
     /** The subscriber lost its connection: Redis dropped its subscriptions (Lettuce keeps them to renew). */
-    void disconnected() {
+    synchronized void disconnected() {
         live.clear();
         guessed.clear();
     }
