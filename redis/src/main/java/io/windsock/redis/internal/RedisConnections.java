@@ -5,7 +5,6 @@ import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -13,37 +12,26 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
-import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
-import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.output.IntegerOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import io.lettuce.core.pubsub.api.async.RedisPubSubAsyncCommands;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.Queue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +39,7 @@ import org.slf4j.LoggerFactory;
  * The two Redis connections one factory shares between its namespaces' adapters: one for (S)PUBLISH and
  * PUBSUB (SHARD)NUMSUB, one in subscriber mode. Routes each message to the listeners of its channel,
  * pattern or shard channel. Both connections open asynchronously; everything here returns at once.
+ * The subscriptions, and the commands that keep Redis in line with them, are {@link Subscriptions}'.
  *
  * <p>Start-up: a connection whose first attempt fails is tried again until Redis answers ({@link ConnectRetry});
  * meanwhile publishes and requests fail at once, and subscriptions are sent when the subscriber opens.
@@ -74,8 +63,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisConnections {
     private static final Logger log = LoggerFactory.getLogger(RedisConnections.class);
-    /** The least time between two WARN lines of one kind that clients or operators can flood. */
-    private static final long LOG_PERIOD_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
     /** Receives a message: its channel and its bytes. Called on a Redis I/O thread; must not block. */
     public interface Listener extends BiConsumer<String, byte[]> {
@@ -88,26 +75,8 @@ public final class RedisConnections {
     /** PUBSUB NUMSUB of one channel over the whole deployment (every node of a cluster). */
     private final BiFunction<byte[], Duration, CompletableFuture<Long>> numsub;
     private final CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> subscriber;
-    /** The subscriber once every command sent so far was dispatched; guarded by this. */
-    private CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> subscriberOrder;
-    /**
-     * Whether subscriber commands were left out while Redis could not be reached (guarded by this):
-     * the subscriptions are then made from the listener maps when the subscriber opens, instead of
-     * replaying one queued step per room created or deleted during the outage (unbounded in a long one).
-     */
-    private boolean subscribeAllWhenOpen;
-    /** Subscriber commands queued on {@link #subscriberOrder} and not yet sent: for tests. */
-    private final AtomicInteger queuedSubscriberCommands = new AtomicInteger();
-    private final Map<String, Set<Listener>> channels = new ConcurrentHashMap<>();
-    private final Map<String, Set<Listener>> patterns = new ConcurrentHashMap<>();
-    private final Map<String, Set<Listener>> shardChannels = new ConcurrentHashMap<>();
-    private final SubscriptionConfirmations confirmations = new SubscriptionConfirmations(this::shardOwner);
-    private final SubscribeCommand subscribeCommand = new SubscribeCommand("SUBSCRIBE", channels,
-            confirmations.channels, (c, name) -> c.subscribe(name), (c, name) -> c.unsubscribe(name));
-    private final SubscribeCommand psubscribeCommand = new SubscribeCommand("PSUBSCRIBE", patterns,
-            confirmations.patterns, (c, name) -> c.psubscribe(name), (c, name) -> c.punsubscribe(name));
-    private final SubscribeCommand ssubscribeCommand = new SubscribeCommand("SSUBSCRIBE", shardChannels,
-            confirmations.shardChannels, (c, name) -> c.ssubscribe(name), (c, name) -> c.sunsubscribe(name));
+    /** Who holds which channel, and the commands that keep Redis in line with them. */
+    private final Subscriptions subscriptions;
     private final AtomicLong unpublished = new AtomicLong();
     /** Per connection, whether an outage was logged and its end not yet. */
     private final StateListener publisherState = new StateListener("publisher");
@@ -161,32 +130,11 @@ public final class RedisConnections {
         this.subscriber = cluster ? connection.thenCompose(c -> subscriberRetry.get()) : subscriberRetry.get();
         this.commands = connection.thenApply(RedisConnections::asyncCommands);
         this.numsub = cluster ? this::clusterNumsub : this::standaloneNumsub;
+        this.subscriptions = new Subscriptions(subscriber, subscriberState, cluster, closed::get,
+                this::subscriberNotReachedYet, this::subscriberConnected, this::reloadSlotMap, this::shardOwner);
         this.slotMap = client instanceof RedisClusterClient clusterClient
-                ? new ClusterSlotMap(clusterClient, this::slotsMoved) : null;
-        // Every subscriber command goes after the listeners are in place: they mirror what Redis confirmed.
-        this.subscriberOrder = this.subscriber.thenApply(c -> {
-            c.addListener(new MessageRouter(channels, patterns, shardChannels,
-                    new LogThrottle(LOG_PERIOD_NANOS, System::nanoTime)));
-            if (c instanceof StatefulRedisClusterPubSubConnection<byte[], byte[]> clusterSubscriber) {
-                clusterSubscriber.addListener(confirmations.perNode()); // tells which node confirmed a shard channel
-            } else {
-                c.addListener(confirmations);
-            }
-            c.addListener(subscriberState);
-            return c;
-        });
+                ? new ClusterSlotMap(clusterClient, subscriptions::slotsMoved) : null;
         connection.thenAccept(c -> c.addListener(publisherState));
-        this.subscriberOrder.thenAccept(c -> {
-            synchronized (this) {
-                if (subscribeAllWhenOpen) {
-                    subscribeAllWhenOpen = false;
-                    subscriberOrder = subscriberOrder.thenApply(open -> {
-                        resubscribe(open);
-                        return open;
-                    });
-                }
-            }
-        });
     }
 
     private <C extends StatefulConnection<?, ?>> CompletableFuture<C> retry(ConnectRetry<C> retry) {
@@ -300,126 +248,13 @@ public final class RedisConnections {
      *
      * @return completes when Redis confirmed every subscription (a retry does not change it)
      */
-    public synchronized CompletionStage<Void> ssubscribe(List<String> channelNames, Listener listener) {
-        for (String channel : channelNames) {
-            shardChannels.computeIfAbsent(channel, k -> new CopyOnWriteArraySet<>()).add(listener);
-        }
-        return inOrder(c -> CompletableFuture.allOf(channelNames.stream()
-                .map(channel -> sendSubscribe(c, ssubscribeCommand, channel, 0))
-                .toArray(CompletableFuture[]::new)));
-    }
-
-    /**
-     * Sends one subscription command for one name. One refused while the subscriber is connected (its command
-     * queue full, an ACL, a slot moving) is tried again, 0.1 s doubling to 5 s, while a listener holds the name:
-     * its messages would otherwise be lost until the next reconnection. This holds for a reconnection's own
-     * commands too: Redis closes the subscriber of a user when an ACL change revokes one of its channels, and
-     * refuses the channel on its return until it is granted again. On one server, one that failed because the
-     * subscriber is down is left to the reconnection, which subscribes everything again.
-     */
-    private CompletableFuture<?> sendSubscribe(StatefulRedisPubSubConnection<byte[], byte[]> c,
-                                               SubscribeCommand command, String name, int failures) {
-        CompletableFuture<?> sent = command.send().apply(c.async(), bytes(name)).toCompletableFuture();
-        return confirmedOrRetried(sent, command, name, null, failures);
-    }
-
-    /**
-     * What follows a subscription command: the confirmation recorded (as the node's that confirmed it when
-     * known, else as the counting node's), or a retry.
-     */
-    private CompletableFuture<?> confirmedOrRetried(CompletableFuture<?> sent, SubscribeCommand command, String name,
-                                                    String node, int failures) {
-        // The stage returned completes after this: whoever waits for it sees the name confirmed (Lettuce
-        // completes the command before it tells the listeners).
-        return sent.whenComplete((v, error) -> {
-            if (error == null && node != null) {
-                command.confirmed().subscribed(name, node);
-            } else if (error == null) {
-                command.confirmed().subscribedAtCountingNode(name);
-            }
-            // On a cluster a shard subscription goes to the connection of the slot's node, whose outage the
-            // subscriber's own state does not show (after a failover Lettuce may still route to the dead
-            // master): tried again there whatever that state, else it could wait for a reconnection that never
-            // comes. Redis takes a repeated subscription as one.
-            if (error == null || closed.get() || !command.held().containsKey(name) || slotMap == null && !subscriberConnected()) {
-                return;
-            }
-            reloadSlotMap();
-            if (failures == 0) {
-                long count = refusedSubscriptions.count();
-                if (count > 0) {
-                    // The name may come from a client (a room's channel): not logged.
-                    log.warn("{} subscription(s) refused by Redis, the last a {} ({}); each is tried again until"
-                            + " it succeeds", count, command.name(), error.getMessage());
-                }
-            }
-            RedisTimer.schedule(() -> resendSubscribe(command, name, failures + 1),
-                    Duration.ofMillis(Math.min(5_000, 100L << Math.min(failures, 6))));
-        });
-    }
-
-    /** A retry of {@link #sendSubscribe}, in order with the other commands. */
-    private synchronized void resendSubscribe(SubscribeCommand command, String name, int failures) {
-        if (!closed.get() && command.held().containsKey(name)) {
-            inOrder(c -> sendSubscribe(c, command, name, failures).thenApply(v -> null));
-        }
-    }
-
-    /**
-     * After the cluster client learned a new slot map: subscribes again the shard channels whose slot has
-     * another master now. Lettuce keeps a shard subscription on the connection to the node it was made on,
-     * and after a failover that node is dead: without this, the channel's messages (published to the new
-     * master) would never arrive again. Each is sent to its new master as the event's map names it: Lettuce
-     * publishes the event before it routes by the new map, and a routed subscription could still go to the
-     * dead master (a failure, a retry 0.1 s later and one more reload of the map).
-     */
-    private synchronized void slotsMoved(ClusterTopologyChangedEvent change) {
-        List<String> moved = ClusterSlotMap.moved(change, shardChannels.keySet());
-        if (closed.get() || moved.isEmpty()) {
-            return;
-        }
-        log.info("the Redis Cluster's slot map changed: subscribing again to {} shard channel(s) on their new"
-                + " master(s)", moved.size());
-        inOrder(c -> CompletableFuture.allOf(moved.stream()
-                .map(channel -> subscribeOn(c, ClusterSlotMap.masterAfter(change, channel), channel))
-                .toArray(CompletableFuture[]::new)));
-    }
-
-    /**
-     * Subscribes to a moved shard channel on its new master's connection, which is the one Lettuce routes the
-     * slot's commands to once it applied the new map (the same pooled connection): Lettuce publishes a new
-     * map before it routes by it, and a routed subscription could still go to the dead master. A failure is
-     * tried again as any subscription, routed by then by the new map.
-     */
-    private CompletableFuture<?> subscribeOn(StatefulRedisPubSubConnection<byte[], byte[]> c, RedisClusterNode master,
-                                             String channel) {
-        if (master == null || !(c instanceof StatefulRedisClusterPubSubConnection<byte[], byte[]> cluster)) {
-            return sendSubscribe(c, ssubscribeCommand, channel, 0);
-        }
-        CompletableFuture<Void> sent;
-        try {
-            sent = cluster.getConnectionAsync(master.getUri().getHost(), master.getUri().getPort())
-                    .thenCompose(node -> node.async().ssubscribe(bytes(channel)).toCompletableFuture());
-        } catch (RuntimeException notInTheMapYet) {
-            sent = CompletableFuture.failedFuture(notInTheMapYet);
-        }
-        return confirmedOrRetried(sent, ssubscribeCommand, channel, master.getNodeId(), 0);
+    public CompletionStage<Void> ssubscribe(List<String> channelNames, Listener listener) {
+        return subscriptions.ssubscribe(channelNames, listener);
     }
 
     /** Removes a listener from shard channels; unsubscribes at Redis from those no listener holds any more. */
-    public synchronized CompletionStage<Void> sunsubscribe(List<String> channelNames, Listener listener) {
-        List<String> unused = new ArrayList<>();
-        for (String channel : channelNames) {
-            if (remove(shardChannels, channel, listener)) {
-                unused.add(channel);
-            }
-        }
-        if (closed.get() || unused.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return inOrder(c -> CompletableFuture.allOf(unused.stream()
-                .map(channel -> c.async().sunsubscribe(bytes(channel)).toCompletableFuture())
-                .toArray(CompletableFuture[]::new)));
+    public CompletionStage<Void> sunsubscribe(List<String> channelNames, Listener listener) {
+        return subscriptions.sunsubscribe(channelNames, listener);
     }
 
     /**
@@ -429,83 +264,15 @@ public final class RedisConnections {
      *
      * @return completes when Redis confirmed every subscription (a retry does not change it)
      */
-    public synchronized CompletionStage<Void> subscribe(List<String> channelNames, String pattern, Listener channelListener,
+    public CompletionStage<Void> subscribe(List<String> channelNames, String pattern, Listener channelListener,
                                            Listener patternListener) {
-        for (String channel : channelNames) {
-            channels.computeIfAbsent(channel, k -> new CopyOnWriteArraySet<>()).add(channelListener);
-        }
-        patterns.computeIfAbsent(pattern, k -> new CopyOnWriteArraySet<>()).add(patternListener);
-        return inOrder(c -> CompletableFuture.allOf(Stream.concat(
-                channelNames.stream().map(channel -> sendSubscribe(c, subscribeCommand, channel, 0)),
-                Stream.of(sendSubscribe(c, psubscribeCommand, pattern, 0)))
-                .toArray(CompletableFuture[]::new)));
+        return subscriptions.subscribe(channelNames, pattern, channelListener, patternListener);
     }
 
     /** Removes a listener; unsubscribes at Redis from what no listener holds any more. */
-    public synchronized CompletionStage<Void> unsubscribe(List<String> channelNames, String pattern, Listener channelListener,
+    public CompletionStage<Void> unsubscribe(List<String> channelNames, String pattern, Listener channelListener,
                                              Listener patternListener) {
-        List<String> unused = new ArrayList<>();
-        for (String channel : channelNames) {
-            if (remove(channels, channel, channelListener)) {
-                unused.add(channel);
-            }
-        }
-        boolean patternUnused = remove(patterns, pattern, patternListener);
-        if (closed.get() || (unused.isEmpty() && !patternUnused)) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return inOrder(c -> CompletableFuture.allOf(
-                unused.isEmpty() ? CompletableFuture.completedFuture(null)
-                        : c.async().unsubscribe(bytesArray(unused)).toCompletableFuture(),
-                patternUnused ? c.async().punsubscribe(bytes(pattern)).toCompletableFuture()
-                        : CompletableFuture.completedFuture(null)));
-    }
-
-    /**
-     * Sends subscriber commands in the order of the calls (guarded by this), also when they are made
-     * before the connection is open: a namespace removed and created again must not have its new
-     * SUBSCRIBE overtaken by the old UNSUBSCRIBE.
-     *
-     * @return completes when Redis confirmed the commands
-     */
-    private CompletableFuture<Void> inOrder(
-            Function<StatefulRedisPubSubConnection<byte[], byte[]>, CompletableFuture<Void>> commands) {
-        CompletableFuture<Void> confirmed = new CompletableFuture<>();
-        if (subscriberRetrying && !subscriber.isDone()) {
-            // Redis is away: nothing is queued; the maps (updated by the caller) are subscribed at once
-            // when the subscriber opens. The caller, a namespace getting ready, must not wait for that.
-            subscribeAllWhenOpen = true;
-            confirmed.completeExceptionally(new RedisConnectionException("Redis has not been reached yet"));
-            return confirmed;
-        }
-        queuedSubscriberCommands.incrementAndGet();
-        subscriberOrder = subscriberOrder.thenApply(c -> {
-            queuedSubscriberCommands.decrementAndGet();
-            commands.apply(c).whenComplete((v, error) -> {
-                if (error != null) {
-                    confirmed.completeExceptionally(error);
-                } else {
-                    confirmed.complete(null);
-                }
-            });
-            return c;
-        });
-        subscriberOrder.whenComplete((c, error) -> {
-            if (error != null) {
-                confirmed.completeExceptionally(error);
-            }
-        });
-        return confirmed;
-    }
-
-    private static boolean remove(Map<String, Set<Listener>> map, String key, Listener listener) {
-        boolean[] emptied = {false};
-        map.computeIfPresent(key, (k, set) -> {
-            set.remove(listener);
-            emptied[0] = set.isEmpty();
-            return set.isEmpty() ? null : set;
-        });
-        return emptied[0];
+        return subscriptions.unsubscribe(channelNames, pattern, channelListener, patternListener);
     }
 
     /**
@@ -513,12 +280,12 @@ public final class RedisConnections {
      *     PUBSUB NUMSUB, asked after this, counts this node
      */
     public boolean subscribed(String channel) {
-        return subscribeCommand.confirmed().isLive(channel);
+        return subscriptions.subscribed(channel);
     }
 
     /** @return as {@link #subscribed} for a shard channel (PUBSUB SHARDNUMSUB) */
     public boolean shardSubscribed(String channel) {
-        return ssubscribeCommand.confirmed().isLive(channel);
+        return subscriptions.shardSubscribed(channel);
     }
 
     /**
@@ -536,6 +303,14 @@ public final class RedisConnections {
                 ? ClusterSlotMap.owner(cluster.getPartitions(), channel) : null;
     }
 
+    /**
+     * Whether the subscriber has not opened after a failed first attempt: subscriber commands are then not
+     * queued (see {@link Subscriptions}).
+     */
+    private boolean subscriberNotReachedYet() {
+        return subscriberRetrying && !subscriber.isDone();
+    }
+
     /** @return the subscriber connection, once open (for tests) */
     CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> subscriberConnection() {
         return subscriber;
@@ -543,7 +318,7 @@ public final class RedisConnections {
 
     /** @return subscriber commands queued and not yet sent (for tests) */
     int queuedSubscriberCommands() {
-        return queuedSubscriberCommands.get();
+        return subscriptions.queuedSubscriberCommands();
     }
 
     /** @return whether the subscriber connection is open now (it opened, and no outage is under way) */
@@ -578,50 +353,6 @@ public final class RedisConnections {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static byte[][] bytesArray(List<String> texts) {
-        byte[][] out = new byte[texts.size()][];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = bytes(texts.get(i));
-        }
-        return out;
-    }
-
-    /**
-     * Makes the subscriptions what the listeners hold, once the subscriber (re)connected: subscribes every
-     * name held, and unsubscribes every name Lettuce subscribed again by itself that no listener holds any
-     * more (its UNSUBSCRIBE failed while Redis was away, as commands do then). Runs in order with the other
-     * commands ({@link #inOrder}), so that it neither undoes nor is undone by a call made meanwhile.
-     */
-    private CompletableFuture<Void> resubscribe(StatefulRedisPubSubConnection<byte[], byte[]> connection) {
-        if (closed.get()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        List<CompletableFuture<?>> sent = new ArrayList<>();
-        for (SubscribeCommand command : List.of(subscribeCommand, psubscribeCommand, ssubscribeCommand)) {
-            for (String name : command.held().keySet()) {
-                sent.add(sendSubscribe(connection, command, name, 0));
-            }
-            for (String name : command.confirmed().kept()) {
-                if (!command.held().containsKey(name)) {
-                    sent.add(command.unsend().apply(connection.async(), bytes(name)).toCompletableFuture());
-                }
-            }
-        }
-        return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
-    }
-
-    /** Subscriptions refused: after an ACL change, one per room of a sharded adapter. */
-    private final LogThrottle refusedSubscriptions = new LogThrottle(LOG_PERIOD_NANOS, System::nanoTime);
-
-    /**
-     * A subscription command: its name (for the log), the map of what listeners hold, what Redis confirmed,
-     * and how it is sent and undone.
-     */
-    private record SubscribeCommand(String name, Map<String, Set<Listener>> held, ConfirmedNames confirmed,
-            BiFunction<RedisPubSubAsyncCommands<byte[], byte[]>, byte[], RedisFuture<Void>> send,
-            BiFunction<RedisPubSubAsyncCommands<byte[], byte[]>, byte[], RedisFuture<Void>> unsend) {
-    }
-
     private final class StateListener implements RedisConnectionStateListener {
         private final String role;
         /** Whether an outage of this connection was logged and its end not yet. */
@@ -634,7 +365,7 @@ public final class RedisConnections {
         @Override
         public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
             if (connection instanceof StatefulRedisPubSubConnection<?, ?>) {
-                confirmations.disconnected();
+                subscriptions.subscriberDisconnected();
             }
             if (!closed.get() && down.compareAndSet(false, true)) {
                 log.warn("lost the Redis {} connection; reconnecting (messages to other nodes are dropped meanwhile)",
@@ -645,9 +376,7 @@ public final class RedisConnections {
         @Override
         public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
             if (connection instanceof StatefulRedisPubSubConnection<?, ?> && !closed.get()) {
-                synchronized (RedisConnections.this) {
-                    inOrder(RedisConnections.this::resubscribe);
-                }
+                subscriptions.subscriberReconnected();
             }
             if (down.compareAndSet(true, false)) {
                 log.info("Redis {} connection is back ({} messages could not be published so far)", role,

@@ -1,0 +1,392 @@
+package io.windsock.redis.internal;
+
+import static io.windsock.redis.internal.RedisConnections.bytes;
+
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.pubsub.api.async.RedisPubSubAsyncCommands;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The subscriptions of {@link RedisConnections}' subscriber connection: which listeners hold each channel,
+ * pattern and shard channel, what Redis confirmed, and the commands that keep Redis in line with the
+ * listeners: sent in the order of the calls, a refused one tried again, everything subscribed again after a
+ * reconnection, and shard channels subscribed again on the new master of a slot that moved.
+ * Its methods that change the subscriptions are guarded by this.
+ */
+final class Subscriptions {
+    /** Under the connections' name, as the rest of what concerns them: one logger to configure. */
+    private static final Logger log = LoggerFactory.getLogger(RedisConnections.class);
+    /** The least time between two WARN lines of one kind that clients or operators can flood. */
+    private static final long LOG_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private final boolean cluster;
+    private final BooleanSupplier closed;
+    private final BooleanSupplier subscriberNotReachedYet;
+    private final BooleanSupplier subscriberConnected;
+    private final Runnable reloadSlotMap;
+    /** The subscriber once every command sent so far was dispatched; guarded by this. */
+    private CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> subscriberOrder;
+    /**
+     * Whether subscriber commands were left out while Redis could not be reached (guarded by this):
+     * the subscriptions are then made from the listener maps when the subscriber opens, instead of
+     * replaying one queued step per room created or deleted during the outage (unbounded in a long one).
+     */
+    private boolean subscribeAllWhenOpen;
+    /** Subscriber commands queued on {@link #subscriberOrder} and not yet sent: for tests. */
+    private final AtomicInteger queuedSubscriberCommands = new AtomicInteger();
+    private final Map<String, Set<RedisConnections.Listener>> channels = new ConcurrentHashMap<>();
+    private final Map<String, Set<RedisConnections.Listener>> patterns = new ConcurrentHashMap<>();
+    private final Map<String, Set<RedisConnections.Listener>> shardChannels = new ConcurrentHashMap<>();
+    private final SubscriptionConfirmations confirmations;
+    private final SubscribeCommand subscribeCommand;
+    private final SubscribeCommand psubscribeCommand;
+    private final SubscribeCommand ssubscribeCommand;
+    /** Subscriptions refused: after an ACL change, one per room of a sharded adapter. */
+    private final LogThrottle refusedSubscriptions = new LogThrottle(LOG_PERIOD_NANOS, System::nanoTime);
+
+    /**
+     * @param subscriber the subscriber connection, once open
+     * @param subscriberState the connections' listener of the subscriber's state, added after this one's
+     *     listeners, before any command is sent
+     * @param cluster whether the subscriber is a Redis Cluster's
+     * @param closed whether the connections were closed
+     * @param subscriberNotReachedYet whether the subscriber has not opened after a failed first attempt
+     * @param subscriberConnected whether the subscriber connection is open now
+     * @param reloadSlotMap on a cluster, after a command failed: reloads the slot map (rate-limited)
+     * @param shardOwner as {@link SubscriptionConfirmations#SubscriptionConfirmations(Function)}'s
+     */
+    Subscriptions(CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> subscriber,
+            RedisConnectionStateListener subscriberState, boolean cluster, BooleanSupplier closed,
+            BooleanSupplier subscriberNotReachedYet, BooleanSupplier subscriberConnected, Runnable reloadSlotMap,
+            Function<String, String> shardOwner) {
+        this.cluster = cluster;
+        this.closed = closed;
+        this.subscriberNotReachedYet = subscriberNotReachedYet;
+        this.subscriberConnected = subscriberConnected;
+        this.reloadSlotMap = reloadSlotMap;
+        this.confirmations = new SubscriptionConfirmations(shardOwner);
+        this.subscribeCommand = new SubscribeCommand("SUBSCRIBE", channels, confirmations.channels,
+                (c, name) -> c.subscribe(name), (c, name) -> c.unsubscribe(name));
+        this.psubscribeCommand = new SubscribeCommand("PSUBSCRIBE", patterns, confirmations.patterns,
+                (c, name) -> c.psubscribe(name), (c, name) -> c.punsubscribe(name));
+        this.ssubscribeCommand = new SubscribeCommand("SSUBSCRIBE", shardChannels, confirmations.shardChannels,
+                (c, name) -> c.ssubscribe(name), (c, name) -> c.sunsubscribe(name));
+        // Every subscriber command goes after the listeners are in place: they mirror what Redis confirmed.
+        this.subscriberOrder = subscriber.thenApply(c -> {
+            c.addListener(new MessageRouter(channels, patterns, shardChannels,
+                    new LogThrottle(LOG_PERIOD_NANOS, System::nanoTime)));
+            if (c instanceof StatefulRedisClusterPubSubConnection<byte[], byte[]> clusterSubscriber) {
+                clusterSubscriber.addListener(confirmations.perNode()); // tells which node confirmed a shard channel
+            } else {
+                c.addListener(confirmations);
+            }
+            c.addListener(subscriberState);
+            return c;
+        });
+        this.subscriberOrder.thenAccept(c -> {
+            synchronized (this) {
+                if (subscribeAllWhenOpen) {
+                    subscribeAllWhenOpen = false;
+                    subscriberOrder = subscriberOrder.thenApply(open -> {
+                        resubscribe(open);
+                        return open;
+                    });
+                }
+            }
+        });
+    }
+
+    /** As {@link RedisConnections#ssubscribe}. */
+    synchronized CompletionStage<Void> ssubscribe(List<String> channelNames, RedisConnections.Listener listener) {
+        for (String channel : channelNames) {
+            shardChannels.computeIfAbsent(channel, k -> new CopyOnWriteArraySet<>()).add(listener);
+        }
+        return inOrder(c -> CompletableFuture.allOf(channelNames.stream()
+                .map(channel -> sendSubscribe(c, ssubscribeCommand, channel, 0))
+                .toArray(CompletableFuture[]::new)));
+    }
+
+    /**
+     * Sends one subscription command for one name. One refused while the subscriber is connected (its command
+     * queue full, an ACL, a slot moving) is tried again, 0.1 s doubling to 5 s, while a listener holds the name:
+     * its messages would otherwise be lost until the next reconnection. This holds for a reconnection's own
+     * commands too: Redis closes the subscriber of a user when an ACL change revokes one of its channels, and
+     * refuses the channel on its return until it is granted again. On one server, one that failed because the
+     * subscriber is down is left to the reconnection, which subscribes everything again.
+     */
+    private CompletableFuture<?> sendSubscribe(StatefulRedisPubSubConnection<byte[], byte[]> c,
+                                               SubscribeCommand command, String name, int failures) {
+        CompletableFuture<?> sent = command.send().apply(c.async(), bytes(name)).toCompletableFuture();
+        return confirmedOrRetried(sent, command, name, null, failures);
+    }
+
+    /**
+     * What follows a subscription command: the confirmation recorded (as the node's that confirmed it when
+     * known, else as the counting node's), or a retry.
+     */
+    private CompletableFuture<?> confirmedOrRetried(CompletableFuture<?> sent, SubscribeCommand command, String name,
+                                                    String node, int failures) {
+        // The stage returned completes after this: whoever waits for it sees the name confirmed (Lettuce
+        // completes the command before it tells the listeners).
+        return sent.whenComplete((v, error) -> {
+            if (error == null && node != null) {
+                command.confirmed().subscribed(name, node);
+            } else if (error == null) {
+                command.confirmed().subscribedAtCountingNode(name);
+            }
+            // On a cluster a shard subscription goes to the connection of the slot's node, whose outage the
+            // subscriber's own state does not show (after a failover Lettuce may still route to the dead
+            // master): tried again there whatever that state, else it could wait for a reconnection that never
+            // comes. Redis takes a repeated subscription as one.
+            if (error == null || closed.getAsBoolean() || !command.held().containsKey(name)
+                    || !cluster && !subscriberConnected.getAsBoolean()) {
+                return;
+            }
+            reloadSlotMap.run();
+            if (failures == 0) {
+                long count = refusedSubscriptions.count();
+                if (count > 0) {
+                    // The name may come from a client (a room's channel): not logged.
+                    log.warn("{} subscription(s) refused by Redis, the last a {} ({}); each is tried again until"
+                            + " it succeeds", count, command.name(), error.getMessage());
+                }
+            }
+            RedisTimer.schedule(() -> resendSubscribe(command, name, failures + 1),
+                    Duration.ofMillis(Math.min(5_000, 100L << Math.min(failures, 6))));
+        });
+    }
+
+    /** A retry of {@link #sendSubscribe}, in order with the other commands. */
+    private synchronized void resendSubscribe(SubscribeCommand command, String name, int failures) {
+        if (!closed.getAsBoolean() && command.held().containsKey(name)) {
+            inOrder(c -> sendSubscribe(c, command, name, failures).thenApply(v -> null));
+        }
+    }
+
+    /**
+     * After the cluster client learned a new slot map: subscribes again the shard channels whose slot has
+     * another master now. Lettuce keeps a shard subscription on the connection to the node it was made on,
+     * and after a failover that node is dead: without this, the channel's messages (published to the new
+     * master) would never arrive again. Each is sent to its new master as the event's map names it: Lettuce
+     * publishes the event before it routes by the new map, and a routed subscription could still go to the
+     * dead master (a failure, a retry 0.1 s later and one more reload of the map).
+     */
+    synchronized void slotsMoved(ClusterTopologyChangedEvent change) {
+        List<String> moved = ClusterSlotMap.moved(change, shardChannels.keySet());
+        if (closed.getAsBoolean() || moved.isEmpty()) {
+            return;
+        }
+        log.info("the Redis Cluster's slot map changed: subscribing again to {} shard channel(s) on their new"
+                + " master(s)", moved.size());
+        inOrder(c -> CompletableFuture.allOf(moved.stream()
+                .map(channel -> subscribeOn(c, ClusterSlotMap.masterAfter(change, channel), channel))
+                .toArray(CompletableFuture[]::new)));
+    }
+
+    /**
+     * Subscribes to a moved shard channel on its new master's connection, which is the one Lettuce routes the
+     * slot's commands to once it applied the new map (the same pooled connection): Lettuce publishes a new
+     * map before it routes by it, and a routed subscription could still go to the dead master. A failure is
+     * tried again as any subscription, routed by then by the new map.
+     */
+    private CompletableFuture<?> subscribeOn(StatefulRedisPubSubConnection<byte[], byte[]> c, RedisClusterNode master,
+                                             String channel) {
+        if (master == null || !(c instanceof StatefulRedisClusterPubSubConnection<byte[], byte[]> cluster)) {
+            return sendSubscribe(c, ssubscribeCommand, channel, 0);
+        }
+        CompletableFuture<Void> sent;
+        try {
+            sent = cluster.getConnectionAsync(master.getUri().getHost(), master.getUri().getPort())
+                    .thenCompose(node -> node.async().ssubscribe(bytes(channel)).toCompletableFuture());
+        } catch (RuntimeException notInTheMapYet) {
+            sent = CompletableFuture.failedFuture(notInTheMapYet);
+        }
+        return confirmedOrRetried(sent, ssubscribeCommand, channel, master.getNodeId(), 0);
+    }
+
+    /** As {@link RedisConnections#sunsubscribe}. */
+    synchronized CompletionStage<Void> sunsubscribe(List<String> channelNames, RedisConnections.Listener listener) {
+        List<String> unused = new ArrayList<>();
+        for (String channel : channelNames) {
+            if (remove(shardChannels, channel, listener)) {
+                unused.add(channel);
+            }
+        }
+        if (closed.getAsBoolean() || unused.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return inOrder(c -> CompletableFuture.allOf(unused.stream()
+                .map(channel -> c.async().sunsubscribe(bytes(channel)).toCompletableFuture())
+                .toArray(CompletableFuture[]::new)));
+    }
+
+    /** As {@link RedisConnections#subscribe}. */
+    synchronized CompletionStage<Void> subscribe(List<String> channelNames, String pattern,
+            RedisConnections.Listener channelListener, RedisConnections.Listener patternListener) {
+        for (String channel : channelNames) {
+            channels.computeIfAbsent(channel, k -> new CopyOnWriteArraySet<>()).add(channelListener);
+        }
+        patterns.computeIfAbsent(pattern, k -> new CopyOnWriteArraySet<>()).add(patternListener);
+        return inOrder(c -> CompletableFuture.allOf(Stream.concat(
+                channelNames.stream().map(channel -> sendSubscribe(c, subscribeCommand, channel, 0)),
+                Stream.of(sendSubscribe(c, psubscribeCommand, pattern, 0)))
+                .toArray(CompletableFuture[]::new)));
+    }
+
+    /** As {@link RedisConnections#unsubscribe}. */
+    synchronized CompletionStage<Void> unsubscribe(List<String> channelNames, String pattern,
+            RedisConnections.Listener channelListener, RedisConnections.Listener patternListener) {
+        List<String> unused = new ArrayList<>();
+        for (String channel : channelNames) {
+            if (remove(channels, channel, channelListener)) {
+                unused.add(channel);
+            }
+        }
+        boolean patternUnused = remove(patterns, pattern, patternListener);
+        if (closed.getAsBoolean() || (unused.isEmpty() && !patternUnused)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return inOrder(c -> CompletableFuture.allOf(
+                unused.isEmpty() ? CompletableFuture.completedFuture(null)
+                        : c.async().unsubscribe(bytesArray(unused)).toCompletableFuture(),
+                patternUnused ? c.async().punsubscribe(bytes(pattern)).toCompletableFuture()
+                        : CompletableFuture.completedFuture(null)));
+    }
+
+    /**
+     * Sends subscriber commands in the order of the calls (guarded by this), also when they are made
+     * before the connection is open: a namespace removed and created again must not have its new
+     * SUBSCRIBE overtaken by the old UNSUBSCRIBE.
+     *
+     * @return completes when Redis confirmed the commands
+     */
+    private CompletableFuture<Void> inOrder(
+            Function<StatefulRedisPubSubConnection<byte[], byte[]>, CompletableFuture<Void>> commands) {
+        CompletableFuture<Void> confirmed = new CompletableFuture<>();
+        if (subscriberNotReachedYet.getAsBoolean()) {
+            // Redis is away: nothing is queued; the maps (updated by the caller) are subscribed at once
+            // when the subscriber opens. The caller, a namespace getting ready, must not wait for that.
+            subscribeAllWhenOpen = true;
+            confirmed.completeExceptionally(new RedisConnectionException("Redis has not been reached yet"));
+            return confirmed;
+        }
+        queuedSubscriberCommands.incrementAndGet();
+        subscriberOrder = subscriberOrder.thenApply(c -> {
+            queuedSubscriberCommands.decrementAndGet();
+            commands.apply(c).whenComplete((v, error) -> {
+                if (error != null) {
+                    confirmed.completeExceptionally(error);
+                } else {
+                    confirmed.complete(null);
+                }
+            });
+            return c;
+        });
+        subscriberOrder.whenComplete((c, error) -> {
+            if (error != null) {
+                confirmed.completeExceptionally(error);
+            }
+        });
+        return confirmed;
+    }
+
+    private static boolean remove(Map<String, Set<RedisConnections.Listener>> map, String key,
+                                  RedisConnections.Listener listener) {
+        boolean[] emptied = {false};
+        map.computeIfPresent(key, (k, set) -> {
+            set.remove(listener);
+            emptied[0] = set.isEmpty();
+            return set.isEmpty() ? null : set;
+        });
+        return emptied[0];
+    }
+
+    /** As {@link RedisConnections#subscribed}. */
+    boolean subscribed(String channel) {
+        return subscribeCommand.confirmed().isLive(channel);
+    }
+
+    /** As {@link RedisConnections#shardSubscribed}. */
+    boolean shardSubscribed(String channel) {
+        return ssubscribeCommand.confirmed().isLive(channel);
+    }
+
+    /** @return subscriber commands queued and not yet sent (for tests) */
+    int queuedSubscriberCommands() {
+        return queuedSubscriberCommands.get();
+    }
+
+    /** The subscriber lost its connection: what Redis confirmed is no longer live. */
+    void subscriberDisconnected() {
+        confirmations.disconnected();
+    }
+
+    /** The subscriber connected again: see {@link #resubscribe}. */
+    synchronized void subscriberReconnected() {
+        inOrder(this::resubscribe);
+    }
+
+    private static byte[][] bytesArray(List<String> texts) {
+        byte[][] out = new byte[texts.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = bytes(texts.get(i));
+        }
+        return out;
+    }
+
+    /**
+     * Makes the subscriptions what the listeners hold, once the subscriber (re)connected: subscribes every
+     * name held, and unsubscribes every name Lettuce subscribed again by itself that no listener holds any
+     * more (its UNSUBSCRIBE failed while Redis was away, as commands do then). Runs in order with the other
+     * commands ({@link #inOrder}), so that it neither undoes nor is undone by a call made meanwhile.
+     */
+    private CompletableFuture<Void> resubscribe(StatefulRedisPubSubConnection<byte[], byte[]> connection) {
+        if (closed.getAsBoolean()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<CompletableFuture<?>> sent = new ArrayList<>();
+        for (SubscribeCommand command : List.of(subscribeCommand, psubscribeCommand, ssubscribeCommand)) {
+            for (String name : command.held().keySet()) {
+                sent.add(sendSubscribe(connection, command, name, 0));
+            }
+            for (String name : command.confirmed().kept()) {
+                if (!command.held().containsKey(name)) {
+                    sent.add(command.unsend().apply(connection.async(), bytes(name)).toCompletableFuture());
+                }
+            }
+        }
+        return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * A subscription command: its name (for the log), the map of what listeners hold, what Redis confirmed,
+     * and how it is sent and undone.
+     */
+    private record SubscribeCommand(String name, Map<String, Set<RedisConnections.Listener>> held,
+            ConfirmedNames confirmed,
+            BiFunction<RedisPubSubAsyncCommands<byte[], byte[]>, byte[], RedisFuture<Void>> send,
+            BiFunction<RedisPubSubAsyncCommands<byte[], byte[]>, byte[], RedisFuture<Void>> unsend) {
+    }
+}
