@@ -159,11 +159,13 @@ public final class EngineIoServer implements AutoCloseable {
     private InetSocketAddress address;
     /** Completed when the first stop (or a failed start) has finished; null until then. Guarded by this. */
     private CompletableFuture<Void> stopped;
-    /** Set by the stop before it closes the sessions: one whose handshake races it is closed at once. */
-    private volatile boolean shuttingDown;
-    /** Sessions whose listener's {@code onClose} has not returned yet. Guarded by sessionsLock. */
+    /** Set by the stop before it closes the sessions: one whose handshake races it is closed at once. Guarded by sessionsLock. */
+    private boolean shuttingDown;
+    /** Sessions counted (see {@link #countUnlessStopping()}) whose listener's {@code onClose} has not returned yet. Guarded by sessionsLock. */
     private int liveSessions;
     private final Object sessionsLock = new Object();
+    /** Runs on the network thread at the start of each handshake's {@link #onSession}: lets a test hold it there. */
+    volatile Runnable beforeSessionCounted = () -> { };
 
     public EngineIoServer(WindsockOptions options, Listener listener) {
         this.options = Objects.requireNonNull(options, "options");
@@ -229,7 +231,8 @@ public final class EngineIoServer implements AutoCloseable {
     /**
      * Stops the server, in stages, as {@link Windsock#stop(Duration)} does:
      * <ol>
-     * <li>stops accepting connections (a handshake already on its way is closed at once);</li>
+     * <li>stops accepting connections (a handshake already on its way is closed at once, and its
+     *     session never reaches the listener);</li>
      * <li>closes every session at once with reason {@code "server shutting down"}: a WebSocket gets
      *     its close frame, a waiting poll the CLOSE packet; what was queued for the client and not yet
      *     written is dropped, as Node's {@code engine.io} {@code close()} discards it;</li>
@@ -274,7 +277,7 @@ public final class EngineIoServer implements AutoCloseable {
             if (server != null) {
                 server.stopAccepting();
             }
-            shuttingDown = true; // before the sessions are closed: see onSession
+            refuseNewSessions(); // before the sessions are closed: see onSession
             if (sessions != null) {
                 sessions.shutdown();
             }
@@ -323,9 +326,27 @@ public final class EngineIoServer implements AutoCloseable {
         }
     }
 
-    private void sessionOpened() {
+    /**
+     * Counts a session unless the stop has begun, under the lock the stop sets {@link #shuttingDown}
+     * under: a session counted was in the session table before the stop closed what is there and
+     * started its wait, so the wait covers its {@code onClose}.
+     *
+     * @return whether the session was counted (false: the server is stopping)
+     */
+    private boolean countUnlessStopping() {
         synchronized (sessionsLock) {
+            if (shuttingDown) {
+                return false;
+            }
             liveSessions++;
+            return true;
+        }
+    }
+
+    /** From now on a session's handshake is refused by {@link #countUnlessStopping()}. */
+    private void refuseNewSessions() {
+        synchronized (sessionsLock) {
+            shuttingDown = true;
         }
     }
 
@@ -360,12 +381,16 @@ public final class EngineIoServer implements AutoCloseable {
 
     /** On the session's network thread, right after its handshake. */
     private void onSession(EngineSession session) {
-        session.setHandler(new Inbound(session));
-        if (shuttingDown) {
-            // A handshake that raced the stop: the stop's close of every session may have missed this one.
-            // A task of its own, so that the handshake completes before the session closes.
+        beforeSessionCounted.run();
+        if (!countUnlessStopping()) {
+            // A handshake that raced the stop, which may have waited for the sessions already: this one
+            // never reaches the listener (as a connection racing Windsock's stop never gets a socket),
+            // so no onClose can come after the stop. Closed in a task of its own, so that the handshake
+            // completes first.
             session.scheduler().execute(session::shutdown);
+            return;
         }
+        session.setHandler(new Inbound(session));
     }
 
     /**
@@ -385,7 +410,6 @@ public final class EngineIoServer implements AutoCloseable {
             this.session = session;
             this.connection = new SessionConnection(session, stats);
             this.queue = InboundQueue.forSession(session, stats, inboundLimits);
-            sessionOpened();
             stats.engineSessionOpened();
             serial.execute(() -> listener.onOpen(connection));
         }
