@@ -15,8 +15,8 @@ import java.util.function.Function;
  * move its subscription is made again on the new master, and the old one may then confirm an unsubscription
  * (a master that lost the slot drops the slot's subscriptions and says so). Such a late confirmation undoes
  * the old node's subscription only: undoing the name would leave this node counting itself on top of a
- * SHARDNUMSUB that already counts it, and every request would wait for one answer too many. An
- * unsubscription confirmed by the node that counts the name undoes it everywhere (see {@link #unsubscribed}).
+ * SHARDNUMSUB that already counts it, and every request would wait for one answer too many. Only the answer
+ * to an unsubscription this server asked for undoes the name at every node (see {@link #unsubscribedEverywhere}).
  */
 final class ConfirmedNames {
     /** The node of a confirmation where the node does not matter: one server, or classic pub/sub. */
@@ -84,20 +84,26 @@ final class ConfirmedNames {
     }
 
     /**
-     * A confirmed unsubscription. The node that counts the name now undoes it at every node: a dead former
-     * master, whose subscription moved to this node on a failover, never confirms its own undoing, and its
-     * record would otherwise stay for good (and be unsubscribed again on each reconnection). Any other node
-     * undoes its own only: a former master that lost the slot says so after the new one confirmed.
+     * An unsubscription confirmed by a node, asked for or not: undoes that node's subscription only. A former
+     * master that lost the slot says so by itself, and may do so after the new master confirmed: Lettuce's
+     * slot map, which tells the counting node, can still name the former master then (it is updated after the
+     * topology change that subscribes again on the new one is published).
      */
     synchronized void unsubscribed(String name, String node) {
-        if (node.equals(countingNode.apply(name))) {
-            kept.remove(name);
-            live.remove(name);
-            guessed.remove(name);
-        } else {
-            remove(kept, name, node);
-            remove(live, name, node);
-        }
+        remove(kept, name, node);
+        remove(live, name, node);
+        guessed.remove(name, node);
+    }
+
+    /**
+     * An unsubscription this server asked for was answered: the name is undone at every node. A dead former
+     * master, whose subscription moved to a new master on a failover, never confirms its own undoing, and its
+     * record would otherwise stay for good (and be unsubscribed again on each reconnection).
+     */
+    synchronized void unsubscribedEverywhere(String name) {
+        kept.remove(name);
+        live.remove(name);
+        guessed.remove(name);
     }
 
     /** The subscriber lost its connection: Redis dropped its subscriptions (Lettuce keeps them to renew). */

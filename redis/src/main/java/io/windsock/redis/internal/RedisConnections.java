@@ -321,6 +321,11 @@ public final class RedisConnections {
         return subscriptions.queuedSubscriberCommands();
     }
 
+    /** @return the shard channels Lettuce would subscribe again on a reconnection (for tests) */
+    List<String> keptShardChannels() {
+        return subscriptions.keptShardChannels();
+    }
+
     /** @return whether the subscriber connection is open now (it opened, and no outage is under way) */
     public boolean subscriberConnected() {
         return subscriber.isDone() && !subscriber.isCompletedExceptionally() && !subscriberState.down.get();

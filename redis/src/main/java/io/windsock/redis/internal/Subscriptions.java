@@ -238,8 +238,22 @@ final class Subscriptions {
             return CompletableFuture.completedFuture(null);
         }
         return inOrder(c -> CompletableFuture.allOf(unused.stream()
-                .map(channel -> c.async().sunsubscribe(bytes(channel)).toCompletableFuture())
+                .map(channel -> sendUnsubscribe(c, ssubscribeCommand, channel))
                 .toArray(CompletableFuture[]::new)));
+    }
+
+    /**
+     * Sends one unsubscription command for one name. Its answer undoes the name at every node, a dead former
+     * master's record included; an unsubscription Redis sends by itself (a master that lost the slot) undoes
+     * only the node's that sent it ({@link ConfirmedNames#unsubscribed}).
+     */
+    private CompletableFuture<?> sendUnsubscribe(StatefulRedisPubSubConnection<byte[], byte[]> c,
+                                                 SubscribeCommand command, String name) {
+        return command.unsend().apply(c.async(), bytes(name)).toCompletableFuture().whenComplete((v, error) -> {
+            if (error == null) {
+                command.confirmed().unsubscribedEverywhere(name);
+            }
+        });
     }
 
     /** As {@link RedisConnections#subscribe}. */
@@ -338,6 +352,11 @@ final class Subscriptions {
         return queuedSubscriberCommands.get();
     }
 
+    /** @return the shard channels Lettuce would subscribe again on a reconnection (for tests) */
+    List<String> keptShardChannels() {
+        return ssubscribeCommand.confirmed().kept();
+    }
+
     /** The subscriber lost its connection: what Redis confirmed is no longer live. */
     void subscriberDisconnected() {
         confirmations.disconnected();
@@ -373,7 +392,7 @@ final class Subscriptions {
             }
             for (String name : command.confirmed().kept()) {
                 if (!command.held().containsKey(name)) {
-                    sent.add(command.unsend().apply(connection.async(), bytes(name)).toCompletableFuture());
+                    sent.add(sendUnsubscribe(connection, command, name));
                 }
             }
         }

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -101,6 +102,30 @@ class ClusterServerCountTest {
         assertEquals(replica.getNodeId(), unsubscribedBy.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS));
 
         assertEquals(1, count(adapter), "counted once: by its master's SHARDNUMSUB, not again by itself");
+    }
+
+    /**
+     * Leaving a channel forgets every node's confirmation of it, not only the one of the node that answered:
+     * a dead former master never confirms the unsubscription of what moved away from it. Here the other
+     * node's confirmation is the master's replica's, made by the test on the same subscriber.
+     */
+    @Test
+    void leavingAChannelForgetsEveryNodesConfirmation() throws Exception {
+        RedisConnections redis = connections();
+        String channel = "wsc-" + UUID.randomUUID() + "#/#";
+        RedisConnections.Listener listener = (ch, message) -> { };
+        redis.ssubscribe(List.of(channel), listener).toCompletableFuture()
+                .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        RedisClusterNode replica = cluster.liveReplica(cluster.master(cluster.slot(channel)));
+        @SuppressWarnings("unchecked")
+        StatefulRedisClusterPubSubConnection<byte[], byte[]> subscriber = (StatefulRedisClusterPubSubConnection<byte[], byte[]>)
+                redis.subscriberConnection().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        subscriber.getConnection(replica.getNodeId()).sync().ssubscribe(bytes(channel));
+        assertEquals(List.of(channel), redis.keptShardChannels());
+
+        redis.sunsubscribe(List.of(channel), listener).toCompletableFuture()
+                .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertEquals(List.of(), redis.keptShardChannels(), "nothing to unsubscribe on a reconnection");
     }
 
     /** A cluster bus blip makes a live node suspected (PFAIL) by the others: its subscribers still count. */

@@ -36,13 +36,32 @@ class ConfirmedNamesTest {
         assertEquals(List.of(CHANNEL), confirmations.shardChannels.kept(), "Lettuce keeps it on the new master");
     }
 
+    /**
+     * A slot move as the subscriptions see it: the topology change event, with the new map, subscribes again
+     * on the new master before Lettuce's own map (which tells the counting node) names it.
+     */
+    @Test
+    void theOldMastersUnsubscriptionBeforeLettucesMapChangedLeavesTheNewMastersSubscription() {
+        pushes.ssubscribed(node("old"), bytes(CHANNEL), 1);
+        // Subscribed again on the new master named by the event; Lettuce's map still names the old one.
+        confirmations.shardChannels.subscribed(CHANNEL, "new");
+        // The old master, which lost the slot, drops the slot's subscriptions by itself.
+        pushes.sunsubscribed(node("old"), bytes(CHANNEL), 0);
+        owner.set("new"); // Lettuce applied the new map
+
+        assertTrue(confirmations.shardChannels.isLive(CHANNEL), "the new master counts this node");
+        assertEquals(List.of(CHANNEL), confirmations.shardChannels.kept(), "Lettuce keeps it on the new master");
+    }
+
     @Test
     void leavingAfterAFailoverForgetsTheDeadMastersSubscription() {
         pushes.ssubscribed(node("old"), bytes(CHANNEL), 1);
         owner.set("new"); // a failover: the old master is dead and never confirms anything again
         pushes.ssubscribed(node("new"), bytes(CHANNEL), 1);
 
-        pushes.sunsubscribed(node("new"), bytes(CHANNEL), 0); // the room is left
+        // The room is left: the answer to this server's SUNSUBSCRIBE, then its push.
+        confirmations.shardChannels.unsubscribedEverywhere(CHANNEL);
+        pushes.sunsubscribed(node("new"), bytes(CHANNEL), 0);
         assertFalse(confirmations.shardChannels.isLive(CHANNEL));
         assertEquals(List.of(), confirmations.shardChannels.kept(), "nothing to unsubscribe on a reconnection");
 
