@@ -158,7 +158,8 @@ public final class Windsock implements AutoCloseable {
     /**
      * Stops the server, in stages:
      * <ol>
-     * <li>stops accepting connections (a handshake already on its way is closed at once);</li>
+     * <li>stops accepting connections (a handshake already on its way is closed at once, and a
+     *     CONNECT read from now on gets no socket);</li>
      * <li>every socket leaves with {@link io.windsock.server.DisconnectReason#SERVER_SHUTTING_DOWN}
      *     and every connection closes after what was already sent to it: a WebSocket gets its close
      *     frame, a waiting poll the Engine.IO CLOSE packet. As with Node's {@code io.close()}, no
@@ -228,6 +229,11 @@ public final class Windsock implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** @return the Socket.IO layer, for tests of this package. */
+    SocketIoServer socketLayer() {
+        return sockets;
     }
 
     /** Same as {@link #stop()}. */

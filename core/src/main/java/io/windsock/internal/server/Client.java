@@ -269,6 +269,18 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
             refuse(name, INVALID_NAMESPACE);
             return;
         }
+        server.beforeSocketCounted.run();
+        if (!server.countSocketUnlessStopping()) {
+            // Read as the stop began, with this connection's close queued behind: the stop may have seen
+            // no socket left already, so this one is never made (no listener of it can run after the
+            // stop returns), as Node's close() leaves no connection to read a CONNECT from. No reply:
+            // the connection closes next.
+            releaseAuth((int) size);
+            if (namespace.group() != null) {
+                server.runOnHandlerExecutor(() -> server.release(namespace)); // may close an adapter: off this thread
+            }
+            return;
+        }
         // From here the socket is a member of the namespace until its close has run (see SocketImpl).
         SocketImpl socket = new SocketImpl(namespace, this, authMap, (int) size);
         synchronized (this) {

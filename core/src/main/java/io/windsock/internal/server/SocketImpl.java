@@ -65,7 +65,11 @@ final class SocketImpl implements Socket, LocalSocket {
     /** See {@link #leftByServer()}. */
     private volatile boolean leftByServer;
 
-    /** @param connectBytes the size the CONNECT whose auth this socket keeps counts for (see {@link Client}) */
+    /**
+     * Made only once counted by {@link SocketIoServer#countSocketUnlessStopping()}.
+     *
+     * @param connectBytes the size the CONNECT whose auth this socket keeps counts for (see {@link Client})
+     */
     SocketImpl(NamespaceImpl namespace, Client client, Map<String, Object> auth, int connectBytes) {
         this.connectBytes = connectBytes;
         this.namespace = namespace;
@@ -75,7 +79,6 @@ final class SocketImpl implements Socket, LocalSocket {
         this.executor = new SerialExecutor(client.server().executor());
         this.acks = new SocketAcks(client.server().executor());
         this.listeners = new SocketListeners(this, client.server().errorHandler());
-        client.server().socketOpened();
         SocketDialect dialect = client.carrier().dialect();
         this.identity = new SocketIdentity(dialect.socketId(client.carrier().id(), namespace.name()),
                 namespace.recovery() != null && dialect.supportsRecovery());

@@ -63,7 +63,10 @@ public final class SocketIoServer {
     /** Sockets created whose close has not finished running its listeners. Guarded by itself (for waiting). */
     private final Object socketsLock = new Object();
     private long liveSockets;
+    /** Set by {@link #shutdown()} under socketsLock (see {@link #countSocketUnlessStopping()}); read without it. */
     private volatile boolean shuttingDown;
+    /** Runs on the network thread just before a joining socket is counted: lets a test hold it there. */
+    public volatile Runnable beforeSocketCounted = () -> { };
 
     /** With the in-memory adapter. */
     public SocketIoServer(WindsockOptions options, Executor executor) {
@@ -177,11 +180,22 @@ public final class SocketIoServer {
         }
     }
 
-    void socketOpened() {
+    /**
+     * Counts a joining socket unless the stop has begun, under the lock the stop sets
+     * {@link #shuttingDown} under: a socket counted was counted before the stop began, so the stop's
+     * wait for the sockets ({@link #awaitSocketsClosed}) covers its disconnect listeners.
+     *
+     * @return whether the socket was counted (false: the server is stopping, the socket must not be made)
+     */
+    boolean countSocketUnlessStopping() {
         synchronized (socketsLock) {
+            if (shuttingDown) {
+                return false;
+            }
             liveSockets++;
         }
         stats.socketOpened();
+        return true;
     }
 
     void socketClosed() {
@@ -196,10 +210,13 @@ public final class SocketIoServer {
     /**
      * Starts the shutdown: every connection's sockets leave with "server shutting down" (their queued
      * events are still handled, then their disconnect listeners run), then each connection closes
-     * after what was sent to it. Connections opened from now on are closed at once. Any thread.
+     * after what was sent to it. Connections opened from now on are closed at once, and a CONNECT
+     * read from now on gets no socket. Any thread.
      */
     public void shutdown() {
-        shuttingDown = true;
+        synchronized (socketsLock) {
+            shuttingDown = true; // from now on no socket is counted: see countSocketUnlessStopping
+        }
         for (Client client : List.copyOf(clients)) {
             client.shutdown();
         }
