@@ -3,7 +3,7 @@
 #
 #   benchmarks/run.sh [--reps 3] [--warmup 4] [--duration 8] [--scenarios "s1-echo-closed ..."]
 #                     [--peers "windsock node-socketio ..."] [--out DIR] [--no-build] [--quick]
-#                     [--wait-quiet MINUTES] [--jfr]
+#                     [--wait-quiet MINUTES] [--jfr] [--settle-max N | --no-settle]
 #
 # s7-cluster-fanout runs two servers of one peer joined through Redis ($REDIS_URI, default
 # redis://127.0.0.1:6379; a fresh channel prefix per run), both pinned to core $SERVER_CPU; server
@@ -27,6 +27,15 @@
 #
 # --jfr records each Java server with JDK Flight Recorder (settings=profile) and writes a summary of
 # its CPU samples by top frame next to the logs (it costs a few per cent: profile in a separate run).
+#
+# Settling: before each measured run the driver runs the same scenario against the fresh server
+# (its result discarded) until the server is in its steady state: once for every peer, and again
+# for a JVM while its JIT compiler threads used over 2 % of a core during the last pass (at most
+# --settle-max passes, default 5). A JVM pinned to one core compiles on that core for 10 to 30 s
+# of load, so a measured window that starts within seconds of the first request counts the
+# compiler's work as the server's (seen: long-polling at 372 µs per ack after a 3 s warm-up, 83
+# after 30 s). Each result line carries serverJitPct, the compilers' share of a core in the
+# measured window. --no-settle measures a server cold, after --warmup only.
 #
 # Each run starts a fresh server process pinned to core $SERVER_CPU (default 1) and a driver pinned
 # to core $DRIVER_CPU (default 0); peers are interleaved (their order rotates every repetition);
@@ -60,6 +69,7 @@ DURATION=8
 BUILD=1
 WAIT_QUIET=0
 JFR=0
+SETTLE_MAX=5
 OUT=""
 SCENARIOS="s1-echo-closed s2-echo-20k s3-fanout-1k s3-fanout-10k s4-storm-10k s5-polling-echo s5b-polling-newconn s7-cluster-fanout"
 PEERS="windsock windsock-inline node-socketio netty-socketio netty-echo"
@@ -75,6 +85,8 @@ while [[ $# -gt 0 ]]; do
   case $1 in
     --reps) REPS=$2; shift 2 ;;
     --warmup) WARMUP=$2; shift 2 ;;
+    --settle-max) SETTLE_MAX=$2; shift 2 ;;
+    --no-settle) SETTLE_MAX=0; shift ;;
     --duration) DURATION=$2; shift 2 ;;
     --scenarios) SCENARIOS=$2; shift 2 ;;
     --peers) PEERS=$2; shift 2 ;;
@@ -216,7 +228,7 @@ run_driver() {
   local runtime=java
   [[ $peer == node-socketio ]] && runtime=node
   local common=(--port "$port" --server-pid "$SERVER_PID" --peer "$peer" --rep "$rep" --label "$scenario"
-    --out "$RESULTS" --warmup "$WARMUP" --duration "$DURATION")
+    --out "${DRIVER_OUT:-$RESULTS}" --warmup "$WARMUP" --duration "$DURATION")
   local java_driver=(timeout 600 nice -n "$NICE" taskset -c "$DRIVER_CPU" java $DRIVER_JAVA_OPTS -cp "$HCP" io.windsock.benchmarks.load.Driver
     --runtime "$runtime" --node-stats-file "$STATS")
   case $scenario in
@@ -250,6 +262,36 @@ run_driver() {
   esac
 }
 
+# CPU ticks so far of the JIT compiler threads of the running servers (0 for a server that is no JVM).
+jit_ticks() {
+  local total=0 t comm stat f
+  for t in /proc/"$SERVER_PID"/task/* ${SERVER_PID2:+/proc/"$SERVER_PID2"/task/*}; do
+    comm=$(cat "$t/comm" 2>/dev/null) || continue
+    [[ $comm == "C1 CompilerThre" || $comm == "C2 CompilerThre" ]] || continue
+    stat=$(cat "$t/stat" 2>/dev/null) || continue
+    read -r -a f <<<"${stat##*) }"
+    total=$((total + f[11] + f[12]))
+  done
+  echo "$total"
+}
+
+# Warm-up passes of the scenario against the fresh server, results discarded (see "Settling" above);
+# prints how many ran.
+settle() {
+  local scenario=$1 peer=$2 port=$3 rep=$4 pass ticks0 ticks1 start busy hz
+  hz=$(getconf CLK_TCK)
+  for ((pass = 1; pass <= SETTLE_MAX; pass++)); do
+    ticks0=$(jit_ticks)
+    start=$(date +%s%N)
+    DRIVER_OUT=/dev/null run_driver "$scenario" "$peer" "$port" "$rep" >>"$OUT/logs/$scenario-$peer-$rep.settle.log" 2>&1 || true
+    # The compilers' share of one core during the pass, in per cent.
+    ticks1=$(jit_ticks)
+    busy=$((100 * (ticks1 - ticks0) * 1000000000 / hz / ($(date +%s%N) - start + 1)))
+    if (( busy < 2 )); then break; fi
+  done
+  echo "$(( pass > SETTLE_MAX ? SETTLE_MAX : pass ))"
+}
+
 # The Redis server's pid, for its CPU (only when it runs on this machine; -1 otherwise).
 redis_pid() {
   local host_port=${REDIS_URI#redis://}
@@ -279,6 +321,9 @@ for ((rep = 1; rep <= REPS; rep++)); do
         stop_peer; continue
       fi
       sleep 0.5
+      if ((SETTLE_MAX > 0)); then
+        printf 'settled in %s, ' "$(settle "$scenario" "$peer" "$PORT" "$rep")"
+      fi
       if ! run_driver "$scenario" "$peer" "$PORT" "$rep" >"$OUT/logs/$scenario-$peer-$rep.driver.log" 2>&1; then
         echo -n "(driver failed) "
       fi

@@ -223,6 +223,7 @@ public final class Driver {
         r.put("serverSysUsPerOp", round(cpu.systemNanos() * perOp, 3));
         r.put("serverCpuUsPerOp", round(cpu.totalNanos() * perOp, 3));
         r.put("serverCpuPct", round(100.0 * cpu.totalNanos() / (seconds * 1e9), 1));
+        r.put("serverJitPct", round(100.0 * cpu.jitNanos() / (seconds * 1e9), 1));
     }
 
     static void putLatency(Map<String, Object> r, Histogram h) {

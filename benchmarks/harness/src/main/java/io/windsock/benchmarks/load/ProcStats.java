@@ -6,7 +6,8 @@ import java.nio.file.Path;
 
 /**
  * CPU time and memory of a process from Linux {@code /proc}: user and system time (all threads, the
- * dead ones included) from {@code /proc/<pid>/stat}, resident set size from {@code /proc/<pid>/status}.
+ * dead ones included) from {@code /proc/<pid>/stat}, the part of it spent by a JVM's JIT compiler
+ * threads (live ones) from {@code /proc/<pid>/task/*}, resident set size from {@code /proc/<pid>/status}.
  */
 public final class ProcStats {
     /** Clock ticks per second of {@code /proc/<pid>/stat} times ({@code getconf CLK_TCK}); 100 on Linux. */
@@ -15,14 +16,19 @@ public final class ProcStats {
     private ProcStats() {
     }
 
-    /** User and system CPU time of a process, in nanoseconds. */
-    public record Cpu(long userNanos, long systemNanos) {
+    /**
+     * User and system CPU time of a process, in nanoseconds, and how much of their sum went to JIT
+     * compiler threads (0 for a process that is no HotSpot JVM): a measured window in which the
+     * compilers still work is not the server's steady state.
+     */
+    public record Cpu(long userNanos, long systemNanos, long jitNanos) {
         public long totalNanos() {
             return userNanos + systemNanos;
         }
 
         public Cpu minus(Cpu earlier) {
-            return new Cpu(userNanos - earlier.userNanos, systemNanos - earlier.systemNanos);
+            return new Cpu(userNanos - earlier.userNanos, systemNanos - earlier.systemNanos,
+                    jitNanos - earlier.jitNanos);
         }
     }
 
@@ -34,23 +40,50 @@ public final class ProcStats {
             throw new IllegalStateException("cannot read /proc/" + pid + "/stat: is the server running?", e);
         }
         // The command name (field 2) is in parentheses and may hold spaces: split after the last ')'.
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-        long utime = Long.parseLong(f[11]); // field 14
-        long stime = Long.parseLong(f[12]); // field 15
         long nanosPerTick = 1_000_000_000L / TICKS_PER_SECOND;
-        return new Cpu(utime * nanosPerTick, stime * nanosPerTick);
+        return new Cpu(ticks(stat, 11) * nanosPerTick, ticks(stat, 12) * nanosPerTick,
+                pid < 0 ? 0 : jitTicks(pid) * nanosPerTick);
+    }
+
+    /** @return field {@code index} after the command name of a stat line (11: utime, 12: stime) */
+    private static long ticks(String stat, int index) {
+        // The command name (field 2) is in parentheses and may hold spaces: split after the last ')'.
+        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ")[index]);
+    }
+
+    /** @return the user and system ticks of HotSpot's compiler threads ("C1 CompilerThre", "C2 ...") */
+    private static long jitTicks(long pid) {
+        long total = 0;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String comm = Files.readString(task.resolve("comm")).trim();
+                    if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+                        String stat = Files.readString(task.resolve("stat"));
+                        total += ticks(stat, 11) + ticks(stat, 12);
+                    }
+                } catch (IOException threadEnded) {
+                    // A compiler thread that ended took its ticks with it; the others still count.
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return total;
     }
 
     /** @return the CPU time of several processes together (the nodes of a cluster) */
     public static Cpu cpu(long... pids) {
         long user = 0;
         long system = 0;
+        long jit = 0;
         for (long pid : pids) {
             Cpu one = cpu(pid);
             user += one.userNanos();
             system += one.systemNanos();
+            jit += one.jitNanos();
         }
-        return new Cpu(user, system);
+        return new Cpu(user, system, jit);
     }
 
     /** @return the resident set size in bytes. */

@@ -59,7 +59,7 @@ public final class Report {
     static final List<String> PEER_ORDER = List.of(WINDSOCK, "windsock-inline", NODE, "netty-socketio", CEILING);
 
     static final String[] METRICS = {
-        "opsPerSec", "serverCpuUsPerOp", "serverUserUsPerOp", "serverSysUsPerOp", "serverCpuPct", "driverCpuPct",
+        "opsPerSec", "serverCpuUsPerOp", "serverUserUsPerOp", "serverSysUsPerOp", "serverCpuPct", "driverCpuPct", "serverJitPct",
         "latP50Us", "latP99Us", "latP999Us", "latMaxUs", "connectsPerSec", "rssPerConnBytes", "liveHeapPerConnBytes",
         "deliveryRatio", "latRemoteP50Us", "latRemoteP99Us", "redisCpuUsPerOp",
     };
