@@ -14,6 +14,7 @@ import io.windsock.internal.server.InboundQueue;
 import io.windsock.internal.server.StatsCounters;
 import io.windsock.internal.transport.HttpFallback;
 import io.windsock.internal.transport.HttpServer;
+import io.windsock.internal.transport.LoopTurnEnds;
 import io.windsock.internal.transport.TransportConfig;
 import io.windsock.server.ServerStats;
 import io.windsock.server.WindsockOptions;
@@ -171,7 +172,8 @@ public final class EngineIoServer implements AutoCloseable {
         this.options = Objects.requireNonNull(options, "options");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.inboundLimits = InboundQueue.Limits.of(options.maxQueuedEvents(), options.maxQueuedEventBytes());
-        this.ownedExecutor = options.handlerExecutor() == null ? HandlerExecutors.newDefault() : null;
+        this.ownedExecutor = options.handlerExecutor() == null
+                ? HandlerExecutors.newDefault(LoopTurnEnds.INSTANCE) : null;
         this.executor = ownedExecutor != null ? ownedExecutor : RetryingExecutor.wrap(options.handlerExecutor());
     }
 

@@ -15,6 +15,7 @@ import io.windsock.internal.transport.ClasspathResources;
 import io.windsock.internal.transport.ClientBundle;
 import io.windsock.internal.transport.HttpFallback;
 import io.windsock.internal.transport.HttpServer;
+import io.windsock.internal.transport.LoopTurnEnds;
 import io.windsock.internal.transport.TransportConfig;
 import io.windsock.server.BroadcastOperator;
 import io.windsock.server.Namespace;
@@ -70,7 +71,8 @@ public final class Windsock implements AutoCloseable {
 
     private Windsock(Builder builder) {
         this.options = builder.options;
-        this.ownedExecutor = options.handlerExecutor() == null ? HandlerExecutors.newDefault() : null;
+        this.ownedExecutor = options.handlerExecutor() == null
+                ? HandlerExecutors.newDefault(LoopTurnEnds.INSTANCE) : null;
         this.sockets = new SocketIoServer(options, builder.adapters,
                 ownedExecutor != null ? ownedExecutor : RetryingExecutor.wrap(options.handlerExecutor()));
         this.staticResources = List.copyOf(builder.staticResources);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.windsock.internal.exec.HandlerExecutors;
+import io.windsock.internal.exec.TurnEnds;
 import io.windsock.server.WindsockOptions;
 import io.windsock.testing.V4TestClient;
 import java.io.IOException;
@@ -55,7 +56,7 @@ class VirtualThreadHandlersTest {
         }
 
         private static void check(List<String> failures) throws Exception {
-            ExecutorService executor = HandlerExecutors.newDefault();
+            ExecutorService executor = HandlerExecutors.newDefault(TurnEnds.NONE);
             executor.shutdown();
             AtomicReference<Thread> lateRanOn = new AtomicReference<>();
             executor.execute(() -> lateRanOn.set(Thread.currentThread()));

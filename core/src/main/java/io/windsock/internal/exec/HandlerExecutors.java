@@ -48,18 +48,20 @@ public final class HandlerExecutors {
      * On Java 24+, a virtual thread per task; before, a {@link HandlerPool}: as many running threads as
      * cores plus one per blocked handler, up to {@link #DEFAULT_THREADS}, retired after 60 s idle. Either way
      * a task submitted after shutdown runs on the submitting thread.
+     *
+     * @param turnEnds the network threads, which wake the pool once at the end of each turn
      */
-    public static ExecutorService newDefault() {
+    public static ExecutorService newDefault(TurnEnds turnEnds) {
         if (Runtime.version().feature() >= VIRTUAL_THREADS_FROM) {
             return VirtualThreadExecutor.create(THREAD_NAME_PREFIX);
         }
-        return newPool(DEFAULT_THREADS, 60, TimeUnit.SECONDS);
+        return newPool(DEFAULT_THREADS, 60, TimeUnit.SECONDS, turnEnds);
     }
 
-    /** {@link #newDefault()} with another bound and idle time: for tests. */
-    static HandlerPool newPool(int maxThreads, long keepAlive, TimeUnit unit) {
+    /** {@link #newDefault} with another bound and idle time: for tests. */
+    static HandlerPool newPool(int maxThreads, long keepAlive, TimeUnit unit, TurnEnds turnEnds) {
         int cores = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), maxThreads));
-        return new HandlerPool(cores, maxThreads, keepAlive, unit, BLOCKED_AFTER_NANOS, THREAD_NAME_PREFIX);
+        return new HandlerPool(cores, maxThreads, keepAlive, unit, BLOCKED_AFTER_NANOS, THREAD_NAME_PREFIX, turnEnds);
     }
 
     /** @return whether the current thread is one of a default executor's threads (pool or virtual). */

@@ -28,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * {@link #parallelism()} are running handlers; a running thread takes the next task from the queue
  * without sleeping, so a burst costs one wake-up, not one per event.
  *
+ * <p>A task handed over by a network event loop ({@link TurnEnds}) wakes no thread at once: the loop wakes as many as
+ * its tasks of that turn need (up to {@link #parallelism()}) once, when the turn ends. On a busy
+ * core the scheduler runs a woken thread at once, so a wake per task made the loop and the woken
+ * thread take turns for every event of a read; now a turn's events run in one go.
+ *
  * <p>Blocking is allowed. A thread whose current task has run for longer than the blocking
  * threshold is counted out (it no longer holds one of the {@link #parallelism()} slots) by a watch
  * thread that looks every {@code threshold / 2} while tasks wait, and another thread takes its slot.
@@ -71,6 +76,9 @@ final class HandlerPool extends AbstractExecutorService {
 
     private volatile boolean shutdown;
     private final CountDownLatch terminated = new CountDownLatch(1);
+    private final TurnEnds turnEnds;
+    /** Per event loop thread: the wake-ups its tasks of the current turn are owed (see the class comment). */
+    private final ThreadLocal<LoopWake> loopWakes = ThreadLocal.withInitial(LoopWake::new);
 
     /**
      * @param parallelism       threads running handlers at once, blocked ones not counted (the cores)
@@ -80,12 +88,18 @@ final class HandlerPool extends AbstractExecutorService {
      */
     HandlerPool(int parallelism, int maxThreads, long keepAlive, TimeUnit unit, long blockedAfterNanos,
             String namePrefix) {
-        this(parallelism, maxThreads, keepAlive, unit, blockedAfterNanos, namePrefix, Thread::start);
+        this(parallelism, maxThreads, keepAlive, unit, blockedAfterNanos, namePrefix, TurnEnds.NONE, Thread::start);
+    }
+
+    /** @param turnEnds the threads that hand tasks over in turns, and wake the pool at their turns' ends */
+    HandlerPool(int parallelism, int maxThreads, long keepAlive, TimeUnit unit, long blockedAfterNanos,
+            String namePrefix, TurnEnds turnEnds) {
+        this(parallelism, maxThreads, keepAlive, unit, blockedAfterNanos, namePrefix, turnEnds, Thread::start);
     }
 
     /** @param starter starts each worker and watch thread (tests make it fail) */
     HandlerPool(int parallelism, int maxThreads, long keepAlive, TimeUnit unit, long blockedAfterNanos,
-            String namePrefix, Consumer<Thread> starter) {
+            String namePrefix, TurnEnds turnEnds, Consumer<Thread> starter) {
         if (parallelism < 1 || maxThreads < parallelism || keepAlive <= 0 || blockedAfterNanos <= 0) {
             throw new IllegalArgumentException("parallelism " + parallelism + ", maxThreads " + maxThreads);
         }
@@ -94,6 +108,7 @@ final class HandlerPool extends AbstractExecutorService {
         this.keepAliveNanos = unit.toNanos(keepAlive);
         this.blockedAfterNanos = blockedAfterNanos;
         this.namePrefix = Objects.requireNonNull(namePrefix, "namePrefix");
+        this.turnEnds = Objects.requireNonNull(turnEnds, "turnEnds");
         this.starter = Objects.requireNonNull(starter, "starter");
     }
 
@@ -128,7 +143,43 @@ final class HandlerPool extends AbstractExecutorService {
             task.run(); // raced with shutdown: no worker may be left to take it
             return;
         }
-        signalWork();
+        if (!deferredToLoopTurnEnd()) {
+            signalWork();
+        }
+    }
+
+    /** @return whether the caller is an event loop that will wake the workers when its turn ends */
+    private boolean deferredToLoopTurnEnd() {
+        if (!turnEnds.onTurnThread()) {
+            return false;
+        }
+        LoopWake wake = loopWakes.get();
+        if (wake.owed++ > 0) {
+            return true; // the turn's end is already booked
+        }
+        if (turnEnds.bookAtTurnEnd(wake)) {
+            return true;
+        }
+        wake.owed = 0; // the loop is shutting down: wake now
+        return false;
+    }
+
+    /** Run by an event loop at the end of a turn in which it handed tasks over; loop thread only. */
+    private final class LoopWake implements Runnable {
+        int owed;
+
+        @Override
+        public void run() {
+            int wakes = Math.min(owed, parallelism);
+            owed = 0;
+            for (int i = 0; i < wakes; i++) {
+                if (active.get() >= parallelism) {
+                    watch.ensureLooking();
+                    return;
+                }
+                signalWork();
+            }
+        }
     }
 
     /** Gives a free slot, if any, to a sleeping or new worker; else makes sure the watch looks for blocked ones. */

@@ -16,7 +16,7 @@ class HandlerExecutorsTest {
 
     @Test
     void tasksRunOneAfterAnotherReuseTheIdleThreadInsteadOfStartingNewOnes() throws Exception {
-        HandlerPool pool = HandlerExecutors.newPool(256, 60, TimeUnit.SECONDS);
+        HandlerPool pool = HandlerExecutors.newPool(256, 60, TimeUnit.SECONDS, TurnEnds.NONE);
         try {
             for (int i = 0; i < 2_000; i++) {
                 pool.submit(() -> { }).get(10, TimeUnit.SECONDS);
@@ -32,7 +32,7 @@ class HandlerExecutorsTest {
 
     @Test
     void blockingTasksGetThreadsUpToTheBoundAndTheRestWaitInTheQueue() throws Exception {
-        HandlerPool pool = HandlerExecutors.newPool(8, 60, TimeUnit.SECONDS);
+        HandlerPool pool = HandlerExecutors.newPool(8, 60, TimeUnit.SECONDS, TurnEnds.NONE);
         try {
             CountDownLatch eightRunning = new CountDownLatch(8);
             CountDownLatch release = new CountDownLatch(1);
@@ -64,7 +64,7 @@ class HandlerExecutorsTest {
 
     @Test
     void idleThreadsRetire() throws Exception {
-        HandlerPool pool = HandlerExecutors.newPool(8, 20, TimeUnit.MILLISECONDS);
+        HandlerPool pool = HandlerExecutors.newPool(8, 20, TimeUnit.MILLISECONDS, TurnEnds.NONE);
         try {
             CountDownLatch started = new CountDownLatch(4);
             CountDownLatch release = new CountDownLatch(1);
@@ -92,7 +92,7 @@ class HandlerExecutorsTest {
 
     @Test
     void aTaskSubmittedAfterShutdownRunsOnTheSubmittingThread() throws Exception {
-        ExecutorService pool = HandlerExecutors.newDefault();
+        ExecutorService pool = HandlerExecutors.newDefault(TurnEnds.NONE);
         pool.shutdown();
         AtomicReference<Thread> ranOn = new AtomicReference<>();
         pool.execute(() -> ranOn.set(Thread.currentThread()));
@@ -102,7 +102,7 @@ class HandlerExecutorsTest {
 
     @Test
     void theDefaultPoolsThreadsAreMarked() throws Exception {
-        ExecutorService pool = HandlerExecutors.newDefault();
+        ExecutorService pool = HandlerExecutors.newDefault(TurnEnds.NONE);
         try {
             Future<Boolean> marked = pool.submit(HandlerExecutors::isHandlerThread);
             assertTrue(marked.get(10, TimeUnit.SECONDS));

@@ -90,7 +90,8 @@ class HandlerPoolStartFailureTest {
     }
 
     private static HandlerPool pool(int parallelism, int maxThreads, String prefix, Consumer<Thread> starter) {
-        return new HandlerPool(parallelism, maxThreads, 60, TimeUnit.SECONDS, BLOCKED_AFTER, prefix, starter);
+        return new HandlerPool(parallelism, maxThreads, 60, TimeUnit.SECONDS, BLOCKED_AFTER, prefix, TurnEnds.NONE,
+                starter);
     }
 
     /** Fails the starts of the threads {@code which} selects while {@code failuresLeft} lasts, as the JVM does out of threads. */

@@ -28,7 +28,7 @@ class HandlerThreadInheritanceTest {
     @Test
     void theDefaultExecutorsThreadsTakeTheBuildersLoaderAndNoThreadLocals() throws Exception {
         // The pool before Java 24, a virtual thread per task from it.
-        ExecutorService executor = built(HandlerExecutors::newDefault);
+        ExecutorService executor = built(() -> HandlerExecutors.newDefault(TurnEnds.NONE));
         try {
             CompletableFuture<Seen> seen = new CompletableFuture<>();
             fromAnotherThread(() -> executor.execute(() -> seen.complete(Seen.here())));

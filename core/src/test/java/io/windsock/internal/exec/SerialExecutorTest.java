@@ -20,7 +20,7 @@ class SerialExecutorTest {
 
     @Test
     void tasksFromManyThreadsRunOneAtATimeEachThreadsInTheOrderSubmitted() throws Exception {
-        HandlerPool pool = HandlerExecutors.newPool(4, 60, TimeUnit.SECONDS);
+        HandlerPool pool = HandlerExecutors.newPool(4, 60, TimeUnit.SECONDS, TurnEnds.NONE);
         try {
             SerialExecutor serial = new SerialExecutor(pool);
             int producers = 4;
@@ -72,7 +72,7 @@ class SerialExecutorTest {
 
     @Test
     void anIdleExecutorRunsTheTaskOnTheCallingThread() {
-        HandlerPool pool = HandlerExecutors.newPool(4, 60, TimeUnit.SECONDS);
+        HandlerPool pool = HandlerExecutors.newPool(4, 60, TimeUnit.SECONDS, TurnEnds.NONE);
         try {
             SerialExecutor serial = new SerialExecutor(pool);
             AtomicReference<Thread> ranOn = new AtomicReference<>();
@@ -86,7 +86,7 @@ class SerialExecutorTest {
 
     @Test
     void aTaskNeverOvertakesOneRunningOrQueuedOnThePool() throws Exception {
-        HandlerPool pool = HandlerExecutors.newPool(4, 60, TimeUnit.SECONDS);
+        HandlerPool pool = HandlerExecutors.newPool(4, 60, TimeUnit.SECONDS, TurnEnds.NONE);
         try {
             for (int round = 0; round < 200; round++) {
                 SerialExecutor serial = new SerialExecutor(pool);
@@ -120,7 +120,7 @@ class SerialExecutorTest {
 
     @Test
     void tasksSubmittedWhileOneRunsHereFollowItOnThePool() throws Exception {
-        HandlerPool pool = HandlerExecutors.newPool(4, 60, TimeUnit.SECONDS);
+        HandlerPool pool = HandlerExecutors.newPool(4, 60, TimeUnit.SECONDS, TurnEnds.NONE);
         try {
             SerialExecutor serial = new SerialExecutor(pool);
             List<String> order = new CopyOnWriteArrayList<>();
@@ -141,7 +141,7 @@ class SerialExecutorTest {
 
     @Test
     void aDelegateThatThrowsLeavesTheExecutorUsableAndThrowsNothingAtTheCaller() throws Exception {
-        HandlerPool pool = HandlerExecutors.newPool(4, 60, TimeUnit.SECONDS);
+        HandlerPool pool = HandlerExecutors.newPool(4, 60, TimeUnit.SECONDS, TurnEnds.NONE);
         try {
             AtomicInteger calls = new AtomicInteger();
             // Fails its first hand-off as an executor does that cannot start a thread, then works.
