@@ -28,10 +28,12 @@ import org.slf4j.LoggerFactory;
  * {@link #parallelism()} are running handlers; a running thread takes the next task from the queue
  * without sleeping, so a burst costs one wake-up, not one per event.
  *
- * <p>A task handed over by a network event loop ({@link TurnEnds}) wakes no thread at once: the loop wakes as many as
- * its tasks of that turn need (up to {@link #parallelism()}) once, when the turn ends. On a busy
- * core the scheduler runs a woken thread at once, so a wake per task made the loop and the woken
- * thread take turns for every event of a read; now a turn's events run in one go.
+ * <p>A task handed over by a network event loop ({@link TurnEnds}) wakes no thread at once: the loop
+ * wakes as many as its tasks of that turn need (up to {@link #parallelism()}) once, when the turn
+ * ends. On a busy core the scheduler often runs a woken thread at once, so a wake per task made the
+ * loop and the woken thread take turns for every event of a read; now a turn's events run in one go.
+ * A long turn (a loop reading many connections) still wakes a thread every {@link #EARLY_WAKE_EVERY}
+ * tasks, so that on a machine with idle cores handlers do not wait for the whole turn.
  *
  * <p>Blocking is allowed. A thread whose current task has run for longer than the blocking
  * threshold is counted out (it no longer holds one of the {@link #parallelism()} slots) by a watch
@@ -76,6 +78,9 @@ final class HandlerPool extends AbstractExecutorService {
 
     private volatile boolean shutdown;
     private final CountDownLatch terminated = new CountDownLatch(1);
+    /** Within one turn of a loop, every this many hand-overs wake a thread at once (see the class comment). */
+    static final int EARLY_WAKE_EVERY = 64;
+
     private final TurnEnds turnEnds;
     /** Per event loop thread: the wake-ups its tasks of the current turn are owed (see the class comment). */
     private final ThreadLocal<LoopWake> loopWakes = ThreadLocal.withInitial(LoopWake::new);
@@ -155,6 +160,9 @@ final class HandlerPool extends AbstractExecutorService {
         }
         LoopWake wake = loopWakes.get();
         if (wake.owed++ > 0) {
+            if (wake.owed % EARLY_WAKE_EVERY == 0) {
+                signalWork();
+            }
             return true; // the turn's end is already booked
         }
         if (turnEnds.bookAtTurnEnd(wake)) {

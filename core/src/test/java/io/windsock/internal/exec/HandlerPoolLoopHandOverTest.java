@@ -60,6 +60,26 @@ class HandlerPoolLoopHandOverTest {
     }
 
     @Test
+    void aLongTurnWakesAThreadBeforeItEnds() throws Exception {
+        HandlerPool pool = new HandlerPool(2, 8, 60, TimeUnit.SECONDS, NEVER_BLOCKED, "test-long-",
+                LoopTurnEnds.INSTANCE);
+        try {
+            CountDownLatch firstRan = new CountDownLatch(1);
+            Future<Boolean> ranDuringTurn = loops.next().submit(() -> {
+                pool.execute(firstRan::countDown);
+                for (int i = 1; i < HandlerPool.EARLY_WAKE_EVERY; i++) {
+                    pool.execute(() -> { });
+                }
+                // A turn that goes on (a loop reading many connections): its tasks must not wait for its end.
+                return firstRan.await(10, TimeUnit.SECONDS);
+            });
+            assertTrue(ranDuringTurn.get(15, TimeUnit.SECONDS), "the pool ran nothing while the turn went on");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void aTurnsTasksWakeAsManyThreadsAsThePoolRunsAtOnce() throws Exception {
         HandlerPool pool = new HandlerPool(2, 8, 60, TimeUnit.SECONDS, NEVER_BLOCKED, "test-wakes-",
                 LoopTurnEnds.INSTANCE);
