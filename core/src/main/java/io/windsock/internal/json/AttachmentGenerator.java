@@ -2,7 +2,6 @@ package io.windsock.internal.json;
 
 import com.fasterxml.jackson.core.Base64Variant;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -12,13 +11,14 @@ import java.util.List;
  * {@code {"_placeholder":true,"num":n}} and keeps the bytes as attachment {@code n}. Jackson writes
  * all binary through {@code writeBinary} ({@code byte[]} and {@code ByteBuffer} anywhere: in maps,
  * lists, record and POJO fields, {@code BinaryNode}s), so one generator catches them all whatever
- * the value's type. Not thread-safe: one per encoded packet.
+ * the value's type. Non-finite numbers become {@code null}, as for every {@link WireGenerator}.
+ * Not thread-safe: one per encoded packet.
  */
-final class AttachmentGenerator extends JsonGeneratorDelegate {
+final class AttachmentGenerator extends WireGenerator {
     private final List<byte[]> attachments;
 
     AttachmentGenerator(JsonGenerator delegate, List<byte[]> attachments) {
-        super(delegate, false);
+        super(delegate);
         this.attachments = attachments;
     }
 

@@ -33,7 +33,8 @@ import java.util.Objects;
  *     values into handlers' declared parameter types.</li>
  * </ul>
  * Output never carries an unpaired surrogate raw: it is written as a {@code \\uXXXX} escape, as
- * {@code JSON.stringify} does, so it survives UTF-8 and reaches the client unchanged.
+ * {@code JSON.stringify} does, so it survives UTF-8 and reaches the client unchanged. A {@code NaN} or
+ * an infinite number is written {@code null}, as {@code JSON.stringify} writes it ({@link WireGenerator}).
  */
 public final class JacksonJsonCodec implements JsonCodec {
     /** Numbers longer than this are refused: a JavaScript number never needs more than 25 characters. */
@@ -132,10 +133,14 @@ public final class JacksonJsonCodec implements JsonCodec {
 
     @Override
     public String write(Object value) {
-        try {
-            return Surrogates.escapeUnpaired(writer.writeValueAsString(value));
+        StringWriter out = new StringWriter(64);
+        try (JsonGenerator generator = new WireGenerator(mapper.getFactory().createGenerator(out))) {
+            writer.writeValue(generator, value);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("cannot write " + value.getClass().getName() + " as JSON", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+        return Surrogates.escapeUnpaired(out.toString());
     }
 }

@@ -58,7 +58,7 @@ public final class ClusterCodec {
             if (message.type().mayContainBinary() && hasBinary(tree.get("data"))) {
                 return MSGPACK.writeValueAsBytes(tree);
             }
-            return JSON.writeValueAsBytes(tree);
+            return NodeJsonText.write(JSON, tree);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot encode a " + message.type() + " message: " + e.getMessage(), e);
         }

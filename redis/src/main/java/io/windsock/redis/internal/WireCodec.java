@@ -1,6 +1,5 @@
 package io.windsock.redis.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -47,11 +46,11 @@ public final class WireCodec {
         }
     }
 
-    /** Encodes as JSON text (UTF-8 bytes), as the Node adapter's {@code JSON.stringify}. */
+    /** Encodes as JSON text (UTF-8 bytes), as the Node adapter's {@code JSON.stringify} (NaN and infinities as null). */
     public byte[] json(Object value) {
         try {
-            return json.writeValueAsBytes(value);
-        } catch (JsonProcessingException e) {
+            return NodeJsonText.write(json, value);
+        } catch (IOException e) {
             throw new IllegalArgumentException("cannot encode as JSON: " + e.getMessage(), e);
         }
     }

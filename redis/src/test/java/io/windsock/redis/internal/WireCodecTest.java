@@ -140,6 +140,17 @@ class WireCodecTest {
                 new String(json, StandardCharsets.UTF_8));
     }
 
+    /** {@code JSON.stringify({d: [NaN, Infinity, 0.1], f: -Infinity})} in Node; msgpack keeps the infinity. */
+    @Test
+    void writesNonFiniteNumbersInJsonAsNodeDoes() {
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("d", new double[] {Double.NaN, Double.POSITIVE_INFINITY, 0.1});
+        value.put("f", Float.NEGATIVE_INFINITY);
+        assertEquals("{\"d\":[null,null,0.1],\"f\":null}", new String(codec.json(value), StandardCharsets.UTF_8));
+        assertEquals(List.of(Double.POSITIVE_INFINITY, 0.5),
+                WireCodec.decode(codec.msgpack(List.of(Double.POSITIVE_INFINITY, 0.5f))));
+    }
+
     @Test
     void readsNumericRoomsAsText() {
         assertEquals(Set.of("42", "x"), Messages.rooms(List.of(42, "x")));
