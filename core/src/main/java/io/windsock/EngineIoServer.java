@@ -4,12 +4,9 @@ import io.windsock.engine.EngineRequest;
 import io.windsock.internal.engine.EngineServer;
 import io.windsock.internal.engine.EngineSession;
 import io.windsock.internal.engine.SessionLimit;
-import io.windsock.internal.engine.codec.EnginePacket;
 import io.windsock.internal.exec.HandlerExecutors;
 import io.windsock.internal.exec.RetryingExecutor;
-import io.windsock.internal.exec.SerialExecutor;
 import io.windsock.internal.exec.ServerStop;
-import io.windsock.internal.log.RateLimitedLog;
 import io.windsock.internal.server.InboundQueue;
 import io.windsock.internal.server.StatsCounters;
 import io.windsock.internal.transport.HttpFallback;
@@ -90,62 +87,7 @@ public final class EngineIoServer implements AutoCloseable {
         void close();
     }
 
-    private static final class SessionConnection implements Connection {
-        private final EngineSession session;
-        private final StatsCounters stats;
-
-        SessionConnection(EngineSession session, StatsCounters stats) {
-            this.session = session;
-            this.stats = stats;
-        }
-
-        @Override
-        public String id() {
-            return session.id();
-        }
-
-        @Override
-        public EngineRequest request() {
-            return session.request();
-        }
-
-        @Override
-        public String transport() {
-            return session.transportName();
-        }
-
-        @Override
-        public void send(String text) {
-            count(session.send(EnginePacket.message(text)));
-        }
-
-        @Override
-        public void send(byte[] data) {
-            count(session.send(EnginePacket.message(data)));
-        }
-
-        /** @param queued false: the session is closed, or the message was refused at the outbound bound (which closes it) */
-        private void count(boolean queued) {
-            if (queued) {
-                stats.packetSent();
-            } else {
-                stats.countDroppedAfterClose();
-            }
-        }
-
-        @Override
-        public void close() {
-            session.close();
-        }
-
-        @Override
-        public String toString() {
-            return "Connection[" + session.id() + "]";
-        }
-    }
-
     private static final Logger log = LoggerFactory.getLogger(EngineIoServer.class);
-    private static final RateLimitedLog warnings = new RateLimitedLog(log);
 
     private final WindsockOptions options;
     private final Listener listener;
@@ -165,6 +107,8 @@ public final class EngineIoServer implements AutoCloseable {
     /** Sessions counted (see {@link #countUnlessStopping()}) whose listener's {@code onClose} has not returned yet. Guarded by sessionsLock. */
     private int liveSessions;
     private final Object sessionsLock = new Object();
+    /** Each session's last act (one object for all of them). */
+    private final Runnable sessionClosed = this::sessionDone;
     /** Runs on the network thread at the start of each handshake's {@link #onSession}: lets a test hold it there. */
     volatile Runnable beforeSessionCounted = () -> { };
 
@@ -392,73 +336,6 @@ public final class EngineIoServer implements AutoCloseable {
             session.scheduler().execute(session::shutdown);
             return;
         }
-        session.setHandler(new Inbound(session));
-    }
-
-    /**
-     * One session's messages, in order on its serial executor; each counts in the session's inbound
-     * queue (as an event of its size: characters of text, bytes of binary) from its arrival until the listener returns, and the
-     * session stops being read while too many wait, as a Socket.IO connection does.
-     */
-    private final class Inbound implements EngineSession.Handler {
-        private final EngineSession session;
-        private final Connection connection;
-        private final SerialExecutor serial = new SerialExecutor(executor);
-        private final InboundQueue queue;
-        /** Set once a message came past the bound: the session is closing, nothing more is delivered. Session thread. */
-        private boolean refused;
-
-        Inbound(EngineSession session) {
-            this.session = session;
-            this.connection = new SessionConnection(session, stats);
-            this.queue = InboundQueue.forSession(session, stats, inboundLimits);
-            stats.engineSessionOpened();
-            serial.execute(() -> listener.onOpen(connection));
-        }
-
-        @Override
-        public void onMessage(EngineSession s, String text) {
-            deliver(text.length(), () -> listener.onMessage(connection, text));
-        }
-
-        @Override
-        public void onBinary(EngineSession s, byte[] data) {
-            deliver(data.length, () -> listener.onBinary(connection, data));
-        }
-
-        @Override
-        public void onClose(EngineSession s, String reason) {
-            stats.engineSessionClosed();
-            serial.execute(() -> {
-                try {
-                    listener.onClose(connection, reason);
-                } finally {
-                    sessionDone(); // what the stop waits for: this session's last listener call has returned
-                }
-            });
-        }
-
-        private void deliver(long size, Runnable call) {
-            stats.packetReceived();
-            if (refused) {
-                return;
-            }
-            if (!queue.offer(size, size)) {
-                // Only a client that goes on sending while it is not read gets here (see InboundQueue).
-                refused = true;
-                stats.countQueueLimitDisconnect();
-                warnings.warn("queue-limit", "Engine.IO session {} sent messages past the queue limit of {}"
-                        + " while its reading was paused; closed", session.id(), queue.limits());
-                session.close(); // the messages accepted before are still delivered, then onClose
-                return;
-            }
-            serial.execute(() -> {
-                try {
-                    call.run();
-                } finally {
-                    queue.done(size, size);
-                }
-            });
-        }
+        session.setHandler(new EngineIoSession(session, listener, executor, stats, inboundLimits, sessionClosed));
     }
 }
