@@ -37,6 +37,11 @@
 # after 30 s). Each result line carries serverJitPct, the compilers' share of a core in the
 # measured window. --no-settle measures a server cold, after --warmup only.
 #
+# Steal: on a virtual machine the hypervisor takes time from the cores for other guests. It slows
+# the server and the driver without showing in their CPU time: such a run reads as a slow server
+# that is not busy. Each result line carries serverStealPct, the steal time of the server's cores as
+# a share of one core over the measured window; compare runs with little of it.
+#
 # Each run starts a fresh server process pinned to core $SERVER_CPU (default 1) and a driver pinned
 # to core $DRIVER_CPU (default 0); peers are interleaved (their order rotates every repetition);
 # compression is off everywhere. Results: DIR/results.jsonl (one line per run), DIR/summary.{csv,json,md},
@@ -327,7 +332,7 @@ for ((rep = 1; rep <= REPS; rep++)); do
       if ! run_driver "$scenario" "$peer" "$PORT" "$rep" >"$OUT/logs/$scenario-$peer-$rep.driver.log" 2>&1; then
         echo -n "(driver failed) "
       fi
-      tail -1 "$OUT/logs/$scenario-$peer-$rep.driver.log" | cut -c1-600 | sed -E 's/.*"opsPerSec":([0-9.]+).*"serverCpuUsPerOp":([0-9.]+).*"driverCpuPct":([0-9.]+).*/ops\/s \1, server µs\/op \2, driver cpu \3%/'
+      tail -1 "$OUT/logs/$scenario-$peer-$rep.driver.log" | cut -c1-600 | sed -E 's/.*"opsPerSec":([0-9.]+).*"serverCpuUsPerOp":([0-9.]+).*"serverStealPct":([0-9.]+).*"driverCpuPct":([0-9.]+).*/ops\/s \1, server µs\/op \2, driver cpu \4%, steal \3%/'
       stop_peer
       if [[ -f $jfr ]]; then
         java -cp "$HCP" io.windsock.benchmarks.report.JfrTop "$jfr" >"${jfr%.jfr}.profile.txt" 2>&1 || true

@@ -21,9 +21,32 @@ function statTicks(stat) {
   return Number(f[11]) + Number(f[12]);
 }
 
+/** @return the cores a process may run on (Cpus_allowed_list: "1", "0-3", "0,2-3"), as a Set of numbers */
+function allowedCores(pid) {
+  const cores = new Set();
+  const line = fs.readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("Cpus_allowed_list:"));
+  for (const range of (line ? line.slice(line.indexOf(":") + 1).trim() : "").split(",").filter(Boolean)) {
+    const [first, last] = range.split("-").map(Number);
+    for (let c = first; c <= (last === undefined ? first : last); c++) cores.add(c);
+  }
+  return cores;
+}
+
+/** @return the steal ticks so far of these cores (cpuN lines of /proc/stat, field 9) */
+function stealTicks(cores) {
+  let total = 0;
+  for (const line of fs.readFileSync("/proc/stat", "utf8").split("\n")) {
+    const f = line.split(/\s+/);
+    if (/^cpu\d+$/.test(f[0]) && cores.has(Number(f[0].slice(3)))) total += Number(f[8] || 0);
+  }
+  return total;
+}
+
 /**
- * @return the CPU time a process used so far, user and system, and the part of it that a JVM's JIT
- * compiler threads used (0 for any other process), in nanoseconds
+ * @return the CPU time a process used so far, user and system, the part of it that a JVM's JIT
+ * compiler threads used (0 for any other process), and the steal time of the cores it may run on
+ * (what the hypervisor gave other guests: it slows everything without showing in a process's CPU
+ * time), in nanoseconds
  */
 function cpu(pid) {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -37,7 +60,7 @@ function cpu(pid) {
       // a thread that ended while listed: its ticks are gone from the sum either way
     }
   }
-  return { user: Number(f[11]) * TICK_NS, sys: Number(f[12]) * TICK_NS, jit: jit * TICK_NS };
+  return { user: Number(f[11]) * TICK_NS, sys: Number(f[12]) * TICK_NS, jit: jit * TICK_NS, steal: stealTicks(allowedCores(pid)) * TICK_NS };
 }
 
 const round = (v, d) => (Number.isFinite(v) ? Math.round(v * 10 ** d) / 10 ** d : 0);
@@ -60,6 +83,7 @@ function costFields(s0, s1, d0, d1, seconds, ops) {
     serverCpuUsPerOp: round(serverTotal * perOp, 3),
     serverCpuPct: round((100 * serverTotal) / (seconds * 1e9), 1),
     serverJitPct: round((100 * (s1.jit - s0.jit)) / (seconds * 1e9), 1),
+    serverStealPct: round((100 * (s1.steal - s0.steal)) / (seconds * 1e9), 1),
     driverCpuPct: round((100 * (d1.user - d0.user + d1.sys - d0.sys)) / (seconds * 1e9), 1),
   };
 }

@@ -224,6 +224,7 @@ public final class Driver {
         r.put("serverCpuUsPerOp", round(cpu.totalNanos() * perOp, 3));
         r.put("serverCpuPct", round(100.0 * cpu.totalNanos() / (seconds * 1e9), 1));
         r.put("serverJitPct", round(100.0 * cpu.jitNanos() / (seconds * 1e9), 1));
+        r.put("serverStealPct", round(100.0 * cpu.stealNanos() / (seconds * 1e9), 1));
     }
 
     static void putLatency(Map<String, Object> r, Histogram h) {

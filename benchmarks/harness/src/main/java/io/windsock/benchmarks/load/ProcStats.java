@@ -3,11 +3,14 @@ package io.windsock.benchmarks.load;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.BitSet;
 
 /**
  * CPU time and memory of a process from Linux {@code /proc}: user and system time (all threads, the
  * dead ones included) from {@code /proc/<pid>/stat}, the part of it spent by a JVM's JIT compiler
- * threads (live ones) from {@code /proc/<pid>/task/*}, resident set size from {@code /proc/<pid>/status}.
+ * threads (live ones) from {@code /proc/<pid>/task/*}, the time the hypervisor took from the cores the
+ * process may run on ({@code steal} of {@code /proc/stat}, per core, for the cores of
+ * {@code Cpus_allowed_list}), resident set size from {@code /proc/<pid>/status}.
  */
 public final class ProcStats {
     /** Clock ticks per second of {@code /proc/<pid>/stat} times ({@code getconf CLK_TCK}); 100 on Linux. */
@@ -17,20 +20,24 @@ public final class ProcStats {
     }
 
     /**
-     * User and system CPU time of a process, in nanoseconds, and how much of their sum went to JIT
+     * User and system CPU time of a process, in nanoseconds; how much of their sum went to JIT
      * compiler threads (0 for a process that is no HotSpot JVM): a measured window in which the
-     * compilers still work is not the server's steady state.
+     * compilers still work is not the server's steady state; and the steal time of the cores it may
+     * run on: a virtual machine's cores lose time to other guests, which slows everything down without
+     * showing in any process's CPU time (a run with much of it is not comparable).
      */
-    public record Cpu(long userNanos, long systemNanos, long jitNanos) {
+    public record Cpu(long userNanos, long systemNanos, long jitNanos, long stealNanos) {
         public long totalNanos() {
             return userNanos + systemNanos;
         }
 
         public Cpu minus(Cpu earlier) {
             return new Cpu(userNanos - earlier.userNanos, systemNanos - earlier.systemNanos,
-                    jitNanos - earlier.jitNanos);
+                    jitNanos - earlier.jitNanos, stealNanos - earlier.stealNanos);
         }
     }
+
+    private static final long NANOS_PER_TICK = 1_000_000_000L / TICKS_PER_SECOND;
 
     public static Cpu cpu(long pid) {
         String stat;
@@ -39,10 +46,45 @@ public final class ProcStats {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read /proc/" + pid + "/stat: is the server running?", e);
         }
-        // The command name (field 2) is in parentheses and may hold spaces: split after the last ')'.
-        long nanosPerTick = 1_000_000_000L / TICKS_PER_SECOND;
-        return new Cpu(ticks(stat, 11) * nanosPerTick, ticks(stat, 12) * nanosPerTick,
-                pid < 0 ? 0 : jitTicks(pid) * nanosPerTick);
+        return new Cpu(ticks(stat, 11) * NANOS_PER_TICK, ticks(stat, 12) * NANOS_PER_TICK,
+                pid < 0 ? 0 : jitTicks(pid) * NANOS_PER_TICK, stealTicks(allowedCores(pid)) * NANOS_PER_TICK);
+    }
+
+    /** @return the cores a process may run on ({@code Cpus_allowed_list}: "1", "0-3", "0,2-3"); empty if unknown */
+    static BitSet allowedCores(long pid) {
+        BitSet cores = new BitSet();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", pid < 0 ? "self" : Long.toString(pid), "status"))) {
+                if (line.startsWith("Cpus_allowed_list:")) {
+                    for (String range : line.substring(line.indexOf(':') + 1).trim().split(",")) {
+                        String[] ends = range.trim().split("-");
+                        int first = Integer.parseInt(ends[0]);
+                        cores.set(first, (ends.length == 1 ? first : Integer.parseInt(ends[1])) + 1);
+                    }
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            cores.clear();
+        }
+        return cores;
+    }
+
+    /** @return the steal ticks so far of these cores ({@code cpuN} lines of {@code /proc/stat}, field 9) */
+    static long stealTicks(BitSet cores) {
+        long total = 0;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
+                if (line.startsWith("cpu") && Character.isDigit(line.charAt(3))) {
+                    String[] f = line.split("\\s+");
+                    if (cores.get(Integer.parseInt(f[0].substring(3))) && f.length > 8) {
+                        total += Long.parseLong(f[8]);
+                    }
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+        return total;
     }
 
     /** @return field {@code index} after the command name of a stat line (11: utime, 12: stime) */
@@ -72,18 +114,20 @@ public final class ProcStats {
         return total;
     }
 
-    /** @return the CPU time of several processes together (the nodes of a cluster) */
+    /** @return the CPU time of several processes together (the nodes of a cluster), each core's steal once */
     public static Cpu cpu(long... pids) {
         long user = 0;
         long system = 0;
         long jit = 0;
+        BitSet cores = new BitSet();
         for (long pid : pids) {
             Cpu one = cpu(pid);
             user += one.userNanos();
             system += one.systemNanos();
             jit += one.jitNanos();
+            cores.or(allowedCores(pid));
         }
-        return new Cpu(user, system, jit);
+        return new Cpu(user, system, jit, stealTicks(cores) * NANOS_PER_TICK);
     }
 
     /** @return the resident set size in bytes. */

@@ -60,6 +60,7 @@ public final class Report {
 
     static final String[] METRICS = {
         "opsPerSec", "serverCpuUsPerOp", "serverUserUsPerOp", "serverSysUsPerOp", "serverCpuPct", "driverCpuPct", "serverJitPct",
+        "serverStealPct",
         "latP50Us", "latP99Us", "latP999Us", "latMaxUs", "connectsPerSec", "rssPerConnBytes", "liveHeapPerConnBytes",
         "deliveryRatio", "latRemoteP50Us", "latRemoteP99Us", "redisCpuUsPerOp",
     };
