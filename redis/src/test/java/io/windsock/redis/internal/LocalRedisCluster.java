@@ -1,5 +1,6 @@
 package io.windsock.redis.internal;
 
+import io.lettuce.core.KillArgs;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -159,6 +160,57 @@ final class LocalRedisCluster implements AutoCloseable {
     }
 
     /**
+     * Starts again the server of a node that {@link #kill} killed, on its ports and with its cluster
+     * configuration (its node id, its view of the slots): as a crashed master coming back, it rejoins as a
+     * replica of the master that took its slots over. Waits until it answers, its replication link is up and
+     * no server takes any node for failed.
+     */
+    void restart(RedisClusterNode node) {
+        restart(server(node));
+    }
+
+    /** Starts again, as {@link #restart}, every server {@link #kill} killed: a whole cluster for the next test. */
+    void restartKilled() {
+        for (Server server : List.copyOf(servers)) {
+            if (!server.process().isAlive()) {
+                restart(server);
+            }
+        }
+    }
+
+    private void restart(Server dead) {
+        if (dead.process().isAlive()) {
+            throw new IllegalStateException("redis-server on port " + dead.port() + " is still running");
+        }
+        servers.remove(dead);
+        connect(launch(dead.port(), dead.busPort()));
+        Server back = servers.get(servers.size() - 1);
+        // Back as a master only where it died before a replica took over (a test that failed early).
+        await(() -> (back.sync().info("replication").contains("role:master")
+                        || back.sync().info("replication").contains("master_link_status:up"))
+                        && live().stream().allMatch(s -> ok(s) && ClusterPartitionParser.parse(s.sync().clusterNodes())
+                        .stream().noneMatch(n -> n.is(RedisClusterNode.NodeFlag.FAIL)
+                                || n.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL))),
+                () -> "the restarted node did not rejoin as a replica:\n" + text(nodes()));
+    }
+
+    /** @return the shard channels some client of a node subscribed to there (PUBSUB SHARDCHANNELS) */
+    List<String> shardChannels(RedisClusterNode node) {
+        return server(node).sync().pubsubShardChannels();
+    }
+
+    /** Closes every connection of a node's clients that subscribed to something (CLIENT KILL TYPE PUBSUB). */
+    void killSubscribers(RedisClusterNode node) {
+        server(node).sync().clientKill(KillArgs.Builder.typePubsub());
+    }
+
+    /** @return how many clients of a node last sent it SSUBSCRIBE or SUNSUBSCRIBE (CLIENT LIST) */
+    long shardSubscribersSeen(RedisClusterNode node) {
+        return server(node).sync().clientList().lines()
+                .filter(line -> line.contains(" cmd=ssubscribe ") || line.contains(" cmd=sunsubscribe ")).count();
+    }
+
+    /**
      * Waits until a replica of a dead master serves the slot and every live server reports the cluster
      * usable again.
      *
@@ -182,10 +234,13 @@ final class LocalRedisCluster implements AutoCloseable {
      * may be past 65535 or taken.
      */
     private Launched launch(HeldPort heldPort, HeldPort heldBusPort) {
-        int port = heldPort.port();
-        int busPort = heldBusPort.port();
         heldPort.beforeBind();
         heldBusPort.beforeBind();
+        return launch(heldPort.port(), heldBusPort.port());
+    }
+
+    /** Starts a redis-server on ports this holds (or held, where the system made it let them go). */
+    private Launched launch(int port, int busPort) {
         Path nodeDir = dir.resolve(String.valueOf(port));
         Process process;
         try {
