@@ -71,7 +71,11 @@ import java.util.concurrent.CompletionStage;
  * (the classic adapter publishes through whichever live node Lettuce's main connection is on, so its
  * messages cross meanwhile), and a request for other
  * nodes fails (at once, or at its timeout). A client given with {@link Builder#clusterClient} keeps its own
- * topology refresh options: without periodic or adaptive refresh it does not follow a failover.
+ * topology refresh options: without periodic or adaptive refresh it does not follow a failover. When the
+ * dead master comes back as a replica, the shard subscriptions Lettuce makes again there are undone (a
+ * replica serves its master's shard channels: each message would arrive twice); when the subscriber's
+ * connection to one node drops and comes back, its shard channels are subscribed again one by one (Lettuce's
+ * own single command is refused by the cluster when they span slots).
  *
  * <p>Connections: one factory opens one connection for publishing and PUBSUB and one subscriber
  * connection, both asynchronously when it is built, and shares them between the adapters of every

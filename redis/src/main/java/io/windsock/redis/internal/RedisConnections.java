@@ -12,6 +12,7 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.output.IntegerOutput;
 import io.lettuce.core.protocol.CommandArgs;
@@ -59,7 +60,8 @@ import org.slf4j.LoggerFactory;
  * the nodes as Node's classic adapter does on a cluster (but for those agreed failed, and waiting a bounded
  * time for those only suspected: {@link ClusterSlotMap#numsubOverNodes}). When the client learns
  * that a slot has a new master (a failover, a slot moved), the shard channels of that slot are subscribed
- * again on it.
+ * again on it; {@link ClusterNodeSubscriptions} mends what Lettuce's connections to single nodes do after
+ * they reconnect.
  */
 public final class RedisConnections {
     private static final Logger log = LoggerFactory.getLogger(RedisConnections.class);
@@ -84,6 +86,8 @@ public final class RedisConnections {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The start-up connection attempts, cancelled on close. */
     private final Queue<ConnectRetry<?>> retries = new ConcurrentLinkedQueue<>();
+    /** On a cluster, what its subscriber's node connections need beyond Lettuce's care; null otherwise. */
+    private final ClusterNodeSubscriptions nodeSubscriptions;
     /** On a cluster, the watch of its slot map, which moves shard subscriptions to new masters; null otherwise. */
     private final ClusterSlotMap slotMap;
     /** Set when a first connection attempt failed; until the connection opens, requests fail at once. */
@@ -130,11 +134,33 @@ public final class RedisConnections {
         this.subscriber = cluster ? connection.thenCompose(c -> subscriberRetry.get()) : subscriberRetry.get();
         this.commands = connection.thenApply(RedisConnections::asyncCommands);
         this.numsub = cluster ? this::clusterNumsub : this::standaloneNumsub;
+        this.nodeSubscriptions = cluster ? new ClusterNodeSubscriptions(clusterConnection(connection), subscriber,
+                this::shardOwner, closed::get, this::nodeReconnected) : null;
         this.subscriptions = new Subscriptions(subscriber, subscriberState, cluster, closed::get,
-                this::subscriberNotReachedYet, this::subscriberConnected, this::reloadSlotMap, this::shardOwner);
+                this::subscriberNotReachedYet, this::subscriberConnected, this::reloadSlotMap, this::shardOwner,
+                this::shardConfirmed);
         this.slotMap = client instanceof RedisClusterClient clusterClient
                 ? new ClusterSlotMap(clusterClient, subscriptions::slotsMoved) : null;
+        if (nodeSubscriptions != null) {
+            client.addListener(nodeSubscriptions);
+        }
         connection.thenAccept(c -> c.addListener(publisherState));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static CompletableFuture<StatefulRedisClusterConnection<byte[], byte[]>> clusterConnection(
+            CompletableFuture<? extends StatefulConnection<byte[], byte[]>> connection) {
+        return connection.thenApply(c -> (StatefulRedisClusterConnection<byte[], byte[]>) c);
+    }
+
+    private void nodeReconnected() {
+        subscriptions.nodeReconnected();
+    }
+
+    private void shardConfirmed(String channel, RedisClusterNode node) {
+        if (nodeSubscriptions != null) {
+            nodeSubscriptions.confirmedBy(channel, node);
+        }
     }
 
     private <C extends StatefulConnection<?, ?>> CompletableFuture<C> retry(ConnectRetry<C> retry) {
@@ -344,6 +370,9 @@ public final class RedisConnections {
         retries.forEach(ConnectRetry::cancel);
         if (slotMap != null) {
             slotMap.close();
+        }
+        if (nodeSubscriptions != null) {
+            client.removeListener(nodeSubscriptions);
         }
         CompletableFuture<Void> connections = CompletableFuture.allOf(
                 connection.thenCompose(c -> c.closeAsync()).exceptionally(e -> null),

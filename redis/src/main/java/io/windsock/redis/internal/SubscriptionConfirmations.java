@@ -5,6 +5,7 @@ import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
 import io.lettuce.core.cluster.pubsub.RedisClusterPubSubListener;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import java.nio.charset.StandardCharsets;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -72,11 +73,12 @@ final class SubscriptionConfirmations extends RedisPubSubAdapter<byte[], byte[]>
     }
 
     /**
+     * @param shardConfirmed told of each shard subscription a node confirmed, once it is recorded
      * @return the listener for a cluster's subscriber connection (instead of this one): the same, except
      *     that a shard channel's confirmations are the node's that sent them. Classic channels and patterns
      *     are counted over every node, so their node does not matter.
      */
-    RedisClusterPubSubListener<byte[], byte[]> perNode() {
+    RedisClusterPubSubListener<byte[], byte[]> perNode(BiConsumer<String, RedisClusterNode> shardConfirmed) {
         return new RedisClusterPubSubAdapter<>() {
             @Override
             public void subscribed(RedisClusterNode node, byte[] channel, long count) {
@@ -100,7 +102,9 @@ final class SubscriptionConfirmations extends RedisPubSubAdapter<byte[], byte[]>
 
             @Override
             public void ssubscribed(RedisClusterNode node, byte[] channel, long count) {
-                shardChannels.subscribed(text(channel), nodeId(node));
+                String name = text(channel);
+                shardChannels.subscribed(name, nodeId(node));
+                shardConfirmed.accept(name, node);
             }
 
             @Override

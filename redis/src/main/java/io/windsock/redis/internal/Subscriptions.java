@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -63,6 +64,7 @@ final class Subscriptions {
     private final SubscribeCommand subscribeCommand;
     private final SubscribeCommand psubscribeCommand;
     private final SubscribeCommand ssubscribeCommand;
+    private final List<SubscribeCommand> everyKind;
     /** Subscriptions refused: after an ACL change, one per room of a sharded adapter. */
     private final LogThrottle refusedSubscriptions = new LogThrottle(LOG_PERIOD_NANOS, System::nanoTime);
 
@@ -76,11 +78,12 @@ final class Subscriptions {
      * @param subscriberConnected whether the subscriber connection is open now
      * @param reloadSlotMap on a cluster, after a command failed: reloads the slot map (rate-limited)
      * @param shardOwner as {@link SubscriptionConfirmations#SubscriptionConfirmations(Function)}'s
+     * @param shardConfirmed on a cluster, told of each shard subscription a node confirmed
      */
     Subscriptions(CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> subscriber,
             RedisConnectionStateListener subscriberState, boolean cluster, BooleanSupplier closed,
             BooleanSupplier subscriberNotReachedYet, BooleanSupplier subscriberConnected, Runnable reloadSlotMap,
-            Function<String, String> shardOwner) {
+            Function<String, String> shardOwner, BiConsumer<String, RedisClusterNode> shardConfirmed) {
         this.cluster = cluster;
         this.closed = closed;
         this.subscriberNotReachedYet = subscriberNotReachedYet;
@@ -93,12 +96,13 @@ final class Subscriptions {
                 (c, name) -> c.psubscribe(name), (c, name) -> c.punsubscribe(name));
         this.ssubscribeCommand = new SubscribeCommand("SSUBSCRIBE", shardChannels, confirmations.shardChannels,
                 (c, name) -> c.ssubscribe(name), (c, name) -> c.sunsubscribe(name));
+        this.everyKind = List.of(subscribeCommand, psubscribeCommand, ssubscribeCommand);
         // Every subscriber command goes after the listeners are in place: they mirror what Redis confirmed.
         this.subscriberOrder = subscriber.thenApply(c -> {
             c.addListener(new MessageRouter(channels, patterns, shardChannels,
                     new LogThrottle(LOG_PERIOD_NANOS, System::nanoTime)));
             if (c instanceof StatefulRedisClusterPubSubConnection<byte[], byte[]> clusterSubscriber) {
-                clusterSubscriber.addListener(confirmations.perNode()); // tells which node confirmed a shard channel
+                clusterSubscriber.addListener(confirmations.perNode(shardConfirmed)); // tells which node confirmed a shard channel
             } else {
                 c.addListener(confirmations);
             }
@@ -110,7 +114,7 @@ final class Subscriptions {
                 if (subscribeAllWhenOpen) {
                     subscribeAllWhenOpen = false;
                     subscriberOrder = subscriberOrder.thenApply(open -> {
-                        resubscribe(open);
+                        resubscribe(open, everyKind);
                         return open;
                     });
                 }
@@ -362,9 +366,23 @@ final class Subscriptions {
         confirmations.disconnected();
     }
 
+    /**
+     * On a cluster, one of the subscriber's node connections connected again (see
+     * {@link ClusterNodeSubscriptions}): its shard channels are made what the listeners hold, as after a
+     * reconnection of the subscriber ({@link #resubscribe}), one command per channel, routed by the slot map.
+     */
+    synchronized void nodeReconnected() {
+        if (closed.getAsBoolean() || shardChannels.isEmpty() && ssubscribeCommand.confirmed().kept().isEmpty()) {
+            return;
+        }
+        log.info("a Redis Cluster node connection of the subscriber is back: subscribing again to {} shard"
+                + " channel(s)", shardChannels.size());
+        inOrder(c -> resubscribe(c, List.of(ssubscribeCommand)));
+    }
+
     /** The subscriber connected again: see {@link #resubscribe}. */
     synchronized void subscriberReconnected() {
-        inOrder(this::resubscribe);
+        inOrder(c -> resubscribe(c, everyKind));
     }
 
     private static byte[][] bytesArray(List<String> texts) {
@@ -381,12 +399,13 @@ final class Subscriptions {
      * more (its UNSUBSCRIBE failed while Redis was away, as commands do then). Runs in order with the other
      * commands ({@link #inOrder}), so that it neither undoes nor is undone by a call made meanwhile.
      */
-    private CompletableFuture<Void> resubscribe(StatefulRedisPubSubConnection<byte[], byte[]> connection) {
+    private CompletableFuture<Void> resubscribe(StatefulRedisPubSubConnection<byte[], byte[]> connection,
+                                                List<SubscribeCommand> kinds) {
         if (closed.getAsBoolean()) {
             return CompletableFuture.completedFuture(null);
         }
         List<CompletableFuture<?>> sent = new ArrayList<>();
-        for (SubscribeCommand command : List.of(subscribeCommand, psubscribeCommand, ssubscribeCommand)) {
+        for (SubscribeCommand command : kinds) {
             for (String name : command.held().keySet()) {
                 sent.add(sendSubscribe(connection, command, name, 0));
             }

@@ -22,7 +22,7 @@ class ConfirmedNamesTest {
     /** The slot's master as the test's slot map has it. */
     private final AtomicReference<String> owner = new AtomicReference<>("old");
     private final SubscriptionConfirmations confirmations = new SubscriptionConfirmations(name -> owner.get());
-    private final RedisClusterPubSubListener<byte[], byte[]> pushes = confirmations.perNode();
+    private final RedisClusterPubSubListener<byte[], byte[]> pushes = confirmations.perNode((channel, node) -> { });
 
     @Test
     void theOldMastersLateUnsubscriptionLeavesTheNewMastersSubscription() {

@@ -107,6 +107,91 @@ class RedisClusterFailoverTest {
     }
 
     /**
+     * One node's subscriber connection to a master drops while the master lives on (a blip, a CLIENT KILL):
+     * Lettuce subscribes it again to its shard channels in one command, which the cluster refuses when they
+     * hash to more than one slot (here the namespace's and the room's, on one master), so each is
+     * subscribed again on its own.
+     */
+    @Test
+    void shardChannelsOfADroppedNodeConnectionComeBack() throws Exception {
+        String key;
+        RedisClusterNode master;
+        String room;
+        do {
+            key = "wsk-" + UUID.randomUUID();
+            master = cluster.master(cluster.slot(key + "#/#"));
+            room = roomServedBy(key, master);
+        } while (cluster.slot(key + "#/#" + room + "#") == cluster.slot(key + "#/#"));
+        Windsock a = node(key, SubscriptionMode.DYNAMIC, "a");
+        Windsock b = node(key, SubscriptionMode.DYNAMIC, "b");
+        Client onA = client(a, "lobby");
+        Client onB = client(b, room);
+        assertCross(a, b, room, onA, onB, WAIT);
+
+        cluster.killSubscribers(master);
+        assertCross(a, b, room, onA, onB, RECOVERY);
+    }
+
+    /**
+     * A master dies, its replica takes over, and it comes back as that replica's replica: Lettuce reconnects
+     * to it and subscribes there again to what it had, which a replica accepts and serves. Each node must
+     * undo that, else every broadcast on the channel reaches it twice, once from each server of the shard.
+     */
+    @Test
+    void aFormerMasterBackAsAReplicaKeepsNoSubscription() throws Exception {
+        String key;
+        RedisClusterNode master;
+        do {
+            key = "wsr-" + UUID.randomUUID();
+            master = cluster.master(cluster.slot(key + "#/#"));
+        } while (!cluster.hasLiveReplica(master));
+        long slot = cluster.slot(key + "#/#");
+        // Each node with only the namespace's channel on that master (its response channel elsewhere): Lettuce's
+        // subscription again there then succeeds, and is the one to undo.
+        Windsock a = nodeWithOneChannelOn(master, key, "a");
+        Windsock b = nodeWithOneChannelOn(master, key, "b");
+        Client onA = client(a, "lobby");
+        Client onB = client(b, "lobby");
+
+        cluster.kill(master);
+        cluster.awaitFailover(slot, master);
+        awaitProbe(System.nanoTime() + RECOVERY.toNanos(), RECOVERY, "the namespace's", n -> a.emit("probe", n), onB);
+        cluster.restart(master);
+        // Both nodes' subscribers reconnected to it and subscribed there again (then, fixed, unsubscribed).
+        RedisClusterNode back = master;
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        eventually(deadline, () -> assertEquals(2, cluster.shardSubscribersSeen(back), "subscribers back"));
+        eventually(deadline, () -> assertEquals(List.of(), cluster.shardChannels(back), "on the replica"));
+
+        // A second copy of a node's broadcast would come before the other node's next one.
+        for (Windsock from : List.of(a, b)) {
+            String name = from == a ? "a" : "b";
+            from.emit("all", "from " + name + " 1");
+            from.emit("all", "from " + name + " 2");
+            for (Client to : List.of(onA, onB)) {
+                assertEquals("[\"all\",\"from " + name + " 1\"]", nextOtherThanProbe(to), "each once, in order");
+                assertEquals("[\"all\",\"from " + name + " 2\"]", nextOtherThanProbe(to), "each once, in order");
+            }
+        }
+    }
+
+    /** @return a node on the sharded adapter whose response channel is not on that master */
+    private Windsock nodeWithOneChannelOn(RedisClusterNode master, String key, String name) throws Exception {
+        for (int attempt = 0; attempt < 30; attempt++) {
+            List<String> before = cluster.shardChannels(master);
+            Windsock node = node(key, SubscriptionMode.DYNAMIC, name);
+            awaitDone(((NamespaceImpl) node.of("/")).adapter().ready().toCompletableFuture(), WAIT);
+            if (cluster.shardChannels(master).stream().filter(c -> !before.contains(c))
+                    .allMatch(c -> c.equals(key + "#/#"))) {
+                return node;
+            }
+            opened.pop().close(); // the node
+            opened.pop().close(); // its factory
+        }
+        throw new AssertionError("no node whose response channel is on another master than the namespace's");
+    }
+
+    /**
      * Classic messages cross while the master of their channel's slot is dead and not yet replaced: the cluster
      * bus of any node carries them, so no new slot map is needed. A node that published to the slot's master
      * (the dead one, for each node until it reloads its map after the promotion) lost them, the answers to

@@ -1,0 +1,137 @@
+package io.windsock.redis.internal;
+
+import static io.windsock.redis.internal.RedisConnections.bytes;
+
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Two things a Redis Cluster's subscriber needs at the level of its connections to single nodes, which
+ * Lettuce opens, reconnects and subscribes again by itself:
+ *
+ * <ul>
+ *   <li>A node connection that reconnected has its shard channels subscribed again one command per channel
+ *   ({@link #nodeReconnected}). Lettuce sends them in one SSUBSCRIBE, which a cluster refuses (CROSSSLOT)
+ *   when they hash to more than one slot, and only logs it: every shard channel that node served would
+ *   stay unsubscribed after a blip of that one connection.</li>
+ *   <li>A shard channel confirmed by a replica is unsubscribed there ({@link #confirmedBy}). A master that
+ *   died and comes back as the replica of the one that took its slots over is reconnected to by Lettuce,
+ *   which subscribes it again to what it had: a replica serves shard channels of its master's slots, and
+ *   every message would then arrive twice, once from each.</li>
+ * </ul>
+ *
+ * Called on Redis I/O threads; sends commands and never waits for them.
+ */
+final class ClusterNodeSubscriptions implements RedisConnectionStateListener {
+    private static final Logger log = LoggerFactory.getLogger(RedisConnections.class);
+
+    private final CompletableFuture<? extends StatefulRedisClusterConnection<byte[], byte[]>> publisher;
+    private final CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> subscriber;
+    private final Function<String, String> shardOwner;
+    private final BooleanSupplier closed;
+    private final Runnable nodeReconnected;
+    /** Node connections of the subscriber that dropped and have not connected again; weak, Lettuce owns them. */
+    private final Set<RedisChannelHandler<?, ?>> dropped = Collections.synchronizedSet(
+            Collections.newSetFromMap(new WeakHashMap<>()));
+
+    /**
+     * @param publisher the commands' cluster connection, which asks a node its role
+     * @param subscriber the cluster subscriber, whose node connections hold the shard subscriptions
+     * @param shardOwner the id of the master of a channel's slot in the slot map that routes commands, or null
+     * @param closed whether the connections were closed
+     * @param nodeReconnected subscribes again, one command per channel, every shard channel held
+     */
+    ClusterNodeSubscriptions(CompletableFuture<? extends StatefulRedisClusterConnection<byte[], byte[]>> publisher,
+            CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> subscriber,
+            Function<String, String> shardOwner, BooleanSupplier closed, Runnable nodeReconnected) {
+        this.publisher = publisher;
+        this.subscriber = subscriber;
+        this.shardOwner = shardOwner;
+        this.closed = closed;
+        this.nodeReconnected = nodeReconnected;
+    }
+
+    /*
+     * Registered on the client, which tells it of every connection it made: only the subscriber's node
+     * connections (subscriber connections other than the cluster subscriber itself, whose own reconnection
+     * RedisConnections handles) matter here.
+     */
+
+    @Override
+    public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+        if (isNodeSubscriber(connection)) {
+            dropped.add(connection);
+        }
+    }
+
+    @Override
+    public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+        // A first connection is Lettuce's, opened for a command that goes on: only a reconnection loses anything.
+        if (dropped.remove(connection) && !closed.getAsBoolean()) {
+            nodeReconnected.run();
+        }
+    }
+
+    private boolean isNodeSubscriber(RedisChannelHandler<?, ?> connection) {
+        return connection instanceof StatefulRedisPubSubConnection<?, ?>
+                && !(connection instanceof StatefulRedisClusterPubSubConnection<?, ?>);
+    }
+
+    /**
+     * A node confirmed a shard subscription. When that node is not the master of the channel's slot in the
+     * slot map, the node itself is asked its role (the map may be behind a failover: a subscription made again
+     * on a new master is confirmed before the map names it), and a replica's subscription is undone there.
+     */
+    void confirmedBy(String channel, RedisClusterNode node) {
+        if (node == null || node.getNodeId() == null || node.getUri() == null || closed.getAsBoolean()
+                || node.getNodeId().equals(shardOwner.apply(channel))) {
+            return;
+        }
+        String host = node.getUri().getHost();
+        int port = node.getUri().getPort();
+        publisher.thenCompose(p -> p.getConnectionAsync(host, port))
+                .thenCompose(c -> c.async().role().toCompletableFuture())
+                .thenCompose(role -> isReplica(role) ? unsubscribeAt(host, port, channel)
+                        : CompletableFuture.completedFuture(false))
+                .whenComplete((undone, error) -> {
+                    if (error != null) {
+                        log.debug("could not check a shard subscription confirmed by node {}:{}", host, port, error);
+                    } else if (undone) {
+                        log.info("undid a shard subscription that replica {}:{} confirmed (a former master back?)",
+                                host, port);
+                    }
+                });
+    }
+
+    private CompletableFuture<Boolean> unsubscribeAt(String host, int port, String channel) {
+        return subscriber.thenCompose(s -> ((StatefulRedisClusterPubSubConnection<byte[], byte[]>) s)
+                .getConnectionAsync(host, port))
+                .thenCompose(node -> node.async().sunsubscribe(bytes(channel)).toCompletableFuture())
+                .thenApply(v -> true);
+    }
+
+    /** ROLE's first element: "master", "slave" (a replica) or "sentinel", as text or as bytes by the codec. */
+    private static boolean isReplica(List<Object> role) {
+        if (role == null || role.isEmpty()) {
+            return false;
+        }
+        Object kind = role.get(0);
+        String text = kind instanceof byte[] raw ? new String(raw, StandardCharsets.UTF_8) : String.valueOf(kind);
+        return "slave".equals(text) || "replica".equals(text);
+    }
+}
