@@ -75,13 +75,8 @@ class RedisClusterFailoverTest {
     @NullSource
     @EnumSource(value = SubscriptionMode.class, names = "DYNAMIC")
     void nodesCrossAgainAfterAFailover(SubscriptionMode sharded) throws Exception {
-        // Each test kills a master: one that still has a replica, found through the key prefix.
-        String key;
-        RedisClusterNode master;
-        do {
-            key = "wsf-" + UUID.randomUUID();
-            master = cluster.master(cluster.slot(key + "#/#"));
-        } while (!cluster.hasLiveReplica(master));
+        String key = keyOnAMasterWithAReplica("wsf");
+        RedisClusterNode master = cluster.master(cluster.slot(key + "#/#"));
         String room = roomServedBy(key, master);
 
         Windsock a = node(key, sharded, "a");
@@ -139,12 +134,8 @@ class RedisClusterFailoverTest {
      */
     @Test
     void aFormerMasterBackAsAReplicaKeepsNoSubscription() throws Exception {
-        String key;
-        RedisClusterNode master;
-        do {
-            key = "wsr-" + UUID.randomUUID();
-            master = cluster.master(cluster.slot(key + "#/#"));
-        } while (!cluster.hasLiveReplica(master));
+        String key = keyOnAMasterWithAReplica("wsr");
+        RedisClusterNode master = cluster.master(cluster.slot(key + "#/#"));
         long slot = cluster.slot(key + "#/#");
         // Each node with only the namespace's channel on that master (its response channel elsewhere): Lettuce's
         // subscription again there then succeeds, and is the one to undo.
@@ -199,12 +190,8 @@ class RedisClusterFailoverTest {
      */
     @Test
     void classicBroadcastsCrossBeforeTheDeadMasterIsReplaced() throws Exception {
-        String key;
-        RedisClusterNode master;
-        do {
-            key = "wsd-" + UUID.randomUUID();
-            master = cluster.master(cluster.slot(key + "#/#"));
-        } while (!cluster.hasLiveReplica(master));
+        String key = keyOnAMasterWithAReplica("wsd");
+        RedisClusterNode master = cluster.master(cluster.slot(key + "#/#"));
         long slot = cluster.slot(key + "#/#");
         Windsock a = node(key, null, "a");
         Windsock b = node(key, null, "b");
@@ -218,6 +205,15 @@ class RedisClusterFailoverTest {
         boolean replaced = !master.getNodeId().equals(cluster.master(slot).getNodeId());
         cluster.awaitFailover(slot, master);
         assertTrue(!replaced, "the broadcast crossed only once a replica took over the dead master's slot");
+    }
+
+    /** @return a key prefix whose namespace channel's master has a live replica (each test kills one) */
+    private static String keyOnAMasterWithAReplica(String prefix) {
+        String key;
+        do {
+            key = prefix + "-" + UUID.randomUUID();
+        } while (!cluster.hasLiveReplica(cluster.master(cluster.slot(key + "#/#"))));
+        return key;
     }
 
     /** @return a room whose channel the master serves too, so that its death cuts the room's broadcasts */
