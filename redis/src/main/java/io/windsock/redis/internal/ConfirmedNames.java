@@ -122,6 +122,11 @@ final class ConfirmedNames {
         return node != null && nodes.contains(node);
     }
 
+    /** @return whether some node confirmed the name and no answer undid it since (Redis may still have it) */
+    boolean isKept(String name) {
+        return kept.containsKey(name);
+    }
+
     /** @return a copy of the names Lettuce subscribes again on a reconnection */
     List<String> kept() {
         return List.copyOf(kept.keySet());

@@ -55,6 +55,8 @@ final class Subscriptions {
      * replaying one queued step per room created or deleted during the outage (unbounded in a long one).
      */
     private boolean subscribeAllWhenOpen;
+    /** The kinds and names whose refused unsubscription waits for a retry: one retry at a time per name. */
+    private final Set<String> unsubscribeRetries = ConcurrentHashMap.newKeySet();
     /** Subscriber commands queued on {@link #subscriberOrder} and not yet sent: for tests. */
     private final AtomicInteger queuedSubscriberCommands = new AtomicInteger();
     private final Map<String, Set<RedisConnections.Listener>> channels = new ConcurrentHashMap<>();
@@ -177,9 +179,13 @@ final class Subscriptions {
                             + " it succeeds", count, command.name(), error.getMessage());
                 }
             }
-            RedisTimer.schedule(() -> resendSubscribe(command, name, failures + 1),
-                    Duration.ofMillis(Math.min(5_000, 100L << Math.min(failures, 6))));
+            RedisTimer.schedule(() -> resendSubscribe(command, name, failures + 1), retryDelay(failures));
         });
+    }
+
+    /** 0.1 s, doubling to 5 s. */
+    private static Duration retryDelay(int failures) {
+        return Duration.ofMillis(Math.min(5_000, 100L << Math.min(failures, 6)));
     }
 
     /** A retry of {@link #sendSubscribe}, in order with the other commands. */
@@ -242,22 +248,59 @@ final class Subscriptions {
             return CompletableFuture.completedFuture(null);
         }
         return inOrder(c -> CompletableFuture.allOf(unused.stream()
-                .map(channel -> sendUnsubscribe(c, ssubscribeCommand, channel))
+                .map(channel -> sendUnsubscribe(c, ssubscribeCommand, channel, 0))
                 .toArray(CompletableFuture[]::new)));
     }
 
     /**
      * Sends one unsubscription command for one name. Its answer undoes the name at every node, a dead former
      * master's record included; an unsubscription Redis sends by itself (a master that lost the slot) undoes
-     * only the node's that sent it ({@link ConfirmedNames#unsubscribed}).
+     * only the node's that sent it ({@link ConfirmedNames#unsubscribed}). One refused while the subscriber is
+     * connected (an ACL, a full command queue; on a cluster, a dead master the slot map still names) is tried
+     * again as a subscription is, while no listener holds the name and Redis still has it: else this node
+     * would go on receiving, and being counted for, what it left until the next reconnection. One retry at a
+     * time per name, however often it is left meanwhile.
      */
     private CompletableFuture<?> sendUnsubscribe(StatefulRedisPubSubConnection<byte[], byte[]> c,
-                                                 SubscribeCommand command, String name) {
+                                                 SubscribeCommand command, String name, int failures) {
         return command.unsend().apply(c.async(), bytes(name)).toCompletableFuture().whenComplete((v, error) -> {
             if (error == null) {
                 command.confirmed().unsubscribedEverywhere(name);
+            } else if (failures > 0 || unsubscribeRetries.add(retryKey(command, name))) {
+                scheduleUnsubscribeRetry(command, name, failures);
             }
         });
+    }
+
+    private void scheduleUnsubscribeRetry(SubscribeCommand command, String name, int failures) {
+        if (unsubscribeNotNeeded(command, name) || !cluster && !subscriberConnected.getAsBoolean()) {
+            unsubscribeRetries.remove(retryKey(command, name));
+            return;
+        }
+        reloadSlotMap.run();
+        RedisTimer.schedule(() -> resendUnsubscribe(command, name, failures + 1), retryDelay(failures));
+    }
+
+    private boolean unsubscribeNotNeeded(SubscribeCommand command, String name) {
+        return closed.getAsBoolean() || command.held().containsKey(name) || !command.confirmed().isKept(name);
+    }
+
+    private static String retryKey(SubscribeCommand command, String name) {
+        return command.name() + ' ' + name;
+    }
+
+    /** A retry of {@link #sendUnsubscribe}, in order with the other commands. */
+    private synchronized void resendUnsubscribe(SubscribeCommand command, String name, int failures) {
+        if (unsubscribeNotNeeded(command, name)) {
+            unsubscribeRetries.remove(retryKey(command, name));
+            return;
+        }
+        inOrder(c -> sendUnsubscribe(c, command, name, failures).handle((v, error) -> {
+            if (error == null) {
+                unsubscribeRetries.remove(retryKey(command, name));
+            }
+            return null;
+        }));
     }
 
     /** As {@link RedisConnections#subscribe}. */
@@ -411,7 +454,7 @@ final class Subscriptions {
             }
             for (String name : command.confirmed().kept()) {
                 if (!command.held().containsKey(name)) {
-                    sent.add(sendUnsubscribe(connection, command, name));
+                    sent.add(sendUnsubscribe(connection, command, name, 0));
                 }
             }
         }

@@ -8,6 +8,7 @@ import static io.windsock.redis.internal.RecordingNamespace.startNode;
 import io.lettuce.core.AclSetuserArgs;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.protocol.CommandType;
 import io.windsock.adapter.BroadcastOptions;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.redis.RedisAdapterFactory;
@@ -146,6 +147,31 @@ class ShardedRoomRetryTest {
         nodeB.broadcast(event("allowed"), BroadcastOptions.to(Set.of("_room")));
         assertEquals("s1 allowed", next());
         assertEquals(clientsAfter, user.clientIds(), "subscribed on the same connection, not by a reconnection");
+        assertNull(delivered.poll());
+    }
+
+    /**
+     * A room's SUNSUBSCRIBE refused while the subscriber stays connected (here an ACL without the command) is
+     * tried again until Redis takes it: else node A would go on receiving the room's broadcasts, and being
+     * counted for it, until the next reconnection.
+     */
+    @Test
+    void aRoomLeftWhileItsUnsubscriptionIsRefusedIsUnsubscribedOnceAllowed() throws Exception {
+        user.set(AclSetuserArgs.Builder.allChannels());
+        nodeA.addAll("s1", Set.of("_left"));
+        await(() -> subscribers(channel("_left")) == 1, "the room's channel subscribed");
+        List<String> clientsBefore = user.clientIds();
+        user.set(AclSetuserArgs.Builder.removeCommand(CommandType.SUNSUBSCRIBE));
+        nodeA.del("s1", "_left");
+        await(() -> user.refusals("sunsubscribe") >= 2, "the unsubscription refused, and refused again by a retry");
+        assertEquals(1, subscribers(channel("_left")), "subscribed while the unsubscription is refused");
+
+        user.set(AclSetuserArgs.Builder.addCommand(CommandType.SUNSUBSCRIBE));
+        await(() -> subscribers(channel("_left")) == 0, "the room's channel unsubscribed after the grant");
+        assertEquals(clientsBefore, user.clientIds(), "on the same connection, not by a reconnection");
+        nodeB.broadcast(event("left"), BroadcastOptions.to(Set.of("_left")));
+        nodeB.broadcast(event("marker"), BroadcastOptions.ALL);
+        assertEquals("s1 marker", next());
         assertNull(delivered.poll());
     }
 
