@@ -178,14 +178,18 @@ final class HandlerPool extends AbstractExecutorService {
 
         @Override
         public void run() {
-            int wakes = Math.min(owed, parallelism);
+            int handed = owed;
             owed = 0;
-            for (int i = 0; i < wakes; i++) {
+            for (int i = 0; i < Math.min(handed, parallelism); i++) {
                 if (active.get() >= parallelism) {
-                    watch.ensureLooking();
-                    return;
+                    break;
                 }
                 signalWork();
+            }
+            // Tasks beyond the threads woken wait for those threads to finish theirs: if these block, only
+            // the watch counts them out, and no later hand-over may come to wake it.
+            if (handed > parallelism || active.get() >= parallelism) {
+                watch.ensureLooking();
             }
         }
     }

@@ -106,6 +106,39 @@ class HandlerPoolLoopHandOverTest {
         }
     }
 
+    /**
+     * One turn hands over more tasks than the pool runs at once, and the first ones block: the rest must
+     * still get threads (the watch counts the blocked ones out), with no later hand-over to trigger it.
+     * Each task waits until all have started, which only ends if each got a thread of its own.
+     */
+    @Test
+    void aTurnsTasksBeyondTheRunningThreadsStartWhenTheFirstBlock() throws Exception {
+        HandlerPool pool = new HandlerPool(2, 8, 60, TimeUnit.SECONDS, TimeUnit.MILLISECONDS.toNanos(2),
+                "test-beyond-", LoopTurnEnds.INSTANCE);
+        try {
+            int tasks = 5;
+            CountDownLatch allStarted = new CountDownLatch(tasks);
+            CountDownLatch done = new CountDownLatch(tasks);
+            loops.next().execute(() -> {
+                for (int i = 0; i < tasks; i++) {
+                    pool.execute(() -> {
+                        allStarted.countDown();
+                        try {
+                            if (allStarted.await(10, TimeUnit.SECONDS)) {
+                                done.countDown();
+                            }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
+                }
+            });
+            assertTrue(done.await(15, TimeUnit.SECONDS), "tasks that never started: " + allStarted.getCount());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void everyTaskHandedOverByTwoLoopsRunsExactlyOnce() throws Exception {
         HandlerPool pool = new HandlerPool(2, 8, 60, TimeUnit.SECONDS, NEVER_BLOCKED, "test-many-",
