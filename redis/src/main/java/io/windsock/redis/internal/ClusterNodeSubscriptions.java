@@ -4,14 +4,16 @@ import static io.windsock.redis.internal.RedisConnections.bytes;
 
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
@@ -26,10 +28,11 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>A node connection that reconnected has its shard channels subscribed again one command per channel
- *   ({@link #nodeReconnected}). Lettuce sends them in one SSUBSCRIBE, which a cluster refuses (CROSSSLOT)
+ *   ({@link #onRedisConnected}). Lettuce sends them in one SSUBSCRIBE, which a cluster refuses (CROSSSLOT)
  *   when they hash to more than one slot, and only logs it: every shard channel that node served would
  *   stay unsubscribed after a blip of that one connection.</li>
- *   <li>A shard channel confirmed by a replica is unsubscribed there ({@link #confirmedBy}). A master that
+ *   <li>A shard channel that a replica confirmed on a connection that reconnected is unsubscribed there
+ *   ({@link #confirmedBy}). A master that
  *   died and comes back as the replica of the one that took its slots over is reconnected to by Lettuce,
  *   which subscribes it again to what it had: a replica serves shard channels of its master's slots, and
  *   every message would then arrive twice, once from each.</li>
@@ -40,27 +43,22 @@ import org.slf4j.LoggerFactory;
 final class ClusterNodeSubscriptions implements RedisConnectionStateListener {
     private static final Logger log = LoggerFactory.getLogger(RedisConnections.class);
 
-    private final CompletableFuture<? extends StatefulRedisClusterConnection<byte[], byte[]>> publisher;
-    private final CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> subscriber;
     private final Function<String, String> shardOwner;
     private final BooleanSupplier closed;
     private final Runnable nodeReconnected;
     /** Node connections of the subscriber that dropped and have not connected again; weak, Lettuce owns them. */
     private final Set<RedisChannelHandler<?, ?>> dropped = Collections.synchronizedSet(
             Collections.newSetFromMap(new WeakHashMap<>()));
+    /** Node connections of the subscriber that reconnected, with the address they reconnected to; weak. */
+    private final Map<RedisChannelHandler<?, ?>, SocketAddress> reconnected =
+            Collections.synchronizedMap(new WeakHashMap<>());
 
     /**
-     * @param publisher the commands' cluster connection, which asks a node its role
-     * @param subscriber the cluster subscriber, whose node connections hold the shard subscriptions
      * @param shardOwner the id of the master of a channel's slot in the slot map that routes commands, or null
      * @param closed whether the connections were closed
      * @param nodeReconnected subscribes again, one command per channel, every shard channel held
      */
-    ClusterNodeSubscriptions(CompletableFuture<? extends StatefulRedisClusterConnection<byte[], byte[]>> publisher,
-            CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> subscriber,
-            Function<String, String> shardOwner, BooleanSupplier closed, Runnable nodeReconnected) {
-        this.publisher = publisher;
-        this.subscriber = subscriber;
+    ClusterNodeSubscriptions(Function<String, String> shardOwner, BooleanSupplier closed, Runnable nodeReconnected) {
         this.shardOwner = shardOwner;
         this.closed = closed;
         this.nodeReconnected = nodeReconnected;
@@ -75,6 +73,7 @@ final class ClusterNodeSubscriptions implements RedisConnectionStateListener {
     @Override
     public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
         if (isNodeSubscriber(connection)) {
+            reconnected.remove(connection);
             dropped.add(connection);
         }
     }
@@ -83,6 +82,7 @@ final class ClusterNodeSubscriptions implements RedisConnectionStateListener {
     public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
         // A first connection is Lettuce's, opened for a command that goes on: only a reconnection loses anything.
         if (dropped.remove(connection) && !closed.getAsBoolean()) {
+            reconnected.put(connection, address);
             nodeReconnected.run();
         }
     }
@@ -93,36 +93,49 @@ final class ClusterNodeSubscriptions implements RedisConnectionStateListener {
     }
 
     /**
-     * A node confirmed a shard subscription. When that node is not the master of the channel's slot in the
-     * slot map, the node itself is asked its role (the map may be behind a failover: a subscription made again
-     * on a new master is confirmed before the map names it), and a replica's subscription is undone there.
+     * A node confirmed a shard subscription. Where that node is not the master of the channel's slot in the
+     * slot map and one of the subscriber's connections reconnected to it (Lettuce subscribes such a
+     * connection again by itself), that connection asks the node its role (the map may be behind a failover:
+     * a subscription made again on a new master is confirmed before the map names it), and undoes a
+     * replica's subscription. ROLE goes on the subscriber's connection itself, which RESP3 (Lettuce's default
+     * with Redis 6 and later) allows while subscribed; on RESP2 the check fails, and is only logged.
      */
     void confirmedBy(String channel, RedisClusterNode node) {
         if (node == null || node.getNodeId() == null || node.getUri() == null || closed.getAsBoolean()
                 || node.getNodeId().equals(shardOwner.apply(channel))) {
             return;
         }
-        String host = node.getUri().getHost();
-        int port = node.getUri().getPort();
-        publisher.thenCompose(p -> p.getConnectionAsync(host, port))
-                .thenCompose(c -> c.async().role().toCompletableFuture())
-                .thenCompose(role -> isReplica(role) ? unsubscribeAt(host, port, channel)
+        StatefulRedisPubSubConnection<byte[], byte[]> connection = reconnectedTo(node.getUri());
+        if (connection == null) {
+            return;
+        }
+        connection.async().role().toCompletableFuture()
+                .thenCompose(role -> isReplica(role)
+                        ? connection.async().sunsubscribe(bytes(channel)).toCompletableFuture().thenApply(v -> true)
                         : CompletableFuture.completedFuture(false))
                 .whenComplete((undone, error) -> {
                     if (error != null) {
-                        log.debug("could not check a shard subscription confirmed by node {}:{}", host, port, error);
+                        log.debug("could not check a shard subscription confirmed by {}", node.getUri(), error);
                     } else if (undone) {
                         log.info("undid a shard subscription that replica {}:{} confirmed (a former master back?)",
-                                host, port);
+                                node.getUri().getHost(), node.getUri().getPort());
                     }
                 });
     }
 
-    private CompletableFuture<Boolean> unsubscribeAt(String host, int port, String channel) {
-        return subscriber.thenCompose(s -> ((StatefulRedisClusterPubSubConnection<byte[], byte[]>) s)
-                .getConnectionAsync(host, port))
-                .thenCompose(node -> node.async().sunsubscribe(bytes(channel)).toCompletableFuture())
-                .thenApply(v -> true);
+    /** @return the subscriber's node connection that reconnected to this node, or null */
+    @SuppressWarnings("unchecked")
+    private StatefulRedisPubSubConnection<byte[], byte[]> reconnectedTo(RedisURI node) {
+        synchronized (reconnected) {
+            for (Map.Entry<RedisChannelHandler<?, ?>, SocketAddress> entry : reconnected.entrySet()) {
+                if (entry.getValue() instanceof InetSocketAddress address && address.getPort() == node.getPort()
+                        && (node.getHost().equals(address.getHostString()) || address.getAddress() != null
+                                && node.getHost().equals(address.getAddress().getHostAddress()))) {
+                    return (StatefulRedisPubSubConnection<byte[], byte[]>) entry.getKey();
+                }
+            }
+        }
+        return null;
     }
 
     /** ROLE's first element: "master", "slave" (a replica) or "sentinel", as text or as bytes by the codec. */

@@ -134,8 +134,8 @@ public final class RedisConnections {
         this.subscriber = cluster ? connection.thenCompose(c -> subscriberRetry.get()) : subscriberRetry.get();
         this.commands = connection.thenApply(RedisConnections::asyncCommands);
         this.numsub = cluster ? this::clusterNumsub : this::standaloneNumsub;
-        this.nodeSubscriptions = cluster ? new ClusterNodeSubscriptions(clusterConnection(connection), subscriber,
-                this::shardOwner, closed::get, this::nodeReconnected) : null;
+        this.nodeSubscriptions = cluster
+                ? new ClusterNodeSubscriptions(this::shardOwner, closed::get, this::nodeReconnected) : null;
         this.subscriptions = new Subscriptions(subscriber, subscriberState, cluster, closed::get,
                 this::subscriberNotReachedYet, this::subscriberConnected, this::reloadSlotMap, this::shardOwner,
                 this::shardConfirmed);
@@ -145,12 +145,6 @@ public final class RedisConnections {
             client.addListener(nodeSubscriptions);
         }
         connection.thenAccept(c -> c.addListener(publisherState));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static CompletableFuture<StatefulRedisClusterConnection<byte[], byte[]>> clusterConnection(
-            CompletableFuture<? extends StatefulConnection<byte[], byte[]>> connection) {
-        return connection.thenApply(c -> (StatefulRedisClusterConnection<byte[], byte[]>) c);
     }
 
     private void nodeReconnected() {
