@@ -28,9 +28,7 @@ import org.junit.jupiter.api.Test;
  * one Lettuce still routes to (after a failover, the dead master: a failure, then a retry). On a Redis
  * Cluster of three masters with a replica each; the new map is the test's, published on the client's event
  * bus while the client's own map (which routes) stays the old one, as in the moment after a real change.
- * Its new master is the old master's replica, which serves its master's shard channels. (The connections then
- * undo that subscription, since the node answers ROLE as a replica: see {@link ClusterNodeSubscriptions}. The
- * test ends at the confirmation.)
+ * Its new master is the old master's replica, which serves its master's shard channels.
  */
 class ClusterSlotMoveTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
