@@ -25,6 +25,12 @@
 #                            keep-alive connections of its own (GETs, POSTs), so the driver is not the limit.
 #                            Peers: as s8-mixed-200.
 #
+# s9-footprint-100: a fresh server's threads (never settled: its threads at start are those of a server no
+# client reached), then 100 WebSocket clients echo in a closed loop, then with all of them connected and
+# idle its threads, RSS and live heap (Driver --scenario footprint). Peer windsock-lean is the default
+# Windsock with the JVM flags of a small deployment, $LEAN_JAVA_OPTS (default -XX:+UseSerialGC -Xmx64m),
+# for the RSS a user who cares about memory gets; every other Java peer runs with $SERVER_JAVA_OPTS.
+#
 # --jfr records each Java server with JDK Flight Recorder (settings=profile) and writes a summary of
 # its CPU samples by top frame next to the logs (it costs a few per cent: profile in a separate run).
 #
@@ -55,6 +61,8 @@ DRIVER_CPU=${DRIVER_CPU:-0}
 # The JVM sees the affinity mask (one CPU), so it would pick SerialGC: name the collector.
 SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:--XX:+UseG1GC -Xmx1g}
 DRIVER_JAVA_OPTS=${DRIVER_JAVA_OPTS:--XX:+UseParallelGC -Xmx1g}
+# The windsock-lean peer: what a user who cares about memory would set (scenario s9).
+LEAN_JAVA_OPTS=${LEAN_JAVA_OPTS:--XX:+UseSerialGC -Xmx64m}
 # A negative NICE (as root) keeps concurrent builds on the machine from taking the pinned cores.
 NICE=${NICE:-0}
 REDIS_URI=${REDIS_URI:-redis://127.0.0.1:6379}
@@ -76,7 +84,7 @@ WAIT_QUIET=0
 JFR=0
 SETTLE_MAX=5
 OUT=""
-SCENARIOS="s1-echo-closed s2-echo-20k s3-fanout-1k s3-fanout-10k s4-storm-10k s5-polling-echo s5b-polling-newconn s7-cluster-fanout"
+SCENARIOS="s1-echo-closed s2-echo-20k s3-fanout-1k s3-fanout-10k s4-storm-10k s5-polling-echo s5b-polling-newconn s7-cluster-fanout s9-footprint-100"
 PEERS="windsock windsock-inline node-socketio netty-socketio netty-echo"
 STORM_CLIENTS=10000
 FANOUT_BIG=10000
@@ -160,6 +168,9 @@ peers_for() {
     s6-*) echo "$PEERS" | tr ' ' '\n' | grep -xE 'windsock|node-socketio' | tr '\n' ' ' ;;
     s8-mixed-200|s8j-mixed-200) echo "$PEERS" | tr ' ' '\n' | grep -xE 'windsock|node-socketio' | tr '\n' ' ' ;;
     s8b-mixed-200-newconn) echo "$PEERS" | tr ' ' '\n' | grep -xE 'windsock|node-socketio|netty-socketio' | tr '\n' ' ' ;;
+    # The footprint: windsock-lean beside windsock (the same server with a small deployment's JVM flags).
+    s9-*) { echo "$PEERS" | tr ' ' '\n' | grep -vxE 'windsock-inline|windsock-nonblocking'
+            echo "$PEERS" | tr ' ' '\n' | grep -qx windsock && echo windsock-lean; } | awk 'NF && !seen[$0]++' | tr '\n' ' ' ;;
     *) echo "$PEERS" | tr ' ' '\n' | grep -vxE 'windsock-inline|windsock-nonblocking' | tr '\n' ' ' ;;
   esac
 }
@@ -184,6 +195,7 @@ start_peer() {
   fi
   case $peer in
     windsock) nice -n "$NICE" taskset -c "$SERVER_CPU" java $SERVER_JAVA_OPTS -cp "$HCP" io.windsock.benchmarks.peers.WindsockPeer "$port" "${extra[@]}" >"$log" 2>&1 & ;;
+    windsock-lean) nice -n "$NICE" taskset -c "$SERVER_CPU" java $LEAN_JAVA_OPTS -cp "$HCP" io.windsock.benchmarks.peers.WindsockPeer "$port" >"$log" 2>&1 & ;;
     windsock-inline) nice -n "$NICE" taskset -c "$SERVER_CPU" java $SERVER_JAVA_OPTS -cp "$HCP" io.windsock.benchmarks.peers.WindsockPeer "$port" --inline-handlers >"$log" 2>&1 & ;;
     windsock-nonblocking) nice -n "$NICE" taskset -c "$SERVER_CPU" java $SERVER_JAVA_OPTS -cp "$HCP" io.windsock.benchmarks.peers.WindsockPeer "$port" --non-blocking >"$log" 2>&1 & ;;
     # Virtual threads need Java 21+: JAVA21=/path/to/bin/java when the default java is older.
@@ -241,6 +253,7 @@ run_driver() {
     s2-echo-20k) "${java_driver[@]}" "${common[@]}" --scenario echo-rate --clients 100 --rate 20000 ;;
     s3-fanout-1k) "${java_driver[@]}" "${common[@]}" --scenario fanout --clients 1000 --rate 50000 --concurrency 500 ;;
     s3-fanout-10k) "${java_driver[@]}" "${common[@]}" --scenario fanout --clients "$FANOUT_BIG" --rate 50000 --concurrency 500 ;;
+    s9-footprint-100) "${java_driver[@]}" "${common[@]}" --scenario footprint --clients 100 ;;
     s4-storm-10k) "${java_driver[@]}" "${common[@]}" --scenario storm --clients "$STORM_CLIENTS" --concurrency 500 \
         --warmup-connections 1000 ;;
     s7-cluster-fanout) "${java_driver[@]}" "${common[@]}" --server-pid "$SERVER_PID,$SERVER_PID2" --port2 "$((port + 1))" \
@@ -326,7 +339,7 @@ for ((rep = 1; rep <= REPS; rep++)); do
         stop_peer; continue
       fi
       sleep 0.5
-      if ((SETTLE_MAX > 0)); then
+      if ((SETTLE_MAX > 0)) && [[ $scenario != s9-* ]]; then
         printf 'settled in %s, ' "$(settle "$scenario" "$peer" "$PORT" "$rep")"
       fi
       if ! run_driver "$scenario" "$peer" "$PORT" "$rep" >"$OUT/logs/$scenario-$peer-$rep.driver.log" 2>&1; then

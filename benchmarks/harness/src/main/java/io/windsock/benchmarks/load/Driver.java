@@ -45,6 +45,8 @@ import java.util.concurrent.TimeUnit;
  *     {@code node/mixed-driver.js}). Engine.IO v4 only.
  * <li>{@code storm}: {@code --clients} connections as fast as {@code --concurrency} handshakes in
  *     flight allow; connects/s, server CPU per connect, then RSS and live heap per idle connection ({@link StormScenario}).
+ * <li>{@code footprint}: the server's threads as it starts, then {@code echo-closed}, then with every client
+ *     connected and idle its threads, RSS and live heap ({@link FootprintScenario}).
  * </ul>
  * Every scenario runs with any client generation ({@code --protocol}: {@code v4}, the default;
  * {@code v3}, Engine.IO v3 as socket.io-client 2.x speaks it; {@code v09}, Socket.IO 0.9's protocol 1;
@@ -137,7 +139,7 @@ public final class Driver {
         Map<String, String> opts = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                System.err.println("usage: Driver --scenario echo-closed|echo-rate|fanout|storm|mixed --port P"
+                System.err.println("usage: Driver --scenario echo-closed|echo-rate|fanout|storm|footprint|mixed --port P"
                         + " --server-pid PID [--peer NAME] [--runtime java|node] [--clients N] [--rate R]"
                         + " [--warmup S] [--duration S] [--payload BYTES] [--concurrency N] [--out FILE]"
                         + " [--rep N] [--node-stats-file FILE] [--path /socket.io/] [--port2 P]"
@@ -177,6 +179,7 @@ public final class Driver {
             case "echo-rate" -> run(new EchoScenario(this, true));
             case "fanout" -> run(new FanoutScenario(this));
             case "storm" -> run(new StormScenario(this));
+            case "footprint" -> run(new FootprintScenario(this));
             case "mixed" -> mixed();
             default -> throw new IllegalArgumentException("unknown scenario " + scenario);
         };

@@ -8,7 +8,7 @@ import java.util.Map;
  * total, spread round-robin over the clients, latency measured from each echo's intended send time so a
  * stalled server cannot hide its queue. Acks/s over the measured window.
  */
-final class EchoScenario extends PoolScenario {
+class EchoScenario extends PoolScenario {
     private final boolean paced;
 
     EchoScenario(Driver driver, boolean paced) {

@@ -3,14 +3,18 @@ package io.windsock.benchmarks.load;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * CPU time and memory of a process from Linux {@code /proc}: user and system time (all threads, the
  * dead ones included) from {@code /proc/<pid>/stat}, the part of it spent by a JVM's JIT compiler
  * threads (live ones) from {@code /proc/<pid>/task/*}, the time the hypervisor took from the cores the
  * process may run on ({@code steal} of {@code /proc/stat}, per core, for the cores of
- * {@code Cpus_allowed_list}), resident set size from {@code /proc/<pid>/status}.
+ * {@code Cpus_allowed_list}), resident set size from {@code /proc/<pid>/status}, and the names of its
+ * threads from {@code /proc/<pid>/task/<tid>/comm}.
  */
 public final class ProcStats {
     /** Clock ticks per second of {@code /proc/<pid>/stat} times ({@code getconf CLK_TCK}); 100 on Linux. */
@@ -143,6 +147,32 @@ public final class ProcStats {
             throw new IllegalStateException("cannot read /proc/" + pid + "/status", e);
         }
         return -1;
+    }
+
+    /** @return the number of cores a process may run on, or 0 if unknown */
+    public static int coreCount(long pid) {
+        return allowedCores(pid).cardinality();
+    }
+
+    /**
+     * @return the names of a process's live threads, as the kernel keeps them (at most 15 characters:
+     *     "C2 CompilerThre"), sorted
+     */
+    public static List<String> threadNames(long pid) {
+        List<String> names = new ArrayList<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    names.add(Files.readString(task.resolve("comm")).trim());
+                } catch (IOException ended) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list /proc/" + pid + "/task", e);
+        }
+        names.sort(null);
+        return names;
     }
 
     private static long ticksPerSecond() {

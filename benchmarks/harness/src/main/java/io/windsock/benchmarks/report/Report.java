@@ -7,11 +7,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Turns the runner's {@code results.jsonl} (one line per run) into medians per scenario and peer:
@@ -54,16 +56,19 @@ public final class Report {
         SCENARIOS.put("s8b-mixed-200-newconn", "8b. as 8, a new TCP connection per polling request");
         SCENARIOS.put("s8j-mixed-200", "8j. as 8, from the Java driver: raw clients, two keep-alive connections per "
                 + "polling client");
+        SCENARIOS.put(FootprintTable.SCENARIO, "9. footprint: threads of a fresh server, then threads, RSS and live heap "
+                + "with 100 WebSocket clients connected and idle after a closed-loop echo");
     }
 
-    static final List<String> PEER_ORDER = List.of(WINDSOCK, "windsock-inline", NODE, "netty-socketio", CEILING);
+    static final List<String> PEER_ORDER = List.of(WINDSOCK, FootprintTable.LEAN, "windsock-inline", NODE,
+            "netty-socketio", CEILING);
 
-    static final String[] METRICS = {
+    static final String[] METRICS = Stream.concat(Stream.of(
         "opsPerSec", "serverCpuUsPerOp", "serverUserUsPerOp", "serverSysUsPerOp", "serverCpuPct", "driverCpuPct", "serverJitPct",
         "serverStealPct",
         "latP50Us", "latP99Us", "latP999Us", "latMaxUs", "connectsPerSec", "rssPerConnBytes", "liveHeapPerConnBytes",
-        "deliveryRatio", "latRemoteP50Us", "latRemoteP99Us", "redisCpuUsPerOp",
-    };
+        "deliveryRatio", "latRemoteP50Us", "latRemoteP99Us", "redisCpuUsPerOp"),
+        Arrays.stream(FootprintTable.METRICS)).toArray(String[]::new);
 
     private Report() {
     }
@@ -211,6 +216,8 @@ public final class Report {
             sb.append("#### ").append(SCENARIOS.getOrDefault(scenario, scenario)).append("\n\n");
             if (scenario.startsWith("s7")) {
                 clusterTable(sb, row);
+            } else if (scenario.equals(FootprintTable.SCENARIO)) {
+                FootprintTable.table(sb, row);
             } else if (scenario.startsWith("s4")) {
                 sb.append("| peer | runs | connects/s | vs Node | server CPU µs/connect | user | sys | vs Node | "
                         + "connect p50 ms | p99 ms | RSS KB/conn | live heap B/conn | driver CPU % |\n");
@@ -337,6 +344,7 @@ public final class Report {
                 row -> ratio(row, WINDSOCK, NODE, "opsPerSec"), 1.5, false);
         target(sb, cells, "s8j-mixed-200", "events/s ≥ 1.5× Node",
                 row -> ratio(row, WINDSOCK, NODE, "opsPerSec"), 1.5, false);
+        FootprintTable.targets(sb, cells);
         return sb.append('\n').toString();
     }
 
