@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * add a failure mode: a rejected socket task would have to be dropped or run on a network thread.
  *
  * <p>As many pool threads run handlers at once as the machine has cores; a thread whose task has run
- * for over {@link #BLOCKED_AFTER_NANOS} (2 ms) counts as blocked and another takes its place, so
+ * for over {@link #BLOCKED_AFTER_NANOS} (2 ms) and waits counts as blocked and another takes its place, so
  * blocking handlers get threads of their own, up to {@link #DEFAULT_THREADS}; further tasks wait in
  * the queue. A burst of events thus wakes one thread, not one each (see {@link HandlerPool}). Idle
  * threads retire after 60 s.

@@ -1,6 +1,7 @@
 package io.windsock.internal.exec;
 
 import io.windsock.internal.log.RateLimitedLog;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
@@ -38,7 +39,15 @@ import org.slf4j.LoggerFactory;
  * <p>Blocking is allowed. A thread whose current task has run for longer than the blocking
  * threshold is counted out (it no longer holds one of the {@link #parallelism()} slots) by a watch
  * thread that looks every {@code threshold / 2} while tasks wait, and another thread takes its slot.
- * So tasks behind blocked handlers wait at most about 1.5 thresholds more; the pool grows to as many
+ * Only a thread that waits is counted out so soon: for a monitor, a lock, a future or a sleep (Java's
+ * state), or, where Linux tells ({@link KernelThreadState}), in a native call such as a socket read, seen
+ * at two looks in a row (a thread stopped for a garbage collection sleeps too, for a moment). One that
+ * runs, or waits for a core, is left its slot until its task has run for {@link #COMPUTING_FACTOR}
+ * thresholds: another thread would wait for the same core. On a busy core every handler waits for it
+ * now and then, and counted out by time alone the pool grew by a thread every few hundred milliseconds
+ * of load (15 to 25 threads on one core after 8 s of closed-loop echoes, where one runs at a time). A
+ * handler that computes for long is still counted out, later, so that the others take turns with it.
+ * So tasks behind blocked handlers wait at most about 2 thresholds more; the pool grows to as many
  * threads as handlers block at once, up to {@code maxThreads}, where further tasks wait for one to
  * finish. A counted-out thread that finishes its task takes a slot again if one is free, or sleeps.
  *
@@ -78,6 +87,8 @@ final class HandlerPool extends AbstractExecutorService {
 
     private volatile boolean shutdown;
     private final CountDownLatch terminated = new CountDownLatch(1);
+    /** A running task that does not wait keeps its slot for this many blocking thresholds (see the class comment). */
+    static final int COMPUTING_FACTOR = 25;
     /** Within one turn of a loop, every this many hand-overs wake a thread at once (see the class comment). */
     static final int EARLY_WAKE_EVERY = 64;
 
@@ -337,6 +348,10 @@ final class HandlerPool extends AbstractExecutorService {
         final AtomicBoolean holdsSlot = new AtomicBoolean(true);
         /** When the current task started (never 0 while one runs), 0 between tasks. */
         volatile long taskStart;
+        /** This thread's state as the kernel tells it, null where it does not; set as the thread starts. */
+        private volatile Path kernelState;
+        /** The start of the task during which the watch's last look found this thread asleep, else 0; the watch's. */
+        private long sleepingTask;
 
         Worker(String name) {
             super(name, contextLoader);
@@ -355,8 +370,36 @@ final class HandlerPool extends AbstractExecutorService {
             LockSupport.unpark(this);
         }
 
+        /**
+         * Whether this worker, whose task has run for {@code runningFor} (over the blocking threshold), is to
+         * give up its slot: it waits, or has run long enough that others should take turns with it; not while
+         * it runs or waits for a core. Called by the watch.
+         *
+         * @param start when the task started ({@link #taskStart})
+         */
+        boolean countsAsBlocked(long start, long runningFor) {
+            if (runningFor > blockedAfterNanos * COMPUTING_FACTOR || getState() != State.RUNNABLE) {
+                return true; // BLOCKED, WAITING, TIMED_WAITING: on a monitor, a lock, a future, a sleep
+            }
+            // RUNNABLE may still wait in a native call (a socket read): only the kernel knows.
+            Path state = kernelState;
+            if (state == null) {
+                return true;
+            }
+            if (!KernelThreadState.sleeping(state)) {
+                sleepingTask = 0;
+                return false;
+            }
+            // A thread stopped for a garbage collection sleeps too, for a moment: the watch, stopped with it, may
+            // look first thing after. Asleep at two looks in a row, it waits for something else.
+            boolean again = sleepingTask == start;
+            sleepingTask = start;
+            return again;
+        }
+
         @Override
         public void run() {
+            kernelState = KernelThreadState.statFileOfCurrentThread();
             try {
                 while (work() && sleep()) {
                     // woken with a slot: work again
@@ -493,7 +536,8 @@ final class HandlerPool extends AbstractExecutorService {
             long now = System.nanoTime();
             for (Worker w : workers) {
                 long start = w.taskStart;
-                if (start != 0 && now - start > blockedAfterNanos && w.holdsSlot.compareAndSet(true, false)) {
+                if (start != 0 && now - start > blockedAfterNanos && w.holdsSlot.get()
+                        && w.countsAsBlocked(start, now - start) && w.holdsSlot.compareAndSet(true, false)) {
                     active.decrementAndGet();
                     signalWork();
                 }
