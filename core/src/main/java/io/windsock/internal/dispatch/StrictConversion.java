@@ -2,15 +2,21 @@ package io.windsock.internal.dispatch;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.DeserializationConfig;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
+import com.fasterxml.jackson.databind.deser.std.DelegatingDeserializer;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.databind.util.ClassUtil;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Collections;
@@ -89,7 +95,42 @@ final class StrictConversion {
         module.addDeserializer(String.class, new TextDeserializer());
         module.setDeserializerModifier(StrictMaps.INSTANCE);
         m.registerModule(module);
+        // FAIL_ON_NULL_FOR_PRIMITIVES refuses a null sent for a primitive; Jackson asks the same
+        // question for a record field the object lacks, which follows the mapper's settings instead
+        // and gets its default (0, false).
+        m.registerModule(new SimpleModule("windsock-absent-primitives").setDeserializerModifier(AbsentPrimitives.INSTANCE));
         return m;
+    }
+
+    /** Gives a primitive creator property missing from the object its default, while a null stays refused. */
+    private static final class AbsentPrimitives extends BeanDeserializerModifier {
+        static final AbsentPrimitives INSTANCE = new AbsentPrimitives();
+
+        @Override
+        public JsonDeserializer<?> modifyDeserializer(DeserializationConfig config, BeanDescription beanDesc,
+                                                      JsonDeserializer<?> deserializer) {
+            Class<?> type = beanDesc.getBeanClass();
+            return type.isPrimitive() ? new DefaultWhenAbsent(deserializer, ClassUtil.defaultValue(type)) : deserializer;
+        }
+    }
+
+    private static final class DefaultWhenAbsent extends DelegatingDeserializer {
+        private final Object absent;
+
+        DefaultWhenAbsent(JsonDeserializer<?> delegate, Object absent) {
+            super(delegate);
+            this.absent = absent;
+        }
+
+        @Override
+        protected JsonDeserializer<?> newDelegatingInstance(JsonDeserializer<?> delegate) {
+            return new DefaultWhenAbsent(delegate, absent);
+        }
+
+        @Override
+        public Object getAbsentValue(DeserializationContext ctxt) {
+            return absent;
+        }
     }
 
     /** The scalar deserializers below: {@code null} is a mismatch for a primitive, {@code null} for its box. */

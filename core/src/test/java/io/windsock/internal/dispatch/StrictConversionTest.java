@@ -27,6 +27,9 @@ class StrictConversionTest {
 
     public enum Color { RED, GREEN }
 
+    public record Defaults(int i, long l, short s, byte b, boolean z, char c, float f, double d, String t) {
+    }
+
     /** Each handler acks with what it received, so the test sees the converted value. */
     public static class Types extends SocketConnection {
         @Event public int add(int a, int b) { return a + b; }
@@ -44,6 +47,7 @@ class StrictConversionTest {
         @Event("BigDecimal") public BigDecimal decimal(BigDecimal v) { return v; }
         @Event("List") public List<Integer> list(List<Integer> v) { return v; }
         @Event("Pixel") public String pixel(Pixel v) { return v.toString(); }
+        @Event("Defaults") public String defaults(Defaults v) { return v.toString(); }
         @Event("Color") public Color color(Color v) { return v; }
         @Event("UUID") public String uuid(UUID v) { return v.toString(); }
         @Event("Double") public Double boxedDouble(Double v) { return v; }
@@ -205,6 +209,20 @@ class StrictConversionTest {
             }
         }
         assertTrue(wrong.isEmpty(), String.join("\n", wrong));
+    }
+
+    @Test
+    void aRecordFieldMissingFromTheObjectGetsItsDefaultAndOnlyAnExplicitNullIsRefused() throws Exception {
+        Fixtures.Wired<Types> w = new Fixtures.Wired<>(new Types()).open();
+        assertEquals(List.of("Pixel[x=0, level=2]"), w.fire("Pixel", "[{\"level\": 2}]").only());
+        assertEquals(List.of("Pixel[x=1, level=0]"), w.fire("Pixel", "[{\"x\": 1}]").only());
+        assertEquals(List.of("Defaults[i=0, l=0, s=0, b=0, z=false, c=\u0000, f=0.0, d=0.0, t=x]"),
+                w.fire("Defaults", "[{\"t\": \"x\"}]").only());
+        assertTrue(w.errors.reports.isEmpty(), () -> "unexpected report " + w.errors.reports);
+        for (String field : List.of("i", "l", "s", "b", "z", "c", "f", "d")) {
+            List<Object> acked = w.fire("Defaults", "[{\"" + field + "\": null}]").only();
+            assertEquals("bad_arguments", ((Map<?, ?>) acked.get(0)).get("error"), field + ": " + acked);
+        }
     }
 
     @Test
