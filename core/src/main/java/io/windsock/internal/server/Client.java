@@ -424,8 +424,9 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
         if (closed) {
             return;
         }
+        Frames frames = dialect.encode(packet); // first: a packet that cannot be written is not counted as sent
         server.stats().packetSent();
-        carrier.send(dialect.encode(packet));
+        carrier.send(frames);
     }
 
     /** @return the packet encoded for this connection's dialect. */

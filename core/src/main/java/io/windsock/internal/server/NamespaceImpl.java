@@ -18,6 +18,7 @@ import io.windsock.server.Middleware;
 import io.windsock.server.Namespace;
 import io.windsock.server.Rejection;
 import io.windsock.server.Socket;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -460,7 +461,14 @@ public final class NamespaceImpl implements Namespace {
             // refreshed token, say) and still recover. Kept before the client hears of the refusal.
             adapter.persistSession(recovering);
         }
-        socket.client().refuse(name, message, data);
+        try {
+            socket.client().refuse(name, message, data);
+        } catch (UncheckedIOException unwritable) {
+            // Data that cannot be written as JSON is the server's mistake: reported, and the client is
+            // refused as for any other failure, rather than left waiting for an answer that never comes.
+            server.errorHandler().onError(socket, "connection", unwritable);
+            socket.client().refuse(name, Rejection.GENERIC_MESSAGE, null);
+        }
     }
 
     @Override

@@ -62,6 +62,32 @@ class ConnectRefusalTextTest {
         assertEquals(List.of(), errors);
     }
 
+    @Test
+    void aConnectErrorWhoseDataCannotBeWrittenStillRefusesTheClientAndReachesTheErrorHook() {
+        layer.server.of("/").use(socket -> {
+            throw new ConnectError("not authorized", new Object()); // no JSON form: Jackson refuses an empty bean
+        });
+        Connections.serve(layer.server.of("/onopen"), UnwritableRefusal::new);
+        SocketLayer.TestClient client = layer.connect("/", null);
+        assertEquals(List.of("4{\"message\":\"internal error\"}"), client.take(), "the client is told, not left waiting");
+        assertEquals(List.of("connection"), hooked);
+        assertEquals(java.io.UncheckedIOException.class, errors.get(0).getClass());
+        client.send("0/onopen,");
+        assertEquals(List.of("4/onopen,{\"message\":\"internal error\"}"), client.take());
+        assertEquals(2, errors.size());
+        // The connection lives on: the client may join again.
+        layer.server.of("/ok");
+        client.send("0/ok,");
+        assertEquals(1, client.take().size());
+    }
+
+    public static final class UnwritableRefusal extends SocketConnection {
+        @Override
+        protected boolean onOpen(Handshake handshake) {
+            throw new ConnectError("not authorized", Map.of("since", new Object()));
+        }
+    }
+
     public static final class LeakyConnection extends SocketConnection {
         @Override
         protected boolean onOpen(Handshake handshake) throws Exception {
