@@ -11,6 +11,7 @@ import io.windsock.server.EventMiddleware;
 import io.windsock.server.OutgoingListener;
 import io.windsock.server.Rejection;
 import io.windsock.server.Socket;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -140,7 +141,14 @@ final class SocketListeners {
             try {
                 middleware.handle(event, args);
             } catch (Exception | Error e) {
-                ack.send(e instanceof Exception refusal ? AckErrors.rejected(refusal) : AckErrors.internal());
+                try {
+                    ack.send(e instanceof Exception refusal ? AckErrors.rejected(refusal) : AckErrors.internal());
+                } catch (UncheckedIOException unwritable) {
+                    // A Rejection's data that cannot be written as JSON: the application's failure, and the
+                    // client's callback still fires (nothing went out: the ack can still be sent).
+                    failed(event, unwritable);
+                    ack.send(AckErrors.internal());
+                }
                 if (!(e instanceof Rejection)) { // a Rejection is a deliberate refusal, not a failure
                     failed(event, e);
                 }

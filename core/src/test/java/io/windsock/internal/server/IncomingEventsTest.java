@@ -127,6 +127,20 @@ class IncomingEventsTest {
     }
 
     @Test
+    void aRejectionWhoseDataCannotBeWrittenStillAnswersTheAckAndReachesTheErrorHook() {
+        socket.use((event, args) -> {
+            throw new io.windsock.server.Rejection("slow down", new Object()); // no JSON form
+        });
+        socket.on("e", (args, ack) -> log.add("listener ran"));
+        client.send("27[\"e\"]");
+        assertEquals(List.of("37[{\"error\":\"internal_error\",\"message\":\"internal error\"}]"), client.take(),
+                "the client's callback fires, as for any other failure");
+        assertEquals(1, errors.size());
+        assertEquals(java.io.UncheckedIOException.class, errors.get(0).getClass());
+        assertTrue(!log.contains("listener ran"), "a rejected event reaches no listener");
+    }
+
+    @Test
     void aReservedEventFromTheClientReachesNoListener() {
         // The decoder refuses it (as socket.io-parser does): a parse error that closes the connection.
         socket.onAny((event, args, ack) -> log.add("any " + event));
