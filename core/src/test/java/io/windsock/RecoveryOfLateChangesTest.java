@@ -123,6 +123,41 @@ class RecoveryOfLateChangesTest {
         assertEquals(Set.of(recovered.id(), "team"), recovered.rooms());
     }
 
+    @RepeatedTest(10)
+    void whatAHandlerOfAnEventThatArrivedJustBeforeTheDropEmitsIsReplayed() throws Exception {
+        // In Node the handler runs before the close, and a socket's emit is stored for recovery (a
+        // broadcast to its own room) whether or not it still reaches the client: the recovered client
+        // gets it. So does what a disconnect listener emits.
+        start(socket -> {
+            if (socket.recovered()) {
+                return;
+            }
+            socket.on("hello", (args, ack) -> {
+                awaitDisconnected(socket);
+                socket.emit("reply", args.get(0));
+            });
+            socket.onDisconnect(reason -> socket.emit("bye", reason.wire()));
+        });
+        BlockingQueue<String> packets = new LinkedBlockingQueue<>();
+        V4TestClient[] client = new V4TestClient[1];
+        String auth = connectAndGetRecoveryAuth(packets, client);
+
+        client[0].send("42[\"hello\",\"ann\"]");
+        client[0].close(); // transport close at once: recoverable
+
+        assertTrue(left.await(10, TimeUnit.SECONDS));
+        BlockingQueue<String> replayed = new LinkedBlockingQueue<>();
+        V4TestClient again = V4TestClient.open(http, server.port(), auth, replayed::add);
+        again.joined().get(10, TimeUnit.SECONDS);
+        assertTrue(connected.poll(10, TimeUnit.SECONDS).recovered());
+        String reply = replayed.poll(10, TimeUnit.SECONDS);
+        assertNotNull(reply, "the handler's emit was lost");
+        assertTrue(reply.startsWith("42[\"reply\",\"ann\",\""), reply);
+        String bye = replayed.poll(10, TimeUnit.SECONDS);
+        assertNotNull(bye, "the disconnect listener's emit was lost");
+        assertTrue(bye.startsWith("42[\"bye\",\"transport close\",\""), bye);
+    }
+
     @Test
     void whatTheDisconnectListenersWriteIsRecovered() throws Exception {
         start(socket -> {

@@ -266,17 +266,21 @@ final class SocketImpl implements Socket, LocalSocket {
     @Override
     public void emit(String event, Object... args) {
         Events.checkNotReserved(event);
-        if (hasLeft()) {
+        boolean stored = namespace.recovery() != null;
+        if (hasLeft() && !(stored && identity.canRecover())) {
             countIfLeft();
             return;
         }
         SocketPacket packet = SocketPacket.event(namespace.name(), Events.eventList(event, args), SocketPacket.NO_ID);
-        if (namespace.recovery() != null) {
+        if (stored) {
             // Stored and numbered like a broadcast to this socket's own room (as socket.io does). A
             // connecting socket joins that room now rather than with its CONNECT reply, else the event
             // would reach no one; were it held unnumbered instead, the client would take its last
-            // argument for an offset.
-            if (!isConnected()) {
+            // argument for an offset. Once the socket left, the broadcast reaches no one but is still
+            // stored, so a client that recovers the session gets it with the events it missed, as
+            // Node's socket.emit stores it connected or not: a handler of an event that arrived before
+            // a drop, which Node runs before the close, may run after it here.
+            if (out.state() == OutputGate.State.CONNECTING) {
                 join(List.of(id()));
             }
             adapter().broadcast(packet, BroadcastOptions.to(Set.of(id())));
