@@ -192,7 +192,7 @@ public final class Sio1Http implements ProtocolRoute {
         }
         EngineRequest engineRequest = toEngineRequest(ctx, request, query);
         if (!allowRequest.allow(engineRequest)) {
-            plain(ctx, info, HttpResponseStatus.FORBIDDEN, "Forbidden");
+            refuseHandshake(ctx, info, jsonp, HttpResponseStatus.FORBIDDEN, "Forbidden");
             return;
         }
         var opening = server.open(engineRequest, NettyScheduler.of(ctx.channel().eventLoop()));
@@ -201,12 +201,12 @@ public final class Sio1Http implements ProtocolRoute {
             // on any other status it emits "error", and while reconnecting retries with its backoff.
             refusals.warn("max-sessions", "{}: 0.9 handshake refused (503): maxSessions reached",
                     ctx.channel().remoteAddress());
-            plain(ctx, info, HttpResponseStatus.SERVICE_UNAVAILABLE, "Too many sessions");
+            refuseHandshake(ctx, info, jsonp, HttpResponseStatus.SERVICE_UNAVAILABLE, "Too many sessions");
             return;
         }
         opening.whenComplete((session, refused) -> {
             if (refused != null) {
-                plain(ctx, info, HttpResponseStatus.UNAUTHORIZED, "Unauthorized");
+                refuseHandshake(ctx, info, jsonp, HttpResponseStatus.UNAUTHORIZED, "Unauthorized");
                 return;
             }
             String body = session.id() + ":" + server.settings().handshakeTail();
@@ -216,6 +216,21 @@ public final class Sio1Http implements ProtocolRoute {
                 Sio1Poll.sendScript(ctx, info, cors, "io.j[" + jsonp + "](" + Sio1Script.literal(body) + ");");
             }
         });
+    }
+
+    /**
+     * Refuses a handshake. A JSONP handshake is a script element, which cannot read a status: it is
+     * called back with an {@code Error} instead, as the 0.9 server does, which the client takes as
+     * the refusal (it emits "error", and retries while reconnecting). Without the callback it would
+     * stay "connecting" for good.
+     */
+    private void refuseHandshake(ChannelHandlerContext ctx, HttpResponses.RequestInfo info, String jsonp,
+                                 HttpResponseStatus status, String message) {
+        if (jsonp == null) {
+            plain(ctx, info, status, message);
+        } else {
+            Sio1Poll.sendScript(ctx, info, cors, "io.j[" + jsonp + "](new Error(" + Sio1Script.literal(message) + "));");
+        }
     }
 
     private void poll(ChannelHandlerContext ctx, HttpResponses.RequestInfo info, Sio1Session session, String transport,

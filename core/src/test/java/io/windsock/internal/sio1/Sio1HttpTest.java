@@ -83,7 +83,7 @@ class Sio1HttpTest {
                 verdict.complete(null);
             }
         });
-        Sio1Http route = new Sio1Http(sessions, "/socket.io/", cors, true, AllowRequest.ALL, 100_000);
+        Sio1Http route = new Sio1Http(sessions, "/socket.io/", cors, true, r -> r.queryParam("deny") == null, 100_000);
         TransportConfig config = new TransportConfig("/socket.io/", EngineOptions.DEFAULT, cors, AllowRequest.ALL,
                 false, true, HttpFallback.NONE, null, HttpServerSettings.DEFAULTS, route);
         server = new HttpServer(config, new EngineServer(EngineOptions.DEFAULT, s -> { }));
@@ -120,6 +120,22 @@ class Sio1HttpTest {
         HttpResponse<String> jsonp = get("1/?jsonp=3");
         assertTrue(jsonp.body().matches("io\\.j\\[3]\\(\"[0-9a-f]{32}:17:25:[a-z,-]+\"\\);"), jsonp.body());
         assertEquals(403, get("1/?jsonp=x").statusCode());
+    }
+
+    @Test
+    void aRefusedJsonpHandshakeCallsTheClientBackWithTheError() throws Exception {
+        // A script element cannot read a status: the 0.9 client learns of a refusal only through its
+        // callback (it then emits "error" and, while reconnecting, tries again), as the 0.9 server
+        // answers; a bare 401 or 403 leaves it "connecting" for good.
+        HttpResponse<String> refused = get("1/?jsonp=4&refuse=1");
+        assertEquals(200, refused.statusCode(), refused.body());
+        assertEquals("io.j[4](new Error(\"Unauthorized\"));", refused.body());
+        assertTrue(refused.headers().firstValue("content-type").orElse("").startsWith("text/javascript"));
+        HttpResponse<String> denied = get("1/?jsonp=5&deny=1");
+        assertEquals(200, denied.statusCode(), denied.body());
+        assertEquals("io.j[5](new Error(\"Forbidden\"));", denied.body());
+        assertEquals(403, get("1/?deny=1").statusCode(), "a plain handshake keeps its status");
+        assertEquals(401, get("1/?refuse=1").statusCode());
     }
 
     @Test
