@@ -212,6 +212,13 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
                 && (packet.type() != SocketPacketType.DISCONNECT || socket.wasConnected()
                     || dialect.id() == SocketDialect.PROTOCOL_1)) {
             socket.onPacket(packet, size);
+        } else if (dialect.id() == SocketDialect.PROTOCOL_1) {
+            // A 0.9 client's namespace object outlives its membership: after connect_failed, its own
+            // disconnect() or the server's 0::/ns, it still sends what the page emits there, and acks
+            // what the server sent there before. After a reconnection it sends what was emitted
+            // meanwhile before its 1::/ns, and a namespace first used while reconnecting sends 1::/ns
+            // twice. The 0.9 server takes such a packet and nothing comes of it: dropped here, and the
+            // client's other endpoints go on.
         } else {
             // A packet for a namespace not joined, a second CONNECT, or a DISCONNECT before the CONNECT reply
             // (socket.io-client 2.x to 4.x never send one: Node knows the socket only once connected): the
