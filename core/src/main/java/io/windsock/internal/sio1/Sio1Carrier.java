@@ -161,15 +161,25 @@ final class Sio1Carrier implements Carrier, Sio1Session.Handler {
             session.close("client disconnect"); // the whole socket, every endpoint with it
             return;
         }
+        // An id without '+' (the client's send(data, fn)) is acknowledged by the server itself, at once and
+        // whatever the application does, as the 0.9 server does: the client's callback takes no data.
+        // The application sees the packet without an id, so it is not acknowledged twice.
+        boolean autoAck = packet.hasId() && !packet.ackData() && (packet.type() == Sio1Packet.MESSAGE
+                || packet.type() == Sio1Packet.JSON || packet.type() == Sio1Packet.EVENT);
+        Sio1Packet delivered = autoAck
+                ? new Sio1Packet(packet.type(), "", false, packet.endpoint(), packet.data()) : packet;
         SocketPacket decoded;
         try {
-            decoded = dialect.decode(packet);
+            decoded = dialect.decode(delivered);
         } catch (SocketDecodeException e) {
             listener.onDecodeError(e);
             return;
         } catch (RuntimeException e) {
             listener.onDecodeError(SocketDialect.undecodable(e));
             return;
+        }
+        if (autoAck) {
+            session.send(Sio1Packet.of(Sio1Packet.ACK, packet.endpoint(), packet.id()).encode());
         }
         if (decoded != null && listener != null) {
             listener.onPacket(decoded, packet.data() == null ? 8 : packet.data().length() + 8);

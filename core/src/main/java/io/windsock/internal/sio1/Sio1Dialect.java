@@ -74,10 +74,10 @@ public final class Sio1Dialect {
     }
 
     /**
-     * The Socket.IO packet for a client's message (3), json (4), event (5) or ack (6) packet. An id
-     * asks for an ack with or without {@code +} (the client sends a message's without, and reads the
-     * ack's data either way): a connection class acks once its handler returned, as TornadIO2
-     * acked after {@code on_message}.
+     * The Socket.IO packet for a client's message (3), json (4), event (5) or ack (6) packet, with the
+     * packet's id as the ack id. The session acknowledges an id without {@code +} itself (see
+     * {@link Sio1Carrier}) and hands this an id only with {@code +}, which leaves the answer to the
+     * application.
      *
      * @throws Sio1DecodeException for data that does not parse or has the wrong shape
      */
