@@ -333,8 +333,11 @@ public final class Sio1Http implements ProtocolRoute {
             return;
         }
         String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss" : "ws";
+        // The URL asked for, query included: a hixie-76 client fails the connection unless the answer's
+        // Sec-WebSocket-Location is exactly that (the 0.9 client puts its query option on it).
+        String uri = request.uri();
         String location = scheme + "://" + request.headers().get(HttpHeaderNames.HOST, "localhost")
-                + new QueryStringDecoder(request.uri()).path();
+                + (uri.startsWith("/") ? uri : new QueryStringDecoder(uri).path());
         // Version 13/8/7, and hixie-76 (no version header) for old Safari and the Flash bridge. With
         // perMessageDeflate on, the compression handler ahead negotiates the extension a browser offers,
         // and puts its decoder ahead of the frame handlers added here: the frame decoder must then let
