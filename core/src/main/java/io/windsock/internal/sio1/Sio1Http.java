@@ -332,7 +332,11 @@ public final class Sio1Http implements ProtocolRoute {
             plain(ctx, info, HttpResponseStatus.BAD_REQUEST, "Can \"Upgrade\" only to \"WebSocket\".");
             return;
         }
-        String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss" : "ws";
+        // wss also for a page served over https whose TLS a proxy ends, as the 0.9 server tells it by the
+        // Origin: a hixie-76 client compares the whole location, scheme included, with the URL it opened.
+        String origin = request.headers().get(HttpHeaderNames.ORIGIN, "");
+        String scheme = ctx.pipeline().get(SslHandler.class) != null
+                || origin.regionMatches(true, 0, "https:", 0, 6) ? "wss" : "ws";
         // The URL asked for, query included: a hixie-76 client fails the connection unless the answer's
         // Sec-WebSocket-Location is exactly that (the 0.9 client puts its query option on it).
         String uri = request.uri();

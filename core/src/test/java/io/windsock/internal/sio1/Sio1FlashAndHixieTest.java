@@ -207,6 +207,28 @@ class Sio1FlashAndHixieTest {
         }
     }
 
+    @Test
+    void aHixie76AnswerToAnHttpsPageBehindAProxyNamesAWssLocation() throws Exception {
+        // TLS ended by a proxy: the page (https, its Origin) opened wss://, and a draft-76 client fails
+        // the connection on a ws:// location.
+        String sid = handshake();
+        String resource = "/socket.io/1/websocket/" + sid;
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + resource + " HTTP/1.1\r\n"
+                    + "Host: 127.0.0.1:" + port + "\r\nConnection: Upgrade\r\nUpgrade: WebSocket\r\n"
+                    + "Origin: https://127.0.0.1:" + port + "\r\n"
+                    + "Sec-WebSocket-Key1: 4 @1  46546xW%0l 1 5\r\nSec-WebSocket-Key2: 12998 5 Y3 1  .P00\r\n\r\n"
+                    + "^n:ds[4U").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            String head = readHead(new DataInputStream(socket.getInputStream()));
+            assertTrue(head.startsWith("HTTP/1.1 101"), head);
+            assertTrue(head.toLowerCase(java.util.Locale.ROOT).contains(
+                    "\r\nsec-websocket-location: wss://127.0.0.1:" + port + resource + "\r\n"), head);
+        }
+    }
+
     private String handshake() throws Exception {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
