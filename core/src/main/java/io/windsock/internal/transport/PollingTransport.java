@@ -152,10 +152,12 @@ final class PollingTransport implements EngineTransport {
      */
     void onData(ChannelHandlerContext ctx, HttpResponses.RequestInfo request, byte[] body, boolean octetStream,
                 String jsonp) {
-        if (discarded || closed) {
+        if (discarded || closed && !closeOnNextPoll) {
             refuse(ctx, request);
             return;
         }
+        // Else closed by the server, its CLOSE waiting for the next poll: the session is closing, and as
+        // engine.io does then, a POST is answered "ok" and only a CLOSE in it is heeded.
         if (heldPostCtx != null) {
             // A second POST while one is unanswered: the reference refuses data requests that overlap.
             HttpResponses.send(ctx, request, cors, HttpResponseStatus.BAD_REQUEST, null, "");
@@ -219,7 +221,9 @@ final class PollingTransport implements EngineTransport {
                     session.onTransportClose(this);
                     return;
                 }
-                session.onPacket(this, packet);
+                if (!closed) {
+                    session.onPacket(this, packet);
+                }
             }
             if (closed || discarded) {
                 break; // a transport that is done reads no more of the body

@@ -94,6 +94,30 @@ class PollingRequestChecksTest {
     }
 
     @Test
+    void postWhileTheServerCloseWaitsForTheNextPollIsAnsweredOk() {
+        // The server closed the session with no poll waiting: the next poll takes the CLOSE. A POST the
+        // client sent meanwhile is answered "ok", as engine.io answers it while the session is closing
+        // (an error there would make the client close with "transport error" and reconnect), and its
+        // packets are not delivered; the client's own CLOSE in such a POST ends the session at once.
+        String sid = polling.handshake();
+        polling.engine.session(sid).close();
+        polling.runAllTasks();
+        assertTrue(polling.closes.isEmpty(), "the session waits for its last poll");
+
+        EmbeddedChannel post = polling.connection();
+        post.writeInbound(post(POLLING + "&sid=" + sid, "4late"));
+        Reply ok = polling.take(post);
+        assertEquals(200, ok.status());
+        assertEquals("ok", ok.body());
+        assertTrue(polling.messages.isEmpty(), "a closing session delivers nothing more");
+
+        EmbeddedChannel leaving = polling.connection();
+        leaving.writeInbound(post(POLLING + "&sid=" + sid, "1"));
+        assertEquals("ok", polling.take(leaving).body());
+        assertEquals(List.of("forced close"), polling.closes);
+    }
+
+    @Test
     void binaryBodyIsRefusedAndClosesTheSession() {
         String sid = polling.handshake();
         EmbeddedChannel post = polling.connection();
