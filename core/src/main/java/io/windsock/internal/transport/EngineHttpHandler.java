@@ -397,7 +397,36 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             }
             return;
         }
+        if (event instanceof RequestTimeouts.PostCut cut) {
+            postCut(cut.uri());
+            return;
+        }
         super.userEventTriggered(ctx, event);
+    }
+
+    /**
+     * The connection closed before a POST's body was all read: when it was a polling session's, that
+     * session fails ("transport error"), as the reference fails it when a data request's connection
+     * closes prematurely; the packets it carried are lost, and the client learns of its failed POST.
+     */
+    private void postCut(String uri) {
+        EngineQuery query = new EngineQuery(uri);
+        EngineSession session;
+        try {
+            if (!query.rawPath().startsWith(config.path()) || !"polling".equals(query.transport())) {
+                return;
+            }
+            session = engine.session(query.sid());
+        } catch (IllegalArgumentException malformed) {
+            return;
+        }
+        if (session != null && session.codec().protocol() == requestedRevision(query.eio())) {
+            runOn(session, () -> {
+                if (session.transport() instanceof PollingTransport polling) {
+                    polling.onDataConnectionClosed();
+                }
+            });
+        }
     }
 
     @Override

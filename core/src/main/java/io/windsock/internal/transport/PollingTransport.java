@@ -429,6 +429,13 @@ final class PollingTransport implements EngineTransport {
         }
     }
 
+    /** The connection of a POST closed before its body was read: the session fails, unless the transport is done. */
+    void onDataConnectionClosed() {
+        if (!closed && !discarded) {
+            session.onTransportError(this, "data request connection closed prematurely");
+        }
+    }
+
     /**
      * A WebSocket for this session was accepted on some loop and is on its way to the session's:
      * requests that come meanwhile wait, since the client may have sent its probe and UPGRADE

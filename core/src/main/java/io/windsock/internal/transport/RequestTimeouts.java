@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -121,6 +122,8 @@ public final class RequestTimeouts {
     private int inFlight;
     /** HTTP messages read while an answer is owed, passed on in order once it is written; null when none. */
     private ArrayDeque<Object> held;
+    /** The target of the POST whose body is being read, or null (see {@link PostCut}). */
+    private String reading;
     /** A request waits in {@link #held} behind the one being answered; volatile for {@link #requestWaiting}. */
     private volatile boolean requestWaiting;
     private boolean drainScheduled;
@@ -295,8 +298,12 @@ public final class RequestTimeouts {
                 phase = Phase.BODY;
                 arm(ctx, requestStart + requestNanos);
             }
+            if (msg instanceof HttpRequest request) {
+                reading = request.method() == HttpMethod.POST ? request.uri() : null;
+            }
             boolean requestRead = msg instanceof LastHttpContent && phase == Phase.BODY;
             if (requestRead) {
+                reading = null;
                 if (answeredBeforeEnd > 0) {
                     requestEndedAnswered(ctx);
                 } else {
@@ -386,6 +393,11 @@ public final class RequestTimeouts {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
             releaseHeld(); // never answered: the connection is gone
+            String cut = reading;
+            reading = null;
+            if (cut != null && phase == Phase.BODY && answeredBeforeEnd == 0) {
+                ctx.fireUserEventTriggered(new PostCut(cut));
+            }
             super.channelInactive(ctx);
         }
 
@@ -458,6 +470,16 @@ public final class RequestTimeouts {
     public static RequestTimeouts of(ChannelHandlerContext ctx) {
         Messages messages = ctx.pipeline().get(Messages.class);
         return messages != null ? messages.owner() : null;
+    }
+
+    /**
+     * Fired down the pipeline when the connection closes in the middle of a POST's body (the request
+     * never reaches the handlers after the aggregator): a long-polling session whose packets it
+     * carried fails, as the reference fails it.
+     *
+     * @param uri the POST's request target
+     */
+    record PostCut(String uri) {
     }
 
     /**

@@ -163,6 +163,26 @@ class PipelinedPollsTest {
         }
     }
 
+    @Test
+    void aPostWhoseConnectionClosesBeforeItsBodyEndsFailsItsSession() throws Exception {
+        String cut = handshake();
+        String whole = handshake();
+        try (Socket socket = connect()) {
+            String request = post(cut, "4hello");
+            write(socket, request.substring(0, request.length() - 3)); // its body cut short
+        }
+        // As the reference: "data request connection closed prematurely", not a ping timeout later with
+        // a client that has given up on its failed POST long before.
+        assertEquals(cut + " closed: transport error", events.poll(10, TimeUnit.SECONDS));
+
+        try (Socket socket = connect()) {
+            write(socket, post(whole, "4hello"));
+            assertEquals("ok", readResponse(new DataInputStream(socket.getInputStream())));
+        }
+        assertEquals(whole + " read hello", events.poll(10, TimeUnit.SECONDS));
+        assertNull(events.poll(200, TimeUnit.MILLISECONDS), "a POST read in full leaves its session alone");
+    }
+
     /** Runs a task on the session's thread and waits for it. */
     private static void onSessionThread(EngineSession session, Runnable task) throws Exception {
         onSessionThread(session, () -> {
