@@ -178,8 +178,9 @@ final class PollingTransport implements EngineTransport {
             reader = codec.payloadReader(body, octetStream);
         } catch (EngineDecodeException e) {
             if (e.reason() == EngineDecodeException.Reason.INVALID_CONTENT) {
-                // A content type the revision does not take (v4: octet-stream): not a payload of ours.
-                refuse(ctx, request);
+                // A content type the revision does not take (v4: octet-stream): not a payload of ours. A bare
+                // 400, as the reference answers it (no Engine.IO error body).
+                HttpResponses.send(ctx, request, cors, HttpResponseStatus.BAD_REQUEST, null, "");
                 session.onTransportError(this, e.getMessage());
                 return;
             }

@@ -122,7 +122,9 @@ class PollingRequestChecksTest {
         String sid = polling.handshake();
         EmbeddedChannel post = polling.connection();
         post.writeInbound(post(POLLING + "&sid=" + sid, "4hello", "application/octet-stream"));
-        assertEquals(400, polling.take(post).status());
+        Reply refused = polling.take(post);
+        assertEquals(400, refused.status());
+        assertEquals("", refused.body(), "a bare 400, as engine.io's (res.writeHead(400).end())");
         assertEquals(List.of("transport error"), polling.closes);
         assertUnknown(sid);
     }
