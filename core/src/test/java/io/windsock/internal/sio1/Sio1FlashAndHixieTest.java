@@ -20,6 +20,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -189,43 +190,36 @@ class Sio1FlashAndHixieTest {
     void aHixie76AnswerNamesTheUrlRequestedWithItsQuery() throws Exception {
         // A draft-76 client (old Safari, the Flash bridge) fails the connection unless the location in
         // the answer is exactly the URL it asked for; the 0.9 client puts its query option on that URL.
-        String sid = handshake();
-        String resource = "/socket.io/1/websocket/" + sid + "?token=a%20b&x=1";
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("GET " + resource + " HTTP/1.1\r\n"
-                    + "Host: 127.0.0.1:" + port + "\r\nConnection: Upgrade\r\nUpgrade: WebSocket\r\n"
-                    + "Origin: http://127.0.0.1:" + port + "\r\n"
-                    + "Sec-WebSocket-Key1: 4 @1  46546xW%0l 1 5\r\nSec-WebSocket-Key2: 12998 5 Y3 1  .P00\r\n\r\n"
-                    + "^n:ds[4U").getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            String head = readHead(new DataInputStream(socket.getInputStream()));
-            assertTrue(head.startsWith("HTTP/1.1 101"), head);
-            assertTrue(head.toLowerCase(java.util.Locale.ROOT).contains(
-                    "\r\nsec-websocket-location: ws://127.0.0.1:" + port + resource.toLowerCase(java.util.Locale.ROOT) + "\r\n"), head);
-        }
+        String resource = "/socket.io/1/websocket/" + handshake() + "?token=a%20b&x=1";
+        String head = hixie76Answer(resource, "http://127.0.0.1:" + port);
+        assertTrue(head.toLowerCase(Locale.ROOT).contains(
+                "\r\nsec-websocket-location: ws://127.0.0.1:" + port + resource.toLowerCase(Locale.ROOT) + "\r\n"), head);
     }
 
     @Test
     void aHixie76AnswerToAnHttpsPageBehindAProxyNamesAWssLocation() throws Exception {
         // TLS ended by a proxy: the page (https, its Origin) opened wss://, and a draft-76 client fails
         // the connection on a ws:// location.
-        String sid = handshake();
-        String resource = "/socket.io/1/websocket/" + sid;
+        String resource = "/socket.io/1/websocket/" + handshake();
+        String head = hixie76Answer(resource, "https://127.0.0.1:" + port);
+        assertTrue(head.toLowerCase(Locale.ROOT).contains(
+                "\r\nsec-websocket-location: wss://127.0.0.1:" + port + resource + "\r\n"), head);
+    }
+
+    /** @return the head of the server's answer to a draft-76 upgrade of {@code resource} from a page of {@code origin} */
+    private String hixie76Answer(String resource, String origin) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             out.write(("GET " + resource + " HTTP/1.1\r\n"
                     + "Host: 127.0.0.1:" + port + "\r\nConnection: Upgrade\r\nUpgrade: WebSocket\r\n"
-                    + "Origin: https://127.0.0.1:" + port + "\r\n"
+                    + "Origin: " + origin + "\r\n"
                     + "Sec-WebSocket-Key1: 4 @1  46546xW%0l 1 5\r\nSec-WebSocket-Key2: 12998 5 Y3 1  .P00\r\n\r\n"
                     + "^n:ds[4U").getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             String head = readHead(new DataInputStream(socket.getInputStream()));
             assertTrue(head.startsWith("HTTP/1.1 101"), head);
-            assertTrue(head.toLowerCase(java.util.Locale.ROOT).contains(
-                    "\r\nsec-websocket-location: wss://127.0.0.1:" + port + resource + "\r\n"), head);
+            return head;
         }
     }
 
