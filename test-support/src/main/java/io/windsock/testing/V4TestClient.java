@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * A Socket.IO v4 client on the JDK's WebSocket, joined to "/" before {@link #connect} returns (or
@@ -20,6 +21,8 @@ public final class V4TestClient implements WebSocket.Listener {
     private final StringBuilder partial = new StringBuilder();
     private final Consumer<String> packets;
     private WebSocket ws;
+    /** The last send: the JDK's WebSocket refuses a send while one is pending ("Send pending"); guarded by this. */
+    private CompletableFuture<WebSocket> lastSend = CompletableFuture.completedFuture(null);
 
     private V4TestClient(String auth, Consumer<String> packets) {
         this.auth = auth;
@@ -53,13 +56,23 @@ public final class V4TestClient implements WebSocket.Listener {
         return joined;
     }
 
-    public synchronized void send(String text) throws Exception {
-        ws.sendText(text, true).get(10, TimeUnit.SECONDS);
+    public void send(String text) throws Exception {
+        afterLastSend(ws, w -> w.sendText(text, true)).get(10, TimeUnit.SECONDS);
     }
 
     /** Sends a WebSocket close frame: the server ends the session ("transport close"). */
-    public synchronized void close() throws Exception {
-        ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
+    public void close() throws Exception {
+        afterLastSend(ws, w -> w.sendClose(WebSocket.NORMAL_CLOSURE, "")).get(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Sends once the previous send is done, whoever made it: the test's thread, or the JDK's answering a ping
+     * or the OPEN packet (whose send may still be pending when the CONNECT reply it asked for arrives).
+     */
+    private synchronized CompletableFuture<WebSocket> afterLastSend(WebSocket target,
+            Function<WebSocket, CompletableFuture<WebSocket>> send) {
+        lastSend = lastSend.handle((sent, failed) -> target).thenCompose(send);
+        return lastSend;
     }
 
     @Override
@@ -69,11 +82,11 @@ public final class V4TestClient implements WebSocket.Listener {
             String message = partial.toString();
             partial.setLength(0);
             if (message.startsWith("0{")) {
-                webSocket.sendText(auth == null ? "40" : "40" + auth, true);
+                afterLastSend(webSocket, w -> w.sendText(auth == null ? "40" : "40" + auth, true));
             } else if (message.startsWith("40")) {
                 joined.complete(message.substring(2));
             } else if (message.equals("2")) {
-                webSocket.sendText("3", true);
+                afterLastSend(webSocket, w -> w.sendText("3", true));
             } else {
                 packets.accept(message);
             }
