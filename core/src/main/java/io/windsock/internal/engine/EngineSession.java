@@ -302,6 +302,12 @@ public final class EngineSession implements ReadSwitch {
         }
         switch (packet.type()) {
             case MESSAGE -> {
+                if (state == State.CLOSING) {
+                    // The server is closing the session: as in the reference, which takes packets only while
+                    // open, what the client sent meanwhile reaches no handler (a handler would answer a client
+                    // that is being let go, on a session that can no longer send).
+                    return;
+                }
                 if (packet.isBinary()) {
                     handler.onBinary(this, packet.binary());
                 } else {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.windsock.engine.EngineOptions;
 import io.windsock.internal.engine.codec.EnginePacket;
+import io.windsock.internal.engine.codec.EnginePacketType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +28,22 @@ class EngineSessionCloseOrderTest extends EngineSessionFixture {
         assertEquals(List.of(A, B), websocket.sentPackets());
         assertTrue(websocket.isClosed());
         assertEquals(EngineSession.State.CLOSING, session.state(), "closed when the connection is");
+        websocket.disconnect();
+        assertEquals(List.of("forced close"), handler.closeReasons);
+    }
+
+    @Test
+    void whatTheClientSendsWhileTheServerClosesReachesNoHandler() {
+        FakeTransport websocket = FakeTransport.websocket();
+        EngineSession session = open(EngineOptions.DEFAULT, websocket);
+        session.onPacket(websocket, EnginePacket.text(EnginePacketType.MESSAGE, "before"));
+        session.send(A);
+        session.close();
+        scheduler.runPending();
+        assertEquals(EngineSession.State.CLOSING, session.state());
+        session.onPacket(websocket, EnginePacket.text(EnginePacketType.MESSAGE, "meanwhile"));
+        session.onPacket(websocket, EnginePacket.message(new byte[] {1, 2}));
+        assertEquals(List.of("text:before"), handler.events, "only what came while the session was open");
         websocket.disconnect();
         assertEquals(List.of("forced close"), handler.closeReasons);
     }
