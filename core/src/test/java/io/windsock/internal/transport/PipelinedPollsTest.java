@@ -45,11 +45,15 @@ class PipelinedPollsTest {
 
     @BeforeEach
     void start() throws Exception {
+        start(HttpServerSettings.DEFAULTS.requestTimeout());
+    }
+
+    private void start(Duration requestTimeout) throws Exception {
         // Pings far apart: a poll ends only when the test sends a packet or the connection drops.
         EngineOptions options = EngineOptions.DEFAULT.toBuilder().pingInterval(Duration.ofSeconds(60)).build();
         HttpServerSettings d = HttpServerSettings.DEFAULTS;
         TransportConfig config = new TransportConfig("/engine.io/", options, null, AllowRequest.ALL,
-                false, false, HttpFallback.NONE, null, new HttpServerSettings(d.headersTimeout(), d.requestTimeout(),
+                false, false, HttpFallback.NONE, null, new HttpServerSettings(d.headersTimeout(), requestTimeout,
                         KEEP_ALIVE, d.maxConnections(), null, true, d.transports()));
         engine = new EngineServer(options, session -> session.setHandler(new EngineSession.Handler() {
                 @Override
@@ -181,6 +185,19 @@ class PipelinedPollsTest {
         }
         assertEquals(whole + " read hello", events.poll(10, TimeUnit.SECONDS));
         assertNull(events.poll(200, TimeUnit.MILLISECONDS), "a POST read in full leaves its session alone");
+    }
+
+    @Test
+    void aPostWhoseBodyDoesNotArriveInTimeFailsItsSession() throws Exception {
+        server.stop();
+        start(Duration.ofMillis(300));
+        String slow = handshake();
+        try (Socket socket = connect()) {
+            String request = post(slow, "4hello");
+            write(socket, request.substring(0, request.length() - 3)); // the rest of its body never comes
+            // As the reference, whose server ends such a request: its session fails with it.
+            assertEquals(slow + " closed: transport error", events.poll(10, TimeUnit.SECONDS));
+        }
     }
 
     /** Runs a task on the session's thread and waits for it. */
