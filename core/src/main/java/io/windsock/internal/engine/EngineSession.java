@@ -290,8 +290,8 @@ public final class EngineSession implements ReadSwitch {
 
     /** A packet arrived on a transport of this session. */
     public void onPacket(EngineTransport from, EnginePacket packet) {
-        if (state == State.CLOSED) {
-            return;
+        if (state == State.CLOSED || state == State.CLOSING && packet.type() == EnginePacketType.MESSAGE) {
+            return; // closing (a server close flushing): as in the reference, no message of the client's is delivered
         }
         if (isProbe(from)) {
             upgrade.onPacket(packet);
@@ -302,12 +302,6 @@ public final class EngineSession implements ReadSwitch {
         }
         switch (packet.type()) {
             case MESSAGE -> {
-                if (state == State.CLOSING) {
-                    // The server is closing the session: as in the reference, which takes packets only while
-                    // open, what the client sent meanwhile reaches no handler (a handler would answer a client
-                    // that is being let go, on a session that can no longer send).
-                    return;
-                }
                 if (packet.isBinary()) {
                     handler.onBinary(this, packet.binary());
                 } else {
