@@ -186,8 +186,12 @@ public final class Sio1Http implements ProtocolRoute {
             return;
         }
         String jsonp = first(query, "jsonp");
-        if (jsonp != null && (!server.settings().offers("jsonp-polling") || !isDigits(jsonp, 9))) {
-            plain(ctx, info, HttpResponseStatus.FORBIDDEN, "JSONP not allowed");
+        if (jsonp != null && !isDigits(jsonp, 9)) {
+            plain(ctx, info, HttpResponseStatus.FORBIDDEN, "JSONP not allowed"); // never reflected into a script
+            return;
+        }
+        if (jsonp != null && !server.settings().offers("jsonp-polling")) {
+            refuseHandshake(ctx, info, jsonp, HttpResponseStatus.FORBIDDEN, "JSONP not allowed");
             return;
         }
         EngineRequest engineRequest = toEngineRequest(ctx, request, query);

@@ -56,11 +56,15 @@ class Sio1HttpTest {
     }
 
     private void start(CorsOptions cors, boolean verifyRemoteIp) throws Exception {
+        start(cors, verifyRemoteIp, Set.of("websocket", "xhr-polling", "jsonp-polling", "htmlfile"));
+    }
+
+    private void start(CorsOptions cors, boolean verifyRemoteIp, Set<String> transports) throws Exception {
         if (server != null) {
             server.stop();
         }
         Protocol1Options options = Protocol1Options.builder()
-                .transports(Set.of("websocket", "xhr-polling", "jsonp-polling", "htmlfile"))
+                .transports(transports)
                 .verifyRemoteIp(verifyRemoteIp).build();
         sessions = new Sio1Server(new Sio1Settings(options, 1 << 20, 100), (session, verdict) -> {
             session.start(new Sio1Session.Handler() {
@@ -136,6 +140,19 @@ class Sio1HttpTest {
         assertEquals("io.j[5](new Error(\"Forbidden\"));", denied.body());
         assertEquals(403, get("1/?deny=1").statusCode(), "a plain handshake keeps its status");
         assertEquals(401, get("1/?refuse=1").statusCode());
+    }
+
+    @Test
+    void aJsonpHandshakeWithJsonpPollingOffIsCalledBackWithTheRefusal() throws Exception {
+        // Without the callback the client's script element never learns of the refusal and the
+        // client stays "connecting"; with it, the client emits "error" (the 0.9 server calls every
+        // JSONP handshake back, refusals included). No session opens.
+        start(null, true, Set.of("websocket", "xhr-polling"));
+        HttpResponse<String> refused = get("1/?jsonp=6");
+        assertEquals(200, refused.statusCode(), refused.body());
+        assertEquals("io.j[6](new Error(\"JSONP not allowed\"));", refused.body());
+        assertEquals(403, get("1/?jsonp=x").statusCode(), "an index that is not a number is never reflected");
+        assertEquals(0, sessions.sessionCount());
     }
 
     @Test
