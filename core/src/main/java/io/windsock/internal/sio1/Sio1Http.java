@@ -145,7 +145,7 @@ public final class Sio1Http implements ProtocolRoute {
             if (session == null || !sameIp(ctx, session)) {
                 plain(ctx, info, HttpResponseStatus.UNAUTHORIZED, "Unknown session");
             } else {
-                session.close("client disconnect");
+                session.closeOnClientRequest();
                 plain(ctx, info, HttpResponseStatus.OK, "");
             }
             return true;

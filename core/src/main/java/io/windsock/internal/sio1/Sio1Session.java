@@ -213,6 +213,15 @@ public final class Sio1Session {
     }
 
     /**
+     * The client's synchronous disconnect ({@code ?disconnect}): a transport still attached (the
+     * page's own held poll or stream) is told with {@code 0::} and ends, as the 0.9 server answers.
+     * Any thread.
+     */
+    void closeOnClientRequest() {
+        onScheduler(() -> closeNow("client disconnect", transport != null));
+    }
+
+    /**
      * Closes as a failure of the transport ("transport error"): what waits in the session for the
      * client is dropped, not held for it until the session is removed. Any thread.
      */

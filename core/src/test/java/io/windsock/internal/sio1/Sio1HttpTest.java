@@ -296,6 +296,26 @@ class Sio1HttpTest {
         assertEquals("client disconnect", closes.poll(5, TimeUnit.SECONDS));
     }
 
+    @Test
+    void aDisconnectRequestEndsTheHeldPollWithTheDisconnectPacket() throws Exception {
+        // The client's synchronous disconnect, with its own poll still held: that poll is told with
+        // 0:: and ends, as the 0.9 server answers an open transport on ?disconnect.
+        String sid = handshake();
+        String url = "1/xhr-polling/" + sid;
+        assertEquals("1::", get(url).body());
+        CompletableFuture<HttpResponse<String>> held = http.sendAsync(
+                HttpRequest.newBuilder(URI.create(base + url)).build(), HttpResponse.BodyHandlers.ofString());
+        Sio1Session session = sessions.session(sid);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!session.hasTransport()) {
+            assertTrue(System.nanoTime() < deadline, "the poll was never attached");
+            Thread.onSpinWait();
+        }
+        assertEquals(200, get("1//" + sid + "/?disconnect=1").statusCode());
+        assertEquals("0::", held.get(5, TimeUnit.SECONDS).body());
+        assertEquals("client disconnect", closes.poll(5, TimeUnit.SECONDS));
+    }
+
     /** A GET from another loopback address (all of 127/8 reaches this host), returning the status. */
     private int rawGetFrom(String localAddress, String path) throws Exception {
         try (Socket socket = new Socket()) {
