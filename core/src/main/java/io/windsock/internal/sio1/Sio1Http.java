@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * The HTTP side of protocol 1, under {@code <path><version>/}: the handshake ({@code GET <path>1/},
  * also as JSONP), the transports ({@code <path>1/<transport>/<sid>}) and the client's
  * {@code ?disconnect}. Statuses as TornadIO2's: 503 for a version other than 1, 401 for an unknown
- * or closed session (or a second transport at once, or another IP), 403 for a malformed JSONP POST,
+ * or closed session (or a transport while a stream is open, or another IP; a poll while another waits replaces it), 403 for a malformed JSONP POST,
  * and 403 for a page of a foreign origin.
  */
 public final class Sio1Http implements ProtocolRoute {

@@ -294,6 +294,13 @@ public final class Sio1Session {
      * nothing is left for the client.
      */
     boolean attach(Transport t) {
+        if (t.isOneShot() && transport != null && transport == waitingPoll) {
+            // A poll while another waits on another connection: the client gave that one up where the
+            // server could not see it (a proxy or the network dropped it). It ends with a noop and this
+            // one takes its place, as the 0.9 server replaces a session's transport; refused, the
+            // client would start over with a new session.
+            endPoll(transport);
+        }
         if (transport != null || state == State.CLOSED && outbox.isEmpty() || removed) {
             return false;
         }

@@ -75,15 +75,30 @@ class Sio1SessionTest {
     }
 
     @Test
-    void anIdlePollEndsWithANoopAndOnlyOneTransportAttaches() {
+    void anIdlePollEndsWithANoop() {
         Fake poll = new Fake(true);
         assertTrue(session.attach(poll));
-        assertFalse(session.attach(new Fake(true)));
         clock.advanceMillis(799);
         assertTrue(poll.sent.isEmpty());
         clock.advanceMillis(1);
         assertEquals(List.of(List.of("8::")), poll.sent);
         assertTrue(session.attach(new Fake(true)));
+    }
+
+    @Test
+    void aSecondPollReplacesTheWaitingOneButNotAStream() {
+        Fake first = new Fake(true);
+        assertTrue(session.attach(first));
+        Fake second = new Fake(true);
+        assertTrue(session.attach(second), "the client gave the first up: the 0.9 server replaces it");
+        assertEquals(List.of(List.of("8::")), first.sent);
+        session.send("3:::hi");
+        clock.runPending();
+        assertEquals(List.of(List.of("3:::hi")), second.sent);
+        Fake stream = new Fake(false);
+        assertTrue(session.attach(stream));
+        assertFalse(session.attach(new Fake(true)), "a poll while a stream is open: 401");
+        assertFalse(session.attach(new Fake(false)), "a second stream: 401");
     }
 
     @Test
