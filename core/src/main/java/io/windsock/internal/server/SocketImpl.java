@@ -460,12 +460,16 @@ final class SocketImpl implements Socket, LocalSocket {
             // it free (a CONNECT for a joined namespace closes the connection). Only this socket goes.
             client.remove(this);
         }
+        if (dropQueued) {
+            // Before the gate closes: a handler thread that sees the socket gone must see why, or it
+            // would still deliver an event queued before the disconnect.
+            leftByServer = true;
+        }
         OutputGate.State previous = out.close(sendDisconnect
                 ? new SocketPacket(SocketPacketType.DISCONNECT, namespace.name(), SocketPacket.NO_ID, null) : null);
         if (previous == null) {
             return;
         }
-        leftByServer = dropQueued;
         String leavingId = identity.id();
         String pid = identity.pid();
         boolean persist = identity.persists(reason.isRecoverable(), previous == OutputGate.State.CONNECTED);
