@@ -59,8 +59,9 @@ import java.util.concurrent.CompletableFuture;
  * instance. Either way {@link #onOpen} runs again, with {@code socket().recovered()} true; when the
  * namespace's middlewares are skipped (the default) it runs right after the CONNECT reply, and
  * refusing then makes the socket leave. While kept, the instance holds nothing of the socket that
- * left: {@link #socket()} is a stand-in that acts as that socket once gone (emits dropped, not
- * connected, in no room, its data a read-only copy), whose {@code handshake()} throws
+ * left: {@link #socket()} is a stand-in that acts as that socket once gone (emits stored for the
+ * client's recovery, {@code emitWithAck} failed, not connected, in no room, its data a read-only
+ * copy), whose {@code handshake()} throws
  * {@code IllegalStateException}.
  *
  * <h2>Threading</h2>

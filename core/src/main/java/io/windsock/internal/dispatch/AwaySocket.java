@@ -31,9 +31,9 @@ import java.util.function.Consumer;
  * nothing that leads to it: the left socket kept its handshake (every request header, the query,
  * the cookies, the auth payload), its connection and its Engine.IO session with its transport, so an
  * instance attached to it kept kilobytes per client for the whole recovery window. It acts as that
- * socket did once it had left: emits are dropped and counted as after a close, joins and listeners
- * do nothing, broadcasts to its rooms go to the namespace's other sockets. Only {@link #handshake()}
- * is not there any more: it throws.
+ * socket did once it had left: emits are stored for the client's recovery, an {@code emitWithAck}
+ * fails (an event with an ack id is never stored), joins and listeners do nothing, broadcasts to its
+ * rooms go to the namespace's other sockets. Only {@link #handshake()} is not there any more: it throws.
  */
 final class AwaySocket implements Socket, ConnectionBackend {
     private final String id;
@@ -49,7 +49,7 @@ final class AwaySocket implements Socket, ConnectionBackend {
 
     /**
      * @param left  the socket that left, read here and not kept
-     * @param stats where emits made while away are counted as dropped
+     * @param stats where an {@code emitWithAck} made while away is counted as dropped
      */
     AwaySocket(Socket left, StatsCounters stats) {
         this.id = left.id();
@@ -181,11 +181,14 @@ final class AwaySocket implements Socket, ConnectionBackend {
         return this;
     }
 
-    /** Dropped and counted, as an emit on the socket after it left. */
+    /**
+     * Stored for the client's recovery, as an emit on the socket after it left: a broadcast to the
+     * socket's own room, which reaches no one now and is replayed to a client that recovers the
+     * session (Node's {@code socket.emit} stores it so, connected or not).
+     */
     @Override
     public void emit(String event, Object... args) {
-        Events.checkNotReserved(event);
-        stats.countDroppedAfterClose();
+        namespace.to(id).emit(event, args);
     }
 
     /** @return a future failed with {@link IllegalStateException}, as on the socket after it left */
