@@ -45,7 +45,11 @@ public interface BroadcastOperator {
      */
     BroadcastOperator local();
 
-    /** @return an operator whose {@link #emitWithAck} waits this long for the acks. */
+    /**
+     * @return an operator whose {@link #emitWithAck} waits this long for the acks
+     * @throws IllegalArgumentException if {@code timeout} is negative or too long to count in
+     *         nanoseconds (about 292 years)
+     */
     BroadcastOperator timeout(Duration timeout);
 
     /** Sends an event to the selected sockets. Arguments as for {@link Socket#emit}. */

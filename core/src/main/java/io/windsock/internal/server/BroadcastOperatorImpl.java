@@ -88,6 +88,11 @@ final class BroadcastOperatorImpl implements BroadcastOperator {
         if (d.isNegative()) {
             throw new IllegalArgumentException("timeout must not be negative");
         }
+        try {
+            d.toNanos(); // the ack collector's timer counts in nanoseconds: refused here, before anything is sent
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("timeout too large to count in nanoseconds (about 292 years): " + d, e);
+        }
         return new BroadcastOperatorImpl(targets, rooms, except, volatileFlag, compress, local, d, group);
     }
 

@@ -112,6 +112,16 @@ class BroadcastAckTest {
     }
 
     @Test
+    void aTimeoutTooLongToCountIsRefusedBeforeAnythingIsSent() {
+        SocketLayer.TestClient a = client("room");
+        // As a socket's own emitWithAck: refused where it is given, not thrown once the event went out
+        // (a collector then left without its timer and a caller without its future).
+        assertThrows(IllegalArgumentException.class,
+                () -> main.to("room").timeout(Duration.ofSeconds(Long.MAX_VALUE)).emitWithAck("q"));
+        assertEquals(List.of(), a.take(), "nothing sent");
+    }
+
+    @Test
     void aSocketsOwnEmitWithAckStillWorksBesideBroadcastAcks() throws Exception {
         SocketLayer.TestClient a = client("room");
         Socket socket = connected.get(0);
