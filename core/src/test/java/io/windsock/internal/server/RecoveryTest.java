@@ -2,13 +2,16 @@ package io.windsock.internal.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.windsock.adapter.AdapterFactory;
 import io.windsock.adapter.InMemoryAdapter;
 import io.windsock.adapter.PersistedSession;
+import io.windsock.server.BroadcastTimeoutException;
 import io.windsock.server.ConnectionStateRecovery;
 import io.windsock.server.Namespace;
 import io.windsock.server.Socket;
@@ -21,6 +24,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class RecoveryTest {
@@ -102,6 +107,40 @@ class RecoveryTest {
         assertEquals(Map.of("user", "ann"), recovered.data());
         main.to("room").emit("e", 5);
         assertEquals(List.of("e", 5), Wire.event(again.take().get(0)).subList(0, 2));
+    }
+
+    @Test
+    void acksAreNotPartOfTheSessionAndTheRecoveredClientsLateAnswersAreIgnored() throws Exception {
+        // As in socket.io 4.8: events with an ack id are not stored, and the recovered socket starts
+        // with no pending ack. Node's callback of the earlier socket then waits out its timeout; here
+        // the socket leaving fails it at once.
+        start();
+        SocketLayer.TestClient client = layer.connect("/", null);
+        Map<String, Object> reply = firstConnect(client);
+        Socket socket = connected.get(0);
+        socket.emit("e", 1);
+        String offset = offsetOf(client.take().get(0));
+        CompletableFuture<List<Object>> own = socket.emitWithAck(Duration.ofSeconds(30), "asks");
+        CompletableFuture<List<Object>> shared = main.timeout(Duration.ofSeconds(1)).emitWithAck("poll");
+        List<String> got = client.take();
+        assertEquals(2, got.size(), got::toString);
+        long ownId = Wire.ackId(got.get(0));
+        long sharedId = Wire.ackId(got.get(1));
+
+        client.drop();
+        ExecutionException left = assertThrows(ExecutionException.class, () -> own.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(IllegalStateException.class, left.getCause());
+
+        SocketLayer.TestClient again = layer.connect("/", reconnectAuth(reply, offset));
+        got = again.take();
+        assertEquals(1, got.size(), "the CONNECT reply alone, no event with an ack replayed: " + got);
+        again.send("3" + ownId + "[\"late\"]");
+        again.send("3" + sharedId + "[\"late\"]");
+        ExecutionException timedOut = assertThrows(ExecutionException.class, () -> shared.get(10, TimeUnit.SECONDS));
+        assertEquals(List.of(), assertInstanceOf(BroadcastTimeoutException.class, timedOut.getCause()).responses(),
+                "the recovered socket's answer does not count for its predecessor");
+        assertEquals(0, ((SocketImpl) connected.get(1)).pendingAckCount());
+        assertEquals(List.of(), again.take(), "the connection stays open");
     }
 
     @Test
