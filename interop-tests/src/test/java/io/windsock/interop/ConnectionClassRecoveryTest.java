@@ -17,6 +17,7 @@ import io.windsock.interop.harness.Transport;
 import io.windsock.server.ConnectionStateRecovery;
 import io.windsock.server.DisconnectReason;
 import io.windsock.server.Handshake;
+import io.windsock.testing.Await;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -166,6 +167,57 @@ class ConnectionClassRecoveryTest {
             client.disconnect();
             assertEquals("io client disconnect", client.expectDisconnect());
             assertEquals(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT, closed.take());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"WEBSOCKET", "POLLING"})
+    void whatTheKeptInstanceEmitsWhileItsClientIsAwayReachesTheRecoveredClient(Transport transport) throws Exception {
+        opened = interop.mailbox("opened");
+        closed = interop.mailbox("closed");
+        Windsock server = interop.server(o -> o.ioThreads(2)
+                .connectionStateRecovery(ConnectionStateRecovery.defaults())
+                .engine(Interop.fastPing(Duration.ofMillis(300), Duration.ofSeconds(2))));
+        Connections.serve(server.of("/"), Counter::new);
+
+        try (TcpProxy proxy = new TcpProxy(server.port())) {
+            Map<String, Object> options = new HashMap<>(transport.clientOptions());
+            options.put("reconnection", true);
+            options.put("reconnectionDelay", 50);
+            options.put("reconnectionDelayMax", 200);
+            options.put("randomizationFactor", 0);
+            ClientSocket client = interop.client().connect("http://127.0.0.1:" + proxy.port(), options);
+            String id = client.expectConnect();
+            Counter kept = opened.take().connection();
+            server.of("/").emit("tick", 0); // its offset lets the client recover
+            ClientEvent event = client.next();
+            assertEquals("tick", event.event(), event::toString);
+
+            proxy.cut();
+            assertTrue(closed.take().isRecoverable(), "an involuntary disconnect");
+            // Kept once onClose ran: its socket() is then the stand-in, which has no handshake.
+            Await.until(() -> {
+                try {
+                    kept.socket().handshake();
+                    return false;
+                } catch (IllegalStateException away) {
+                    return true;
+                }
+            }, Duration.ofSeconds(10), () -> "the instance kept");
+            kept.emit("while away", 1); // socket.io stores a disconnected socket's emit for recovery
+            proxy.resume();
+
+            while (!"connect".equals((event = client.next()).type())) {
+                assertTrue(event.type().equals("disconnect") || event.type().equals("connect_error"), event::toString);
+            }
+            assertEquals(id, event.id(), "recovered");
+            assertSame(kept, opened.take().connection());
+            event = client.next();
+            assertEquals("while away", event.event(), event::toString);
+            assertEquals(1, event.args().get(0).asInt());
+            client.disconnect();
+            assertEquals("io client disconnect", client.expectDisconnect());
+            closed.take(); // the recovered socket's onClose
         }
     }
 }
