@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,6 +33,17 @@ public final class RawHttp implements AutoCloseable {
 
     /** Bounds every wait. */
     public static final java.time.Duration TIMEOUT = Mailbox.DEFAULT_TIMEOUT;
+    /**
+     * Reads the answers of {@link #requestAsync}, a thread each: such a read waits for as long as the
+     * server holds the request (a long poll). On the common pool, which has a single thread on a
+     * two-core machine, it would hold up whatever else runs there: the JDK's HttpClient opens
+     * WebSockets through it on Java 25.
+     */
+    private static final ExecutorService READERS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "raw-http-reader");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** The header lines of a WebSocket upgrade request (RFC 6455's sample key). */
     public static final String[] WEBSOCKET_UPGRADE = {
@@ -79,7 +92,7 @@ public final class RawHttp implements AutoCloseable {
             try (http) {
                 return http.read();
             }
-        });
+        }, READERS);
     }
 
     /** Writes a request with {@code Host}, {@code Connection: close} unless given, and {@code Content-Length} for a body. */
