@@ -359,6 +359,27 @@ class HostileInputTest {
         assertEquals(DisconnectReason.FORCED_CLOSE, disconnects.take());
     }
 
+    /**
+     * An attachment named by two placeholders: refused as an illegal index is, before any listener sees
+     * it, since the echo of one such event can be thousands of copies of a megabyte (see
+     * {@code SocketPacketCodecTest.anAttachmentNamedTwiceIsRefused}).
+     */
+    @Test
+    void anAttachmentNamedTwiceClosesTheConnection() {
+        String placeholder = "{\"_placeholder\":true,\"num\":0}";
+        try (WsClient ws = WsClient.open(port, WEBSOCKET)) {
+            ws.texts().take();
+            ws.sendText("40");
+            ws.texts().take();
+            ws.sendText("451-[\"echo\"," + placeholder + "," + placeholder + "]");
+            ws.sendBinary(new byte[] {1, 2, 3});
+            ws.closes().take();
+            ws.texts().assertEmpty();
+            ws.binaries().assertEmpty();
+        }
+        assertEquals(DisconnectReason.FORCED_CLOSE, disconnects.take());
+    }
+
     // ---- helpers ----
 
     private String handshake() {

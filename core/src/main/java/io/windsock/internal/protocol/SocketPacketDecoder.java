@@ -167,7 +167,8 @@ public class SocketPacketDecoder {
      * the containers being copied, so no depth overflows the thread's stack.
      */
     private static Object fill(Object root, List<byte[]> parts) throws SocketDecodeException {
-        Object copy = shell(root, parts);
+        boolean[] named = new boolean[parts.size()];
+        Object copy = shell(root, parts, named);
         ArrayDeque<Copying> stack = new ArrayDeque<>();
         push(stack, root, copy);
         while (!stack.isEmpty()) {
@@ -178,14 +179,14 @@ public class SocketPacketDecoder {
             }
             Object item = top.items().next();
             if (top.target() instanceof List<?>) {
-                Object child = shell(item, parts);
+                Object child = shell(item, parts, named);
                 @SuppressWarnings("unchecked")
                 List<Object> target = (List<Object>) top.target();
                 target.add(child);
                 push(stack, item, child);
             } else {
                 Map.Entry<?, ?> e = (Map.Entry<?, ?>) item;
-                Object child = shell(e.getValue(), parts);
+                Object child = shell(e.getValue(), parts, named);
                 @SuppressWarnings("unchecked")
                 Map<String, Object> target = (Map<String, Object>) top.target();
                 target.put((String) e.getKey(), child);
@@ -204,8 +205,15 @@ public class SocketPacketDecoder {
         }
     }
 
-    /** @return a placeholder's attachment, an empty container to copy a container into, or the value itself */
-    private static Object shell(Object value, List<byte[]> parts) throws SocketDecodeException {
+    /**
+     * @param named which attachments a placeholder has named so far: each may be named once, as
+     *              socket.io-parser writes them. Named again, one array would stand for many in the
+     *              arguments, and every copy of them (an echo, a {@code List<byte[]>} parameter) copies it
+     *              as many times: a megabyte named by the 33,000 placeholders a megabyte of text holds
+     *              makes 33 GB. Node's parser takes it.
+     * @return a placeholder's attachment, an empty container to copy a container into, or the value itself
+     */
+    private static Object shell(Object value, List<byte[]> parts, boolean[] named) throws SocketDecodeException {
         if (value instanceof List<?> list) {
             return new ArrayList<>(list.size());
         }
@@ -213,6 +221,11 @@ public class SocketPacketDecoder {
             if (Boolean.TRUE.equals(map.get("_placeholder"))) {
                 Object num = map.get("num");
                 if (num instanceof Integer n && n >= 0 && n < parts.size()) {
+                    if (named[n]) {
+                        throw new SocketDecodeException(SocketDecodeException.Reason.BAD_PLACEHOLDER,
+                                "attachment " + n + " named twice");
+                    }
+                    named[n] = true;
                     return parts.get(n);
                 }
                 throw new SocketDecodeException(SocketDecodeException.Reason.BAD_PLACEHOLDER, "illegal attachment index");

@@ -431,6 +431,39 @@ class SocketPacketCodecTest {
         assertFalse(decoder.isReconstructing());
     }
 
+    /**
+     * One attachment named by many placeholders would come out of the decoder as as many references to
+     * one array, which every copy of the arguments multiplies (re-emitting them, binding them to a
+     * {@code List<byte[]>}): a megabyte named 33,000 times in a megabyte of text is 33 GB to copy. No
+     * client names an attachment twice (socket.io-parser numbers each binary value it meets), so it is
+     * refused as an illegal index is. Node's parser takes it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "51-[\"a\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":0}]",
+        "52-[\"a\",{\"_placeholder\":true,\"num\":1},{\"k\":[{\"_placeholder\":true,\"num\":1}]}]",
+        "61-3[{\"_placeholder\":true,\"num\":0},[{\"_placeholder\":true,\"num\":0}]]",
+    })
+    void anAttachmentNamedTwiceIsRefused(String text) throws Exception {
+        assertNull(decoder.decode(text));
+        SocketDecodeException e = assertThrows(SocketDecodeException.class, () -> {
+            while (decoder.addBinary(new byte[] {1}) == null) {
+                assertTrue(decoder.isReconstructing());
+            }
+        });
+        assertEquals(Reason.BAD_PLACEHOLDER, e.reason());
+        assertFalse(decoder.isReconstructing());
+    }
+
+    @Test
+    void anAttachmentNoPlaceholderNamesIsDropped() throws Exception {
+        assertNull(decoder.decode("52-[\"a\",{\"_placeholder\":true,\"num\":1}]"));
+        assertNull(decoder.addBinary(new byte[] {0}));
+        SocketPacket packet = decoder.addBinary(new byte[] {1});
+        assertEquals(2, packet.args().size());
+        assertArrayEquals(new byte[] {1}, (byte[]) packet.args().get(1));
+    }
+
     @Test
     void placeholderInABinaryPacketWithNoAttachments() {
         assertReason(Reason.BAD_PLACEHOLDER, "50-[\"a\",{\"_placeholder\":true,\"num\":0}]");
