@@ -111,7 +111,9 @@ public class SocketPacketDecoder {
         if (type.isBinary() && attachments > 0) {
             pending = packet;
             expectedAttachments = attachments;
-            pendingAttachments = new ArrayList<>(attachments);
+            // Sized for what arrives, not for what is announced: a raised limit lets a client announce a
+            // billion attachments in a ten-character packet, and send none.
+            pendingAttachments = new ArrayList<>(Math.min(attachments, 16));
             return null;
         }
         return type.isBinary() ? reconstruct(packet, List.of()) : packet;

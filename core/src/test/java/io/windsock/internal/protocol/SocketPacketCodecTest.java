@@ -360,6 +360,28 @@ class SocketPacketCodecTest {
         assertNotNull(decoder.decode("50-[\"a\"]"));
     }
 
+    /**
+     * A limit raised as far as it goes (Node's parser takes any count it is configured for): announcing
+     * attachments costs nothing until they arrive, so a packet announcing a billion (the most the count's nine
+     * digits hold) is no array of a billion slots, 4 GB, reserved before a byte of them is sent.
+     */
+    @Test
+    void anAnnouncedCountReservesNothingUpFront() throws Exception {
+        decoder = new SocketPacketDecoder(JSON, new ProtocolLimits(Integer.MAX_VALUE, 15, 1000));
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        assertNull(decoder.decode("5999999999-[\"a\",{\"_placeholder\":true,\"num\":1}]"));
+        assertNull(decoder.addBinary(new byte[] {0}));
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(allocated < 1_000_000, allocated + " bytes allocated");
+        assertTrue(decoder.isReconstructing());
+        decoder.reset();
+        assertNull(decoder.decode("52-[\"a\",{\"_placeholder\":true,\"num\":1}]"));
+        assertNull(decoder.addBinary(new byte[] {0}));
+        assertArrayEquals(new byte[] {1}, (byte[]) decoder.addBinary(new byte[] {1}).args().get(1));
+    }
+
     @Test
     void ackIdTooLong() throws Exception {
         assertEquals(999_999_999_999_999L, decoder.decode("3999999999999999[]").id());
