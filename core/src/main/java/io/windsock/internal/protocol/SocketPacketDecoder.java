@@ -26,8 +26,13 @@ public class SocketPacketDecoder {
     private final JsonCodec json;
     private final ProtocolLimits limits;
 
-    /** The binary packet being reassembled, or null. */
+    /** The binary packet being reassembled, its data left out, or null. */
     private SocketPacket pending;
+    /**
+     * Its data as the JSON text it came in, read again once the attachments are in: decoded, a megabyte
+     * of small objects holds some 20 MB, which nothing counts while the attachments are awaited.
+     */
+    private String pendingJson;
     private List<byte[]> pendingAttachments;
     private int expectedAttachments;
 
@@ -92,14 +97,10 @@ public class SocketPacketDecoder {
             id = Long.parseLong(text, start, i, 10);
         }
         Object data = null;
+        String jsonText = null;
         if (i < length) {
-            try {
-                data = json.read(text.substring(i));
-            } catch (JsonCodec.LimitExceeded e) {
-                throw new SocketDecodeException(SocketDecodeException.Reason.JSON_LIMIT, e.getMessage());
-            } catch (IOException | RuntimeException e) {
-                throw new SocketDecodeException(SocketDecodeException.Reason.INVALID_JSON, "invalid JSON payload");
-            }
+            jsonText = text.substring(i);
+            data = readJson(jsonText);
             if (!isPayloadValid(type, data)) {
                 throw new SocketDecodeException(SocketDecodeException.Reason.INVALID_PAYLOAD,
                         "invalid payload for " + type);
@@ -107,16 +108,28 @@ public class SocketPacketDecoder {
         } else if (type.isEvent() || type.isAck()) {
             throw new SocketDecodeException(SocketDecodeException.Reason.INVALID_PAYLOAD, "missing payload for " + type);
         }
-        SocketPacket packet = new SocketPacket(type, namespace, id, data);
         if (type.isBinary() && attachments > 0) {
-            pending = packet;
+            // Read now all the same, so that a malformed packet is refused when it arrives, as Node's parser does.
+            pending = new SocketPacket(type, namespace, id, null);
+            pendingJson = jsonText;
             expectedAttachments = attachments;
             // Sized for what arrives, not for what is announced: a raised limit lets a client announce a
             // billion attachments in a ten-character packet, and send none.
             pendingAttachments = new ArrayList<>(Math.min(attachments, 16));
             return null;
         }
+        SocketPacket packet = new SocketPacket(type, namespace, id, data);
         return type.isBinary() ? reconstruct(packet, List.of()) : packet;
+    }
+
+    private Object readJson(String text) throws SocketDecodeException {
+        try {
+            return json.read(text);
+        } catch (JsonCodec.LimitExceeded e) {
+            throw new SocketDecodeException(SocketDecodeException.Reason.JSON_LIMIT, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            throw new SocketDecodeException(SocketDecodeException.Reason.INVALID_JSON, "invalid JSON payload");
+        }
     }
 
     /**
@@ -133,10 +146,11 @@ public class SocketPacketDecoder {
         if (pendingAttachments.size() < expectedAttachments) {
             return null;
         }
-        SocketPacket packet = pending;
+        SocketPacket header = pending;
+        String jsonText = pendingJson;
         List<byte[]> parts = pendingAttachments;
         reset();
-        return reconstruct(packet, parts);
+        return reconstruct(new SocketPacket(header.type(), header.namespace(), header.id(), readJson(jsonText)), parts);
     }
 
     /** @return whether a binary packet is waiting for attachments. */
@@ -147,6 +161,7 @@ public class SocketPacketDecoder {
     /** Drops a partly reassembled packet, e.g. when the client disconnects. */
     public void reset() {
         pending = null;
+        pendingJson = null;
         pendingAttachments = null;
         expectedAttachments = 0;
     }
