@@ -16,7 +16,8 @@ import java.util.List;
  *     units (JavaScript's {@code String.length}); binary goes in it as {@code b4} and base64;</li>
  * <li>a binary polling payload (sent when a packet is binary and the client did not ask for
  *     {@code b64=1}) frames each packet as {@code <0|1><length digits as bytes 0-9><0xFF><packet>}: 0 for
- *     a text packet in UTF-8 (its length in bytes), 1 for a binary one (its type byte, then the data).</li>
+ *     a text packet in UTF-8 (its length in bytes; invalid UTF-8 fails the payload, as in engine.io,
+ *     see {@link GeneralizedUtf8}), 1 for a binary one (its type byte, then the data).</li>
  * </ul>
  * The OPEN packet carries {@code maxPayload} as engine.io 6 sends it to v3 clients too (they ignore it;
  * the v3 protocol suite expects it).
@@ -240,8 +241,8 @@ public final class EngineCodecV3 implements EngineCodec {
             }
             int start = i + 1;
             int end = start + (int) length;
-            byte[] packet = Arrays.copyOfRange(body, start, end);
-            out.add(kind == 0 ? decodeText(new String(packet, StandardCharsets.UTF_8)) : decodeBinaryFrame(packet));
+            out.add(kind == 0 ? decodeText(GeneralizedUtf8.decode(body, start, end))
+                    : decodeBinaryFrame(Arrays.copyOfRange(body, start, end)));
             decoded++;
             i = end;
         }

@@ -157,6 +157,34 @@ class EngineCodecV3Test {
         assertReason(Reason.EMPTY_PACKET, () -> CODEC.decodePayload(bytes(1, 0, 255), true, 10));
     }
 
+    /**
+     * A text packet in a binary payload is read as engine.io's v3 parser reads it (utf8.js, {@code strict:
+     * false}): invalid UTF-8 (a stray or missing continuation byte, an overlong form, a code point past
+     * U+10FFFF) fails the payload, so the session closes with "parse error", where a text body's is
+     * decoded with replacement characters; an encoded surrogate becomes U+FFFD. Measured against Node.
+     */
+    @Test
+    void invalidUtf8InATextPacketOfABinaryPayloadIsMalformed() throws Exception {
+        int[][] invalid = {
+            {0xff}, {0x80}, {0xc0, 0xaf}, {0xe0, 0x80, 0xaf}, {0xe2, 0x82}, {0xe2, 0x28, 0xa1},
+            {0xf0, 0x8f, 0xbf, 0xbf}, {0xf4, 0x90, 0x80, 0x80}, {0xf8, 0x88, 0x80, 0x80, 0x80},
+        };
+        for (int[] bad : invalid) {
+            int[] body = new int[4 + bad.length];
+            body[0] = 0;
+            body[1] = 1 + bad.length;
+            body[2] = 255;
+            body[3] = '4';
+            System.arraycopy(bad, 0, body, 4, bad.length);
+            assertReason(Reason.INVALID_UTF8, () -> CODEC.decodePayload(bytes(body), true, 10));
+        }
+        assertEquals(List.of(EnginePacket.message("\ufffdx")),
+                CODEC.decodePayload(bytes(0, 5, 255, 52, 0xed, 0xa0, 0x80, 'x'), true, 10));
+        assertEquals(List.of(EnginePacket.message("h\u00e9\u20ac\ud83d\ude00")),
+                CODEC.decodePayload(bytes(0, 1, 1, 255, 52, 'h', 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80),
+                        true, 10));
+    }
+
     @Test
     void tooManyPackets() throws Exception {
         assertEquals(2, decodeText("1:21:2").size());
