@@ -236,8 +236,8 @@ public class SocketPacketDecoder {
         }
         if (value instanceof Map<?, ?> map) {
             if (Boolean.TRUE.equals(map.get("_placeholder"))) {
-                Object num = map.get("num");
-                if (num instanceof Integer n && n >= 0 && n < parts.size()) {
+                int n = attachmentIndex(map.get("num"), parts.size());
+                if (n >= 0) {
                     if (named[n]) {
                         throw new SocketDecodeException(SocketDecodeException.Reason.BAD_PLACEHOLDER,
                                 "attachment " + n + " named twice");
@@ -250,6 +250,22 @@ public class SocketPacketDecoder {
             return new LinkedHashMap<>(map.size() * 2);
         }
         return value;
+    }
+
+    /**
+     * @return the attachment a placeholder's {@code num} names, or -1 for none: a number with no
+     *         fraction in range, in any JSON form ({@code 1}, {@code 1.0}, {@code 1e0}), as socket.io-parser
+     *         indexes its array with it
+     */
+    private static int attachmentIndex(Object num, int count) {
+        if (num instanceof Integer n) {
+            return n >= 0 && n < count ? n : -1;
+        }
+        if (num instanceof Number n) {
+            double d = n.doubleValue();
+            return d >= 0 && d < count && d == Math.rint(d) ? (int) d : -1;
+        }
+        return -1;
     }
 
     static boolean isPayloadValid(SocketPacketType type, Object data) {

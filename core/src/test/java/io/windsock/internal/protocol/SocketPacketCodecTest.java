@@ -521,6 +521,23 @@ class SocketPacketCodecTest {
         assertArrayEquals(new byte[] {1}, (byte[]) packet.args().get(1));
     }
 
+    /**
+     * JSON has one number type: {@code 1.0} and {@code 1e0} are the number 1, and socket.io-parser takes
+     * them as index 1 as it takes {@code 1}. A fraction names no attachment (Node's parser puts
+     * {@code undefined} in its place): refused.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"1.0", "1e0", "1E0", "0.1e1", "1.00", "10e-1"})
+    void anIntegralNumberInAnyFormNamesItsAttachment(String num) throws Exception {
+        assertNull(decoder.decode("52-[\"a\",{\"_placeholder\":true,\"num\":" + num + "}]"));
+        assertNull(decoder.addBinary(new byte[] {0}));
+        SocketPacket packet = decoder.addBinary(new byte[] {1});
+        assertArrayEquals(new byte[] {1}, (byte[]) packet.args().get(1));
+        assertNull(decoder.decode("51-[\"a\",{\"_placeholder\":true,\"num\":0.5}]"));
+        SocketDecodeException e = assertThrows(SocketDecodeException.class, () -> decoder.addBinary(new byte[] {1}));
+        assertEquals(Reason.BAD_PLACEHOLDER, e.reason());
+    }
+
     @Test
     void placeholderInABinaryPacketWithNoAttachments() {
         assertReason(Reason.BAD_PLACEHOLDER, "50-[\"a\",{\"_placeholder\":true,\"num\":0}]");
