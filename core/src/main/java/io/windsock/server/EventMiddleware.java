@@ -14,6 +14,9 @@ import java.util.List;
  * client sees: {@code {"error": "rejected", "message": ..., "data": ...}}; any other exception is an
  * application failure, reported to the server's {@link ErrorHandler}, whose text never reaches the
  * client: {@code {"error": "internal_error", "message": "internal error"}}.
+ *
+ * <p>A middleware that makes the socket leave ({@link Socket#disconnect}) instead of throwing stops
+ * the event too, once the middlewares have run: no listener runs and no ack is sent, as in socket.io.
  */
 @FunctionalInterface
 public interface EventMiddleware {

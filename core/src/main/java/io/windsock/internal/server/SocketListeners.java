@@ -34,7 +34,7 @@ final class SocketListeners {
             AtomicIntegerFieldUpdater.newUpdater(SocketListeners.class, "pendingOutgoing");
     private static final RateLimitedLog dropped = new RateLimitedLog(LoggerFactory.getLogger(SocketListeners.class));
 
-    private final Socket socket;
+    private final SocketImpl socket;
     private final ErrorHandler errors;
     // Immutable snapshots replaced under this object's lock (copy on write): registrations are few
     // and early, reads are per event; and most sockets never fill most of these, so they share the
@@ -51,7 +51,7 @@ final class SocketListeners {
     /** Outgoing notifications queued on the socket's executor and not yet run. */
     private volatile int pendingOutgoing;
 
-    SocketListeners(Socket socket, ErrorHandler errors) {
+    SocketListeners(SocketImpl socket, ErrorHandler errors) {
         this.socket = socket;
         this.errors = errors;
     }
@@ -134,26 +134,13 @@ final class SocketListeners {
      * An incoming event: the middlewares (a rejection answers the ack with an error, see
      * {@link AckErrors}), then the catch-all listeners, then every listener of the event in
      * registration order, or else the fallback. A listener that throws is reported and the next one
-     * still runs; they share one ack, of which the first send goes out.
+     * still runs; they share one ack, of which the first send goes out. An event whose middlewares
+     * made the socket leave ({@code socket.disconnect()}) reaches no listener, as socket.io drops it.
      */
     void dispatch(String event, List<Object> args, Ack ack) {
-        for (EventMiddleware middleware : middlewares) {
-            try {
-                middleware.handle(event, args);
-            } catch (Exception | Error e) {
-                try {
-                    ack.send(e instanceof Exception refusal ? AckErrors.rejected(refusal) : AckErrors.internal());
-                } catch (UncheckedIOException unwritable) {
-                    // A Rejection's data that cannot be written as JSON: the application's failure, and the
-                    // client's callback still fires (nothing went out: the ack can still be sent).
-                    failed(event, unwritable);
-                    ack.send(AckErrors.internal());
-                }
-                if (!(e instanceof Rejection)) { // a Rejection is a deliberate refusal, not a failure
-                    failed(event, e);
-                }
-                return;
-            }
+        List<EventMiddleware> middlewares = this.middlewares;
+        if (!middlewares.isEmpty() && !passMiddlewares(middlewares, event, args, ack)) {
+            return;
         }
         for (CatchAllListener any : anyListeners) {
             try {
@@ -181,6 +168,35 @@ final class SocketListeners {
                 failed(event, e);
             }
         }
+    }
+
+    /**
+     * Runs the event's middlewares. @return whether the event goes on to the listeners: no middleware
+     * refused it (a refusal answers the ack) and none made the socket leave
+     */
+    private boolean passMiddlewares(List<EventMiddleware> middlewares, String event, List<Object> args, Ack ack) {
+        for (EventMiddleware middleware : middlewares) {
+            try {
+                middleware.handle(event, args);
+            } catch (Exception | Error e) {
+                try {
+                    ack.send(e instanceof Exception refusal ? AckErrors.rejected(refusal) : AckErrors.internal());
+                } catch (UncheckedIOException unwritable) {
+                    // A Rejection's data that cannot be written as JSON: the application's failure, and the
+                    // client's callback still fires (nothing went out: the ack can still be sent).
+                    failed(event, unwritable);
+                    ack.send(AckErrors.internal());
+                }
+                if (!(e instanceof Rejection)) { // a Rejection is a deliberate refusal, not a failure
+                    failed(event, e);
+                }
+                return false;
+            }
+        }
+        // A middleware that disconnected the socket rather than refusing the event: socket.io delivers
+        // nothing to a socket its middlewares left disconnected (and sends no ack). An event that arrived
+        // before the client left is still delivered (see SocketInbound), so only the server's leave counts.
+        return !socket.leftByServer();
     }
 
     private void call(EventListener listener, String event, List<Object> args, Ack ack) {

@@ -141,6 +141,36 @@ class IncomingEventsTest {
     }
 
     @Test
+    void anEventWhoseMiddlewareDisconnectedTheSocketReachesNoListener() {
+        // As socket.io, whose dispatch drops an event once its middlewares leave the socket disconnected
+        // (an authorization check that calls socket.disconnect() instead of refusing the event).
+        socket.use((event, args) -> {
+            log.add("mw1");
+            socket.disconnect();
+        });
+        socket.use((event, args) -> log.add("mw2"));
+        socket.onAny((event, args, ack) -> log.add("any " + event));
+        socket.on("delete", (args, ack) -> {
+            log.add("listener ran");
+            ack.send("done");
+        });
+        socket.fallback((event, args, ack) -> log.add("fallback " + event));
+        client.send("23[\"delete\",1]");
+        assertEquals(List.of("1"), client.take(), "the DISCONNECT, and no ack");
+        assertEquals(List.of("mw1", "mw2"), log);
+        assertEquals(List.of(), errors);
+    }
+
+    @Test
+    void anEventWhoseMiddlewareClosedTheConnectionReachesNoListener() {
+        socket.use((event, args) -> socket.disconnect(true));
+        socket.on("delete", (args, ack) -> log.add("listener ran"));
+        client.send("2[\"delete\"]");
+        assertEquals(List.of(), log);
+        assertTrue(!socket.isConnected());
+    }
+
+    @Test
     void aReservedEventFromTheClientReachesNoListener() {
         // The decoder refuses it (as socket.io-parser does): a parse error that closes the connection.
         socket.onAny((event, args, ack) -> log.add("any " + event));
