@@ -170,8 +170,17 @@ public final class NamespaceImpl implements Namespace {
         }
     }
 
-    /** Closes the adapter once (a removed child, or the server stopped; both may happen). */
+    /** @return whether a recovery window still keeps this dynamic namespace (a timer is pending). */
+    boolean holdsForRecovery() {
+        return recoveryHold.isPending();
+    }
+
+    /**
+     * Closes the adapter once (a removed child, or the server stopped; both may happen), and ends a
+     * recovery hold: a stopped server's sessions can no longer be recovered.
+     */
     void closeAdapter() {
+        recoveryHold.cancel();
         if (adapterClosed.compareAndSet(false, true)) {
             adapter.close();
         }

@@ -1,6 +1,7 @@
 package io.windsock.internal.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.windsock.adapter.InMemoryAdapter;
 import io.windsock.server.ConnectError;
+import io.windsock.server.ConnectionStateRecovery;
 import io.windsock.server.Namespace;
 import io.windsock.server.Socket;
 import io.windsock.server.WindsockOptions;
@@ -178,5 +180,23 @@ class DynamicNamespaceLifecycleTest {
         assertNull(layer.server.existing("/room-1"));
         assertEquals(0, adaptersOpen.get());
         assertEquals(1, errors.size());
+    }
+
+    @Test
+    void aStoppedServerHoldsNoNamespaceForRecovery() {
+        start(o -> o.connectionStateRecovery(ConnectionStateRecovery.defaults()));
+        SocketLayer.TestClient client = layer.open();
+        client.send("0/room-1,");
+        client.take();
+        NamespaceImpl child = layer.server.existing("/room-1");
+        client.drop(); // "transport close": the session is kept, and its namespace for the recovery window
+        assertTrue(child.holdsForRecovery());
+        assertEquals(1, adaptersOpen.get());
+
+        layer.server.shutdown(); // as Windsock.stop()
+        layer.server.closeAdapters();
+        layer.server.stopped();
+        assertEquals(0, adaptersOpen.get());
+        assertFalse(child.holdsForRecovery(), "no timer keeps the stopped server's namespace (2 min by default)");
     }
 }
