@@ -266,7 +266,8 @@ public final class Windsock implements AutoCloseable {
      * @return the namespace with this name ({@code "/"} is the main one), created if needed: as a child
      *         of a dynamic group ({@link #of(Pattern)}, {@link #of(NamespaceMatcher)} with an empty auth
      *         payload) that accepts the name, so its middlewares and listeners apply, as in Node; else
-     *         static. Either way it is never removed.
+     *         static. Either way it is never removed. A namespace made here on a running server takes
+     *         clients at once, before the middlewares added to it next: set it up before {@link #start()}.
      */
     public Namespace of(String name) {
         return sockets.of(name);
@@ -288,6 +289,9 @@ public final class Windsock implements AutoCloseable {
      *         to the group later reach only children created later, and ones added to a child
      *         ({@code of(name)}, {@code socket.namespace()}) only that child. The group's server-side
      *         event listeners reach every child, present and future, unless it has its own for the event.
+     *         A group made on a running server makes children at once: one made before its middlewares
+     *         and listeners are added keeps none of them while it lives. Set groups up before
+     *         {@link #start()}.
      */
     public Namespace of(Pattern pattern) {
         return sockets.of((name, auth) -> pattern.matcher(name).matches(), pattern.pattern());
