@@ -332,7 +332,9 @@ class HostileInputTest {
 
     @Test
     void malformedSocketIoPacketsOverWebSocketCloseIt() {
-        for (String packet : new String[] {"42[\"unterminated", "4{}", "49", "42/nope,[\"x\"]", "40"}) {
+        // (A second "40" is not among them: stock clients send one for a connect() made while the reply is
+        // on its way, and it is ignored; see DuplicateConnectTest.)
+        for (String packet : new String[] {"42[\"unterminated", "4{}", "49", "42/nope,[\"x\"]"}) {
             try (WsClient ws = WsClient.open(port, WEBSOCKET)) {
                 ws.texts().take();
                 ws.sendText("40");

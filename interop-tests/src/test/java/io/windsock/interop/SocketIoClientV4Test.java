@@ -144,6 +144,38 @@ class SocketIoClientV4Test {
         assertTrue(mainSocket.isConnected());
     }
 
+    /**
+     * socket.io-client sends a CONNECT for every connect() made while its manager is open and the reply
+     * is on its way (a second namespace's socket connects by itself; connect() again sends another). The
+     * duplicate closed the connection, every namespace of it; Node connects both. Now it is ignored.
+     */
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aSecondConnectCallBeforeTheReplyKeepsTheConnection(Transport transport) throws Exception {
+        Windsock server = interop.server(o -> o);
+        Mailbox<Socket> main = interop.mailbox("main connections");
+        Mailbox<Socket> custom = interop.mailbox("custom connections");
+        CompletableFuture<Void> replyMayGo = new CompletableFuture<>();
+        server.of("/").onConnection(main::put);
+        server.of("/custom").use(socket -> replyMayGo.get(10, TimeUnit.SECONDS)).onConnection(socket -> {
+            custom.put(socket);
+            socket.on("where", (args, ack) -> ack.send(socket.namespace().name()));
+        });
+        NodeClient node = interop.client();
+        ClientSocket first = node.connect(interop.url(server, "/"), options(transport, Map.of()));
+        Socket mainSocket = connect(server, first, main);
+        ClientSocket second = node.multiplex(first, "/custom", Map.of()); // connects by itself
+        second.reconnect(); // connect() again while the middleware holds the reply: a second CONNECT
+        first.transport(); // answered once the driver has run the connect() before it
+        replyMayGo.complete(null);
+
+        Socket customSocket = connect(server, second, custom);
+        assertEquals(Json.array("/custom"), second.emitWithAck("where").args());
+        assertTrue(mainSocket.isConnected(), "the connection and its other namespace stay");
+        assertTrue(customSocket.isConnected());
+        assertEquals(1, server.of("/custom").sockets().size(), "one socket for the two CONNECTs");
+    }
+
     @ParameterizedTest
     @EnumSource(Transport.class)
     void refusesAnUnknownNamespace(Transport transport) {

@@ -207,6 +207,13 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
         SocketImpl socket = socket(namespace);
         if (socket == null && packet.type() == SocketPacketType.CONNECT) {
             connect(namespace, dialect.connectAuth(packet), size);
+        } else if (socket != null && packet.type() == SocketPacketType.CONNECT) {
+            // A second CONNECT while the first's reply is on its way: socket.io-client 4.x (and 2.x) sends
+            // one for each socket.connect() the application makes then (a second namespace's socket, which
+            // connects by itself, then connect()). Node reads both before its middlewares' next tick and
+            // connects two sockets; closing would drop every namespace of a stock client. Ignored: the
+            // first CONNECT is answered, once. (A client only sends CONNECT while not connected, so one
+            // for a connected socket also crossed its reply.)
         } else if (socket != null && packet.type() != SocketPacketType.CONNECT
                 && packet.type() != SocketPacketType.CONNECT_ERROR
                 && (packet.type() != SocketPacketType.DISCONNECT || socket.wasConnected()
@@ -220,7 +227,7 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
             // twice. The 0.9 server takes such a packet and nothing comes of it: dropped here, and the
             // client's other endpoints go on.
         } else {
-            // A packet for a namespace not joined, a second CONNECT, or a DISCONNECT before the CONNECT reply
+            // A packet for a namespace not joined, or a DISCONNECT before the CONNECT reply
             // (socket.io-client 2.x to 4.x never send one: Node knows the socket only once connected): the
             // reference closes the connection. The 0.9 client does send one when a namespace is left while
             // connecting, and the 0.9 server took it: that socket leaves, staying the namespace's member
