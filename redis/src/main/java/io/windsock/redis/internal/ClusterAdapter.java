@@ -255,7 +255,8 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
      * Handles a message another node sent to every node (socket.io-adapter's {@code onMessage}).
      *
      * @throws IllegalArgumentException when a message lacks the data or the options its type needs (Node's
-     *         adapter fails on those too); nothing was done with it, and the transport counts and logs it
+     *         adapter fails on those too), or its rooms name no room (Node's selects no socket with them); nothing
+     *         was done with it, and the transport counts and logs it
      */
     protected void onMessage(ClusterMessage message) {
         if (closed.get() || uid.equals(message.uid()) || !namespace.name().equals(message.nsp())) {

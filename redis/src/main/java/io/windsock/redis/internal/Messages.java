@@ -62,6 +62,8 @@ public final class Messages {
     /**
      * Reads {@code {rooms, except, flags}} as another node sent it. Rooms may be numbers in Node: they
      * become their decimal text. Missing parts select everything with the default flags.
+     *
+     * @throws IllegalArgumentException when the rooms select no socket (see {@link #selectedRooms})
      */
     public static BroadcastOptions readOptions(Object raw) {
         Map<String, Object> map = map(raw);
@@ -69,8 +71,28 @@ public final class Messages {
         boolean volatileFlag = Boolean.TRUE.equals(flags.get("volatile"));
         boolean compress = !Boolean.FALSE.equals(flags.get("compress"));
         Duration timeout = flags.get("timeout") instanceof Number n ? ackTimeout(n) : null;
-        return new BroadcastOptions(rooms(map.get("rooms")), rooms(map.get("except")), volatileFlag, compress,
+        return new BroadcastOptions(selectedRooms(map.get("rooms")), rooms(map.get("except")), volatileFlag, compress,
                 true, timeout);
+    }
+
+    /**
+     * @return the rooms that select sockets in a message from another node: none (every socket) when absent
+     * @throws IllegalArgumentException when they are not a list, or a list without a room name ({@code [null]},
+     *         {@code [true]}): Node's adapter selects no socket with those (its rooms are a Set of the values,
+     *         and a value that is not iterable fails), while "no rooms" would select every one
+     */
+    static Set<String> selectedRooms(Object raw) {
+        if (raw == null) {
+            return Set.of();
+        }
+        if (!(raw instanceof Collection<?> list)) {
+            throw new IllegalArgumentException("a message whose rooms are not a list, dropped");
+        }
+        Set<String> rooms = rooms(list);
+        if (rooms.isEmpty() && !list.isEmpty()) {
+            throw new IllegalArgumentException("a message whose rooms name no room, dropped");
+        }
+        return rooms;
     }
 
     /**

@@ -22,8 +22,8 @@ final class RemoteRequests {
     }
 
     /**
-     * @throws IllegalArgumentException when a request that selects sockets has options that are not a map:
-     *         nothing was done with it (the connection counts and logs it)
+     * @throws IllegalArgumentException when a request that selects sockets has options that are not a map, or
+     *         rooms that name no room: nothing was done with it (the connection counts and logs it)
      */
     static void handle(RedisAdapter adapter, Map<String, Object> request) {
         RequestType type = RequestType.of(request.get("type"));
@@ -35,7 +35,7 @@ final class RemoteRequests {
         switch (type) {
             case SOCKETS -> {
                 List<String> ids = new ArrayList<>();
-                for (LocalSocket socket : adapter.localSockets(BroadcastOptions.to(Messages.rooms(request.get("rooms"))))) {
+                for (LocalSocket socket : adapter.localSockets(BroadcastOptions.to(Messages.selectedRooms(request.get("rooms"))))) {
                     ids.add(socket.id());
                 }
                 respond(adapter, requesterUid, Messages.object("requestId", requestId, "sockets", ids));
@@ -58,11 +58,14 @@ final class RemoteRequests {
         }
     }
 
-    /** @throws IllegalArgumentException when the options are not a map (see {@link Messages#requireOptions}) */
+    /**
+     * @throws IllegalArgumentException when the options are not a map (see {@link Messages#requireOptions}), or
+     *         their rooms select no socket ({@link Messages#selectedRooms})
+     */
     private static BroadcastOptions selection(Object rawOptions, RequestType type) {
         Map<String, Object> raw = Messages.requireOptions(rawOptions, type);
-        return new BroadcastOptions(Messages.rooms(raw.get("rooms")), Messages.rooms(raw.get("except")), false, true,
-                true, null);
+        return new BroadcastOptions(Messages.selectedRooms(raw.get("rooms")), Messages.rooms(raw.get("except")), false,
+                true, true, null);
     }
 
     private static void membership(RedisAdapter adapter, RequestType type, Map<String, Object> request) {

@@ -295,6 +295,39 @@ class ClusterAdapterWireTest {
         assertTrue(adapter.published.isEmpty(), "nothing is sent on");
     }
 
+    /**
+     * Messages whose rooms hold no room name (null, a boolean, an object) or are not a list: Node's adapter
+     * selects no socket with them. Read as "no rooms", they reached, moved or disconnected every socket.
+     */
+    @Test
+    void selectionsWithoutARoomNameActOnNoSocket() {
+        RecordingSocket s1 = socket("s1", "r1");
+        RecordingSocket s2 = socket("s2");
+        List<String> selectingNothing = List.of(
+                "{\"type\":6,\"uid\":\"x\",\"nsp\":\"/\",\"data\":{\"opts\":{\"rooms\":[null],\"except\":[]},\"close\":true}}",
+                "{\"type\":6,\"uid\":\"x\",\"nsp\":\"/\",\"data\":{\"opts\":{\"rooms\":\"xyz\",\"except\":[]},\"close\":true}}",
+                "{\"type\":4,\"uid\":\"x\",\"nsp\":\"/\",\"data\":{\"opts\":{\"rooms\":[true],\"except\":[]},\"rooms\":[\"joined\"]}}",
+                "{\"type\":5,\"uid\":\"x\",\"nsp\":\"/\",\"data\":{\"opts\":{\"rooms\":[{}],\"except\":[]},\"rooms\":[\"r1\"]}}",
+                "{\"type\":3,\"uid\":\"x\",\"nsp\":\"/\",\"data\":{\"packet\":{\"type\":2,\"data\":[\"ev\"]},"
+                        + "\"opts\":{\"rooms\":[null],\"except\":[]}}}",
+                "{\"type\":7,\"uid\":\"x\",\"nsp\":\"/\",\"data\":{\"requestId\":\"q2\",\"opts\":{\"rooms\":[false],\"except\":[]}}}");
+        for (String message : selectingNothing) {
+            try {
+                adapter.receive(message);
+            } catch (IllegalArgumentException e) {
+                // dropped as malformed: acts on no socket all the same
+            }
+        }
+        assertNull(s1.disconnected);
+        assertNull(s2.disconnected);
+        assertEquals(Set.of("s1", "r1"), adapter.socketRooms("s1"));
+        assertEquals(Set.of("s2"), adapter.socketRooms("s2"));
+        assertEquals(List.of(), delivered);
+        for (Map.Entry<String, ClusterMessage> response : adapter.responses) {
+            assertEquals(List.of(), response.getValue().get("sockets"), "a fetch finds no socket");
+        }
+    }
+
     @Test
     void nodesServerSideEventsRunHereAndItsOwnMessagesAndOtherNamespacesAreIgnored() {
         socket("s1");

@@ -152,6 +152,41 @@ class RedisAdapterTest {
     }
 
     /**
+     * Broadcasts and requests whose rooms hold no room name (null, a boolean, an object) or are not a list:
+     * Node's adapter selects no socket with them (its rooms are a Set of those values, or it fails on a value
+     * that is not iterable). Read as "no rooms", they reached, moved or disconnected every socket.
+     */
+    @Test
+    void selectionsWithoutARoomNameActOnNoSocket() throws Exception {
+        publish(key + "#/#", codec().msgpack(List.of("other", Messages.packet(List.of("null room"), "/"),
+                Messages.object("rooms", Arrays.asList((Object) null), "except", List.of()))));
+        publish(key + "#/#", codec().msgpack(List.of("other", Messages.packet(List.of("true room"), "/"),
+                Messages.object("rooms", List.of(true), "except", List.of()))));
+        publish(key + "#/#", codec().msgpack(List.of("other", Messages.packet(List.of("object room"), "/"),
+                Messages.object("rooms", List.of(Map.of()), "except", List.of()))));
+        publish(key + "#/#", codec().msgpack(List.of("other", Messages.packet(List.of("text rooms"), "/"),
+                Messages.object("rooms", "xyz", "except", List.of()))));
+        for (String request : List.of(
+                "{\"type\":4,\"uid\":\"x\",\"opts\":{\"rooms\":[null],\"except\":[]},\"close\":true}",
+                "{\"type\":4,\"uid\":\"x\",\"opts\":{\"rooms\":{},\"except\":[]},\"close\":true}",
+                "{\"type\":2,\"uid\":\"x\",\"opts\":{\"rooms\":[true],\"except\":[]},\"rooms\":[\"joined\"]}",
+                "{\"type\":3,\"uid\":\"x\",\"opts\":{\"rooms\":[{}],\"except\":[]},\"rooms\":[\"r\"]}",
+                "{\"type\":7,\"uid\":\"x\",\"requestId\":\"q1\",\"packet\":{\"type\":2,\"data\":[\"acked\"]},"
+                        + "\"opts\":{\"rooms\":[null],\"except\":[],\"flags\":{\"timeout\":1000}}}")) {
+            publish(key + "-request#/#", request.getBytes(StandardCharsets.UTF_8));
+        }
+        expectMarker();
+        assertNull(sockets.get("s1").disconnected);
+        assertNull(sockets.get("s2").disconnected);
+        assertEquals(Set.of("s1", "r"), adapter.socketRooms("s1"));
+        assertEquals(Set.of("s2"), adapter.socketRooms("s2"));
+    }
+
+    private static WireCodec codec() {
+        return new WireCodec(new com.fasterxml.jackson.databind.ObjectMapper());
+    }
+
+    /**
      * Whoever can publish on the channels: a header declaring a 2 GB bin and 20,000 nested arrays, on
      * the broadcast and the request channels. The node goes on delivering (before, the first made it
      * allocate 2 GB and the second overflowed the stack of Lettuce's reading thread).
