@@ -77,13 +77,30 @@ public final class RedisAdapter extends InMemoryAdapter {
     }
 
     /**
+     * The pattern of this namespace's broadcast channels: its channel, with Redis's glob characters escaped
+     * (a namespace or prefix may hold them: "/chat[1]" would otherwise not match its own channel, "/*" would
+     * match every namespace's), then {@code *}.
+     */
+    private String broadcastPattern() {
+        StringBuilder pattern = new StringBuilder(channel.length() + 8);
+        for (int i = 0; i < channel.length(); i++) {
+            char c = channel.charAt(i);
+            if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+                pattern.append('\\');
+            }
+            pattern.append(c);
+        }
+        return pattern.append('*').toString();
+    }
+
+    /**
      * Starts the subscriptions without waiting; {@link #ready()} completes when Redis confirmed them,
      * or after the request timeout (logged: the namespace then serves its own sockets, and Lettuce
      * subscribes once Redis answers).
      */
     @Override
     public void init() {
-        redis.subscribe(channels(), channel + "*", onRequestChannel, onBroadcastChannel)
+        redis.subscribe(channels(), broadcastPattern(), onRequestChannel, onBroadcastChannel)
                 .toCompletableFuture()
                 .orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((v, error) -> {
@@ -106,7 +123,7 @@ public final class RedisAdapter extends InMemoryAdapter {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        redis.unsubscribe(channels(), channel + "*", onRequestChannel, onBroadcastChannel);
+        redis.unsubscribe(channels(), broadcastPattern(), onRequestChannel, onBroadcastChannel);
         IllegalStateException error = new IllegalStateException("the adapter of " + namespace.name() + " closed");
         for (PendingRequest<?> request : List.copyOf(requests.values())) {
             request.fail(error);

@@ -187,6 +187,33 @@ class RedisAdapterTest {
     }
 
     /**
+     * The broadcast channels are subscribed to by pattern ({@code <key>#<nsp>#*}): a namespace whose name holds
+     * one of Redis's glob characters must still hear its own channels, and not those of other namespaces. Node's
+     * adapter puts the name in the pattern as it is, so its "/chat[1]" hears none of its broadcasts.
+     */
+    @Test
+    void aNamespaceWithGlobCharactersHearsItsOwnChannelsOnly() throws Exception {
+        Map<String, RecordingSocket> globSockets = new ConcurrentHashMap<>();
+        BlockingQueue<String> globDelivered = new LinkedBlockingQueue<>();
+        String name = "/c*h?a[t]\\";
+        RedisAdapter glob = RecordingNamespace.startNode(factory, new RecordingNamespace(name, globSockets,
+                (eventAndArgs, ack) -> { }));
+        try {
+            globSockets.put("g1", new RecordingSocket("g1", () -> glob, globDelivered));
+            glob.addAll("g1", Set.of("g1", "r"));
+            publish(key + "#/chat\\#", broadcast("other", "/chat\\", Set.of(), "other namespace"));
+            publish(key + "#" + name + "#", broadcast("other", name, Set.of(), "all"));
+            publish(key + "#" + name + "#r#", broadcast("other", name, Set.of("r"), "room"));
+            assertEquals("g1 all", globDelivered.poll(10, TimeUnit.SECONDS));
+            assertEquals("g1 room", globDelivered.poll(10, TimeUnit.SECONDS));
+            expectMarker();
+            assertNull(globDelivered.poll());
+        } finally {
+            glob.close();
+        }
+    }
+
+    /**
      * Whoever can publish on the channels: a header declaring a 2 GB bin and 20,000 nested arrays, on
      * the broadcast and the request channels. The node goes on delivering (before, the first made it
      * allocate 2 GB and the second overflowed the stack of Lettuce's reading thread).
