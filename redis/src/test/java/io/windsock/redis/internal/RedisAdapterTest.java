@@ -214,6 +214,28 @@ class RedisAdapterTest {
     }
 
     /**
+     * A join request naming 20,000 rooms, then a leave request naming them, which Node applies in a few
+     * milliseconds each: the node goes on delivering within the marker's wait. Each room used to copy the
+     * socket's whole room set, so each request took about 50 s of the thread that reads from Redis, per
+     * selected socket.
+     */
+    @Test
+    void aJoinOrLeaveOfManyRoomsTakesTimeInProportion() throws Exception {
+        List<String> rooms = new java.util.ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            rooms.add("room-" + i);
+        }
+        publish(key + "-request#/#", codec().json(Messages.object("type", RequestType.REMOTE_JOIN.code(), "uid", "x",
+                "opts", Messages.object("rooms", List.of("s1"), "except", List.of()), "rooms", rooms)));
+        expectMarker();
+        assertEquals(20_002, adapter.socketRooms("s1").size());
+        publish(key + "-request#/#", codec().json(Messages.object("type", RequestType.REMOTE_LEAVE.code(), "uid", "x",
+                "opts", Messages.object("rooms", List.of("s1"), "except", List.of()), "rooms", rooms)));
+        expectMarker();
+        assertEquals(Set.of("s1", "r"), adapter.socketRooms("s1"));
+    }
+
+    /**
      * Whoever can publish on the channels: a header declaring a 2 GB bin and 20,000 nested arrays, on
      * the broadcast and the request channels. The node goes on delivering (before, the first made it
      * allocate 2 GB and the second overflowed the stack of Lettuce's reading thread).
