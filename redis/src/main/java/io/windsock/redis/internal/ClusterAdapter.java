@@ -53,7 +53,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     protected final Duration requestTimeout;
     private final String uid = randomId();
     private final Map<String, PendingRequest<ClusterMessage>> requests = new ConcurrentHashMap<>();
-    private final Map<String, BroadcastAckHandler> ackRequests = new ConcurrentHashMap<>();
+    private final AckRequests ackRequests = new AckRequests();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     protected ClusterAdapter(AdapterNamespace namespace, ClusterCodec codec, Duration requestTimeout) {
@@ -140,9 +140,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
         if (!options.local()) {
             Duration timeout = options.timeout() == null ? requestTimeout : options.timeout();
             String requestId = randomId();
-            ackRequests.put(requestId, handler);
-            // As Node: no way to know here when every node's clients answered, so forget it at the timeout.
-            RedisTimer.schedule(() -> ackRequests.remove(requestId), timeout);
+            ackRequests.add(requestId, handler, timeout);
             send(message(BROADCAST, "packet", packet(packet), "requestId", requestId,
                     "opts", Messages.options(options, timeout)));
         }
@@ -336,6 +334,11 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
         });
     }
 
+    /** @return how many of this node's broadcasts with acks it still waits answers for (for tests) */
+    int pendingAckRequests() {
+        return ackRequests.size();
+    }
+
     /** Handles a response to one of this node's requests (socket.io-adapter's {@code onResponse}). */
     protected void onResponse(ClusterMessage response) {
         String requestId = response.requestId();
@@ -343,18 +346,12 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
             return;
         }
         switch (response.type()) {
-            case BROADCAST_CLIENT_COUNT -> {
-                BroadcastAckHandler handler = ackRequests.get(requestId);
-                if (handler != null && response.get("clientCount") instanceof Number n) {
+            case BROADCAST_CLIENT_COUNT -> ackRequests.answer(requestId, handler -> {
+                if (response.get("clientCount") instanceof Number n) {
                     handler.onClientCount(n.intValue());
                 }
-            }
-            case BROADCAST_ACK -> {
-                BroadcastAckHandler handler = ackRequests.get(requestId);
-                if (handler != null) {
-                    handler.onAck(Arrays.asList(response.get("packet")));
-                }
-            }
+            });
+            case BROADCAST_ACK -> ackRequests.answer(requestId, handler -> handler.onAck(Arrays.asList(response.get("packet"))));
             case FETCH_SOCKETS_RESPONSE, SERVER_SIDE_EMIT_RESPONSE -> {
                 PendingRequest<ClusterMessage> pending = requests.get(requestId);
                 if (pending != null) {

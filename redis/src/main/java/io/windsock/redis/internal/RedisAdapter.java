@@ -47,7 +47,7 @@ public final class RedisAdapter extends InMemoryAdapter {
     private final String responseChannel;
     private final String specificResponseChannel;
     private final Map<String, PendingRequest<Map<String, Object>>> requests = new ConcurrentHashMap<>();
-    private final Map<String, BroadcastAckHandler> ackRequests = new ConcurrentHashMap<>();
+    private final AckRequests ackRequests = new AckRequests();
     private final RedisConnections.Listener onRequestChannel = this::onRequestChannel;
     private final RedisConnections.Listener onBroadcastChannel = this::onBroadcast;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
@@ -204,8 +204,7 @@ public final class RedisAdapter extends InMemoryAdapter {
                 request = null;
             }
             if (request != null) {
-                ackRequests.put(requestId, handler);
-                RedisTimer.schedule(() -> ackRequests.remove(requestId), timeout);
+                ackRequests.add(requestId, handler, timeout);
                 redis.publish(requestChannel, request);
             }
         }
@@ -365,14 +364,15 @@ public final class RedisAdapter extends InMemoryAdapter {
             return;
         }
         Object requestId = response.get("requestId");
-        BroadcastAckHandler ackHandler = requestId instanceof String id ? ackRequests.get(id) : null;
-        if (ackHandler != null) {
+        boolean broadcastAnswer = ackRequests.answer(requestId, ackHandler -> {
             RequestType type = RequestType.of(response.get("type"));
             if (type == RequestType.BROADCAST_CLIENT_COUNT && response.get("clientCount") instanceof Number n) {
                 ackHandler.onClientCount(n.intValue());
             } else if (type == RequestType.BROADCAST_ACK) {
                 ackHandler.onAck(Arrays.asList(response.get("packet")));
             }
+        });
+        if (broadcastAnswer) {
             return;
         }
         PendingRequest<Map<String, Object>> pending = requestId instanceof String id ? requests.get(id) : null;
@@ -388,7 +388,12 @@ public final class RedisAdapter extends InMemoryAdapter {
     }
 
     boolean isOwnRequest(Object requestId) {
-        return requestId instanceof String id && (requests.containsKey(id) || ackRequests.containsKey(id));
+        return requestId instanceof String id && (requests.containsKey(id) || ackRequests.contains(id));
+    }
+
+    /** @return how many of this node's broadcasts with acks it still waits answers for (for tests) */
+    int pendingAckRequests() {
+        return ackRequests.size();
     }
 
     AdapterNamespace adapterNamespace() {

@@ -386,6 +386,44 @@ class ClusterAdapterWireTest {
         assertEquals(List.of(0, 0, "ok"), got); // the local count first (no local socket), then the remote ones
     }
 
+    /**
+     * A broadcast with acks is forgotten once it is done, not at its timeout: it holds every ack it collected,
+     * and an hour's timeout kept a broadcast answered in milliseconds (and its acks) for the hour.
+     */
+    @Test
+    void aBroadcastWithAcksIsForgottenOnceDoneNotAtItsTimeout() {
+        java.util.concurrent.atomic.AtomicInteger acks = new java.util.concurrent.atomic.AtomicInteger();
+        adapter.broadcastWithAck(event("ask"), options(List.of(), List.of(), false, true, Duration.ofHours(1)),
+                new NoAcks() {
+                    @Override
+                    public void onAck(List<Object> args) {
+                        acks.incrementAndGet();
+                    }
+
+                    @Override
+                    public boolean isDone() {
+                        return acks.get() == 1;
+                    }
+                });
+        String requestId = last().requestId();
+        adapter.onResponse(ClusterCodec.decodePubSub(bytes(BROADCAST_CLIENT_COUNT.replace("r3", requestId))));
+        assertEquals(1, adapter.pendingAckRequests(), "waiting for its ack");
+        adapter.onResponse(ClusterCodec.decodePubSub(bytes(BROADCAST_ACK.replace("r3", requestId))));
+        assertEquals(0, adapter.pendingAckRequests(), "done: forgotten");
+
+        // Done by this node's own clients' acks, which do not pass here: forgotten by later registrations.
+        for (int i = 0; i < 40; i++) {
+            adapter.broadcastWithAck(event("ask"), options(List.of(), List.of(), false, true, Duration.ofHours(1)),
+                    new NoAcks() {
+                        @Override
+                        public boolean isDone() {
+                            return true;
+                        }
+                    });
+        }
+        assertTrue(adapter.pendingAckRequests() < 32, adapter.pendingAckRequests() + " kept");
+    }
+
     // ---- which sharded channel each message goes to ----
 
     @Test

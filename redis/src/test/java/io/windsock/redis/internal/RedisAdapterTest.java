@@ -236,6 +236,60 @@ class RedisAdapterTest {
     }
 
     /**
+     * A broadcast with acks that the other node's answers complete is forgotten then, not at its timeout
+     * (an hour here), which kept it and every ack it collected.
+     */
+    @Test
+    void aBroadcastWithAcksIsForgottenOnceAnswered() throws Exception {
+        sockets.clear(); // no local client: the other node's single ack completes it
+        java.util.concurrent.atomic.AtomicInteger acks = new java.util.concurrent.atomic.AtomicInteger();
+        io.windsock.adapter.BroadcastAckHandler handler = new io.windsock.adapter.BroadcastAckHandler() {
+            @Override
+            public void onClientCount(int count) {
+            }
+
+            @Override
+            public void onAck(List<Object> args) {
+                acks.incrementAndGet();
+            }
+
+            @Override
+            public boolean isDone() {
+                return acks.get() == 1;
+            }
+        };
+        BlockingQueue<byte[]> requests = new LinkedBlockingQueue<>();
+        byte[] request;
+        var listener = raw.connectPubSub(ByteArrayCodec.INSTANCE);
+        try {
+            listener.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+                @Override
+                public void message(byte[] channel, byte[] message) {
+                    requests.add(message);
+                }
+            });
+            listener.sync().subscribe((key + "-request#/#").getBytes(StandardCharsets.UTF_8));
+            adapter.broadcastWithAck(io.windsock.protocol.SocketPacket.event("/", List.of("ask"),
+                    io.windsock.protocol.SocketPacket.NO_ID),
+                    new BroadcastOptions(Set.of(), Set.of(), false, true, false, Duration.ofHours(1)), handler);
+            request = requests.poll(10, TimeUnit.SECONDS);
+        } finally {
+            listener.close();
+        }
+        String id = (String) Messages.map(WireCodec.decode(request)).get("requestId");
+        assertEquals(1, adapter.pendingAckRequests());
+        publish(key + "-response#/#", codec().json(Messages.object("type", RequestType.BROADCAST_CLIENT_COUNT.code(),
+                "requestId", id, "clientCount", 1)));
+        publish(key + "-response#/#", codec().msgpack(Messages.object("type", RequestType.BROADCAST_ACK.code(),
+                "requestId", id, "packet", "ok")));
+        sockets.put("s1", new RecordingSocket("s1", () -> adapter, delivered));
+        publish(key + "#/#", broadcast("other", "/", Set.of(), "marker")); // after the answers, on the same connection
+        assertEquals("s1 marker", next());
+        assertEquals(1, acks.get());
+        assertEquals(0, adapter.pendingAckRequests(), "answered: forgotten");
+    }
+
+    /**
      * Whoever can publish on the channels: a header declaring a 2 GB bin and 20,000 nested arrays, on
      * the broadcast and the request channels. The node goes on delivering (before, the first made it
      * allocate 2 GB and the second overflowed the stack of Lettuce's reading thread).
