@@ -355,7 +355,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
             case FETCH_SOCKETS_RESPONSE, SERVER_SIDE_EMIT_RESPONSE -> {
                 PendingRequest<ClusterMessage> pending = requests.get(requestId);
                 if (pending != null) {
-                    pending.onResponse(response);
+                    pending.onResponse(response, response.uid());
                 }
             }
             default -> {

@@ -3,7 +3,9 @@ package io.windsock.redis.internal;
 import io.windsock.server.BroadcastTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -24,6 +26,8 @@ final class PendingRequest<R> {
     private final CompletableFuture<List<R>> future = new CompletableFuture<>();
     // Guarded by this.
     private final List<R> responses = new ArrayList<>();
+    /** The nodes that answered, of those whose answers name them; guarded by this. */
+    private final Set<String> responders = new HashSet<>();
 
     PendingRequest(String requestId, String type, int expected, Duration timeout, Runnable onDone) {
         this.requestId = requestId;
@@ -80,10 +84,20 @@ final class PendingRequest<R> {
         return future;
     }
 
+    /** An answer from a node the message does not name (the classic adapter's answers name none). */
     void onResponse(R response) {
+        onResponse(response, null);
+    }
+
+    /**
+     * @param responder the answering node's uid, or null when unknown: a node named twice (it got the request
+     *     twice, or someone replays its answer) is counted once, so that its second answer does not complete
+     *     the request in place of another node's
+     */
+    void onResponse(R response, String responder) {
         List<R> all = null;
         synchronized (this) {
-            if (future.isDone()) {
+            if (future.isDone() || (responder != null && !responders.add(responder))) {
                 return;
             }
             responses.add(response);

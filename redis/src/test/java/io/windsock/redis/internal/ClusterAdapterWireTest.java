@@ -67,9 +67,12 @@ class ClusterAdapterWireTest {
             return CompletableFuture.completedFuture(null);
         }
 
+        /** The nodes serving the namespace, this one included. */
+        volatile int nodes = 2;
+
         @Override
         public CompletionStage<Integer> serverCount() {
-            return CompletableFuture.completedFuture(2);
+            return CompletableFuture.completedFuture(nodes);
         }
 
         void receive(String fixture) {
@@ -362,6 +365,35 @@ class ClusterAdapterWireTest {
         assertEquals("n1", all.get(0).id());
         assertEquals(Set.of("n1", "room"), all.get(0).rooms());
         assertEquals(Map.of("k", 1), all.get(0).data());
+    }
+
+    /**
+     * A node whose answer arrives twice (it got the request twice, or anyone replays it) is counted once: the
+     * answers carry their node's uid. Counted twice, as Node's cluster adapter does, the request completed
+     * without the answer of another node (its sockets missing from fetchSockets, its ack from the acks).
+     */
+    @Test
+    void aNodeAnsweringTwiceCountsOnce() throws Exception {
+        adapter.nodes = 3;
+        CompletableFuture<List<SocketDetails>> fetched = adapter.fetchSockets(BroadcastOptions.ALL).toCompletableFuture();
+        String fetchId = last().requestId();
+        String fromA = request(ClusterMessageType.FETCH_SOCKETS_RESPONSE, "{\"requestId\":\"" + fetchId
+                + "\",\"sockets\":[{\"id\":\"socket-of-A\",\"handshake\":{},\"rooms\":[],\"data\":{}}]}");
+        adapter.onResponse(ClusterCodec.decodePubSub(bytes(fromA)));
+        adapter.onResponse(ClusterCodec.decodePubSub(bytes(fromA)));
+        assertTrue(!fetched.isDone(), "the other node has not answered");
+        adapter.onResponse(ClusterCodec.decodePubSub(bytes(fromA.replace(OTHER, NODE_UID).replace("socket-of-A", "socket-of-B"))));
+        assertEquals(List.of("socket-of-A", "socket-of-B"), fetched.get().stream().map(SocketDetails::id).toList());
+
+        CompletableFuture<List<Object>> acks = adapter.serverSideEmitWithAck(List.of("hi"), Duration.ofSeconds(5))
+                .toCompletableFuture();
+        String emitId = last().requestId();
+        String pong = SERVER_SIDE_EMIT_RESPONSE.replace("r9", emitId);
+        adapter.onResponse(ClusterCodec.decodePubSub(bytes(pong)));
+        adapter.onResponse(ClusterCodec.decodePubSub(bytes(pong)));
+        assertTrue(!acks.isDone(), "the other node has not answered");
+        adapter.onResponse(ClusterCodec.decodePubSub(bytes(pong.replace(NODE_UID, OTHER).replace("pong", "pang"))));
+        assertEquals(List.of("pong", "pang"), acks.get());
     }
 
     @Test
