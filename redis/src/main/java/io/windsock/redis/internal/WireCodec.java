@@ -1,5 +1,7 @@
 package io.windsock.redis.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -23,8 +25,18 @@ import org.msgpack.jackson.dataformat.MessagePackFactory;
  */
 public final class WireCodec {
     private static final ObjectMapper MSGPACK = new ObjectMapper(new MessagePackFactory());
-    /** Reads JSON from other nodes into trees only (no application types): shared, thread-safe. */
-    private static final ObjectMapper JSON_READER = new ObjectMapper();
+    /**
+     * Reads JSON from other nodes into trees only (no application types): shared, thread-safe. Strings and
+     * names as long as Node's JSON.parse takes them (Jackson's defaults stop at 20,000,000 and 50,000
+     * characters): neither can outgrow the message that holds it. Nesting and numbers keep Jackson's bounds,
+     * which guard the stack and the cost of parsing a number.
+     */
+    private static final ObjectMapper JSON_READER = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxStringLength(Integer.MAX_VALUE)
+                    .maxNameLength(Integer.MAX_VALUE)
+                    .build())
+            .build());
 
     private final ObjectMapper json;
 

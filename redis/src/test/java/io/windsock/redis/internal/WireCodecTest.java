@@ -194,6 +194,23 @@ class WireCodecTest {
         assertNull(value);
     }
 
+    /**
+     * JSON messages (every request and answer of the classic adapter, and the sharded adapter's messages
+     * without binary) with one string of 25,000,000 characters or a key of 60,000: Node's JSON.parse takes
+     * them, and so does the msgpack path here. Jackson's default limits (20,000,000 and 50,000) dropped them
+     * as malformed, without a word above DEBUG. A string or a key cannot outgrow the message that holds it.
+     */
+    @Test
+    void longStringsAndKeysInJsonAreTakenAsNodeTakesThem() {
+        String text = "x".repeat(25_000_000);
+        String name = "k".repeat(60_000);
+        byte[] message = codec.json(Map.of("type", 6, "uid", "u", "data", List.of("ev", text, Map.of(name, 1))));
+        Map<String, Object> decoded = Messages.map(WireCodec.decode(message));
+        List<Object> data = Messages.list(decoded.get("data"));
+        assertEquals(text, data.get(1));
+        assertEquals(Map.of(name, 1), data.get(2));
+    }
+
     /** A remote broadcast's ack timeout is bounded: whoever publishes sets it, and this node keeps acks that long. */
     @Test
     void aRemoteAckTimeoutIsClampedToAnHour() {
