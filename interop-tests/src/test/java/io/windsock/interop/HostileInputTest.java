@@ -109,6 +109,20 @@ class HostileInputTest {
         assertEquals(400, WsClient.refusedStatus(port, WEBSOCKET + "&sid=nope"));
     }
 
+    /**
+     * The client closed its session with a CLOSE over POST: a WebSocket upgrade for it is refused with
+     * Node's bare 400 "Session ID unknown", not accepted and then closed, though the session stays
+     * findable for a moment to answer a poll that raced the CLOSE.
+     */
+    @Test
+    void upgradeOfASessionTheClientClosedIsRefusedAsUnknown() {
+        String sid = handshake();
+        connectNamespace(sid);
+        assertEquals("ok", post(sid, "1").body());
+        assertEquals(DisconnectReason.TRANSPORT_CLOSE, disconnects.take());
+        assertEquals(400, WsClient.refusedStatus(port, WEBSOCKET + "&sid=" + sid));
+    }
+
     @Test
     void websocketWithABadProtocolVersionIsRefusedAndClosed() {
         for (String query : new String[] {"?EIO=9&transport=websocket", "?transport=websocket", "?EIO=x&transport=websocket"}) {

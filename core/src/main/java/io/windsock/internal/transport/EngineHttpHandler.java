@@ -143,7 +143,9 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         String sid = query.sid();
         if (sid != null) {
             EngineSession session = engine.session(sid);
-            if (session == null) {
+            if (session == null || upgrade && session.state() == EngineSession.State.CLOSED) {
+                // A closed session stays findable a moment only to answer a poll that raced its CLOSE: to
+                // an upgrade it is unknown, as in Node, rather than given a WebSocket that is then closed.
                 fail(ctx, info, EngineError.UNKNOWN_SID, upgrade);
             } else if (session.codec().protocol() != requestedRevision(query.eio())) {
                 // The reference refuses a request whose EIO is not its session's (PROTOCOL_MISMATCH).
