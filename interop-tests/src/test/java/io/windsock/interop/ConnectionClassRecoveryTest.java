@@ -78,23 +78,35 @@ class ConnectionClassRecoveryTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Transport.class, names = {"WEBSOCKET", "POLLING"})
-    void aRecoveredClientReachesTheSameInstanceAndEveryHandlerAnswers(Transport transport) throws Exception {
-        opened = interop.mailbox("opened");
-        closed = interop.mailbox("closed");
+    /** A server with recovery on, serving {@link Counter} on "/", on two loops. */
+    private Windsock recoveringServer() {
         Windsock server = interop.server(o -> o.ioThreads(2)
                 .connectionStateRecovery(ConnectionStateRecovery.defaults())
                 // a pong may take 2 s: a client stalled for a moment on a busy machine is not cut
                 .engine(Interop.fastPing(Duration.ofMillis(300), Duration.ofSeconds(2))));
         Connections.serve(server.of("/"), Counter::new);
+        return server;
+    }
+
+    /** The client's options on {@code transport}: it reconnects within 200 ms. */
+    private static Map<String, Object> reconnectingQuickly(Transport transport) {
+        Map<String, Object> options = new HashMap<>(transport.clientOptions());
+        options.put("reconnection", true);
+        options.put("reconnectionDelay", 50);
+        options.put("reconnectionDelayMax", 200);
+        options.put("randomizationFactor", 0);
+        return options;
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"WEBSOCKET", "POLLING"})
+    void aRecoveredClientReachesTheSameInstanceAndEveryHandlerAnswers(Transport transport) throws Exception {
+        opened = interop.mailbox("opened");
+        closed = interop.mailbox("closed");
+        Windsock server = recoveringServer();
 
         try (TcpProxy proxy = new TcpProxy(server.port())) {
-            Map<String, Object> options = new HashMap<>(transport.clientOptions());
-            options.put("reconnection", true);
-            options.put("reconnectionDelay", 50);
-            options.put("reconnectionDelayMax", 200);
-            options.put("randomizationFactor", 0);
+            Map<String, Object> options = reconnectingQuickly(transport);
             NodeClient node = interop.client();
             ClientSocket client = node.connect("http://127.0.0.1:" + proxy.port(), options);
             String id = client.expectConnect();
@@ -175,17 +187,10 @@ class ConnectionClassRecoveryTest {
     void whatTheKeptInstanceEmitsWhileItsClientIsAwayReachesTheRecoveredClient(Transport transport) throws Exception {
         opened = interop.mailbox("opened");
         closed = interop.mailbox("closed");
-        Windsock server = interop.server(o -> o.ioThreads(2)
-                .connectionStateRecovery(ConnectionStateRecovery.defaults())
-                .engine(Interop.fastPing(Duration.ofMillis(300), Duration.ofSeconds(2))));
-        Connections.serve(server.of("/"), Counter::new);
+        Windsock server = recoveringServer();
 
         try (TcpProxy proxy = new TcpProxy(server.port())) {
-            Map<String, Object> options = new HashMap<>(transport.clientOptions());
-            options.put("reconnection", true);
-            options.put("reconnectionDelay", 50);
-            options.put("reconnectionDelayMax", 200);
-            options.put("randomizationFactor", 0);
+            Map<String, Object> options = reconnectingQuickly(transport);
             ClientSocket client = interop.client().connect("http://127.0.0.1:" + proxy.port(), options);
             String id = client.expectConnect();
             Counter kept = opened.take().connection();

@@ -108,7 +108,7 @@ class RecoveryUnderBroadcastsTest {
                 stop.set(true);
                 stopped.await();
             }
-            for (int read = 0; last ? !allArrived(received, lastSent) : read < EVENTS_PER_ROUND; ) {
+            for (int read = 0; last ? !NumberedStreams.allArrived(received, lastSent) : read < EVENTS_PER_ROUND; ) {
                 String frame = ws.texts().take();
                 if (frame.equals("2")) {
                     ws.sendText("3");
@@ -124,25 +124,10 @@ class RecoveryUnderBroadcastsTest {
             assertEquals(sid, disconnects.take());
         }
         for (int t = 0; t < EMITTERS; t++) {
-            List<Integer> numbers = received.get(t);
-            for (int i = 0; i < numbers.size(); i++) {
-                if (numbers.get(i) != i) {
-                    throw new AssertionError("emitter " + t + ": at " + i + " got " + numbers.get(i) + " near "
-                            + numbers.subList(Math.max(0, i - 3), Math.min(numbers.size(), i + 4)));
-                }
-            }
+            NumberedStreams.assertInOrder("emitter " + t, received.get(t));
         }
     }
 
-    private static boolean allArrived(List<List<Integer>> received, int[] lastSent) {
-        for (int t = 0; t < lastSent.length; t++) {
-            List<Integer> numbers = received.get(t);
-            if (numbers.isEmpty() || numbers.get(numbers.size() - 1) < lastSent[t]) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     /**
      * Two clients send the same pid and offset at once, on two connections, just as the session's

@@ -125,16 +125,16 @@ class UpgradeOrderingTest {
                 received.add(new ArrayList<>());
             }
             packets.forEach(packet -> record(packet, nsp, received));
-            while (!allArrived(received, lastSent)) {
+            while (!NumberedStreams.allArrived(received, lastSent)) {
                 String frame = ws.texts().take();
                 if (!frame.equals("2")) {
                     record(frame, nsp, received);
                 }
             }
             for (int t = 0; t < EMITTERS; t++) {
-                assertInOrder("round " + round + ", emitter " + t, received.get(t));
+                NumberedStreams.assertInOrder("round " + round + ", emitter " + t, received.get(t));
             }
-            assertInOrder("round " + round + ", from the client", fromClient);
+            NumberedStreams.assertInOrder("round " + round + ", from the client", fromClient);
             assertEquals(sent[0], fromClient.size());
         }
     }
@@ -183,26 +183,7 @@ class UpgradeOrderingTest {
         }
     }
 
-    private static boolean allArrived(List<List<Integer>> received, int[] lastSent) {
-        for (int t = 0; t < lastSent.length; t++) {
-            List<Integer> numbers = received.get(t);
-            if (numbers.isEmpty() || numbers.get(numbers.size() - 1) < lastSent[t]) {
-                return false;
-            }
-        }
-        return true;
-    }
 
-    private static void assertInOrder(String what, List<Integer> numbers) {
-        synchronized (numbers) {
-            for (int i = 0; i < numbers.size(); i++) {
-                if (numbers.get(i) != i) {
-                    throw new AssertionError(what + ": at " + i + " got " + numbers.get(i) + " near "
-                            + numbers.subList(Math.max(0, i - 3), Math.min(numbers.size(), i + 4)));
-                }
-            }
-        }
-    }
 
     private static void await(CountDownLatch latch) {
         try {
