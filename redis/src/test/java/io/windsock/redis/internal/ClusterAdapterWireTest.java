@@ -288,14 +288,19 @@ class ClusterAdapterWireTest {
         for (String message : malformed) {
             assertThrows(IllegalArgumentException.class, () -> adapter.receive(message), message);
         }
+        assertNoSocketActedOn(s1, s2);
+        assertEquals(List.of(), adapter.responses);
+        assertEquals(List.of(), serverSideEvents);
+        assertTrue(adapter.published.isEmpty(), "nothing is sent on");
+    }
+
+    /** s1 (in r1) and s2 as {@code socket(...)} made them: none left, moved or was sent anything. */
+    private void assertNoSocketActedOn(RecordingSocket s1, RecordingSocket s2) {
         assertNull(s1.disconnected);
         assertNull(s2.disconnected);
         assertEquals(Set.of("s1", "r1"), adapter.socketRooms("s1"));
         assertEquals(Set.of("s2"), adapter.socketRooms("s2"));
         assertEquals(List.of(), delivered);
-        assertEquals(List.of(), adapter.responses);
-        assertEquals(List.of(), serverSideEvents);
-        assertTrue(adapter.published.isEmpty(), "nothing is sent on");
     }
 
     /**
@@ -321,11 +326,7 @@ class ClusterAdapterWireTest {
                 // dropped as malformed: acts on no socket all the same
             }
         }
-        assertNull(s1.disconnected);
-        assertNull(s2.disconnected);
-        assertEquals(Set.of("s1", "r1"), adapter.socketRooms("s1"));
-        assertEquals(Set.of("s2"), adapter.socketRooms("s2"));
-        assertEquals(List.of(), delivered);
+        assertNoSocketActedOn(s1, s2);
         for (Map.Entry<String, ClusterMessage> response : adapter.responses) {
             assertEquals(List.of(), response.getValue().get("sockets"), "a fetch finds no socket");
         }
