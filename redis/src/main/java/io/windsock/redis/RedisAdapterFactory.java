@@ -87,7 +87,8 @@ import java.util.concurrent.CompletionStage;
  * reached when the factory is built (see {@link #connected()}). Meanwhile local delivery
  * goes on; what other nodes should have got (broadcasts, server-side events, requests) is dropped,
  * logged once per outage and counted ({@link #unpublishedCount()}); a request waiting for other nodes
- * fails at its timeout. Connection state recovery across nodes is not possible with pub/sub.
+ * fails at its timeout. A publish refused while connected (the request queue full) starts such an outage
+ * too, which ends at the next publish that works; at most one warning per 10 s for these. Connection state recovery across nodes is not possible with pub/sub.
  *
  * <p>Lifecycle: {@link #close()} after the servers using it stopped; it closes the connections, and
  * the Lettuce client when the factory made it (from a URI). Thread-safe.

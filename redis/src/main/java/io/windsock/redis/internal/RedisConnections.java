@@ -28,6 +28,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
@@ -80,6 +81,8 @@ public final class RedisConnections {
     /** Who holds which channel, and the commands that keep Redis in line with them. */
     private final Subscriptions subscriptions;
     private final AtomicLong unpublished = new AtomicLong();
+    /** Publish failures while connected, whose warnings a publisher working by turns could flood. */
+    private final LogThrottle publishFailures = new LogThrottle(TimeUnit.SECONDS.toNanos(10), System::nanoTime);
     /** Per connection, whether an outage was logged and its end not yet. */
     private final StateListener publisherState = new StateListener("publisher");
     private final StateListener subscriberState = new StateListener("subscriber");
@@ -212,18 +215,30 @@ public final class RedisConnections {
         return counted(commands().thenCompose(c -> c.spublish(bytes(channel), message).toCompletableFuture()));
     }
 
+    /**
+     * A publish can fail while the connection stays up (its request queue full, a command timeout), so the
+     * outage it logs ends at the next publish that works as well as at a reconnect. The returned stage
+     * completes once the outcome is counted and logged.
+     */
     private CompletableFuture<Long> counted(CompletableFuture<Long> published) {
-        published.whenComplete((receivers, error) -> {
-            if (error != null) {
-                unpublished.incrementAndGet();
-                reloadSlotMap();
-                if (publisherState.down.compareAndSet(false, true)) {
-                    log.warn("publishing to Redis failed ({}); messages to other nodes are dropped until it is back",
-                            error.getMessage());
+        return published.whenComplete((receivers, error) -> {
+            if (error == null) {
+                if (publisherState.down.compareAndSet(true, false)) {
+                    log.info("publishing to Redis works again ({} messages could not be published so far)",
+                            unpublished.get());
                 }
+                return;
+            }
+            unpublished.incrementAndGet();
+            reloadSlotMap();
+            // A connected publisher can fail and work by turns for as long as its queue stays full: one
+            // warning (and so one "works again") per period; an outage already logged logs nothing.
+            if (!publisherState.down.get() && publishFailures.count() > 0
+                    && publisherState.down.compareAndSet(false, true)) {
+                log.warn("publishing to Redis failed ({}); messages to other nodes are dropped until it is back",
+                        error.getMessage());
             }
         });
-        return published;
     }
 
     /** On a cluster, after a command failed: reloads the slot map (rate-limited), its master may have changed. */

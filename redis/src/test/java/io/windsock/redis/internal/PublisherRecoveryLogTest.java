@@ -1,0 +1,103 @@
+package io.windsock.redis.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A publish can fail while the publisher stays connected (its request queue full): the outage warning
+ * that follows must get its end logged at the next publish that works, not only at a reconnect that
+ * may never come. (slf4j-simple writes to System.err, looked up at each line.)
+ */
+class PublisherRecoveryLogTest {
+    private static final RedisURI REDIS = RedisURI.create("redis://127.0.0.1:6379");
+    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    private PrintStream original;
+    private RedisConnections redis;
+
+    @BeforeEach
+    void capture() {
+        original = System.err;
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() throws Exception {
+        if (redis != null) {
+            redis.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        System.setErr(original);
+    }
+
+    private List<String> publisherLines() {
+        System.err.flush();
+        return Arrays.stream(captured.toString(StandardCharsets.UTF_8).split("\n"))
+                .filter(line -> line.contains("publishing to Redis")).toList();
+    }
+
+    /** Publishes until one goes through: Lettuce frees a queue slot just after the command's answer. */
+    private void publishUntilOneWorks(char payload) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                redis.publish("windsock-test#publisher-log", new byte[] {(byte) payload}).toCompletableFuture()
+                        .get(10, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException refused) {
+                if (System.nanoTime() > deadline) {
+                    throw refused;
+                }
+                Thread.yield();
+            }
+        }
+    }
+
+    private void publishBurst() throws Exception {
+        List<CompletableFuture<Long>> burst = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            burst.add(redis.publish("windsock-test#publisher-log", new byte[] {'x'}).toCompletableFuture());
+        }
+        CompletableFuture.allOf(burst.stream().map(f -> f.handle((n, e) -> n)).toArray(CompletableFuture[]::new))
+                .get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aPublishThatWorksAfterAFullQueueEndsTheOutage() throws Exception {
+        RedisClient client = RedisClient.create(OwnedLettuce.resources());
+        client.setOptions(ClientOptions.builder().requestQueueSize(1).build());
+        redis = new RedisConnections(client, REDIS, true);
+        redis.connected().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        publishBurst();
+        assertTrue(redis.unpublishedCount() > 0, "a queue of one refused some of 200 publishes at once");
+        // a publish's stage completes once its outcome is logged
+        publishUntilOneWorks('y');
+        List<String> lines = publisherLines();
+        assertEquals(2, lines.size(), lines::toString);
+        assertTrue(lines.get(0).contains("WARN") && lines.get(0).contains("publishing to Redis failed"),
+                lines::toString);
+        assertTrue(lines.get(1).contains("INFO") && lines.get(1).contains("publishing to Redis works again"),
+                lines::toString);
+
+        long unpublished = redis.unpublishedCount();
+        publishBurst();
+        publishUntilOneWorks('z');
+        assertTrue(redis.unpublishedCount() > unpublished, "the second burst failed in part too");
+        assertEquals(lines, publisherLines(), "a publisher that fails and works by turns logs once per 10 s");
+    }
+}
