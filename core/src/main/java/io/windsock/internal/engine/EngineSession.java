@@ -323,12 +323,12 @@ public final class EngineSession implements ReadSwitch {
         if (t != transport || state == State.CLOSED) {
             return;
         }
-        if (isProbed() && transport.isWritable()) {
+        drainOutbox();
+        if (isProbed() && outbox.isEmpty() && transport.isWritable()) {
             // The client waits for this poll to end before it sends UPGRADE on the WebSocket.
             transport.send(List.of(EnginePacket.NOOP));
             return;
         }
-        drainOutbox();
         flush();
     }
 
@@ -510,7 +510,7 @@ public final class EngineSession implements ReadSwitch {
     }
 
     private void flush() {
-        if (state == State.CLOSED || outbox.isEmpty() || !transport.isWritable() || isProbed() && isPolling()) {
+        if (state == State.CLOSED || outbox.isEmpty() || !transport.isWritable()) {
             return;
         }
         List<EnginePacket> packets = outbox.take(isPolling(), codec, options.maxPollResponseBytes());
