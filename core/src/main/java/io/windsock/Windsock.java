@@ -267,10 +267,25 @@ public final class Windsock implements AutoCloseable {
      *         of a dynamic group ({@link #of(Pattern)}, {@link #of(NamespaceMatcher)} with an empty auth
      *         payload) that accepts the name, so its middlewares and listeners apply, as in Node; else
      *         static. Either way it is never removed. A namespace made here on a running server takes
-     *         clients at once, before the middlewares added to it next: set it up before {@link #start()}.
+     *         clients at once, before the middlewares added to it next: set it up before {@link #start()},
+     *         or with {@link #of(String, Consumer)}.
      */
     public Namespace of(String name) {
         return sockets.of(name);
+    }
+
+    /**
+     * {@link #of(String)} for a running server: {@code setup} (adding middlewares and listeners, or
+     * {@code Connections.serve}) runs before the namespace takes its first client. A namespace this call
+     * makes holds the clients that connect meanwhile (their CONNECT is answered once {@code setup}
+     * returns, within {@code connectTimeout}); one that existed already keeps taking clients while
+     * {@code setup} runs on it. {@code setup} runs on the calling thread; if it throws, the namespace
+     * stays, with what it added, and the exception is thrown here.
+     *
+     * @return the namespace, set up
+     */
+    public Namespace of(String name, Consumer<? super Namespace> setup) {
+        return sockets.of(name, Objects.requireNonNull(setup, "setup"));
     }
 
     /**
@@ -291,10 +306,21 @@ public final class Windsock implements AutoCloseable {
      *         event listeners reach every child, present and future, unless it has its own for the event.
      *         A group made on a running server makes children at once: one made before its middlewares
      *         and listeners are added keeps none of them while it lives. Set groups up before
-     *         {@link #start()}.
+     *         {@link #start()}, or with {@link #of(Pattern, Consumer)}.
      */
     public Namespace of(Pattern pattern) {
-        return sockets.of((name, auth) -> pattern.matcher(name).matches(), pattern.pattern());
+        return of(pattern, group -> { });
+    }
+
+    /**
+     * {@link #of(Pattern)} for a running server: the group makes its first child only once {@code setup}
+     * has run on it (on the calling thread), so every child starts with what {@code setup} added. Until
+     * then a client asking for a name it matches is refused, as before this call. A {@code setup} that
+     * throws leaves no group.
+     */
+    public Namespace of(Pattern pattern, Consumer<? super Namespace> setup) {
+        return sockets.of((name, auth) -> pattern.matcher(name).matches(), pattern.pattern(),
+                Objects.requireNonNull(setup, "setup"));
     }
 
     /**
@@ -302,7 +328,12 @@ public final class Windsock implements AutoCloseable {
      *         its middlewares, listeners and operations reach its children as with {@link #of(Pattern)}
      */
     public Namespace of(NamespaceMatcher matcher) {
-        return sockets.of(matcher, matcher.toString());
+        return of(matcher, group -> { });
+    }
+
+    /** {@link #of(NamespaceMatcher)}, set up before its first child as with {@link #of(Pattern, Consumer)}. */
+    public Namespace of(NamespaceMatcher matcher, Consumer<? super Namespace> setup) {
+        return sockets.of(matcher, matcher.toString(), Objects.requireNonNull(setup, "setup"));
     }
 
     /** Sends an event to every socket of the main namespace. */

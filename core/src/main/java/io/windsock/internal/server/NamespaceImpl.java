@@ -82,6 +82,9 @@ public final class NamespaceImpl implements Namespace {
     private final Map<String, CompletableFuture<Void>> closing = new ConcurrentHashMap<>();
     /** Fixed at creation: the adapter decides at creation whether it stores events. */
     private final ConnectionStateRecovery recovery;
+    private static final CompletableFuture<Void> SET_UP = CompletableFuture.completedFuture(null);
+    /** Completes when the application's setup of a namespace made by {@code of(name, setup)} returned. */
+    private volatile CompletableFuture<Void> setUp = SET_UP;
 
     NamespaceImpl(SocketIoServer server, String name) {
         this(server, name, null, new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>());
@@ -136,6 +139,14 @@ public final class NamespaceImpl implements Namespace {
     /** @return whether this namespace is never removed: static, or pinned by the application. */
     boolean isPermanent() {
         return group == null || pinned;
+    }
+
+    /**
+     * Holds connecting sockets until {@code setUp} completes: set inside the server's compute that makes
+     * this namespace, before anyone can find it.
+     */
+    void holdConnectsUntil(CompletableFuture<Void> setUp) {
+        this.setUp = setUp;
     }
 
     /** The application holds this namespace ({@code server.of(name)}): never removed. Inside the server's compute. */
@@ -272,16 +283,19 @@ public final class NamespaceImpl implements Namespace {
     // ---- connecting, on the socket's executor ----
 
     /**
-     * Connects a socket: recovers its session if it asks to and one is found, runs the middlewares
-     * (unless a recovered socket may skip them), then sends the CONNECT reply and calls the
-     * connection listeners.
+     * Connects a socket once the namespace is set up and its adapter ready: recovers its session if it
+     * asks to and one is found, runs the middlewares (unless a recovered socket may skip them), then
+     * sends the CONNECT reply and calls the connection listeners.
      */
     void connect(SocketImpl socket) {
         if (!register(socket)) {
             return;
         }
-        CompletableFuture<Void> ready = adapter.ready().toCompletableFuture();
-        if (!ready.isDone()) { // a cluster adapter still subscribing: hold the socket until it can serve
+        CompletableFuture<Void> ready = setUp.isDone() ? adapter.ready().toCompletableFuture()
+                : setUp.thenCompose(done -> adapter.ready());
+        // the application still setting the namespace up, or a cluster adapter still subscribing: hold
+        // the socket until it can serve
+        if (!ready.isDone()) {
             ready.whenComplete((ignored, error) -> socket.executor().execute(() -> connectWhenReady(socket)));
             return;
         }

@@ -22,12 +22,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -259,6 +261,28 @@ public final class SocketIoServer {
      *         static one. A dynamic child is pinned: the application holds it, so it is never removed.
      */
     public NamespaceImpl of(String name) {
+        return ofHolding(name, null);
+    }
+
+    /**
+     * Same as {@link #of(String)}, and {@code setup} runs on the namespace before its first client
+     * connects: one this call makes holds the sockets that connect meanwhile until {@code setup} returns
+     * (or throws), as a namespace holds them until its adapter is ready; one that exists already takes
+     * clients as it did.
+     */
+    public NamespaceImpl of(String name, Consumer<? super Namespace> setup) {
+        CompletableFuture<Void> setUp = new CompletableFuture<>();
+        try {
+            NamespaceImpl namespace = ofHolding(name, setUp);
+            setup.accept(namespace);
+            return namespace;
+        } finally {
+            setUp.complete(null);
+        }
+    }
+
+    /** @param setUp for a namespace this call makes, what holds its connecting sockets; null for none */
+    private NamespaceImpl ofHolding(String name, CompletableFuture<Void> setUp) {
         String normalized = name.startsWith("/") ? name : "/" + name;
         NamespaceImpl existing = namespaces.get(normalized);
         if (existing != null && existing.isPermanent()) {
@@ -269,15 +293,19 @@ public final class SocketIoServer {
         return namespaces.compute(normalized, (n, current) -> {
             if (current == null) {
                 if (group == null) {
-                    return new NamespaceImpl(this, n);
+                    current = new NamespaceImpl(this, n);
+                } else {
+                    // Counted with the clients' ones, though the application's are never refused by the limit.
+                    dynamicCount.incrementAndGet();
+                    try {
+                        current = group.create(n);
+                    } catch (RuntimeException | Error e) {
+                        dynamicCount.decrementAndGet();
+                        throw e;
+                    }
                 }
-                // Counted with the clients' ones, though the application's are never refused by the limit.
-                dynamicCount.incrementAndGet();
-                try {
-                    current = group.create(n);
-                } catch (RuntimeException | Error e) {
-                    dynamicCount.decrementAndGet();
-                    throw e;
+                if (setUp != null) {
+                    current.holdConnectsUntil(setUp);
                 }
             }
             current.pin();
@@ -310,7 +338,16 @@ public final class SocketIoServer {
 
     /** Registers a dynamic namespace group. */
     public Namespace of(NamespaceMatcher matcher, String description) {
+        return of(matcher, description, group -> { });
+    }
+
+    /**
+     * Registers a dynamic namespace group once {@code setup} has run on it: until then no client can
+     * make one of its children. A setup that throws leaves no group.
+     */
+    public Namespace of(NamespaceMatcher matcher, String description, Consumer<? super Namespace> setup) {
         DynamicNamespaces group = new DynamicNamespaces(this, matcher, description);
+        setup.accept(group);
         dynamic.add(group);
         return group;
     }
