@@ -27,9 +27,11 @@ import org.junit.jupiter.api.Test;
  * </pre>
  *
  * Without {@code windsock.suites} the test is skipped. Each run prints its mocha summary; the test fails
- * unless every run passes in full. {@code asyncWs} makes the suites' {@code ws} clients emit one message
- * per tick (ws 8.16+ {@code allowSynchronousEvents: false}), which removes the suites' own race where
- * two frames read at once reach a listener that waits for one (socketio/socket.io-protocol#32).
+ * unless every run passes in full. {@code asyncWs} makes the socket.io suite's {@code ws} clients emit one
+ * message per tick (ws 8.16+ {@code allowSynchronousEvents: false}), which removes that suite's own race
+ * where two frames read at once reach a listener that waits for one (socketio/socket.io-protocol#32). The
+ * engine.io suite runs as published either way: it has no such race, and one of its upgrade tests leaves
+ * a {@code 3probe} unread, which a message emitted a tick later hands to the listener that follows.
  */
 class OfficialSuitesTest {
     private static final int PORT = 3000; // hard-coded in both suites
@@ -37,6 +39,7 @@ class OfficialSuitesTest {
 
     private final String suites = System.getProperty("windsock.suites");
     private final int runs = Integer.getInteger("windsock.suites.runs", 5);
+    /** For the socket.io suite only (see the class comment). */
     private final boolean asyncWs = Boolean.getBoolean("windsock.suites.asyncWs");
 
     @Test
@@ -61,6 +64,10 @@ class OfficialSuitesTest {
         }
     }
 
+    private boolean asyncWs(String repository) {
+        return asyncWs && "socket.io-protocol".equals(repository);
+    }
+
     private Path suite(String repository) throws IOException, InterruptedException {
         assumeTrue(suites != null, "set -Dwindsock.suites to a folder holding the suites' repositories");
         Path suite = Path.of(suites, repository, "test-suite");
@@ -68,7 +75,7 @@ class OfficialSuitesTest {
         if (!Files.isDirectory(suite.resolve("node_modules"))) {
             run(suite, "npm", "ci", "--no-audit", "--no-fund");
         }
-        if (asyncWs) {
+        if (asyncWs(repository)) {
             run(suite, "npm", "install", "--no-save", "--no-audit", "--no-fund", "ws@8.18.3");
         }
         return suite;
@@ -79,7 +86,7 @@ class OfficialSuitesTest {
         int green = 0;
         for (int i = 1; i <= runs; i++) {
             List<String> command = new ArrayList<>(List.of("npx", "mocha", "--exit"));
-            if (asyncWs) {
+            if (asyncWs(name)) {
                 command.addAll(List.of("--require", asyncWsPreload(suite).toString()));
             }
             command.add("test-suite.js");
@@ -101,7 +108,7 @@ class OfficialSuitesTest {
             }
             summaries.add(passing + " passing, " + failing + " failing");
         }
-        String report = name + (asyncWs ? " (async ws)" : "") + ": " + green + " of " + runs
+        String report = name + (asyncWs(name) ? " (async ws)" : "") + ": " + green + " of " + runs
                 + " runs green: " + summaries;
         System.out.println(report);
         assertEquals(runs, green, report);
