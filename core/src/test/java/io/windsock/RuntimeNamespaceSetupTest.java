@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.windsock.server.ConnectError;
 import io.windsock.server.WindsockOptions;
+import io.windsock.testing.Await;
 import io.windsock.testing.V4TestClient;
 import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -21,13 +23,8 @@ import org.junit.jupiter.api.Test;
  */
 class RuntimeNamespaceSetupTest {
     private static void awaitSockets(Windsock server, long count) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (server.stats().sockets() != count) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(server.stats().sockets() + " sockets, not " + count);
-            }
-            Thread.yield();
-        }
+        Await.until(() -> server.stats().sockets() == count, Duration.ofSeconds(10),
+                () -> server.stats().sockets() + " sockets, not " + count);
     }
 
     @Test

@@ -8,14 +8,12 @@ import io.windsock.connection.Event;
 import io.windsock.connection.SocketConnection;
 import io.windsock.server.DisconnectReason;
 import io.windsock.server.WindsockOptions;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.windsock.testing.CapturedStderr;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A {@code VirtualMachineError} from a connection class's handler or {@code onClose} is reported once
@@ -26,9 +24,9 @@ import org.junit.jupiter.api.Test;
 class ConnectionClassFatalErrorTest {
     private static final String THROWN_ON = "uncaught exception in a connection task";
 
-    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    @RegisterExtension
+    final CapturedStderr stderr = new CapturedStderr();
     private final List<String> reported = new CopyOnWriteArrayList<>();
-    private PrintStream original;
     private SocketLayer.TestClient client;
 
     public static class Deep extends SocketConnection {
@@ -45,8 +43,6 @@ class ConnectionClassFatalErrorTest {
 
     @BeforeEach
     void setUp() {
-        original = System.err;
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         SocketLayer layer = new SocketLayer(WindsockOptions.builder()
                 .errorHandler((socket, event, error) -> reported.add(event + ": " + error)).build());
         Connections.serve(layer.server.of("/"), Deep::new);
@@ -54,14 +50,8 @@ class ConnectionClassFatalErrorTest {
         assertTrue(client.take().get(0).startsWith("0{\"sid\":"));
     }
 
-    @AfterEach
-    void restore() {
-        System.setErr(original);
-    }
-
     private String log() {
-        System.err.flush();
-        return captured.toString(StandardCharsets.UTF_8);
+        return stderr.text();
     }
 
     @Test

@@ -7,38 +7,18 @@ import io.windsock.Connections;
 import io.windsock.connection.Event;
 import io.windsock.connection.SocketConnection;
 import io.windsock.server.WindsockOptions;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import io.windsock.testing.CapturedStderr;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Client-chosen names with CR/LF reach the default error hook's WARN lines: each stays one line,
  * escaped and cut. (slf4j-simple writes to System.err, looked up at each line.)
  */
 class LogInjectionTest {
-    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    private PrintStream original;
-
-    @BeforeEach
-    void capture() {
-        original = System.err;
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setErr(original);
-    }
-
-    private List<String> lines() {
-        System.err.flush();
-        return Arrays.stream(captured.toString(StandardCharsets.UTF_8).split("\n")).filter(l -> !l.isEmpty()).toList();
-    }
+    @RegisterExtension
+    final CapturedStderr stderr = new CapturedStderr();
 
     public static final class Chat extends SocketConnection {
         @Event
@@ -55,7 +35,7 @@ class LogInjectionTest {
         String name = "x\r\nWARN FAKE admin logged in" + "y".repeat(500_000);
         client.send("2[\"" + name.replace("\r", "\\r").replace("\n", "\\n") + "\"]");
 
-        List<String> lines = lines();
+        List<String> lines = stderr.lines();
         assertEquals(1, lines.size(), lines::toString);
         String line = lines.get(0);
         assertTrue(line.contains("WARN") && line.contains("bad event 'x\\r\\nWARN FAKE admin logged in"), line);
@@ -71,7 +51,7 @@ class LogInjectionTest {
         client.take();
         client.send("2/evil\r\nWARN FAKE line,[\"x\"]"); // a namespace not joined: invalid state, closed
 
-        List<String> lines = lines();
+        List<String> lines = stderr.lines();
         assertEquals(1, lines.size(), lines::toString);
         assertTrue(lines.get(0).contains("for namespace /evil\\r\\nWARN FAKE line from client"), lines.get(0));
     }

@@ -6,18 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.windsock.testing.CapturedStderr;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A publish can fail while the publisher stays connected (its request queue full): the outage warning
@@ -26,28 +23,19 @@ import org.junit.jupiter.api.Test;
  */
 class PublisherRecoveryLogTest {
     private static final RedisURI REDIS = RedisURI.create("redis://127.0.0.1:6379");
-    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    private PrintStream original;
+    @RegisterExtension
+    final CapturedStderr stderr = new CapturedStderr();
     private RedisConnections redis;
 
-    @BeforeEach
-    void capture() {
-        original = System.err;
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    }
-
     @AfterEach
-    void restore() throws Exception {
+    void close() throws Exception {
         if (redis != null) {
             redis.close().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
-        System.setErr(original);
     }
 
     private List<String> publisherLines() {
-        System.err.flush();
-        return Arrays.stream(captured.toString(StandardCharsets.UTF_8).split("\n"))
-                .filter(line -> line.contains("publishing to Redis")).toList();
+        return stderr.lines().stream().filter(line -> line.contains("publishing to Redis")).toList();
     }
 
     /** Publishes until one goes through: Lettuce frees a queue slot just after the command's answer. */
