@@ -223,7 +223,8 @@ public final class RedisConnections {
     private CompletableFuture<Long> counted(CompletableFuture<Long> published) {
         return published.whenComplete((receivers, error) -> {
             if (error == null) {
-                if (publisherState.down.compareAndSet(true, false)) {
+                // a plain read first: every publish passes here, and the outage is rare
+                if (publisherState.down.get() && publisherState.down.compareAndSet(true, false)) {
                     log.info("publishing to Redis works again ({} messages could not be published so far)",
                             unpublished.get());
                 }
