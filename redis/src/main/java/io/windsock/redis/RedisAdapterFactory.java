@@ -77,6 +77,13 @@ import java.util.concurrent.CompletionStage;
  * connection to one node drops and comes back, its shard channels are subscribed again one by one (Lettuce's
  * own single command is refused by the cluster when they span slots).
  *
+ * <p>Resharding on a Redis Cluster: when a slot migrates to another master, the former master unsubscribes
+ * its shard channels by itself (SUNSUBSCRIBE), and the sharded adapter subscribes again to each one it still
+ * holds, routed by its slot map; a stale map has the former master refuse it (MOVED), which reloads the map
+ * and tries again, so a node that only receives follows the move too. Lettuce redirects what is published
+ * to the former master. What was published while the subscription was on its way is lost (a fraction of a
+ * second in the tests). The classic adapter does not depend on slots.
+ *
  * <p>Connections: one factory opens one connection for publishing and PUBSUB and one subscriber
  * connection, both asynchronously when it is built, and shares them between the adapters of every
  * namespace it makes. Nothing here blocks a thread: {@link #create} (which may run on a network thread,

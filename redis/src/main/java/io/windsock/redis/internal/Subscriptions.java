@@ -7,9 +7,11 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.pubsub.api.async.RedisPubSubAsyncCommands;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,6 +107,12 @@ final class Subscriptions {
                     new LogThrottle(LOG_PERIOD_NANOS, System::nanoTime)));
             if (c instanceof StatefulRedisClusterPubSubConnection<byte[], byte[]> clusterSubscriber) {
                 clusterSubscriber.addListener(confirmations.perNode(shardConfirmed)); // tells which node confirmed a shard channel
+                clusterSubscriber.addListener(new RedisClusterPubSubAdapter<>() {
+                    @Override
+                    public void sunsubscribed(RedisClusterNode node, byte[] channel, long count) {
+                        shardUnsubscribed(new String(channel, StandardCharsets.UTF_8));
+                    }
+                });
             } else {
                 c.addListener(confirmations);
             }
@@ -213,6 +221,21 @@ final class Subscriptions {
         inOrder(c -> CompletableFuture.allOf(moved.stream()
                 .map(channel -> subscribeOn(c, ClusterSlotMap.masterAfter(change, channel), channel))
                 .toArray(CompletableFuture[]::new)));
+    }
+
+    /**
+     * A node said a shard channel is no longer subscribed there. Where a listener still holds it, Redis
+     * dropped it by itself: a master hands a slot over to another (a resharding) and unsubscribes the slot's
+     * shard channels. Lettuce learns of the move only from a redirection or a reload of its slot map, which
+     * this subscriber's own commands may never cause (a node that only receives): the channel is subscribed
+     * again, routed by the map as it is. On a stale map the former master refuses it (MOVED), which reloads
+     * the map and tries again ({@link #confirmedOrRetried}). One that this server asked for and that a listener
+     * took again meanwhile costs a repeated subscription, which Redis takes as one.
+     */
+    private synchronized void shardUnsubscribed(String channel) {
+        if (!closed.getAsBoolean() && shardChannels.containsKey(channel)) {
+            inOrder(c -> sendSubscribe(c, ssubscribeCommand, channel, 0).thenApply(v -> null));
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.windsock.redis.internal;
 
 import io.lettuce.core.KillArgs;
+import io.lettuce.core.MigrateArgs;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -223,6 +224,57 @@ final class LocalRedisCluster implements AutoCloseable {
                     && live().stream().allMatch(LocalRedisCluster::ok);
         }, () -> "no replica of " + dead.getNodeId() + " took over slot " + slot + "; nodes:\n" + text(nodes()));
         return master(slot);
+    }
+
+    /** Sets a key on the master of its slot: data for {@link #migrate} to move. */
+    void set(String key, String value) {
+        server(master(slot(key))).sync().set(key, value);
+    }
+
+    /** @return a master other than the given one, not marked as failing: a target for {@link #migrate} */
+    RedisClusterNode otherMaster(RedisClusterNode master) {
+        return nodes().stream().filter(n -> n.getRole().isUpstream()
+                && !n.getNodeId().equals(master.getNodeId()) && !n.is(RedisClusterNode.NodeFlag.FAIL)
+                && !n.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL))
+                .findFirst().orElseThrow(() -> new IllegalStateException("no other master:\n" + text(nodes())));
+    }
+
+    /**
+     * Moves a hash slot from its master to another while every server runs, as {@code redis-cli --cluster
+     * reshard} does: the target imports it, the source migrates it, its keys go over (MIGRATE, in batches),
+     * then both masters and the others are told the target owns it (CLUSTER SETSLOT NODE; the replicas learn
+     * it from the cluster bus). Waits until every live server names the target as the slot's master and
+     * reports the cluster usable.
+     *
+     * @return how many keys were moved
+     */
+    int migrate(long slot, RedisClusterNode target) {
+        int s = (int) slot;
+        RedisClusterNode source = master(slot);
+        if (source.getNodeId().equals(target.getNodeId())) {
+            throw new IllegalArgumentException("slot " + slot + " is already on " + target.getNodeId());
+        }
+        RedisCommands<String, String> from = server(source).sync();
+        RedisCommands<String, String> to = server(target).sync();
+        to.clusterSetSlotImporting(s, source.getNodeId());
+        from.clusterSetSlotMigrating(s, target.getNodeId());
+        int moved = 0;
+        for (List<String> keys; !(keys = from.clusterGetKeysInSlot(s, 100)).isEmpty(); moved += keys.size()) {
+            from.migrate(HOST, target.getUri().getPort(), 0, WAIT.toMillis(), MigrateArgs.Builder.keys(keys));
+        }
+        // The target first, as redis-cli: told before the source, it bumps its config epoch and claims the slot.
+        to.clusterSetSlotNode(s, target.getNodeId());
+        from.clusterSetSlotNode(s, target.getNodeId());
+        for (RedisClusterNode other : nodes()) {
+            if (other.getRole().isUpstream() && !other.getNodeId().equals(source.getNodeId())
+                    && !other.getNodeId().equals(target.getNodeId()) && server(other).process().isAlive()) {
+                server(other).sync().clusterSetSlotNode(s, target.getNodeId());
+            }
+        }
+        await(() -> live().stream().allMatch(server -> ok(server) && target.getNodeId().equals(
+                        ClusterPartitionParser.parse(server.sync().clusterNodes()).getPartitionBySlot(s).getNodeId())),
+                () -> "not every server took " + target.getNodeId() + " for slot " + slot + "'s master:\n" + text(nodes()));
+        return moved;
     }
 
     /** A redis-server started, not yet known to answer. */
