@@ -15,7 +15,9 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +40,7 @@ final class ClusterNodes implements AutoCloseable {
     private final LocalRedisCluster cluster;
     private final HttpClient http = HttpClient.newHttpClient();
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    private final Map<Windsock, RedisAdapterFactory> factories = new HashMap<>();
 
     ClusterNodes(LocalRedisCluster cluster) {
         this.cluster = cluster;
@@ -64,13 +67,24 @@ final class ClusterNodes implements AutoCloseable {
         node.of("/").onServerSideEmit("ping", (args, ack) -> ack.send("pong from " + name));
         node.start();
         opened.push(node::stop);
+        factories.put(node, factory);
         return node;
+    }
+
+    /** @return the adapter factory of a node this made */
+    RedisAdapterFactory factory(Windsock node) {
+        return factories.get(node);
     }
 
     /** Closes the last node made, and its factory: one made with no client yet. */
     void closeLastNode() throws Exception {
         opened.pop().close(); // the node
         opened.pop().close(); // its factory
+    }
+
+    /** Closes the last client made. */
+    void closeLastClient() throws Exception {
+        opened.pop().close();
     }
 
     /** @return a client of "/" on the node, in the room */
@@ -123,8 +137,9 @@ final class ClusterNodes implements AutoCloseable {
         // classic channels, which any node's cluster bus carries, whatever a node's slot map says.)
         Set<String> both = Set.of(onA.id(), onB.id());
         for (Windsock node : List.of(a, b)) {
-            assertEquals(both, awaitDone(((NamespaceImpl) node.of("/")).fetchSockets(), WAIT).stream()
-                    .map(RemoteSocket::id).collect(Collectors.toSet()), "fetchSockets");
+            // eventually: a client the test closed just before may still be leaving
+            eventually(deadline, () -> assertEquals(both, awaitDone(((NamespaceImpl) node.of("/")).fetchSockets(), WAIT)
+                    .stream().map(RemoteSocket::id).collect(Collectors.toSet()), "fetchSockets"));
         }
         assertEquals(List.of("pong from b"), awaitDone(a.of("/").serverSideEmitWithAck(REQUEST_TIMEOUT, "ping"), WAIT));
         assertEquals(List.of("pong from a"), awaitDone(b.of("/").serverSideEmitWithAck(REQUEST_TIMEOUT, "ping"), WAIT));

@@ -12,10 +12,9 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -41,25 +40,14 @@ class ClusterReshardTest {
      * the slot map (30 s) and this failed.
      */
     private static final Duration RECOVERY = Duration.ofSeconds(10);
-    private static LocalRedisCluster cluster;
+    @RegisterExtension
+    static final LocalRedisCluster cluster = new LocalRedisCluster();
 
     private ClusterNodes nodes;
 
     /** The channel whose slot moves. */
     enum Moved {
         ROOM, NAMESPACE
-    }
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = LocalRedisCluster.start();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     @BeforeEach

@@ -27,10 +27,9 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The server count on a Redis Cluster of three masters with a replica each, where more than one node can
@@ -41,23 +40,12 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterServerCountTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static LocalRedisCluster cluster;
+    @RegisterExtension
+    static final LocalRedisCluster cluster = new LocalRedisCluster();
 
     /** Closed after the test, the last added first. */
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
     private RedisClusterClient client;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = LocalRedisCluster.start();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @AfterEach
     void close() throws Exception {

@@ -17,10 +17,9 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * When Lettuce learns that a shard channel's slot has a new master, it publishes the new slot map before it
@@ -32,21 +31,10 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterSlotMoveTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static LocalRedisCluster cluster;
+    @RegisterExtension
+    static final LocalRedisCluster cluster = new LocalRedisCluster();
 
     private RedisConnections redis;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = LocalRedisCluster.start();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @AfterEach
     void close() throws Exception {

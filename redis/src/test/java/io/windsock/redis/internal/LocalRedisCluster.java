@@ -1,11 +1,12 @@
 package io.windsock.redis.internal;
 
+import static io.windsock.redis.internal.RedisServers.HOST;
+import static io.windsock.redis.internal.RedisServers.WAIT;
+import static io.windsock.redis.internal.RedisServers.await;
+
 import io.lettuce.core.KillArgs;
 import io.lettuce.core.MigrateArgs;
 import io.lettuce.core.Range;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.models.partitions.ClusterPartitionParser;
 import io.lettuce.core.cluster.models.partitions.Partitions;
@@ -14,80 +15,61 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
+import io.windsock.redis.internal.RedisServers.Launched;
+import io.windsock.redis.internal.RedisServers.Server;
 import io.windsock.testing.HeldPort;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A private Redis Cluster of three masters, each with one replica, run from the {@code redis-server} on the
- * PATH: on 127.0.0.1 and free ports, each server in its own temporary directory, without persistence, and
- * with a node timeout of 2 s so that a replica takes over within a few seconds of its master's death (and a
- * server stalled for a second on a loaded machine is not taken for dead). {@link #close()} kills every
- * server it started (so does a shutdown hook, should the JVM exit first) and removes the directories.
+ * PATH ({@link RedisServers}), with a node timeout of 2 s so that a replica takes over within a few seconds
+ * of its master's death (and a server stalled for a second on a loaded machine is not taken for dead).
+ * Register it as a test class's static field with {@code @RegisterExtension}: it starts before the class's
+ * first test and kills every server after its last. It fails (never skips) when redis-server cannot run.
  */
-final class LocalRedisCluster implements AutoCloseable {
+final class LocalRedisCluster implements BeforeAllCallback, AfterAllCallback {
     static final int MASTERS = 3;
     static final Duration NODE_TIMEOUT = Duration.ofSeconds(2);
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final String HOST = "127.0.0.1";
 
-    private final Path dir;
-    /** Every process started, also one that never answered: all are killed at the end. */
-    private final List<Process> processes = new ArrayList<>();
+    private RedisServers processes;
     private final List<Server> servers = new ArrayList<>();
-    /** Every port chosen, held until the end (see {@link HeldPort}): no two servers get one, nor does anything else. */
-    private final List<HeldPort> held = new ArrayList<>();
-    private final RedisClient admin = RedisClient.create();
-    private final Thread killOnExit = new Thread(this::killAll, "redis-cluster-kill");
 
-    /** One redis-server: its ports, its process and a connection for commands to it. */
-    private record Server(int port, int busPort, Process process, StatefulRedisConnection<String, String> connection) {
-        RedisCommands<String, String> sync() {
-            return connection.sync();
-        }
-    }
-
-    private LocalRedisCluster(Path dir) {
-        this.dir = dir;
-    }
-
-    /** Starts the servers and makes them one cluster; fails (never skips) when redis-server cannot run. */
-    static LocalRedisCluster start() {
-        LocalRedisCluster cluster;
-        try {
-            cluster = new LocalRedisCluster(Files.createTempDirectory("windsock-redis-cluster"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Runtime.getRuntime().addShutdownHook(cluster.killOnExit);
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        processes = new RedisServers(NODE_TIMEOUT);
         try {
             // Every port held before any server binds one: all distinct.
             List<HeldPort> ports = new ArrayList<>();
             for (int i = 0; i < 2 * 2 * MASTERS; i++) {
-                ports.add(cluster.holdPort());
+                ports.add(processes.holdPort());
             }
             List<Launched> launched = new ArrayList<>();
             for (int i = 0; i < ports.size(); i += 2) {
-                launched.add(cluster.launch(ports.get(i), ports.get(i + 1)));
+                launched.add(processes.launch(ports.get(i), ports.get(i + 1)));
             }
             for (Launched server : launched) {
-                cluster.connect(server);
+                servers.add(processes.connect(server));
             }
-            cluster.join();
-            return cluster;
+            join();
         } catch (RuntimeException | Error e) {
-            cluster.close();
+            afterAll(context);
             throw e;
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        servers.clear();
+        if (processes != null) {
+            processes.close();
         }
     }
 
@@ -170,13 +152,33 @@ final class LocalRedisCluster implements AutoCloseable {
         restart(server(node));
     }
 
-    /** Starts again, as {@link #restart}, every server {@link #kill} killed: a whole cluster for the next test. */
-    void restartKilled() {
-        for (Server server : List.copyOf(servers)) {
-            if (!server.process().isAlive()) {
-                restart(server);
+    /** Kills every server at once, as a whole cluster's outage (a power cut, a network partition from it). */
+    void killEvery() throws InterruptedException {
+        for (Server server : live()) {
+            server.connection().close();
+            server.process().destroyForcibly();
+        }
+        for (Server server : servers) {
+            if (!server.process().waitFor(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("redis-server on port " + server.port() + " survived SIGKILL");
             }
         }
+    }
+
+    /**
+     * Starts again, as {@link #restart}, every server {@link #kill} or {@link #killEvery} killed, all at once
+     * (a cluster with all its servers down is usable only once enough of them are back): a whole cluster for
+     * the next test.
+     */
+    void restartKilled() {
+        List<Server> dead = servers.stream().filter(s -> !s.process().isAlive()).toList();
+        if (dead.isEmpty()) {
+            return;
+        }
+        servers.removeAll(dead);
+        List<Launched> launched = dead.stream().map(s -> processes.launch(s.port(), s.busPort())).toList();
+        launched.forEach(l -> servers.add(processes.connect(l)));
+        awaitRejoined(servers.subList(servers.size() - launched.size(), servers.size()));
     }
 
     private void restart(Server dead) {
@@ -184,15 +186,23 @@ final class LocalRedisCluster implements AutoCloseable {
             throw new IllegalStateException("redis-server on port " + dead.port() + " is still running");
         }
         servers.remove(dead);
-        connect(launch(dead.port(), dead.busPort()));
-        Server back = servers.get(servers.size() - 1);
-        // Back as a master only where it died before a replica took over (a test that failed early).
-        await(() -> (back.sync().info("replication").contains("role:master")
-                        || back.sync().info("replication").contains("master_link_status:up"))
+        servers.add(processes.connect(processes.launch(dead.port(), dead.busPort())));
+        awaitRejoined(servers.subList(servers.size() - 1, servers.size()));
+    }
+
+    /**
+     * Waits until restarted servers each serve as a master or have their replication link up (back as a
+     * master only where it died before a replica took over, or with the whole cluster), every server
+     * reports the cluster usable and none takes any node for failed.
+     */
+    private void awaitRejoined(List<Server> back) {
+        List<Server> restarted = List.copyOf(back);
+        await(() -> restarted.stream().allMatch(s -> s.sync().info("replication").contains("role:master")
+                        || s.sync().info("replication").contains("master_link_status:up"))
                         && live().stream().allMatch(s -> ok(s) && ClusterPartitionParser.parse(s.sync().clusterNodes())
                         .stream().noneMatch(n -> n.is(RedisClusterNode.NodeFlag.FAIL)
                                 || n.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL))),
-                () -> "the restarted node did not rejoin as a replica:\n" + text(nodes()));
+                () -> "the restarted servers did not rejoin the cluster:\n" + text(nodes()));
     }
 
     /** @return the shard channels some client of a node subscribed to there (PUBSUB SHARDCHANNELS) */
@@ -260,7 +270,7 @@ final class LocalRedisCluster implements AutoCloseable {
         from.clusterSetSlotMigrating(s, target.getNodeId());
         int moved = 0;
         for (List<String> keys; !(keys = from.clusterGetKeysInSlot(s, 100)).isEmpty(); moved += keys.size()) {
-            from.migrate(HOST, target.getUri().getPort(), 0, WAIT.toMillis(), MigrateArgs.Builder.keys(keys));
+            from.migrate(RedisServers.HOST, target.getUri().getPort(), 0, WAIT.toMillis(), MigrateArgs.Builder.keys(keys));
         }
         // The target first, as redis-cli: told before the source, it bumps its config epoch and claims the slot.
         to.clusterSetSlotNode(s, target.getNodeId());
@@ -275,83 +285,6 @@ final class LocalRedisCluster implements AutoCloseable {
                         ClusterPartitionParser.parse(server.sync().clusterNodes()).getPartitionBySlot(s).getNodeId())),
                 () -> "not every server took " + target.getNodeId() + " for slot " + slot + "'s master:\n" + text(nodes()));
         return moved;
-    }
-
-    /** A redis-server started, not yet known to answer. */
-    private record Launched(int port, int busPort, Process process) {
-    }
-
-    /**
-     * Starts a redis-server on these ports without waiting for it; the bus port is not port + 10000, which
-     * may be past 65535 or taken.
-     */
-    private Launched launch(HeldPort heldPort, HeldPort heldBusPort) {
-        heldPort.beforeBind();
-        heldBusPort.beforeBind();
-        return launch(heldPort.port(), heldBusPort.port());
-    }
-
-    /** Starts a redis-server on ports this holds (or held, where the system made it let them go). */
-    private Launched launch(int port, int busPort) {
-        Path nodeDir = dir.resolve(String.valueOf(port));
-        Process process;
-        try {
-            Files.createDirectories(nodeDir);
-            process = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", HOST,
-                    "--cluster-enabled", "yes", "--cluster-port", String.valueOf(busPort),
-                    "--cluster-config-file", nodeDir.resolve("nodes.conf").toString(),
-                    "--cluster-node-timeout", String.valueOf(NODE_TIMEOUT.toMillis()),
-                    // a replica takes over however long ago it last heard from its master
-                    "--cluster-replica-validity-factor", "0",
-                    // a replica's first copy of its master's (empty) data, at once rather than after 5 s
-                    "--repl-diskless-sync-delay", "0",
-                    "--dir", nodeDir.toString(), "--save", "", "--appendonly", "no")
-                    .redirectErrorStream(true)
-                    .redirectOutput(nodeDir.resolve("redis.log").toFile())
-                    .start();
-            processes.add(process);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run redis-server (Debian's package redis-server): the Redis"
-                    + " Cluster tests need it on the PATH", e);
-        }
-        return new Launched(port, busPort, process);
-    }
-
-    /**
-     * Waits until a launched server answers, and keeps a connection to it. A server that exits because a
-     * port was taken (where a held port must be let go before the server binds it) is launched again on
-     * other ports, a few times.
-     */
-    private void connect(Launched launched) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                connectOnce(launched);
-                return;
-            } catch (IllegalStateException e) {
-                String log = log(dir.resolve(String.valueOf(launched.port())));
-                if (launched.process().isAlive() || !log.contains("Address already in use") || attempt == 5) {
-                    throw e;
-                }
-                launched = launch(holdPort(), holdPort());
-            }
-        }
-    }
-
-    private void connectOnce(Launched launched) {
-        int port = launched.port();
-        Process process = launched.process();
-        Path nodeDir = dir.resolve(String.valueOf(port));
-        StatefulRedisConnection<String, String> connection = await(() -> {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("redis-server on port " + port + " exited; its log:\n" + log(nodeDir));
-            }
-            try {
-                return admin.connect(RedisURI.create(HOST, port));
-            } catch (RuntimeException notYet) {
-                return null;
-            }
-        }, () -> "redis-server on port " + port + " does not answer; its log:\n" + log(nodeDir));
-        servers.add(new Server(port, launched.busPort(), process, connection));
     }
 
     /** Slots to the masters, every server meets the first, each replica follows its master, as redis-cli does. */
@@ -401,76 +334,5 @@ final class LocalRedisCluster implements AutoCloseable {
                 .append(n.getFlags()).append(" of ").append(n.getSlaveOf()).append(' ')
                 .append(n.getSlots().size()).append(" slots\n"));
         return out.toString();
-    }
-
-    private static String log(Path nodeDir) {
-        try {
-            return Files.readString(nodeDir.resolve("redis.log"), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
-    }
-
-    /**
-     * Polls an external process's state, paced, until it gives a result (a non-null value or true); the
-     * servers offer no event to wait on. A check's IllegalStateException ends the wait at once (a server
-     * exited); any other exception counts as not yet, and is kept as the cause of the timeout.
-     */
-    private static <T> T await(Supplier<T> check, Supplier<String> failure) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        RuntimeException last = null;
-        while (System.nanoTime() - deadline < 0) {
-            try {
-                T result = check.get();
-                if (result != null && !Boolean.FALSE.equals(result)) {
-                    return result;
-                }
-            } catch (IllegalStateException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                last = e;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new IllegalStateException("not within " + WAIT.toSeconds() + " s: " + failure.get(), last);
-    }
-
-    private HeldPort holdPort() {
-        HeldPort port = HeldPort.hold();
-        held.add(port);
-        return port;
-    }
-
-    private void killAll() {
-        processes.forEach(Process::destroyForcibly);
-    }
-
-    @Override
-    public void close() {
-        try {
-            Runtime.getRuntime().removeShutdownHook(killOnExit);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook runs anyway
-        }
-        killAll();
-        for (Process process : processes) {
-            try {
-                process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        admin.shutdown();
-        held.forEach(HeldPort::close);
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a leftover temporary directory is harmless
-        }
     }
 }

@@ -20,11 +20,10 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.NullSource;
@@ -38,21 +37,10 @@ import org.junit.jupiter.params.provider.NullSource;
 class RedisClusterFailoverTest {
     /** How long after the promotion the nodes may take to follow it (RedisAdapterFactory's documented bound). */
     private static final Duration RECOVERY = Duration.ofSeconds(10);
-    private static LocalRedisCluster cluster;
+    @RegisterExtension
+    static final LocalRedisCluster cluster = new LocalRedisCluster();
 
     private ClusterNodes nodes;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = LocalRedisCluster.start();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @BeforeEach
     void openNodes() {
