@@ -58,9 +58,10 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Failover on a Redis Cluster: when a master dies, one of its replicas takes over after the cluster's
  * {@code cluster-node-timeout} and an election. A cluster client the factory made ({@link Builder#clusterUris})
- * then reloads its slot map: on Lettuce's adaptive triggers (a connection to the dead master failing to
- * reconnect, tried again at most every 5 s; a redirection), at most once a second; when a publish or a
- * subscription fails, at most once a second; and every 30 s whatever happens. On a new slot map the sharded
+ * then reloads its slot map: when a connection fails to reconnect (tried again at most every 5 s), a publish
+ * or a subscription fails, or a command is redirected, at most once a second while reloads work (a reload
+ * that fails, as when the whole cluster is down, doubles that wait, up to 5 s, and is logged at DEBUG only);
+ * and every 30 s whatever happens. On a new slot map the sharded
  * adapter subscribes again, on the new master, to each channel whose slot changed master (Lettuce leaves
  * such subscriptions on its connection to the dead node); the classic adapter's server count leaves out
  * the dead master, which stays in the map, flagged as failed, until an operator makes the cluster forget it
@@ -95,7 +96,11 @@ import java.util.concurrent.CompletionStage;
  * goes on; what other nodes should have got (broadcasts, server-side events, requests) is dropped,
  * logged once per outage and counted ({@link #unpublishedCount()}); a request waiting for other nodes
  * fails at its timeout. A publish refused while connected (the request queue full) starts such an outage
- * too, which ends at the next publish that works; at most one warning per 10 s for these. Connection state recovery across nodes is not possible with pub/sub.
+ * too, which ends at the next publish that works; at most one warning per 10 s for these. An outage of a
+ * whole Redis Cluster is the same: each node serves its own clients, and once the servers are back (on
+ * their addresses) the nodes work as one again within the reconnection wait, 5 s at most; Lettuce itself
+ * logs a line at WARN per failed connection attempt. Connection state recovery across nodes is not possible
+ * with pub/sub.
  *
  * <p>Lifecycle: {@link #close()} after the servers using it stopped; it closes the connections, and
  * the Lettuce client when the factory made it (from a URI). Thread-safe.

@@ -6,6 +6,7 @@ import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.event.connection.ReconnectFailedEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -23,44 +25,91 @@ import reactor.core.Disposable;
 
 /**
  * What the connections to a Redis Cluster need of Lettuce's slot map to follow a failover: a reload when a
- * command failed, the changes of the map as they are learned, the master of a channel, and a count over
- * the nodes that copes with failed ones.
+ * command or a reconnection failed, the changes of the map as they are learned, the master of a channel, and
+ * a count over the nodes that copes with failed ones.
+ *
+ * <p>For a client Windsock made, the reloads after failed reconnections and the periodic one are this
+ * class's rather than Lettuce's ({@link OwnedLettuce#clusterTopologyRefresh()} turns Lettuce's off): Lettuce
+ * logs each failed reload at WARN with a stack trace of some hundred lines, once per second per factory
+ * through a whole cluster's outage. Here a reload that failed doubles the wait before the next (up to
+ * {@link #MAX_RELOAD_INTERVAL}) and is logged at DEBUG; one that worked brings the wait back to
+ * {@link #RELOAD_INTERVAL}, so that a failover, during which reloads work, is still followed within about a
+ * second of the promotion.
  */
 final class ClusterSlotMap implements AutoCloseable {
-    /** The least time between two reloads that failed commands ask for. */
+    /** The least time between two reloads that failures ask for, while reloads work. */
     static final Duration RELOAD_INTERVAL = Duration.ofSeconds(1);
+    /** The least time between two such reloads after failed ones (a whole cluster down). */
+    static final Duration MAX_RELOAD_INTERVAL = Duration.ofSeconds(5);
+    /** How often the map is reloaded whatever happens, for a failover no failure here saw. */
+    static final Duration PERIODIC_RELOAD = Duration.ofSeconds(30);
     private static final Logger log = LoggerFactory.getLogger(ClusterSlotMap.class);
 
     private final RedisClusterClient client;
     private final Disposable changes;
-    /** When a failed command last asked for a reload (System.nanoTime). */
+    private final Disposable reconnectFailures;
+    private final ScheduledFuture<?> periodic;
+    /** When a failure last asked for a reload (System.nanoTime). */
     private final AtomicLong reloadAsked = new AtomicLong(System.nanoTime() - RELOAD_INTERVAL.toNanos());
+    /** The least time from one such reload to the next, in nanoseconds: doubled by each that failed. */
+    private volatile long reloadInterval = RELOAD_INTERVAL.toNanos();
 
-    /** Watches the client's slot map: {@code onChange} runs on Lettuce's event thread for each new map. */
-    ClusterSlotMap(RedisClusterClient client, Consumer<ClusterTopologyChangedEvent> onChange) {
+    /**
+     * Watches the client's slot map: {@code onChange} runs on Lettuce's event thread for each new map.
+     *
+     * @param reloadsItself whether this reloads the map after failed reconnections and periodically (a
+     *     client Windsock made, whose resources are its own); a client the application gave keeps its options
+     */
+    ClusterSlotMap(RedisClusterClient client, boolean reloadsItself, Consumer<ClusterTopologyChangedEvent> onChange) {
         this.client = client;
         // The client's resources may be the application's, shared with other clients: each change is
         // taken as possibly this client's, which costs at most a needless subscription.
         this.changes = client.getResources().eventBus().get()
                 .filter(ClusterTopologyChangedEvent.class::isInstance)
                 .subscribe(event -> onChange.accept((ClusterTopologyChangedEvent) event));
+        if (reloadsItself) {
+            this.reconnectFailures = client.getResources().eventBus().get()
+                    .filter(ReconnectFailedEvent.class::isInstance)
+                    .subscribe(event -> reloadAfterFailure());
+            long period = PERIODIC_RELOAD.toMillis();
+            this.periodic = client.getResources().eventExecutorGroup()
+                    .scheduleAtFixedRate(this::reload, period, period, TimeUnit.MILLISECONDS);
+        } else {
+            this.reconnectFailures = null;
+            this.periodic = null;
+        }
     }
 
     /**
-     * After a command failed: reloads the slot map, at most once per {@link #RELOAD_INTERVAL}. Lettuce
-     * reloads it by itself when a connection to a known node keeps failing to reconnect, but not when a
-     * first connection to a node fails: a node that never had a connection to the master that died would
-     * go on sending that slot's messages to it until the next periodic reload, if any.
+     * After a command or a reconnection failed: reloads the slot map, at most once per interval (see the
+     * class comment). A first connection to a node that fails is no reconnection: without this, a node that
+     * never had a connection to the master that died would go on sending that slot's messages to it until
+     * the next periodic reload.
      */
     void reloadAfterFailure() {
         long last = reloadAsked.get();
         long now = System.nanoTime();
-        if (now - last >= RELOAD_INTERVAL.toNanos() && reloadAsked.compareAndSet(last, now)) {
-            client.refreshPartitionsAsync().exceptionally(e -> {
-                log.debug("reloading the Redis Cluster's slot map failed", e);
-                return null;
-            });
+        if (now - last >= reloadInterval && reloadAsked.compareAndSet(last, now)) {
+            reload();
         }
+    }
+
+    private void reload() {
+        CompletableFuture<?> reloaded;
+        try {
+            reloaded = client.refreshPartitionsAsync().toCompletableFuture();
+        } catch (RuntimeException shuttingDown) {
+            reloaded = CompletableFuture.failedFuture(shuttingDown);
+        }
+        reloaded.whenComplete((v, error) -> {
+            if (error == null) {
+                reloadInterval = RELOAD_INTERVAL.toNanos();
+            } else {
+                reloadInterval = Math.min(2 * reloadInterval, MAX_RELOAD_INTERVAL.toNanos());
+                log.debug("reloading the Redis Cluster's slot map failed; next try in {} ms at the earliest",
+                        TimeUnit.NANOSECONDS.toMillis(reloadInterval), error);
+            }
+        });
     }
 
     /** @return the channels (of those given) whose slot has another master after the change than before */
@@ -137,5 +186,9 @@ final class ClusterSlotMap implements AutoCloseable {
     @Override
     public void close() {
         changes.dispose();
+        if (reconnectFailures != null) {
+            reconnectFailures.dispose();
+            periodic.cancel(false);
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.windsock.redis.internal;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions.RefreshTrigger;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -32,14 +33,17 @@ public final class OwnedLettuce {
 
     /**
      * @return how a cluster client Windsock makes keeps its slot map: on each of Lettuce's adaptive triggers
-     *         (a connection failing to reconnect, a redirection) at most once per second rather than once
-     *         per 5 s, so that it follows a failover soon after the promotion; and every 30 s whatever happens,
-     *         for a failover that no trigger of this client saw
+     *         but one (a redirection, a slot without a master, an unknown node) at most once per second
+     *         rather than once per 5 s, so that it follows a failover soon after the promotion. The reloads
+     *         after failed reconnections and the periodic one (every 30 s, for a failover no trigger saw) are
+     *         {@link ClusterSlotMap}'s, which backs off while the whole cluster is down and logs quietly;
+     *         Lettuce's would log a stack trace per second through such an outage.
      */
     public static ClusterTopologyRefreshOptions clusterTopologyRefresh() {
         return ClusterTopologyRefreshOptions.builder()
+                .disableAdaptiveRefreshTrigger(RefreshTrigger.PERSISTENT_RECONNECTS)
                 .adaptiveRefreshTriggersTimeout(ClusterSlotMap.RELOAD_INTERVAL)
-                .enablePeriodicRefresh(Duration.ofSeconds(30))
+                .enablePeriodicRefresh(false)
                 .build();
     }
 

@@ -143,7 +143,7 @@ public final class RedisConnections {
                 this::subscriberNotReachedYet, this::subscriberConnected, this::reloadSlotMap, this::shardOwner,
                 this::shardConfirmed);
         this.slotMap = client instanceof RedisClusterClient clusterClient
-                ? new ClusterSlotMap(clusterClient, subscriptions::slotsMoved) : null;
+                ? new ClusterSlotMap(clusterClient, ownsClient, subscriptions::slotsMoved) : null;
         if (nodeSubscriptions != null) {
             client.addListener(nodeSubscriptions);
         }
