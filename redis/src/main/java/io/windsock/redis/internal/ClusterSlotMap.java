@@ -106,8 +106,10 @@ final class ClusterSlotMap implements AutoCloseable {
                 reloadInterval = RELOAD_INTERVAL.toNanos();
             } else {
                 reloadInterval = Math.min(2 * reloadInterval, MAX_RELOAD_INTERVAL.toNanos());
-                log.debug("reloading the Redis Cluster's slot map failed; next try in {} ms at the earliest",
-                        TimeUnit.NANOSECONDS.toMillis(reloadInterval), error);
+                // the message names each node and its error; the trace (some hundred lines) would add nothing
+                log.debug("reloading the Redis Cluster's slot map failed ({}); next try in {} ms at the earliest",
+                        error.getCause() != null ? error.getCause().getMessage() : error.getMessage(),
+                        TimeUnit.NANOSECONDS.toMillis(reloadInterval));
             }
         });
     }
