@@ -26,14 +26,17 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Windsock nodes on a {@link LocalRedisCluster}, each with a WebSocket client of "/", and the checks that
  * they work as one across a change of the cluster (a failover, a slot moved). Each node joins its client to
- * the room its handshake names and acks serverSideEmit "ping" with "pong from" its name. {@link #close()}
- * closes everything opened, the last first: clients, then servers, then factories.
+ * the room its handshake names and acks serverSideEmit "ping" with "pong from" its name. Register it as a
+ * test's instance field with {@code @RegisterExtension}: after each test it closes everything opened, the
+ * last first: clients, then servers, then factories.
  */
-final class ClusterNodes implements AutoCloseable {
+final class ClusterNodes implements AfterEachCallback {
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
     static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -205,7 +208,7 @@ final class ClusterNodes implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void afterEach(ExtensionContext context) throws Exception {
         while (!opened.isEmpty()) {
             opened.pop().close();
         }

@@ -18,7 +18,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -43,16 +42,11 @@ class ClusterOutageTest {
 
     @RegisterExtension
     final CapturedStderr stderr = new CapturedStderr();
-    private ClusterNodes nodes;
-
-    @BeforeEach
-    void openNodes() {
-        nodes = new ClusterNodes(cluster);
-    }
+    @RegisterExtension
+    final ClusterNodes nodes = new ClusterNodes(cluster);
 
     @AfterEach
-    void close() throws Exception {
-        nodes.close();
+    void restartKilled() {
         cluster.restartKilled();
     }
 

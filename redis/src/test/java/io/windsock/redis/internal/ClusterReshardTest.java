@@ -12,8 +12,6 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -43,21 +41,12 @@ class ClusterReshardTest {
     @RegisterExtension
     static final LocalRedisCluster cluster = new LocalRedisCluster();
 
-    private ClusterNodes nodes;
+    @RegisterExtension
+    final ClusterNodes nodes = new ClusterNodes(cluster);
 
     /** The channel whose slot moves. */
     enum Moved {
         ROOM, NAMESPACE
-    }
-
-    @BeforeEach
-    void openNodes() {
-        nodes = new ClusterNodes(cluster);
-    }
-
-    @AfterEach
-    void closeNodes() throws Exception {
-        nodes.close();
     }
 
     /** The classic adapter (null) and the sharded one, each with the room's channel moved and the namespace's. */

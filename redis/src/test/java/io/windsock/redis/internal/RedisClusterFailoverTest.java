@@ -21,7 +21,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,16 +39,11 @@ class RedisClusterFailoverTest {
     @RegisterExtension
     static final LocalRedisCluster cluster = new LocalRedisCluster();
 
-    private ClusterNodes nodes;
-
-    @BeforeEach
-    void openNodes() {
-        nodes = new ClusterNodes(cluster);
-    }
+    @RegisterExtension
+    final ClusterNodes nodes = new ClusterNodes(cluster);
 
     @AfterEach
-    void close() throws Exception {
-        nodes.close();
+    void restartKilled() {
         cluster.restartKilled(); // each test kills a master that has a replica: the next one needs another
     }
 
