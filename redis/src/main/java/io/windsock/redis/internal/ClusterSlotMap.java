@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -51,6 +52,7 @@ final class ClusterSlotMap implements AutoCloseable {
     private final ScheduledFuture<?> periodic;
     /** When a failure last asked for a reload (System.nanoTime). */
     private final AtomicLong reloadAsked = new AtomicLong(System.nanoTime() - RELOAD_INTERVAL.toNanos());
+    private final AtomicBoolean reloading = new AtomicBoolean();
     /** The least time from one such reload to the next, in nanoseconds: doubled by each that failed. */
     private volatile long reloadInterval = RELOAD_INTERVAL.toNanos();
 
@@ -95,6 +97,11 @@ final class ClusterSlotMap implements AutoCloseable {
     }
 
     private void reload() {
+        // one at a time: where a partition drops packets rather than refusing them, a reload waits for the
+        // connect timeout, and each would open a connection attempt to every node
+        if (!reloading.compareAndSet(false, true)) {
+            return;
+        }
         CompletableFuture<?> reloaded;
         try {
             reloaded = client.refreshPartitionsAsync().toCompletableFuture();
@@ -102,6 +109,7 @@ final class ClusterSlotMap implements AutoCloseable {
             reloaded = CompletableFuture.failedFuture(shuttingDown);
         }
         reloaded.whenComplete((v, error) -> {
+            reloading.set(false);
             if (error == null) {
                 reloadInterval = RELOAD_INTERVAL.toNanos();
             } else {
