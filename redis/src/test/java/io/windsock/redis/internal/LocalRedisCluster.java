@@ -119,9 +119,29 @@ final class LocalRedisCluster implements BeforeAllCallback, AfterAllCallback {
         signal(node, "-CONT");
     }
 
+    /**
+     * Stops every server at once (SIGSTOP), as a whole cluster cut off by a partition that drops packets:
+     * connections stay open and nothing answers. {@link #resumeEvery} ends it.
+     */
+    void pauseEvery() throws IOException, InterruptedException {
+        signal(servers, "-STOP");
+    }
+
+    /** Lets every server go on (SIGCONT), and waits until every one reports the cluster usable. */
+    void resumeEvery() throws IOException, InterruptedException {
+        signal(servers, "-CONT");
+        await(() -> servers.stream().allMatch(LocalRedisCluster::ok),
+                () -> "the cluster is not usable again:\n" + text(nodes()));
+    }
+
     private void signal(RedisClusterNode node, String signal) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", signal, String.valueOf(server(node).process().pid()))
-                .redirectErrorStream(true).start();
+        signal(List.of(server(node)), signal);
+    }
+
+    private static void signal(List<Server> targets, String signal) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("kill", signal));
+        targets.forEach(server -> command.add(String.valueOf(server.process().pid())));
+        Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
         if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
             throw new IllegalStateException("kill " + signal + " failed: "
                     + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
