@@ -99,7 +99,10 @@ import java.util.concurrent.CompletionStage;
  * too, which ends at the next publish that works; at most one warning per 10 s for these. An outage of a
  * whole Redis Cluster is the same: each node serves its own clients, and once the servers are back (on
  * their addresses) the nodes work as one again within the reconnection wait, 5 s at most; Lettuce itself
- * logs a line at WARN per failed connection attempt. Connection state recovery across nodes is not possible
+ * logs a line at WARN per failed connection attempt. Where Redis hangs rather than refuses (a partition
+ * that drops packets), a publish is counted after the request timeout, at most {@link
+ * Builder#requestQueueSize} of them waiting; one counted may still have been on its way, and arrive late
+ * once Redis goes on. Connection state recovery across nodes is not possible
  * with pub/sub.
  *
  * <p>Lifecycle: {@link #close()} after the servers using it stopped; it closes the connections, and
@@ -149,6 +152,7 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
                     .build());
             this.connections = new RedisConnections(client, builder.uri, true);
         }
+        connections.limitPublishes(builder.requestQueueSize, requestTimeout);
     }
 
     /** @return a builder with Node's defaults: prefix "socket.io", request timeout 5 s */
@@ -301,7 +305,9 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
         /**
          * How long a request to the other nodes (fetchSockets, serverSideEmit with acks, broadcast acks
          * without their own timeout) waits for their answers, and how long a namespace waits for its
-         * subscriptions; Node's {@code requestsTimeout}; default 5 s.
+         * subscriptions; Node's {@code requestsTimeout}; default 5 s. Also how long a publish waits for
+         * Redis's answer before it is counted as unpublished, and for a client the factory makes, how long
+         * any command waits for its answer.
          */
         public Builder requestTimeout(Duration requestTimeout) {
             if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
@@ -331,8 +337,9 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
         }
 
         /**
-         * For a client the factory makes: how many commands may wait on a connection (Lettuce's
-         * request queue); past it a publish fails at once and is counted as unpublished. Default 10,000.
+         * How many publishes may wait for Redis's answer at once, and for a client the factory makes, how
+         * many commands may wait on a connection (Lettuce's request queue); past either a publish fails at
+         * once and is counted as unpublished. Default 10,000.
          */
         public Builder requestQueueSize(int size) {
             if (size < 1) {

@@ -81,6 +81,7 @@ public final class RedisConnections {
     /** Who holds which channel, and the commands that keep Redis in line with them. */
     private final Subscriptions subscriptions;
     private final AtomicLong unpublished = new AtomicLong();
+    private final PublishesInFlight publishes;
     /** Publish failures while connected, whose warnings a publisher working by turns could flood. */
     private final LogThrottle publishFailures = new LogThrottle(TimeUnit.SECONDS.toNanos(10), System::nanoTime);
     /** Per connection, whether an outage was logged and its end not yet. */
@@ -124,6 +125,7 @@ public final class RedisConnections {
             boolean cluster) {
         this.client = client;
         this.ownsClient = ownsClient;
+        this.publishes = new PublishesInFlight(client.getResources().timer(), 10_000, Duration.ofSeconds(5));
         ScheduledExecutorService scheduler = client.getResources().eventExecutorGroup();
         this.connection = retry(new ConnectRetry<>("publisher to " + target, connect, scheduler, () -> {
             publisherRetrying = true;
@@ -203,16 +205,31 @@ public final class RedisConnections {
      */
     public CompletionStage<Long> publish(String channel, byte[] message) {
         if (slotMap == null) {
-            return counted(commands().thenCompose(c -> c.publish(bytes(channel), message).toCompletableFuture()));
+            return counted(commands().thenCompose(c -> publishes.send(
+                    () -> c.publish(bytes(channel), message).toCompletableFuture())));
         }
-        return counted(commands().thenCompose(c -> c.dispatch(CommandType.PUBLISH,
+        return counted(commands().thenCompose(c -> publishes.send(() -> c.dispatch(CommandType.PUBLISH,
                 new IntegerOutput<>(ByteArrayCodec.INSTANCE),
-                new CommandArgs<>(ByteArrayCodec.INSTANCE).add(bytes(channel)).addValue(message)).toCompletableFuture()));
+                new CommandArgs<>(ByteArrayCodec.INSTANCE).add(bytes(channel)).addValue(message)).toCompletableFuture())));
     }
 
     /** Publishes on a shard channel ({@code SPUBLISH}); a failure is counted and logged as {@link #publish}'s. */
     public CompletionStage<Long> spublish(String channel, byte[] message) {
-        return counted(commands().thenCompose(c -> c.spublish(bytes(channel), message).toCompletableFuture()));
+        return counted(commands().thenCompose(c -> publishes.send(
+                () -> c.spublish(bytes(channel), message).toCompletableFuture())));
+    }
+
+    /**
+     * Bounds the publishes waiting for Redis's answer (see {@link PublishesInFlight}): at most {@code max}, each
+     * counted as unpublished after {@code timeout}. Until called: 10,000 and 5 s.
+     */
+    public void limitPublishes(int max, Duration timeout) {
+        publishes.limit(max, timeout);
+    }
+
+    /** @return the publishes sent and not yet answered by Redis (for tests) */
+    int publishesInFlight() {
+        return publishes.count();
     }
 
     /**
