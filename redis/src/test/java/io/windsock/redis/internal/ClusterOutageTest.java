@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.windsock.Windsock;
+import io.windsock.internal.server.NamespaceImpl;
 import io.windsock.redis.SubscriptionMode;
 import io.windsock.redis.internal.ClusterNodes.Client;
 import io.windsock.testing.CapturedStderr;
@@ -87,8 +88,11 @@ class ClusterOutageTest {
         CompletableFuture<String> fetch = a.of("/").fetchSockets().handle((sockets, error) -> "settled");
         CompletableFuture<String> ask = a.of("/").serverSideEmitWithAck(REQUEST_TIMEOUT, "ping")
                 .handle((acks, error) -> "settled");
+        CompletableFuture<String> count = ((NamespaceImpl) a.of("/")).adapter().serverCount().toCompletableFuture()
+                .handle((n, error) -> "settled");
         awaitDone(fetch, REQUEST_TIMEOUT.plusSeconds(3));
         awaitDone(ask, REQUEST_TIMEOUT.plusSeconds(3));
+        awaitDone(count, REQUEST_TIMEOUT.plusSeconds(3));
         // Each node's own clients still get its broadcasts, and what it could not publish is counted.
         long unpublished = nodes.factory(a).unpublishedCount();
         // To rooms only this node's clients are in: a publish that timed out while the cluster hung was still
