@@ -14,9 +14,9 @@ import java.util.function.Supplier;
  * The publishes sent to Redis and not yet answered: at most {@code max} (past it a publish fails at once),
  * and each taken as failed after {@code timeout} whatever Lettuce does with it. Lettuce's own bounds do not
  * cover a command for a Redis Cluster node it has no connection to yet: such a command waits for the
- * connection, past the request queue's size and the command timeout, for as long as the node accepts
- * connections and answers nothing (a hung server, a partition that drops packets), so one sharded
- * broadcast per room could pile up without end. A publish given up here may still be on its way, and
+ * connection, outside any connection's request queue and past the command timeout, for as long as the node
+ * accepts connections and answers nothing (a hung server, a partition that drops packets), so every sharded
+ * broadcast to that node's slots piled up, uncounted. A publish given up here may still be on its way, and
  * delivered late once the node answers; its slot is freed only when Lettuce completes it.
  */
 final class PublishesInFlight {
