@@ -73,7 +73,6 @@ final class HandlerScanner {
         for (Class<?> c : Overrides.declaringTypes(type)) {
             Method[] methods = c.getDeclaredMethods();
             Arrays.sort(methods, Comparator.comparing(Method::toGenericString)); // stable messages
-            overridden.addAll(Overrides.bridgedHandlers(methods));
             for (Method m : methods) {
                 Event event = m.getAnnotation(Event.class);
                 if (event == null || m.isBridge() || m.isSynthetic()) {
@@ -98,6 +97,9 @@ final class HandlerScanner {
                     }
                 }
             }
+            // Only after this class's own methods: a bridge hides what it overrides in the supertypes, and
+            // one for a narrower return type has the same signature as its target, which it must not hide.
+            overridden.addAll(Overrides.bridgedHandlers(methods));
         }
         boolean onEvent = overrides(hooksFrom, "onEvent", String.class, List.class, Map.class);
         boolean onMessage = overrides(hooksFrom, "onMessage", Object.class);

@@ -42,6 +42,33 @@ class HandlerInheritanceTest {
         }
     }
 
+    public static class Fetches<T> extends SocketConnection {
+        @Event
+        public T fetch() {
+            return null;
+        }
+
+        @Event
+        public Object describe() {
+            return "base";
+        }
+    }
+
+    /** Overrides with a narrower return type: the compiler adds bridges whose signature is the override's own. */
+    public static class NarrowedReturns extends Fetches<String> {
+        @Override
+        @Event
+        public String fetch() {
+            return "sub";
+        }
+
+        @Override
+        @Event("about")
+        public String describe() {
+            return "sub";
+        }
+    }
+
     public interface Pings {
         @Event
         default String ping() {
@@ -132,5 +159,13 @@ class HandlerInheritanceTest {
         Fixtures.Wired<NotAnnotated> w = new Fixtures.Wired<>(new NotAnnotated()).open();
         w.fire("put", "[\"x\"]");
         assertEquals("sub:x ", w.connection.log.toString());
+    }
+
+    @Test
+    void aReAnnotatedOverrideWithANarrowerReturnTypeIsStillAHandler() throws Exception {
+        assertEquals(Set.of("fetch", "about"), ConnectionType.of(NarrowedReturns.class).handlers().keySet());
+        Fixtures.Wired<NarrowedReturns> w = new Fixtures.Wired<>(new NarrowedReturns()).open();
+        assertEquals(List.of("sub"), w.fire("fetch", "[]").only());
+        assertEquals(List.of("sub"), w.fire("about", "[]").only());
     }
 }
