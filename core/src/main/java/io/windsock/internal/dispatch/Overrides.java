@@ -1,13 +1,18 @@
 package io.windsock.internal.dispatch;
 
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.type.TypeBindings;
+import com.fasterxml.jackson.databind.type.TypeFactory;
 import io.windsock.connection.Event;
 import io.windsock.connection.SocketConnection;
 import java.lang.reflect.Method;
+import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,11 +65,13 @@ final class Overrides {
     }
 
     /**
-     * An annotated override of a generic method ({@code put(String)} for {@code Base<T>.put(T)})
-     * overrides the erased signature ({@code put(Object)}) through a bridge method, which the
-     * signature of the override does not match: the bridges' signatures count as overridden too.
-     * A bridge to an override without {@code @Event} counts not: the base method stays the handler,
-     * and the override runs in its place.
+     * An annotated override of a generic method ({@code put(String)} for {@code Base<T>.put(T)}), or one
+     * that narrows the return type, overrides the erased signature ({@code put(Object)}) through a
+     * bridge method, which the signature of the override does not match: the bridges' signatures
+     * count as overridden too. A bridge to an override without {@code @Event} counts not: the base
+     * method stays the handler, and the override runs in its place.
+     *
+     * @param methods the methods one class declares
      */
     static List<String> bridgedHandlers(Method[] methods) {
         List<String> keys = new ArrayList<>();
@@ -72,27 +79,52 @@ final class Overrides {
             if (!bridge.isBridge()) {
                 continue;
             }
-            for (Method m : methods) {
-                if (!m.isBridge() && m.isAnnotationPresent(Event.class) && bridges(bridge, m)) {
-                    keys.add(signatureKey(bridge));
-                    break;
-                }
+            Method target = bridgeTarget(bridge, methods);
+            if (target != null && target.isAnnotationPresent(Event.class)) {
+                keys.add(signatureKey(bridge));
             }
         }
         return keys;
     }
 
-    private static boolean bridges(Method bridge, Method target) {
-        if (!bridge.getName().equals(target.getName()) || bridge.getParameterCount() != target.getParameterCount()) {
-            return false;
+    /**
+     * The method a bridge calls: the one declared beside it whose parameters are those of the
+     * supertype method it overrides, with the type variables resolved. Matching by assignable types
+     * instead would take an unrelated overload ({@code put(Integer)} beside {@code put(String)}, both
+     * assignable to {@code put(Object)}). Null for a bridge that only widens visibility (its target is
+     * inherited, not declared beside it). Resolved in the declaring class's own terms, as the compiler
+     * did: its type variables stand for their bounds there, whatever a subclass binds them to.
+     */
+    private static Method bridgeTarget(Method bridge, Method[] methods) {
+        JavaType view = TypeFactory.defaultInstance().constructType(bridge.getDeclaringClass());
+        Set<Class<?>> supertypes = new LinkedHashSet<>();
+        for (Class<?> c = bridge.getDeclaringClass().getSuperclass(); c != null; c = c.getSuperclass()) {
+            supertypes.add(c);
         }
-        Class<?>[] erased = bridge.getParameterTypes();
-        Class<?>[] actual = target.getParameterTypes();
-        for (int i = 0; i < erased.length; i++) {
-            if (!erased[i].isAssignableFrom(actual[i])) {
-                return false;
+        for (Class<?> c = bridge.getDeclaringClass(); c != null; c = c.getSuperclass()) {
+            collectInterfaces(c, supertypes);
+        }
+        for (Class<?> s : supertypes) {
+            Method overridden;
+            try {
+                overridden = s.getDeclaredMethod(bridge.getName(), bridge.getParameterTypes());
+            } catch (NoSuchMethodException e) {
+                continue;
+            }
+            JavaType superType = view.findSuperType(s);
+            TypeBindings bindings = superType == null ? TypeBindings.emptyBindings() : superType.getBindings();
+            Type[] generic = overridden.getGenericParameterTypes();
+            Class<?>[] resolved = new Class<?>[generic.length];
+            for (int i = 0; i < generic.length; i++) {
+                resolved[i] = TypeFactory.defaultInstance().resolveMemberType(generic[i], bindings).getRawClass();
+            }
+            for (Method m : methods) {
+                if (!m.isBridge() && m.getName().equals(bridge.getName())
+                        && Arrays.equals(m.getParameterTypes(), resolved)) {
+                    return m;
+                }
             }
         }
-        return true;
+        return null;
     }
 }

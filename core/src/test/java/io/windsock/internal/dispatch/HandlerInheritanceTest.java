@@ -42,6 +42,31 @@ class HandlerInheritanceTest {
         }
     }
 
+    /** Beside the unannotated override, an overload the compiler's bridge put(Object) could also take. */
+    public static class NotAnnotatedBesideAnOverload extends GenericBase<String> {
+        @Override
+        public void put(String value) {
+            log.append("sub:").append(value).append(' ');
+        }
+
+        @Event("count")
+        public void put(Integer n) {
+            log.append("count:").append(n).append(' ');
+        }
+    }
+
+    /** A generic middle class overrides put(T) with its own bounded variable; the leaf binds it. */
+    public static class GenericMiddle<U extends CharSequence> extends GenericBase<U> {
+        @Override
+        @Event("middle put")
+        public void put(U value) {
+            log.append("middle:").append(value).append(' ');
+        }
+    }
+
+    public static class BelowGenericMiddle extends GenericMiddle<String> {
+    }
+
     public static class Fetches<T> extends SocketConnection {
         @Event
         public T fetch() {
@@ -167,5 +192,22 @@ class HandlerInheritanceTest {
         Fixtures.Wired<NarrowedReturns> w = new Fixtures.Wired<>(new NarrowedReturns()).open();
         assertEquals(List.of("sub"), w.fire("fetch", "[]").only());
         assertEquals(List.of("sub"), w.fire("about", "[]").only());
+    }
+
+    @Test
+    void anUnannotatedGenericOverrideKeepsTheBaseHandlerBesideAnAnnotatedOverload() throws Exception {
+        assertEquals(Set.of("put", "count"), ConnectionType.of(NotAnnotatedBesideAnOverload.class).handlers().keySet());
+        Fixtures.Wired<NotAnnotatedBesideAnOverload> w = new Fixtures.Wired<>(new NotAnnotatedBesideAnOverload()).open();
+        w.fire("put", "[\"x\"]");
+        w.fire("count", "[2]");
+        assertEquals("sub:x count:2 ", w.connection.log.toString());
+    }
+
+    @Test
+    void anOverrideInAGenericMiddleClassIsRegisteredUnderItsNameOnly() throws Exception {
+        assertEquals(Set.of("middle put"), ConnectionType.of(BelowGenericMiddle.class).handlers().keySet());
+        Fixtures.Wired<BelowGenericMiddle> w = new Fixtures.Wired<>(new BelowGenericMiddle()).open();
+        w.fire("middle put", "[\"x\"]");
+        assertEquals("middle:x ", w.connection.log.toString());
     }
 }
