@@ -3,10 +3,13 @@ package io.windsock.internal.dispatch;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.BeanProperty;
 import com.fasterxml.jackson.databind.DeserializationConfig;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
@@ -130,6 +133,22 @@ final class StrictConversion {
         @Override
         public Object getAbsentValue(DeserializationContext ctxt) {
             return absent;
+        }
+
+        /**
+         * Jackson describes {@code Integer}, {@code Long} and {@code Boolean} with the cached description
+         * of their primitive, so the modifier above also wraps their deserializers: the property's own
+         * type tells them apart, and a box missing from the object stays null.
+         */
+        @Override
+        public JsonDeserializer<?> createContextual(DeserializationContext ctxt, BeanProperty property)
+                throws JsonMappingException {
+            JsonDeserializer<?> contextual = super.createContextual(ctxt, property);
+            JavaType type = property != null ? property.getType() : ctxt.getContextualType();
+            if (type != null && !type.isPrimitive() && contextual instanceof DefaultWhenAbsent wrapper) {
+                return wrapper.getDelegatee();
+            }
+            return contextual;
         }
     }
 

@@ -30,6 +30,9 @@ class StrictConversionTest {
     public record Defaults(int i, long l, short s, byte b, boolean z, char c, float f, double d, String t) {
     }
 
+    public record BoxedDefaults(Integer i, Long l, Short s, Byte b, Boolean z, Character c, Float f, Double d, int p) {
+    }
+
     /** Each handler acks with what it received, so the test sees the converted value. */
     public static class Types extends SocketConnection {
         @Event public int add(int a, int b) { return a + b; }
@@ -48,6 +51,7 @@ class StrictConversionTest {
         @Event("List") public List<Integer> list(List<Integer> v) { return v; }
         @Event("Pixel") public String pixel(Pixel v) { return v.toString(); }
         @Event("Defaults") public String defaults(Defaults v) { return v.toString(); }
+        @Event("BoxedDefaults") public String boxedDefaults(BoxedDefaults v) { return v.toString(); }
         @Event("Color") public Color color(Color v) { return v; }
         @Event("UUID") public String uuid(UUID v) { return v.toString(); }
         @Event("Double") public Double boxedDouble(Double v) { return v; }
@@ -223,6 +227,17 @@ class StrictConversionTest {
             List<Object> acked = w.fire("Defaults", "[{\"" + field + "\": null}]").only();
             assertEquals("bad_arguments", ((Map<?, ?>) acked.get(0)).get("error"), field + ": " + acked);
         }
+    }
+
+    @Test
+    void aBoxedRecordFieldMissingFromTheObjectIsNullNotThePrimitiveDefault() throws Exception {
+        Fixtures.Wired<Types> w = new Fixtures.Wired<>(new Types()).open();
+        // Jackson describes Integer, Long and Boolean with the same cached description as int, long and boolean.
+        assertEquals(List.of("BoxedDefaults[i=null, l=null, s=null, b=null, z=null, c=null, f=null, d=null, p=0]"),
+                w.fire("BoxedDefaults", "[{}]").only());
+        assertEquals(List.of("BoxedDefaults[i=null, l=null, s=null, b=null, z=null, c=null, f=null, d=null, p=0]"),
+                w.fire("BoxedDefaults", "[{\"i\": null, \"l\": null, \"z\": null}]").only());
+        assertTrue(w.errors.reports.isEmpty(), () -> "unexpected report " + w.errors.reports);
     }
 
     @Test
