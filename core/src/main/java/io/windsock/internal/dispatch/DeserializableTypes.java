@@ -1,5 +1,7 @@
 package io.windsock.internal.dispatch;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonDeserializer;
@@ -9,7 +11,10 @@ import com.fasterxml.jackson.databind.deser.AbstractDeserializer;
 import com.fasterxml.jackson.databind.deser.BeanDeserializerBase;
 import com.fasterxml.jackson.databind.deser.DefaultDeserializationContext;
 import com.fasterxml.jackson.databind.deser.ValueInstantiator;
+import com.fasterxml.jackson.databind.deser.impl.UnsupportedTypeDeserializer;
+import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
 import com.fasterxml.jackson.databind.util.ClassUtil;
+import java.io.IOException;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -43,7 +48,8 @@ final class DeserializableTypes {
         } catch (JsonMappingException | IllegalArgumentException e) {
             return shown + " cannot be deserialized by Jackson: " + HandlerScanner.simpleName(firstLine(e.getMessage()));
         }
-        String own = instantiationProblem(deserializer, type);
+        String own = deserializer instanceof UnsupportedTypeDeserializer
+                ? moduleProblem(context, deserializer, type) : instantiationProblem(deserializer, type);
         if (own != null) {
             return own;
         }
@@ -64,6 +70,27 @@ final class DeserializableTypes {
             }
         }
         return null;
+    }
+
+    /**
+     * Jackson gives a type it supports only through a module (java.time without JavaTimeModule,
+     * {@code OptionalInt} without Jdk8Module) a deserializer that fails on every value; its message,
+     * got by asking it for one, names the module.
+     */
+    private static String moduleProblem(DeserializationContext context, JsonDeserializer<?> deserializer, JavaType type) {
+        String name = HandlerScanner.simpleName(type.getRawClass().getName());
+        String reason;
+        try (JsonParser p = new JsonFactory().createParser("0")) {
+            p.nextToken();
+            deserializer.deserialize(p, context);
+            return null; // it built one after all
+        } catch (InvalidDefinitionException e) {
+            reason = HandlerScanner.simpleName(firstLine(e.getOriginalMessage()));
+        } catch (IOException | RuntimeException e) {
+            reason = HandlerScanner.simpleName(firstLine(e.getMessage()));
+        }
+        return name + " needs a Jackson module the server's mapper lacks (register it on the mapper given to"
+                + " WindsockOptions.objectMapper): " + reason;
     }
 
     private static String instantiationProblem(JsonDeserializer<?> deserializer, JavaType type) {

@@ -83,6 +83,21 @@ class DeserializableParamsTest {
         }
     }
 
+    /** java.time and OptionalInt need modules the mapper lacks: Jackson gives them a deserializer that always fails. */
+    public static class TakesModuleTypes extends SocketConnection {
+        @Event
+        public void day(java.time.LocalDate day) {
+        }
+
+        @Event
+        public void days(List<java.time.LocalDate> days) {
+        }
+
+        @Event
+        public void count(java.util.OptionalInt count) {
+        }
+    }
+
     public static class Plain extends SocketConnection {
         @Event
         public void f(Point p) {
@@ -132,6 +147,16 @@ class DeserializableParamsTest {
         assertTrue(runnables.contains("parameter 1 (List<Runnable> tasks): Runnable is an abstract type"), runnables);
         String shapes = registrationFailure(TakesShapes.class);
         assertTrue(shapes.contains("Shape is an abstract type"), shapes);
+    }
+
+    @Test
+    void aTypeThatNeedsAModuleTheMapperLacksFailsRegistration() {
+        String message = registrationFailure(TakesModuleTypes.class);
+        assertTrue(message.contains("TakesModuleTypes.day(LocalDate): parameter 1 (LocalDate day): LocalDate needs a"
+                + " Jackson module"), message);
+        assertTrue(message.contains("jackson-datatype-jsr310"), message); // Jackson's hint is kept
+        assertTrue(message.contains("TakesModuleTypes.days(List): parameter 1 (List<LocalDate> days)"), message);
+        assertTrue(message.contains("TakesModuleTypes.count(OptionalInt): parameter 1 (OptionalInt count)"), message);
     }
 
     @Test
