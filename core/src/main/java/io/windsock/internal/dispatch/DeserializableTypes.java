@@ -30,6 +30,20 @@ final class DeserializableTypes {
     private DeserializableTypes() {
     }
 
+    /**
+     * @return whether the mapper handles this type only with a deserializer that fails on every value
+     *         (a module it lacks); false when it cannot even tell
+     */
+    static boolean needsModule(ObjectMapper mapper, JavaType type) {
+        try {
+            DeserializationContext context = ((DefaultDeserializationContext) mapper.getDeserializationContext())
+                    .createDummyInstance(mapper.getDeserializationConfig());
+            return context.findRootValueDeserializer(type) instanceof UnsupportedTypeDeserializer;
+        } catch (JsonMappingException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** @return why the mapper can never build a value of this type, or null if it can */
     static String problem(ObjectMapper mapper, JavaType type) {
         DeserializationContext context = ((DefaultDeserializationContext) mapper.getDeserializationContext())

@@ -49,6 +49,16 @@ class DeserializableParamsTest {
         }
     }
 
+    /** A property type that needs a module the mapper lacks, which registration does not look into either. */
+    public record Booking(java.time.LocalDate day) {
+    }
+
+    public static class TakesBooking extends SocketConnection {
+        @Event
+        public void f(Booking booking) {
+        }
+    }
+
     public class Inner { // not static: Jackson would need an outer instance
         public int v;
     }
@@ -215,5 +225,15 @@ class DeserializableParamsTest {
         Throwable error = w.errors.only().error();
         assertInstanceOf(IllegalStateException.class, error);
         assertTrue(error.getMessage().contains("Shape"), error.getMessage());
+    }
+
+    @Test
+    void aPropertyTypeThatNeedsAModuleTheMapperLacksIsTheServersMistakeNotTheClients() throws Exception {
+        Fixtures.Wired<TakesBooking> w = new Fixtures.Wired<>(new TakesBooking()).open();
+        List<Object> ack = w.fire("f", "[{\"day\": \"2020-01-01\"}]").only();
+        assertEquals("internal_error", ((Map<?, ?>) ack.get(0)).get("error"), ack.toString());
+        Throwable error = w.errors.only().error();
+        assertInstanceOf(IllegalStateException.class, error);
+        assertTrue(error.getMessage().contains("LocalDate"), error.getMessage());
     }
 }
