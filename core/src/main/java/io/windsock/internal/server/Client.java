@@ -487,10 +487,23 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
     /**
      * Disconnects every socket (each gets a DISCONNECT) and closes the connection; with
      * {@code dropQueued} (the application asked) their events still queued are not handled. Any thread.
+     * A 0.9 client gets the main endpoint's {@code 0::} alone, after the other sockets have left: it
+     * takes {@code 0::} as the end of every endpoint (it emits "disconnect" on each, as the 0.9
+     * server's boot tells it), so an endpoint's own {@code 0::/ns} besides would make it emit twice.
      */
     void disconnectAll(boolean dropQueued) {
+        SocketImpl main = null;
         for (SocketImpl socket : sockets()) {
-            socket.leave(dropQueued);
+            if (dialect.id() != SocketDialect.PROTOCOL_1) {
+                socket.leave(dropQueued);
+            } else if ("/".equals(socket.namespace().name())) {
+                main = socket; // last: its 0:: closes the session, which would close those still there otherwise
+            } else {
+                socket.leaveSilently(dropQueued);
+            }
+        }
+        if (main != null) {
+            main.leave(dropQueued);
         }
         close(DisconnectReason.FORCED_SERVER_CLOSE);
     }

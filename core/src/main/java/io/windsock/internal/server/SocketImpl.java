@@ -400,6 +400,11 @@ final class SocketImpl implements Socket, LocalSocket {
         close(DisconnectReason.SERVER_NAMESPACE_DISCONNECT, true, dropQueued);
     }
 
+    /** {@link #leave}, without telling the client: a DISCONNECT of the whole connection tells it. */
+    void leaveSilently(boolean dropQueued) {
+        close(DisconnectReason.SERVER_NAMESPACE_DISCONNECT, false, dropQueued);
+    }
+
     // ---- lifecycle, driven by Client and NamespaceImpl ----
 
     /** Takes over a persisted session (before the socket is registered anywhere). Socket executor. */
