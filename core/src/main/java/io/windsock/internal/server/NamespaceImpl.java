@@ -430,9 +430,14 @@ public final class NamespaceImpl implements Namespace {
             return;
         }
         // A 0.9 handshake connects "/" before the client chose its transport: the listeners wait for it.
-        if (!socket.client().carrier().deferUntilTransport(
-                () -> socket.executor().execute(() -> runConnectionListeners(socket)))) {
+        // Then the events a 0.9 client sent while the socket joined: after the listeners, which register
+        // their handlers.
+        if (!socket.client().carrier().deferUntilTransport(() -> socket.executor().execute(() -> {
             runConnectionListeners(socket);
+            socket.settleJoin();
+        }))) {
+            runConnectionListeners(socket);
+            socket.settleJoin();
         }
     }
 

@@ -58,11 +58,17 @@ final class SocketInbound {
             socket.client().onQueueLimit(socket, queue.limits());
             return;
         }
-        Runnable handling = () -> {
-            try {
-                onEvent(socket, packet);
-            } finally {
-                queue.done(size, wireBytes);
+        Runnable handling = new Runnable() {
+            @Override
+            public void run() {
+                if (socket.holdWhileJoining(this)) {
+                    return; // runs again once the socket has connected or closed, still counted
+                }
+                try {
+                    onEvent(socket, packet);
+                } finally {
+                    queue.done(size, wireBytes);
+                }
             }
         };
         List<Object> all = packet.args();
