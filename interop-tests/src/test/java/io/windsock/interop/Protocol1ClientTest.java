@@ -131,6 +131,30 @@ class Protocol1ClientTest {
         assertClientLeft(closes.take(), transport);
     }
 
+    /**
+     * {@code disconnect(true)} boots the client with one {@code 0::}, on which it emits "disconnect" on
+     * every endpoint: a {@code 0::/chat} besides would make "/chat" emit it twice.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"websocket", "xhr-polling"})
+    void aServerCloseOfTheWholeConnectionDisconnectsEachEndpointOnce(String transport) {
+        Mailbox<String> closes = interop.mailbox("closes");
+        Windsock server = server(QUICK_EXPIRY, closes);
+        Sio09Client client = new Sio09Client(interop);
+        client.connect("main", interop.url(server, "/"), transport, false);
+        client.expect("main", "connect");
+        client.of("chat", "main", "/chat");
+        client.expect("chat", "connect");
+        server.of("/chat").disconnectSockets(true);
+        assertEquals("booted", client.expect("main", "disconnect").get("reason").asText());
+        assertEquals("booted", client.expect("chat", "disconnect").get("reason").asText());
+        assertEquals(Set.of("/ server namespace disconnect", "/chat server namespace disconnect"),
+                Set.of(closes.take(), closes.take()));
+        // A later round trip: a second "disconnect" would have come before it (the harness fails on it).
+        client.connect("after", interop.url(server, "/"), transport, false);
+        client.expect("after", "connect");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"websocket", "xhr-polling"})
     void heartbeatsKeepAnIdleSessionAliveAndAVanishedClientExpires(String transport) {
