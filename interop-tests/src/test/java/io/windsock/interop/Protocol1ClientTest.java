@@ -132,6 +132,23 @@ class Protocol1ClientTest {
     }
 
     /**
+     * {@code json.send(undefined)} sends {@code 4::}, with no data part: the handler gets a null message
+     * (the 0.9 server hands it undefined) and the client stays, where a parse error would boot it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"websocket", "xhr-polling"})
+    void aJsonMessageOfUndefinedIsANullMessage(String transport) {
+        Mailbox<String> closes = interop.mailbox("closes");
+        Windsock server = server(QUICK_EXPIRY, closes);
+        Sio09Client client = new Sio09Client(interop);
+        client.connect("a", interop.url(server, "/"), transport, false);
+        client.expect("a", "connect");
+        client.process().send(Map.of("op", "send", "id", "a", "json", true)); // no "data": undefined
+        assertTrue(client.expect("a", "message").get("data").isNull(), "echoed as null");
+        assertEquals(Json.array(5), client.expectAck("a", client.emitWithAck("a", "add", 2, 3)));
+    }
+
+    /**
      * {@code disconnect(true)} boots the client with one {@code 0::}, on which it emits "disconnect" on
      * every endpoint: a {@code 0::/chat} besides would make "/chat" emit it twice.
      */

@@ -89,7 +89,9 @@ public final class Sio1Dialect {
             case Sio1Packet.MESSAGE:
                 return SocketPacket.event(namespace, List.of(MESSAGE_EVENT, data), id);
             case Sio1Packet.JSON: {
-                Object value = read(data);
+                // No data part is the stock client's json.send(undefined): JSON.stringify gives undefined,
+                // which its encoder leaves out. The 0.9 server hands the handler undefined: null here.
+                Object value = packet.data() == null ? null : read(data);
                 // The wire reader's mark (an infinity inside) goes on to the event's arguments.
                 List<Object> event = NonFiniteList.marked(value) ? new NonFiniteList(List.of()) : new ArrayList<>(2);
                 event.add(MESSAGE_EVENT);

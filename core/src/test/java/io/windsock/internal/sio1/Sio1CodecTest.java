@@ -127,6 +127,21 @@ class Sio1CodecTest {
         assertEquals(SocketPacket.ack("/x", 4, List.of()), dialect.decode(Sio1Packet.decode("6::/x:4")));
     }
 
+    /**
+     * socket.io-client 0.9's {@code json.send(x)} with {@code x} undefined (or a function) sends no data
+     * part at all ({@code JSON.stringify} gives undefined, which its encoder leaves out); the 0.9 server
+     * hands the handler undefined. A message of null here, not a parse error that boots the client.
+     */
+    @Test
+    void aJsonPacketWithoutDataIsANullMessage() throws Exception {
+        assertEquals(SocketPacket.event("/", Arrays.asList("message", null), SocketPacket.NO_ID),
+                dialect.decode(Sio1Packet.decode("4::")));
+        assertEquals(SocketPacket.event("/chat", Arrays.asList("message", null), 3),
+                dialect.decode(Sio1Packet.decode("4:3+:/chat")));
+        assertThrows(Sio1DecodeException.class, () -> dialect.decode(Sio1Packet.decode("4:::")),
+                "an empty data part is no JSON");
+    }
+
     /** The wire reader's mark for an infinity inside reaches the event's arguments: strict conversion looks for it there. */
     @Test
     void anInfinityInsideMarksTheEventsArguments() throws Exception {
