@@ -9,8 +9,9 @@ import java.util.Map;
 
 /**
  * A query string a client put in a CONNECT (Socket.IO 2.x and 0.9 clients: {@code /chat?token=1}),
- * decoded as Node's {@code querystring} does: a malformed escape keeps its component as sent rather
- * than failing (Netty's decoder throws on one, out of the packet's handling).
+ * decoded as Node's {@code querystring} does: parameters are split on {@code &} only (a semicolon is
+ * part of a value, where Netty's decoder would split by default), and a malformed escape keeps its
+ * component as sent rather than failing (Netty's decoder throws on one, out of the packet's handling).
  */
 public final class LenientQuery {
     private LenientQuery() {
@@ -19,10 +20,10 @@ public final class LenientQuery {
     /** @return the parameters, in order, each with its values; at most {@code maxParams} of them */
     public static Map<String, List<String>> parameters(String query, int maxParams) {
         try {
-            return new QueryStringDecoder(query, StandardCharsets.UTF_8, false, maxParams).parameters();
+            return new QueryStringDecoder(query, StandardCharsets.UTF_8, false, maxParams, true).parameters();
         } catch (IllegalArgumentException malformed) {
             Map<String, List<String>> parameters = new LinkedHashMap<>();
-            for (String pair : query.split("[&;]")) {
+            for (String pair : query.split("&")) {
                 if (parameters.size() == maxParams) {
                     break;
                 }

@@ -59,6 +59,18 @@ class SocketDialectV4Test {
         assertEquals("/chat", decoder.text("2/chat,[\"e\"]").namespace());
     }
 
+    /**
+     * Node's querystring (url.parse(nsp, true)) splits a query on "&" only: a semicolon, which a 2.x
+     * client's string query may carry raw, is part of its value.
+     */
+    @Test
+    void aSemicolonInTheConnectQueryIsNoSeparator() throws Exception {
+        SocketDialect.Decoder decoder = dialect.newDecoder();
+        assertEquals(Map.of("token", "a;b", "n", "1"), dialect.connectAuth(decoder.text("0/chat?token=a;b&n=1,")));
+        // The same when an escape is malformed (the lenient path).
+        assertEquals(Map.of("token", "a;b", "x", "%zz"), dialect.connectAuth(decoder.text("0/chat?token=a;b&x=%zz,")));
+    }
+
     @Test
     void socketIdsAsTheClientComputesThem() {
         assertEquals("abc", dialect.socketId("abc", "/"));
