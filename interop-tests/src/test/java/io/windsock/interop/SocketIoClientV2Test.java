@@ -98,6 +98,19 @@ class SocketIoClientV2Test {
         assertEquals("Invalid namespace", other.expect("error").data().asText());
     }
 
+    /** A string query goes into the CONNECT as written: a semicolon in it separates nothing, as in Node. */
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aStringNamespaceQueryKeepsItsSemicolons(Transport transport) {
+        Windsock server = interop.server(o -> o);
+        Mailbox<Socket> chat = interop.mailbox("chat connections");
+        server.of("/chat").onConnection(chat::put);
+        ClientSocket client = client().connect(interop.url(server, "/chat"),
+                options(transport, Map.of("query", "token=a;b&n=1")));
+        client.expectConnect();
+        assertEquals(Map.of("token", "a;b", "n", "1"), chat.take().handshake().auth());
+    }
+
     @ParameterizedTest
     @EnumSource(Transport.class)
     void middlewareRefusalIsTheErrorEventsString(Transport transport) {
