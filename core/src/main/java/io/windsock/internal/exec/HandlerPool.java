@@ -1,7 +1,6 @@
 package io.windsock.internal.exec;
 
 import io.windsock.internal.log.RateLimitedLog;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
@@ -12,9 +11,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +55,11 @@ import org.slf4j.LoggerFactory;
  * <p>A thread that cannot be started (the process is out of threads or memory) is logged at WARN,
  * rate-limited, and nothing is thrown at the submitter, which may be a network thread: the task stays
  * queued for a running thread, or for the next try (the watch tries again while tasks wait).
+ *
+ * <p>Its parts: this class holds the queue and the counts of threads and run slots, and hands tasks and
+ * slots out; each thread is a {@link HandlerPoolWorker}; a {@link HandlerPoolWatch} counts out blocked ones.
+ * The package-private fields and methods below are the state and steps those two share with the pool;
+ * every one of them is safe to use from any thread.
  */
 final class HandlerPool extends AbstractExecutorService {
     private static final Logger log = LoggerFactory.getLogger(HandlerPool.class);
@@ -65,27 +67,27 @@ final class HandlerPool extends AbstractExecutorService {
 
     private final int parallelism;
     private final int maxThreads;
-    private final long keepAliveNanos;
-    private final long blockedAfterNanos;
-    private final String namePrefix;
+    final long keepAliveNanos;
+    final long blockedAfterNanos;
+    final String namePrefix;
     private final AtomicInteger names = new AtomicInteger();
     /** Starts the pool's threads: {@code Thread::start}, or one that fails, in tests. */
-    private final Consumer<Thread> starter;
+    final Consumer<Thread> starter;
     /** Of every thread of the pool, whichever thread makes it start (see {@link HandlerExecutors#creatorsContextLoader}). */
-    private final ClassLoader contextLoader = HandlerExecutors.creatorsContextLoader();
+    final ClassLoader contextLoader = HandlerExecutors.creatorsContextLoader();
 
-    private final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
+    final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
     /** Sleeping workers, the most recently active first: a few warm threads do the work. */
-    private final ConcurrentLinkedDeque<Worker> idle = new ConcurrentLinkedDeque<>();
-    private final Set<Worker> workers = ConcurrentHashMap.newKeySet();
+    final ConcurrentLinkedDeque<HandlerPoolWorker> idle = new ConcurrentLinkedDeque<>();
+    final Set<HandlerPoolWorker> workers = ConcurrentHashMap.newKeySet();
     /** Live worker threads, bounded by {@link #maxThreads}. */
-    private final AtomicInteger threads = new AtomicInteger();
+    final AtomicInteger threads = new AtomicInteger();
     private volatile int largestThreads;
     /** Workers holding a run slot: running tasks and not counted out as blocked. At most {@link #parallelism}. */
-    private final AtomicInteger active = new AtomicInteger();
-    private final Watch watch = new Watch();
+    final AtomicInteger active = new AtomicInteger();
+    private final HandlerPoolWatch watch = new HandlerPoolWatch(this);
 
-    private volatile boolean shutdown;
+    volatile boolean shutdown;
     private final CountDownLatch terminated = new CountDownLatch(1);
     /** A running task that does not wait keeps its slot for this many blocking thresholds (see the class comment). */
     static final int COMPUTING_FACTOR = 25;
@@ -206,7 +208,7 @@ final class HandlerPool extends AbstractExecutorService {
     }
 
     /** Gives a free slot, if any, to a sleeping or new worker; else makes sure the watch looks for blocked ones. */
-    private void signalWork() {
+    void signalWork() {
         for (;;) {
             int a = active.get();
             if (a >= parallelism) {
@@ -218,7 +220,7 @@ final class HandlerPool extends AbstractExecutorService {
             }
         }
         // This thread now holds a slot for a worker.
-        Worker sleeper;
+        HandlerPoolWorker sleeper;
         while ((sleeper = idle.pollFirst()) != null) {
             if (sleeper.wake()) {
                 return;
@@ -246,7 +248,7 @@ final class HandlerPool extends AbstractExecutorService {
                 break;
             }
         }
-        Worker worker = new Worker(namePrefix + names.incrementAndGet());
+        HandlerPoolWorker worker = new HandlerPoolWorker(this, namePrefix + names.incrementAndGet());
         workers.add(worker);
         try {
             starter.accept(worker);
@@ -261,12 +263,12 @@ final class HandlerPool extends AbstractExecutorService {
         return true;
     }
 
-    private void startFailed(String what, Throwable e) {
+    void startFailed(String what, Throwable e) {
         startFailures.warn("thread-start", "could not start {}; {} tasks wait for a running thread or the next try ({})",
                 what, queue.size(), e.toString());
     }
 
-    private boolean tryTakeSlot() {
+    boolean tryTakeSlot() {
         for (;;) {
             int a = active.get();
             if (a >= parallelism) {
@@ -278,7 +280,7 @@ final class HandlerPool extends AbstractExecutorService {
         }
     }
 
-    private void workerExited(Worker worker) {
+    void workerExited(HandlerPoolWorker worker) {
         workers.remove(worker);
         if (threads.decrementAndGet() == 0 && shutdown && queue.isEmpty()) {
             terminated.countDown();
@@ -288,7 +290,7 @@ final class HandlerPool extends AbstractExecutorService {
     @Override
     public void shutdown() {
         shutdown = true;
-        for (Worker w : idle) {
+        for (HandlerPoolWorker w : idle) {
             w.wakeToExit();
         }
         watch.ensureLooking();
@@ -313,7 +315,7 @@ final class HandlerPool extends AbstractExecutorService {
     @Override
     public List<Runnable> shutdownNow() {
         shutdown();
-        for (Worker w : workers) {
+        for (HandlerPoolWorker w : workers) {
             if (w.taskStart != 0) { // only tasks running now: those that start later begin uninterrupted
                 w.interrupt();
             }
@@ -334,217 +336,5 @@ final class HandlerPool extends AbstractExecutorService {
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
         return terminated.await(timeout, unit);
-    }
-
-    /** A pool thread; {@link HandlerExecutors#isHandlerThread()} knows it by its class. */
-    private final class Worker extends HandlerExecutors.HandlerThread {
-        private static final int RUNNING = 0;
-        private static final int SLEEPING = 1;
-        private static final int WOKEN = 2;
-        private static final int RETIRED = 3;
-
-        private final AtomicInteger state = new AtomicInteger(RUNNING);
-        /** Counted in {@link #active}; given up by exactly one side: the worker, or the watch when it blocks. */
-        final AtomicBoolean holdsSlot = new AtomicBoolean(true);
-        /** When the current task started (never 0 while one runs), 0 between tasks. */
-        volatile long taskStart;
-        /** This thread's state as the kernel tells it, null where it does not; set as the thread starts. */
-        private volatile Path kernelState;
-        /** The start of the task during which the watch's last look found this thread asleep, else 0; the watch's. */
-        private long sleepingTask;
-
-        Worker(String name) {
-            super(name, contextLoader);
-        }
-
-        /** Wakes this sleeping worker with the slot the caller took; false if it retired meanwhile. */
-        boolean wake() {
-            if (state.compareAndSet(SLEEPING, WOKEN)) {
-                LockSupport.unpark(this);
-                return true;
-            }
-            return false;
-        }
-
-        void wakeToExit() {
-            LockSupport.unpark(this);
-        }
-
-        /**
-         * Whether this worker, whose task has run for {@code runningFor} (over the blocking threshold), is to
-         * give up its slot: it waits, or has run long enough that others should take turns with it; not while
-         * it runs or waits for a core. Called by the watch.
-         *
-         * @param start when the task started ({@link #taskStart})
-         */
-        boolean countsAsBlocked(long start, long runningFor) {
-            if (runningFor > blockedAfterNanos * COMPUTING_FACTOR || getState() != State.RUNNABLE) {
-                return true; // BLOCKED, WAITING, TIMED_WAITING: on a monitor, a lock, a future, a sleep
-            }
-            // RUNNABLE may still wait in a native call (a socket read): only the kernel knows.
-            Path state = kernelState;
-            if (state == null) {
-                return true;
-            }
-            if (!KernelThreadState.sleeping(state)) {
-                sleepingTask = 0;
-                return false;
-            }
-            // A thread stopped for a garbage collection sleeps too, for a moment: the watch, stopped with it, may
-            // look first thing after. Asleep at two looks in a row, it waits for something else.
-            boolean again = sleepingTask == start;
-            sleepingTask = start;
-            return again;
-        }
-
-        @Override
-        public void run() {
-            kernelState = KernelThreadState.statFileOfCurrentThread();
-            try {
-                while (work() && sleep()) {
-                    // woken with a slot: work again
-                }
-            } finally {
-                if (holdsSlot.compareAndSet(true, false)) {
-                    active.decrementAndGet();
-                }
-                workerExited(this);
-                if (!queue.isEmpty()) {
-                    signalWork(); // a task queued while this thread was leaving
-                }
-            }
-        }
-
-        /** Runs queued tasks while it holds a slot. @return false to end the thread (shut down). */
-        private boolean work() {
-            for (;;) {
-                Runnable task;
-                while ((task = queue.poll()) != null) {
-                    Thread.interrupted(); // an interrupt meant for a task that has ended must not reach this one
-                    taskStart = System.nanoTime() | 1;
-                    try {
-                        task.run();
-                    } catch (Throwable t) {
-                        log.error("uncaught exception in a handler task", t);
-                    } finally {
-                        taskStart = 0;
-                        Thread.interrupted(); // a task's interrupt must not reach the next one
-                    }
-                    if (!holdsSlot.get()) {
-                        if (!tryTakeSlot()) {
-                            break; // counted out while blocked, and the others run: sleep
-                        }
-                        holdsSlot.set(true); // only the watch changes it otherwise, and only from true
-                    }
-                }
-                if (holdsSlot.compareAndSet(true, false)) {
-                    active.decrementAndGet();
-                }
-                // A task queued while this thread still held its slot found no free one: look again.
-                if (queue.isEmpty() || !tryTakeSlot()) {
-                    return !(shutdown && queue.isEmpty());
-                }
-                holdsSlot.set(true);
-            }
-        }
-
-        /** Sleeps until woken with a slot. @return false when the keep-alive ran out or the pool shut down. */
-        private boolean sleep() {
-            state.set(SLEEPING);
-            idle.addFirst(this);
-            long deadline = System.nanoTime() + keepAliveNanos;
-            while (state.get() == SLEEPING) {
-                long left = deadline - System.nanoTime();
-                if ((left <= 0 || shutdown) && state.compareAndSet(SLEEPING, RETIRED)) {
-                    idle.remove(this);
-                    return false;
-                }
-                LockSupport.parkNanos(HandlerPool.this, left);
-            }
-            state.set(RUNNING);
-            holdsSlot.set(true); // WOKEN: the waker took a slot for it
-            return true;
-        }
-    }
-
-    /**
-     * Counts out workers blocked in a task so that others run the queue. Looks every half threshold
-     * while tasks wait; sleeps when none does, and ends after the keep-alive time asleep.
-     */
-    private final class Watch implements Runnable {
-        private static final int NONE = 0;
-        private static final int ASLEEP = 1;
-        private static final int LOOKING = 2;
-
-        private final AtomicInteger state = new AtomicInteger(NONE);
-        private volatile Thread thread;
-
-        /** Cheap when already looking: one volatile read per call. */
-        void ensureLooking() {
-            if (state.get() == LOOKING) {
-                return;
-            }
-            if (state.compareAndSet(ASLEEP, LOOKING)) {
-                LockSupport.unpark(thread);
-            } else if (state.compareAndSet(NONE, LOOKING)) {
-                Thread t = new Thread(null, this, namePrefix + "watch", 0, false); // no inherited thread-locals
-                t.setDaemon(true);
-                t.setContextClassLoader(contextLoader);
-                thread = t;
-                try {
-                    starter.accept(t);
-                } catch (Throwable e) {
-                    // LOOKING with no thread would turn off blocked-handler detection for good: the next
-                    // call tries again.
-                    thread = null;
-                    state.set(NONE);
-                    startFailed("the handler pool's watch thread", e);
-                }
-            }
-        }
-
-        @Override
-        public void run() {
-            long sleptSince = 0;
-            for (;;) {
-                if (queue.isEmpty() && !shutdown) {
-                    state.set(ASLEEP);
-                    if (!queue.isEmpty() && state.compareAndSet(ASLEEP, LOOKING)) {
-                        continue; // a task came while it was going to sleep
-                    }
-                    if (sleptSince == 0) {
-                        sleptSince = System.nanoTime();
-                    }
-                    LockSupport.parkNanos(this, keepAliveNanos);
-                    if (state.get() == ASLEEP && System.nanoTime() - sleptSince >= keepAliveNanos
-                            && state.compareAndSet(ASLEEP, NONE)) {
-                        return;
-                    }
-                    continue;
-                }
-                sleptSince = 0;
-                if (shutdown && threads.get() == 0) {
-                    state.set(NONE);
-                    return;
-                }
-                LockSupport.parkNanos(this, blockedAfterNanos / 2);
-                countOutBlocked();
-            }
-        }
-
-        private void countOutBlocked() {
-            long now = System.nanoTime();
-            for (Worker w : workers) {
-                long start = w.taskStart;
-                if (start != 0 && now - start > blockedAfterNanos && w.holdsSlot.get()
-                        && w.countsAsBlocked(start, now - start) && w.holdsSlot.compareAndSet(true, false)) {
-                    active.decrementAndGet();
-                    signalWork();
-                }
-            }
-            if (!queue.isEmpty()) {
-                signalWork(); // e.g. a slot freed by a worker that left at the thread bound
-            }
-        }
     }
 }
