@@ -19,7 +19,6 @@ import io.windsock.server.DisconnectReason;
 import io.windsock.server.Handshake;
 import io.windsock.testing.Await;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -78,8 +77,10 @@ class ConnectionClassRecoveryTest {
         }
     }
 
-    /** A server with recovery on, serving {@link Counter} on "/", on two loops. */
+    /** A server with recovery on, serving {@link Counter} on "/", on two loops; fresh mailboxes for its hooks. */
     private Windsock recoveringServer() {
+        opened = interop.mailbox("opened");
+        closed = interop.mailbox("closed");
         Windsock server = interop.server(o -> o.ioThreads(2)
                 .connectionStateRecovery(ConnectionStateRecovery.defaults())
                 // a pong may take 2 s: a client stalled for a moment on a busy machine is not cut
@@ -88,25 +89,13 @@ class ConnectionClassRecoveryTest {
         return server;
     }
 
-    /** The client's options on {@code transport}: it reconnects within 200 ms. */
-    private static Map<String, Object> reconnectingQuickly(Transport transport) {
-        Map<String, Object> options = new HashMap<>(transport.clientOptions());
-        options.put("reconnection", true);
-        options.put("reconnectionDelay", 50);
-        options.put("reconnectionDelayMax", 200);
-        options.put("randomizationFactor", 0);
-        return options;
-    }
-
     @ParameterizedTest
     @EnumSource(value = Transport.class, names = {"WEBSOCKET", "POLLING"})
     void aRecoveredClientReachesTheSameInstanceAndEveryHandlerAnswers(Transport transport) throws Exception {
-        opened = interop.mailbox("opened");
-        closed = interop.mailbox("closed");
         Windsock server = recoveringServer();
 
         try (TcpProxy proxy = new TcpProxy(server.port())) {
-            Map<String, Object> options = reconnectingQuickly(transport);
+            Map<String, Object> options = ReconnectingClient.options(transport);
             NodeClient node = interop.client();
             ClientSocket client = node.connect("http://127.0.0.1:" + proxy.port(), options);
             String id = client.expectConnect();
@@ -157,10 +146,7 @@ class ConnectionClassRecoveryTest {
                 assertEquals("tick", event.event(), event::toString);
                 assertEquals(ticks++, event.args().get(0).asInt());
             }
-            while (!"connect".equals((event = client.next()).type())) {
-                assertEquals("connect_error", event.type(), event::toString);
-            }
-            assertEquals(id, event.id(), "recovered: the same socket id");
+            assertEquals(id, ReconnectingClient.awaitConnect(client), "recovered: the same socket id");
             Opened again = opened.take();
             assertTrue(again.recovered(), "onOpen runs for the recovered socket and is told");
             assertSame(first.connection(), again.connection(), "the same instance");
@@ -185,12 +171,10 @@ class ConnectionClassRecoveryTest {
     @ParameterizedTest
     @EnumSource(value = Transport.class, names = {"WEBSOCKET", "POLLING"})
     void whatTheKeptInstanceEmitsWhileItsClientIsAwayReachesTheRecoveredClient(Transport transport) throws Exception {
-        opened = interop.mailbox("opened");
-        closed = interop.mailbox("closed");
         Windsock server = recoveringServer();
 
         try (TcpProxy proxy = new TcpProxy(server.port())) {
-            Map<String, Object> options = reconnectingQuickly(transport);
+            Map<String, Object> options = ReconnectingClient.options(transport);
             ClientSocket client = interop.client().connect("http://127.0.0.1:" + proxy.port(), options);
             String id = client.expectConnect();
             Counter kept = opened.take().connection();

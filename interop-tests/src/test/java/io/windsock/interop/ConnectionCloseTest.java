@@ -22,7 +22,6 @@ import io.windsock.server.Connection;
 import io.windsock.server.ConnectionStateRecovery;
 import io.windsock.server.DisconnectReason;
 import io.windsock.server.Socket;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -67,7 +66,7 @@ class ConnectionCloseTest {
 
         {
             NodeClient node = interop.client();
-            ClientSocket client = node.connect(interop.url(server, "/"), reconnecting(transport));
+            ClientSocket client = node.connect(interop.url(server, "/"), ReconnectingClient.options(transport));
             String id = client.expectConnect();
             if (transport == Transport.UPGRADE) {
                 client.awaitUpgrade();
@@ -84,7 +83,7 @@ class ConnectionCloseTest {
             assertNotEquals(id, conn.id(), "the connection's id is the Engine.IO session's, not the socket's");
 
             server.to("feed").emit("tick", 1);
-            assertEquals(Json.array(1), withoutOffset(client.expectEvent("tick")));
+            assertEquals(Json.array(1), ReconnectingClient.withoutOffset(client.expectEvent("tick")));
 
             holding.set(true);
             conn.close();
@@ -95,13 +94,13 @@ class ConnectionCloseTest {
             assertEquals("transport close", client.expectDisconnect());
             holding.set(false);
 
-            assertEquals(id, awaitConnect(client), "the same socket id");
+            assertEquals(id, ReconnectingClient.awaitConnect(client), "the same socket id");
             Socket recovered = connections.take();
             assertTrue(recovered.recovered());
             assertTrue(recovered.rooms().contains("feed"));
             assertNotEquals(conn.id(), recovered.conn().id(), "a new connection");
-            assertEquals(Json.array(2), withoutOffset(client.expectEvent("tick")));
-            assertEquals(Json.array(3), withoutOffset(client.expectEvent("tick")));
+            assertEquals(Json.array(2), ReconnectingClient.withoutOffset(client.expectEvent("tick")));
+            assertEquals(Json.array(3), ReconnectingClient.withoutOffset(client.expectEvent("tick")));
 
             client.disconnect();
             assertEquals("io client disconnect", client.expectDisconnect());
@@ -116,7 +115,7 @@ class ConnectionCloseTest {
         Windsock server = interop.server(o -> o.ioThreads(2));
         Connections.serve(server.of("/"), Dropping::new);
         NodeClient node = interop.client();
-        ClientSocket client = node.connect(interop.url(server, "/"), reconnecting(transport));
+        ClientSocket client = node.connect(interop.url(server, "/"), ReconnectingClient.options(transport));
         String firstId = client.expectConnect();
         if (transport == Transport.UPGRADE) {
             client.awaitUpgrade();
@@ -144,7 +143,7 @@ class ConnectionCloseTest {
             server.of(name).onConnection(connections::put);
         }
         NodeClient node = interop.client();
-        ClientSocket live = node.connect(interop.url(server, "/live"), reconnecting(transport));
+        ClientSocket live = node.connect(interop.url(server, "/live"), ReconnectingClient.options(transport));
         String liveId = live.expectConnect();
         Socket liveSocket = connections.take();
         ClientSocket plain = node.multiplex(live, "/plain", Map.of());
@@ -165,9 +164,9 @@ class ConnectionCloseTest {
         server.of("/plain").emit("e", 2); // nobody there, nothing stored
         holding.set(false);
 
-        assertEquals(liveId, awaitConnect(live));
-        assertEquals(Json.array(2), withoutOffset(live.expectEvent("e")));
-        assertNotEquals(plainId, awaitConnect(plain));
+        assertEquals(liveId, ReconnectingClient.awaitConnect(live));
+        assertEquals(Json.array(2), ReconnectingClient.withoutOffset(live.expectEvent("e")));
+        assertNotEquals(plainId, ReconnectingClient.awaitConnect(plain));
         Socket first = connections.take();
         Socket second = connections.take();
         for (Socket socket : List.of(first, second)) {
@@ -196,44 +195,17 @@ class ConnectionCloseTest {
         Mailbox<Socket> connections = interop.mailbox("connections");
         server.of("/live").onConnection(connections::put);
         NodeClient node = interop.client();
-        ClientSocket client = node.connect(interop.url(server, "/live"), reconnecting(transport));
+        ClientSocket client = node.connect(interop.url(server, "/live"), ReconnectingClient.options(transport));
         String id = client.expectConnect();
         assertEquals(Json.array(1), client.emitWithAck("count").args());
         assertEquals(Json.array(2), client.emitWithAck("count").args());
         server.of("/live").emit("e", 1); // a client asks to recover from the offset of the last event it got
-        assertEquals(Json.array(1), withoutOffset(client.expectEvent("e")));
+        assertEquals(Json.array(1), ReconnectingClient.withoutOffset(client.expectEvent("e")));
         connections.take().conn().close();
         assertEquals("transport close", client.expectDisconnect());
-        assertEquals(id, awaitConnect(client));
+        assertEquals(id, ReconnectingClient.awaitConnect(client));
         assertTrue(connections.take().recovered());
         assertEquals(Json.array(3), client.emitWithAck("count").args(), "the same instance, its field intact");
         client.assertNothingMore();
-    }
-
-    /** @return the socket id of the next {@code connect}, after the failed attempts while handshakes were refused. */
-    private static String awaitConnect(ClientSocket client) {
-        ClientEvent event;
-        while (!"connect".equals((event = client.next()).type())) {
-            assertEquals("connect_error", event.type(), event::toString);
-        }
-        return event.id();
-    }
-
-    private static Map<String, Object> reconnecting(Transport transport) {
-        Map<String, Object> options = new HashMap<>(transport.clientOptions());
-        options.put("reconnection", true);
-        options.put("reconnectionDelay", 50);
-        options.put("reconnectionDelayMax", 200);
-        options.put("randomizationFactor", 0);
-        return options;
-    }
-
-    /** The event's arguments without the recovery offset that ends them when recovery is on. */
-    private static com.fasterxml.jackson.databind.JsonNode withoutOffset(ClientEvent event) {
-        com.fasterxml.jackson.databind.node.ArrayNode args = event.args().deepCopy();
-        if (args.size() > 1 && args.get(args.size() - 1).isTextual()) {
-            args.remove(args.size() - 1);
-        }
-        return args;
     }
 }
