@@ -126,24 +126,14 @@ class HostileInputTest {
     @Test
     void websocketWithABadProtocolVersionIsRefusedAndClosed() {
         for (String query : new String[] {"?EIO=9&transport=websocket", "?transport=websocket", "?EIO=x&transport=websocket"}) {
-            try (RawHttp http = RawHttp.connect(port)) {
-                http.send("GET", PATH + query, null, RawHttp.WEBSOCKET_UPGRADE);
-                Response response = http.read();
-                assertEquals(400, response.status(), query);
-                assertTrue(http.closedByServer(), () -> query + ": the connection stays open");
-            }
+            assertUpgradeRefusedAndClosed(query);
         }
     }
 
     @Test
     void websocketWithAnUnknownTransportIsRefusedAndClosed() {
         for (String query : new String[] {"?EIO=4&transport=foo", "?EIO=4", "?EIO=4&transport=polling"}) {
-            try (RawHttp http = RawHttp.connect(port)) {
-                http.send("GET", PATH + query, null, RawHttp.WEBSOCKET_UPGRADE);
-                Response response = http.read();
-                assertEquals(400, response.status(), query);
-                assertTrue(http.closedByServer(), () -> query + ": the connection stays open");
-            }
+            assertUpgradeRefusedAndClosed(query);
         }
     }
 
@@ -236,7 +226,7 @@ class HostileInputTest {
         assertEquals(200, closed.status(), closed.body());
         assertEquals("1", closed.body());
         assertEquals(DisconnectReason.TRANSPORT_ERROR, disconnects.take());
-        assertError(RawHttp.request(port, "GET", POLLING + "&sid=" + sid, null), 400, 1, "Session ID unknown");
+        assertSessionUnknown(sid);
     }
 
     @Test
@@ -254,7 +244,7 @@ class HostileInputTest {
             DisconnectReason reason = assertTimeoutPreemptively(RawHttp.TIMEOUT, () -> disconnects.take(),
                     () -> "round " + round);
             assertEquals(DisconnectReason.TRANSPORT_ERROR, reason, "round " + i);
-            assertError(RawHttp.request(port, "GET", POLLING + "&sid=" + sid, null), 400, 1, "Session ID unknown");
+            assertSessionUnknown(sid);
         }
     }
 
@@ -265,7 +255,7 @@ class HostileInputTest {
         // The answer to the body itself is Node's: 200 "ok", and then the session closes ("parse error").
         assertEquals("ok", post(sid, "9not an engine.io packet").body());
         assertEquals(DisconnectReason.PARSE_ERROR, disconnects.take());
-        assertError(RawHttp.request(port, "GET", POLLING + "&sid=" + sid, null), 400, 1, "Session ID unknown");
+        assertSessionUnknown(sid);
     }
 
     @Test
@@ -309,10 +299,7 @@ class HostileInputTest {
 
     @Test
     void oversizedWebSocketFrameClosesWith1009() {
-        try (WsClient ws = WsClient.open(port, WEBSOCKET)) {
-            ws.texts().take();
-            ws.sendText("40");
-            ws.texts().take();
+        try (WsClient ws = connectedWebSocket()) {
             ws.sendText("4" + "x".repeat(MAX_BUFFER + 1));
             assertEquals(1009, ws.closes().take());
         }
@@ -321,10 +308,7 @@ class HostileInputTest {
 
     @Test
     void oversizedFragmentedWebSocketMessageClosesWith1009() {
-        try (WsClient ws = WsClient.open(port, WEBSOCKET)) {
-            ws.texts().take();
-            ws.sendText("40");
-            ws.texts().take();
+        try (WsClient ws = connectedWebSocket()) {
             ws.sendText("4" + "x".repeat(MAX_BUFFER / 2), false);
             ws.sendText("x".repeat(MAX_BUFFER / 2), true);
             assertEquals(1009, ws.closes().take());
@@ -334,10 +318,7 @@ class HostileInputTest {
 
     @Test
     void malformedEnginePacketOverWebSocketClosesIt() {
-        try (WsClient ws = WsClient.open(port, WEBSOCKET)) {
-            ws.texts().take();
-            ws.sendText("40");
-            ws.texts().take();
+        try (WsClient ws = connectedWebSocket()) {
             ws.sendText("9garbage");
             ws.closes().take();
         }
@@ -349,10 +330,7 @@ class HostileInputTest {
         // (A second "40" is not among them: stock clients send one for a connect() made while the reply is
         // on its way, and it is ignored; see DuplicateConnectTest.)
         for (String packet : new String[] {"42[\"unterminated", "4{}", "49", "42/nope,[\"x\"]"}) {
-            try (WsClient ws = WsClient.open(port, WEBSOCKET)) {
-                ws.texts().take();
-                ws.sendText("40");
-                ws.texts().take();
+            try (WsClient ws = connectedWebSocket()) {
                 ws.sendText(packet);
                 ws.closes().take();
             }
@@ -364,10 +342,7 @@ class HostileInputTest {
 
     @Test
     void unexpectedBinaryFrameClosesTheWebSocket() {
-        try (WsClient ws = WsClient.open(port, WEBSOCKET)) {
-            ws.texts().take();
-            ws.sendText("40");
-            ws.texts().take();
+        try (WsClient ws = connectedWebSocket()) {
             ws.sendBinary(new byte[] {1, 2, 3});
             ws.closes().take();
         }
@@ -383,10 +358,7 @@ class HostileInputTest {
     @Test
     void anAttachmentNamedTwiceClosesTheConnection() {
         String placeholder = "{\"_placeholder\":true,\"num\":0}";
-        try (WsClient ws = WsClient.open(port, WEBSOCKET)) {
-            ws.texts().take();
-            ws.sendText("40");
-            ws.texts().take();
+        try (WsClient ws = connectedWebSocket()) {
             ws.sendText("451-[\"echo\"," + placeholder + "," + placeholder + "]");
             ws.sendBinary(new byte[] {1, 2, 3});
             ws.closes().take();
@@ -418,6 +390,34 @@ class HostileInputTest {
         Response response = RawHttp.request(port, "GET", POLLING + "&sid=" + sid, null);
         assertEquals(200, response.status(), response.body());
         return response;
+    }
+
+    /** A WebSocket session with the main namespace connected; the open and connect packets are read. */
+    private WsClient connectedWebSocket() {
+        WsClient ws = WsClient.open(port, WEBSOCKET);
+        try {
+            ws.texts().take();
+            ws.sendText("40");
+            ws.texts().take();
+            return ws;
+        } catch (RuntimeException | Error e) {
+            ws.close();
+            throw e;
+        }
+    }
+
+    /** A WebSocket upgrade with {@code query} gets a 400 and its connection closed. */
+    private void assertUpgradeRefusedAndClosed(String query) {
+        try (RawHttp http = RawHttp.connect(port)) {
+            http.send("GET", PATH + query, null, RawHttp.WEBSOCKET_UPGRADE);
+            Response response = http.read();
+            assertEquals(400, response.status(), query);
+            assertTrue(http.closedByServer(), () -> query + ": the connection stays open");
+        }
+    }
+
+    private void assertSessionUnknown(String sid) {
+        assertError(RawHttp.request(port, "GET", POLLING + "&sid=" + sid, null), 400, 1, "Session ID unknown");
     }
 
     private static void assertError(Response response, int status, int code, String message) {
