@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Requests and frames no well-behaved client sends, and the places the official suites check weakly:
@@ -123,17 +125,15 @@ class HostileInputTest {
         assertEquals(400, WsClient.refusedStatus(port, WEBSOCKET + "&sid=" + sid));
     }
 
-    @Test
-    void websocketWithABadProtocolVersionIsRefusedAndClosed() {
-        for (String query : new String[] {"?EIO=9&transport=websocket", "?transport=websocket", "?EIO=x&transport=websocket"}) {
-            assertUpgradeRefusedAndClosed(query);
-        }
-    }
-
-    @Test
-    void websocketWithAnUnknownTransportIsRefusedAndClosed() {
-        for (String query : new String[] {"?EIO=4&transport=foo", "?EIO=4", "?EIO=4&transport=polling"}) {
-            assertUpgradeRefusedAndClosed(query);
+    @ParameterizedTest
+    @ValueSource(strings = {"?EIO=9&transport=websocket", "?transport=websocket", "?EIO=x&transport=websocket",
+            "?EIO=4&transport=foo", "?EIO=4", "?EIO=4&transport=polling"})
+    void websocketWithABadProtocolVersionOrAnUnknownTransportIsRefusedAndClosed(String query) {
+        try (RawHttp http = RawHttp.connect(port)) {
+            http.send("GET", PATH + query, null, RawHttp.WEBSOCKET_UPGRADE);
+            Response response = http.read();
+            assertEquals(400, response.status(), query);
+            assertTrue(http.closedByServer(), () -> query + ": the connection stays open");
         }
     }
 
@@ -403,16 +403,6 @@ class HostileInputTest {
         } catch (RuntimeException | Error e) {
             ws.close();
             throw e;
-        }
-    }
-
-    /** A WebSocket upgrade with {@code query} gets a 400 and its connection closed. */
-    private void assertUpgradeRefusedAndClosed(String query) {
-        try (RawHttp http = RawHttp.connect(port)) {
-            http.send("GET", PATH + query, null, RawHttp.WEBSOCKET_UPGRADE);
-            Response response = http.read();
-            assertEquals(400, response.status(), query);
-            assertTrue(http.closedByServer(), () -> query + ": the connection stays open");
         }
     }
 
