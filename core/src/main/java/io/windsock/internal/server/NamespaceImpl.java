@@ -434,10 +434,10 @@ public final class NamespaceImpl implements Namespace {
         // their handlers.
         if (!socket.client().carrier().deferUntilTransport(() -> socket.executor().execute(() -> {
             runConnectionListeners(socket);
-            socket.settleJoin();
+            SocketInbound.settleJoin(socket);
         }))) {
             runConnectionListeners(socket);
-            socket.settleJoin();
+            SocketInbound.settleJoin(socket);
         }
     }
 

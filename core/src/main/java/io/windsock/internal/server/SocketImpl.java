@@ -25,7 +25,6 @@ import io.windsock.server.OutgoingListener;
 import io.windsock.server.Socket;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -69,11 +68,12 @@ final class SocketImpl implements Socket, LocalSocket {
      * Events a 0.9 client sent for this socket while it was joining: that client sends what the page
      * emits on an endpoint right after its {@code 1::/ns}, without waiting for the answer, and the
      * socket may still wait for its namespace or adapter. Handled once it has connected, or dropped
-     * when it closes first; null when none. Socket executor, as {@link #joinSettled}.
+     * when it closes first; null when none. Socket executor, as {@link #joinSettled}; see
+     * {@link SocketInbound#holdWhileJoining}.
      */
-    private List<Runnable> heldWhileJoining;
+    List<Runnable> heldWhileJoining;
     /** The socket connected, or closed: nothing is held any more. */
-    private boolean joinSettled;
+    boolean joinSettled;
 
     /**
      * Made only once counted by {@link SocketIoServer#countSocketUnlessStopping()}.
@@ -455,35 +455,6 @@ final class SocketImpl implements Socket, LocalSocket {
         return true;
     }
 
-    /**
-     * Holds an event's handling until the socket has connected or closed, for a 0.9 client whose socket
-     * is still joining (see {@link #heldWhileJoining}). Other clients send nothing before the CONNECT
-     * reply: an event of theirs is dropped as before. Socket executor.
-     *
-     * @return whether it was held
-     */
-    boolean holdWhileJoining(Runnable handling) {
-        if (joinSettled || out.wasConnected() && heldWhileJoining == null // else behind those held, in order
-                || client.carrier().dialect().id() != SocketDialect.PROTOCOL_1) {
-            return false;
-        }
-        if (heldWhileJoining == null) {
-            heldWhileJoining = new ArrayList<>(2);
-        }
-        heldWhileJoining.add(handling);
-        return true;
-    }
-
-    /** The socket connected or closed: what was held while it joined is handled (or dropped) now, in order. Socket executor. */
-    void settleJoin() {
-        joinSettled = true;
-        List<Runnable> held = heldWhileJoining;
-        heldWhileJoining = null;
-        if (held != null) {
-            held.forEach(Runnable::run);
-        }
-    }
-
     /** A packet of {@code size} wire bytes for this socket arrived. Scheduler thread. */
     void onPacket(SocketPacket packet, long size) {
         SocketInbound.onPacket(this, client.inbound(), packet, size);
@@ -523,7 +494,7 @@ final class SocketImpl implements Socket, LocalSocket {
         namespace.remove(this);
         Runnable finish = () -> {
             try {
-                settleJoin(); // events held while joining are dropped, before the listeners
+                SocketInbound.settleJoin(this); // events held while joining are dropped, before the listeners
                 if (previous == OutputGate.State.CONNECTED) {
                     try {
                         listeners.disconnecting(reason);

@@ -1,5 +1,6 @@
 package io.windsock.internal.server;
 
+import io.windsock.internal.carrier.SocketDialect;
 import io.windsock.internal.exec.SerialExecutor;
 import io.windsock.internal.log.LogSafe;
 import io.windsock.internal.protocol.NonFiniteList;
@@ -61,7 +62,7 @@ final class SocketInbound {
         Runnable handling = new Runnable() {
             @Override
             public void run() {
-                if (socket.holdWhileJoining(this)) {
+                if (holdWhileJoining(socket, this)) {
                     return; // runs again once the socket has connected or closed, still counted
                 }
                 try {
@@ -101,5 +102,34 @@ final class SocketInbound {
         List<Object> rest = all.subList(1, all.size());
         socket.listeners().dispatch(event, all instanceof NonFiniteList ? new NonFiniteList(rest) : new ArrayList<>(rest),
                 packet.hasId() ? new ClientAck(socket.namespace().name(), packet.id(), socket::writeAck) : Ack.NONE);
+    }
+
+    /**
+     * Holds an event's handling until the socket has connected or closed, for a 0.9 client whose socket
+     * is still joining (see {@link SocketImpl#heldWhileJoining}). Other clients send nothing before the
+     * CONNECT reply: an event of theirs is dropped as before. Socket executor.
+     *
+     * @return whether it was held
+     */
+    static boolean holdWhileJoining(SocketImpl socket, Runnable handling) {
+        if (socket.joinSettled || socket.wasConnected() && socket.heldWhileJoining == null // else behind those held
+                || socket.client().carrier().dialect().id() != SocketDialect.PROTOCOL_1) {
+            return false;
+        }
+        if (socket.heldWhileJoining == null) {
+            socket.heldWhileJoining = new ArrayList<>(2);
+        }
+        socket.heldWhileJoining.add(handling);
+        return true;
+    }
+
+    /** The socket connected or closed: what was held while it joined is handled (or dropped) now, in order. Socket executor. */
+    static void settleJoin(SocketImpl socket) {
+        socket.joinSettled = true;
+        List<Runnable> held = socket.heldWhileJoining;
+        socket.heldWhileJoining = null;
+        if (held != null) {
+            held.forEach(Runnable::run);
+        }
     }
 }
