@@ -2,12 +2,8 @@ package io.windsock.internal.sio1;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.windsock.Windsock;
-import io.windsock.server.Protocol1Options;
-import io.windsock.server.WindsockOptions;
-import java.net.http.HttpClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * socket.io-client 0.9's {@code send(data, fn)} (and {@code json.send}) asks for an ack with an id
@@ -16,27 +12,18 @@ import org.junit.jupiter.api.Test;
  * {@code emit} with a callback) leaves the answer to the application.
  */
 class Sio1AutoAckTest {
-    private final HttpClient http = HttpClient.newHttpClient();
-    private Windsock server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.stop();
-        }
-    }
+    @RegisterExtension
+    final Protocol1Servers servers = new Protocol1Servers();
 
     @Test
     void anIdWithoutPlusIsAcknowledgedAtOnceWhateverTheApplicationDoes() throws Exception {
-        server = Windsock.builder()
-                .options(WindsockOptions.builder().port(0).protocol1(Protocol1Options.DEFAULT).build())
+        servers.start(app -> app
                 .namespace("/", ns -> ns.onConnection(s -> {
                     s.on("message", (args, ack) -> { }); // as a 0.9 handler is written: no ack
                     s.on("ping", (args, ack) -> ack.send("pong"));
                 }))
-                .namespace("/chat", ns -> { }) // no listener at all
-                .build().start();
-        RawSio1WebSocket ws = RawSio1WebSocket.connect(http, server.port());
+                .namespace("/chat", ns -> { })); // no listener at all
+        RawSio1WebSocket ws = RawSio1WebSocket.connect(servers.http(), servers.port());
         assertEquals("1::", ws.next());
 
         ws.send("3:5::hi");

@@ -2,12 +2,8 @@ package io.windsock.internal.sio1;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.windsock.Windsock;
-import io.windsock.server.Protocol1Options;
-import io.windsock.server.WindsockOptions;
-import java.net.http.HttpClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A socket.io-client 0.9 namespace object outlives its membership: after {@code connect_failed}, after
@@ -18,24 +14,15 @@ import org.junit.jupiter.api.Test;
  * other endpoints, "/" included, go on.
  */
 class Sio1EndpointNotJoinedTest {
-    private final HttpClient http = HttpClient.newHttpClient();
-    private Windsock server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.stop();
-        }
-    }
+    @RegisterExtension
+    final Protocol1Servers servers = new Protocol1Servers();
 
     @Test
     void packetsForAnEndpointTheClientIsNotInAreIgnoredAndTheSessionGoesOn() throws Exception {
-        server = Windsock.builder()
-                .options(WindsockOptions.builder().port(0).protocol1(Protocol1Options.DEFAULT).build())
+        servers.start(app -> app
                 .namespace("/", ns -> ns.onConnection(s -> s.on("ping", (args, ack) -> ack.send("pong"))))
-                .namespace("/chat", ns -> ns.onConnection(s -> s.on("kick", (args, ack) -> s.disconnect())))
-                .build().start();
-        RawSio1WebSocket ws = RawSio1WebSocket.connect(http, server.port());
+                .namespace("/chat", ns -> ns.onConnection(s -> s.on("kick", (args, ack) -> s.disconnect()))));
+        RawSio1WebSocket ws = RawSio1WebSocket.connect(servers.http(), servers.port());
         assertEquals("1::", ws.next());
 
         ws.send("1::/nope");

@@ -5,17 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.windsock.Windsock;
 import io.windsock.adapter.InMemoryAdapter;
-import io.windsock.server.Protocol1Options;
-import io.windsock.server.WindsockOptions;
-import java.net.http.HttpClient;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * socket.io-client 0.9 sends what the page emits on an endpoint right after its {@code 1::/chat},
@@ -25,22 +22,14 @@ import org.junit.jupiter.api.Test;
  * joining drops them.
  */
 class Sio1EventsWhileJoiningTest {
-    private final HttpClient http = HttpClient.newHttpClient();
+    @RegisterExtension
+    final Protocol1Servers servers = new Protocol1Servers();
     private final BlockingQueue<String> seen = new LinkedBlockingQueue<>();
     private volatile CompletableFuture<Void> chatReady = new CompletableFuture<>();
-    private Windsock server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.stop();
-        }
-    }
 
     @Test
     void eventsSentWhileTheSocketJoinsAreHandledOnceItHasConnected() throws Exception {
-        server = Windsock.builder()
-                .options(WindsockOptions.builder().port(0).protocol1(Protocol1Options.DEFAULT).build())
+        Windsock server = servers.start(app -> app
                 .adapter(ns -> new InMemoryAdapter(ns) {
                     @Override
                     public CompletionStage<Void> ready() {
@@ -48,9 +37,8 @@ class Sio1EventsWhileJoiningTest {
                     }
                 })
                 .namespace("/", ns -> ns.onConnection(s -> s.on("ping", (args, ack) -> ack.send("pong"))))
-                .namespace("/chat", ns -> ns.onConnection(s -> s.on("hello", (args, ack) -> seen.add("hello " + args))))
-                .build().start();
-        RawSio1WebSocket ws = RawSio1WebSocket.connect(http, server.port());
+                .namespace("/chat", ns -> ns.onConnection(s -> s.on("hello", (args, ack) -> seen.add("hello " + args)))));
+        RawSio1WebSocket ws = RawSio1WebSocket.connect(servers.http(), server.port());
         assertEquals("1::", ws.next());
 
         ws.send("1::/chat");

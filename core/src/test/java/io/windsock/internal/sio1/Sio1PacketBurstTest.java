@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.windsock.Windsock;
 import io.windsock.server.Protocol1Options;
 import io.windsock.server.ServerStats;
-import io.windsock.server.WindsockOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,8 +23,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One xhr-polling POST of a Socket.IO 0.9 client carrying many more packets than
@@ -38,14 +37,9 @@ class Sio1PacketBurstTest {
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final List<Integer> received = Collections.synchronizedList(new ArrayList<>());
+    @RegisterExtension
+    final Protocol1Servers servers = new Protocol1Servers();
     private Windsock server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.stop();
-        }
-    }
 
     @Test
     void aPostOfMorePacketsThanTheCapIsDeliveredWholeAndInOrder() throws Exception {
@@ -94,12 +88,12 @@ class Sio1PacketBurstTest {
      * @param gate     what the handler of the first message waits for, or null
      */
     private void start(Executor executor, CountDownLatch gate) {
-        WindsockOptions.Builder options = WindsockOptions.builder().port(0)
-                .protocol1(Protocol1Options.builder().heartbeatInterval(Duration.ofMinutes(2)).build());
-        if (executor != null) {
-            options.handlerExecutor(executor);
-        }
-        server = Windsock.builder().options(options.build())
+        server = servers.start(options -> {
+            options.protocol1(Protocol1Options.builder().heartbeatInterval(Duration.ofMinutes(2)).build());
+            if (executor != null) {
+                options.handlerExecutor(executor);
+            }
+        }, app -> app
                 .namespace("/", ns -> ns.onConnection(socket -> socket.on("message", (args, ack) -> {
                     int index = Integer.parseInt((String) args.get(0));
                     if (index == 0 && gate != null && !gate.await(30, TimeUnit.SECONDS)) {
@@ -109,8 +103,7 @@ class Sio1PacketBurstTest {
                     if (index == PACKETS - 1) {
                         socket.emit("done");
                     }
-                })))
-                .build().start();
+                }))));
     }
 
     /** Handshakes and takes the connect: the session's xhr-polling path. */

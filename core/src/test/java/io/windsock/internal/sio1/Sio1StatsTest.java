@@ -5,44 +5,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.windsock.Windsock;
-import io.windsock.server.Protocol1Options;
 import io.windsock.server.ServerStats;
-import io.windsock.server.WindsockOptions;
-import java.net.http.HttpClient;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A Socket.IO 0.9 session counts in {@code Windsock.stats()} as a connection, and each endpoint it
  * joins as a socket, like an Engine.IO session and its namespaces; both go back to zero when it closes.
  */
 class Sio1StatsTest {
-    private final HttpClient http = HttpClient.newHttpClient();
+    @RegisterExtension
+    final Protocol1Servers servers = new Protocol1Servers();
     private Windsock server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.stop();
-        }
-    }
 
     @Test
     void aProtocol1SessionAndItsEndpointsCountAsConnectionAndSockets() throws Exception {
-        server = Windsock.builder()
-                .options(WindsockOptions.builder().port(0).protocol1(Protocol1Options.DEFAULT).build())
+        server = servers.start(app -> app
                 .namespace("/", ns -> { })
-                .namespace("/chat", ns -> { })
-                .build().start();
+                .namespace("/chat", ns -> { }));
         assertEquals(0, server.stats().engineSessions());
 
-        String sid = RawSio1WebSocket.handshake(http, server.port());
+        String sid = RawSio1WebSocket.handshake(servers.http(), server.port());
         // The handshake connects "/" before it answers (a refusal there is a 401).
         awaitStats(s -> s.engineSessions() == 1 && s.sockets() == 1, "the session and its socket on /");
 
-        RawSio1WebSocket ws = RawSio1WebSocket.open(http, server.port(), sid);
+        RawSio1WebSocket ws = RawSio1WebSocket.open(servers.http(), server.port(), sid);
         assertEquals("1::", ws.next());
         ws.send("1::/chat");
         assertEquals("1::/chat", ws.next());

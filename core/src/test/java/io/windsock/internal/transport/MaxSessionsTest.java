@@ -4,34 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.windsock.Windsock;
-import io.windsock.server.Protocol1Options;
+import io.windsock.internal.sio1.Protocol1Servers;
 import io.windsock.server.WindsockOptions;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** One {@code maxSessions} for every generation: Engine.IO v4, v3 and Socket.IO 0.9 handshakes share it. */
 class MaxSessionsTest {
-    private final HttpClient http = HttpClient.newHttpClient();
-    private Windsock server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.stop();
-        }
-    }
+    @RegisterExtension
+    final Protocol1Servers servers = new Protocol1Servers();
 
     @Test
     void handshakesPastTheCapAreRefusedAsEachClientGenerationRetries() throws Exception {
-        server = Windsock.builder()
-                .options(WindsockOptions.builder().port(0).maxSessions(2).protocol1(Protocol1Options.DEFAULT).build())
-                .namespace("/", ns -> { })
-                .build().start();
+        Windsock server = servers.start(options -> options.maxSessions(2), app -> app.namespace("/", ns -> { }));
         assertEquals(2, server.options().maxSessions());
         assertEquals(200, get("/socket.io/?EIO=4&transport=polling").statusCode());
         assertEquals(200, get("/socket.io/1/").statusCode());
@@ -54,7 +43,7 @@ class MaxSessionsTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+        return servers.http().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + servers.port() + path))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }
