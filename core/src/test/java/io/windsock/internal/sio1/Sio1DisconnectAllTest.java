@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.windsock.Windsock;
 import io.windsock.server.DisconnectReason;
-import io.windsock.server.Protocol1Options;
-import io.windsock.server.WindsockOptions;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -16,7 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,21 +23,16 @@ import org.junit.jupiter.params.provider.ValueSource;
  * endpoint it has, so a {@code 0::/chat} besides (before or after) would make "/chat" emit it twice.
  */
 class Sio1DisconnectAllTest {
-    private final HttpClient http = HttpClient.newHttpClient();
+    @RegisterExtension
+    final Protocol1Servers servers = new Protocol1Servers();
     private final Map<String, DisconnectReason> closes = new ConcurrentHashMap<>();
     private Windsock server;
-
-    @AfterEach
-    void stop() {
-        server.stop();
-    }
 
     /** @param from the endpoint whose socket calls {@code disconnect(true)} */
     @ParameterizedTest
     @ValueSource(strings = {"", "/chat"})
     void theClientGetsOneDisconnectForTheWholeSession(String from) throws Exception {
-        server = Windsock.builder()
-                .options(WindsockOptions.builder().port(0).protocol1(Protocol1Options.DEFAULT).build())
+        server = servers.start(app -> app
                 .namespace("/", ns -> ns.onConnection(socket -> {
                     socket.onDisconnect(reason -> closes.put("/", reason));
                     socket.on("bye", (args, ack) -> socket.disconnect(true));
@@ -48,8 +40,7 @@ class Sio1DisconnectAllTest {
                 .namespace("/chat", ns -> ns.onConnection(socket -> {
                     socket.onDisconnect(reason -> closes.put("/chat", reason));
                     socket.on("bye", (args, ack) -> socket.disconnect(true));
-                }))
-                .build().start();
+                })));
         String sid = get("/socket.io/1/").body().split(":")[0];
         String poll = "/socket.io/1/xhr-polling/" + sid;
         assertEquals("1::", get(poll).body());
@@ -69,12 +60,12 @@ class Sio1DisconnectAllTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+        return servers.http().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private void post(String path, String body) throws Exception {
-        assertEquals(200, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+        assertEquals(200, servers.http().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
                 .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode());
     }

@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.windsock.Windsock;
-import io.windsock.server.Protocol1Options;
-import io.windsock.server.WindsockOptions;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -17,8 +14,8 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The 0.9 client sends a namespace's disconnect ({@code 0::/chat}) even while that namespace is still
@@ -27,26 +24,20 @@ import org.junit.jupiter.api.Test;
  * left, the session stays. Real handler pool, two network threads.
  */
 class Sio1DisconnectWhileConnectingTest {
-    private final HttpClient http = HttpClient.newHttpClient();
+    @RegisterExtension
+    final Protocol1Servers servers = new Protocol1Servers();
     private Windsock server;
-
-    @AfterEach
-    void stop() {
-        server.stop();
-    }
 
     @Test
     void leavingANamespaceWhileItsMiddlewareRunsLeavesItAndKeepsTheSession() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        server = Windsock.builder()
-                .options(WindsockOptions.builder().port(0).ioThreads(2).protocol1(Protocol1Options.DEFAULT).build())
+        server = servers.start(options -> options.ioThreads(2), app -> app
                 .namespace("/", ns -> ns.onConnection(socket -> socket.on("ping", (args, ack) -> ack.send("pong"))))
                 .namespace("/chat", ns -> ns.use(socket -> {
                     entered.countDown();
                     assertTrue(release.await(10, TimeUnit.SECONDS));
-                }))
-                .build().start();
+                })));
         String sid = get("/socket.io/1/").body().split(":")[0];
         String polling = "/socket.io/1/xhr-polling/" + sid;
         assertEquals("1::", get(polling).body());
@@ -87,12 +78,12 @@ class Sio1DisconnectWhileConnectingTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+        return servers.http().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private void post(String path, String body) throws Exception {
-        http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+        servers.http().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
                 .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }

@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.windsock.Windsock;
 import io.windsock.server.DisconnectReason;
-import io.windsock.server.Protocol1Options;
-import io.windsock.server.WindsockOptions;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -16,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,14 +22,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * session's own event loop when the handler runs there, and the socket closes once either way.
  */
 class Sio1ServerDisconnectTest {
-    private final HttpClient http = HttpClient.newHttpClient();
+    @RegisterExtension
+    final Protocol1Servers servers = new Protocol1Servers();
     private final List<DisconnectReason> closes = new CopyOnWriteArrayList<>();
     private Windsock server;
-
-    @AfterEach
-    void stop() {
-        server.stop();
-    }
 
     /**
      * @param onTheLoop handlers on the one network thread (the disconnect then closes the session on
@@ -41,19 +34,16 @@ class Sio1ServerDisconnectTest {
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void aServerDisconnectOfMainClosesTheSocketOnce(boolean onTheLoop) throws Exception {
-        WindsockOptions.Builder options = WindsockOptions.builder().port(0).protocol1(Protocol1Options.DEFAULT);
-        if (onTheLoop) {
-            options.ioThreads(1).handlerExecutor(Runnable::run);
-        } else {
-            options.ioThreads(2);
-        }
-        server = Windsock.builder()
-                .options(options.build())
-                .namespace("/", ns -> ns.onConnection(socket -> {
-                    socket.onDisconnect(closes::add);
-                    socket.on("bye", (args, ack) -> socket.disconnect());
-                }))
-                .build().start();
+        server = servers.start(options -> {
+            if (onTheLoop) {
+                options.ioThreads(1).handlerExecutor(Runnable::run);
+            } else {
+                options.ioThreads(2);
+            }
+        }, app -> app.namespace("/", ns -> ns.onConnection(socket -> {
+            socket.onDisconnect(closes::add);
+            socket.on("bye", (args, ack) -> socket.disconnect());
+        })));
         String sid = get("/socket.io/1/").body().split(":")[0];
         assertEquals("1::", get("/socket.io/1/xhr-polling/" + sid).body());
         post("/socket.io/1/xhr-polling/" + sid, "5:::{\"name\":\"bye\",\"args\":[]}");
@@ -68,12 +58,12 @@ class Sio1ServerDisconnectTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+        return servers.http().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private void post(String path, String body) throws Exception {
-        http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+        servers.http().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
                 .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
