@@ -71,9 +71,7 @@ class Protocol1ClientTest {
     void eventsMessagesAndAcksBothWays(String transport) {
         Mailbox<String> closes = interop.mailbox("closes");
         Windsock server = server(QUICK_EXPIRY, closes);
-        Sio09Client client = new Sio09Client(interop);
-        client.connect("a", interop.url(server, "/"), transport, false, "thanks", "hello", "question", "answered");
-        client.expect("a", "connect");
+        Sio09Client client = connected("a", interop.url(server, "/"), transport, "thanks", "hello", "question", "answered");
 
         client.emit("a", "hello", "Joes"); // positional
         assertEquals(Json.array(Map.of("name", "Joes")), client.expectEvent("a", "thanks").get("args"));
@@ -112,9 +110,7 @@ class Protocol1ClientTest {
     void endpointsAreNamespaces(String transport) {
         Mailbox<String> closes = interop.mailbox("closes");
         Windsock server = server(QUICK_EXPIRY, closes);
-        Sio09Client client = new Sio09Client(interop);
-        client.connect("chat", interop.url(server, "/chat"), transport, false, "thanks", "hello");
-        client.expect("chat", "connect");
+        Sio09Client client = connected("chat", interop.url(server, "/chat"), transport, "thanks", "hello");
         assertEquals(Json.array("/chat " + transport), client.expectAck("chat", client.emitWithAck("chat", "where")));
         client.of("nope", "chat", "/nope");
         client.expect("nope", "connect_failed");
@@ -140,9 +136,7 @@ class Protocol1ClientTest {
     void aJsonMessageOfUndefinedIsANullMessage(String transport) {
         Mailbox<String> closes = interop.mailbox("closes");
         Windsock server = server(QUICK_EXPIRY, closes);
-        Sio09Client client = new Sio09Client(interop);
-        client.connect("a", interop.url(server, "/"), transport, false);
-        client.expect("a", "connect");
+        Sio09Client client = connected("a", interop.url(server, "/"), transport);
         client.process().send(Map.of("op", "send", "id", "a", "json", true)); // no "data": undefined
         assertTrue(client.expect("a", "message").get("data").isNull(), "echoed as null");
         assertEquals(Json.array(5), client.expectAck("a", client.emitWithAck("a", "add", 2, 3)));
@@ -157,9 +151,7 @@ class Protocol1ClientTest {
     void aServerCloseOfTheWholeConnectionDisconnectsEachEndpointOnce(String transport) {
         Mailbox<String> closes = interop.mailbox("closes");
         Windsock server = server(QUICK_EXPIRY, closes);
-        Sio09Client client = new Sio09Client(interop);
-        client.connect("main", interop.url(server, "/"), transport, false);
-        client.expect("main", "connect");
+        Sio09Client client = connected("main", interop.url(server, "/"), transport);
         client.of("chat", "main", "/chat");
         client.expect("chat", "connect");
         server.of("/chat").disconnectSockets(true);
@@ -177,9 +169,7 @@ class Protocol1ClientTest {
     void heartbeatsKeepAnIdleSessionAliveAndAVanishedClientExpires(String transport) {
         Mailbox<String> closes = interop.mailbox("closes");
         Windsock server = server(FAST, closes);
-        Sio09Client client = new Sio09Client(interop);
-        client.connect("a", interop.url(server, "/"), transport, false, "tick");
-        client.expect("a", "connect");
+        Sio09Client client = connected("a", interop.url(server, "/"), transport, "tick");
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         try {
             // Longer than either side's limit (2.7 s, 2.8 s) without a word from the application: only
@@ -199,9 +189,7 @@ class Protocol1ClientTest {
     void aServerStopDropsTheTransportWithoutBootingTheClient(String transport) {
         Mailbox<String> closes = interop.mailbox("closes");
         Windsock server = server(QUICK_EXPIRY, closes);
-        Sio09Client client = new Sio09Client(interop);
-        client.connect("a", interop.url(server, "/"), transport, false);
-        client.expect("a", "connect");
+        Sio09Client client = connected("a", interop.url(server, "/"), transport);
         server.stop();
         assertEquals("/ server shutting down", closes.take());
         // Not "booted": a 0.9 client would then never reconnect to the server once it is back.
@@ -238,5 +226,13 @@ class Protocol1ClientTest {
             assertEquals("booted", client.expect("a", "disconnect").get("reason").asText());
             assertClientLeft(closes.take(), transport);
         }
+    }
+
+    /** @return a stock 0.9 client connected to {@code url} over {@code transport}, listening for {@code events} */
+    private Sio09Client connected(String id, String url, String transport, String... events) {
+        Sio09Client client = new Sio09Client(interop);
+        client.connect(id, url, transport, false, events);
+        client.expect(id, "connect");
+        return client;
     }
 }
