@@ -152,7 +152,7 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
                     .build());
             this.connections = new RedisConnections(client, builder.uri, true);
         }
-        connections.limitPublishes(builder.requestQueueSize, requestTimeout);
+        connections.limitCommands(builder.requestQueueSize, requestTimeout);
     }
 
     /** @return a builder with Node's defaults: prefix "socket.io", request timeout 5 s */
@@ -337,9 +337,10 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
         }
 
         /**
-         * How many publishes may wait for Redis's answer at once, and for a client the factory makes, how
-         * many commands may wait on a connection (Lettuce's request queue); past either a publish fails at
-         * once and is counted as unpublished. Default 10,000.
+         * How many publishes and subscriber counts (the server count behind requests to the other nodes) may
+         * wait for Redis's answer at once, and for a client the factory makes, how many commands may wait on a
+         * connection (Lettuce's request queue); past either a publish fails at once and is counted as
+         * unpublished, and a request to the other nodes fails. Default 10,000.
          */
         public Builder requestQueueSize(int size) {
             if (size < 1) {

@@ -81,7 +81,8 @@ public final class RedisConnections {
     /** Who holds which channel, and the commands that keep Redis in line with them. */
     private final Subscriptions subscriptions;
     private final AtomicLong unpublished = new AtomicLong();
-    private final PublishesInFlight publishes;
+    /** Publishes and subscriber counts waiting for Redis's answer: bounded in number and in time. */
+    private final CommandsInFlight commandsInFlight;
     /** Publish failures while connected, whose warnings a publisher working by turns could flood. */
     private final LogThrottle publishFailures = new LogThrottle(TimeUnit.SECONDS.toNanos(10), System::nanoTime);
     /** Per connection, whether an outage was logged and its end not yet. */
@@ -125,7 +126,7 @@ public final class RedisConnections {
             boolean cluster) {
         this.client = client;
         this.ownsClient = ownsClient;
-        this.publishes = new PublishesInFlight(client.getResources().timer(), 10_000, Duration.ofSeconds(5));
+        this.commandsInFlight = new CommandsInFlight(client.getResources().timer(), 10_000, Duration.ofSeconds(5));
         ScheduledExecutorService scheduler = client.getResources().eventExecutorGroup();
         this.connection = retry(new ConnectRetry<>("publisher to " + target, connect, scheduler, () -> {
             publisherRetrying = true;
@@ -205,31 +206,32 @@ public final class RedisConnections {
      */
     public CompletionStage<Long> publish(String channel, byte[] message) {
         if (slotMap == null) {
-            return counted(commands().thenCompose(c -> publishes.send(
+            return counted(commands().thenCompose(c -> commandsInFlight.send(
                     () -> c.publish(bytes(channel), message).toCompletableFuture())));
         }
-        return counted(commands().thenCompose(c -> publishes.send(() -> c.dispatch(CommandType.PUBLISH,
+        return counted(commands().thenCompose(c -> commandsInFlight.send(() -> c.dispatch(CommandType.PUBLISH,
                 new IntegerOutput<>(ByteArrayCodec.INSTANCE),
                 new CommandArgs<>(ByteArrayCodec.INSTANCE).add(bytes(channel)).addValue(message)).toCompletableFuture())));
     }
 
     /** Publishes on a shard channel ({@code SPUBLISH}); a failure is counted and logged as {@link #publish}'s. */
     public CompletionStage<Long> spublish(String channel, byte[] message) {
-        return counted(commands().thenCompose(c -> publishes.send(
+        return counted(commands().thenCompose(c -> commandsInFlight.send(
                 () -> c.spublish(bytes(channel), message).toCompletableFuture())));
     }
 
     /**
-     * Bounds the publishes waiting for Redis's answer (see {@link PublishesInFlight}): at most {@code max}, each
-     * counted as unpublished after {@code timeout}. Until called: 10,000 and 5 s.
+     * Bounds the publishes and subscriber counts waiting for Redis's answer (see {@link CommandsInFlight}): at
+     * most {@code max}, each failed (a publish counted as unpublished) after {@code timeout}. Until called:
+     * 10,000 and 5 s.
      */
-    public void limitPublishes(int max, Duration timeout) {
-        publishes.limit(max, timeout);
+    public void limitCommands(int max, Duration timeout) {
+        commandsInFlight.limit(max, timeout);
     }
 
-    /** @return the publishes sent and not yet answered by Redis (for tests) */
-    int publishesInFlight() {
-        return publishes.count();
+    /** @return the publishes and subscriber counts sent and not yet answered by Redis (for tests) */
+    int commandsInFlight() {
+        return commandsInFlight.count();
     }
 
     /**
@@ -276,12 +278,13 @@ public final class RedisConnections {
     }
 
     private CompletableFuture<Long> standaloneNumsub(byte[] channel, Duration suspectWait) {
-        return commands().thenCompose(c -> c.pubsubNumsub(channel).toCompletableFuture()).thenApply(RedisConnections::sum);
+        return commands().thenCompose(c -> commandsInFlight.send(() -> c.pubsubNumsub(channel).toCompletableFuture()))
+                .thenApply(RedisConnections::sum);
     }
 
     private CompletableFuture<Long> clusterNumsub(byte[] channel, Duration suspectWait) {
-        return commands().thenCompose(c -> ClusterSlotMap.numsubOverNodes((RedisAdvancedClusterAsyncCommands<byte[], byte[]>) c,
-                channel, suspectWait));
+        return commands().thenCompose(c -> commandsInFlight.send(() -> ClusterSlotMap.numsubOverNodes(
+                (RedisAdvancedClusterAsyncCommands<byte[], byte[]>) c, channel, suspectWait)));
     }
 
     private static long sum(Map<byte[], Long> counts) {
@@ -290,8 +293,8 @@ public final class RedisConnections {
 
     /** @return the number of subscribers of a shard channel ({@code PUBSUB SHARDNUMSUB}) */
     public CompletionStage<Long> shardNumsub(String channel) {
-        return commands().thenCompose(c -> c.pubsubShardNumsub(bytes(channel)).toCompletableFuture())
-                .thenApply(RedisConnections::sum);
+        return commands().thenCompose(c -> commandsInFlight.send(() -> c.pubsubShardNumsub(bytes(channel))
+                .toCompletableFuture())).thenApply(RedisConnections::sum);
     }
 
     /**

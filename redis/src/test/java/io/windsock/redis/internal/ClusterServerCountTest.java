@@ -1,10 +1,13 @@
 package io.windsock.redis.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
@@ -25,6 +28,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -153,6 +158,48 @@ class ClusterServerCountTest {
         } finally {
             cluster.resume(hung);
         }
+    }
+
+    /**
+     * The whole cluster hung: the server counts nobody answers (NUMSUB over the nodes, SHARDNUMSUB) fail after
+     * the request timeout, not the client's command timeout (a minute here), nor never, as one asked of a
+     * node Lettuce is still connecting to did; and past the limit one fails at once, so that a count behind
+     * each request to the other nodes cannot pile up while the hang lasts.
+     */
+    @Test
+    void serverCountsNobodyAnswersAreBoundedInTimeAndNumber() throws Exception {
+        RedisConnections redis = connections();
+        Duration timeout = Duration.ofSeconds(1);
+        redis.limitCommands(2, timeout);
+        String channel = "wsc-" + UUID.randomUUID() + "-request#/#";
+        cluster.pauseEvery();
+        opened.push(cluster::resumeEvery); // before the connections close: closing them waits for Redis
+        long start = System.nanoTime();
+        CompletableFuture<Long> count = redis.numsub(channel, timeout).toCompletableFuture();
+        CompletableFuture<Long> shardCount = redis.shardNumsub(channel).toCompletableFuture();
+        CompletableFuture<Long> pastTheLimit = redis.numsub(channel, timeout).toCompletableFuture();
+        assertTrue(pastTheLimit.isCompletedExceptionally(), "past the limit: failed at once");
+        assertTrue(failure(pastTheLimit).getMessage().contains("more than 2 commands"), failure(pastTheLimit).toString());
+
+        Duration within = timeout.plusSeconds(3); // slack for a loaded machine
+        assertInstanceOf(RedisCommandTimeoutException.class, failure(count, within));
+        assertInstanceOf(RedisCommandTimeoutException.class, failure(shardCount, within));
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(millis >= timeout.toMillis(), "failed by the timeout: " + millis + " ms");
+        assertEquals(2, redis.commandsInFlight(), "still on their way in Lettuce, and still counted");
+        cluster.resumeEvery();
+        ClusterNodes.eventually(System.nanoTime() + WAIT.toNanos(),
+                () -> assertEquals(0, redis.commandsInFlight(), "their places freed once Lettuce ended them"));
+    }
+
+    private static Throwable failure(CompletableFuture<?> future) {
+        return failure(future, WAIT);
+    }
+
+    private static Throwable failure(CompletableFuture<?> future, Duration within) {
+        ExecutionException failed = assertThrows(ExecutionException.class,
+                () -> future.get(within.toMillis(), TimeUnit.MILLISECONDS));
+        return failed.getCause();
     }
 
     /** Connections with their own cluster client, which reloads its slot map only when told. */

@@ -11,21 +11,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * The publishes sent to Redis and not yet answered: at most {@code max} (past it a publish fails at once),
- * and each taken as failed after {@code timeout} whatever Lettuce does with it. Lettuce's own bounds do not
- * cover a command for a Redis Cluster node it has no connection to yet: such a command waits for the
- * connection, outside any connection's request queue and past the command timeout, for as long as the node
- * accepts connections and answers nothing (a hung server, a partition that drops packets), so every sharded
- * broadcast to that node's slots piled up, uncounted. A publish given up here may still be on its way, and
- * delivered late once the node answers; its slot is freed only when Lettuce completes it.
+ * The commands that ask Redis for an answer (publishes, subscriber counts) sent and not yet answered: at most
+ * {@code max} (past it one fails at once), and each taken as failed after {@code timeout} whatever Lettuce
+ * does with it. Lettuce's own bounds do not cover a command for a Redis Cluster node it has no connection to
+ * yet: such a command waits for the connection, outside any connection's request queue and past the command
+ * timeout, for as long as the node accepts connections and answers nothing (a hung server, a partition that
+ * drops packets). So every sharded broadcast to that node's slots piled up, uncounted, and so did the server
+ * count behind each request to the other nodes (the request itself ended by its own timeout). A command given up
+ * here may still be on its way, and carried out late once the node answers; its slot is freed only when
+ * Lettuce completes it.
  */
-final class PublishesInFlight {
+final class CommandsInFlight {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Timer timer;
     private volatile int max;
     private volatile long timeoutMillis;
 
-    PublishesInFlight(Timer timer, int max, Duration timeout) {
+    CommandsInFlight(Timer timer, int max, Duration timeout) {
         this.timer = timer;
         limit(max, timeout);
     }
@@ -35,14 +37,17 @@ final class PublishesInFlight {
         this.timeoutMillis = timeout.toMillis();
     }
 
-    /** @return the publish {@code send} starts, failed at once when too many are on their way, or after the timeout */
-    CompletableFuture<Long> send(Supplier<CompletableFuture<Long>> send) {
+    /**
+     * @param send sends the command (or several, whose answers the returned future joins: they count as one)
+     * @return the command's answer, failed at once when too many are on their way, or after the timeout
+     */
+    <T> CompletableFuture<T> send(Supplier<CompletableFuture<T>> send) {
         if (inFlight.incrementAndGet() > max) {
             inFlight.decrementAndGet();
             return CompletableFuture.failedFuture(new RedisException(
-                    "more than " + max + " publishes are waiting for Redis's answer"));
+                    "more than " + max + " commands are waiting for Redis's answer"));
         }
-        CompletableFuture<Long> sent;
+        CompletableFuture<T> sent;
         try {
             sent = send.get();
         } catch (RuntimeException e) {
@@ -53,15 +58,15 @@ final class PublishesInFlight {
             inFlight.decrementAndGet();
             return sent;
         }
-        CompletableFuture<Long> answered = new CompletableFuture<>();
+        CompletableFuture<T> answered = new CompletableFuture<>();
         long millis = timeoutMillis;
         Timeout expiry = timer.newTimeout(t -> answered.completeExceptionally(new RedisCommandTimeoutException(
                 "no answer from Redis within " + millis + " ms")), millis, TimeUnit.MILLISECONDS);
-        sent.whenComplete((receivers, error) -> {
+        sent.whenComplete((answer, error) -> {
             inFlight.decrementAndGet();
             expiry.cancel();
             if (error == null) {
-                answered.complete(receivers);
+                answered.complete(answer);
             } else {
                 answered.completeExceptionally(error);
             }
@@ -69,7 +74,7 @@ final class PublishesInFlight {
         return answered;
     }
 
-    /** @return the publishes sent and not yet answered */
+    /** @return the commands sent and not yet answered */
     int count() {
         return inFlight.get();
     }

@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Publishes Lettuce never answers (a hung node it is still connecting to) stay bounded in number and in time. */
-class PublishesInFlightTest {
+/** Commands Lettuce never answers (a hung node it is still connecting to) stay bounded in number and in time. */
+class CommandsInFlightTest {
     private final HashedWheelTimer timer = new HashedWheelTimer(10, TimeUnit.MILLISECONDS);
 
     @AfterEach
@@ -33,51 +33,51 @@ class PublishesInFlightTest {
     }
 
     @Test
-    void pastTheLimitAPublishFailsAtOnceWithoutBeingSent() {
-        PublishesInFlight publishes = new PublishesInFlight(timer, 3, Duration.ofMinutes(1));
+    void pastTheLimitACommandFailsAtOnceWithoutBeingSent() {
+        CommandsInFlight commands = new CommandsInFlight(timer, 3, Duration.ofMinutes(1));
         List<CompletableFuture<Long>> unanswered = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            publishes.send(() -> {
+            commands.send(() -> {
                 CompletableFuture<Long> never = new CompletableFuture<>();
                 unanswered.add(never);
                 return never;
             });
         }
-        CompletableFuture<Long> refused = publishes.send(() -> {
+        CompletableFuture<Long> refused = commands.send(() -> {
             throw new AssertionError("not sent past the limit");
         });
         assertTrue(refused.isCompletedExceptionally());
         assertInstanceOf(RedisException.class, cause(refused));
-        assertEquals(3, publishes.count());
+        assertEquals(3, commands.count());
 
         unanswered.get(0).complete(1L); // Lettuce answers one: its slot is free again
-        assertEquals(2, publishes.count());
+        assertEquals(2, commands.count());
         CompletableFuture<Long> answered = new CompletableFuture<>();
-        CompletableFuture<Long> sent = publishes.send(() -> answered);
+        CompletableFuture<Long> sent = commands.send(() -> answered);
         answered.complete(2L);
         assertEquals(2L, sent.join());
     }
 
     @Test
-    void anUnansweredPublishFailsAfterTheTimeoutButHoldsItsSlotUntilLettuceEndsIt() {
-        PublishesInFlight publishes = new PublishesInFlight(timer, 10, Duration.ofMillis(50));
+    void anUnansweredCommandFailsAfterTheTimeoutButHoldsItsSlotUntilLettuceEndsIt() {
+        CommandsInFlight commands = new CommandsInFlight(timer, 10, Duration.ofMillis(50));
         CompletableFuture<Long> never = new CompletableFuture<>();
-        CompletableFuture<Long> sent = publishes.send(() -> never);
+        CompletableFuture<Long> sent = commands.send(() -> never);
         assertInstanceOf(RedisCommandTimeoutException.class, cause(sent));
-        assertEquals(1, publishes.count(), "the command may still be on its way");
+        assertEquals(1, commands.count(), "the command may still be on its way");
         never.completeExceptionally(new RedisException("connection closed"));
-        assertEquals(0, publishes.count());
+        assertEquals(0, commands.count());
     }
 
     @Test
-    void aPublishAnsweredAtOnceIsGivenBackAsItIs() {
-        PublishesInFlight publishes = new PublishesInFlight(timer, 1, Duration.ofMillis(50));
+    void aCommandAnsweredAtOnceIsGivenBackAsItIs() {
+        CommandsInFlight commands = new CommandsInFlight(timer, 1, Duration.ofMillis(50));
         CompletableFuture<Long> done = CompletableFuture.completedFuture(4L);
-        assertSame(done, publishes.send(() -> done));
-        CompletableFuture<Long> failing = publishes.send(() -> {
+        assertSame(done, commands.send(() -> done));
+        CompletableFuture<Long> failing = commands.send(() -> {
             throw new RedisException("request queue full");
         });
         assertInstanceOf(RedisException.class, cause(failing));
-        assertEquals(0, publishes.count());
+        assertEquals(0, commands.count());
     }
 }
