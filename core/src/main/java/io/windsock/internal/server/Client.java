@@ -48,6 +48,12 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
     private volatile Object sockets;
     /** The CONNECT payloads the sockets of {@link #sockets} keep, as counted (see connect); under this object's lock. */
     private int authBytes;
+    /**
+     * A 0.9 client's joins that wait for a socket that left to close, by namespace; null when none (see
+     * {@link PendingRejoin}). Replaced or changed on the scheduler thread under this object's lock, read
+     * there without it, and by {@link #remove} under it.
+     */
+    private Map<String, PendingRejoin> rejoins;
     private EngineScheduler.Cancellable connectTimeout = EngineScheduler.Cancellable.NONE;
     private static final AtomicLongFieldUpdater<Client> HELD_BYTES =
             AtomicLongFieldUpdater.newUpdater(Client.class, "heldBytes");
@@ -205,15 +211,22 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
         server.stats().packetReceived();
         String namespace = packet.namespace();
         SocketImpl socket = socket(namespace);
-        if (socket == null && packet.type() == SocketPacketType.CONNECT) {
+        PendingRejoin rejoin = rejoins == null ? null : rejoins.get(namespace);
+        if (rejoin != null) {
+            routeWhileRejoining(namespace, rejoin, packet, size);
+        } else if (socket == null && packet.type() == SocketPacketType.CONNECT) {
             connect(namespace, dialect.connectAuth(packet), size);
+        } else if (socket != null && packet.type() == SocketPacketType.CONNECT
+                && dialect.id() == SocketDialect.PROTOCOL_1 && socket.hasLeft()) {
+            rejoinAfterClose(socket, namespace, packet, size);
         } else if (socket != null && packet.type() == SocketPacketType.CONNECT) {
             // A second CONNECT while the first's reply is on its way: socket.io-client 4.x (and 2.x) sends
             // one for each socket.connect() the application makes then (a second namespace's socket, which
             // connects by itself, then connect()). Node reads both before its middlewares' next tick and
             // connects two sockets; closing would drop every namespace of a stock client. Ignored: the
             // first CONNECT is answered, once. (A client only sends CONNECT while not connected, so one
-            // for a connected socket also crossed its reply.)
+            // for a connected socket also crossed its reply.) A 0.9 client's join after it left the
+            // namespace is not one: it waits for the socket that left to close (above).
         } else if (socket != null && packet.type() != SocketPacketType.CONNECT
                 && packet.type() != SocketPacketType.CONNECT_ERROR
                 && (packet.type() != SocketPacketType.DISCONNECT || socket.wasConnected()
@@ -231,11 +244,68 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
             // (socket.io-client 2.x to 4.x never send one: Node knows the socket only once connected): the
             // reference closes the connection. The 0.9 client does send one when a namespace is left while
             // connecting, and the 0.9 server took it: that socket leaves, staying the namespace's member
-            // until its close has run (see SocketInbound), so connects and disconnects cannot pile up.
+            // until its close has run (see SocketInbound), and a join read meanwhile waits for that close
+            // (one at most, see PendingRejoin), so connects and disconnects cannot pile up.
             server.reportError(socket, null, new ClientError("invalid state: " + packet.type()
                     + " for namespace " + LogSafe.text(namespace) + " from client " + carrier.id()));
             close(DisconnectReason.FORCED_SERVER_CLOSE);
         }
+    }
+
+    /**
+     * A 0.9 client joins a namespace again while the socket it left there still closes: the join waits
+     * for that close, unless it ran meanwhile. Scheduler thread.
+     */
+    private void rejoinAfterClose(SocketImpl left, String name, SocketPacket connect, long size) {
+        PendingRejoin rejoin = new PendingRejoin(dialect.connectAuth(connect), size);
+        synchronized (this) {
+            if (socket(name) == left) { // else its close removed it since: a join as any other
+                if (rejoins == null) {
+                    rejoins = new HashMap<>(2);
+                }
+                rejoins.put(name, rejoin);
+                return;
+            }
+        }
+        connect(name, rejoin.auth(), rejoin.connectBytes());
+    }
+
+    /**
+     * A packet for a namespace whose join waits ({@link PendingRejoin}): a repeated join is ignored, a
+     * {@code 0::/ns} gives the join up, events wait with it; the rest (acks of what the old socket
+     * sent) has no socket to go to. Scheduler thread.
+     */
+    private void routeWhileRejoining(String name, PendingRejoin rejoin, SocketPacket packet, long size) {
+        switch (packet.type()) {
+            case EVENT, BINARY_EVENT -> {
+                if (!rejoin.hold(inbound, packet, size)) {
+                    onQueueLimit(name, inbound.limits());
+                }
+            }
+            case DISCONNECT -> {
+                takeRejoin(name);
+                rejoin.drop(inbound);
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** The socket a join waited for has closed: the join is made now, then given the events that waited. Scheduler thread. */
+    private void rejoin(String name) {
+        PendingRejoin rejoin = takeRejoin(name);
+        if (rejoin != null) { // else given up, or the connection closed
+            connect(name, rejoin.auth(), rejoin.connectBytes());
+            rejoin.handOver(socket(name), inbound);
+        }
+    }
+
+    private synchronized PendingRejoin takeRejoin(String name) {
+        PendingRejoin rejoin = rejoins == null ? null : rejoins.remove(name);
+        if (rejoins != null && rejoins.isEmpty()) {
+            rejoins = null;
+        }
+        return rejoin;
     }
 
     /** @param wireBytes the CONNECT's wire bytes, which its socket keeps as its handshake's auth */
@@ -364,11 +434,30 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
         connectTimeout = EngineScheduler.Cancellable.NONE;
     }
 
-    /** A socket left (refused, or disconnected alone). */
-    synchronized void remove(SocketImpl socket) {
+    /** A socket left (refused, or disconnected alone). Any thread. */
+    void remove(SocketImpl socket) {
+        String name = socket.namespace().name();
+        synchronized (this) {
+            if (!removeMember(socket) || rejoins == null || !rejoins.containsKey(name)) {
+                return;
+            }
+        }
+        try {
+            carrier.scheduler().execute(() -> rejoin(name)); // a join waited for this socket to close
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            PendingRejoin rejoin = takeRejoin(name); // the network threads are gone: the connection with them
+            if (rejoin != null) {
+                rejoin.drop(inbound);
+            }
+        }
+    }
+
+    /** @return whether the socket was the member for its namespace, and is not any more */
+    private boolean removeMember(SocketImpl socket) {
         if (sockets == socket) {
             sockets = null;
             releaseAuth(socket.connectBytes());
+            return true;
         } else if (socket(socket.namespace().name()) == socket) {
             releaseAuth(socket.connectBytes());
             Map<String, SocketImpl> copy = new HashMap<>();
@@ -379,7 +468,9 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
             }
             // Back to the one-socket form when one is left.
             sockets = copy.isEmpty() ? null : copy.size() == 1 ? copy.values().iterator().next() : Map.copyOf(copy);
+            return true;
         }
+        return false;
     }
 
     private synchronized boolean reserveAuth(long bytes, int max) {
@@ -465,17 +556,18 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
     }
 
     /**
-     * A socket's queue of incoming events is full although reading was paused: the client keeps
-     * sending past the flow control, so it is told to go (a DISCONNECT for every socket, which
-     * socket.io clients do not reconnect after) and the connection closes. Scheduler thread.
+     * The connection's queue of incoming events is full although reading was paused (an event for
+     * {@code namespace} was refused): the client keeps sending past the flow control, so it is told to
+     * go (a DISCONNECT for every socket, which socket.io clients do not reconnect after) and the
+     * connection closes. Scheduler thread.
      */
-    void onQueueLimit(SocketImpl socket, String limits) {
+    void onQueueLimit(String namespace, String limits) {
         if (closed) {
             return;
         }
         server.stats().countQueueLimitDisconnect();
-        server.reportError(socket, null, new ClientError("client " + carrier.id() + " sent events past the queue limit of "
-                + limits + " in namespace " + socket.namespace().name() + " while its reading was paused; disconnected"));
+        server.reportError(socket(namespace), null, new ClientError("client " + carrier.id() + " sent events past the queue limit of "
+                + limits + " in namespace " + LogSafe.text(namespace) + " while its reading was paused; disconnected"));
         disconnectAll(false); // the events accepted before the limit are still handled
     }
 
@@ -531,8 +623,14 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
         for (SocketImpl socket : sockets()) {
             socket.onClose(reason);
         }
+        Map<String, PendingRejoin> pending;
         synchronized (this) {
             sockets = null;
+            pending = rejoins;
+            rejoins = null;
+        }
+        if (pending != null) {
+            pending.values().forEach(rejoin -> rejoin.drop(inbound));
         }
     }
 }

@@ -38,7 +38,8 @@ final class SocketInbound {
                     socket.client().remove(socket);
                 }
                 // Else (a 0.9 client leaving while connecting) it stays a member, with its namespace slot
-                // and auth share, until its close has run after its connect: its close removes it.
+                // and auth share, until its close has run after its connect: its close removes it. A
+                // join of the namespace read meanwhile waits for that (see PendingRejoin).
                 socket.onClose(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT);
             }
             default -> { // CONNECT and CONNECT_ERROR are the client's business.
@@ -56,7 +57,20 @@ final class SocketInbound {
         }
         long size = queue.sizeOf(packet, wireBytes);
         if (!queue.offer(size, wireBytes)) {
-            socket.client().onQueueLimit(socket, queue.limits());
+            socket.client().onQueueLimit(socket.namespace().name(), queue.limits());
+            return;
+        }
+        onCountedEvent(socket, queue, packet, size, wireBytes);
+    }
+
+    /**
+     * Queues the handling of an event already counted in {@code queue} at {@code size} (one a 0.9
+     * client sent while its join waited, see {@link PendingRejoin}); counted out at once if the socket
+     * has left. Scheduler thread.
+     */
+    static void onCountedEvent(SocketImpl socket, InboundQueue queue, SocketPacket packet, long size, long wireBytes) {
+        if (socket.hasLeft()) {
+            queue.done(size, wireBytes);
             return;
         }
         Runnable handling = new Runnable() {
