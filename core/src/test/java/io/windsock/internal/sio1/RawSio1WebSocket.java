@@ -54,12 +54,7 @@ final class RawSio1WebSocket implements AutoCloseable {
 
     /** @return the next frame but a heartbeat, or null after 10 s */
     String next() throws InterruptedException {
-        return next(10, TimeUnit.SECONDS);
-    }
-
-    /** @return the next frame, or null when none came within the time */
-    String next(long timeout, TimeUnit unit) throws InterruptedException {
-        return frames.poll(timeout, unit);
+        return frames.poll(10, TimeUnit.SECONDS);
     }
 
     @Override
