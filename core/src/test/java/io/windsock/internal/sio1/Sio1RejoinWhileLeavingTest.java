@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.windsock.Windsock;
 import io.windsock.adapter.InMemoryAdapter;
+import io.windsock.server.Rejection;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -39,6 +40,7 @@ class Sio1RejoinWhileLeavingTest {
     private final CountDownLatch firstJoinInReady = new CountDownLatch(1);
     private final CountDownLatch releaseFirstJoin = new CountDownLatch(1);
     private final CompletableFuture<Void> chatReady = new CompletableFuture<>();
+    private volatile boolean refuseChat;
     private Windsock server;
     private RawSio1WebSocket ws;
     private int pings;
@@ -121,6 +123,31 @@ class Sio1RejoinWhileLeavingTest {
         assertTrue(server.stats().peakSockets() <= 3, "peak sockets: " + server.stats().peakSockets());
     }
 
+    @Test
+    void aJoinThatWaitedIsRefusedAsAnyOther() throws Exception {
+        start();
+        refuseChat = true;
+        ws.send("1::/chat");
+        assertTrue(firstJoinInReady.await(10, TimeUnit.SECONDS), "the first socket connects");
+        ws.send("0::/chat");
+        ws.send("1::/chat");
+        ws.send(hello(2));
+        ping();
+
+        releaseFirstJoin.countDown();
+        chatReady.complete(null);
+        assertEquals("7::/chat:2", ws.next(), "the new join is refused (connect_failed)");
+        ping(); // answered once
+        assertEquals(0, chatConnections.get());
+        assertEquals(2, readyCalls.get());
+
+        ws.send("0::");
+        await(() -> server.stats().sockets(), 0, "sockets left after the client went");
+        ws.close();
+        assertEquals(0, server.stats().queuedEvents(), "the event the refused socket held was counted out");
+        assertTrue(seen.isEmpty(), "nothing was handled on /chat: " + seen);
+    }
+
     private void start() throws Exception {
         server = servers.start(options -> options.ioThreads(2), app -> app
                 .adapter(ns -> new InMemoryAdapter(ns) {
@@ -141,7 +168,11 @@ class Sio1RejoinWhileLeavingTest {
                     }
                 })
                 .namespace("/", ns -> ns.onConnection(s -> s.on("ping", (args, ack) -> ack.send("pong"))))
-                .namespace("/chat", ns -> ns.onConnection(s -> {
+                .namespace("/chat", ns -> ns.use(socket -> {
+                    if (refuseChat) {
+                        throw new Rejection("closed");
+                    }
+                }).onConnection(s -> {
                     chatConnections.incrementAndGet();
                     s.on("hello", (args, ack) -> seen.add("hello " + args));
                     s.onDisconnect(reason -> chatDisconnects.incrementAndGet());
