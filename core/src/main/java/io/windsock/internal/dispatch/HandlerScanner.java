@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,7 +67,7 @@ final class HandlerScanner {
         List<String> problems = new ArrayList<>();
         Map<String, HandlerMethod> handlers = new LinkedHashMap<>();
         Map<String, String> declaredBy = new LinkedHashMap<>();
-        Set<String> overridden = new HashSet<>();
+        Map<String, List<Method>> overriders = new HashMap<>(); // by signature: the handlers that may override
         Set<String> nonBlocking = new HashSet<>();
         boolean classNonBlocking = type.isAnnotationPresent(NonBlocking.class);
         JavaType view = TypeFactory.defaultInstance().constructType(type);
@@ -78,9 +79,13 @@ final class HandlerScanner {
                 if (event == null || m.isBridge() || m.isSynthetic()) {
                     continue;
                 }
-                // A subclass (or subinterface) handler with the same signature overrides this one: only the override counts.
-                if (!Modifier.isPrivate(m.getModifiers()) && !overridden.add(Overrides.signatureKey(m))) {
+                // A subclass (or subinterface) handler that overrides this one replaces it: only the override counts.
+                // One with the same signature need not override it (package-private in another package): both count.
+                if (!Modifier.isPrivate(m.getModifiers()) && Overrides.isOverridden(m, overriders)) {
                     continue;
+                }
+                if (!Modifier.isPrivate(m.getModifiers())) {
+                    overriders.computeIfAbsent(Overrides.signatureKey(m), k -> new ArrayList<>()).add(m);
                 }
                 String name = event.value().isEmpty() ? m.getName() : event.value();
                 String where = display(m);
@@ -99,7 +104,9 @@ final class HandlerScanner {
             }
             // Only after this class's own methods: a bridge hides what it overrides in the supertypes, and
             // one for a narrower return type has the same signature as its target, which it must not hide.
-            overridden.addAll(Overrides.bridgedHandlers(methods));
+            for (Method bridge : Overrides.bridgedHandlers(methods)) {
+                overriders.computeIfAbsent(Overrides.signatureKey(bridge), k -> new ArrayList<>()).add(bridge);
+            }
         }
         boolean onEvent = overrides(hooksFrom, "onEvent", String.class, List.class, Map.class);
         boolean onMessage = overrides(hooksFrom, "onMessage", Object.class);

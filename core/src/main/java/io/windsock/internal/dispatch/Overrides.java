@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.type.TypeFactory;
 import io.windsock.connection.Event;
 import io.windsock.connection.SocketConnection;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -65,26 +66,78 @@ final class Overrides {
     }
 
     /**
+     * @param overriders the handlers (and bridges to handlers) of the types visited before the one
+     *                   declaring {@code m}, by {@link #signatureKey}
+     * @return whether one of them overrides {@code m}. The same signature is not enough: a
+     *         package-private method is overridden only from its own package, so a subclass in
+     *         another package declares a second method beside it, and both are handlers.
+     */
+    static boolean isOverridden(Method m, Map<String, List<Method>> overriders) {
+        for (Method candidate : overriders.getOrDefault(signatureKey(m), List.of())) {
+            if (overrides(candidate, m)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The JVM's rule (JVMS 5.4.5): {@code sub}, declared in a subtype, overrides {@code base} when
+     * {@code base} is public or protected, or in the same runtime package, or through a method of a
+     * class between them that overrides {@code base} and that {@code sub} overrides (a public
+     * override in the base's package opens it to subclasses elsewhere).
+     */
+    private static boolean overrides(Method sub, Method base) {
+        if (overridesDirectly(sub, base)) {
+            return true;
+        }
+        Class<?> target = base.getDeclaringClass();
+        for (Class<?> c = sub.getDeclaringClass().getSuperclass(); c != null && c != target; c = c.getSuperclass()) {
+            Method between;
+            try {
+                between = c.getDeclaredMethod(base.getName(), base.getParameterTypes());
+            } catch (NoSuchMethodException e) {
+                continue;
+            }
+            if (!Modifier.isPrivate(between.getModifiers()) && !Modifier.isStatic(between.getModifiers())
+                    && overridesDirectly(sub, between) && overrides(between, base)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean overridesDirectly(Method sub, Method base) {
+        int modifiers = base.getModifiers();
+        if (Modifier.isPublic(modifiers) || Modifier.isProtected(modifiers)) {
+            return true;
+        }
+        Class<?> a = sub.getDeclaringClass();
+        Class<?> b = base.getDeclaringClass();
+        return a.getPackageName().equals(b.getPackageName()) && a.getClassLoader() == b.getClassLoader();
+    }
+
+    /**
      * An annotated override of a generic method ({@code put(String)} for {@code Base<T>.put(T)}), or one
      * that narrows the return type, overrides the erased signature ({@code put(Object)}) through a
      * bridge method, which the signature of the override does not match: the bridges' signatures
-     * count as overridden too. A bridge to an override without {@code @Event} counts not: the base
+     * override too. A bridge to an override without {@code @Event} counts not: the base
      * method stays the handler, and the override runs in its place.
      *
      * @param methods the methods one class declares
      */
-    static List<String> bridgedHandlers(Method[] methods) {
-        List<String> keys = new ArrayList<>();
+    static List<Method> bridgedHandlers(Method[] methods) {
+        List<Method> bridges = new ArrayList<>();
         for (Method bridge : methods) {
             if (!bridge.isBridge()) {
                 continue;
             }
             Method target = bridgeTarget(bridge, methods);
             if (target != null && target.isAnnotationPresent(Event.class)) {
-                keys.add(signatureKey(bridge));
+                bridges.add(bridge);
             }
         }
-        return keys;
+        return bridges;
     }
 
     /**
