@@ -72,7 +72,7 @@ public final class ConnectionInstaller {
             }
             connectionClass = probe.getClass();
         }
-        ConnectionType.of(connectionClass).requireDeserializable(connectionClass, mapperOf(namespace));
+        ConnectionType.of(connectionClass).requireMapperSupport(connectionClass, mapperOf(namespace));
         ServedNamespace served = new ServedNamespace(type, connectionClass, factory, options);
         DynamicNamespaces group = namespace instanceof NamespaceImpl ns ? ns.group() : null;
         synchronized (SERVED) {

@@ -71,16 +71,21 @@ final class ConnectionType {
     }
 
     /**
-     * Checks that the application's mapper can build every handler parameter: which types it can
-     * build depends on its modules and mix-ins, so this runs when a namespace is served, not in the
-     * mapper-independent scan.
+     * Checks that the application's mapper can build every handler parameter, and write every return
+     * value an ack carries without a module it lacks: which types it can handle depends on its modules
+     * and mix-ins, so this runs when a namespace is served, not in the mapper-independent scan.
      *
-     * @throws IllegalArgumentException listing every parameter the mapper can never build
+     * @throws IllegalArgumentException listing every parameter the mapper can never build and every
+     *                                  return type it can never write
      */
-    void requireDeserializable(Class<?> type, ObjectMapper mapper) {
+    void requireMapperSupport(Class<?> type, ObjectMapper mapper) {
         List<String> problems = new ArrayList<>();
         for (HandlerMethod handler : handlers.values()) {
             problems.addAll(handler.undeserializable(mapper));
+            String returned = handler.unserializableReturn(mapper);
+            if (returned != null) {
+                problems.add(returned);
+            }
         }
         if (!problems.isEmpty()) {
             problems.sort(null); // stable messages: the handler map has no order

@@ -1,5 +1,6 @@
 package io.windsock.internal.dispatch;
 
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.windsock.connection.SocketConnection;
 import io.windsock.server.Ack;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One {@code @Event} method, bound once at registration: its invoker, how each parameter receives
@@ -32,6 +34,10 @@ final class HandlerMethod {
     /** The parameters that receive event arguments, in declaration order (the Ack parameter excluded). */
     private final List<ParamBinding> params;
     private final int ackIndex;
+    /** The return type, resolved ({@code T} of {@code Base<String>} is {@code String}). */
+    private final JavaType returned;
+    /** What the mapper writes into the ack: the return type, {@code T} of a {@code CompletionStage<T>}; or null. */
+    private final JavaType acked;
     /**
      * Whether one incoming object may bind by its keys: every parameter but a varargs one has a name,
      * and the whole-object rule does not apply.
@@ -48,7 +54,7 @@ final class HandlerMethod {
     private final String[] positionalWhere;
 
     HandlerMethod(String event, String signature, String declaredAt, MethodHandle invoker, int parameterCount,
-                  List<ParamBinding> params, int ackIndex, boolean named) {
+                  List<ParamBinding> params, int ackIndex, boolean named, JavaType returned) {
         this.event = event;
         this.signature = signature;
         this.declaredAt = declaredAt;
@@ -57,6 +63,8 @@ final class HandlerMethod {
         this.params = List.copyOf(params);
         this.ackIndex = ackIndex;
         this.named = named;
+        this.returned = returned;
+        this.acked = ackedType(returned);
         ParamBinding last = this.params.isEmpty() ? null : this.params.get(this.params.size() - 1);
         this.varargs = last != null && last.isVarargs() ? last : null;
         this.fixed = this.params.size() - (varargs == null ? 0 : 1);
@@ -95,6 +103,28 @@ final class HandlerMethod {
             }
         }
         return problems;
+    }
+
+    /**
+     * @return why the mapper can never write what this handler returns into an ack (a module it
+     *         lacks), naming the method and the return type; or null
+     */
+    String unserializableReturn(ObjectMapper mapper) {
+        String problem = acked == null ? null : SerializableTypes.moduleProblem(mapper, acked);
+        return problem == null ? null
+                : declaredAt + ": returns " + HandlerScanner.simpleName(returned.toCanonical()) + ": " + problem;
+    }
+
+    private static JavaType ackedType(JavaType returned) {
+        Class<?> raw = returned.getRawClass();
+        if (raw == void.class || raw == Void.class) {
+            return null;
+        }
+        if (CompletionStage.class.isAssignableFrom(raw)) {
+            JavaType[] completed = returned.findTypeParameters(CompletionStage.class);
+            return completed.length == 1 ? ackedType(completed[0]) : null;
+        }
+        return returned;
     }
 
     boolean takesAck() {

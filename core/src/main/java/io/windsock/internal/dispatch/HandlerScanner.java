@@ -269,7 +269,8 @@ final class HandlerScanner {
         boolean named = !wholeObject && params.stream().allMatch(p -> p.name() != null || p.isVarargs());
         String signature = m.getName() + params.stream().map(ParamBinding::describe)
                 .collect(Collectors.joining(", ", "(", ")"));
-        return new HandlerMethod(name, signature, where, invoker, parameters.length, params, ackIndex, named);
+        JavaType returns = TypeFactory.defaultInstance().resolveMemberType(m.getGenericReturnType(), bindings);
+        return new HandlerMethod(name, signature, where, invoker, parameters.length, params, ackIndex, named, returns);
     }
 
     /** @return an invoker of type {@code (Object, Object[])Object}, so calls need no per-call adaptation. */

@@ -188,7 +188,7 @@ final class ServedNamespace {
         if (runtime != checkedType && !alsoChecked.contains(runtime)) {
             // A subclass may add handlers: their types must be buildable too, or a value failing to
             // convert would be blamed on the client (dispatch counts on this check having been made).
-            type.requireDeserializable(runtime, mapper);
+            type.requireMapperSupport(runtime, mapper);
             alsoChecked.add(runtime);
         }
         return new ConnectionDriver(connection, socket, type, mapper, errors, options, again);
