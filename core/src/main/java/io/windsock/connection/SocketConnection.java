@@ -133,7 +133,9 @@ public abstract class SocketConnection {
      * {@code kwargs} is empty. Both are unmodifiable.
      *
      * <p>The default calls the {@link Event} handler; an override may call
-     * {@code super.onEvent(name, args, kwargs)} to do so after all, from within this call. Passed
+     * {@code super.onEvent(name, args, kwargs)} to do so after all, from within this call and on its
+     * thread; called after it returned or from another thread (a {@code CompletableFuture} task), it
+     * throws {@link IllegalStateException}. Passed
      * the lists it received, it binds exactly what the client sent; other lists bind as if the
      * client had sent {@code args}, or the one object {@code kwargs} if {@code args} is empty.
      *

@@ -45,7 +45,10 @@ public final class ConnectionDriver implements ConnectionBackend {
     private final ObjectMapper mapper;
     private final ErrorHandler errors;
     private final ConnectionOptions options;
-    /** The event being handled, so that {@code super.onEvent(...)} can reach its ack. Socket executor only. */
+    /**
+     * The event being handled, so that {@code super.onEvent(...)} can reach its ack. A plain field,
+     * written and reliably read only by the thread handling the event: see {@link #dispatchDefault}.
+     */
     private Incoming current;
 
     /** One incoming event, in TornadIO2's args/kwargs shape too. */
@@ -58,6 +61,8 @@ public final class ConnectionDriver implements ConnectionBackend {
         final boolean mayHoldNonFinite;
         /** Set when a handler received the Ack itself: then its return value is not an ack. */
         boolean ackTaken;
+        /** The thread handling the event: the one from which {@code super.onEvent(...)} may dispatch it. */
+        final Thread thread = Thread.currentThread();
 
         @SuppressWarnings("unchecked")
         Incoming(List<Object> raw, Ack ack, boolean mayHoldNonFinite) {
@@ -258,15 +263,22 @@ public final class ConnectionDriver implements ConnectionBackend {
     @Override
     public Object dispatchDefault(String name, List<Object> args, Map<String, Object> kwargs) throws Exception {
         Incoming in = current;
-        if (in == null || in.args != args || in.kwargs != kwargs) {
+        // Only the thread inside onEvent reads its own event here. Another thread, or this one once onEvent
+        // returned, would read racy state (no event, or a later event and its ack): it cannot see an event
+        // this thread handles, so the check refuses it every time (the field is final, the read is safe).
+        if (in == null || in.thread != Thread.currentThread()) {
+            throw new IllegalStateException("super.onEvent(\"" + LogSafe.text(name) + "\", ...) called outside"
+                    + " the onEvent call of socket " + socket.id() + ": call it from within onEvent, on its thread,"
+                    + " not after it returned (from a CompletableFuture task, say); to answer later, dispatch"
+                    + " first and return a CompletionStage of the result");
+        }
+        if (in.args != args || in.kwargs != kwargs) {
             // Not the lists this event arrived with: bind what they describe, keeping the event's ack.
             List<Object> raw = !args.isEmpty() || kwargs.isEmpty() ? args : List.of(kwargs);
             // The application's lists: whatever they hold, the wire reader did not check it.
-            Incoming rebuilt = new Incoming(raw, in == null ? Ack.NONE : in.ack, true);
+            Incoming rebuilt = new Incoming(raw, in.ack, true);
             Object result = dispatchRethrowing(name, rebuilt);
-            if (in != null) {
-                in.ackTaken |= rebuilt.ackTaken;
-            }
+            in.ackTaken |= rebuilt.ackTaken;
             return result;
         }
         return dispatchRethrowing(name, in);
