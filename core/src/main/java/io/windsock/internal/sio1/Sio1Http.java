@@ -30,6 +30,7 @@ import io.windsock.internal.transport.IdleCloser;
 import io.windsock.internal.transport.NettyScheduler;
 import io.windsock.internal.transport.OriginCheck;
 import io.windsock.internal.transport.ProtocolRoute;
+import io.windsock.internal.transport.UriQuery;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -128,7 +129,7 @@ public final class Sio1Http implements ProtocolRoute {
             return true;
         }
         String[] parts = slash < 0 ? new String[0] : rest.substring(slash + 1).split("/", -1);
-        Map<String, List<String>> query = new QueryStringDecoder(request.uri()).parameters();
+        Map<String, List<String>> query = UriQuery.parameters(request.uri()); // 0.9's url.parse: & only
         if (parts.length == 0 || parts.length == 1 && parts[0].isEmpty()) {
             handshake(ctx, request, info, query);
             return true;

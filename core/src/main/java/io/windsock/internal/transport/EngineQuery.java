@@ -3,15 +3,13 @@ package io.windsock.internal.transport;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
 /**
- * The request target of an Engine.IO request, read the way Netty's {@link QueryStringDecoder} reads
- * it (separators {@code &} and {@code ;}, {@code +} as space, at most 1,024 parameters, a malformed
- * escape anywhere in them an {@link IllegalArgumentException}), but keeping only the first value of
- * the parameters the engine reads: no parameter map on every poll. The handshake, which keeps the
- * whole query, still decodes it with {@link QueryStringDecoder}.
+ * The request target of an Engine.IO request, read as {@link UriQuery} reads the whole query
+ * (Node's separator {@code &} alone: a semicolon is part of a value, {@code +} as space, at most
+ * 1,024 parameters, a malformed escape anywhere in them an {@link IllegalArgumentException}), but
+ * keeping only the first value of the parameters the engine reads: no parameter map on every poll.
  */
 final class EngineQuery {
-    /** As QueryStringDecoder's default. */
-    private static final int MAX_PARAMS = 1024;
+    private static final int MAX_PARAMS = UriQuery.MAX_PARAMS;
     private static final String[] NAMES = {"EIO", "transport", "sid", "j", "b64"};
     private static final int EIO = 0;
     private static final int TRANSPORT = 1;
@@ -110,7 +108,7 @@ final class EngineQuery {
                         valueStart = i + 1;
                     }
                 }
-                case '&', ';' -> {
+                case '&' -> {
                     if (param(nameStart, valueStart, i, nameEscaped) && --limit == 0) {
                         return;
                     }

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The engine's parameters read without a parameter map answer as Netty's full decoding did. */
+/**
+ * The engine's parameters read without a parameter map answer as the whole query's decoding does:
+ * Netty's decoder with Node's separator, {@code &} alone.
+ */
 class EngineQueryTest {
     @Test
     void aPollsParameters() {
@@ -26,7 +29,7 @@ class EngineQueryTest {
 
     @Test
     void firstValueWinsAndEscapesDecode() {
-        EngineQuery query = new EngineQuery("/socket.io/?%45IO=3;transport=poll%69ng&EIO=4&j=1&j=2&b64&sid=a+b%2Bc");
+        EngineQuery query = new EngineQuery("/socket.io/?%45IO=3&transport=poll%69ng&EIO=4&j=1&j=2&b64&sid=a+b%2Bc");
         assertEquals("3", query.eio());
         assertEquals("polling", query.transport());
         assertEquals("1", query.jsonp());
@@ -34,19 +37,32 @@ class EngineQueryTest {
         assertEquals("a b+c", query.sid());
     }
 
+    /** Node splits on {@code &} only (URLSearchParams; 3.x's and 0.9's querystring): a semicolon is part of a value. */
+    @Test
+    void aSemicolonIsPartOfAValueAsInNode() {
+        EngineQuery query = new EngineQuery("/socket.io/?sid=ab;transport=websocket&transport=polling;x&EIO=4;");
+        assertEquals("ab;transport=websocket", query.sid());
+        assertEquals("polling;x", query.transport());
+        assertEquals("4;", query.eio());
+        assertEquals(Map.of("EIO", List.of("4"), "transport", List.of("polling"), "token", List.of("a;b"),
+                        "x", List.of("1;y=2"), ";", List.of("")),
+                UriQuery.parameters("/socket.io/?EIO=4&transport=polling&token=a;b&x=1;y=2&;"));
+        assertEquals(Map.of("t", List.of("a;b c")), new UriQuery("/socket.io/1/?t=a%3Bb+c"));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
+        "/socket.io/?EIO=4;transport=polling", "/socket.io/?transport=polling;EIO=4&sid=1;2", "/socket.io/?;EIO=4",
         "/socket.io/", "/socket.io/?", "/socket.io/?EIO", "/socket.io/?EIO=", "/socket.io/?=EIO=4", "/socket.io/?==4",
         "/socket.io/?&&EIO=4&&", "/socket.io/?EIO==4", "/socket.io/?EIO=4#sid=x", "/socket.io/#?EIO=4",
         "/socket.io/?transport=websocket&EIO=4&b64=1", "/socket%2Eio/?EIO=4", "/socket.io/a+b?sid=%C3%A9",
         "/socket.io/?x=%E2%82&EIO=4", "/socket.io/?EIO=4#%ZZ", "/socket.io/?EIO=4&sid=%FF",
         "/socket.io/?j=12&EIO=3&transport=polling&b64=",
     })
-    void sameAsNettysDecoder(String uri) {
-        QueryStringDecoder netty = new QueryStringDecoder(uri);
+    void sameAsTheWholeQuerysDecoding(String uri) {
         EngineQuery query = new EngineQuery(uri);
-        assertEquals(netty.path(), query.path());
-        Map<String, List<String>> parameters = netty.parameters();
+        assertEquals(new QueryStringDecoder(uri).path(), query.path());
+        Map<String, List<String>> parameters = UriQuery.parameters(uri);
         assertEquals(first(parameters, "EIO"), query.eio());
         assertEquals(first(parameters, "transport"), query.transport());
         assertEquals(first(parameters, "sid"), query.sid());
@@ -57,7 +73,7 @@ class EngineQueryTest {
     @ParameterizedTest
     @ValueSource(strings = {"/socket.io/?EIO=4&x=%zz", "/socket.io/?sid=%ZZ#", "/socket.io/?EIO=4&x=%4", "/socket.io/?%=1", "/socket.io/?sid=%"})
     void malformedEscapesAnywhereAreRefusedAsNettyRefusesThem(String uri) {
-        assertThrows(IllegalArgumentException.class, () -> new QueryStringDecoder(uri).parameters());
+        assertThrows(IllegalArgumentException.class, () -> UriQuery.parameters(uri));
         assertThrows(IllegalArgumentException.class, () -> new EngineQuery(uri).transport());
         assertEquals(new QueryStringDecoder(uri).path(), new EngineQuery(uri).path()); // the path alone is fine
     }
@@ -97,7 +113,7 @@ class EngineQueryTest {
         String uri = "/socket.io/?" + "a=1&".repeat(1023) + "EIO=4&sid=late";
         assertEquals("4", new EngineQuery(uri).eio());
         assertNull(new EngineQuery(uri).sid());
-        assertNull(first(new QueryStringDecoder(uri).parameters(), "sid"));
+        assertNull(first(UriQuery.parameters(uri), "sid"));
     }
 
     private static String first(Map<String, List<String>> parameters, String name) {
