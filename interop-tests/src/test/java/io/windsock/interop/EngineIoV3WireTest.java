@@ -114,6 +114,31 @@ class EngineIoV3WireTest {
         assertEquals("___eio[3](\"19:431[\\\"got \\\\\\\"a\\\\nb\\\\\\\"\\\"]\");", text(get(server, jsonp)));
     }
 
+    /**
+     * Form bodies as engine.io 3.x reads them (UTF-8 text, then querystring): raw UTF-8 bytes are text,
+     * and a malformed escape is kept as sent rather than the body dropped. Literal bodies.
+     */
+    @Test
+    void jsonpFormBodiesAreReadAsNodeReadsThem() throws Exception {
+        Windsock server = interop.server(o -> o.engine(EngineOptions.builder().jsonp(true).build()));
+        server.of("/").onConnection(socket -> socket.on("say", (args, ack) -> ack.send("got \"" + args.get(0) + "\"")));
+        HttpResponse<byte[]> open = get(server, "?EIO=3&transport=polling&j=3&b64=1");
+        Matcher sid = Pattern.compile("\\\\\"sid\\\\\":\\\\\"([^\\\\]+)\\\\\"").matcher(text(open));
+        assertTrue(sid.find(), text(open));
+        String jsonp = "?EIO=3&transport=polling&j=3&sid=" + sid.group(1);
+        if (!text(open).contains("2:40")) {
+            assertEquals("___eio[3](\"2:40\");", text(get(server, jsonp)));
+        }
+        // d=14:421["say","é"], the é as its raw UTF-8 bytes C3 A9.
+        byte[] raw = {'d', '=', '1', '4', ':', '4', '2', '1', '[', '"', 's', 'a', 'y', '"', ',', '"', (byte) 0xC3,
+            (byte) 0xA9, '"', ']'};
+        assertEquals("ok", text(post(server, jsonp, raw, "application/x-www-form-urlencoded")));
+        assertEquals("___eio[3](\"16:431[\\\"got \\\\\\\"\u00e9\\\\\\\"\\\"]\");", text(get(server, jsonp)));
+        // d=16:421["say","%zz"]: the malformed escape stays as sent.
+        assertEquals("ok", text(post(server, jsonp, "d=16:421[\"say\",\"%zz\"]", "application/x-www-form-urlencoded")));
+        assertEquals("___eio[3](\"18:431[\\\"got \\\\\\\"%zz\\\\\\\"\\\"]\");", text(get(server, jsonp)));
+    }
+
     @Test
     void jsonpIsRefusedByDefault() throws Exception {
         Windsock server = interop.server(o -> o);

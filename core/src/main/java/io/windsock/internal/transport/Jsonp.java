@@ -1,7 +1,5 @@
 package io.windsock.internal.transport;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -71,17 +69,7 @@ final class Jsonp {
      *         {@code null} when there is none (engine.io then ignores the body)
      */
     static String payload(byte[] form) {
-        String d = null;
-        for (String field : new String(form, StandardCharsets.ISO_8859_1).split("&")) {
-            if (field.startsWith("d=")) {
-                try {
-                    d = URLDecoder.decode(field.substring(2), StandardCharsets.UTF_8);
-                } catch (IllegalArgumentException malformed) {
-                    return null;
-                }
-                break;
-            }
-        }
+        String d = FormField.d(form);
         if (d == null) {
             return null;
         }
