@@ -15,7 +15,6 @@ import io.windsock.server.Connection;
 import io.windsock.server.DisconnectReason;
 import io.windsock.server.Rejection;
 import java.net.InetSocketAddress;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,20 +39,8 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
             AtomicReferenceFieldUpdater.newUpdater(Client.class, ReadGate.class, "readGate");
     /** Made when a socket first has too much queued: most connections never need one. */
     private volatile ReadGate readGate;
-    /**
-     * The joined (or joining) namespaces' sockets: null, the one socket (most clients join one
-     * namespace), or an immutable map by namespace name; replaced under this object's lock, read
-     * without it. Written on the scheduler thread and by socket executors.
-     */
-    private volatile Object sockets;
-    /** The CONNECT payloads the sockets of {@link #sockets} keep, as counted (see connect); under this object's lock. */
-    private int authBytes;
-    /**
-     * A 0.9 client's joins that wait for a socket that left to close, by namespace; null when none (see
-     * {@link PendingRejoin}). Replaced or changed on the scheduler thread under this object's lock, read
-     * there without it, and by {@link #remove} under it.
-     */
-    private Map<String, PendingRejoin> rejoins;
+    /** The joined (or joining) namespaces' sockets, and what goes with them. */
+    private final ClientSockets sockets = new ClientSockets();
     private EngineScheduler.Cancellable connectTimeout = EngineScheduler.Cancellable.NONE;
     private static final AtomicLongFieldUpdater<Client> HELD_BYTES =
             AtomicLongFieldUpdater.newUpdater(Client.class, "heldBytes");
@@ -108,7 +95,7 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
 
     /** Covers a socket whose CONNECT reply went out but whose {@link #onSocketConnected} has not run yet. */
     private boolean anySocketConnected() {
-        for (SocketImpl socket : sockets()) {
+        for (SocketImpl socket : sockets.all()) {
             if (socket.isConnected()) {
                 return true;
             }
@@ -210,8 +197,8 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
     private void route(SocketPacket packet, long size) {
         server.stats().packetReceived();
         String namespace = packet.namespace();
-        SocketImpl socket = socket(namespace);
-        PendingRejoin rejoin = rejoins == null ? null : rejoins.get(namespace);
+        SocketImpl socket = sockets.get(namespace);
+        PendingRejoin rejoin = sockets.waitingRejoin(namespace);
         if (rejoin != null) {
             routeWhileRejoining(namespace, rejoin, packet, size);
         } else if (socket == null && packet.type() == SocketPacketType.CONNECT) {
@@ -258,16 +245,9 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
      */
     private void rejoinAfterClose(SocketImpl left, String name, SocketPacket connect, long size) {
         PendingRejoin rejoin = new PendingRejoin(dialect.connectAuth(connect), size);
-        synchronized (this) {
-            if (socket(name) == left) { // else its close removed it since: a join as any other
-                if (rejoins == null) {
-                    rejoins = new HashMap<>(2);
-                }
-                rejoins.put(name, rejoin);
-                return;
-            }
+        if (!sockets.waitToRejoin(left, rejoin)) { // its close removed it since: a join as any other
+            connect(name, rejoin.auth(), rejoin.connectBytes());
         }
-        connect(name, rejoin.auth(), rejoin.connectBytes());
     }
 
     /**
@@ -283,7 +263,7 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
                 }
             }
             case DISCONNECT -> {
-                takeRejoin(name);
+                sockets.takeRejoin(name);
                 rejoin.drop(inbound);
             }
             default -> {
@@ -293,19 +273,11 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
 
     /** The socket a join waited for has closed: the join is made now, then given the events that waited. Scheduler thread. */
     private void rejoin(String name) {
-        PendingRejoin rejoin = takeRejoin(name);
+        PendingRejoin rejoin = sockets.takeRejoin(name);
         if (rejoin != null) { // else given up, or the connection closed
             connect(name, rejoin.auth(), rejoin.connectBytes());
-            rejoin.handOver(socket(name), inbound);
+            rejoin.handOver(sockets.get(name), inbound);
         }
-    }
-
-    private synchronized PendingRejoin takeRejoin(String name) {
-        PendingRejoin rejoin = rejoins == null ? null : rejoins.remove(name);
-        if (rejoins != null && rejoins.isEmpty()) {
-            rejoins = null;
-        }
-        return rejoin;
     }
 
     /** @param wireBytes the CONNECT's wire bytes, which its socket keeps as its handshake's auth */
@@ -313,7 +285,7 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
         if (closed) {
             return;
         }
-        int joined = sockets().size();
+        int joined = sockets.all().size();
         if (joined >= server.options().maxNamespacesPerClient()) {
             server.warnings().warn("namespaces-per-client", "refused namespace {} for client {}: {} namespaces joined"
                     + " (maxNamespacesPerClient)", LogSafe.text(name), carrier.id(), joined);
@@ -327,7 +299,7 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
         int maxAuthBytes = server.options().limits().maxPacketLength();
         long size = authMap == null ? wireBytes
                 : Math.max(wireBytes, DecodedSize.of(List.of(authMap), maxAuthBytes + 1L));
-        if (!reserveAuth(size, maxAuthBytes)) {
+        if (!sockets.reserveAuth(size, maxAuthBytes)) {
             server.warnings().warn("auth-per-client", "refused namespace {} for client {}: its sockets' CONNECT "
                     + "payloads would pass {} bytes", LogSafe.text(name), carrier.id(), maxAuthBytes);
             refuse(name, AUTH_TOO_LARGE);
@@ -337,19 +309,19 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
         try {
             namespace = server.join(name, authMap);
         } catch (Rejection e) {
-            releaseAuth((int) size);
+            sockets.releaseAuth((int) size);
             refuse(name, e.getMessage());
             return;
         } catch (RuntimeException e) {
             // A dynamic namespace whose adapter failed to start (the application's AdapterFactory): the
             // client is refused as for a middleware's exception, and the error hook hears of it.
-            releaseAuth((int) size);
+            sockets.releaseAuth((int) size);
             server.reportError(null, "connection", e);
             refuse(name, Rejection.GENERIC_MESSAGE);
             return;
         }
         if (namespace == null) {
-            releaseAuth((int) size);
+            sockets.releaseAuth((int) size);
             refuse(name, INVALID_NAMESPACE);
             return;
         }
@@ -359,7 +331,7 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
             // no socket left already, so this one is never made (no listener of it can run after the
             // stop returns), as Node's close() leaves no connection to read a CONNECT from. No reply:
             // the connection closes next.
-            releaseAuth((int) size);
+            sockets.releaseAuth((int) size);
             if (namespace.group() != null) {
                 server.runOnHandlerExecutor(() -> server.release(namespace)); // may close an adapter: off this thread
             }
@@ -367,41 +339,8 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
         }
         // From here the socket is a member of the namespace until its close has run (see SocketImpl).
         SocketImpl socket = new SocketImpl(namespace, this, authMap, (int) size);
-        synchronized (this) {
-            if (sockets == null) {
-                sockets = socket;
-            } else {
-                Map<String, SocketImpl> copy = new HashMap<>();
-                for (SocketImpl joinedSocket : sockets()) {
-                    copy.put(joinedSocket.namespace().name(), joinedSocket);
-                }
-                copy.put(name, socket);
-                sockets = Map.copyOf(copy);
-            }
-        }
+        sockets.add(socket);
         socket.executor().execute(() -> namespace.connect(socket));
-    }
-
-    /** @return the socket of a joined (or joining) namespace, or null. Any thread. */
-    private SocketImpl socket(String namespace) {
-        Object current = sockets;
-        if (current instanceof SocketImpl one) {
-            return one.namespace().name().equals(namespace) ? one : null;
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, SocketImpl> byName = (Map<String, SocketImpl>) current;
-        return byName == null ? null : byName.get(namespace);
-    }
-
-    /** @return a snapshot of the joined (or joining) namespaces' sockets. Any thread. */
-    private List<SocketImpl> sockets() {
-        Object current = sockets;
-        if (current instanceof SocketImpl one) {
-            return List.of(one);
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, SocketImpl> byName = (Map<String, SocketImpl>) current;
-        return byName == null ? List.of() : List.copyOf(byName.values());
     }
 
     private void refuse(String namespace, String message) {
@@ -436,53 +375,18 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
 
     /** A socket left (refused, or disconnected alone). Any thread. */
     void remove(SocketImpl socket) {
-        String name = socket.namespace().name();
-        synchronized (this) {
-            if (!removeMember(socket) || rejoins == null || !rejoins.containsKey(name)) {
-                return;
-            }
+        if (!sockets.remove(socket)) {
+            return;
         }
+        String name = socket.namespace().name();
         try {
             carrier.scheduler().execute(() -> rejoin(name)); // a join waited for this socket to close
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            PendingRejoin rejoin = takeRejoin(name); // the network threads are gone: the connection with them
+            PendingRejoin rejoin = sockets.takeRejoin(name); // the network threads are gone: the connection with them
             if (rejoin != null) {
                 rejoin.drop(inbound);
             }
         }
-    }
-
-    /** @return whether the socket was the member for its namespace, and is not any more */
-    private boolean removeMember(SocketImpl socket) {
-        if (sockets == socket) {
-            sockets = null;
-            releaseAuth(socket.connectBytes());
-            return true;
-        } else if (socket(socket.namespace().name()) == socket) {
-            releaseAuth(socket.connectBytes());
-            Map<String, SocketImpl> copy = new HashMap<>();
-            for (SocketImpl joinedSocket : sockets()) {
-                if (joinedSocket != socket) {
-                    copy.put(joinedSocket.namespace().name(), joinedSocket);
-                }
-            }
-            // Back to the one-socket form when one is left.
-            sockets = copy.isEmpty() ? null : copy.size() == 1 ? copy.values().iterator().next() : Map.copyOf(copy);
-            return true;
-        }
-        return false;
-    }
-
-    private synchronized boolean reserveAuth(long bytes, int max) {
-        if (authBytes + bytes > max) {
-            return false;
-        }
-        authBytes += (int) bytes;
-        return true;
-    }
-
-    private synchronized void releaseAuth(int bytes) {
-        authBytes -= bytes;
     }
 
     /**
@@ -566,7 +470,7 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
             return;
         }
         server.stats().countQueueLimitDisconnect();
-        server.reportError(socket(namespace), null, new ClientError("client " + carrier.id() + " sent events past the queue limit of "
+        server.reportError(sockets.get(namespace), null, new ClientError("client " + carrier.id() + " sent events past the queue limit of "
                 + limits + " in namespace " + LogSafe.text(namespace) + " while its reading was paused; disconnected"));
         disconnectAll(false); // the events accepted before the limit are still handled
     }
@@ -585,7 +489,7 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
      */
     void disconnectAll(boolean dropQueued) {
         SocketImpl main = null;
-        for (SocketImpl socket : sockets()) {
+        for (SocketImpl socket : sockets.all()) {
             if (dialect.id() != SocketDialect.PROTOCOL_1) {
                 socket.leave(dropQueued);
             } else if ("/".equals(socket.namespace().name())) {
@@ -620,17 +524,9 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
         closed = true;
         server.clientClosed(this);
         cancelConnectTimeout();
-        for (SocketImpl socket : sockets()) {
+        for (SocketImpl socket : sockets.all()) {
             socket.onClose(reason);
         }
-        Map<String, PendingRejoin> pending;
-        synchronized (this) {
-            sockets = null;
-            pending = rejoins;
-            rejoins = null;
-        }
-        if (pending != null) {
-            pending.values().forEach(rejoin -> rejoin.drop(inbound));
-        }
+        sockets.clear().forEach(rejoin -> rejoin.drop(inbound));
     }
 }
