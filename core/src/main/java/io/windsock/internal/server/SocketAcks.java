@@ -3,12 +3,15 @@ package io.windsock.internal.server;
 import io.windsock.adapter.BroadcastAckHandler;
 import io.windsock.internal.engine.EngineScheduler;
 import io.windsock.server.DisconnectReason;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The acks a socket waits for, by ack id: its own {@code emitWithAck} calls (a future and a timer
@@ -57,6 +60,22 @@ final class SocketAcks {
             // Reachable: on Java 24+ the default VirtualThreadExecutor rethrows a refusal of the JDK's scheduler.
             completion.run();
         }
+    }
+
+    /**
+     * Schedules an own ack's timeout on the session's thread, where its acks are read; but on the
+     * shared timer when the emit is made on that very thread (a non-blocking handler, or handlers on
+     * {@code Runnable::run}): a caller that then waits for the future holds the thread, so a timeout
+     * scheduled there could never end the wait, which would hold every session of that loop for good.
+     */
+    static EngineScheduler.Cancellable scheduleTimeout(EngineScheduler scheduler, Runnable task, long timeoutMs) {
+        if (!scheduler.inThread()) {
+            return scheduler.schedule(task, timeoutMs, TimeUnit.MILLISECONDS);
+        }
+        // Saturated: a timeout of centuries, counted in milliseconds, need not fit in nanoseconds.
+        long nanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, timeoutMs));
+        ScheduledFuture<?> timer = Timers.schedule(task, Duration.ofNanos(nanos));
+        return () -> timer.cancel(false);
     }
 
     private Map<Long, Pending> pending() {

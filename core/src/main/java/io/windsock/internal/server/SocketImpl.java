@@ -32,7 +32,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
@@ -314,13 +313,13 @@ final class SocketImpl implements Socket, LocalSocket {
         Frames frames = client.encode(packet); // before the ack is registered: a value that cannot be written leaves nothing behind
         // Registered before its timer is scheduled: a timer that fires before this thread goes on finds it.
         acks.expect(ackId, future, EngineScheduler.Cancellable.NONE);
-        EngineScheduler.Cancellable timer = client.carrier().scheduler().schedule(() -> {
+        EngineScheduler.Cancellable timer = SocketAcks.scheduleTimeout(client.carrier().scheduler(), () -> {
             CompletableFuture<List<Object>> expired = acks.timedOut(ackId);
             if (expired != null) {
                 acks.completeLater(expired, null, new TimeoutException(
                         "no ack for '" + event + "' from socket " + id() + " within " + timeoutMs + " ms"));
             }
-        }, timeoutMs, TimeUnit.MILLISECONDS);
+        }, timeoutMs);
         acks.setTimer(ackId, future, timer);
         if (!writeOrHold(frames, packet) && acks.timedOut(ackId) != null) {
             // Left between the check above and the write: fail now, not at the timeout.

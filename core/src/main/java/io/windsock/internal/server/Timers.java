@@ -6,8 +6,9 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Timeouts that belong to no connection (a broadcast waiting for acks): one daemon thread shared by
- * every server, which exits when no timer is pending. Timer tasks must only hand work to an executor.
+ * Timeouts that belong to no connection (a broadcast waiting for acks), or that its network thread
+ * may be too busy to run (see {@link SocketAcks#scheduleTimeout}): one daemon thread shared by every
+ * server, which exits when no timer is pending. Timer tasks must only hand work to an executor.
  */
 public final class Timers {
     private static final ScheduledThreadPoolExecutor TIMER = create();
