@@ -7,6 +7,10 @@ import java.util.Set;
  * A socket found by {@link BroadcastOperator#fetchSockets()}, on this node or (with a cluster
  * adapter) another: a snapshot of its id, handshake, rooms and data, and a handle to act on it.
  * Thread-safe; acting on a socket that has left does nothing.
+ *
+ * <p>Node's {@code remoteSocket.timeout(ms).emitWithAck(...)} is, here, a broadcast to the socket's own
+ * room: {@code namespace.to(remote.id()).timeout(timeout).emitWithAck(...)}, whose list holds its answer
+ * (none if it left), on any node.
  */
 public interface RemoteSocket {
     String id();

@@ -142,7 +142,8 @@ public interface Socket {
      * Sends an event. Arguments are JSON-serializable values, {@code byte[]} or {@code ByteBuffer}.
      * With connection state recovery on, the event is stored and carries an offset as its last argument.
      * While the socket connects (from a namespace middleware) the event is held and sent right after
-     * the client's CONNECT reply; it is dropped if the socket is refused or leaves.
+     * the client's CONNECT reply; it is dropped if the socket is refused or leaves. Node's
+     * {@code socket.volatile.emit(...)} is {@code namespace().to(id()).volatileEvents().emit(...)}.
      *
      * @throws IllegalArgumentException for a reserved event name (see {@link #onAny})
      */
