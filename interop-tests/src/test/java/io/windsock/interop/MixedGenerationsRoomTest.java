@@ -15,11 +15,15 @@ import io.windsock.interop.harness.Transport;
 import io.windsock.interop.sio1.Sio09Client;
 import io.windsock.server.Protocol1Options;
 import io.windsock.server.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -27,7 +31,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * socket.io-client 2.x and 4.x in one room of one server, and then 0.9 with them: what each says
  * reaches the others once and in order, text and binary, though each packet is encoded once per
- * generation.
+ * generation; and a broadcast with acks to all of them is answered by each.
  */
 class MixedGenerationsRoomTest {
     private static final int MESSAGES = 20;
@@ -122,6 +126,54 @@ class MixedGenerationsRoomTest {
         for (Member listener : members) {
             listener.hear(members.stream().filter(m -> m != listener).toList(), MESSAGES);
         }
+        oldest.process().mailbox("0.9").assertEmpty();
+        old.assertNothingMore();
+        modern.assertNothingMore();
+    }
+
+    /**
+     * A broadcast with acks to a room of all three generations: one ack id serves every encoding, and
+     * each client's answer (the 4.x one in binary) comes back once.
+     */
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aBroadcastWithAcksIsAnsweredByEachGeneration(Transport transport) throws Exception {
+        Windsock server = interop.server(o -> o.protocol1(Protocol1Options.DEFAULT));
+        Mailbox<Socket> joined = interop.mailbox("joined");
+        server.of("/chat").onConnection(socket -> {
+            socket.join("room");
+            joined.put(socket);
+        });
+        Map<String, Object> options = new HashMap<>(transport.clientOptions());
+        Sio09Client oldest = new Sio09Client(interop);
+        String oldestTransport = transport == Transport.POLLING ? "xhr-polling" : "websocket";
+        oldest.connect("0.9", interop.url(server, "/chat"), oldestTransport, false, "q");
+        ClientSocket old = interop.client(SocketIoClientV2Test.DRIVER).connect(interop.url(server, "/chat"), options);
+        ClientSocket modern = interop.client().connect(interop.url(server, "/chat"), options);
+        oldest.expect("0.9", "connect");
+        old.expectConnect();
+        modern.expectConnect();
+        for (int i = 0; i < 3; i++) {
+            joined.take();
+        }
+
+        CompletableFuture<List<Object>> answers = server.of("/chat").to("room").timeout(Duration.ofSeconds(20))
+                .emitWithAck("q", 1);
+        JsonNode toOldest = oldest.expectEvent("0.9", "q");
+        ClientEvent toOld = old.expectEvent("q");
+        ClientEvent toModern = modern.expectEvent("q");
+        assertEquals(Json.array(1), toOldest.get("args"));
+        assertEquals(Json.array(1), toOld.args());
+        assertEquals(Json.array(1), toModern.args());
+        oldest.answer("0.9", toOldest.get("key").asText(), "from 0.9", "ignored");
+        old.ack(toOld, "from 2.x", "ignored");
+        modern.ack(toModern, new byte[] {4, 2}, "ignored");
+
+        List<Object> got = answers.get(30, TimeUnit.SECONDS);
+        assertEquals(3, got.size(), got::toString);
+        assertTrue(got.contains("from 0.9") && got.contains("from 2.x"), got::toString);
+        assertTrue(got.stream().anyMatch(a -> a instanceof byte[] b && Arrays.equals(b, new byte[] {4, 2})),
+                got::toString);
         oldest.process().mailbox("0.9").assertEmpty();
         old.assertNothingMore();
         modern.assertNothingMore();
