@@ -1,26 +1,21 @@
 package io.windsock.internal.sio1;
 
-import io.netty.handler.codec.http.QueryStringDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
+import io.windsock.internal.transport.FormField;
 
 /** The jsonp-polling POST body: a form whose field {@code d} holds the payload, JSON-stringified by the client. */
 final class Sio1Forms {
     private Sio1Forms() {
     }
 
-    /** @return the payload, or null when the form has no {@code d} or it is not a valid JSON string. */
-    static String jsonpPayload(String body) {
-        List<String> values;
-        try {
-            values = new QueryStringDecoder(body, StandardCharsets.UTF_8, false, 16).parameters().get("d");
-        } catch (IllegalArgumentException e) {
-            return null; // a broken %-escape
-        }
-        if (values == null || values.isEmpty()) {
+    /**
+     * @return the payload, or null when the form has no {@code d}, has it twice, or its value is not a
+     *     valid JSON string; the form read as the 0.9 server reads it (see {@link FormField})
+     */
+    static String jsonpPayload(byte[] body) {
+        String d = FormField.d(body);
+        if (d == null) {
             return null;
         }
-        String d = values.get(0);
         return d.startsWith("\"") ? unquote(d) : d;
     }
 

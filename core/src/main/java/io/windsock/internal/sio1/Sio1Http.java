@@ -1,5 +1,6 @@
 package io.windsock.internal.sio1;
 
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
@@ -282,15 +283,15 @@ public final class Sio1Http implements ProtocolRoute {
             plain(ctx, info, HttpResponseStatus.METHOD_NOT_ALLOWED, "Method Not Allowed");
             return;
         }
-        String body = request.content().toString(StandardCharsets.UTF_8);
         String payload;
         if (jsonp) {
-            payload = Sio1Forms.jsonpPayload(body);
+            payload = Sio1Forms.jsonpPayload(ByteBufUtil.getBytes(request.content()));
             if (payload == null) {
                 plain(ctx, info, HttpResponseStatus.FORBIDDEN, "Bad JSONP body");
                 return;
             }
         } else {
+            String body = request.content().toString(StandardCharsets.UTF_8);
             payload = body.startsWith("data=") ? body.substring(5) : body; // IE's XDomainRequest
         }
         // The session may hold the answer past the idle period (while reading is paused): not idle.

@@ -16,9 +16,10 @@ import java.nio.charset.StandardCharsets;
  * escape, as {@code decodeURIComponent} decodes, and when that fails (a malformed escape, escaped
  * bytes that are not UTF-8) leniently: each valid escape a byte, anything else kept as sent, the
  * bytes read as UTF-8 with replacement characters ({@code querystring.unescapeBuffer}); a field
- * {@code d} given twice is an array, which engine.io ignores.
+ * {@code d} given twice is an array, which engine.io ignores. Socket.IO 0.9's jsonp-polling reads its
+ * POST bodies the same way ({@code qs.parse(buffer).d} in http-transport.js).
  */
-final class FormField {
+public final class FormField {
     /** querystring.parse's default maxKeys. */
     private static final int MAX_FIELDS = 1000;
 
@@ -26,7 +27,7 @@ final class FormField {
     }
 
     /** @return the field {@code d} ({@code ""} for a bare {@code d}), or null when there is none or more than one */
-    static String d(byte[] form) {
+    public static String d(byte[] form) {
         String body = utf8(form, form.length);
         String d = null;
         int start = 0;
