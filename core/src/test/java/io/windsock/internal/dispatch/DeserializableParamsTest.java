@@ -10,7 +10,6 @@ import io.windsock.connection.Event;
 import io.windsock.connection.SocketConnection;
 import io.windsock.server.ClientError;
 import io.windsock.server.Namespace;
-import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -127,20 +126,9 @@ class DeserializableParamsTest {
         }
     }
 
-    private static Namespace namespace() {
-        return (Namespace) Proxy.newProxyInstance(Namespace.class.getClassLoader(), new Class<?>[]{Namespace.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "use", "onConnection" -> proxy;
-                    case "name" -> "/test";
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "equals" -> proxy == args[0];
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
-    }
-
     private static String registrationFailure(Class<? extends SocketConnection> type) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ConnectionInstaller.install(namespace(), type, () -> null, ConnectionOptions.DEFAULT));
+                () -> ConnectionInstaller.install(RegistrationNamespace.named("/test"), type, () -> null, ConnectionOptions.DEFAULT));
         return e.getMessage();
     }
 
@@ -177,12 +165,12 @@ class DeserializableParamsTest {
 
     @Test
     void typesJacksonCanBuildPassRegistration() {
-        ConnectionInstaller.install(namespace(), Buildable.class, Buildable::new, ConnectionOptions.DEFAULT);
+        ConnectionInstaller.install(RegistrationNamespace.named("/test"), Buildable.class, Buildable::new, ConnectionOptions.DEFAULT);
     }
 
     /** @return the socket's error, or null when it joined the namespace served with Plain.class and the factory */
     private static Throwable join(java.util.function.Supplier<? extends Plain> factory) {
-        Namespace ns = namespace();
+        Namespace ns = RegistrationNamespace.named("/test");
         ConnectionInstaller.install(ns, Plain.class, factory, ConnectionOptions.DEFAULT);
         Fixtures.FakeSocket fake = new Fixtures.FakeSocket();
         fake.namespace = ns;

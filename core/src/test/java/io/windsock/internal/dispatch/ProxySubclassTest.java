@@ -14,7 +14,6 @@ import io.windsock.connection.SocketConnection;
 import io.windsock.internal.server.NonBlockingAware;
 import io.windsock.server.Namespace;
 import io.windsock.server.WindsockOptions;
-import java.lang.reflect.Proxy;
 import java.net.http.HttpClient;
 import java.util.List;
 import java.util.Map;
@@ -102,22 +101,11 @@ class ProxySubclassTest {
         }
     }
 
-    private static Namespace namespace() {
-        return (Namespace) Proxy.newProxyInstance(Namespace.class.getClassLoader(), new Class<?>[]{Namespace.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "use", "onConnection" -> proxy;
-                    case "name" -> "/chat";
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "equals" -> proxy == args[0];
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
-    }
-
     /** Serves a namespace with {@code type} and this factory, then lets a fake socket join it. */
     private static <T extends SocketConnection> Fixtures.FakeSocket joined(Class<T> type,
                                                                           java.util.function.Supplier<? extends T> factory)
             throws Exception {
-        Namespace ns = namespace();
+        Namespace ns = RegistrationNamespace.named("/chat");
         Connections.serve(ns, type, factory);
         Fixtures.FakeSocket fake = new Fixtures.FakeSocket();
         fake.namespace = ns;

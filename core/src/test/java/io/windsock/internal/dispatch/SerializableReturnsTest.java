@@ -13,9 +13,7 @@ import io.windsock.connection.ConnectionOptions;
 import io.windsock.connection.Event;
 import io.windsock.connection.SocketConnection;
 import io.windsock.server.Ack;
-import io.windsock.server.Namespace;
 import java.io.IOException;
-import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -91,21 +89,10 @@ class SerializableReturnsTest {
         }
     }
 
-    private static Namespace namespace() {
-        return (Namespace) Proxy.newProxyInstance(Namespace.class.getClassLoader(), new Class<?>[]{Namespace.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "use", "onConnection" -> proxy;
-                    case "name" -> "/test";
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "equals" -> proxy == args[0];
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
-    }
-
     @Test
     void aReturnTypeThatNeedsAModuleTheMapperLacksFailsRegistrationNamingHandlerTypeAndModule() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConnectionInstaller.install(
-                namespace(), ReturnsModuleTypes.class, ReturnsModuleTypes::new, ConnectionOptions.DEFAULT));
+                RegistrationNamespace.named("/test"), ReturnsModuleTypes.class, ReturnsModuleTypes::new, ConnectionOptions.DEFAULT));
         String message = e.getMessage();
         assertTrue(message.contains("ReturnsModuleTypes.find(): returns Optional<String>: Optional needs a Jackson"
                 + " module the server's mapper lacks"), message);
@@ -123,7 +110,7 @@ class SerializableReturnsTest {
 
     @Test
     void returnTypesTheMapperCanWriteOrCannotKnowPassRegistration() {
-        ConnectionInstaller.install(namespace(), ReturnsWritableTypes.class, ReturnsWritableTypes::new,
+        ConnectionInstaller.install(RegistrationNamespace.named("/test"), ReturnsWritableTypes.class, ReturnsWritableTypes::new,
                 ConnectionOptions.DEFAULT);
     }
 
