@@ -95,17 +95,10 @@ class MixedGenerationsRoomTest {
             });
             joined.put(socket);
         });
-        Map<String, Object> options = new HashMap<>(transport.clientOptions());
-        Sio09Client oldest = new Sio09Client(interop);
-        oldest.connect("0.9", interop.url(server, "/chat"), "websocket", false, "said");
-        ClientSocket old = interop.client(SocketIoClientV2Test.DRIVER).connect(interop.url(server, "/chat"), options);
-        ClientSocket modern = interop.client().connect(interop.url(server, "/chat"), options);
-        oldest.expect("0.9", "connect");
-        old.expectConnect();
-        modern.expectConnect();
-        for (int i = 0; i < 3; i++) {
-            joined.take();
-        }
+        Generations clients = joinChat(server, joined, transport, "websocket", "said");
+        Sio09Client oldest = clients.oldest();
+        ClientSocket old = clients.old();
+        ClientSocket modern = clients.modern();
         List<Member> members = List.of(new Protocol1Member(oldest, "0.9", (byte) 9),
                 new SocketMember(old, "2.x", (byte) 2), new SocketMember(modern, "4.x", (byte) 4));
 
@@ -144,18 +137,11 @@ class MixedGenerationsRoomTest {
             socket.join("room");
             joined.put(socket);
         });
-        Map<String, Object> options = new HashMap<>(transport.clientOptions());
-        Sio09Client oldest = new Sio09Client(interop);
-        String oldestTransport = transport == Transport.POLLING ? "xhr-polling" : "websocket";
-        oldest.connect("0.9", interop.url(server, "/chat"), oldestTransport, false, "q");
-        ClientSocket old = interop.client(SocketIoClientV2Test.DRIVER).connect(interop.url(server, "/chat"), options);
-        ClientSocket modern = interop.client().connect(interop.url(server, "/chat"), options);
-        oldest.expect("0.9", "connect");
-        old.expectConnect();
-        modern.expectConnect();
-        for (int i = 0; i < 3; i++) {
-            joined.take();
-        }
+        Generations clients = joinChat(server, joined, transport,
+                transport == Transport.POLLING ? "xhr-polling" : "websocket", "q");
+        Sio09Client oldest = clients.oldest();
+        ClientSocket old = clients.old();
+        ClientSocket modern = clients.modern();
 
         CompletableFuture<List<Object>> answers = server.of("/chat").to("room").timeout(Duration.ofSeconds(20))
                 .emitWithAck("q", 1);
@@ -177,6 +163,30 @@ class MixedGenerationsRoomTest {
         oldest.process().mailbox("0.9").assertEmpty();
         old.assertNothingMore();
         modern.assertNothingMore();
+    }
+
+    /** A client of each generation, joined to /chat. */
+    private record Generations(Sio09Client oldest, ClientSocket old, ClientSocket modern) {
+    }
+
+    /**
+     * Joins a 0.9 client (on {@code oldestTransport}, listening for {@code event}), a 2.x and a 4.x client
+     * (on {@code transport}) to /chat, and waits until the server's connection listener took all three.
+     */
+    private Generations joinChat(Windsock server, Mailbox<Socket> joined, Transport transport, String oldestTransport,
+                                 String event) {
+        Map<String, Object> options = new HashMap<>(transport.clientOptions());
+        Sio09Client oldest = new Sio09Client(interop);
+        oldest.connect("0.9", interop.url(server, "/chat"), oldestTransport, false, event);
+        ClientSocket old = interop.client(SocketIoClientV2Test.DRIVER).connect(interop.url(server, "/chat"), options);
+        ClientSocket modern = interop.client().connect(interop.url(server, "/chat"), options);
+        oldest.expect("0.9", "connect");
+        old.expectConnect();
+        modern.expectConnect();
+        for (int i = 0; i < 3; i++) {
+            joined.take();
+        }
+        return new Generations(oldest, old, modern);
     }
 
     /** One client in the room, whatever its generation. */
