@@ -46,9 +46,10 @@ public interface BroadcastOperator {
     BroadcastOperator local();
 
     /**
+     * @param timeout how long {@link #emitWithAck} waits for the acks; zero or negative: it times out at once
+     *         (as Node, whose timer takes a negative delay as 1 ms), with the acks already there
      * @return an operator whose {@link #emitWithAck} waits this long for the acks
-     * @throws IllegalArgumentException if {@code timeout} is negative or too long to count in
-     *         nanoseconds (about 292 years)
+     * @throws IllegalArgumentException if {@code timeout} is too long to count in nanoseconds (about 292 years)
      */
     BroadcastOperator timeout(Duration timeout);
 

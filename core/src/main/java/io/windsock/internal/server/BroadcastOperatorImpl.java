@@ -86,7 +86,9 @@ final class BroadcastOperatorImpl implements BroadcastOperator {
     public BroadcastOperator timeout(Duration d) {
         Objects.requireNonNull(d, "timeout");
         if (d.isNegative()) {
-            throw new IllegalArgumentException("timeout must not be negative");
+            // As Socket.emitWithAck, and Node (whose timer takes a negative delay as 1 ms): a budget computed
+            // as "deadline - now" may come out negative, and then the acks not already there time out at once.
+            d = Duration.ZERO;
         }
         try {
             d.toNanos(); // the ack collector's timer counts in nanoseconds: refused here, before anything is sent

@@ -136,6 +136,18 @@ class BroadcastAckTest {
         assertEquals(List.of("b"), broadcast.get(5, TimeUnit.SECONDS));
     }
 
+    /** As Node and Socket.emitWithAck: a negative budget (a deadline already past) times out at once. */
+    @Test
+    void aNegativeTimeoutTimesOutAtOnce() throws Exception {
+        SocketLayer.TestClient a = client("room");
+        CompletableFuture<List<Object>> acks = main.to("room").timeout(Duration.ofMillis(-5)).emitWithAck("q");
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> acks.get(5, TimeUnit.SECONDS));
+        assertInstanceOf(BroadcastTimeoutException.class, failed.getCause());
+        ackIdOf(a); // the event went out all the same
+        assertEquals(List.of(), main.to("empty").timeout(Duration.ofSeconds(-1)).emitWithAck("q")
+                .get(5, TimeUnit.SECONDS), "no recipient: done at once");
+    }
+
     @Test
     void aSocketDropsTheRegistrationsOfBroadcastsThatTimedOut() throws Exception {
         client("room");
