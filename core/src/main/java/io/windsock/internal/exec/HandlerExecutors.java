@@ -1,5 +1,6 @@
 package io.windsock.internal.exec;
 
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -20,8 +21,8 @@ import java.util.concurrent.TimeUnit;
  * <p>As many pool threads run handlers at once as the machine has cores; a thread whose task has run
  * for over {@link #BLOCKED_AFTER_NANOS} (2 ms) and waits counts as blocked and another takes its place, so
  * blocking handlers get threads of their own, up to {@link #DEFAULT_THREADS}; further tasks wait in
- * the queue. A burst of events thus wakes one thread, not one each (see {@link HandlerPool}). Idle
- * threads retire after 60 s.
+ * the queue, except those completing what blocked handlers wait for ({@link #completions}). A burst of
+ * events thus wakes one thread, not one each (see {@link HandlerPool}). Idle threads retire after 60 s.
  *
  * <p>After {@link ExecutorService#shutdown()} (the server stopped), a task submitted late (an ack
  * completing, a future a handler returned completing) runs on the submitting thread instead of
@@ -56,6 +57,16 @@ public final class HandlerExecutors {
             return VirtualThreadExecutor.create(THREAD_NAME_PREFIX);
         }
         return newPool(DEFAULT_THREADS, 60, TimeUnit.SECONDS, turnEnds);
+    }
+
+    /**
+     * Where to complete the futures a handler may block on (acks, broadcasts' acks, other nodes'
+     * answers): on the default pool, ahead of queued events and beyond its thread bound when every
+     * thread is taken, since those may all be handlers waiting for these very completions (see
+     * {@link HandlerPool#executeCompletion}); any other executor as it is.
+     */
+    public static Executor completions(Executor handlerExecutor) {
+        return handlerExecutor instanceof HandlerPool pool ? pool::executeCompletion : handlerExecutor;
     }
 
     /** {@link #newDefault} with another bound and idle time: for tests. */

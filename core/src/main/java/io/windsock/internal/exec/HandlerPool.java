@@ -48,6 +48,13 @@ import org.slf4j.LoggerFactory;
  * threads as handlers block at once, up to {@code maxThreads}, where further tasks wait for one to
  * finish. A counted-out thread that finishes its task takes a slot again if one is free, or sleeps.
  *
+ * <p>Completions ({@link #executeCompletion}) are the exception to that bound: they complete futures that
+ * handlers may be blocked on (an ack's answer or timeout), so a pool whose every thread is taken by such
+ * handlers would never run the completions that release them. They are taken before queued events, and
+ * when the pool is at its bound and a completion was still not taken at two looks of the watch in a row,
+ * a thread beyond the bound runs the waiting completions and ends ({@link HandlerPoolWorker#completionsOnly});
+ * at most {@code maxThreads} such threads at once.
+ *
  * <p>Idle threads (and the watch thread) retire after the keep-alive time. After {@link #shutdown()},
  * and after {@link #shutdownNow()} too, queued tasks still run, and a task submitted late runs on the
  * submitting thread.
@@ -77,12 +84,16 @@ final class HandlerPool extends AbstractExecutorService {
     final ClassLoader contextLoader = HandlerExecutors.creatorsContextLoader();
 
     final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
+    /** Tasks that complete futures handlers may wait for: taken before {@link #queue} (see the class comment). */
+    final Queue<Runnable> completions = new ConcurrentLinkedQueue<>();
     /** Sleeping workers, the most recently active first: a few warm threads do the work. */
     final ConcurrentLinkedDeque<HandlerPoolWorker> idle = new ConcurrentLinkedDeque<>();
     final Set<HandlerPoolWorker> workers = ConcurrentHashMap.newKeySet();
-    /** Live worker threads, bounded by {@link #maxThreads}. */
+    /** Live worker threads, bounded by {@link #maxThreads}; those beyond it for completions not counted. */
     final AtomicInteger threads = new AtomicInteger();
     private volatile int largestThreads;
+    /** Live threads beyond the bound that run completions only, at most {@link #maxThreads}. */
+    private final AtomicInteger completionThreads = new AtomicInteger();
     /** Workers holding a run slot: running tasks and not counted out as blocked. At most {@link #parallelism}. */
     final AtomicInteger active = new AtomicInteger();
     private final HandlerPoolWatch watch = new HandlerPoolWatch(this);
@@ -134,9 +145,9 @@ final class HandlerPool extends AbstractExecutorService {
         return parallelism;
     }
 
-    /** @return live worker threads. */
+    /** @return live worker threads, those beyond the bound included. */
     int poolSize() {
-        return threads.get();
+        return threads.get() + completionThreads.get();
     }
 
     /** @return the most worker threads that were alive at once. */
@@ -146,18 +157,40 @@ final class HandlerPool extends AbstractExecutorService {
 
     /** @return tasks waiting for a thread. */
     int queued() {
-        return queue.size();
+        return completions.size() + queue.size();
+    }
+
+    boolean hasQueued() {
+        return !completions.isEmpty() || !queue.isEmpty();
+    }
+
+    /** @return the next task to run, a completion first; null if none waits. */
+    Runnable nextTask() {
+        Runnable completion = completions.poll();
+        return completion != null ? completion : queue.poll();
     }
 
     @Override
     public void execute(Runnable task) {
+        enqueue(queue, task);
+    }
+
+    /**
+     * Runs a task that completes a future a handler may be blocked on, such as an ack's: before queued
+     * events, and beyond the thread bound if every thread is taken (see the class comment).
+     */
+    void executeCompletion(Runnable task) {
+        enqueue(completions, task);
+    }
+
+    private void enqueue(Queue<Runnable> into, Runnable task) {
         Objects.requireNonNull(task, "task");
         if (shutdown) {
             task.run();
             return;
         }
-        queue.add(task);
-        if (shutdown && queue.remove(task)) {
+        into.add(task);
+        if (shutdown && into.remove(task)) {
             task.run(); // raced with shutdown: no worker may be left to take it
             return;
         }
@@ -263,9 +296,41 @@ final class HandlerPool extends AbstractExecutorService {
         return true;
     }
 
+    /** @return whether no thread can be started for the queue: the bound is reached */
+    boolean atThreadBound() {
+        return threads.get() >= maxThreads;
+    }
+
+    /** Starts a thread beyond the bound that runs the waiting completions and ends; none if {@code maxThreads} such run. */
+    void startCompletionThread() {
+        for (;;) {
+            int c = completionThreads.get();
+            if (c >= maxThreads) {
+                return;
+            }
+            if (completionThreads.compareAndSet(c, c + 1)) {
+                break;
+            }
+        }
+        HandlerPoolWorker worker = new HandlerPoolWorker(this, namePrefix + names.incrementAndGet(), true);
+        workers.add(worker);
+        try {
+            starter.accept(worker);
+        } catch (Throwable e) {
+            workers.remove(worker);
+            completionThreads.decrementAndGet();
+            startFailed("a handler thread for completions", e);
+        }
+    }
+
+    /** Each of two counts read after its own decrement: the last of two threads leaving at once sees both 0. */
+    private boolean noThreads() {
+        return threads.get() == 0 && completionThreads.get() == 0;
+    }
+
     void startFailed(String what, Throwable e) {
         startFailures.warn("thread-start", "could not start {}; {} tasks wait for a running thread or the next try ({})",
-                what, queue.size(), e.toString());
+                what, queued(), e.toString());
     }
 
     boolean tryTakeSlot() {
@@ -282,7 +347,8 @@ final class HandlerPool extends AbstractExecutorService {
 
     void workerExited(HandlerPoolWorker worker) {
         workers.remove(worker);
-        if (threads.decrementAndGet() == 0 && shutdown && queue.isEmpty()) {
+        (worker.completionsOnly ? completionThreads : threads).decrementAndGet();
+        if (noThreads() && shutdown && !hasQueued()) {
             terminated.countDown();
         }
     }
@@ -294,10 +360,10 @@ final class HandlerPool extends AbstractExecutorService {
             w.wakeToExit();
         }
         watch.ensureLooking();
-        if (threads.get() == 0) {
+        if (noThreads()) {
             // Nothing runs or ever will: whatever is queued runs here (none is, unless racing with execute).
             Runnable task;
-            while ((task = queue.poll()) != null) {
+            while ((task = nextTask()) != null) {
                 task.run();
             }
             terminated.countDown();

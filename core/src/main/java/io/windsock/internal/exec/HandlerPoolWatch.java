@@ -4,8 +4,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Counts out the workers of a {@link HandlerPool} blocked in a task so that others run the queue. Looks
- * every half threshold while tasks wait; sleeps when none does, and ends after the keep-alive time asleep.
+ * Counts out the workers of a {@link HandlerPool} blocked in a task so that others run the queue, and at
+ * the thread bound starts a thread for completions left waiting. Looks every half threshold while tasks
+ * wait; sleeps when none does, and ends after the keep-alive time asleep.
  *
  * <p>Threading: {@link #ensureLooking()} is called by any thread and starts the watch's own thread when
  * there is none; {@link #run()} is that thread, at most one at a time.
@@ -18,6 +19,8 @@ final class HandlerPoolWatch implements Runnable {
     private final AtomicInteger state = new AtomicInteger(NONE);
     private volatile Thread thread;
     private final HandlerPool pool;
+    /** The completion first in line at the last look, if any; this watch's thread only. */
+    private Runnable waitingCompletion;
 
     HandlerPoolWatch(HandlerPool pool) {
         this.pool = pool;
@@ -51,9 +54,9 @@ final class HandlerPoolWatch implements Runnable {
     public void run() {
         long sleptSince = 0;
         for (;;) {
-            if (pool.queue.isEmpty() && !pool.shutdown) {
+            if (!pool.hasQueued() && !pool.shutdown) {
                 state.set(ASLEEP);
-                if (!pool.queue.isEmpty() && state.compareAndSet(ASLEEP, LOOKING)) {
+                if (pool.hasQueued() && state.compareAndSet(ASLEEP, LOOKING)) {
                     continue; // a task came while it was going to sleep
                 }
                 if (sleptSince == 0) {
@@ -86,8 +89,16 @@ final class HandlerPoolWatch implements Runnable {
                 pool.signalWork();
             }
         }
-        if (!pool.queue.isEmpty()) {
+        if (pool.hasQueued()) {
             pool.signalWork(); // e.g. a slot freed by a worker that left at the thread bound
         }
+        // A completion first in line at two looks in a row, with no thread to be started: every thread may
+        // be blocked waiting for what it completes.
+        Runnable first = pool.completions.peek();
+        if (first != null && first == waitingCompletion && pool.atThreadBound()) {
+            pool.startCompletionThread();
+            first = null; // give that thread a look's time before starting another
+        }
+        waitingCompletion = first;
     }
 }

@@ -23,8 +23,13 @@ final class HandlerPoolWorker extends HandlerExecutors.HandlerThread {
     private static final int RETIRED = 3;
 
     private final AtomicInteger state = new AtomicInteger(RUNNING);
+    /**
+     * A thread beyond the pool's bound, started for completions that no other thread is free to run (see
+     * {@link HandlerPool#executeCompletion}): it runs those only, holds no slot, and ends when none waits.
+     */
+    final boolean completionsOnly;
     /** Counted in {@link HandlerPool#active}; given up by exactly one side: the worker, or the watch when it blocks. */
-    final AtomicBoolean holdsSlot = new AtomicBoolean(true);
+    final AtomicBoolean holdsSlot;
     /** When the current task started (never 0 while one runs), 0 between tasks. */
     volatile long taskStart;
     /** This thread's state as the kernel tells it, null where it does not; set as the thread starts. */
@@ -35,8 +40,14 @@ final class HandlerPoolWorker extends HandlerExecutors.HandlerThread {
     private final HandlerPool pool;
 
     HandlerPoolWorker(HandlerPool pool, String name) {
+        this(pool, name, false);
+    }
+
+    HandlerPoolWorker(HandlerPool pool, String name, boolean completionsOnly) {
         super(name, pool.contextLoader);
         this.pool = pool;
+        this.completionsOnly = completionsOnly;
+        this.holdsSlot = new AtomicBoolean(!completionsOnly);
     }
 
     /** Wakes this sleeping worker with the slot the caller took; false if it retired meanwhile. */
@@ -83,15 +94,22 @@ final class HandlerPoolWorker extends HandlerExecutors.HandlerThread {
     public void run() {
         kernelState = KernelThreadState.statFileOfCurrentThread();
         try {
-            while (work() && sleep()) {
-                // woken with a slot: work again
+            if (completionsOnly) {
+                Runnable task;
+                while ((task = pool.completions.poll()) != null) {
+                    runTask(task);
+                }
+            } else {
+                while (work() && sleep()) {
+                    // woken with a slot: work again
+                }
             }
         } finally {
             if (holdsSlot.compareAndSet(true, false)) {
                 pool.active.decrementAndGet();
             }
             pool.workerExited(this);
-            if (!pool.queue.isEmpty()) {
+            if (pool.hasQueued()) {
                 pool.signalWork(); // a task queued while this thread was leaving
             }
         }
@@ -101,17 +119,8 @@ final class HandlerPoolWorker extends HandlerExecutors.HandlerThread {
     private boolean work() {
         for (;;) {
             Runnable task;
-            while ((task = pool.queue.poll()) != null) {
-                Thread.interrupted(); // an interrupt meant for a task that has ended must not reach this one
-                taskStart = System.nanoTime() | 1;
-                try {
-                    task.run();
-                } catch (Throwable t) {
-                    log.error("uncaught exception in a handler task", t);
-                } finally {
-                    taskStart = 0;
-                    Thread.interrupted(); // a task's interrupt must not reach the next one
-                }
+            while ((task = pool.nextTask()) != null) {
+                runTask(task);
                 if (!holdsSlot.get()) {
                     if (!pool.tryTakeSlot()) {
                         break; // counted out while blocked, and the others run: sleep
@@ -123,10 +132,23 @@ final class HandlerPoolWorker extends HandlerExecutors.HandlerThread {
                 pool.active.decrementAndGet();
             }
             // A task queued while this thread still held its slot found no free one: look again.
-            if (pool.queue.isEmpty() || !pool.tryTakeSlot()) {
-                return !(pool.shutdown && pool.queue.isEmpty());
+            if (!pool.hasQueued() || !pool.tryTakeSlot()) {
+                return !(pool.shutdown && !pool.hasQueued());
             }
             holdsSlot.set(true);
+        }
+    }
+
+    private void runTask(Runnable task) {
+        Thread.interrupted(); // an interrupt meant for a task that has ended must not reach this one
+        taskStart = System.nanoTime() | 1;
+        try {
+            task.run();
+        } catch (Throwable t) {
+            log.error("uncaught exception in a handler task", t);
+        } finally {
+            taskStart = 0;
+            Thread.interrupted(); // a task's interrupt must not reach the next one
         }
     }
 
