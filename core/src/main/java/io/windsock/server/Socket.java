@@ -159,7 +159,8 @@ public interface Socket {
      *
      * <p>The future completes on a thread of the handler executor ({@code WindsockOptions.handlerExecutor}),
      * never on this socket's serial executor nor on a network thread: a listener of this socket may
-     * block on it ({@code get()}, {@code join()}) and gets the answer. Stages attached without an
+     * block on it ({@code get()}, {@code join()}) and gets the answer, on the default executor even while
+     * every thread of its bound is taken by such listeners. Stages attached without an
      * executor ({@code thenApply}, {@code thenAccept}, ...) run on that handler thread, concurrently
      * with this socket's listeners; attach them with {@code thenAcceptAsync(action, executor())} to
      * run them in order with the listeners instead.

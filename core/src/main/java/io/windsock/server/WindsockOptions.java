@@ -41,7 +41,7 @@ import javax.net.ssl.SSLException;
  * <tr><td>limits</td><td>{@link ProtocolLimits#DEFAULT}, packet length bounded by maxHttpBufferSize</td></tr>
  * <tr><td>handlerExecutor</td><td>Java 24+: a virtual thread per task; Java 17-23: a pool running as many handlers
  * at once as there are cores, plus a thread for each handler blocked (waiting) over 2 ms or computing over
- * 50 ms, up to 256 daemon threads,
+ * 50 ms, up to 256 daemon threads (beyond them, threads that only complete the acks blocked handlers wait for),
  * retired after 60 s idle (before Java 24 a virtual thread blocked in {@code synchronized} holds its
  * carrier). Threads named {@code windsock-handler-N}; ended by {@code stop()}</td></tr>
  * <tr><td>objectMapper</td><td>a plain Jackson {@link ObjectMapper}</td></tr>

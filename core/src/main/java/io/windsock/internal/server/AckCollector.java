@@ -17,7 +17,8 @@ import java.util.concurrent.ScheduledFuture;
 /**
  * Collects the acks of one broadcast into a future: complete once every node reported its recipient
  * count and every recipient acked; a {@link BroadcastTimeoutException} with the acks so far once the
- * timeout passes first. The future is completed on the handler executor, never on a network thread.
+ * timeout passes first. The future is completed on the handler executor's completion lane (see
+ * {@code HandlerExecutors.completions}: handlers may block on it), never on a network thread.
  */
 final class AckCollector implements BroadcastAckHandler {
     private final CompletableFuture<List<Object>> future = new CompletableFuture<>();

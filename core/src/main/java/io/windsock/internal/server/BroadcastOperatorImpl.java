@@ -124,7 +124,7 @@ final class BroadcastOperatorImpl implements BroadcastOperator {
         for (NamespaceImpl namespace : targets.get()) {
             futures.add(AckCollector.broadcast(namespace.adapter(),
                     SocketPacket.event(namespace.name(), data, SocketPacket.NO_ID), options,
-                    namespace.server().executor(), "'" + event + "' in " + namespace.name()));
+                    namespace.server().completions(), "'" + event + "' in " + namespace.name()));
         }
         return futures.size() == 1 ? futures.get(0) : combine(futures);
     }
@@ -172,7 +172,7 @@ final class BroadcastOperatorImpl implements BroadcastOperator {
             // thread): the application's stages go to the handler executor instead. Done at once
             // (one node), it stays synchronous.
             futures.add(fetched.isDone() ? fetched.thenApply(details -> toRemote(namespace, details))
-                    : fetched.thenApplyAsync(details -> toRemote(namespace, details), namespace.server().executor()));
+                    : fetched.thenApplyAsync(details -> toRemote(namespace, details), namespace.server().completions()));
         }
         if (futures.size() == 1) {
             return futures.get(0);

@@ -264,7 +264,7 @@ public final class NamespaceImpl implements Namespace {
     public CompletableFuture<List<Object>> serverSideEmitWithAck(Duration timeout, String event, Object... args) {
         Events.checkNotReserved(event);
         return adapter.serverSideEmitWithAck(Events.eventList(event, args), timeout).toCompletableFuture()
-                .thenApplyAsync(responses -> responses, server.executor());
+                .thenApplyAsync(responses -> responses, server.completions());
     }
 
     /** On a dynamic child: for this child only; its group's listener for the same event no longer reaches it. */

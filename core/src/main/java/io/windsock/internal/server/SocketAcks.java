@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Own acks' futures are completed on the handler executor, not on the socket's serial executor: a
  * handler of this socket may block on such a future ({@code emitWithAck(...).get()}) while it holds
- * the serial executor, so completing there would wait for the handler that waits for it. Stages
+ * the serial executor, so completing there would wait for the handler that waits for it. For the same
+ * reason the executor is the handler executor's completion lane ({@code HandlerExecutors.completions}),
+ * which on the default pool needs no free thread of its bound: every thread may be such a handler. Stages
  * attached without an executor therefore run on a handler-pool thread, concurrently with the
  * socket's handlers; acks are not ordered with events (nor are they in Node, where an ack callback
  * runs whenever its packet is read).
@@ -43,7 +45,7 @@ final class SocketAcks {
     /** Size at which the next broadcast registration drops the registrations of finished broadcasts. */
     private volatile int sweepAt = MIN_SWEEP;
 
-    /** @param executor the handler executor (never a network thread unless the application chose so) */
+    /** @param executor the handler executor's completion lane (never a network thread unless the application chose so) */
     SocketAcks(Executor executor) {
         this.executor = executor;
     }

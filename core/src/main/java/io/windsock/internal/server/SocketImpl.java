@@ -86,7 +86,7 @@ final class SocketImpl implements Socket, LocalSocket {
         this.out = new OutputGate(client);
         this.handshake = new Handshake(client.carrier().request(), auth, Instant.now());
         this.executor = new SerialExecutor(client.server().executor());
-        this.acks = new SocketAcks(client.server().executor());
+        this.acks = new SocketAcks(client.server().completions());
         this.listeners = new SocketListeners(this, client.server().errorHandler());
         SocketDialect dialect = client.carrier().dialect();
         this.identity = new SocketIdentity(dialect.socketId(client.carrier().id(), namespace.name()),

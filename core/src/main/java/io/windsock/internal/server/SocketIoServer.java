@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.windsock.adapter.AdapterFactory;
 import io.windsock.adapter.InMemoryAdapter;
 import io.windsock.internal.engine.EngineSession;
+import io.windsock.internal.exec.HandlerExecutors;
 import io.windsock.internal.carrier.Carrier;
 import io.windsock.internal.carrier.EngineCarrier;
 import io.windsock.internal.carrier.SocketDialectV4;
@@ -50,6 +51,8 @@ public final class SocketIoServer {
     private final SocketDialectV5 dialectV5;
     private final SocketDialectV4 dialectV4;
     private final Executor executor;
+    /** The executor's lane for completing futures handlers may block on: {@link HandlerExecutors#completions}. */
+    private final Executor completions;
     private final ErrorHandler errorHandler;
     private final Map<String, NamespaceImpl> namespaces = new ConcurrentHashMap<>();
     private final List<DynamicNamespaces> dynamic = new CopyOnWriteArrayList<>();
@@ -93,6 +96,7 @@ public final class SocketIoServer {
         this.dialectV5 = new SocketDialectV5(json, options.limits());
         this.dialectV4 = new SocketDialectV4(dialectV5);
         this.executor = executor;
+        this.completions = HandlerExecutors.completions(executor);
         this.errorHandler = options.errorHandler() != null ? options.errorHandler() : this::logError;
         // The main namespace exists with the server, as in Node: a client's io(url) joins "/" even when
         // the application serves only other namespaces. It is static, so no dynamic group takes "/".
@@ -124,6 +128,14 @@ public final class SocketIoServer {
 
     public Executor executor() {
         return executor;
+    }
+
+    /**
+     * @return where futures a handler may block on (acks and other nodes' answers) are completed: the
+     *     handler executor, on the default pool without waiting behind its thread bound
+     */
+    public Executor completions() {
+        return completions;
     }
 
     /** @return the live counters; {@code stats().snapshot()} is {@code Windsock.stats()}. */
