@@ -12,6 +12,7 @@ import io.windsock.server.ClientError;
 import io.windsock.server.Protocol1Options;
 import io.windsock.server.ServerStats;
 import io.windsock.server.WindsockOptions;
+import io.windsock.testing.Await;
 import io.windsock.testing.CapturedStderr;
 import io.windsock.testing.V4TestClient;
 import java.net.http.HttpClient;
@@ -128,13 +129,11 @@ class WireFuzzTest {
             session.close();
         }
         // Every fuzzing session ends (closed, or expired by the short timeouts below); nothing is left behind.
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        Await.until(() -> {
+            ServerStats now = server.stats();
+            return now.engineSessions() == 1 && now.sockets() == 1 && now.queuedEvents() == 0;
+        }, WAIT, () -> "only the neighbour's session and socket left, no event queued: " + server.stats());
         ServerStats stats = server.stats();
-        while (System.nanoTime() < deadline
-                && (stats.engineSessions() != 1 || stats.sockets() != 1 || stats.queuedEvents() != 0)) {
-            TimeUnit.MILLISECONDS.sleep(50); // polls the server's counters: nothing to wait on
-            stats = server.stats();
-        }
         assertEquals(1, stats.engineSessions(), "only the neighbour's session left: " + stats);
         assertEquals(1, stats.sockets(), "only the neighbour's socket left: " + stats);
         assertEquals(0, stats.queuedEvents(), "no event left queued: " + stats);
