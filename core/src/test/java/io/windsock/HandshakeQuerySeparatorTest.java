@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A handshake's query is split on {@code &} only, as Node splits it: {@code token=a;b} reaches the
- * application as {@code a;b}, through real HTTP requests of every protocol generation.
+ * application as {@code a;b}, through real HTTP requests of every protocol generation; of a repeated
+ * engine parameter the last counts, as in engine.io.
  */
 class HandshakeQuerySeparatorTest {
     private static final Pattern SID = Pattern.compile("\"sid\":\"([^\"]+)\"");
@@ -65,6 +66,14 @@ class HandshakeQuerySeparatorTest {
         send(HttpRequest.newBuilder(uri("/socket.io/?EIO=4&transport=polling&sid=" + sid.group(1)))
                 .POST(HttpRequest.BodyPublishers.ofString("40")));
         assertEquals(List.of("a;b", "c"), middleware.poll(10, TimeUnit.SECONDS));
+    }
+
+    /** engine.io 6 reads its own parameters through {@code Object.fromEntries}: the last of a name counts. */
+    @Test
+    void theLastOfARepeatedEngineParameterCountsAsInNode() throws Exception {
+        String open = send(HttpRequest.newBuilder(uri("/socket.io/?EIO=3&transport=websocket&EIO=4&transport=polling"))).body();
+        assertTrue(open.startsWith("0{\"sid\""), open); // Engine.IO 4 over polling; v3 would frame it, and websocket needs an upgrade
+        allowed.poll(10, TimeUnit.SECONDS);
     }
 
     @Test

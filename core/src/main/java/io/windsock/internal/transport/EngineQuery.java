@@ -6,7 +6,9 @@ import io.netty.handler.codec.http.QueryStringDecoder;
  * The request target of an Engine.IO request, read as {@link UriQuery} reads the whole query
  * (Node's separator {@code &} alone: a semicolon is part of a value, {@code +} as space, at most
  * 1,024 parameters, a malformed escape anywhere in them an {@link IllegalArgumentException}), but
- * keeping only the first value of the parameters the engine reads: no parameter map on every poll.
+ * keeping only the value of the parameters the engine reads: no parameter map on every poll. Of a
+ * repeated name the last value counts, as engine.io 6 reads them ({@code Object.fromEntries} of the
+ * URL's search parameters).
  */
 final class EngineQuery {
     private static final int MAX_PARAMS = UriQuery.MAX_PARAMS;
@@ -142,7 +144,7 @@ final class EngineQuery {
         }
         int nameEnd = valueStart - 1;
         int index = indexOf(nameStart, nameEnd, nameEscaped);
-        if (index >= 0 && values[index] == null) {
+        if (index >= 0) { // the last of a repeated name, as engine.io's Object.fromEntries(searchParams)
             values[index] = valueStart >= valueEnd ? ""
                     : QueryStringDecoder.decodeComponent(uri.substring(valueStart, valueEnd));
         }

@@ -28,8 +28,8 @@ class EngineQueryTest {
     }
 
     @Test
-    void firstValueWinsAndEscapesDecode() {
-        EngineQuery query = new EngineQuery("/socket.io/?%45IO=3&transport=poll%69ng&EIO=4&j=1&j=2&b64&sid=a+b%2Bc");
+    void lastValueWinsAsInEngineIoAndEscapesDecode() {
+        EngineQuery query = new EngineQuery("/socket.io/?EIO=4&%45IO=3&transport=poll%69ng&j=2&j=1&b64&sid=a+b%2Bc");
         assertEquals("3", query.eio());
         assertEquals("polling", query.transport());
         assertEquals("1", query.jsonp());
@@ -58,16 +58,17 @@ class EngineQueryTest {
         "/socket.io/?transport=websocket&EIO=4&b64=1", "/socket%2Eio/?EIO=4", "/socket.io/a+b?sid=%C3%A9",
         "/socket.io/?x=%E2%82&EIO=4", "/socket.io/?EIO=4#%ZZ", "/socket.io/?EIO=4&sid=%FF",
         "/socket.io/?j=12&EIO=3&transport=polling&b64=",
+        "/socket.io/?EIO=3&transport=websocket&EIO=4&transport=polling", "/socket.io/?sid=a&sid=&j=1&j=2&b64=1&b64",
     })
-    void sameAsTheWholeQuerysDecoding(String uri) {
+    void sameAsTheWholeQuerysDecodingTheLastOfARepeatedName(String uri) {
         EngineQuery query = new EngineQuery(uri);
         assertEquals(new QueryStringDecoder(uri).path(), query.path());
         Map<String, List<String>> parameters = UriQuery.parameters(uri);
-        assertEquals(first(parameters, "EIO"), query.eio());
-        assertEquals(first(parameters, "transport"), query.transport());
-        assertEquals(first(parameters, "sid"), query.sid());
-        assertEquals(first(parameters, "j"), query.jsonp());
-        assertEquals(first(parameters, "b64"), query.b64());
+        assertEquals(last(parameters, "EIO"), query.eio());
+        assertEquals(last(parameters, "transport"), query.transport());
+        assertEquals(last(parameters, "sid"), query.sid());
+        assertEquals(last(parameters, "j"), query.jsonp());
+        assertEquals(last(parameters, "b64"), query.b64());
     }
 
     @ParameterizedTest
@@ -113,11 +114,12 @@ class EngineQueryTest {
         String uri = "/socket.io/?" + "a=1&".repeat(1023) + "EIO=4&sid=late";
         assertEquals("4", new EngineQuery(uri).eio());
         assertNull(new EngineQuery(uri).sid());
-        assertNull(first(UriQuery.parameters(uri), "sid"));
+        assertNull(last(UriQuery.parameters(uri), "sid"));
     }
 
-    private static String first(Map<String, List<String>> parameters, String name) {
+    /** engine.io 6 reads its parameters through {@code Object.fromEntries}: the last of a name wins. */
+    private static String last(Map<String, List<String>> parameters, String name) {
         List<String> values = parameters.get(name);
-        return values == null || values.isEmpty() ? null : values.get(0);
+        return values == null || values.isEmpty() ? null : values.get(values.size() - 1);
     }
 }
