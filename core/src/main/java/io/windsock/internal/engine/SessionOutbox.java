@@ -81,8 +81,8 @@ final class SessionOutbox extends OutboundBudget {
     void addAll(List<EnginePacket> packets) {
         Queued newest = null;
         Queued oldest = null;
-        for (EnginePacket packet : packets) {
-            newest = new Queued(packet, newest);
+        for (int i = 0, n = packets.size(); i < n; i++) { // indexed: no iterator per broadcast recipient
+            newest = new Queued(packets.get(i), newest);
             if (oldest == null) {
                 oldest = newest;
             }
