@@ -179,7 +179,9 @@ public interface Socket {
 
     /**
      * Leaves the namespace (the client gets {@code io server disconnect}); the connection stays. The
-     * client's events not yet handled are dropped, as in socket.io (their acks are never sent).
+     * client's events not yet handled are dropped, as in socket.io (their acks are never sent). A
+     * Socket.IO 0.9 client leaves altogether when "/" is left ("booted"), as the 0.9 server has it:
+     * there this is {@code disconnect(true)}.
      */
     default void disconnect() {
         disconnect(false);

@@ -487,6 +487,11 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
      * takes {@code 0::} as the end of every endpoint (it emits "disconnect" on each, as the 0.9
      * server's boot tells it), so an endpoint's own {@code 0::/ns} besides would make it emit twice.
      */
+    /** @return whether leaving "/" ends the connection: a 0.9 client leaves altogether on its {@code 0::}. */
+    boolean leavingMainEndsConnection() {
+        return dialect.id() == SocketDialect.PROTOCOL_1;
+    }
+
     void disconnectAll(boolean dropQueued) {
         SocketImpl main = null;
         for (SocketImpl socket : sockets.all()) {

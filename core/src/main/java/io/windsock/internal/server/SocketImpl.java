@@ -397,7 +397,9 @@ final class SocketImpl implements Socket, LocalSocket {
 
     @Override
     public void disconnect(boolean close) {
-        if (close) {
+        if (close || "/".equals(namespace.name()) && client.leavingMainEndsConnection()) {
+            // A 0.9 client leaves altogether on the 0:: of "/" ("booted"): its other endpoints close first,
+            // silently, so that nothing of theirs follows the 0:: (it would reach their listeners).
             client.disconnectAll(true);
         } else {
             leave(true);
