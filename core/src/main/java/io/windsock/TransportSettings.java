@@ -48,6 +48,7 @@ final class TransportSettings {
                 options.keepAliveTimeout(), options.maxConnections(), options.sslContext(),
                 options.checkWebSocketOrigin(), transports(options.ioTransport()));
         return new TransportConfig(options.path(), options.engine(), options.cors(), options.allowRequest(),
-                options.perMessageDeflate(), options.httpCompression(), pages, clientBundle, server, legacy);
+                options.perMessageDeflate(), options.httpCompression(), pages, clientBundle, server, legacy,
+                options.connectionErrors());
     }
 }

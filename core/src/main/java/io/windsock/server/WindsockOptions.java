@@ -2,6 +2,7 @@ package io.windsock.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.windsock.engine.AllowRequest;
+import io.windsock.engine.ConnectionErrorListener;
 import io.windsock.engine.CorsOptions;
 import io.windsock.engine.EngineOptions;
 import io.netty.handler.ssl.SslContext;
@@ -35,6 +36,7 @@ import javax.net.ssl.SSLException;
  * <tr><td>checkWebSocketOrigin</td><td>on: a WebSocket from a page of another origin that {@code cors} does
  *     not allow is refused with 403 (see {@link Builder#checkWebSocketOrigin})</td></tr>
  * <tr><td>allowRequest</td><td>allow all</td></tr>
+ * <tr><td>connectionErrors</td><td>none: refused Engine.IO requests are answered, not reported</td></tr>
  * <tr><td>perMessageDeflate</td><td>off (as in Node); WebSocket compression costs CPU per message</td></tr>
  * <tr><td>httpCompression</td><td>on, for polling responses of 1 KB and more</td></tr>
  * <tr><td>connectTimeout</td><td>45 s for a client to join a namespace before it is closed</td></tr>
@@ -74,6 +76,7 @@ public final class WindsockOptions {
     private final EngineOptions engine;
     private final CorsOptions cors;
     private final AllowRequest allowRequest;
+    private final ConnectionErrorListener connectionErrors;
     private final boolean perMessageDeflate;
     private final boolean httpCompression;
     private final Duration connectTimeout;
@@ -109,6 +112,7 @@ public final class WindsockOptions {
         engine = b.engine;
         cors = b.cors;
         allowRequest = b.allowRequest;
+        connectionErrors = b.connectionErrors;
         perMessageDeflate = b.perMessageDeflate;
         httpCompression = b.httpCompression;
         connectTimeout = b.connectTimeout;
@@ -167,6 +171,11 @@ public final class WindsockOptions {
 
     public AllowRequest allowRequest() {
         return allowRequest;
+    }
+
+    /** @return told of each refused Engine.IO request; {@link ConnectionErrorListener#NONE} by default */
+    public ConnectionErrorListener connectionErrors() {
+        return connectionErrors;
     }
 
     public boolean perMessageDeflate() {
@@ -332,6 +341,7 @@ public final class WindsockOptions {
         private EngineOptions engine = EngineOptions.DEFAULT;
         private CorsOptions cors;
         private AllowRequest allowRequest = AllowRequest.ALL;
+        private ConnectionErrorListener connectionErrors = ConnectionErrorListener.NONE;
         private boolean perMessageDeflate;
         private boolean httpCompression = true;
         private Duration connectTimeout = Duration.ofSeconds(45);
@@ -368,6 +378,7 @@ public final class WindsockOptions {
             engine = o.engine;
             cors = o.cors;
             allowRequest = o.allowRequest;
+            connectionErrors = o.connectionErrors;
             perMessageDeflate = o.perMessageDeflate;
             httpCompression = o.httpCompression;
             connectTimeout = o.connectTimeout;
@@ -503,6 +514,16 @@ public final class WindsockOptions {
 
         public Builder allowRequest(AllowRequest allowRequest) {
             this.allowRequest = Objects.requireNonNull(allowRequest, "allowRequest");
+            return this;
+        }
+
+        /**
+         * Told of every Engine.IO request the server refuses, with engine.io's code and message (Node's
+         * {@code io.engine.on("connection_error", ...)}), e.g. to log why clients cannot connect. Called on a
+         * network thread: see {@link ConnectionErrorListener}.
+         */
+        public Builder connectionErrors(ConnectionErrorListener listener) {
+            this.connectionErrors = Objects.requireNonNull(listener, "connectionErrors");
             return this;
         }
 

@@ -46,6 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     /** Refused cross-origin WebSockets, at most 10 lines a minute: a hostile page can send many. */
+    private static final String JSONP_REFUSED = "JSONP (j=) when it is off, or with an index other than digits";
     private static final RateLimitedLog refusals = new RateLimitedLog(LoggerFactory.getLogger(EngineHttpHandler.class));
     private final TransportConfig config;
     private final EngineServer engine;
@@ -101,7 +102,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             // A '%' not followed by two hex digits: refused, as Netty's decoder refuses it, with an answer.
             HttpResponses.RequestInfo info = HttpResponses.RequestInfo.of(request);
             if (underPath) {
-                fail(ctx, info, EngineError.BAD_REQUEST, false);
+                fail(ctx, request, info, EngineError.BAD_REQUEST, false, "a malformed escape in the request target");
             } else {
                 HttpResponses.send(ctx, info, null, HttpResponseStatus.BAD_REQUEST, HttpResponses.TEXT_PLAIN, "Bad Request");
             }
@@ -128,15 +129,18 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         String transport = query.transport();
         boolean upgrade = isWebSocketUpgrade(request);
         if (transport == null || !config.engine().transports().contains(transport)) {
-            fail(ctx, info, EngineError.UNKNOWN_TRANSPORT, upgrade);
+            fail(ctx, request, info, EngineError.UNKNOWN_TRANSPORT, upgrade,
+                    transport == null ? "no transport" : "a transport the server does not offer");
             return;
         }
         String origin = request.headers().get(HttpHeaderNames.ORIGIN);
         if (origin != null && hasInvalidHeaderChar(origin)) {
-            fail(ctx, info, EngineError.BAD_REQUEST, upgrade);
+            fail(ctx, request, info, EngineError.BAD_REQUEST, upgrade, "an Origin header with invalid characters");
             return;
         }
         if (upgrade && !originCheck.allowsWebSocket(request.headers(), ctx.pipeline().get(SslHandler.class) != null)) {
+            ConnectionErrorReports.report(config.connectionErrors(), ctx, request, EngineError.FORBIDDEN,
+                    "a WebSocket from a page of a foreign origin");
             refuseOrigin(ctx, request);
             return;
         }
@@ -146,58 +150,61 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             if (session == null || upgrade && session.state() == EngineSession.State.CLOSED) {
                 // A closed session stays findable a moment only to answer a poll that raced its CLOSE: to
                 // an upgrade it is unknown, as in Node, rather than given a WebSocket that is then closed.
-                fail(ctx, info, EngineError.UNKNOWN_SID, upgrade);
+                fail(ctx, request, info, EngineError.UNKNOWN_SID, upgrade,
+                        session == null ? "no such session" : "an upgrade of a closed session");
             } else if (session.codec().protocol() != requestedRevision(query.eio())) {
                 // The reference refuses a request whose EIO is not its session's (PROTOCOL_MISMATCH).
-                fail(ctx, info, EngineError.BAD_REQUEST, upgrade);
+                fail(ctx, request, info, EngineError.BAD_REQUEST, upgrade, "EIO is not the session's revision");
             } else if (upgrade && "websocket".equals(transport)) {
                 upgradeSession(ctx, request, session, query);
             } else if ("polling".equals(transport) && !upgrade) {
                 String jsonp = jsonpIndex(session.codec(), query);
                 if (jsonp != null && !jsonpAllowed(jsonp)) {
-                    fail(ctx, info, EngineError.BAD_REQUEST, false);
+                    fail(ctx, request, info, EngineError.BAD_REQUEST, false, JSONP_REFUSED);
                 } else {
                     poll(ctx, request, info, session, jsonp);
                 }
             } else {
-                fail(ctx, info, EngineError.BAD_REQUEST, upgrade);
+                fail(ctx, request, info, EngineError.BAD_REQUEST, upgrade,
+                        "a transport that does not fit the request (" + transport + (upgrade ? ", an upgrade)" : ")"));
             }
             return;
         }
         if (request.method() != HttpMethod.GET) {
-            fail(ctx, info, EngineError.BAD_HANDSHAKE_METHOD, upgrade);
+            fail(ctx, request, info, EngineError.BAD_HANDSHAKE_METHOD, upgrade, "a handshake by " + request.method());
             return;
         }
         if ("websocket".equals(transport) && !upgrade) {
-            fail(ctx, info, EngineError.BAD_REQUEST, false);
+            fail(ctx, request, info, EngineError.BAD_REQUEST, false, "transport=websocket without an upgrade");
             return;
         }
         if (upgrade && !"websocket".equals(transport)) {
             // Only the websocket transport takes upgrades (the reference closes such a WebSocket at once).
-            fail(ctx, info, EngineError.BAD_REQUEST, true);
+            fail(ctx, request, info, EngineError.BAD_REQUEST, true, "an upgrade for transport=" + transport);
             return;
         }
         EngineCodec codec = EngineCodec.forProtocol(protocolOf(query.eio()));
         if (codec == null || codec.protocol() == 3 && !config.engine().allowEIO3()) {
-            fail(ctx, info, EngineError.UNSUPPORTED_PROTOCOL_VERSION, upgrade);
+            fail(ctx, request, info, EngineError.UNSUPPORTED_PROTOCOL_VERSION, upgrade,
+                    codec == null ? "EIO neither 4 nor 3" : "EIO=3 with allowEIO3 off");
             return;
         }
         String jsonp = upgrade ? null : jsonpIndex(codec, query);
         if (jsonp != null && !jsonpAllowed(jsonp)) {
-            fail(ctx, info, EngineError.BAD_REQUEST, false);
+            fail(ctx, request, info, EngineError.BAD_REQUEST, false, JSONP_REFUSED);
             return;
         }
         // The handshake keeps the whole query (the application reads it), decoded from the URI when read.
         EngineRequest engineRequest = toEngineRequest(ctx, request, new UriQuery(request.uri()));
         if (!config.allowRequest().allow(engineRequest)) {
-            fail(ctx, info, EngineError.FORBIDDEN, upgrade);
+            fail(ctx, request, info, EngineError.FORBIDDEN, upgrade, "allowRequest refused it");
             return;
         }
         if (!engine.reservePlace()) {
             // maxSessions: refused as Node refuses through allowRequest (403, code 4); the clients retry
             // with their reconnection backoff.
             refusals.warn("max-sessions", "{}: handshake refused: maxSessions reached", ctx.channel().remoteAddress());
-            fail(ctx, info, EngineError.TOO_MANY_SESSIONS, upgrade);
+            fail(ctx, request, info, EngineError.TOO_MANY_SESSIONS, upgrade, "maxSessions reached");
             return;
         }
         NettyScheduler scheduler = NettyScheduler.of(ctx.channel().eventLoop());
@@ -218,7 +225,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                       EngineSession session, String jsonp) {
         boolean get = request.method() == HttpMethod.GET;
         if (!get && request.method() != HttpMethod.POST) {
-            fail(ctx, info, EngineError.BAD_REQUEST, false);
+            fail(ctx, request, info, EngineError.BAD_REQUEST, false, "a poll by " + request.method());
             return;
         }
         byte[] body = get ? null : ByteBufUtil.getBytes(request.content());
@@ -231,7 +238,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         Runnable answer = () -> {
             if (!(session.transport() instanceof PollingTransport polling)) {
-                fail(ctx, info, EngineError.BAD_REQUEST, false);
+                fail(ctx, request, info, EngineError.BAD_REQUEST, false, "a poll of a session on another transport");
             } else if (get) {
                 waitingPoll = polling;
                 polling.onPoll(ctx, info, jsonp);
@@ -445,7 +452,10 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         ctx.close();
     }
 
-    private void fail(ChannelHandlerContext ctx, HttpResponses.RequestInfo info, EngineError error, boolean upgrade) {
+    /** Refuses the request as the reference does, after telling the application's listener. */
+    private void fail(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponses.RequestInfo info,
+                      EngineError error, boolean upgrade, String detail) {
+        ConnectionErrorReports.report(config.connectionErrors(), ctx, request, error, detail);
         if (upgrade) {
             // The reference aborts a failed upgrade with a bare 400 and closes the connection.
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST,
@@ -514,7 +524,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         return false;
     }
 
-    private static EngineRequest toEngineRequest(ChannelHandlerContext ctx, FullHttpRequest request,
+    static EngineRequest toEngineRequest(ChannelHandlerContext ctx, FullHttpRequest request,
                                                  Map<String, List<String>> query) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (Map.Entry<String, String> header : request.headers()) {

@@ -1,6 +1,7 @@
 package io.windsock.internal.transport;
 
 import io.windsock.engine.AllowRequest;
+import io.windsock.engine.ConnectionErrorListener;
 import io.windsock.engine.CorsOptions;
 import io.windsock.engine.EngineOptions;
 
@@ -18,10 +19,20 @@ import io.windsock.engine.EngineOptions;
  *                          request, or {@code null} (serveClient off)
  * @param server            timeouts, connection cap, TLS and the WebSocket origin check
  * @param legacy            the Socket.IO 0.9 front end under {@code path + "1/"}, or {@code null} (off)
+ * @param connectionErrors  told of each refused Engine.IO request
  */
 public record TransportConfig(String path, EngineOptions engine, CorsOptions cors, AllowRequest allowRequest,
                               boolean perMessageDeflate, boolean httpCompression, HttpFallback fallback,
-                              ClientBundle clientBundle, HttpServerSettings server, ProtocolRoute legacy) {
+                              ClientBundle clientBundle, HttpServerSettings server, ProtocolRoute legacy,
+                              ConnectionErrorListener connectionErrors) {
+    /** Reporting no refused request. */
+    public TransportConfig(String path, EngineOptions engine, CorsOptions cors, AllowRequest allowRequest,
+                           boolean perMessageDeflate, boolean httpCompression, HttpFallback fallback,
+                           ClientBundle clientBundle, HttpServerSettings server, ProtocolRoute legacy) {
+        this(path, engine, cors, allowRequest, perMessageDeflate, httpCompression, fallback, clientBundle, server, legacy,
+                ConnectionErrorListener.NONE);
+    }
+
     /** Without a legacy front end. */
     public TransportConfig(String path, EngineOptions engine, CorsOptions cors, AllowRequest allowRequest,
                            boolean perMessageDeflate, boolean httpCompression, HttpFallback fallback,
