@@ -83,6 +83,8 @@ public final class RedisConnections {
     private final AtomicLong unpublished = new AtomicLong();
     /** Publishes and subscriber counts waiting for Redis's answer: bounded in number and in time. */
     private final CommandsInFlight commandsInFlight;
+    /** The subscriber's commands waiting for Redis's answer: bounded likewise, apart from the others. */
+    private final SubscriberCommands subscriberCommands;
     /** Publish failures while connected, whose warnings a publisher working by turns could flood. */
     private final LogThrottle publishFailures = new LogThrottle(TimeUnit.SECONDS.toNanos(10), System::nanoTime);
     /** Per connection, whether an outage was logged and its end not yet. */
@@ -127,6 +129,7 @@ public final class RedisConnections {
         this.client = client;
         this.ownsClient = ownsClient;
         this.commandsInFlight = new CommandsInFlight(client.getResources().timer(), 10_000, Duration.ofSeconds(5));
+        this.subscriberCommands = new SubscriberCommands(client.getResources().timer(), 10_000, Duration.ofSeconds(5));
         ScheduledExecutorService scheduler = client.getResources().eventExecutorGroup();
         this.connection = retry(new ConnectRetry<>("publisher to " + target, connect, scheduler, () -> {
             publisherRetrying = true;
@@ -142,7 +145,7 @@ public final class RedisConnections {
         this.numsub = cluster ? this::clusterNumsub : this::standaloneNumsub;
         this.nodeSubscriptions = cluster
                 ? new ClusterNodeSubscriptions(this::shardOwner, closed::get, this::nodeReconnected) : null;
-        this.subscriptions = new Subscriptions(subscriber, subscriberState, cluster, closed::get,
+        this.subscriptions = new Subscriptions(subscriber, subscriberState, subscriberCommands, cluster, closed::get,
                 this::subscriberNotReachedYet, this::subscriberConnected, this::reloadSlotMap, this::shardOwner,
                 this::shardConfirmed);
         this.slotMap = client instanceof RedisClusterClient clusterClient
@@ -222,16 +225,22 @@ public final class RedisConnections {
 
     /**
      * Bounds the publishes and subscriber counts waiting for Redis's answer (see {@link CommandsInFlight}): at
-     * most {@code max}, each failed (a publish counted as unpublished) after {@code timeout}. Until called:
-     * 10,000 and 5 s.
+     * most {@code max}, each failed (a publish counted as unpublished) after {@code timeout}; and apart from
+     * them, the subscriber's commands the same way ({@link SubscriberCommands}). Until called: 10,000 and 5 s.
      */
     public void limitCommands(int max, Duration timeout) {
         commandsInFlight.limit(max, timeout);
+        subscriberCommands.limit(max, timeout);
     }
 
     /** @return the publishes and subscriber counts sent and not yet answered by Redis (for tests) */
     int commandsInFlight() {
         return commandsInFlight.count();
+    }
+
+    /** @return the subscriber's commands sent and not yet answered by Redis (for tests) */
+    int subscriberCommandsInFlight() {
+        return subscriberCommands.count();
     }
 
     /**

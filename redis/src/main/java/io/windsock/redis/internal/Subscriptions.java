@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * The subscriptions of {@link RedisConnections}' subscriber connection: which listeners hold each channel,
  * pattern and shard channel, what Redis confirmed, and the commands that keep Redis in line with the
  * listeners: sent in the order of the calls, a refused one tried again, everything subscribed again after a
- * reconnection, and shard channels subscribed again on the new master of a slot that moved.
+ * reconnection, and shard channels subscribed again on the new master of a slot that moved. Those commands
+ * are bounded in number and time ({@link SubscriberCommands}): one not sent, or not answered in time, is
+ * followed up as one refused, so that Redis ends up with what the listeners hold.
  * Its methods that change the subscriptions are guarded by this.
  */
 final class Subscriptions {
@@ -59,6 +61,10 @@ final class Subscriptions {
     private boolean subscribeAllWhenOpen;
     /** The kinds and names whose refused unsubscription waits for a retry: one retry at a time per name. */
     private final Set<String> unsubscribeRetries = ConcurrentHashMap.newKeySet();
+    /** The kinds and names whose subscription waits for a retry: one retry at a time per name. */
+    private final Set<String> subscribeRetries = ConcurrentHashMap.newKeySet();
+    /** The subscriber's commands waiting for Redis's answer: bounded in number and time. */
+    private final SubscriberCommands commands;
     /** Subscriber commands queued on {@link #subscriberOrder} and not yet sent: for tests. */
     private final AtomicInteger queuedSubscriberCommands = new AtomicInteger();
     private final Map<String, Set<RedisConnections.Listener>> channels = new ConcurrentHashMap<>();
@@ -83,11 +89,14 @@ final class Subscriptions {
      * @param reloadSlotMap on a cluster, after a command failed: reloads the slot map (rate-limited)
      * @param shardOwner as {@link SubscriptionConfirmations#SubscriptionConfirmations(Function)}'s
      * @param shardConfirmed on a cluster, told of each shard subscription a node confirmed
+     * @param commands bounds the commands sent
      */
     Subscriptions(CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> subscriber,
-            RedisConnectionStateListener subscriberState, boolean cluster, BooleanSupplier closed,
+            RedisConnectionStateListener subscriberState, SubscriberCommands commands, boolean cluster,
+            BooleanSupplier closed,
             BooleanSupplier subscriberNotReachedYet, BooleanSupplier subscriberConnected, Runnable reloadSlotMap,
             Function<String, String> shardOwner, BiConsumer<String, RedisClusterNode> shardConfirmed) {
+        this.commands = commands;
         this.cluster = cluster;
         this.closed = closed;
         this.subscriberNotReachedYet = subscriberNotReachedYet;
@@ -148,17 +157,20 @@ final class Subscriptions {
      * its messages would otherwise be lost until the next reconnection. This holds for a reconnection's own
      * commands too: Redis closes the subscriber of a user when an ACL change revokes one of its channels, and
      * refuses the channel on its return until it is granted again. On one server, one that failed because the
-     * subscriber is down is left to the reconnection, which subscribes everything again.
+     * subscriber is down is left to the reconnection, which subscribes everything again. One not sent (too
+     * many on their way) is tried again the same way; one not answered in time is followed until it is.
      */
     private CompletableFuture<?> sendSubscribe(StatefulRedisPubSubConnection<byte[], byte[]> c,
                                                SubscribeCommand command, String name, int failures) {
-        CompletableFuture<?> sent = command.send().apply(c.async(), bytes(name)).toCompletableFuture();
-        return confirmedOrRetried(sent, command, name, null, failures);
+        return commands.send(() -> confirmedOrRetried(command.send().apply(c.async(), bytes(name)).toCompletableFuture(),
+                command, name, null, failures), () -> scheduleSubscribeRetry(command, name, failures));
     }
 
     /**
      * What follows a subscription command: the confirmation recorded (as the node's that confirmed it when
-     * known, else as the counting node's), or a retry.
+     * known, else as the counting node's), or a retry. A confirmation of a name no listener holds any more
+     * and whose unsubscription is not on its way (left while the command waited for a node that hung, its
+     * unsubscription not sent or failed meanwhile) is undone: else this node would go on receiving it.
      */
     private CompletableFuture<?> confirmedOrRetried(CompletableFuture<?> sent, SubscribeCommand command, String name,
                                                     String node, int failures) {
@@ -169,6 +181,9 @@ final class Subscriptions {
                 command.confirmed().subscribed(name, node);
             } else if (error == null) {
                 command.confirmed().subscribedAtCountingNode(name);
+            }
+            if (error == null && !command.held().containsKey(name)) {
+                undoUnheld(command, name);
             }
             // On a cluster a shard subscription goes to the connection of the slot's node, whose outage the
             // subscriber's own state does not show (after a failover Lettuce may still route to the dead
@@ -187,8 +202,29 @@ final class Subscriptions {
                             + " it succeeds", count, command.name(), error.getMessage());
                 }
             }
-            RedisTimer.schedule(() -> resendSubscribe(command, name, failures + 1), retryDelay(failures));
+            scheduleSubscribeRetry(command, name, failures);
         });
+    }
+
+    /** Tries a subscription again after {@link #retryDelay}, while a listener holds it; one retry per name. */
+    private void scheduleSubscribeRetry(SubscribeCommand command, String name, int failures) {
+        String key = retryKey(command, name);
+        if (closed.getAsBoolean() || !command.held().containsKey(name)
+                || !cluster && !subscriberConnected.getAsBoolean() || !subscribeRetries.add(key)) {
+            return;
+        }
+        RedisTimer.schedule(() -> {
+            subscribeRetries.remove(key);
+            resendSubscribe(command, name, failures + 1);
+        }, retryDelay(failures));
+    }
+
+    private void undoUnheld(SubscribeCommand command, String name) {
+        String key = retryKey(command, name);
+        if (!closed.getAsBoolean() && !commands.unsubscribing(key) && unsubscribeRetries.add(key)) {
+            // after the confirmation's push, which Lettuce tells its listeners after this
+            RedisTimer.schedule(() -> resendUnsubscribe(command, name, 1), retryDelay(0));
+        }
     }
 
     /** 0.1 s, doubling to 5 s. */
@@ -249,14 +285,16 @@ final class Subscriptions {
         if (master == null || !(c instanceof StatefulRedisClusterPubSubConnection<byte[], byte[]> cluster)) {
             return sendSubscribe(c, ssubscribeCommand, channel, 0);
         }
-        CompletableFuture<Void> sent;
-        try {
-            sent = cluster.getConnectionAsync(master.getUri().getHost(), master.getUri().getPort())
-                    .thenCompose(node -> node.async().ssubscribe(bytes(channel)).toCompletableFuture());
-        } catch (RuntimeException notInTheMapYet) {
-            sent = CompletableFuture.failedFuture(notInTheMapYet);
-        }
-        return confirmedOrRetried(sent, ssubscribeCommand, channel, master.getNodeId(), 0);
+        return commands.send(() -> {
+            CompletableFuture<Void> sent;
+            try {
+                sent = cluster.getConnectionAsync(master.getUri().getHost(), master.getUri().getPort())
+                        .thenCompose(node -> node.async().ssubscribe(bytes(channel)).toCompletableFuture());
+            } catch (RuntimeException notInTheMapYet) {
+                sent = CompletableFuture.failedFuture(notInTheMapYet);
+            }
+            return confirmedOrRetried(sent, ssubscribeCommand, channel, master.getNodeId(), 0);
+        }, () -> scheduleSubscribeRetry(ssubscribeCommand, channel, 0));
     }
 
     /** As {@link RedisConnections#sunsubscribe}. */
@@ -282,17 +320,27 @@ final class Subscriptions {
      * connected (an ACL, a full command queue; on a cluster, a dead master the slot map still names) is tried
      * again as a subscription is, while no listener holds the name and Redis still has it: else this node
      * would go on receiving, and being counted for, what it left until the next reconnection. One retry at a
-     * time per name, however often it is left meanwhile.
+     * time per name, however often it is left meanwhile. One not sent (too many on their way) is tried again
+     * the same way; one not answered in time is followed until it is.
      */
     private CompletableFuture<?> sendUnsubscribe(StatefulRedisPubSubConnection<byte[], byte[]> c,
                                                  SubscribeCommand command, String name, int failures) {
-        return command.unsend().apply(c.async(), bytes(name)).toCompletableFuture().whenComplete((v, error) -> {
-            if (error == null) {
-                command.confirmed().unsubscribedEverywhere(name);
-            } else if (failures > 0 || unsubscribeRetries.add(retryKey(command, name))) {
-                scheduleUnsubscribeRetry(command, name, failures);
-            }
-        });
+        String key = retryKey(command, name);
+        return commands.sendUnsubscribe(key, () -> command.unsend().apply(c.async(), bytes(name)).toCompletableFuture()
+                .whenComplete((v, error) -> {
+                    if (error == null) {
+                        command.confirmed().unsubscribedEverywhere(name);
+                        unsubscribeRetries.remove(key); // a retry under way finds nothing to do
+                    } else {
+                        unsubscribeFailed(command, name, failures);
+                    }
+                }), () -> unsubscribeFailed(command, name, failures));
+    }
+
+    private void unsubscribeFailed(SubscribeCommand command, String name, int failures) {
+        if (failures > 0 || unsubscribeRetries.add(retryKey(command, name))) {
+            scheduleUnsubscribeRetry(command, name, failures);
+        }
     }
 
     private void scheduleUnsubscribeRetry(SubscribeCommand command, String name, int failures) {
@@ -318,12 +366,7 @@ final class Subscriptions {
             unsubscribeRetries.remove(retryKey(command, name));
             return;
         }
-        inOrder(c -> sendUnsubscribe(c, command, name, failures).handle((v, error) -> {
-            if (error == null) {
-                unsubscribeRetries.remove(retryKey(command, name));
-            }
-            return null;
-        }));
+        inOrder(c -> sendUnsubscribe(c, command, name, failures).handle((v, error) -> null));
     }
 
     /** As {@link RedisConnections#subscribe}. */
@@ -352,11 +395,11 @@ final class Subscriptions {
         if (closed.getAsBoolean() || (unused.isEmpty() && !patternUnused)) {
             return CompletableFuture.completedFuture(null);
         }
-        return inOrder(c -> CompletableFuture.allOf(
+        return inOrder(c -> commands.send(() -> CompletableFuture.allOf(
                 unused.isEmpty() ? CompletableFuture.completedFuture(null)
                         : c.async().unsubscribe(bytesArray(unused)).toCompletableFuture(),
                 patternUnused ? c.async().punsubscribe(bytes(pattern)).toCompletableFuture()
-                        : CompletableFuture.completedFuture(null)));
+                        : CompletableFuture.completedFuture(null)), () -> { }).thenApply(v -> (Void) null));
     }
 
     /**
