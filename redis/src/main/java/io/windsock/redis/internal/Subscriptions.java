@@ -2,7 +2,6 @@ package io.windsock.redis.internal;
 
 import static io.windsock.redis.internal.RedisConnections.bytes;
 
-import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
@@ -22,7 +21,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
@@ -48,25 +46,16 @@ final class Subscriptions {
 
     private final boolean cluster;
     private final BooleanSupplier closed;
-    private final BooleanSupplier subscriberNotReachedYet;
     private final BooleanSupplier subscriberConnected;
     private final Runnable reloadSlotMap;
-    /** The subscriber once every command sent so far was dispatched; guarded by this. */
-    private CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> subscriberOrder;
-    /**
-     * Whether subscriber commands were left out while Redis could not be reached (guarded by this):
-     * the subscriptions are then made from the listener maps when the subscriber opens, instead of
-     * replaying one queued step per room created or deleted during the outage (unbounded in a long one).
-     */
-    private boolean subscribeAllWhenOpen;
+    /** Sends the commands in the order of the calls; guarded by this. */
+    private final SubscriberOrder order;
     /** The kinds and names whose refused unsubscription waits for a retry: one retry at a time per name. */
     private final Set<String> unsubscribeRetries = ConcurrentHashMap.newKeySet();
     /** The kinds and names whose subscription waits for a retry: one retry at a time per name. */
     private final Set<String> subscribeRetries = ConcurrentHashMap.newKeySet();
     /** The subscriber's commands waiting for Redis's answer: bounded in number and time. */
     private final SubscriberCommands commands;
-    /** Subscriber commands queued on {@link #subscriberOrder} and not yet sent: for tests. */
-    private final AtomicInteger queuedSubscriberCommands = new AtomicInteger();
     private final Map<String, Set<RedisConnections.Listener>> channels = new ConcurrentHashMap<>();
     private final Map<String, Set<RedisConnections.Listener>> patterns = new ConcurrentHashMap<>();
     private final Map<String, Set<RedisConnections.Listener>> shardChannels = new ConcurrentHashMap<>();
@@ -99,7 +88,6 @@ final class Subscriptions {
         this.commands = commands;
         this.cluster = cluster;
         this.closed = closed;
-        this.subscriberNotReachedYet = subscriberNotReachedYet;
         this.subscriberConnected = subscriberConnected;
         this.reloadSlotMap = reloadSlotMap;
         this.confirmations = new SubscriptionConfirmations(shardOwner);
@@ -111,7 +99,7 @@ final class Subscriptions {
                 (c, name) -> c.ssubscribe(name), (c, name) -> c.sunsubscribe(name));
         this.everyKind = List.of(subscribeCommand, psubscribeCommand, ssubscribeCommand);
         // Every subscriber command goes after the listeners are in place: they mirror what Redis confirmed.
-        this.subscriberOrder = subscriber.thenApply(c -> {
+        this.order = new SubscriberOrder(subscriber.thenApply(c -> {
             c.addListener(new MessageRouter(channels, patterns, shardChannels,
                     new LogThrottle(LOG_PERIOD_NANOS, System::nanoTime)));
             if (c instanceof StatefulRedisClusterPubSubConnection<byte[], byte[]> clusterSubscriber) {
@@ -127,18 +115,7 @@ final class Subscriptions {
             }
             c.addListener(subscriberState);
             return c;
-        });
-        this.subscriberOrder.thenAccept(c -> {
-            synchronized (this) {
-                if (subscribeAllWhenOpen) {
-                    subscribeAllWhenOpen = false;
-                    subscriberOrder = subscriberOrder.thenApply(open -> {
-                        resubscribe(open, everyKind);
-                        return open;
-                    });
-                }
-            }
-        });
+        }), subscriberNotReachedYet, this, open -> resubscribe(open, everyKind));
     }
 
     /** As {@link RedisConnections#ssubscribe}. */
@@ -402,41 +379,10 @@ final class Subscriptions {
                         : CompletableFuture.completedFuture(null)), () -> { }).thenApply(v -> (Void) null));
     }
 
-    /**
-     * Sends subscriber commands in the order of the calls (guarded by this), also when they are made
-     * before the connection is open: a namespace removed and created again must not have its new
-     * SUBSCRIBE overtaken by the old UNSUBSCRIBE.
-     *
-     * @return completes when Redis confirmed the commands
-     */
+    /** Sends commands in the order of the calls (see {@link SubscriberOrder}); guarded by this. */
     private CompletableFuture<Void> inOrder(
             Function<StatefulRedisPubSubConnection<byte[], byte[]>, CompletableFuture<Void>> commands) {
-        CompletableFuture<Void> confirmed = new CompletableFuture<>();
-        if (subscriberNotReachedYet.getAsBoolean()) {
-            // Redis is away: nothing is queued; the maps (updated by the caller) are subscribed at once
-            // when the subscriber opens. The caller, a namespace getting ready, must not wait for that.
-            subscribeAllWhenOpen = true;
-            confirmed.completeExceptionally(new RedisConnectionException("Redis has not been reached yet"));
-            return confirmed;
-        }
-        queuedSubscriberCommands.incrementAndGet();
-        subscriberOrder = subscriberOrder.thenApply(c -> {
-            queuedSubscriberCommands.decrementAndGet();
-            commands.apply(c).whenComplete((v, error) -> {
-                if (error != null) {
-                    confirmed.completeExceptionally(error);
-                } else {
-                    confirmed.complete(null);
-                }
-            });
-            return c;
-        });
-        subscriberOrder.whenComplete((c, error) -> {
-            if (error != null) {
-                confirmed.completeExceptionally(error);
-            }
-        });
-        return confirmed;
+        return order.then(commands);
     }
 
     private static boolean remove(Map<String, Set<RedisConnections.Listener>> map, String key,
@@ -462,7 +408,7 @@ final class Subscriptions {
 
     /** @return subscriber commands queued and not yet sent (for tests) */
     int queuedSubscriberCommands() {
-        return queuedSubscriberCommands.get();
+        return order.queued();
     }
 
     /** @return the shard channels Lettuce would subscribe again on a reconnection (for tests) */
