@@ -102,7 +102,11 @@ import java.util.concurrent.CompletionStage;
  * logs a line at WARN per failed connection attempt. Where Redis hangs rather than refuses (a partition
  * that drops packets), a publish is counted after the request timeout, at most {@link
  * Builder#requestQueueSize} of them waiting; one counted may still have been on its way, and arrive late
- * once Redis goes on. Connection state recovery across nodes is not possible
+ * once Redis goes on. The subscriptions that follow rooms and namespaces are bounded the same way, apart
+ * from publishes: at most {@link Builder#requestQueueSize} subscription commands wait, one past it is tried
+ * again later, and one not answered in time is followed until it is (a room's join never waits for them).
+ * Once the node answers, each factory holds the subscriptions its rooms and namespaces need, and only
+ * those. Connection state recovery across nodes is not possible
  * with pub/sub.
  *
  * <p>Lifecycle: {@link #close()} after the servers using it stopped; it closes the connections, and
@@ -306,8 +310,9 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
          * How long a request to the other nodes (fetchSockets, serverSideEmit with acks, broadcast acks
          * without their own timeout) waits for their answers, and how long a namespace waits for its
          * subscriptions; Node's {@code requestsTimeout}; default 5 s. Also how long a publish waits for
-         * Redis's answer before it is counted as unpublished, and for a client the factory makes, how long
-         * any command waits for its answer.
+         * Redis's answer before it is counted as unpublished, how long a subscription command is waited for
+         * (it goes on, and a failure is tried again while the channel is held), and for a client the factory
+         * makes, how long any command waits for its answer.
          */
         public Builder requestTimeout(Duration requestTimeout) {
             if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
@@ -340,7 +345,9 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
          * How many publishes and subscriber counts (the server count behind requests to the other nodes) may
          * wait for Redis's answer at once, and for a client the factory makes, how many commands may wait on a
          * connection (Lettuce's request queue); past either a publish fails at once and is counted as
-         * unpublished, and a request to the other nodes fails. Default 10,000.
+         * unpublished, and a request to the other nodes fails. As many subscription commands (one per room
+         * made or emptied on the sharded adapter) may wait besides; past that one is tried again later
+         * (0.1 s doubling to 5 s). Default 10,000.
          */
         public Builder requestQueueSize(int size) {
             if (size < 1) {

@@ -309,9 +309,11 @@ public final class RedisConnections {
     /**
      * Subscribes a listener to shard channels ({@code SSUBSCRIBE}, one command per channel, as a
      * cluster needs when the channels live in different slots). A channel refused while the subscriber
-     * is connected is tried again while a listener holds it.
+     * is connected, or not sent because too many subscriber commands wait (see {@link #limitCommands}), is
+     * tried again while a listener holds it.
      *
-     * @return completes when Redis confirmed every subscription (a retry does not change it)
+     * @return completes when Redis confirmed every subscription (a retry does not change it); fails at the
+     *     command timeout of {@link #limitCommands}, the subscriptions going on
      */
     public CompletionStage<Void> ssubscribe(List<String> channelNames, Listener listener) {
         return subscriptions.ssubscribe(channelNames, listener);
@@ -324,10 +326,11 @@ public final class RedisConnections {
 
     /**
      * Subscribes a listener to channels and one pattern (one command per channel, so that one refused
-     * does not hold back the others). One refused while the subscriber is connected is tried again while
-     * a listener holds it.
+     * does not hold back the others). One refused while the subscriber is connected, or not sent because
+     * too many subscriber commands wait, is tried again while a listener holds it.
      *
-     * @return completes when Redis confirmed every subscription (a retry does not change it)
+     * @return completes when Redis confirmed every subscription (a retry does not change it); fails at the
+     *     command timeout of {@link #limitCommands}, the subscriptions going on
      */
     public CompletionStage<Void> subscribe(List<String> channelNames, String pattern, Listener channelListener,
                                            Listener patternListener) {

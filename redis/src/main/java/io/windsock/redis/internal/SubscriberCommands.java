@@ -56,10 +56,12 @@ final class SubscriberCommands {
         }
         return answered.whenComplete((v, error) -> {
             Throwable cause = error instanceof CompletionException ? error.getCause() : error;
-            if ((cause instanceof RedisCommandTimeoutException || !sent[0]) && givenUp.count() > 0) {
-                log.warn("a Redis subscription command was given up ({}): subscription commands wait for a node"
-                        + " that does not answer; each is tried again, or followed, until Redis takes it",
-                        cause.getMessage());
+            if (cause instanceof RedisCommandTimeoutException || !sent[0]) {
+                long count = givenUp.count();
+                if (count > 0) {
+                    log.warn("{} Redis subscription command(s) given up, the last: {} (a node that does not answer?);"
+                            + " each goes on, or is tried again, until Redis takes it", count, cause.getMessage());
+                }
             }
         });
     }

@@ -372,11 +372,11 @@ final class Subscriptions {
         if (closed.getAsBoolean() || (unused.isEmpty() && !patternUnused)) {
             return CompletableFuture.completedFuture(null);
         }
-        return inOrder(c -> commands.send(() -> CompletableFuture.allOf(
-                unused.isEmpty() ? CompletableFuture.completedFuture(null)
-                        : c.async().unsubscribe(bytesArray(unused)).toCompletableFuture(),
-                patternUnused ? c.async().punsubscribe(bytes(pattern)).toCompletableFuture()
-                        : CompletableFuture.completedFuture(null)), () -> { }).thenApply(v -> (Void) null));
+        // One command per name, as subscriptions: each bounded, and tried again where it fails.
+        return inOrder(c -> CompletableFuture.allOf(Stream.concat(
+                unused.stream().map(channel -> sendUnsubscribe(c, subscribeCommand, channel, 0)),
+                patternUnused ? Stream.of(sendUnsubscribe(c, psubscribeCommand, pattern, 0)) : Stream.empty())
+                .toArray(CompletableFuture[]::new)));
     }
 
     /** Sends commands in the order of the calls (see {@link SubscriberOrder}); guarded by this. */
@@ -438,14 +438,6 @@ final class Subscriptions {
     /** The subscriber connected again: see {@link #resubscribe}. */
     synchronized void subscriberReconnected() {
         inOrder(c -> resubscribe(c, everyKind));
-    }
-
-    private static byte[][] bytesArray(List<String> texts) {
-        byte[][] out = new byte[texts.size()][];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = bytes(texts.get(i));
-        }
-        return out;
     }
 
     /**
