@@ -113,7 +113,18 @@ class ClusterServerCountTest {
         @SuppressWarnings("unchecked")
         StatefulRedisClusterPubSubConnection<byte[], byte[]> subscriber = (StatefulRedisClusterPubSubConnection<byte[], byte[]>)
                 redis.subscriberConnection().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        // Called after the connections' own listener, added first: Lettuce tells its listeners of a push after
+        // it completed the command, on that node connection's thread.
+        BlockingQueue<String> subscribedBy = new LinkedBlockingQueue<>();
+        subscriber.addListener(new RedisClusterPubSubAdapter<byte[], byte[]>() {
+            @Override
+            public void ssubscribed(RedisClusterNode node, byte[] shardChannel, long count) {
+                subscribedBy.add(node.getNodeId());
+            }
+        });
         subscriber.getConnection(replica.getNodeId()).sync().ssubscribe(bytes(channel));
+        ClusterNodes.eventually(System.nanoTime() + WAIT.toNanos(), () -> assertTrue(
+                subscribedBy.contains(replica.getNodeId()), "the replica's confirmation recorded"));
         assertEquals(List.of(channel), redis.keptShardChannels());
 
         redis.sunsubscribe(List.of(channel), listener).toCompletableFuture()
