@@ -25,6 +25,11 @@ import java.util.Set;
  * every event as the client's bad arguments. This asks the deserializer Jackson would use (so the
  * application's modules, mix-ins and annotations count) whether it can instantiate, for the type
  * and, recursively, for its elements and type arguments.
+ *
+ * <p>Inside a bean it looks for one thing only: a property (at any depth, through its elements, map
+ * values and reference content) that Jackson supports only through a module the mapper lacks, as
+ * {@link DeserializableProperties} finds it. A property Jackson cannot build otherwise (an abstract type) fails
+ * on a value only, and a client may never send one.
  */
 final class DeserializableTypes {
     private DeserializableTypes() {
@@ -48,10 +53,14 @@ final class DeserializableTypes {
     static String problem(ObjectMapper mapper, JavaType type) {
         DeserializationContext context = ((DefaultDeserializationContext) mapper.getDeserializationContext())
                 .createDummyInstance(mapper.getDeserializationConfig());
-        return problem(context, type, new HashSet<>());
+        return problem(context, type, new HashSet<>(), true);
     }
 
-    private static String problem(DeserializationContext context, JavaType type, Set<JavaType> seen) {
+    /**
+     * @param properties whether to look into a bean's properties: not for the type arguments of a type
+     *                   that is no container, which its deserializer may use any way it likes (or not at all)
+     */
+    private static String problem(DeserializationContext context, JavaType type, Set<JavaType> seen, boolean properties) {
         if (type.isPrimitive() || type.getRawClass() == Object.class || !seen.add(type)) {
             return null;
         }
@@ -67,18 +76,24 @@ final class DeserializableTypes {
         if (own != null) {
             return own;
         }
+        if (properties && deserializer instanceof BeanDeserializerBase bean) {
+            String inner = DeserializableProperties.moduleProblem(context, bean, type);
+            if (inner != null) {
+                return inner;
+            }
+        }
         // Element and value types get their deserializers without complaint too: check each.
         if (type.isMapLikeType()) {
-            return problem(context, type.getContentType(), seen); // keys: Jackson refuses bad ones itself
+            return problem(context, type.getContentType(), seen, properties); // keys: Jackson refuses bad ones itself
         }
         if (type.getContentType() != null) {
-            String inner = problem(context, type.getContentType(), seen);
+            String inner = problem(context, type.getContentType(), seen, properties);
             if (inner != null) {
                 return inner;
             }
         }
         for (int i = 0; i < type.containedTypeCount(); i++) {
-            String inner = problem(context, type.containedType(i), seen);
+            String inner = problem(context, type.containedType(i), seen, false);
             if (inner != null) {
                 return inner;
             }
@@ -92,7 +107,11 @@ final class DeserializableTypes {
      * got by asking it for one, names the module.
      */
     private static String moduleProblem(DeserializationContext context, JsonDeserializer<?> deserializer, JavaType type) {
-        String name = HandlerScanner.simpleName(type.getRawClass().getName());
+        return moduleProblem(context, deserializer, HandlerScanner.simpleName(type.getRawClass().getName()));
+    }
+
+    /** @param name how the message names the type, e.g. {@code Order.customer.birthday: LocalDate} */
+    static String moduleProblem(DeserializationContext context, JsonDeserializer<?> deserializer, String name) {
         String reason;
         try (JsonParser p = new JsonFactory().createParser("0")) {
             p.nextToken();

@@ -188,10 +188,10 @@ final class ParamBinding {
                 if (e.getCause() instanceof InvalidDefinitionException definition && definition.getType() != null
                         && (!definition.getType().isContainerType() && definition.getType().isAbstract()
                             || DeserializableTypes.needsModule(mapper, definition.getType()))) {
-                    // An abstract type the mapper has no way to build, or one it builds only with a module it
-                    // lacks (java.time without JavaTimeModule), inside a bean or record (registration checks
-                    // parameters, their elements and type arguments, not properties): the server's mistake,
-                    // whatever the client sent.
+                    // An abstract type the mapper has no way to build inside a bean or record (registration
+                    // looks into properties for types that need a module only), or one it builds only with a
+                    // module it lacks where registration could not tell (it accepts when unsure): the
+                    // server's mistake, whatever the client sent.
                     throw new IllegalStateException("cannot convert " + where + " (" + describe() + "): "
                             + definition.getOriginalMessage(), definition);
                 }

@@ -38,7 +38,10 @@ class DeserializableParamsTest {
     public record Point(int x, int y) {
     }
 
-    /** An abstract property type, which registration does not look into. */
+    /**
+     * An abstract property type, which registration lets through: inside a bean it looks only for types
+     * that need a module, and Jackson fails on such a property's value only (a client may never send one).
+     */
     public record Order(Shape shape) {
     }
 
@@ -48,7 +51,10 @@ class DeserializableParamsTest {
         }
     }
 
-    /** A property type that needs a module the mapper lacks, which registration does not look into either. */
+    /**
+     * A property type that needs a module the mapper lacks: registration refuses it (see
+     * ModuleTypesInPropertiesTest); bound without registration, it is the server's mistake too.
+     */
     public record Booking(java.time.LocalDate day) {
     }
 
