@@ -118,9 +118,9 @@ final class DeserializableTypes {
             deserializer.deserialize(p, context);
             return null; // it built one after all
         } catch (InvalidDefinitionException e) {
-            reason = HandlerScanner.simpleName(firstLine(e.getOriginalMessage()));
+            reason = firstLine(e.getOriginalMessage()); // whole: it names the module by its Maven coordinates
         } catch (IOException | RuntimeException e) {
-            reason = HandlerScanner.simpleName(firstLine(e.getMessage()));
+            reason = firstLine(e.getMessage());
         }
         return name + " needs a Jackson module the server's mapper lacks (register it on the mapper given to"
                 + " WindsockOptions.objectMapper): " + reason;

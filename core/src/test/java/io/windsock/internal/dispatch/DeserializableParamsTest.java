@@ -158,7 +158,8 @@ class DeserializableParamsTest {
         String message = registrationFailure(TakesModuleTypes.class);
         assertTrue(message.contains("TakesModuleTypes.day(LocalDate): parameter 1 (LocalDate day): LocalDate needs a"
                 + " Jackson module"), message);
-        assertTrue(message.contains("jackson-datatype-jsr310"), message); // Jackson's hint is kept
+        // Jackson's hint is kept whole: the module's coordinates, group included.
+        assertTrue(message.contains("com.fasterxml.jackson.datatype:jackson-datatype-jsr310"), message);
         assertTrue(message.contains("TakesModuleTypes.days(List): parameter 1 (List<LocalDate> days)"), message);
         assertTrue(message.contains("TakesModuleTypes.count(OptionalInt): parameter 1 (OptionalInt count)"), message);
     }

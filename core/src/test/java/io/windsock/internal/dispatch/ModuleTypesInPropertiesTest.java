@@ -155,8 +155,12 @@ class ModuleTypesInPropertiesTest {
                 + " (ModuleTypesInPropertiesTest.Order order): Order.customer.birthday: LocalDate" + needs), message);
         assertTrue(message.contains("ModuleTypes.order(Order): returns"
                 + " ModuleTypesInPropertiesTest.Order: Order.customer.birthday: LocalDate" + needs), message);
-        assertTrue(message.contains("com.fasterxml.jackson.datatype:jackson-datatype-jsr310"), message);
-        assertTrue(message.contains("com.fasterxml.jackson.datatype:jackson-datatype-jdk8"), message);
+        assertTrue(message.contains("parameter 1 (ModuleTypesInPropertiesTest.Order order): Order.customer.birthday:"
+                + " LocalDate" + needs + "Java 8 date/time type `java.time.LocalDate` not supported by default: add Module"
+                + " \"com.fasterxml.jackson.datatype:jackson-datatype-jsr310\""), message);
+        assertTrue(message.contains("parameter 1 (ModuleTypesInPropertiesTest.Note note): Note.text: Optional<String>"
+                + needs + "Java 8 optional type `java.util.Optional<java.lang.String>` not supported by default: add"
+                + " Module \"com.fasterxml.jackson.datatype:jackson-datatype-jdk8\""), message);
         assertTrue(message.contains("Note.text: Optional<String>" + needs), message);
         assertTrue(message.contains("Times.times[]: Instant" + needs), message);
         assertTrue(message.contains("Node.created: LocalDate" + needs), message);
