@@ -11,6 +11,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonFilter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
@@ -188,6 +189,25 @@ class PropertyTypesAcceptedTest {
     public record Trimmed(String name, LocalDate day) {
     }
 
+    /** Read-only: written, never read. */
+    public static class Audit {
+        public String name;
+        @JsonProperty(access = JsonProperty.Access.READ_ONLY)
+        public LocalDate created;
+    }
+
+    /** Write-only: read, never written. */
+    public static class Secret {
+        public String name;
+        @JsonProperty(access = JsonProperty.Access.WRITE_ONLY)
+        public LocalDate day;
+    }
+
+    /** The field is written but never read. */
+    @JsonIgnoreProperties(value = "day", allowGetters = true)
+    public record Shown(String name, LocalDate day) {
+    }
+
     public static class Labelled {
         @JsonUnwrapped
         public XY at;
@@ -232,6 +252,21 @@ class PropertyTypesAcceptedTest {
         @Event public Trimmed trimmed(Trimmed v) { return v; }
         @Event public Labelled labelled(Labelled v) { return v; }
         @Event public Open open(Open v) { return v; }
+
+        /** Only read: what is only written does not count. */
+        @Event
+        public String audit(Audit audit, Shown shown) {
+            return audit.name + shown.name() + shown.day();
+        }
+
+        /** Only written: what is only read does not count. */
+        @Event
+        public Secret secret() {
+            Secret secret = new Secret();
+            secret.name = "s";
+            secret.day = LocalDate.of(2020, 1, 2);
+            return secret;
+        }
 
         /** Jackson writes a key with its toString: no module needed. */
         @Event
@@ -282,6 +317,9 @@ class PropertyTypesAcceptedTest {
             assertEquals(Fixtures.MAPPER.readTree(expected), Fixtures.MAPPER.readTree(written), trip.getKey());
         }
         assertEquals("{\"2020-01-02\":\"x\"}", Fixtures.MAPPER.writeValueAsString(w.fire("byDay", "[]").only().get(0)));
+        assertEquals(List.of("abnull"), w.fire("audit", "[{\"name\": \"a\", \"created\": \"2020-01-02\"},"
+                + " {\"name\": \"b\", \"day\": \"2020-01-02\"}]").only());
+        assertEquals("{\"name\":\"s\"}", Fixtures.MAPPER.writeValueAsString(w.fire("secret", "[]").only().get(0)));
         assertFalse(w.errors.reports.iterator().hasNext(), w.errors.reports::toString);
     }
 
