@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.deser.BeanDeserializerBase;
 import com.fasterxml.jackson.databind.deser.DefaultDeserializationContext;
 import com.fasterxml.jackson.databind.deser.ValueInstantiator;
 import com.fasterxml.jackson.databind.deser.impl.UnsupportedTypeDeserializer;
+import com.fasterxml.jackson.databind.deser.std.ContainerDeserializerBase;
+import com.fasterxml.jackson.databind.deser.std.ReferenceTypeDeserializer;
 import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
 import com.fasterxml.jackson.databind.util.ClassUtil;
 import java.io.IOException;
@@ -24,7 +26,8 @@ import java.util.Set;
  * value, so a handler whose parameter it can never build would pass registration and then report
  * every event as the client's bad arguments. This asks the deserializer Jackson would use (so the
  * application's modules, mix-ins and annotations count) whether it can instantiate, for the type
- * and, recursively, for its elements and type arguments.
+ * and, recursively, for its elements and the type arguments of a bean, container or reference type (a
+ * deserializer of the application's or a module's uses its type's arguments as it likes, if at all).
  *
  * <p>Inside a bean it looks for one thing only: a property (at any depth, through its elements, map
  * values and reference content) that Jackson supports only through a module the mapper lacks, as
@@ -91,6 +94,10 @@ final class DeserializableTypes {
             if (inner != null) {
                 return inner;
             }
+        }
+        if (!(deserializer instanceof BeanDeserializerBase || deserializer instanceof ContainerDeserializerBase<?>
+                || deserializer instanceof ReferenceTypeDeserializer<?>)) {
+            return null; // the application's or a module's deserializer: it uses the type arguments as it likes
         }
         for (int i = 0; i < type.containedTypeCount(); i++) {
             String inner = problem(context, type.containedType(i), seen, false);

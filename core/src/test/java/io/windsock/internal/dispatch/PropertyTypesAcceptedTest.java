@@ -132,6 +132,34 @@ class PropertyTypesAcceptedTest {
     public record Whole(LocalDate day) {
     }
 
+    public static final class TaggedWriter extends StdSerializer<Tagged<?>> {
+        public TaggedWriter() {
+            super(Tagged.class, false);
+        }
+
+        @Override
+        public void serialize(Tagged<?> value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            gen.writeString(value.label());
+        }
+    }
+
+    public static final class TaggedReader extends StdDeserializer<Tagged<?>> {
+        public TaggedReader() {
+            super(Tagged.class);
+        }
+
+        @Override
+        public Tagged<?> deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            return new Tagged<>(p.getValueAsString());
+        }
+    }
+
+    /** Its own (de)serializer makes nothing of its type argument. */
+    @JsonSerialize(using = TaggedWriter.class)
+    @JsonDeserialize(using = TaggedReader.class)
+    public record Tagged<T>(String label) {
+    }
+
     /** Built from a string and written as one: its properties are never read nor written. */
     public record Code(LocalDate day) {
         @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
@@ -242,6 +270,7 @@ class PropertyTypesAcceptedTest {
         @Event public Converted converted(Converted v) { return v; }
         @Event public Whole whole(Whole v) { return v; }
         @Event public Code code(Code v) { return v; }
+        @Event public Tagged<LocalDate> tagged(Tagged<LocalDate> v) { return v; }
         @Event public Drawing drawing(Drawing v) { return v; }
         @Event public Tree tree(Tree v) { return v; }
         @Event public Loose loose(Loose v) { return v; }
@@ -283,6 +312,7 @@ class PropertyTypesAcceptedTest {
             Map.entry("converted", new String[]{"{\"day\":\"2020-01-02\"}", "{\"day\":\"2020-01-02\"}"}),
             Map.entry("whole", new String[]{"\"2020-01-02\"", "\"2020-01-02\""}),
             Map.entry("code", new String[]{"\"2020-01-02\"", "\"2020-01-02\""}),
+            Map.entry("tagged", new String[]{"\"t\"", "\"t\""}),
             Map.entry("drawing", new String[]{"{\"main\":{\"kind\":\"circle\",\"r\":1.0},"
                     + "\"shapes\":[{\"kind\":\"square\",\"side\":2.0}]}", null}),
             Map.entry("tree", new String[]{"{\"name\":\"a\",\"children\":[{\"name\":\"b\",\"children\":[],"
