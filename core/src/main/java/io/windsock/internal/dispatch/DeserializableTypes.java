@@ -60,8 +60,8 @@ final class DeserializableTypes {
     }
 
     /**
-     * @param properties whether to look into a bean's properties: not for the type arguments of a type
-     *                   that is no container, which its deserializer may use any way it likes (or not at all)
+     * @param properties whether to look into a bean's properties: not for a type argument (a bean's own are
+     *                   looked into through its properties, as bound; another type may not use them as such)
      */
     private static String problem(DeserializationContext context, JavaType type, Set<JavaType> seen, boolean properties) {
         if (type.isPrimitive() || type.getRawClass() == Object.class || !seen.add(type)) {
