@@ -166,11 +166,13 @@ public final class Windsock implements AutoCloseable {
      *     and every connection closes after what was already sent to it: a WebSocket gets its close
      *     frame, a waiting poll the Engine.IO CLOSE packet. As with Node's {@code io.close()}, no
      *     Socket.IO DISCONNECT is sent, so socket.io clients see "transport close" and reconnect (to
-     *     another node, or to this one once restarted);</li>
+     *     another node, or to this one once restarted); the {@code emitWithAck} futures waiting on
+     *     those sockets fail, and so do broadcasts waiting for acks only this node's clients could give;</li>
      * <li>waits until the events that arrived before have been handled and every socket's
      *     disconnect listeners (a connection class's {@code onClose}) have run; emits they make are
      *     dropped (counted, never thrown);</li>
-     * <li>ends the network threads, closes the namespaces' adapters, then ends the default handler
+     * <li>ends the network threads, closes the namespaces' adapters (a broadcast still waiting for
+     *     other nodes' acks fails then), then ends the default handler
      *     pool (a handler executor given in the options is the application's to shut down); past the
      *     timeout its running handlers are interrupted, and the tasks queued there still run, after
      *     this method has returned (on daemon threads: what has not run when the JVM exits is lost).</li>

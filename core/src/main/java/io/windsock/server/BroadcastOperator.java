@@ -71,6 +71,11 @@ public interface BroadcastOperator {
      * away), the future still completes at the timeout as above, with every ack received, this node's
      * included; the {@link BroadcastTimeoutException}'s cause is then the count's failure.
      *
+     * <p>A server that stops completes it the same way before the timeout, as soon as no ack can come
+     * any more: once its sockets are closed if only this node's recipients could answer (a
+     * {@link #local()} broadcast, or a single node), else once its adapters are closed; the
+     * exception's message then starts with "server shutting down".
+     *
      * @throws IllegalStateException if no {@link #timeout} was set
      */
     CompletableFuture<List<Object>> emitWithAck(String event, Object... args);

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Some recipients of a broadcast with acks did not answer in time (they never acked, or left).
- * Carries the acks that did arrive; acks arriving later are dropped.
+ * Some recipients of a broadcast with acks did not answer in time (they never acked, or left), or the
+ * server stopped before they could. Carries the acks that did arrive; acks arriving later are dropped.
  */
 public class BroadcastTimeoutException extends TimeoutException {
     private final transient List<Object> responses;

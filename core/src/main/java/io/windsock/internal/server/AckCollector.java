@@ -19,10 +19,14 @@ import java.util.concurrent.ScheduledFuture;
  * count and every recipient acked; a {@link BroadcastTimeoutException} with the acks so far once the
  * timeout passes first. The future is completed on the handler executor's completion lane (see
  * {@code HandlerExecutors.completions}: handlers may block on it), never on a network thread.
+ *
+ * <p>A stopping server ends it earlier, the same way, once no answer can come any more (see
+ * {@link #serverStopping}).
  */
 final class AckCollector implements BroadcastAckHandler {
     private final CompletableFuture<List<Object>> future = new CompletableFuture<>();
     private final Executor executor;
+    private final PendingBroadcastAcks registry;
     private final String description;
     private final Duration timeout;
     private final long startNanos = System.nanoTime();
@@ -39,9 +43,16 @@ final class AckCollector implements BroadcastAckHandler {
 
     /** The timer is not started yet: see {@link #start()}. */
     AckCollector(Duration timeout, Executor executor, String description) {
+        this(timeout, executor, new PendingBroadcastAcks(), description);
+    }
+
+    /** @param registry the server's pending broadcasts, which this joins until it completes */
+    AckCollector(Duration timeout, Executor executor, PendingBroadcastAcks registry, String description) {
         this.executor = executor;
+        this.registry = registry;
         this.description = description;
         this.timeout = timeout;
+        registry.add(this);
     }
 
     /**
@@ -49,8 +60,9 @@ final class AckCollector implements BroadcastAckHandler {
      * only, so it waits for this node's count alone: the adapter's server count is the cluster's.
      */
     static CompletableFuture<List<Object>> broadcast(Adapter adapter, SocketPacket packet, BroadcastOptions options,
-                                                     Executor executor, String description) {
-        AckCollector collector = new AckCollector(options.timeout(), executor, description);
+                                                     Executor executor, PendingBroadcastAcks registry,
+                                                     String description) {
+        AckCollector collector = new AckCollector(options.timeout(), executor, registry, description);
         adapter.broadcastWithAck(packet, options, collector);
         if (options.local()) {
             collector.onServerCount(1);
@@ -78,12 +90,18 @@ final class AckCollector implements BroadcastAckHandler {
      * known at once were reported, so that they win over a zero timeout (as in Node, where the
      * timer's task runs after the count's promise callbacks).
      */
-    synchronized void start() {
-        if (done || timer != null) {
-            return;
+    void start() {
+        synchronized (this) {
+            if (done || timer != null) {
+                return;
+            }
+            long left = Math.max(0, timeout.toNanos() - (System.nanoTime() - startNanos));
+            timer = Timers.schedule(this::onTimeout, Duration.ofNanos(left));
         }
-        long left = Math.max(0, timeout.toNanos() - (System.nanoTime() - startNanos));
-        timer = Timers.schedule(this::onTimeout, Duration.ofNanos(left));
+        PendingBroadcastAcks.Stage stage = registry.stage();
+        if (stage != PendingBroadcastAcks.Stage.RUNNING) {
+            serverStopping(stage); // made while the server stops: its stop may have passed it by
+        }
     }
 
     /** The adapter said how many nodes serve the namespace. */
@@ -133,11 +151,32 @@ final class AckCollector implements BroadcastAckHandler {
         if (timer != null) {
             timer.cancel(false);
         }
+        registry.remove(this);
         List<Object> result = responses.stream().toList(); // unmodifiable, keeps nulls
         completeLater(() -> future.complete(result));
     }
 
+    /**
+     * The server stops. Once its sockets are closed, a broadcast whose answers could only come from
+     * this node (a local one, or a single node's) gets no more; once its adapters are closed, no
+     * broadcast does. Either fails now as at its timeout, with the acks received, rather than hold a
+     * handler that waits for it, and with it the stop, until then.
+     */
+    void serverStopping(PendingBroadcastAcks.Stage stage) {
+        synchronized (this) {
+            if (done || stage == PendingBroadcastAcks.Stage.SOCKETS_CLOSED
+                    && !(expectedServers == 1 && reportedServers == 1)) {
+                return;
+            }
+        }
+        fail("server shutting down: ", "");
+    }
+
     private void onTimeout() {
+        fail("operation has timed out: ", " within " + timeout.toMillis() + " ms");
+    }
+
+    private void fail(String why, String within) {
         List<Object> partial;
         int expected;
         Throwable cause;
@@ -146,12 +185,16 @@ final class AckCollector implements BroadcastAckHandler {
                 return;
             }
             done = true;
+            if (timer != null) {
+                timer.cancel(false);
+            }
             partial = responses.stream().toList();
             expected = expectedClients;
             cause = countFailure;
         }
-        String message = "operation has timed out: " + partial.size() + " of " + expected + " acks for "
-                + description + " within " + timeout.toMillis() + " ms"
+        registry.remove(this);
+        String message = why + partial.size() + " of " + expected + " acks for "
+                + description + within
                 + (cause == null ? "" : " (the number of nodes could not be counted: " + cause.getMessage() + ")");
         BroadcastTimeoutException failure = new BroadcastTimeoutException(message, partial);
         if (cause != null) {

@@ -124,7 +124,8 @@ final class BroadcastOperatorImpl implements BroadcastOperator {
         for (NamespaceImpl namespace : targets.get()) {
             futures.add(AckCollector.broadcast(namespace.adapter(),
                     SocketPacket.event(namespace.name(), data, SocketPacket.NO_ID), options,
-                    namespace.server().completions(), "'" + event + "' in " + namespace.name()));
+                    namespace.server().completions(), namespace.server().pendingBroadcastAcks(),
+                    "'" + event + "' in " + namespace.name()));
         }
         return futures.size() == 1 ? futures.get(0) : combine(futures);
     }

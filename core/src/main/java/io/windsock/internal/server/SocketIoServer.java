@@ -63,6 +63,8 @@ public final class SocketIoServer {
     private final AdapterFactory adapters;
     /** Open connections, so that a shutdown can close each one. */
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
+    /** Broadcasts waiting for acks: a stop ends them once no answer can come (see {@link #shutdown()}). */
+    private final PendingBroadcastAcks pendingBroadcastAcks = new PendingBroadcastAcks();
     /** What the server's parts hold until it stops (kept connection instances): released by {@link #stopped()}. */
     private final List<Runnable> stopActions = new CopyOnWriteArrayList<>();
     /** Sockets created whose close has not finished running its listeners. Guarded by itself (for waiting). */
@@ -225,7 +227,8 @@ public final class SocketIoServer {
      * Starts the shutdown: every connection's sockets leave with "server shutting down" (their queued
      * events are still handled, then their disconnect listeners run), then each connection closes
      * after what was sent to it. Connections opened from now on are closed at once, and a CONNECT
-     * read from now on gets no socket. Any thread.
+     * read from now on gets no socket. A broadcast waiting for acks from this node alone fails now,
+     * as at its timeout; one waiting for other nodes too, when the adapters close. Any thread.
      */
     public void shutdown() {
         synchronized (socketsLock) {
@@ -234,6 +237,13 @@ public final class SocketIoServer {
         for (Client client : List.copyOf(clients)) {
             client.shutdown();
         }
+        // No socket of this node answers any more: a broadcast waiting for this node's alone fails now.
+        pendingBroadcastAcks.advance(PendingBroadcastAcks.Stage.SOCKETS_CLOSED);
+    }
+
+    /** @return the broadcasts waiting for acks. */
+    PendingBroadcastAcks pendingBroadcastAcks() {
+        return pendingBroadcastAcks;
     }
 
     /** @return whether {@link #shutdown()} has started. Any thread. */
@@ -473,6 +483,7 @@ public final class SocketIoServer {
         for (NamespaceImpl namespace : namespaces.values()) {
             closeAdapter(namespace);
         }
+        pendingBroadcastAcks.advance(PendingBroadcastAcks.Stage.ADAPTERS_CLOSED); // no other node answers either
     }
 
     private static void closeAdapter(NamespaceImpl namespace) {
