@@ -46,6 +46,8 @@ class EmitWithAckTimeoutTest {
                     future.get(10, TimeUnit.SECONDS);
                 } catch (java.util.concurrent.ExecutionException e) {
                     assertTrue(e.getCause() instanceof TimeoutException, e.getCause()::toString);
+                    assertTrue(e.getCause().getMessage().startsWith("operation has timed out: no ack for '"),
+                            e.getCause().getMessage()); // socket.io's words, as a broadcast's timeout
                     timedOut++;
                 } catch (TimeoutException e) {
                     throw new AssertionError("an ack's future never ended: its timer was lost", e);

@@ -317,7 +317,8 @@ final class SocketImpl implements Socket, LocalSocket {
             CompletableFuture<List<Object>> expired = acks.timedOut(ackId);
             if (expired != null) {
                 acks.completeLater(expired, null, new TimeoutException(
-                        "no ack for '" + event + "' from socket " + id() + " within " + timeoutMs + " ms"));
+                        "operation has timed out: no ack for '" + event + "' from socket " + id() + " within "
+                                + timeoutMs + " ms")); // socket.io's words first, as a broadcast's
             }
         }, timeoutMs);
         acks.setTimer(ackId, future, timer);
