@@ -10,6 +10,7 @@ import io.windsock.internal.log.LogSafe;
 import java.lang.reflect.Array;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * How one handler parameter receives an incoming JSON value: its name for named binding, whether
@@ -18,6 +19,9 @@ import java.util.Optional;
 final class ParamBinding {
     /** The most characters of Jackson's explanation kept in a bad-event message. */
     private static final int MAX_REASON = 300;
+    /** Jackson's "(enable `X.Y` to allow)" and "(but could if coercion was enabled using `CoercionConfig`)". */
+    private static final Pattern SETTING_HINT = Pattern.compile(
+            " \\((?:but could if coercion|but might if coercion|enable `|disable `)[^()]*\\)");
     /** A value that cannot bind; stackless, it is an expected outcome and becomes a bad-event report. */
     static final class Mismatch extends Exception {
         private final String clientMessage;
@@ -195,7 +199,7 @@ final class ParamBinding {
                     throw new IllegalStateException("cannot convert " + where + " (" + describe() + "): "
                             + definition.getOriginalMessage(), definition);
                 }
-                String problem = where + " (" + describe() + "): " + reason(e);
+                String problem = where + " (" + describe() + "): " + reason(e, StrictConversion.isStrict(mapper));
                 // Registration proved the mapper can build the type, so any other failure here is about this
                 // value, whatever Jackson calls it: a definition complaint comes from a value of the wrong
                 // shape (a string for String[], also inside a record). Its text names the server's
@@ -244,8 +248,13 @@ final class ParamBinding {
         return false;
     }
 
-    /** Jackson's own explanation without its location suffix, which means nothing for a converted value. */
-    private static String reason(IllegalArgumentException e) {
+    /**
+     * Jackson's own explanation without its location suffix, which means nothing for a converted value,
+     * and, from the strict mapper, without the setting Jackson says would allow the value: the strict
+     * copy overrides those settings (CoercionConfig, ACCEPT_FLOAT_AS_INT, FAIL_ON_NULL_FOR_PRIMITIVES),
+     * so changing them on the server's mapper would change nothing.
+     */
+    private static String reason(IllegalArgumentException e, boolean strict) {
         Throwable cause = e.getCause();
         String message;
         if (cause instanceof JsonProcessingException jpe) {
@@ -257,6 +266,9 @@ final class ParamBinding {
         }
         if (message == null) {
             return e.getClass().getSimpleName();
+        }
+        if (strict) {
+            message = SETTING_HINT.matcher(message).replaceAll("");
         }
         // Package names say nothing to a client and reveal the server's layout. Jackson quotes the
         // client's text (a string value, an unknown field's name) without bound: cut and escape it.

@@ -139,4 +139,28 @@ class BadEventTextTest {
         Map<String, Object> error = (Map<String, Object>) wired().fire("add", "[1, \"x\"]").only().get(0);
         assertTrue(((String) error.get("message")).contains("Cannot coerce String value (\"x\") to `int`"), error.toString());
     }
+
+    /**
+     * Jackson ends some refusals with the setting that would allow the value (CoercionConfig,
+     * ACCEPT_FLOAT_AS_INT, FAIL_ON_NULL_FOR_PRIMITIVES); strict conversion overrides those settings,
+     * so the hint would send the developer to a setting that changes nothing, and the client to none.
+     */
+    @Test
+    void strictConversionDropsJacksonsHintAtSettingsItOverrides() throws Exception {
+        Fixtures.Wired<Handlers> w = wired();
+        for (String args : List.of("[1.5, 2]", "[1, \"x\"]")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> error = (Map<String, Object>) w.fire("add", args).only().get(0);
+            String message = (String) error.get("message");
+            assertTrue(message.contains("Cannot coerce"), message);
+            assertFalse(message.contains("CoercionConfig") || message.contains("to allow"), message);
+        }
+        String inRecord = errorMessage(w, "guarded", Map.of("v", 1.5));
+        assertTrue(inRecord.contains("Cannot coerce"), inRecord);
+        assertFalse(inRecord.contains("CoercionConfig") || inRecord.contains("to allow"), inRecord);
+        assertEquals(3, w.errors.reports.size(), w.errors.reports.toString());
+        for (Fixtures.Reported reported : w.errors.reports) {
+            assertFalse(reported.error().getMessage().contains("CoercionConfig"), reported.error().getMessage());
+        }
+    }
 }
