@@ -383,6 +383,11 @@ public final class Windsock implements AutoCloseable {
         private Builder() {
         }
 
+        /**
+         * Sets every option at once, replacing those set before: a {@link #port(int)} called earlier
+         * is lost (the port becomes these options' own, 8001 unless set). Call {@code port} after
+         * this, or set the port in the options.
+         */
         public Builder options(WindsockOptions options) {
             this.options = Objects.requireNonNull(options, "options");
             return this;
