@@ -66,10 +66,13 @@ import java.util.concurrent.CompletableFuture;
  *
  * <h2>Threading</h2>
  * Every hook and handler of one instance runs on that socket's serial executor ({@link Socket#executor()}):
- * one at a time, in arrival order, never on a network thread. Blocking is allowed and delays only
+ * one at a time, in arrival order, never on a network thread (unless declared {@link NonBlocking}).
+ * Blocking is allowed and delays only
  * this connection's later events; other connections and the pings go on. The threads come from
- * {@code WindsockOptions.handlerExecutor}; on Java 21+ pass
- * {@code Executors.newVirtualThreadPerTaskExecutor()} to give each busy connection a virtual thread.
+ * {@code WindsockOptions.handlerExecutor}: by default a virtual thread per task on Java 24+, a pool
+ * of platform threads before. On Java 21 to 23 pass {@code Executors.newVirtualThreadPerTaskExecutor()}
+ * yourself only if no handler blocks inside {@code synchronized} (there a blocked virtual thread holds
+ * its carrier thread, one of about as many as there are cores).
  * The sending methods ({@link #emit}, {@link #send}, ...) may be called from any thread.
  *
  * <h2>Dispatch and binding</h2>

@@ -555,7 +555,12 @@ public final class WindsockOptions {
          * The executor handlers run on. Each socket's handlers (one client in one namespace) still run
          * one at a time, in order; a client's sockets in different namespaces run in parallel, so a
          * handler that blocks in one namespace does not hold up the others.
-         * On Java 21+, {@code Executors.newVirtualThreadPerTaskExecutor()} works as is.
+         * Default ({@code null}): Windsock's own, ended by {@code Windsock.stop()}; a virtual thread per
+         * task on Java 24+, before it a pool of daemon threads that grows past the core count while
+         * handlers block (up to 256). On Java 21 to 23, {@code Executors.newVirtualThreadPerTaskExecutor()}
+         * suits handlers that never block inside {@code synchronized}, where a blocked virtual thread holds
+         * its carrier thread (one of about as many as there are cores). An executor passed here is the
+         * application's: {@code stop()} leaves it running.
          *
          * <p>{@code Runnable::run} is the explicit opt-in for handlers that never block: they then run
          * on the network thread that read the packet, with no thread hand-off (the fastest setting,
