@@ -43,6 +43,8 @@ final class HandlerMethod {
      * and the whole-object rule does not apply.
      */
     private final boolean named;
+    /** Whether a lone object would bind by name if the parameters had names (the class lacks them). */
+    private final boolean unnamed;
     /** The varargs parameter (last), which takes the trailing positional arguments; or null. */
     private final ParamBinding varargs;
     /** How many parameters take one argument each: all of them but a varargs one. */
@@ -54,7 +56,7 @@ final class HandlerMethod {
     private final String[] positionalWhere;
 
     HandlerMethod(String event, String signature, String declaredAt, MethodHandle invoker, int parameterCount,
-                  List<ParamBinding> params, int ackIndex, boolean named, JavaType returned) {
+                  List<ParamBinding> params, int ackIndex, boolean named, boolean unnamed, JavaType returned) {
         this.event = event;
         this.signature = signature;
         this.declaredAt = declaredAt;
@@ -63,6 +65,7 @@ final class HandlerMethod {
         this.params = List.copyOf(params);
         this.ackIndex = ackIndex;
         this.named = named;
+        this.unnamed = unnamed;
         this.returned = returned;
         this.acked = ackedType(returned);
         ParamBinding last = this.params.isEmpty() ? null : this.params.get(this.params.size() - 1);
@@ -190,7 +193,14 @@ final class HandlerMethod {
             bindPositional(raw, out, mapper, mayHoldNonFinite);
             return out;
         } catch (ParamBinding.Mismatch m) {
-            throw BadEvent.mismatch(event, m.getMessage(), m.clientMessage(), signature, raw);
+            String report = m.getMessage();
+            if (unnamed && raw.size() == 1 && raw.get(0) instanceof Map<?, ?>) {
+                // Jackson's complaint about an object where a scalar was declared hides the cause: the
+                // server's own build. Only the server's report says so; the client keeps Jackson's text.
+                report += " (an object binds by name only to parameters with names: this class was compiled"
+                        + " without 'javac -parameters' and has no @Arg, so it bound by position)";
+            }
+            throw BadEvent.mismatch(event, report, m.clientMessage(), signature, raw);
         }
     }
 

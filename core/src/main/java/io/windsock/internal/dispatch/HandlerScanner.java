@@ -270,7 +270,10 @@ final class HandlerScanner {
         String signature = m.getName() + params.stream().map(ParamBinding::describe)
                 .collect(Collectors.joining(", ", "(", ")"));
         JavaType returns = TypeFactory.defaultInstance().resolveMemberType(m.getGenericReturnType(), bindings);
-        return new HandlerMethod(name, signature, where, invoker, parameters.length, params, ackIndex, named, returns);
+        // Neither named nor whole-object: some parameter lacks a name, so a lone object binds by position.
+        boolean unnamed = !wholeObject && !named;
+        return new HandlerMethod(name, signature, where, invoker, parameters.length, params, ackIndex, named, unnamed,
+                returns);
     }
 
     /** @return an invoker of type {@code (Object, Object[])Object}, so calls need no per-call adaptation. */

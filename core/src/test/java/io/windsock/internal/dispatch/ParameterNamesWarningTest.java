@@ -1,6 +1,7 @@
 package io.windsock.internal.dispatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.windsock.connection.SocketConnection;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
@@ -59,6 +61,34 @@ class ParameterNamesWarningTest {
     @Test
     void withParameterNamesNothingIsSaid() throws Exception {
         assertEquals(List.of(), warningsWhileScanning(compile("Named", true)));
+    }
+
+    /**
+     * Jackson's text for an object sent to hello(String) says nothing of the cause, the server's build:
+     * the server's report names it, the client's ack stays as it was.
+     */
+    @Test
+    void anObjectForAnUnnamedHandlerIsReportedWithTheMissingNames() throws Exception {
+        Class<? extends SocketConnection> type = compile("UnnamedCall", false);
+        Fixtures.Wired<SocketConnection> w = new Fixtures.Wired<>(type.getDeclaredConstructor().newInstance()).open();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> error = (Map<String, Object>) w.fire("hello", "[{\"name\": \"Joes\"}]").only().get(0);
+        assertEquals("bad_arguments", error.get("error"));
+        assertFalse(((String) error.get("message")).contains("-parameters"), error.toString());
+        String report = w.errors.only().error().getMessage();
+        assertTrue(report.contains("compiled without 'javac -parameters'"), report);
+        assertEquals(List.of("Joes"), w.fire("hello", "[\"Joes\"]").only(), "by position it binds");
+        assertEquals(List.of(3), w.fire("add", "[1, 2]").only());
+        w.fire("add", "[1, \"x\"]");
+        assertFalse(w.errors.reports.get(1).error().getMessage().contains("-parameters"),
+                "not for arguments that are no lone object: " + w.errors.reports.get(1));
+    }
+
+    @Test
+    void anObjectForANamedHandlerBindsByName() throws Exception {
+        Class<? extends SocketConnection> type = compile("NamedCall", true);
+        Fixtures.Wired<SocketConnection> w = new Fixtures.Wired<>(type.getDeclaredConstructor().newInstance()).open();
+        assertEquals(List.of("Joes"), w.fire("hello", "[{\"name\": \"Joes\"}]").only());
     }
 
     private Class<? extends SocketConnection> compile(String name, boolean parameters) throws IOException, ClassNotFoundException {
