@@ -70,7 +70,7 @@ public final class Windsock implements AutoCloseable {
     private CompletableFuture<Void> stopped;
 
     private Windsock(Builder builder) {
-        this.options = builder.options;
+        this.options = builder.port == null ? builder.options : builder.options.toBuilder().port(builder.port).build();
         this.ownedExecutor = options.handlerExecutor() == null
                 ? HandlerExecutors.newDefault(LoopTurnEnds.INSTANCE) : null;
         this.sockets = new SocketIoServer(options, builder.adapters,
@@ -376,6 +376,8 @@ public final class Windsock implements AutoCloseable {
     /** Builds a server; nothing starts until {@link Windsock#start()}. */
     public static final class Builder {
         private WindsockOptions options = WindsockOptions.builder().build();
+        /** The {@link #port(int)} shortcut's, applied over the options when built: then the order of the calls does not matter. */
+        private Integer port;
         private AdapterFactory adapters = InMemoryAdapter::new;
         private final List<Consumer<Windsock>> setups = new ArrayList<>();
         private final List<ClasspathResources.Mount> staticResources = new ArrayList<>();
@@ -384,9 +386,8 @@ public final class Windsock implements AutoCloseable {
         }
 
         /**
-         * Sets every option at once, replacing those set before: a {@link #port(int)} called earlier
-         * is lost (the port becomes these options' own, 8001 unless set). Call {@code port} after
-         * this, or set the port in the options.
+         * Sets every option at once, replacing options set before; a {@link #port(int)}, before or
+         * after this, still decides the port.
          */
         public Builder options(WindsockOptions options) {
             this.options = Objects.requireNonNull(options, "options");
@@ -404,9 +405,15 @@ public final class Windsock implements AutoCloseable {
             return this;
         }
 
-        /** Shortcut for {@code options(options.toBuilder().port(port).build())}. */
+        /**
+         * The port to listen on (0 picks a free one), over that of the {@link #options}, whether they are
+         * set before or after this.
+         *
+         * @throws IllegalArgumentException outside 0 to 65535, as {@code WindsockOptions.Builder.port}
+         */
         public Builder port(int port) {
-            options = options.toBuilder().port(port).build();
+            WindsockOptions.builder().port(port); // checked now, where the mistake is
+            this.port = port;
             return this;
         }
 
