@@ -5,7 +5,8 @@ package io.windsock.server;
  * rate limits). Middlewares run in registration order on the connection's serial executor, off the
  * network threads: blocking I/O is allowed. Throw {@link ConnectError} to refuse with a message (and
  * data) the client sees; any other exception refuses too, goes to the {@link ErrorHandler}, and the
- * client gets only {@code {"message": "internal error"}} (see {@link Rejection}).
+ * client gets only {@code {"message": "internal error"}} ({@link Rejection#GENERIC_MESSAGE}: exception text
+ * never reaches clients).
  */
 @FunctionalInterface
 public interface Middleware {

@@ -195,7 +195,8 @@ final class HandlerScanner {
         }
         Class<?> returned = m.getReturnType();
         if (Future.class.isAssignableFrom(returned) && !CompletionStage.class.isAssignableFrom(returned)) {
-            problems.add(where + ": returns a " + returned.getSimpleName() + ", a Future that is not a CompletionStage,"
+            problems.add(where + ": returns " + (returned == Future.class ? "a Future, which is"
+                    : "a " + returned.getSimpleName() + ", a Future that is") + " not a CompletionStage,"
                     + " which Windsock cannot wait for without blocking; return a CompletableFuture or CompletionStage");
         }
         if (m.getTypeParameters().length > 0) {

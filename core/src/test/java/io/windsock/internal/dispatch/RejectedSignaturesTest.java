@@ -80,7 +80,7 @@ class RejectedSignaturesTest {
     @Test
     void aFutureThatIsNotACompletionStageIsRefused() {
         String message = failure(ReturnsFuture.class);
-        assertTrue(message.contains("ReturnsFuture.f(): returns a Future, a Future that is not a CompletionStage"), message);
+        assertTrue(message.contains("ReturnsFuture.f(): returns a Future, which is not a CompletionStage"), message);
         assertTrue(message.contains("ReturnsFuture.g(): returns a FutureTask"), message);
     }
 
