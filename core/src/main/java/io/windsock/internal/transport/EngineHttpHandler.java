@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
  * the Node reference server does and answers failures with its status and JSON body.
  */
 final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-    /** Refused cross-origin WebSockets, at most 10 lines a minute: a hostile page can send many. */
     private static final String JSONP_REFUSED = "JSONP (j=) when it is off, or with an index other than digits";
+    /** Refused cross-origin WebSockets, at most 10 lines a minute: a hostile page can send many. */
     private static final RateLimitedLog refusals = new RateLimitedLog(LoggerFactory.getLogger(EngineHttpHandler.class));
     private final TransportConfig config;
     private final EngineServer engine;
