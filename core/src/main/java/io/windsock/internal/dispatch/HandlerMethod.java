@@ -149,6 +149,11 @@ final class HandlerMethod {
         return named;
     }
 
+    /** @return whether a lone object binds by position, for want of names (not a whole-object handler). */
+    boolean bindsByPositionOnly() {
+        return unnamed;
+    }
+
     /**
      * @return the method's arguments for these incoming values
      * @throws BadEvent when they do not fit the parameters

@@ -160,13 +160,14 @@ final class HandlerScanner {
 
     /**
      * Named binding needs parameter names, which a class compiled without {@code javac -parameters}
-     * lacks: its multi-parameter handlers then quietly bind by position only. One warning per class
-     * (the scan runs once per class) names the handlers and the two fixes.
+     * lacks: its handlers then quietly bind by position only, the README's own {@code hello(String name)}
+     * included (a lone object-like parameter still takes the whole object: it needs no name). One warning
+     * per class (the scan runs once per class) names the handlers and the two fixes.
      */
     private static void warnIfUnnamed(Class<?> type, Collection<HandlerMethod> handlers) {
         List<String> unnamed = new ArrayList<>();
         for (HandlerMethod handler : handlers) {
-            if (handler.dataParameterCount() >= 2 && !handler.bindsByName() && handler.lacksNames()) {
+            if (handler.dataParameterCount() >= 1 && handler.bindsByPositionOnly() && handler.lacksNames()) {
                 unnamed.add(handler.signature());
             }
         }

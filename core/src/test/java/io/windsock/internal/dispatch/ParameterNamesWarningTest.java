@@ -39,6 +39,9 @@ class ParameterNamesWarningTest {
                 @Event public String hello(String name) { return name; }
                 @Event public int named(@Arg("a") int a, @Arg("b") int b) { return a + b; }
                 @Event public int sum(int a, int b, int c) { return a + b + c; }
+                public record Point(int x, int y) { }
+                @Event public int point(Point p) { return p.x(); }
+                @Event public void ping() { }
             }
             """;
 
@@ -52,8 +55,10 @@ class ParameterNamesWarningTest {
         assertEquals(1, warnings.size(), warnings::toString);
         String warning = warnings.get(0);
         assertTrue(warning.contains("p.Unnamed"), warning);
-        assertTrue(warning.contains("add(int, int)") && warning.contains("sum(int, int, int)"), warning);
-        assertTrue(!warning.contains("hello") && !warning.contains("named("), "one parameter or @Arg: fine; " + warning);
+        assertTrue(warning.contains("add(int, int)") && warning.contains("sum(int, int, int)")
+                && warning.contains("hello(String)"), warning);
+        assertTrue(!warning.contains("named(") && !warning.contains("point(") && !warning.contains("ping("),
+                "@Arg, a whole-object parameter or none: fine; " + warning);
         assertTrue(warning.contains("-parameters") && warning.contains("@Arg"), warning);
         assertEquals(List.of(), warningsWhileScanning(type), "once per class");
     }
