@@ -454,10 +454,18 @@ public final class Windsock implements AutoCloseable {
          */
         public <T extends SocketConnection> Builder connections(String name, Class<T> type,
                                                                 Supplier<? extends T> factory) {
+            return connections(name, type, factory, ConnectionOptions.DEFAULT);
+        }
+
+        /** As {@link #connections(String, Class, Supplier)}, with options (e.g. TornadIO2's close on a bad event). */
+        public <T extends SocketConnection> Builder connections(String name, Class<T> type,
+                                                                Supplier<? extends T> factory,
+                                                                ConnectionOptions options) {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(factory, "factory");
-            setups.add(server -> Connections.serve(server.of(name), type, factory));
+            Objects.requireNonNull(options, "options");
+            setups.add(server -> Connections.serve(server.of(name), type, factory, options));
             return this;
         }
 

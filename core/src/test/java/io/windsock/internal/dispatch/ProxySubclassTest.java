@@ -143,6 +143,24 @@ class ProxySubclassTest {
         assertTrue(((NonBlockingAware) fake.fallback).isNonBlocking("echo"));
     }
 
+    /** The builder's class-named form takes connection options as the factory-only form does. */
+    @Test
+    void theClassNamedFormTakesConnectionOptions() throws Exception {
+        Windsock server = Windsock.builder()
+                .options(WindsockOptions.builder().port(0).build())
+                .connections("/", Chat.class, ChatProxy::new, ConnectionOptions.builder().lenientConversion(true).build())
+                .build().start();
+        try {
+            BlockingQueue<String> packets = new LinkedBlockingQueue<>();
+            V4TestClient client = V4TestClient.connect(HttpClient.newHttpClient(), server.port(), packets::add);
+            client.send("421[\"message\",5]"); // a number for a String: a bad event unless lenient
+            assertEquals("431[\"got 5\"]", packets.poll(10, TimeUnit.SECONDS));
+            client.close();
+        } finally {
+            server.stop();
+        }
+    }
+
     @Test
     void onARealServerTheNonBlockingHandlerReachesTheLoopAndTheOtherStaysOnThePool() throws Exception {
         Windsock server = Windsock.builder()
