@@ -8,6 +8,13 @@ package io.windsock.server;
 @FunctionalInterface
 public interface ErrorHandler {
     /**
+     * The logger the default handler writes to, a name that does not change with Windsock's classes:
+     * a client's errors at WARN (at most 10 lines a minute, escaped and cut: a client can cause one per
+     * packet), the application's at ERROR with their stack trace.
+     */
+    String DEFAULT_LOGGER = "io.windsock.errors";
+
+    /**
      * @param socket the socket concerned, or {@code null} when none is known yet
      * @param event  the event being handled, or {@code null}
      * @param error  what went wrong

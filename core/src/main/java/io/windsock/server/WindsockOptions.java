@@ -49,7 +49,8 @@ import javax.net.ssl.SSLException;
  * <tr><td>objectMapper</td><td>a plain Jackson {@link ObjectMapper}</td></tr>
  * <tr><td>ioThreads</td><td>0: one per core (fewer wake-ups per message than Netty's twice the cores)</td></tr>
  * <tr><td>ioTransport</td><td>{@link IoTransport#AUTO}: epoll where its library is on the classpath and loads, NIO otherwise</td></tr>
- * <tr><td>errorHandler</td><td>logs at WARN (client errors) or ERROR (handler exceptions)</td></tr>
+ * <tr><td>errorHandler</td><td>logs at WARN (client errors) or ERROR (handler exceptions) under
+ *     {@value ErrorHandler#DEFAULT_LOGGER}</td></tr>
  * <tr><td>serveClient</td><td>off: the browser client is not served (see {@link Builder#serveClient})</td></tr>
  * <tr><td>connectionStateRecovery</td><td>off; {@link ConnectionStateRecovery#defaults()} keeps sessions 2 min;
  *     a namespace's own setting ({@link Builder#connectionStateRecovery(String, ConnectionStateRecovery)}) wins</td></tr>

@@ -59,6 +59,8 @@ public final class SocketIoServer {
     /** Live namespaces of dynamic groups: counted up inside a compute on {@link #namespaces}, down after removal. */
     private final AtomicInteger dynamicCount = new AtomicInteger();
     private final RateLimitedLog warnings = new RateLimitedLog(log);
+    private static final Logger errorLog = LoggerFactory.getLogger(ErrorHandler.DEFAULT_LOGGER);
+    private final RateLimitedLog clientErrors = new RateLimitedLog(errorLog);
     private final StatsCounters stats;
     private final AdapterFactory adapters;
     /** Open connections, so that a shutdown can close each one. */
@@ -503,9 +505,9 @@ public final class SocketIoServer {
         String where = socket == null ? "" : " (socket " + socket.id() + " in " + LogSafe.text(socket.namespace().name())
                 + (event == null ? "" : ", event '" + LogSafe.text(event) + "'") + ")";
         if (error instanceof ClientError) {
-            warnings.warn("client-error", "{}{}", LogSafe.text(error.getMessage(), MAX_MESSAGE_CHARS), where);
+            clientErrors.warn("client-error", "{}{}", LogSafe.text(error.getMessage(), MAX_MESSAGE_CHARS), where);
         } else {
-            log.error("handler failed{}", where, error);
+            errorLog.error("handler failed{}", where, error);
         }
     }
 }
