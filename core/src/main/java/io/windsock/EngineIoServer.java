@@ -7,6 +7,7 @@ import io.windsock.internal.engine.SessionLimit;
 import io.windsock.internal.exec.HandlerExecutors;
 import io.windsock.internal.exec.RetryingExecutor;
 import io.windsock.internal.exec.ServerStop;
+import io.windsock.internal.log.Loggers;
 import io.windsock.internal.server.InboundQueue;
 import io.windsock.internal.server.StatsCounters;
 import io.windsock.internal.transport.HttpFallback;
@@ -23,7 +24,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A raw Engine.IO server (like Node's {@code engine.io} package): sessions that exchange text and
@@ -87,7 +87,7 @@ public final class EngineIoServer implements AutoCloseable {
         void close();
     }
 
-    private static final Logger log = LoggerFactory.getLogger(EngineIoServer.class);
+    private static final Logger log = Loggers.SERVER;
 
     private final WindsockOptions options;
     private final Listener listener;

@@ -4,11 +4,11 @@ import io.windsock.engine.EngineRequest;
 import io.windsock.internal.engine.EngineSession;
 import io.windsock.internal.engine.codec.EnginePacket;
 import io.windsock.internal.exec.SerialExecutor;
+import io.windsock.internal.log.Loggers;
 import io.windsock.internal.log.RateLimitedLog;
 import io.windsock.internal.server.InboundQueue;
 import io.windsock.internal.server.StatsCounters;
 import java.util.concurrent.Executor;
-import org.slf4j.LoggerFactory;
 
 /**
  * One session of an {@link EngineIoServer}: the {@link EngineIoServer.Connection} its listener gets, and
@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * while too many wait, as a Socket.IO connection does.
  */
 final class EngineIoSession implements EngineIoServer.Connection, EngineSession.Handler {
-    private static final RateLimitedLog warnings = new RateLimitedLog(LoggerFactory.getLogger(EngineIoServer.class));
+    private static final RateLimitedLog warnings = new RateLimitedLog(Loggers.ENGINE);
 
     private final EngineSession session;
     private final EngineIoServer.Listener listener;

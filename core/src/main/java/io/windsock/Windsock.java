@@ -9,6 +9,7 @@ import io.windsock.internal.engine.SessionLimit;
 import io.windsock.internal.exec.HandlerExecutors;
 import io.windsock.internal.exec.RetryingExecutor;
 import io.windsock.internal.exec.ServerStop;
+import io.windsock.internal.log.Loggers;
 import io.windsock.internal.server.SocketIoServer;
 import io.windsock.internal.sio1.Sio1FrontEnd;
 import io.windsock.internal.transport.ClasspathResources;
@@ -35,7 +36,6 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A Socket.IO server.
@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * Thread-safe.
  */
 public final class Windsock implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(Windsock.class);
+    private static final Logger log = Loggers.SERVER;
 
     private final WindsockOptions options;
     private final SocketIoServer sockets;

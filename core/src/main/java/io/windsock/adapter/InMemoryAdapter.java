@@ -1,5 +1,6 @@
 package io.windsock.adapter;
 
+import io.windsock.internal.log.Loggers;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.server.ConnectionStateRecovery;
 import java.time.Clock;
@@ -16,7 +17,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The default {@link Adapter}: one node, rooms in memory. A broadcast is encoded once and the same
@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * offset order.
  */
 public class InMemoryAdapter implements Adapter {
-    private static final Logger log = LoggerFactory.getLogger(InMemoryAdapter.class);
+    private static final Logger log = Loggers.ADAPTER;
 
     protected final AdapterNamespace namespace;
     /**

@@ -1,6 +1,7 @@
 package io.windsock.adapter;
 
 import io.windsock.internal.log.LogSafe;
+import io.windsock.internal.log.Loggers;
 import io.windsock.internal.log.RateLimitedLog;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.server.ConnectionStateRecovery;
@@ -13,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.LoggerFactory;
 
 /**
  * The in-memory adapter's connection state recovery: the log of stored events with their offsets,
@@ -37,7 +37,7 @@ final class RecoveryStore {
     }
 
     /** Drops at a bound: a busy server can reach them often, so a few lines a minute. */
-    private static final RateLimitedLog drops = new RateLimitedLog(LoggerFactory.getLogger(RecoveryStore.class));
+    private static final RateLimitedLog drops = new RateLimitedLog(Loggers.ADAPTER);
 
     private final String namespace;
     private final long maxMillis;

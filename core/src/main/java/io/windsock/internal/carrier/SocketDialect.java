@@ -1,10 +1,10 @@
 package io.windsock.internal.carrier;
 
 import io.windsock.adapter.EncodedPacket;
+import io.windsock.internal.log.Loggers;
 import io.windsock.internal.protocol.SocketDecodeException;
 import io.windsock.protocol.SocketPacket;
 import java.util.Map;
-import org.slf4j.LoggerFactory;
 
 /**
  * How one protocol generation writes and reads Socket.IO packets, and the few places where the
@@ -46,7 +46,7 @@ public interface SocketDialect {
      * which would leave a request unanswered. The cause goes to the debug log.
      */
     static SocketDecodeException undecodable(RuntimeException cause) {
-        LoggerFactory.getLogger(SocketDialect.class).debug("undecodable packet", cause);
+        Loggers.SOCKETS.debug("undecodable packet", cause);
         return new SocketDecodeException(SocketDecodeException.Reason.INVALID_PAYLOAD,
                 "undecodable packet (" + cause.getClass().getSimpleName() + ")");
     }

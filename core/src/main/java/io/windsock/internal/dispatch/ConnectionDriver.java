@@ -6,6 +6,7 @@ import io.windsock.connection.ConnectionOptions;
 import io.windsock.connection.SocketConnection;
 import io.windsock.internal.connection.ConnectionBackend;
 import io.windsock.internal.log.LogSafe;
+import io.windsock.internal.log.Loggers;
 import io.windsock.internal.protocol.NonFiniteList;
 import io.windsock.internal.server.AckErrors;
 import io.windsock.internal.server.NonBlockingAware;
@@ -25,7 +26,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Drives one {@link SocketConnection} on one {@link Socket}: runs its hooks, dispatches the socket's
@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * executor; the emitting methods may be called from any thread.
  */
 public final class ConnectionDriver implements ConnectionBackend {
-    private static final Logger log = LoggerFactory.getLogger(ConnectionDriver.class);
+    private static final Logger log = Loggers.ERRORS;
     private static final String REFUSED = "connection refused";
 
     private final SocketConnection connection;

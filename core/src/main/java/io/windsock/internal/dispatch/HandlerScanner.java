@@ -7,6 +7,7 @@ import io.windsock.connection.Arg;
 import io.windsock.connection.Event;
 import io.windsock.connection.NonBlocking;
 import io.windsock.connection.SocketConnection;
+import io.windsock.internal.log.Loggers;
 import io.windsock.internal.server.Events;
 import io.windsock.server.Ack;
 import io.windsock.server.Handshake;
@@ -33,7 +34,6 @@ import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Turns a {@link SocketConnection} subclass into a {@link ConnectionType}: finds its {@link Event}
@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * bindings. Every problem is collected, so one failure lists them all, each naming its method.
  */
 final class HandlerScanner {
-    private static final Logger log = LoggerFactory.getLogger(HandlerScanner.class);
+    private static final Logger log = Loggers.REGISTRATION;
     /** Types a client cannot send, with what to use instead. */
     private static final Map<Class<?>, String> FRAMEWORK_TYPES = orderedMap(
             Socket.class, "use socket()",

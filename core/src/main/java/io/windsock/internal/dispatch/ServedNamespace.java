@@ -5,6 +5,7 @@ import io.windsock.connection.ConnectionOptions;
 import io.windsock.connection.SocketConnection;
 import io.windsock.internal.json.JacksonJsonCodec;
 import io.windsock.internal.log.LogSafe;
+import io.windsock.internal.log.Loggers;
 import io.windsock.internal.server.NamespaceImpl;
 import io.windsock.internal.server.SocketIoServer;
 import io.windsock.internal.server.SocketHooks;
@@ -23,7 +24,6 @@ import java.util.WeakHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One namespace (or dynamic group) served by a connection class: gives each socket its instance,
@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * of the socket that left.
  */
 final class ServedNamespace {
-    private static final Logger log = LoggerFactory.getLogger(ServedNamespace.class);
+    private static final Logger log = Loggers.ERRORS;
 
     /** The class the namespace was served with, whose hooks count for the factory's instances (proxies too); or null. */
     private final Class<? extends SocketConnection> servedType;

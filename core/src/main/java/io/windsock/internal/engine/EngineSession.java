@@ -5,13 +5,13 @@ import io.windsock.engine.EngineRequest;
 import io.windsock.internal.engine.codec.EngineCodec;
 import io.windsock.internal.engine.codec.EnginePacket;
 import io.windsock.internal.engine.codec.EnginePacketType;
+import io.windsock.internal.log.Loggers;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One Engine.IO client session: buffering while no transport can write, and close. The heartbeat
@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * The {@link Handler} is called on the scheduler's thread and must not block.
  */
 public final class EngineSession implements ReadSwitch {
-    private static final Logger log = LoggerFactory.getLogger(EngineSession.class);
+    private static final Logger log = Loggers.ENGINE;
 
     /** Lifecycle: OPEN until a close starts, CLOSING while a server close flushes, then CLOSED. */
     public enum State { OPEN, CLOSING, CLOSED }

@@ -2,10 +2,10 @@ package io.windsock.internal.engine;
 
 import io.windsock.internal.engine.codec.EnginePacket;
 import io.windsock.internal.engine.codec.EnginePacketType;
+import io.windsock.internal.log.Loggers;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The polling→WebSocket upgrade of one session, the same in Engine.IO v3 and v4: the WebSocket sends
@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * closes the WebSocket and the session stays on polling. Scheduler thread only.
  */
 final class UpgradeProbe {
-    private static final Logger log = LoggerFactory.getLogger(UpgradeProbe.class);
+    private static final Logger log = Loggers.ENGINE;
 
     private final EngineSession session;
     /** The WebSocket being probed, or null. */

@@ -1,5 +1,6 @@
 package io.windsock.internal.exec;
 
+import io.windsock.internal.log.Loggers;
 import io.windsock.internal.log.RateLimitedLog;
 import java.util.List;
 import java.util.Objects;
@@ -14,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The handler pool of Java 17 to 23: platform threads that run as many handlers at once as the
@@ -69,7 +69,7 @@ import org.slf4j.LoggerFactory;
  * every one of them is safe to use from any thread.
  */
 final class HandlerPool extends AbstractExecutorService {
-    private static final Logger log = LoggerFactory.getLogger(HandlerPool.class);
+    private static final Logger log = Loggers.HANDLERS;
     private static final RateLimitedLog startFailures = new RateLimitedLog(log);
 
     private final int parallelism;

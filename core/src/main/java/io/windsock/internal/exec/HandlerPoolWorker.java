@@ -1,11 +1,11 @@
 package io.windsock.internal.exec;
 
+import io.windsock.internal.log.Loggers;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A thread of a {@link HandlerPool}; {@link HandlerExecutors#isHandlerThread()} knows it by its class.
@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * reads {@link #taskStart} and takes the slot away through {@link #holdsSlot}.
  */
 final class HandlerPoolWorker extends HandlerExecutors.HandlerThread {
-    private static final Logger log = LoggerFactory.getLogger(HandlerPool.class);
+    private static final Logger log = Loggers.HANDLERS;
 
     private static final int RUNNING = 0;
     private static final int SLEEPING = 1;

@@ -1,5 +1,6 @@
 package io.windsock.internal.exec;
 
+import io.windsock.internal.log.Loggers;
 import io.windsock.internal.log.RateLimitedLog;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -9,7 +10,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An application's handler executor, made never to refuse a task. A connection's tasks carry its
@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * refusal, and ends after 60 s without work.
  */
 public final class RetryingExecutor implements Executor {
-    private static final Logger log = LoggerFactory.getLogger(RetryingExecutor.class);
+    private static final Logger log = Loggers.HANDLERS;
     private static final RateLimitedLog warnings = new RateLimitedLog(log);
     static final long FIRST_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     static final long MAX_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);

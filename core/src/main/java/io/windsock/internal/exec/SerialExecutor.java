@@ -1,11 +1,11 @@
 package io.windsock.internal.exec;
 
+import io.windsock.internal.log.Loggers;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs tasks one at a time, in submission order, on a shared executor. One per connection: its
@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * holds no queue object, only two null fields: every socket has one.
  */
 public final class SerialExecutor implements Executor {
-    private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
+    private static final Logger log = Loggers.HANDLERS;
     /** Tasks run per turn before yielding the pool thread, so a busy connection cannot starve others. */
     private static final int BATCH = 64;
     /** Set while the current thread runs a task of some serial executor (a connection's handler). */

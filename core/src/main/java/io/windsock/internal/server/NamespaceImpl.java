@@ -7,6 +7,7 @@ import io.windsock.adapter.LocalSocket;
 import io.windsock.adapter.PersistedSession;
 import io.windsock.internal.carrier.EncodedBroadcast;
 import io.windsock.internal.log.LogSafe;
+import io.windsock.internal.log.Loggers;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.protocol.SocketPacketType;
 import io.windsock.server.Ack;
@@ -37,7 +38,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A namespace: its middlewares and listeners (a dynamic child's own, see {@link DynamicNamespaces#create}),
@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * connected ones only.
  */
 public final class NamespaceImpl implements Namespace {
-    private static final Logger log = LoggerFactory.getLogger(NamespaceImpl.class);
+    private static final Logger log = Loggers.SOCKETS;
     private final SocketIoServer server;
     private final String name;
     private final List<Middleware> middlewares;

@@ -11,6 +11,7 @@ import io.windsock.internal.carrier.SocketDialectV4;
 import io.windsock.internal.carrier.SocketDialectV5;
 import io.windsock.internal.json.JacksonJsonCodec;
 import io.windsock.internal.log.LogSafe;
+import io.windsock.internal.log.Loggers;
 import io.windsock.internal.log.RateLimitedLog;
 import io.windsock.server.ClientError;
 import io.windsock.server.ErrorHandler;
@@ -32,15 +33,12 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The Socket.IO layer's root: namespaces (static and dynamic), the shared codec, executor and error
  * hook. It turns each new Engine.IO session into a {@link Client}.
  */
 public final class SocketIoServer {
-    private static final Logger log = LoggerFactory.getLogger(SocketIoServer.class);
     static final String TOO_MANY_NAMESPACES = "Too many namespaces";
     /** The longest client error message logged whole (its client parts are cut shorter already). */
     private static final int MAX_MESSAGE_CHARS = 1000;
@@ -58,9 +56,8 @@ public final class SocketIoServer {
     private final List<DynamicNamespaces> dynamic = new CopyOnWriteArrayList<>();
     /** Live namespaces of dynamic groups: counted up inside a compute on {@link #namespaces}, down after removal. */
     private final AtomicInteger dynamicCount = new AtomicInteger();
-    private final RateLimitedLog warnings = new RateLimitedLog(log);
-    private static final Logger errorLog = LoggerFactory.getLogger(ErrorHandler.DEFAULT_LOGGER);
-    private final RateLimitedLog clientErrors = new RateLimitedLog(errorLog);
+    private final RateLimitedLog warnings = new RateLimitedLog(Loggers.SOCKETS);
+    private final RateLimitedLog clientErrors = new RateLimitedLog(Loggers.ERRORS);
     private final StatsCounters stats;
     private final AdapterFactory adapters;
     /** Open connections, so that a shutdown can close each one. */
@@ -161,7 +158,7 @@ public final class SocketIoServer {
             executor.execute(task);
         } catch (RejectedExecutionException e) {
             // Reachable: on Java 24+ the default VirtualThreadExecutor rethrows a refusal of the JDK's scheduler.
-            log.error("the handler executor rejected a task; it is dropped", e);
+            Loggers.HANDLERS.error("the handler executor rejected a task; it is dropped", e);
         }
     }
 
@@ -475,7 +472,7 @@ public final class SocketIoServer {
             try {
                 action.run();
             } catch (RuntimeException e) {
-                log.warn("releasing what the server held on stop failed", e);
+                Loggers.SERVER.warn("releasing what the server held on stop failed", e);
             }
         }
     }
@@ -492,7 +489,7 @@ public final class SocketIoServer {
         try {
             namespace.closeAdapter();
         } catch (RuntimeException e) {
-            log.warn("closing the adapter of {} failed", LogSafe.text(namespace.name()), e);
+            Loggers.ADAPTER.warn("closing the adapter of {} failed", LogSafe.text(namespace.name()), e);
         }
     }
 
@@ -507,7 +504,7 @@ public final class SocketIoServer {
         if (error instanceof ClientError) {
             clientErrors.warn("client-error", "{}{}", LogSafe.text(error.getMessage(), MAX_MESSAGE_CHARS), where);
         } else {
-            errorLog.error("handler failed{}", where, error);
+            Loggers.ERRORS.error("handler failed{}", where, error);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.windsock.internal.server;
 
+import io.windsock.internal.log.Loggers;
 import io.windsock.internal.log.RateLimitedLog;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.server.Ack;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Consumer;
-import org.slf4j.LoggerFactory;
 
 /**
  * What a socket's application registered: event listeners, event middlewares, catch-all listeners
@@ -32,7 +32,7 @@ final class SocketListeners {
     static final int MAX_PENDING_OUTGOING = 10_000;
     private static final AtomicIntegerFieldUpdater<SocketListeners> PENDING_OUTGOING =
             AtomicIntegerFieldUpdater.newUpdater(SocketListeners.class, "pendingOutgoing");
-    private static final RateLimitedLog dropped = new RateLimitedLog(LoggerFactory.getLogger(SocketListeners.class));
+    private static final RateLimitedLog dropped = new RateLimitedLog(Loggers.SOCKETS);
 
     private final SocketImpl socket;
     private final ErrorHandler errors;

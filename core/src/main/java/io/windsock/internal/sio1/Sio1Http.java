@@ -25,6 +25,7 @@ import io.netty.util.AttributeKey;
 import io.windsock.engine.AllowRequest;
 import io.windsock.engine.CorsOptions;
 import io.windsock.engine.EngineRequest;
+import io.windsock.internal.log.Loggers;
 import io.windsock.internal.log.RateLimitedLog;
 import io.windsock.internal.transport.HttpResponses;
 import io.windsock.internal.transport.IdleCloser;
@@ -40,7 +41,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP side of protocol 1, under {@code <path><version>/}: the handshake ({@code GET <path>1/},
@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * and 403 for a page of a foreign origin.
  */
 public final class Sio1Http implements ProtocolRoute {
-    private static final RateLimitedLog refusals = new RateLimitedLog(LoggerFactory.getLogger(Sio1Http.class));
+    private static final RateLimitedLog refusals = new RateLimitedLog(Loggers.TRANSPORT);
     /**
      * The last poll read on a connection, ended if it still waits when a request is read behind it (see
      * {@link #requestWaiting}). It lets go of its session once answered: a closed session is not kept here.

@@ -5,10 +5,10 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.windsock.engine.ConnectionError;
 import io.windsock.engine.ConnectionErrorListener;
 import io.windsock.internal.engine.EngineError;
+import io.windsock.internal.log.Loggers;
 import io.windsock.internal.log.RateLimitedLog;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.LoggerFactory;
 
 /**
  * Tells the application's {@link ConnectionErrorListener} of a refused Engine.IO request, on the network
@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * requests costs what it cost before.
  */
 final class ConnectionErrorReports {
-    private static final RateLimitedLog failures = new RateLimitedLog(LoggerFactory.getLogger(ConnectionErrorListener.class));
+    private static final RateLimitedLog failures = new RateLimitedLog(Loggers.TRANSPORT);
 
     private ConnectionErrorReports() {
     }

@@ -3,11 +3,11 @@ package io.windsock.internal.transport;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GenericFutureListener;
+import io.windsock.internal.log.Loggers;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Caps the connections open at once on one server ({@code maxConnections}), so that a flood of
@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * refusals are counted and logged at WARN at most once per {@link #LOG_PERIOD_NANOS}. Thread-safe.
  */
 final class ConnectionLimiter {
-    private static final Logger log = LoggerFactory.getLogger(ConnectionLimiter.class);
+    private static final Logger log = Loggers.TRANSPORT;
     private static final long LOG_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final int max;

@@ -26,6 +26,7 @@ import io.windsock.internal.engine.EngineSession;
 import io.windsock.internal.engine.EngineTransport;
 import io.windsock.internal.engine.codec.EngineCodec;
 import io.windsock.internal.log.LogSafe;
+import io.windsock.internal.log.Loggers;
 import io.windsock.internal.log.RateLimitedLog;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,6 @@ import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.slf4j.LoggerFactory;
 
 /**
  * Routes HTTP requests on one connection: Engine.IO requests under the configured path (handshake,
@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
 final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final String JSONP_REFUSED = "JSONP (j=) when it is off, or with an index other than digits";
     /** Refused cross-origin WebSockets, at most 10 lines a minute: a hostile page can send many. */
-    private static final RateLimitedLog refusals = new RateLimitedLog(LoggerFactory.getLogger(EngineHttpHandler.class));
+    private static final RateLimitedLog refusals = new RateLimitedLog(Loggers.TRANSPORT);
     private final TransportConfig config;
     private final EngineServer engine;
     private final OriginCheck originCheck;

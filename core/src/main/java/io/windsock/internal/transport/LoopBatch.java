@@ -2,11 +2,11 @@ package io.windsock.internal.transport;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.internal.PlatformDependent;
+import io.windsock.internal.log.Loggers;
 import java.util.Queue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The tasks handed to one event loop with {@link NettyScheduler#executeBatched}: queued from any
@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * {@link io.windsock.internal.engine.EngineScheduler#executeBatched}).
  */
 final class LoopBatch implements Runnable {
-    private static final Logger log = LoggerFactory.getLogger(LoopBatch.class);
+    private static final Logger log = Loggers.TRANSPORT;
 
     private final EventLoop loop;
     /** Many producers, one consumer (the loop). */

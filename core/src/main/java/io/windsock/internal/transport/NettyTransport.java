@@ -10,12 +10,12 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.windsock.internal.log.Loggers;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A Netty transport the server can run on, and the choice of the first available of a preference list.
@@ -27,7 +27,7 @@ public enum NettyTransport {
     EPOLL("epoll"),
     NIO("nio");
 
-    private static final Logger log = LoggerFactory.getLogger(NettyTransport.class);
+    private static final Logger log = Loggers.SERVER;
     /** The native transports already reported unavailable: one log line each per JVM, not one per server. */
     private static final Set<NettyTransport> reported = EnumSet.noneOf(NettyTransport.class);
 

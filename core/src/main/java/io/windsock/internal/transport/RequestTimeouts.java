@@ -25,11 +25,11 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
+import io.windsock.internal.log.Loggers;
 import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The timeouts of one connection while it speaks HTTP, as the Node server's {@code headersTimeout},
@@ -66,7 +66,7 @@ import org.slf4j.LoggerFactory;
  * touched on the channel's event loop only.
  */
 public final class RequestTimeouts {
-    private static final Logger log = LoggerFactory.getLogger(RequestTimeouts.class);
+    private static final Logger log = Loggers.TRANSPORT;
 
     private enum Phase {
         /** Reading a request's line and headers. */

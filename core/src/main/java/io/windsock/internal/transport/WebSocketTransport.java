@@ -19,11 +19,11 @@ import io.windsock.internal.engine.TransportKind;
 import io.windsock.internal.engine.codec.EngineCodec;
 import io.windsock.internal.engine.codec.EngineDecodeException;
 import io.windsock.internal.engine.codec.EnginePacket;
+import io.windsock.internal.log.Loggers;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The WebSocket transport: one Engine.IO packet per frame, each written and flushed on its own as
@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  */
 final class WebSocketTransport extends WebSocketMessageReader
         implements EngineTransport, SharedFrames.FrameBuilder, ChannelFutureListener, Runnable {
-    private static final Logger log = LoggerFactory.getLogger(WebSocketTransport.class);
+    private static final Logger log = Loggers.TRANSPORT;
 
     private final Channel channel;
     private final EngineCodec codec;
