@@ -33,7 +33,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The cluster adapter of socket.io-adapter 2.5 ({@code ClusterAdapter}), whatever carries its
@@ -46,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * (on its I/O thread: nothing here blocks; server-side events run on the handler executor).
  */
 public abstract class ClusterAdapter extends InMemoryAdapter {
-    private static final Logger log = LoggerFactory.getLogger(ClusterAdapter.class);
+    private static final Logger log = Loggers.REDIS;
     private static final int EVENT = 2;
 
     protected final ClusterCodec codec;

@@ -20,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Two things a Redis Cluster's subscriber needs at the level of its connections to single nodes, which
@@ -41,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * Called on Redis I/O threads; sends commands and never waits for them.
  */
 final class ClusterNodeSubscriptions implements RedisConnectionStateListener {
-    private static final Logger log = LoggerFactory.getLogger(RedisConnections.class);
+    private static final Logger log = Loggers.REDIS;
 
     private final Function<String, String> shardOwner;
     private final BooleanSupplier closed;

@@ -21,7 +21,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 
 /**
@@ -44,7 +43,7 @@ final class ClusterSlotMap implements AutoCloseable {
     static final Duration MAX_RELOAD_INTERVAL = Duration.ofSeconds(5);
     /** How often the map is reloaded whatever happens, for a failover no failure here saw. */
     static final Duration PERIODIC_RELOAD = Duration.ofSeconds(30);
-    private static final Logger log = LoggerFactory.getLogger(ClusterSlotMap.class);
+    private static final Logger log = Loggers.REDIS;
 
     private final RedisClusterClient client;
     private final Disposable changes;

@@ -7,7 +7,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Opens one Redis connection, trying again with a growing delay (0.1 s doubling up to 5 s) until it
@@ -20,7 +19,7 @@ import org.slf4j.LoggerFactory;
 public final class ConnectRetry<C extends StatefulConnection<?, ?>> {
     static final long FIRST_DELAY_MILLIS = 100;
     static final long MAX_DELAY_MILLIS = 5_000;
-    private static final Logger log = LoggerFactory.getLogger(ConnectRetry.class);
+    private static final Logger log = Loggers.REDIS;
 
     private final String description;
     private final Supplier<CompletableFuture<C>> connect;

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Hands each message the subscriber connection receives to the listeners of its channel, pattern or
@@ -13,7 +12,7 @@ import org.slf4j.LoggerFactory;
  */
 final class MessageRouter extends RedisPubSubAdapter<byte[], byte[]> {
     /** Under the connections' name, as the rest of what concerns them: one logger to configure. */
-    private static final Logger log = LoggerFactory.getLogger(RedisConnections.class);
+    private static final Logger log = Loggers.REDIS;
 
     private final Map<String, Set<RedisConnections.Listener>> channels;
     private final Map<String, Set<RedisConnections.Listener>> patterns;

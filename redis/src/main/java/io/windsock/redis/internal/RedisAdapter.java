@@ -21,7 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The adapter of one namespace in a Redis cluster, speaking {@code @socket.io/redis-adapter} 8.3's
@@ -30,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * without blocking (packets are queued on sockets; server-side events run on the handler executor).
  */
 public final class RedisAdapter extends InMemoryAdapter {
-    private static final Logger log = LoggerFactory.getLogger(RedisAdapter.class);
+    private static final Logger log = Loggers.REDIS;
 
     private final RedisConnections redis;
     private final WireCodec codec;

@@ -35,7 +35,6 @@ import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The two Redis connections one factory shares between its namespaces' adapters: one for (S)PUBLISH and
@@ -65,7 +64,7 @@ import org.slf4j.LoggerFactory;
  * they reconnect.
  */
 public final class RedisConnections {
-    private static final Logger log = LoggerFactory.getLogger(RedisConnections.class);
+    private static final Logger log = Loggers.REDIS;
 
     /** Receives a message: its channel and its bytes. Called on a Redis I/O thread; must not block. */
     public interface Listener extends BiConsumer<String, byte[]> {

@@ -11,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The adapter of one namespace on Redis sharded pub/sub ({@code SPUBLISH}/{@code SSUBSCRIBE}), as
@@ -20,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * in the dynamic modes, and the server count from {@code PUBSUB SHARDNUMSUB} of the namespace channel.
  */
 public final class ShardedRedisAdapter extends ClusterAdapter {
-    private static final Logger log = LoggerFactory.getLogger(ShardedRedisAdapter.class);
+    private static final Logger log = Loggers.REDIS;
     /** Node's socket ids are 20 characters; its dynamic mode keeps such rooms on the namespace channel. */
     private static final int SOCKET_ID_LENGTH = 20;
 

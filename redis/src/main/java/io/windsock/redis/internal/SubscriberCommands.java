@@ -10,7 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The subscriber's commands ((S|P)SUBSCRIBE and their undoing) sent and not yet answered, bounded as
@@ -23,7 +22,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SubscriberCommands {
     /** Under the connections' name, as the rest of what concerns them: one logger to configure. */
-    private static final Logger log = LoggerFactory.getLogger(RedisConnections.class);
+    private static final Logger log = Loggers.REDIS;
 
     private final CommandsInFlight inFlight;
     /** Per kind and name, the unsubscriptions sent and not yet answered by Redis (at most {@code max} in all). */

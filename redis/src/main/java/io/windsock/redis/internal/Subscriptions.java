@@ -27,7 +27,6 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The subscriptions of {@link RedisConnections}' subscriber connection: which listeners hold each channel,
@@ -40,7 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Subscriptions {
     /** Under the connections' name, as the rest of what concerns them: one logger to configure. */
-    private static final Logger log = LoggerFactory.getLogger(RedisConnections.class);
+    private static final Logger log = Loggers.REDIS;
     /** The least time between two WARN lines of one kind that clients or operators can flood. */
     private static final long LOG_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(10);
 

@@ -77,10 +77,8 @@ class PublisherRecoveryLogTest {
         publishUntilOneWorks('y');
         List<String> lines = publisherLines();
         assertEquals(2, lines.size(), lines::toString);
-        assertTrue(lines.get(0).contains("WARN") && lines.get(0).contains("publishing to Redis failed"),
-                lines::toString);
-        assertTrue(lines.get(1).contains("INFO") && lines.get(1).contains("publishing to Redis works again"),
-                lines::toString);
+        assertTrue(lines.get(0).contains(" WARN io.windsock.redis - publishing to Redis failed"), lines::toString);
+        assertTrue(lines.get(1).contains(" INFO io.windsock.redis - publishing to Redis works again"), lines::toString);
 
         long unpublished = redis.unpublishedCount();
         publishBurst();
