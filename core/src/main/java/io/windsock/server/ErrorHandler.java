@@ -10,7 +10,8 @@ public interface ErrorHandler {
     /**
      * The logger the default handler writes to, a name that does not change with Windsock's classes:
      * a client's errors at WARN (at most 10 lines a minute, escaped and cut: a client can cause one per
-     * packet), the application's at ERROR with their stack trace.
+     * packet), the application's at ERROR with their stack trace. Windsock's other logger names, each
+     * as stable and under {@code io.windsock}, are listed in the project's docs/logging.md.
      */
     String DEFAULT_LOGGER = "io.windsock.errors";
 

@@ -9,6 +9,8 @@ import io.windsock.server.ErrorHandler;
 import io.windsock.server.WindsockOptions;
 import io.windsock.testing.CapturedStderr;
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.Logger;
 
 /**
  * Users configure logging by logger name, so core logs only under the documented names of
@@ -49,6 +52,15 @@ class LoggerNamesTest {
     }
 
     @Test
+    void everyNameIsUnderIoWindsockAndDocumented() throws Exception {
+        String docs = Files.readString(Path.of("..", "docs", "logging.md"));
+        for (String name : names()) {
+            assertTrue(name.startsWith("io.windsock."), name);
+            assertTrue(docs.contains("| `" + name + "` |"), "docs/logging.md's table lacks " + name);
+        }
+    }
+
+    @Test
     void theListeningLineIsUnderIoWindsockServer() {
         Windsock server = Windsock.builder().options(WindsockOptions.builder().port(0).build()).build().start();
         try {
@@ -58,5 +70,16 @@ class LoggerNamesTest {
         } finally {
             server.stop();
         }
+    }
+
+    private static List<String> names() throws IllegalAccessException {
+        List<String> names = new ArrayList<>();
+        for (Field f : Loggers.class.getFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && f.getType() == Logger.class) {
+                names.add(((Logger) f.get(null)).getName());
+            }
+        }
+        assertTrue(names.size() > 5, names::toString);
+        return names;
     }
 }

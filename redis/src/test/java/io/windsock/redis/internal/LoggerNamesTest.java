@@ -1,6 +1,7 @@
 package io.windsock.redis.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,7 +34,9 @@ class LoggerNamesTest {
     }
 
     @Test
-    void theNameIsTheDocumentedOne() {
+    void theNameIsTheDocumentedOne() throws IOException {
         assertEquals("io.windsock.redis", Loggers.REDIS.getName());
+        assertTrue(Files.readString(Path.of("..", "docs", "logging.md")).contains("| `io.windsock.redis` |"),
+                "docs/logging.md's table lacks io.windsock.redis");
     }
 }
