@@ -114,8 +114,10 @@ public final class HttpResponses {
         }
         if (keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            // A failed write reaches exceptionCaught (which closes), as with a void promise.
-            return ctx.writeAndFlush(response).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+            // A failed write closes the connection. Not through exceptionCaught: a poll's answer may be
+            // written from the session's loop after the connection closed and lost its handlers, where
+            // the exception would reach the pipeline's tail as a WARN.
+            return ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         }
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         return ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
