@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -51,8 +52,15 @@ final class ClusterNodes implements AfterEachCallback {
 
     /** @return a started node on the classic adapter (null) or the sharded one in that mode */
     Windsock node(String key, SubscriptionMode sharded, String name) throws Exception {
+        return node(key, sharded, name, builder -> { });
+    }
+
+    /** As {@link #node(String, SubscriptionMode, String)}, its factory's options changed by {@code options}. */
+    Windsock node(String key, SubscriptionMode sharded, String name, Consumer<RedisAdapterFactory.Builder> options)
+            throws Exception {
         RedisAdapterFactory.Builder builder = RedisAdapterFactory.builder()
                 .clusterUris(cluster.uris().toArray(String[]::new)).key(key).requestTimeout(REQUEST_TIMEOUT);
+        options.accept(builder);
         if (sharded != null) {
             builder.sharded(sharded);
         }

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A private Redis Cluster of three masters, each with one replica, run from the {@code redis-server} on the
- * PATH ({@link RedisServers}), with a node timeout of 2 s so that a replica takes over within a few seconds
- * of its master's death (and a server stalled for a second on a loaded machine is not taken for dead).
+ * PATH ({@link RedisServers}), with a node timeout of 2 s (unless given) so that a replica takes over within a
+ * few seconds of its master's death (and a server stalled for a second on a loaded machine is not taken for dead).
  * Register it as a test class's static field with {@code @RegisterExtension}: it starts before the class's
  * first test and kills every server after its last. It fails (never skips) when redis-server cannot run.
  */
@@ -39,12 +39,23 @@ final class LocalRedisCluster implements BeforeAllCallback, AfterAllCallback {
     static final int MASTERS = 3;
     static final Duration NODE_TIMEOUT = Duration.ofSeconds(2);
 
+    private final Duration nodeTimeout;
     private RedisServers processes;
     private final List<Server> servers = new ArrayList<>();
 
+    /** A cluster whose node timeout is {@link #NODE_TIMEOUT}. */
+    LocalRedisCluster() {
+        this(NODE_TIMEOUT);
+    }
+
+    /** @param nodeTimeout how long a server must be silent before the others take it for failed */
+    LocalRedisCluster(Duration nodeTimeout) {
+        this.nodeTimeout = nodeTimeout;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
-        processes = new RedisServers(NODE_TIMEOUT);
+        processes = new RedisServers(nodeTimeout);
         try {
             // Every port held before any server binds one: all distinct.
             List<HeldPort> ports = new ArrayList<>();
