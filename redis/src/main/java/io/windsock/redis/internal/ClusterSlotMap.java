@@ -140,6 +140,17 @@ final class ClusterSlotMap implements AutoCloseable {
         return master == null ? null : master.getNodeId();
     }
 
+    /** @return how many masters a slot map names (only masters hold slots in it) */
+    static int masters(Partitions partitions) {
+        int masters = 0;
+        for (RedisClusterNode node : partitions) {
+            if (!node.hasNoSlots()) {
+                masters++;
+            }
+        }
+        return masters;
+    }
+
     private static String master(List<RedisClusterNode> nodes, int slot) {
         RedisClusterNode master = masterNode(nodes, slot);
         return master == null ? null : master.getNodeId();

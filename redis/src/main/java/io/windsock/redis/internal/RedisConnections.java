@@ -128,7 +128,8 @@ public final class RedisConnections {
         this.client = client;
         this.ownsClient = ownsClient;
         this.commandsInFlight = new CommandsInFlight(client.getResources().timer(), 10_000, Duration.ofSeconds(5));
-        this.subscriberCommands = new SubscriberCommands(client.getResources().timer(), 10_000, Duration.ofSeconds(5));
+        this.subscriberCommands = new SubscriberCommands(client.getResources().timer(), 10_000, Duration.ofSeconds(5),
+                this::masters);
         ScheduledExecutorService scheduler = client.getResources().eventExecutorGroup();
         this.connection = retry(new ConnectRetry<>("publisher to " + target, connect, scheduler, () -> {
             publisherRetrying = true;
@@ -225,7 +226,8 @@ public final class RedisConnections {
     /**
      * Bounds the publishes and subscriber counts waiting for Redis's answer (see {@link CommandsInFlight}): at
      * most {@code max}, each failed (a publish counted as unpublished) after {@code timeout}; and apart from
-     * them, the subscriber's commands the same way ({@link SubscriberCommands}). Until called: 10,000 and 5 s.
+     * them, the subscriber's commands the same way, on a cluster each master at most its share of {@code max}
+     * ({@link SubscriberCommands}). Until called: 10,000 and 5 s.
      */
     public void limitCommands(int max, Duration timeout) {
         commandsInFlight.limit(max, timeout);
@@ -368,6 +370,15 @@ public final class RedisConnections {
         }
         return connection.join() instanceof StatefulRedisClusterConnection<?, ?> cluster
                 ? ClusterSlotMap.owner(cluster.getPartitions(), channel) : null;
+    }
+
+    /** @return on a cluster, how many masters the slot map that routes the commands names (1 before it is known) */
+    private int masters() {
+        if (slotMap == null || !connection.isDone() || connection.isCompletedExceptionally()) {
+            return 1;
+        }
+        return connection.join() instanceof StatefulRedisClusterConnection<?, ?> cluster
+                ? ClusterSlotMap.masters(cluster.getPartitions()) : 1;
     }
 
     /**

@@ -69,6 +69,11 @@ public final class ShardedRedisAdapter extends ClusterAdapter {
         return ready;
     }
 
+    /** @return the connections this adapter uses (for tests) */
+    RedisConnections connections() {
+        return redis;
+    }
+
     /** Unsubscribes from every channel (without waiting) and fails the requests still waiting. */
     @Override
     public void close() {

@@ -47,6 +47,8 @@ final class Subscriptions {
     private final BooleanSupplier closed;
     private final BooleanSupplier subscriberConnected;
     private final Runnable reloadSlotMap;
+    /** On a cluster, the id of the master of a shard channel's slot in the slot map, or null. */
+    private final Function<String, String> shardOwner;
     /** Sends the commands in the order of the calls; guarded by this. */
     private final SubscriberOrder order;
     /** The kinds and names whose refused unsubscription waits for a retry: one retry at a time per name. */
@@ -89,6 +91,7 @@ final class Subscriptions {
         this.closed = closed;
         this.subscriberConnected = subscriberConnected;
         this.reloadSlotMap = reloadSlotMap;
+        this.shardOwner = shardOwner;
         this.confirmations = new SubscriptionConfirmations(shardOwner);
         this.subscribeCommand = new SubscribeCommand("SUBSCRIBE", channels, confirmations.channels,
                 (c, name) -> c.subscribe(name), (c, name) -> c.unsubscribe(name));
@@ -138,8 +141,9 @@ final class Subscriptions {
      */
     private CompletableFuture<?> sendSubscribe(StatefulRedisPubSubConnection<byte[], byte[]> c,
                                                SubscribeCommand command, String name, int failures) {
-        return commands.send(() -> confirmedOrRetried(command.send().apply(c.async(), bytes(name)).toCompletableFuture(),
-                command, name, null, failures), () -> scheduleSubscribeRetry(command, name, failures));
+        return commands.send(masterOf(command, name), () -> confirmedOrRetried(
+                command.send().apply(c.async(), bytes(name)).toCompletableFuture(), command, name, null, failures),
+                () -> scheduleSubscribeRetry(command, name, failures));
     }
 
     /**
@@ -261,7 +265,7 @@ final class Subscriptions {
         if (master == null || !(c instanceof StatefulRedisClusterPubSubConnection<byte[], byte[]> cluster)) {
             return sendSubscribe(c, ssubscribeCommand, channel, 0);
         }
-        return commands.send(() -> {
+        return commands.send(master.getNodeId(), () -> {
             CompletableFuture<Void> sent;
             try {
                 sent = cluster.getConnectionAsync(master.getUri().getHost(), master.getUri().getPort())
@@ -302,7 +306,8 @@ final class Subscriptions {
     private CompletableFuture<?> sendUnsubscribe(StatefulRedisPubSubConnection<byte[], byte[]> c,
                                                  SubscribeCommand command, String name, int failures) {
         String key = retryKey(command, name);
-        return commands.sendUnsubscribe(key, () -> command.unsend().apply(c.async(), bytes(name)).toCompletableFuture()
+        return commands.sendUnsubscribe(masterOf(command, name), key, () -> command.unsend()
+                .apply(c.async(), bytes(name)).toCompletableFuture()
                 .whenComplete((v, error) -> {
                     if (error == null) {
                         command.confirmed().unsubscribedEverywhere(name);
@@ -330,6 +335,14 @@ final class Subscriptions {
 
     private boolean unsubscribeNotNeeded(SubscribeCommand command, String name) {
         return closed.getAsBoolean() || command.held().containsKey(name) || !command.confirmed().isKept(name);
+    }
+
+    /**
+     * @return on a cluster, the master a shard channel's command goes to (as the slot map routes it), whose
+     *     share of the commands it takes ({@link SubscriberCommands}); else null, for the subscriber's own connection
+     */
+    private String masterOf(SubscribeCommand command, String name) {
+        return cluster && command == ssubscribeCommand ? shardOwner.apply(name) : null;
     }
 
     private static String retryKey(SubscribeCommand command, String name) {

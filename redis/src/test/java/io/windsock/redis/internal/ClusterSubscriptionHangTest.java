@@ -28,8 +28,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The sharded subscriber's commands on a Redis Cluster that hangs (every server stopped: connections stay
  * open, or are still being made, and nothing answers), as rooms are joined and left meanwhile: their stages
- * fail after the request timeout, not the client's command timeout (a minute here) nor never; at most the
- * limit wait at once, past it one is not sent; and once the cluster answers, what the listeners hold is
+ * fail after the request timeout, not the client's command timeout (a minute here) nor never; at most a
+ * master's share of the limit wait at once, past it one is not sent; and once the cluster answers, what the listeners hold is
  * subscribed and what they left is not, whatever the hang left out. The test's cluster client never reloads
  * its slot map by itself.
  */
@@ -56,8 +56,9 @@ class ClusterSubscriptionHangTest {
     void roomsJoinedAndLeftWhileTheClusterHangsAreBoundedAndMadeGoodOnceItAnswers() throws Exception {
         RedisConnections redis = connections();
         Duration timeout = Duration.ofSeconds(1);
-        redis.limitCommands(2, timeout);
-        String prefix = "wsh-" + UUID.randomUUID() + "#/#";
+        // The channels share a slot (a hash tag), so a master's share of the limit, 2, is what binds.
+        redis.limitCommands(2 * LocalRedisCluster.MASTERS, timeout);
+        String prefix = "wsh-{" + UUID.randomUUID() + "}#/#";
         String kept = prefix + "kept#";
         String left = prefix + "left#";
         String churned = prefix + "churned#";
