@@ -103,8 +103,10 @@ import java.util.concurrent.CompletionStage;
  * that drops packets), a publish is counted after the request timeout, at most {@link
  * Builder#requestQueueSize} of them waiting; one counted may still have been on its way, and arrive late
  * once Redis goes on. The subscriptions that follow rooms and namespaces are bounded the same way, apart
- * from publishes: at most {@link Builder#requestQueueSize} subscription commands wait, one past it is tried
- * again later, and one not answered in time is followed until it is (a room's join never waits for them).
+ * from publishes: at most {@link Builder#requestQueueSize} subscription commands wait, on a Redis Cluster at most
+ * its share (divided by the masters) for one master's shard channels, so that one hung master does not hold
+ * back the rooms of the others; one past it is tried again later, and one not answered in time is followed
+ * until it is (a room's join never waits for them).
  * Once the node answers, each factory holds the subscriptions its rooms and namespaces need, and only
  * those. Connection state recovery across nodes is not possible
  * with pub/sub.
@@ -346,7 +348,8 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
          * wait for Redis's answer at once, and for a client the factory makes, how many commands may wait on a
          * connection (Lettuce's request queue); past either a publish fails at once and is counted as
          * unpublished, and a request to the other nodes fails. As many subscription commands (one per room
-         * made or emptied on the sharded adapter) may wait besides; past that one is tried again later
+         * made or emptied on the sharded adapter) may wait besides, on a Redis Cluster each master's shard
+         * channels at most this divided by the masters (rounded up); past that one is tried again later
          * (0.1 s doubling to 5 s). Default 10,000.
          */
         public Builder requestQueueSize(int size) {
