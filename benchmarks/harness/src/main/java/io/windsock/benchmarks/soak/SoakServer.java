@@ -1,0 +1,191 @@
+package io.windsock.benchmarks.soak;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import io.windsock.Windsock;
+import io.windsock.connection.Event;
+import io.windsock.connection.SocketConnection;
+import io.windsock.engine.EngineOptions;
+import io.windsock.server.ConnectionStateRecovery;
+import io.windsock.server.DisconnectReason;
+import io.windsock.server.Handshake;
+import io.windsock.server.Protocol1Options;
+import io.windsock.server.ServerStats;
+import io.windsock.server.WindsockOptions;
+import java.io.File;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The server of the soak: the default options but shorter timers (ping every 5 s, 5 s to answer;
+ * recovery window 20 s, so that what clients leave behind ends within a minute), Socket.IO 0.9 on, and
+ * connection state recovery on "/" and "/chat". Its connection class does what an application does:
+ * rooms, acks both ways, broadcasts, binary, a handler that blocks a little. The "/admin" namespace
+ * answers {@code stats(gc)} with the server's counters and the process's resources (heap after a
+ * collection when {@code gc} is true, threads, direct memory, file descriptors), which the driver
+ * ({@code benchmarks/node/soak-driver.js}) compares before and after the churn.
+ *
+ * <p>Usage: {@code SoakServer <port>}.
+ */
+public final class SoakServer {
+    static final AtomicLong opened = new AtomicLong();
+    static final AtomicLong closed = new AtomicLong();
+    static final AtomicLong recovered = new AtomicLong();
+    static final AtomicLong refused = new AtomicLong();
+    static final AtomicLong answers = new AtomicLong();
+    static final AtomicLong answerFailures = new AtomicLong();
+    static volatile Windsock server;
+
+    private SoakServer() {
+    }
+
+    /** One client on "/" or "/chat". */
+    public static final class SoakConnection extends SocketConnection {
+        @Override
+        protected boolean onOpen(Handshake handshake) {
+            if ("refuse".equals(handshake.query("mode"))) {
+                refused.incrementAndGet();
+                return false;
+            }
+            if (socket().recovered()) {
+                recovered.incrementAndGet();
+            } else {
+                opened.incrementAndGet();
+            }
+            return true;
+        }
+
+        @Override
+        protected void onClose(DisconnectReason reason) {
+            closed.incrementAndGet();
+        }
+
+        @Event
+        public String join(String room) {
+            joinRoom(room);
+            return room;
+        }
+
+        @Event
+        public void leave(String room) {
+            leaveRoom(room);
+        }
+
+        @Event
+        public Object echo(Object value) {
+            return value;
+        }
+
+        @Event
+        public byte[] bin(byte[] data) {
+            return data;
+        }
+
+        @Event
+        public int shout(String room, String text) {
+            to(room).emit("msg", text);
+            return text.length();
+        }
+
+        @Event
+        public void slow(int millis) throws InterruptedException {
+            Thread.sleep(Math.min(200, Math.max(0, millis)));
+        }
+
+        /** The server asks the client a question with an ack of its own, and tells it the answer. */
+        @Event
+        public void ask() {
+            int n = ThreadLocalRandom.current().nextInt(1000);
+            emitWithAck(Duration.ofSeconds(5), "question", n).whenComplete((reply, failure) -> {
+                if (failure == null) {
+                    answers.incrementAndGet();
+                    emit("answer", reply.isEmpty() ? null : reply.get(0));
+                } else {
+                    answerFailures.incrementAndGet();
+                }
+            });
+        }
+    }
+
+    /** The driver's window into the server. */
+    public static final class AdminConnection extends SocketConnection {
+        @Event
+        public Map<String, Object> stats(boolean gc) {
+            return sample(gc);
+        }
+    }
+
+    static Map<String, Object> sample(boolean gc) {
+        if (gc) {
+            System.gc();
+            System.gc();
+        }
+        ServerStats stats = server.stats();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("engineSessions", stats.engineSessions());
+        out.put("peakEngineSessions", stats.peakEngineSessions());
+        out.put("sockets", stats.sockets());
+        out.put("peakSockets", stats.peakSockets());
+        out.put("queuedEvents", stats.queuedEvents());
+        out.put("pausedConnections", stats.pausedConnections());
+        out.put("queueLimitDisconnects", stats.queueLimitDisconnects());
+        out.put("connectionsOpened", opened.get());
+        out.put("connectionsRecovered", recovered.get());
+        out.put("connectionsClosed", closed.get());
+        out.put("refused", refused.get());
+        out.put("serverAcks", answers.get());
+        out.put("serverAckFailures", answerFailures.get());
+        Runtime runtime = Runtime.getRuntime();
+        out.put("heapUsedMB", round((runtime.totalMemory() - runtime.freeMemory()) / 1048576.0));
+        out.put("heapCommittedMB", round(runtime.totalMemory() / 1048576.0));
+        out.put("threads", ManagementFactory.getThreadMXBean().getThreadCount());
+        out.put("nettyDirectMB", round(((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric()
+                .usedDirectMemory() / 1048576.0));
+        out.put("nettyHeapMB", round(((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric()
+                .usedHeapMemory() / 1048576.0));
+        List<BufferPoolMXBean> pools = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class);
+        for (BufferPoolMXBean pool : pools) {
+            if (pool.getName().equals("direct")) {
+                out.put("jdkDirectBuffers", pool.getCount());
+                out.put("jdkDirectMB", round(pool.getMemoryUsed() / 1048576.0));
+            }
+        }
+        String[] fds = new File("/proc/self/fd").list();
+        out.put("fds", fds == null ? -1 : fds.length);
+        return out;
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 10) / 10.0;
+    }
+
+    public static void main(String[] args) {
+        int port = Integer.parseInt(args[0]);
+        ConnectionStateRecovery recovery = new ConnectionStateRecovery(Duration.ofSeconds(20), false);
+        WindsockOptions options = WindsockOptions.builder()
+                .host("127.0.0.1")
+                .port(port)
+                .engine(EngineOptions.builder()
+                        .pingInterval(Duration.ofSeconds(5))
+                        .pingTimeout(Duration.ofSeconds(5))
+                        .build())
+                .protocol1(Protocol1Options.DEFAULT)
+                .connectionStateRecovery("/", recovery)
+                .connectionStateRecovery("/chat", recovery)
+                .build();
+        server = Windsock.builder()
+                .options(options)
+                .connections("/", SoakConnection::new)
+                .connections("/chat", SoakConnection::new)
+                .connections("/admin", AdminConnection::new)
+                .build();
+        server.start();
+        System.out.println("soak server listening on " + port);
+    }
+}
