@@ -1,7 +1,6 @@
 package io.windsock.redis.internal;
 
 import io.lettuce.core.RedisCommandTimeoutException;
-import io.lettuce.core.RedisException;
 import io.netty.util.Timer;
 import java.time.Duration;
 import java.util.Map;
@@ -22,23 +21,17 @@ import org.slf4j.Logger;
  * Lettuce: {@link Subscriptions} follows its real outcome (a confirmation, a refusal tried again) and only
  * stops waiting for it; what was not sent is made good by a retry.
  *
- * <p>On a cluster each master also has a share of {@code max}: {@code max} divided by the masters of the slot
- * map, rounded up. A master that hangs holds its share at most, so the shard subscriptions of the others are
- * still sent at once: Lettuce has a connection per node, and so does node-redis, whose commands to one node
- * do not wait for another's. Commands on the subscriber's own connection (all of them on one server; on a
- * cluster SUBSCRIBE, PSUBSCRIBE and their undoing, which go to one node) have the whole of {@code max}.
- * Thread-safe.
+ * <p>On a cluster each master also has a share of {@code max}, as for publishes ({@link CommandsInFlight}): a
+ * master that hangs holds its share at most, so the shard subscriptions of the others are still sent at once.
+ * Commands on the subscriber's own connection (all of them on one server; on a cluster SUBSCRIBE, PSUBSCRIBE
+ * and their undoing, which go to one node) have the whole of {@code max}. Thread-safe.
  */
 final class SubscriberCommands {
     /** Under the connections' name, as the rest of what concerns them: one logger to configure. */
     private static final Logger log = Loggers.REDIS;
 
+    /** The places, in all and per master. */
     private final CommandsInFlight inFlight;
-    /** How many masters the cluster's slot map names now; 1 on one server. */
-    private final IntSupplier masters;
-    private volatile int max;
-    /** Per master (by id), its commands sent and not yet answered; none for the subscriber's own connection. */
-    private final Map<String, Integer> perMaster = new ConcurrentHashMap<>();
     /** Per kind and name, the unsubscriptions sent and not yet answered by Redis (at most {@code max} in all). */
     private final Map<String, Integer> unsubscribing = new ConcurrentHashMap<>();
     /** Commands given up (not answered in time, or not sent): one line per period, not one per room. */
@@ -46,13 +39,10 @@ final class SubscriberCommands {
 
     /** @param masters how many masters the cluster's slot map names now (1 on one server) */
     SubscriberCommands(Timer timer, int max, Duration timeout, IntSupplier masters) {
-        this.inFlight = new CommandsInFlight(timer, max, timeout);
-        this.masters = masters;
-        this.max = max;
+        this.inFlight = new CommandsInFlight(timer, max, timeout, masters);
     }
 
     void limit(int max, Duration timeout) {
-        this.max = max;
         inFlight.limit(max, timeout);
     }
 
@@ -65,25 +55,11 @@ final class SubscriberCommands {
      */
     CompletableFuture<?> send(String master, Supplier<CompletableFuture<?>> send, Runnable notSent) {
         boolean[] sent = {false};
-        CompletableFuture<?> answered;
-        int share = share();
-        if (master != null && !take(master, share)) {
-            answered = CompletableFuture.failedFuture(new RedisException("more than " + share
-                    + " commands are waiting for the answer of one Redis Cluster node"));
-        } else {
-            answered = inFlight.send(() -> {
-                CompletableFuture<?> command = send.get();
-                sent[0] = true;
-                if (master != null) {
-                    // its place is the master's until Lettuce ends it, as in the total
-                    command.whenComplete((v, error) -> release(master));
-                }
-                return command;
-            });
-            if (!sent[0] && master != null) {
-                release(master);
-            }
-        }
+        CompletableFuture<?> answered = inFlight.send(master, () -> {
+            CompletableFuture<?> command = send.get();
+            sent[0] = true;
+            return command;
+        });
         if (!sent[0]) {
             notSent.run();
         }
@@ -118,30 +94,6 @@ final class SubscriberCommands {
             }
             return command.whenComplete((v, error) -> answered(key));
         }, notSent);
-    }
-
-    /** @return how many commands one master may have waiting: its part of {@link #max}, at least 1 */
-    private int share() {
-        int n = Math.max(1, masters.getAsInt());
-        return (int) ((max + (long) n - 1) / n);
-    }
-
-    /** @return whether the master had fewer than {@code share} commands waiting, now one more */
-    private boolean take(String master, int share) {
-        boolean[] taken = {false};
-        perMaster.compute(master, (id, n) -> {
-            int waiting = n == null ? 0 : n;
-            if (waiting >= share) {
-                return n;
-            }
-            taken[0] = true;
-            return waiting + 1;
-        });
-        return taken[0];
-    }
-
-    private void release(String master) {
-        perMaster.computeIfPresent(master, (id, n) -> n == 1 ? null : n - 1);
     }
 
     private void answered(String key) {
