@@ -127,7 +127,8 @@ public final class RedisConnections {
             boolean cluster) {
         this.client = client;
         this.ownsClient = ownsClient;
-        this.commandsInFlight = new CommandsInFlight(client.getResources().timer(), 10_000, Duration.ofSeconds(5));
+        this.commandsInFlight = new CommandsInFlight(client.getResources().timer(), 10_000, Duration.ofSeconds(5),
+                this::masters);
         this.subscriberCommands = new SubscriberCommands(client.getResources().timer(), 10_000, Duration.ofSeconds(5),
                 this::masters);
         ScheduledExecutorService scheduler = client.getResources().eventExecutorGroup();
@@ -217,17 +218,21 @@ public final class RedisConnections {
                 new CommandArgs<>(ByteArrayCodec.INSTANCE).add(bytes(channel)).addValue(message)).toCompletableFuture())));
     }
 
-    /** Publishes on a shard channel ({@code SPUBLISH}); a failure is counted and logged as {@link #publish}'s. */
+    /**
+     * Publishes on a shard channel ({@code SPUBLISH}); a failure is counted and logged as {@link #publish}'s. On a
+     * cluster the publish takes a place among its master's share (see {@link CommandsInFlight}): a hung master
+     * does not hold back the publishes to the others.
+     */
     public CompletionStage<Long> spublish(String channel, byte[] message) {
-        return counted(commands().thenCompose(c -> commandsInFlight.send(
+        return counted(commands().thenCompose(c -> commandsInFlight.send(masterOf(channel),
                 () -> c.spublish(bytes(channel), message).toCompletableFuture())));
     }
 
     /**
      * Bounds the publishes and subscriber counts waiting for Redis's answer (see {@link CommandsInFlight}): at
-     * most {@code max}, each failed (a publish counted as unpublished) after {@code timeout}; and apart from
-     * them, the subscriber's commands the same way, on a cluster each master at most its share of {@code max}
-     * ({@link SubscriberCommands}). Until called: 10,000 and 5 s.
+     * most {@code max}, on a cluster those of a shard channel (SPUBLISH, SHARDNUMSUB) at most its master's share
+     * of {@code max}, each failed (a publish counted as unpublished) after {@code timeout}; and apart from them,
+     * the subscriber's commands the same way ({@link SubscriberCommands}). Until called: 10,000 and 5 s.
      */
     public void limitCommands(int max, Duration timeout) {
         commandsInFlight.limit(max, timeout);
@@ -303,8 +308,8 @@ public final class RedisConnections {
 
     /** @return the number of subscribers of a shard channel ({@code PUBSUB SHARDNUMSUB}) */
     public CompletionStage<Long> shardNumsub(String channel) {
-        return commands().thenCompose(c -> commandsInFlight.send(() -> c.pubsubShardNumsub(bytes(channel))
-                .toCompletableFuture())).thenApply(RedisConnections::sum);
+        return commands().thenCompose(c -> commandsInFlight.send(masterOf(channel),
+                () -> c.pubsubShardNumsub(bytes(channel)).toCompletableFuture())).thenApply(RedisConnections::sum);
     }
 
     /**
@@ -370,6 +375,11 @@ public final class RedisConnections {
         }
         return connection.join() instanceof StatefulRedisClusterConnection<?, ?> cluster
                 ? ClusterSlotMap.owner(cluster.getPartitions(), channel) : null;
+    }
+
+    /** @return on a cluster, the master a shard channel's commands go to (null until the slot map is known) */
+    private String masterOf(String channel) {
+        return slotMap == null ? null : shardOwner(channel);
     }
 
     /** @return on a cluster, how many masters the slot map that routes the commands names (1 before it is known) */

@@ -118,7 +118,7 @@ class ClusterNodeHangTest {
      * Broadcasts to a room from A until one reaches B's client, paced by the wait for it (Redis delivers a message
      * only to the subscriptions it has when it is published); a late one to another room does not count.
      */
-    private static void awaitRoom(long deadline, Windsock a, String room, Client onB) throws InterruptedException {
+    static void awaitRoom(long deadline, Windsock a, String room, Client onB) throws InterruptedException {
         String expected = "[\"probe\",\"" + room + "\"]";
         int sent = 0;
         while (true) {
@@ -138,7 +138,7 @@ class ClusterNodeHangTest {
     }
 
     /** @return the id of the master of a channel's slot */
-    private static String masterOf(Partitions map, String channel) {
+    static String masterOf(Partitions map, String channel) {
         return map.getPartitionBySlot(SlotHash.getSlot(channel)).getNodeId();
     }
 }

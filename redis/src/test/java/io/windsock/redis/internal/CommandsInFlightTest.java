@@ -1,6 +1,7 @@
 package io.windsock.redis.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -79,5 +80,32 @@ class CommandsInFlightTest {
         });
         assertInstanceOf(RedisException.class, cause(failing));
         assertEquals(0, commands.count());
+    }
+
+    /**
+     * On a cluster of three masters, six at most in all: publishes to a master that never answers hold its
+     * share (two), past it one fails at once, and publishes to the other masters are still sent.
+     */
+    @Test
+    void aMasterThatNeverAnswersHoldsItsShareOfThePublishes() {
+        CommandsInFlight commands = new CommandsInFlight(timer, 6, Duration.ofMinutes(1), () -> 3);
+        for (int i = 0; i < 2; i++) {
+            assertFalse(commands.send("hung", CompletableFuture<Long>::new).isDone());
+        }
+        CompletableFuture<Long> refused = commands.send("hung", () -> {
+            throw new AssertionError("not sent past the master's share");
+        });
+        assertTrue(cause(refused).getMessage().contains("more than 2 commands"), cause(refused).toString());
+
+        CompletableFuture<Long> answer = new CompletableFuture<>();
+        CompletableFuture<Long> healthy = commands.send("healthy", () -> answer);
+        answer.complete(1L);
+        assertEquals(1L, healthy.join());
+        for (int i = 0; i < 4; i++) {
+            assertFalse(commands.send(null, CompletableFuture<Long>::new).isDone(), "no master: the whole limit");
+        }
+        assertInstanceOf(RedisException.class, cause(commands.send("healthy", CompletableFuture<Long>::new)),
+                "the total is still bounded");
+        assertEquals(6, commands.count());
     }
 }
