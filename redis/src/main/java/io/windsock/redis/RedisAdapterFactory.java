@@ -101,8 +101,9 @@ import java.util.concurrent.CompletionStage;
  * their addresses) the nodes work as one again within the reconnection wait, 5 s at most; Lettuce itself
  * logs a line at WARN per failed connection attempt. Where Redis hangs rather than refuses (a partition
  * that drops packets), a publish is counted after the request timeout, at most {@link
- * Builder#requestQueueSize} of them waiting; one counted may still have been on its way, and arrive late
- * once Redis goes on. The subscriptions that follow rooms and namespaces are bounded the same way, apart
+ * Builder#requestQueueSize} of them waiting, on a Redis Cluster at most its share (divided by the masters)
+ * for one master's shard channels, so that one hung master does not hold back the sharded adapter's
+ * publishes to the others; one counted may still have been on its way, and arrive late once Redis goes on. The subscriptions that follow rooms and namespaces are bounded the same way, apart
  * from publishes: at most {@link Builder#requestQueueSize} subscription commands wait, on a Redis Cluster at most
  * its share (divided by the masters) for one master's shard channels, so that one hung master does not hold
  * back the rooms of the others; one past it is tried again later, and one not answered in time is followed
@@ -346,11 +347,12 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
         /**
          * How many publishes and subscriber counts (the server count behind requests to the other nodes) may
          * wait for Redis's answer at once, and for a client the factory makes, how many commands may wait on a
-         * connection (Lettuce's request queue); past either a publish fails at once and is counted as
-         * unpublished, and a request to the other nodes fails. As many subscription commands (one per room
-         * made or emptied on the sharded adapter) may wait besides, on a Redis Cluster each master's shard
-         * channels at most this divided by the masters (rounded up); past that one is tried again later
-         * (0.1 s doubling to 5 s). Default 10,000.
+         * connection (Lettuce's request queue); on a Redis Cluster the sharded adapter's publishes and counts
+         * to one master's shard channels at most this divided by the masters (rounded up). Past any of these a
+         * publish fails at once and is counted as unpublished, and a request to the other nodes fails. As many
+         * subscription commands (one per room made or emptied on the sharded adapter) may wait besides, with
+         * the same share per master; past that one is tried again later (0.1 s doubling to 5 s). Default
+         * 10,000.
          */
         public Builder requestQueueSize(int size) {
             if (size < 1) {
