@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The in-memory adapter's connection state recovery: the log of stored events with their offsets,
@@ -21,8 +22,13 @@ import java.util.Optional;
  * purged as new entries arrive; both are capped by count too ({@link ConnectionStateRecovery}), the
  * oldest dropped first, as if expired. All state is guarded by this object's monitor.
  *
- * <p>Offsets are the base-36 form of a sequence number that grows by one per stored event, so the log
- * is contiguous: an offset is known while it is at most one before the oldest stored event.
+ * <p>Offsets are this store's tag followed by the base-36 form of a sequence number that grows by one
+ * per stored event, so the log is contiguous: an offset is known while it is at most one before the
+ * oldest stored event. The tag, random per store, keeps other strings from passing for offsets:
+ * socket.io-client takes the last argument of any event it gets, when a string, for its offset (a
+ * volatile event's "1" too), and a bare sequence number would have made that a position in the log,
+ * replaying events the client had as missed. Node, whose offsets are ids of stored events, finds no
+ * event by such a string and connects the client afresh; so does this store.
  */
 final class RecoveryStore {
     /** Delivers a stored event; called while the log is locked, so delivery follows offset order. */
@@ -44,6 +50,8 @@ final class RecoveryStore {
     private final int maxEvents;
     private final int maxSessions;
     private final Clock clock;
+    /** The prefix of this store's offsets. */
+    private final String tag = randomTag();
     /** Stored events, oldest first; sequence numbers contiguous. */
     private final ArrayDeque<StoredEvent> events = new ArrayDeque<>();
     /** The last sequence number given (0: none yet). */
@@ -69,7 +77,7 @@ final class RecoveryStore {
         long now = clock.millis();
         purge(now);
         long seq = ++lastSeq;
-        String offset = Long.toString(seq, 36);
+        String offset = tag + Long.toString(seq, 36);
         List<Object> data = new ArrayList<>(packet.args().size() + 1);
         data.addAll(packet.args());
         data.add(offset);
@@ -144,17 +152,30 @@ final class RecoveryStore {
 
     /** @return the sequence number of a known offset, or -1. */
     private long parse(String offset) {
-        if (offset == null || offset.isEmpty() || offset.length() > 12) {
+        if (offset == null || !offset.startsWith(tag) || offset.length() > tag.length() + 12) {
             return -1;
         }
+        String number = offset.substring(tag.length());
         long seq;
         try {
-            seq = Long.parseLong(offset, 36);
+            seq = Long.parseLong(number, 36);
         } catch (NumberFormatException e) {
             return -1;
         }
+        if (!Long.toString(seq, 36).equals(number)) {
+            return -1; // only the form this store writes: no sign, leading zero or capital
+        }
         long oldest = events.isEmpty() ? lastSeq + 1 : events.peekFirst().seq();
         return seq >= oldest - 1 && seq <= lastSeq ? seq : -1;
+    }
+
+    /** Five base-36 characters: one chance in 60 million that a given string starts with them. */
+    private static String randomTag() {
+        StringBuilder tag = new StringBuilder(5);
+        for (int i = 0; i < 5; i++) {
+            tag.append(Character.forDigit(ThreadLocalRandom.current().nextInt(36), 36));
+        }
+        return tag.toString();
     }
 
     private void purge(long now) {
