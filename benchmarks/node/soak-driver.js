@@ -8,7 +8,9 @@
 // reading while broadcasts to its room go on, until the server's ping timeout ends it); a refused
 // connection. A missing or wrong ack, or a disconnect nobody asked for, counts as a failure.
 // Two phases, each its own process so that whatever the clients leave behind ends with it:
-//   --phase churn --seconds S [--state F]   the churn, one line of the server's stats every --sample s
+// --port P, or --ports P1,P2 for the nodes of a cluster (with --redis URI --key PREFIX, the measure
+// also counts the cluster's channels at Redis).
+//   --phase churn --seconds S [--state F]   the churn, one line of each node's stats every --sample s
 //   --phase measure [--save F] [--baseline F --state F --out F]
 //       waits until the server holds nothing for the clients (one session and socket: this one; no
 //       connection instance; with a baseline, its threads and descriptors back too) and reads its
@@ -23,8 +25,8 @@ const io09 = require("socket.io-client-v09");
 
 const opts = {};
 for (let i = 2; i < process.argv.length; i += 2) opts[process.argv[i].replace(/^--/, "")] = process.argv[i + 1];
-const port = Number(opts.port || 8010);
-const url = `http://127.0.0.1:${port}`;
+// --port P, or --ports P1,P2 for the nodes of a cluster: each life picks one at random.
+const urls = String(opts.ports || opts.port || 8010).split(",").map((p) => `http://127.0.0.1:${Number(p)}`);
 const CLIENTS = Number(opts.clients || 120);
 const SAMPLE_S = Number(opts.sample || 30);
 const ROOMS = 16;
@@ -79,6 +81,7 @@ function ackWithin(client, ms, event, ...args) {
 
 function open(kind, namespaces, refuse) {
   const [generation, transport] = kind.split("/");
+  const url = urls[rand(0, urls.length - 1)];
   const client = { kind, generation, transport, socket: null, chat: null, agent: null, ended: false, rooms: new Set(), expectDrop: false };
   if (generation === "v09") {
     io09.transports = [transport];
@@ -337,34 +340,59 @@ async function churn(seconds) {
 
 // ---- the server's side ----
 
-function adminSocket() {
-  return new Manager(url, { forceNew: true, transports: ["websocket"] }).socket("/admin");
+function adminSockets() {
+  return Promise.all(urls.map((url) => new Promise((resolve) => {
+    const admin = new Manager(url, { forceNew: true, transports: ["websocket"] }).socket("/admin");
+    admin.once("connect", () => resolve(admin));
+  })));
 }
 
-/** Waits until the server holds nothing for the clients; returns its stats after a collection. */
-async function quiet(admin, baseline, seconds) {
-  const stats = (gc) => admin.timeout(60000).emitWithAck("stats", gc);
+const statsOf = (admin, gc) => admin.timeout(60000).emitWithAck("stats", gc);
+
+/**
+ * With --redis URI --key PREFIX: the cluster's channels at Redis (classic and sharded) under the prefix,
+ * which the nodes must have unsubscribed once the rooms they stood for are gone.
+ */
+async function redisChannels() {
+  if (!opts.redis) return null;
+  const { createClient } = require("redis");
+  const client = createClient({ url: opts.redis });
+  await client.connect();
+  const pattern = `${opts.key || "socket.io"}*`;
+  const classic = await client.sendCommand(["PUBSUB", "CHANNELS", pattern]);
+  const sharded = await client.sendCommand(["PUBSUB", "SHARDCHANNELS", pattern]);
+  await client.quit();
+  return classic.length + sharded.length;
+}
+
+/** Waits until every node holds nothing for the clients; returns their stats after a collection. */
+async function quiet(admins, baseline, seconds) {
   const started = Date.now();
-  while (Date.now() - started < seconds * 1000) {
-    const s = await stats(false);
+  const settled = (s, i) => {
     const live = s.connectionsOpened + s.connectionsRecovered - s.connectionsClosed;
-    const back = !baseline || (s.threads <= baseline.threads && s.fds <= baseline.fds + 2);
-    if (s.engineSessions === 1 && s.sockets === 1 && live === 0 && back) {
-      return { ...(await stats(true)), waitedS: Math.round((Date.now() - started) / 1000) };
-    }
-    await sleep(2000);
+    const back = !baseline || (s.threads <= baseline.nodes[i].threads && s.fds <= baseline.nodes[i].fds + 2);
+    return s.engineSessions === 1 && s.sockets === 1 && live === 0 && back;
+  };
+  let quietNow = false;
+  while (!quietNow && Date.now() - started < seconds * 1000) {
+    const all = await Promise.all(admins.map((admin) => statsOf(admin, false)));
+    const channels = await redisChannels();
+    quietNow = all.every(settled) && (!baseline || channels === null || channels <= baseline.redisChannels);
+    if (!quietNow) await sleep(2000);
   }
-  return { ...(await stats(true)), notQuiet: true };
+  const nodes = await Promise.all(admins.map((admin) => statsOf(admin, true)));
+  return { nodes, redisChannels: await redisChannels(), waitedS: Math.round((Date.now() - started) / 1000), notQuiet: !quietNow };
 }
 
-/** --phase churn: the clients' churn for --seconds, sampling the server; writes counts and failures to --state. */
+/** --phase churn: the clients' churn for --seconds, sampling the nodes; writes counts and failures to --state. */
 async function churnPhase() {
-  const admin = adminSocket();
-  await new Promise((r) => admin.once("connect", r));
+  const admins = await adminSockets();
   const t0 = Date.now();
   const sampler = setInterval(async () => {
-    const s = await admin.timeout(60000).emitWithAck("stats", false);
-    console.log(JSON.stringify({ t: Math.round((Date.now() - t0) / 1000), phase: "churn", ...s, ...counts }));
+    const nodes = await Promise.all(admins.map((admin) => statsOf(admin, false)));
+    for (const [i, s] of nodes.entries()) {
+      console.log(JSON.stringify({ t: Math.round((Date.now() - t0) / 1000), phase: "churn", node: i, ...s, ...counts }));
+    }
   }, SAMPLE_S * 1000);
   await churn(Number(opts.seconds || 60));
   clearInterval(sampler);
@@ -374,27 +402,33 @@ async function churnPhase() {
 }
 
 /**
- * --phase measure: once the server holds nothing for the clients (and, given a --baseline file, is back
- * to its threads and descriptors), its resources after a collection; with --baseline, the comparison,
- * with the --state of the churn, as the summary. Writes the stats to --save, the summary to --out.
+ * --phase measure: once every node holds nothing for the clients (and, given a --baseline file, is back
+ * to its threads and descriptors, and Redis to its channels), their resources after a collection; with
+ * --baseline, the comparison, with the --state of the churn, as the summary. Writes the measure to
+ * --save, the summary to --out.
  */
 async function measurePhase() {
-  const admin = adminSocket();
-  await new Promise((r) => admin.once("connect", r));
+  const admins = await adminSockets();
   const baseline = opts.baseline ? JSON.parse(fs.readFileSync(opts.baseline, "utf8")) : null;
-  const end = await quiet(admin, baseline, Number(opts.wait || 180));
+  const wait = Number(opts.wait || 180);
+  const end = await quiet(admins, baseline, wait);
   console.log(JSON.stringify({ phase: baseline ? "end" : "baseline", ...end }));
   if (opts.save) fs.writeFileSync(opts.save, JSON.stringify(end));
   if (!baseline) process.exit(end.notQuiet ? 1 : 0);
   const churned = opts.state ? JSON.parse(fs.readFileSync(opts.state, "utf8")) : { counts: {}, failures: [] };
   const problems = [];
-  if (end.notQuiet) problems.push(`the server still held sessions, sockets, connection instances, threads or descriptors ${opts.wait || 180} s after the churn`);
-  if (end.heapUsedMB > baseline.heapUsedMB * 1.25 + 8) problems.push(`heap after a collection ${baseline.heapUsedMB} MB before, ${end.heapUsedMB} MB after`);
-  if (end.fds > baseline.fds + 2) problems.push(`file descriptors ${baseline.fds} before, ${end.fds} after`);
-  if (end.threads > baseline.threads) problems.push(`threads ${baseline.threads} before, ${end.threads} after`);
-  if (end.nettyDirectMB > baseline.nettyDirectMB * 1.5 + 16) problems.push(`direct memory ${baseline.nettyDirectMB} MB before, ${end.nettyDirectMB} MB after`);
-  // One is the stats call being answered.
-  if (end.queuedEvents > 1) problems.push(`${end.queuedEvents - 1} events still queued`);
+  if (end.notQuiet) problems.push(`the cluster still held sessions, sockets, connection instances, threads, descriptors or Redis channels ${wait} s after the churn`);
+  for (const [i, after] of end.nodes.entries()) {
+    const before = baseline.nodes[i];
+    const node = end.nodes.length > 1 ? `node ${i}: ` : "";
+    if (after.heapUsedMB > before.heapUsedMB * 1.25 + 8) problems.push(`${node}heap after a collection ${before.heapUsedMB} MB before, ${after.heapUsedMB} MB after`);
+    if (after.fds > before.fds + 2) problems.push(`${node}file descriptors ${before.fds} before, ${after.fds} after`);
+    if (after.threads > before.threads) problems.push(`${node}threads ${before.threads} before, ${after.threads} after`);
+    if (after.nettyDirectMB > before.nettyDirectMB * 1.5 + 16) problems.push(`${node}direct memory ${before.nettyDirectMB} MB before, ${after.nettyDirectMB} MB after`);
+    // One is the stats call being answered.
+    if (after.queuedEvents > 1) problems.push(`${node}${after.queuedEvents - 1} events still queued`);
+  }
+  if (end.redisChannels !== null && end.redisChannels > baseline.redisChannels) problems.push(`Redis channels ${baseline.redisChannels} before, ${end.redisChannels} after`);
   if (churned.counts.failures) problems.push(`${churned.counts.failures} client failures`);
   const summary = { clients: CLIENTS, baseline, end, counts: churned.counts, failures: churned.failures, problems, date: new Date().toISOString() };
   console.log(JSON.stringify(summary));

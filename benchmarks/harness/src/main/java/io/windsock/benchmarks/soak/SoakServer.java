@@ -6,6 +6,8 @@ import io.windsock.Windsock;
 import io.windsock.connection.Event;
 import io.windsock.connection.SocketConnection;
 import io.windsock.engine.EngineOptions;
+import io.windsock.redis.RedisAdapterFactory;
+import io.windsock.redis.SubscriptionMode;
 import io.windsock.server.ConnectionStateRecovery;
 import io.windsock.server.DisconnectReason;
 import io.windsock.server.Handshake;
@@ -16,10 +18,12 @@ import java.io.File;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -31,7 +35,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * collection when {@code gc} is true, threads, direct memory, file descriptors), which the driver
  * ({@code benchmarks/node/soak-driver.js}) compares before and after the churn.
  *
- * <p>Usage: {@code SoakServer <port>}.
+ * <p>Usage: {@code SoakServer <port> [--redis URI [--key PREFIX] [--sharded]]}. With {@code --redis} the node
+ * joins a cluster through the Redis adapter (channel prefix {@code --key}, default {@code socket.io};
+ * {@code --sharded}: the sharded adapter, one channel per room), as the soak's two nodes do; connection
+ * state recovery stays on, each node keeping its own sessions (a client reconnects to the same node).
  */
 public final class SoakServer {
     static final AtomicLong opened = new AtomicLong();
@@ -165,8 +172,9 @@ public final class SoakServer {
         return Math.round(value * 10) / 10.0;
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
+        List<String> flags = Arrays.asList(args);
         ConnectionStateRecovery recovery = new ConnectionStateRecovery(Duration.ofSeconds(20), false);
         WindsockOptions options = WindsockOptions.builder()
                 .host("127.0.0.1")
@@ -179,13 +187,26 @@ public final class SoakServer {
                 .connectionStateRecovery("/", recovery)
                 .connectionStateRecovery("/chat", recovery)
                 .build();
-        server = Windsock.builder()
+        Windsock.Builder builder = Windsock.builder();
+        int redis = flags.indexOf("--redis");
+        if (redis > 0) {
+            int key = flags.indexOf("--key");
+            RedisAdapterFactory.Builder factory = RedisAdapterFactory.builder().uri(flags.get(redis + 1))
+                    .key(key > 0 ? flags.get(key + 1) : "socket.io");
+            if (flags.contains("--sharded")) {
+                factory.sharded(SubscriptionMode.DYNAMIC);
+            }
+            RedisAdapterFactory adapter = factory.build();
+            adapter.connected().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            builder.adapter(adapter);
+        }
+        server = builder
                 .options(options)
                 .connections("/", SoakConnection::new)
                 .connections("/chat", SoakConnection::new)
                 .connections("/admin", AdminConnection::new)
                 .build();
         server.start();
-        System.out.println("soak server listening on " + port);
+        System.out.println("soak server listening on " + port + (redis > 0 ? " (Redis adapter)" : ""));
     }
 }
