@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.models.partitions.Partitions;
-import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.windsock.Windsock;
 import io.windsock.internal.server.NamespaceImpl;
 import io.windsock.redis.SubscriptionMode;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -48,14 +46,8 @@ class ClusterNodeHangTest {
 
     @RegisterExtension
     final ClusterNodes nodes = new ClusterNodes(cluster);
-    private RedisClusterNode stopped;
-
-    @AfterEach
-    void goOn() throws Exception {
-        if (stopped != null) {
-            cluster.resume(stopped); // before the nodes close: closing waits for Redis
-        }
-    }
+    @RegisterExtension
+    final PausedMaster stopped = new PausedMaster(cluster); // after the nodes: resumed before they close
 
     @Test
     void roomsOnHealthyMastersAreSubscribedPromptlyWhileOneMasterHangs() throws Exception {
@@ -89,8 +81,7 @@ class ClusterNodeHangTest {
         RedisConnections redis = ((ShardedRedisAdapter) ((NamespaceImpl) b.of("/")).adapter()).connections();
         assertEquals(0, redis.subscriberCommandsInFlight());
 
-        stopped = map.getPartitionByNodeId(hung);
-        cluster.pause(stopped);
+        stopped.pause(map.getPartitionByNodeId(hung));
         // A local join subscribes on the calling thread: the hung master's commands are sent before the others.
         b.of("/").local().socketsJoin(hungRooms.toArray(String[]::new));
         long joined = System.nanoTime();
@@ -105,8 +96,7 @@ class ClusterNodeHangTest {
         }
         assertTrue(redis.subscriberCommandsInFlight() > 0, "the hung master's commands are on their way");
 
-        cluster.resume(stopped);
-        stopped = null;
+        stopped.resume();
         long deadline = System.nanoTime() + RETRIED_WITHIN.toNanos();
         for (String room : hungRooms) {
             awaitRoom(deadline, a, room, onB);

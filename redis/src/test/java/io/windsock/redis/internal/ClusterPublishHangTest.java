@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lettuce.core.cluster.models.partitions.Partitions;
-import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.windsock.Windsock;
 import io.windsock.internal.server.NamespaceImpl;
 import io.windsock.redis.SubscriptionMode;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -45,14 +43,8 @@ class ClusterPublishHangTest {
 
     @RegisterExtension
     final ClusterNodes nodes = new ClusterNodes(cluster);
-    private RedisClusterNode stopped;
-
-    @AfterEach
-    void goOn() throws Exception {
-        if (stopped != null) {
-            cluster.resume(stopped); // before the nodes close: closing waits for Redis
-        }
-    }
+    @RegisterExtension
+    final PausedMaster stopped = new PausedMaster(cluster); // after the nodes: resumed before they close
 
     @Test
     void broadcastsThroughHealthyMastersArriveWhileOneMasterHoldsItsShare() throws Exception {
@@ -90,8 +82,7 @@ class ClusterPublishHangTest {
         eventually(deadline, () -> assertEquals(0, redis.commandsInFlight(), "every probe answered"));
         long unpublished = redis.unpublishedCount();
 
-        stopped = map.getPartitionByNodeId(hung);
-        cluster.pause(stopped);
+        stopped.pause(map.getPartitionByNodeId(hung));
         for (int i = 0; i < LIMIT; i++) {
             a.to(hungRoom).emit("held", i);
         }
@@ -107,8 +98,7 @@ class ClusterPublishHangTest {
         assertTrue(redis.unpublishedCount() - unpublished >= LIMIT - SHARE,
                 "past the hung master's share, its broadcasts were dropped at once");
 
-        cluster.resume(stopped);
-        stopped = null;
+        stopped.resume();
         deadline = System.nanoTime() + WAIT.toNanos();
         awaitRoom(deadline, a, hungRoom, onB);
         eventually(deadline, () -> assertEquals(0, redis.commandsInFlight(), "every publish answered"));
