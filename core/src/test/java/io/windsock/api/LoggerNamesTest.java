@@ -8,6 +8,7 @@ import io.windsock.internal.log.Loggers;
 import io.windsock.server.ErrorHandler;
 import io.windsock.server.WindsockOptions;
 import io.windsock.testing.CapturedStderr;
+import io.windsock.testing.SourceScan;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -15,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
@@ -34,16 +34,8 @@ class LoggerNamesTest {
 
     @Test
     void onlyTheHolderAsksSlf4jForALogger() throws IOException {
-        List<String> offenders = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(SOURCES)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                if (f.toString().endsWith(".java") && !f.equals(HOLDER)
-                        && Files.readString(f).contains("LoggerFactory")) {
-                    offenders.add(SOURCES.relativize(f).toString());
-                }
-            }
-        }
-        assertEquals(List.of(), offenders, "log through io.windsock.internal.log.Loggers");
+        assertEquals(List.of(), SourceScan.javaFilesContaining(SOURCES, "LoggerFactory", HOLDER),
+                "log through io.windsock.internal.log.Loggers");
     }
 
     @Test

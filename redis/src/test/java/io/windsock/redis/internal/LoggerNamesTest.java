@@ -3,12 +3,11 @@ package io.windsock.redis.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.windsock.testing.SourceScan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,16 +20,8 @@ class LoggerNamesTest {
 
     @Test
     void onlyTheHolderAsksSlf4jForALogger() throws IOException {
-        List<String> offenders = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(SOURCES)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                if (f.toString().endsWith(".java") && !f.equals(HOLDER)
-                        && Files.readString(f).contains("LoggerFactory")) {
-                    offenders.add(SOURCES.relativize(f).toString());
-                }
-            }
-        }
-        assertEquals(List.of(), offenders, "log through io.windsock.redis.internal.Loggers");
+        assertEquals(List.of(), SourceScan.javaFilesContaining(SOURCES, "LoggerFactory", HOLDER),
+                "log through io.windsock.redis.internal.Loggers");
     }
 
     @Test
