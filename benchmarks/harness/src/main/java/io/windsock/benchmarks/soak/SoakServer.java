@@ -1,6 +1,7 @@
 package io.windsock.benchmarks.soak;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetric;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.windsock.Windsock;
 import io.windsock.connection.Event;
@@ -152,12 +153,10 @@ public final class SoakServer {
         out.put("heapUsedMB", round((runtime.totalMemory() - runtime.freeMemory()) / 1048576.0));
         out.put("heapCommittedMB", round(runtime.totalMemory() / 1048576.0));
         out.put("threads", ManagementFactory.getThreadMXBean().getThreadCount());
-        out.put("nettyDirectMB", round(((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric()
-                .usedDirectMemory() / 1048576.0));
-        out.put("nettyHeapMB", round(((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric()
-                .usedHeapMemory() / 1048576.0));
-        List<BufferPoolMXBean> pools = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class);
-        for (BufferPoolMXBean pool : pools) {
+        ByteBufAllocatorMetric netty = ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric();
+        out.put("nettyDirectMB", round(netty.usedDirectMemory() / 1048576.0));
+        out.put("nettyHeapMB", round(netty.usedHeapMemory() / 1048576.0));
+        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
             if (pool.getName().equals("direct")) {
                 out.put("jdkDirectBuffers", pool.getCount());
                 out.put("jdkDirectMB", round(pool.getMemoryUsed() / 1048576.0));
