@@ -56,7 +56,7 @@ TMP=$(mktemp -d)
 } | tee "$OUT/machine.txt"
 "${DRIVER[@]}" --phase churn --seconds "$WARMUP" --sample 3600 >/dev/null
 "${DRIVER[@]}" --phase measure --save "$TMP/baseline.json" | tee -a "$OUT/samples.jsonl"
-"${DRIVER[@]}" --phase churn --seconds $((MINUTES * 60)) --sample 30 --state "$TMP/state.json" | tee -a "$OUT/samples.jsonl"
+"${DRIVER[@]}" --phase churn --seconds "$(awk "BEGIN { print int($MINUTES * 60) }")" --sample 30 --state "$TMP/state.json" | tee -a "$OUT/samples.jsonl"
 set +e
 "${DRIVER[@]}" --phase measure --baseline "$TMP/baseline.json" --state "$TMP/state.json" --out "$OUT/summary.jsonl" \
   | tail -1 | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const x=JSON.parse(s);
