@@ -52,9 +52,24 @@ public class InMemoryAdapter implements Adapter {
 
     /** @param clock the time source for the recovery window (tests move it by hand) */
     public InMemoryAdapter(AdapterNamespace namespace, Clock clock) {
+        this(namespace, clock, true);
+    }
+
+    /**
+     * For a cluster adapter that keeps the stored events and the sessions itself (in Redis streams,
+     * say): with {@code storesRecovery} false this adapter stores nothing for recovery, delivers every
+     * broadcast without an offset, and the subclass implements {@link #persistSession},
+     * {@link #restoreSession} and {@link #missedPackets}, delivering the events it stores through
+     * {@link #deliver} with their offsets.
+     */
+    protected InMemoryAdapter(AdapterNamespace namespace, boolean storesRecovery) {
+        this(namespace, Clock.systemUTC(), storesRecovery);
+    }
+
+    private InMemoryAdapter(AdapterNamespace namespace, Clock clock, boolean storesRecovery) {
         this.namespace = Objects.requireNonNull(namespace, "namespace");
         ConnectionStateRecovery recovery = namespace.recovery();
-        this.store = recovery == null ? null : new RecoveryStore(namespace.name(), recovery, clock);
+        this.store = recovery == null || !storesRecovery ? null : new RecoveryStore(namespace.name(), recovery, clock);
     }
 
     // ---- membership ----
@@ -173,9 +188,23 @@ public class InMemoryAdapter implements Adapter {
         }
     }
 
-    private void deliver(SocketPacket packet, String offset, BroadcastOptions options) {
-        EncodedPacket encoded = namespace.encode(packet, offset);
+    /**
+     * Queues an event to the local sockets {@code options} selects, encoded once.
+     *
+     * @param packet an EVENT packet of this namespace without an ack id
+     * @param offset its recovery offset, which the clients get as its last argument, or null
+     */
+    protected final void deliver(SocketPacket packet, String offset, BroadcastOptions options) {
+        EncodedPacket encoded = namespace.encode(inNamespace(packet, SocketPacket.NO_ID), offset);
         apply(options, socket -> socket.send(encoded, options));
+    }
+
+    /**
+     * @return whether connection state recovery stores this broadcast (and gives it an offset): an event
+     *         without an ack id, not volatile
+     */
+    protected static boolean isStoredForRecovery(SocketPacket packet, BroadcastOptions options) {
+        return RecoveryStore.isStored(packet, options);
     }
 
     @Override
