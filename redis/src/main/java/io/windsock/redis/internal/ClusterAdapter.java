@@ -56,7 +56,13 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     protected ClusterAdapter(AdapterNamespace namespace, ClusterCodec codec, Duration requestTimeout) {
-        super(namespace);
+        this(namespace, codec, requestTimeout, true);
+    }
+
+    /** @param storesRecovery false for a transport that stores events and sessions itself (see {@link InMemoryAdapter}) */
+    protected ClusterAdapter(AdapterNamespace namespace, ClusterCodec codec, Duration requestTimeout,
+                             boolean storesRecovery) {
+        super(namespace, storesRecovery);
         this.codec = codec;
         this.requestTimeout = requestTimeout;
     }
@@ -128,10 +134,26 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
 
     @Override
     public void broadcast(SocketPacket packet, BroadcastOptions options) {
-        if (!options.local()) {
-            send(message(BROADCAST, "packet", packet(packet), "opts", Messages.options(options, options.timeout())));
+        if (options.local()) {
+            super.broadcast(packet, options);
+            return;
         }
+        publishBroadcast(packet, options,
+                message(BROADCAST, "packet", packet(packet), "opts", Messages.options(options, options.timeout())));
+    }
+
+    /**
+     * Publishes a broadcast without acks to the other nodes and delivers it to this node's sockets, without
+     * waiting for Redis. A transport that gives stored events their offsets overrides it.
+     */
+    protected void publishBroadcast(SocketPacket packet, BroadcastOptions options, ClusterMessage message) {
+        send(message);
         super.broadcast(packet, options);
+    }
+
+    /** Publishes as every message to the other nodes is (one the codec refuses is logged), for a transport's overrides. */
+    protected final CompletionStage<?> sendToOthers(ClusterMessage message) {
+        return send(message);
     }
 
     @Override
@@ -256,11 +278,20 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
      *         was done with it, and the transport counts and logs it
      */
     protected void onMessage(ClusterMessage message) {
+        onMessage(message, null);
+    }
+
+    /**
+     * As {@link #onMessage(ClusterMessage)}, for a message read at {@code offset} of a log that stores events
+     * for recovery (a stream entry's id): a broadcast it carries that recovery stores reaches this node's
+     * sockets with that offset.
+     */
+    protected void onMessage(ClusterMessage message, String offset) {
         if (closed.get() || uid.equals(message.uid()) || !namespace.name().equals(message.nsp())) {
             return;
         }
         switch (message.type()) {
-            case BROADCAST -> onBroadcast(message);
+            case BROADCAST -> onBroadcast(message, offset);
             case SOCKETS_JOIN -> super.addSockets(options(message), Messages.rooms(message.get("rooms")));
             case SOCKETS_LEAVE -> super.delSockets(options(message), Messages.rooms(message.get("rooms")));
             case DISCONNECT_SOCKETS -> super.disconnectSockets(options(message),
@@ -292,7 +323,7 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
         return Messages.readOptions(Messages.requireOptions(message.get("opts"), message.type()));
     }
 
-    private void onBroadcast(ClusterMessage message) {
+    private void onBroadcast(ClusterMessage message, String offset) {
         BroadcastOptions options = options(message);
         Map<String, Object> packet = Messages.map(message.get("packet"));
         if (!(packet.get("data") instanceof List<?>)) {
@@ -301,7 +332,11 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
         SocketPacket event = SocketPacket.event(namespace.name(), Messages.copy(packet.get("data")), SocketPacket.NO_ID);
         String requestId = message.requestId();
         if (requestId == null) {
-            super.broadcast(event, options);
+            if (offset != null && namespace.recovery() != null && isStoredForRecovery(event, options)) {
+                deliver(event, offset, options);
+            } else {
+                super.broadcast(event, options);
+            }
             return;
         }
         Duration timeout = options.timeout() == null ? requestTimeout : options.timeout();

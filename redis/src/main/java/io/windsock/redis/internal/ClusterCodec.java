@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
 import org.msgpack.jackson.dataformat.MessagePackFactory;
@@ -65,6 +67,59 @@ public final class ClusterCodec {
     }
 
     /** @return whether a tree holds binary anywhere (Node's {@code hasBinary}) */
+    /** @return the message as msgpack, whatever it carries (as Node's streams adapter sends on pub/sub) */
+    public byte[] encodeMsgpack(ClusterMessage message) {
+        try {
+            return MSGPACK.writeValueAsBytes(tree(message));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot encode a " + message.type() + " message: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @return the data of a message as a stream entry's field, as Node's streams adapter writes it: JSON text,
+     *     or the base64 of its msgpack when its type may carry binary and it does; null without data
+     */
+    public String streamData(ClusterMessage message) {
+        JsonNode data = tree(message).get("data");
+        if (data == null) {
+            return null;
+        }
+        try {
+            if (message.type().mayContainBinary() && hasBinary(data)) {
+                return Base64.getEncoder().encodeToString(MSGPACK.writeValueAsBytes(data));
+            }
+            return new String(NodeJsonText.write(JSON, data), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot encode a " + message.type() + " message: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @return a stream entry's data field as plain values: JSON when it starts with <code>{</code>, else base64
+     *     of msgpack (Node's rule)
+     * @throws IllegalArgumentException when it is neither
+     */
+    public static Object decodeStreamData(String text) {
+        try {
+            if (text.startsWith("{")) {
+                return WireCodec.decodeJson(text.getBytes(StandardCharsets.UTF_8));
+            }
+            return WireCodec.decodeMsgpack(Base64.getDecoder().decode(text));
+        } catch (java.io.UncheckedIOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** @return a value of the application's (socket data, say) as msgpack, through the application's mapper */
+    public byte[] msgpackOf(Object value) {
+        try {
+            return MSGPACK.writeValueAsBytes(application.valueToTree(value));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot encode as msgpack: " + e.getMessage(), e);
+        }
+    }
+
     public static boolean hasBinary(JsonNode node) {
         if (node == null) {
             return false;

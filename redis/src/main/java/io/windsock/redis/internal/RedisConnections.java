@@ -5,6 +5,7 @@ import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -33,6 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 
@@ -73,6 +75,8 @@ public final class RedisConnections {
     private final AbstractRedisClient client;
     private final boolean ownsClient;
     private final CompletableFuture<? extends StatefulConnection<byte[], byte[]>> connection;
+    /** Opens a connection like {@link #connection}, for {@link #openReader()}. */
+    private final Supplier<CompletableFuture<StatefulConnection<byte[], byte[]>>> connectReader;
     private final CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> commands;
     /** PUBSUB NUMSUB of one channel over the whole deployment (every node of a cluster). */
     private final BiFunction<byte[], Duration, CompletableFuture<Long>> numsub;
@@ -127,6 +131,7 @@ public final class RedisConnections {
             boolean cluster) {
         this.client = client;
         this.ownsClient = ownsClient;
+        this.connectReader = () -> connect.get().thenApply(c -> (StatefulConnection<byte[], byte[]>) c);
         this.commandsInFlight = new CommandsInFlight(client.getResources().timer(), 10_000, Duration.ofSeconds(5),
                 this::masters);
         this.subscriberCommands = new SubscriberCommands(client.getResources().timer(), 10_000, Duration.ofSeconds(5),
@@ -229,6 +234,42 @@ public final class RedisConnections {
     }
 
     /**
+     * Sends a command on the publishing connection, bounded and timed out as publishes are (see {@link
+     * #limitCommands}; on a cluster within the share of the master of {@code key}'s slot).
+     *
+     * @param publishing whether the command carries a message to other nodes (a stream's XADD): its failure is
+     *     then counted and logged as an unpublished message's
+     */
+    public <T> CompletionStage<T> send(String key, boolean publishing,
+                                       Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<T>> command) {
+        CompletableFuture<T> sent = commands().thenCompose(c -> commandsInFlight.send(masterOf(key),
+                () -> command.apply(c).toCompletableFuture()));
+        return publishing ? counted(sent) : sent;
+    }
+
+    /**
+     * Opens one more connection to the same Redis, for a blocking read (a stream's XREAD BLOCK) that would hold
+     * up every command behind it on the shared one. Tried again at start-up as the others; the caller closes it.
+     */
+    public CompletableFuture<StatefulConnection<byte[], byte[]>> openReader() {
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the Redis connections are closed"));
+        }
+        return retry(new ConnectRetry<>("stream reader", connectReader, client.getResources().eventExecutorGroup(),
+                () -> { }));
+    }
+
+    /** @return the client's scheduler (Lettuce's event executors), for retries: its tasks must not block */
+    public ScheduledExecutorService scheduler() {
+        return client.getResources().eventExecutorGroup();
+    }
+
+    /** @return the asynchronous commands of a connection, on one server or a cluster */
+    public static RedisClusterAsyncCommands<byte[], byte[]> commandsOf(StatefulConnection<byte[], byte[]> c) {
+        return asyncCommands(c);
+    }
+
+    /**
      * Bounds the publishes and subscriber counts waiting for Redis's answer (see {@link CommandsInFlight}): at
      * most {@code max}, on a cluster those of a shard channel (SPUBLISH, SHARDNUMSUB) at most its master's share
      * of {@code max}, each failed (a publish counted as unpublished) after {@code timeout}; and apart from them,
@@ -254,7 +295,7 @@ public final class RedisConnections {
      * outage it logs ends at the next publish that works as well as at a reconnect. The returned stage
      * completes once the outcome is counted and logged.
      */
-    private CompletableFuture<Long> counted(CompletableFuture<Long> published) {
+    private <T> CompletableFuture<T> counted(CompletableFuture<T> published) {
         return published.whenComplete((receivers, error) -> {
             if (error == null) {
                 // a plain read first: every publish passes here, and the outage is rare
@@ -331,7 +372,7 @@ public final class RedisConnections {
     }
 
     /**
-     * Subscribes a listener to channels and one pattern (one command per channel, so that one refused
+     * Subscribes a listener to channels and one pattern, or none when {@code pattern} is null (one command per channel, so that one refused
      * does not hold back the others). One refused while the subscriber is connected, or not sent because
      * too many subscriber commands wait, is tried again while a listener holds it.
      *

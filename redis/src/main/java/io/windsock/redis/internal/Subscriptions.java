@@ -364,10 +364,12 @@ final class Subscriptions {
         for (String channel : channelNames) {
             channels.computeIfAbsent(channel, k -> new CopyOnWriteArraySet<>()).add(channelListener);
         }
-        patterns.computeIfAbsent(pattern, k -> new CopyOnWriteArraySet<>()).add(patternListener);
+        if (pattern != null) {
+            patterns.computeIfAbsent(pattern, k -> new CopyOnWriteArraySet<>()).add(patternListener);
+        }
         return inOrder(c -> CompletableFuture.allOf(Stream.concat(
                 channelNames.stream().map(channel -> sendSubscribe(c, subscribeCommand, channel, 0)),
-                Stream.of(sendSubscribe(c, psubscribeCommand, pattern, 0)))
+                pattern == null ? Stream.empty() : Stream.of(sendSubscribe(c, psubscribeCommand, pattern, 0)))
                 .toArray(CompletableFuture[]::new)));
     }
 
@@ -380,7 +382,7 @@ final class Subscriptions {
                 unused.add(channel);
             }
         }
-        boolean patternUnused = remove(patterns, pattern, patternListener);
+        boolean patternUnused = pattern != null && remove(patterns, pattern, patternListener);
         if (closed.getAsBoolean() || (unused.isEmpty() && !patternUnused)) {
             return CompletableFuture.completedFuture(null);
         }
