@@ -15,6 +15,8 @@ import io.windsock.redis.internal.OwnedLettuce;
 import io.windsock.redis.internal.RedisAdapter;
 import io.windsock.redis.internal.RedisConnections;
 import io.windsock.redis.internal.ShardedRedisAdapter;
+import io.windsock.redis.internal.StreamsAdapters;
+import io.windsock.redis.internal.StreamsSettings;
 import io.windsock.redis.internal.WireCodec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,14 +41,19 @@ import java.util.concurrent.CompletionStage;
  * redis.close();
  * }</pre>
  *
- * <p>Two variants, as Node's two functions; every node of a cluster must use the same one:
+ * <p>Three variants, as Node's two functions of {@code @socket.io/redis-adapter} and its streams adapter; every
+ * node of a cluster must use the same one:
  * <ul>
  *   <li>classic pub/sub (the default), as {@code createAdapter(pubClient, subClient, {key})}:
  *       {@code PUBLISH}, {@code PSUBSCRIBE}, the server count from {@code PUBSUB NUMSUB};</li>
  *   <li>sharded pub/sub ({@link Builder#sharded(SubscriptionMode)}, Redis 7), as
  *       {@code createShardedAdapter(pubClient, subClient, {channelPrefix: key, subscriptionMode})}:
  *       {@code SPUBLISH}, {@code SSUBSCRIBE}, socket.io-adapter's cluster messages, the server count
- *       from {@code PUBSUB SHARDNUMSUB}.</li>
+ *       from {@code PUBSUB SHARDNUMSUB};</li>
+ *   <li>Redis streams ({@link Builder#streams()}, Redis 6.2), as {@code @socket.io/redis-streams-adapter} 0.3:
+ *       socket.io-adapter's cluster messages in a stream ({@code XADD}, read with {@code XREAD BLOCK} on a
+ *       connection of its own), requests and answers on pub/sub; with connection state recovery, sessions and
+ *       missed events on any node.</li>
  * </ul>
  *
  * <p>One Redis server ({@link Builder#uri}, {@link Builder#client}) or a Redis Cluster
@@ -87,9 +94,11 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Connections: one factory opens one connection for publishing and PUBSUB and one subscriber
  * connection, both asynchronously when it is built, and shares them between the adapters of every
- * namespace it makes. Nothing here blocks a thread: {@link #create} (which may run on a network thread,
+ * namespace it makes; the streams adapter adds one reading connection per stream in use, opened with the first
+ * namespace on it. Nothing here blocks a thread: {@link #create} (which may run on a network thread,
  * for a dynamic namespace) only starts the namespace's subscriptions; the namespace holds connecting
- * sockets until Redis confirmed them ({@link Adapter#ready()}), or until the request timeout passes.
+ * sockets until Redis confirmed them (and the stream's reader knows where it starts) ({@link Adapter#ready()}),
+ * or until the request timeout passes.
  *
  * <p>Outages: the connections reconnect and subscribe again by themselves, also when Redis cannot be
  * reached when the factory is built (see {@link #connected()}). Meanwhile local delivery
@@ -110,7 +119,8 @@ import java.util.concurrent.CompletionStage;
  * until it is (a room's join never waits for them).
  * Once the node answers, each factory holds the subscriptions its rooms and namespaces need, and only
  * those. Connection state recovery across nodes is not possible
- * with pub/sub.
+ * with pub/sub; the streams adapter offers it (and reads on after an outage from the last entry it read, so
+ * that what other nodes broadcast meanwhile is not lost while the stream holds it).
  *
  * <p>Lifecycle: {@link #close()} after the servers using it stopped; it closes the connections, and
  * the Lettuce client when the factory made it (from a URI). Thread-safe.
@@ -123,6 +133,8 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
     private final String key;
     private final Duration requestTimeout;
     private final boolean publishOnSpecificResponseChannel;
+    /** The streams adapter's shared part, or null for the pub/sub adapters. */
+    private final StreamsAdapters streams;
 
     private RedisAdapterFactory(Builder builder) {
         this.key = builder.key;
@@ -160,6 +172,9 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
             this.connections = new RedisConnections(client, builder.uri, true);
         }
         connections.limitCommands(builder.requestQueueSize, requestTimeout);
+        this.streams = !builder.streams ? null : new StreamsAdapters(connections, clusterCodec,
+                new StreamsSettings(key, builder.streamName, builder.streamCount, builder.maxStreamLength,
+                        builder.sessionKeyPrefix, shardedMode != null), requestTimeout);
     }
 
     /** @return a builder with Node's defaults: prefix "socket.io", request timeout 5 s */
@@ -169,6 +184,9 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
 
     @Override
     public Adapter create(AdapterNamespace namespace) {
+        if (streams != null) {
+            return streams.create(namespace);
+        }
         if (shardedMode != null) {
             return new ShardedRedisAdapter(namespace, connections, clusterCodec, key, shardedMode, requestTimeout);
         }
@@ -193,14 +211,17 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
 
     /** Closes the connections (and the client if the factory made it) without waiting. */
     public CompletionStage<Void> closeAsync() {
-        return connections.close();
+        if (streams == null) {
+            return connections.close();
+        }
+        return streams.close().thenCompose(v -> connections.close());
     }
 
     /** Closes the connections (and the client if the factory made it) and waits up to the request timeout. */
     @Override
     public void close() {
         try {
-            connections.close().toCompletableFuture().get(requestTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            closeAsync().toCompletableFuture().get(requestTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
@@ -220,6 +241,11 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
         private ObjectMapper objectMapper = new ObjectMapper();
         private int requestQueueSize = 10_000;
         private SubscriptionMode shardedMode;
+        private boolean streams;
+        private String streamName = "socket.io";
+        private int streamCount = 1;
+        private long maxStreamLength = 10_000;
+        private String sessionKeyPrefix = "sio:session:";
 
         private Builder() {
         }
@@ -298,6 +324,71 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
         }
 
         /**
+         * Uses Redis streams, as Node's {@code @socket.io/redis-streams-adapter} 0.3 ({@code createAdapter(client,
+         * {streamName, streamCount, channelPrefix: key, maxLen, sessionKeyPrefix, useShardedPubSub})}), instead of
+         * the classic adapter: broadcasts, rooms joined and left and disconnections are added to the namespace's
+         * stream and read by every node in the stream's order (Redis 6.2 or later); broadcasts with acks,
+         * server-side events, fetchSockets and every answer go over pub/sub ({@code PUBLISH}, or {@code
+         * SPUBLISH} when {@link #sharded} is set too, whatever its mode: only the namespace channel and each
+         * node's own are used); the server count is {@code PUBSUB (SHARD)NUMSUB} of the namespace channel.
+         *
+         * <p>With connection state recovery on, the stream is the log of events and the sessions of
+         * disconnected sockets are kept in Redis: a client recovers on any node of the cluster, Java's or Node's,
+         * within the recovery window and while the stream still holds its offset. A broadcast recovery stores
+         * then reaches this node's own sockets once Redis has answered its {@code XADD} (its entry's id is the
+         * offset), as in Node; one Redis does not take reaches them without an offset. As in Node, the events of
+         * other nodes and this node's own come through two connections, so a client may get two broadcasts of
+         * different nodes out of the stream's order, and after a recovery the later one again.
+         */
+        public Builder streams() {
+            this.streams = true;
+            return this;
+        }
+
+        /** The stream of the streams adapter (Node's {@code streamName}); default {@code "socket.io"}. */
+        public Builder streamName(String streamName) {
+            if (streamName == null || streamName.isEmpty()) {
+                throw new IllegalArgumentException("streamName must not be empty");
+            }
+            this.streamName = streamName;
+            return this;
+        }
+
+        /**
+         * How many streams the streams adapter spreads namespaces over, each read on a connection of its own
+         * (Node's {@code streamCount}: a namespace's stream is {@code <streamName>-<hash of its name % count>}
+         * when above 1); default 1.
+         */
+        public Builder streamCount(int streamCount) {
+            if (streamCount < 1) {
+                throw new IllegalArgumentException("streamCount must be positive");
+            }
+            this.streamCount = streamCount;
+            return this;
+        }
+
+        /**
+         * About how many entries a stream keeps ({@code XADD ... MAXLEN ~}, Node's {@code maxLen}): a client
+         * recovers only while its offset is among them; default 10,000.
+         */
+        public Builder maxStreamLength(long maxStreamLength) {
+            if (maxStreamLength < 1) {
+                throw new IllegalArgumentException("maxStreamLength must be positive");
+            }
+            this.maxStreamLength = maxStreamLength;
+            return this;
+        }
+
+        /** The prefix of the keys of kept sessions (Node's {@code sessionKeyPrefix}); default {@code "sio:session:"}. */
+        public Builder sessionKeyPrefix(String sessionKeyPrefix) {
+            if (sessionKeyPrefix == null) {
+                throw new IllegalArgumentException("sessionKeyPrefix must not be null");
+            }
+            this.sessionKeyPrefix = sessionKeyPrefix;
+            return this;
+        }
+
+        /**
          * The channel prefix, as the Node adapter's {@code key} (the sharded adapter's
          * {@code channelPrefix}); default {@code "socket.io"}.
          */
@@ -364,11 +455,15 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
 
         /**
          * @throws IllegalStateException when no URI, client, cluster seeds or cluster client was given, or when
-         *         {@link #sharded} and {@link #publishOnSpecificResponseChannel} are both set
+         *         {@link #sharded} or {@link #streams} and {@link #publishOnSpecificResponseChannel} are both set
          */
         public RedisAdapterFactory build() {
             if (uri == null && clusterUris == null && clusterClient == null) {
                 throw new IllegalStateException("a Redis URI, client, cluster seed URIs or cluster client is required");
+            }
+            if (streams && publishOnSpecificResponseChannel) {
+                throw new IllegalStateException("the streams adapter always answers on the requester's own channel: "
+                        + "publishOnSpecificResponseChannel does not apply");
             }
             if (shardedMode != null && publishOnSpecificResponseChannel) {
                 throw new IllegalStateException("the sharded adapter always answers on the requester's own channel: "

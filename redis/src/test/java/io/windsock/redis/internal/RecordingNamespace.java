@@ -16,13 +16,15 @@ import java.util.function.BiConsumer;
 
 /**
  * A namespace of a node under test ("/" unless named): its local sockets are the test's map, packets are
- * encoded as they are (counted), and server-side events go to the test's handler. No connection state recovery.
+ * encoded as they are (counted), and server-side events go to the test's handler. No connection state recovery
+ * unless {@link #withRecovery}.
  */
 final class RecordingNamespace implements AdapterNamespace {
     final AtomicInteger encodes = new AtomicInteger();
     private final String name;
     private final Map<String, ? extends LocalSocket> sockets;
     private final BiConsumer<List<Object>, Ack> onServerSideEmit;
+    private ConnectionStateRecovery recovery;
 
     RecordingNamespace(Map<String, ? extends LocalSocket> sockets, BiConsumer<List<Object>, Ack> onServerSideEmit) {
         this("/", sockets, onServerSideEmit);
@@ -78,7 +80,14 @@ final class RecordingNamespace implements AdapterNamespace {
 
     @Override
     public ConnectionStateRecovery recovery() {
-        return null;
+        return recovery;
+    }
+
+    /** @return this namespace with connection state recovery on */
+    RecordingNamespace withRecovery(ConnectionStateRecovery recovery) {
+        RecordingNamespace copy = new RecordingNamespace(name, sockets, onServerSideEmit);
+        copy.recovery = recovery;
+        return copy;
     }
 
     @Override
