@@ -31,15 +31,16 @@ public final class StreamsAdapters {
         this.requestTimeout = requestTimeout;
     }
 
+    /** Never throws for a closed factory: the namespace then serves its own sockets, as during an outage. */
     public Adapter create(AdapterNamespace namespace) {
-        if (closed) {
-            throw new IllegalStateException("the Redis adapter factory is closed");
-        }
         // A read waits for entries at most half the request timeout, which is the command timeout of a client
         // the factory makes: a read that finds nothing must end before it.
         Duration block = requestTimeout.dividedBy(2).compareTo(BLOCK_TIME) < 0 ? requestTimeout.dividedBy(2) : BLOCK_TIME;
         StreamReader reader = readers.computeIfAbsent(settings.streamOf(namespace.name()),
                 name -> new StreamReader(redis, name, block));
+        if (closed) { // closing meanwhile: close() may not have seen this reader
+            reader.close();
+        }
         return new StreamsRedisAdapter(namespace, redis, codec, reader, settings, requestTimeout);
     }
 

@@ -11,19 +11,16 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.windsock.adapter.BroadcastAckHandler;
 import io.windsock.adapter.BroadcastOptions;
-import io.windsock.adapter.EncodedPacket;
 import io.windsock.adapter.LocalSocket;
 import io.windsock.adapter.PersistedSession;
-import io.windsock.adapter.SocketDetails;
 import io.windsock.protocol.SocketPacket;
 import io.windsock.redis.RedisAdapterFactory;
+import io.windsock.redis.internal.OffsetRecordingSocket.Delivery;
 import io.windsock.server.ConnectionStateRecovery;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,15 +54,11 @@ class StreamsAdapterTest {
     private RedisClient adminClient;
     private StatefulRedisConnection<String, String> adminConnection;
 
-    /** What a socket got: its id, the event's arguments and the offset it carried. */
-    private record Delivery(String socket, List<Object> args, String offset) {
-    }
-
     private void start(ConnectionStateRecovery recovery) throws Exception {
         nodeA = startNode(factory(), namespace(socketsA, recovery));
         nodeB = startNode(factory(), namespace(socketsB, recovery));
-        socketsA.put("a1", new Socket("a1"));
-        socketsB.put("b1", new Socket("b1"));
+        socketsA.put("a1", new OffsetRecordingSocket(delivered, "a1"));
+        socketsB.put("b1", new OffsetRecordingSocket(delivered, "b1"));
         nodeA.addAll("a1", Set.of("a1", "room"));
         nodeB.addAll("b1", Set.of("b1", "room"));
     }
@@ -190,7 +183,7 @@ class StreamsAdapterTest {
             nodeA = startNode(factory(), namespace(socketsA, RECOVERY));
             nodeB = startNode(factory(RedisURI.builder(REDIS).withHost("127.0.0.1").withPort(port).build()),
                     namespace(socketsB, RECOVERY));
-            socketsB.put("b1", new Socket("b1"));
+            socketsB.put("b1", new OffsetRecordingSocket(delivered, "b1"));
             nodeB.addAll("b1", Set.of("b1"));
             nodeA.broadcast(event("before"), BroadcastOptions.ALL);
             assertEquals(List.of("before"), next().args());
@@ -259,50 +252,5 @@ class StreamsAdapterTest {
             throw new AssertionError("nothing delivered within 10 s");
         }
         return got;
-    }
-
-    /** A local socket that records what it gets. */
-    private final class Socket implements LocalSocket {
-        private final String id;
-
-        Socket(String id) {
-            this.id = id;
-        }
-
-        @Override
-        public String id() {
-            return id;
-        }
-
-        @Override
-        public boolean isConnected() {
-            return true;
-        }
-
-        @Override
-        public void send(EncodedPacket packet, BroadcastOptions options) {
-            delivered.add(new Delivery(id, packet.packet().args(), packet.offset()));
-        }
-
-        @Override
-        public void expectAck(long ackId, BroadcastAckHandler handler) {
-        }
-
-        @Override
-        public void join(Collection<String> rooms) {
-        }
-
-        @Override
-        public void leave(String room) {
-        }
-
-        @Override
-        public void disconnect(boolean close) {
-        }
-
-        @Override
-        public SocketDetails details() {
-            return new SocketDetails(id, null, Set.of(id), Map.of());
-        }
     }
 }
