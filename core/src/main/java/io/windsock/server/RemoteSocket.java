@@ -1,7 +1,9 @@
 package io.windsock.server;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A socket found by {@link BroadcastOperator#fetchSockets()}, on this node or (with a cluster
@@ -25,6 +27,20 @@ public interface RemoteSocket {
 
     /** Sends it an event. */
     void emit(String event, Object... args);
+
+    /**
+     * Sends it an event and waits for its ack, on whichever node it is (Node's
+     * {@code remoteSocket.timeout(t).emitWithAck(...)}).
+     *
+     * @param timeout how long to wait for the ack; zero or negative: it times out at once
+     * @return completes with the first argument of its ack ({@code null} for an ack without arguments: a
+     *         cluster carries only the first, as Node's adapters do); exceptionally with a
+     *         {@link BroadcastTimeoutException} when no ack came in time (also when it disconnected before
+     *         answering), or with an {@link IllegalStateException} when it is connected to no node any more
+     *         (Node completes with {@code undefined} then). Dependent actions run on the server's handler
+     *         executor, as {@link BroadcastOperator#emitWithAck}'s.
+     */
+    CompletableFuture<Object> emitWithAck(Duration timeout, String event, Object... args);
 
     /** Makes it join rooms. */
     void join(String... rooms);

@@ -4,8 +4,11 @@ import io.windsock.adapter.SocketDetails;
 import io.windsock.server.BroadcastOperator;
 import io.windsock.server.Handshake;
 import io.windsock.server.RemoteSocket;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /** A fetched socket: its details, and actions that go through the adapter (so they work for any node). */
 final class RemoteSocketImpl implements RemoteSocket {
@@ -40,6 +43,16 @@ final class RemoteSocketImpl implements RemoteSocket {
     @Override
     public void emit(String event, Object... args) {
         operator.emit(event, args);
+    }
+
+    @Override
+    public CompletableFuture<Object> emitWithAck(Duration timeout, String event, Object... args) {
+        return operator.timeout(timeout).emitWithAck(event, args).thenApply(acks -> {
+            if (acks.isEmpty()) {
+                throw new CompletionException(new IllegalStateException("socket " + id() + " is not connected"));
+            }
+            return acks.get(0);
+        });
     }
 
     @Override

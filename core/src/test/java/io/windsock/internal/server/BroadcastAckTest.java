@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.windsock.server.BroadcastTimeoutException;
 import io.windsock.server.Namespace;
+import io.windsock.server.RemoteSocket;
 import io.windsock.server.Socket;
 import io.windsock.server.WindsockOptions;
 import java.time.Duration;
@@ -66,6 +67,34 @@ class BroadcastAckTest {
         assertTrue(!acks.isDone());
         a.send("3" + idA + "[]");
         assertEquals(Arrays.asList("from b", null), acks.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aFetchedSocketsAckIsItsFirstArgument() throws Exception {
+        SocketLayer.TestClient a = client("room");
+        client();
+        RemoteSocket remote = main.in("room").fetchSockets().get(5, TimeUnit.SECONDS).get(0);
+        CompletableFuture<Object> ack = remote.emitWithAck(LONG, "question", 1);
+        long id = ackIdOf(a);
+        assertTrue(!ack.isDone());
+        a.send("3" + id + "[\"answer\",\"second\"]");
+        assertEquals("answer", ack.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aFetchedSocketThatDoesNotAnswerTimesOutAndOneThatLeftFailsAtOnce() throws Exception {
+        SocketLayer.TestClient a = client("room");
+        RemoteSocket remote = main.in("room").fetchSockets().get(5, TimeUnit.SECONDS).get(0);
+        CompletableFuture<Object> silent = remote.emitWithAck(EXPIRES, "q");
+        ackIdOf(a);
+        ExecutionException timedOut = assertThrows(ExecutionException.class, () -> silent.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(BroadcastTimeoutException.class, timedOut.getCause());
+
+        connected.get(0).disconnect(true);
+        ExecutionException gone = assertThrows(ExecutionException.class,
+                () -> remote.emitWithAck(LONG, "q").get(5, TimeUnit.SECONDS));
+        assertInstanceOf(IllegalStateException.class, gone.getCause());
+        assertTrue(gone.getCause().getMessage().contains(remote.id()), gone.getCause().getMessage());
     }
 
     @Test

@@ -176,6 +176,10 @@ class JavaClusterTest {
 
         bob.emit("direct", "to bob");
         assertEquals(Json.array("to bob"), b1.expectEvent("direct").args());
+        var answer = bob.emitWithAck(WAIT, "ask", "bob?");
+        ClientEvent asked = b1.expectEvent("ask");
+        b1.ack(asked, "yes", "not carried across nodes");
+        assertEquals("yes", await(answer));
 
         a.of("/").in("r").socketsJoin("s", "t");
         a.of("/").socketsLeave("t");
