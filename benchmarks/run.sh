@@ -8,6 +8,8 @@
 # s7-cluster-fanout runs two servers of one peer joined through Redis ($REDIS_URI, default
 # redis://127.0.0.1:6379; a fresh channel prefix per run), both pinned to core $SERVER_CPU; server
 # CPU is the sum of both, Redis's CPU is reported apart. Peers: windsock and node-socketio only.
+# s7s-cluster-fanout-streams (not in the default list): the same through the streams adapters (Windsock's
+# RedisAdapterFactory...streams(), Node's @socket.io/redis-streams-adapter 0.3.1), one fresh stream per run.
 #
 # Not in the default list (run them with --scenarios):
 #   s6-echo-{v4,v3,v09}-ws   echo with ack at a fixed 10,000/s, 100 raw WebSocket clients of one generation
@@ -162,7 +164,7 @@ peers_for() {
     s5-polling-echo) echo "$PEERS" | tr ' ' '\n' | grep -vxE 'netty-echo|netty-socketio' | tr '\n' ' ' ;;
     s5b-polling-newconn) echo "$PEERS" | tr ' ' '\n' | grep -vxE 'netty-echo|windsock-inline|windsock-nonblocking' | tr '\n' ' ' ;;
     # Only these two have a Redis adapter speaking one protocol.
-    s7-cluster-fanout) echo "$PEERS" | tr ' ' '\n' | grep -xE 'windsock|node-socketio' | tr '\n' ' ' ;;
+    s7-cluster-fanout|s7s-cluster-fanout-streams) echo "$PEERS" | tr ' ' '\n' | grep -xE 'windsock|node-socketio' | tr '\n' ' ' ;;
     # Protocol 1 (0.9): no other peer here serves it. Engine.IO v3: Node with allowEIO3.
     s6-*-v09*) echo "$PEERS" | tr ' ' '\n' | grep -xE 'windsock' | tr '\n' ' ' ;;
     s6-*) echo "$PEERS" | tr ' ' '\n' | grep -xE 'windsock|node-socketio' | tr '\n' ' ' ;;
@@ -220,9 +222,12 @@ start_peer() {
 # The two nodes of a cluster run: the first is SERVER_PID, the second SERVER_PID2.
 start_cluster() {
   local peer=$1 port=$2 log=$3 jfr=$4 key="bench-$RANDOM$RANDOM"
-  start_peer "$peer" "$((port + 1))" "${log%.log}.node2.log" "${jfr%.jfr}.node2.jfr" --redis "$REDIS_URI" --key "$key" || return 1
+  shift 4
+  local more=("$@") # --streams
+  start_peer "$peer" "$((port + 1))" "${log%.log}.node2.log" "${jfr%.jfr}.node2.jfr" --redis "$REDIS_URI" --key "$key" \
+    "${more[@]}" || return 1
   SERVER_PID2=$SERVER_PID
-  start_peer "$peer" "$port" "$log" "$jfr" --redis "$REDIS_URI" --key "$key"
+  start_peer "$peer" "$port" "$log" "$jfr" --redis "$REDIS_URI" --key "$key" "${more[@]}"
 }
 
 stop_peer() {
@@ -256,7 +261,7 @@ run_driver() {
     s9-footprint-100) "${java_driver[@]}" "${common[@]}" --scenario footprint --clients 100 ;;
     s4-storm-10k) "${java_driver[@]}" "${common[@]}" --scenario storm --clients "$STORM_CLIENTS" --concurrency 500 \
         --warmup-connections 1000 ;;
-    s7-cluster-fanout) "${java_driver[@]}" "${common[@]}" --server-pid "$SERVER_PID,$SERVER_PID2" --port2 "$((port + 1))" \
+    s7-cluster-fanout|s7s-cluster-fanout-streams) "${java_driver[@]}" "${common[@]}" --server-pid "$SERVER_PID,$SERVER_PID2" --port2 "$((port + 1))" \
         --redis-pid "$(redis_pid)" --scenario fanout --clients "$CLUSTER_CLIENTS" --rate "$CLUSTER_RATE" --concurrency 500 ;;
     s5-polling-echo) timeout 600 nice -n "$NICE" taskset -c "$DRIVER_CPU" node "$BENCH/node/polling-driver.js" "${common[@]}" --clients 50 \
         --agent keepalive ;;
@@ -331,8 +336,9 @@ for ((rep = 1; rep <= REPS; rep++)); do
       printf '[%4ds] rep %d %-19s %-15s others %d  ' $(($(date +%s) - start_time)) "$rep" "$scenario" "$peer" \
         "$(others | wc -l)"
       starter=start_peer
-      [[ $scenario == s7-* ]] && starter=start_cluster
+      [[ $scenario == s7* ]] && starter=start_cluster
       extra=()
+      [[ $scenario == s7s-* ]] && extra=(--streams)
       [[ $scenario == s6-*-v09* ]] && extra=(--protocol1) # WindsockPeer serves protocol 1 only when asked
       if ! $starter "$peer" "$PORT" "$log" "$jfr" "${extra[@]}"; then
         echo "{\"peer\":\"$peer\",\"scenario\":\"$scenario\",\"rep\":$rep,\"failed\":\"server did not start\"}" >>"$RESULTS"

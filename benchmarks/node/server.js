@@ -5,9 +5,10 @@
 // Engine.IO v3 clients (socket.io-client 2.x, EIO=3) are served too (allowEIO3): engine.io 6.6 reads that
 // option only to refuse protocol 3 when it is off (build/server.js, verify()); everything v3-specific
 // is keyed on the connection's own protocol, so v4 clients are served exactly as without it.
-// Usage: node --expose-gc server.js <port> [--redis redis://127.0.0.1:6379 --key PREFIX]
+// Usage: node --expose-gc server.js <port> [--redis redis://127.0.0.1:6379 --key PREFIX [--streams]]
 // With --redis the server joins a cluster through @socket.io/redis-adapter 8.3 (msgpack, channel prefix
-// --key, default "socket.io") and listens only once both Redis clients are connected.
+// --key, default "socket.io") and listens only once both Redis clients are connected; with --streams through
+// @socket.io/redis-streams-adapter 0.3.1 instead (stream and channel prefix named by --key).
 // With BENCH_STATS_FILE set, SIGUSR2 runs a full GC and writes process.memoryUsage() there as JSON.
 "use strict";
 const http = require("http");
@@ -21,6 +22,7 @@ const flag = (name) => {
 };
 const redisUrl = flag("--redis");
 const redisKey = flag("--key") || "socket.io";
+const streams = process.argv.includes("--streams");
 const statsFile = process.env.BENCH_STATS_FILE;
 
 const httpServer = http.createServer();
@@ -58,15 +60,21 @@ process.on("SIGTERM", () => process.exit(0));
 async function main() {
   if (redisUrl) {
     const { createClient } = require("redis");
-    const { createAdapter } = require("@socket.io/redis-adapter");
     const pubClient = createClient({ url: redisUrl });
-    const subClient = pubClient.duplicate();
-    await Promise.all([pubClient.connect(), subClient.connect()]);
-    io.adapter(createAdapter(pubClient, subClient, { key: redisKey }));
+    if (streams) {
+      const { createAdapter } = require("@socket.io/redis-streams-adapter");
+      await pubClient.connect();
+      io.adapter(createAdapter(pubClient, { streamName: redisKey, channelPrefix: redisKey }));
+    } else {
+      const { createAdapter } = require("@socket.io/redis-adapter");
+      const subClient = pubClient.duplicate();
+      await Promise.all([pubClient.connect(), subClient.connect()]);
+      io.adapter(createAdapter(pubClient, subClient, { key: redisKey }));
+    }
   }
   httpServer.listen(port, "127.0.0.1", () => {
     console.log(`node socket.io ${require("socket.io/package.json").version} listening on ${port}`
-      + (redisUrl ? ` (Redis adapter on ${redisUrl})` : ""));
+      + (redisUrl ? ` (Redis ${streams ? "streams " : ""}adapter on ${redisUrl})` : ""));
   });
 }
 main().catch((e) => {

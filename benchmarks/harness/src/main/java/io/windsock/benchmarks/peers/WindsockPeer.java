@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * {@code bcast(room, x)} sends {@code msg(x)} to everyone in the room (the sender included) and acks.
  *
  * <p>Usage: {@code WindsockPeer <port> [--inline-handlers | --virtual-threads] [--non-blocking] [--transport nio|epoll|io_uring]
- * [--redis URI --key PREFIX] [--protocol1]}. {@code --transport} sets {@code ioTransport} (default: auto). With
+ * [--redis URI --key PREFIX [--streams]] [--protocol1]}. {@code --transport} sets {@code ioTransport} (default: auto). With
  * {@code --inline-handlers} the handlers run on the network thread ({@code handlerExecutor(Runnable::run)},
  * the documented opt-in for handlers that never block) instead of the default handler pool: the
  * difference is the cost of the thread hand-off. With {@code --virtual-threads} (Java 21+) they run on
@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * {@code --non-blocking} the echo listener is declared non-blocking ({@code EventListener.nonBlocking}):
  * it runs on the network thread, the other listeners on the executor. With {@code --redis} the node joins a cluster through
  * the Redis adapter (channel prefix {@code --key}, default {@code socket.io}), and opens its port only
- * once both Redis connections are up. {@code --protocol1} also serves Socket.IO 0.9 clients
+ * once both Redis connections are up; with {@code --streams} through the streams adapter instead, on the stream
+ * named by the prefix. {@code --protocol1} also serves Socket.IO 0.9 clients
  * ({@code protocol1(Protocol1Options.DEFAULT)}: websocket, xhr-polling, htmlfile); off otherwise, so the
  * other scenarios measure the default configuration. Engine.IO v3 clients are served by default.
  */
@@ -63,8 +64,11 @@ public final class WindsockPeer {
         Windsock.Builder builder = Windsock.builder();
         if (redis != null) {
             String key = value(flags, "--key");
-            RedisAdapterFactory factory = RedisAdapterFactory.builder().uri(redis).key(key == null ? "socket.io" : key)
-                    .build();
+            RedisAdapterFactory.Builder adapter = RedisAdapterFactory.builder().uri(redis).key(key == null ? "socket.io" : key);
+            if (flags.contains("--streams")) {
+                adapter.streams().streamName(key == null ? "socket.io" : key);
+            }
+            RedisAdapterFactory factory = adapter.build();
             factory.connected().toCompletableFuture().get(10, TimeUnit.SECONDS);
             builder.adapter(factory);
         }

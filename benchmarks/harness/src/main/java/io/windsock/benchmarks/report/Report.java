@@ -51,6 +51,8 @@ public final class Report {
         SCENARIOS.put("s6-polling-v09", "6. long-polling echo as in 5: socket.io-client 0.9.16 (xhr-polling)");
         SCENARIOS.put("s7-cluster-fanout", "7. room fan-out across two nodes joined by Redis, 1,000 clients split over "
                 + "both, one emitter, 50,000 deliveries/s");
+        SCENARIOS.put("s7s-cluster-fanout-streams", "7s. as 7, the two nodes joined by a Redis stream (the streams "
+                + "adapters: Windsock's, @socket.io/redis-streams-adapter 0.3.1)");
         SCENARIOS.put("s8-mixed-200", "8. maximum throughput: 200 socket.io-client 4.8 clients (WebSocket, polling, "
                 + "polling then upgrade), 2,000 acked echoes each, 4 in flight, keep-alive polling");
         SCENARIOS.put("s8b-mixed-200-newconn", "8b. as 8, a new TCP connection per polling request");
