@@ -368,6 +368,29 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
         });
     }
 
+    /**
+     * A message a transport read on pub/sub (a Redis I/O thread): on {@code responseChannel}, this node's own, an
+     * answer to one of its requests; on another, a message to every node. A malformed one is logged at DEBUG and
+     * dropped; one that cannot be acted on throws, and the transport's router counts and logs it.
+     */
+    protected final void onPubSub(String fromChannel, byte[] bytes, String responseChannel) {
+        ClusterMessage message;
+        try {
+            message = ClusterCodec.decodePubSub(bytes);
+        } catch (RuntimeException e) {
+            log.debug("ignoring a malformed message on {}", fromChannel, e);
+            return;
+        }
+        if (message == null) {
+            return;
+        }
+        if (fromChannel.equals(responseChannel)) {
+            onResponse(message);
+        } else {
+            onMessage(message);
+        }
+    }
+
     /** @return how many of this node's broadcasts with acks it still waits answers for (for tests) */
     int pendingAckRequests() {
         return ackRequests.size();

@@ -27,7 +27,7 @@ public final class ShardedRedisAdapter extends ClusterAdapter {
     private final SubscriptionMode mode;
     private final String channel;
     private final String responseChannel;
-    private final RedisConnections.Listener listener = this::onRaw;
+    private final RedisConnections.Listener listener;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     /**
      * The room channels this adapter subscribed, which close() unsubscribes; guarded by itself, as is
@@ -44,6 +44,7 @@ public final class ShardedRedisAdapter extends ClusterAdapter {
         this.mode = mode;
         this.channel = prefix + "#" + namespace.name() + "#";
         this.responseChannel = channel + uid() + "#";
+        this.listener = (fromChannel, bytes) -> onPubSub(fromChannel, bytes, responseChannel);
     }
 
     /**
@@ -181,24 +182,5 @@ public final class ShardedRedisAdapter extends ClusterAdapter {
         // Asked before SHARDNUMSUB is sent: confirmed then, Redis has it in the count.
         boolean counted = redis.shardSubscribed(channel);
         return redis.shardNumsub(channel).thenApply(n -> (int) (counted ? n : n + 1));
-    }
-
-    /** A message from Redis, on one of this namespace's channels (a Redis I/O thread). */
-    private void onRaw(String fromChannel, byte[] bytes) {
-        ClusterMessage message;
-        try {
-            message = ClusterCodec.decodePubSub(bytes);
-        } catch (RuntimeException e) {
-            log.debug("ignoring a malformed message on {}", fromChannel, e);
-            return;
-        }
-        if (message == null) {
-            return;
-        }
-        if (fromChannel.equals(responseChannel)) {
-            onResponse(message);
-        } else {
-            onMessage(message);
-        }
     }
 }

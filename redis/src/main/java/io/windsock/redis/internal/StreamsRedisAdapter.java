@@ -37,7 +37,7 @@ public final class StreamsRedisAdapter extends ClusterAdapter {
     private final StreamsSettings settings;
     private final String channel;
     private final String responseChannel;
-    private final RedisConnections.Listener listener = this::onRaw;
+    private final RedisConnections.Listener listener;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final StreamSessions sessions;
 
@@ -49,6 +49,7 @@ public final class StreamsRedisAdapter extends ClusterAdapter {
         this.settings = settings;
         this.channel = settings.channelPrefix() + "#" + namespace.name() + "#";
         this.responseChannel = channel + uid() + "#";
+        this.listener = (fromChannel, bytes) -> onPubSub(fromChannel, bytes, responseChannel);
         ConnectionStateRecovery recovery = namespace.recovery();
         this.sessions = recovery == null ? null : new StreamSessions(redis, codec, reader.name(), namespace.name(),
                 settings.sessionKeyPrefix(), recovery.maxDisconnectionDuration());
@@ -163,28 +164,6 @@ public final class StreamsRedisAdapter extends ClusterAdapter {
             onMessage(message, id);
         } catch (IllegalArgumentException e) {
             log.debug("ignoring entry {} of stream {}: {}", id, reader.name(), e.getMessage());
-        }
-    }
-
-    /**
-     * A message on one of this namespace's channels (a Redis I/O thread). One that cannot be acted on throws,
-     * and the router counts and logs it.
-     */
-    private void onRaw(String fromChannel, byte[] bytes) {
-        ClusterMessage message;
-        try {
-            message = ClusterCodec.decodePubSub(bytes);
-        } catch (RuntimeException e) {
-            log.debug("ignoring a malformed message on {}", fromChannel, e);
-            return;
-        }
-        if (message == null) {
-            return;
-        }
-        if (fromChannel.equals(responseChannel)) {
-            onResponse(message);
-        } else {
-            onMessage(message);
         }
     }
 

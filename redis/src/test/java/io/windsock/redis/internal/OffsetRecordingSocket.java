@@ -9,11 +9,22 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /** A local socket of a test's node that records each event it gets with the offset it carried. */
 final class OffsetRecordingSocket implements LocalSocket {
     /** What a socket got: its id, the event's arguments and the offset it carried (null: none). */
     record Delivery(String socket, List<Object> args, String offset) {
+    }
+
+    /** @return the next delivery recorded, waiting 10 s at most */
+    static Delivery next(BlockingQueue<Delivery> delivered) throws InterruptedException {
+        Delivery got = delivered.poll(10, TimeUnit.SECONDS);
+        if (got == null) {
+            throw new AssertionError("nothing delivered within 10 s");
+        }
+        return got;
     }
 
     private final Collection<Delivery> delivered;

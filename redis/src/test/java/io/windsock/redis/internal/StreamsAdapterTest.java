@@ -1,5 +1,6 @@
 package io.windsock.redis.internal;
 
+import static io.windsock.redis.internal.OffsetRecordingSocket.next;
 import static io.windsock.redis.internal.RecordingNamespace.startNode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -82,8 +83,8 @@ class StreamsAdapterTest {
     void aStoredBroadcastReachesEveryNodeWithItsEntryIdAsOffset() throws Exception {
         start(RECOVERY);
         nodeA.broadcast(event("one"), BroadcastOptions.to(Set.of("room")));
-        Delivery first = next();
-        Delivery second = next();
+        Delivery first = next(delivered);
+        Delivery second = next(delivered);
         String entry = lastEntryId();
         assertEquals(Set.of("a1", "b1"), Set.of(first.socket(), second.socket()));
         assertEquals(entry, first.offset(), "the entry's id is the offset, on the sending node too");
@@ -92,16 +93,16 @@ class StreamsAdapterTest {
 
         // Not stored, so without an offset: a volatile broadcast, and one on a node without recovery.
         nodeB.broadcast(event("volatile"), new BroadcastOptions(Set.of("room"), Set.of(), true, true, false, null));
-        assertNull(next().offset());
-        assertNull(next().offset());
+        assertNull(next(delivered).offset());
+        assertNull(next(delivered).offset());
     }
 
     @Test
     void withoutRecoveryBroadcastsCarryNoOffset() throws Exception {
         start(null);
         nodeB.broadcast(event("plain"), BroadcastOptions.ALL);
-        Delivery first = next();
-        Delivery second = next();
+        Delivery first = next(delivered);
+        Delivery second = next(delivered);
         assertEquals(Set.of("a1", "b1"), Set.of(first.socket(), second.socket()));
         assertNull(first.offset());
         assertNull(second.offset());
@@ -112,8 +113,8 @@ class StreamsAdapterTest {
     void aSessionKeptOnOneNodeIsRecoveredOnTheOtherWithTheEventsItsRoomsSelect() throws Exception {
         start(RECOVERY);
         nodeA.broadcast(event("before"), BroadcastOptions.ALL);
-        String offset = next().offset();
-        next();
+        String offset = next(delivered).offset();
+        next(delivered);
         nodeA.delAll("a1");
         socketsA.remove("a1");
         nodeA.persistSession(new PersistedSession("a1", "pid-1", Set.of("a1", "room"), Map.of("name", "Joe", "n", 3)));
@@ -166,7 +167,7 @@ class StreamsAdapterTest {
     void aSessionInNodesFormIsRecovered() throws Exception {
         start(RECOVERY);
         nodeB.broadcast(event("x"), BroadcastOptions.ALL);
-        String offset = next().offset();
+        String offset = next(delivered).offset();
         // Node's adapter keeps {sid: "abc", pid: "pid1", rooms: ["abc", "room1"], data: {name: "Joe", n: 3}} so:
         admin().set(sessionPrefix + "pid1", "hKNzaWSjYWJjo3BpZKRwaWQxpXJvb21zkqNhYmOlcm9vbTGkZGF0YYKkbmFtZaNKb2WhbgM=");
         assertEquals(Optional.of(new PersistedSession("abc", "pid1", Set.of("abc", "room1"), Map.of("name", "Joe", "n", 3))),
@@ -186,7 +187,7 @@ class StreamsAdapterTest {
             socketsB.put("b1", new OffsetRecordingSocket(delivered, "b1"));
             nodeB.addAll("b1", Set.of("b1"));
             nodeA.broadcast(event("before"), BroadcastOptions.ALL);
-            assertEquals(List.of("before"), next().args());
+            assertEquals(List.of("before"), next(delivered).args());
 
             forwarder.cut();
             nodeA.broadcast(event("meanwhile 1"), BroadcastOptions.ALL);
@@ -244,13 +245,5 @@ class StreamsAdapterTest {
 
     private static SocketPacket event(String name) {
         return SocketPacket.event("/", new ArrayList<>(List.of(name)), SocketPacket.NO_ID);
-    }
-
-    private Delivery next() throws InterruptedException {
-        Delivery got = delivered.poll(10, TimeUnit.SECONDS);
-        if (got == null) {
-            throw new AssertionError("nothing delivered within 10 s");
-        }
-        return got;
     }
 }

@@ -1,5 +1,6 @@
 package io.windsock.redis.internal;
 
+import static io.windsock.redis.internal.OffsetRecordingSocket.next;
 import static io.windsock.redis.internal.RecordingNamespace.startNode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -58,7 +59,7 @@ class StreamsOnClusterTest {
         assertEquals(2, nodeA.serverCount().toCompletableFuture().get(10, TimeUnit.SECONDS));
 
         nodeA.broadcast(event("first"), BroadcastOptions.to(Set.of("room")));
-        Delivery first = next();
+        Delivery first = next(delivered);
         assertEquals(List.of("first"), first.args());
         assertEquals(true, first.offset() != null && first.offset().matches("[0-9]+-[0-9]+"), first.offset());
 
@@ -92,13 +93,5 @@ class StreamsOnClusterTest {
 
     private static SocketPacket event(String name) {
         return SocketPacket.event("/", new ArrayList<>(List.of(name)), SocketPacket.NO_ID);
-    }
-
-    private Delivery next() throws InterruptedException {
-        Delivery got = delivered.poll(10, TimeUnit.SECONDS);
-        if (got == null) {
-            throw new AssertionError("nothing delivered within 10 s");
-        }
-        return got;
     }
 }
