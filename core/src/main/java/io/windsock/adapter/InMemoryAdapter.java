@@ -182,21 +182,34 @@ public class InMemoryAdapter implements Adapter {
     public void broadcast(SocketPacket packet, BroadcastOptions options) {
         SocketPacket own = inNamespace(packet, SocketPacket.NO_ID);
         if (store != null && RecoveryStore.isStored(own, options)) {
-            store.append(own, options, (stored, offset) -> deliver(stored, offset, options));
+            store.append(own, options, (stored, offset) -> send(stored, offset, options));
         } else {
-            deliver(own, null, options);
+            send(own, null, options);
         }
+    }
+
+    /** @param packet the event as the clients get it: a stored one already ends with its offset */
+    private void send(SocketPacket packet, String offset, BroadcastOptions options) {
+        EncodedPacket encoded = namespace.encode(packet, offset);
+        apply(options, socket -> socket.send(encoded, options));
     }
 
     /**
      * Queues an event to the local sockets {@code options} selects, encoded once.
      *
      * @param packet an EVENT packet of this namespace without an ack id
-     * @param offset its recovery offset, which the clients get as its last argument, or null
+     * @param offset its recovery offset, which this appends as its last argument (what the clients take
+     *               for their offset), or null
      */
     protected final void deliver(SocketPacket packet, String offset, BroadcastOptions options) {
-        EncodedPacket encoded = namespace.encode(inNamespace(packet, SocketPacket.NO_ID), offset);
-        apply(options, socket -> socket.send(encoded, options));
+        SocketPacket own = inNamespace(packet, SocketPacket.NO_ID);
+        if (offset != null) {
+            List<Object> data = new ArrayList<>(own.args().size() + 1);
+            data.addAll(own.args());
+            data.add(offset);
+            own = new SocketPacket(own.type(), own.namespace(), own.id(), data);
+        }
+        send(own, offset, options);
     }
 
     /**
