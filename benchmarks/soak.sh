@@ -4,10 +4,11 @@
 # sessions, sockets, connection instances, threads, descriptors, heap after a collection, direct memory.
 #
 #   benchmarks/soak.sh [--minutes 10] [--clients 120] [--warmup 60] [--no-build] [--out DIR]
-#                      [--redis redis://127.0.0.1:6379 [--sharded]]
+#                      [--redis redis://127.0.0.1:6379 [--sharded | --streams]]
 #
-# With --redis, two nodes on the Redis adapter (ports PORT and PORT+1; --sharded: the sharded adapter),
-# each client on one of them; the measure also counts the cluster's channels at Redis.
+# With --redis, two nodes on the Redis adapter (ports PORT and PORT+1; --sharded: the sharded adapter;
+# --streams: the streams adapter, whose nodes keep the recovery sessions and events in Redis), each client
+# on one of them; the measure also counts the cluster's channels at Redis.
 # JAVA=/path/to/bin/java runs the server on another JDK (21 and later: handlers on virtual threads).
 # Needs the harness built (done here unless --no-build) and benchmarks/node's packages (npm ci).
 # Writes DIR/samples.jsonl (the server's stats during the churn), DIR/summary.jsonl, DIR/server-PORT.log;
@@ -24,6 +25,7 @@ while [[ $# -gt 0 ]]; do
     --no-build) BUILD=0; shift ;;
     --redis) REDIS=$2; shift 2 ;;
     --sharded) SHARDED=--sharded; shift ;;
+    --streams) SHARDED=--streams; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -52,7 +54,7 @@ TMP=$(mktemp -d)
 {
   echo "machine: $(nproc) vCPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r)"
   echo "java: $("${JAVA:-java}" -version 2>&1 | head -1); node: $(node --version); commit: $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
-  echo "soak: $MINUTES min, $CLIENTS clients at a time, warm-up $WARMUP s${REDIS:+, two nodes on the Redis adapter ${SHARDED:+(sharded) }at $REDIS}; started $(date -u +%FT%TZ)"
+  echo "soak: $MINUTES min, $CLIENTS clients at a time, warm-up $WARMUP s${REDIS:+, two nodes on the Redis adapter ${SHARDED:+($SHARDED) }at $REDIS}; started $(date -u +%FT%TZ)"
 } | tee "$OUT/machine.txt"
 "${DRIVER[@]}" --phase churn --seconds "$WARMUP" --sample 3600 >/dev/null
 "${DRIVER[@]}" --phase measure --save "$TMP/baseline.json" | tee -a "$OUT/samples.jsonl"

@@ -36,10 +36,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * collection when {@code gc} is true, threads, direct memory, file descriptors), which the driver
  * ({@code benchmarks/node/soak-driver.js}) compares before and after the churn.
  *
- * <p>Usage: {@code SoakServer <port> [--redis URI [--key PREFIX] [--sharded]]}. With {@code --redis} the node
- * joins a cluster through the Redis adapter (channel prefix {@code --key}, default {@code socket.io};
+ * <p>Usage: {@code SoakServer <port> [--redis URI [--key PREFIX] [--sharded | --streams]]}. With {@code --redis}
+ * the node joins a cluster through the Redis adapter (channel prefix {@code --key}, default {@code socket.io};
  * {@code --sharded}: the sharded adapter, one channel per room), as the soak's two nodes do; connection
- * state recovery stays on, each node keeping its own sessions (a client reconnects to the same node).
+ * state recovery stays on, each node keeping its own sessions (a client reconnects to the same node); with
+ * {@code --streams} the streams adapter on the stream named by the prefix, which keeps the sessions and the
+ * events in Redis.
  */
 public final class SoakServer {
     static final AtomicLong opened = new AtomicLong();
@@ -194,6 +196,9 @@ public final class SoakServer {
                     .key(key > 0 ? flags.get(key + 1) : "socket.io");
             if (flags.contains("--sharded")) {
                 factory.sharded(SubscriptionMode.DYNAMIC);
+            }
+            if (flags.contains("--streams")) {
+                factory.streams().streamName(key > 0 ? flags.get(key + 1) : "socket.io");
             }
             RedisAdapterFactory adapter = factory.build();
             adapter.connected().toCompletableFuture().get(10, TimeUnit.SECONDS);
