@@ -1,12 +1,19 @@
 // A Node socket.io 4.8 server on the Redis adapter (@socket.io/redis-adapter 8.3, node-redis 4), the Node
-// member of a mixed cluster with Windsock nodes, driven line by line by the Java tests (RedisNodeServer.java).
+// member of a mixed cluster with Windsock nodes, driven line by line by the Java tests.
 //
 // Parameters: {"redis": "redis://127.0.0.1:6379", "key": "<prefix>", "sharded": "dynamic"}; with "sharded" (a
 // subscriptionMode: "static", "dynamic" or "dynamic-private") the adapter is createShardedAdapter's, with the key as
 // its channelPrefix (Redis 7 SPUBLISH/SSUBSCRIBE), and the emitter command is not available.
+// With "streams": "<streamName>" instead, the adapter is @socket.io/redis-streams-adapter 0.3.1's on that stream,
+// with the key as its channelPrefix, and connection state recovery is on (maxDisconnectionDuration 120 s, middlewares
+// skipped); the emitter command is not available either.
 // Every line it prints is tagged {"socket": "server"}:
-//   {"type":"listening","port":1234}                       once the adapter's subscriptions are confirmed
-//   {"type":"connection","id":"..."}                       a client connected (it joined auth.room, data.name = auth.name)
+//   {"type":"listening","port":1234}                       once the adapter's subscriptions (and stream reader) are in place
+//   {"type":"connection","id":"...","recovered":false,"rooms":[...],"data":{...}}
+//                                                          a client connected (unless recovered, it joined auth.room and
+//                                                          data.name = auth.name; rooms and data as they are then)
+//   {"type":"disconnect","id":"...","reason":"..."}        streams only: a socket left; its session, if it is kept for
+//                                                          recovery, is in Redis by then
 //   {"type":"heard","event":"hello","args":[...]}          a serverSideEmit from another node
 //   {"type":"reply","seq":1,...}                           the answer to a command with a seq
 // Clients: "shout" is broadcast from the socket as "shouted" (sender excluded). Server-side events: "hello" is
@@ -24,10 +31,12 @@ import { createServer } from 'node:http';
 import { Server } from 'socket.io';
 import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import { Emitter } from '@socket.io/redis-emitter';
+import { createAdapter as createStreamsAdapter } from '@socket.io/redis-streams-adapter';
+import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
 import { commands, out, params } from '../lib/wire.js';
 
-const { redis, key, sharded } = params();
+const { redis, key, sharded, streams } = params();
 const pubClient = createClient({ url: redis });
 const subClient = pubClient.duplicate();
 const emitterClient = pubClient.duplicate();
@@ -37,23 +46,42 @@ for (const client of [pubClient, subClient, emitterClient]) {
 await Promise.all([pubClient.connect(), subClient.connect(), emitterClient.connect()]);
 
 const httpServer = createServer();
-const adapter = sharded
-  ? createShardedAdapter(pubClient, subClient, { channelPrefix: key, subscriptionMode: sharded })
-  : createAdapter(pubClient, subClient, { key });
-const io = new Server(httpServer, { adapter });
+let adapter;
+if (streams) {
+  adapter = createStreamsAdapter(pubClient, { streamName: streams, channelPrefix: key });
+} else if (sharded) {
+  adapter = createShardedAdapter(pubClient, subClient, { channelPrefix: key, subscriptionMode: sharded });
+} else {
+  adapter = createAdapter(pubClient, subClient, { key });
+}
+const io = new Server(httpServer, {
+  adapter,
+  ...(streams && { connectionStateRecovery: { maxDisconnectionDuration: 120000, skipMiddlewares: true } }),
+});
 const emitter = new Emitter(emitterClient, { key });
 const reply = (seq, body) => out({ socket: 'server', type: 'reply', seq, ...body });
 
 io.on('connection', (socket) => {
   const { room, name } = socket.handshake.auth;
-  if (room) {
+  // A recovered socket gets its rooms and data back from its session, not from its handshake.
+  if (room && !socket.recovered) {
     socket.join(room);
   }
-  if (name) {
+  if (name && !socket.recovered) {
     socket.data.name = name;
   }
   socket.on('shout', (arg) => socket.broadcast.emit('shouted', arg));
-  out({ socket: 'server', type: 'connection', id: socket.id });
+  if (streams) {
+    // The adapter stores the session with a SET on pubClient before 'disconnect' is emitted; a PING answered
+    // after it says Redis has it, so a test may then let the client reconnect elsewhere.
+    socket.on('disconnect', (reason) => {
+      pubClient.ping().then(() => out({ socket: 'server', type: 'disconnect', id: socket.id, reason }));
+    });
+  }
+  out({
+    socket: 'server', type: 'connection', id: socket.id, recovered: socket.recovered, rooms: [...socket.rooms],
+    data: socket.data,
+  });
 });
 io.on('hello', (...args) => out({ socket: 'server', type: 'heard', event: 'hello', args }));
 io.on('ping', (arg, ack) => ack('pong node ' + arg));
@@ -132,7 +160,9 @@ commands(async (command) => {
 // The adapter subscribes without telling when it is done. Commands on one connection are answered in order,
 // so once a later subscription of our own is confirmed, the adapter's are too.
 const readyChannel = `${key}-node-ready`;
-if (sharded) {
+if (streams) {
+  await streamsReady();
+} else if (sharded) {
   await subClient.sSubscribe(readyChannel, () => {});
   await subClient.sUnsubscribe(readyChannel);
 } else {
@@ -142,3 +172,43 @@ if (sharded) {
 httpServer.listen(0, '127.0.0.1', () => {
   out({ socket: 'server', type: 'listening', port: httpServer.address().port });
 });
+
+/**
+ * The streams adapter subscribes on a connection of its own and reads its stream from "$" (what is added after its
+ * first XREAD) without telling when either is in place. Its pub/sub channels "<key>#/#" and "<key>#/#<uid>#" are
+ * subscribed by one SUBSCRIBE: once Redis counts a subscriber on the private one (only this adapter's), both are.
+ * For the reader, probes are added to the stream until one comes back through the adapter: a server-side emit in
+ * a namespace of its own ("/node-ready"), so no other node's namespace sees them.
+ */
+async function streamsReady() {
+  const deadline = Date.now() + 10000;
+  const privateChannel = `${key}#/#${io.of('/').adapter.uid}#`;
+  while ((await pubClient.pubSubNumSub(privateChannel))[privateChannel] < 1) {
+    if (Date.now() > deadline) {
+      throw new Error(`the streams adapter did not subscribe to ${privateChannel}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20)); // asking Redis again, not a guess of "done"
+  }
+  const token = randomUUID();
+  const probes = io.of('/node-ready');
+  await new Promise((resolve, reject) => {
+    const send = () => {
+      if (Date.now() > deadline) {
+        clearInterval(timer);
+        reject(new Error(`no probe came back through the stream ${streams}`));
+        return;
+      }
+      pubClient.xAdd(streams, '*', {
+        uid: 'node-ready-probe', nsp: '/node-ready', type: '9', data: JSON.stringify({ packet: ['probe', token] }),
+      });
+    };
+    const timer = setInterval(send, 100); // the first XREAD may come after an XADD: add another until one is read
+    probes.on('probe', (seen) => {
+      if (seen === token) {
+        clearInterval(timer);
+        resolve();
+      }
+    });
+    send();
+  });
+}

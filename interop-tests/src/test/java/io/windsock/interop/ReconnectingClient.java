@@ -11,12 +11,12 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** What the tests of a client that reconnects by itself (and may be recovered) share. */
-final class ReconnectingClient {
+public final class ReconnectingClient {
     private ReconnectingClient() {
     }
 
     /** The client's options on {@code transport}: it reconnects within 200 ms. */
-    static Map<String, Object> options(Transport transport) {
+    public static Map<String, Object> options(Transport transport) {
         Map<String, Object> options = new HashMap<>(transport.clientOptions());
         options.put("reconnection", true);
         options.put("reconnectionDelay", 50);
@@ -26,7 +26,7 @@ final class ReconnectingClient {
     }
 
     /** @return the socket id of the next {@code connect}, after the failed attempts while handshakes were refused. */
-    static String awaitConnect(ClientSocket client) {
+    public static String awaitConnect(ClientSocket client) {
         ClientEvent event;
         while (!"connect".equals((event = client.next()).type())) {
             assertEquals("connect_error", event.type(), event::toString);
@@ -35,7 +35,7 @@ final class ReconnectingClient {
     }
 
     /** The event's arguments without the recovery offset that ends them when recovery is on. */
-    static JsonNode withoutOffset(ClientEvent event) {
+    public static JsonNode withoutOffset(ClientEvent event) {
         ArrayNode args = event.args().deepCopy();
         if (args.size() > 1 && args.get(args.size() - 1).isTextual()) {
             args.remove(args.size() - 1);

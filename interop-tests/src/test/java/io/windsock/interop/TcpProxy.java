@@ -12,17 +12,18 @@ import java.util.List;
 
 /**
  * A TCP relay between test clients and a server, on a free port of 127.0.0.1, that can drop every
- * connection at once (a network failure, as both ends see it) and refuse new ones for a while.
+ * connection at once (a network failure, as both ends see it), refuse new ones for a while, and relay
+ * the next ones to another server (a client that lands on another node of a cluster).
  * One thread per direction per connection; for tests only.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
     private final ServerSocket listener;
-    private final int targetPort;
+    private volatile int targetPort;
     private final List<Socket> open = new ArrayList<>();
     private boolean refusing;
     private volatile boolean closed;
 
-    TcpProxy(int targetPort) throws IOException {
+    public TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread acceptor = new Thread(this::accept, "tcp-proxy-accept");
@@ -30,15 +31,20 @@ final class TcpProxy implements AutoCloseable {
         acceptor.start();
     }
 
-    int port() {
+    public int port() {
         return listener.getLocalPort();
+    }
+
+    /** Relays the connections accepted from now on to this port; those open stay where they are. */
+    public void retarget(int port) {
+        targetPort = port;
     }
 
     /**
      * Drops every relayed connection with a reset (no goodbye on either side) and refuses new ones
      * (accepted, then reset at once) until {@link #resume()}.
      */
-    synchronized void cut() {
+    public synchronized void cut() {
         refusing = true;
         for (Socket socket : open) {
             reset(socket);
@@ -47,7 +53,7 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** Relays new connections again. */
-    synchronized void resume() {
+    public synchronized void resume() {
         refusing = false;
     }
 

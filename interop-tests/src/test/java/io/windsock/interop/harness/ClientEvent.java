@@ -46,6 +46,11 @@ public record ClientEvent(JsonNode json) {
         return json.path("id").asText(null);
     }
 
+    /** @return whether the server recovered the session of a {@code connect} (the client's {@code socket.recovered}). */
+    public boolean recovered() {
+        return json.path("recovered").asBoolean(false);
+    }
+
     /** @return the reason of a {@code disconnect}. */
     public String reason() {
         return json.path("reason").asText(null);
