@@ -12,8 +12,8 @@
 //   {"type":"connection","id":"...","recovered":false,"rooms":[...],"data":{...}}
 //                                                          a client connected (unless recovered, it joined auth.room and
 //                                                          data.name = auth.name; rooms and data as they are then)
-//   {"type":"disconnect","id":"...","reason":"..."}        streams only: a socket left; its session, if it is kept for
-//                                                          recovery, is in Redis by then
+//   {"type":"disconnect","id":"...","reason":"..."}        with "disconnects": true (streams only): a socket left; its
+//                                                          session, if it is kept for recovery, is in Redis by then
 //   {"type":"heard","event":"hello","args":[...]}          a serverSideEmit from another node
 //   {"type":"reply","seq":1,...}                           the answer to a command with a seq
 // Clients: "shout" is broadcast from the socket as "shouted" (sender excluded). Server-side events: "hello" is
@@ -36,7 +36,7 @@ import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
 import { commands, out, params } from '../lib/wire.js';
 
-const { redis, key, sharded, streams } = params();
+const { redis, key, sharded, streams, disconnects } = params();
 const pubClient = createClient({ url: redis });
 const subClient = pubClient.duplicate();
 const emitterClient = pubClient.duplicate();
@@ -62,16 +62,19 @@ const emitter = new Emitter(emitterClient, { key });
 const reply = (seq, body) => out({ socket: 'server', type: 'reply', seq, ...body });
 
 io.on('connection', (socket) => {
-  const { room, name } = socket.handshake.auth;
+  const { room, rooms, name } = socket.handshake.auth;
   // A recovered socket gets its rooms and data back from its session, not from its handshake.
   if (room && !socket.recovered) {
     socket.join(room);
+  }
+  if (Array.isArray(rooms) && !socket.recovered) {
+    socket.join(rooms);
   }
   if (name && !socket.recovered) {
     socket.data.name = name;
   }
   socket.on('shout', (arg) => socket.broadcast.emit('shouted', arg));
-  if (streams) {
+  if (streams && disconnects) {
     // The adapter stores the session with a SET on pubClient before 'disconnect' is emitted; a PING answered
     // after it says Redis has it, so a test may then let the client reconnect elsewhere.
     socket.on('disconnect', (reason) => {

@@ -2,7 +2,8 @@
 //
 // Commands arrive on stdin as JSON lines; each names the client socket it is for ("socket", default
 // "main"). Everything the sockets see is printed as JSON lines tagged with the same name:
-//   {"socket":"a","type":"connect","id":"...","recovered":false}   recovered: connection state recovery's word
+//   {"socket":"a","type":"connect","id":"...","recovered":false,"pid":"..."}
+//       recovered and pid: connection state recovery's word and private session id (null when it is off)
 //   {"socket":"a","type":"connect_error","message":"...","data":...}
 //   {"socket":"a","type":"disconnect","reason":"io server disconnect"}
 //   {"socket":"a","type":"event","event":"name","args":[...],"ackId":3}    ackId only if the server asked for an ack
@@ -61,7 +62,7 @@ function socketOf(command) {
 
 function watch(name, socket) {
   const tag = (record) => out({ socket: name, ...record });
-  socket.on('connect', () => tag({ type: 'connect', id: socket.id, recovered: socket.recovered }));
+  socket.on('connect', () => tag({ type: 'connect', id: socket.id, recovered: socket.recovered, pid: socket._pid }));
   socket.on('connect_error', (err) => tag({ type: 'connect_error', message: err.message, data: err.data }));
   socket.on('disconnect', (reason) => tag({ type: 'disconnect', reason }));
   socket.onAny((event, ...args) => {

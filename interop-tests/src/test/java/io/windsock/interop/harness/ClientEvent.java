@@ -51,6 +51,11 @@ public record ClientEvent(JsonNode json) {
         return json.path("recovered").asBoolean(false);
     }
 
+    /** @return the private session id the server gave with a {@code connect}, or null without recovery. */
+    public String pid() {
+        return json.path("pid").asText(null);
+    }
+
     /** @return the reason of a {@code disconnect}. */
     public String reason() {
         return json.path("reason").asText(null);
