@@ -55,6 +55,14 @@ public final class RedisNodes implements AfterEachCallback {
         return factory;
     }
 
+    /** @return a factory of streams adapters on this test's prefix (their channelPrefix) and stream, closed after the test */
+    public synchronized RedisAdapterFactory streamsFactory(String stream, Duration requestTimeout) {
+        RedisAdapterFactory factory = RedisAdapterFactory.builder().uri(URI).key(key).streams().streamName(stream)
+                .requestTimeout(requestTimeout).build();
+        factories.add(factory);
+        return factory;
+    }
+
     /** @return a started Windsock node on the Redis cluster of this test, on the classic adapter */
     public Windsock node() {
         return node(null);
