@@ -1,5 +1,6 @@
 package io.windsock.redis.internal;
 
+import static io.windsock.redis.internal.AclTestUser.await;
 import static io.windsock.redis.internal.OffsetRecordingSocket.next;
 import static io.windsock.redis.internal.RecordingNamespace.startNode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -118,7 +119,7 @@ class StreamsAdapterTest {
         nodeA.delAll("a1");
         socketsA.remove("a1");
         nodeA.persistSession(new PersistedSession("a1", "pid-1", Set.of("a1", "room"), Map.of("name", "Joe", "n", 3)));
-        assertTrue(await(() -> admin().exists(sessionPrefix + "pid-1") == 1), "the session is in Redis");
+        await(() -> admin().exists(sessionPrefix + "pid-1") == 1, "the session is in Redis");
 
         nodeB.broadcast(event("to room"), BroadcastOptions.to(Set.of("room")));
         nodeB.broadcast(event("to other"), BroadcastOptions.to(Set.of("other")));
@@ -126,7 +127,7 @@ class StreamsAdapterTest {
         nodeB.broadcast(event("except room"), new BroadcastOptions(Set.of(), Set.of("room"), false, true, false, null));
         nodeB.broadcast(event("volatile"), new BroadcastOptions(Set.of(), Set.of(), true, true, false, null));
         nodeB.broadcast(event("to all"), BroadcastOptions.ALL);
-        assertTrue(await(() -> admin().xlen(stream) == 7), "every broadcast is in the stream");
+        await(() -> admin().xlen(stream) == 7, "every broadcast is in the stream");
 
         Optional<PersistedSession> session = nodeB.restoreSession("pid-1", offset).toCompletableFuture()
                 .get(10, TimeUnit.SECONDS);
@@ -154,7 +155,7 @@ class StreamsAdapterTest {
     void anOffsetThatIsNoEntryRecoversNothingAndKeepsTheSession() throws Exception {
         start(RECOVERY);
         nodeA.persistSession(new PersistedSession("a1", "pid-2", Set.of("a1"), Map.of()));
-        assertTrue(await(() -> admin().exists(sessionPrefix + "pid-2") == 1), "the session is in Redis");
+        await(() -> admin().exists(sessionPrefix + "pid-2") == 1, "the session is in Redis");
         for (String offset : List.of("abc", "1-0-1", "42", "1-0")) {
             assertEquals(Optional.empty(), nodeB.restoreSession("pid-3", offset).toCompletableFuture()
                     .get(10, TimeUnit.SECONDS), offset);
@@ -192,7 +193,7 @@ class StreamsAdapterTest {
             forwarder.cut();
             nodeA.broadcast(event("meanwhile 1"), BroadcastOptions.ALL);
             nodeA.broadcast(event("meanwhile 2"), BroadcastOptions.ALL);
-            assertTrue(await(() -> admin().xlen(stream) == 3), "node A added both");
+            await(() -> admin().xlen(stream) == 3, "node A added both");
             assertNull(delivered.poll(200, TimeUnit.MILLISECONDS), "node B is cut off");
             forwarder.restore();
 
@@ -232,16 +233,6 @@ class StreamsAdapterTest {
         return admin().xrevrange(stream, Range.create("-", "+"), Limit.from(1)).get(0).getId();
     }
 
-    private static boolean await(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            TimeUnit.MILLISECONDS.sleep(10); // polling Redis's state, paced
-        }
-        return true;
-    }
 
     private static SocketPacket event(String name) {
         return SocketPacket.event("/", new ArrayList<>(List.of(name)), SocketPacket.NO_ID);
