@@ -5,7 +5,6 @@ import static io.windsock.redis.internal.OffsetRecordingSocket.next;
 import static io.windsock.redis.internal.RecordingNamespace.startNode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
