@@ -68,6 +68,7 @@ import javax.net.ssl.SSLException;
  * <tr><td>maxSessions</td><td>{@code maxConnections}: sessions (Engine.IO and 0.9) existing at once
  *     (see {@link Builder#maxSessions})</td></tr>
  * <tr><td>tls</td><td>off: plain HTTP and WebSocket (see {@link Builder#tls(SslContext)})</td></tr>
+ * <tr><td>parser</td><td>{@link Parser#DEFAULT}, socket.io-parser's JSON packets</td></tr>
  * </table>
  */
 public final class WindsockOptions {
@@ -105,6 +106,7 @@ public final class WindsockOptions {
     private final int maxSessions;
     private final SslContext sslContext;
     private final Protocol1Options protocol1;
+    private final Parser parser;
 
     private WindsockOptions(Builder b) {
         host = b.host;
@@ -139,6 +141,7 @@ public final class WindsockOptions {
         maxSessions = b.maxSessions;
         sslContext = b.sslContext;
         protocol1 = b.protocol1;
+        parser = b.parser;
     }
 
     public static Builder builder() {
@@ -315,6 +318,11 @@ public final class WindsockOptions {
         return protocol1;
     }
 
+    /** @return the packet format of Engine.IO clients (see {@link Builder#parser}). */
+    public Parser parser() {
+        return parser;
+    }
+
     /**
      * The default {@code maxConnections}: the process's open-files limit less a tenth of it (at least 64)
      * for files, pipes and outgoing connections; {@link Integer#MAX_VALUE} when the JVM cannot read the limit.
@@ -368,6 +376,7 @@ public final class WindsockOptions {
         private int maxSessions;
         private SslContext sslContext;
         private Protocol1Options protocol1;
+        private Parser parser = Parser.DEFAULT;
 
         private Builder() {
         }
@@ -405,6 +414,7 @@ public final class WindsockOptions {
             maxSessions = o.maxSessions;
             sslContext = o.sslContext;
             protocol1 = o.protocol1;
+            parser = o.parser;
         }
 
         /**
@@ -790,6 +800,18 @@ public final class WindsockOptions {
          */
         public Builder protocol1(Protocol1Options options) {
             this.protocol1 = options;
+            return this;
+        }
+
+        /**
+         * The packet format of every Engine.IO client, as the Node server's {@code parser} option:
+         * {@link Parser#DEFAULT} (socket.io-parser, JSON) or {@link Parser#MSGPACK}
+         * (socket.io-msgpack-parser). Every client of the server must use the same one; a client of the
+         * other format is closed at its first packet. Adapters and other nodes are not concerned (a
+         * cluster may mix servers of both formats).
+         */
+        public Builder parser(Parser parser) {
+            this.parser = Objects.requireNonNull(parser, "parser");
             return this;
         }
 

@@ -52,7 +52,7 @@ public final class SocketDialectV4 implements SocketDialect {
     }
 
     /** The event without its last argument, the offset recovery appended. */
-    private static SocketPacket withoutOffset(SocketPacket packet) {
+    static SocketPacket withoutOffset(SocketPacket packet) {
         if (!(packet.data() instanceof List<?> args) || args.isEmpty()) {
             return packet;
         }
@@ -88,7 +88,7 @@ public final class SocketDialectV4 implements SocketDialect {
     /** As QueryStringDecoder's default. */
     private static final int MAX_QUERY_PARAMS = 1024;
 
-    private static SocketPacket withQuery(SocketPacket packet) {
+    static SocketPacket withQuery(SocketPacket packet) {
         if (packet == null || packet.type() != SocketPacketType.CONNECT) {
             return packet;
         }

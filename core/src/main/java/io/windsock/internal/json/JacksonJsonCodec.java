@@ -131,6 +131,12 @@ public final class JacksonJsonCodec implements JsonCodec {
         return Surrogates.escapeUnpaired(out.toString());
     }
 
+    /** Through the application's mapper, binary kept: see {@link PlainValues}. */
+    @Override
+    public Object toPlain(Object value) {
+        return PlainValues.of(value, mapper, writer);
+    }
+
     @Override
     public String write(Object value) {
         StringWriter out = new StringWriter(64);

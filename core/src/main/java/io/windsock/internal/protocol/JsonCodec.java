@@ -31,6 +31,18 @@ public interface JsonCodec {
         return write(SocketPacketEncoder.deconstruct(value, attachments));
     }
 
+    /**
+     * Turns an application value (a record, a POJO, a set, a map with keys other than strings, a Jackson
+     * tree) into the plain values {@link #read} makes, as this codec would write it as JSON, but with its
+     * binary parts kept as {@code byte[]}: for formats other than JSON (MessagePack). The default takes
+     * plain values only.
+     *
+     * @throws IllegalArgumentException when the value cannot be written
+     */
+    default Object toPlain(Object value) {
+        throw new IllegalArgumentException("cannot convert " + value.getClass().getName());
+    }
+
     /** The document is past one of the reader's bounds; the message names the bound, never the input. */
     final class LimitExceeded extends IOException {
         public LimitExceeded(String message) {

@@ -7,16 +7,20 @@ import io.windsock.internal.engine.EngineSession;
 import io.windsock.internal.exec.HandlerExecutors;
 import io.windsock.internal.carrier.Carrier;
 import io.windsock.internal.carrier.EngineCarrier;
+import io.windsock.internal.carrier.MsgpackDialect;
+import io.windsock.internal.carrier.SocketDialect;
 import io.windsock.internal.carrier.SocketDialectV4;
 import io.windsock.internal.carrier.SocketDialectV5;
 import io.windsock.internal.json.JacksonJsonCodec;
 import io.windsock.internal.log.LogSafe;
+import io.windsock.internal.protocol.MsgpackPacketCodec;
 import io.windsock.internal.log.Loggers;
 import io.windsock.internal.log.RateLimitedLog;
 import io.windsock.server.ClientError;
 import io.windsock.server.ErrorHandler;
 import io.windsock.server.Namespace;
 import io.windsock.server.NamespaceMatcher;
+import io.windsock.server.Parser;
 import io.windsock.server.Rejection;
 import io.windsock.server.Socket;
 import io.windsock.server.WindsockOptions;
@@ -46,8 +50,9 @@ public final class SocketIoServer {
     private final WindsockOptions options;
     private final InboundQueue.Limits inboundLimits;
     private final JacksonJsonCodec json;
-    private final SocketDialectV5 dialectV5;
-    private final SocketDialectV4 dialectV4;
+    /** The dialects of Engine.IO v4 and v3 clients, in the server's packet format. */
+    private final SocketDialect dialectV5;
+    private final SocketDialect dialectV4;
     private final Executor executor;
     /** The executor's lane for completing futures handlers may block on: {@link HandlerExecutors#completions}. */
     private final Executor completions;
@@ -94,8 +99,16 @@ public final class SocketIoServer {
         this.stats = new StatsCounters(nanoClock);
         this.json = new JacksonJsonCodec(options.objectMapper() == null ? new ObjectMapper() : options.objectMapper(),
                 options.limits());
-        this.dialectV5 = new SocketDialectV5(json, options.limits());
-        this.dialectV4 = new SocketDialectV4(dialectV5);
+        SocketDialectV5 v5 = new SocketDialectV5(json, options.limits());
+        SocketDialectV4 v4 = new SocketDialectV4(v5);
+        if (options.parser() == Parser.MSGPACK) {
+            MsgpackPacketCodec msgpack = new MsgpackPacketCodec(json, options.limits());
+            this.dialectV5 = new MsgpackDialect(v5, msgpack);
+            this.dialectV4 = new MsgpackDialect(v4, msgpack);
+        } else {
+            this.dialectV5 = v5;
+            this.dialectV4 = v4;
+        }
         this.executor = executor;
         this.completions = HandlerExecutors.completions(executor);
         this.errorHandler = options.errorHandler() != null ? options.errorHandler() : this::logError;
@@ -122,8 +135,8 @@ public final class SocketIoServer {
         return json;
     }
 
-    /** @return the dialect of Socket.IO v5 over Engine.IO v4, with this server's JSON codec. */
-    SocketDialectV5 dialectV5() {
+    /** @return the dialect of Socket.IO v5 over Engine.IO v4, in this server's packet format. */
+    SocketDialect dialectV5() {
         return dialectV5;
     }
 

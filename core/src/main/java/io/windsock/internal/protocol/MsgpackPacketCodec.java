@@ -1,0 +1,148 @@
+package io.windsock.internal.protocol;
+
+import io.windsock.protocol.ProtocolLimits;
+import io.windsock.protocol.SocketPacket;
+import io.windsock.protocol.SocketPacketType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Socket.IO packets in the format of {@code socket.io-msgpack-parser} (3.x for socket.io-client 3 and
+ * 4): each packet is one binary message, the MessagePack map {@code {type, data, id, nsp}} with binary
+ * parts inline, so there are no BINARY_EVENT or BINARY_ACK packets and no attachments.
+ *
+ * <p>Written as the Node server writes it (keys in its order: {@code id} first for an ACK, {@code data}
+ * and {@code id} left out when absent). Read as the parser checks it: {@code type} an integer from 0
+ * to 4, {@code nsp} a string, {@code data} absent or a map for CONNECT, absent for DISCONNECT, a string
+ * or a map for CONNECT_ERROR, an array otherwise, {@code id} absent or an integer; other keys (the
+ * client's {@code options}) are ignored. Beyond the parser, as for JSON packets: the ack id is bounded
+ * ({@link ProtocolLimits#maxAckIdDigits()} digits, not negative), an event's name is a string or a
+ * number and not a reserved one, the packet at most {@link ProtocolLimits#maxPacketLength()} bytes and
+ * its nesting at most {@link ProtocolLimits#maxJsonDepth()} levels below the packet's map. Thread-safe.
+ */
+public final class MsgpackPacketCodec {
+    private final JsonCodec json;
+    private final ProtocolLimits limits;
+    private final long maxAckId;
+
+    /** @param json turns application objects into plain values, with the application's object mapper */
+    public MsgpackPacketCodec(JsonCodec json, ProtocolLimits limits) {
+        this.json = Objects.requireNonNull(json, "json");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        long max = 1;
+        for (int i = 0; i < Math.min(limits.maxAckIdDigits(), 18); i++) {
+            max *= 10;
+        }
+        this.maxAckId = max - 1;
+    }
+
+    /**
+     * @throws IllegalArgumentException or {@link UncheckedIOException} when a value cannot be written
+     */
+    public byte[] encode(SocketPacket packet) {
+        MsgpackWriter out = new MsgpackWriter(json::toPlain);
+        SocketPacketType type = packet.type();
+        int code = type.isEvent() ? 2 : type.isAck() ? 3 : type.code() - '0';
+        Object data = packet.data();
+        if (data instanceof JsonText text) {
+            data = readText(text);
+        }
+        boolean hasData = data != null || type.isEvent() || type.isAck();
+        out.mapHeader(2 + (hasData ? 1 : 0) + (packet.hasId() ? 1 : 0));
+        if (type.isAck()) {
+            out.write("id");
+            out.write(packet.id());
+        }
+        out.write("type");
+        out.write(code);
+        if (hasData) {
+            out.write("data");
+            out.write(data != null ? data : List.of());
+        }
+        if (packet.hasId() && !type.isAck()) {
+            out.write("id");
+            out.write(packet.id());
+        }
+        out.write("nsp");
+        out.write(packet.namespace());
+        return out.toByteArray();
+    }
+
+    private Object readText(JsonText text) {
+        try {
+            return json.read(text.json());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Decodes one binary message. */
+    public SocketPacket decode(byte[] frame) throws SocketDecodeException {
+        if (frame.length == 0) {
+            throw new SocketDecodeException(SocketDecodeException.Reason.EMPTY_PACKET, "empty packet");
+        }
+        if (frame.length > limits.maxPacketLength()) {
+            throw new SocketDecodeException(SocketDecodeException.Reason.PACKET_TOO_LARGE,
+                    "packet of " + frame.length + " bytes exceeds " + limits.maxPacketLength());
+        }
+        MsgpackReader.Result read = MsgpackReader.read(frame, limits.maxJsonDepth() + 1);
+        if (!(read.value() instanceof Map<?, ?> fields)) {
+            throw new SocketDecodeException(SocketDecodeException.Reason.INVALID_PAYLOAD, "a packet that is not a map");
+        }
+        SocketPacketType type = type(fields.get("type"));
+        if (!(fields.get("nsp") instanceof String namespace)) {
+            throw new SocketDecodeException(SocketDecodeException.Reason.INVALID_PAYLOAD, "invalid namespace");
+        }
+        Object data = fields.get("data");
+        if (!fields.containsKey("data") ? type != SocketPacketType.CONNECT && type != SocketPacketType.DISCONNECT
+                : type == SocketPacketType.DISCONNECT || !SocketPacketDecoder.isPayloadValid(type, data)) {
+            throw new SocketDecodeException(SocketDecodeException.Reason.INVALID_PAYLOAD, "invalid payload for " + type);
+        }
+        if (read.nonFinite()) { // marked as the JSON reader marks them, for strict conversion
+            if (data instanceof List<?> list) {
+                data = new NonFiniteList(list);
+            } else if (data instanceof Map<?, ?>) {
+                data = new NonFiniteMap(stringMap(data));
+            }
+        }
+        return new SocketPacket(type, namespace, id(fields), data);
+    }
+
+    private static SocketPacketType type(Object code) throws SocketDecodeException {
+        if (code instanceof Integer n && n >= 0 && n <= 4) {
+            return SocketPacketType.fromCode((char) ('0' + n));
+        }
+        throw new SocketDecodeException(SocketDecodeException.Reason.UNKNOWN_TYPE, "unknown packet type");
+    }
+
+    private long id(Map<?, ?> fields) throws SocketDecodeException {
+        if (!fields.containsKey("id")) {
+            return SocketPacket.NO_ID;
+        }
+        Object id = fields.get("id");
+        long value;
+        if (id instanceof Integer || id instanceof Long) {
+            value = ((Number) id).longValue();
+        } else if (id instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e18) {
+            value = d.longValue(); // JavaScript's Number.isInteger(1.0)
+        } else {
+            throw new SocketDecodeException(SocketDecodeException.Reason.INVALID_PAYLOAD, "invalid packet id");
+        }
+        if (value < 0) {
+            throw new SocketDecodeException(SocketDecodeException.Reason.INVALID_PAYLOAD, "invalid packet id");
+        }
+        if (value > maxAckId) {
+            throw new SocketDecodeException(SocketDecodeException.Reason.ACK_ID_TOO_LONG,
+                    "ack id of " + Long.toString(value).length() + " digits exceeds " + limits.maxAckIdDigits());
+        }
+        return value;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, ?> stringMap(Object data) {
+        return (Map<String, ?>) data;
+    }
+}

@@ -1,0 +1,298 @@
+package io.windsock.internal.protocol;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads one MessagePack document into the plain values the JSON reader makes, as notepack.io (the
+ * codec of {@code socket.io-msgpack-parser}) writes it:
+ * <ul>
+ * <li>integers as {@code Integer}, {@code Long}, or {@code BigInteger} above a long; floats (32 and 64
+ *     bits) as {@code Double}; strings (malformed UTF-8 replaced by U+FFFD, as Node reads them),
+ *     booleans, {@code null};</li>
+ * <li>{@code bin} (a Node {@code Buffer}) and extension type 0 of any length but 1 and 8 (an
+ *     {@code ArrayBuffer} or typed array, as browsers send binary) as {@code byte[]};</li>
+ * <li>extension type 0 of 1 byte ({@code undefined}): {@code null} in an array, the key left out in a
+ *     map, as {@code JSON.stringify} would have it; of 8 bytes (a {@code Date}, milliseconds since the
+ *     epoch) as the text {@code Date.toJSON} gives, e.g. {@code "2026-11-28T20:00:00.000Z"};</li>
+ * <li>arrays as {@code ArrayList}, maps as {@code LinkedHashMap} with string keys.</li>
+ * </ul>
+ * Refused, as the JSON reader refuses their counterparts: a map key that is not a string, a key twice,
+ * other extension types, nesting deeper than the limit, a length past the document's end, and bytes
+ * after the value. Iterative (the depth limit may allow thousands of levels); one instance per document.
+ */
+final class MsgpackReader {
+    /** What {@code undefined} decodes to before its container places it. */
+    static final Object UNDEFINED = new Object();
+    /** Returned by {@link #next} when it opened a non-empty container. */
+    private static final Object OPENED = new Object();
+    /** Date.toJSON's form, for dates between the years 0 and 9999 (beyond, JavaScript writes six-digit years). */
+    private static final DateTimeFormatter ISO_MILLIS =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    /** The most milliseconds from the epoch a JavaScript Date holds. */
+    private static final long MAX_DATE_MILLIS = 8_640_000_000_000_000L;
+
+    private final byte[] in;
+    private final int maxDepth;
+    private int pos;
+    private boolean sawNonFinite;
+
+    private MsgpackReader(byte[] in, int maxDepth) {
+        this.in = in;
+        this.maxDepth = maxDepth;
+    }
+
+    /** The document read, and whether it holds a non-finite number anywhere. */
+    record Result(Object value, boolean nonFinite) {
+    }
+
+    /**
+     * @param maxDepth the deepest nesting of arrays and maps allowed
+     * @return the value ({@link #UNDEFINED} for a lone {@code undefined})
+     */
+    static Result read(byte[] document, int maxDepth) throws SocketDecodeException {
+        MsgpackReader reader = new MsgpackReader(document, maxDepth);
+        Object value = reader.value();
+        if (reader.pos != document.length) {
+            throw invalid((document.length - reader.pos) + " bytes after the MessagePack value");
+        }
+        return new Result(value, reader.sawNonFinite);
+    }
+
+    private Object value() throws SocketDecodeException {
+        ArrayDeque<Container> open = new ArrayDeque<>();
+        while (true) {
+            Object value = next(open);
+            if (value == OPENED) {
+                continue;
+            }
+            while (true) {
+                Container top = open.peek();
+                if (top == null) {
+                    return value;
+                }
+                if (!top.add(value)) {
+                    break;
+                }
+                open.pop();
+                value = top.result();
+            }
+        }
+    }
+
+    /** A container being filled: its items still to come, and for a map the key read last. */
+    private static final class Container {
+        private final List<Object> list;
+        private final Map<String, Object> map;
+        private long remaining;
+        private String key;
+        private boolean expectingKey = true;
+
+        Container(List<Object> list, Map<String, Object> map, long remaining) {
+            this.list = list;
+            this.map = map;
+            this.remaining = remaining;
+        }
+
+        /** @return whether the container is now complete */
+        boolean add(Object value) throws SocketDecodeException {
+            if (list != null) {
+                list.add(value == UNDEFINED ? null : value);
+                return --remaining == 0;
+            }
+            if (expectingKey) {
+                if (!(value instanceof String name)) {
+                    throw invalid("a map key that is not a string");
+                }
+                key = name;
+                expectingKey = false;
+                return false;
+            }
+            if (map.containsKey(key)) {
+                throw invalid("a map key twice");
+            }
+            if (value != UNDEFINED) {
+                map.put(key, value);
+            }
+            expectingKey = true;
+            return --remaining == 0;
+        }
+
+        Object result() {
+            return list != null ? list : map;
+        }
+    }
+
+    /** Reads a scalar, an empty container, or the head of a container it then opens ({@link #OPENED}). */
+    private Object next(ArrayDeque<Container> open) throws SocketDecodeException {
+        int prefix = u8();
+        if (prefix <= 0x7f) {
+            return prefix;
+        }
+        if (prefix >= 0xe0) {
+            return (int) (byte) prefix;
+        }
+        if (prefix <= 0x8f) {
+            return map(prefix & 0x0f, open);
+        }
+        if (prefix <= 0x9f) {
+            return array(prefix & 0x0f, open);
+        }
+        if (prefix <= 0xbf) {
+            return string(prefix & 0x1f);
+        }
+        return switch (prefix) {
+            case 0xc0 -> null;
+            case 0xc2 -> Boolean.FALSE;
+            case 0xc3 -> Boolean.TRUE;
+            case 0xc4 -> bytes(u8());
+            case 0xc5 -> bytes(u16());
+            case 0xc6 -> bytes(u32());
+            case 0xc7 -> extension(u8(), false);
+            case 0xc8 -> extension(u16(), false);
+            case 0xc9 -> extension(u32(), false);
+            case 0xca -> floating(Float.intBitsToFloat((int) u32()));
+            case 0xcb -> floating(Double.longBitsToDouble(s64()));
+            case 0xcc -> u8();
+            case 0xcd -> u16();
+            case 0xce -> integer(u32());
+            case 0xcf -> unsigned64(s64());
+            case 0xd0 -> (int) (byte) u8();
+            case 0xd1 -> (int) (short) u16();
+            case 0xd2 -> (int) u32();
+            case 0xd3 -> integer(s64());
+            case 0xd4 -> extension(1, true);
+            case 0xd5 -> extension(2, true);
+            case 0xd6 -> extension(4, true);
+            case 0xd7 -> extension(8, true);
+            case 0xd8 -> extension(16, true);
+            case 0xd9 -> string(u8());
+            case 0xda -> string(u16());
+            case 0xdb -> string(u32());
+            case 0xdc -> array(u16(), open);
+            case 0xdd -> array(u32(), open);
+            case 0xde -> map(u16(), open);
+            case 0xdf -> map(u32(), open);
+            default -> throw invalid("the reserved MessagePack byte 0xc1");
+        };
+    }
+
+    private Object array(long count, ArrayDeque<Container> open) throws SocketDecodeException {
+        if (count == 0) {
+            return new ArrayList<>(0);
+        }
+        need(count); // every item takes a byte at least: a header cannot announce more than the document holds
+        return push(open, new Container(new ArrayList<>((int) Math.min(count, 16)), null, count));
+    }
+
+    private Object map(long count, ArrayDeque<Container> open) throws SocketDecodeException {
+        if (count == 0) {
+            return new LinkedHashMap<>(0);
+        }
+        need(2 * count);
+        return push(open, new Container(null, new LinkedHashMap<>(), count));
+    }
+
+    private Object push(ArrayDeque<Container> open, Container container) throws SocketDecodeException {
+        if (open.size() >= maxDepth) {
+            throw new SocketDecodeException(SocketDecodeException.Reason.JSON_LIMIT,
+                    "nesting depth exceeds the maximum allowed (" + maxDepth + ")");
+        }
+        open.push(container);
+        return OPENED;
+    }
+
+    private String string(long length) throws SocketDecodeException {
+        need(length);
+        String value = new String(in, pos, (int) length, StandardCharsets.UTF_8);
+        pos += (int) length;
+        return value;
+    }
+
+    private byte[] bytes(long length) throws SocketDecodeException {
+        need(length);
+        byte[] value = new byte[(int) length];
+        System.arraycopy(in, pos, value, 0, value.length);
+        pos += value.length;
+        return value;
+    }
+
+    /** @param fixed a fixext (notepack writes undefined and dates so, and binary as ext 8/16/32) */
+    private Object extension(long length, boolean fixed) throws SocketDecodeException {
+        int type = (byte) u8();
+        if (type != 0) {
+            throw invalid("the MessagePack extension type " + type);
+        }
+        if (fixed && length == 1) {
+            bytes(1);
+            return UNDEFINED;
+        }
+        if (fixed && length == 8) {
+            long millis = s64();
+            if (Math.abs(millis) > MAX_DATE_MILLIS) {
+                throw invalid("a date out of range");
+            }
+            Instant instant = Instant.ofEpochMilli(millis);
+            return instant.getEpochSecond() >= -62_167_219_200L && instant.getEpochSecond() < 253_402_300_800L
+                    ? ISO_MILLIS.format(instant) : instant.toString();
+        }
+        return bytes(length);
+    }
+
+    private Double floating(double value) {
+        if (!Double.isFinite(value)) {
+            sawNonFinite = true;
+        }
+        return value;
+    }
+
+    private static Object integer(long value) {
+        return value == (int) value ? (Object) (int) value : (Object) value;
+    }
+
+    private static Object unsigned64(long bits) {
+        return bits >= 0 ? integer(bits) : new BigInteger(Long.toUnsignedString(bits));
+    }
+
+    private void need(long length) throws SocketDecodeException {
+        if (length > in.length - pos) {
+            throw invalid("a MessagePack length past the end of the packet");
+        }
+    }
+
+    private int u8() throws SocketDecodeException {
+        need(1);
+        return in[pos++] & 0xff;
+    }
+
+    private int u16() throws SocketDecodeException {
+        need(2);
+        int value = (in[pos] & 0xff) << 8 | in[pos + 1] & 0xff;
+        pos += 2;
+        return value;
+    }
+
+    private long u32() throws SocketDecodeException {
+        need(4);
+        long value = (long) (in[pos] & 0xff) << 24 | (in[pos + 1] & 0xff) << 16 | (in[pos + 2] & 0xff) << 8
+                | in[pos + 3] & 0xff;
+        pos += 4;
+        return value;
+    }
+
+    private long s64() throws SocketDecodeException {
+        return u32() << 32 | u32();
+    }
+
+    private static SocketDecodeException invalid(String what) {
+        return new SocketDecodeException(SocketDecodeException.Reason.INVALID_PAYLOAD, "invalid MessagePack: " + what);
+    }
+}
