@@ -658,7 +658,8 @@ public final class WindsockOptions {
         /**
          * Serves the socket.io browser client, like the Node server's {@code serveClient}: GET
          * {@code /socket.io/socket.io.js} (under {@link #path}), {@code socket.io.min.js},
-         * {@code socket.io.esm.min.js} and their {@code .map} files, so a page can load it with
+         * {@code socket.io.esm.min.js}, {@code socket.io.msgpack.min.js} (with the MessagePack parser: see
+         * {@link #parser}) and their {@code .map} files, so a page can load it with
          * {@code <script src="/socket.io/socket.io.js">}. ETag (the client's version) with 304,
          * {@code Cache-Control: public, max-age=0}, compressed when {@link #httpCompression} is on.
          * Needs the {@code io.windsock:windsock-client-bundle} jar on the classpath (it holds the

@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * The socket.io browser client, served under the Engine.IO path like the Node server's
  * {@code serveClient}: {@code /socket.io/socket.io.js}, {@code socket.io.min.js},
- * {@code socket.io.esm.min.js} and their {@code .map} files, with the client's version as the ETag
+ * {@code socket.io.esm.min.js}, {@code socket.io.msgpack.min.js} (the client with the MessagePack parser,
+ * for a server with {@code Parser.MSGPACK}) and their {@code .map} files, with the client's version as the ETag
  * ({@code "4.8.4"}; {@code If-None-Match} with it, weak or strong, gets 304), {@code Cache-Control:
  * public, max-age=0} and {@code application/javascript; charset=utf-8} ({@code application/json} for
  * maps). The files come from the classpath, under {@value #RESOURCE_DIRECTORY}, where the
@@ -33,7 +34,8 @@ public final class ClientBundle {
     /** Where the {@code windsock-client-bundle} jar keeps the files. */
     public static final String RESOURCE_DIRECTORY = "io/windsock/client/";
     /** The builds served; the first must be there, the others and the maps are served when present. */
-    static final List<String> FILES = List.of("socket.io.js", "socket.io.min.js", "socket.io.esm.min.js");
+    static final List<String> FILES =
+            List.of("socket.io.js", "socket.io.min.js", "socket.io.esm.min.js", "socket.io.msgpack.min.js");
     /** Where socket.io-client 2.x is, under {@link #RESOURCE_DIRECTORY} and under the path; optional. */
     static final String V2_DIRECTORY = "v2/";
     static final List<String> V2_FILES = List.of("socket.io.js");
