@@ -8,6 +8,7 @@ import io.windsock.internal.protocol.SocketPacketDecoder;
 import io.windsock.internal.protocol.SocketPacketEncoder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -24,7 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Socket.IO v5 codec with the default Jackson JSON codec, for the event {@code ["echo", x]} with
  * ack id 12, where {@code x} is a string of 32 B, 1 KB or 16 KB ({@code text}) or a byte array of
- * that size ({@code binary}: a BINARY_EVENT with one placeholder and one attachment).
+ * that size ({@code binary}: a BINARY_EVENT with one placeholder and one attachment), or a chat message
+ * {@code {"room":..,"text":..,"n":..,"at":..}} whose text has the size ({@code object}).
  * {@code echoRoundTrip} is the codec work a server does per acked echo: decode the event, encode the
  * ack carrying the same argument.
  */
@@ -38,7 +40,7 @@ public class SocketCodecBenchmark {
     @Param({"32", "1024", "16384"})
     public int size;
 
-    @Param({"text", "binary"})
+    @Param({"text", "binary", "object"})
     public String kind;
 
     private final JacksonJsonCodec json = new JacksonJsonCodec();
@@ -51,7 +53,11 @@ public class SocketCodecBenchmark {
     @Setup
     public void setUp() {
         decoder = new SocketPacketDecoder(json, ProtocolLimits.DEFAULT);
-        Object arg = "text".equals(kind) ? Payloads.text(size) : Payloads.binary(size);
+        Object arg = switch (kind) {
+            case "text" -> Payloads.text(size);
+            case "binary" -> Payloads.binary(size);
+            default -> Map.of("room", "lobby", "text", Payloads.text(size), "n", 1234, "at", 1.7e12);
+        };
         List<Object> args = new ArrayList<>(List.of("echo", arg));
         event = SocketPacket.event("/", args, 12);
         SocketPacketEncoder.Encoded encoded = encoder.encode(event);
