@@ -3,6 +3,7 @@ package io.windsock.internal.protocol;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -181,8 +182,43 @@ final class MsgpackWriter {
         }
     }
 
-    /** UTF-8 with U+FFFD for an unpaired surrogate; the length is known only once encoded, so room for the longest header is kept. */
+    /** Above this many characters, a string without surrogates is encoded by the JDK (vectorized for ASCII and Latin-1). */
+    private static final int BULK_STRING = 32;
+
     private void string(String s) {
+        int chars = s.length();
+        if (chars > BULK_STRING && !hasSurrogate(s)) {
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            if (utf8.length < 0x100) {
+                put(0xd9);
+                put(utf8.length);
+            } else if (utf8.length < 0x10000) {
+                put(0xda);
+                put16(utf8.length);
+            } else {
+                put(0xdb);
+                put32(utf8.length);
+            }
+            ensure(utf8.length);
+            System.arraycopy(utf8, 0, out, length, utf8.length);
+            length += utf8.length;
+            return;
+        }
+        stringByChars(s);
+    }
+
+    /** The JDK writes an unpaired surrogate as '?': such strings are encoded here. */
+    private static boolean hasSurrogate(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            if (Character.isSurrogate(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** UTF-8 with U+FFFD for an unpaired surrogate; the length is known only once encoded, so room for the longest header is kept. */
+    private void stringByChars(String s) {
         int chars = s.length();
         ensure(5 + 3 * chars);
         int start = length;

@@ -117,6 +117,13 @@ class MsgpackPacketCodecTest {
     void anUnpairedSurrogateIsWrittenAsTheReplacementCharacter() throws Exception {
         byte[] bytes = codec.encode(event("/", NO_ID, "a\uD800b"));
         assertEquals("a\uFFFDb", codec.decode(bytes).args().get(0));
+        String longer = "x".repeat(40);
+        bytes = codec.encode(event("/", NO_ID, longer + "\uDC00" + longer + "\uD83D\uDE00"));
+        assertEquals(longer + "\uFFFD" + longer + "\uD83D\uDE00", codec.decode(bytes).args().get(0));
+        String latin1 = "é".repeat(200); // 400 bytes: a str16 header from the JDK's encoding
+        bytes = codec.encode(event("/", NO_ID, latin1));
+        assertEquals("da0190", HEX.formatHex(bytes, 13, 16));
+        assertEquals(latin1, codec.decode(bytes).args().get(0));
     }
 
     @Test
