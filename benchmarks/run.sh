@@ -22,6 +22,9 @@
 #                            node-socketio (netty-socketio 2.0.14 never answers a keep-alive polling
 #                            client's CONNECT, as in s5). s8b-mixed-200-newconn: the same with a new
 #                            connection per polling request; netty-socketio too.
+#   s1m-echo-closed-msgpack, s2m-echo-20k-msgpack
+#                            s1 and s2 with socket.io-msgpack-parser's packets (Driver --protocol v4m, the
+#                            servers started with --msgpack). Peers: windsock, windsock-inline, node-socketio.
 #   s8j-mixed-200            the workload of s8-mixed-200 from the Java driver (Driver --scenario mixed): raw
 #                            Engine.IO v4 clients on one Netty event loop, each polling client with two
 #                            keep-alive connections of its own (GETs, POSTs), so the driver is not the limit.
@@ -159,6 +162,8 @@ fi
 peers_for() {
   case $1 in
     s1-echo-closed|s2-echo-20k) echo "$PEERS" ;;
+    # Only these two speak socket.io-msgpack-parser's packets.
+    s1m-*|s2m-*) echo "$PEERS" | tr ' ' '\n' | grep -xE 'windsock|windsock-inline|node-socketio' | tr '\n' ' ' ;;
     # The ceiling has no polling. netty-socketio 2.0.14 never answers the CONNECT of a client that
     # reuses its connections (keep-alive agent), so it runs only in s5b.
     s5-polling-echo) echo "$PEERS" | tr ' ' '\n' | grep -vxE 'netty-echo|netty-socketio' | tr '\n' ' ' ;;
@@ -198,7 +203,7 @@ start_peer() {
   case $peer in
     windsock) nice -n "$NICE" taskset -c "$SERVER_CPU" java $SERVER_JAVA_OPTS -cp "$HCP" io.windsock.benchmarks.peers.WindsockPeer "$port" "${extra[@]}" >"$log" 2>&1 & ;;
     windsock-lean) nice -n "$NICE" taskset -c "$SERVER_CPU" java $LEAN_JAVA_OPTS -cp "$HCP" io.windsock.benchmarks.peers.WindsockPeer "$port" >"$log" 2>&1 & ;;
-    windsock-inline) nice -n "$NICE" taskset -c "$SERVER_CPU" java $SERVER_JAVA_OPTS -cp "$HCP" io.windsock.benchmarks.peers.WindsockPeer "$port" --inline-handlers >"$log" 2>&1 & ;;
+    windsock-inline) nice -n "$NICE" taskset -c "$SERVER_CPU" java $SERVER_JAVA_OPTS -cp "$HCP" io.windsock.benchmarks.peers.WindsockPeer "$port" --inline-handlers "${extra[@]}" >"$log" 2>&1 & ;;
     windsock-nonblocking) nice -n "$NICE" taskset -c "$SERVER_CPU" java $SERVER_JAVA_OPTS -cp "$HCP" io.windsock.benchmarks.peers.WindsockPeer "$port" --non-blocking >"$log" 2>&1 & ;;
     # Virtual threads need Java 21+: JAVA21=/path/to/bin/java when the default java is older.
     windsock-virtual) nice -n "$NICE" taskset -c "$SERVER_CPU" "${JAVA21:-java}" $SERVER_JAVA_OPTS -cp "$HCP" io.windsock.benchmarks.peers.WindsockPeer "$port" --virtual-threads >"$log" 2>&1 & ;;
@@ -256,6 +261,8 @@ run_driver() {
   case $scenario in
     s1-echo-closed) "${java_driver[@]}" "${common[@]}" --scenario echo-closed --clients 100 ;;
     s2-echo-20k) "${java_driver[@]}" "${common[@]}" --scenario echo-rate --clients 100 --rate 20000 ;;
+    s1m-echo-closed-msgpack) "${java_driver[@]}" "${common[@]}" --scenario echo-closed --clients 100 --protocol v4m ;;
+    s2m-echo-20k-msgpack) "${java_driver[@]}" "${common[@]}" --scenario echo-rate --clients 100 --rate 20000 --protocol v4m ;;
     s3-fanout-1k) "${java_driver[@]}" "${common[@]}" --scenario fanout --clients 1000 --rate 50000 --concurrency 500 ;;
     s3-fanout-10k) "${java_driver[@]}" "${common[@]}" --scenario fanout --clients "$FANOUT_BIG" --rate 50000 --concurrency 500 ;;
     s9-footprint-100) "${java_driver[@]}" "${common[@]}" --scenario footprint --clients 100 ;;
@@ -340,6 +347,7 @@ for ((rep = 1; rep <= REPS; rep++)); do
       extra=()
       [[ $scenario == s7s-* ]] && extra=(--streams)
       [[ $scenario == s6-*-v09* ]] && extra=(--protocol1) # WindsockPeer serves protocol 1 only when asked
+      [[ $scenario == s[12]m-* ]] && extra=(--msgpack)
       if ! $starter "$peer" "$PORT" "$log" "$jfr" "${extra[@]}"; then
         echo "{\"peer\":\"$peer\",\"scenario\":\"$scenario\",\"rep\":$rep,\"failed\":\"server did not start\"}" >>"$RESULTS"
         stop_peer; continue

@@ -5,10 +5,11 @@
 // Engine.IO v3 clients (socket.io-client 2.x, EIO=3) are served too (allowEIO3): engine.io 6.6 reads that
 // option only to refuse protocol 3 when it is off (build/server.js, verify()); everything v3-specific
 // is keyed on the connection's own protocol, so v4 clients are served exactly as without it.
-// Usage: node --expose-gc server.js <port> [--redis redis://127.0.0.1:6379 --key PREFIX [--streams]]
+// Usage: node --expose-gc server.js <port> [--redis redis://127.0.0.1:6379 --key PREFIX [--streams]] [--msgpack]
 // With --redis the server joins a cluster through @socket.io/redis-adapter 8.3 (msgpack, channel prefix
 // --key, default "socket.io") and listens only once both Redis clients are connected; with --streams through
 // @socket.io/redis-streams-adapter 0.3.1 instead (stream and channel prefix named by --key).
+// With --msgpack the clients speak socket.io-msgpack-parser 3.0.2's packets (the server's parser option).
 // With BENCH_STATS_FILE set, SIGUSR2 runs a full GC and writes process.memoryUsage() there as JSON.
 "use strict";
 const http = require("http");
@@ -31,6 +32,7 @@ const io = new Server(httpServer, {
   perMessageDeflate: false,
   httpCompression: false,
   allowEIO3: true,
+  ...(process.argv.includes("--msgpack") ? { parser: require("socket.io-msgpack-parser") } : {}),
 });
 
 io.on("connection", (socket) => {

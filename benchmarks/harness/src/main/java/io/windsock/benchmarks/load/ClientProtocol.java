@@ -15,6 +15,7 @@ import java.util.Locale;
  * <li>{@code v4}: Engine.IO v4 / Socket.IO v5 (socket.io-client 3 and 4); see {@link EngineIoProtocol}.
  * <li>{@code v3}: Engine.IO v3 / Socket.IO v4 (socket.io-client 2.x); see {@link EngineIoProtocol}.
  * <li>{@code v09}: Socket.IO 0.9 "protocol 1" (socket.io-client 0.9.16); see {@link Sio1Protocol}.
+ * <li>{@code v4m}: Engine.IO v4 with socket.io-msgpack-parser's packets; see {@link MsgpackProtocol}.
  * </ul>
  */
 abstract class ClientProtocol {
@@ -29,13 +30,14 @@ abstract class ClientProtocol {
         this.path = path.endsWith("/") ? path : path + "/";
     }
 
-    /** @param name {@code v4}, {@code v3} or {@code v09} */
+    /** @param name {@code v4}, {@code v3}, {@code v09} or {@code v4m} */
     static ClientProtocol of(String name, String host, int port, String path) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "v4" -> new EngineIoProtocol(false, host, port, path);
             case "v3" -> new EngineIoProtocol(true, host, port, path);
             case "v09", "v0.9", "0.9" -> new Sio1Protocol(host, port, path);
-            default -> throw new IllegalArgumentException("unknown --protocol " + name + " (v4, v3 or v09)");
+            case "v4m" -> new MsgpackProtocol(host, port, path);
+            default -> throw new IllegalArgumentException("unknown --protocol " + name + " (v4, v3, v09 or v4m)");
         };
     }
 
@@ -80,6 +82,28 @@ abstract class ClientProtocol {
 
     /** A text frame from the server; {@code [from, from + length)} of {@code frame} is its payload. */
     abstract void onText(RawClient client, ByteBuf frame, int from, int length, long nowNanos);
+
+    /**
+     * Whether Socket.IO packets travel as binary frames ({@link MsgpackProtocol}): events are then
+     * written by {@link #writeEvent}, not as prefix, id and body, and binary frames reach {@link #onBinary}.
+     */
+    boolean binaryPackets() {
+        return false;
+    }
+
+    /** Writes an event with ack {@code id} and the {@link #eventBody} {@code body}; see {@link #binaryPackets()}. */
+    void writeEvent(ByteBuf out, long id, byte[] body) {
+        throw new UnsupportedOperationException(name() + " writes text events");
+    }
+
+    /** The bytes {@link #writeEvent} writes. */
+    int eventLength(long id, byte[] body) {
+        throw new UnsupportedOperationException(name() + " writes text events");
+    }
+
+    /** A binary frame from the server (ignored by the text protocols). */
+    void onBinary(RawClient client, ByteBuf frame, int from, int length, long nowNanos) {
+    }
 
     static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);

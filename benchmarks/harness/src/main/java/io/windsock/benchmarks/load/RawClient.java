@@ -81,6 +81,12 @@ final class RawClient extends ByteToMessageDecoder {
      */
     void emitWithAck(byte[] body, long sentNanos) {
         long id = acks.send(sentNanos);
+        if (protocol.binaryPackets()) {
+            ByteBuf buf = frameHeader(0x82, protocol.eventLength(id, body));
+            protocol.writeEvent(buf, id, body);
+            channel.writeAndFlush(buf, channel.voidPromise());
+            return;
+        }
         String digits = Long.toString(id);
         int length = eventPrefix.length + digits.length() + body.length;
         ByteBuf buf = frameHeader(length);
@@ -97,10 +103,21 @@ final class RawClient extends ByteToMessageDecoder {
         channel.writeAndFlush(buf, channel.voidPromise());
     }
 
-    /** A FIN text frame header with the mask bit and a zero masking key, in a buffer sized for the payload. */
+    /** Sends one binary frame. */
+    void sendBinary(byte[] data) {
+        ByteBuf buf = frameHeader(0x82, data.length);
+        buf.writeBytes(data);
+        channel.writeAndFlush(buf, channel.voidPromise());
+    }
+
     private ByteBuf frameHeader(int length) {
+        return frameHeader(0x81, length);
+    }
+
+    /** A FIN frame header (text 0x81, binary 0x82) with the mask bit and a zero masking key, in a buffer sized for the payload. */
+    private ByteBuf frameHeader(int firstByte, int length) {
         ByteBuf buf = channel.alloc().buffer(length + 14);
-        buf.writeByte(0x81);
+        buf.writeByte(firstByte);
         if (length < 126) {
             buf.writeByte(0x80 | length);
         } else if (length < 65536) {
@@ -187,6 +204,7 @@ final class RawClient extends ByteToMessageDecoder {
             }
             switch (opcode) {
                 case 1 -> onText(ctx, payload);
+                case 2 -> protocol.onBinary(this, payload, payload.readerIndex(), payload.readableBytes(), System.nanoTime());
                 case 8 -> {
                     ctx.close();
                     return;
@@ -196,7 +214,7 @@ final class RawClient extends ByteToMessageDecoder {
                     pong.writeByte(0x8a).writeByte(0x80 | payload.readableBytes()).writeInt(0).writeBytes(payload);
                     ctx.writeAndFlush(pong, ctx.voidPromise());
                 }
-                default -> { // binary and pong frames: not used by the contract
+                default -> { // pong frames: not used by the contract
                 }
             }
         }

@@ -4,6 +4,7 @@ import io.windsock.Windsock;
 import io.windsock.redis.RedisAdapterFactory;
 import io.windsock.server.EventListener;
 import io.windsock.server.IoTransport;
+import io.windsock.server.Parser;
 import io.windsock.server.Protocol1Options;
 import io.windsock.server.WindsockOptions;
 import java.util.Arrays;
@@ -17,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * {@code bcast(room, x)} sends {@code msg(x)} to everyone in the room (the sender included) and acks.
  *
  * <p>Usage: {@code WindsockPeer <port> [--inline-handlers | --virtual-threads] [--non-blocking] [--transport nio|epoll|io_uring]
- * [--redis URI --key PREFIX [--streams]] [--protocol1]}. {@code --transport} sets {@code ioTransport} (default: auto). With
+ * [--redis URI --key PREFIX [--streams]] [--protocol1] [--msgpack]}. {@code --transport} sets {@code ioTransport} (default: auto). With
  * {@code --inline-handlers} the handlers run on the network thread ({@code handlerExecutor(Runnable::run)},
  * the documented opt-in for handlers that never block) instead of the default handler pool: the
  * difference is the cost of the thread hand-off. With {@code --virtual-threads} (Java 21+) they run on
@@ -28,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  * once both Redis connections are up; with {@code --streams} through the streams adapter instead, on the stream
  * named by the prefix. {@code --protocol1} also serves Socket.IO 0.9 clients
  * ({@code protocol1(Protocol1Options.DEFAULT)}: websocket, xhr-polling, htmlfile); off otherwise, so the
- * other scenarios measure the default configuration. Engine.IO v3 clients are served by default.
+ * other scenarios measure the default configuration. Engine.IO v3 clients are served by default. With
+ * {@code --msgpack} the Engine.IO clients speak socket.io-msgpack-parser's packets ({@code parser(Parser.MSGPACK)}).
  */
 public final class WindsockPeer {
     private WindsockPeer() {
@@ -44,6 +46,9 @@ public final class WindsockPeer {
                 .port(port)
                 .perMessageDeflate(false)
                 .httpCompression(false);
+        if (flags.contains("--msgpack")) {
+            options.parser(Parser.MSGPACK);
+        }
         if (flags.contains("--protocol1")) {
             options.protocol1(Protocol1Options.DEFAULT);
         }
@@ -91,7 +96,8 @@ public final class WindsockPeer {
                 + (nonBlocking ? " (echo non-blocking)" : "")
                 + " (transport " + server.ioTransport() + ")"
                 + (redis == null ? "" : " (Redis adapter on " + redis + ")")
-                + (flags.contains("--protocol1") ? " (protocol 1 on)" : ""));
+                + (flags.contains("--protocol1") ? " (protocol 1 on)" : "")
+                + (flags.contains("--msgpack") ? " (msgpack parser)" : ""));
         new CountDownLatch(1).await();
     }
 

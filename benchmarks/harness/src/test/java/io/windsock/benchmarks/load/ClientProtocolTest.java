@@ -36,6 +36,26 @@ class ClientProtocolTest {
     }
 
     @Test
+    void msgpackEventsAsNotepackWritesThem() {
+        ClientProtocol v4m = ClientProtocol.of("v4m", "127.0.0.1", 8001, "/socket.io/");
+        byte[] body = v4m.eventBody("echo", "xxx");
+        java.util.HexFormat hex = java.util.HexFormat.of();
+        for (long id : new long[] {3, 200, 70_000}) {
+            ByteBuf out = Unpooled.buffer();
+            v4m.writeEvent(out, id, body);
+            assertEquals(v4m.eventLength(id, body), out.readableBytes());
+            byte[] written = new byte[out.readableBytes()];
+            out.readBytes(written);
+            String expected = switch ((int) id) { // socket.io-msgpack-parser 3.0.2 (notepack.io 2.2)
+                case 3 -> "84a47479706502a46461746192a46563686fa3787878a2696403a36e7370a12f";
+                case 200 -> "84a47479706502a46461746192a46563686fa3787878a26964ccc8a36e7370a12f";
+                default -> "84a47479706502a46461746192a46563686fa3787878a26964ce00011170a36e7370a12f";
+            };
+            assertEquals(expected, hex.formatHex(written));
+        }
+    }
+
+    @Test
     void pingIntervalOfAnEngineIoV3Open() {
         // As Windsock and the Node server (allowEIO3) write it for EIO=3 over WebSocket.
         assertEquals(25000, EngineIoProtocol.pingIntervalMillis(
