@@ -24,6 +24,16 @@ import java.util.Objects;
  * its nesting at most {@link ProtocolLimits#maxJsonDepth()} levels below the packet's map. Thread-safe.
  */
 public final class MsgpackPacketCodec {
+    /** The packet's keys, in the order of {@link #TYPE}, {@link #NSP}, {@link #DATA}, {@link #ID}. */
+    private static final byte[][] KEYS = {ascii("type"), ascii("nsp"), ascii("data"), ascii("id")};
+    private static final int TYPE = 0;
+    private static final int NSP = 1;
+    private static final int DATA = 2;
+    private static final int ID = 3;
+    /** A key not in the packet; and one whose value is {@code undefined}, which is absent too (no key twice all the same). */
+    private static final Object ABSENT = new Object();
+    private static final Object UNDEFINED_FIELD = new Object();
+
     private final JsonCodec json;
     private final ProtocolLimits limits;
     private final long maxAckId;
@@ -88,27 +98,49 @@ public final class MsgpackPacketCodec {
             throw new SocketDecodeException(SocketDecodeException.Reason.PACKET_TOO_LARGE,
                     "packet of " + frame.length + " bytes exceeds " + limits.maxPacketLength());
         }
-        MsgpackReader.Result read = MsgpackReader.read(frame, limits.maxJsonDepth() + 1);
-        if (!(read.value() instanceof Map<?, ?> fields)) {
+        // The packet's map is read key by key, without a map or a string per key: known keys' values
+        // are read, others (the client's options) skipped.
+        MsgpackReader reader = new MsgpackReader(frame, limits.maxJsonDepth());
+        long entries = reader.mapHeader();
+        if (entries < 0) {
             throw new SocketDecodeException(SocketDecodeException.Reason.INVALID_PAYLOAD, "a packet that is not a map");
         }
-        SocketPacketType type = type(fields.get("type"));
-        if (!(fields.get("nsp") instanceof String namespace)) {
+        Object[] fields = {ABSENT, ABSENT, ABSENT, ABSENT};
+        for (long e = 0; e < entries; e++) {
+            int key = reader.key(KEYS);
+            if (key < 0) {
+                reader.skip();
+                continue;
+            }
+            if (fields[key] != ABSENT) {
+                throw new SocketDecodeException(SocketDecodeException.Reason.INVALID_PAYLOAD,
+                        "invalid MessagePack: a map key twice");
+            }
+            Object value = reader.value();
+            fields[key] = value == MsgpackReader.UNDEFINED ? UNDEFINED_FIELD : value;
+        }
+        reader.end();
+        SocketPacketType type = type(fields[TYPE]);
+        if (!(fields[NSP] instanceof String namespace)) {
             throw new SocketDecodeException(SocketDecodeException.Reason.INVALID_PAYLOAD, "invalid namespace");
         }
-        Object data = fields.get("data");
-        if (!fields.containsKey("data") ? type != SocketPacketType.CONNECT && type != SocketPacketType.DISCONNECT
+        Object data = present(fields[DATA]) ? fields[DATA] : null;
+        if (!present(fields[DATA]) ? type != SocketPacketType.CONNECT && type != SocketPacketType.DISCONNECT
                 : type == SocketPacketType.DISCONNECT || !SocketPacketDecoder.isPayloadValid(type, data)) {
             throw new SocketDecodeException(SocketDecodeException.Reason.INVALID_PAYLOAD, "invalid payload for " + type);
         }
-        if (read.nonFinite()) { // marked as the JSON reader marks them, for strict conversion
+        if (reader.sawNonFinite()) { // marked as the JSON reader marks them, for strict conversion
             if (data instanceof List<?> list) {
                 data = new NonFiniteList(list);
             } else if (data instanceof Map<?, ?>) {
                 data = new NonFiniteMap(stringMap(data));
             }
         }
-        return new SocketPacket(type, namespace, id(fields), data);
+        return new SocketPacket(type, namespace, present(fields[ID]) ? id(fields[ID]) : SocketPacket.NO_ID, data);
+    }
+
+    private static boolean present(Object field) {
+        return field != ABSENT && field != UNDEFINED_FIELD;
     }
 
     private static SocketPacketType type(Object code) throws SocketDecodeException {
@@ -118,11 +150,7 @@ public final class MsgpackPacketCodec {
         throw new SocketDecodeException(SocketDecodeException.Reason.UNKNOWN_TYPE, "unknown packet type");
     }
 
-    private long id(Map<?, ?> fields) throws SocketDecodeException {
-        if (!fields.containsKey("id")) {
-            return SocketPacket.NO_ID;
-        }
-        Object id = fields.get("id");
+    private long id(Object id) throws SocketDecodeException {
         long value;
         if (id instanceof Integer || id instanceof Long) {
             value = ((Number) id).longValue();
@@ -139,6 +167,10 @@ public final class MsgpackPacketCodec {
                     "ack id of " + Long.toString(value).length() + " digits exceeds " + limits.maxAckIdDigits());
         }
         return value;
+    }
+
+    private static byte[] ascii(String key) {
+        return key.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     @SuppressWarnings("unchecked")

@@ -45,29 +45,116 @@ final class MsgpackReader {
     private int pos;
     private boolean sawNonFinite;
 
-    private MsgpackReader(byte[] in, int maxDepth) {
+    /** @param maxDepth the deepest nesting of arrays and maps a {@link #value()} may hold */
+    MsgpackReader(byte[] in, int maxDepth) {
         this.in = in;
         this.maxDepth = maxDepth;
     }
 
-    /** The document read, and whether it holds a non-finite number anywhere. */
-    record Result(Object value, boolean nonFinite) {
+    /** Refuses bytes after the last value read. */
+    void end() throws SocketDecodeException {
+        if (pos != in.length) {
+            throw invalid((in.length - pos) + " bytes after the MessagePack value");
+        }
+    }
+
+    /** @return whether a value read so far held a non-finite number */
+    boolean sawNonFinite() {
+        return sawNonFinite;
+    }
+
+    /** @return the entries of the map that comes next, or -1 (nothing read) when what comes is not a map */
+    long mapHeader() throws SocketDecodeException {
+        need(1);
+        int prefix = in[pos] & 0xff;
+        if (prefix >= 0x80 && prefix <= 0x8f) {
+            pos++;
+            return prefix & 0x0f;
+        }
+        if (prefix == 0xde || prefix == 0xdf) {
+            pos++;
+            long count = prefix == 0xde ? u16() : u32();
+            need(2 * count);
+            return count;
+        }
+        return -1;
     }
 
     /**
-     * @param maxDepth the deepest nesting of arrays and maps allowed
-     * @return the value ({@link #UNDEFINED} for a lone {@code undefined})
+     * Reads a map key without making a string of it.
+     *
+     * @param known ASCII keys
+     * @return the index of the key in {@code known}, or -1 for another string
+     * @throws SocketDecodeException when the key is not a string
      */
-    static Result read(byte[] document, int maxDepth) throws SocketDecodeException {
-        MsgpackReader reader = new MsgpackReader(document, maxDepth);
-        Object value = reader.value();
-        if (reader.pos != document.length) {
-            throw invalid((document.length - reader.pos) + " bytes after the MessagePack value");
+    int key(byte[][] known) throws SocketDecodeException {
+        int prefix = u8();
+        long length;
+        if (prefix >= 0xa0 && prefix <= 0xbf) {
+            length = prefix & 0x1f;
+        } else if (prefix == 0xd9) {
+            length = u8();
+        } else if (prefix == 0xda) {
+            length = u16();
+        } else if (prefix == 0xdb) {
+            length = u32();
+        } else {
+            throw invalid("a map key that is not a string");
         }
-        return new Result(value, reader.sawNonFinite);
+        need(length);
+        int start = pos;
+        pos += (int) length;
+        for (int k = 0; k < known.length; k++) {
+            if (java.util.Arrays.equals(in, start, pos, known[k], 0, known[k].length)) {
+                return k;
+            }
+        }
+        return -1;
     }
 
-    private Object value() throws SocketDecodeException {
+    /** Skips a value of any type, well-formed or not inside, without keeping it: what the reader ignores. */
+    void skip() throws SocketDecodeException {
+        long pending = 1;
+        while (pending-- > 0) {
+            int prefix = u8();
+            if (prefix <= 0x7f || prefix >= 0xe0 || prefix == 0xc0 || prefix == 0xc2 || prefix == 0xc3) {
+                continue;
+            }
+            long items = prefix <= 0x8f ? 2L * (prefix & 0x0f) : prefix <= 0x9f ? prefix & 0x0f
+                    : prefix == 0xdc ? u16() : prefix == 0xdd ? u32() : prefix == 0xde ? 2L * u16() : prefix == 0xdf ? 2L * u32() : -1;
+            if (items >= 0) {
+                need(items); // an item takes a byte at least: the loop ends within the document
+                pending += items;
+                continue;
+            }
+            long bytes = switch (prefix) {
+                case 0xc4, 0xd9 -> u8();
+                case 0xc5, 0xda -> u16();
+                case 0xc6, 0xdb -> u32();
+                case 0xc7 -> u8() + 1L;
+                case 0xc8 -> u16() + 1L;
+                case 0xc9 -> u32() + 1L;
+                case 0xcc, 0xd0 -> 1;
+                case 0xcd, 0xd1 -> 2;
+                case 0xca, 0xce, 0xd2 -> 4;
+                case 0xcb, 0xcf, 0xd3 -> 8;
+                case 0xd4 -> 2;
+                case 0xd5 -> 3;
+                case 0xd6 -> 5;
+                case 0xd7 -> 9;
+                case 0xd8 -> 17;
+                default -> prefix <= 0xbf ? prefix & 0x1f : -1; // fixstr, or 0xc1
+            };
+            if (bytes < 0) {
+                throw invalid("the reserved MessagePack byte 0xc1");
+            }
+            need(bytes);
+            pos += (int) bytes;
+        }
+    }
+
+    /** Reads one value: {@link #UNDEFINED} for a lone {@code undefined}. */
+    Object value() throws SocketDecodeException {
         ArrayDeque<Container> open = new ArrayDeque<>();
         while (true) {
             Object value = next(open);
