@@ -62,7 +62,7 @@ public final class MsgpackPacketCodec {
         }
         boolean hasData = data != null || type.isEvent() || type.isAck();
         out.mapHeader(2 + (hasData ? 1 : 0) + (packet.hasId() ? 1 : 0));
-        if (type.isAck()) {
+        if (type.isAck() && packet.hasId()) {
             out.write("id");
             out.write(packet.id());
         }
