@@ -3,6 +3,7 @@
 // Every line a script prints on stdout is one JSON object. Binary values cannot travel in JSON, so
 // they are written as {"$bin": "<base64>", "kind": "Buffer" | "ArrayBuffer" | "<TypedArray name>"}
 // and read back the same way (kind defaults to Buffer). The Java side (Json.java) uses the same form.
+// Commands may also hold {"$date": <ms>} (a Date) and {"$undefined": true} (undefined).
 
 /** Turns Buffers, ArrayBuffers and typed arrays, at any depth, into {$bin, kind} objects. */
 export function encode(value) {
@@ -43,6 +44,12 @@ export function decode(value) {
     return value.map(decode);
   }
   if (value !== null && typeof value === 'object') {
+    if (typeof value.$date === 'number') { // {$date: ms}: a Date, for the MessagePack parser's tests
+      return new Date(value.$date);
+    }
+    if (value.$undefined === true) {
+      return undefined;
+    }
     if (typeof value.$bin === 'string') {
       const buf = Buffer.from(value.$bin, 'base64');
       if (value.kind === 'ArrayBuffer') {

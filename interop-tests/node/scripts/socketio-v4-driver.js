@@ -13,7 +13,8 @@
 //
 // Commands:
 //   {"op":"connect","socket":"a","url":"http://127.0.0.1:1234/nsp","opts":{...}}
-//       a new client socket (its own Manager, no reconnection), or connect() again if "a" exists.
+//       a new client socket (its own Manager, no reconnection), or connect() again if "a" exists;
+//       "parser":"msgpack" in opts gives it socket.io-msgpack-parser 3.0.2.
 //   {"op":"socket","socket":"b","manager":"a","nsp":"/other","opts":{...}}
 //       a second socket multiplexed on the Manager (and so the connection) of socket "a".
 //   {"op":"emit","socket":"a","event":"e","args":[...],"ack":true,"timeout":1000,"seq":1}
@@ -27,6 +28,7 @@
 //   {"op":"freeze"}    SIGSTOP: the process keeps its connections but answers nothing (ping timeout)
 import dc from 'node:diagnostics_channel';
 import { io } from 'socket.io-client';
+import msgpackParser from 'socket.io-msgpack-parser';
 import { commands, out } from '../lib/wire.js';
 
 const sockets = new Map();
@@ -93,7 +95,11 @@ const ops = {
       existing.connect();
       return;
     }
-    watch(name, io(command.url, { forceNew: true, reconnection: false, ...command.opts }));
+    const opts = { forceNew: true, reconnection: false, ...command.opts };
+    if (opts.parser === 'msgpack') {
+      opts.parser = msgpackParser;
+    }
+    watch(name, io(command.url, opts));
   },
 
   socket(command) {
