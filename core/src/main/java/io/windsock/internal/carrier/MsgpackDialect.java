@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * A generation's dialect ({@link SocketDialectV5} or {@link SocketDialectV4}) with its packets in the
  * format of {@code socket.io-msgpack-parser} ({@link MsgpackPacketCodec}): one binary Engine.IO message
- * per packet, in both directions; a text message from the client is refused. What the packets mean
+ * per packet, in both directions; a text message from the client is refused, but from a 2.x client
+ * (its parser sends CONNECT, DISCONNECT and ERROR as JSON text). What the packets mean
  * (the CONNECT reply, errors, the implicit "/", recovery) is the wrapped dialect's.
  *
  * <p>A server speaks one parser, as Node's does: with this one its Engine.IO clients have no JSON
@@ -29,7 +30,7 @@ public final class MsgpackDialect implements SocketDialect {
             throw new IllegalArgumentException("MessagePack packets ride on Engine.IO only");
         }
         this.semantics = semantics;
-        this.codec = codec;
+        this.codec = semantics.id() == V4 ? codec.forSocketIoV4() : codec;
     }
 
     @Override
@@ -66,8 +67,8 @@ public final class MsgpackDialect implements SocketDialect {
         return new Decoder() {
             @Override
             public SocketPacket text(String frame) throws SocketDecodeException {
-                throw new SocketDecodeException(SocketDecodeException.Reason.UNEXPECTED_TEXT,
-                        "got a text message where the MessagePack parser sends binary ones");
+                SocketPacket packet = codec.decodeJsonText(frame); // refused but from 2.x clients
+                return queryInConnect ? SocketDialectV4.withQuery(packet) : packet;
             }
 
             @Override

@@ -38,8 +38,16 @@ public final class MsgpackPacketCodec {
     private final ProtocolLimits limits;
     private final long maxAckId;
 
+    /** socket.io-msgpack-parser 2.x's packets (socket.io-client 2.x): see {@link #forSocketIoV4}. */
+    private final boolean v4;
+
     /** @param json turns application objects into plain values, with the application's object mapper */
     public MsgpackPacketCodec(JsonCodec json, ProtocolLimits limits) {
+        this(json, limits, false);
+    }
+
+    private MsgpackPacketCodec(JsonCodec json, ProtocolLimits limits, boolean v4) {
+        this.v4 = v4;
         this.json = Objects.requireNonNull(json, "json");
         this.limits = Objects.requireNonNull(limits, "limits");
         long max = 1;
@@ -89,6 +97,53 @@ public final class MsgpackPacketCodec {
         }
     }
 
+    /**
+     * The codec of socket.io-msgpack-parser 2.x, which socket.io-client 2.x (Engine.IO v3) uses: it reads
+     * BINARY_EVENT and BINARY_ACK packets too (the 2.x client marks events holding binary so, the
+     * binary inline all the same), and CONNECT, DISCONNECT and ERROR packets sent as JSON text
+     * ({@link #decodeJsonText}). What it writes is what the 2.x parser reads as it is. Node's server,
+     * with the 3.x parser, closes such clients at their first event with binary or their first namespace.
+     */
+    public MsgpackPacketCodec forSocketIoV4() {
+        return new MsgpackPacketCodec(json, limits, true);
+    }
+
+    /**
+     * Decodes a packet socket.io-msgpack-parser 2.x sent as JSON text ({@code {"type":0,"nsp":"/chat"}}),
+     * with the checks of {@link #decode}.
+     *
+     * @throws SocketDecodeException also when this codec is not {@link #forSocketIoV4()}'s: 3.x sends binary only
+     */
+    public SocketPacket decodeJsonText(String frame) throws SocketDecodeException {
+        if (!v4) {
+            throw new SocketDecodeException(SocketDecodeException.Reason.UNEXPECTED_TEXT,
+                    "got a text message where the MessagePack parser sends binary ones");
+        }
+        if (frame.length() > limits.maxPacketLength()) {
+            throw new SocketDecodeException(SocketDecodeException.Reason.PACKET_TOO_LARGE,
+                    "packet of " + frame.length() + " characters exceeds " + limits.maxPacketLength());
+        }
+        Object read;
+        try {
+            read = json.read(frame);
+        } catch (JsonCodec.LimitExceeded e) {
+            throw new SocketDecodeException(SocketDecodeException.Reason.JSON_LIMIT, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            throw new SocketDecodeException(SocketDecodeException.Reason.INVALID_JSON, "invalid JSON payload");
+        }
+        if (!(read instanceof Map<?, ?> map)) {
+            throw new SocketDecodeException(SocketDecodeException.Reason.INVALID_PAYLOAD, "a packet that is not a map");
+        }
+        Object[] fields = {ABSENT, ABSENT, ABSENT, ABSENT};
+        for (int k = 0; k < KEYS.length; k++) {
+            String name = new String(KEYS[k], java.nio.charset.StandardCharsets.US_ASCII);
+            if (map.containsKey(name)) {
+                fields[k] = map.get(name);
+            }
+        }
+        return packet(fields, NonFiniteList.marked(read) || read instanceof NonFiniteMap);
+    }
+
     /** Decodes one binary message. */
     public SocketPacket decode(byte[] frame) throws SocketDecodeException {
         if (frame.length == 0) {
@@ -120,6 +175,11 @@ public final class MsgpackPacketCodec {
             fields[key] = value == MsgpackReader.UNDEFINED ? UNDEFINED_FIELD : value;
         }
         reader.end();
+        return packet(fields, reader.sawNonFinite());
+    }
+
+    /** The packet of the fields read, checked. */
+    private SocketPacket packet(Object[] fields, boolean nonFinite) throws SocketDecodeException {
         SocketPacketType type = type(fields[TYPE]);
         if (!(fields[NSP] instanceof String namespace)) {
             throw new SocketDecodeException(SocketDecodeException.Reason.INVALID_PAYLOAD, "invalid namespace");
@@ -129,7 +189,7 @@ public final class MsgpackPacketCodec {
                 : type == SocketPacketType.DISCONNECT || !SocketPacketDecoder.isPayloadValid(type, data)) {
             throw new SocketDecodeException(SocketDecodeException.Reason.INVALID_PAYLOAD, "invalid payload for " + type);
         }
-        if (reader.sawNonFinite()) { // marked as the JSON reader marks them, for strict conversion
+        if (nonFinite) { // marked as the JSON reader marks them, for strict conversion
             if (data instanceof List<?> list) {
                 data = new NonFiniteList(list);
             } else if (data instanceof Map<?, ?>) {
@@ -143,8 +203,8 @@ public final class MsgpackPacketCodec {
         return field != ABSENT && field != UNDEFINED_FIELD;
     }
 
-    private static SocketPacketType type(Object code) throws SocketDecodeException {
-        if (code instanceof Integer n && n >= 0 && n <= 4) {
+    private SocketPacketType type(Object code) throws SocketDecodeException {
+        if (code instanceof Integer n && n >= 0 && n <= (v4 ? 6 : 4)) {
             return SocketPacketType.fromCode((char) ('0' + n));
         }
         throw new SocketDecodeException(SocketDecodeException.Reason.UNKNOWN_TYPE, "unknown packet type");

@@ -183,6 +183,30 @@ class MsgpackPacketCodecTest {
         assertEquals(new SocketPacket(SocketPacketType.DISCONNECT, "/chat", NO_ID, null), read("82a47479706501a36e7370a52f63686174"));
     }
 
+    // ---- what socket.io-client 2.x sends with socket.io-msgpack-parser 2.2 ----
+
+    @Test
+    void olderClientsBinaryEventsAndJsonTextPackets() throws Exception {
+        MsgpackPacketCodec v4 = codec.forSocketIoV4();
+        String binaryEvent = "84a47479706505a46461746192a46563686fc4020102a2696400a36e7370a12f";
+        SocketPacket event = v4.decode(HEX.parseHex(binaryEvent));
+        assertEquals(SocketPacketType.BINARY_EVENT, event.type());
+        assertEquals(0, event.id());
+        assertArrayEquals(new byte[] {1, 2}, (byte[]) event.args().get(1));
+        assertEquals(Reason.UNKNOWN_TYPE, assertThrows(SocketDecodeException.class,
+                () -> codec.decode(HEX.parseHex(binaryEvent))).reason(), "3.x has no binary types");
+        assertEquals(new SocketPacket(SocketPacketType.CONNECT, "/chat?x=1", NO_ID, null),
+                v4.decodeJsonText("{\"type\":0,\"query\":\"x=1\",\"nsp\":\"/chat?x=1\"}"));
+        assertEquals(new SocketPacket(SocketPacketType.DISCONNECT, "/chat", NO_ID, null),
+                v4.decodeJsonText("{\"type\":1,\"nsp\":\"/chat\"}"));
+        assertEquals(Reason.UNEXPECTED_TEXT, assertThrows(SocketDecodeException.class,
+                () -> codec.decodeJsonText("{\"type\":0,\"nsp\":\"/\"}")).reason(), "3.x sends binary only");
+        assertEquals(Reason.INVALID_JSON, assertThrows(SocketDecodeException.class,
+                () -> v4.decodeJsonText("0/chat,")).reason());
+        assertEquals(Reason.INVALID_PAYLOAD, assertThrows(SocketDecodeException.class,
+                () -> v4.decodeJsonText("{\"type\":1,\"nsp\":\"/chat\",\"data\":[]}")).reason());
+    }
+
     @Test
     void aNonFiniteNumberMarksTheArguments() throws Exception {
         assertInstanceOf(NonFiniteList.class, codec.decode(codec.encode(event("/", NO_ID, "x", List.of(Double.NaN)))).data());
