@@ -4,11 +4,14 @@
 //     CONNECT_ERROR's payload (a string); "connect_error" means the connection itself failed;
 //   - there is no auth: a namespace query goes in opts.query and travels in the CONNECT packet;
 //   - "emit" ignores "timeout" (2.x has none); "awaitPings" counts the server's pongs (in Engine.IO v3
-//     the client pings and the server answers).
+//     the client pings and the server answers);
+//   - "parser":"msgpack" in connect's opts gives the client socket.io-msgpack-parser 2.2.1.
 import { createRequire } from 'node:module';
 import { commands, out } from '../lib/wire.js';
 
-const io = createRequire(import.meta.url)('socket.io-client-v2');
+const require = createRequire(import.meta.url);
+const io = require('socket.io-client-v2');
+const msgpackParser = require('socket.io-msgpack-parser-v2');
 const sockets = new Map();
 const serverAcks = new Map();
 let nextAckId = 1;
@@ -58,7 +61,11 @@ const ops = {
       existing.connect();
       return;
     }
-    watch(name, io(command.url, { forceNew: true, reconnection: false, ...command.opts }));
+    const opts = { forceNew: true, reconnection: false, ...command.opts };
+    if (opts.parser === 'msgpack') {
+      opts.parser = msgpackParser;
+    }
+    watch(name, io(command.url, opts));
   },
 
   socket(command) {

@@ -16,6 +16,7 @@ import io.windsock.interop.harness.Mailbox;
 import io.windsock.interop.harness.NodeClient;
 import io.windsock.interop.harness.Transport;
 import io.windsock.server.ConnectError;
+import io.windsock.server.DisconnectReason;
 import io.windsock.server.Parser;
 import io.windsock.server.Socket;
 import io.windsock.testing.Await;
@@ -169,6 +170,49 @@ class MsgpackParserTest {
         assertEquals(Json.array("Ann is 7"), client.emitWithAck("greet", "Ann", 7).args());
         assertEquals(Json.array(3), client.emitWithAck("photo",
                 Map.of("name", "cat", "data", Json.bin(new byte[] {1, 2, 3}, "ArrayBuffer"))).args());
+    }
+
+    /**
+     * socket.io-client 2.5 with socket.io-msgpack-parser 2.2.1: its parser sends CONNECT, DISCONNECT and
+     * ERROR as JSON text and events with binary as BINARY_EVENT. Node's server (parser 3.x) closes such a
+     * client at either; Windsock serves it.
+     */
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void olderClientsWithTheOlderParser(Transport transport) throws Exception {
+        Windsock server = msgpackServer();
+        Mailbox<Socket> chat = interop.mailbox("chat sockets");
+        Mailbox<DisconnectReason> left = interop.mailbox("left");
+        server.of("/chat").onConnection(socket -> {
+            chat.put(socket);
+            socket.on("echo", (args, ack) -> ack.send(args.toArray()));
+            socket.onDisconnect(left::put);
+        });
+        server.of("/closed").use(socket -> {
+            throw new ConnectError("not here");
+        });
+        NodeClient node = interop.client(SocketIoClientV2Test.DRIVER);
+        ClientSocket client = node.connect(interop.url(server, "/chat"),
+                options(transport, Map.of("query", Map.of("token", "abc"))));
+        client.expectConnect();
+        Socket socket = chat.take();
+        assertEquals("abc", socket.handshake().auth().get("token"), "the namespace's query, from a JSON text CONNECT");
+
+        ClientEvent echoed = client.emitWithAck("echo", "x", Json.bin(new byte[] {1, 2}, "Buffer"));
+        assertEquals("x", echoed.arg(0).asText());
+        assertArrayEquals(new byte[] {1, 2}, Json.bytes(echoed.arg(1)), "a BINARY_EVENT and its answer");
+        var answer = socket.emitWithAck(WAIT, "question", new byte[] {3});
+        ClientEvent question = client.expectEvent("question");
+        assertArrayEquals(new byte[] {3}, Json.bytes(question.arg(0)));
+        client.ack(question, Json.bin(new byte[] {4}, "Buffer"));
+        assertArrayEquals(new byte[] {4}, (byte[]) answer.get(10, java.util.concurrent.TimeUnit.SECONDS).get(0));
+
+        ClientSocket refused = node.multiplex(client, "/closed", Map.of());
+        assertEquals("not here", refused.expect("error").json().path("data").asText());
+
+        client.disconnect(); // a JSON text DISCONNECT for "/chat"
+        assertEquals(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT, left.take());
+        assertEquals("io client disconnect", client.expectDisconnect());
     }
 
     @Test
