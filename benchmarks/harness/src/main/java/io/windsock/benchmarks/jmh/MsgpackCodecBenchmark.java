@@ -7,7 +7,6 @@ import io.windsock.protocol.ProtocolLimits;
 import io.windsock.protocol.SocketPacket;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -46,11 +45,7 @@ public class MsgpackCodecBenchmark {
 
     @Setup
     public void setUp() {
-        Object arg = switch (kind) {
-            case "text" -> Payloads.text(size);
-            case "binary" -> Payloads.binary(size);
-            default -> Map.of("room", "lobby", "text", Payloads.text(size), "n", 1234, "at", 1.7e12);
-        };
+        Object arg = Payloads.argument(kind, size);
         event = SocketPacket.event("/", new ArrayList<>(List.of("echo", arg)), 12);
         frame = codec.encode(event);
     }

@@ -8,7 +8,6 @@ import io.windsock.internal.protocol.SocketPacketDecoder;
 import io.windsock.internal.protocol.SocketPacketEncoder;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -53,11 +52,7 @@ public class SocketCodecBenchmark {
     @Setup
     public void setUp() {
         decoder = new SocketPacketDecoder(json, ProtocolLimits.DEFAULT);
-        Object arg = switch (kind) {
-            case "text" -> Payloads.text(size);
-            case "binary" -> Payloads.binary(size);
-            default -> Map.of("room", "lobby", "text", Payloads.text(size), "n", 1234, "at", 1.7e12);
-        };
+        Object arg = Payloads.argument(kind, size);
         List<Object> args = new ArrayList<>(List.of("echo", arg));
         event = SocketPacket.event("/", args, 12);
         SocketPacketEncoder.Encoded encoded = encoder.encode(event);
