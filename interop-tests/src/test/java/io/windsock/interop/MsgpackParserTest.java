@@ -18,8 +18,10 @@ import io.windsock.interop.harness.Transport;
 import io.windsock.server.ConnectError;
 import io.windsock.server.DisconnectReason;
 import io.windsock.server.Parser;
+import io.windsock.server.Rejection;
 import io.windsock.server.Socket;
 import io.windsock.testing.Await;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -142,6 +144,34 @@ class MsgpackParserTest {
         ClientEvent error = client.expectConnectError();
         assertEquals("not allowed", error.message());
         assertEquals(Json.tree(Map.of("code", 42)), error.data());
+    }
+
+    /**
+     * Data the writer cannot write (here a list that holds itself: nesting past the writer's limit) is the
+     * application's mistake: reported, and the client still answered, as with JSON.
+     */
+    @Test
+    void refusalsWhoseDataCannotBeWrittenStillAnswerTheClient() {
+        List<Object> cyclic = new ArrayList<>();
+        cyclic.add(cyclic);
+        Mailbox<Throwable> errors = interop.mailbox("errors");
+        Windsock server = interop.server(o -> o.parser(Parser.MSGPACK)
+                .errorHandler((socket, event, error) -> errors.put(error)));
+        server.of("/admin").use(socket -> {
+            throw new ConnectError("not allowed", cyclic);
+        });
+        server.of("/").onConnection(socket -> socket.use((event, args) -> {
+            throw new Rejection("slow down", cyclic);
+        }));
+        ClientSocket refused = interop.client().connect(interop.url(server, "/admin"),
+                options(Transport.WEBSOCKET, Map.of()));
+        assertEquals("internal error", refused.expectConnectError().message());
+        assertEquals(UncheckedIOException.class, errors.take().getClass());
+
+        ClientSocket client = connected(server, "/", Transport.WEBSOCKET, Map.of());
+        ClientEvent ack = client.emitWithAck("anything");
+        assertEquals("internal_error", ack.arg(0).path("error").asText(), "the client's callback fires");
+        assertEquals(UncheckedIOException.class, errors.take().getClass());
     }
 
     /** TornadIO2's binding over MessagePack: one object unpacked into named parameters, binary included. */

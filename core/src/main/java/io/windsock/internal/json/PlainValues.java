@@ -74,10 +74,10 @@ final class PlainValues {
                 if (embedded instanceof RawValue raw) { // @JsonRawValue: JSON text the application wrote
                     return mapper.readValue(String.valueOf(raw.rawValue()), Object.class);
                 }
-                throw new IllegalArgumentException("cannot write an embedded " + embedded.getClass().getName());
+                throw new IOException("cannot write an embedded " + embedded.getClass().getName());
             }
             default:
-                throw new IllegalStateException("unexpected " + token);
+                throw new IOException("unexpected " + token);
         }
     }
 }

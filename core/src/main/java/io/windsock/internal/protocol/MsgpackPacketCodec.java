@@ -58,7 +58,7 @@ public final class MsgpackPacketCodec {
     }
 
     /**
-     * @throws IllegalArgumentException or {@link UncheckedIOException} when a value cannot be written
+     * @throws UncheckedIOException when a value cannot be written (as the JSON codec)
      */
     public byte[] encode(SocketPacket packet) {
         MsgpackWriter out = new MsgpackWriter(json::toPlain);

@@ -1,5 +1,7 @@
 package io.windsock.internal.protocol;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -17,7 +19,8 @@ import java.util.function.UnaryOperator;
  * an unpaired surrogate written U+FFFD (what a Node client reads for one), lists and arrays, and maps
  * with string keys. Every other value (a record, a POJO, a set, an enum, a map with other keys, a
  * Jackson tree) is first turned into plain values by {@code toPlain}, the application's object
- * mapper, so that it reaches a client as it would in JSON. Not thread-safe: one per packet.
+ * mapper, so that it reaches a client as it would in JSON. A value it cannot write (a cycle, nesting
+ * past {@link #MAX_DEPTH}) throws {@link UncheckedIOException}, as JSON does. Not thread-safe: one per packet.
  */
 final class MsgpackWriter {
     /** As deep as Jackson writes by default ({@code StreamWriteConstraints}): a cycle fails instead of overflowing the stack. */
@@ -46,7 +49,7 @@ final class MsgpackWriter {
 
     private void write(Object value, int depth, boolean converted) {
         if (depth > MAX_DEPTH) {
-            throw new IllegalArgumentException("value nested deeper than " + MAX_DEPTH + " levels (a cycle?)");
+            throw unwritable("value nested deeper than " + MAX_DEPTH + " levels (a cycle?)");
         }
         if (value == null) {
             put(0xc0);
@@ -90,8 +93,16 @@ final class MsgpackWriter {
         } else if (!converted) {
             write(toPlain.apply(value), depth, true);
         } else {
-            throw new IllegalArgumentException("cannot write " + value.getClass().getName() + " as MessagePack");
+            throw unwritable("cannot write " + value.getClass().getName() + " as MessagePack");
         }
+    }
+
+    /**
+     * As the JSON writer fails (Jackson's {@code JsonMappingException} wrapped): the server's callers
+     * catch {@link UncheckedIOException} to report the application's mistake and still answer the client.
+     */
+    private static UncheckedIOException unwritable(String what) {
+        return new UncheckedIOException(new IOException(what));
     }
 
     private static boolean stringKeys(Map<?, ?> map) {
