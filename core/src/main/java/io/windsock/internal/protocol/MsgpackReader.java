@@ -2,7 +2,7 @@ package io.windsock.internal.protocol;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
@@ -22,7 +22,8 @@ import java.util.Map;
  *     {@code ArrayBuffer} or typed array, as browsers send binary) as {@code byte[]};</li>
  * <li>extension type 0 of 1 byte ({@code undefined}): {@code null} in an array, the key left out in a
  *     map, as {@code JSON.stringify} would have it; of 8 bytes (a {@code Date}, milliseconds since the
- *     epoch) as the text {@code Date.toJSON} gives, e.g. {@code "2026-11-28T20:00:00.000Z"};</li>
+ *     epoch) as the text {@code Date.toJSON} gives, e.g. {@code "2026-11-28T20:00:00.000Z"} (null past a
+ *     Date's range, as for an invalid Date);</li>
  * <li>arrays as {@code ArrayList}, maps as {@code LinkedHashMap} with string keys.</li>
  * </ul>
  * Refused, as the JSON reader refuses their counterparts: a map key that is not a string, a key twice,
@@ -35,8 +36,8 @@ final class MsgpackReader {
     /** Returned by {@link #next} when it opened a non-empty container. */
     private static final Object OPENED = new Object();
     /** Date.toJSON's form, for dates between the years 0 and 9999 (beyond, JavaScript writes six-digit years). */
-    private static final DateTimeFormatter ISO_MILLIS =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter ISO_MILLIS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'");
+    private static final DateTimeFormatter AFTER_YEAR = DateTimeFormatter.ofPattern("-MM-dd'T'HH:mm:ss.SSS'Z'");
     /** The most milliseconds from the epoch a JavaScript Date holds. */
     private static final long MAX_DATE_MILLIS = 8_640_000_000_000_000L;
 
@@ -323,15 +324,27 @@ final class MsgpackReader {
             return UNDEFINED;
         }
         if (fixed && length == 8) {
-            long millis = s64();
-            if (Math.abs(millis) > MAX_DATE_MILLIS) {
-                throw invalid("a date out of range");
-            }
-            Instant instant = Instant.ofEpochMilli(millis);
-            return instant.getEpochSecond() >= -62_167_219_200L && instant.getEpochSecond() < 253_402_300_800L
-                    ? ISO_MILLIS.format(instant) : instant.toString();
+            return dateToJson(s64());
         }
         return bytes(length);
+    }
+
+    /**
+     * What {@code JSON.stringify} writes for {@code new Date(millis)}: ISO 8601 with milliseconds, the year
+     * as six digits and a sign outside 0 to 9999, and null for a time past a Date's range (an invalid Date).
+     */
+    static String dateToJson(long millis) {
+        if (millis > MAX_DATE_MILLIS || millis < -MAX_DATE_MILLIS) {
+            return null;
+        }
+        LocalDateTime time = LocalDateTime.ofEpochSecond(Math.floorDiv(millis, 1000),
+                (int) Math.floorMod(millis, 1000) * 1_000_000, ZoneOffset.UTC);
+        int year = time.getYear();
+        if (year >= 0 && year <= 9999) {
+            return ISO_MILLIS.format(time);
+        }
+        String digits = Integer.toString(Math.abs(year));
+        return (year < 0 ? "-" : "+") + "0".repeat(6 - digits.length()) + digits + AFTER_YEAR.format(time);
     }
 
     private Double floating(double value) {

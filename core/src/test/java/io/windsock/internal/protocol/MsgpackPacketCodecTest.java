@@ -174,6 +174,25 @@ class MsgpackPacketCodecTest {
         assertEquals(expected, packet.data());
     }
 
+    /** Each fixture is notepack.io 2.2's {@code [date]}; the expected text is Node's JSON.stringify of its decoding. */
+    @Test
+    void clientDatesBeyondFourDigitYearsAndPastADatesRange() throws Exception {
+        Map<String, String> fixtures = new LinkedHashMap<>();
+        fixtures.put("91d7000000e677d21fdc00", "+010000-01-01T00:00:00.000Z");
+        fixtures.put("91d700ffffc77590fb9fff", "-000001-12-31T23:59:59.999Z");
+        fixtures.put("91d700ffffc77590fba000", "0000-01-01T00:00:00.000Z");
+        fixtures.put("91d700001eb208c2dc0000", "+275760-09-13T00:00:00.000Z");
+        fixtures.put("91d700ffe14df73d240000", "-271821-04-20T00:00:00.000Z");
+        fixtures.put("91d700ffffffffffffffff", "1969-12-31T23:59:59.999Z");
+        fixtures.put("91d700001eb208c2dc0001", null); // one millisecond past a Date's range: an invalid Date
+        fixtures.put("91d700ffe14df73d23ffff", null);
+        for (Map.Entry<String, String> fixture : fixtures.entrySet()) {
+            List<Object> expected = new ArrayList<>();
+            expected.add(fixture.getValue());
+            assertEquals(expected, new MsgpackReader(HEX.parseHex(fixture.getKey()), 32).value(), fixture.getKey());
+        }
+    }
+
     @Test
     void clientConnectsAcksAndLeaves() throws Exception {
         assertEquals(new SocketPacket(SocketPacketType.CONNECT, "/chat", NO_ID, null), read("82a47479706500a36e7370a52f63686174"));
