@@ -9,6 +9,7 @@ import io.windsock.connection.SocketConnection;
 import io.windsock.engine.EngineOptions;
 import io.windsock.internal.server.NamespaceImpl;
 import io.windsock.server.ClientError;
+import io.windsock.server.Parser;
 import io.windsock.server.Protocol1Options;
 import io.windsock.server.ServerStats;
 import io.windsock.server.WindsockOptions;
@@ -47,7 +48,7 @@ class WireFuzzTest {
     private static final int SESSIONS = Integer.getInteger("windsock.fuzz.sessions", 40);
     private static final long SEED = Long.getLong("windsock.fuzz.seed", 17);
     private static final int MESSAGES_PER_SESSION = 15;
-    private static final Duration WAIT = Duration.ofSeconds(15);
+    static final Duration WAIT = Duration.ofSeconds(15);
 
     @RegisterExtension
     final CapturedStderr stderr = new CapturedStderr();
@@ -128,23 +129,31 @@ class WireFuzzTest {
         for (FuzzSession session : sessions) {
             session.close();
         }
-        // Every fuzzing session ends (closed, or expired by the short timeouts below); nothing is left behind.
-        Await.until(() -> {
-            ServerStats now = server.stats();
-            return now.engineSessions() == 1 && now.sockets() == 1 && now.queuedEvents() == 0;
-        }, WAIT, () -> "only the neighbour's session and socket left, no event queued: " + server.stats());
-        ServerStats stats = server.stats();
-        assertEquals(1, stats.engineSessions(), "only the neighbour's session left: " + stats);
-        assertEquals(1, stats.sockets(), "only the neighbour's socket left: " + stats);
-        assertEquals(0, stats.queuedEvents(), "no event left queued: " + stats);
-        // and no room kept a socket that left: "/" holds the neighbour's own room and the lobby it joined
-        assertEquals(Set.of(), ((NamespaceImpl) server.of("/chat")).adapter().rooms(), "rooms of /chat");
-        Set<String> rooms = ((NamespaceImpl) server.of("/")).adapter().rooms();
-        assertTrue(rooms.size() == 2 && rooms.contains("lobby"), "rooms of /: " + rooms);
+        assertNothingLeft(server);
         neighbour.close();
 
         System.out.printf("%s, seed %d: %d messages over %d sessions, %d clients' errors reported%n", target, SEED,
                 sent, SESSIONS, serverErrors.size());
+        assertOnlyClientsErrors(serverErrors, stderr);
+    }
+
+    /**
+     * Once the fuzzing sessions are gone (closed, or expired by the short timeouts of {@link #start}), only the
+     * neighbour's session and socket are left, no event is queued, and no room kept a socket that left.
+     */
+    static void assertNothingLeft(Windsock server) {
+        Await.until(() -> {
+            ServerStats now = server.stats();
+            return now.engineSessions() == 1 && now.sockets() == 1 && now.queuedEvents() == 0;
+        }, WAIT, () -> "only the neighbour's session and socket left, no event queued: " + server.stats());
+        // "/" holds the neighbour's own room and the lobby it joined
+        assertEquals(Set.of(), ((NamespaceImpl) server.of("/chat")).adapter().rooms(), "rooms of /chat");
+        Set<String> rooms = ((NamespaceImpl) server.of("/")).adapter().rooms();
+        assertTrue(rooms.size() == 2 && rooms.contains("lobby"), "rooms of /: " + rooms);
+    }
+
+    /** Only clients' errors reached the error handler, and no exception is in the log. */
+    static void assertOnlyClientsErrors(Queue<Throwable> serverErrors, CapturedStderr stderr) {
         List<Throwable> ownErrors = serverErrors.stream().filter(e -> !(e instanceof ClientError)).toList();
         assertTrue(ownErrors.isEmpty(), "only clients' errors reach the error handler: " + ownErrors);
         List<String> traces = stderr.lines().stream().filter(l -> l.startsWith("\tat ") || l.contains("Exception"))
@@ -153,7 +162,12 @@ class WireFuzzTest {
     }
 
     private Windsock start() {
-        WindsockOptions options = WindsockOptions.builder().host("127.0.0.1").port(0).ioThreads(2)
+        return start(Parser.DEFAULT, serverErrors);
+    }
+
+    /** The server under fuzzing: "/" with plain listeners, "/chat" the connection class, dynamic "/dyn-N". */
+    static Windsock start(Parser parser, Queue<Throwable> serverErrors) {
+        WindsockOptions options = WindsockOptions.builder().host("127.0.0.1").port(0).ioThreads(2).parser(parser)
                 // Short, so that sessions left without their client expire soon; the neighbour answers pings.
                 .engine(EngineOptions.builder().pingInterval(Duration.ofMillis(500))
                         .pingTimeout(Duration.ofMillis(1000)).build())
