@@ -6,7 +6,8 @@
 // its channelPrefix (Redis 7 SPUBLISH/SSUBSCRIBE), and the emitter command is not available.
 // With "streams": "<streamName>" instead, the adapter is @socket.io/redis-streams-adapter 0.3.1's on that stream,
 // with the key as its channelPrefix, and connection state recovery is on (maxDisconnectionDuration 120 s, middlewares
-// skipped); the emitter command is not available either.
+// skipped); the emitter command is not available either. "pingInterval" and "pingTimeout" (ms), if given, are the
+// server's.
 // Every line it prints is tagged {"socket": "server"}:
 //   {"type":"listening","port":1234}                       once the adapter's subscriptions (and stream reader) are in place
 //   {"type":"connection","id":"...","recovered":false,"rooms":[...],"data":{...}}
@@ -36,7 +37,7 @@ import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
 import { commands, out, params } from '../lib/wire.js';
 
-const { redis, key, sharded, streams, disconnects } = params();
+const { redis, key, sharded, streams, disconnects, pingInterval, pingTimeout } = params();
 const pubClient = createClient({ url: redis });
 const subClient = pubClient.duplicate();
 const emitterClient = pubClient.duplicate();
@@ -57,6 +58,7 @@ if (streams) {
 const io = new Server(httpServer, {
   adapter,
   ...(streams && { connectionStateRecovery: { maxDisconnectionDuration: 120000, skipMiddlewares: true } }),
+  ...(pingInterval && { pingInterval, pingTimeout }),
 });
 const emitter = new Emitter(emitterClient, { key });
 const reply = (seq, body) => out({ socket: 'server', type: 'reply', seq, ...body });

@@ -7,6 +7,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.windsock.Windsock;
+import io.windsock.engine.EngineOptions;
 import io.windsock.interop.harness.Interop;
 import io.windsock.interop.harness.Json;
 import io.windsock.interop.harness.Mailbox;
@@ -46,10 +47,20 @@ final class StreamsPeers implements AfterEachCallback {
     private final String stream = "wst-stream-" + UUID.randomUUID();
     private RedisClient client;
     private StatefulRedisConnection<String, String> connection;
+    /** Set for long-polling clients, which a server finds gone only when a ping goes unanswered. */
+    private volatile boolean shortPings;
 
     StreamsPeers(Interop interop, RedisNodes redis) {
         this.interop = interop;
         this.redis = redis;
+    }
+
+    /**
+     * Makes the nodes started from now on ping every 300 ms and give up 600 ms later: a long-polling client cut
+     * off is noticed by its missing pong (Node's server as Windsock), not in the default 45 s.
+     */
+    void shortPings() {
+        shortPings = true;
     }
 
     /** What a node saw of a connection when it was made. */
@@ -183,7 +194,14 @@ final class StreamsPeers implements AfterEachCallback {
     JavaPeer java(boolean disconnects) {
         Mailbox<Joined> connections = interop.mailbox("java connections");
         Mailbox<DisconnectReason> left = disconnects ? interop.mailbox("java disconnects") : null;
-        Windsock server = interop.server(factory(), o -> o.connectionStateRecovery(ConnectionStateRecovery.defaults()));
+        Windsock server = interop.server(factory(), o -> {
+            o.connectionStateRecovery(ConnectionStateRecovery.defaults());
+            if (shortPings) {
+                o.engine(EngineOptions.builder().pingInterval(Duration.ofMillis(300))
+                        .pingTimeout(Duration.ofMillis(600)).build());
+            }
+            return o;
+        });
         server.of("/").onConnection(socket -> {
             Map<String, Object> auth = socket.handshake().auth();
             if (!socket.recovered()) {
@@ -214,6 +232,10 @@ final class StreamsPeers implements AfterEachCallback {
     NodePeer node(boolean disconnects) {
         Map<String, Object> params = new HashMap<>(Map.of("redis", RedisNodes.URI, "key", redis.key(),
                 "streams", stream, "disconnects", disconnects));
+        if (shortPings) {
+            params.put("pingInterval", 300);
+            params.put("pingTimeout", 600);
+        }
         return new NodePeer(interop.script("scripts/redis-node-server.js", params));
     }
 
