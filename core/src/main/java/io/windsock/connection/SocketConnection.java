@@ -57,8 +57,9 @@ import java.util.concurrent.CompletableFuture;
  * With connection state recovery on, the instance of a socket that left involuntarily is kept for
  * the recovery window; the recovered socket gets it back (fields intact) or, if it is gone, a new
  * instance. Either way {@link #onOpen} runs again, with {@code socket().recovered()} true; when the
- * namespace's middlewares are skipped (the default) it runs right after the CONNECT reply, and
- * refusing then makes the socket leave. While kept, the instance holds nothing of the socket that
+ * namespace's middlewares are skipped (the default) it runs as a connection listener, before the
+ * CONNECT reply goes out, and refusing then makes the socket leave (its client hears of the connect,
+ * then of the disconnect). While kept, the instance holds nothing of the socket that
  * left: {@link #socket()} is a stand-in that acts as that socket once gone (emits stored for the
  * client's recovery, {@code emitWithAck} failed, not connected, in no room, its data a read-only
  * copy), whose {@code handshake()} throws
@@ -109,7 +110,8 @@ public abstract class SocketConnection {
      * of the calls (dropped if the connection is refused). Runs again for a
      * socket recovered by connection state recovery ({@code socket().recovered()} is then true),
      * on this same instance when it was kept; if the namespace's middlewares are skipped, that
-     * call comes after the CONNECT reply, and refusing makes the socket leave.
+     * call comes once the socket is connected (its CONNECT reply waits for it), and refusing makes
+     * the socket leave.
      *
      * @return {@code false} to refuse with CONNECT_ERROR {@code {"message": "connection refused"}};
      *         throw {@link ConnectError} to choose the message and data. The default accepts.

@@ -24,7 +24,14 @@ public interface Namespace {
     /** Adds a connect-time middleware; they run in order, before the connection listeners. */
     Namespace use(Middleware middleware);
 
-    /** Adds a listener for new sockets, called on the socket's executor after the client got its CONNECT reply. */
+    /**
+     * Adds a listener for new sockets, called on the socket's executor once the socket is connected and before
+     * its client gets the CONNECT reply, which goes out when the listeners have returned: as Node runs its
+     * {@code connection} handler before anything its client does after the reply, a client that is connected
+     * is in the rooms the listeners joined and gets what they emitted first. A listener that calls
+     * {@code emitWithAck} or disconnects the socket sends the reply there (so it may wait for the client's
+     * answer); a listener that blocks delays its client's connect.
+     */
     Namespace onConnection(Consumer<Socket> listener);
 
     /** Sends an event to every socket of the namespace (same as {@code broadcast().emit(...)}). */

@@ -429,15 +429,19 @@ public final class NamespaceImpl implements Namespace {
             sockets.remove(id, socket);
             return;
         }
-        // A 0.9 handshake connects "/" before the client chose its transport: the listeners wait for it.
-        // Then the events a 0.9 client sent while the socket joined: after the listeners, which register
-        // their handlers.
-        if (!socket.client().carrier().deferUntilTransport(() -> socket.executor().execute(() -> {
+        // A 0.9 handshake connects "/" before the client chose its transport: the listeners wait for it, and
+        // its "1::" goes out when the transport opens. Otherwise the CONNECT reply waits for the listeners,
+        // so that a client that sees it finds the socket in the rooms they joined, as with Node. Then the
+        // events a client sent while the socket joined: after the listeners, which register their handlers.
+        Runnable listeners = () -> {
             runConnectionListeners(socket);
+            socket.releaseConnectReply();
             SocketInbound.settleJoin(socket);
-        }))) {
-            runConnectionListeners(socket);
-            SocketInbound.settleJoin(socket);
+        };
+        if (socket.client().carrier().deferUntilTransport(() -> socket.executor().execute(listeners))) {
+            socket.releaseConnectReply(); // the "1::" waits in the session's queue for the transport
+        } else {
+            listeners.run();
         }
     }
 

@@ -12,7 +12,8 @@ import java.util.Set;
 /**
  * A socket's output gate: its connection state and every write to its client happen under one
  * lock, so nothing goes out before the CONNECT reply (packets for a connecting socket are held, then
- * sent right after it, behind any replayed events) and nothing after the socket left.
+ * sent right after it, behind any replayed events) and nothing after the socket left. The reply itself
+ * waits until the connection listeners have run ({@link #release}).
  *
  * <p>What the connecting sockets of one connection hold together is bounded by
  * {@code maxPendingOutboundBytes}, in a budget of its own beside the carrier's: a packet that would
@@ -43,6 +44,13 @@ final class OutputGate {
      * own writes. Under the lock; null once connected or left.
      */
     private List<Held> held = new ArrayList<>();
+    /**
+     * The CONNECT reply while the connection listeners run: the socket is connected for the application, but
+     * what it writes is held with the reply until {@link #release}, so that a client that sees its CONNECT
+     * finds the socket in the rooms its listeners joined (as Node runs its {@code connection} handler before
+     * anything the client does after it). Null otherwise. Under the lock.
+     */
+    private SocketPacket pendingReply;
     /** The bytes of {@link #held}, reserved with the client. Under the lock. */
     private long heldBytes;
     /** Set when a packet to hold was refused at the bound: the connection is being dropped. Under the lock. */
@@ -74,8 +82,12 @@ final class OutputGate {
             switch (state) {
                 case CONNECTING -> refused = hold(client.carrier().dialect().frames(packet), packet.offset());
                 case CONNECTED -> {
-                    client.writeEncoded(packet);
-                    refused = 0;
+                    if (pendingReply != null) {
+                        refused = hold(client.carrier().dialect().frames(packet), packet.offset());
+                    } else {
+                        client.writeEncoded(packet);
+                        refused = 0;
+                    }
                 }
                 default -> {
                     return false;
@@ -128,16 +140,22 @@ final class OutputGate {
      * @return whether they were written (else the notice is not queued)
      */
     boolean writeIfConnected(Frames frames, SerialExecutor executor, Runnable notice) {
+        long refused;
         synchronized (this) {
             if (state != State.CONNECTED) {
                 return false;
             }
-            client.writeEncoded(frames);
-            if (notice != null) {
+            if (pendingReply != null) {
+                refused = hold(frames, null);
+            } else {
+                client.writeEncoded(frames);
+                refused = 0;
+            }
+            if (refused == 0 && notice != null) {
                 executor.submit(notice);
             }
-            return true;
         }
+        return accepted(refused);
     }
 
     /**
@@ -151,8 +169,12 @@ final class OutputGate {
             switch (state) {
                 case CONNECTING -> refused = hold(frames, null);
                 case CONNECTED -> {
-                    client.writeEncoded(frames);
-                    refused = 0;
+                    if (pendingReply != null) {
+                        refused = hold(frames, null);
+                    } else {
+                        client.writeEncoded(frames);
+                        refused = 0;
+                    }
                 }
                 default -> {
                     return false;
@@ -218,8 +240,8 @@ final class OutputGate {
     }
 
     /**
-     * Connecting to connected: writes the CONNECT reply, then the replayed events, then what was held
-     * (but the events the replay already carried).
+     * Connecting to connected, for the application: the CONNECT reply waits with what was held until
+     * {@link #release} (the connection listeners run meanwhile).
      *
      * @return false when the socket was not connecting any more, or its connection has closed
      */
@@ -230,21 +252,40 @@ final class OutputGate {
             }
             state = State.CONNECTED;
             wasConnected = true;
-            client.write(connectReply);
-            for (Frames event : replay) {
-                client.writeEncoded(event);
-            }
-            for (Held packet : held) {
-                if (packet.offset() == null || !replayedOffsets.contains(packet.offset())) {
-                    client.writeEncoded(packet.frames());
-                }
-            }
-            held = null;
-            releaseHeld(); // from here the carrier's own budget counts them
-            replay = List.of();
-            replayedOffsets = Set.of();
+            pendingReply = connectReply;
             return true;
         }
+    }
+
+    /**
+     * Writes the CONNECT reply, then the replayed events, then what was held (but the events the replay
+     * already carried). Does nothing unless the reply is pending. Any thread.
+     */
+    void release() {
+        synchronized (this) {
+            writePending();
+        }
+    }
+
+    /** Under the lock. */
+    private void writePending() {
+        if (pendingReply == null) {
+            return;
+        }
+        client.write(pendingReply);
+        pendingReply = null;
+        for (Frames event : replay) {
+            client.writeEncoded(event);
+        }
+        for (Held packet : held) {
+            if (packet.offset() == null || !replayedOffsets.contains(packet.offset())) {
+                client.writeEncoded(packet.frames());
+            }
+        }
+        held = null;
+        releaseHeld(); // from here the carrier's own budget counts them
+        replay = List.of();
+        replayedOffsets = Set.of();
     }
 
     /**
@@ -259,6 +300,10 @@ final class OutputGate {
             if (previous == State.DISCONNECTED || disconnect != null && previous != State.CONNECTED) {
                 return null;
             }
+            if (disconnect != null) {
+                writePending(); // the client hears of its connect, then of the disconnect, as from Node
+            }
+            pendingReply = null;
             // Disconnected before the DISCONNECT goes out: writing it may close the whole connection on
             // this thread (a 0.9 "/"), whose close then finds this socket already closed.
             state = State.DISCONNECTED;

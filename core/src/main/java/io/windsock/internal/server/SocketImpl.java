@@ -322,7 +322,10 @@ final class SocketImpl implements Socket, LocalSocket {
             }
         }, timeoutMs);
         acks.setTimer(ackId, future, timer);
-        if (!writeOrHold(frames, packet) && acks.timedOut(ackId) != null) {
+        boolean written = writeOrHold(frames, packet);
+        // From a connection listener, which may wait for the answer: the client must get its CONNECT reply now.
+        out.release();
+        if (!written && acks.timedOut(ackId) != null) {
             // Left between the check above and the write: fail now, not at the timeout.
             timer.cancel();
             acks.completeLater(future, null, new IllegalStateException("socket " + id() + " is disconnected"));
@@ -445,8 +448,8 @@ final class SocketImpl implements Socket, LocalSocket {
     }
 
     /**
-     * The middlewares passed: the client gets its CONNECT reply, then the replayed events, then what
-     * was held. Socket executor.
+     * The middlewares passed: the socket is connected; its CONNECT reply, the replayed events and what was
+     * held go out at {@link #releaseConnectReply}. Socket executor.
      */
     boolean markConnected() {
         if (!out.open(new SocketPacket(SocketPacketType.CONNECT, namespace.name(), SocketPacket.NO_ID,
@@ -455,6 +458,11 @@ final class SocketImpl implements Socket, LocalSocket {
         }
         client.onSocketConnected();
         return true;
+    }
+
+    /** The connection listeners have run (or are waiting for the client): the CONNECT reply goes out. */
+    void releaseConnectReply() {
+        out.release();
     }
 
     /** A packet of {@code size} wire bytes for this socket arrived. Scheduler thread. */

@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.windsock.Windsock;
 import io.windsock.interop.harness.ClientSocket;
 import io.windsock.interop.harness.Interop;
-import io.windsock.interop.harness.Mailbox;
 import io.windsock.interop.harness.NodeClient;
 import io.windsock.redis.RedisAdapterFactory;
 import io.windsock.redis.SubscriptionMode;
-import io.windsock.server.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -43,23 +41,14 @@ class RedisStartupTest {
             RedisAdapterFactory factoryB = redis.factory(server.uri(), Duration.ofSeconds(1), sharded);
             Windsock a = interop.server(factoryA, o -> o.ioThreads(2));
             Windsock b = interop.server(factoryB, o -> o.ioThreads(2));
-            // A connection listener runs after the client got its CONNECT reply: the test waits for the join.
-            Mailbox<Socket> joined = interop.mailbox("joined");
-            a.of("/").onConnection(socket -> {
-                socket.join("r");
-                joined.put(socket);
-            });
-            b.of("/").onConnection(socket -> {
-                socket.join("r");
-                joined.put(socket);
-            });
+            a.of("/").onConnection(socket -> socket.join("r"));
+            b.of("/").onConnection(socket -> socket.join("r"));
             NodeClient client = interop.client();
             Map<String, Object> options = Map.of("transports", List.of("websocket"));
 
             // Without Redis: each node serves its own sockets, and broadcasts stay local (counted).
             ClientSocket a1 = client.connect(interop.url(a, "/"), options);
             a1.expectConnect();
-            joined.take();
             a.to("r").emit("tick", 1);
             assertEquals(1, a1.expectEvent("tick").arg(0).asInt());
             assertTrue(factoryA.unpublishedCount() > 0, "a broadcast that could not reach Redis is counted");
@@ -73,7 +62,6 @@ class RedisStartupTest {
             // subscription (the sharded adapter's, per room) only after the join, so A sends until one arrives.
             ClientSocket b2 = client.connect(interop.url(b, "/"), options);
             b2.expectConnect();
-            joined.take();
             AtomicInteger sent = new AtomicInteger(1);
             AtomicBoolean running = new AtomicBoolean(true);
             Thread producer = new Thread(() -> {
