@@ -40,8 +40,8 @@ final class OutputGate {
     }
 
     /**
-     * While connecting: what to send after the CONNECT reply, in order: broadcasts and the socket's
-     * own writes. Under the lock; null once connected or left.
+     * While connecting, and while the CONNECT reply waits: what to send after it, in order: broadcasts
+     * and the socket's own writes. Under the lock; null once the reply went out or the socket left.
      */
     private List<Held> held = new ArrayList<>();
     /**
