@@ -93,7 +93,7 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
         }
     }
 
-    /** Covers a socket whose CONNECT reply went out but whose {@link #onSocketConnected} has not run yet. */
+    /** Covers a connected socket whose {@link #onSocketConnected} has not run yet (its connection listeners still run). */
     private boolean anySocketConnected() {
         for (SocketImpl socket : sockets.all()) {
             if (socket.isConnected()) {

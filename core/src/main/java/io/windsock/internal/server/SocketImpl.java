@@ -456,13 +456,17 @@ final class SocketImpl implements Socket, LocalSocket {
                 client.carrier().dialect().connectReply(identity.id(), identity.pid())))) {
             return false;
         }
-        client.onSocketConnected();
         return true;
     }
 
-    /** The connection listeners have run (or are waiting for the client): the CONNECT reply goes out. */
+    /**
+     * The connection listeners have run: the CONNECT reply goes out (unless a listener sent it already), and
+     * the connect timeout no longer applies (until here, {@link #isConnected} keeps it off). The timeout's
+     * cancel comes after the reply, so that it rides to the loop with the reply's write.
+     */
     void releaseConnectReply() {
         out.release();
+        client.onSocketConnected();
     }
 
     /** A packet of {@code size} wire bytes for this socket arrived. Scheduler thread. */
