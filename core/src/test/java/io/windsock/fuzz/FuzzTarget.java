@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /** A protocol generation on a transport, and how a fuzzing session sends mutated messages over it. */
@@ -151,7 +150,7 @@ enum FuzzTarget {
     }
 
     /** A session over the JDK's WebSocket client, which reads and drops whatever the server sends. */
-    private static final class WebSocketSession implements FuzzSession, WebSocket.Listener {
+    private static final class WebSocketSession extends DrainingListener implements FuzzSession {
         private final WebSocket ws;
         private final TextSource texts;
         private final WireMutator binaries;
@@ -202,17 +201,6 @@ enum FuzzTarget {
             ws.abort();
         }
 
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-            webSocket.request(1);
-            return null;
-        }
     }
 
     @FunctionalInterface

@@ -100,7 +100,7 @@ class MsgpackWireFuzzTest {
         MessageSink sink;
         if (target == Target.V4_WEBSOCKET || target == Target.V3_WEBSOCKET) {
             WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + server.port()
-                    + "/socket.io/" + query + "websocket"), new Drain()).get(10, TimeUnit.SECONDS);
+                    + "/socket.io/" + query + "websocket"), new DrainingListener()).get(10, TimeUnit.SECONDS);
             sink = message -> sent(message instanceof String text ? ws.sendText(text, true)
                     : ws.sendBinary(ByteBuffer.wrap(v3 ? engineMessage((byte[]) message) : (byte[]) message), true), ws);
         } else {
@@ -173,23 +173,8 @@ class MsgpackWireFuzzTest {
                 HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
     }
 
-    /** Reads and drops what the server sends a fuzzing session. */
-    private static class Drain implements WebSocket.Listener {
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-            webSocket.request(1);
-            return null;
-        }
-    }
-
     /** A well-behaved MessagePack client of "/" over WebSocket, Engine.IO v4: answers pings, keeps the acks. */
-    private static final class Neighbour extends Drain {
+    private static final class Neighbour extends DrainingListener {
         private final BlockingQueue<SocketPacket> acks = new LinkedBlockingQueue<>();
         private final CompletableFuture<Void> joined = new CompletableFuture<>();
         private final ByteBuffer partial = ByteBuffer.allocate(1 << 20);
