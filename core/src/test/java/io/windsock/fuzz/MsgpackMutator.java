@@ -20,7 +20,7 @@ import java.util.Random;
  * fixtures (extension type 0 as binary, a date, {@code undefined}), and byte-level edits of both that aim
  * at a reader's type prefixes and lengths.
  */
-final class MsgpackMutator {
+public final class MsgpackMutator {
     /** notepack.io 2.2's messages: an event with options and an ack id, binary as extension, date and undefined, CONNECT. */
     private static final List<String> FIXTURES = List.of(
             "85a47479706502a46461746192a568656c6c6f81a46e616d65a44a6f6573a76f7074696f6e7381a8636f6d7072657373c3a2696403a36e7370a12f",
@@ -112,8 +112,15 @@ final class MsgpackMutator {
         }
     }
 
-    /** One to three edits: a byte replaced (at random or by a type prefix), the message cut, a byte added or removed. */
     private byte[] mutate(byte[] message) {
+        return mutate(message, random);
+    }
+
+    /**
+     * One to three edits: a byte replaced (at random or by a type prefix or length extreme), the message cut
+     * short, a byte inserted or removed. Also {@code MsgpackFuzzTest}'s, on the codec alone.
+     */
+    public static byte[] mutate(byte[] message, Random random) {
         byte[] out = message.clone();
         for (int edits = 1 + random.nextInt(3); edits > 0 && out.length > 0; edits--) {
             int at = random.nextInt(out.length);

@@ -3,6 +3,7 @@ package io.windsock.internal.protocol;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.windsock.fuzz.MsgpackMutator;
 import io.windsock.internal.json.JacksonJsonCodec;
 import io.windsock.protocol.ProtocolLimits;
 import io.windsock.protocol.SocketPacket;
@@ -31,10 +32,6 @@ class MsgpackFuzzTest {
                     + "ffe0d0dfd080d1ff7fd18000d2ffff7fffd280000000d3ffffffff7fffffff"
                     + "cb3ff8000000000000cbbfd0000000000000cb7ff8000000000000cb7ff0000000000000a36e7370a12f",
             "83a47479706502a46461746192a16f83a161920181a162c0a174c3a166c2a36e7370a12f");
-    /** Bytes that matter to a MessagePack reader: type prefixes and the extremes of lengths. */
-    private static final int[] INTERESTING = {0x00, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc4, 0xc6,
-        0xc7, 0xc9, 0xca, 0xcb, 0xcf, 0xd3, 0xd4, 0xd7, 0xd8, 0xd9, 0xdb, 0xdc, 0xdd, 0xde, 0xdf, 0xe0, 0xff};
-
     private final MsgpackPacketCodec codec = new MsgpackPacketCodec(new JacksonJsonCodec(), ProtocolLimits.DEFAULT);
 
     @Test
@@ -43,7 +40,7 @@ class MsgpackFuzzTest {
         List<byte[]> seeds = SEEDS.stream().map(HexFormat.of()::parseHex).toList();
         int decoded = 0;
         for (int i = 0; i < MUTANTS; i++) {
-            byte[] mutant = mutate(seeds.get(random.nextInt(seeds.size())), random);
+            byte[] mutant = MsgpackMutator.mutate(seeds.get(random.nextInt(seeds.size())), random);
             SocketPacket packet;
             try {
                 packet = codec.decode(mutant);
@@ -88,32 +85,5 @@ class MsgpackFuzzTest {
             return "NaN";
         }
         return value;
-    }
-
-    private static byte[] mutate(byte[] seed, Random random) {
-        byte[] out = seed.clone();
-        int edits = 1 + random.nextInt(3);
-        for (int e = 0; e < edits && out.length > 0; e++) {
-            int at = random.nextInt(out.length);
-            switch (random.nextInt(5)) {
-                case 0 -> out[at] = (byte) random.nextInt(256);
-                case 1 -> out[at] = (byte) INTERESTING[random.nextInt(INTERESTING.length)];
-                case 2 -> out = java.util.Arrays.copyOf(out, at); // cut short
-                case 3 -> { // insert a byte
-                    byte[] longer = new byte[out.length + 1];
-                    System.arraycopy(out, 0, longer, 0, at);
-                    longer[at] = (byte) INTERESTING[random.nextInt(INTERESTING.length)];
-                    System.arraycopy(out, at, longer, at + 1, out.length - at);
-                    out = longer;
-                }
-                default -> { // remove a byte
-                    byte[] shorter = new byte[out.length - 1];
-                    System.arraycopy(out, 0, shorter, 0, at);
-                    System.arraycopy(out, at + 1, shorter, at, out.length - at - 1);
-                    out = shorter;
-                }
-            }
-        }
-        return out;
     }
 }
