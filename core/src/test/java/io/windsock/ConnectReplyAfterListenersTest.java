@@ -86,6 +86,17 @@ class ConnectReplyAfterListenersTest {
     }
 
     @Test
+    void aListenerThatClosesTheConnectionSendsWhatWasQueuedFirst() throws Exception {
+        start(ns -> ns.onConnection(socket -> {
+            socket.emit("bye");
+            socket.conn().close();
+        }));
+        BlockingQueue<String> packets = new LinkedBlockingQueue<>();
+        V4TestClient.connect(http, server.port(), packets::add); // waits for the CONNECT reply
+        assertEquals("42[\"bye\"]", next(packets)); // then the server closes the connection
+    }
+
+    @Test
     void aListenerThatDisconnectsTheSocketConnectsItFirst() throws Exception {
         start(ns -> ns.onConnection(socket -> {
             socket.emit("bye");

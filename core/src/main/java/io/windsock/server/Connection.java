@@ -33,7 +33,8 @@ public interface Connection {
 
     /**
      * Closes the connection as a transport failure, like Node's {@code socket.conn.close()}: what is
-     * queued is sent first, then the transport closes without a Socket.IO DISCONNECT. Every socket
+     * queued is sent first (a CONNECT reply waiting for its connection listeners included), then the
+     * transport closes without a Socket.IO DISCONNECT. Every socket
      * of the connection leaves with {@link DisconnectReason#FORCED_CLOSE} (recoverable), the client
      * sees {@code transport close} and reconnects by itself, and with connection state recovery on
      * it is recovered (same id, rooms, data, missed events replayed). Compare

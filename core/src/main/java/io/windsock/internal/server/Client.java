@@ -143,9 +143,16 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
         return closed || !carrier.isOpen();
     }
 
-    /** As Node's {@code socket.conn.close()}: the engine closes ("forced close"), no DISCONNECT is sent. */
+    /**
+     * As Node's {@code socket.conn.close()}: the engine closes ("forced close"), no DISCONNECT is sent. A CONNECT
+     * reply that waits for its connection listeners counts as queued (one of them may be the caller): it goes
+     * out first, as Node had written it before its {@code connection} handler ran.
+     */
     @Override
     public void close() {
+        for (SocketImpl socket : sockets.all()) {
+            socket.releaseConnectReply();
+        }
         carrier.close();
     }
 
