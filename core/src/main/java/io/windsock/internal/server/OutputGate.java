@@ -161,14 +161,20 @@ final class OutputGate {
     /**
      * As {@link #writeIfConnected}, but while connecting the packets are held, in order with the
      * broadcasts held, for after the CONNECT reply (an emit from a connection middleware).
+     *
+     * @param asksAnswer an event with an ack id: one written while the CONNECT reply waits for the
+     *     connection listeners sends the reply first, since a listener may wait for the answer
      * @return false once the socket left, or when refused at the bound (then the notice is not queued)
      */
-    boolean writeOrHold(Frames frames, SerialExecutor executor, Runnable notice) {
+    boolean writeOrHold(Frames frames, SerialExecutor executor, Runnable notice, boolean asksAnswer) {
         long refused;
         synchronized (this) {
             switch (state) {
                 case CONNECTING -> refused = hold(frames, null);
                 case CONNECTED -> {
+                    if (asksAnswer) {
+                        writePending();
+                    }
                     if (pendingReply != null) {
                         refused = hold(frames, null);
                     } else {

@@ -322,10 +322,8 @@ final class SocketImpl implements Socket, LocalSocket {
             }
         }, timeoutMs);
         acks.setTimer(ackId, future, timer);
-        boolean written = writeOrHold(frames, packet);
-        // From a connection listener, which may wait for the answer: the client must get its CONNECT reply now.
-        out.release();
-        if (!written && acks.timedOut(ackId) != null) {
+        // From a connection listener, which may wait for the answer, this sends the CONNECT reply first.
+        if (!writeOrHold(frames, packet) && acks.timedOut(ackId) != null) {
             // Left between the check above and the write: fail now, not at the timeout.
             timer.cancel();
             acks.completeLater(future, null, new IllegalStateException("socket " + id() + " is disconnected"));
@@ -364,7 +362,7 @@ final class SocketImpl implements Socket, LocalSocket {
     /** An event the socket emits: held while it connects (see {@link #emit}), dropped once it left. */
     private boolean writeOrHold(Frames frames, SocketPacket event) {
         Runnable notice = listeners.outgoingNotice(event);
-        if (afterWrite(out.writeOrHold(frames, executor, notice), notice)) {
+        if (afterWrite(out.writeOrHold(frames, executor, notice, event.hasId()), notice)) {
             return true;
         }
         countIfLeft();
