@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.deser.AbstractDeserializer;
 import com.fasterxml.jackson.databind.deser.BeanDeserializerBase;
 import com.fasterxml.jackson.databind.deser.SettableBeanProperty;
 import com.fasterxml.jackson.databind.deser.ValueInstantiator;
@@ -18,10 +20,12 @@ import java.util.Iterator;
 import java.util.Set;
 
 /**
- * Whether some property of a bean parameter type, at any depth, has a type Jackson supports only
- * through a module the mapper lacks (a {@code LocalDate} field without JavaTimeModule, an
- * {@code Optional<String>} one without Jdk8Module): every value that holds one then fails to bind,
- * and the client would get an internal error for each event. The walk follows the deserializers the
+ * Whether some property of a bean parameter type, at any depth, has a type the mapper can never build:
+ * one Jackson supports only through a module the mapper lacks (a {@code LocalDate} field without
+ * JavaTimeModule, an {@code Optional<String>} one without Jdk8Module), an abstract type with no
+ * type information nor mapping (a {@code Shape} interface field), or a class Jackson cannot instantiate
+ * (no usable constructor, a non-static inner class): every value that holds one, but {@code null},
+ * then fails to bind, and the client would get an internal error for each event. The walk follows the deserializers the
  * mapper gave the bean (so its modules, mix-ins and annotations decide, {@code @JsonIgnore} and
  * {@code @JsonDeserialize(using = ...)} included): into each property it reads, a container's
  * elements or map values, a reference type's content. It stops where a deserializer of the
@@ -44,10 +48,10 @@ final class DeserializableProperties {
 
     /**
      * @param bean the deserializer the mapper built for {@code type}
-     * @return why the mapper can never build some property of the bean, naming its path, the type and the
-     *         module; or null if it can (or cannot tell)
+     * @return why the mapper can never build some property of the bean, naming its path, the type and
+     *         what is missing (a module, type information, a constructor); or null if it can (or cannot tell)
      */
-    static String moduleProblem(DeserializationContext context, BeanDeserializerBase bean, JavaType type) {
+    static String problem(DeserializationContext context, BeanDeserializerBase bean, JavaType type) {
         return new DeserializableProperties(context).properties(bean, type, type.getRawClass().getSimpleName(), 0);
     }
 
@@ -93,12 +97,21 @@ final class DeserializableProperties {
             return DeserializableTypes.moduleProblem(context, deserializer,
                     path + ": " + HandlerScanner.simpleName(type.toCanonical()));
         }
+        if (deserializer instanceof AbstractDeserializer) {
+            return neverBuilt(type, property) ? path + ": " + HandlerScanner.simpleName(type.toCanonical())
+                    + DeserializableTypes.ABSTRACT : null;
+        }
         if (depth >= MAX_DEPTH || ++steps > MAX_STEPS) {
             return null;
         }
         if (deserializer instanceof BeanDeserializerBase bean) {
             JavaType built = bean.getValueType() != null ? bean.getValueType() : type;
-            return built.isAbstract() ? null : properties(bean, built, path, depth);
+            if (built.isAbstract()) {
+                return null;
+            }
+            String own = context.getConfig().getProblemHandlers() != null ? null
+                    : DeserializableTypes.instantiationProblem(bean, built);
+            return own != null ? path + ": " + own : properties(bean, built, path, depth);
         }
         if (deserializer instanceof ContainerDeserializerBase<?> container) {
             JavaType content = container.getContentType();
@@ -110,6 +123,31 @@ final class DeserializableProperties {
             return deserializer(null, type.getReferencedType(), property, path, depth + 1);
         }
         return null; // a scalar, or a deserializer of the application's or a module's: it knows its type
+    }
+
+    /**
+     * Whether Jackson fails on every value of this abstract type but {@code null}, as its
+     * {@link AbstractDeserializer} does without type information: none on the type (its own
+     * {@code @JsonTypeInfo}, the mapper's default typing) nor on the property, no problem handler on the
+     * mapper that could build one. (It takes a string or number as is only when it has type information:
+     * a {@code Comparable} property fails on {@code 5} too.)
+     */
+    private boolean neverBuilt(JavaType type, BeanProperty property) {
+        if (context.getConfig().getProblemHandlers() != null) {
+            return false;
+        }
+        if (property instanceof SettableBeanProperty settable && settable.hasValueTypeDeserializer()) {
+            return false;
+        }
+        AnnotatedMember member = property == null ? null : property.getMember();
+        if (member != null && member.hasAnnotation(JsonTypeInfo.class)) {
+            return false; // on a container property it types the elements
+        }
+        try {
+            return context.getFactory().findTypeDeserializer(context.getConfig(), type) == null;
+        } catch (JsonMappingException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** Whether the property names a deserializer or converter for its content, which then reads it. */

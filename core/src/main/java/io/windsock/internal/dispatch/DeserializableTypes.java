@@ -29,12 +29,14 @@ import java.util.Set;
  * and, recursively, for its elements and the type arguments of a bean, container or reference type (a
  * deserializer of the application's or a module's uses its type's arguments as it likes, if at all).
  *
- * <p>Inside a bean it looks for one thing only: a property (at any depth, through its elements, map
- * values and reference content) that Jackson supports only through a module the mapper lacks, as
- * {@link DeserializableProperties} finds it. A property Jackson cannot build otherwise (an abstract type) fails
- * on a value only, and a client may never send one.
+ * <p>Inside a bean it looks for a property (at any depth, through its elements, map values and
+ * reference content) of a type the mapper can never build, as {@link DeserializableProperties} finds it.
  */
 final class DeserializableTypes {
+    /** Why an abstract type without type information or mapping is refused, after its name. */
+    static final String ABSTRACT = " is an abstract type Jackson cannot instantiate; use a concrete type, or annotate it"
+            + " (@JsonTypeInfo, @JsonDeserialize(as = ...)) or map it on the mapper (SimpleModule.addAbstractTypeMapping)";
+
     private DeserializableTypes() {
     }
 
@@ -80,7 +82,7 @@ final class DeserializableTypes {
             return own;
         }
         if (properties && deserializer instanceof BeanDeserializerBase bean) {
-            String inner = DeserializableProperties.moduleProblem(context, bean, type);
+            String inner = DeserializableProperties.problem(context, bean, type);
             if (inner != null) {
                 return inner;
             }
@@ -133,11 +135,10 @@ final class DeserializableTypes {
                 + " WindsockOptions.objectMapper): " + reason;
     }
 
-    private static String instantiationProblem(JsonDeserializer<?> deserializer, JavaType type) {
+    static String instantiationProblem(JsonDeserializer<?> deserializer, JavaType type) {
         String name = HandlerScanner.simpleName(type.getRawClass().getName());
         if (deserializer instanceof AbstractDeserializer) {
-            return name + " is an abstract type Jackson cannot instantiate; use a concrete type, or annotate it"
-                    + " (@JsonTypeInfo, @JsonDeserialize(as = ...))";
+            return name + ABSTRACT;
         }
         if (!(deserializer instanceof BeanDeserializerBase bean)) {
             return null; // a custom or built-in deserializer knows how to build its type

@@ -39,8 +39,8 @@ class DeserializableParamsTest {
     }
 
     /**
-     * An abstract property type, which registration lets through: inside a bean it looks only for types
-     * that need a module, and Jackson fails on such a property's value only (a client may never send one).
+     * An abstract property type: registration refuses it (see AbstractPropertyTypesTest); bound
+     * without registration, it is the server's mistake, not the client's.
      */
     public record Order(Shape shape) {
     }
