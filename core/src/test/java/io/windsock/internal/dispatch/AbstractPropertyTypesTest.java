@@ -168,14 +168,9 @@ class AbstractPropertyTypesTest {
         @Event public Drawing drawing(Drawing d) { return d; }
     }
 
-    private static String registrationFailure(Class<? extends SocketConnection> type) {
-        return assertThrows(IllegalArgumentException.class, () -> ConnectionInstaller.install(
-                RegistrationNamespace.named("/test"), type, () -> null, ConnectionOptions.DEFAULT)).getMessage();
-    }
-
     @Test
     void aPropertyTheMapperCanNeverBuildFailsRegistrationNamingItsPath() {
-        String message = registrationFailure(Refused.class);
+        String message = RegistrationNamespace.refusal(Refused.class);
         String shape = "AbstractPropertyTypesTest.Shape is an abstract type Jackson cannot instantiate; use a"
                 + " concrete type, or annotate it (@JsonTypeInfo, @JsonDeserialize(as = ...)) or map it on the mapper"
                 + " (SimpleModule.addAbstractTypeMapping)";
@@ -198,8 +193,7 @@ class AbstractPropertyTypesTest {
 
     @Test
     void whatJacksonCanBuildRegistersAndBinds() throws Exception {
-        ConnectionInstaller.install(RegistrationNamespace.named("/test"), Accepted.class, () -> null,
-                ConnectionOptions.DEFAULT);
+        RegistrationNamespace.register(Accepted.class);
         Fixtures.Wired<Accepted> w = new Fixtures.Wired<>(new Accepted()).open();
         assertEquals(new TypedOnType(new Square(2), List.of(new Square(3))), w.fire("onType",
                 "[{\"shape\": {\"kind\": \"square\", \"side\": 2}, \"more\": [{\"kind\": \"square\", \"side\": 3}]}]")

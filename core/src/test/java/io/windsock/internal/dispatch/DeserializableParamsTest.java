@@ -132,30 +132,24 @@ class DeserializableParamsTest {
         }
     }
 
-    private static String registrationFailure(Class<? extends SocketConnection> type) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ConnectionInstaller.install(RegistrationNamespace.named("/test"), type, () -> null, ConnectionOptions.DEFAULT));
-        return e.getMessage();
-    }
-
     @Test
     void aClassWithoutAUsableConstructorFailsRegistrationNamingHandlerAndParameter() {
-        String message = registrationFailure(TakesNoCtor.class);
+        String message = RegistrationNamespace.refusal(TakesNoCtor.class);
         assertTrue(message.contains("TakesNoCtor.f(NoCtor): parameter 1 (DeserializableParamsTest.NoCtor x)"), message);
         assertTrue(message.contains("no constructor Jackson can use"), message);
     }
 
     @Test
     void anAbstractElementOrValueTypeFailsRegistration() {
-        String runnables = registrationFailure(TakesRunnables.class);
+        String runnables = RegistrationNamespace.refusal(TakesRunnables.class);
         assertTrue(runnables.contains("parameter 1 (List<Runnable> tasks): Runnable is an abstract type"), runnables);
-        String shapes = registrationFailure(TakesShapes.class);
+        String shapes = RegistrationNamespace.refusal(TakesShapes.class);
         assertTrue(shapes.contains("Shape is an abstract type"), shapes);
     }
 
     @Test
     void aTypeThatNeedsAModuleTheMapperLacksFailsRegistration() {
-        String message = registrationFailure(TakesModuleTypes.class);
+        String message = RegistrationNamespace.refusal(TakesModuleTypes.class);
         assertTrue(message.contains("TakesModuleTypes.day(LocalDate): parameter 1 (LocalDate day): LocalDate needs a"
                 + " Jackson module"), message);
         // Jackson's hint is kept whole: the module's coordinates, group included.
@@ -166,7 +160,7 @@ class DeserializableParamsTest {
 
     @Test
     void aNonStaticInnerClassFailsRegistration() {
-        String message = registrationFailure(TakesInner.class);
+        String message = RegistrationNamespace.refusal(TakesInner.class);
         assertTrue(message.contains("non-static inner class"), message);
     }
 

@@ -141,14 +141,9 @@ class ModuleTypesInPropertiesTest {
     public static class KeepsStamps extends Keeps<Page<Stamp>> {
     }
 
-    private static String registrationFailure(Class<? extends SocketConnection> type) {
-        return assertThrows(IllegalArgumentException.class, () -> ConnectionInstaller.install(
-                RegistrationNamespace.named("/test"), type, () -> null, ConnectionOptions.DEFAULT)).getMessage();
-    }
-
     @Test
     void aPropertyThatNeedsAModuleTheMapperLacksFailsRegistrationNamingHandlerPathTypeAndModule() {
-        String message = registrationFailure(ModuleTypes.class);
+        String message = RegistrationNamespace.refusal(ModuleTypes.class);
         String needs = " needs a Jackson module the server's mapper lacks (register it on the mapper given to"
                 + " WindsockOptions.objectMapper): ";
         assertTrue(message.contains("ModuleTypes.order(Order): parameter 1"
@@ -178,7 +173,7 @@ class ModuleTypesInPropertiesTest {
 
     @Test
     void aTypeArgumentBoundByASubclassIsLookedInto() {
-        String message = registrationFailure(KeepsStamps.class);
+        String message = RegistrationNamespace.refusal(KeepsStamps.class);
         assertTrue(message.contains("Keeps.keep(Object): parameter 1 (ModuleTypesInPropertiesTest.Page"
                 + "<ModuleTypesInPropertiesTest.Stamp> value): Page.items[].day: LocalDate needs"), message);
         assertTrue(message.contains("Keeps.keep(Object): returns ModuleTypesInPropertiesTest.Page"
