@@ -189,6 +189,18 @@ public abstract class SocketConnection {
     }
 
     /**
+     * Sends an event that may be lost (Node's {@code socket.volatile.emit}): dropped, not queued, when
+     * the client cannot take it right now (a congested WebSocket, no poll waiting, in {@link #onOpen},
+     * or away), and never stored for connection state recovery. For values a newer one soon replaces.
+     * See {@link Socket#emitVolatile}.
+     *
+     * @throws java.io.UncheckedIOException if a value cannot be written as JSON; nothing is sent then
+     */
+    public final void emitVolatile(String event, Object... args) {
+        driver().emitVolatile(event, args);
+    }
+
+    /**
      * Sends an event that the client acknowledges. The future completes with the ack's arguments,
      * or exceptionally with a {@code TimeoutException} after {@code timeout}, or with an
      * {@code IllegalStateException} if the connection ends first (as it ends: a handler blocked on

@@ -142,12 +142,28 @@ public interface Socket {
      * Sends an event. Arguments are JSON-serializable values, {@code byte[]} or {@code ByteBuffer}.
      * With connection state recovery on, the event is stored and carries an offset as its last argument.
      * While the socket connects (from a namespace middleware) the event is held and sent right after
-     * the client's CONNECT reply; it is dropped if the socket is refused or leaves. Node's
-     * {@code socket.volatile.emit(...)} is {@code namespace().to(id()).volatileEvents().emit(...)}.
+     * the client's CONNECT reply; it is dropped if the socket is refused or leaves.
      *
      * @throws IllegalArgumentException for a reserved event name (see {@link #onAny})
+     * @throws java.io.UncheckedIOException if a value cannot be written; nothing is sent then
      */
     void emit(String event, Object... args);
+
+    /**
+     * Sends an event that may be lost (Node's {@code socket.volatile.emit(...)}): for data that a newer
+     * value soon replaces, such as positions. It is dropped, not queued, when the client cannot take it
+     * right now: its WebSocket is still writing an earlier batch or is past the channel's write-buffer
+     * high-water mark, no poll of a long-polling client is waiting, the socket is still in its
+     * namespace's middlewares, or it has left (from a connection listener it goes out right after the
+     * CONNECT reply, as {@link #emit}'s events). Never stored for connection state recovery, so it
+     * carries no offset. The {@link #onAnyOutgoing} listeners see it only when it is sent. Unlike a
+     * broadcast to the socket's own room, it never goes through the adapter (nor to a cluster).
+     * Arguments as {@link #emit}.
+     *
+     * @throws IllegalArgumentException for a reserved event name (see {@link #onAny})
+     * @throws java.io.UncheckedIOException if a value cannot be written; nothing is sent then
+     */
+    void emitVolatile(String event, Object... args);
 
     /**
      * Sends an event and waits for the client's acknowledgement. The future completes with the

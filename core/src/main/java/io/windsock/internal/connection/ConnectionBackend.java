@@ -18,6 +18,9 @@ public interface ConnectionBackend {
     /** Emits on the socket (which holds the emit until its CONNECT reply while it connects). Any thread. */
     void emit(String event, Object... args);
 
+    /** As {@link #emit}, dropped when the client cannot take it now (see {@code Socket.emitVolatile}). Any thread. */
+    void emitVolatile(String event, Object... args);
+
     /** As {@link #emit}, with an acknowledgement. Any thread. */
     CompletableFuture<List<Object>> emitWithAck(Duration timeout, String event, Object... args);
 

@@ -191,6 +191,12 @@ final class AwaySocket implements Socket, ConnectionBackend {
         namespace.to(id).emit(event, args);
     }
 
+    /** Dropped: the client cannot take it now, and a volatile event is never stored. */
+    @Override
+    public void emitVolatile(String event, Object... args) {
+        Events.checkNotReserved(event);
+    }
+
     /** @return a future failed with {@link IllegalStateException}, as on the socket after it left */
     @Override
     public CompletableFuture<List<Object>> emitWithAck(Duration timeout, String event, Object... args) {

@@ -198,6 +198,11 @@ public final class ConnectionDriver implements ConnectionBackend {
     }
 
     @Override
+    public void emitVolatile(String event, Object... args) {
+        socket.emitVolatile(event, args);
+    }
+
+    @Override
     public CompletableFuture<List<Object>> emitWithAck(Duration timeout, String event, Object... args) {
         return socket.emitWithAck(timeout, event, args);
     }

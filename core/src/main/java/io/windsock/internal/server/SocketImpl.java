@@ -298,6 +298,20 @@ final class SocketImpl implements Socket, LocalSocket {
         }
     }
 
+    /**
+     * Written as a broadcast's volatile packet is: only while connected and the carrier takes it now;
+     * never through the adapter, so never stored, and held by nothing (a connecting socket drops it).
+     */
+    @Override
+    public void emitVolatile(String event, Object... args) {
+        Events.checkNotReserved(event);
+        if (out.state() != OutputGate.State.CONNECTED || !client.carrier().isWritableNow()) {
+            return;
+        }
+        SocketPacket packet = SocketPacket.event(namespace.name(), Events.eventList(event, args), SocketPacket.NO_ID);
+        writeOrHold(client.encode(packet), packet); // left meanwhile: dropped, counted as after a close
+    }
+
     @Override
     public CompletableFuture<List<Object>> emitWithAck(Duration timeout, String event, Object... args) {
         Events.checkNotReserved(event);
