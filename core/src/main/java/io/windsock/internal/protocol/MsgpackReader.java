@@ -18,7 +18,7 @@ import java.util.Map;
  * <li>integers as {@code Integer}, {@code Long}, or {@code BigInteger} above a long; floats (32 and 64
  *     bits) as {@code Double}; strings (malformed UTF-8 replaced by U+FFFD, as Node reads them),
  *     booleans, {@code null};</li>
- * <li>{@code bin} (a Node {@code Buffer}) and extension type 0 of any length but 1 and 8 (an
+ * <li>{@code bin} (a Node {@code Buffer}) and extension type 0 in an ext 8, 16 or 32 (an
  *     {@code ArrayBuffer} or typed array, as browsers send binary) as {@code byte[]};</li>
  * <li>extension type 0 of 1 byte ({@code undefined}): {@code null} in an array, the key left out in a
  *     map, as {@code JSON.stringify} would have it; of 8 bytes (a {@code Date}, milliseconds since the
@@ -27,7 +27,8 @@ import java.util.Map;
  * <li>arrays as {@code ArrayList}, maps as {@code LinkedHashMap} with string keys.</li>
  * </ul>
  * Refused, as the JSON reader refuses their counterparts: a map key that is not a string, a key twice,
- * other extension types, nesting deeper than the limit, a length past the document's end, and bytes
+ * other extension types and a fixext of type 0 but of 1 or 8 bytes (notepack's Node decoder gives both as
+ * {@code [type, Buffer]}), nesting deeper than the limit, a length past the document's end, and bytes
  * after the value. Iterative (the depth limit may allow thousands of levels); one instance per document.
  */
 final class MsgpackReader {
@@ -313,7 +314,11 @@ final class MsgpackReader {
         return value;
     }
 
-    /** @param fixed a fixext (notepack writes undefined and dates so, and binary as ext 8/16/32) */
+    /**
+     * @param fixed a fixext: notepack writes undefined (1 byte) and dates (8) so, and binary as ext 8/16/32;
+     *              its Node decoder gives any other fixext, type 0 too, as {@code [type, Buffer]}, which is
+     *              refused here as other extension types are
+     */
     private Object extension(long length, boolean fixed) throws SocketDecodeException {
         int type = (byte) u8();
         if (type != 0) {
@@ -325,6 +330,9 @@ final class MsgpackReader {
         }
         if (fixed && length == 8) {
             return dateToJson(s64());
+        }
+        if (fixed) {
+            throw invalid("a MessagePack fixext of type 0 and " + length + " bytes");
         }
         return bytes(length);
     }

@@ -255,7 +255,7 @@ class MsgpackPacketCodecTest {
     }
 
     @Test
-    void refusedMessagePack() {
+    void refusedMessagePack() throws Exception {
         assertRefused(Reason.INVALID_PAYLOAD, "83a47479706502a46461746191a1"); // cut short
         assertRefused(Reason.INVALID_PAYLOAD, "82a47479706501a36e7370a12f00"); // a byte after the packet
         assertRefused(Reason.INVALID_PAYLOAD, "c1");
@@ -264,6 +264,14 @@ class MsgpackPacketCodecTest {
         assertRefused(Reason.INVALID_PAYLOAD, "83a47479706502a46461746192a17881017fa36e7370a12f"); // key 1
         assertRefused(Reason.INVALID_PAYLOAD, "83a47479706501a47479706501a36e7370a12f"); // "type" twice
         assertRefused(Reason.INVALID_PAYLOAD, "83a47479706502a46461746192a178d50501ffa36e7370a12f"); // extension type 5
+        // Type 0 in a fixext of 2, 4 or 16 bytes: notepack writes binary as ext 8/16/32 only, and its Node
+        // decoder gives these as [0, Buffer], as it gives other types.
+        assertRefused(Reason.INVALID_PAYLOAD, "83a47479706502a46461746192a178d50001ffa36e7370a12f");
+        assertRefused(Reason.INVALID_PAYLOAD, "83a47479706502a46461746192a178d6000102fffea36e7370a12f");
+        assertRefused(Reason.INVALID_PAYLOAD, "83a47479706502a46461746192a178d800" + "00".repeat(16) + "a36e7370a12f");
+        // The same bytes in an ext 8 are an ArrayBuffer.
+        assertArrayEquals(new byte[] {1, -1}, (byte[]) read("83a47479706502a46461746192a178c7020001ffa36e7370a12f")
+                .args().get(1));
     }
 
     @Test
