@@ -88,8 +88,8 @@ public final class RedisConnections {
     private final CommandsInFlight commandsInFlight;
     /** The subscriber's commands waiting for Redis's answer: bounded likewise, apart from the others. */
     private final SubscriberCommands subscriberCommands;
-    /** Publish failures while connected, whose warnings a publisher working by turns could flood. */
-    private final LogThrottle publishFailures = new LogThrottle(TimeUnit.SECONDS.toNanos(10), System::nanoTime);
+    /** When publish failures while connected start and end a logged outage. */
+    private volatile PublishOutage publishOutage = new PublishOutage(TimeUnit.SECONDS.toNanos(10), System::nanoTime);
     /** Per connection, whether an outage was logged and its end not yet. */
     private final StateListener publisherState = new StateListener("publisher");
     private final StateListener subscriberState = new StateListener("subscriber");
@@ -291,15 +291,15 @@ public final class RedisConnections {
     }
 
     /**
-     * A publish can fail while the connection stays up (its request queue full, a command timeout), so the
-     * outage it logs ends at the next publish that works as well as at a reconnect. The returned stage
-     * completes once the outcome is counted and logged.
+     * A publish can fail while the connection stays up (its request queue full, a command timeout, a hung
+     * cluster master), so the outage it logs ends at a publish that works once none has failed for 10 s
+     * (see {@link PublishOutage}) as well as at a reconnect. The returned stage completes once the outcome
+     * is counted and logged.
      */
     private <T> CompletableFuture<T> counted(CompletableFuture<T> published) {
         return published.whenComplete((receivers, error) -> {
             if (error == null) {
-                // a plain read first: every publish passes here, and the outage is rare
-                if (publisherState.down.get() && publisherState.down.compareAndSet(true, false)) {
+                if (publishOutage.worked(publisherState.down)) {
                     log.info("publishing to Redis works again ({} messages could not be published so far)",
                             unpublished.get());
                 }
@@ -307,14 +307,16 @@ public final class RedisConnections {
             }
             unpublished.incrementAndGet();
             reloadSlotMap();
-            // A connected publisher can fail and work by turns for as long as its queue stays full: one
-            // warning (and so one "works again") per period; an outage already logged logs nothing.
-            if (!publisherState.down.get() && publishFailures.count() > 0
-                    && publisherState.down.compareAndSet(false, true)) {
-                log.warn("publishing to Redis failed ({}); messages to other nodes are dropped until it is back",
-                        error.getMessage());
+            if (publishOutage.failed(publisherState.down)) {
+                log.warn("publishing to Redis failed ({}); messages to other nodes are dropped until it works"
+                        + " again", error.getMessage());
             }
         });
+    }
+
+    /** For tests: how publish outages are timed. */
+    void publishOutage(PublishOutage outage) {
+        publishOutage = outage;
     }
 
     /** On a cluster, after a command failed: reloads the slot map (rate-limited), its master may have changed. */
