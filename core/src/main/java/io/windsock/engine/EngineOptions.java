@@ -28,6 +28,7 @@ public final class EngineOptions {
     private final int maxPacketsPerPayload;
     private final long maxPendingOutboundBytes;
     private final int maxPollResponseBytes;
+    private final SessionCookie cookie;
     /** Whether {@link #maxPollResponseBytes} was set, or follows {@link #maxHttpBufferSize}. */
     private final boolean maxPollResponseBytesSet;
 
@@ -44,6 +45,7 @@ public final class EngineOptions {
         this.maxPendingOutboundBytes = b.maxPendingOutboundBytes;
         this.maxPollResponseBytesSet = b.maxPollResponseBytes > 0;
         this.maxPollResponseBytes = maxPollResponseBytesSet ? b.maxPollResponseBytes : b.maxHttpBufferSize;
+        this.cookie = b.cookie;
     }
 
     public static Builder builder() {
@@ -156,6 +158,14 @@ public final class EngineOptions {
         return maxPollResponseBytes;
     }
 
+    /**
+     * @return the cookie a long-polling handshake's response sets with the session id (engine.io's
+     *         {@code cookie} option), or null for none (the default)
+     */
+    public SessionCookie cookie() {
+        return cookie;
+    }
+
     public static final class Builder {
         private Duration pingInterval = Duration.ofSeconds(25);
         private Duration pingTimeout = Duration.ofSeconds(20);
@@ -169,6 +179,7 @@ public final class EngineOptions {
         private long maxPendingOutboundBytes = 16L * 1024 * 1024;
         /** 0: follow {@link #maxHttpBufferSize}. */
         private int maxPollResponseBytes;
+        private SessionCookie cookie;
 
         private Builder() {
         }
@@ -185,6 +196,7 @@ public final class EngineOptions {
             maxPacketsPerPayload = o.maxPacketsPerPayload;
             maxPendingOutboundBytes = o.maxPendingOutboundBytes;
             maxPollResponseBytes = o.maxPollResponseBytesSet ? o.maxPollResponseBytes : 0;
+            cookie = o.cookie;
         }
 
         public Builder pingInterval(Duration d) {
@@ -272,6 +284,16 @@ public final class EngineOptions {
                 throw new IllegalArgumentException("maxPollResponseBytes must be at least 64 bytes");
             }
             maxPollResponseBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Sets a cookie holding the session id on every long-polling handshake's response, for load
+         * balancers that route by cookie (engine.io's {@code cookie} option: {@link SessionCookie#defaults()}
+         * is its {@code cookie: true}); null for none, the default.
+         */
+        public Builder cookie(SessionCookie cookie) {
+            this.cookie = cookie;
             return this;
         }
 

@@ -278,6 +278,7 @@ public final class EngineSession implements ReadSwitch {
     // ---- called by the server and the transports, on the scheduler thread ----
 
     void open() {
+        transport.opening(id);
         String websocket = TransportKind.WEBSOCKET.wireName();
         List<String> upgrades = options.allowUpgrades() && isPolling() && options.transports().contains(websocket)
                 ? List.of(websocket) : List.of();

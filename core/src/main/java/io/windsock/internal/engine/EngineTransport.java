@@ -37,6 +37,13 @@ public interface EngineTransport {
         return 0;
     }
 
+    /**
+     * Called once on the session's first transport, before its OPEN packet is sent: long-polling sets the
+     * session cookie ({@link EngineOptions#cookie()}) on the handshake's response. The default does nothing.
+     */
+    default void opening(String sessionId) {
+    }
+
     /** Writes packets to the client; for long-polling this answers the waiting poll. */
     void send(List<io.windsock.internal.engine.codec.EnginePacket> packets);
 

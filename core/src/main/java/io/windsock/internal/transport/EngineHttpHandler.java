@@ -214,7 +214,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                     ws -> ws.attach(engine.open(engineRequest, codec, ws, scheduler), () -> { }), engine::releasePlace);
         } else {
             PollingTransport polling = new PollingTransport(codec, config.cors(), config.engine().maxPacketsPerPayload(),
-                    !base64(query));
+                    !base64(query), config.engine().cookie());
             polling.onHandshakePoll(ctx, info, jsonp);
             waitingPoll = polling;
             polling.bind(engine.open(engineRequest, codec, polling, scheduler));

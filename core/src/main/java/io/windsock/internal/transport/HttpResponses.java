@@ -97,10 +97,19 @@ public final class HttpResponses {
     /** {@link #sendPolling(ChannelHandlerContext, RequestInfo, CorsOptions, CharSequence, String)} with a body to release. */
     public static ChannelFuture sendPolling(ChannelHandlerContext ctx, RequestInfo request, CorsOptions cors,
                                      CharSequence contentType, ByteBuf content) {
+        return sendPolling(ctx, request, cors, contentType, content, null);
+    }
+
+    /** As above, with a {@code Set-Cookie} header when {@code setCookie} is not null. */
+    public static ChannelFuture sendPolling(ChannelHandlerContext ctx, RequestInfo request, CorsOptions cors,
+                                     CharSequence contentType, ByteBuf content, String setCookie) {
         FullHttpResponse response = newResponse(HttpResponseStatus.OK, content);
         HttpHeaders headers = response.headers();
         headers.set(HttpHeaderNames.CONTENT_TYPE, contentType);
         headers.set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        if (setCookie != null) {
+            headers.set(HttpHeaderNames.SET_COOKIE, setCookie);
+        }
         addCors(headers, cors, request.origin());
         return send(ctx, request.keepAlive(), response);
     }

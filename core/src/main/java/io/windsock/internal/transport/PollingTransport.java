@@ -17,6 +17,7 @@ import io.windsock.internal.engine.codec.EngineDecodeException;
 import io.windsock.internal.engine.codec.EnginePacket;
 import io.windsock.internal.engine.codec.EnginePacketType;
 import io.windsock.engine.CorsOptions;
+import io.windsock.engine.SessionCookie;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -67,12 +68,27 @@ final class PollingTransport implements EngineTransport {
     private int upgradesArriving;
     /** Requests that came while a WebSocket was arriving, answered after its first read; null when none. */
     private List<Runnable> heldRequests;
+    /** The session cookie to set, or null for none. */
+    private final SessionCookie cookie;
+    /** The {@code Set-Cookie} value for the handshake's response, until it is sent. */
+    private String handshakeCookie;
 
-    PollingTransport(EngineCodec codec, CorsOptions cors, int maxPacketsPerPayload, boolean binarySupported) {
+    /** @param cookie the session cookie set on the handshake's response, or null for none */
+    PollingTransport(EngineCodec codec, CorsOptions cors, int maxPacketsPerPayload, boolean binarySupported,
+                     SessionCookie cookie) {
         this.codec = codec;
         this.cors = cors;
         this.maxPacketsPerPayload = maxPacketsPerPayload;
         this.binarySupported = binarySupported;
+        this.cookie = cookie;
+    }
+
+    /** The handshake's response, answered with the OPEN packet next, sets the cookie (as engine.io, only it). */
+    @Override
+    public void opening(String sessionId) {
+        if (cookie != null) {
+            handshakeCookie = cookie.headerValue(sessionId);
+        }
     }
 
     void bind(EngineSession session) {
@@ -303,7 +319,10 @@ final class PollingTransport implements EngineTransport {
         Response response = encode(jsonp, packets);
         long bytes = response.body().readableBytes();
         unflushedBytes.addAndGet(bytes);
-        ChannelFuture written = HttpResponses.sendPolling(ctx, request, cors, response.contentType(), response.body());
+        String setCookie = handshakeCookie;
+        handshakeCookie = null;
+        ChannelFuture written = HttpResponses.sendPolling(ctx, request, cors, response.contentType(), response.body(),
+                setCookie);
         if (written.isDone()) {
             unflushedBytes.addAndGet(-bytes);
         } else {
