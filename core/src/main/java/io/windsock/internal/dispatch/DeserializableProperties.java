@@ -1,12 +1,12 @@
 package io.windsock.internal.dispatch;
 
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.AnnotationIntrospector;
 import com.fasterxml.jackson.databind.BeanProperty;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.deser.AbstractDeserializer;
 import com.fasterxml.jackson.databind.deser.BeanDeserializerBase;
 import com.fasterxml.jackson.databind.deser.SettableBeanProperty;
@@ -25,8 +25,8 @@ import java.util.Set;
  * JavaTimeModule, an {@code Optional<String>} one without Jdk8Module), an abstract type with no
  * type information nor mapping (a {@code Shape} interface field), or a class Jackson cannot instantiate
  * (no usable constructor, a non-static inner class): every value that holds one, but {@code null},
- * then fails to bind, and the client would get an internal error for each event. The walk follows the deserializers the
- * mapper gave the bean (so its modules, mix-ins and annotations decide, {@code @JsonIgnore} and
+ * then fails to bind, and the client would get an internal error for each event. The walk follows the
+ * deserializers the mapper gave the bean (so its modules, mix-ins and annotations decide, {@code @JsonIgnore} and
  * {@code @JsonDeserialize(using = ...)} included): into each property it reads, a container's
  * elements or map values, a reference type's content. It stops where a deserializer of the
  * application's or of a module does the work, and at a bean built through a delegating creator,
