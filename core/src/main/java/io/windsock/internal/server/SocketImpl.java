@@ -298,18 +298,20 @@ final class SocketImpl implements Socket, LocalSocket {
         }
     }
 
-    /**
-     * Written as a broadcast's volatile packet is: only while connected and the carrier takes it now;
-     * never through the adapter, so never stored, and held by nothing (a connecting socket drops it).
-     */
+    /** Written when a broadcast's volatile packet would be; never through the adapter, so never stored. */
     @Override
     public void emitVolatile(String event, Object... args) {
         Events.checkNotReserved(event);
-        if (out.state() != OutputGate.State.CONNECTED || !client.carrier().isWritableNow()) {
-            return;
+        if (takesVolatileNow()) {
+            SocketPacket packet = SocketPacket.event(namespace.name(), Events.eventList(event, args),
+                    SocketPacket.NO_ID);
+            writeOrHold(client.encode(packet), packet); // left meanwhile: dropped, counted as after a close
         }
-        SocketPacket packet = SocketPacket.event(namespace.name(), Events.eventList(event, args), SocketPacket.NO_ID);
-        writeOrHold(client.encode(packet), packet); // left meanwhile: dropped, counted as after a close
+    }
+
+    /** Whether a volatile packet goes out: connected (not connecting), and the carrier takes it at once. */
+    private boolean takesVolatileNow() {
+        return out.state() == OutputGate.State.CONNECTED && client.carrier().isWritableNow();
     }
 
     @Override
@@ -347,7 +349,7 @@ final class SocketImpl implements Socket, LocalSocket {
 
     @Override
     public void send(EncodedPacket packet, BroadcastOptions options) {
-        if (options.volatileFlag() && (out.state() != OutputGate.State.CONNECTED || !client.carrier().isWritableNow())) {
+        if (options.volatileFlag() && !takesVolatileNow()) {
             return;
         }
         Runnable notice = listeners.outgoingNotice(packet.packet());
