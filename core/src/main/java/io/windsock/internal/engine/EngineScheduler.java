@@ -1,6 +1,7 @@
 package io.windsock.internal.engine;
 
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,6 +23,19 @@ public interface EngineScheduler extends Executor {
      */
     default void executeBatched(Runnable task) {
         execute(task);
+    }
+
+    /**
+     * Runs {@code task} on this thread, or on the caller's once this thread has ended and refuses tasks
+     * (a server releasing its threads, or an event loop that died of an error): nothing else will ever
+     * run it there, and what closes or releases must still happen. Any thread.
+     */
+    default void executeOrRunHere(Runnable task) {
+        try {
+            execute(task);
+        } catch (RejectedExecutionException threadGone) {
+            task.run();
+        }
     }
 
     /** @return this scheduler's clock, in nanoseconds (only differences mean anything), as {@link #schedule} counts it. */

@@ -9,8 +9,8 @@ import io.windsock.internal.log.Loggers;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 
 /**
@@ -530,7 +530,7 @@ public final class EngineSession implements ReadSwitch {
         String refusal = outbox.reserve(bytes, transport.pendingBytes());
         if (refusal != null && !refusal.isEmpty()) {
             // Always a task of its own: the sender may be inside a handler or a broadcast loop on this thread.
-            scheduler.execute(() -> onClose("transport error", refusal));
+            scheduler.executeOrRunHere(() -> onClose("transport error", refusal));
         }
         return refusal == null;
     }
@@ -590,7 +590,7 @@ public final class EngineSession implements ReadSwitch {
         if (scheduler.inThread()) {
             task.run();
         } else {
-            scheduler.execute(task);
+            scheduler.executeOrRunHere(task);
         }
     }
 

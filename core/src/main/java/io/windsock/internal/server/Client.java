@@ -429,11 +429,7 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
     void dropForHeldBytes(long refused) {
         String description = "client too slow to connect: " + heldBytes + " bytes held for its connecting sockets, "
                 + refused + " more refused (limit " + server.options().engine().maxPendingOutboundBytes() + ")";
-        try {
-            carrier.scheduler().execute(() -> carrier.closeAsTransportError(description));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            carrier.closeAsTransportError(description); // the network threads are gone
-        }
+        carrier.scheduler().executeOrRunHere(() -> carrier.closeAsTransportError(description));
     }
 
     void write(SocketPacket packet) {

@@ -565,11 +565,8 @@ final class SocketImpl implements Socket, LocalSocket {
         if (scheduler.inThread()) {
             closeAcks(leavingId, reason, finish);
         } else {
-            try {
-                scheduler.execute(() -> closeAcks(leavingId, reason, finish));
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                closeAcks(leavingId, reason, finish); // the network threads are gone: no packet can arrive any more
-            }
+            // Here once the network thread is gone: no packet can arrive any more.
+            scheduler.executeOrRunHere(() -> closeAcks(leavingId, reason, finish));
         }
     }
 

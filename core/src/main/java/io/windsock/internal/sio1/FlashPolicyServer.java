@@ -67,7 +67,7 @@ final class FlashPolicyServer {
 
     void stop() {
         if (channel != null) {
-            channel.close().syncUninterruptibly();
+            HttpServer.closeListening(channel);
         }
     }
 

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -16,14 +17,18 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.compression.StandardCompressionOptions;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.windsock.internal.engine.EngineServer;
+import io.windsock.internal.log.Loggers;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
 
 /** The Netty server: one listening socket, HTTP/1.1 with WebSocket upgrade, Engine.IO under one path. */
 public final class HttpServer {
+    private static final Logger log = Loggers.TRANSPORT;
     private static final int MAX_INITIAL_LINE = 8192;
     private static final int MAX_HEADER_SIZE = 16384;
     /** Responses smaller than this are not worth compressing (the Node server's default threshold). */
@@ -37,16 +42,22 @@ public final class HttpServer {
     private NettyTransport transport;
 
     private final Predicate<NettyTransport> available;
+    private final UnaryOperator<IoHandlerFactory> ioHandlers;
 
     public HttpServer(TransportConfig config, EngineServer engine) {
-        this(config, engine, NettyTransport::isAvailable);
+        this(config, engine, NettyTransport::isAvailable, UnaryOperator.identity());
     }
 
-    /** With the transports' availability given: tests simulate a platform without a native library. */
-    HttpServer(TransportConfig config, EngineServer engine, Predicate<NettyTransport> available) {
+    /**
+     * With the transports' availability given and the event loops' I/O handlers wrapped: tests simulate
+     * a platform without a native library, or an event loop that dies of an error.
+     */
+    HttpServer(TransportConfig config, EngineServer engine, Predicate<NettyTransport> available,
+            UnaryOperator<IoHandlerFactory> ioHandlers) {
         this.config = config;
         this.engine = engine;
         this.available = available;
+        this.ioHandlers = ioHandlers;
     }
 
     /**
@@ -59,11 +70,11 @@ public final class HttpServer {
         HttpServerSettings settings = config.server();
         transport = NettyTransport.choose(settings.transports(), available);
         bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("windsock-accept", false),
-                transport.ioHandlerFactory());
+                ioHandlers.apply(transport.ioHandlerFactory()));
         // One event loop per core: a loop that finds several messages per wake-up costs less per message.
         int threads = ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors();
         workerGroup = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("windsock-io", false),
-                transport.ioHandlerFactory());
+                ioHandlers.apply(transport.ioHandlerFactory()));
         // A live client always has traffic within a ping period; anything quieter is dead or hostile.
         long engineIdle = config.engine().pingInterval().plus(config.engine().pingTimeout()).toMillis() + 1000;
         long idleMillis = config.legacy() == null ? engineIdle : Math.max(engineIdle, config.legacy().idleMillis());
@@ -154,6 +165,17 @@ public final class HttpServer {
         throw new UncheckedIOException(message, bind);
     }
 
+    /**
+     * Closes a listening channel and waits for it. A failure is logged, not thrown: a close the accept
+     * loop refused (it died of an error) must not cut short the stop that releases everything else.
+     */
+    public static void closeListening(Channel listening) {
+        ChannelFuture closed = listening.close().awaitUninterruptibly();
+        if (!closed.isSuccess()) {
+            log.warn("closing the listening socket {} failed", listening.localAddress(), closed.cause());
+        }
+    }
+
     /** @return the Netty transport the server runs on, once started. */
     public NettyTransport transport() {
         return transport;
@@ -169,7 +191,7 @@ public final class HttpServer {
     /** Closes the listening socket: no new connection is accepted. Not on one of this server's threads. */
     public void stopAccepting() {
         if (serverChannel != null) {
-            serverChannel.close().syncUninterruptibly();
+            closeListening(serverChannel);
         }
     }
 

@@ -40,7 +40,7 @@ class NettyTransportFallbackTest {
         TransportConfig config = new TransportConfig("/engine.io/", EngineOptions.DEFAULT, null, AllowRequest.ALL,
                 false, false, HttpFallback.NONE, null, settings);
         EngineServer engine = new EngineServer(config.engine(), session -> { });
-        HttpServer server = new HttpServer(config, engine, Set.of(NettyTransport.NIO)::contains);
+        HttpServer server = new HttpServer(config, engine, Set.of(NettyTransport.NIO)::contains, f -> f);
         try {
             int port = server.start("127.0.0.1", 0, 1).getPort();
             assertEquals(NettyTransport.NIO, server.transport());
