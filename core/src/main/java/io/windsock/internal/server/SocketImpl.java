@@ -8,7 +8,6 @@ import io.windsock.adapter.LocalSocket;
 import io.windsock.adapter.PersistedSession;
 import io.windsock.adapter.SocketDetails;
 import io.windsock.internal.engine.EngineScheduler;
-import io.windsock.internal.carrier.Frames;
 import io.windsock.internal.carrier.SocketDialect;
 import io.windsock.internal.exec.SerialExecutor;
 import io.windsock.protocol.SocketPacket;
@@ -32,14 +31,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
  * A client's socket in one namespace. See {@link Socket} for the contract; as a {@link LocalSocket}
  * it is what the namespace's adapter sends broadcasts to.
  *
- * <p>Output: every write goes through the socket's {@link OutputGate}, so nothing goes out before
+ * <p>Output ({@link SocketSender}): every write goes through the socket's {@link OutputGate}, so nothing goes out before
  * the CONNECT reply and nothing after the socket left (what is dropped then is counted in
  * {@link io.windsock.server.ServerStats#droppedAfterClose()}).
  *
@@ -60,6 +58,7 @@ final class SocketImpl implements Socket, LocalSocket {
     private final SocketListeners listeners;
     private final SocketAcks acks;
     private final OutputGate out;
+    private final SocketSender sender;
 
     /** See {@link #leftByServer()}. */
     private volatile boolean leftByServer;
@@ -91,6 +90,7 @@ final class SocketImpl implements Socket, LocalSocket {
         SocketDialect dialect = client.carrier().dialect();
         this.identity = new SocketIdentity(dialect.socketId(client.carrier().id(), namespace.name()),
                 namespace.recovery() != null && dialect.supportsRecovery());
+        this.sender = new SocketSender(this, namespace, client, identity, executor, listeners, acks, out);
     }
 
     // ---- identity and state ----
@@ -264,96 +264,26 @@ final class SocketImpl implements Socket, LocalSocket {
         return namespace.adapter();
     }
 
-    // ---- sending ----
+    // ---- sending: see SocketSender ----
 
-    /**
-     * While the socket connects (from a connection middleware, say) the event is held with what its
-     * broadcasts hold and goes out right after the CONNECT reply. Node writes it before its CONNECT,
-     * and socket.io-client buffers it until then; here nothing precedes the CONNECT reply (clients of
-     * older protocols do not buffer), so the client gets it once connected.
-     */
     @Override
     public void emit(String event, Object... args) {
-        Events.checkNotReserved(event);
-        boolean stored = namespace.recovery() != null;
-        if (hasLeft() && !(stored && identity.canRecover())) {
-            countIfLeft();
-            return;
-        }
-        SocketPacket packet = SocketPacket.event(namespace.name(), Events.eventList(event, args), SocketPacket.NO_ID);
-        if (stored) {
-            // Stored and numbered like a broadcast to this socket's own room (as socket.io does). A
-            // connecting socket joins that room now rather than with its CONNECT reply, else the event
-            // would reach no one; were it held unnumbered instead, the client would take its last
-            // argument for an offset. Once the socket left, the broadcast reaches no one but is still
-            // stored, so a client that recovers the session gets it with the events it missed, as
-            // Node's socket.emit stores it connected or not: a handler of an event that arrived before
-            // a drop, which Node runs before the close, may run after it here.
-            if (out.state() == OutputGate.State.CONNECTING) {
-                join(List.of(id()));
-            }
-            adapter().broadcast(packet, BroadcastOptions.to(Set.of(id())));
-        } else {
-            writeOrHold(client.encode(packet), packet);
-        }
+        sender.emit(event, args);
     }
 
-    /** Written when a broadcast's volatile packet would be; never through the adapter, so never stored. */
     @Override
     public void emitVolatile(String event, Object... args) {
-        Events.checkNotReserved(event);
-        if (takesVolatileNow()) {
-            SocketPacket packet = SocketPacket.event(namespace.name(), Events.eventList(event, args),
-                    SocketPacket.NO_ID);
-            writeOrHold(client.encode(packet), packet); // left meanwhile: dropped, counted as after a close
-        }
-    }
-
-    /** Whether a volatile packet goes out: connected (not connecting), and the carrier takes it at once. */
-    private boolean takesVolatileNow() {
-        return out.state() == OutputGate.State.CONNECTED && client.carrier().isWritableNow();
+        sender.emitVolatile(event, args);
     }
 
     @Override
     public CompletableFuture<List<Object>> emitWithAck(Duration timeout, String event, Object... args) {
-        Events.checkNotReserved(event);
-        long timeoutMs = Events.ackTimeoutMillis(timeout); // before anything is registered: a bad one leaves nothing behind
-        CompletableFuture<List<Object>> future = new CompletableFuture<>();
-        if (hasLeft()) {
-            countIfLeft();
-            future.completeExceptionally(new IllegalStateException("socket " + id() + " is disconnected"));
-            return future;
-        }
-        long ackId = namespace.nextAckId();
-        SocketPacket packet = SocketPacket.event(namespace.name(), Events.eventList(event, args), ackId);
-        Frames frames = client.encode(packet); // before the ack is registered: a value that cannot be written leaves nothing behind
-        // Registered before its timer is scheduled: a timer that fires before this thread goes on finds it.
-        acks.expect(ackId, future, EngineScheduler.Cancellable.NONE);
-        EngineScheduler.Cancellable timer = SocketAcks.scheduleTimeout(client.carrier().scheduler(), () -> {
-            CompletableFuture<List<Object>> expired = acks.timedOut(ackId);
-            if (expired != null) {
-                acks.completeLater(expired, null, new TimeoutException(
-                        "operation has timed out: no ack for '" + event + "' from socket " + id() + " within "
-                                + timeoutMs + " ms")); // socket.io's words first, as a broadcast's
-            }
-        }, timeoutMs);
-        acks.setTimer(ackId, future, timer);
-        // From a connection listener, which may wait for the answer, this sends the CONNECT reply first.
-        if (!writeOrHold(frames, packet) && acks.timedOut(ackId) != null) {
-            // Left between the check above and the write: fail now, not at the timeout.
-            timer.cancel();
-            acks.completeLater(future, null, new IllegalStateException("socket " + id() + " is disconnected"));
-        }
-        return future;
+        return sender.emitWithAck(timeout, event, args);
     }
 
     @Override
     public void send(EncodedPacket packet, BroadcastOptions options) {
-        if (options.volatileFlag() && !takesVolatileNow()) {
-            return;
-        }
-        Runnable notice = listeners.outgoingNotice(packet.packet());
-        afterWrite(out.send(packet, executor, notice), notice);
+        sender.send(packet, options);
     }
 
     @Override
@@ -364,48 +294,6 @@ final class SocketImpl implements Socket, LocalSocket {
     /** @return how many acks this socket waits for (for tests). */
     int pendingAckCount() {
         return acks.size();
-    }
-
-    /** An ack, which the outgoing listeners do not see: written only while the socket is connected. */
-    private boolean writeIfConnected(Frames frames) {
-        if (afterWrite(out.writeIfConnected(frames, executor, null), null)) {
-            return true;
-        }
-        countIfLeft();
-        return false;
-    }
-
-    /** An event the socket emits: held while it connects (see {@link #emit}), dropped once it left. */
-    private boolean writeOrHold(Frames frames, SocketPacket event) {
-        Runnable notice = listeners.outgoingNotice(event);
-        if (afterWrite(out.writeOrHold(frames, executor, notice, event.hasId()), notice)) {
-            return true;
-        }
-        countIfLeft();
-        return false;
-    }
-
-    /**
-     * Once the gate's lock is released: the outgoing listeners' notice the gate queued with the
-     * write gets a turn of the executor (never under the lock: it may run the listeners here); one
-     * the gate did not queue, nothing being written, is given back.
-     */
-    private boolean afterWrite(boolean written, Runnable notice) {
-        if (notice != null) {
-            if (written) {
-                executor.schedule();
-            } else {
-                listeners.outgoingNotQueued();
-            }
-        }
-        return written;
-    }
-
-    /** An emit or ack after the socket left is dropped, never thrown at the handler that made it: counted. */
-    private void countIfLeft() {
-        if (out.state() == OutputGate.State.DISCONNECTED) {
-            client.server().stats().countDroppedAfterClose();
-        }
     }
 
     @Override
@@ -586,7 +474,7 @@ final class SocketImpl implements Socket, LocalSocket {
 
     /** Writes the ack a client asked for, unless the socket left. Any thread. */
     void writeAck(SocketPacket ack) {
-        writeIfConnected(client.encode(ack));
+        sender.writeAck(ack);
     }
 
     /** @return whether the socket was connected at some point (a refused one never was). */
