@@ -530,7 +530,7 @@ public final class EngineSession implements ReadSwitch {
         String refusal = outbox.reserve(bytes, transport.pendingBytes());
         if (refusal != null && !refusal.isEmpty()) {
             // Always a task of its own: the sender may be inside a handler or a broadcast loop on this thread.
-            scheduler.executeOrRunHere(() -> onClose("transport error", refusal));
+            scheduler.execute(() -> onClose("transport error", refusal));
         }
         return refusal == null;
     }
