@@ -29,6 +29,8 @@ public final class EngineOptions {
     private final long maxPendingOutboundBytes;
     private final int maxPollResponseBytes;
     private final SessionCookie cookie;
+    private final ResponseHeadersListener initialHeaders;
+    private final ResponseHeadersListener headers;
     /** Whether {@link #maxPollResponseBytes} was set, or follows {@link #maxHttpBufferSize}. */
     private final boolean maxPollResponseBytesSet;
 
@@ -46,6 +48,8 @@ public final class EngineOptions {
         this.maxPollResponseBytesSet = b.maxPollResponseBytes > 0;
         this.maxPollResponseBytes = maxPollResponseBytesSet ? b.maxPollResponseBytes : b.maxHttpBufferSize;
         this.cookie = b.cookie;
+        this.initialHeaders = b.initialHeaders;
+        this.headers = b.headers;
     }
 
     public static Builder builder() {
@@ -166,6 +170,16 @@ public final class EngineOptions {
         return cookie;
     }
 
+    /** @return what adds headers to the response that opens a session, or null for nothing (the default) */
+    public ResponseHeadersListener initialHeaders() {
+        return initialHeaders;
+    }
+
+    /** @return what adds headers to every Engine.IO response, or null for nothing (the default) */
+    public ResponseHeadersListener headers() {
+        return headers;
+    }
+
     public static final class Builder {
         private Duration pingInterval = Duration.ofSeconds(25);
         private Duration pingTimeout = Duration.ofSeconds(20);
@@ -180,6 +194,8 @@ public final class EngineOptions {
         /** 0: follow {@link #maxHttpBufferSize}. */
         private int maxPollResponseBytes;
         private SessionCookie cookie;
+        private ResponseHeadersListener initialHeaders;
+        private ResponseHeadersListener headers;
 
         private Builder() {
         }
@@ -197,6 +213,8 @@ public final class EngineOptions {
             maxPendingOutboundBytes = o.maxPendingOutboundBytes;
             maxPollResponseBytes = o.maxPollResponseBytesSet ? o.maxPollResponseBytes : 0;
             cookie = o.cookie;
+            initialHeaders = o.initialHeaders;
+            headers = o.headers;
         }
 
         public Builder pingInterval(Duration d) {
@@ -294,6 +312,28 @@ public final class EngineOptions {
          */
         public Builder cookie(SessionCookie cookie) {
             this.cookie = cookie;
+            return this;
+        }
+
+        /**
+         * Adds or changes headers of the response to each request that opens a session (a long-polling
+         * handshake, or a WebSocket's {@code 101} without {@code sid}), after the session cookie is set:
+         * engine.io's {@code "initial_headers"} event. Null for nothing, the default. See
+         * {@link ResponseHeadersListener} for which responses and on which thread.
+         */
+        public Builder initialHeaders(ResponseHeadersListener listener) {
+            this.initialHeaders = listener;
+            return this;
+        }
+
+        /**
+         * Adds or changes headers of every long-polling response and WebSocket {@code 101}, after the
+         * {@link #initialHeaders} listener: engine.io's {@code "headers"} event. Null for nothing, the
+         * default. See {@link ResponseHeadersListener}. Set, it costs each poll the copy of its request's
+         * headers and query into the {@link EngineRequest} it is given.
+         */
+        public Builder headers(ResponseHeadersListener listener) {
+            this.headers = listener;
             return this;
         }
 

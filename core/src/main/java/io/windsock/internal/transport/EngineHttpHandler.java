@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -38,6 +39,7 @@ import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Routes HTTP requests on one connection: Engine.IO requests under the configured path (handshake,
@@ -61,6 +63,8 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
      * in tasks handed to it after this was set.
      */
     private RequestTimeouts timeouts;
+    /** The application's response headers listeners, or null when it has none. */
+    private final ResponseHeaderHooks headerHooks;
 
     EngineHttpHandler(TransportConfig config, EngineServer engine) {
         this(config, engine, WebSocketHandshakers.decoding(config));
@@ -72,6 +76,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         this.engine = engine;
         this.originCheck = new OriginCheck(config.cors(), config.server().checkWebSocketOrigin());
         this.webSocketDecoding = webSocketDecoding;
+        this.headerHooks = ResponseHeaderHooks.of(config.engine());
     }
 
     @Override
@@ -156,13 +161,13 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                 // The reference refuses a request whose EIO is not its session's (PROTOCOL_MISMATCH).
                 fail(ctx, request, info, EngineError.BAD_REQUEST, upgrade, "EIO is not the session's revision");
             } else if (upgrade && "websocket".equals(transport)) {
-                upgradeSession(ctx, request, session, query);
+                upgradeSession(ctx, request, session, query, webSocketHeaders(ctx, request, null));
             } else if ("polling".equals(transport) && !upgrade) {
                 String jsonp = jsonpIndex(session.codec(), query);
                 if (jsonp != null && !jsonpAllowed(jsonp)) {
                     fail(ctx, request, info, EngineError.BAD_REQUEST, false, JSONP_REFUSED);
                 } else {
-                    poll(ctx, request, info, session, jsonp);
+                    poll(ctx, request, withLaterHeaders(ctx, request, info), session, jsonp);
                 }
             } else {
                 fail(ctx, request, info, EngineError.BAD_REQUEST, upgrade,
@@ -211,11 +216,13 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         if (upgrade) {
             // The 101 is on the wire before the OPEN packet is written (Node flushes it alone too).
             acceptWebSocket(ctx, request, codec, base64(query), false,
+                    webSocketHeaders(ctx, request, engineRequest),
                     ws -> ws.attach(engine.open(engineRequest, codec, ws, scheduler), () -> { }), engine::releasePlace);
         } else {
             PollingTransport polling = new PollingTransport(codec, config.cors(), config.engine().maxPacketsPerPayload(),
                     !base64(query), config.engine().cookie());
-            polling.onHandshakePoll(ctx, info, jsonp);
+            polling.onHandshakePoll(ctx, headerHooks == null ? info
+                    : info.withMoreHeaders(headers -> headerHooks.apply(headers, engineRequest, true)), jsonp);
             waitingPoll = polling;
             polling.bind(engine.open(engineRequest, codec, polling, scheduler));
         }
@@ -271,8 +278,9 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         });
     }
 
+    /** @param extraHeaders makes the application's headers for the 101, or null */
     private void upgradeSession(ChannelHandlerContext ctx, FullHttpRequest request, EngineSession session,
-                                EngineQuery query) {
+                                EngineQuery query, Supplier<HttpHeaders> extraHeaders) {
         // Engine sessions opened here always run on a NettyScheduler.
         NettyScheduler scheduler = (NettyScheduler) session.scheduler();
         // Until this WebSocket is attached and read on the session's loop, polls wait: the client
@@ -286,7 +294,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                 polling.upgradeSettled(scheduler);
             }
         };
-        acceptWebSocket(ctx, request, session.codec(), base64(query), true, ws ->
+        acceptWebSocket(ctx, request, session.codec(), base64(query), true, extraHeaders, ws ->
                 // One owner thread: the WebSocket joins the session's loop before the session sees it.
                 EventLoopHandover.move(ctx.channel(), scheduler.loop()).addListener(moved -> {
                     try {
@@ -318,8 +326,8 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
      *               socket's epoll interest fewer per connection)
      */
     private void acceptWebSocket(ChannelHandlerContext ctx, FullHttpRequest request, EngineCodec codec,
-                                 boolean base64, boolean moving, Consumer<WebSocketTransport> accepted,
-                                 Runnable failed) {
+                                 boolean base64, boolean moving, Supplier<HttpHeaders> extraHeaders,
+                                 Consumer<WebSocketTransport> accepted, Runnable failed) {
         WebSocketHandshakers.Refusal refusal = WebSocketHandshakers.refusal(request);
         if (refusal != null) {
             failed.run(); // first: the client may try again as soon as the refusal closes the connection
@@ -361,7 +369,9 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         }, WebSocketClose.WRITE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         ChannelFuture handshake;
         try {
-            handshake = handshaker.handshake(ctx.channel(), request);
+            // Netty sets its own headers after these: the framing stays its own.
+            handshake = extraHeaders == null ? handshaker.handshake(ctx.channel(), request)
+                    : handshaker.handshake(ctx.channel(), request, extraHeaders.get(), ctx.channel().newPromise());
         } catch (WebSocketHandshakeException e) {
             // Netty's own checks (the method, the tokens and the key passed ours) failed before it
             // touched the pipeline: the HTTP codec is still there to answer, as Node's ws does.
@@ -383,6 +393,33 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                 failed.run();
             }
         });
+    }
+
+    /**
+     * @return {@code info}, with the application's headers for a request of a session already open
+     *         when it adds any. The request is read now: it is released before a waiting poll is answered.
+     */
+    private HttpResponses.RequestInfo withLaterHeaders(ChannelHandlerContext ctx, FullHttpRequest request,
+                                                       HttpResponses.RequestInfo info) {
+        if (headerHooks == null || !headerHooks.forLaterRequests()) {
+            return info;
+        }
+        EngineRequest answered = toEngineRequest(ctx, request, new UriQuery(request.uri()));
+        return info.withMoreHeaders(headers -> headerHooks.apply(headers, answered, false));
+    }
+
+    /**
+     * @param opening the request's EngineRequest when it opens a session, null for an upgrade
+     * @return what makes the application's headers for a WebSocket's 101 (called once it is accepted,
+     *         before the request is released), or null when it adds none
+     */
+    private Supplier<HttpHeaders> webSocketHeaders(ChannelHandlerContext ctx, FullHttpRequest request,
+                                                   EngineRequest opening) {
+        if (headerHooks == null || opening == null && !headerHooks.forLaterRequests()) {
+            return null;
+        }
+        return () -> headerHooks.forWebSocket(opening != null ? opening
+                : toEngineRequest(ctx, request, new UriQuery(request.uri())), opening != null);
     }
 
     /** Runs a task on the session's thread: at once when already there, keeping request order. */

@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 import io.windsock.engine.CorsOptions;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 
 /** Writes complete HTTP responses with CORS and keep-alive handled. Safe from any thread. */
 public final class HttpResponses {
@@ -54,11 +55,25 @@ public final class HttpResponses {
                 EmptyHttpHeaders.INSTANCE);
     }
 
-    /** What a response needs to know about the request it answers. */
-    public record RequestInfo(boolean keepAlive, String origin) {
+    /**
+     * What a response needs to know about the request it answers.
+     *
+     * @param moreHeaders adds the application's headers to a polling response (see {@link ResponseHeaderHooks}),
+     *                    or null
+     */
+    public record RequestInfo(boolean keepAlive, String origin, Consumer<HttpHeaders> moreHeaders) {
+        public RequestInfo(boolean keepAlive, String origin) {
+            this(keepAlive, origin, null);
+        }
+
         public static RequestInfo of(io.netty.handler.codec.http.HttpRequest request) {
             return new RequestInfo(io.netty.handler.codec.http.HttpUtil.isKeepAlive(request),
                     request.headers().get(HttpHeaderNames.ORIGIN));
+        }
+
+        /** @return this, whose polling responses get {@code more} headers last */
+        RequestInfo withMoreHeaders(Consumer<HttpHeaders> more) {
+            return new RequestInfo(keepAlive, origin, more);
         }
     }
 
@@ -111,6 +126,9 @@ public final class HttpResponses {
             headers.set(HttpHeaderNames.SET_COOKIE, setCookie);
         }
         addCors(headers, cors, request.origin());
+        if (request.moreHeaders() != null) {
+            request.moreHeaders().accept(headers); // last but the framing, as engine.io's listeners see them
+        }
         return send(ctx, request.keepAlive(), response);
     }
 
