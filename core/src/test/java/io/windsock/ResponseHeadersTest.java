@@ -9,21 +9,11 @@ import io.windsock.engine.EngineRequest;
 import io.windsock.engine.ResponseHeaders;
 import io.windsock.engine.SessionCookie;
 import io.windsock.server.WindsockOptions;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,11 +26,6 @@ import org.junit.jupiter.api.Test;
  * neither on an error response.
  */
 class ResponseHeadersTest {
-    private static final Pattern SID = Pattern.compile("\"sid\":\"([^\"]+)\"");
-    private static final String UPGRADE = "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
-
-    private final HttpClient http = HttpClient.newHttpClient();
     private final List<String> refused = new CopyOnWriteArrayList<>();
     private Windsock server;
 
@@ -86,19 +71,11 @@ class ResponseHeadersTest {
     }
 
     private HttpResponse<String> request(String target, String post, int status) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + target));
-        if (post != null) {
-            request.POST(HttpRequest.BodyPublishers.ofString(post));
-        }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(status, response.statusCode(), response.body());
-        return response;
+        return RawHttp.request(server.port(), target, post, status);
     }
 
     private static String sid(HttpResponse<String> open) {
-        Matcher sid = SID.matcher(open.body());
-        assertTrue(sid.find(), open.body());
-        return sid.group(1);
+        return RawHttp.sid(open);
     }
 
     @Test
@@ -176,13 +153,7 @@ class ResponseHeadersTest {
 
     /** @return the head of the server's answer to a WebSocket upgrade, its header names in lower case */
     private String upgrade(String target) throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", server.port())) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("GET " + target + " HTTP/1.1\r\nHost: x\r\n" + UPGRADE).getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            return lowerCaseNames(readHead(socket.getInputStream()));
-        }
+        return lowerCaseNames(RawHttp.webSocketHead(server.port(), target));
     }
 
     private static String lowerCaseNames(String head) {
@@ -193,17 +164,5 @@ class ResponseHeadersTest {
                     : line.substring(0, colon).toLowerCase(Locale.ROOT) + line.substring(colon)).append("\r\n");
         }
         return lowered.toString();
-    }
-
-    private static String readHead(InputStream in) throws Exception {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                break;
-            }
-            head.write(b);
-        }
-        return head.toString(StandardCharsets.ISO_8859_1);
     }
 }

@@ -8,20 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.windsock.engine.EngineOptions;
 import io.windsock.engine.SessionCookie;
 import io.windsock.server.WindsockOptions;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,9 +22,6 @@ import org.junit.jupiter.api.Test;
  * {@code cookie: true}, and a custom one).
  */
 class SessionCookieTest {
-    private static final Pattern SID = Pattern.compile("\"sid\":\"([^\"]+)\"");
-
-    private final HttpClient http = HttpClient.newHttpClient();
     private Windsock server;
 
     @AfterEach
@@ -50,19 +37,11 @@ class SessionCookieTest {
     }
 
     private HttpResponse<String> request(String target, String post) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + target));
-        if (post != null) {
-            request.POST(HttpRequest.BodyPublishers.ofString(post));
-        }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), response.body());
-        return response;
+        return RawHttp.request(server.port(), target, post, 200);
     }
 
     private static String sid(HttpResponse<String> open) {
-        Matcher sid = SID.matcher(open.body());
-        assertTrue(sid.find(), open.body());
-        return sid.group(1);
+        return RawHttp.sid(open);
     }
 
     @Test
@@ -102,17 +81,9 @@ class SessionCookieTest {
     @Test
     void aWebSocketOpenedDirectlyGetsNoCookie() throws Exception {
         start(SessionCookie.defaults());
-        try (Socket socket = new Socket("127.0.0.1", server.port())) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
-                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            String head = readHead(socket.getInputStream());
-            assertTrue(head.startsWith("HTTP/1.1 101"), head);
-            assertFalse(head.toLowerCase(Locale.ROOT).contains("set-cookie"), head);
-        }
+        String head = RawHttp.webSocketHead(server.port(), "/socket.io/?EIO=4&transport=websocket");
+        assertTrue(head.startsWith("HTTP/1.1 101"), head);
+        assertFalse(head.toLowerCase(Locale.ROOT).contains("set-cookie"), head);
     }
 
     @Test
@@ -123,17 +94,5 @@ class SessionCookieTest {
         assertThrows(IllegalArgumentException.class, () -> SessionCookie.builder().path("/a;b"));
         assertThrows(IllegalArgumentException.class, () -> SessionCookie.builder().domain("a\r\nb"));
         assertThrows(IllegalArgumentException.class, () -> SessionCookie.builder().maxAge(Duration.ofSeconds(-1)));
-    }
-
-    private static String readHead(InputStream in) throws Exception {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                break;
-            }
-            head.write(b);
-        }
-        return head.toString(StandardCharsets.ISO_8859_1);
     }
 }
