@@ -8,6 +8,7 @@ import io.windsock.internal.engine.codec.EnginePacketType;
 import io.windsock.internal.log.Loggers;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Consumer;
@@ -496,7 +497,7 @@ public final class EngineSession implements ReadSwitch {
      */
     private void queueDrain() {
         if (DRAIN_QUEUED.compareAndSet(this, 0, 1)) {
-            scheduler.executeBatched(inner);
+            handOverFromSender(inner, true); // refused: the flag stays set, no later send asks again
         }
     }
 
@@ -530,9 +531,27 @@ public final class EngineSession implements ReadSwitch {
         String refusal = outbox.reserve(bytes, transport.pendingBytes());
         if (refusal != null && !refusal.isEmpty()) {
             // Always a task of its own: the sender may be inside a handler or a broadcast loop on this thread.
-            scheduler.execute(() -> onClose("transport error", refusal));
+            handOverFromSender(() -> onClose("transport error", refusal), false);
         }
         return refusal == null;
+    }
+
+    /**
+     * From a sender, who may hold its socket's output gate. Once the session's thread has ended (a
+     * stopping server, an event loop that died) nothing drains or closes the session there, and a close
+     * run here could reach that gate again: the task is dropped, so what is sent is dropped as after a
+     * close (the outbound bound caps what waits), and the stop closes the session.
+     */
+    private void handOverFromSender(Runnable task, boolean batched) {
+        try {
+            if (batched) {
+                scheduler.executeBatched(task);
+            } else {
+                scheduler.execute(task);
+            }
+        } catch (RejectedExecutionException threadGone) {
+            // dropped: see above
+        }
     }
 
     private boolean isPolling() {

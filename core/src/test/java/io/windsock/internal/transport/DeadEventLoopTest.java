@@ -1,6 +1,7 @@
 package io.windsock.internal.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.IoHandle;
@@ -11,6 +12,8 @@ import io.netty.channel.IoRegistration;
 import io.windsock.engine.AllowRequest;
 import io.windsock.engine.EngineOptions;
 import io.windsock.internal.engine.EngineServer;
+import io.windsock.internal.engine.EngineSession;
+import io.windsock.internal.engine.codec.EnginePacket;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -57,6 +60,12 @@ class DeadEventLoopTest {
             wake.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             assertTrue(dying.destroyed.await(10, TimeUnit.SECONDS), "both loops died and ended");
         }
+
+        // What the application sends to that session meanwhile is dropped, never thrown at it, past the
+        // outbound bound too (that refusal's close cannot run on the dead loop either).
+        EngineSession session = engine.sessions().iterator().next();
+        assertTrue(session.send(EnginePacket.message("dropped")));
+        assertFalse(session.send(EnginePacket.message("x".repeat(17 * 1024 * 1024))), "refused at the bound");
 
         server.stop(); // threw RejectedExecutionException: the dead accepting loop refused to close its socket
         assertEquals("server shutting down", closed.get(), "the session on the dead loop was closed all the same");
