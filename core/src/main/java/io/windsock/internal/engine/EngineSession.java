@@ -608,8 +608,16 @@ public final class EngineSession implements ReadSwitch {
     private void runOnScheduler(Runnable task) {
         if (scheduler.inThread()) {
             task.run();
-        } else {
-            scheduler.executeOrRunHere(task);
+            return;
+        }
+        try {
+            scheduler.execute(task);
+        } catch (RejectedExecutionException threadGone) {
+            // Nothing runs it there any more (see EngineScheduler#executeOrRunHere): here, one caller at
+            // a time, as a stop and the watcher of a loop that died may both close the session.
+            synchronized (this) {
+                task.run();
+            }
         }
     }
 

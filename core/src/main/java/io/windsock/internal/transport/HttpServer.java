@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -16,11 +17,15 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.compression.StandardCompressionOptions;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import io.windsock.internal.engine.EngineServer;
+import io.windsock.internal.engine.EngineSession;
 import io.windsock.internal.log.Loggers;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
@@ -43,6 +48,8 @@ public final class HttpServer {
 
     private final Predicate<NettyTransport> available;
     private final UnaryOperator<IoHandlerFactory> ioHandlers;
+    /** Set once the server ends its threads: a loop that ends before that died of an error. */
+    private volatile boolean releasing;
 
     public HttpServer(TransportConfig config, EngineServer engine) {
         this(config, engine, NettyTransport::isAvailable, UnaryOperator.identity());
@@ -75,6 +82,7 @@ public final class HttpServer {
         int threads = ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors();
         workerGroup = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("windsock-io", false),
                 ioHandlers.apply(transport.ioHandlerFactory()));
+        watchForDeadLoops();
         // A live client always has traffic within a ping period; anything quieter is dead or hostile.
         long engineIdle = config.engine().pingInterval().plus(config.engine().pingTimeout()).toMillis() + 1000;
         long idleMillis = config.legacy() == null ? engineIdle : Math.max(engineIdle, config.legacy().idleMillis());
@@ -213,12 +221,48 @@ public final class HttpServer {
     }
 
     private void releaseThreads(long timeoutMillis) {
+        releasing = true;
         long timeout = Math.max(100, timeoutMillis);
         if (workerGroup != null) {
             workerGroup.shutdownGracefully(50, timeout, TimeUnit.MILLISECONDS).awaitUninterruptibly(timeout + 1000);
         }
         if (bossGroup != null) {
             bossGroup.shutdownGracefully(0, timeout, TimeUnit.MILLISECONDS).awaitUninterruptibly(timeout + 1000);
+        }
+    }
+
+    /**
+     * A loop that ends before the server releases it died of an error (Netty logged why, as "Unexpected
+     * exception from an event executor"). Its Engine.IO sessions are closed then ("transport error"),
+     * on the thread that completes its termination, so that their clients reconnect to a live loop and
+     * the application's close listeners run, rather than staying open on a thread that never serves them.
+     */
+    private void watchForDeadLoops() {
+        for (EventExecutor executor : workerGroup) {
+            EventLoop loop = (EventLoop) executor;
+            loop.terminationFuture().addListener(ended -> {
+                if (!releasing) {
+                    closeSessionsOf(loop);
+                }
+            });
+        }
+        bossGroup.next().terminationFuture().addListener(ended -> {
+            if (!releasing) {
+                log.error("the thread accepting connections ended unexpectedly: no new connection is accepted");
+            }
+        });
+    }
+
+    private void closeSessionsOf(EventLoop loop) {
+        List<EngineSession> lost = new ArrayList<>();
+        for (EngineSession session : engine.sessions()) {
+            if (session.scheduler() instanceof NettyScheduler scheduler && scheduler.loop() == loop) {
+                lost.add(session);
+            }
+        }
+        log.error("a network thread ended unexpectedly: closing the {} sessions it served", lost.size());
+        for (EngineSession session : lost) {
+            session.closeAsTransportError("its network thread ended");
         }
     }
 
