@@ -26,14 +26,36 @@ public interface EngineScheduler extends Executor {
     }
 
     /**
-     * Runs {@code task} on this thread, or on the caller's once this thread has ended and refuses tasks
-     * (a server releasing its threads, or an event loop that died of an error): nothing else will ever
-     * run it there, and what closes or releases must still happen. Any thread.
+     * {@link #execute}, telling whether this thread took the task. Any thread.
+     *
+     * @return false when this thread has ended and refuses tasks (a server releasing its threads, or an
+     *         event loop that died of an error): nothing will ever run the task there
      */
-    default void executeOrRunHere(Runnable task) {
+    default boolean tryExecute(Runnable task) {
         try {
             execute(task);
+            return true;
         } catch (RejectedExecutionException threadGone) {
+            return false;
+        }
+    }
+
+    /** {@link #executeBatched}, telling whether this thread took the task (see {@link #tryExecute}). Any thread. */
+    default boolean tryExecuteBatched(Runnable task) {
+        try {
+            executeBatched(task);
+            return true;
+        } catch (RejectedExecutionException threadGone) {
+            return false;
+        }
+    }
+
+    /**
+     * Runs {@code task} on this thread, or on the caller's once this thread has ended (see
+     * {@link #tryExecute}): what closes or releases must still happen. Any thread.
+     */
+    default void executeOrRunHere(Runnable task) {
+        if (!tryExecute(task)) {
             task.run();
         }
     }

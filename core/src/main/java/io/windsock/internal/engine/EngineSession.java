@@ -8,7 +8,6 @@ import io.windsock.internal.engine.codec.EnginePacketType;
 import io.windsock.internal.log.Loggers;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Consumer;
@@ -494,10 +493,15 @@ public final class EngineSession implements ReadSwitch {
     /**
      * Always through the scheduler, even on its thread: the sender may be inside a handler or a
      * broadcast. Batched: a broadcast to the many clients of one loop costs the loop one task.
+     *
+     * <p>Once that thread has ended, the drain is dropped (the flag stays set: no later send asks
+     * again), so what is sent is dropped as after a close, the outbound bound capping what waits. Not
+     * closed here: the sender may hold its socket's output gate, which a close reaches again; the
+     * server closes such a session (a dead loop's watcher, or the stop).
      */
     private void queueDrain() {
         if (DRAIN_QUEUED.compareAndSet(this, 0, 1)) {
-            handOverFromSender(inner, true); // refused: the flag stays set, no later send asks again
+            scheduler.tryExecuteBatched(inner);
         }
     }
 
@@ -530,28 +534,11 @@ public final class EngineSession implements ReadSwitch {
         }
         String refusal = outbox.reserve(bytes, transport.pendingBytes());
         if (refusal != null && !refusal.isEmpty()) {
-            // Always a task of its own: the sender may be inside a handler or a broadcast loop on this thread.
-            handOverFromSender(() -> onClose("transport error", refusal), false);
+            // Always a task of its own: the sender may be inside a handler or a broadcast loop on this
+            // thread. Dropped once that thread is gone, as a drain is (see queueDrain).
+            scheduler.tryExecute(() -> onClose("transport error", refusal));
         }
         return refusal == null;
-    }
-
-    /**
-     * From a sender, who may hold its socket's output gate. Once the session's thread has ended (a
-     * stopping server, an event loop that died) nothing drains or closes the session there, and a close
-     * run here could reach that gate again: the task is dropped, so what is sent is dropped as after a
-     * close (the outbound bound caps what waits), and the stop closes the session.
-     */
-    private void handOverFromSender(Runnable task, boolean batched) {
-        try {
-            if (batched) {
-                scheduler.executeBatched(task);
-            } else {
-                scheduler.execute(task);
-            }
-        } catch (RejectedExecutionException threadGone) {
-            // dropped: see above
-        }
     }
 
     private boolean isPolling() {
@@ -608,13 +595,9 @@ public final class EngineSession implements ReadSwitch {
     private void runOnScheduler(Runnable task) {
         if (scheduler.inThread()) {
             task.run();
-            return;
-        }
-        try {
-            scheduler.execute(task);
-        } catch (RejectedExecutionException threadGone) {
-            // Nothing runs it there any more (see EngineScheduler#executeOrRunHere): here, one caller at
-            // a time, as a stop and the watcher of a loop that died may both close the session.
+        } else if (!scheduler.tryExecute(task)) {
+            // Its thread has ended: here, one caller at a time (a stop and a dead loop's watcher may
+            // both close the session).
             synchronized (this) {
                 task.run();
             }
