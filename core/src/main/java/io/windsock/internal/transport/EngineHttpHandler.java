@@ -67,16 +67,20 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final ResponseHeaderHooks headerHooks;
 
     EngineHttpHandler(TransportConfig config, EngineServer engine) {
-        this(config, engine, WebSocketHandshakers.decoding(config));
+        this(config, engine, WebSocketHandshakers.decoding(config), ResponseHeaderHooks.of(config.engine()));
     }
 
-    /** @param webSocketDecoding from {@link WebSocketHandshakers#decoding(TransportConfig)}, made once per server */
-    EngineHttpHandler(TransportConfig config, EngineServer engine, WebSocketDecoderConfig webSocketDecoding) {
+    /**
+     * @param webSocketDecoding from {@link WebSocketHandshakers#decoding(TransportConfig)}, made once per server
+     * @param headerHooks       from {@link ResponseHeaderHooks#of}, made once per server
+     */
+    EngineHttpHandler(TransportConfig config, EngineServer engine, WebSocketDecoderConfig webSocketDecoding,
+                      ResponseHeaderHooks headerHooks) {
         this.config = config;
         this.engine = engine;
         this.originCheck = new OriginCheck(config.cors(), config.server().checkWebSocketOrigin());
         this.webSocketDecoding = webSocketDecoding;
-        this.headerHooks = ResponseHeaderHooks.of(config.engine());
+        this.headerHooks = headerHooks;
     }
 
     @Override

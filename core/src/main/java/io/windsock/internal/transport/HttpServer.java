@@ -88,6 +88,7 @@ public final class HttpServer {
         long idleMillis = config.legacy() == null ? engineIdle : Math.max(engineIdle, config.legacy().idleMillis());
         ConnectionLimiter connections = new ConnectionLimiter(settings.maxConnections());
         var webSocketDecoding = WebSocketHandshakers.decoding(config);
+        ResponseHeaderHooks headerHooks = ResponseHeaderHooks.of(config.engine());
         // One allocator for all connections (each still gets its own handle), not one per connection.
         var receiveSizes = new AdaptiveRecvByteBufAllocator();
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -124,7 +125,7 @@ public final class HttpServer {
                         if (config.perMessageDeflate()) {
                             p.addLast(WebSocketHandshakers.compression(config));
                         }
-                        p.addLast(new EngineHttpHandler(config, engine, webSocketDecoding));
+                        p.addLast(new EngineHttpHandler(config, engine, webSocketDecoding, headerHooks));
                     }
                 });
         try {

@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,7 +41,8 @@ class NettyTransportFallbackTest {
         TransportConfig config = new TransportConfig("/engine.io/", EngineOptions.DEFAULT, null, AllowRequest.ALL,
                 false, false, HttpFallback.NONE, null, settings);
         EngineServer engine = new EngineServer(config.engine(), session -> { });
-        HttpServer server = new HttpServer(config, engine, Set.of(NettyTransport.NIO)::contains, f -> f);
+        HttpServer server = new HttpServer(config, engine, Set.of(NettyTransport.NIO)::contains,
+                UnaryOperator.identity());
         try {
             int port = server.start("127.0.0.1", 0, 1).getPort();
             assertEquals(NettyTransport.NIO, server.transport());
