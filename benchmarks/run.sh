@@ -3,7 +3,7 @@
 #
 #   benchmarks/run.sh [--reps 3] [--warmup 4] [--duration 8] [--scenarios "s1-echo-closed ..."]
 #                     [--peers "windsock node-socketio ..."] [--out DIR] [--no-build] [--quick]
-#                     [--wait-quiet MINUTES] [--jfr] [--settle-max N | --no-settle]
+#                     [--wait-quiet MINUTES] [--jfr] [--perf-stat] [--settle-max N | --no-settle]
 #
 # s7-cluster-fanout runs two servers of one peer joined through Redis ($REDIS_URI, default
 # redis://127.0.0.1:6379; a fresh channel prefix per run), both pinned to core $SERVER_CPU; server
@@ -38,6 +38,10 @@
 #
 # --jfr records each Java server with JDK Flight Recorder (settings=profile) and writes a summary of
 # its CPU samples by top frame next to the logs (it costs a few per cent: profile in a separate run).
+# --perf-stat counts the server's system calls (all; sends; receives; epoll/io_uring waits; futex) and
+# context switches over each measured window of s1, s2, s3 and s7 with Linux perf (root, or a low
+# perf_event_paranoid), per op in the result lines (syscallsPerOp, ..., ctxSwitchesPerOp); the tracing
+# costs each call a little, so take CPU ratios from runs without it.
 #
 # Settling: before each measured run the driver runs the same scenario against the fresh server
 # (its result discarded) until the server is in its steady state: once for every peer, and again
@@ -87,6 +91,7 @@ DURATION=8
 BUILD=1
 WAIT_QUIET=0
 JFR=0
+PERF_STAT=false
 SETTLE_MAX=5
 OUT=""
 SCENARIOS="s1-echo-closed s2-echo-20k s3-fanout-1k s3-fanout-10k s4-storm-10k s5-polling-echo s5b-polling-newconn s7-cluster-fanout s9-footprint-100"
@@ -112,6 +117,7 @@ while [[ $# -gt 0 ]]; do
     --no-build) BUILD=0; shift ;;
     --wait-quiet) WAIT_QUIET=$2; shift 2 ;;
     --jfr) JFR=1; shift ;;
+    --perf-stat) PERF_STAT=true; shift ;;
     --quick) REPS=1; WARMUP=2; DURATION=3; STORM_CLIENTS=2000; FANOUT_BIG=2000; MIXED_EVENTS=200; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -255,7 +261,7 @@ run_driver() {
   local runtime=java
   [[ $peer == node-socketio ]] && runtime=node
   local common=(--port "$port" --server-pid "$SERVER_PID" --peer "$peer" --rep "$rep" --label "$scenario"
-    --out "${DRIVER_OUT:-$RESULTS}" --warmup "$WARMUP" --duration "$DURATION")
+    --out "${DRIVER_OUT:-$RESULTS}" --warmup "$WARMUP" --duration "$DURATION" --perf-stat "$PERF_STAT")
   local java_driver=(timeout 600 nice -n "$NICE" taskset -c "$DRIVER_CPU" java $DRIVER_JAVA_OPTS -cp "$HCP" io.windsock.benchmarks.load.Driver
     --runtime "$runtime" --node-stats-file "$STATS")
   case $scenario in

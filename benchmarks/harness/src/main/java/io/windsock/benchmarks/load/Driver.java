@@ -54,7 +54,8 @@ import java.util.concurrent.TimeUnit;
  * One JSON object per run is appended to {@code --out}; the server's CPU comes from
  * {@code /proc/<--server-pid>/stat} over the measured window only (after {@code --warmup}); a
  * comma-separated {@code --server-pid} sums several server processes (a cluster), and
- * {@code --redis-pid} reports the Redis server's CPU apart.
+ * {@code --redis-pid} reports the Redis server's CPU apart. With {@code --perf-stat true} the scenarios
+ * on a pool of clients also count the server's system calls and context switches per op ({@link KernelCounts}).
  *
  * <p>This class reads the arguments, runs the scenario and writes its line; the scenarios on a pool of
  * WebSocket clients share {@link PoolScenario}.
@@ -87,6 +88,8 @@ public final class Driver {
     final InetSocketAddress remote2;
     final ClientProtocol protocol2;
     final boolean singleEmitter;
+    /** {@code --perf-stat true}: the server's system calls and context switches per op ({@link KernelCounts}). */
+    final boolean perfStat;
     final long epoch = System.nanoTime();
     /** The running scenario on a pool of WebSocket clients, for its last failure; null for {@code mixed}. */
     private PoolScenario pooled;
@@ -123,6 +126,7 @@ public final class Driver {
             remote2 = null;
             protocol2 = null;
         }
+        perfStat = Boolean.parseBoolean(opts.getOrDefault("perf-stat", "false"));
         singleEmitter = Boolean.parseBoolean(opts.getOrDefault("single-emitter", Boolean.toString(remote2 != null)));
 
         boolean epoll = Epoll.isAvailable() && !"nio".equals(opts.get("transport"));
@@ -144,7 +148,7 @@ public final class Driver {
                         + " [--warmup S] [--duration S] [--payload BYTES] [--concurrency N] [--out FILE]"
                         + " [--rep N] [--node-stats-file FILE] [--path /socket.io/] [--port2 P]"
                         + " [--single-emitter true|false] [--redis-pid PID] [--protocol v4|v3|v09]"
-                        + " [--events N] [--window N]");
+                        + " [--events N] [--window N] [--perf-stat true]");
                 System.exit(2);
             }
             opts.put(args[i].substring(2), args[++i]);

@@ -63,6 +63,7 @@ abstract class PoolScenario implements RawClient.Listener {
         ProcStats.Cpu driverBefore = ProcStats.cpu(-1);
         ProcStats.Cpu serverBefore = ProcStats.cpu(driver.serverPids);
         ProcStats.Cpu redisBefore = driver.redisPid > 0 ? ProcStats.cpu(driver.redisPid) : null;
+        KernelCounts kernel = driver.perfStat ? KernelCounts.start(driver.serverPids) : null;
         long[] start = onLoop(() -> {
             latency.reset();
             remoteLatency.reset();
@@ -77,6 +78,10 @@ abstract class PoolScenario implements RawClient.Listener {
             return new long[] {System.nanoTime(), ops, sent};
         });
         ProcStats.Cpu server = ProcStats.cpu(driver.serverPids).minus(serverBefore);
+        Map<String, Object> counted = new java.util.LinkedHashMap<>();
+        if (kernel != null) {
+            kernel.stopInto(counted, end[1]);
+        }
         ProcStats.Cpu redis = redisBefore == null ? null : ProcStats.cpu(driver.redisPid).minus(redisBefore);
         ProcStats.Cpu driverCpu = ProcStats.cpu(-1).minus(driverBefore);
         Histogram remoteSnapshot = onLoop(() -> {
@@ -102,6 +107,7 @@ abstract class PoolScenario implements RawClient.Listener {
         r.put("opsPerSec", Driver.round(measuredOps / seconds, 1));
         Driver.putCpu(r, server, measuredOps, seconds);
         r.put("driverCpuPct", Driver.round(100.0 * driverCpu.totalNanos() / (seconds * 1e9), 1));
+        r.putAll(counted);
         Driver.putLatency(r, snapshot);
         if (driver.remote2 != null) {
             r.put("latRemoteP50Us", Driver.round(remoteSnapshot.percentile(0.50) / 1000.0, 1));
