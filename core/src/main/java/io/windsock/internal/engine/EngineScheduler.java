@@ -65,8 +65,26 @@ public interface EngineScheduler extends Executor {
         return System.nanoTime();
     }
 
-    /** Runs a task once after a delay; the returned handle cancels it. */
+    /**
+     * Runs a task once after a delay; the returned handle cancels it (and never throws, the thread
+     * ended or not).
+     *
+     * @throws RejectedExecutionException once this thread has ended (see {@link #tryExecute})
+     */
     Cancellable schedule(Runnable task, long delay, TimeUnit unit);
+
+    /**
+     * {@link #schedule}, telling whether this thread took the task (see {@link #tryExecute}). Any thread.
+     *
+     * @return the handle that cancels it, or null when this thread has ended: nothing will ever run it
+     */
+    default Cancellable trySchedule(Runnable task, long delay, TimeUnit unit) {
+        try {
+            return schedule(task, delay, unit);
+        } catch (RejectedExecutionException threadGone) {
+            return null;
+        }
+    }
 
     /** A scheduled task that can be cancelled. Cancelling twice, or after it ran, does nothing. */
     interface Cancellable {

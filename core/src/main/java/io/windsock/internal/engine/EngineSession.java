@@ -578,10 +578,9 @@ public final class EngineSession implements ReadSwitch {
         } else {
             transport.close();
         }
-        if (lingerMillis > 0) {
-            scheduler.schedule(() -> onRemoved.accept(id), lingerMillis, TimeUnit.MILLISECONDS);
-        } else {
-            onRemoved.accept(id);
+        if (lingerMillis <= 0
+                || scheduler.trySchedule(() -> onRemoved.accept(id), lingerMillis, TimeUnit.MILLISECONDS) == null) {
+            onRemoved.accept(id); // no linger, or no thread left to end it
         }
         if (log.isDebugEnabled()) {
             log.debug("session {} closed on {}: {}{}", id, transport.kind().wireName(), reason,

@@ -25,6 +25,7 @@ import io.netty.util.AttributeKey;
 import io.windsock.engine.AllowRequest;
 import io.windsock.engine.CorsOptions;
 import io.windsock.engine.EngineRequest;
+import io.windsock.internal.engine.EngineScheduler;
 import io.windsock.internal.log.Loggers;
 import io.windsock.internal.log.RateLimitedLog;
 import io.windsock.internal.transport.HttpResponses;
@@ -100,6 +101,11 @@ public final class Sio1Http implements ProtocolRoute {
             flashPolicy.stop();
         }
         server.shutdown();
+    }
+
+    @Override
+    public int closeSessionsOn(Predicate<EngineScheduler> threads) {
+        return server.closeSessionsOn(threads);
     }
 
     @Override

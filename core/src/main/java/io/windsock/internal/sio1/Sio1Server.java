@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /** The protocol-1 session table: opens sessions at handshake and finds them by id. Thread-safe. */
 public final class Sio1Server {
@@ -94,6 +95,22 @@ public final class Sio1Server {
 
     public Collection<Sio1Session> sessions() {
         return new ArrayList<>(sessions.values());
+    }
+
+    /**
+     * Closes, as failures of their transport, the sessions whose scheduler is one of {@code threads}.
+     *
+     * @return how many were closed
+     */
+    public int closeSessionsOn(Predicate<EngineScheduler> threads) {
+        int closed = 0;
+        for (Sio1Session session : sessions()) {
+            if (threads.test(session.scheduler())) {
+                session.closeAsTransportError();
+                closed++;
+            }
+        }
+        return closed;
     }
 
     /** Closes every session (the server stops). */

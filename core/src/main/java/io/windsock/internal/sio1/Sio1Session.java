@@ -193,13 +193,7 @@ public final class Sio1Session {
             return false;
         }
         outbox.add(packet);
-        if (drainQueued.compareAndSet(false, true)) {
-            try {
-                scheduler.executeBatched(drainTask);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                drainQueued.set(false); // the network threads are gone
-            }
-        }
+        scheduleDrain();
         return true;
     }
 
@@ -237,11 +231,15 @@ public final class Sio1Session {
     private void onScheduler(Runnable task) {
         if (scheduler.inThread()) {
             task.run();
-        } else {
-            try {
-                scheduler.execute(task);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                // the network threads are gone: nothing can be sent or read any more
+        } else if (!scheduler.tryExecute(task)) {
+            // Its thread has ended (the server released it, or it died): here, one caller at a time (a
+            // stop and a dead loop's watcher may both close the session). A closed session goes now:
+            // its expiry would have run on that thread.
+            synchronized (this) {
+                task.run();
+                if (state == State.CLOSED) {
+                    remove();
+                }
             }
         }
     }
@@ -283,9 +281,10 @@ public final class Sio1Session {
         }
     }
 
+    /** Any thread. Once the session's thread has ended nothing drains: what is queued stays, counted, until the close. */
     private void scheduleDrain() {
-        if (drainQueued.compareAndSet(false, true)) {
-            scheduler.executeBatched(drainTask);
+        if (drainQueued.compareAndSet(false, true) && !scheduler.tryExecuteBatched(drainTask)) {
+            drainQueued.set(false);
         }
     }
 
@@ -503,8 +502,9 @@ public final class Sio1Session {
     }
 
     private void scheduleExpiryCheck(long delayNanos) {
-        expiryScheduled = true;
-        expiryTimer = scheduler.schedule(this::expire, delayNanos, TimeUnit.NANOSECONDS);
+        EngineScheduler.Cancellable timer = scheduler.trySchedule(this::expire, delayNanos, TimeUnit.NANOSECONDS);
+        expiryScheduled = timer != null; // null: the thread has ended, and the close removes the session
+        expiryTimer = timer != null ? timer : EngineScheduler.Cancellable.NONE;
     }
 
     private void expire() {

@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.compression.StandardCompressionOptions;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import io.windsock.internal.engine.EngineScheduler;
 import io.windsock.internal.engine.EngineServer;
 import io.windsock.internal.engine.EngineSession;
 import io.windsock.internal.log.Loggers;
@@ -234,9 +235,10 @@ public final class HttpServer {
 
     /**
      * A loop that ends before the server releases it died of an error (Netty logged why, as "Unexpected
-     * exception from an event executor"). Its Engine.IO sessions are closed then ("transport error"),
-     * on the thread that completes its termination, so that their clients reconnect to a live loop and
-     * the application's close listeners run, rather than staying open on a thread that never serves them.
+     * exception from an event executor"). Its sessions, Engine.IO's and 0.9's, are closed then ("transport
+     * error"), on the thread that completes its termination, so that their clients reconnect to a live
+     * loop and the application's close listeners run, rather than staying open on a thread that never
+     * serves them.
      */
     private void watchForDeadLoops() {
         for (EventExecutor executor : workerGroup) {
@@ -255,13 +257,15 @@ public final class HttpServer {
     }
 
     private void closeSessionsOf(EventLoop loop) {
+        Predicate<EngineScheduler> onLoop = scheduler -> scheduler instanceof NettyScheduler s && s.loop() == loop;
         List<EngineSession> lost = new ArrayList<>();
         for (EngineSession session : engine.sessions()) {
-            if (session.scheduler() instanceof NettyScheduler scheduler && scheduler.loop() == loop) {
+            if (onLoop.test(session.scheduler())) {
                 lost.add(session);
             }
         }
-        log.error("a network thread ended unexpectedly: closing the {} sessions it served", lost.size());
+        int legacy = config.legacy() == null ? 0 : config.legacy().closeSessionsOn(onLoop);
+        log.error("a network thread ended unexpectedly: closing the {} sessions it served", lost.size() + legacy);
         for (EngineSession session : lost) {
             session.closeAsTransportError("its network thread ended");
         }

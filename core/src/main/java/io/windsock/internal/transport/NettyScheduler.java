@@ -5,6 +5,7 @@ import io.netty.util.concurrent.Future;
 import io.windsock.internal.engine.EngineScheduler;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -82,6 +83,13 @@ public final class NettyScheduler implements EngineScheduler {
     @Override
     public Cancellable schedule(Runnable task, long delay, TimeUnit unit) {
         ScheduledFuture<?> future = loop.schedule(task, delay, unit);
-        return () -> future.cancel(false);
+        return () -> {
+            try {
+                future.cancel(false);
+            } catch (RejectedExecutionException loopGone) {
+                // A cancel from another thread hands the removal to the loop; once it has ended, its
+                // scheduled tasks went with it (and so did this one).
+            }
+        };
     }
 }

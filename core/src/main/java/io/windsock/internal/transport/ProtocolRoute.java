@@ -3,6 +3,7 @@ package io.windsock.internal.transport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.windsock.internal.engine.EngineScheduler;
 import java.util.function.Predicate;
 
 /**
@@ -47,6 +48,16 @@ public interface ProtocolRoute {
 
     /** Closes every session and what {@link #start} started (the server stops). */
     void shutdown();
+
+    /**
+     * Closes, as failures of their transport, the sessions that live on these threads (a network
+     * thread that died of an error). Any thread.
+     *
+     * @return how many were closed
+     */
+    default int closeSessionsOn(Predicate<EngineScheduler> threads) {
+        return 0;
+    }
 
     /** @return how long a connection of this route may stay silent both ways, in milliseconds. */
     long idleMillis();

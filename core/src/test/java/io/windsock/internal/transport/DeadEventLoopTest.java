@@ -11,6 +11,7 @@ import io.netty.channel.IoRegistration;
 import io.windsock.engine.AllowRequest;
 import io.windsock.engine.EngineOptions;
 import io.windsock.internal.engine.EngineServer;
+import io.windsock.internal.sio1.Sio1TestRoute;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -36,26 +37,33 @@ class DeadEventLoopTest {
 
     private final AtomicReference<String> closed = new AtomicReference<>();
     private final CountDownLatch closedOnce = new CountDownLatch(1);
+    private final AtomicReference<String> legacyClosed = new AtomicReference<>();
+    private final CountDownLatch legacyClosedOnce = new CountDownLatch(1);
     private final EngineServer engine;
+    /** Socket.IO 0.9 beside Engine.IO: its sessions live on the network loops too. */
+    private final Sio1TestRoute legacy = Sio1TestRoute.keepingCloseReason("/engine.io/", legacyClosed, legacyClosedOnce);
     private final TransportConfig config;
 
     DeadEventLoopTest() {
         HttpServerSettings settings = new HttpServerSettings(Duration.ofSeconds(60), Duration.ofSeconds(300),
                 Duration.ofSeconds(5), Integer.MAX_VALUE, null, true, NIO);
         config = new TransportConfig("/engine.io/", EngineOptions.DEFAULT, null, AllowRequest.ALL,
-                false, false, HttpFallback.NONE, null, settings);
+                false, false, HttpFallback.NONE, null, settings, legacy.route());
         engine = new EngineServer(config.engine(), session -> session.setHandler(new CloseReasonHandler(closed, closedOnce)));
     }
 
-    /** Starts a server with one network loop, opens a polling session, then has {@code dying} kill its loops. */
+    /**
+     * Starts a server with one network loop, opens a polling session and a 0.9 one, then has
+     * {@code dying} kill its loops.
+     */
     private HttpServer serverWhoseLoopsDie(Dying dying) throws Exception {
         HttpServer server = new HttpServer(config, engine, Set.of(NettyTransport.NIO)::contains, dying::wrap);
         int port = server.start("127.0.0.1", 0, 1).getPort();
-        HttpResponse<String> open = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/engine.io/?EIO=4&transport=polling"))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, open.statusCode());
+        HttpClient http = HttpClient.newHttpClient();
+        assertEquals(200, get(http, port, "/engine.io/?EIO=4&transport=polling").statusCode());
+        assertEquals(200, get(http, port, "/engine.io/1/").statusCode());
         assertEquals(1, engine.sessions().size());
+        assertEquals(1, legacy.sessions().sessionCount());
         dying.now = true;
         // A connection wakes both loops: the accepting one, then the one it hands the connection to.
         try (Socket wake = new Socket()) {
@@ -65,6 +73,11 @@ class DeadEventLoopTest {
         return server;
     }
 
+    private static HttpResponse<String> get(HttpClient http, int port, String target) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + target))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void theSessionsOfALoopThatDiesAreClosedAtOnce() throws Exception {
         HttpServer server = serverWhoseLoopsDie(new Dying(1, "windsock-io"));
@@ -72,6 +85,10 @@ class DeadEventLoopTest {
             assertTrue(closedOnce.await(10, TimeUnit.SECONDS), "closed without waiting for a stop");
             assertEquals("transport error", closed.get());
             assertTrue(engine.sessions().isEmpty());
+            // Was left open until the stop: 0.9 sessions were not the watcher's.
+            assertTrue(legacyClosedOnce.await(10, TimeUnit.SECONDS), "the 0.9 session closed without a stop");
+            assertEquals("transport error", legacyClosed.get());
+            assertEquals(0, legacy.sessions().sessionCount(), "removed at once: its expiry would run on the dead loop");
         } finally {
             server.stop();
         }
@@ -83,6 +100,8 @@ class DeadEventLoopTest {
         server.stop(); // threw RejectedExecutionException: the dead accepting loop refused to close its socket
         assertTrue(closedOnce.await(10, TimeUnit.SECONDS));
         assertTrue(engine.sessions().isEmpty());
+        assertTrue(legacyClosedOnce.await(10, TimeUnit.SECONDS));
+        assertEquals(0, legacy.sessions().sessionCount());
     }
 
     /**
