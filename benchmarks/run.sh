@@ -214,7 +214,8 @@ start_peer() {
     # Virtual threads need Java 21+: JAVA21=/path/to/bin/java when the default java is older.
     windsock-virtual) nice -n "$NICE" taskset -c "$SERVER_CPU" "${JAVA21:-java}" $SERVER_JAVA_OPTS -cp "$HCP" io.windsock.benchmarks.peers.WindsockPeer "$port" --virtual-threads >"$log" 2>&1 & ;;
     # The default Windsock on one Netty transport (see WindsockOptions.ioTransport), for A/B runs.
-    windsock-nio|windsock-epoll|windsock-io_uring) nice -n "$NICE" taskset -c "$SERVER_CPU" java $SERVER_JAVA_OPTS -cp "$HCP" io.windsock.benchmarks.peers.WindsockPeer "$port" --transport "${peer#windsock-}" >"$log" 2>&1 & ;;
+    # (io_uring's native library is kept apart from the others: see the harness's pom.)
+    windsock-nio|windsock-epoll|windsock-io_uring) nice -n "$NICE" taskset -c "$SERVER_CPU" java $SERVER_JAVA_OPTS -cp "$HCP:$HARNESS/lib-io_uring/*" io.windsock.benchmarks.peers.WindsockPeer "$port" --transport "${peer#windsock-}" >"$log" 2>&1 & ;;
     netty-socketio) nice -n "$NICE" taskset -c "$SERVER_CPU" java $SERVER_JAVA_OPTS -cp "$NCP" io.windsock.benchmarks.peers.NettySocketIoPeer "$port" >"$log" 2>&1 & ;;
     netty-echo) nice -n "$NICE" taskset -c "$SERVER_CPU" java $SERVER_JAVA_OPTS -cp "$HCP" io.windsock.benchmarks.peers.NettyEchoPeer "$port" >"$log" 2>&1 & ;;
     node-socketio) BENCH_STATS_FILE=$STATS nice -n "$NICE" taskset -c "$SERVER_CPU" node --expose-gc "$BENCH/node/server.js" "$port" "${extra[@]}" >"$log" 2>&1 & ;;

@@ -91,6 +91,13 @@ public final class WindsockPeer {
             });
         });
         server.start();
+        if (transport != null && !server.ioTransport().name().equalsIgnoreCase(transport)) {
+            // Windsock falls back from a transport whose library is missing: measuring that would
+            // measure another transport under this one's name.
+            System.err.println("asked for transport " + transport + " but runs on " + server.ioTransport());
+            server.stop();
+            System.exit(1);
+        }
         System.out.println("windsock listening on " + server.port() + (inline ? " (inline handlers)" : "")
                 + (virtual ? " (virtual-thread handlers)" : "")
                 + (nonBlocking ? " (echo non-blocking)" : "")
