@@ -225,8 +225,7 @@ public final class EngineSession implements ReadSwitch {
             if (outbox.isEmpty()) {
                 closeTransport();
             } else {
-                closeTimer = scheduler.schedule(this::abortUndrained,
-                        options.pingInterval().plus(options.pingTimeout()).toMillis(), TimeUnit.MILLISECONDS);
+                closeAfterTheWait(this::abortUndrained);
                 flush(); // closes the transport once the buffer has drained, now or on the next poll
             }
         });
@@ -556,9 +555,19 @@ public final class EngineSession implements ReadSwitch {
             } else {
                 heartbeat.onClosing(); // the fallback below replaces the heartbeat
                 closeTimer.cancel();
-                closeTimer = scheduler.schedule(() -> onClose("forced close", null),
-                        options.pingInterval().plus(options.pingTimeout()).toMillis(), TimeUnit.MILLISECONDS);
+                closeAfterTheWait(() -> onClose("forced close", null));
             }
+        }
+    }
+
+    /** A close's end after pingInterval + pingTimeout; at once if the session's thread has ended. */
+    private void closeAfterTheWait(Runnable end) {
+        EngineScheduler.Cancellable timer = scheduler.trySchedule(end,
+                options.pingInterval().plus(options.pingTimeout()).toMillis(), TimeUnit.MILLISECONDS);
+        if (timer == null) {
+            end.run();
+        } else {
+            closeTimer = timer;
         }
     }
 

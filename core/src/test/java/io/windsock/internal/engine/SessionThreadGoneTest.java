@@ -88,6 +88,18 @@ class SessionThreadGoneTest {
     }
 
     @Test
+    void aCloseThatWouldWaitForTheClientEndsAtOnce() {
+        EndingScheduler scheduler = new EndingScheduler();
+        EngineSession session = open(scheduler); // no poll waiting: what is queued waits for the next one
+        scheduler.gone = true;
+        assertTrue(session.send(EnginePacket.message("waiting")));
+        session.close(); // threw RejectedExecutionException: its wait for the client was a timer on that thread
+        assertEquals(EngineSession.State.CLOSED, session.state());
+        assertEquals(1, closes.get(session).get());
+        assertTrue(server.sessions().isEmpty());
+    }
+
+    @Test
     void twoThreadsClosingAtOnceCloseItOnce() throws Exception {
         List<EngineSession> sessions = new ArrayList<>();
         for (int i = 0; i < 2000; i++) {
