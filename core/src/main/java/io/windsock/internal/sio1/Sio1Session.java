@@ -281,7 +281,7 @@ public final class Sio1Session {
         }
     }
 
-    /** Any thread. Once the session's thread has ended nothing drains: what is queued stays, counted, until the close. */
+    /** Any thread. Once the session's thread has ended, nothing drains: the queue waits, counted, for the close. */
     private void scheduleDrain() {
         if (drainQueued.compareAndSet(false, true) && !scheduler.tryExecuteBatched(drainTask)) {
             drainQueued.set(false);

@@ -72,7 +72,8 @@ final class KernelCounts {
         Map<String, Long> counts = parse(Files.readAllLines(output));
         Files.deleteIfExists(output);
         if (!counts.containsKey("context-switches")) {
-            result.put("perfError", "perf stat counted nothing (exit " + perf.exitValue() + "): perf missing or not allowed");
+            result.put("perfError", "perf stat counted nothing (exit " + perf.exitValue()
+                    + "): perf missing or not allowed");
             return;
         }
         GROUPS.forEach((name, events) -> {
