@@ -370,7 +370,7 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
     void onSocketConnected() {
         if (!socketConnected) {
             socketConnected = true;
-            carrier.scheduler().executeBatched(this::cancelConnectTimeout);
+            carrier.scheduler().tryExecuteBatched(this::cancelConnectTimeout); // gone: its timers went with it
         }
     }
 
@@ -386,9 +386,7 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
             return;
         }
         String name = socket.namespace().name();
-        try {
-            carrier.scheduler().execute(() -> rejoin(name)); // a join waited for this socket to close
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        if (!carrier.scheduler().tryExecute(() -> rejoin(name))) { // a join waited for this socket to close
             PendingRejoin rejoin = sockets.takeRejoin(name); // the network threads are gone: the connection with them
             if (rejoin != null) {
                 rejoin.drop(inbound);
@@ -516,12 +514,8 @@ final class Client implements Carrier.Listener, Connection, InboundQueue.Gated {
         if (carrier.scheduler().inThread()) {
             closeAll(reason);
             carrier.close(); // what the sockets sent before goes out first
-        } else {
-            try {
-                carrier.scheduler().execute(() -> close(reason));
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                closeAll(reason); // the network threads are gone: the connection is gone with them
-            }
+        } else if (!carrier.scheduler().tryExecute(() -> close(reason))) {
+            closeAll(reason); // the network threads are gone: the connection is gone with them
         }
     }
 

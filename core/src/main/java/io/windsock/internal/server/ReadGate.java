@@ -44,16 +44,14 @@ final class ReadGate {
     private void update() {
         if (session.scheduler().inThread()) {
             apply(); // on the read path: pause before the next read, not after a hop
-        } else if (APPLY_QUEUED.compareAndSet(this, 0, 1)) {
-            try {
-                session.scheduler().execute(() -> {
-                    applyQueued = 0;
-                    apply();
-                });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                applyQueued = 0; // the network threads are gone: nothing is read any more
-            }
+        } else if (APPLY_QUEUED.compareAndSet(this, 0, 1) && !session.scheduler().tryExecute(this::runQueuedApply)) {
+            applyQueued = 0; // the network threads are gone: nothing is read any more
         }
+    }
+
+    private void runQueuedApply() {
+        applyQueued = 0;
+        apply();
     }
 
     private void apply() {
