@@ -26,10 +26,13 @@ final class KernelCounts {
 
     private final Process perf;
     private final Path output;
+    /** Why counting could not start (no perf here), or null. */
+    private final String notStarted;
 
-    private KernelCounts(Process perf, Path output) {
+    private KernelCounts(Process perf, Path output, String notStarted) {
         this.perf = perf;
         this.output = output;
+        this.notStarted = notStarted;
     }
 
     private static Map<String, List<String>> groups() {
@@ -47,15 +50,23 @@ final class KernelCounts {
         return g;
     }
 
-    /** Starts counting the events of every group for these processes (their threads included). */
+    /**
+     * Starts counting the events of every group for these processes (their threads included). Without
+     * a {@code perf} to run, the measured window goes on and its result line says so.
+     */
     static KernelCounts start(long[] pids) throws IOException {
         Path output = Files.createTempFile("perf-stat", ".csv");
         String events = GROUPS.values().stream().flatMap(List::stream).collect(Collectors.joining(","));
         String pidList = Arrays.stream(pids).mapToObj(Long::toString).collect(Collectors.joining(","));
-        Process perf = new ProcessBuilder("perf", "stat", "-x", ",", "-e", events, "-p", pidList,
-                "-o", output.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        return new KernelCounts(perf, output);
+        try {
+            Process perf = new ProcessBuilder("perf", "stat", "-x", ",", "-e", events, "-p", pidList,
+                    "-o", output.toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return new KernelCounts(perf, output, null);
+        } catch (IOException noPerf) {
+            Files.deleteIfExists(output);
+            return new KernelCounts(null, output, "perf stat could not start: " + noPerf.getMessage());
+        }
     }
 
     /**
@@ -63,6 +74,10 @@ final class KernelCounts {
      * the result line ({@code syscallsPerOp}, {@code sendsPerOp}, ...), or {@code perfError}.
      */
     void stopInto(Map<String, Object> result, long ops) throws IOException, InterruptedException {
+        if (notStarted != null) {
+            result.put("perfError", notStarted);
+            return;
+        }
         new ProcessBuilder("kill", "-INT", Long.toString(perf.pid())).start().waitFor();
         if (!perf.waitFor(10, TimeUnit.SECONDS)) {
             perf.destroyForcibly();
